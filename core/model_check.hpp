@@ -1,0 +1,80 @@
+// Model checks: graph properties of a MachineDef, computed with Boost.Graph.
+//
+// These run at test time and from `unwedge check-model`, before any
+// simulation: a machine that can wedge will wedge in production eventually.
+//
+//   ModelReport report = check_model(machine);
+//   for (const Finding& f : report.findings) print(f.message);
+//   PathCheck p = must_pass_through(machine, following, promoted, fenced);
+//   if (!p.holds) print(describe_path(machine, p.counterexample));
+//
+// Definitions used throughout:
+//   - a state is *safe* when it is healthy and stable, or declared terminal
+//     (an intended end such as "deprovisioned");
+//   - a *wedge* is a state from which no safe state is reachable. Wedged
+//     states are reported by closed group: the strongly connected components
+//     that no path leads out of towards safety.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/machine.hpp"
+
+namespace unwedge::core {
+
+using Path = std::vector<StateId>;  // consecutive states, first to last
+
+enum class FindingKind {
+  kUnreachable,          // no path from the initial state
+  kWedge,                // no safe state reachable from here
+  kUnstableWithoutExit,  // unstable and no transition out
+  kUndeclaredTerminal,   // no transition out, but not declared terminal
+  kTerminalWithExit,     // declared terminal, yet has transitions out
+};
+
+const char* to_string(FindingKind kind);
+
+struct Finding {
+  FindingKind kind;
+  std::vector<StateId> states;  // the state, or the closed group for kWedge
+  std::string message;          // a sentence naming the states
+};
+
+struct ModelReport {
+  std::string machine;
+  // Shortest path from the initial state to each state; empty if unreachable.
+  // The witness that a reachable state is reachable.
+  std::vector<Path> witness;
+  // Strongly connected components, as state lists, in Boost's numbering.
+  std::vector<std::vector<StateId>> components;
+  std::vector<Finding> findings;
+
+  bool ok() const { return findings.empty(); }
+  std::vector<StateId> states_with(FindingKind kind) const;
+};
+
+ModelReport check_model(const MachineDef& machine);
+
+struct PathCheck {
+  bool holds = true;
+  // When false: a path from source to target that avoids the waypoint.
+  Path counterexample;
+};
+
+// Does every path from `source` to `target` pass through `waypoint`? Holds
+// vacuously when target is unreachable from source. A waypoint equal to the
+// source or target holds trivially.
+PathCheck must_pass_through(const MachineDef& machine, StateId source, StateId target,
+                            StateId waypoint);
+
+// "following -> fencing -> promoted"
+std::string describe_path(const MachineDef& machine, const Path& path);
+
+// Graphviz DOT: safe states green, unhealthy red, unstable dashed, terminal
+// double circle, the initial state marked, edges labelled with their cause.
+std::string to_dot(const MachineDef& machine);
+
+}  // namespace unwedge::core
