@@ -1,0 +1,74 @@
+// InMemoryStore: a Store held in memory, with serializable transactions.
+//
+// Used by unit tests, by the simulator (wrapped with crash points) and by a
+// production deployment small enough to keep its state in one process.
+// Transactions are optimistic: each remembers the version of every entity it
+// read and of every kind it listed, and commit() fails with a conflict if any
+// of them changed since, so interleaved transactions behave as if run one
+// after another.
+//
+//   InMemoryStore store;
+//   auto txn = store.begin();
+//   txn->put(Service{.id = "db1"});
+//   ASSERT(txn->commit().ok());
+//   StoreSnapshot before = store.snapshot();
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/store.hpp"
+
+namespace unwedge::core {
+
+using EntityKey = std::pair<std::string, std::string>;  // (kind, id)
+
+// The committed contents of a store at one moment, comparable by value.
+class StoreSnapshot {
+ public:
+  using Entries = std::map<EntityKey, std::shared_ptr<const StoredValue>>;
+
+  StoreSnapshot() = default;
+  explicit StoreSnapshot(Entries entries) : entries_(std::move(entries)) {}
+
+  const Entries& entries() const { return entries_; }
+  std::size_t size() const { return entries_.size(); }
+  friend bool operator==(const StoreSnapshot& a, const StoreSnapshot& b);
+
+  // One line per entity that differs: "action/a1: {...} != {...}", or
+  // "service/db1: only in left". Empty when equal.
+  std::vector<std::string> diff(const StoreSnapshot& other) const;
+
+ private:
+  Entries entries_;
+};
+
+class InMemoryStore final : public Store {
+ public:
+  std::unique_ptr<Transaction> begin() override;
+
+  StoreSnapshot snapshot() const { return StoreSnapshot(committed_); }
+  std::uint64_t commits() const { return commits_; }
+  std::uint64_t conflicts() const { return conflicts_; }
+
+ private:
+  class Txn;
+
+  std::uint64_t entity_version(const EntityKey& key) const;
+  std::uint64_t kind_version(std::string_view kind) const;
+
+  StoreSnapshot::Entries committed_;
+  // Bumped on every committed write of the key, erasures included.
+  std::map<EntityKey, std::uint64_t> entity_versions_;
+  // Bumped when an entity of the kind is created or erased, so a listing
+  // (ids) conflicts with a concurrent insert.
+  std::map<std::string, std::uint64_t, std::less<>> kind_versions_;
+  std::uint64_t commits_ = 0;
+  std::uint64_t conflicts_ = 0;
+};
+
+}  // namespace unwedge::core

@@ -1,0 +1,43 @@
+// Telemetry: what monitoring has observed about the fleet.
+//
+// A monitoring agent on each host checks in periodically with one or more
+// vantage points. The control plane never asks a host directly whether it is
+// alive; it reads the latest check-in each vantage point received and decides
+// from those, which is exactly why a partition between a host and one vantage
+// point can mislead it.
+//
+//   for (const Checkin& c : telemetry.checkins("db1-a")) {
+//     if (now_us - c.received_us > missed_after_us) ++missed;
+//   }
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace unwedge::core {
+
+using Lsn = std::uint64_t;       // a position in a node's write-ahead log
+using Timeline = std::uint64_t;  // a node's term; bumped on every promotion
+
+struct Checkin {
+  std::string vantage;     // the monitor vantage point that received it
+  TimeUs received_us = 0;  // when the vantage point received it, by its clock
+  TimeUs sent_us = 0;      // when the agent sent it, by the host's clock
+  Lsn flushed_lsn = 0;     // durable WAL position the node reported
+  Timeline timeline = 0;
+  bool accepts_writes = false;  // the node reported itself leader and unfenced
+};
+
+class Telemetry {
+ public:
+  virtual ~Telemetry() = default;
+  // The latest check-in from `host` at each vantage point that has heard from
+  // it, sorted by vantage point. Empty if none has.
+  virtual std::vector<Checkin> checkins(std::string_view host) const = 0;
+};
+
+}  // namespace unwedge::core

@@ -1,0 +1,39 @@
+#include "tests/support/fake_infra.hpp"
+
+#include <algorithm>
+
+namespace unwedge::testing {
+
+core::Operation FakeInfra::request(const core::InfraRequest& request) {
+  ++requests_;
+  auto [it, created] = operations_.try_emplace(request.idempotency_key, Op{request});
+  Op& op = it->second;
+  if (created) {
+    auto failing = std::find(fail_next_.begin(), fail_next_.end(), request.verb);
+    if (failing != fail_next_.end()) {
+      op.fails = true;
+      fail_next_.erase(failing);
+    }
+    return {core::OperationState::kPending, "", "accepted"};
+  }
+  if (!(op.request == request)) {
+    return {core::OperationState::kFailed, "",
+            "idempotency key " + request.idempotency_key + " was used for another request"};
+  }
+  if (op.polls < polls_to_finish_) {
+    ++op.polls;
+    return {core::OperationState::kPending, "", "in progress"};
+  }
+  if (op.fails) return {core::OperationState::kFailed, "", "injected failure"};
+  return {core::OperationState::kSucceeded, request.target, ""};
+}
+
+FakeInfra::Effects FakeInfra::effects() const {
+  Effects result;
+  for (const auto& [key, op] : operations_) {
+    ++result[{op.request.verb, op.request.target, op.request.argument}];
+  }
+  return result;
+}
+
+}  // namespace unwedge::testing

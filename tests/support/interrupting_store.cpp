@@ -1,0 +1,49 @@
+#include "tests/support/interrupting_store.hpp"
+
+namespace unwedge::testing {
+
+class InterruptingStore::Txn final : public core::Transaction {
+ public:
+  Txn(std::unique_ptr<core::Transaction> inner, std::uint64_t number,
+      std::optional<CrashPoint> crash)
+      : inner_(std::move(inner)), number_(number), crash_(crash) {}
+
+  std::shared_ptr<const core::StoredValue> find(std::string_view kind,
+                                                std::string_view id) override {
+    return inner_->find(kind, id);
+  }
+  void write(std::string kind, std::string id,
+             std::shared_ptr<const core::StoredValue> value) override {
+    inner_->write(std::move(kind), std::move(id), std::move(value));
+  }
+  std::vector<std::string> ids(std::string_view kind) override { return inner_->ids(kind); }
+  void rollback() override { inner_->rollback(); }
+
+  core::Status commit() override {
+    if (crash_ == CrashPoint::kMidTransaction) {
+      inner_->rollback();
+      throw SimulatedCrash{number_, CrashPoint::kMidTransaction};
+    }
+    core::Status status = inner_->commit();
+    if (crash_ == CrashPoint::kAfterCommit) throw SimulatedCrash{number_, CrashPoint::kAfterCommit};
+    return status;
+  }
+
+ private:
+  std::unique_ptr<core::Transaction> inner_;
+  std::uint64_t number_;
+  std::optional<CrashPoint> crash_;
+};
+
+std::unique_ptr<core::Transaction> InterruptingStore::begin() {
+  std::uint64_t number = begun_++;
+  std::optional<CrashPoint> crash;
+  if (armed_ && armed_->transaction == number) {
+    crash = armed_->point;
+    armed_.reset();
+  }
+  if (crash == CrashPoint::kBeforeBegin) throw SimulatedCrash{number, CrashPoint::kBeforeBegin};
+  return std::make_unique<Txn>(inner_.begin(), number, crash);
+}
+
+}  // namespace unwedge::testing
