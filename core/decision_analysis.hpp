@@ -42,6 +42,7 @@ struct TableAnalysis {
   std::vector<ConflictFinding> conflicts;
   std::vector<Cell> gaps;
   // Rules that win no cell: shadowed by higher priorities or unsatisfiable.
+  // A rule tied in a conflict counts as winning there (the conflict is reported).
   std::vector<std::size_t> dead_rules;
 
   bool ok() const { return conflict_count == 0 && gap_count == 0; }
@@ -52,9 +53,10 @@ TableAnalysis analyze(const DecisionTable& table, std::size_t examples_max = 16)
 
 struct QueryResult {
   bool holds = true;
+  // Every valid cell in scope, even after a counterexample: the size of the proof.
   std::size_t cells_checked = 0;
-  std::optional<Cell> counterexample;
-  Decision got;  // the decision at the counterexample
+  std::optional<Cell> counterexample;  // the first one, in enumeration order
+  Decision got;                        // the decision at the counterexample
 
   std::string describe(const DecisionTable& table) const;
 };

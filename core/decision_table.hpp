@@ -122,7 +122,7 @@ class DecisionTable {
 class DecisionTable::Builder {
  public:
   struct RuleSpec {
-    std::string name;
+    std::string name;  // empty: named "rule#<index>" (its index in rules())
     std::vector<std::string> when;
     std::vector<std::string> unless;
     std::vector<std::string> in;  // empty: every state

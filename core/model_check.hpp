@@ -66,7 +66,9 @@ struct PathCheck {
 
 // Does every path from `source` to `target` pass through `waypoint`? Holds
 // vacuously when target is unreachable from source. A waypoint equal to the
-// source or target holds trivially.
+// source or target holds trivially. With source == target and any other
+// waypoint it does not hold: the zero-length path {source} avoids the waypoint
+// and is the counterexample. A counterexample is a shortest such path.
 PathCheck must_pass_through(const MachineDef& machine, StateId source, StateId target,
                             StateId waypoint);
 
