@@ -16,17 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "core/action.hpp"
-#include "core/decision_table.hpp"
-#include "core/machine.hpp"
+#include "core/control_plane_model.hpp"
 
 namespace unwedge::core {
-
-struct ControlPlaneModel {
-  std::vector<const MachineDef*> machines;
-  std::vector<const DecisionTable*> tables;
-  std::vector<const ActionDef*> actions;
-};
 
 enum class CrossFindingKind {
   kUnknownMachine,         // an action names a machine the model lacks

@@ -1,0 +1,51 @@
+// ControlPlaneModel: everything a control plane declares about itself, in one
+// place, for the checks to read: its machines, decision tables and actions,
+// and the claims its authors make ("every path from following to promoted
+// passes through fencing"; "NeedsUnfollow always yields Unfollow").
+//
+// A control plane exposes one of these (the reference one in core/postgres/);
+// check_control_plane() in control_plane_check.hpp proves or refutes all of it
+// and `unwedge check-model` prints the result.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/action.hpp"
+#include "core/decision_table.hpp"
+#include "core/machine.hpp"
+
+namespace unwedge::core {
+
+// "Every path from `source` to `target` in `machine` passes through `waypoint`."
+struct PathClaim {
+  std::string statement;
+  std::string machine;
+  std::string source;
+  std::string target;
+  std::string waypoint;
+};
+
+// "In states `in` (all if empty), whenever every signal of `given` is raised,
+// `table` always (or never) schedules `action`."
+struct DecisionClaim {
+  enum class Kind { kAlways, kNever };
+
+  std::string statement;
+  Kind kind = Kind::kAlways;
+  std::string table;
+  std::vector<std::string> given;
+  std::string action;
+  std::vector<std::string> in;
+};
+
+struct ControlPlaneModel {
+  std::string name;
+  std::vector<const MachineDef*> machines;
+  std::vector<const DecisionTable*> tables;
+  std::vector<const ActionDef*> actions;
+  std::vector<PathClaim> path_claims;
+  std::vector<DecisionClaim> decision_claims;
+};
+
+}  // namespace unwedge::core
