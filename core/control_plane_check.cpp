@@ -34,6 +34,17 @@ Result<StateSet> resolve_states(const MachineDef& machine, const std::vector<std
   return set;
 }
 
+Result<SignalSet> resolve_signals(const DecisionTable& table,
+                                  const std::vector<std::string>& names) {
+  SignalSet set;
+  for (const std::string& name : names) {
+    std::optional<SignalId> id = table.find_signal(name);
+    if (!id) return Error{fmt::format("table {} has no signal '{}'", table.name(), name)};
+    set = set.with(*id);
+  }
+  return set;
+}
+
 // Indents every line of a multi-line text by two spaces.
 std::string indented(const std::string& text) {
   std::string out;
@@ -79,14 +90,10 @@ ClaimResult check_claim(const ControlPlaneModel& model, const DecisionClaim& cla
   if (table == nullptr) {
     return refuted(claim.statement, fmt::format("no decision table named '{}'", claim.table));
   }
-  SignalSet given;
-  for (const std::string& name : claim.given) {
-    std::optional<SignalId> id = table->find_signal(name);
-    if (!id)
-      return refuted(claim.statement,
-                     fmt::format("table {} has no signal '{}'", table->name(), name));
-    given = given.with(*id);
-  }
+  Result<SignalSet> given = resolve_signals(*table, claim.given);
+  if (!given) return refuted(claim.statement, given.error().message);
+  Result<SignalSet> unless = resolve_signals(*table, claim.unless);
+  if (!unless) return refuted(claim.statement, unless.error().message);
   std::optional<ActionId> action = table->find_action(claim.action);
   if (!action) {
     return refuted(claim.statement,
@@ -96,8 +103,8 @@ ClaimResult check_claim(const ControlPlaneModel& model, const DecisionClaim& cla
   if (!in) return refuted(claim.statement, in.error().message);
 
   QueryResult query = claim.kind == DecisionClaim::Kind::kAlways
-                          ? always(*table, given, *action, *in)
-                          : never(*table, given, *action, *in);
+                          ? always(*table, *given, *action, *in, *unless)
+                          : never(*table, *given, *action, *in, *unless);
   return ClaimResult{claim.statement, query.holds, query.describe(*table)};
 }
 

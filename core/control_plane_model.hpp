@@ -26,8 +26,8 @@ struct PathClaim {
   std::string waypoint;
 };
 
-// "In states `in` (all if empty), whenever every signal of `given` is raised,
-// `table` always (or never) schedules `action`."
+// "In states `in` (all if empty), whenever every signal of `given` is raised
+// and none of `unless`, `table` always (or never) schedules `action`."
 struct DecisionClaim {
   enum class Kind { kAlways, kNever };
 
@@ -37,6 +37,7 @@ struct DecisionClaim {
   std::vector<std::string> given;
   std::string action;
   std::vector<std::string> in;
+  std::vector<std::string> unless;
 };
 
 struct ControlPlaneModel {

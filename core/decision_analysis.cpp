@@ -16,11 +16,12 @@ std::string plural(std::size_t count, std::string_view one, std::string_view man
   return fmt::format("{} {}", count, count == 1 ? one : many);
 }
 
-// Visits every cell of `states` whose signals contain `given`, in enumeration
-// order (state, then signal bits ascending), skipping declared-invalid cells.
+// Visits every cell of `states` whose signals contain `given` and none of
+// `excluded`, in enumeration order (state, then signal bits ascending),
+// skipping declared-invalid cells.
 template <class Visit>
-void for_each_valid_cell(const DecisionTable& table, SignalSet given, StateSet states,
-                         Visit&& visit) {
+void for_each_valid_cell(const DecisionTable& table, SignalSet given, SignalSet excluded,
+                         StateSet states, Visit&& visit) {
   const std::size_t state_count = table.machine().state_count();
   const std::uint64_t outside = states.bits() & ~StateSet::all(state_count).bits();
   UNWEDGE_ASSERT_MSG(outside == 0, "query states {:#x} outside machine '{}'", outside,
@@ -32,7 +33,7 @@ void for_each_valid_cell(const DecisionTable& table, SignalSet given, StateSet s
     if (!states.contains(state)) continue;
     for (std::uint32_t bits = 0; bits < subset_count(table); ++bits) {
       const SignalSet signals = SignalSet::from_bits(bits);
-      if (!signals.contains_all(given)) continue;
+      if (!signals.contains_all(given) || signals.intersects(excluded)) continue;
       Decision decision = table.decide(state, signals);
       if (decision.kind == DecisionKind::kInvalid) continue;
       visit(Cell{state, signals}, decision);
@@ -43,18 +44,19 @@ void for_each_valid_cell(const DecisionTable& table, SignalSet given, StateSet s
 // always() and never() differ only in which decisions are counterexamples.
 template <class Fails>
 QueryResult query(const DecisionTable& table, SignalSet given, ActionId action, StateSet in,
-                  Fails&& fails) {
+                  SignalSet excluded, Fails&& fails) {
   UNWEDGE_ASSERT_LT(static_cast<std::size_t>(action), table.action_names().size());
   const StateSet states = in.empty() ? StateSet::all(table.machine().state_count()) : in;
   QueryResult result;
-  for_each_valid_cell(table, given, states, [&](const Cell& cell, const Decision& decision) {
-    ++result.cells_checked;
-    if (result.holds && fails(decision)) {
-      result.holds = false;
-      result.counterexample = cell;
-      result.got = decision;
-    }
-  });
+  for_each_valid_cell(table, given, excluded, states,
+                      [&](const Cell& cell, const Decision& decision) {
+                        ++result.cells_checked;
+                        if (result.holds && fails(decision)) {
+                          result.holds = false;
+                          result.counterexample = cell;
+                          result.got = decision;
+                        }
+                      });
   UNWEDGE_ASSERT_EQ(result.holds, !result.counterexample.has_value());
   return result;
 }
@@ -133,14 +135,16 @@ std::string TableAnalysis::describe(const DecisionTable& table) const {
   return text;
 }
 
-QueryResult always(const DecisionTable& table, SignalSet given, ActionId action, StateSet in) {
-  return query(table, given, action, in, [action](const Decision& d) {
+QueryResult always(const DecisionTable& table, SignalSet given, ActionId action, StateSet in,
+                   SignalSet excluded) {
+  return query(table, given, action, in, excluded, [action](const Decision& d) {
     return d.kind != DecisionKind::kAct || d.action != action;
   });
 }
 
-QueryResult never(const DecisionTable& table, SignalSet given, ActionId action, StateSet in) {
-  return query(table, given, action, in, [action](const Decision& d) {
+QueryResult never(const DecisionTable& table, SignalSet given, ActionId action, StateSet in,
+                  SignalSet excluded) {
+  return query(table, given, action, in, excluded, [action](const Decision& d) {
     return d.kind == DecisionKind::kAct && d.action == action;
   });
 }

@@ -62,9 +62,13 @@ struct QueryResult {
 };
 
 // In every state of `in` (all states if empty) and every valid signal subset
-// that contains `given`, the table decides to act with `action`.
-QueryResult always(const DecisionTable& table, SignalSet given, ActionId action, StateSet in = {});
+// that contains `given` and none of `excluded`, the table decides to act with
+// `action`. `excluded` states the exceptions a claim knowingly makes
+// ("unless NeedsDeprovision, which overrides everything").
+QueryResult always(const DecisionTable& table, SignalSet given, ActionId action, StateSet in = {},
+                   SignalSet excluded = {});
 // ... never decides to act with `action`.
-QueryResult never(const DecisionTable& table, SignalSet given, ActionId action, StateSet in = {});
+QueryResult never(const DecisionTable& table, SignalSet given, ActionId action, StateSet in = {},
+                  SignalSet excluded = {});
 
 }  // namespace unwedge::core

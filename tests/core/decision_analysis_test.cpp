@@ -238,5 +238,20 @@ TEST_F(Analysis, QueriesOverOnlyInvalidCellsHoldVacuously) {
   EXPECT_EQ(q.describe(good), "holds over 0 cells");
 }
 
+TEST_F(Analysis, AnExceptionStatedInTheClaimNarrowsIt) {
+  // "NeedsPromote always yields Promote in following" is false only because of
+  // StandbyLagging; excluding it states the exception and the claim holds.
+  StateSet in_following = good.states_named({"following"});
+  QueryResult q =
+      always(good, raised({"NeedsPromote"}), promote, in_following, raised({"StandbyLagging"}));
+  EXPECT_TRUE(q.holds) << q.describe(good);
+  // {NP} valid, {NP, NU} invalid, the two with SL excluded.
+  EXPECT_EQ(q.cells_checked, 1u);
+
+  QueryResult never_q = never(good, {}, promote, in_following, raised({"NeedsPromote"}));
+  EXPECT_TRUE(never_q.holds);
+  EXPECT_EQ(never_q.cells_checked, 4u);  // {}, {NU}, {SL}, {NU, SL}
+}
+
 }  // namespace
 }  // namespace unwedge::core

@@ -1,0 +1,121 @@
+#include "core/postgres/model.hpp"
+
+#include "core/postgres/machines.hpp"
+#include "core/postgres/tables.hpp"
+
+namespace unwedge::postgres {
+namespace {
+
+using core::DecisionClaim;
+using core::PathClaim;
+
+std::vector<PathClaim> path_claims() {
+  return {
+      {.statement = "promotion always passes through fencing the old leader",
+       .machine = "replica_link",
+       .source = "following",
+       .target = "promoted",
+       .waypoint = "fencing"},
+      {.statement = "a lagging standby is promoted only after catching up",
+       .machine = "replica_link",
+       .source = "lagging",
+       .target = "promoted",
+       .waypoint = "following"},
+      {.statement = "a new standby is promoted only after its first catch-up",
+       .machine = "replica_link",
+       .source = "syncing",
+       .target = "promoted",
+       .waypoint = "following"},
+      {.statement = "an expired certificate is active again only through a rotation",
+       .machine = "certificate",
+       .source = "expired",
+       .target = "active",
+       .waypoint = "rotating"},
+  };
+}
+
+std::vector<DecisionClaim> decision_claims() {
+  using Kind = DecisionClaim::Kind;
+  return {
+      {.statement = "NeedsUnfollow always yields Unfollow",
+       .kind = Kind::kAlways,
+       .table = "replica_link",
+       .given = {"NeedsUnfollow"},
+       .action = "Unfollow",
+       .in = {"syncing", "following", "lagging", "unfollowing"}},
+      {.statement = "a lagging standby is never promoted",
+       .kind = Kind::kNever,
+       .table = "replica_link",
+       .given = {"StandbyLagging"},
+       .action = "Promote"},
+      {.statement = "a link in the lagging state is never promoted",
+       .kind = Kind::kNever,
+       .table = "replica_link",
+       .action = "Promote",
+       .in = {"syncing", "lagging"}},
+      {.statement = "a consistently unreachable leader with a caught-up standby always yields "
+                    "Failover",
+       .kind = Kind::kAlways,
+       .table = "service",
+       .given = {"ConsistentlyUnreachable", "StandbyCaughtUp"},
+       .action = "Failover",
+       .in = {"available", "uncertain", "unavailable"},
+       .unless = {"NeedsDeprovision"}},
+      {.statement = "a service is never failed over without a caught-up standby",
+       .kind = Kind::kNever,
+       .table = "service",
+       .action = "Failover",
+       .in = {"provisioning", "available", "uncertain", "unavailable", "maintenance"},
+       .unless = {"StandbyCaughtUp"}},
+      {.statement = "NeedsDeprovision always yields Deprovision outside a failover",
+       .kind = Kind::kAlways,
+       .table = "service",
+       .given = {"NeedsDeprovision"},
+       .action = "Deprovision",
+       .in = {"provisioning", "available", "uncertain", "unavailable", "maintenance",
+              "deprovisioning"}},
+      {.statement = "NeedsDestroy always yields DestroyServer outside a replacement",
+       .kind = Kind::kAlways,
+       .table = "server",
+       .given = {"NeedsDestroy"},
+       .action = "DestroyServer",
+       .in = {"creating", "running", "unreachable", "restarting", "fenced", "destroying"}},
+      {.statement = "a fenced server is never marked running",
+       .kind = Kind::kNever,
+       .table = "server",
+       .action = "MarkServerRunning",
+       .in = {"fenced"}},
+      {.statement = "an expiring certificate is always rotated",
+       .kind = Kind::kAlways,
+       .table = "certificate",
+       .action = "RotateCertificate",
+       .in = {"expiring"},
+       .unless = {"NeedsRevoke", "CertExpired"}},
+      {.statement = "a revoked certificate is never rotated",
+       .kind = Kind::kNever,
+       .table = "certificate",
+       .action = "RotateCertificate",
+       .in = {"revoked"}},
+  };
+}
+
+core::ControlPlaneModel build_model() {
+  return core::ControlPlaneModel{
+      .name = "postgres",
+      .machines = {&service_machine(), &server_machine(), &replica_link_machine(),
+                   &certificate_machine()},
+      .tables = {&service_table(), &server_table(), &replica_link_table(), &certificate_table()},
+      .actions = {},
+      .path_claims = path_claims(),
+      .decision_claims = decision_claims(),
+  };
+}
+
+}  // namespace
+
+const core::ControlPlaneModel& model() {
+  static const core::ControlPlaneModel built = build_model();
+  return built;
+}
+
+}  // namespace unwedge::postgres

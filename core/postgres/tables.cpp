@@ -1,0 +1,220 @@
+#include "core/postgres/tables.hpp"
+
+#include <utility>
+
+#include "core/postgres/machines.hpp"
+
+namespace unwedge::postgres {
+namespace {
+
+using core::DecisionTable;
+
+DecisionTable built(core::Result<DecisionTable> result) {
+  UNWEDGE_ASSERT_MSG(result.ok(), "{}", result.ok() ? "" : result.error().message);
+  return std::move(result).value();
+}
+
+DecisionTable::Builder service_builder() {
+  DecisionTable::Builder b("service", service_machine());
+  b.signals({"MissedCheckin", "CheckinOk", "ConsistentlyUnreachable", "StandbyCaughtUp",
+             "NeedsFailover", "NeedsDeprovision"})
+      .actions({"Provision", "Failover", "Deprovision", "MarkServiceUncertain",
+                "MarkServiceUnavailable", "MarkServiceAvailable"});
+  b.rule({.name = "ignore-after-deprovisioned", .in = {"deprovisioned"}, .priority = 200})
+      .rule(
+          {.name = "retry-failover", .in = {"failing_over"}, .action = "Failover", .priority = 150})
+      .rule({.name = "retry-deprovision",
+             .in = {"deprovisioning"},
+             .action = "Deprovision",
+             .priority = 150})
+      .rule({.name = "deprovision",
+             .when = {"NeedsDeprovision"},
+             .in = {"provisioning", "available", "uncertain", "unavailable", "maintenance"},
+             .action = "Deprovision",
+             .priority = 100})
+      .rule({.name = "failover-unreachable-leader",
+             .when = {"ConsistentlyUnreachable", "StandbyCaughtUp"},
+             .in = {"available", "uncertain", "unavailable"},
+             .action = "Failover",
+             .priority = 80})
+      .rule({.name = "planned-failover",
+             .when = {"NeedsFailover", "StandbyCaughtUp"},
+             .in = {"available", "uncertain", "unavailable"},
+             .action = "Failover",
+             .priority = 75})
+      .rule({.name = "unreachable-without-standby",
+             .when = {"ConsistentlyUnreachable"},
+             .in = {"available", "uncertain", "maintenance"},
+             .action = "MarkServiceUnavailable",
+             .priority = 70})
+      .rule({.name = "missed-checkin",
+             .when = {"MissedCheckin"},
+             .in = {"available"},
+             .action = "MarkServiceUncertain",
+             .priority = 40})
+      .rule({.name = "checkin-restored",
+             .when = {"CheckinOk"},
+             .in = {"uncertain", "unavailable"},
+             .action = "MarkServiceAvailable",
+             .priority = 40})
+      .rule({.name = "finish-provisioning",
+             .in = {"provisioning"},
+             .action = "Provision",
+             .priority = 30})
+      .rule({.name = "idle", .priority = 0});
+  b.invalid({"MissedCheckin", "CheckinOk"},
+            "a leader's latest check-in is missed or fresh, not both")
+      .invalid({"ConsistentlyUnreachable", "CheckinOk"},
+               "a leader heard from just now is not consistently unreachable");
+  return b;
+}
+
+DecisionTable::Builder server_builder() {
+  DecisionTable::Builder b("server", server_machine());
+  b.signals(
+       {"MissedCheckin", "CheckinOk", "ConsistentlyUnreachable", "NeedsReplace", "NeedsDestroy"})
+      .actions({"CreateServer", "MarkServerUnreachable", "MarkServerRunning", "RestartServer",
+                "ReplaceServer", "DestroyServer"});
+  b.rule({.name = "ignore-destroyed", .in = {"destroyed"}, .priority = 200})
+      .rule({.name = "retry-destroy",
+             .in = {"destroying"},
+             .action = "DestroyServer",
+             .priority = 150})
+      .rule({.name = "retry-replace",
+             .in = {"replacing"},
+             .action = "ReplaceServer",
+             .priority = 150})
+      .rule({.name = "destroy",
+             .when = {"NeedsDestroy"},
+             .in = {"creating", "running", "unreachable", "restarting", "fenced"},
+             .action = "DestroyServer",
+             .priority = 100})
+      .rule({.name = "replace",
+             .when = {"NeedsReplace"},
+             .in = {"running", "unreachable", "restarting", "fenced"},
+             .action = "ReplaceServer",
+             .priority = 80})
+      .rule({.name = "replace-fenced-leader",
+             .in = {"fenced"},
+             .action = "ReplaceServer",
+             .priority = 70})
+      .rule({.name = "restart-unreachable",
+             .when = {"ConsistentlyUnreachable"},
+             .in = {"unreachable"},
+             .action = "RestartServer",
+             .priority = 60})
+      .rule({.name = "retry-restart",
+             .in = {"restarting"},
+             .action = "RestartServer",
+             .priority = 60})
+      .rule({.name = "missed-checkin",
+             .when = {"MissedCheckin"},
+             .in = {"running"},
+             .action = "MarkServerUnreachable",
+             .priority = 40})
+      .rule({.name = "checkin-restored",
+             .when = {"CheckinOk"},
+             .in = {"unreachable"},
+             .action = "MarkServerRunning",
+             .priority = 40})
+      .rule({.name = "create", .in = {"creating"}, .action = "CreateServer", .priority = 30})
+      .rule({.name = "idle", .priority = 0});
+  b.invalid({"MissedCheckin", "CheckinOk"}, "a host's latest check-in is missed or fresh, not both")
+      .invalid({"ConsistentlyUnreachable", "CheckinOk"},
+               "a host heard from just now is not consistently unreachable");
+  return b;
+}
+
+DecisionTable::Builder replica_link_builder() {
+  DecisionTable::Builder b("replica_link", replica_link_machine());
+  b.signals({"StandbyLagging", "CaughtUp", "NeedsPromote", "NeedsUnfollow"})
+      .actions({"MarkLinkLagging", "MarkLinkCaughtUp", "Promote", "Unfollow"});
+  b.rule({.name = "ignore-ended", .in = {"promoted", "unfollowed"}, .priority = 200})
+      .rule({.name = "promotion-in-flight", .in = {"fencing", "promoting"}, .priority = 150})
+      .rule({.name = "unfollow",
+             .when = {"NeedsUnfollow"},
+             .in = {"syncing", "following", "lagging", "unfollowing"},
+             .action = "Unfollow",
+             .priority = 100})
+      .rule({.name = "promote",
+             .when = {"NeedsPromote"},
+             .unless = {"StandbyLagging"},
+             .in = {"following"},
+             .action = "Promote",
+             .priority = 80})
+      .rule({.name = "lagging",
+             .when = {"StandbyLagging"},
+             .in = {"following"},
+             .action = "MarkLinkLagging",
+             .priority = 50})
+      .rule({.name = "caught-up",
+             .when = {"CaughtUp"},
+             .in = {"syncing", "lagging"},
+             .action = "MarkLinkCaughtUp",
+             .priority = 50})
+      .rule({.name = "idle", .priority = 0});
+  b.invalid({"NeedsPromote", "NeedsUnfollow"},
+            "a follower is either promoted to a leader or unfollowed, not both")
+      .invalid({"StandbyLagging", "CaughtUp"}, "replication lag is over the bound or under it");
+  return b;
+}
+
+DecisionTable::Builder certificate_builder() {
+  DecisionTable::Builder b("certificate", certificate_machine());
+  b.signals({"CertExpiring", "CertExpired", "LeaderChanged", "NeedsRevoke"})
+      .actions({"IssueCertificate", "RotateCertificate", "RevokeCertificate", "MarkCertExpiring",
+                "MarkCertExpired"});
+  b.rule({.name = "ignore-revoked", .in = {"revoked"}, .priority = 200})
+      .rule({.name = "revoke",
+             .when = {"NeedsRevoke"},
+             .in = {"issuing", "active", "expiring", "rotating", "expired"},
+             .action = "RevokeCertificate",
+             .priority = 100})
+      .rule({.name = "expired",
+             .when = {"CertExpired"},
+             .in = {"active", "expiring"},
+             .action = "MarkCertExpired",
+             .priority = 90})
+      .rule({.name = "rotate",
+             .in = {"expiring", "expired", "rotating"},
+             .action = "RotateCertificate",
+             .priority = 80})
+      .rule({.name = "rotate-onto-new-leader",
+             .when = {"LeaderChanged"},
+             .in = {"active"},
+             .action = "RotateCertificate",
+             .priority = 80})
+      .rule({.name = "expiring",
+             .when = {"CertExpiring"},
+             .in = {"active"},
+             .action = "MarkCertExpiring",
+             .priority = 50})
+      .rule({.name = "issue", .in = {"issuing"}, .action = "IssueCertificate", .priority = 30})
+      .rule({.name = "idle", .priority = 0});
+  b.invalid({"CertExpiring", "CertExpired"}, "a certificate is expiring or expired, not both");
+  return b;
+}
+
+}  // namespace
+
+const DecisionTable& service_table() {
+  static const DecisionTable table = built(service_builder().build());
+  return table;
+}
+
+const DecisionTable& server_table() {
+  static const DecisionTable table = built(server_builder().build());
+  return table;
+}
+
+const DecisionTable& replica_link_table() {
+  static const DecisionTable table = built(replica_link_builder().build());
+  return table;
+}
+
+const DecisionTable& certificate_table() {
+  static const DecisionTable table = built(certificate_builder().build());
+  return table;
+}
+
+}  // namespace unwedge::postgres
