@@ -32,10 +32,33 @@ std::string StepContext::key(std::string_view label) const {
 
 Operation StepContext::call(InfraVerb verb, std::string target, std::string argument,
                             std::string_view label) {
-  return infra_.request(InfraRequest{.verb = verb,
-                                     .target = std::move(target),
-                                     .argument = std::move(argument),
-                                     .idempotency_key = key(label)});
+  return env_.infra.request(InfraRequest{.verb = verb,
+                                         .target = std::move(target),
+                                         .argument = std::move(argument),
+                                         .idempotency_key = key(label)});
+}
+
+Status StepContext::change_state(const MachineDef& machine, std::string_view entity,
+                                 MachineState& state, std::string_view to, std::string_view cause) {
+  TransitionEvent event{.machine = &machine,
+                        .entity = std::string(entity),
+                        .from = state.id,
+                        .cause = std::string(cause),
+                        .at_us = now_us(),
+                        .action_id = record_.id};
+  std::optional<StateId> target = machine.find_state(to);
+  Status allowed = target ? machine.check_transition(state.id, *target, cause)
+                          : Status(Error{fmt::format("{}: '{}' is not a state of this machine",
+                                                     machine.name(), to)});
+  event.to = target.value_or(state.id);
+  if (!allowed) {
+    event.refused = true;
+    if (env_.transitions != nullptr) env_.transitions->record(event);
+    return allowed;
+  }
+  state = MachineState{.id = *target, .entered_us = event.at_us};
+  pending_.push_back(std::move(event));
+  return Status::Ok();
 }
 
 std::optional<std::string> StepContext::var(std::string_view name) const {

@@ -26,9 +26,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/clock.hpp"
-#include "core/infra.hpp"
-#include "core/store.hpp"
+#include "core/environment.hpp"
+#include "core/machine_state.hpp"
 #include "core/time.hpp"
 
 namespace unwedge::core {
@@ -80,16 +79,18 @@ struct StepResult {
   static StepResult end(std::string why) { return {StepVerdict::kEnd, std::move(why)}; }
 };
 
-// What a step sees: the open transaction, the fleet API, the clock and the
-// action's record (whose vars it may change; they commit with the step).
+// What a step sees: the open transaction, the world (fleet API, clock,
+// monitoring) and the action's record (whose vars it may change; they commit
+// with the step).
 class StepContext {
  public:
-  StepContext(Transaction& txn, Infra& infra, const Clock& clock, ActionRecord& record,
+  StepContext(Transaction& txn, const Environment& env, ActionRecord& record,
               std::string_view step_name)
-      : txn_(txn), infra_(infra), clock_(clock), record_(record), step_name_(step_name) {}
+      : txn_(txn), env_(env), record_(record), step_name_(step_name) {}
 
   Transaction& txn() { return txn_; }
-  TimeUs now_us() const { return clock_.now_us(); }
+  const Telemetry& telemetry() const { return env_.telemetry; }
+  TimeUs now_us() const { return env_.clock.now_us(); }
   const std::string& action_id() const { return record_.id; }
   const std::string& subject() const { return record_.subject; }
   std::uint32_t waits() const { return record_.waits; }
@@ -101,6 +102,15 @@ class StepContext {
   Operation call(InfraVerb verb, std::string target, std::string argument = "",
                  std::string_view label = "");
 
+  // Moves `state` (of entity `entity` under `machine`) to `to` on `cause` if
+  // the table has that transition. The caller writes the entity back; the
+  // change is logged when the step commits. A refused change leaves `state`
+  // as it was, is logged at once, and returns the table's error.
+  Status change_state(const MachineDef& machine, std::string_view entity, MachineState& state,
+                      std::string_view to, std::string_view cause);
+  // Changes that commit with this step, for the runner to log.
+  const std::vector<TransitionEvent>& pending_transitions() const { return pending_; }
+
   std::optional<std::string> var(std::string_view name) const;
   void set_var(std::string name, std::string value) {
     record_.vars[std::move(name)] = std::move(value);
@@ -108,10 +118,10 @@ class StepContext {
 
  private:
   Transaction& txn_;
-  Infra& infra_;
-  const Clock& clock_;
+  const Environment& env_;
   ActionRecord& record_;
   std::string_view step_name_;
+  std::vector<TransitionEvent> pending_;
 };
 
 struct StepDef {

@@ -7,7 +7,7 @@ namespace unwedge::core {
 
 Status ActionRunner::start(const ActionDef& def, std::string action_id, std::string subject) {
   UNWEDGE_ASSERT(!def.steps.empty());
-  std::unique_ptr<Transaction> txn = store_.begin();
+  std::unique_ptr<Transaction> txn = env_.store.begin();
   if (std::optional<ActionRecord> existing = txn->get<ActionRecord>(action_id)) {
     if (existing->action != def.name || existing->subject != subject) {
       return Error{fmt::format("action id {} already names {} on {}, not {} on {}", action_id,
@@ -15,7 +15,7 @@ Status ActionRunner::start(const ActionDef& def, std::string action_id, std::str
     }
     return Status::Ok();  // started before: starting again is a no-op
   }
-  TimeUs now_us = clock_.now_us();
+  TimeUs now_us = env_.clock.now_us();
   txn->put(ActionRecord{.id = std::move(action_id),
                         .action = def.name,
                         .subject = std::move(subject),
@@ -25,7 +25,7 @@ Status ActionRunner::start(const ActionDef& def, std::string action_id, std::str
 }
 
 Result<StepOutcome> ActionRunner::step(const ActionDef& def, std::string_view action_id) {
-  std::unique_ptr<Transaction> txn = store_.begin();
+  std::unique_ptr<Transaction> txn = env_.store.begin();
   std::optional<ActionRecord> record = txn->get<ActionRecord>(action_id);
   if (!record) return Error{fmt::format("no action record {}", action_id)};
   if (record->action != def.name) {
@@ -39,8 +39,8 @@ Result<StepOutcome> ActionRunner::step(const ActionDef& def, std::string_view ac
   const StepDef& step_def = def.steps[record->next_step];
 
   StepResult result;
+  StepContext ctx(*txn, env_, *record, step_def.name);
   try {
-    StepContext ctx(*txn, infra_, clock_, *record, step_def.name);
     result = step_def.run(ctx);
   } catch (const AssertionFailure&) {
     throw;  // a broken contract is a finding, never a step failure to retry
@@ -51,6 +51,10 @@ Result<StepOutcome> ActionRunner::step(const ActionDef& def, std::string_view ac
   StepOutcome outcome = apply(def, *record, result);
   txn->put(*record);
   if (Status committed = txn->commit(); !committed) return committed.error();
+  if (env_.transitions != nullptr) {
+    for (const TransitionEvent& event : ctx.pending_transitions())
+      env_.transitions->record(event);
+  }
   return outcome;
 }
 
@@ -60,7 +64,7 @@ StepOutcome ActionRunner::apply(const ActionDef& def, ActionRecord& record,
                       .verdict = result.verdict,
                       .step = record.next_step,
                       .note = result.note};
-  record.updated_us = clock_.now_us();
+  record.updated_us = env_.clock.now_us();
   record.note = result.note;
   switch (result.verdict) {
     case StepVerdict::kNext:

@@ -6,7 +6,7 @@
 // progress, so progress and effects are never out of step. drive() repeats
 // step() until the action completes, waits, or a bound is reached.
 //
-//   ActionRunner runner(store, infra, clock);
+//   ActionRunner runner(env);
 //   runner.start(failover, "failover/db1/3", "db1");
 //   Result<StepOutcome> out = runner.drive(failover, "failover/db1/3", 16);
 #pragma once
@@ -29,8 +29,7 @@ struct StepOutcome {
 
 class ActionRunner {
  public:
-  ActionRunner(Store& store, Infra& infra, const Clock& clock)
-      : store_(store), infra_(infra), clock_(clock) {}
+  explicit ActionRunner(const Environment& env) : env_(env) {}
 
   // Creates the record for `action_id` if it does not exist yet.
   Status start(const ActionDef& def, std::string action_id, std::string subject);
@@ -48,9 +47,7 @@ class ActionRunner {
  private:
   StepOutcome apply(const ActionDef& def, ActionRecord& record, const StepResult& result);
 
-  Store& store_;
-  Infra& infra_;
-  const Clock& clock_;
+  Environment env_;
 };
 
 }  // namespace unwedge::core

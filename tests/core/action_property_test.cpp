@@ -8,6 +8,7 @@
 #include "core/action_runner.hpp"
 #include "core/in_memory_store.hpp"
 #include "tests/support/fake_infra.hpp"
+#include "tests/support/fake_telemetry.hpp"
 #include "tests/support/interrupting_store.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/test_failover.hpp"
@@ -49,6 +50,8 @@ Result<Outcome> run(std::uint32_t polls_to_finish,
   InterruptingStore store(durable);
   FakeInfra infra(polls_to_finish);
   ManualClock clock(5'000);
+  testing::FakeTelemetry telemetry;
+  Environment env{.store = store, .infra = infra, .clock = clock, .telemetry = telemetry};
   ActionDef failover = testing::test_failover();
 
   std::size_t next_crash = 0;
@@ -61,7 +64,7 @@ Result<Outcome> run(std::uint32_t polls_to_finish,
   arm();
   for (int restart = 0; restart < 200; ++restart) {
     try {
-      ActionRunner runner(store, infra, clock);
+      ActionRunner runner(env);
       if (Status started = runner.start(failover, kActionId, "db1"); !started) {
         return started.error();
       }

@@ -6,6 +6,7 @@
 
 #include "core/in_memory_store.hpp"
 #include "tests/support/fake_infra.hpp"
+#include "tests/support/fake_telemetry.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/test_failover.hpp"
 
@@ -34,7 +35,14 @@ class ActionRunnerTest : public ::testing::Test {
   InMemoryStore store_;
   FakeInfra infra_;
   ManualClock clock_{1'000};
-  ActionRunner runner_{store_, infra_, clock_};
+  testing::FakeTelemetry telemetry_;
+  testing::RecordingTransitionLog log_;
+  Environment env_{.store = store_,
+                   .infra = infra_,
+                   .clock = clock_,
+                   .telemetry = telemetry_,
+                   .transitions = &log_};
+  ActionRunner runner_{env_};
   ActionDef failover_ = testing::test_failover();
 };
 
@@ -181,6 +189,98 @@ TEST_F(ActionRunnerTest, ConflictingCommitLeavesTheStepToRunAgain) {
   ASSERT_FALSE(out.ok());
   EXPECT_NE(out.error().message.find("conflict"), std::string::npos);
   EXPECT_EQ(record("racy/1").next_step, 0u);
+}
+
+struct Door {
+  static constexpr std::string_view kKind = "door";
+  std::string id;
+  MachineState state;
+  friend bool operator==(const Door&, const Door&) = default;
+};
+
+const MachineDef& door_machine() {
+  static const MachineDef def = *MachineDef::Builder("door")
+                                     .state("closed", {.healthy = true, .stable = true})
+                                     .state("open", {.dwell_max_us = kMinute})
+                                     .transition("closed", "open", "opened")
+                                     .transition("open", "closed", "closed")
+                                     .initial("closed")
+                                     .build();
+  return def;
+}
+
+StepResult open_door(StepContext& ctx) {
+  std::optional<Door> door = ctx.txn().get<Door>(ctx.subject());
+  if (Status s = ctx.change_state(door_machine(), door->id, door->state, "open", "opened"); !s) {
+    return StepResult::end(s.error().message);
+  }
+  ctx.txn().put(*door);
+  return StepResult::next();
+}
+
+TEST_F(ActionRunnerTest, StateChangesAreLoggedOnlyOnceTheirStepCommits) {
+  {
+    auto txn = store_.begin();
+    txn->put(Door{.id = "d1"});
+    ASSERT_TRUE(txn->commit().ok());
+  }
+  ActionDef def{.name = "Open", .steps = {{"open", open_door}}};
+  ASSERT_TRUE(runner_.start(def, "open/1", "d1").ok());
+  clock_.set(7'000);
+  ASSERT_TRUE(runner_.step(def, "open/1").ok());
+  ASSERT_EQ(log_.events.size(), 1u);
+  const TransitionEvent& e = log_.events[0];
+  EXPECT_EQ(e.machine, &door_machine());
+  EXPECT_EQ(e.entity, "d1");
+  EXPECT_EQ(door_machine().state_name(e.from), "closed");
+  EXPECT_EQ(door_machine().state_name(e.to), "open");
+  EXPECT_EQ(e.cause, "opened");
+  EXPECT_EQ(e.at_us, 7'000);
+  EXPECT_EQ(e.action_id, "open/1");
+  EXPECT_FALSE(e.refused);
+  EXPECT_EQ(store_.begin()->get<Door>("d1")->state,
+            (MachineState{.id = *door_machine().find_state("open"), .entered_us = 7'000}));
+}
+
+TEST_F(ActionRunnerTest, ARolledBackStateChangeIsNeverLogged) {
+  {
+    auto txn = store_.begin();
+    txn->put(Door{.id = "d1"});
+    ASSERT_TRUE(txn->commit().ok());
+  }
+  ActionDef def{.name = "OpenThenFail", .steps = {{"open", [](StepContext& ctx) -> StepResult {
+                                                     open_door(ctx);
+                                                     throw std::runtime_error("hinge broke");
+                                                   }}}};
+  ASSERT_TRUE(runner_.start(def, "open/2", "d1").ok());
+  EXPECT_FALSE(runner_.step(def, "open/2").ok());
+  EXPECT_TRUE(log_.events.empty());
+  EXPECT_EQ(store_.begin()->get<Door>("d1")->state.id, *door_machine().find_state("closed"));
+}
+
+TEST_F(ActionRunnerTest, ARefusedStateChangeIsLoggedAtOnceAndLeavesTheStateAlone) {
+  {
+    auto txn = store_.begin();
+    txn->put(Door{.id = "d1"});
+    ASSERT_TRUE(txn->commit().ok());
+  }
+  ActionDef def{.name = "Slam",
+                .steps = {{"close-closed", [](StepContext& ctx) -> StepResult {
+                             std::optional<Door> door = ctx.txn().get<Door>(ctx.subject());
+                             Status s = ctx.change_state(door_machine(), door->id, door->state,
+                                                         "closed", "slammed");
+                             EXPECT_EQ(door->state.id, *door_machine().find_state("closed"));
+                             return StepResult::end(s.ok() ? "" : s.error().message);
+                           }}}};
+  ASSERT_TRUE(runner_.start(def, "slam/1", "d1").ok());
+  Result<StepOutcome> out = runner_.step(def, "slam/1");
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->status, ActionStatus::kEnded);
+  EXPECT_NE(out->note.find("closed -> closed on 'slammed' is not in the transition table"),
+            std::string::npos)
+      << out->note;
+  ASSERT_EQ(log_.events.size(), 1u);
+  EXPECT_TRUE(log_.events[0].refused);
 }
 
 }  // namespace
