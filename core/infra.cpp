@@ -20,6 +20,8 @@ const char* to_string(InfraVerb verb) {
       return "unfollow";
     case InfraVerb::kFence:
       return "fence";
+    case InfraVerb::kUnfence:
+      return "unfence";
     case InfraVerb::kPointEndpoint:
       return "point_endpoint";
     case InfraVerb::kIssueCertificate:

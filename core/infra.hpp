@@ -28,6 +28,7 @@ enum class InfraVerb : std::uint8_t {
   kFollow,              // target: node; argument: the leader to follow
   kUnfollow,            // target: node
   kFence,               // target: node; it must stop accepting writes
+  kUnfence,             // target: node; it may accept writes again
   kPointEndpoint,       // target: service endpoint; argument: the node it routes to
   kIssueCertificate,    // target: certificate id; argument: the subject
   kInstallCertificate,  // target: node; argument: certificate id

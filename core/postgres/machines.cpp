@@ -65,6 +65,7 @@ MachineDef::Builder server_builder() {
       .transition("unreachable", "restarting", "restart_started")
       .transition("restarting", "running", "restarted")
       .transition("restarting", "unreachable", "restart_timed_out")
+      .transition("fenced", "running", "unfenced")
       .transition("replacing", "destroying", "replacement_ready")
       .transition("destroying", "destroyed", "destroyed");
   for (const char* from : {"running", "unreachable", "restarting"}) {

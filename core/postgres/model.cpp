@@ -1,5 +1,6 @@
 #include "core/postgres/model.hpp"
 
+#include "core/postgres/actions.hpp"
 #include "core/postgres/machines.hpp"
 #include "core/postgres/tables.hpp"
 
@@ -99,13 +100,23 @@ std::vector<DecisionClaim> decision_claims() {
   };
 }
 
+// The actions under default settings; the thresholds they read do not
+// change which transitions they make, which is all the checks look at.
+const std::vector<core::ActionDef>& default_actions() {
+  static const std::vector<core::ActionDef> actions = make_actions(Settings{});
+  return actions;
+}
+
 core::ControlPlaneModel build_model() {
+  std::vector<const core::ActionDef*> actions;
+  for (const core::ActionDef& def : default_actions())
+    actions.push_back(&def);
   return core::ControlPlaneModel{
       .name = "postgres",
       .machines = {&service_machine(), &server_machine(), &replica_link_machine(),
                    &certificate_machine()},
       .tables = {&service_table(), &server_table(), &replica_link_table(), &certificate_table()},
-      .actions = {},
+      .actions = actions,
       .path_claims = path_claims(),
       .decision_claims = decision_claims(),
   };

@@ -1,0 +1,109 @@
+// The certificate table's actions: issue the first certificate, rotate it
+// (before expiry, after expiry, or onto a new leader after a failover) and
+// revoke it at deprovisioning.
+#include "core/postgres/actions.hpp"
+#include "core/postgres/actions/step_helpers.hpp"
+#include "core/postgres/entities.hpp"
+#include "core/postgres/machines.hpp"
+
+namespace unwedge::postgres {
+namespace {
+
+using core::InfraVerb;
+using core::StepContext;
+using core::StepResult;
+
+// Has a new serial issued for the subject certificate; the serial and
+// expiry are recorded once, on the run that sees the issue succeed.
+StepResult issue(StepContext& ctx, const Settings& settings) {
+  std::optional<Certificate> cert = ctx.txn().get<Certificate>(ctx.subject());
+  if (!cert) return StepResult::end("the certificate is gone");
+  if (ctx.var("issued")) return StepResult::next();
+  core::Operation op =
+      call_with_retry(ctx, InfraVerb::kIssueCertificate, cert->id, cert->service, "issue");
+  if (progress(op) != OpProgress::kDone) return StepResult::wait("issuing " + cert->id);
+  cert->serial++;
+  cert->not_after_us = ctx.now_us() + settings.certificate_validity_us;
+  ctx.txn().put(*cert);
+  ctx.set_var("issued", std::to_string(cert->serial));
+  return StepResult::next();
+}
+
+// Installs the certificate on whichever server leads the service now, read
+// by id at this step: a failover during the rotation is caught by the
+// LeaderChanged signal afterwards, never by installing on a stale leader.
+StepResult install(StepContext& ctx) {
+  std::optional<Certificate> cert = ctx.txn().get<Certificate>(ctx.subject());
+  if (!cert) return StepResult::end("the certificate is gone");
+  std::optional<Service> service = ctx.txn().get<Service>(cert->service);
+  if (!service) return StepResult::end("the service is gone");
+  core::Operation op = call_with_retry(ctx, InfraVerb::kInstallCertificate, service->leader,
+                                       cert->id, "install-" + service->leader);
+  if (progress(op) != OpProgress::kDone)
+    return StepResult::wait("installing on " + service->leader);
+  cert->installed_on = service->leader;
+  ctx.txn().put(*cert);
+  return StepResult::next();
+}
+
+StepResult finish(StepContext& ctx, std::string_view from, std::string_view cause) {
+  std::optional<Certificate> cert = ctx.txn().get<Certificate>(ctx.subject());
+  if (!cert) return StepResult::end("the certificate is gone");
+  if (!is_in(certificate_machine(), *cert, {from})) {
+    return StepResult::end(
+        fmt::format("the certificate is {}", state_name(certificate_machine(), *cert)));
+  }
+  move(ctx, certificate_machine(), *cert, "active", cause);
+  return StepResult::next();
+}
+
+StepResult begin_rotation(StepContext& ctx) {
+  std::optional<Certificate> cert = ctx.txn().get<Certificate>(ctx.subject());
+  if (!cert) return StepResult::end("the certificate is gone");
+  if (is_in(certificate_machine(), *cert, {"rotating"})) return StepResult::next();
+  if (!is_in(certificate_machine(), *cert, {"active", "expiring", "expired"})) {
+    return StepResult::end(
+        fmt::format("the certificate is {}", state_name(certificate_machine(), *cert)));
+  }
+  move(ctx, certificate_machine(), *cert, "rotating", "rotation_started");
+  return StepResult::next();
+}
+
+StepResult revoke(StepContext& ctx) {
+  std::optional<Certificate> cert = ctx.txn().get<Certificate>(ctx.subject());
+  if (!cert) return StepResult::end("the certificate is gone");
+  if (is_in(certificate_machine(), *cert, {"revoked"})) return StepResult::next();
+  core::Operation op = call_with_retry(ctx, InfraVerb::kRevokeCertificate, cert->id, "", "revoke");
+  if (progress(op) != OpProgress::kDone) return StepResult::wait("revoking " + cert->id);
+  move(ctx, certificate_machine(), *cert, "revoked", "revoked");
+  return StepResult::next();
+}
+
+}  // namespace
+
+std::vector<core::ActionDef> certificate_actions(const Settings& settings) {
+  auto issue_step = [settings](StepContext& ctx) { return issue(ctx, settings); };
+  core::ActionDef issue_def{
+      .name = "IssueCertificate",
+      .steps = {{"issue", issue_step},
+                {"install", install},
+                {"finish", [](StepContext& ctx) { return finish(ctx, "issuing", "issued"); }}},
+      .transitions = {{"certificate", "issuing", "active", "issued"}}};
+  core::ActionDef rotate_def{
+      .name = "RotateCertificate",
+      .steps = {{"begin", begin_rotation},
+                {"issue", issue_step},
+                {"install", install},
+                {"finish", [](StepContext& ctx) { return finish(ctx, "rotating", "rotated"); }}},
+      .transitions = {{"certificate", "rotating", "active", "rotated"}}};
+  for (const char* from : {"active", "expiring", "expired"}) {
+    rotate_def.transitions.push_back({"certificate", from, "rotating", "rotation_started"});
+  }
+  core::ActionDef revoke_def{.name = "RevokeCertificate", .steps = {{"revoke", revoke}}};
+  for (const char* from : {"issuing", "active", "expiring", "rotating", "expired"}) {
+    revoke_def.transitions.push_back({"certificate", from, "revoked", "revoked"});
+  }
+  return {issue_def, rotate_def, revoke_def};
+}
+
+}  // namespace unwedge::postgres

@@ -1,0 +1,71 @@
+// Failover: replace a service's leader with the HA standby that holds every
+// acknowledged write (see choose_standby), in the safe order of
+// leader_change.hpp. Started by the service table when the leader is
+// consistently unreachable or an operator asks; re-started in failing_over,
+// where it resumes the candidate a previous run was promoting.
+#include "core/postgres/actions.hpp"
+#include "core/postgres/actions/leader_change.hpp"
+#include "core/postgres/actions/step_helpers.hpp"
+#include "core/postgres/entities.hpp"
+#include "core/postgres/fleet.hpp"
+#include "core/postgres/machines.hpp"
+#include "core/probe.hpp"
+
+namespace unwedge::postgres {
+namespace {
+
+using core::StepContext;
+using core::StepResult;
+
+// A link of the service a previous Failover left mid-promotion, if any.
+std::optional<ReplicaLink> promotion_in_flight(StepContext& ctx, const Service& service) {
+  for (const std::string& id : server_ids(service)) {
+    std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(id);
+    if (link && is_in(replica_link_machine(), *link, {"fencing", "promoting"})) return link;
+  }
+  return std::nullopt;
+}
+
+StepResult begin(StepContext& ctx, const Settings& settings) {
+  std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
+  if (!service) return StepResult::end("the service is gone");
+  ctx.set_var("service", service->id);
+  ctx.set_var("old_leader", service->leader);
+  if (is_in(service_machine(), *service, {"failing_over"})) {
+    if (std::optional<ReplicaLink> resumed = promotion_in_flight(ctx, *service)) {
+      UNWEDGE_PROBE("failover.resumed");
+      ctx.set_var("candidate", resumed->id);
+      return StepResult::next();
+    }
+  } else if (is_in(service_machine(), *service, {"available", "uncertain", "unavailable"})) {
+    move(ctx, service_machine(), *service, "failing_over", "failover_started");
+  } else {
+    return StepResult::end(
+        fmt::format("the service is {}", state_name(service_machine(), *service)));
+  }
+  std::optional<std::string> chosen =
+      choose_standby(ctx.txn(), ctx.telemetry(), settings, ctx.now_us(), *service);
+  if (!chosen) {
+    UNWEDGE_PROBE("failover.no_caught_up_standby");
+    move(ctx, service_machine(), *service, "unavailable", "failover_abandoned");
+    return StepResult::end("no standby holds every acknowledged write");
+  }
+  std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(*chosen);
+  move(ctx, replica_link_machine(), *link, "fencing", "promotion_started");
+  ctx.set_var("candidate", *chosen);
+  return StepResult::next();
+}
+
+}  // namespace
+
+core::ActionDef failover_action(const Settings& settings) {
+  core::ActionDef def{
+      .name = "Failover",
+      .steps = {{"begin", [settings](StepContext& ctx) { return begin(ctx, settings); }}},
+      .transitions = leader_change_transitions()};
+  for (core::StepDef& step : leader_change_steps(settings))
+    def.steps.push_back(std::move(step));
+  return def;
+}
+
+}  // namespace unwedge::postgres

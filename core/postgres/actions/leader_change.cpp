@@ -1,0 +1,213 @@
+#include "core/postgres/actions/leader_change.hpp"
+
+#include "core/postgres/actions/step_helpers.hpp"
+#include "core/postgres/entities.hpp"
+#include "core/postgres/fleet.hpp"
+#include "core/postgres/machines.hpp"
+#include "core/probe.hpp"
+
+namespace unwedge::postgres {
+namespace {
+
+using core::StepContext;
+using core::StepResult;
+
+// How many times await-final-lsn waits for the fenced leader's last word
+// before it gives up and abandons the change.
+constexpr std::uint32_t kFinalPositionWaitsMax = 60;
+
+struct Change {
+  Service service;
+  std::string old_leader;
+  ReplicaLink candidate;
+};
+
+std::optional<Change> load(StepContext& ctx) {
+  std::optional<std::string> service_id = ctx.var("service");
+  std::optional<std::string> old_leader = ctx.var("old_leader");
+  std::optional<std::string> candidate_id = ctx.var("candidate");
+  UNWEDGE_ASSERT(service_id && old_leader && candidate_id);
+  std::optional<Service> service = ctx.txn().get<Service>(*service_id);
+  std::optional<ReplicaLink> candidate = ctx.txn().get<ReplicaLink>(*candidate_id);
+  if (!service || !candidate) return std::nullopt;
+  return Change{*service, *old_leader, *candidate};
+}
+
+StepResult fence_old_leader(StepContext& ctx) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  OpProgress op = progress(ctx.call(core::InfraVerb::kFence, c->old_leader));
+  if (op == OpProgress::kFailed) {
+    UNWEDGE_PROBE("failover.fence_failed");
+    return abandon_leader_change(ctx, "the old leader could not be fenced");
+  }
+  if (op == OpProgress::kWaiting) return StepResult::wait("fencing " + c->old_leader);
+  if (std::optional<Server> old = ctx.txn().get<Server>(c->old_leader);
+      old && is_in(server_machine(), *old, {"running", "unreachable", "restarting"})) {
+    move(ctx, server_machine(), *old, "fenced", "fenced");
+  }
+  move(ctx, replica_link_machine(), c->candidate, "promoting", "old_leader_fenced");
+  ctx.set_var("fenced_at_us", std::to_string(ctx.now_us()));
+  return StepResult::next();
+}
+
+// With asynchronous replication (and for customer followers, which are
+// always asynchronous) the candidate may miss the last acknowledged writes.
+// The fenced leader's first check-in received after the fence, reporting it
+// no longer accepts writes, carries its final position; the candidate must
+// reach it before it is promoted. "After" compares the monitor's receive
+// time with the control plane's clock: the two are assumed to agree.
+StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  if (c->service.synchronous && c->candidate.standby) return StepResult::next();
+  const core::TimeUs fenced_at_us = std::stoll(ctx.var("fenced_at_us").value_or("0"));
+  std::optional<core::Checkin> final_word;
+  for (const core::Checkin& checkin : ctx.telemetry().checkins(c->old_leader)) {
+    if (checkin.received_us > fenced_at_us && !checkin.accepts_writes) final_word = checkin;
+  }
+  if (!final_word) {
+    if (ctx.waits() >= kFinalPositionWaitsMax) {
+      UNWEDGE_PROBE("failover.final_position_unknown");
+      return abandon_leader_change(ctx, "the fenced leader never reported its final position");
+    }
+    return StepResult::wait("waiting for the fenced leader's final position");
+  }
+  HostView mine = view_host(ctx.telemetry(), c->candidate.id, settings, ctx.now_us(), 0);
+  if (!mine.latest || mine.fresh == 0 || mine.latest->flushed_lsn < final_word->flushed_lsn) {
+    return StepResult::wait(
+        fmt::format("{} catching up to LSN {}", c->candidate.id, final_word->flushed_lsn));
+  }
+  return StepResult::next();
+}
+
+// A failed promotion did nothing, so it is retried under a fresh key; an
+// unknown outcome (timeout) is asked about again under the same one.
+StepResult promote(StepContext& ctx) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  core::Operation op = call_with_retry(ctx, core::InfraVerb::kPromote, c->candidate.id,
+                                       std::to_string(c->service.timeline + 1), "promote");
+  switch (progress(op)) {
+    case OpProgress::kWaiting:
+      return StepResult::wait("promoting " + c->candidate.id);
+    case OpProgress::kFailed:
+      UNWEDGE_PROBE("failover.promote_retried");
+      return StepResult::wait("promotion failed; retrying: " + op.detail);
+    case OpProgress::kDone:
+      break;
+  }
+  return StepResult::next();
+}
+
+StepResult repoint_endpoint(StepContext& ctx) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  OpProgress op =
+      progress(ctx.call(core::InfraVerb::kPointEndpoint, c->service.id, c->candidate.id));
+  if (op != OpProgress::kDone) return StepResult::wait("repointing the endpoint");
+  move(ctx, replica_link_machine(), c->candidate, "promoted", "promoted");
+  if (std::optional<Server> fresh = ctx.txn().get<Server>(c->candidate.id)) {
+    fresh->role = Role::kLeader;
+    ctx.txn().put(*fresh);
+  }
+  if (std::optional<Server> old = ctx.txn().get<Server>(c->old_leader)) {
+    old->role = Role::kStandby;  // fenced; the server table replaces it
+    ctx.txn().put(*old);
+  }
+  c->service.leader = c->candidate.id;
+  c->service.timeline++;
+  ctx.txn().put(c->service);
+  return StepResult::next();
+}
+
+StepResult refollow_replicas(StepContext& ctx) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  bool waiting = false;
+  for (const std::string& id : server_ids(c->service)) {
+    std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(id);
+    if (!link || id == c->candidate.id ||
+        !is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"})) {
+      continue;
+    }
+    OpProgress op = progress(ctx.call(core::InfraVerb::kFollow, id, c->candidate.id, id));
+    if (op == OpProgress::kWaiting) waiting = true;
+    // A replica that refuses to follow is rebuilt rather than retried.
+    if (op == OpProgress::kFailed) {
+      std::optional<Server> server = ctx.txn().get<Server>(id);
+      if (server && !server->replace_requested) {
+        server->replace_requested = true;
+        ctx.txn().put(*server);
+      }
+    }
+  }
+  return waiting ? StepResult::wait("replicas re-following") : StepResult::next();
+}
+
+StepResult finish(StepContext& ctx) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  move(ctx, service_machine(), c->service, "available", "failover_done");
+  c->service.failover_requested = false;
+  ctx.txn().put(c->service);
+  c->candidate.promote_requested = false;
+  ctx.txn().put(c->candidate);
+  return StepResult::next();
+}
+
+}  // namespace
+
+StepResult abandon_leader_change(StepContext& ctx, const std::string& reason) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end(reason);
+  if (ctx.var("fenced_at_us")) {
+    OpProgress op = progress(ctx.call(core::InfraVerb::kUnfence, c->old_leader, "", "abandon"));
+    if (op == OpProgress::kWaiting) return StepResult::wait("unfencing after: " + reason);
+    std::optional<Server> old = ctx.txn().get<Server>(c->old_leader);
+    if (op == OpProgress::kDone && old && is_in(server_machine(), *old, {"fenced"})) {
+      move(ctx, server_machine(), *old, "running", "unfenced");
+    }
+  }
+  if (is_in(replica_link_machine(), c->candidate, {"fencing"})) {
+    move(ctx, replica_link_machine(), c->candidate, "following", "promotion_abandoned");
+  } else if (is_in(replica_link_machine(), c->candidate, {"promoting"})) {
+    move(ctx, replica_link_machine(), c->candidate, "following", "promotion_failed");
+  }
+  if (is_in(service_machine(), c->service, {"failing_over"})) {
+    move(ctx, service_machine(), c->service, "unavailable", "failover_abandoned");
+  }
+  return StepResult::end(reason);
+}
+
+std::vector<core::StepDef> leader_change_steps(const Settings& settings) {
+  return {
+      {"fence-old-leader", fence_old_leader},
+      {"await-final-lsn", [settings](StepContext& ctx) { return await_final_lsn(ctx, settings); }},
+      {"promote", promote},
+      {"repoint-endpoint", repoint_endpoint},
+      {"refollow-replicas", refollow_replicas},
+      {"finish", finish}};
+}
+
+std::vector<core::RequestedTransition> leader_change_transitions() {
+  std::vector<core::RequestedTransition> t = {
+      {"service", "failing_over", "available", "failover_done"},
+      {"service", "failing_over", "unavailable", "failover_abandoned"},
+      {"replica_link", "following", "fencing", "promotion_started"},
+      {"replica_link", "fencing", "promoting", "old_leader_fenced"},
+      {"replica_link", "fencing", "following", "promotion_abandoned"},
+      {"replica_link", "promoting", "following", "promotion_failed"},
+      {"replica_link", "promoting", "promoted", "promoted"},
+      {"server", "fenced", "running", "unfenced"},
+  };
+  for (const char* from : {"available", "uncertain", "unavailable"}) {
+    t.push_back({"service", from, "failing_over", "failover_started"});
+  }
+  for (const char* from : {"running", "unreachable", "restarting"}) {
+    t.push_back({"server", from, "fenced", "fenced"});
+  }
+  return t;
+}
+
+}  // namespace unwedge::postgres

@@ -1,0 +1,155 @@
+// The server table's actions: create a host, restart an unreachable one,
+// replace one with a fresh server, destroy one.
+#include "core/postgres/actions.hpp"
+#include "core/postgres/actions/server_steps.hpp"
+#include "core/postgres/actions/step_helpers.hpp"
+#include "core/postgres/entities.hpp"
+#include "core/postgres/machines.hpp"
+#include "core/probe.hpp"
+
+namespace unwedge::postgres {
+namespace {
+
+using core::InfraVerb;
+using core::StepContext;
+using core::StepResult;
+
+// Moves the server from any of `from` to `to`, or continues if it is there
+// already (a re-run); otherwise the action has nothing to do.
+StepResult begin_in(StepContext& ctx, std::initializer_list<std::string_view> from,
+                    std::string_view to, std::string_view cause) {
+  std::optional<Server> server = ctx.txn().get<Server>(ctx.subject());
+  if (!server) return StepResult::end("the server is gone");
+  if (server_machine().find_state(to) == server->state.id) return StepResult::next();
+  if (!is_in(server_machine(), *server, from)) {
+    return StepResult::end(fmt::format("the server is {}", state_name(server_machine(), *server)));
+  }
+  move(ctx, server_machine(), *server, to, cause);
+  return StepResult::next();
+}
+
+StepResult create_host(StepContext& ctx) {
+  std::optional<Server> server = ctx.txn().get<Server>(ctx.subject());
+  if (!server) return StepResult::end("the server is gone");
+  if (!is_in(server_machine(), *server, {"creating"})) return StepResult::end("not creating");
+  core::Operation op =
+      call_with_retry(ctx, InfraVerb::kCreateHost, server->id, server->service, "create");
+  switch (progress(op)) {
+    case OpProgress::kWaiting:
+      return StepResult::wait("creating " + server->id);
+    case OpProgress::kFailed:
+      UNWEDGE_PROBE("server.create_retried");
+      return StepResult::wait("host creation failed; retrying: " + op.detail);
+    case OpProgress::kDone:
+      break;
+  }
+  move(ctx, server_machine(), *server, "running", "created");
+  return StepResult::next();
+}
+
+StepResult run_host_op(StepContext& ctx, InfraVerb verb, std::string_view what) {
+  core::Operation op = call_with_retry(ctx, verb, ctx.subject(), "", what);
+  if (progress(op) != OpProgress::kDone)
+    return StepResult::wait(fmt::format("{} {}", what, ctx.subject()));
+  return StepResult::next();
+}
+
+StepResult finish_restart(StepContext& ctx) {
+  std::optional<Server> server = ctx.txn().get<Server>(ctx.subject());
+  if (!server) return StepResult::end("the server is gone");
+  if (!is_in(server_machine(), *server, {"restarting"})) return StepResult::end("not restarting");
+  // Monitoring decides whether it is really back: if not, the missed
+  // check-ins move it to unreachable again.
+  move(ctx, server_machine(), *server, "running", "restarted");
+  return StepResult::next();
+}
+
+}  // namespace
+
+// A link of a server being destroyed stops being a replica first.
+void detach_link(StepContext& ctx, const std::string& server_id) {
+  std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(server_id);
+  if (!link || !is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"})) return;
+  move(ctx, replica_link_machine(), *link, "unfollowing", "unfollow_started");
+  move(ctx, replica_link_machine(), *link, "unfollowed", "unfollowed");
+}
+
+std::vector<core::RequestedTransition> teardown_transitions() {
+  std::vector<core::RequestedTransition> t = {{"server", "destroying", "destroyed", "destroyed"}};
+  for (const char* from : {"syncing", "following", "lagging"}) {
+    t.push_back({"replica_link", from, "unfollowing", "unfollow_started"});
+  }
+  t.push_back({"replica_link", "unfollowing", "unfollowed", "unfollowed"});
+  return t;
+}
+
+StepResult destroy_host(StepContext& ctx) {
+  std::optional<Server> server = ctx.txn().get<Server>(ctx.subject());
+  if (!server) return StepResult::end("the server is gone");
+  core::Operation op = call_with_retry(ctx, InfraVerb::kDestroyHost, server->id, "", "destroy");
+  if (progress(op) != OpProgress::kDone) return StepResult::wait("destroying " + server->id);
+  detach_link(ctx, server->id);
+  if (!is_in(server_machine(), *server, {"destroying"})) return StepResult::end("not destroying");
+  move(ctx, server_machine(), *server, "destroyed", "destroyed");
+  server->role = Role::kRetired;
+  ctx.txn().put(*server);
+  return StepResult::next();
+}
+
+namespace {
+
+std::vector<core::RequestedTransition> from_each(std::initializer_list<const char*> from,
+                                                 const char* to, const char* cause) {
+  std::vector<core::RequestedTransition> t;
+  for (const char* f : from)
+    t.push_back({"server", f, to, cause});
+  return t;
+}
+
+core::ActionDef create_server() {
+  return {.name = "CreateServer",
+          .steps = {{"create-host", create_host}},
+          .transitions = {{"server", "creating", "running", "created"}}};
+}
+
+core::ActionDef restart_server() {
+  core::ActionDef def{
+      .name = "RestartServer",
+      .steps = {{"begin",
+                 [](StepContext& ctx) {
+                   return begin_in(ctx, {"unreachable"}, "restarting", "restart_started");
+                 }},
+                {"stop-host",
+                 [](StepContext& ctx) { return run_host_op(ctx, InfraVerb::kStopHost, "stop"); }},
+                {"start-host",
+                 [](StepContext& ctx) { return run_host_op(ctx, InfraVerb::kStartHost, "start"); }},
+                {"finish", finish_restart}},
+      .transitions = {{"server", "unreachable", "restarting", "restart_started"},
+                      {"server", "restarting", "running", "restarted"}}};
+  return def;
+}
+
+core::ActionDef destroy_server() {
+  core::ActionDef def{
+      .name = "DestroyServer",
+      .steps = {{"begin",
+                 [](StepContext& ctx) {
+                   return begin_in(ctx,
+                                   {"creating", "running", "unreachable", "restarting", "fenced"},
+                                   "destroying", "destroy_started");
+                 }},
+                {"destroy-host", destroy_host}},
+      .transitions = from_each({"creating", "running", "unreachable", "restarting", "fenced"},
+                               "destroying", "destroy_started")};
+  for (core::RequestedTransition& t : teardown_transitions())
+    def.transitions.push_back(t);
+  return def;
+}
+
+}  // namespace
+
+std::vector<core::ActionDef> server_actions() {
+  return {create_server(), restart_server(), replace_server_action(), destroy_server()};
+}
+
+}  // namespace unwedge::postgres

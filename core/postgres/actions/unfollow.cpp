@@ -1,0 +1,54 @@
+// Unfollow: a customer's follower (or any replica) stops replicating and
+// becomes a database of its own.
+#include "core/postgres/actions.hpp"
+#include "core/postgres/actions/step_helpers.hpp"
+#include "core/postgres/entities.hpp"
+#include "core/postgres/machines.hpp"
+
+namespace unwedge::postgres {
+namespace {
+
+using core::StepContext;
+using core::StepResult;
+
+StepResult begin(StepContext& ctx) {
+  std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(ctx.subject());
+  if (!link) return StepResult::end("the link is gone");
+  if (is_in(replica_link_machine(), *link, {"unfollowing"})) return StepResult::next();
+  if (!is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"})) {
+    return StepResult::end(
+        fmt::format("the link is {}", state_name(replica_link_machine(), *link)));
+  }
+  move(ctx, replica_link_machine(), *link, "unfollowing", "unfollow_started");
+  return StepResult::next();
+}
+
+StepResult detach(StepContext& ctx) {
+  OpProgress op =
+      progress(call_with_retry(ctx, core::InfraVerb::kUnfollow, ctx.subject(), "", "unfollow"));
+  if (op == OpProgress::kFailed) return StepResult::wait("unfollow failed; retrying");
+  if (op == OpProgress::kWaiting) return StepResult::wait("detaching");
+  std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(ctx.subject());
+  if (!link) return StepResult::end("the link is gone");
+  move(ctx, replica_link_machine(), *link, "unfollowed", "unfollowed");
+  link->unfollow_requested = false;
+  ctx.txn().put(*link);
+  if (std::optional<Server> server = ctx.txn().get<Server>(link->id)) {
+    server->role = Role::kIndependent;
+    ctx.txn().put(*server);
+  }
+  return StepResult::next();
+}
+
+}  // namespace
+
+core::ActionDef unfollow_action() {
+  core::ActionDef def{.name = "Unfollow", .steps = {{"begin", begin}, {"detach", detach}}};
+  for (const char* from : {"syncing", "following", "lagging"}) {
+    def.transitions.push_back({"replica_link", from, "unfollowing", "unfollow_started"});
+  }
+  def.transitions.push_back({"replica_link", "unfollowing", "unfollowed", "unfollowed"});
+  return def;
+}
+
+}  // namespace unwedge::postgres

@@ -1,0 +1,51 @@
+#include "core/postgres/entities.hpp"
+
+#include <fmt/format.h>
+
+#include "core/postgres/machines.hpp"
+
+namespace unwedge::postgres {
+
+const char* to_string(Role role) {
+  switch (role) {
+    case Role::kLeader:
+      return "leader";
+    case Role::kStandby:
+      return "standby";
+    case Role::kFollower:
+      return "follower";
+    case Role::kIndependent:
+      return "independent";
+    case Role::kRetired:
+      return "retired";
+  }
+  return "unknown";
+}
+
+std::string describe(const Service& s) {
+  return fmt::format("service {} {} leader={} timeline={} servers={}{}{}", s.id,
+                     service_machine().state_name(s.state.id), s.leader, s.timeline,
+                     s.servers_named, s.failover_requested ? " +NeedsFailover" : "",
+                     s.deprovision_requested ? " +NeedsDeprovision" : "");
+}
+
+std::string describe(const Server& s) {
+  return fmt::format("server {} {} {} of {}{}{}", s.id, server_machine().state_name(s.state.id),
+                     to_string(s.role), s.service, s.replace_requested ? " +NeedsReplace" : "",
+                     s.destroy_requested ? " +NeedsDestroy" : "");
+}
+
+std::string describe(const ReplicaLink& l) {
+  return fmt::format("link {} {} {} of {}{}{}", l.id, replica_link_machine().state_name(l.state.id),
+                     l.standby ? "standby" : "follower", l.service,
+                     l.promote_requested ? " +NeedsPromote" : "",
+                     l.unfollow_requested ? " +NeedsUnfollow" : "");
+}
+
+std::string describe(const Certificate& c) {
+  return fmt::format("certificate {} {} serial={} on {} until {}{}", c.id,
+                     certificate_machine().state_name(c.state.id), c.serial, c.installed_on,
+                     c.not_after_us, c.revoke_requested ? " +NeedsRevoke" : "");
+}
+
+}  // namespace unwedge::postgres

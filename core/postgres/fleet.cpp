@@ -1,0 +1,101 @@
+#include "core/postgres/fleet.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "core/postgres/machines.hpp"
+
+namespace unwedge::postgres {
+
+HostView view_host(const core::Telemetry& telemetry, std::string_view host,
+                   const Settings& settings, core::TimeUs now_us, core::TimeUs watched_since_us) {
+  HostView view;
+  std::vector<core::Checkin> checkins = telemetry.checkins(host);
+  for (const core::Checkin& c : checkins) {
+    if (!view.latest || c.received_us > view.latest->received_us) view.latest = c;
+    if (now_us - c.received_us <= settings.missed_after_us) {
+      ++view.fresh;
+    } else if (now_us - c.received_us >= settings.unreachable_after_us) {
+      ++view.long_missed;
+    }
+  }
+  const auto heard = static_cast<std::uint32_t>(checkins.size());
+  const std::uint32_t silent =
+      heard < settings.vantage_points ? settings.vantage_points - heard : 0;
+  if (silent > 0 && now_us - watched_since_us >= settings.unreachable_after_us) {
+    view.long_missed += silent;
+  }
+  const std::uint32_t expected = std::max(settings.vantage_points, heard);
+  view.missed = expected - view.fresh;
+  UNWEDGE_ASSERT_LE(view.long_missed, view.missed);
+  return view;
+}
+
+bool consistently_unreachable(const HostView& view, const Settings& settings) {
+  const std::uint32_t needed = std::min(settings.unreachable_vantages_min, settings.vantage_points);
+  return view.fresh == 0 && view.long_missed >= std::max<std::uint32_t>(needed, 1);
+}
+
+std::vector<std::string> server_ids(const Service& service) {
+  std::vector<std::string> ids;
+  ids.reserve(service.servers_named);
+  for (std::uint32_t n = 1; n <= service.servers_named; ++n) {
+    ids.push_back(fmt::format("{}-{}", service.id, n));
+  }
+  return ids;
+}
+
+namespace {
+
+struct Candidate {
+  std::string id;
+  core::Lsn lsn = 0;
+};
+
+// Following HA standbys of the service on running servers, with the LSN
+// monitoring last heard from each (nullopt when it has not heard lately).
+std::vector<std::pair<std::string, std::optional<core::Lsn>>> standby_positions(
+    core::Transaction& txn, const core::Telemetry& telemetry, const Settings& settings,
+    core::TimeUs now_us, const Service& service) {
+  const core::StateId following = *replica_link_machine().find_state("following");
+  const core::StateId running = *server_machine().find_state("running");
+  std::vector<std::pair<std::string, std::optional<core::Lsn>>> result;
+  for (const std::string& id : server_ids(service)) {
+    std::optional<ReplicaLink> link = txn.get<ReplicaLink>(id);
+    if (!link || !link->standby || link->state.id != following) continue;
+    std::optional<Server> server = txn.get<Server>(id);
+    if (!server || server->state.id != running) continue;
+    HostView view = view_host(telemetry, id, settings, now_us, server->state.entered_us);
+    std::optional<core::Lsn> lsn;
+    if (view.fresh > 0 && view.latest) lsn = view.latest->flushed_lsn;
+    result.emplace_back(id, lsn);
+  }
+  return result;
+}
+
+}  // namespace
+
+std::optional<std::string> choose_standby(core::Transaction& txn, const core::Telemetry& telemetry,
+                                          const Settings& settings, core::TimeUs now_us,
+                                          const Service& service) {
+  std::optional<Server> leader = txn.get<Server>(service.leader);
+  if (!leader) return std::nullopt;
+  HostView leader_view =
+      view_host(telemetry, service.leader, settings, now_us, leader->state.entered_us);
+  if (!service.synchronous && !leader_view.reachable()) return std::nullopt;
+  const core::Lsn leader_lsn = leader_view.latest ? leader_view.latest->flushed_lsn : 0;
+
+  std::optional<Candidate> best;
+  for (const auto& [id, lsn] : standby_positions(txn, telemetry, settings, now_us, service)) {
+    if (!lsn) {
+      if (service.synchronous) return std::nullopt;  // the acknowledgements may be there
+      continue;
+    }
+    if (*lsn < leader_lsn) continue;
+    if (!best || *lsn > best->lsn) best = Candidate{id, *lsn};
+  }
+  if (!best) return std::nullopt;
+  return best->id;
+}
+
+}  // namespace unwedge::postgres

@@ -1,0 +1,50 @@
+// Reading the reference control plane's fleet: what monitoring says of a
+// host, which servers and links a service has, and which standby may take
+// over as leader. Shared by signal derivation and the actions, so the table
+// and the action that follows it judge by the same rules.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/postgres/entities.hpp"
+#include "core/postgres/settings.hpp"
+#include "core/store.hpp"
+#include "core/telemetry.hpp"
+
+namespace unwedge::postgres {
+
+// Monitoring's view of one host at `now_us`.
+struct HostView {
+  std::uint32_t fresh = 0;              // vantage points with a recent check-in
+  std::uint32_t missed = 0;             // expected vantage points without one
+  std::uint32_t long_missed = 0;        // missed for at least unreachable_after_us
+  std::optional<core::Checkin> latest;  // the newest check-in any vantage point has
+
+  bool reachable() const { return missed == 0 && fresh > 0; }
+};
+
+// `watched_since_us` is when the host was expected to start checking in (it
+// entered running); a vantage point that has never heard from it counts as
+// missed since then.
+HostView view_host(const core::Telemetry& telemetry, std::string_view host,
+                   const Settings& settings, core::TimeUs now_us, core::TimeUs watched_since_us);
+
+bool consistently_unreachable(const HostView& view, const Settings& settings);
+
+// Server ids of a service, <service>-1 .. <service>-<servers_named>, in order.
+std::vector<std::string> server_ids(const Service& service);
+
+// The standby that may become leader without losing an acknowledged write,
+// if any: a following HA standby on a running server, reporting to
+// monitoring, at or past every LSN the leader reported. Synchronous services
+// need every following standby's position known (the highest one holds every
+// acknowledgement); asynchronous services also need the leader reachable, as
+// only then can the standby be brought to the leader's final LSN before
+// promotion. Highest LSN wins; ties go to the lowest id.
+std::optional<std::string> choose_standby(core::Transaction& txn, const core::Telemetry& telemetry,
+                                          const Settings& settings, core::TimeUs now_us,
+                                          const Service& service);
+
+}  // namespace unwedge::postgres

@@ -1,0 +1,113 @@
+#include "core/postgres/signals.hpp"
+
+#include "core/postgres/fleet.hpp"
+#include "core/postgres/machines.hpp"
+#include "core/postgres/tables.hpp"
+
+namespace unwedge::postgres {
+namespace {
+
+core::SignalId signal(const core::DecisionTable& table, std::string_view name) {
+  std::optional<core::SignalId> id = table.find_signal(name);
+  UNWEDGE_ASSERT_MSG(id.has_value(), "table {} has no signal {}", table.name(), name);
+  return *id;
+}
+
+// Check-in signals of a host, shared by the service (its leader) and server
+// tables, which name them alike.
+core::SignalSet checkin_signals(const core::DecisionTable& table, const HostView& view,
+                                const Settings& settings) {
+  core::SignalSet s;
+  if (view.missed > 0) s = s.with(signal(table, "MissedCheckin"));
+  if (view.missed == 0 && view.fresh > 0) s = s.with(signal(table, "CheckinOk"));
+  if (consistently_unreachable(view, settings))
+    s = s.with(signal(table, "ConsistentlyUnreachable"));
+  return s;
+}
+
+bool in_state(const core::MachineDef& machine, core::StateId state,
+              std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    if (machine.find_state(name) == state) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+core::SignalSet service_signals(core::Transaction& txn, const core::Telemetry& telemetry,
+                                const Settings& settings, core::TimeUs now_us,
+                                const Service& service) {
+  const core::DecisionTable& table = service_table();
+  core::SignalSet s;
+  if (service.failover_requested) s = s.with(signal(table, "NeedsFailover"));
+  if (service.deprovision_requested) s = s.with(signal(table, "NeedsDeprovision"));
+  std::optional<Server> leader = txn.get<Server>(service.leader);
+  // Health is judged only once the service has a leader that should be up.
+  if (!leader || !in_state(server_machine(), leader->state.id,
+                           {"running", "unreachable", "restarting", "fenced"})) {
+    return s;
+  }
+  HostView view = view_host(telemetry, leader->id, settings, now_us, leader->state.entered_us);
+  s = s | checkin_signals(table, view, settings);
+  if (choose_standby(txn, telemetry, settings, now_us, service)) {
+    s = s.with(signal(table, "StandbyCaughtUp"));
+  }
+  return s;
+}
+
+core::SignalSet server_signals(const core::Telemetry& telemetry, const Settings& settings,
+                               core::TimeUs now_us, const Server& server) {
+  const core::DecisionTable& table = server_table();
+  core::SignalSet s;
+  if (server.replace_requested) s = s.with(signal(table, "NeedsReplace"));
+  if (server.destroy_requested) s = s.with(signal(table, "NeedsDestroy"));
+  if (!in_state(server_machine(), server.state.id, {"running", "unreachable", "restarting"})) {
+    return s;
+  }
+  HostView view = view_host(telemetry, server.id, settings, now_us, server.state.entered_us);
+  return s | checkin_signals(table, view, settings);
+}
+
+core::SignalSet replica_link_signals(core::Transaction& txn, const core::Telemetry& telemetry,
+                                     const Settings& settings, core::TimeUs now_us,
+                                     const ReplicaLink& link) {
+  const core::DecisionTable& table = replica_link_table();
+  core::SignalSet s;
+  if (link.promote_requested) s = s.with(signal(table, "NeedsPromote"));
+  if (link.unfollow_requested) s = s.with(signal(table, "NeedsUnfollow"));
+  std::optional<Service> service = txn.get<Service>(link.service);
+  std::optional<Server> replica = txn.get<Server>(link.id);
+  if (!service || !replica) return s;
+  std::optional<Server> leader = txn.get<Server>(service->leader);
+  if (!leader) return s;
+  HostView mine = view_host(telemetry, link.id, settings, now_us, replica->state.entered_us);
+  HostView theirs = view_host(telemetry, leader->id, settings, now_us, leader->state.entered_us);
+  // Lag is judged only when both positions are current.
+  if (mine.fresh == 0 || theirs.fresh == 0 || !mine.latest || !theirs.latest) return s;
+  const core::Lsn behind = theirs.latest->flushed_lsn > mine.latest->flushed_lsn
+                               ? theirs.latest->flushed_lsn - mine.latest->flushed_lsn
+                               : 0;
+  s = s.with(signal(table, behind > settings.lag_bytes_max ? "StandbyLagging" : "CaughtUp"));
+  return s;
+}
+
+core::SignalSet certificate_signals(core::Transaction& txn, const Settings& settings,
+                                    core::TimeUs now_us, const Certificate& certificate) {
+  const core::DecisionTable& table = certificate_table();
+  core::SignalSet s;
+  if (certificate.revoke_requested) s = s.with(signal(table, "NeedsRevoke"));
+  if (certificate.serial == 0) return s;  // not issued yet
+  if (now_us >= certificate.not_after_us) {
+    s = s.with(signal(table, "CertExpired"));
+  } else if (now_us >= certificate.not_after_us - settings.certificate_renew_before_us) {
+    s = s.with(signal(table, "CertExpiring"));
+  }
+  std::optional<Service> service = txn.get<Service>(certificate.service);
+  if (service && !service->leader.empty() && certificate.installed_on != service->leader) {
+    s = s.with(signal(table, "LeaderChanged"));
+  }
+  return s;
+}
+
+}  // namespace unwedge::postgres
