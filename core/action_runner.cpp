@@ -6,9 +6,17 @@
 namespace unwedge::core {
 
 Status ActionRunner::start(const ActionDef& def, std::string action_id, std::string subject) {
-  UNWEDGE_ASSERT(!def.steps.empty());
   std::unique_ptr<Transaction> txn = env_.store.begin();
-  if (std::optional<ActionRecord> existing = txn->get<ActionRecord>(action_id)) {
+  if (Status started = start(*txn, def, std::move(action_id), std::move(subject)); !started) {
+    return started;
+  }
+  return txn->commit();
+}
+
+Status ActionRunner::start(Transaction& txn, const ActionDef& def, std::string action_id,
+                           std::string subject) {
+  UNWEDGE_ASSERT(!def.steps.empty());
+  if (std::optional<ActionRecord> existing = txn.get<ActionRecord>(action_id)) {
     if (existing->action != def.name || existing->subject != subject) {
       return Error{fmt::format("action id {} already names {} on {}, not {} on {}", action_id,
                                existing->action, existing->subject, def.name, subject)};
@@ -16,12 +24,12 @@ Status ActionRunner::start(const ActionDef& def, std::string action_id, std::str
     return Status::Ok();  // started before: starting again is a no-op
   }
   TimeUs now_us = env_.clock.now_us();
-  txn->put(ActionRecord{.id = std::move(action_id),
-                        .action = def.name,
-                        .subject = std::move(subject),
-                        .started_us = now_us,
-                        .updated_us = now_us});
-  return txn->commit();
+  txn.put(ActionRecord{.id = std::move(action_id),
+                       .action = def.name,
+                       .subject = std::move(subject),
+                       .started_us = now_us,
+                       .updated_us = now_us});
+  return Status::Ok();
 }
 
 Result<StepOutcome> ActionRunner::step(const ActionDef& def, std::string_view action_id) {

@@ -33,6 +33,9 @@ class ActionRunner {
 
   // Creates the record for `action_id` if it does not exist yet.
   Status start(const ActionDef& def, std::string action_id, std::string subject);
+  // The same inside the caller's transaction, which commits it together with
+  // the caller's own bookkeeping (a scheduler's "running" marker).
+  Status start(Transaction& txn, const ActionDef& def, std::string action_id, std::string subject);
 
   // Runs one step. An error means nothing was committed (the step threw, the
   // record is missing or names another action, or the commit failed); running

@@ -7,7 +7,7 @@ std::vector<core::ActionDef> make_actions(const Settings& settings) {
                                           failover_action(settings), promote_action(settings),
                                           unfollow_action()};
   for (std::vector<core::ActionDef> group :
-       {mark_actions(), server_actions(), certificate_actions(settings)}) {
+       {mark_actions(), server_actions(settings), certificate_actions(settings)}) {
     for (core::ActionDef& def : group)
       actions.push_back(std::move(def));
   }

@@ -27,7 +27,7 @@ core::ActionDef deprovision_action();
 core::ActionDef failover_action(const Settings& settings);
 core::ActionDef promote_action(const Settings& settings);
 core::ActionDef unfollow_action();
-std::vector<core::ActionDef> server_actions();
+std::vector<core::ActionDef> server_actions(const Settings& settings);
 std::vector<core::ActionDef> certificate_actions(const Settings& settings);
 
 }  // namespace unwedge::postgres

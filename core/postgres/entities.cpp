@@ -30,8 +30,9 @@ std::string describe(const Service& s) {
 }
 
 std::string describe(const Server& s) {
-  return fmt::format("server {} {} {} of {}{}{}", s.id, server_machine().state_name(s.state.id),
-                     to_string(s.role), s.service, s.replace_requested ? " +NeedsReplace" : "",
+  return fmt::format("server {} {} {} of {} restarts={}{}{}", s.id,
+                     server_machine().state_name(s.state.id), to_string(s.role), s.service,
+                     s.restarts, s.replace_requested ? " +NeedsReplace" : "",
                      s.destroy_requested ? " +NeedsDestroy" : "");
 }
 

@@ -51,7 +51,8 @@ struct Server {
   std::string service;
   core::MachineState state;
   Role role = Role::kStandby;
-  std::string replaces;  // the server this one replaces, if any
+  std::string replaces;        // the server this one replaces, if any
+  std::uint32_t restarts = 0;  // restarts tried on this host; bounded, then it is replaced
   bool replace_requested = false;
   bool destroy_requested = false;
 

@@ -13,9 +13,12 @@ HostView view_host(const core::Telemetry& telemetry, std::string_view host,
   std::vector<core::Checkin> checkins = telemetry.checkins(host);
   for (const core::Checkin& c : checkins) {
     if (!view.latest || c.received_us > view.latest->received_us) view.latest = c;
+    // Silence counts from the later of the last check-in and the moment the
+    // host was expected back (it was created, restarted or recovered then).
+    const core::TimeUs silent_from_us = std::max(c.received_us, watched_since_us);
     if (now_us - c.received_us <= settings.missed_after_us) {
       ++view.fresh;
-    } else if (now_us - c.received_us >= settings.unreachable_after_us) {
+    } else if (now_us - silent_from_us >= settings.unreachable_after_us) {
       ++view.long_missed;
     }
   }

@@ -20,6 +20,8 @@ struct Settings {
   // consistently unreachable, not a blip at one monitor.
   std::uint32_t unreachable_vantages_min = 2;
   core::TimeUs unreachable_after_us = 90 * core::kSecond;
+  // Restarts tried on an unreachable host before it is replaced instead.
+  std::uint32_t restarts_max = 3;
   // A standby further behind its leader than this is lagging.
   core::Lsn lag_bytes_max = 16 * 1024 * 1024;
   // Certificates: how long one lasts and how early it is renewed.

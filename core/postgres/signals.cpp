@@ -56,10 +56,16 @@ core::SignalSet service_signals(core::Transaction& txn, const core::Telemetry& t
   return s;
 }
 
-core::SignalSet server_signals(const core::Telemetry& telemetry, const Settings& settings,
-                               core::TimeUs now_us, const Server& server) {
+core::SignalSet server_signals(core::Transaction& txn, const core::Telemetry& telemetry,
+                               const Settings& settings, core::TimeUs now_us,
+                               const Server& server) {
   const core::DecisionTable& table = server_table();
   core::SignalSet s;
+  // A leader is replaced only once a failover has made it an old leader.
+  if (std::optional<Service> service = txn.get<Service>(server.service);
+      service && service->leader == server.id) {
+    s = s.with(signal(table, "Leader"));
+  }
   if (server.replace_requested) s = s.with(signal(table, "NeedsReplace"));
   if (server.destroy_requested) s = s.with(signal(table, "NeedsDestroy"));
   if (!in_state(server_machine(), server.state.id, {"running", "unreachable", "restarting"})) {

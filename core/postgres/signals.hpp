@@ -18,8 +18,8 @@ namespace unwedge::postgres {
 core::SignalSet service_signals(core::Transaction& txn, const core::Telemetry& telemetry,
                                 const Settings& settings, core::TimeUs now_us,
                                 const Service& service);
-core::SignalSet server_signals(const core::Telemetry& telemetry, const Settings& settings,
-                               core::TimeUs now_us, const Server& server);
+core::SignalSet server_signals(core::Transaction& txn, const core::Telemetry& telemetry,
+                               const Settings& settings, core::TimeUs now_us, const Server& server);
 core::SignalSet replica_link_signals(core::Transaction& txn, const core::Telemetry& telemetry,
                                      const Settings& settings, core::TimeUs now_us,
                                      const ReplicaLink& link);

@@ -71,8 +71,8 @@ DecisionTable::Builder service_builder() {
 
 DecisionTable::Builder server_builder() {
   DecisionTable::Builder b("server", server_machine());
-  b.signals(
-       {"MissedCheckin", "CheckinOk", "ConsistentlyUnreachable", "NeedsReplace", "NeedsDestroy"})
+  b.signals({"MissedCheckin", "CheckinOk", "ConsistentlyUnreachable", "NeedsReplace",
+             "NeedsDestroy", "Leader"})
       .actions({"CreateServer", "MarkServerUnreachable", "MarkServerRunning", "RestartServer",
                 "ReplaceServer", "DestroyServer"});
   b.rule({.name = "ignore-destroyed", .in = {"destroyed"}, .priority = 200})
@@ -91,10 +91,12 @@ DecisionTable::Builder server_builder() {
              .priority = 100})
       .rule({.name = "replace",
              .when = {"NeedsReplace"},
+             .unless = {"Leader"},
              .in = {"running", "unreachable", "restarting", "fenced"},
              .action = "ReplaceServer",
              .priority = 80})
-      .rule({.name = "replace-fenced-leader",
+      .rule({.name = "replace-fenced-old-leader",
+             .unless = {"Leader"},
              .in = {"fenced"},
              .action = "ReplaceServer",
              .priority = 70})

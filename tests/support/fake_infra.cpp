@@ -25,7 +25,15 @@ core::Operation FakeInfra::request(const core::InfraRequest& request) {
     return {core::OperationState::kPending, "", "in progress"};
   }
   if (op.fails) return {core::OperationState::kFailed, "", "injected failure"};
+  op.succeeded = true;
   return {core::OperationState::kSucceeded, request.target, ""};
+}
+
+bool FakeInfra::succeeded(core::InfraVerb verb, std::string_view target) const {
+  for (const auto& [key, op] : operations_) {
+    if (op.succeeded && op.request.verb == verb && op.request.target == target) return true;
+  }
+  return false;
 }
 
 FakeInfra::Effects FakeInfra::effects() const {

@@ -27,6 +27,8 @@ class FakeInfra final : public core::Infra {
   Effects effects() const;
   std::size_t operations() const { return operations_.size(); }
   std::size_t requests() const { return requests_; }
+  // True when an operation with this verb and target has succeeded.
+  bool succeeded(core::InfraVerb verb, std::string_view target) const;
   // Makes the next new operation with this verb fail instead of succeed.
   void fail_next(core::InfraVerb verb) { fail_next_.push_back(verb); }
 
@@ -35,6 +37,7 @@ class FakeInfra final : public core::Infra {
     core::InfraRequest request;
     std::uint32_t polls = 0;
     bool fails = false;
+    bool succeeded = false;
   };
 
   std::uint32_t polls_to_finish_;

@@ -46,17 +46,19 @@ StepResult fence_old_leader(StepContext& ctx) {
       old && is_in(server_machine(), *old, {"running", "unreachable", "restarting"})) {
     move(ctx, server_machine(), *old, "fenced", "fenced");
   }
-  move(ctx, replica_link_machine(), c->candidate, "promoting", "old_leader_fenced");
+  if (is_in(replica_link_machine(), c->candidate, {"fencing"})) {
+    move(ctx, replica_link_machine(), c->candidate, "promoting", "old_leader_fenced");
+  }
   ctx.set_var("fenced_at_us", std::to_string(ctx.now_us()));
   return StepResult::next();
 }
 
 // With asynchronous replication (and for customer followers, which are
 // always asynchronous) the candidate may miss the last acknowledged writes.
-// The fenced leader's first check-in received after the fence, reporting it
-// no longer accepts writes, carries its final position; the candidate must
-// reach it before it is promoted. "After" compares the monitor's receive
-// time with the control plane's clock: the two are assumed to agree.
+// A check-in from the fenced leader received at or after the fence, reporting
+// it no longer accepts writes, carries its final position; the candidate must
+// reach it before it is promoted. "At or after" compares the monitor's
+// receive time with the control plane's clock: the two are assumed to agree.
 StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
@@ -64,7 +66,7 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
   const core::TimeUs fenced_at_us = std::stoll(ctx.var("fenced_at_us").value_or("0"));
   std::optional<core::Checkin> final_word;
   for (const core::Checkin& checkin : ctx.telemetry().checkins(c->old_leader)) {
-    if (checkin.received_us > fenced_at_us && !checkin.accepts_writes) final_word = checkin;
+    if (checkin.received_us >= fenced_at_us && !checkin.accepts_writes) final_word = checkin;
   }
   if (!final_word) {
     if (ctx.waits() >= kFinalPositionWaitsMax) {

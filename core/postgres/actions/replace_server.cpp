@@ -22,7 +22,7 @@ StepResult begin(StepContext& ctx) {
   std::optional<Service> service = ctx.txn().get<Service>(old->service);
   if (!service) return StepResult::end("the service is gone");
   if (is_in(server_machine(), *old, {"replacing"})) return StepResult::next();
-  if (service->leader == old->id && !is_in(server_machine(), *old, {"fenced"})) {
+  if (service->leader == old->id) {
     UNWEDGE_PROBE("replace.refused_for_leader");
     return StepResult::end("the leader is replaced only after a failover");
   }

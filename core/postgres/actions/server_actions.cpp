@@ -112,13 +112,32 @@ core::ActionDef create_server() {
           .transitions = {{"server", "creating", "running", "created"}}};
 }
 
-core::ActionDef restart_server() {
+// Restarts are bounded: a host that stays silent through restarts_max of
+// them is replaced instead (unless it leads, which a failover settles first).
+StepResult begin_restart(StepContext& ctx, const Settings& settings) {
+  std::optional<Server> server = ctx.txn().get<Server>(ctx.subject());
+  if (!server) return StepResult::end("the server is gone");
+  if (is_in(server_machine(), *server, {"restarting"})) return StepResult::next();
+  if (!is_in(server_machine(), *server, {"unreachable"})) {
+    return StepResult::end(fmt::format("the server is {}", state_name(server_machine(), *server)));
+  }
+  if (server->restarts >= settings.restarts_max) {
+    UNWEDGE_PROBE("server.restarts_exhausted");
+    if (!server->replace_requested) {
+      server->replace_requested = true;
+      ctx.txn().put(*server);
+    }
+    return StepResult::end(fmt::format("restarted {} times; replacing instead", server->restarts));
+  }
+  server->restarts++;
+  move(ctx, server_machine(), *server, "restarting", "restart_started");
+  return StepResult::next();
+}
+
+core::ActionDef restart_server(const Settings& settings) {
   core::ActionDef def{
       .name = "RestartServer",
-      .steps = {{"begin",
-                 [](StepContext& ctx) {
-                   return begin_in(ctx, {"unreachable"}, "restarting", "restart_started");
-                 }},
+      .steps = {{"begin", [settings](StepContext& ctx) { return begin_restart(ctx, settings); }},
                 {"stop-host",
                  [](StepContext& ctx) { return run_host_op(ctx, InfraVerb::kStopHost, "stop"); }},
                 {"start-host",
@@ -148,8 +167,8 @@ core::ActionDef destroy_server() {
 
 }  // namespace
 
-std::vector<core::ActionDef> server_actions() {
-  return {create_server(), restart_server(), replace_server_action(), destroy_server()};
+std::vector<core::ActionDef> server_actions(const Settings& settings) {
+  return {create_server(), restart_server(settings), replace_server_action(), destroy_server()};
 }
 
 }  // namespace unwedge::postgres

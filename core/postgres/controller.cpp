@@ -1,0 +1,90 @@
+#include "core/postgres/controller.hpp"
+
+#include "core/postgres/actions.hpp"
+#include "core/postgres/entities.hpp"
+#include "core/postgres/signals.hpp"
+#include "core/postgres/tables.hpp"
+
+namespace unwedge::postgres {
+namespace {
+
+// The table and the signal derivation of each entity kind.
+struct Rules {
+  const core::DecisionTable& table;
+  core::SignalSet signals;
+};
+
+Rules rules_for(core::Transaction& txn, const core::Telemetry& t, const Settings& s,
+                core::TimeUs now_us, const Service& e) {
+  return {service_table(), service_signals(txn, t, s, now_us, e)};
+}
+Rules rules_for(core::Transaction& txn, const core::Telemetry& t, const Settings& s,
+                core::TimeUs now_us, const Server& e) {
+  return {server_table(), server_signals(txn, t, s, now_us, e)};
+}
+Rules rules_for(core::Transaction& txn, const core::Telemetry& t, const Settings& s,
+                core::TimeUs now_us, const ReplicaLink& e) {
+  return {replica_link_table(), replica_link_signals(txn, t, s, now_us, e)};
+}
+Rules rules_for(core::Transaction& txn, const core::Telemetry&, const Settings& s,
+                core::TimeUs now_us, const Certificate& e) {
+  return {certificate_table(), certificate_signals(txn, s, now_us, e)};
+}
+
+// The slot an action takes: its subject's own, except for a customer's
+// Promote, which changes the service's leader and so takes the service's.
+struct Slot {
+  std::string_view kind;
+  std::string entity;
+};
+
+template <class Entity>
+Slot slot_for(const Entity& e, std::string_view) {
+  return {Entity::kKind, e.id};
+}
+Slot slot_for(const ReplicaLink& link, std::string_view action) {
+  if (action == "Promote") return {Service::kKind, link.service};
+  return {ReplicaLink::kKind, link.id};
+}
+
+}  // namespace
+
+Controller::Controller(const core::Environment& env, const Settings& settings)
+    : env_(env), settings_(settings), actions_(make_actions(settings)), scheduler_(env, actions_) {}
+
+template <class Entity>
+void Controller::decide_all(TickStats& stats) {
+  std::vector<std::string> ids = env_.store.begin()->ids(Entity::kKind);
+  for (const std::string& id : ids) {
+    std::unique_ptr<core::Transaction> txn = env_.store.begin();  // read only
+    std::optional<Entity> entity = txn->get<Entity>(id);
+    if (!entity || scheduler_.busy(*txn, Entity::kKind, id)) continue;
+    Rules rules = rules_for(*txn, env_.telemetry, settings_, env_.clock.now_us(), *entity);
+    core::Decision decision = rules.table.decide(entity->state.id, rules.signals);
+    stats.decided++;
+    // Signal derivation must never produce what the table declares
+    // impossible, and the analysis proves the table has no gap or conflict.
+    UNWEDGE_ASSERT_MSG(
+        decision.kind == core::DecisionKind::kAct || decision.kind == core::DecisionKind::kNothing,
+        "{} {}: {}", Entity::kKind, id,
+        rules.table.describe_cell(entity->state.id, rules.signals) + ": " +
+            rules.table.describe(decision));
+    if (decision.kind != core::DecisionKind::kAct) continue;
+    const std::string& action = rules.table.action_name(*decision.action);
+    Slot slot = slot_for(*entity, action);
+    core::Result<bool> started = scheduler_.offer(slot.kind, slot.entity, action, id);
+    if (started.ok() && *started) stats.started++;
+  }
+}
+
+TickStats Controller::tick() {
+  TickStats stats;
+  decide_all<Service>(stats);
+  decide_all<Server>(stats);
+  decide_all<ReplicaLink>(stats);
+  decide_all<Certificate>(stats);
+  stats.drive = scheduler_.drive_all();
+  return stats;
+}
+
+}  // namespace unwedge::postgres

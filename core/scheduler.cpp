@@ -1,0 +1,91 @@
+#include "core/scheduler.hpp"
+
+#include <fmt/format.h>
+
+namespace unwedge::core {
+namespace {
+
+std::string slot_id(std::string_view kind, std::string_view entity) {
+  return fmt::format("{}/{}", kind, entity);
+}
+
+}  // namespace
+
+Scheduler::Scheduler(const Environment& env, std::span<const ActionDef> actions,
+                     std::uint32_t steps_per_action_max)
+    : env_(env), actions_(actions), runner_(env), steps_per_action_max_(steps_per_action_max) {
+  UNWEDGE_ASSERT(steps_per_action_max > 0);
+}
+
+const ActionDef* Scheduler::find(std::string_view name) const {
+  for (const ActionDef& def : actions_) {
+    if (def.name == name) return &def;
+  }
+  return nullptr;
+}
+
+bool Scheduler::busy(Transaction& txn, std::string_view kind, std::string_view entity) const {
+  std::optional<ActionSlot> slot = txn.get<ActionSlot>(slot_id(kind, entity));
+  return slot && !slot->running.empty();
+}
+
+Result<bool> Scheduler::offer(std::string_view kind, std::string_view entity,
+                              std::string_view action, std::string_view subject) {
+  const ActionDef* def = find(action);
+  if (def == nullptr) return Error{fmt::format("no action named {}", action)};
+  std::unique_ptr<Transaction> txn = env_.store.begin();
+  const std::string id = slot_id(kind, entity);
+  ActionSlot slot = txn->get<ActionSlot>(id).value_or(ActionSlot{.id = id});
+  if (!slot.running.empty()) return false;
+  slot.executions++;
+  slot.running =
+      fmt::format("{}/{}/{}", action, subject.empty() ? entity : subject, slot.executions);
+  const std::string on(subject.empty() ? entity : subject);
+  if (Status started = runner_.start(*txn, *def, slot.running, on); !started) {
+    return started.error();
+  }
+  txn->put(slot);
+  if (Status committed = txn->commit(); !committed) return committed.error();
+  return true;
+}
+
+void Scheduler::release(const std::string& id, const std::string& action_id) {
+  std::unique_ptr<Transaction> txn = env_.store.begin();
+  std::optional<ActionSlot> slot = txn->get<ActionSlot>(id);
+  if (!slot || slot->running != action_id) return;
+  slot->running.clear();
+  txn->put(*slot);
+  static_cast<void>(txn->commit());  // a conflict leaves it for the next pass
+}
+
+DriveStats Scheduler::drive_all() {
+  DriveStats stats;
+  std::vector<ActionSlot> running;
+  {
+    std::unique_ptr<Transaction> txn = env_.store.begin();
+    for (const std::string& id : txn->ids(ActionSlot::kKind)) {
+      std::optional<ActionSlot> slot = txn->get<ActionSlot>(id);
+      if (slot && !slot->running.empty()) running.push_back(*slot);
+    }
+  }
+  for (const ActionSlot& slot : running) {
+    std::optional<ActionRecord> record = env_.store.begin()->get<ActionRecord>(slot.running);
+    UNWEDGE_ASSERT_MSG(record.has_value(), "slot {} names a missing action {}", slot.id,
+                       slot.running);
+    const ActionDef* def = find(record->action);
+    UNWEDGE_ASSERT_MSG(def != nullptr, "action {} has no definition", record->action);
+    Result<StepOutcome> out = runner_.drive(*def, slot.running, steps_per_action_max_);
+    stats.driven++;
+    if (!out) {
+      stats.errors++;
+      continue;
+    }
+    if (out->status != ActionStatus::kRunning) {
+      stats.finished++;
+      release(slot.id, slot.running);
+    }
+  }
+  return stats;
+}
+
+}  // namespace unwedge::core

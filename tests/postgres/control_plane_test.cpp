@@ -1,0 +1,151 @@
+// The reference control plane, told as incidents: each test sets up a fleet,
+// lets the control loop settle, and checks what the fleet looks like after.
+#include <gtest/gtest.h>
+
+#include "core/control_plane_check.hpp"
+#include "core/postgres/model.hpp"
+#include "tests/postgres/fleet_world.hpp"
+
+namespace unwedge::postgres {
+namespace {
+
+using core::InfraVerb;
+using testing::FleetWorld;
+
+TEST(ReferenceModel, PassesEveryModelCheckAnalysisCrossCheckAndClaim) {
+  core::ControlPlaneCheck check = core::check_control_plane(model());
+  EXPECT_TRUE(check.ok()) << check.describe();
+  EXPECT_EQ(check.machines.size(), 4u);
+  EXPECT_EQ(check.tables.size(), 4u);
+  for (const core::TableCheck& t : check.tables) {
+    EXPECT_TRUE(t.analysis.dead_rules.empty()) << t.analysis.describe(*t.table);
+  }
+}
+
+class ReferenceControlPlane : public ::testing::Test {
+ protected:
+  void provision() {
+    world.add_service("db1", {.standbys = 1});
+    ASSERT_TRUE(world.settle()) << world.activity();
+    ASSERT_EQ(world.state_of_service("db1"), "available");
+  }
+  FleetWorld world;
+};
+
+TEST_F(ReferenceControlPlane, ProvisionBringsUpLeaderStandbyCertificateAndEndpoint) {
+  provision();
+  std::optional<Service> db1 = world.get<Service>("db1");
+  EXPECT_EQ(db1->leader, "db1-1");
+  EXPECT_EQ(world.state_of_server("db1-1"), "running");
+  EXPECT_EQ(world.state_of_server("db1-2"), "running");
+  EXPECT_EQ(world.state_of_link("db1-2"), "following");
+  EXPECT_EQ(world.state_of_certificate("db1-cert"), "active");
+  EXPECT_EQ(world.get<Certificate>("db1-cert")->installed_on, "db1-1");
+  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kPointEndpoint, "db1"));
+  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kFollow, "db1-2"));
+  // Settled means settled: another pass changes nothing.
+  core::StoreSnapshot before = world.durable.snapshot();
+  ASSERT_TRUE(world.settle()) << world.activity();
+  EXPECT_EQ(world.durable.snapshot(), before);
+}
+
+TEST_F(ReferenceControlPlane, UnreachableLeaderIsFencedBeforeItsStandbyIsPromoted) {
+  provision();
+  world.silence("db1-1");
+  world.clock.advance(2 * core::kMinute);
+  ASSERT_TRUE(world.settle()) << world.activity();
+
+  std::optional<Service> db1 = world.get<Service>("db1");
+  EXPECT_EQ(world.state_of_service("db1"), "available");
+  EXPECT_EQ(db1->leader, "db1-2");
+  EXPECT_EQ(db1->timeline, 2u);
+  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kFence, "db1-1"));
+  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kPromote, "db1-2"));
+  EXPECT_EQ(world.state_of_link("db1-2"), "promoted");
+  // The fenced old leader was replaced by a fresh standby following db1-2.
+  EXPECT_EQ(world.state_of_server("db1-1"), "destroyed");
+  EXPECT_EQ(world.state_of_server("db1-3"), "running");
+  EXPECT_EQ(world.state_of_link("db1-3"), "following");
+  // The certificate moved to the new leader.
+  EXPECT_EQ(world.get<Certificate>("db1-cert")->installed_on, "db1-2");
+  EXPECT_EQ(world.get<Certificate>("db1-cert")->serial, 2u);
+}
+
+TEST_F(ReferenceControlPlane, LaggingStandbyIsNotPromotedAndTheServiceWaits) {
+  provision();
+  world.telemetry.set_lsn("db1-1", 5'000);  // the leader got further than its standby
+  world.telemetry.set_lsn("db1-2", 4'000);
+  ASSERT_TRUE(world.settle()) << world.activity();
+  world.silence("db1-1");
+  world.clock.advance(2 * core::kMinute);
+  ASSERT_TRUE(world.settle()) << world.activity();
+  EXPECT_EQ(world.state_of_service("db1"), "unavailable");
+  EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
+  EXPECT_FALSE(world.infra.succeeded(InfraVerb::kPromote, "db1-2"));
+}
+
+TEST_F(ReferenceControlPlane, CustomerPromotesAFollowerThroughFencing) {
+  provision();
+  std::string follower = world.add_follower("db1");
+  world.update<ReplicaLink>(follower, [](ReplicaLink& l) { l.promote_requested = true; });
+  ASSERT_TRUE(world.settle()) << world.activity();
+  EXPECT_EQ(world.state_of_link(follower), "promoted");
+  EXPECT_EQ(world.get<Service>("db1")->leader, follower);
+  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kFence, "db1-1"));
+  EXPECT_EQ(world.state_of_service("db1"), "available");
+}
+
+TEST_F(ReferenceControlPlane, CustomerUnfollowsAFollower) {
+  provision();
+  std::string follower = world.add_follower("db1");
+  world.update<ReplicaLink>(follower, [](ReplicaLink& l) { l.unfollow_requested = true; });
+  ASSERT_TRUE(world.settle()) << world.activity();
+  EXPECT_EQ(world.state_of_link(follower), "unfollowed");
+  EXPECT_EQ(world.get<Server>(follower)->role, Role::kIndependent);
+  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kUnfollow, follower));
+  EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
+}
+
+TEST_F(ReferenceControlPlane, OperatorReplacesAStandby) {
+  provision();
+  world.update<Server>("db1-2", [](Server& s) { s.replace_requested = true; });
+  ASSERT_TRUE(world.settle()) << world.activity();
+  EXPECT_EQ(world.state_of_server("db1-2"), "destroyed");
+  EXPECT_EQ(world.state_of_server("db1-3"), "running");
+  EXPECT_EQ(world.state_of_link("db1-3"), "following");
+  EXPECT_EQ(world.state_of_service("db1"), "available");
+}
+
+TEST_F(ReferenceControlPlane, LeaderIsNotReplacedInPlace) {
+  provision();
+  world.update<Server>("db1-1", [](Server& s) { s.replace_requested = true; });
+  ASSERT_TRUE(world.settle()) << world.activity();
+  EXPECT_EQ(world.state_of_server("db1-1"), "running");
+  EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
+}
+
+TEST_F(ReferenceControlPlane, CertificateIsRotatedBeforeItExpires) {
+  provision();
+  std::optional<Certificate> cert = world.get<Certificate>("db1-cert");
+  world.clock.set(cert->not_after_us - core::kHour);
+  ASSERT_TRUE(world.settle()) << world.activity();
+  std::optional<Certificate> rotated = world.get<Certificate>("db1-cert");
+  EXPECT_EQ(world.state_of_certificate("db1-cert"), "active");
+  EXPECT_EQ(rotated->serial, 2u);
+  EXPECT_GT(rotated->not_after_us, cert->not_after_us);
+}
+
+TEST_F(ReferenceControlPlane, DeprovisionTearsEverythingDown) {
+  provision();
+  world.update<Service>("db1", [](Service& s) { s.deprovision_requested = true; });
+  ASSERT_TRUE(world.settle()) << world.activity();
+  EXPECT_EQ(world.state_of_service("db1"), "deprovisioned");
+  EXPECT_EQ(world.state_of_server("db1-1"), "destroyed");
+  EXPECT_EQ(world.state_of_server("db1-2"), "destroyed");
+  EXPECT_EQ(world.state_of_certificate("db1-cert"), "revoked");
+  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kDestroyHost, "db1-1"));
+  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kRevokeCertificate, "db1-cert"));
+}
+
+}  // namespace
+}  // namespace unwedge::postgres

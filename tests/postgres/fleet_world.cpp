@@ -1,0 +1,109 @@
+#include "tests/postgres/fleet_world.hpp"
+
+#include <fmt/format.h>
+
+#include "core/postgres/machines.hpp"
+
+namespace unwedge::testing {
+
+using core::InfraVerb;
+
+std::vector<core::Checkin> FleetTelemetry::checkins(std::string_view host) const {
+  core::TimeUs at_us = clock_.now_us();
+  if (auto silent = silent_since_us_.find(host); silent != silent_since_us_.end()) {
+    at_us = silent->second;
+  }
+  auto lsn = lsn_.find(host);
+  const bool fenced =
+      infra_.succeeded(InfraVerb::kFence, host) && !infra_.succeeded(InfraVerb::kUnfence, host);
+  std::vector<core::Checkin> result;
+  for (const char* vantage : {"monitor-a", "monitor-b"}) {
+    result.push_back(core::Checkin{.vantage = vantage,
+                                   .received_us = at_us,
+                                   .sent_us = at_us,
+                                   .flushed_lsn = lsn == lsn_.end() ? 100 : lsn->second,
+                                   .timeline = 1,
+                                   .accepts_writes = !fenced});
+  }
+  return result;
+}
+
+FleetWorld::FleetWorld() = default;
+
+void FleetWorld::add_service(const std::string& id, ServicePlan plan) {
+  auto txn = durable.begin();
+  txn->put(postgres::Service{
+      .id = id,
+      .state = {.id = postgres::service_machine().initial(), .entered_us = clock.now_us()},
+      .standbys = plan.standbys,
+      .synchronous = plan.synchronous});
+  UNWEDGE_ASSERT(txn->commit().ok());
+}
+
+std::string FleetWorld::add_follower(const std::string& service_id) {
+  auto txn = durable.begin();
+  std::optional<postgres::Service> service = txn->get<postgres::Service>(service_id);
+  UNWEDGE_ASSERT(service.has_value());
+  service->servers_named++;
+  const std::string id = fmt::format("{}-{}", service_id, service->servers_named);
+  const core::StateId running = *postgres::server_machine().find_state("running");
+  const core::StateId following = *postgres::replica_link_machine().find_state("following");
+  txn->put(*service);
+  txn->put(postgres::Server{.id = id,
+                            .service = service_id,
+                            .state = {.id = running, .entered_us = clock.now_us()},
+                            .role = postgres::Role::kFollower});
+  txn->put(postgres::ReplicaLink{.id = id,
+                                 .service = service_id,
+                                 .state = {.id = following, .entered_us = clock.now_us()},
+                                 .standby = false});
+  UNWEDGE_ASSERT(txn->commit().ok());
+  return id;
+}
+
+bool FleetWorld::settle(int ticks_max) {
+  int quiet_ticks = 0;
+  while (ticks_max-- > 0) {
+    try {
+      postgres::Controller controller(env, settings);
+      while (ticks_max-- > 0) {
+        postgres::TickStats stats = controller.tick();
+        quiet_ticks = stats.quiet() ? quiet_ticks + 1 : 0;
+        if (quiet_ticks >= 2) return true;
+      }
+    } catch (const SimulatedCrash&) {
+      ++crashes;
+      quiet_ticks = 0;
+    }
+  }
+  return false;
+}
+
+std::string FleetWorld::activity() {
+  std::string out;
+  auto txn = durable.begin();
+  for (const std::string& id : txn->ids(core::ActionRecord::kKind)) {
+    std::optional<core::ActionRecord> record = txn->get<core::ActionRecord>(id);
+    out += core::describe(*record) + "\n";
+  }
+  return out;
+}
+
+std::string FleetWorld::state_of_service(const std::string& id) {
+  std::optional<postgres::Service> e = get<postgres::Service>(id);
+  return e ? postgres::service_machine().state_name(e->state.id) : "(none)";
+}
+std::string FleetWorld::state_of_server(const std::string& id) {
+  std::optional<postgres::Server> e = get<postgres::Server>(id);
+  return e ? postgres::server_machine().state_name(e->state.id) : "(none)";
+}
+std::string FleetWorld::state_of_link(const std::string& id) {
+  std::optional<postgres::ReplicaLink> e = get<postgres::ReplicaLink>(id);
+  return e ? postgres::replica_link_machine().state_name(e->state.id) : "(none)";
+}
+std::string FleetWorld::state_of_certificate(const std::string& id) {
+  std::optional<postgres::Certificate> e = get<postgres::Certificate>(id);
+  return e ? postgres::certificate_machine().state_name(e->state.id) : "(none)";
+}
+
+}  // namespace unwedge::testing
