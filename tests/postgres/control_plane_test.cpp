@@ -71,6 +71,29 @@ TEST_F(ReferenceControlPlane, UnreachableLeaderIsFencedBeforeItsStandbyIsPromote
   EXPECT_EQ(world.get<Certificate>("db1-cert")->serial, 2u);
 }
 
+TEST_F(ReferenceControlPlane, PlannedFailoverOfAnAsyncServiceWaitsForTheFinalPosition) {
+  world.add_service("db1", {.standbys = 1, .synchronous = false});
+  ASSERT_TRUE(world.settle()) << world.activity();
+  world.update<Service>("db1", [](Service& s) { s.failover_requested = true; });
+  ASSERT_TRUE(world.settle()) << world.activity();
+  EXPECT_EQ(world.get<Service>("db1")->leader, "db1-2");
+  EXPECT_FALSE(world.get<Service>("db1")->failover_requested);
+  EXPECT_EQ(world.state_of_service("db1"), "available");
+}
+
+TEST_F(ReferenceControlPlane, AsyncServiceWithAnUnreachableLeaderIsNotFailedOver) {
+  // Without the leader's final position no standby can be shown to hold
+  // every acknowledged write: the service waits rather than lose them.
+  world.add_service("db1", {.standbys = 1, .synchronous = false});
+  ASSERT_TRUE(world.settle()) << world.activity();
+  world.silence("db1-1");
+  world.clock.advance(2 * core::kMinute);
+  ASSERT_TRUE(world.settle()) << world.activity();
+  EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
+  EXPECT_EQ(world.state_of_service("db1"), "unavailable");
+  EXPECT_FALSE(world.infra.succeeded(InfraVerb::kPromote, "db1-2"));
+}
+
 TEST_F(ReferenceControlPlane, LaggingStandbyIsNotPromotedAndTheServiceWaits) {
   provision();
   world.telemetry.set_lsn("db1-1", 5'000);  // the leader got further than its standby

@@ -10,26 +10,37 @@ class InterruptingStore::Txn final : public core::Transaction {
 
   std::shared_ptr<const core::StoredValue> find(std::string_view kind,
                                                 std::string_view id) override {
+    crash_mid_transaction();
     return inner_->find(kind, id);
   }
   void write(std::string kind, std::string id,
              std::shared_ptr<const core::StoredValue> value) override {
+    crash_mid_transaction();
     inner_->write(std::move(kind), std::move(id), std::move(value));
   }
-  std::vector<std::string> ids(std::string_view kind) override { return inner_->ids(kind); }
+  std::vector<std::string> ids(std::string_view kind) override {
+    crash_mid_transaction();
+    return inner_->ids(kind);
+  }
   void rollback() override { inner_->rollback(); }
 
   core::Status commit() override {
-    if (crash_ == CrashPoint::kMidTransaction) {
-      inner_->rollback();
-      throw SimulatedCrash{number_, CrashPoint::kMidTransaction};
-    }
+    crash_mid_transaction();
     core::Status status = inner_->commit();
     if (crash_ == CrashPoint::kAfterCommit) throw SimulatedCrash{number_, CrashPoint::kAfterCommit};
     return status;
   }
 
  private:
+  // Dies at the transaction's first read or write (or at its commit if it
+  // has none): whatever it did is rolled back.
+  void crash_mid_transaction() {
+    if (crash_ != CrashPoint::kMidTransaction) return;
+    crash_.reset();
+    inner_->rollback();
+    throw SimulatedCrash{number_, CrashPoint::kMidTransaction};
+  }
+
   std::unique_ptr<core::Transaction> inner_;
   std::uint64_t number_;
   std::optional<CrashPoint> crash_;
