@@ -13,6 +13,7 @@
 #include "cli/control_planes.hpp"
 #include "cli/output_file.hpp"
 #include "core/control_plane_check.hpp"
+#include "reports/control_plane_markdown.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -20,6 +21,8 @@ namespace {
 struct CheckModelOptions {
   std::string control_plane = "postgres";
   std::string out_dir;
+  std::string markdown_file;
+  std::string graphs_dir = "control_plane";
 };
 
 std::string known_names() {
@@ -61,6 +64,14 @@ int run_check_model(const CheckModelOptions& options) {
   if (!options.out_dir.empty()) {
     if (int code = write_outputs(model, text, options.out_dir); code != kExitPass) return code;
   }
+  if (!options.markdown_file.empty()) {
+    core::Status written = write_file_atomically(
+        options.markdown_file, reports::control_plane_markdown(model, check, options.graphs_dir));
+    if (!written) {
+      std::fprintf(stderr, "unwedge check-model: %s\n", written.error().message.c_str());
+      return kExitBadInput;
+    }
+  }
   return check.ok() ? kExitPass : kExitFinding;
 }
 
@@ -76,6 +87,12 @@ void add_check_model_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--out", options->out_dir,
                       "Directory for check-model.txt and machines/<machine>.dot");
+  command->add_option("--markdown", options->markdown_file,
+                      "Also write the control plane's reference documentation to this file");
+  command
+      ->add_option("--graphs-dir", options->graphs_dir,
+                   "Where the documentation links the machine graphs, relative to it")
+      ->capture_default_str();
   command->callback([options, &exit_code] { exit_code = run_check_model(*options); });
 }
 

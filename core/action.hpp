@@ -141,6 +141,8 @@ struct RequestedTransition {
 struct ActionDef {
   std::string name;
   std::vector<StepDef> steps;
+  // What the action is for, in a sentence, for the generated documentation.
+  std::string summary;
   std::vector<RequestedTransition> transitions;
   // Upper bound on waits in one step before the action ends itself; every
   // retry loop has a stated bound.

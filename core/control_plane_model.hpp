@@ -42,6 +42,8 @@ struct DecisionClaim {
 
 struct ControlPlaneModel {
   std::string name;
+  // Markdown: what the control plane runs and the choices that shape it.
+  std::string description;
   std::vector<const MachineDef*> machines;
   std::vector<const DecisionTable*> tables;
   std::vector<const ActionDef*> actions;

@@ -41,6 +41,9 @@ struct StateTraits {
   bool stable = false;
   // Longest time an entity may stay in this state; none means unbounded.
   std::optional<TimeUs> dwell_max_us;
+  // Why the state is healthy or not, stable or not, and bounded as it is:
+  // the sentence the generated documentation prints beside it.
+  std::string why;
 };
 
 struct StateDef {

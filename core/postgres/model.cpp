@@ -107,12 +107,25 @@ const std::vector<core::ActionDef>& default_actions() {
   return actions;
 }
 
+constexpr const char* kDescription =
+    R"(The reference managed-Postgres control plane is the system unwedge tests by default and the example a team copies for its own. It manages four kinds of entity: the **service** (one database as its customers see it), the **servers** that run its Postgres nodes, the **replica links** that feed its standbys and customer followers, and its **TLS certificate**.
+
+Monitoring, operators and customers only raise signals. A missed check-in, replication lag or a near expiry is derived from telemetry on every pass of the control loop; a request (failover, promote, unfollow, replace, deprovision) is a flag on the entity it concerns. The decision tables turn signals into at most one action per entity, and the scheduler runs at most one action per entity at a time. A customer's Promote takes its service's slot, since it changes the service's leader.
+
+Choices that shape it:
+
+- **Fence before promote.** Every leader change, failover or customer promotion alike, fences the old leader before the candidate is promoted, so at no moment can two nodes accept writes.
+- **No acknowledged write is given up for availability.** A synchronous service fails over only to the standby with the highest position when every following standby's position is known: that standby holds every acknowledgement. An asynchronous service fails over only while its leader is reachable, after the fenced leader reports its final position and the candidate reaches it. With an unreachable leader and no such standby, the service stays unavailable rather than lose writes.
+- **Retries never duplicate effects.** A step asks again under the same idempotency key while an operation is pending or its outcome unknown (timed out); only a definite failure is retried under a new key.
+- **Everything is bounded.** Waits per step, restarts per host, dwell in every unstable state.)";
+
 core::ControlPlaneModel build_model() {
   std::vector<const core::ActionDef*> actions;
   for (const core::ActionDef& def : default_actions())
     actions.push_back(&def);
   return core::ControlPlaneModel{
       .name = "postgres",
+      .description = kDescription,
       .machines = {&service_machine(), &server_machine(), &replica_link_machine(),
                    &certificate_machine()},
       .tables = {&service_table(), &server_table(), &replica_link_table(), &certificate_table()},

@@ -88,6 +88,7 @@ std::vector<core::ActionDef> certificate_actions(const Settings& settings) {
       .steps = {{"issue", issue_step},
                 {"install", install},
                 {"finish", [](StepContext& ctx) { return finish(ctx, "issuing", "issued"); }}},
+      .summary = "Issues a new service's first certificate and installs it on the leader.",
       .transitions = {{"certificate", "issuing", "active", "issued"}}};
   core::ActionDef rotate_def{
       .name = "RotateCertificate",
@@ -95,11 +96,17 @@ std::vector<core::ActionDef> certificate_actions(const Settings& settings) {
                 {"issue", issue_step},
                 {"install", install},
                 {"finish", [](StepContext& ctx) { return finish(ctx, "rotating", "rotated"); }}},
+      .summary =
+          "Issues a new serial and installs it on whichever server leads now: before "
+          "expiry, after it, or onto a new leader after a failover.",
       .transitions = {{"certificate", "rotating", "active", "rotated"}}};
   for (const char* from : {"active", "expiring", "expired"}) {
     rotate_def.transitions.push_back({"certificate", from, "rotating", "rotation_started"});
   }
-  core::ActionDef revoke_def{.name = "RevokeCertificate", .steps = {{"revoke", revoke}}};
+  core::ActionDef revoke_def{
+      .name = "RevokeCertificate",
+      .steps = {{"revoke", revoke}},
+      .summary = "Revokes the certificate of a service being deprovisioned."};
   for (const char* from : {"issuing", "active", "expiring", "rotating", "expired"}) {
     revoke_def.transitions.push_back({"certificate", from, "revoked", "revoked"});
   }

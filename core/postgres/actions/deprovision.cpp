@@ -76,7 +76,10 @@ core::ActionDef deprovision_action() {
                       .steps = {{"begin", begin},
                                 {"remove-endpoint", remove_endpoint},
                                 {"request-teardown", request_teardown},
-                                {"await-teardown", await_teardown}}};
+                                {"await-teardown", await_teardown}},
+                      .summary =
+                          "Takes a service down for good: endpoint first, then every "
+                          "server and the certificate, then the service."};
   for (const char* from :
        {"provisioning", "available", "uncertain", "unavailable", "maintenance"}) {
     def.transitions.push_back({"service", from, "deprovisioning", "deprovision_started"});

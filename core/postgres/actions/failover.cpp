@@ -62,6 +62,9 @@ core::ActionDef failover_action(const Settings& settings) {
   core::ActionDef def{
       .name = "Failover",
       .steps = {{"begin", [settings](StepContext& ctx) { return begin(ctx, settings); }}},
+      .summary =
+          "Replaces an unreachable or operator-retired leader with the HA standby that "
+          "holds every acknowledged write, fencing the old leader first.",
       .transitions = leader_change_transitions()};
   for (core::StepDef& step : leader_change_steps(settings))
     def.steps.push_back(std::move(step));

@@ -20,7 +20,9 @@ struct MarkSpec {
 
 template <class T>
 core::ActionDef mark(const MarkSpec& spec) {
-  core::ActionDef def{.name = spec.name};
+  core::ActionDef def{.name = spec.name,
+                      .summary = fmt::format("Records what monitoring saw: {} moves to {} on {}.",
+                                             spec.machine().name(), spec.to, spec.cause)};
   for (const std::string& from : spec.from) {
     def.transitions.push_back({spec.machine().name(), from, spec.to, spec.cause});
   }

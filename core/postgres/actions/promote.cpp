@@ -60,6 +60,9 @@ core::ActionDef promote_action(const Settings& settings) {
   core::ActionDef def{
       .name = "Promote",
       .steps = {{"begin", [settings](StepContext& ctx) { return begin(ctx, settings); }}},
+      .summary =
+          "Makes a customer's caught-up follower the service's writable leader, through "
+          "the same fenced leader change as a failover.",
       .transitions = leader_change_transitions()};
   for (core::StepDef& step : leader_change_steps(settings))
     def.steps.push_back(std::move(step));

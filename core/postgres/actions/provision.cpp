@@ -152,6 +152,9 @@ core::ActionDef provision_action() {
                 {"await-certificate", await_certificate},
                 {"point-endpoint", point_endpoint},
                 {"declare-available", declare_available}},
+      .summary =
+          "Brings a new service from nothing to available: names its servers, waits for "
+          "them, attaches the standbys, has the certificate issued and points the endpoint.",
       .transitions = {{"service", "provisioning", "available", "provisioned"}},
   };
 }

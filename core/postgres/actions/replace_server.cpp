@@ -121,6 +121,9 @@ core::ActionDef replace_server_action() {
                 {"retire-old", retire_old},
                 {"destroy-old", destroy_host},
                 {"end-maintenance", end_maintenance}},
+      .summary =
+          "Builds a fresh server in place of a failing, fenced or unwanted one and "
+          "retires the old one; never the leader.",
       .transitions = {{"server", "replacing", "destroying", "replacement_ready"},
                       {"service", "available", "maintenance", "maintenance_started"},
                       {"service", "maintenance", "available", "maintenance_done"}}};

@@ -109,6 +109,7 @@ std::vector<core::RequestedTransition> from_each(std::initializer_list<const cha
 core::ActionDef create_server() {
   return {.name = "CreateServer",
           .steps = {{"create-host", create_host}},
+          .summary = "Has the cloud build the server's host, retrying only definite failures.",
           .transitions = {{"server", "creating", "running", "created"}}};
 }
 
@@ -143,6 +144,7 @@ core::ActionDef restart_server(const Settings& settings) {
                 {"start-host",
                  [](StepContext& ctx) { return run_host_op(ctx, InfraVerb::kStartHost, "start"); }},
                 {"finish", finish_restart}},
+      .summary = "Restarts an unreachable host, at most restarts_max times before replacing it.",
       .transitions = {{"server", "unreachable", "restarting", "restart_started"},
                       {"server", "restarting", "running", "restarted"}}};
   return def;
@@ -158,6 +160,7 @@ core::ActionDef destroy_server() {
                                    "destroying", "destroy_started");
                  }},
                 {"destroy-host", destroy_host}},
+      .summary = "Deletes a server's host, ending any replication into it first.",
       .transitions = from_each({"creating", "running", "unreachable", "restarting", "fenced"},
                                "destroying", "destroy_started")};
   for (core::RequestedTransition& t : teardown_transitions())

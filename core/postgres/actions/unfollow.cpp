@@ -43,7 +43,9 @@ StepResult detach(StepContext& ctx) {
 }  // namespace
 
 core::ActionDef unfollow_action() {
-  core::ActionDef def{.name = "Unfollow", .steps = {{"begin", begin}, {"detach", detach}}};
+  core::ActionDef def{.name = "Unfollow",
+                      .steps = {{"begin", begin}, {"detach", detach}},
+                      .summary = "Stops a replica replicating and makes it a database of its own."};
   for (const char* from : {"syncing", "following", "lagging"}) {
     def.transitions.push_back({"replica_link", from, "unfollowing", "unfollow_started"});
   }
