@@ -52,8 +52,9 @@ void throwing_assertion_handler(const std::string& message);
 
 #define UNWEDGE_ASSERT_OP(left, op, right)                                                        \
   do {                                                                                            \
-    const auto& unwedge_left_ = (left);                                                           \
-    const auto& unwedge_right_ = (right);                                                         \
+    /* Copies, not references: an operand may refer into a temporary. */                          \
+    const auto unwedge_left_ = (left);                                                            \
+    const auto unwedge_right_ = (right);                                                          \
     if (!(unwedge_left_ op unwedge_right_)) [[unlikely]] {                                        \
       ::unwedge::core::assertion_failed(                                                          \
           ::fmt::format("assertion failed: {} {} {} (got {} vs {}) at {}:{}", #left, #op, #right, \

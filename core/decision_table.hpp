@@ -68,8 +68,8 @@ enum class DecisionKind {
 
 struct Decision {
   DecisionKind kind = DecisionKind::kUncovered;
-  std::optional<ActionId> action;      // set for kAct
-  std::vector<std::size_t> rules;      // winning rule (kAct, kNothing) or all tied ones (kConflict)
+  std::optional<ActionId> action;  // set for kAct
+  std::vector<std::size_t> rules;  // all best-priority matches: agreeing (kAct, kNothing) or tied
   std::optional<std::size_t> invalid;  // index of the invalid combination (kInvalid)
 
   friend bool operator==(const Decision&, const Decision&) = default;

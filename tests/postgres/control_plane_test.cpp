@@ -147,6 +147,22 @@ TEST_F(ReferenceControlPlane, LeaderIsNotReplacedInPlace) {
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
 }
 
+TEST_F(ReferenceControlPlane, ADeadStandbyIsRestartedABoundedNumberOfTimesThenReplaced) {
+  // Regression: a host that never came back was restarted forever, because
+  // its silence was counted from its last check-in rather than its restart.
+  provision();
+  world.silence("db1-2");
+  for (int round = 0; round < 6; ++round) {
+    world.clock.advance(2 * core::kMinute);
+    ASSERT_TRUE(world.settle()) << world.activity();
+  }
+  EXPECT_EQ(world.get<Server>("db1-2")->restarts, world.settings.restarts_max);
+  EXPECT_EQ(world.state_of_server("db1-2"), "destroyed");
+  EXPECT_EQ(world.state_of_server("db1-3"), "running");
+  EXPECT_EQ(world.state_of_link("db1-3"), "following");
+  EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
+}
+
 TEST_F(ReferenceControlPlane, CertificateIsRotatedBeforeItExpires) {
   provision();
   std::optional<Certificate> cert = world.get<Certificate>("db1-cert");

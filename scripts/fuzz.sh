@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The fuzz job: builds the libFuzzer targets (the `fuzz` preset, clang-14),
+# runs every registered target for SECONDS each and fails if any of them
+# crashes, then runs the canary and fails if it does NOT crash within 60 s
+# (a fuzz setup that cannot find a planted bug proves nothing by passing).
+#
+#   scripts/fuzz.sh        # 30 s per target
+#   scripts/fuzz.sh 600    # a longer campaign
+#
+# The targets are read from build/fuzz/fuzz/targets.txt, which
+# fuzz/CMakeLists.txt writes from its unwedge_fuzzer() registrations. Each
+# run starts from a copy of the checked-in seed corpus fuzz/corpus/<name>/ in a
+# temporary directory, so the checked-in corpus is never modified. The log and
+# any crash, leak or timeout input go to out/fuzz/<name>/; replay one with
+# build/fuzz/fuzz/<name> FILE, or with any compiler and no libFuzzer with
+# build/default/fuzz/<name>_replay FILE (see fuzz/README.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-30}"
+canary_seconds=60
+jobs="${UNWEDGE_JOBS:-2}"
+if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: scripts/fuzz.sh [SECONDS_PER_TARGET]; got '$seconds', expected a positive integer" >&2
+  exit 2
+fi
+
+scripts/install-deps.sh
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$jobs"
+
+build=build/fuzz/fuzz
+registry=$build/targets.txt
+if [[ ! -s "$registry" ]]; then
+  echo "$registry is missing or empty; fuzz/CMakeLists.txt must register targets" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# run_target NAME SECONDS: one libFuzzer run from a fresh copy of the seeds;
+# its exit status is libFuzzer's (non-zero on a crash, leak or timeout).
+run_target() {
+  local name=$1 time=$2
+  local corpus="$work/$name" out="out/fuzz/$name"
+  rm -rf "$out" "$corpus"
+  mkdir -p "$out" "$corpus"
+  cp fuzz/corpus/"$name"/* "$corpus"/
+  "$build/$name" -max_total_time="$time" -rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
+    -artifact_prefix="$out/" "$corpus" >"$out/fuzz.log" 2>&1
+}
+
+# "seed 123, 45678 runs in 30 s, 1522 exec/s", from a libFuzzer log.
+summary() {
+  awk '
+    /^INFO: Seed:/ { seed = $3 }
+    /^stat::number_of_executed_units:/ { runs = $2 }
+    /^stat::average_exec_per_sec:/ { rate = $2 }
+    /^Done [0-9]+ runs in/ { time = $5 }
+    END { printf "seed %s, %s runs in %s s, %s exec/s", seed, runs, time, rate }
+  ' "$1"
+}
+
+artifacts() {
+  find "out/fuzz/$1" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
+    -o -name 'oom-*' -o -name 'slow-unit-*' \) | sort
+}
+
+failed=()
+canaries=()
+while read -r name kind; do
+  [[ -n "$name" ]] || continue
+  if [[ "$kind" == canary ]]; then
+    canaries+=("$name")
+    continue
+  fi
+  echo "== $name: fuzzing for $seconds s"
+  if run_target "$name" "$seconds"; then
+    echo "   ok: $(summary "out/fuzz/$name/fuzz.log")"
+    continue
+  fi
+  failed+=("$name")
+  echo "   FAILED: $(summary "out/fuzz/$name/fuzz.log"); the end of out/fuzz/$name/fuzz.log:"
+  tail -n 30 "out/fuzz/$name/fuzz.log" | sed 's/^/   | /'
+  for input in $(artifacts "$name"); do
+    echo "   replay: $build/$name $input"
+    echo "       or: build/default/fuzz/${name}_replay $input"
+  done
+done <"$registry"
+
+if [[ ${#canaries[@]} -eq 0 ]]; then
+  echo "== no canary is registered; register one with unwedge_fuzzer(... CANARY)"
+  failed+=("(no canary)")
+fi
+for name in "${canaries[@]}"; do
+  echo "== $name: the canary must crash within $canary_seconds s"
+  started=$SECONDS
+  if run_target "$name" "$canary_seconds"; then
+    failed+=("$name")
+    echo "   FAILED: the canary found nothing in $canary_seconds s ($(summary "out/fuzz/$name/fuzz.log"))"
+    echo "   the fuzz setup has stopped finding bugs: check the build flags and fuzz/generators.hpp"
+  elif [[ -z "$(artifacts "$name")" ]]; then
+    failed+=("$name")
+    echo "   FAILED: libFuzzer stopped without an input that crashes; out/fuzz/$name/fuzz.log ends:"
+    tail -n 30 "out/fuzz/$name/fuzz.log" | sed 's/^/   | /'
+  else
+    echo "   ok: found after $((SECONDS - started)) s: $(artifacts "$name" | head -n 1)"
+    grep -m 1 -o 'canary found: .*' "out/fuzz/$name/fuzz.log" | sed 's/^/   /' || true
+  fi
+done
+
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "fuzzing FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "fuzzing passed: every target ran $seconds s without a crash and the canary was found"
