@@ -2,25 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/small_machines.hpp"
+
 namespace unwedge::core {
 namespace {
 
 // 4 states x 2^3 signal subsets = 32 cells in every table below.
 MachineDef replica_link() {
-  Result<MachineDef> def = MachineDef::Builder("replica_link")
-                               .state("following", {.healthy = true, .stable = true})
-                               .state("lagging")
-                               .state("promoting")
-                               .state("promoted", {.healthy = true, .stable = true})
-                               .transition("following", "lagging", "lag_exceeded")
-                               .transition("lagging", "following", "caught_up")
-                               .transition("following", "promoting", "promote_requested")
-                               .transition("promoting", "promoted", "promote_done")
-                               .initial("following")
-                               .terminal("promoted")
-                               .build();
-  EXPECT_TRUE(def.ok()) << def.error().message;
-  return std::move(def).value();
+  return testing::small_replica_link();
 }
 
 using RuleSpec = DecisionTable::Builder::RuleSpec;

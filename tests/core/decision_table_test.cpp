@@ -2,24 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/small_machines.hpp"
+
 namespace unwedge::core {
 namespace {
 
 MachineDef replica_link() {
-  Result<MachineDef> def = MachineDef::Builder("replica_link")
-                               .state("following", {.healthy = true, .stable = true})
-                               .state("lagging")
-                               .state("promoting")
-                               .state("promoted", {.healthy = true, .stable = true})
-                               .transition("following", "lagging", "lag_exceeded")
-                               .transition("lagging", "following", "caught_up")
-                               .transition("following", "promoting", "promote_requested")
-                               .transition("promoting", "promoted", "promote_done")
-                               .initial("following")
-                               .terminal("promoted")
-                               .build();
-  EXPECT_TRUE(def.ok()) << def.error().message;
-  return std::move(def).value();
+  return testing::small_replica_link();
 }
 
 DecisionTable::Builder link_builder(const MachineDef& machine) {

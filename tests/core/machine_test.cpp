@@ -3,25 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "core/machine_instance.hpp"
+#include "tests/support/small_machines.hpp"
 
 namespace unwedge::core {
 namespace {
 
 MachineDef replica_link() {
-  Result<MachineDef> def = MachineDef::Builder("replica_link")
-                               .state("following", {.healthy = true, .stable = true})
-                               .state("lagging", {.dwell_max_us = 10 * kMinute})
-                               .state("promoting", {.dwell_max_us = 5 * kMinute})
-                               .state("promoted", {.healthy = true, .stable = true})
-                               .transition("following", "lagging", "lag_exceeded")
-                               .transition("lagging", "following", "caught_up")
-                               .transition("following", "promoting", "promote_requested")
-                               .transition("promoting", "promoted", "promote_done")
-                               .initial("following")
-                               .terminal("promoted")
-                               .build();
-  EXPECT_TRUE(def.ok()) << def.error().message;
-  return std::move(def).value();
+  return testing::small_replica_link();
 }
 
 TEST(MachineDef, DescribesStatesTransitionsAndEnds) {
