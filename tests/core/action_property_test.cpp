@@ -7,20 +7,20 @@
 
 #include "core/action_runner.hpp"
 #include "core/in_memory_store.hpp"
+#include "sim/sim_store.hpp"
 #include "tests/support/fake_infra.hpp"
 #include "tests/support/fake_telemetry.hpp"
-#include "tests/support/interrupting_store.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/test_failover.hpp"
 
 namespace unwedge::core {
 namespace {
 
-using testing::CrashPoint;
+using sim::CrashPoint;
+using sim::ProcessCrash;
+using sim::SimStore;
 using testing::FakeInfra;
-using testing::InterruptingStore;
 using testing::ManualClock;
-using testing::SimulatedCrash;
 using testing::TestServer;
 using testing::TestService;
 
@@ -47,7 +47,7 @@ Result<Outcome> run(std::uint32_t polls_to_finish,
                     const std::vector<std::pair<int, CrashPoint>>& crashes) {
   InMemoryStore durable;
   seed_fleet(durable);
-  InterruptingStore store(durable);
+  sim::SimStore store(durable);
   FakeInfra infra(polls_to_finish);
   ManualClock clock(5'000);
   testing::FakeTelemetry telemetry;
@@ -77,7 +77,7 @@ Result<Outcome> run(std::uint32_t polls_to_finish,
         }
       }
       return Error{"the action did not finish within 100 rounds"};
-    } catch (const SimulatedCrash&) {
+    } catch (const sim::ProcessCrash&) {
       arm();
     }
   }

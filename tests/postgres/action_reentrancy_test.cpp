@@ -12,7 +12,7 @@
 namespace unwedge::postgres {
 namespace {
 
-using testing::CrashPoint;
+using sim::CrashPoint;
 using testing::FleetWorld;
 using testing::ServicePlan;
 

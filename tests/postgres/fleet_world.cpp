@@ -71,7 +71,7 @@ bool FleetWorld::settle(int ticks_max) {
         quiet_ticks = stats.quiet() ? quiet_ticks + 1 : 0;
         if (quiet_ticks >= 2) return true;
       }
-    } catch (const SimulatedCrash&) {
+    } catch (const sim::ProcessCrash&) {
       ++crashes;
       quiet_ticks = 0;
     }

@@ -18,8 +18,8 @@
 #include "core/in_memory_store.hpp"
 #include "core/postgres/controller.hpp"
 #include "core/postgres/entities.hpp"
+#include "sim/sim_store.hpp"
 #include "tests/support/fake_infra.hpp"
-#include "tests/support/interrupting_store.hpp"
 #include "tests/support/manual_clock.hpp"
 
 namespace unwedge::testing {
@@ -86,7 +86,7 @@ class FleetWorld {
   std::string state_of_certificate(const std::string& id);
 
   core::InMemoryStore durable;
-  InterruptingStore store{durable};
+  sim::SimStore store{durable};
   FakeInfra infra{0};
   ManualClock clock{kStartUs};
   FleetTelemetry telemetry{clock, infra};

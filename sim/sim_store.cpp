@@ -1,8 +1,8 @@
-#include "tests/support/interrupting_store.hpp"
+#include "sim/sim_store.hpp"
 
-namespace unwedge::testing {
+namespace unwedge::sim {
 
-class InterruptingStore::Txn final : public core::Transaction {
+class SimStore::Txn final : public core::Transaction {
  public:
   Txn(std::unique_ptr<core::Transaction> inner, std::uint64_t number,
       std::optional<CrashPoint> crash)
@@ -27,7 +27,7 @@ class InterruptingStore::Txn final : public core::Transaction {
   core::Status commit() override {
     crash_mid_transaction();
     core::Status status = inner_->commit();
-    if (crash_ == CrashPoint::kAfterCommit) throw SimulatedCrash{number_, CrashPoint::kAfterCommit};
+    if (crash_ == CrashPoint::kAfterCommit) throw ProcessCrash{number_, CrashPoint::kAfterCommit};
     return status;
   }
 
@@ -38,7 +38,7 @@ class InterruptingStore::Txn final : public core::Transaction {
     if (crash_ != CrashPoint::kMidTransaction) return;
     crash_.reset();
     inner_->rollback();
-    throw SimulatedCrash{number_, CrashPoint::kMidTransaction};
+    throw ProcessCrash{number_, CrashPoint::kMidTransaction};
   }
 
   std::unique_ptr<core::Transaction> inner_;
@@ -46,15 +46,15 @@ class InterruptingStore::Txn final : public core::Transaction {
   std::optional<CrashPoint> crash_;
 };
 
-std::unique_ptr<core::Transaction> InterruptingStore::begin() {
+std::unique_ptr<core::Transaction> SimStore::begin() {
   std::uint64_t number = begun_++;
   std::optional<CrashPoint> crash;
   if (armed_ && armed_->transaction == number) {
     crash = armed_->point;
     armed_.reset();
   }
-  if (crash == CrashPoint::kBeforeBegin) throw SimulatedCrash{number, CrashPoint::kBeforeBegin};
+  if (crash == CrashPoint::kBeforeBegin) throw ProcessCrash{number, CrashPoint::kBeforeBegin};
   return std::make_unique<Txn>(inner_.begin(), number, crash);
 }
 
-}  // namespace unwedge::testing
+}  // namespace unwedge::sim
