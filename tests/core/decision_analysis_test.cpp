@@ -25,16 +25,11 @@ const RuleSpec kPromote{.name = "promote",
 const RuleSpec kIdle{.name = "idle", .priority = 0};
 
 DecisionTable::Builder link_builder(const MachineDef& machine) {
-  DecisionTable::Builder builder("replica_link", machine);
-  builder.signals({"NeedsPromote", "NeedsUnfollow", "StandbyLagging"})
-      .actions({"Promote", "Unfollow"});
-  return builder;
+  return testing::small_link_table(machine);
 }
 
 DecisionTable build(const DecisionTable::Builder& builder) {
-  Result<DecisionTable> table = builder.build();
-  EXPECT_TRUE(table.ok()) << table.error().message;
-  return std::move(table).value();
+  return testing::build_table(builder);
 }
 
 struct Analysis : ::testing::Test {

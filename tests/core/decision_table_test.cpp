@@ -12,16 +12,11 @@ MachineDef replica_link() {
 }
 
 DecisionTable::Builder link_builder(const MachineDef& machine) {
-  DecisionTable::Builder builder("replica_link", machine);
-  builder.signals({"NeedsPromote", "NeedsUnfollow", "StandbyLagging"})
-      .actions({"Promote", "Unfollow"});
-  return builder;
+  return testing::small_link_table(machine);
 }
 
 DecisionTable build(const DecisionTable::Builder& builder) {
-  Result<DecisionTable> table = builder.build();
-  EXPECT_TRUE(table.ok()) << table.error().message;
-  return std::move(table).value();
+  return testing::build_table(builder);
 }
 
 // The table of the header's example: unfollow beats promote, a lagging
