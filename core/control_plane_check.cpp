@@ -45,6 +45,28 @@ Result<SignalSet> resolve_signals(const DecisionTable& table,
   return set;
 }
 
+// "  states: available [healthy, stable], uncertain [dwell 120 s], ..."
+// and the transitions, so the printed check shows the machine it judged.
+std::string describe_machine(const MachineDef& machine) {
+  std::vector<std::string> states;
+  for (const StateDef& state : machine.states()) {
+    std::vector<std::string> traits;
+    if (state.healthy()) traits.push_back("healthy");
+    if (state.stable()) traits.push_back("stable");
+    if (state.traits.dwell_max_us) {
+      traits.push_back(fmt::format("dwell {} s", *state.traits.dwell_max_us / kSecond));
+    }
+    states.push_back(fmt::format("{} [{}]", state.name, fmt::join(traits, ", ")));
+  }
+  std::vector<std::string> transitions;
+  for (const TransitionDef& t : machine.transitions()) {
+    transitions.push_back(fmt::format("{} -> {} ({})", machine.state_name(t.from),
+                                      machine.state_name(t.to), t.cause));
+  }
+  return fmt::format("  states: {}\n  transitions: {}\n", fmt::join(states, ", "),
+                     fmt::join(transitions, ", "));
+}
+
 // Indents every line of a multi-line text by two spaces.
 std::string indented(const std::string& text) {
   std::string out;
@@ -144,6 +166,7 @@ std::string ControlPlaneCheck::describe() const {
         "machine {}: {} states, {} transitions, {}\n", m.machine->name(), m.machine->state_count(),
         m.machine->transitions().size(),
         m.report.ok() ? "no findings" : fmt::format("{} findings", m.report.findings.size()));
+    out += describe_machine(*m.machine);
     for (const Finding& f : m.report.findings) {
       out += fmt::format("  {}: {}\n", to_string(f.kind), f.message);
     }

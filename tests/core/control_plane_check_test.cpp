@@ -99,6 +99,10 @@ TEST_F(ControlPlaneCheckTest, ACorrectedClaimHoldsAndTheModelIsOk) {
   EXPECT_NE(text.find("machine replica_link: 4 states, 4 transitions, no findings"),
             std::string::npos)
       << text;
+  EXPECT_NE(text.find("  states: following [healthy, stable], lagging [dwell 600 s]"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("following -> fencing (promote_requested)"), std::string::npos) << text;
   EXPECT_NE(text.find("[holds] promotion always passes through fencing"), std::string::npos);
   EXPECT_NE(text.find("verdict: ok (0 problems)"), std::string::npos) << text;
 }
