@@ -4,6 +4,20 @@
 
 namespace unwedge::core {
 
+const char* to_string(StepVerdict verdict) {
+  switch (verdict) {
+    case StepVerdict::kNext:
+      return "next";
+    case StepVerdict::kWait:
+      return "wait";
+    case StepVerdict::kFinish:
+      return "finish";
+    case StepVerdict::kEnd:
+      return "end";
+  }
+  return "?";
+}
+
 const char* to_string(ActionStatus status) {
   switch (status) {
     case ActionStatus::kRunning:
@@ -53,7 +67,7 @@ Status StepContext::change_state(const MachineDef& machine, std::string_view ent
   event.to = target.value_or(state.id);
   if (!allowed) {
     event.refused = true;
-    if (env_.transitions != nullptr) env_.transitions->record(event);
+    if (env_.journal != nullptr) env_.journal->transition(event);
     return allowed;
   }
   state = MachineState{.id = *target, .entered_us = event.at_us};

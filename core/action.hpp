@@ -69,6 +69,8 @@ enum class StepVerdict : std::uint8_t {
   kEnd,     // precondition no longer holds; end the action cleanly
 };
 
+const char* to_string(StepVerdict verdict);
+
 struct StepResult {
   StepVerdict verdict = StepVerdict::kNext;
   std::string note;

@@ -59,9 +59,16 @@ Result<StepOutcome> ActionRunner::step(const ActionDef& def, std::string_view ac
   StepOutcome outcome = apply(def, *record, result);
   txn->put(*record);
   if (Status committed = txn->commit(); !committed) return committed.error();
-  if (env_.transitions != nullptr) {
-    for (const TransitionEvent& event : ctx.pending_transitions())
-      env_.transitions->record(event);
+  if (env_.journal != nullptr) {
+    env_.journal->step(StepEvent{.action_id = record->id,
+                                 .action = def.name,
+                                 .step = step_def.name,
+                                 .verdict = to_string(result.verdict),
+                                 .note = result.note,
+                                 .at_us = record->updated_us});
+    for (const TransitionEvent& event : ctx.pending_transitions()) {
+      env_.journal->transition(event);
+    }
   }
   return outcome;
 }

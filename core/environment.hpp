@@ -11,9 +11,9 @@
 
 #include "core/clock.hpp"
 #include "core/infra.hpp"
+#include "core/journal.hpp"
 #include "core/store.hpp"
 #include "core/telemetry.hpp"
-#include "core/transition_log.hpp"
 
 namespace unwedge::core {
 
@@ -22,9 +22,9 @@ struct Environment {
   Infra& infra;
   const Clock& clock;
   const Telemetry& telemetry;
-  // Told of every state change once it commits, and of every refused one at
-  // once; may be null. The simulator traces these; production would audit them.
-  TransitionLog* transitions = nullptr;
+  // Told of every decision and step, of every state change once it commits,
+  // and of every refused one at once; may be null. The simulator traces these.
+  Journal* journal = nullptr;
 };
 
 }  // namespace unwedge::core

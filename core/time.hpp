@@ -16,5 +16,6 @@ inline constexpr TimeUs kMillisecond = 1'000;
 inline constexpr TimeUs kSecond = 1'000'000;
 inline constexpr TimeUs kMinute = 60 * kSecond;
 inline constexpr TimeUs kHour = 60 * kMinute;
+inline constexpr TimeUs kDay = 24 * kHour;
 
 }  // namespace unwedge::core

@@ -38,6 +38,7 @@ class SimStore final : public core::Store {
 
   // Arms one crash; it fires once and disarms.
   void crash_at(std::uint64_t transaction, CrashPoint point) { armed_ = Armed{transaction, point}; }
+  void disarm() { armed_.reset(); }
   std::uint64_t transactions_begun() const { return begun_; }
 
   std::unique_ptr<core::Transaction> begin() override;

@@ -47,6 +47,21 @@ Slot slot_for(const ReplicaLink& link, std::string_view action) {
   return {ReplicaLink::kKind, link.id};
 }
 
+template <class Entity>
+void journal_decision(core::Journal& journal, const core::DecisionTable& table,
+                      const core::SignalSet& signals, const core::Decision& decision,
+                      const Entity& entity, core::TimeUs now_us) {
+  const bool acts = decision.kind == core::DecisionKind::kAct;
+  journal.decision(core::DecisionEvent{
+      .table = &table,
+      .kind = Entity::kKind,
+      .entity = entity.id,
+      .state = entity.state.id,
+      .signals = signals,
+      .action = acts ? std::string_view(table.action_name(*decision.action)) : std::string_view(),
+      .at_us = now_us});
+}
+
 }  // namespace
 
 Controller::Controller(const core::Environment& env, const Settings& settings)
@@ -59,9 +74,13 @@ void Controller::decide_all(TickStats& stats) {
     std::unique_ptr<core::Transaction> txn = env_.store.begin();  // read only
     std::optional<Entity> entity = txn->get<Entity>(id);
     if (!entity || scheduler_.busy(*txn, Entity::kKind, id)) continue;
-    Rules rules = rules_for(*txn, env_.telemetry, settings_, env_.clock.now_us(), *entity);
+    const core::TimeUs now_us = env_.clock.now_us();
+    Rules rules = rules_for(*txn, env_.telemetry, settings_, now_us, *entity);
     core::Decision decision = rules.table.decide(entity->state.id, rules.signals);
     stats.decided++;
+    if (env_.journal != nullptr) {
+      journal_decision(*env_.journal, rules.table, rules.signals, decision, *entity, now_us);
+    }
     // Signal derivation must never produce what the table declares
     // impossible, and the analysis proves the table has no gap or conflict.
     UNWEDGE_ASSERT_MSG(

@@ -36,12 +36,12 @@ class ActionRunnerTest : public ::testing::Test {
   FakeInfra infra_;
   ManualClock clock_{1'000};
   testing::FakeTelemetry telemetry_;
-  testing::RecordingTransitionLog log_;
+  testing::RecordingJournal log_;
   Environment env_{.store = store_,
                    .infra = infra_,
                    .clock = clock_,
                    .telemetry = telemetry_,
-                   .transitions = &log_};
+                   .journal = &log_};
   ActionRunner runner_{env_};
   ActionDef failover_ = testing::test_failover();
 };

@@ -32,9 +32,9 @@ class FakeTelemetry final : public core::Telemetry {
 };
 
 // Records every transition event it is told of.
-class RecordingTransitionLog final : public core::TransitionLog {
+class RecordingJournal final : public core::Journal {
  public:
-  void record(const core::TransitionEvent& event) override { events.push_back(event); }
+  void transition(const core::TransitionEvent& event) override { events.push_back(event); }
   std::vector<core::TransitionEvent> events;
 };
 

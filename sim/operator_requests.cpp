@@ -1,0 +1,43 @@
+#include "sim/operator_requests.hpp"
+
+#include <array>
+
+#include "core/assert.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+constexpr std::array<OperatorKindInfo, 6> kKinds = {{
+    {OperatorKind::kAddFollower, "add_follower", "a customer adds a read replica to the service"},
+    {OperatorKind::kPromoteFollower, "promote_follower",
+     "a customer promotes a read replica to be the service's leader"},
+    {OperatorKind::kUnfollow, "unfollow", "a replica stops following and becomes independent"},
+    {OperatorKind::kRequestFailover, "request_failover", "an operator asks for a failover"},
+    {OperatorKind::kReplaceServer, "replace_server", "an operator asks for a server's replacement"},
+    {OperatorKind::kDeprovision, "deprovision", "the customer deletes the service"},
+}};
+
+}  // namespace
+
+std::span<const OperatorKindInfo> operator_kinds() {
+  return kKinds;
+}
+
+const OperatorKindInfo& info(OperatorKind kind) {
+  const auto index = static_cast<std::size_t>(kind);
+  UNWEDGE_ASSERT_LT(index, kKinds.size());
+  return kKinds[index];
+}
+
+std::optional<OperatorKind> find_operator_kind(std::string_view name) {
+  for (const OperatorKindInfo& k : kKinds) {
+    if (k.name == name) return k.kind;
+  }
+  return std::nullopt;
+}
+
+std::string describe(const OperatorRequest& request) {
+  return std::string(info(request.kind).name) + " " + request.target;
+}
+
+}  // namespace unwedge::sim

@@ -1,0 +1,133 @@
+#include "sim/sim_infra.hpp"
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+using core::InfraVerb;
+using core::OperationState;
+
+struct Latency {
+  core::TimeUs min_us;
+  core::TimeUs max_us;
+};
+
+// How long each kind of operation takes when nothing is wrong: hosts take
+// minutes, database role changes seconds.
+Latency latency_of(InfraVerb verb) {
+  using core::kSecond;
+  switch (verb) {
+    case InfraVerb::kCreateHost:
+      return {30 * kSecond, 120 * kSecond};
+    case InfraVerb::kStartHost:
+      return {10 * kSecond, 40 * kSecond};
+    case InfraVerb::kStopHost:
+    case InfraVerb::kDestroyHost:
+      return {5 * kSecond, 20 * kSecond};
+    case InfraVerb::kFollow:
+      return {5 * kSecond, 30 * kSecond};
+    case InfraVerb::kPromote:
+    case InfraVerb::kUnfollow:
+    case InfraVerb::kPointEndpoint:
+      return {1 * kSecond, 5 * kSecond};
+    case InfraVerb::kFence:
+    case InfraVerb::kUnfence:
+      return {500'000, 3 * kSecond};
+    case InfraVerb::kIssueCertificate:
+    case InfraVerb::kInstallCertificate:
+    case InfraVerb::kRevokeCertificate:
+      return {1 * kSecond, 10 * kSecond};
+  }
+  return {kSecond, kSecond};
+}
+
+std::string describe(const core::InfraRequest& r) {
+  if (r.argument.empty())
+    return fmt::format("{} {} [{}]", to_string(r.verb), r.target, r.idempotency_key);
+  return fmt::format("{} {} {} [{}]", to_string(r.verb), r.target, r.argument, r.idempotency_key);
+}
+
+}  // namespace
+
+core::Operation SimInfra::request(const core::InfraRequest& request) {
+  UNWEDGE_ASSERT_MSG(!request.idempotency_key.empty(),
+                     "Infra request without an idempotency key: {}", describe(request));
+  const core::TimeUs now_us = backend_.now_us();
+  if (auto it = by_key_.find(request.idempotency_key); it != by_key_.end()) {
+    Op& op = ops_[it->second];
+    if (op.request != request) {
+      trace_.record(now_us, TraceKind::kInfraCall, request.target,
+                    "refused: key reused by " + describe(request));
+      return {.state = OperationState::kFailed,
+              .detail = "idempotency key " + request.idempotency_key +
+                        " already names a different request"};
+    }
+    if (op.state.state == OperationState::kTimedOut) {
+      // Asking again after a timeout: the API knows whether it did the work.
+      if (op.applied) {
+        op.state = {.state = OperationState::kSucceeded};
+      } else {
+        submit(it->second);
+      }
+    }
+    return op.state;
+  }
+  const auto index = static_cast<std::uint32_t>(ops_.size());
+  ops_.push_back(Op{.request = request, .state = {.state = OperationState::kPending}});
+  by_key_.emplace(request.idempotency_key, index);
+  submit(index);
+  return ops_[index].state;
+}
+
+void SimInfra::submit(std::uint32_t index) {
+  Op& op = ops_[index];
+  op.state = {.state = OperationState::kPending};
+  const Latency latency = latency_of(op.request.verb);
+  const core::TimeUs delay_us =
+      static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)) *
+      conditions.latency_factor;
+  trace_.record(backend_.now_us(), TraceKind::kInfraCall, op.request.target,
+                "request " + describe(op.request));
+  backend_.schedule_operation(backend_.now_us() + delay_us, index, false);
+}
+
+void SimInfra::complete(std::uint32_t index, bool replay) {
+  UNWEDGE_ASSERT_LT(index, ops_.size());
+  Op& op = ops_[index];
+  const core::TimeUs now_us = backend_.now_us();
+  if (replay) {
+    // The same effect delivered again: a correct world treats it as a no-op.
+    std::optional<std::string> failed = backend_.apply(op.request);
+    trace_.record(now_us, TraceKind::kInfraCall, op.request.target,
+                  fmt::format("duplicate delivery of {}: {}", describe(op.request),
+                              failed ? *failed : "applied"));
+    return;
+  }
+  if (op.state.state != OperationState::kPending) return;
+  if (rng_.chance(conditions.fail_ppm)) {
+    op.state = {.state = OperationState::kFailed, .detail = "the API returned an error"};
+  } else if (rng_.chance(conditions.timeout_ppm)) {
+    // The caller never hears; the work may or may not have been done.
+    op.applied = rng_.chance(500'000) && !backend_.apply(op.request);
+    op.state = {.state = OperationState::kTimedOut, .detail = "the API did not answer"};
+  } else if (std::optional<std::string> failed = backend_.apply(op.request)) {
+    op.state = {.state = OperationState::kFailed, .detail = *failed};
+  } else {
+    op.applied = true;
+    op.state = {.state = OperationState::kSucceeded};
+  }
+  trace_.record(now_us, TraceKind::kInfraCall, op.request.target,
+                fmt::format("{} {}{}{}", to_string(op.state.state), describe(op.request),
+                            op.state.detail.empty() ? "" : ": ", op.state.detail));
+  if (op.applied && rng_.chance(conditions.duplicate_ppm)) {
+    const Latency latency = latency_of(op.request.verb);
+    backend_.schedule_operation(
+        now_us + static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)), index,
+        true);
+  }
+}
+
+}  // namespace unwedge::sim

@@ -1,0 +1,75 @@
+// SimInfra: the fleet API in simulation.
+//
+// Each new idempotency key starts an operation that finishes after a drawn
+// latency; only then is its effect applied to the world, so a step that asks
+// again early sees it pending. Faults make the API slow, make operations
+// fail (doing nothing), time out (the outcome unknown: the effect may or may
+// not have happened) or be delivered twice (the effect applied again later,
+// as an at-least-once queue would). A request under a key already used for a
+// different request is refused, as real APIs do.
+//
+// SimInfra keeps no world of its own: it asks its backend (the Simulation)
+// for the time, to be called back when an operation is due, and to apply an
+// effect.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/infra.hpp"
+#include "sim/rng.hpp"
+#include "sim/trace.hpp"
+
+namespace unwedge::sim {
+
+class InfraBackend {
+ public:
+  virtual ~InfraBackend() = default;
+  virtual core::TimeUs now_us() const = 0;
+  // Calls SimInfra::complete(op, replay) at `at_us`.
+  virtual void schedule_operation(core::TimeUs at_us, std::uint32_t op, bool replay) = 0;
+  // Applies a finished operation's effect to the world: nullopt, or why it
+  // could not be done (then it did nothing).
+  virtual std::optional<std::string> apply(const core::InfraRequest& request) = 0;
+};
+
+// The API's behaviour, changed by infra faults and healed back to this.
+struct InfraConditions {
+  std::uint32_t latency_factor = 1;  // every latency multiplied by this
+  std::uint32_t fail_ppm = 0;        // operations failing outright
+  std::uint32_t timeout_ppm = 0;     // operations whose caller never hears
+  std::uint32_t duplicate_ppm = 0;   // effects delivered a second time
+};
+
+class SimInfra final : public core::Infra {
+ public:
+  SimInfra(InfraBackend& backend, Trace& trace, Rng rng)
+      : backend_(backend), trace_(trace), rng_(rng) {}
+
+  core::Operation request(const core::InfraRequest& request) override;
+  void complete(std::uint32_t op, bool replay);
+
+  InfraConditions conditions;
+
+  std::size_t operations() const { return ops_.size(); }
+
+ private:
+  struct Op {
+    core::InfraRequest request;
+    core::Operation state;
+    bool applied = false;  // the effect happened (known to the API, maybe not the caller)
+  };
+
+  void submit(std::uint32_t index);
+
+  InfraBackend& backend_;
+  Trace& trace_;
+  Rng rng_;
+  std::vector<Op> ops_;
+  std::map<std::string, std::uint32_t, std::less<>> by_key_;
+};
+
+}  // namespace unwedge::sim

@@ -1,0 +1,748 @@
+#include "sim/simulation.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "core/postgres/entities.hpp"
+#include "core/postgres/machines.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+using core::kSecond;
+
+// Installs the throwing assertion handler for the duration of a run, so a
+// broken contract becomes a finding instead of an abort.
+class ThrowingAssertions {
+ public:
+  ThrowingAssertions() : previous_(core::set_assertion_handler(core::throwing_assertion_handler)) {}
+  ~ThrowingAssertions() { core::set_assertion_handler(previous_); }
+  ThrowingAssertions(const ThrowingAssertions&) = delete;
+  ThrowingAssertions& operator=(const ThrowingAssertions&) = delete;
+
+ private:
+  core::AssertionHandler previous_;
+};
+
+const char* to_string(CrashPoint point) {
+  return kCrashPointNames[static_cast<std::size_t>(point)].data();
+}
+
+}  // namespace
+
+Simulation::Simulation(SimConfig config)
+    : config_(std::move(config)),
+      trace_(config_.trace_recent, config_.trace_sink),
+      rng_world_(Rng::stream(config_.seed, "world")),
+      rng_network_(Rng::stream(config_.seed, "network")),
+      rng_faults_(Rng::stream(config_.seed, "faults")),
+      rng_operator_(Rng::stream(config_.seed, "operator")),
+      world_(now_us_),
+      store_(durable_),
+      infra_(*this, trace_, Rng::stream(config_.seed, "infra")),
+      telemetry_(world_),
+      control_plane_clock_(now_us_),
+      journal_(trace_, now_us_),
+      env_{.store = store_,
+           .infra = infra_,
+           .clock = control_plane_clock_,
+           .telemetry = telemetry_,
+           .journal = &journal_} {
+  world_.network.set_quality(config_.network);
+  for (std::uint32_t v = 0; v < config_.settings.vantage_points; ++v) {
+    world_.add_vantage(fmt::format("monitor-{}", static_cast<char>('a' + v)));
+  }
+  // The customers' requests: every service starts in provisioning, with its
+  // plan, and the control plane takes it from there.
+  auto txn = durable_.begin();
+  for (const ServiceSpec& spec : config_.services) {
+    const std::uint32_t service = world_.add_service(spec.id, spec.synchronous);
+    for (std::uint32_t c = 0; c < config_.clients_per_service; ++c)
+      world_.add_client(service);
+    txn->put(
+        postgres::Service{.id = spec.id,
+                          .state = {.id = postgres::service_machine().initial(), .entered_us = 0},
+                          .standbys = spec.standbys,
+                          .synchronous = spec.synchronous});
+  }
+  UNWEDGE_ASSERT(txn->commit().ok());
+
+  push(0, {.kind = EventKind::kControllerTick});
+  for (std::uint32_t c = 0; c < world_.clients.size(); ++c) {
+    push(jitter(config_.write_interval_us, rng_world_), {.kind = EventKind::kWrite, .a = c});
+  }
+  if (config_.faults.mean_gap_us > 0) {
+    push(rng_faults_.exponential(config_.faults.mean_gap_us), {.kind = EventKind::kRandomFault});
+  }
+  if (config_.operator_mean_gap_us > 0) {
+    push(rng_operator_.exponential(config_.operator_mean_gap_us),
+         {.kind = EventKind::kRandomOperator});
+  }
+  // Customer followers arrive once their services should be up.
+  for (const ServiceSpec& spec : config_.services) {
+    for (std::uint32_t f = 0; f < spec.followers; ++f) {
+      schedule_operator(15 * core::kMinute + f * core::kMinute,
+                        {.kind = OperatorKind::kAddFollower, .target = spec.id});
+    }
+  }
+}
+
+Simulation::~Simulation() = default;
+
+core::TimeUs Simulation::jitter(core::TimeUs interval_us, Rng& rng) {
+  // Within +-10% of the interval, so periodic events of many hosts spread out.
+  const core::TimeUs spread = std::max<core::TimeUs>(interval_us / 5, 1);
+  return interval_us - spread / 2 + static_cast<core::TimeUs>(rng.below(spread));
+}
+
+void Simulation::schedule_fault(core::TimeUs at_us, FaultSpec spec) {
+  scheduled_faults_.push_back(std::move(spec));
+  push(std::max(at_us, now_us_), {.kind = EventKind::kScheduledFault,
+                                  .a = static_cast<std::uint32_t>(scheduled_faults_.size() - 1)});
+}
+
+void Simulation::schedule_operator(core::TimeUs at_us, OperatorRequest request) {
+  scheduled_operators_.push_back(std::move(request));
+  push(std::max(at_us, now_us_),
+       {.kind = EventKind::kScheduledOperator,
+        .a = static_cast<std::uint32_t>(scheduled_operators_.size() - 1)});
+}
+
+void Simulation::schedule_operation(core::TimeUs at_us, std::uint32_t op, bool replay) {
+  push(at_us, {.kind = EventKind::kInfraComplete, .flag = replay, .a = op});
+}
+
+bool Simulation::run_until(core::TimeUs until_us) {
+  if (finding_) return false;
+  ThrowingAssertions throwing;
+  try {
+    while (!queue_.empty() && queue_.top().at_us < until_us) {
+      EventQueue<Event>::Entry entry = queue_.pop();
+      now_us_ = entry.at_us;
+      ++events_;
+      dispatch(entry.payload);
+    }
+    now_us_ = std::max(now_us_, until_us);
+  } catch (const core::AssertionFailure& failure) {
+    trace_.record(now_us_, TraceKind::kViolation, "assertion", failure.what());
+    finding_ = Finding{.at_us = now_us_, .what = failure.what(), .excerpt = trace_.recent()};
+    return false;
+  }
+  return true;
+}
+
+RunSummary Simulation::run(core::TimeUs duration_us, core::TimeUs recovery_us) {
+  if (run_until(duration_us)) {
+    heal_all();
+    run_until(duration_us + recovery_us);
+  }
+  return summary();
+}
+
+RunSummary Simulation::summary() const {
+  RunSummary s{.digest = trace_.digest(),
+               .events = events_,
+               .trace_records = trace_.records(),
+               .simulated_us = now_us_,
+               .finding = finding_,
+               .faults_started = faults_started_,
+               .control_plane_crashes = control_plane_crashes_};
+  for (const ServiceEndpoint& service : world_.services) {
+    s.writes_acked += service.writes_acked;
+    s.writes_failed += service.writes_failed;
+  }
+  return s;
+}
+
+void Simulation::dispatch(const Event& e) {
+  switch (e.kind) {
+    case EventKind::kControllerTick:
+      on_controller_tick();
+      return;
+    case EventKind::kControlPlaneRestart:
+      control_plane_up_ = true;
+      trace_.record(now_us_, TraceKind::kHeal, "control-plane", "process restarted");
+      push(now_us_, {.kind = EventKind::kControllerTick});
+      return;
+    case EventKind::kCheckin:
+      on_checkin(e.a);
+      return;
+    case EventKind::kCheckinArrive:
+      on_checkin_arrive(e);
+      return;
+    case EventKind::kWrite:
+      on_write(e.a);
+      return;
+    case EventKind::kInfraComplete:
+      infra_.complete(e.a, e.flag);
+      return;
+    case EventKind::kBootDone: {
+      Host& host = world_.hosts[e.a];
+      if (host.incarnation != e.b || host.state != HostState::kBooting) return;
+      host.state = HostState::kUp;
+      host.db.running = true;
+      trace_.record(now_us_, TraceKind::kNote, host.name, "booted; database running");
+      return;
+    }
+    case EventKind::kDatabaseRestart: {
+      Host& host = world_.hosts[e.a];
+      if (host.incarnation != e.b || !host.up() || host.db.running) return;
+      host.db.running = true;
+      trace_.record(now_us_, TraceKind::kNote, host.name, "database restarted");
+      return;
+    }
+    case EventKind::kScheduledFault:
+      start_fault(scheduled_faults_[e.a]);
+      return;
+    case EventKind::kFaultHeal:
+      heal_fault(e.id);
+      return;
+    case EventKind::kRandomFault:
+      on_random_fault();
+      return;
+    case EventKind::kScheduledOperator:
+      apply_operator(scheduled_operators_[e.a]);
+      return;
+    case EventKind::kRandomOperator:
+      on_random_operator();
+      return;
+  }
+}
+
+void Simulation::on_controller_tick() {
+  if (!control_plane_up_) return;
+  try {
+    if (!controller_) controller_ = std::make_unique<postgres::Controller>(env_, config_.settings);
+    controller_->tick();
+  } catch (const ProcessCrash& crash) {
+    // The process is gone with everything in flight; only the Store remains.
+    control_plane_crashes_++;
+    controller_.reset();
+    control_plane_up_ = false;
+    trace_.record(now_us_, TraceKind::kFault, "control-plane",
+                  fmt::format("process crashed at transaction {} ({})", crash.transaction,
+                              to_string(crash.point)));
+    push(now_us_ + config_.control_plane_restart_us, {.kind = EventKind::kControlPlaneRestart});
+    return;
+  }
+  push(now_us_ + config_.tick_interval_us, {.kind = EventKind::kControllerTick});
+}
+
+void Simulation::on_checkin(HostIndex index) {
+  Host& host = world_.hosts[index];
+  if (host.state == HostState::kDestroyed) return;  // its agent is gone for good
+  push(now_us_ + jitter(config_.checkin_interval_us, rng_world_),
+       {.kind = EventKind::kCheckin, .a = index});
+  Event arrive{.kind = EventKind::kCheckinArrive, .a = index};
+  if (host.stale) {
+    arrive.flag = host.stale->accepts_writes;
+    arrive.sent_us = host.stale->sent_us;
+    arrive.lsn = host.stale->flushed_lsn;
+    arrive.timeline = host.stale->timeline;
+  } else {
+    if (!host.up() || !host.db.running || host.agent_pauses > 0) return;
+    // Replicas stream continuously; catching up when the agent looks is
+    // the same as far as anyone can observe.
+    world_.catch_up(index);
+    arrive.flag = host.db.accepts_writes();
+    arrive.sent_us = host.clock.now_us();
+    arrive.lsn = host.db.wal.flushed_lsn();
+    arrive.timeline = host.db.wal.timeline();
+  }
+  for (std::uint32_t v = 0; v < world_.vantages.size(); ++v) {
+    arrive.b = v;
+    for (core::TimeUs delay_us :
+         world_.network.deliveries(host.endpoint, world_.vantages[v].endpoint, rng_network_)) {
+      const core::TimeUs at_us = now_us_ + delay_us + host.checkins_late_us;
+      push(at_us, arrive);
+      if (host.checkins_repeat_after_us > 0) push(at_us + host.checkins_repeat_after_us, arrive);
+    }
+  }
+}
+
+void Simulation::on_checkin_arrive(const Event& e) {
+  Host& host = world_.hosts[e.a];
+  const Vantage& vantage = world_.vantages[e.b];
+  host.received[e.b] = core::Checkin{.vantage = vantage.name,
+                                     .received_us = vantage.clock.now_us(),
+                                     .sent_us = e.sent_us,
+                                     .flushed_lsn = e.lsn,
+                                     .timeline = e.timeline,
+                                     .accepts_writes = e.flag};
+  trace_.record(
+      now_us_, TraceKind::kCheckin, host.name,
+      fmt::format("{} lsn {} tl {}{}", vantage.name, e.lsn, e.timeline, e.flag ? " writable" : ""));
+}
+
+void Simulation::on_write(std::uint32_t index) {
+  push(now_us_ + jitter(config_.write_interval_us, rng_world_),
+       {.kind = EventKind::kWrite, .a = index});
+  Client& client = world_.clients[index];
+  const std::uint64_t write_id = next_write_id_++;
+  WriteOutcome outcome = world_.write(client, write_id);
+  switch (outcome.kind) {
+    case WriteOutcome::Kind::kAcked:
+      trace_.record(now_us_, TraceKind::kClientAck, client.name,
+                    fmt::format("w-{} acked by {} at lsn {} tl {}", write_id,
+                                world_.hosts[*outcome.node].name, outcome.lsn, outcome.timeline));
+      return;
+    case WriteOutcome::Kind::kUnacknowledged:
+      trace_.record(now_us_, TraceKind::kNote, client.name,
+                    fmt::format("w-{} written by {} at lsn {} tl {} but not acknowledged: {}",
+                                write_id, world_.hosts[*outcome.node].name, outcome.lsn,
+                                outcome.timeline, outcome.why));
+      return;
+    case WriteOutcome::Kind::kNoEndpoint:
+    case WriteOutcome::Kind::kRefused:
+      return;  // counted per service; an outage is told by the transitions
+  }
+}
+
+void Simulation::boot(HostIndex index) {
+  Host& host = world_.hosts[index];
+  host.state = HostState::kBooting;
+  const core::TimeUs boot_us =
+      static_cast<core::TimeUs>(rng_world_.between(config_.boot_min_us, config_.boot_max_us));
+  push(now_us_ + boot_us, {.kind = EventKind::kBootDone, .a = index, .b = host.incarnation});
+}
+
+std::optional<std::string> Simulation::db_unreachable(const std::string& name,
+                                                      HostIndex& index) const {
+  std::optional<HostIndex> found = world_.find_host(name);
+  if (!found) return "no host " + name;
+  index = *found;
+  const Host& host = world_.hosts[index];
+  if (!host.up()) return fmt::format("{} is {}", name, to_string(host.state));
+  if (!host.db.running) return "the database on " + name + " is not running";
+  if (!world_.connected(world_.control_plane, host.endpoint)) {
+    return name + " cannot be reached from the control plane";
+  }
+  return std::nullopt;
+}
+
+// The effects of fleet API operations. Every effect is idempotent: applying
+// it again (a duplicate delivery) changes nothing more.
+std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
+  using core::InfraVerb;
+  HostIndex index = 0;
+  switch (r.verb) {
+    case InfraVerb::kCreateHost: {
+      if (std::optional<HostIndex> existing = world_.find_host(r.target)) {
+        if (world_.hosts[*existing].state == HostState::kDestroyed) {
+          return r.target + " was destroyed; host names are not reused";
+        }
+        return std::nullopt;
+      }
+      index = world_.add_host(r.target, r.argument);
+      Host& host = world_.hosts[index];
+      if (std::optional<std::uint32_t> s = world_.find_service(r.argument)) {
+        host.db.sync_standby = world_.services[*s].synchronous;
+      }
+      boot(index);
+      push(now_us_ + jitter(config_.checkin_interval_us, rng_world_),
+           {.kind = EventKind::kCheckin, .a = index});
+      return std::nullopt;
+    }
+    case InfraVerb::kStartHost: {
+      std::optional<HostIndex> h = world_.find_host(r.target);
+      if (!h) return "no host " + r.target;
+      if (world_.hosts[*h].state == HostState::kDestroyed) return r.target + " was destroyed";
+      if (world_.hosts[*h].state == HostState::kDown) boot(*h);
+      return std::nullopt;
+    }
+    case InfraVerb::kStopHost:
+    case InfraVerb::kDestroyHost: {
+      std::optional<HostIndex> h = world_.find_host(r.target);
+      if (!h) return "no host " + r.target;
+      Host& host = world_.hosts[*h];
+      if (r.verb == InfraVerb::kDestroyHost) {
+        if (host.state != HostState::kDestroyed) world_.take_down(*h, HostState::kDestroyed);
+      } else if (host.state == HostState::kDestroyed) {
+        return r.target + " was destroyed";
+      } else if (host.state != HostState::kDown) {
+        world_.take_down(*h, HostState::kDown);
+      }
+      return std::nullopt;
+    }
+    case InfraVerb::kFence:
+    case InfraVerb::kUnfence: {
+      // Fencing works through the cloud's network controls, so it reaches a
+      // host the control plane cannot talk to (that is its point).
+      std::optional<HostIndex> h = world_.find_host(r.target);
+      if (!h) return "no host " + r.target;
+      world_.hosts[*h].db.fenced = r.verb == InfraVerb::kFence;
+      return std::nullopt;
+    }
+    case InfraVerb::kPromote: {
+      if (auto why = db_unreachable(r.target, index)) return why;
+      DbNode& db = world_.hosts[index].db;
+      const core::Timeline timeline = std::stoull(r.argument);
+      if (db.primary && db.wal.timeline() >= timeline) return std::nullopt;
+      if (db.wal.timeline() >= timeline) {
+        return fmt::format("{} is on timeline {} already, not before {}", r.target,
+                           db.wal.timeline(), timeline);
+      }
+      db.wal.promote(timeline);
+      db.primary = true;
+      db.upstream.reset();
+      return std::nullopt;
+    }
+    case InfraVerb::kFollow: {
+      if (auto why = db_unreachable(r.target, index)) return why;
+      std::optional<HostIndex> leader = world_.find_host(r.argument);
+      if (!leader) return "no host " + r.argument;
+      if (*leader == index) return r.target + " cannot follow itself";
+      DbNode& db = world_.hosts[index].db;
+      db.primary = false;
+      db.upstream = *leader;
+      world_.catch_up(index);
+      return std::nullopt;
+    }
+    case InfraVerb::kUnfollow: {
+      if (auto why = db_unreachable(r.target, index)) return why;
+      DbNode& db = world_.hosts[index].db;
+      if (db.primary) return std::nullopt;
+      db.wal.promote(db.wal.timeline() + 1);
+      db.primary = true;
+      db.upstream.reset();
+      return std::nullopt;
+    }
+    case InfraVerb::kPointEndpoint: {
+      std::optional<std::uint32_t> s = world_.find_service(r.target);
+      if (!s) return "no service endpoint " + r.target;
+      if (r.argument.empty()) {
+        world_.services[*s].target.reset();
+        return std::nullopt;
+      }
+      std::optional<HostIndex> h = world_.find_host(r.argument);
+      if (!h) return "no host " + r.argument;
+      world_.services[*s].target = *h;
+      return std::nullopt;
+    }
+    case InfraVerb::kInstallCertificate: {
+      if (auto why = db_unreachable(r.target, index)) return why;
+      world_.hosts[index].db.certificate_serial++;
+      return std::nullopt;
+    }
+    case InfraVerb::kIssueCertificate:
+    case InfraVerb::kRevokeCertificate:
+      return std::nullopt;
+  }
+  return "unknown operation";
+}
+
+std::vector<EndpointId> Simulation::endpoints(const std::vector<std::string>& names) const {
+  std::vector<EndpointId> out;
+  for (const std::string& name : names) {
+    if (std::optional<EndpointId> id = world_.network.find(name)) out.push_back(*id);
+  }
+  return out;
+}
+
+std::vector<SimClock*> Simulation::clocks(const std::vector<std::string>& names) {
+  std::vector<SimClock*> out;
+  for (const std::string& name : names) {
+    if (name == "control-plane") {
+      out.push_back(&control_plane_clock_);
+    } else if (std::optional<std::uint32_t> v = world_.find_vantage(name)) {
+      out.push_back(&world_.vantages[*v].clock);
+    } else if (std::optional<HostIndex> h = world_.find_host(name)) {
+      out.push_back(&world_.hosts[*h].clock);
+    }
+  }
+  return out;
+}
+
+std::uint64_t Simulation::start_fault(const FaultSpec& spec) {
+  ActiveFault fault{.spec = spec};
+  std::vector<HostIndex> hosts;
+  for (const std::string& name : spec.targets) {
+    if (std::optional<HostIndex> h = world_.find_host(name)) hosts.push_back(*h);
+  }
+  switch (spec.kind) {
+    case FaultKind::kPartitionComplete:
+    case FaultKind::kPartitionPartial:
+    case FaultKind::kPartitionOneWay: {
+      std::vector<EndpointId> a = endpoints(spec.targets);
+      std::vector<EndpointId> b = endpoints(spec.others);
+      if (a.empty() || (spec.kind != FaultKind::kPartitionComplete && b.empty())) return 0;
+      fault.cut = spec.kind == FaultKind::kPartitionComplete  ? world_.network.cut_complete(a)
+                  : spec.kind == FaultKind::kPartitionPartial ? world_.network.cut_partial(a, b)
+                                                              : world_.network.cut_one_way(a, b);
+      break;
+    }
+    case FaultKind::kHostCrash:
+      for (HostIndex h : hosts) {
+        HostState state = world_.hosts[h].state;
+        if (state == HostState::kUp || state == HostState::kBooting) {
+          world_.take_down(h, HostState::kDown);
+        }
+      }
+      break;
+    case FaultKind::kDatabaseCrash:
+      for (HostIndex h : hosts)
+        world_.hosts[h].db.running = false;
+      break;
+    case FaultKind::kAgentPause:
+      for (HostIndex h : hosts)
+        world_.hosts[h].agent_pauses++;
+      break;
+    case FaultKind::kLateCheckins:
+      for (HostIndex h : hosts)
+        world_.hosts[h].checkins_late_us = spec.amount;
+      break;
+    case FaultKind::kDuplicateCheckins:
+      for (HostIndex h : hosts)
+        world_.hosts[h].checkins_repeat_after_us = spec.amount;
+      break;
+    case FaultKind::kStaleCheckins:
+      for (HostIndex h : hosts) {
+        Host& host = world_.hosts[h];
+        // The relay repeats what it last passed on.
+        for (const std::optional<core::Checkin>& c : host.received) {
+          if (c && (!host.stale || c->sent_us > host.stale->sent_us)) host.stale = c;
+        }
+      }
+      break;
+    case FaultKind::kClockDrift:
+      for (SimClock* clock : clocks(spec.targets)) {
+        clock->set_drift_ppm(static_cast<std::int32_t>(spec.amount));
+      }
+      break;
+    case FaultKind::kClockJump:
+      for (SimClock* clock : clocks(spec.targets))
+        clock->jump(spec.amount);
+      break;
+    case FaultKind::kInfraSlow:
+      infra_.conditions.latency_factor =
+          static_cast<std::uint32_t>(std::max<std::int64_t>(spec.amount, 1));
+      break;
+    case FaultKind::kInfraFailing:
+      infra_.conditions.fail_ppm = static_cast<std::uint32_t>(spec.amount);
+      break;
+    case FaultKind::kInfraTimeouts:
+      infra_.conditions.timeout_ppm = static_cast<std::uint32_t>(spec.amount);
+      break;
+    case FaultKind::kInfraDuplicates:
+      infra_.conditions.duplicate_ppm = static_cast<std::uint32_t>(spec.amount);
+      break;
+    case FaultKind::kControlPlaneCrash: {
+      CrashPoint point = CrashPoint::kMidTransaction;
+      for (std::size_t p = 0; p < std::size(kCrashPointNames); ++p) {
+        if (!spec.targets.empty() && spec.targets[0] == kCrashPointNames[p]) {
+          point = static_cast<CrashPoint>(p);
+        }
+      }
+      store_.crash_at(store_.transactions_begun() + static_cast<std::uint64_t>(spec.amount), point);
+      break;
+    }
+  }
+  const std::uint64_t id = next_fault_id_++;
+  faults_started_++;
+  trace_.record(now_us_, TraceKind::kFault, fault.cut ? world_.network.describe(*fault.cut) : "",
+                fmt::format("#{} {}", id, describe(spec)));
+  if (spec.duration_us > 0)
+    push(now_us_ + spec.duration_us, {.kind = EventKind::kFaultHeal, .id = id});
+  active_.emplace(id, std::move(fault));
+  return id;
+}
+
+bool Simulation::heal_fault(std::uint64_t id) {
+  auto it = active_.find(id);
+  if (it == active_.end()) return false;
+  const FaultSpec& spec = it->second.spec;
+  std::vector<HostIndex> hosts;
+  for (const std::string& name : spec.targets) {
+    if (std::optional<HostIndex> h = world_.find_host(name)) hosts.push_back(*h);
+  }
+  switch (spec.kind) {
+    case FaultKind::kPartitionComplete:
+    case FaultKind::kPartitionPartial:
+    case FaultKind::kPartitionOneWay:
+      world_.network.heal(*it->second.cut);
+      break;
+    case FaultKind::kHostCrash:
+      for (HostIndex h : hosts) {
+        if (world_.hosts[h].state == HostState::kDown) boot(h);
+      }
+      break;
+    case FaultKind::kDatabaseCrash:
+      for (HostIndex h : hosts) {
+        push(now_us_ + config_.database_restart_us,
+             {.kind = EventKind::kDatabaseRestart, .a = h, .b = world_.hosts[h].incarnation});
+      }
+      break;
+    case FaultKind::kAgentPause:
+      for (HostIndex h : hosts) {
+        if (world_.hosts[h].agent_pauses > 0) world_.hosts[h].agent_pauses--;
+      }
+      break;
+    case FaultKind::kLateCheckins:
+      for (HostIndex h : hosts)
+        world_.hosts[h].checkins_late_us = 0;
+      break;
+    case FaultKind::kDuplicateCheckins:
+      for (HostIndex h : hosts)
+        world_.hosts[h].checkins_repeat_after_us = 0;
+      break;
+    case FaultKind::kStaleCheckins:
+      for (HostIndex h : hosts)
+        world_.hosts[h].stale.reset();
+      break;
+    case FaultKind::kClockDrift:
+    case FaultKind::kClockJump:
+      for (SimClock* clock : clocks(spec.targets))
+        clock->reset();
+      break;
+    case FaultKind::kInfraSlow:
+      infra_.conditions.latency_factor = 1;
+      break;
+    case FaultKind::kInfraFailing:
+      infra_.conditions.fail_ppm = 0;
+      break;
+    case FaultKind::kInfraTimeouts:
+      infra_.conditions.timeout_ppm = 0;
+      break;
+    case FaultKind::kInfraDuplicates:
+      infra_.conditions.duplicate_ppm = 0;
+      break;
+    case FaultKind::kControlPlaneCrash:
+      break;  // the process restarts on its own
+  }
+  trace_.record(now_us_, TraceKind::kHeal, "", fmt::format("#{} {}", id, describe(spec)));
+  active_.erase(it);
+  return true;
+}
+
+void Simulation::heal_all() {
+  healed_ = true;
+  while (!active_.empty())
+    heal_fault(active_.begin()->first);
+  world_.network.heal_all();
+  store_.disarm();
+  trace_.record(now_us_, TraceKind::kHeal, "", "everything healed: the liveness phase begins");
+}
+
+void Simulation::on_random_fault() {
+  if (healed_) return;
+  push(now_us_ + rng_faults_.exponential(config_.faults.mean_gap_us),
+       {.kind = EventKind::kRandomFault});
+  if (active_.size() >= config_.faults.active_max) return;
+  std::vector<FaultKind> kinds = config_.faults.kinds;
+  if (kinds.empty()) {
+    for (const FaultKindInfo& k : fault_kinds())
+      kinds.push_back(k.kind);
+  }
+  const FaultKind kind = kinds[rng_faults_.below(kinds.size())];
+  if (std::optional<FaultSpec> spec = draw_fault(kind, world_, rng_faults_)) start_fault(*spec);
+}
+
+void Simulation::apply_operator(const OperatorRequest& request) {
+  trace_.record(now_us_, TraceKind::kNote, request.target, "operator: " + describe(request));
+  if (request.kind == OperatorKind::kAddFollower) {
+    add_follower(request.target);
+    return;
+  }
+  auto txn = durable_.begin();
+  switch (request.kind) {
+    case OperatorKind::kAddFollower:
+      break;
+    case OperatorKind::kPromoteFollower:
+    case OperatorKind::kUnfollow: {
+      std::optional<postgres::ReplicaLink> link = txn->get<postgres::ReplicaLink>(request.target);
+      if (!link) return;
+      (request.kind == OperatorKind::kPromoteFollower ? link->promote_requested
+                                                      : link->unfollow_requested) = true;
+      txn->put(*link);
+      break;
+    }
+    case OperatorKind::kRequestFailover:
+    case OperatorKind::kDeprovision: {
+      std::optional<postgres::Service> service = txn->get<postgres::Service>(request.target);
+      if (!service) return;
+      (request.kind == OperatorKind::kRequestFailover ? service->failover_requested
+                                                      : service->deprovision_requested) = true;
+      txn->put(*service);
+      break;
+    }
+    case OperatorKind::kReplaceServer: {
+      std::optional<postgres::Server> server = txn->get<postgres::Server>(request.target);
+      if (!server) return;
+      server->replace_requested = true;
+      txn->put(*server);
+      break;
+    }
+  }
+  UNWEDGE_ASSERT(txn->commit().ok());
+}
+
+// A customer's read replica: a host that follows the service's current
+// leader, and the server and link entities that tell the control plane of
+// it (as the console's "add replica" would write them).
+void Simulation::add_follower(const std::string& service_id) {
+  std::optional<std::uint32_t> service_index = world_.find_service(service_id);
+  if (!service_index || !world_.services[*service_index].target) return;
+  auto txn = durable_.begin();
+  std::optional<postgres::Service> service = txn->get<postgres::Service>(service_id);
+  if (!service || !postgres::service_machine().state(service->state.id).traits.healthy) return;
+  service->servers_named++;
+  const std::string id = fmt::format("{}-{}", service_id, service->servers_named);
+  txn->put(*service);
+  txn->put(postgres::Server{
+      .id = id,
+      .service = service_id,
+      .state = {.id = *postgres::server_machine().find_state("running"), .entered_us = now_us_},
+      .role = postgres::Role::kFollower});
+  txn->put(postgres::ReplicaLink{
+      .id = id,
+      .service = service_id,
+      .state = {.id = *postgres::replica_link_machine().find_state("following"),
+                .entered_us = now_us_},
+      .standby = false});
+  UNWEDGE_ASSERT(txn->commit().ok());
+  const HostIndex index = world_.add_host(id, service_id);
+  Host& host = world_.hosts[index];
+  host.state = HostState::kUp;
+  host.db.running = true;
+  host.db.primary = false;
+  host.db.upstream = world_.services[*service_index].target;
+  world_.catch_up(index);
+  push(now_us_ + jitter(config_.checkin_interval_us, rng_world_),
+       {.kind = EventKind::kCheckin, .a = index});
+}
+
+void Simulation::on_random_operator() {
+  push(now_us_ + rng_operator_.exponential(config_.operator_mean_gap_us),
+       {.kind = EventKind::kRandomOperator});
+  if (healed_ || world_.services.empty()) return;
+  const ServiceEndpoint& service = world_.services[rng_operator_.below(world_.services.size())];
+  std::vector<std::string> followers;
+  {
+    auto txn = durable_.begin();
+    for (const std::string& id : txn->ids(postgres::ReplicaLink::kKind)) {
+      std::optional<postgres::ReplicaLink> link = txn->get<postgres::ReplicaLink>(id);
+      if (link && link->service == service.name && !link->standby) followers.push_back(id);
+    }
+  }
+  const std::uint32_t weights[] = {3, followers.size() < 2 ? 3U : 0U, followers.empty() ? 0U : 1U,
+                                   followers.empty() ? 0U : 1U};
+  switch (rng_operator_.weighted(weights)) {
+    case 0:
+      apply_operator({.kind = OperatorKind::kRequestFailover, .target = service.name});
+      return;
+    case 1:
+      apply_operator({.kind = OperatorKind::kAddFollower, .target = service.name});
+      return;
+    case 2:
+      apply_operator({.kind = OperatorKind::kPromoteFollower,
+                      .target = followers[rng_operator_.below(followers.size())]});
+      return;
+    default:
+      apply_operator({.kind = OperatorKind::kUnfollow,
+                      .target = followers[rng_operator_.below(followers.size())]});
+      return;
+  }
+}
+
+}  // namespace unwedge::sim

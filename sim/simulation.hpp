@@ -1,0 +1,220 @@
+// Simulation: one deterministic run of the reference control plane against a
+// simulated fleet.
+//
+// Everything happens as events on one queue in virtual time: the control
+// plane's ticks, each host's monitoring check-ins and their delivery, client
+// writes, fleet API operations finishing, hosts booting, faults starting and
+// healing. Randomness comes from named streams of one seed, so a run is a
+// pure function of its config and seed; the trace digest proves it.
+//
+// The control plane runs unchanged, through SimStore, SimInfra, SimTelemetry
+// and a SimClock. When it crashes (a ProcessCrash from the store) it is gone
+// with everything in flight; a new process starts over the same store after
+// a restart delay. A failed assertion anywhere in the run ends the run with a
+// finding; it never escapes to the caller.
+//
+//   SimConfig config{.seed = 7, .services = {{.id = "db1"}}};
+//   config.faults.mean_gap_us = 10 * kMinute;
+//   Simulation sim(config);
+//   RunSummary summary = sim.run(kDay, 30 * kMinute);
+//   fmt::print("{:016x}\n", summary.digest);
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/in_memory_store.hpp"
+#include "core/postgres/controller.hpp"
+#include "core/postgres/settings.hpp"
+#include "sim/event_queue.hpp"
+#include "sim/faults.hpp"
+#include "sim/network.hpp"
+#include "sim/operator_requests.hpp"
+#include "sim/rng.hpp"
+#include "sim/sim_clock.hpp"
+#include "sim/sim_infra.hpp"
+#include "sim/sim_store.hpp"
+#include "sim/sim_telemetry.hpp"
+#include "sim/trace.hpp"
+#include "sim/trace_journal.hpp"
+#include "sim/world.hpp"
+
+namespace unwedge::sim {
+
+struct ServiceSpec {
+  std::string id;
+  std::uint32_t standbys = 1;
+  bool synchronous = true;
+  std::uint32_t followers = 0;  // customer read replicas added once it is available
+};
+
+// Faults drawn at random while the safety phase lasts.
+struct RandomFaults {
+  core::TimeUs mean_gap_us = 0;  // 0: none
+  std::vector<FaultKind> kinds;  // empty: every kind
+  std::uint32_t active_max = 3;  // never more at once
+};
+
+struct SimConfig {
+  std::uint64_t seed = 1;
+  std::vector<ServiceSpec> services;
+  postgres::Settings settings;
+  std::uint32_t clients_per_service = 1;
+  core::TimeUs tick_interval_us = 5 * core::kSecond;
+  core::TimeUs checkin_interval_us = 10 * core::kSecond;
+  core::TimeUs write_interval_us = 10 * core::kSecond;
+  core::TimeUs boot_min_us = 20 * core::kSecond;
+  core::TimeUs boot_max_us = 60 * core::kSecond;
+  core::TimeUs database_restart_us = 5 * core::kSecond;
+  core::TimeUs control_plane_restart_us = 15 * core::kSecond;
+  LinkQuality network;
+  RandomFaults faults;
+  // Random operator requests (failovers, follower promotions, unfollows);
+  // 0: none.
+  core::TimeUs operator_mean_gap_us = 0;
+  std::size_t trace_recent = 256;
+  TraceSink* trace_sink = nullptr;
+};
+
+// What ended a run early: a failed assertion, in the control plane or in the
+// simulator's own contracts.
+struct Finding {
+  core::TimeUs at_us = 0;
+  std::string what;
+  std::vector<TraceRecord> excerpt;
+};
+
+struct RunSummary {
+  std::uint64_t digest = 0;
+  std::uint64_t events = 0;
+  std::uint64_t trace_records = 0;
+  core::TimeUs simulated_us = 0;
+  std::optional<Finding> finding;
+  std::uint64_t faults_started = 0;
+  std::uint64_t control_plane_crashes = 0;
+  std::uint64_t writes_acked = 0;
+  std::uint64_t writes_failed = 0;
+};
+
+class Simulation final : private InfraBackend {
+ public:
+  explicit Simulation(SimConfig config);
+  ~Simulation() override;
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // A scenario's timeline.
+  void schedule_fault(core::TimeUs at_us, FaultSpec spec);
+  void schedule_operator(core::TimeUs at_us, OperatorRequest request);
+
+  // Runs every event due before `until_us`. False if a finding ended the run.
+  bool run_until(core::TimeUs until_us);
+  // Ends every active fault and stops drawing new ones: the end of the
+  // safety phase. Scheduled faults still pending are dropped.
+  void heal_all();
+  // The safety phase (faults) for `duration_us`, then heal_all() and the
+  // liveness phase for `recovery_us`.
+  RunSummary run(core::TimeUs duration_us, core::TimeUs recovery_us);
+
+  // Starts a fault now; returns its id (0 when it had no effect).
+  std::uint64_t start_fault(const FaultSpec& spec);
+  bool heal_fault(std::uint64_t id);
+  void apply_operator(const OperatorRequest& request);
+
+  core::TimeUs now_us() const override { return now_us_; }
+  const Trace& trace() const { return trace_; }
+  const World& world() const { return world_; }
+  core::InMemoryStore& durable_store() { return durable_; }
+  const SimConfig& config() const { return config_; }
+  const std::optional<Finding>& finding() const { return finding_; }
+  std::size_t active_faults() const { return active_.size(); }
+  RunSummary summary() const;
+
+ private:
+  enum class EventKind : std::uint8_t {
+    kControllerTick,
+    kControlPlaneRestart,
+    kCheckin,          // a: host
+    kCheckinArrive,    // a: host, b: vantage, checkin fields
+    kWrite,            // a: client
+    kInfraComplete,    // a: operation, flag: replay
+    kBootDone,         // a: host, b: incarnation
+    kDatabaseRestart,  // a: host, b: incarnation
+    kScheduledFault,   // a: index into scheduled_faults_
+    kFaultHeal,        // id: fault id
+    kRandomFault,
+    kScheduledOperator,  // a: index into scheduled_operators_
+    kRandomOperator,
+  };
+  struct Event {
+    EventKind kind = EventKind::kControllerTick;
+    bool flag = false;
+    std::uint32_t a = 0;
+    std::uint32_t b = 0;
+    std::uint64_t id = 0;
+    // kCheckinArrive: the check-in's content (flag: it accepts writes).
+    core::TimeUs sent_us = 0;
+    core::Lsn lsn = 0;
+    core::Timeline timeline = 0;
+  };
+  struct ActiveFault {
+    FaultSpec spec;
+    std::optional<CutId> cut;
+  };
+
+  // InfraBackend
+  void schedule_operation(core::TimeUs at_us, std::uint32_t op, bool replay) override;
+  std::optional<std::string> apply(const core::InfraRequest& request) override;
+
+  void push(core::TimeUs at_us, Event event) { queue_.push(at_us, std::move(event)); }
+  void dispatch(const Event& event);
+  void on_controller_tick();
+  void on_checkin(HostIndex host);
+  void on_checkin_arrive(const Event& event);
+  void on_write(std::uint32_t client);
+  void on_random_fault();
+  void on_random_operator();
+  void boot(HostIndex host);
+  void add_follower(const std::string& service);
+  // The host named `name` if the control plane can reach its database, else
+  // why not.
+  std::optional<std::string> db_unreachable(const std::string& name, HostIndex& index) const;
+  std::vector<EndpointId> endpoints(const std::vector<std::string>& names) const;
+  std::vector<SimClock*> clocks(const std::vector<std::string>& names);
+  core::TimeUs jitter(core::TimeUs interval_us, Rng& rng);
+
+  SimConfig config_;
+  core::TimeUs now_us_ = 0;
+  EventQueue<Event> queue_;
+  Trace trace_;
+  Rng rng_world_;
+  Rng rng_network_;
+  Rng rng_faults_;
+  Rng rng_operator_;
+  World world_;
+  core::InMemoryStore durable_;
+  SimStore store_;
+  SimInfra infra_;
+  SimTelemetry telemetry_;
+  SimClock control_plane_clock_;
+  TraceJournal journal_;
+  core::Environment env_;
+  std::unique_ptr<postgres::Controller> controller_;
+  bool control_plane_up_ = true;
+  bool healed_ = false;  // heal_all() ran: no new random faults
+  std::vector<FaultSpec> scheduled_faults_;
+  std::vector<OperatorRequest> scheduled_operators_;
+  std::map<std::uint64_t, ActiveFault> active_;
+  std::uint64_t next_fault_id_ = 1;
+  std::uint64_t next_write_id_ = 1;
+  std::uint64_t events_ = 0;
+  std::uint64_t faults_started_ = 0;
+  std::uint64_t control_plane_crashes_ = 0;
+  std::optional<Finding> finding_;
+};
+
+}  // namespace unwedge::sim

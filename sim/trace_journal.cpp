@@ -1,0 +1,51 @@
+#include "sim/trace_journal.hpp"
+
+#include <fmt/format.h>
+
+namespace unwedge::sim {
+
+void TraceJournal::transition(const core::TransitionEvent& e) {
+  const std::string& from = e.machine->state_name(e.from);
+  const std::string& to = e.machine->state_name(e.to);
+  if (e.refused) {
+    trace_.record(
+        now_us_, TraceKind::kRefusedTransition, e.entity,
+        fmt::format("{} {} -> {} ({}) by {}", e.machine->name(), from, to, e.cause, e.action_id));
+    return;
+  }
+  transitions_++;
+  trace_.record(
+      now_us_, TraceKind::kTransition, e.entity,
+      fmt::format("{} {} -> {} ({}) by {}", e.machine->name(), from, to, e.cause, e.action_id));
+}
+
+void TraceJournal::decision(const core::DecisionEvent& e) {
+  auto kind = cells_.find(e.kind);
+  if (kind == cells_.end())
+    kind = cells_.emplace(std::string(e.kind), decltype(kind->second){}).first;
+  const Cell cell{e.state, e.signals.bits()};
+  auto it = kind->second.find(e.entity);
+  const bool changed = it == kind->second.end() || it->second.state != cell.state ||
+                       it->second.signals != cell.signals;
+  if (changed) {
+    if (it == kind->second.end()) {
+      kind->second.emplace(std::string(e.entity), cell);
+    } else {
+      it->second = cell;
+    }
+    trace_.record(now_us_, TraceKind::kSignal, e.entity,
+                  e.table->describe_cell(e.state, e.signals));
+  }
+  if (!e.action.empty()) {
+    trace_.record(now_us_, TraceKind::kDecision, e.entity,
+                  fmt::format("{} -> {}", e.kind, e.action));
+  }
+}
+
+void TraceJournal::step(const core::StepEvent& e) {
+  trace_.record(now_us_, TraceKind::kActionStep, e.action_id,
+                e.note.empty() ? fmt::format("{}: {}", e.step, e.verdict)
+                               : fmt::format("{}: {} ({})", e.step, e.verdict, e.note));
+}
+
+}  // namespace unwedge::sim

@@ -1,0 +1,42 @@
+// TraceJournal: the control plane's journal, written into the run's trace.
+//
+// State changes and refused changes are traced as they come. Decisions come
+// for every entity on every controller pass, so only what changed is traced:
+// an entity's decision-table cell (state x signals) when it differs from the
+// last one seen, and every decision to act.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "core/journal.hpp"
+#include "sim/trace.hpp"
+
+namespace unwedge::sim {
+
+class TraceJournal final : public core::Journal {
+ public:
+  // Records carry virtual time, not the control plane's (perhaps drifting)
+  // clock, so the trace reads in one timebase.
+  TraceJournal(Trace& trace, const core::TimeUs& now_us) : trace_(trace), now_us_(now_us) {}
+
+  void transition(const core::TransitionEvent& event) override;
+  void decision(const core::DecisionEvent& event) override;
+  void step(const core::StepEvent& event) override;
+
+  std::uint64_t transitions() const { return transitions_; }
+
+ private:
+  struct Cell {
+    core::StateId state;
+    std::uint32_t signals;
+  };
+
+  Trace& trace_;
+  const core::TimeUs& now_us_;
+  // kind -> entity -> the last cell seen.
+  std::map<std::string, std::map<std::string, Cell, std::less<>>, std::less<>> cells_;
+  std::uint64_t transitions_ = 0;
+};
+
+}  // namespace unwedge::sim

@@ -1,0 +1,169 @@
+#include "sim/world.hpp"
+
+#include "core/assert.hpp"
+
+namespace unwedge::sim {
+
+const char* to_string(HostState state) {
+  switch (state) {
+    case HostState::kBooting:
+      return "booting";
+    case HostState::kUp:
+      return "up";
+    case HostState::kDown:
+      return "down";
+    case HostState::kDestroyed:
+      return "destroyed";
+  }
+  return "?";
+}
+
+World::World(const core::TimeUs& now_us) : now_us_(now_us) {
+  control_plane = network.add("control-plane");
+}
+
+HostIndex World::add_host(std::string name, std::string service) {
+  UNWEDGE_ASSERT_MSG(!host_by_name_.contains(name), "host {} exists", name);
+  const auto index = static_cast<HostIndex>(hosts.size());
+  const EndpointId endpoint = network.add(name);
+  host_by_name_.emplace(name, index);
+  if (std::optional<std::uint32_t> s = find_service(service)) services[*s].hosts.push_back(index);
+  Host& host = hosts.emplace_back(std::move(name), std::move(service), endpoint, now_us_);
+  host.received.resize(vantages.size());
+  return index;
+}
+
+std::uint32_t World::add_service(std::string name, bool synchronous) {
+  UNWEDGE_ASSERT_MSG(!service_by_name_.contains(name), "service {} exists", name);
+  const auto index = static_cast<std::uint32_t>(services.size());
+  service_by_name_.emplace(name, index);
+  services.push_back(ServiceEndpoint{.name = std::move(name), .synchronous = synchronous});
+  return index;
+}
+
+void World::add_vantage(std::string name) {
+  UNWEDGE_ASSERT_MSG(hosts.empty(), "vantage point {} added after the first host", name);
+  const EndpointId endpoint = network.add(name);
+  vantages.emplace_back(std::move(name), endpoint, now_us_);
+}
+
+void World::add_client(std::uint32_t service) {
+  UNWEDGE_ASSERT_LT(service, services.size());
+  std::string name = "client-" + services[service].name + "-" + std::to_string(clients.size() + 1);
+  const EndpointId endpoint = network.add(name);
+  clients.push_back(Client{.name = std::move(name), .service = service, .endpoint = endpoint});
+}
+
+std::optional<HostIndex> World::find_host(std::string_view name) const {
+  auto it = host_by_name_.find(name);
+  if (it == host_by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::uint32_t> World::find_service(std::string_view name) const {
+  auto it = service_by_name_.find(name);
+  if (it == service_by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::uint32_t> World::find_vantage(std::string_view name) const {
+  for (std::uint32_t i = 0; i < vantages.size(); ++i) {
+    if (vantages[i].name == name) return i;
+  }
+  return std::nullopt;
+}
+
+WriteOutcome World::write(Client& client, std::uint64_t write_id) {
+  ServiceEndpoint& service = services[client.service];
+  auto usable = [&](HostIndex h) {
+    const Host& host = hosts[h];
+    return host.up() && host.db.running && connected(client.endpoint, host.endpoint);
+  };
+  if (client.connected && !usable(*client.connected)) client.connected.reset();
+  if (!client.connected) {
+    if (!service.target) {
+      service.writes_failed++;
+      return {.kind = WriteOutcome::Kind::kNoEndpoint, .why = "the endpoint routes nowhere"};
+    }
+    if (!usable(*service.target)) {
+      service.writes_failed++;
+      return {.kind = WriteOutcome::Kind::kRefused,
+              .node = service.target,
+              .why = hosts[*service.target].name + " cannot be reached"};
+    }
+    client.connected = service.target;
+  }
+  const HostIndex node_index = *client.connected;
+  DbNode& node = hosts[node_index].db;
+  if (!node.accepts_writes()) {
+    client.connected.reset();
+    service.writes_failed++;
+    return {.kind = WriteOutcome::Kind::kRefused,
+            .node = node_index,
+            .why = hosts[node_index].name + (node.fenced ? " is fenced" : " is read-only")};
+  }
+  WriteOutcome outcome{.kind = WriteOutcome::Kind::kAcked,
+                       .node = node_index,
+                       .lsn = node.wal.append(),
+                       .timeline = node.wal.timeline()};
+  if (service.synchronous) {
+    // Synchronous commit: acknowledged only once a synchronous standby
+    // holds the record. Otherwise the commit waits, the client gives up,
+    // and the record stays on the leader unacknowledged.
+    bool confirmed = false;
+    // Asynchronous replicas catch up on their own schedule (see catch_up).
+    for (HostIndex h : service.hosts) {
+      const DbNode& standby = hosts[h].db;
+      if (!standby.sync_standby || standby.upstream != node_index) continue;
+      catch_up(h);
+      if (standby.running && standby.wal.contains(outcome.lsn, outcome.timeline)) confirmed = true;
+    }
+    if (!confirmed) {
+      client.connected.reset();
+      service.writes_failed++;
+      outcome.kind = WriteOutcome::Kind::kUnacknowledged;
+      outcome.why = "no synchronous standby confirmed it";
+      return outcome;
+    }
+  }
+  AckedWrite& highest = service.acked[outcome.timeline];
+  if (outcome.lsn > highest.lsn) {
+    highest = AckedWrite{.write_id = write_id,
+                         .lsn = outcome.lsn,
+                         .timeline = outcome.timeline,
+                         .node = node_index,
+                         .at_us = now_us_};
+  }
+  service.writes_acked++;
+  return outcome;
+}
+
+bool World::catch_up(HostIndex replica) {
+  Host& r = hosts[replica];
+  if (!r.up() || !r.db.running || r.db.primary || !r.db.upstream) return false;
+  const Host& u = hosts[*r.db.upstream];
+  if (!u.up() || !u.db.running || !connected(r.endpoint, u.endpoint)) return false;
+  if (r.db.wal == u.db.wal) return false;
+  if (!r.db.wal.is_prefix_of(u.db.wal)) r.db.wal.truncate(r.db.wal.common_end(u.db.wal));
+  r.db.wal = u.db.wal;
+  return true;
+}
+
+void World::catch_up_replicas_of(HostIndex upstream) {
+  const Host& u = hosts[upstream];
+  std::optional<std::uint32_t> service = find_service(u.service);
+  if (!service) return;
+  for (HostIndex h : services[*service].hosts) {
+    if (hosts[h].db.upstream == upstream) catch_up(h);
+  }
+}
+
+void World::take_down(HostIndex host, HostState state) {
+  UNWEDGE_ASSERT(state == HostState::kDown || state == HostState::kDestroyed);
+  Host& h = hosts[host];
+  h.state = state;
+  h.incarnation++;
+  h.db.running = false;
+}
+
+}  // namespace unwedge::sim

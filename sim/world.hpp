@@ -1,0 +1,164 @@
+// World: the simulated fleet the control plane manages.
+//
+// Hosts (each with its own clock, monitoring agent and at most one database
+// node), service endpoints that route client writes, clients that remember
+// every write acknowledged to them, monitor vantage points that hold the
+// latest check-in of every host, and the network between all of them. The
+// world is passive data plus the rules of the data path (a write, a
+// replication catch-up); the Simulation moves it through time.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/telemetry.hpp"
+#include "core/time.hpp"
+#include "sim/network.hpp"
+#include "sim/sim_clock.hpp"
+#include "sim/wal_history.hpp"
+
+namespace unwedge::sim {
+
+using HostIndex = std::uint32_t;
+
+enum class HostState : std::uint8_t { kBooting, kUp, kDown, kDestroyed };
+const char* to_string(HostState state);
+
+// A Postgres-like node. Fencing is kept on disk, so it survives a restart;
+// the log keeps exactly what was flushed, which is everything this model
+// ever writes (commits are flushed before they are acknowledged).
+struct DbNode {
+  WalHistory wal;
+  bool running = false;  // the database process
+  bool primary = true;   // accepts writes unless fenced; false: replays from upstream
+  bool fenced = false;
+  std::optional<HostIndex> upstream;  // the node this one streams from
+  // Counts toward synchronous commit: an HA standby of a synchronous
+  // service (customer followers never do).
+  bool sync_standby = false;
+  std::uint32_t certificate_serial = 0;
+
+  bool accepts_writes() const { return running && primary && !fenced; }
+};
+
+struct Host {
+  Host(std::string name_, std::string service_, EndpointId endpoint_, const core::TimeUs& now_us)
+      : name(std::move(name_)), service(std::move(service_)), endpoint(endpoint_), clock(now_us) {}
+
+  std::string name;  // == the control plane's server id
+  std::string service;
+  EndpointId endpoint;
+  HostState state = HostState::kBooting;
+  // Bumped whenever the host goes down, so events meant for an earlier life
+  // (a boot finishing, a process restart) are recognised and dropped.
+  std::uint32_t incarnation = 0;
+  SimClock clock;
+  DbNode db;
+  // Monitoring faults on this host's agent.
+  std::uint32_t agent_pauses = 0;             // active pauses; none: it checks in
+  core::TimeUs checkins_late_us = 0;          // extra delivery delay
+  core::TimeUs checkins_repeat_after_us = 0;  // each check-in arrives again this much later
+  std::optional<core::Checkin> stale;         // a stuck relay re-sends this
+
+  // The latest check-in each vantage point received from this host.
+  std::vector<std::optional<core::Checkin>> received;
+
+  bool up() const { return state == HostState::kUp; }
+};
+
+// The highest acknowledged write on one timeline of one service. Logs are
+// prefix-closed, so if this write survives every earlier one on its timeline
+// does too: the lost-write check needs no list of writes.
+struct AckedWrite {
+  std::uint64_t write_id = 0;
+  core::Lsn lsn = 0;
+  core::Timeline timeline = 0;
+  HostIndex node = 0;
+  core::TimeUs at_us = 0;
+};
+
+struct ServiceEndpoint {
+  std::string name;  // == the service id
+  bool synchronous = true;
+  std::vector<HostIndex> hosts;  // every host ever created for the service
+  std::optional<HostIndex> target;
+  std::map<core::Timeline, AckedWrite> acked;  // per timeline: the highest
+  std::uint64_t writes_acked = 0;
+  std::uint64_t writes_failed = 0;
+};
+
+struct Client {
+  std::string name;
+  std::uint32_t service = 0;  // index into World::services
+  EndpointId endpoint = 0;
+  std::optional<HostIndex> connected;
+};
+
+struct Vantage {
+  Vantage(std::string name_, EndpointId endpoint_, const core::TimeUs& now_us)
+      : name(std::move(name_)), endpoint(endpoint_), clock(now_us) {}
+  std::string name;
+  EndpointId endpoint;
+  SimClock clock;
+};
+
+// What a client's write attempt came to.
+struct WriteOutcome {
+  enum class Kind : std::uint8_t { kAcked, kNoEndpoint, kRefused, kUnacknowledged };
+  Kind kind = Kind::kNoEndpoint;
+  std::optional<HostIndex> node;
+  core::Lsn lsn = 0;
+  core::Timeline timeline = 0;
+  std::string why;  // for refusals
+};
+
+class World {
+ public:
+  explicit World(const core::TimeUs& now_us);
+
+  Network network;
+  EndpointId control_plane = 0;
+  std::deque<Host> hosts;  // a deque: hosts keep their address as the fleet grows
+  std::deque<Vantage> vantages;
+  std::vector<ServiceEndpoint> services;
+  std::vector<Client> clients;
+
+  HostIndex add_host(std::string name, std::string service);
+  std::uint32_t add_service(std::string name, bool synchronous);
+  void add_vantage(std::string name);
+  void add_client(std::uint32_t service);
+
+  std::optional<HostIndex> find_host(std::string_view name) const;
+  std::optional<std::uint32_t> find_service(std::string_view name) const;
+  std::optional<std::uint32_t> find_vantage(std::string_view name) const;
+
+  // Both directions open: a TCP session (replication, a client connection,
+  // the control plane's agent calls) needs both.
+  bool connected(EndpointId a, EndpointId b) const {
+    return network.reachable(a, b) && network.reachable(b, a);
+  }
+
+  // A client's write through its connection, or through the endpoint when it
+  // has none. A connection that fails is dropped; the next write reconnects.
+  WriteOutcome write(Client& client, std::uint64_t write_id);
+  // Brings `replica` up to its upstream's log when they can talk, rewinding
+  // a diverged replica first (as pg_rewind would). True if it moved.
+  bool catch_up(HostIndex replica);
+  // Catches up every running replica that streams from `upstream`.
+  void catch_up_replicas_of(HostIndex upstream);
+
+  // Takes the host down: its process, its connections and its agent stop.
+  void take_down(HostIndex host, HostState state);
+
+ private:
+  const core::TimeUs& now_us_;
+  std::map<std::string, HostIndex, std::less<>> host_by_name_;
+  std::map<std::string, std::uint32_t, std::less<>> service_by_name_;
+};
+
+}  // namespace unwedge::sim
