@@ -36,28 +36,54 @@ std::vector<std::string> StoreSnapshot::diff(const StoreSnapshot& other) const {
   return lines;
 }
 
-std::uint64_t InMemoryStore::entity_version(const EntityKey& key) const {
-  auto it = entity_versions_.find(key);
-  return it == entity_versions_.end() ? 0 : it->second;
+StoreSnapshot InMemoryStore::snapshot() const {
+  StoreSnapshot::Entries entries;
+  for (const auto& [kind, table] : tables_) {
+    for (const auto& [id, entry] : table.entries) {
+      if (entry.value) entries.emplace(EntityKey{kind, id}, entry.value);
+    }
+  }
+  return StoreSnapshot(std::move(entries));
 }
 
-std::uint64_t InMemoryStore::kind_version(std::string_view kind) const {
-  auto it = kind_versions_.find(kind);
-  return it == kind_versions_.end() ? 0 : it->second;
+std::size_t InMemoryStore::size() const {
+  std::size_t n = 0;
+  for (const auto& [kind, table] : tables_) {
+    for (const auto& [id, entry] : table.entries)
+      n += entry.value ? 1 : 0;
+  }
+  return n;
 }
 
 class InMemoryStore::Txn final : public Transaction {
  public:
-  explicit Txn(InMemoryStore& store) : store_(&store) {}
+  explicit Txn(InMemoryStore& store) : store_(&store) {
+    reads_.reserve(16);  // a step reads a handful of entities; grow once at most
+  }
   ~Txn() override = default;  // an uncommitted transaction simply vanishes
 
   std::shared_ptr<const StoredValue> find(std::string_view kind, std::string_view id) override {
     UNWEDGE_ASSERT_MSG(open_, "read of {}/{} after the transaction ended", kind, id);
-    EntityKey key{std::string(kind), std::string(id)};
-    if (auto own = writes_.find(key); own != writes_.end()) return own->second;
-    reads_.try_emplace(key, store_->entity_version(key));
-    auto it = store_->committed_.find(key);
-    return it == store_->committed_.end() ? nullptr : it->second;
+    if (!writes_.empty()) {
+      if (auto w = writes_.find(EntityKey{std::string(kind), std::string(id)});
+          w != writes_.end()) {
+        return w->second;
+      }
+    }
+    if (auto t = store_->tables_.find(kind); t != store_->tables_.end()) {
+      if (auto e = t->second.entries.find(id); e != t->second.entries.end()) {
+        // Map keys never move, so the read may point at them.
+        reads_.push_back(Read{.entry = &e->second,
+                              .entry_kind = t->first,
+                              .entry_id = e->first,
+                              .version = e->second.version});
+        return e->second.value;
+      }
+    }
+    // An entity read while absent is remembered by name, so its creation by
+    // another transaction before this one commits is a conflict.
+    reads_.push_back(Read{.kind = std::string(kind), .id = std::string(id)});
+    return nullptr;
   }
 
   void write(std::string kind, std::string id, std::shared_ptr<const StoredValue> value) override {
@@ -71,21 +97,22 @@ class InMemoryStore::Txn final : public Transaction {
 
   std::vector<std::string> ids(std::string_view kind) override {
     UNWEDGE_ASSERT(open_);
-    listed_.try_emplace(std::string(kind), store_->kind_version(kind));
-    std::set<std::string> result;
-    for (auto it = store_->committed_.lower_bound(EntityKey{std::string(kind), ""});
-         it != store_->committed_.end() && it->first.first == kind; ++it) {
-      result.insert(it->first.second);
+    auto t = store_->tables_.find(kind);
+    listed_.emplace_back(std::string(kind), t == store_->tables_.end() ? 0 : t->second.version);
+    std::vector<std::string> result;
+    if (t != store_->tables_.end()) {
+      for (const auto& [id, entry] : t->second.entries) {
+        if (entry.value) result.push_back(id);
+      }
     }
     for (const auto& [key, value] : writes_) {
       if (key.first != kind) continue;
-      if (value) {
-        result.insert(key.second);
-      } else {
-        result.erase(key.second);
-      }
+      auto at = std::lower_bound(result.begin(), result.end(), key.second);
+      const bool present = at != result.end() && *at == key.second;
+      if (value && !present) result.insert(at, key.second);
+      if (!value && present) result.erase(at);
     }
-    return {result.begin(), result.end()};
+    return result;
   }
 
   Status commit() override {
@@ -106,15 +133,37 @@ class InMemoryStore::Txn final : public Transaction {
   }
 
  private:
+  struct Read {
+    const Entry* entry = nullptr;  // null: the entity was absent, named by kind and id
+    std::string_view entry_kind;
+    std::string_view entry_id;
+    std::string kind;
+    std::string id;
+    std::uint64_t version = 0;
+
+    std::string name() const {
+      return entry ? fmt::format("{}/{}", entry_kind, entry_id) : fmt::format("{}/{}", kind, id);
+    }
+  };
+
+  std::uint64_t current_version(const Read& read) const {
+    if (read.entry) return read.entry->version;
+    auto t = store_->tables_.find(read.kind);
+    if (t == store_->tables_.end()) return 0;
+    auto e = t->second.entries.find(read.id);
+    return e == t->second.entries.end() ? 0 : e->second.version;
+  }
+
   Status validate() const {
-    for (const auto& [key, version] : reads_) {
-      if (store_->entity_version(key) != version) {
-        return Error{fmt::format("conflict: {}/{} changed since this transaction read it",
-                                 key.first, key.second)};
+    for (const Read& read : reads_) {
+      if (current_version(read) != read.version) {
+        return Error{
+            fmt::format("conflict: {} changed since this transaction read it", read.name())};
       }
     }
     for (const auto& [kind, version] : listed_) {
-      if (store_->kind_version(kind) != version) {
+      auto t = store_->tables_.find(kind);
+      if ((t == store_->tables_.end() ? 0 : t->second.version) != version) {
         return Error{
             fmt::format("conflict: the set of {} entities changed since it was listed", kind)};
       }
@@ -124,15 +173,12 @@ class InMemoryStore::Txn final : public Transaction {
 
   void apply() {
     for (auto& [key, value] : writes_) {
-      bool existed = store_->committed_.contains(key);
-      store_->entity_versions_[key]++;
-      if (value) {
-        if (!existed) store_->kind_versions_[key.first]++;
-        store_->committed_[key] = std::move(value);
-      } else if (existed) {
-        store_->kind_versions_[key.first]++;
-        store_->committed_.erase(key);
-      }
+      Table& table = store_->tables_[key.first];
+      Entry& entry = table.entries[key.second];
+      const bool existed = entry.value != nullptr;
+      entry.version++;
+      if (existed != (value != nullptr)) table.version++;
+      entry.value = std::move(value);
     }
     writes_.clear();
   }
@@ -140,8 +186,8 @@ class InMemoryStore::Txn final : public Transaction {
   InMemoryStore* store_;
   bool open_ = true;
   std::map<EntityKey, std::shared_ptr<const StoredValue>> writes_;
-  std::map<EntityKey, std::uint64_t> reads_;
-  std::map<std::string, std::uint64_t, std::less<>> listed_;
+  std::vector<Read> reads_;
+  std::vector<std::pair<std::string, std::uint64_t>> listed_;
 };
 
 std::unique_ptr<Transaction> InMemoryStore::begin() {

@@ -51,22 +51,32 @@ class InMemoryStore final : public Store {
  public:
   std::unique_ptr<Transaction> begin() override;
 
-  StoreSnapshot snapshot() const { return StoreSnapshot(committed_); }
+  StoreSnapshot snapshot() const;
   std::uint64_t commits() const { return commits_; }
   std::uint64_t conflicts() const { return conflicts_; }
+  // Entities held now (erased ones not counted).
+  std::size_t size() const;
 
  private:
   class Txn;
 
-  std::uint64_t entity_version(const EntityKey& key) const;
-  std::uint64_t kind_version(std::string_view kind) const;
+  // One entity's committed value (null once erased) and a version bumped on
+  // every committed write of it, erasures included. Entries are never
+  // removed, so a transaction may keep a pointer to one.
+  struct Entry {
+    std::shared_ptr<const StoredValue> value;
+    std::uint64_t version = 0;
+  };
+  // One kind's entities by id. The version is bumped when an entity of the
+  // kind is created or erased, so a listing (ids) conflicts with a
+  // concurrent insert. Kept per kind so a lookup compares ids only, and by a
+  // string_view without building a key.
+  struct Table {
+    std::uint64_t version = 0;
+    std::map<std::string, Entry, std::less<>> entries;
+  };
 
-  StoreSnapshot::Entries committed_;
-  // Bumped on every committed write of the key, erasures included.
-  std::map<EntityKey, std::uint64_t> entity_versions_;
-  // Bumped when an entity of the kind is created or erased, so a listing
-  // (ids) conflicts with a concurrent insert.
-  std::map<std::string, std::uint64_t, std::less<>> kind_versions_;
+  std::map<std::string, Table, std::less<>> tables_;
   std::uint64_t commits_ = 0;
   std::uint64_t conflicts_ = 0;
 };

@@ -4,9 +4,18 @@ namespace unwedge::sim {
 
 class SimStore::Txn final : public core::Transaction {
  public:
-  Txn(std::unique_ptr<core::Transaction> inner, std::uint64_t number,
-      std::optional<CrashPoint> crash)
-      : inner_(std::move(inner)), number_(number), crash_(crash) {}
+  Txn(SimStore& owner, std::unique_ptr<core::Transaction> inner, std::uint64_t number,
+      std::optional<CrashPoint> crash, bool carry)
+      : owner_(owner), inner_(std::move(inner)), number_(number), crash_(crash), carry_(carry) {}
+  ~Txn() override {
+    // An after-commit crash on a transaction that never committed passes to
+    // the next one when asked to.
+    if (crash_ == CrashPoint::kAfterCommit && carry_ && !owner_.armed_) {
+      owner_.armed_ = Armed{owner_.begun_, CrashPoint::kAfterCommit, true};
+    }
+  }
+  Txn(const Txn&) = delete;
+  Txn& operator=(const Txn&) = delete;
 
   std::shared_ptr<const core::StoredValue> find(std::string_view kind,
                                                 std::string_view id) override {
@@ -27,7 +36,10 @@ class SimStore::Txn final : public core::Transaction {
   core::Status commit() override {
     crash_mid_transaction();
     core::Status status = inner_->commit();
-    if (crash_ == CrashPoint::kAfterCommit) throw ProcessCrash{number_, CrashPoint::kAfterCommit};
+    if (crash_ == CrashPoint::kAfterCommit) {
+      crash_.reset();
+      throw ProcessCrash{number_, CrashPoint::kAfterCommit};
+    }
     return status;
   }
 
@@ -41,20 +53,24 @@ class SimStore::Txn final : public core::Transaction {
     throw ProcessCrash{number_, CrashPoint::kMidTransaction};
   }
 
+  SimStore& owner_;
   std::unique_ptr<core::Transaction> inner_;
   std::uint64_t number_;
   std::optional<CrashPoint> crash_;
+  bool carry_;
 };
 
 std::unique_ptr<core::Transaction> SimStore::begin() {
   std::uint64_t number = begun_++;
   std::optional<CrashPoint> crash;
+  bool carry = false;
   if (armed_ && armed_->transaction == number) {
     crash = armed_->point;
+    carry = armed_->or_later;
     armed_.reset();
   }
   if (crash == CrashPoint::kBeforeBegin) throw ProcessCrash{number, CrashPoint::kBeforeBegin};
-  return std::make_unique<Txn>(inner_.begin(), number, crash);
+  return std::make_unique<Txn>(*this, inner_.begin(), number, crash, carry);
 }
 
 }  // namespace unwedge::sim

@@ -36,8 +36,13 @@ class SimStore final : public core::Store {
  public:
   explicit SimStore(core::InMemoryStore& inner) : inner_(inner) {}
 
-  // Arms one crash; it fires once and disarms.
-  void crash_at(std::uint64_t transaction, CrashPoint point) { armed_ = Armed{transaction, point}; }
+  // Arms one crash; it fires once and disarms. A read-only transaction never
+  // commits, so an after-commit crash armed on one would never fire; with
+  // `or_later` it moves on to the next transaction until one commits (how a
+  // fault "N transactions from now" is meant).
+  void crash_at(std::uint64_t transaction, CrashPoint point, bool or_later = false) {
+    armed_ = Armed{transaction, point, or_later};
+  }
   void disarm() { armed_.reset(); }
   std::uint64_t transactions_begun() const { return begun_; }
 
@@ -47,6 +52,7 @@ class SimStore final : public core::Store {
   struct Armed {
     std::uint64_t transaction;
     CrashPoint point;
+    bool or_later;
   };
   class Txn;
 

@@ -7,6 +7,7 @@ std::vector<core::Checkin> SimTelemetry::checkins(std::string_view host) const {
   std::optional<HostIndex> index = world_.find_host(host);
   if (!index) return result;
   const Host& h = world_.hosts[*index];
+  result.reserve(h.received.size());
   // Vantage points were added in name order, so the result is sorted.
   for (std::size_t v = 0; v < h.received.size(); ++v) {
     if (!h.received[v]) continue;

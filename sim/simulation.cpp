@@ -534,7 +534,8 @@ std::uint64_t Simulation::start_fault(const FaultSpec& spec) {
           point = static_cast<CrashPoint>(p);
         }
       }
-      store_.crash_at(store_.transactions_begun() + static_cast<std::uint64_t>(spec.amount), point);
+      store_.crash_at(store_.transactions_begun() + static_cast<std::uint64_t>(spec.amount), point,
+                      /*or_later=*/true);
       break;
     }
   }

@@ -155,9 +155,12 @@ DecisionTable::Builder replica_link_builder() {
              .action = "MarkLinkCaughtUp",
              .priority = 50})
       .rule({.name = "idle", .priority = 0});
-  b.invalid({"NeedsPromote", "NeedsUnfollow"},
-            "a follower is either promoted to a leader or unfollowed, not both")
-      .invalid({"StandbyLagging", "CaughtUp"}, "replication lag is over the bound or under it");
+  // A customer may ask to promote and to unfollow the same replica (two
+  // clicks, two API calls); the requests are flags set independently, so
+  // both can be up at once. That is not an impossible combination: the
+  // unfollow rule outranks the promote rule, and unfollowing clears the
+  // promotion request, which is moot once the replica stands alone.
+  b.invalid({"StandbyLagging", "CaughtUp"}, "replication lag is over the bound or under it");
   return b;
 }
 

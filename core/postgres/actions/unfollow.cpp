@@ -32,6 +32,7 @@ StepResult detach(StepContext& ctx) {
   if (!link) return StepResult::end("the link is gone");
   move(ctx, replica_link_machine(), *link, "unfollowed", "unfollowed");
   link->unfollow_requested = false;
+  link->promote_requested = false;  // moot: an independent database leads nothing
   ctx.txn().put(*link);
   if (std::optional<Server> server = ctx.txn().get<Server>(link->id)) {
     server->role = Role::kIndependent;

@@ -1,0 +1,291 @@
+#include "sim/sim_infra.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/assert.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+using core::InfraRequest;
+using core::InfraVerb;
+using core::OperationState;
+
+// Stands in for the Simulation: a settable clock, a list of the completions
+// SimInfra asked for, and a record of every effect it applied.
+class FakeBackend final : public InfraBackend {
+ public:
+  struct Scheduled {
+    core::TimeUs at_us;
+    std::uint32_t op;
+    bool replay;
+  };
+
+  core::TimeUs now_us() const override { return now; }
+  void schedule_operation(core::TimeUs at_us, std::uint32_t op, bool replay) override {
+    scheduled.push_back({at_us, op, replay});
+  }
+  std::optional<std::string> apply(const InfraRequest& request) override {
+    attempts.push_back(request);
+    if (refusal) return refusal;
+    applied.push_back(request);
+    return std::nullopt;
+  }
+
+  std::size_t applied_count(const InfraRequest& request) const {
+    return static_cast<std::size_t>(std::count(applied.begin(), applied.end(), request));
+  }
+
+  core::TimeUs now = 1'000'000;
+  std::vector<Scheduled> scheduled;
+  std::vector<InfraRequest> attempts;  // every apply() call
+  std::vector<InfraRequest> applied;   // the ones that took effect
+  std::optional<std::string> refusal;  // set: apply() fails with this reason
+};
+
+InfraRequest fence(std::string key, std::string target = "db1-1") {
+  return {
+      .verb = InfraVerb::kFence, .target = std::move(target), .idempotency_key = std::move(key)};
+}
+
+class SimInfraTest : public ::testing::Test {
+ protected:
+  SimInfraTest() : previous_(core::set_assertion_handler(&core::throwing_assertion_handler)) {}
+  ~SimInfraTest() override { core::set_assertion_handler(previous_); }
+
+  // Delivers the most recently scheduled completion, at its time.
+  void deliver_last() {
+    ASSERT_FALSE(backend.scheduled.empty());
+    const FakeBackend::Scheduled s = backend.scheduled.back();
+    backend.now = std::max(backend.now, s.at_us);
+    infra.complete(s.op, s.replay);
+  }
+
+  FakeBackend backend;
+  Trace trace;
+  SimInfra infra{backend, trace, Rng::stream(1, "infra")};
+
+ private:
+  core::AssertionHandler previous_;
+};
+
+TEST_F(SimInfraTest, ANewKeyIsPendingAndSchedulesItsCompletion) {
+  const core::Operation op = infra.request(fence("fence/1"));
+  EXPECT_EQ(op.state, OperationState::kPending);
+  EXPECT_FALSE(op.done());
+  EXPECT_EQ(infra.operations(), 1u);
+  ASSERT_EQ(backend.scheduled.size(), 1u);
+  EXPECT_EQ(backend.scheduled[0].op, 0u);
+  EXPECT_FALSE(backend.scheduled[0].replay);
+  // A fence takes between half a second and three seconds.
+  EXPECT_GE(backend.scheduled[0].at_us, backend.now + 500'000);
+  EXPECT_LE(backend.scheduled[0].at_us, backend.now + 3 * core::kSecond);
+  // Nothing happens to the world until the operation finishes.
+  EXPECT_TRUE(backend.attempts.empty());
+  EXPECT_EQ(trace.count(TraceKind::kInfraCall), 1u);
+}
+
+TEST_F(SimInfraTest, LatencyIsScaledBySlowness) {
+  infra.conditions.latency_factor = 10;
+  infra.request(fence("fence/1"));
+  ASSERT_EQ(backend.scheduled.size(), 1u);
+  EXPECT_GE(backend.scheduled[0].at_us, backend.now + 5 * core::kSecond);
+  EXPECT_LE(backend.scheduled[0].at_us, backend.now + 30 * core::kSecond);
+}
+
+TEST_F(SimInfraTest, TheSameKeyReportsTheSameOperationWithoutStartingAnother) {
+  infra.request(fence("fence/1"));
+  backend.now += 100;
+  const core::Operation again = infra.request(fence("fence/1"));
+  EXPECT_EQ(again.state, OperationState::kPending);
+  EXPECT_EQ(infra.operations(), 1u);
+  EXPECT_EQ(backend.scheduled.size(), 1u);
+
+  // A different key is a different operation.
+  infra.request(fence("fence/2"));
+  EXPECT_EQ(infra.operations(), 2u);
+  ASSERT_EQ(backend.scheduled.size(), 2u);
+  EXPECT_EQ(backend.scheduled[1].op, 1u);
+}
+
+TEST_F(SimInfraTest, AKeyReusedForADifferentRequestIsRefused) {
+  infra.request(fence("shared-key", "db1-1"));
+  const core::Operation clash = infra.request(fence("shared-key", "db1-2"));
+  EXPECT_EQ(clash.state, OperationState::kFailed);
+  EXPECT_NE(clash.detail.find("already names a different request"), std::string::npos);
+  EXPECT_EQ(infra.operations(), 1u);
+  EXPECT_EQ(backend.scheduled.size(), 1u);
+
+  // A different verb under the key is refused too, and the original
+  // operation is unharmed.
+  InfraRequest unfence = fence("shared-key", "db1-1");
+  unfence.verb = InfraVerb::kUnfence;
+  EXPECT_EQ(infra.request(unfence).state, OperationState::kFailed);
+  deliver_last();
+  EXPECT_EQ(infra.request(fence("shared-key", "db1-1")).state, OperationState::kSucceeded);
+  EXPECT_EQ(backend.applied, std::vector<InfraRequest>{fence("shared-key", "db1-1")});
+}
+
+TEST_F(SimInfraTest, CompletionAppliesTheEffectOnceAndSucceeds) {
+  const InfraRequest request = fence("fence/1");
+  infra.request(request);
+  deliver_last();
+  EXPECT_EQ(backend.applied, std::vector<InfraRequest>{request});
+  const core::Operation done = infra.request(request);
+  EXPECT_EQ(done.state, OperationState::kSucceeded);
+  EXPECT_TRUE(done.done());
+  EXPECT_EQ(backend.scheduled.size(), 1u);
+
+  // A stray second completion of a finished operation does nothing.
+  infra.complete(0, false);
+  EXPECT_EQ(backend.applied_count(request), 1u);
+  EXPECT_EQ(infra.request(request).state, OperationState::kSucceeded);
+}
+
+TEST_F(SimInfraTest, AnEffectTheWorldCannotApplyFailsWithItsReason) {
+  backend.refusal = "db1-1 does not exist";
+  infra.request(fence("fence/1"));
+  deliver_last();
+  const core::Operation op = infra.request(fence("fence/1"));
+  EXPECT_EQ(op.state, OperationState::kFailed);
+  EXPECT_EQ(op.detail, "db1-1 does not exist");
+  EXPECT_EQ(backend.attempts.size(), 1u);
+  EXPECT_TRUE(backend.applied.empty());
+  // Failed is final: asking again does not retry.
+  EXPECT_EQ(backend.scheduled.size(), 1u);
+}
+
+TEST_F(SimInfraTest, FailingCallsDoNothing) {
+  infra.conditions.fail_ppm = 1'000'000;
+  infra.request(fence("fence/1"));
+  deliver_last();
+  const core::Operation op = infra.request(fence("fence/1"));
+  EXPECT_EQ(op.state, OperationState::kFailed);
+  EXPECT_EQ(op.detail, "the API returned an error");
+  EXPECT_TRUE(backend.attempts.empty());
+  EXPECT_EQ(backend.scheduled.size(), 1u);
+}
+
+TEST_F(SimInfraTest, ATimedOutCallAskedAgainReportsWhetherItHappened) {
+  // Each timeout applies the effect with chance 1/2, so over many keys both
+  // outcomes turn up; each must be reported truthfully when asked again.
+  int applied_then_succeeded = 0;
+  int resubmitted = 0;
+  for (int i = 0; i < 40; ++i) {
+    const InfraRequest request = fence("fence/" + std::to_string(i));
+    infra.conditions.timeout_ppm = 1'000'000;
+    infra.request(request);
+    deliver_last();
+    const std::size_t scheduled = backend.scheduled.size();
+    const bool happened = backend.applied_count(request) == 1;
+
+    infra.conditions.timeout_ppm = 0;
+    const core::Operation again = infra.request(request);
+    if (happened) {
+      ++applied_then_succeeded;
+      EXPECT_EQ(again.state, OperationState::kSucceeded);
+      EXPECT_EQ(backend.scheduled.size(), scheduled);
+    } else {
+      ++resubmitted;
+      EXPECT_EQ(again.state, OperationState::kPending);
+      ASSERT_EQ(backend.scheduled.size(), scheduled + 1);
+      EXPECT_EQ(backend.scheduled.back().op, static_cast<std::uint32_t>(i));
+      EXPECT_FALSE(backend.scheduled.back().replay);
+      EXPECT_EQ(backend.applied_count(request), 0u);
+      deliver_last();
+      EXPECT_EQ(infra.request(request).state, OperationState::kSucceeded);
+    }
+    // Either way the effect happened exactly once.
+    EXPECT_EQ(backend.applied_count(request), 1u);
+  }
+  EXPECT_GT(applied_then_succeeded, 0);
+  EXPECT_GT(resubmitted, 0);
+  EXPECT_EQ(infra.operations(), 40u);
+}
+
+TEST_F(SimInfraTest, ATimeoutIsTracedAndAKeyClashDoesNotResolveIt) {
+  infra.conditions.timeout_ppm = 1'000'000;
+  infra.request(fence("fence/1"));
+  deliver_last();
+  const std::vector<TraceRecord> recent = trace.recent();
+  ASSERT_FALSE(recent.empty());
+  EXPECT_EQ(recent.back().detail, "timed_out fence db1-1 [fence/1]: the API did not answer");
+  // Only the request the key names may ask after the outcome; a clashing one
+  // is refused without resubmitting anything.
+  EXPECT_EQ(infra.request(fence("fence/1", "db1-2")).state, OperationState::kFailed);
+  EXPECT_EQ(backend.scheduled.size(), 1u);
+}
+
+TEST_F(SimInfraTest, DuplicatedDeliveryAppliesTheEffectAgainLater) {
+  infra.conditions.duplicate_ppm = 1'000'000;
+  const InfraRequest request = fence("fence/1");
+  infra.request(request);
+  deliver_last();
+  EXPECT_EQ(infra.request(request).state, OperationState::kSucceeded);
+  ASSERT_EQ(backend.scheduled.size(), 2u);
+  const FakeBackend::Scheduled replay = backend.scheduled[1];
+  EXPECT_TRUE(replay.replay);
+  EXPECT_EQ(replay.op, 0u);
+  EXPECT_GE(replay.at_us, backend.now + 500'000);
+  EXPECT_EQ(backend.applied_count(request), 1u);
+
+  deliver_last();
+  EXPECT_EQ(backend.applied_count(request), 2u);
+  // A replay is not itself replayed, and the caller's view is unchanged.
+  EXPECT_EQ(backend.scheduled.size(), 2u);
+  EXPECT_EQ(infra.request(request).state, OperationState::kSucceeded);
+  bool saw_duplicate = false;
+  for (const TraceRecord& r : trace.recent())
+    saw_duplicate |= r.detail == "duplicate delivery of fence db1-1 [fence/1]: applied";
+  EXPECT_TRUE(saw_duplicate);
+}
+
+TEST_F(SimInfraTest, AFailedOperationIsNeverReplayed) {
+  infra.conditions.duplicate_ppm = 1'000'000;
+  infra.conditions.fail_ppm = 1'000'000;
+  infra.request(fence("fence/1"));
+  deliver_last();
+  EXPECT_EQ(backend.scheduled.size(), 1u);
+  EXPECT_TRUE(backend.attempts.empty());
+}
+
+TEST_F(SimInfraTest, ARequestWithoutAnIdempotencyKeyIsAContractBreach) {
+  EXPECT_THROW(infra.request(fence("")), core::AssertionFailure);
+  EXPECT_EQ(infra.operations(), 0u);
+  EXPECT_TRUE(backend.scheduled.empty());
+}
+
+TEST_F(SimInfraTest, CompletingAnUnknownOperationIsAContractBreach) {
+  EXPECT_THROW(infra.complete(0, false), core::AssertionFailure);
+}
+
+TEST_F(SimInfraTest, TheSameSeedSchedulesTheSameTimes) {
+  FakeBackend other_backend;
+  Trace other_trace;
+  SimInfra other{other_backend, other_trace, Rng::stream(1, "infra")};
+  for (int i = 0; i < 10; ++i) {
+    const InfraRequest request = {.verb = InfraVerb::kCreateHost,
+                                  .target = "db1-" + std::to_string(i),
+                                  .argument = "db1",
+                                  .idempotency_key = "create/" + std::to_string(i)};
+    infra.request(request);
+    other.request(request);
+  }
+  ASSERT_EQ(backend.scheduled.size(), other_backend.scheduled.size());
+  for (std::size_t i = 0; i < backend.scheduled.size(); ++i) {
+    EXPECT_EQ(backend.scheduled[i].at_us, other_backend.scheduled[i].at_us);
+    // Hosts take between 30 s and 2 min to create.
+    EXPECT_GE(backend.scheduled[i].at_us, backend.now + 30 * core::kSecond);
+    EXPECT_LE(backend.scheduled[i].at_us, backend.now + 120 * core::kSecond);
+  }
+  EXPECT_EQ(trace.digest(), other_trace.digest());
+}
+
+}  // namespace
+}  // namespace unwedge::sim

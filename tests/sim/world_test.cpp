@@ -1,0 +1,500 @@
+#include "sim/world.hpp"
+
+#include <cstdint>
+
+#include <gtest/gtest.h>
+
+#include "core/assert.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+using Kind = WriteOutcome::Kind;
+
+// One synchronous service with three hosts (none up yet), one client and a
+// monitor, built by hand so each test sets exactly the data path it needs.
+class WorldTest : public ::testing::Test {
+ protected:
+  WorldTest() {
+    w.add_vantage("monitor-a");
+    service = w.add_service("db1", true);
+    w.add_client(service);
+    a = w.add_host("db1-1", "db1");
+    b = w.add_host("db1-2", "db1");
+    c = w.add_host("db1-3", "db1");
+  }
+
+  void make_leader(HostIndex h) {
+    Host& host = w.hosts[h];
+    host.state = HostState::kUp;
+    host.db.running = true;
+    host.db.primary = true;
+    host.db.fenced = false;
+    host.db.upstream.reset();
+    host.db.sync_standby = false;
+  }
+
+  void make_standby(HostIndex h, HostIndex upstream, bool sync = true) {
+    Host& host = w.hosts[h];
+    host.state = HostState::kUp;
+    host.db.running = true;
+    host.db.primary = false;
+    host.db.upstream = upstream;
+    host.db.sync_standby = sync;
+  }
+
+  // The usual healthy shape: a leads, b is its synchronous standby, the
+  // endpoint routes to a.
+  void healthy_pair() {
+    make_leader(a);
+    make_standby(b, a);
+    svc().target = a;
+  }
+
+  ServiceEndpoint& svc() { return w.services[service]; }
+  Client& client() { return w.clients[0]; }
+  WalHistory& wal(HostIndex h) { return w.hosts[h].db.wal; }
+  EndpointId endpoint(HostIndex h) const { return w.hosts[h].endpoint; }
+
+  core::TimeUs now = 0;
+  World w{now};
+  std::uint32_t service = 0;
+  HostIndex a = 0;
+  HostIndex b = 0;
+  HostIndex c = 0;
+};
+
+TEST_F(WorldTest, BuildingRegistersHostsServicesAndEndpoints) {
+  EXPECT_EQ(w.find_host("db1-2"), b);
+  EXPECT_FALSE(w.find_host("db1-9").has_value());
+  EXPECT_EQ(w.find_service("db1"), service);
+  EXPECT_EQ(w.find_vantage("monitor-a"), 0u);
+  EXPECT_EQ(svc().hosts, (std::vector<HostIndex>{a, b, c}));
+  EXPECT_EQ(client().name, "client-db1-1");
+  // Every participant is a network endpoint under its own name.
+  EXPECT_EQ(w.network.find("db1-3"), endpoint(c));
+  EXPECT_EQ(w.network.find("client-db1-1"), client().endpoint);
+  EXPECT_EQ(w.network.find("control-plane"), w.control_plane);
+  // Each host keeps one slot per vantage point for its latest check-in.
+  EXPECT_EQ(w.hosts[a].received.size(), 1u);
+}
+
+TEST_F(WorldTest, AVantageAddedAfterAHostIsAContractBreach) {
+  core::AssertionHandler previous = core::set_assertion_handler(&core::throwing_assertion_handler);
+  EXPECT_THROW(w.add_vantage("monitor-b"), core::AssertionFailure);
+  EXPECT_THROW(w.add_host("db1-1", "db1"), core::AssertionFailure);
+  core::set_assertion_handler(previous);
+}
+
+TEST_F(WorldTest, AWriteWithNoEndpointTargetGoesNowhere) {
+  make_leader(a);
+  const WriteOutcome out = w.write(client(), 1);
+  EXPECT_EQ(out.kind, Kind::kNoEndpoint);
+  EXPECT_FALSE(out.node.has_value());
+  EXPECT_FALSE(client().connected.has_value());
+  EXPECT_EQ(svc().writes_failed, 1u);
+  EXPECT_EQ(svc().writes_acked, 0u);
+  EXPECT_EQ(wal(a).flushed_lsn(), 0u);
+}
+
+TEST_F(WorldTest, AnUnreachableTargetRefusesWithoutWriting) {
+  healthy_pair();
+  w.network.cut_complete({endpoint(a)});
+  const WriteOutcome out = w.write(client(), 1);
+  EXPECT_EQ(out.kind, Kind::kRefused);
+  EXPECT_EQ(out.node, a);
+  EXPECT_EQ(out.why, "db1-1 cannot be reached");
+  EXPECT_FALSE(client().connected.has_value());
+  EXPECT_EQ(wal(a).flushed_lsn(), 0u);
+
+  // One direction is enough to break a TCP session.
+  w.network.heal_all();
+  w.network.cut_one_way({endpoint(a)}, {client().endpoint});
+  EXPECT_EQ(w.write(client(), 2).kind, Kind::kRefused);
+
+  // A booting host or a stopped database cannot take the connection either.
+  w.network.heal_all();
+  w.hosts[a].state = HostState::kBooting;
+  EXPECT_EQ(w.write(client(), 3).kind, Kind::kRefused);
+  w.hosts[a].state = HostState::kUp;
+  w.hosts[a].db.running = false;
+  EXPECT_EQ(w.write(client(), 4).kind, Kind::kRefused);
+  EXPECT_EQ(svc().writes_failed, 4u);
+  EXPECT_EQ(wal(a).flushed_lsn(), 0u);
+}
+
+TEST_F(WorldTest, AFencedLeaderRefusesAndDropsTheConnection) {
+  healthy_pair();
+  ASSERT_EQ(w.write(client(), 1).kind, Kind::kAcked);
+  ASSERT_EQ(client().connected, a);
+
+  w.hosts[a].db.fenced = true;
+  const WriteOutcome out = w.write(client(), 2);
+  EXPECT_EQ(out.kind, Kind::kRefused);
+  EXPECT_EQ(out.node, a);
+  EXPECT_EQ(out.why, "db1-1 is fenced");
+  EXPECT_FALSE(client().connected.has_value());
+  EXPECT_EQ(wal(a).flushed_lsn(), 1u);  // nothing written
+  EXPECT_EQ(svc().writes_failed, 1u);
+  EXPECT_EQ(svc().writes_acked, 1u);
+}
+
+TEST_F(WorldTest, ANonPrimaryNodeRefusesAsReadOnly) {
+  make_standby(a, b);
+  make_leader(b);
+  svc().target = a;  // the endpoint still routes to a demoted node
+  const WriteOutcome out = w.write(client(), 1);
+  EXPECT_EQ(out.kind, Kind::kRefused);
+  EXPECT_EQ(out.why, "db1-1 is read-only");
+  EXPECT_FALSE(client().connected.has_value());
+  EXPECT_EQ(wal(a).flushed_lsn(), 0u);
+  EXPECT_EQ(wal(b).flushed_lsn(), 0u);
+}
+
+TEST_F(WorldTest, SynchronousCommitIsAckedOnceTheStandbyHoldsTheWrite) {
+  healthy_pair();
+  now = 7'000;
+  const WriteOutcome out = w.write(client(), 41);
+  EXPECT_EQ(out.kind, Kind::kAcked);
+  EXPECT_EQ(out.node, a);
+  EXPECT_EQ(out.lsn, 1u);
+  EXPECT_EQ(out.timeline, 1u);
+  EXPECT_EQ(client().connected, a);
+  // Acknowledging caught the standby up.
+  EXPECT_TRUE(wal(b).contains(1, 1));
+  EXPECT_EQ(wal(b), wal(a));
+
+  ASSERT_EQ(svc().acked.size(), 1u);
+  const AckedWrite& acked = svc().acked.at(1);
+  EXPECT_EQ(acked.write_id, 41u);
+  EXPECT_EQ(acked.lsn, 1u);
+  EXPECT_EQ(acked.timeline, 1u);
+  EXPECT_EQ(acked.node, a);
+  EXPECT_EQ(acked.at_us, 7'000);  // the world's clock, read at the write
+  EXPECT_EQ(svc().writes_acked, 1u);
+  EXPECT_EQ(svc().writes_failed, 0u);
+}
+
+TEST_F(WorldTest, SynchronousCommitWithoutAStandbyStaysUnacknowledgedOnTheLeader) {
+  make_leader(a);
+  svc().target = a;
+  const WriteOutcome out = w.write(client(), 1);
+  EXPECT_EQ(out.kind, Kind::kUnacknowledged);
+  EXPECT_EQ(out.node, a);
+  EXPECT_EQ(out.lsn, 1u);
+  // The record is on the leader's disk though nobody was told it committed.
+  EXPECT_TRUE(wal(a).contains(1, 1));
+  EXPECT_TRUE(svc().acked.empty());
+  EXPECT_EQ(svc().writes_failed, 1u);
+  EXPECT_FALSE(client().connected.has_value());
+}
+
+TEST_F(WorldTest, OnlyARunningSyncStandbyOfThisLeaderConfirms) {
+  make_leader(a);
+  svc().target = a;
+
+  make_standby(b, a, /*sync=*/false);  // an asynchronous follower
+  EXPECT_EQ(w.write(client(), 1).kind, Kind::kUnacknowledged);
+
+  make_standby(b, c);  // synchronous, but streams from someone else
+  make_leader(c);
+  EXPECT_EQ(w.write(client(), 2).kind, Kind::kUnacknowledged);
+
+  make_standby(b, a);
+  w.take_down(b, HostState::kDown);
+  EXPECT_EQ(w.write(client(), 3).kind, Kind::kUnacknowledged);
+  EXPECT_EQ(wal(b).flushed_lsn(), 0u);
+  EXPECT_TRUE(svc().acked.empty());
+
+  // Back up and streaming from a: the next write catches it up on every
+  // earlier record too.
+  make_standby(b, a);
+  const WriteOutcome out = w.write(client(), 4);
+  EXPECT_EQ(out.kind, Kind::kAcked);
+  EXPECT_EQ(out.lsn, 4u);
+  EXPECT_EQ(wal(b).flushed_lsn(), 4u);
+}
+
+TEST_F(WorldTest, APartitionedStandbyLeavesWritesUnacknowledged) {
+  healthy_pair();
+  ASSERT_EQ(w.write(client(), 1).kind, Kind::kAcked);
+
+  const CutId cut = w.network.cut_complete({endpoint(b)});
+  const WriteOutcome out = w.write(client(), 2);
+  EXPECT_EQ(out.kind, Kind::kUnacknowledged);
+  EXPECT_EQ(out.why, "no synchronous standby confirmed it");
+  EXPECT_EQ(wal(a).flushed_lsn(), 2u);
+  EXPECT_EQ(wal(b).flushed_lsn(), 1u);  // never reached it
+  EXPECT_EQ(svc().acked.at(1).lsn, 1u);
+  EXPECT_FALSE(client().connected.has_value());
+
+  // A second, reachable synchronous standby is enough.
+  make_standby(c, a);
+  const WriteOutcome with_c = w.write(client(), 3);
+  EXPECT_EQ(with_c.kind, Kind::kAcked);
+  EXPECT_EQ(wal(c).flushed_lsn(), 3u);
+  EXPECT_EQ(wal(b).flushed_lsn(), 1u);
+
+  w.network.heal(cut);
+  w.hosts[c].db.sync_standby = false;
+  const WriteOutcome healed = w.write(client(), 4);
+  EXPECT_EQ(healed.kind, Kind::kAcked);
+  EXPECT_EQ(wal(b), wal(a));
+  EXPECT_EQ(svc().acked.at(1).lsn, 4u);
+  EXPECT_EQ(svc().acked.at(1).write_id, 4u);
+}
+
+TEST_F(WorldTest, AsynchronousServicesAckWithoutStandbys) {
+  const std::uint32_t async = w.add_service("db2", false);
+  w.add_client(async);
+  const HostIndex solo = w.add_host("db2-1", "db2");
+  make_leader(solo);
+  w.services[async].target = solo;
+  Client& writer = w.clients[1];
+
+  for (std::uint64_t id = 1; id <= 3; ++id) {
+    const WriteOutcome out = w.write(writer, id);
+    EXPECT_EQ(out.kind, Kind::kAcked);
+    EXPECT_EQ(out.lsn, id);
+  }
+  EXPECT_EQ(w.services[async].writes_acked, 3u);
+  EXPECT_EQ(w.services[async].acked.at(1).lsn, 3u);
+  EXPECT_EQ(w.services[async].acked.at(1).write_id, 3u);
+  // The other service saw none of it.
+  EXPECT_EQ(svc().writes_acked, 0u);
+  EXPECT_TRUE(svc().acked.empty());
+}
+
+TEST_F(WorldTest, AckedKeepsTheHighestWritePerTimeline) {
+  healthy_pair();
+  for (std::uint64_t id = 1; id <= 3; ++id)
+    ASSERT_EQ(w.write(client(), id).kind, Kind::kAcked);
+
+  // Failover: a dies, b is promoted to timeline 2 with c as its standby.
+  w.take_down(a, HostState::kDown);
+  make_leader(b);
+  wal(b).promote(2);
+  make_standby(c, b);
+  svc().target = b;
+  const WriteOutcome out = w.write(client(), 10);
+  ASSERT_EQ(out.kind, Kind::kAcked);
+  EXPECT_EQ(out.node, b);
+  EXPECT_EQ(out.lsn, 4u);
+  EXPECT_EQ(out.timeline, 2u);
+
+  ASSERT_EQ(svc().acked.size(), 2u);
+  EXPECT_EQ(svc().acked.at(1).lsn, 3u);
+  EXPECT_EQ(svc().acked.at(1).write_id, 3u);
+  EXPECT_EQ(svc().acked.at(1).node, a);
+  EXPECT_EQ(svc().acked.at(2).lsn, 4u);
+  EXPECT_EQ(svc().acked.at(2).write_id, 10u);
+  EXPECT_EQ(svc().acked.at(2).node, b);
+}
+
+TEST_F(WorldTest, ALowerLsnOnTheSameTimelineDoesNotReplaceTheHighest) {
+  // A node made writable on timeline 1 behind the old leader (no promotion):
+  // its acknowledged writes are lower on the same timeline, and the record
+  // of the highest must stay the old leader's.
+  const std::uint32_t async = w.add_service("db2", false);
+  w.add_client(async);
+  const HostIndex old_leader = w.add_host("db2-1", "db2");
+  const HostIndex lagging = w.add_host("db2-2", "db2");
+  make_leader(old_leader);
+  w.services[async].target = old_leader;
+  Client& writer = w.clients[1];
+  for (std::uint64_t id = 1; id <= 5; ++id)
+    ASSERT_EQ(w.write(writer, id).kind, Kind::kAcked);
+
+  make_leader(lagging);
+  wal(lagging) = wal(old_leader);
+  wal(lagging).truncate(2);
+  w.take_down(old_leader, HostState::kDown);
+  w.services[async].target = lagging;
+  const WriteOutcome out = w.write(writer, 6);
+  ASSERT_EQ(out.kind, Kind::kAcked);
+  EXPECT_EQ(out.lsn, 3u);
+  EXPECT_EQ(out.timeline, 1u);
+  const AckedWrite& highest = w.services[async].acked.at(1);
+  EXPECT_EQ(highest.lsn, 5u);
+  EXPECT_EQ(highest.write_id, 5u);
+  EXPECT_EQ(highest.node, old_leader);
+  EXPECT_EQ(w.services[async].writes_acked, 6u);
+}
+
+TEST_F(WorldTest, CatchUpRewindsADivergedReplicaThenCopiesItsUpstream) {
+  // b and a share LSNs 1..3; b then led on timeline 2 (LSNs 4..5) while a
+  // went on writing on timeline 1 (LSNs 4..7).
+  make_leader(a);
+  for (int i = 0; i < 3; ++i)
+    wal(a).append();
+  wal(b) = wal(a);
+  wal(b).promote(2);
+  wal(b).append();
+  wal(b).append();
+  for (int i = 0; i < 4; ++i)
+    wal(a).append();
+  make_standby(b, a, /*sync=*/false);
+  ASSERT_FALSE(wal(b).is_prefix_of(wal(a)));
+
+  EXPECT_TRUE(w.catch_up(b));
+  EXPECT_EQ(wal(b), wal(a));
+  EXPECT_EQ(wal(b).flushed_lsn(), 7u);
+  EXPECT_TRUE(wal(b).contains(4, 1));
+  EXPECT_FALSE(wal(b).contains(4, 2));  // its own timeline-2 records are gone
+  EXPECT_EQ(wal(b).timeline(), 1u);
+  // Nothing more to do.
+  EXPECT_FALSE(w.catch_up(b));
+}
+
+TEST_F(WorldTest, CatchUpNeedsARunningReplicaAndAReachableUpstream) {
+  make_leader(a);
+  wal(a).append();
+  make_standby(b, a, /*sync=*/false);
+
+  w.network.cut_one_way({endpoint(a)}, {endpoint(b)});
+  EXPECT_FALSE(w.catch_up(b));
+  w.network.heal_all();
+
+  w.hosts[a].db.running = false;
+  EXPECT_FALSE(w.catch_up(b));
+  w.hosts[a].db.running = true;
+
+  w.hosts[b].db.primary = true;  // a leader streams from nobody
+  EXPECT_FALSE(w.catch_up(b));
+  w.hosts[b].db.primary = false;
+
+  w.hosts[b].db.upstream.reset();
+  EXPECT_FALSE(w.catch_up(b));
+  w.hosts[b].db.upstream = a;
+
+  w.take_down(b, HostState::kDown);
+  EXPECT_FALSE(w.catch_up(b));
+  EXPECT_EQ(wal(b).flushed_lsn(), 0u);
+
+  make_standby(b, a, /*sync=*/false);
+  EXPECT_TRUE(w.catch_up(b));
+  EXPECT_EQ(wal(b), wal(a));
+}
+
+TEST_F(WorldTest, CatchUpReplicasOfMovesOnlyThatUpstreamsFollowers) {
+  make_leader(a);
+  make_leader(c);
+  for (int i = 0; i < 3; ++i)
+    wal(a).append();
+  wal(c).append();
+  make_standby(b, a, /*sync=*/false);
+  w.catch_up_replicas_of(c);
+  EXPECT_EQ(wal(b).flushed_lsn(), 0u);
+  w.catch_up_replicas_of(a);
+  EXPECT_EQ(wal(b), wal(a));
+}
+
+TEST_F(WorldTest, TakeDownStopsTheDatabaseAndStartsANewIncarnation) {
+  make_leader(a);
+  const std::uint32_t before = w.hosts[a].incarnation;
+  w.take_down(a, HostState::kDown);
+  EXPECT_EQ(w.hosts[a].state, HostState::kDown);
+  EXPECT_FALSE(w.hosts[a].db.running);
+  EXPECT_EQ(w.hosts[a].incarnation, before + 1);
+  w.take_down(a, HostState::kDestroyed);
+  EXPECT_EQ(w.hosts[a].incarnation, before + 2);
+  EXPECT_STREQ(to_string(w.hosts[a].state), "destroyed");
+
+  core::AssertionHandler previous = core::set_assertion_handler(&core::throwing_assertion_handler);
+  EXPECT_THROW(w.take_down(b, HostState::kUp), core::AssertionFailure);
+  core::set_assertion_handler(previous);
+}
+
+// Split brain: the endpoint is repointed, but a client already connected to
+// the old leader keeps writing there for as long as it accepts writes.
+class SplitBrainTest : public WorldTest {
+ protected:
+  SplitBrainTest() {
+    make_leader(a);
+    make_standby(c, a);
+    svc().target = a;
+  }
+
+  // b is promoted to timeline 2 and the endpoint routed to it, while a is
+  // neither fenced nor stopped.
+  void repoint_to_b() {
+    make_leader(b);
+    wal(b) = wal(a);
+    wal(b).promote(2);
+    make_standby(c, b);
+    svc().target = b;
+    w.add_client(service);
+  }
+
+  Client& newcomer() { return w.clients[1]; }
+};
+
+TEST_F(SplitBrainTest, AConnectedClientKeepsWritingToTheOldLeader) {
+  // Asynchronous, so a's writes are acked without any standby.
+  svc().synchronous = false;
+  ASSERT_EQ(w.write(client(), 1).kind, Kind::kAcked);
+  repoint_to_b();
+
+  const WriteOutcome stale = w.write(client(), 2);
+  EXPECT_EQ(stale.kind, Kind::kAcked);
+  EXPECT_EQ(stale.node, a);
+  EXPECT_EQ(stale.timeline, 1u);
+  EXPECT_EQ(stale.lsn, 2u);
+
+  // A new client goes through the endpoint, to b.
+  const WriteOutcome fresh = w.write(newcomer(), 3);
+  EXPECT_EQ(fresh.kind, Kind::kAcked);
+  EXPECT_EQ(fresh.node, b);
+  EXPECT_EQ(fresh.timeline, 2u);
+  EXPECT_EQ(fresh.lsn, 2u);
+
+  // Two LSN-2 writes acknowledged on two timelines: the split brain the
+  // lost-write check has to catch.
+  EXPECT_EQ(svc().acked.at(1).lsn, 2u);
+  EXPECT_EQ(svc().acked.at(2).lsn, 2u);
+  EXPECT_FALSE(wal(b).contains(2, 1));
+}
+
+TEST_F(SplitBrainTest, TheClientMovesOnceTheOldLeaderIsUnreachable) {
+  svc().synchronous = false;
+  ASSERT_EQ(w.write(client(), 1).kind, Kind::kAcked);
+  repoint_to_b();
+  ASSERT_EQ(w.write(client(), 2).node, a);
+
+  w.network.cut_partial({endpoint(a)}, {client().endpoint});
+  // The dead connection is dropped and the same write reconnects through
+  // the endpoint.
+  const WriteOutcome out = w.write(client(), 3);
+  EXPECT_EQ(out.kind, Kind::kAcked);
+  EXPECT_EQ(out.node, b);
+  EXPECT_EQ(client().connected, b);
+  EXPECT_EQ(wal(a).flushed_lsn(), 2u);
+}
+
+TEST_F(SplitBrainTest, TheClientMovesOnceTheOldLeaderRefuses) {
+  // Synchronous: c, the standby that moved to b, no longer confirms a's
+  // writes, so the stale connection survives only while a accepts them.
+  ASSERT_EQ(w.write(client(), 1).kind, Kind::kAcked);
+  repoint_to_b();
+  EXPECT_EQ(w.write(client(), 2).kind, Kind::kUnacknowledged);
+  EXPECT_EQ(wal(a).flushed_lsn(), 2u);  // the unacknowledged record stays on a
+
+  // Unacknowledged writes drop the connection, so this reconnects to b.
+  svc().synchronous = false;
+  ASSERT_EQ(w.write(client(), 3).node, b);
+
+  // Async again, with a stale connection to a that then gets fenced.
+  Client& stale = newcomer();
+  stale.connected = a;
+  w.hosts[a].db.fenced = true;
+  const WriteOutcome refused = w.write(stale, 4);
+  EXPECT_EQ(refused.kind, Kind::kRefused);
+  EXPECT_EQ(refused.node, a);
+  EXPECT_FALSE(stale.connected.has_value());
+  const WriteOutcome moved = w.write(stale, 5);
+  EXPECT_EQ(moved.kind, Kind::kAcked);
+  EXPECT_EQ(moved.node, b);
+}
+
+}  // namespace
+}  // namespace unwedge::sim
