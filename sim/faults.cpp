@@ -88,10 +88,20 @@ std::vector<std::string> all_vantages(const World& world) {
   return out;
 }
 
-// The far side of a partial or one-way cut: the host's monitors, its
-// siblings, the control plane or its clients.
+// The far side of a partial or one-way cut: the host's monitors (monitoring
+// blind, data path fine), its siblings (replication cut), the control plane,
+// or its service's clients (data path cut, monitoring fine).
 std::vector<std::string> far_side(const World& world, const Aim& a, Rng& rng) {
-  switch (rng.below(4)) {
+  switch (rng.below(5)) {
+    case 4: {
+      std::vector<std::string> clients;
+      std::optional<std::uint32_t> service = world.find_service(a.host->service);
+      for (const Client& client : world.clients) {
+        if (service && client.service == *service) clients.push_back(client.name);
+      }
+      if (!clients.empty()) return clients;
+      return all_vantages(world);
+    }
     case 0:
       return all_vantages(world);
     case 1:
