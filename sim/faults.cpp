@@ -92,6 +92,11 @@ std::vector<std::string> all_vantages(const World& world) {
 // blind, data path fine), its siblings (replication cut), the control plane,
 // or its service's clients (data path cut, monitoring fine).
 std::vector<std::string> far_side(const World& world, const Aim& a, Rng& rng) {
+  // A world without monitors (or clients, or siblings) still has the
+  // control plane on the far side.
+  const std::vector<std::string> vantages = all_vantages(world);
+  const std::vector<std::string> fallback =
+      vantages.empty() ? std::vector<std::string>{"control-plane"} : vantages;
   switch (rng.below(5)) {
     case 4: {
       std::vector<std::string> clients;
@@ -99,18 +104,17 @@ std::vector<std::string> far_side(const World& world, const Aim& a, Rng& rng) {
       for (const Client& client : world.clients) {
         if (service && client.service == *service) clients.push_back(client.name);
       }
-      if (!clients.empty()) return clients;
-      return all_vantages(world);
+      return clients.empty() ? fallback : clients;
     }
     case 0:
-      return all_vantages(world);
+      return fallback;
     case 1:
       if (!a.peers.empty()) return {pick(a.peers, rng)};
-      return {pick(all_vantages(world), rng)};
+      return {pick(fallback, rng)};
     case 2:
       return {"control-plane"};
     default:
-      return {pick(all_vantages(world), rng)};
+      return {pick(fallback, rng)};
   }
 }
 
@@ -177,6 +181,7 @@ std::optional<FaultSpec> draw_fault(FaultKind kind, const World& world, Rng& rng
       case 0:
         return "control-plane";
       case 1:
+        if (world.vantages.empty()) return "control-plane";
         return pick(all_vantages(world), rng);
       default:
         if (std::optional<Aim> a = aim(world, rng)) return a->host->name;

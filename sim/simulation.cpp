@@ -403,7 +403,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       if (auto why = db_unreachable(r.target, index)) return why;
       DbNode& db = world_.hosts[index].db;
       if (db.primary) return std::nullopt;
-      db.wal.promote(db.wal.timeline() + 1);
+      db.wal.promote(world_.next_independent_timeline++);
       db.primary = true;
       db.upstream.reset();
       return std::nullopt;

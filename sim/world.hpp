@@ -127,6 +127,9 @@ class World {
   std::deque<Vantage> vantages;
   std::vector<ServiceEndpoint> services;
   std::vector<Client> clients;
+  // Timelines for unfollowed replicas, which leave their service: drawn from
+  // a range no service reaches, so (LSN, timeline) names one write only.
+  core::Timeline next_independent_timeline = core::Timeline{1} << 32;
 
   HostIndex add_host(std::string name, std::string service);
   std::uint32_t add_service(std::string name, bool synchronous);

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/assert.hpp"
 #include "sim/operator_requests.hpp"
 #include "sim/world.hpp"
 
@@ -172,6 +173,62 @@ class FleetWorldTest : public ::testing::Test {
   World w{now};
 };
 
+// Worlds missing a part the Simulation usually has (monitors, a service
+// registered for the hosts): drawing must still give nothing or a usable
+// spec, never break a contract.
+class SparseWorldTest : public ::testing::Test {
+ protected:
+  SparseWorldTest() : previous_(core::set_assertion_handler(&core::throwing_assertion_handler)) {}
+  ~SparseWorldTest() override { core::set_assertion_handler(previous_); }
+
+  void expect_usable_draws(const World& world) {
+    for (FaultKind kind : every_fault_kind()) {
+      for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+        Rng rng = Rng::stream(seed, info(kind).name);
+        std::optional<FaultSpec> spec;
+        EXPECT_NO_THROW(spec = draw_fault(kind, world, rng)) << info(kind).name << " seed " << seed;
+        if (!spec) continue;
+        if (kind == FaultKind::kPartitionPartial || kind == FaultKind::kPartitionOneWay) {
+          // Network::cut_partial and cut_one_way require both sides.
+          EXPECT_FALSE(spec->targets.empty()) << describe(*spec);
+          EXPECT_FALSE(spec->others.empty()) << describe(*spec);
+        }
+      }
+    }
+  }
+
+  core::TimeUs now = 0;
+  World w{now};
+
+ private:
+  core::AssertionHandler previous_;
+};
+
+// Regression: a world without monitors (SimConfig::settings.vantage_points
+// == 0) made draw_fault assert on an empty list of vantage points (clock
+// faults, partial and one-way cuts) or return a cut with an empty far side.
+// The control plane is the far side of last resort now.
+TEST_F(SparseWorldTest, NoMonitors) {
+  const std::uint32_t s = w.add_service("db1", true);
+  for (const char* name : {"db1-1", "db1-2"}) {
+    const HostIndex h = w.add_host(name, "db1");
+    w.hosts[h].state = HostState::kUp;
+  }
+  w.services[s].target = 0;
+  expect_usable_draws(w);
+}
+
+TEST_F(SparseWorldTest, AServiceOfOneHostWithoutClients) {
+  // No siblings to cut it from and no clients: the far side falls back to
+  // the monitors.
+  w.add_vantage("monitor-a");
+  const std::uint32_t s = w.add_service("db1", false);
+  const HostIndex h = w.add_host("db1-1", "db1");
+  w.hosts[h].state = HostState::kUp;
+  w.services[s].target = h;
+  expect_usable_draws(w);
+}
+
 bool is_crash_point(const std::string& name) {
   return std::find(std::begin(kCrashPointNames), std::end(kCrashPointNames), name) !=
          std::end(kCrashPointNames);
@@ -257,6 +314,21 @@ TEST_F(FleetWorldTest, AmountsStayInTheirDocumentedRanges) {
     EXPECT_LT(crash.amount, 40);
     EXPECT_EQ(crash.duration_us, 0);  // healed by the restart, not by time
   }
+}
+
+TEST_F(FleetWorldTest, PartialCutsSometimesSeverAHostFromItsOwnServicesClients) {
+  // Another service's client must never be on the far side of db1's host.
+  const std::uint32_t other = w.add_service("db2", true);
+  w.add_client(other);
+  Rng rng = Rng::stream(4, "faults");
+  int client_side = 0;
+  for (int i = 0; i < 300; ++i) {
+    const FaultSpec spec = *draw_fault(FaultKind::kPartitionPartial, w, rng);
+    EXPECT_EQ(std::count(spec.others.begin(), spec.others.end(), "client-db2-2"), 0)
+        << describe(spec);
+    if (spec.others == std::vector<std::string>{"client-db1-1"}) ++client_side;
+  }
+  EXPECT_GT(client_side, 20);
 }
 
 TEST_F(FleetWorldTest, OneWayCutsGoBothWaysRound) {

@@ -182,6 +182,9 @@ TEST_F(SimInfraTest, ATimedOutCallAskedAgainReportsWhetherItHappened) {
     infra.conditions.timeout_ppm = 1'000'000;
     infra.request(request);
     deliver_last();
+    // The caller sees a timeout only by asking, which resolves it; the trace
+    // shows what the operation came to first.
+    ASSERT_TRUE(trace.recent().back().detail.starts_with("timed_out fence db1-1"));
     const std::size_t scheduled = backend.scheduled.size();
     const bool happened = backend.applied_count(request) == 1;
 

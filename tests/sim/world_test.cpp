@@ -215,6 +215,41 @@ TEST_F(WorldTest, OnlyARunningSyncStandbyOfThisLeaderConfirms) {
   EXPECT_EQ(wal(b).flushed_lsn(), 4u);
 }
 
+TEST_F(WorldTest, OnlyThisLeadersStandbyCountsEvenIfAnotherHoldsTheSameRecord) {
+  // b was the leader on timeline 1 and got to LSN 5; a, a lagging node made
+  // writable on timeline 1 at LSN 2, takes the endpoint. c streams from b,
+  // so after catching up it holds an LSN 3 on timeline 1, but b's, not the
+  // record a is about to write: it must not confirm a's commit.
+  make_leader(b);
+  for (int i = 0; i < 5; ++i)
+    wal(b).append();
+  make_standby(c, b);
+  make_leader(a);
+  wal(a) = wal(b);
+  wal(a).truncate(2);
+  svc().target = a;
+  const WriteOutcome out = w.write(client(), 1);
+  EXPECT_EQ(out.kind, Kind::kUnacknowledged);
+  EXPECT_EQ(out.lsn, 3u);
+  EXPECT_EQ(out.timeline, 1u);
+  EXPECT_TRUE(svc().acked.empty());
+}
+
+TEST_F(WorldTest, AStoppedStandbyDoesNotConfirmWhatItsDiskHolds) {
+  make_leader(a);
+  svc().target = a;
+  make_standby(b, a);
+  // b's log already reaches past a's on the same timeline (a was rewound),
+  // but its database is not running: nobody confirms the commit.
+  for (int i = 0; i < 3; ++i)
+    wal(b).append();
+  wal(a).append();
+  w.hosts[b].db.running = false;
+  const WriteOutcome out = w.write(client(), 1);
+  EXPECT_EQ(out.kind, Kind::kUnacknowledged);
+  EXPECT_TRUE(wal(b).contains(out.lsn, out.timeline));
+}
+
 TEST_F(WorldTest, APartitionedStandbyLeavesWritesUnacknowledged) {
   healthy_pair();
   ASSERT_EQ(w.write(client(), 1).kind, Kind::kAcked);
@@ -351,7 +386,11 @@ TEST_F(WorldTest, CatchUpNeedsARunningReplicaAndAReachableUpstream) {
   wal(a).append();
   make_standby(b, a, /*sync=*/false);
 
+  // Replication is a session: either direction cut stops it.
   w.network.cut_one_way({endpoint(a)}, {endpoint(b)});
+  EXPECT_FALSE(w.catch_up(b));
+  w.network.heal_all();
+  w.network.cut_one_way({endpoint(b)}, {endpoint(a)});
   EXPECT_FALSE(w.catch_up(b));
   w.network.heal_all();
 
@@ -367,6 +406,14 @@ TEST_F(WorldTest, CatchUpNeedsARunningReplicaAndAReachableUpstream) {
   EXPECT_FALSE(w.catch_up(b));
   w.hosts[b].db.upstream = a;
 
+  w.hosts[a].state = HostState::kBooting;
+  EXPECT_FALSE(w.catch_up(b));
+  w.hosts[a].state = HostState::kUp;
+
+  // A replica whose host is not up does not replay, whatever its process
+  // flag says.
+  w.hosts[b].state = HostState::kBooting;
+  EXPECT_FALSE(w.catch_up(b));
   w.take_down(b, HostState::kDown);
   EXPECT_FALSE(w.catch_up(b));
   EXPECT_EQ(wal(b).flushed_lsn(), 0u);
