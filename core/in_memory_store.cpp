@@ -39,8 +39,8 @@ std::vector<std::string> StoreSnapshot::diff(const StoreSnapshot& other) const {
 StoreSnapshot InMemoryStore::snapshot() const {
   StoreSnapshot::Entries entries;
   for (const auto& [kind, table] : tables_) {
-    for (const auto& [id, entry] : table.entries) {
-      if (entry.value) entries.emplace(EntityKey{kind, id}, entry.value);
+    for (const std::string& id : table.live) {
+      entries.emplace(EntityKey{kind, id}, table.entries.find(id)->second.value);
     }
   }
   return StoreSnapshot(std::move(entries));
@@ -72,7 +72,7 @@ class InMemoryStore::Txn final : public Transaction {
     }
     if (auto t = store_->tables_.find(kind); t != store_->tables_.end()) {
       if (auto e = t->second.entries.find(id); e != t->second.entries.end()) {
-        // Map keys never move, so the read may point at them.
+        // Nodes of the hashed map never move, so the read may point at them.
         reads_.push_back(Read{.entry = &e->second,
                               .entry_kind = t->first,
                               .entry_id = e->first,
@@ -100,11 +100,7 @@ class InMemoryStore::Txn final : public Transaction {
     auto t = store_->tables_.find(kind);
     listed_.emplace_back(std::string(kind), t == store_->tables_.end() ? 0 : t->second.version);
     std::vector<std::string> result;
-    if (t != store_->tables_.end()) {
-      for (const auto& [id, entry] : t->second.entries) {
-        if (entry.value) result.push_back(id);
-      }
-    }
+    if (t != store_->tables_.end()) result.assign(t->second.live.begin(), t->second.live.end());
     for (const auto& [key, value] : writes_) {
       if (key.first != kind) continue;
       auto at = std::lower_bound(result.begin(), result.end(), key.second);
@@ -177,7 +173,14 @@ class InMemoryStore::Txn final : public Transaction {
       Entry& entry = table.entries[key.second];
       const bool existed = entry.value != nullptr;
       entry.version++;
-      if (existed != (value != nullptr)) table.version++;
+      if (existed != (value != nullptr)) {
+        table.version++;
+        if (existed) {
+          table.live.erase(key.second);
+        } else {
+          table.live.insert(key.second);
+        }
+      }
       entry.value = std::move(value);
     }
     writes_.clear();

@@ -17,7 +17,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -67,13 +69,19 @@ class InMemoryStore final : public Store {
     std::shared_ptr<const StoredValue> value;
     std::uint64_t version = 0;
   };
-  // One kind's entities by id. The version is bumped when an entity of the
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  // One kind's entities by id: hashed for lookups (by a string_view, without
+  // building a key), and the live ids kept sorted for listings, so nothing
+  // ever depends on hash order. The version is bumped when an entity of the
   // kind is created or erased, so a listing (ids) conflicts with a
-  // concurrent insert. Kept per kind so a lookup compares ids only, and by a
-  // string_view without building a key.
+  // concurrent insert.
   struct Table {
     std::uint64_t version = 0;
-    std::map<std::string, Entry, std::less<>> entries;
+    std::unordered_map<std::string, Entry, IdHash, std::equal_to<>> entries;
+    std::set<std::string, std::less<>> live;
   };
 
   std::map<std::string, Table, std::less<>> tables_;

@@ -6,7 +6,10 @@ namespace unwedge::core {
 namespace {
 
 std::string slot_id(std::string_view kind, std::string_view entity) {
-  return fmt::format("{}/{}", kind, entity);
+  std::string id;
+  id.reserve(kind.size() + 1 + entity.size());
+  id.append(kind).append("/").append(entity);
+  return id;
 }
 
 }  // namespace
@@ -25,7 +28,7 @@ const ActionDef* Scheduler::find(std::string_view name) const {
 }
 
 bool Scheduler::busy(Transaction& txn, std::string_view kind, std::string_view entity) const {
-  std::optional<ActionSlot> slot = txn.get<ActionSlot>(slot_id(kind, entity));
+  std::shared_ptr<const ActionSlot> slot = txn.view<ActionSlot>(slot_id(kind, entity));
   return slot && !slot->running.empty();
 }
 
@@ -64,13 +67,14 @@ DriveStats Scheduler::drive_all() {
   {
     std::unique_ptr<Transaction> txn = env_.store.begin();
     for (const std::string& id : txn->ids(ActionSlot::kKind)) {
-      std::optional<ActionSlot> slot = txn->get<ActionSlot>(id);
+      std::shared_ptr<const ActionSlot> slot = txn->view<ActionSlot>(id);
       if (slot && !slot->running.empty()) running.push_back(*slot);
     }
   }
   for (const ActionSlot& slot : running) {
-    std::optional<ActionRecord> record = env_.store.begin()->get<ActionRecord>(slot.running);
-    UNWEDGE_ASSERT_MSG(record.has_value(), "slot {} names a missing action {}", slot.id,
+    std::shared_ptr<const ActionRecord> record =
+        env_.store.begin()->view<ActionRecord>(slot.running);
+    UNWEDGE_ASSERT_MSG(record != nullptr, "slot {} names a missing action {}", slot.id,
                        slot.running);
     const ActionDef* def = find(record->action);
     UNWEDGE_ASSERT_MSG(def != nullptr, "action {} has no definition", record->action);

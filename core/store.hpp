@@ -40,6 +40,19 @@ class Transaction {
     return static_cast<const StoredEntity<T>&>(*stored).value();
   }
 
+  // The stored entity itself, shared and read-only: no copy. For the hot
+  // read paths (deciding every entity on every pass); get() when the caller
+  // will change what it read.
+  template <Entity T>
+  std::shared_ptr<const T> view(std::string_view id) {
+    std::shared_ptr<const StoredValue> stored = find(T::kKind, id);
+    if (!stored) return nullptr;
+    UNWEDGE_ASSERT_MSG(stored->type() == typeid(T), "{}/{} is stored with another type", T::kKind,
+                       id);
+    const T* value = &static_cast<const StoredEntity<T>&>(*stored).value();
+    return std::shared_ptr<const T>(std::move(stored), value);
+  }
+
   template <Entity T>
   void put(T value) {
     UNWEDGE_ASSERT_MSG(!value.id.empty(), "an entity of kind {} has an empty id", T::kKind);

@@ -6,8 +6,8 @@
 // last one seen, and every decision to act.
 #pragma once
 
-#include <map>
 #include <string>
+#include <unordered_map>
 
 #include "core/journal.hpp"
 #include "sim/trace.hpp"
@@ -32,10 +32,17 @@ class TraceJournal final : public core::Journal {
     std::uint32_t signals;
   };
 
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <class V>
+  using ByName = std::unordered_map<std::string, V, NameHash, std::equal_to<>>;
+
   Trace& trace_;
   const core::TimeUs& now_us_;
-  // kind -> entity -> the last cell seen.
-  std::map<std::string, std::map<std::string, Cell, std::less<>>, std::less<>> cells_;
+  // kind -> entity -> the last cell seen. Lookups only, never iterated.
+  ByName<ByName<Cell>> cells_;
   std::uint64_t transitions_ = 0;
 };
 

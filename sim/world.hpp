@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/telemetry.hpp"
@@ -159,9 +160,17 @@ class World {
   void take_down(HostIndex host, HostState state);
 
  private:
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <class V>
+  using ByName = std::unordered_map<std::string, V, NameHash, std::equal_to<>>;
+
   const core::TimeUs& now_us_;
-  std::map<std::string, HostIndex, std::less<>> host_by_name_;
-  std::map<std::string, std::uint32_t, std::less<>> service_by_name_;
+  // Lookups only, never iterated: hash order cannot leak into a run.
+  ByName<HostIndex> host_by_name_;
+  ByName<std::uint32_t> service_by_name_;
 };
 
 }  // namespace unwedge::sim

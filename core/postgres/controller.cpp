@@ -72,7 +72,7 @@ void Controller::decide_all(TickStats& stats) {
   std::vector<std::string> ids = env_.store.begin()->ids(Entity::kKind);
   for (const std::string& id : ids) {
     std::unique_ptr<core::Transaction> txn = env_.store.begin();  // read only
-    std::optional<Entity> entity = txn->get<Entity>(id);
+    std::shared_ptr<const Entity> entity = txn->view<Entity>(id);
     if (!entity || scheduler_.busy(*txn, Entity::kKind, id)) continue;
     const core::TimeUs now_us = env_.clock.now_us();
     Rules rules = rules_for(*txn, env_.telemetry, settings_, now_us, *entity);

@@ -64,9 +64,9 @@ std::vector<std::pair<std::string, std::optional<core::Lsn>>> standby_positions(
   const core::StateId running = *server_machine().find_state("running");
   std::vector<std::pair<std::string, std::optional<core::Lsn>>> result;
   for (const std::string& id : server_ids(service)) {
-    std::optional<ReplicaLink> link = txn.get<ReplicaLink>(id);
+    std::shared_ptr<const ReplicaLink> link = txn.view<ReplicaLink>(id);
     if (!link || !link->standby || link->state.id != following) continue;
-    std::optional<Server> server = txn.get<Server>(id);
+    std::shared_ptr<const Server> server = txn.view<Server>(id);
     if (!server || server->state.id != running) continue;
     HostView view = view_host(telemetry, id, settings, now_us, server->state.entered_us);
     std::optional<core::Lsn> lsn;
@@ -81,7 +81,7 @@ std::vector<std::pair<std::string, std::optional<core::Lsn>>> standby_positions(
 std::optional<std::string> choose_standby(core::Transaction& txn, const core::Telemetry& telemetry,
                                           const Settings& settings, core::TimeUs now_us,
                                           const Service& service) {
-  std::optional<Server> leader = txn.get<Server>(service.leader);
+  std::shared_ptr<const Server> leader = txn.view<Server>(service.leader);
   if (!leader) return std::nullopt;
   HostView leader_view =
       view_host(telemetry, service.leader, settings, now_us, leader->state.entered_us);

@@ -42,7 +42,7 @@ core::SignalSet service_signals(core::Transaction& txn, const core::Telemetry& t
   core::SignalSet s;
   if (service.failover_requested) s = s.with(signal(table, "NeedsFailover"));
   if (service.deprovision_requested) s = s.with(signal(table, "NeedsDeprovision"));
-  std::optional<Server> leader = txn.get<Server>(service.leader);
+  std::shared_ptr<const Server> leader = txn.view<Server>(service.leader);
   // Health is judged only once the service has a leader that should be up.
   if (!leader || !in_state(server_machine(), leader->state.id,
                            {"running", "unreachable", "restarting", "fenced"})) {
@@ -62,7 +62,7 @@ core::SignalSet server_signals(core::Transaction& txn, const core::Telemetry& te
   const core::DecisionTable& table = server_table();
   core::SignalSet s;
   // A leader is replaced only once a failover has made it an old leader.
-  if (std::optional<Service> service = txn.get<Service>(server.service);
+  if (std::shared_ptr<const Service> service = txn.view<Service>(server.service);
       service && service->leader == server.id) {
     s = s.with(signal(table, "Leader"));
   }
@@ -82,10 +82,10 @@ core::SignalSet replica_link_signals(core::Transaction& txn, const core::Telemet
   core::SignalSet s;
   if (link.promote_requested) s = s.with(signal(table, "NeedsPromote"));
   if (link.unfollow_requested) s = s.with(signal(table, "NeedsUnfollow"));
-  std::optional<Service> service = txn.get<Service>(link.service);
-  std::optional<Server> replica = txn.get<Server>(link.id);
+  std::shared_ptr<const Service> service = txn.view<Service>(link.service);
+  std::shared_ptr<const Server> replica = txn.view<Server>(link.id);
   if (!service || !replica) return s;
-  std::optional<Server> leader = txn.get<Server>(service->leader);
+  std::shared_ptr<const Server> leader = txn.view<Server>(service->leader);
   if (!leader) return s;
   HostView mine = view_host(telemetry, link.id, settings, now_us, replica->state.entered_us);
   HostView theirs = view_host(telemetry, leader->id, settings, now_us, leader->state.entered_us);
@@ -109,7 +109,7 @@ core::SignalSet certificate_signals(core::Transaction& txn, const Settings& sett
   } else if (now_us >= certificate.not_after_us - settings.certificate_renew_before_us) {
     s = s.with(signal(table, "CertExpiring"));
   }
-  std::optional<Service> service = txn.get<Service>(certificate.service);
+  std::shared_ptr<const Service> service = txn.view<Service>(certificate.service);
   if (service && !service->leader.empty() && certificate.installed_on != service->leader) {
     s = s.with(signal(table, "LeaderChanged"));
   }

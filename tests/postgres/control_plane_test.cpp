@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/control_plane_check.hpp"
+#include "core/postgres/machines.hpp"
 #include "core/postgres/model.hpp"
 #include "tests/postgres/fleet_world.hpp"
 
@@ -137,6 +138,47 @@ TEST_F(ReferenceControlPlane, OperatorReplacesAStandby) {
   EXPECT_EQ(world.state_of_server("db1-3"), "running");
   EXPECT_EQ(world.state_of_link("db1-3"), "following");
   EXPECT_EQ(world.state_of_service("db1"), "available");
+}
+
+// Regression (found by the simulator, 1,000 services under background
+// faults): a standby replaced while its service was still being provisioned
+// was counted twice, the old server and its replacement, and Provision
+// failed its assertion that the plan's servers are all there.
+TEST_F(ReferenceControlPlane, AStandbyReplacedDuringProvisioningIsCountedOnce) {
+  const core::AssertionHandler previous =
+      core::set_assertion_handler(core::throwing_assertion_handler);
+  const core::StateId creating = server_machine().initial();
+  {
+    auto txn = world.durable.begin();
+    txn->put(Service{.id = "db1",
+                     .state = {.id = service_machine().initial(), .entered_us = 0},
+                     .leader = "db1-1",
+                     .standbys = 2,
+                     .servers_named = 4});
+    txn->put(
+        Server{.id = "db1-1", .service = "db1", .state = {.id = creating}, .role = Role::kLeader});
+    txn->put(Server{.id = "db1-2",
+                    .service = "db1",
+                    .state = {.id = *server_machine().find_state("replacing")},
+                    .role = Role::kStandby});
+    txn->put(
+        Server{.id = "db1-3", .service = "db1", .state = {.id = creating}, .role = Role::kStandby});
+    txn->put(Server{.id = "db1-4",
+                    .service = "db1",
+                    .state = {.id = creating},
+                    .role = Role::kStandby,
+                    .replaces = "db1-2"});
+    ASSERT_TRUE(txn->commit().ok());
+  }
+  bool settled = false;
+  EXPECT_NO_THROW(settled = world.settle()) << world.activity();
+  core::set_assertion_handler(previous);
+  ASSERT_TRUE(settled) << world.activity();
+  EXPECT_EQ(world.state_of_service("db1"), "available");
+  EXPECT_EQ(world.state_of_server("db1-2"), "destroyed");
+  EXPECT_EQ(world.state_of_server("db1-4"), "running");
+  EXPECT_EQ(world.state_of_link("db1-4"), "following");
+  EXPECT_EQ(world.state_of_server("db1-5"), "(none)");
 }
 
 TEST_F(ReferenceControlPlane, LeaderIsNotReplacedInPlace) {

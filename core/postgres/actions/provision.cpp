@@ -5,6 +5,8 @@
 // server table's CreateServer to bring each up, links the standbys to the
 // leader, has the certificate issued, points the endpoint and only then
 // declares the service available.
+#include <algorithm>
+
 #include "core/postgres/actions.hpp"
 #include "core/postgres/actions/step_helpers.hpp"
 #include "core/postgres/entities.hpp"
@@ -42,15 +44,28 @@ StepResult name_servers(StepContext& ctx) {
   return StepResult::next();
 }
 
-// A server that failed for good is replaced by a fresh one in its role.
+// A server that failed for good is replaced by a fresh one in its role. A
+// server that a live replacement already stands in for (ReplaceServer may
+// run while the service is still being provisioned) is not counted: its
+// replacement is.
 StepResult await_servers(StepContext& ctx) {
   std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
   if (!service) return StepResult::end("the service is gone");
+  const std::vector<std::string> ids = server_ids(*service);
+  std::vector<std::string> replaced;
+  for (const std::string& id : ids) {
+    std::shared_ptr<const Server> server = ctx.txn().view<Server>(id);
+    if (server && !server->replaces.empty() && server->role != Role::kRetired &&
+        !is_in(server_machine(), *server, {"destroying", "destroyed"})) {
+      replaced.push_back(server->replaces);
+    }
+  }
   std::uint32_t running = 0;
   std::uint32_t live = 0;
-  for (const std::string& id : server_ids(*service)) {
+  for (const std::string& id : ids) {
     std::optional<Server> server = ctx.txn().get<Server>(id);
     if (!server || server->role == Role::kIndependent || server->role == Role::kRetired) continue;
+    if (std::find(replaced.begin(), replaced.end(), id) != replaced.end()) continue;
     if (is_in(server_machine(), *server, {"destroying", "destroyed"})) {
       Server fresh{.id = next_server_id(*service),
                    .service = service->id,
