@@ -58,6 +58,11 @@ void Scheduler::release(const std::string& id, const std::string& action_id) {
   if (!slot || slot->running != action_id) return;
   slot->running.clear();
   txn->put(*slot);
+  // The record goes with the slot's claim on it: the slot's execution counter
+  // makes every action id unique, so a finished record is never read again,
+  // and a store that keeps every action ever run grows without bound. The
+  // journal is where finished actions are remembered.
+  txn->erase<ActionRecord>(action_id);
   static_cast<void>(txn->commit());  // a conflict leaves it for the next pass
 }
 

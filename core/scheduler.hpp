@@ -5,8 +5,10 @@
 // running for it. offer() starts an action only on an idle slot, writing the
 // action's record and the slot in one transaction, so a crash can never leave
 // an action without its slot or a slot without its action. drive_all() gives
-// each running action a few steps and frees the slots of those that ended.
-// Restarting the process loses nothing: the slots say what was running.
+// each running action a few steps and frees the slots of those that ended,
+// erasing their records in the same transaction (finished actions live on in
+// the journal, not the Store). Restarting the process loses nothing: the
+// slots say what was running.
 //
 //   Scheduler scheduler(env, actions);
 //   scheduler.offer("service", "db1", "Failover");

@@ -44,12 +44,21 @@ Simulation::Simulation(SimConfig config)
       telemetry_(world_),
       control_plane_clock_(now_us_),
       journal_(trace_, now_us_),
+      checker_(world_),
       env_{.store = store_,
            .infra = infra_,
            .clock = control_plane_clock_,
            .telemetry = telemetry_,
            .journal = &journal_} {
   world_.network.set_quality(config_.network);
+  for (const auto& [state, bound_us] : config_.dwell_overrides) {
+    checker_.override_dwell(state, bound_us);
+  }
+  journal_.on_transition = [this](const core::TransitionEvent& e) { on_transition(e); };
+  journal_.on_first_seen = [this](const core::MachineDef& machine, std::string_view entity,
+                                  core::StateId state) {
+    checker_.on_state_seen(machine, entity, state, now_us_);
+  };
   for (std::uint32_t v = 0; v < config_.settings.vantage_points; ++v) {
     world_.add_vantage(fmt::format("monitor-{}", static_cast<char>('a' + v)));
   }
@@ -69,6 +78,7 @@ Simulation::Simulation(SimConfig config)
   UNWEDGE_ASSERT(txn->commit().ok());
 
   push(0, {.kind = EventKind::kControllerTick});
+  push(core::kMinute, {.kind = EventKind::kDwellCheck});
   for (std::uint32_t c = 0; c < world_.clients.size(); ++c) {
     push(jitter(config_.write_interval_us, rng_world_), {.kind = EventKind::kWrite, .a = c});
   }
@@ -122,20 +132,81 @@ bool Simulation::run_until(core::TimeUs until_us) {
       now_us_ = entry.at_us;
       ++events_;
       dispatch(entry.payload);
+      if (take_violation()) return false;
     }
     now_us_ = std::max(now_us_, until_us);
   } catch (const core::AssertionFailure& failure) {
     trace_.record(now_us_, TraceKind::kViolation, "assertion", failure.what());
-    finding_ = Finding{.at_us = now_us_, .what = failure.what(), .excerpt = trace_.recent()};
+    finding_ = Finding{.invariant = Invariant::kAssertion,
+                       .at_us = now_us_,
+                       .what = failure.what(),
+                       .excerpt = trace_.recent()};
     return false;
   }
   return true;
 }
 
+bool Simulation::take_violation() {
+  if (checker_.violations().size() <= violations_taken_) return false;
+  const Violation& v = checker_.violations()[violations_taken_];
+  violations_taken_ = checker_.violations().size();
+  trace_.record(now_us_, TraceKind::kViolation, v.entity,
+                fmt::format("{}: {}", to_string(v.invariant), v.message));
+  finding_ = Finding{.invariant = v.invariant,
+                     .entity = v.entity,
+                     .at_us = v.at_us,
+                     .what = v.message,
+                     .excerpt = trace_.recent()};
+  return true;
+}
+
+void Simulation::on_transition(const core::TransitionEvent& e) {
+  checker_.on_transition(e, now_us_);
+  // A new leader must hold every write acknowledged so far.
+  if (!e.refused && e.machine == &postgres::replica_link_machine() &&
+      e.machine->state_name(e.to) == "promoted") {
+    std::optional<HostIndex> leader = world_.find_host(e.entity);
+    if (!leader) return;
+    if (std::optional<std::uint32_t> s = world_.find_service(world_.hosts[*leader].service)) {
+      checker_.check_writes_on(*s, *leader, now_us_, "after its promotion");
+    }
+  }
+}
+
+bool Simulation::check_end_state() {
+  if (finding_) return false;
+  auto txn = durable_.begin();
+  for (std::uint32_t s = 0; s < world_.services.size(); ++s) {
+    std::shared_ptr<const postgres::Service> service =
+        txn->view<postgres::Service>(world_.services[s].name);
+    if (!service) continue;
+    const core::StateDef& state = postgres::service_machine().state(service->state.id);
+    if (state.name == "deprovisioned" || state.name == "deprovisioning") continue;
+    if (!state.safe()) {
+      checker_.add(Violation{
+          .invariant = Invariant::kEventuallyHealthy,
+          .entity = service->id,
+          .at_us = now_us_,
+          .message =
+              fmt::format("service {} is {} at the end of the run, {} after the last "
+                          "fault healed; it should be healthy and stable",
+                          service->id, state.name,
+                          fmt::format("{:.0f} s", static_cast<double>(now_us_ - healed_at_us_) /
+                                                      core::kSecond))});
+      break;
+    }
+    if (std::optional<HostIndex> leader = world_.find_host(service->leader)) {
+      checker_.check_writes_on(s, *leader, now_us_, "at the end of the run");
+      if (checker_.violations().size() > violations_taken_) break;
+    }
+  }
+  return !take_violation();
+}
+
 RunSummary Simulation::run(core::TimeUs duration_us, core::TimeUs recovery_us) {
   if (run_until(duration_us)) {
     heal_all();
-    run_until(duration_us + recovery_us);
+    if (run_until(duration_us + recovery_us)) check_end_state();
   }
   return summary();
 }
@@ -206,6 +277,10 @@ void Simulation::dispatch(const Event& e) {
       return;
     case EventKind::kRandomOperator:
       on_random_operator();
+      return;
+    case EventKind::kDwellCheck:
+      checker_.check_dwell(now_us_);
+      push(now_us_ + core::kMinute, {.kind = EventKind::kDwellCheck});
       return;
   }
 }
@@ -286,6 +361,7 @@ void Simulation::on_write(std::uint32_t index) {
       trace_.record(now_us_, TraceKind::kClientAck, client.name,
                     fmt::format("w-{} acked by {} at lsn {} tl {}", write_id,
                                 world_.hosts[*outcome.node].name, outcome.lsn, outcome.timeline));
+      checker_.on_ack(client.service, write_id, outcome, now_us_);
       return;
     case WriteOutcome::Kind::kUnacknowledged:
       trace_.record(now_us_, TraceKind::kNote, client.name,
@@ -541,11 +617,18 @@ std::uint64_t Simulation::start_fault(const FaultSpec& spec) {
   }
   const std::uint64_t id = next_fault_id_++;
   faults_started_++;
+  if (spec.kind == FaultKind::kControlPlaneCrash) {
+    // Instantaneous: armed now, nothing to heal (the process restarts).
+    trace_.record(now_us_, TraceKind::kFault, "control-plane",
+                  fmt::format("#{} {}", id, describe(spec)));
+    return id;
+  }
   trace_.record(now_us_, TraceKind::kFault, fault.cut ? world_.network.describe(*fault.cut) : "",
                 fmt::format("#{} {}", id, describe(spec)));
   if (spec.duration_us > 0)
     push(now_us_ + spec.duration_us, {.kind = EventKind::kFaultHeal, .id = id});
   active_.emplace(id, std::move(fault));
+  checker_.set_faults_active(true, now_us_);
   return id;
 }
 
@@ -613,11 +696,13 @@ bool Simulation::heal_fault(std::uint64_t id) {
   }
   trace_.record(now_us_, TraceKind::kHeal, "", fmt::format("#{} {}", id, describe(spec)));
   active_.erase(it);
+  checker_.set_faults_active(!active_.empty(), now_us_);
   return true;
 }
 
 void Simulation::heal_all() {
   healed_ = true;
+  healed_at_us_ = now_us_;
   while (!active_.empty())
     heal_fault(active_.begin()->first);
   world_.network.heal_all();

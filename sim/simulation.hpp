@@ -32,6 +32,7 @@
 #include "core/postgres/settings.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/faults.hpp"
+#include "sim/invariants.hpp"
 #include "sim/network.hpp"
 #include "sim/operator_requests.hpp"
 #include "sim/rng.hpp"
@@ -76,13 +77,17 @@ struct SimConfig {
   // Random operator requests (failovers, follower promotions, unfollows);
   // 0: none.
   core::TimeUs operator_mean_gap_us = 0;
+  // Dwell bounds replacing the machines' own, by "machine/state".
+  std::map<std::string, core::TimeUs> dwell_overrides;
   std::size_t trace_recent = 256;
   TraceSink* trace_sink = nullptr;
 };
 
-// What ended a run early: a failed assertion, in the control plane or in the
-// simulator's own contracts.
+// What ended a run early: a violated invariant, or a failed assertion in the
+// control plane or in the simulator's own contracts.
 struct Finding {
+  Invariant invariant = Invariant::kAssertion;
+  std::string entity;
   core::TimeUs at_us = 0;
   std::string what;
   std::vector<TraceRecord> excerpt;
@@ -117,8 +122,11 @@ class Simulation final : private InfraBackend {
   // safety phase. Scheduled faults still pending are dropped.
   void heal_all();
   // The safety phase (faults) for `duration_us`, then heal_all() and the
-  // liveness phase for `recovery_us`.
+  // liveness phase for `recovery_us`, then the final checks: every service
+  // healthy and stable, every acknowledged write on its leader.
   RunSummary run(core::TimeUs duration_us, core::TimeUs recovery_us);
+  // The final checks alone, for callers that drive run_until themselves.
+  bool check_end_state();
 
   // Starts a fault now; returns its id (0 when it had no effect).
   std::uint64_t start_fault(const FaultSpec& spec);
@@ -131,6 +139,7 @@ class Simulation final : private InfraBackend {
   core::InMemoryStore& durable_store() { return durable_; }
   const SimConfig& config() const { return config_; }
   const std::optional<Finding>& finding() const { return finding_; }
+  const InvariantChecker& checker() const { return checker_; }
   std::size_t active_faults() const { return active_.size(); }
   RunSummary summary() const;
 
@@ -149,6 +158,7 @@ class Simulation final : private InfraBackend {
     kRandomFault,
     kScheduledOperator,  // a: index into scheduled_operators_
     kRandomOperator,
+    kDwellCheck,
   };
   struct Event {
     EventKind kind = EventKind::kControllerTick;
@@ -178,6 +188,9 @@ class Simulation final : private InfraBackend {
   void on_write(std::uint32_t client);
   void on_random_fault();
   void on_random_operator();
+  void on_transition(const core::TransitionEvent& event);
+  // Ends the run with the checker's first new violation, if any.
+  bool take_violation();
   void boot(HostIndex host);
   void add_follower(const std::string& service);
   // The host named `name` if the control plane can reach its database, else
@@ -202,10 +215,13 @@ class Simulation final : private InfraBackend {
   SimTelemetry telemetry_;
   SimClock control_plane_clock_;
   TraceJournal journal_;
+  InvariantChecker checker_;
+  std::size_t violations_taken_ = 0;
   core::Environment env_;
   std::unique_ptr<postgres::Controller> controller_;
   bool control_plane_up_ = true;
   bool healed_ = false;  // heal_all() ran: no new random faults
+  core::TimeUs healed_at_us_ = 0;
   std::vector<FaultSpec> scheduled_faults_;
   std::vector<OperatorRequest> scheduled_operators_;
   std::map<std::uint64_t, ActiveFault> active_;

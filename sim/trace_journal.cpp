@@ -11,12 +11,14 @@ void TraceJournal::transition(const core::TransitionEvent& e) {
     trace_.record(
         now_us_, TraceKind::kRefusedTransition, e.entity,
         fmt::format("{} {} -> {} ({}) by {}", e.machine->name(), from, to, e.cause, e.action_id));
+    if (on_transition) on_transition(e);
     return;
   }
   transitions_++;
   trace_.record(
       now_us_, TraceKind::kTransition, e.entity,
       fmt::format("{} {} -> {} ({}) by {}", e.machine->name(), from, to, e.cause, e.action_id));
+  if (on_transition) on_transition(e);
 }
 
 void TraceJournal::decision(const core::DecisionEvent& e) {
@@ -30,6 +32,7 @@ void TraceJournal::decision(const core::DecisionEvent& e) {
   if (changed) {
     if (it == kind->second.end()) {
       kind->second.emplace(std::string(e.entity), cell);
+      if (on_first_seen) on_first_seen(e.table->machine(), e.entity, e.state);
     } else {
       it->second = cell;
     }

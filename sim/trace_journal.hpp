@@ -6,6 +6,7 @@
 // last one seen, and every decision to act.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <unordered_map>
 
@@ -25,6 +26,13 @@ class TraceJournal final : public core::Journal {
   void step(const core::StepEvent& event) override;
 
   std::uint64_t transitions() const { return transitions_; }
+
+  // Told of every state change (refused ones too) after it is traced, and of
+  // each entity's state the first time the control plane decides on it: the
+  // invariant checkers listen here.
+  std::function<void(const core::TransitionEvent&)> on_transition;
+  std::function<void(const core::MachineDef&, std::string_view entity, core::StateId)>
+      on_first_seen;
 
  private:
   struct Cell {

@@ -105,8 +105,11 @@ StepResult promote(StepContext& ctx) {
 StepResult repoint_endpoint(StepContext& ctx) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
-  OpProgress op =
-      progress(ctx.call(core::InfraVerb::kPointEndpoint, c->service.id, c->candidate.id));
+  // A failed repoint did nothing and is retried under a fresh key; asking
+  // again under the same key would hear "failed" forever and wedge the
+  // failover with the new leader promoted but unreachable to clients.
+  OpProgress op = progress(call_with_retry(ctx, core::InfraVerb::kPointEndpoint, c->service.id,
+                                           c->candidate.id, "repoint"));
   if (op != OpProgress::kDone) return StepResult::wait("repointing the endpoint");
   move(ctx, replica_link_machine(), c->candidate, "promoted", "promoted");
   if (std::optional<Server> fresh = ctx.txn().get<Server>(c->candidate.id)) {

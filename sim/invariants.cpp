@@ -1,0 +1,193 @@
+#include "sim/invariants.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+constexpr std::array<const char*, kInvariants> kNames = {"assertion",     "valid_transitions",
+                                                         "bounded_dwell", "no_lost_writes",
+                                                         "single_writer", "eventually_healthy"};
+
+std::string seconds(core::TimeUs us) {
+  return fmt::format("{:.1f} s", static_cast<double>(us) / core::kSecond);
+}
+
+}  // namespace
+
+const char* to_string(Invariant invariant) {
+  return kNames[static_cast<std::size_t>(invariant)];
+}
+
+std::optional<Invariant> find_invariant(std::string_view name) {
+  for (std::size_t i = 0; i < kNames.size(); ++i) {
+    if (name == kNames[i]) return static_cast<Invariant>(i);
+  }
+  return std::nullopt;
+}
+
+std::uint64_t DwellHistogram::total() const {
+  std::uint64_t n = 0;
+  for (std::uint64_t c : counts)
+    n += c;
+  return n;
+}
+
+void DwellHistogram::add(core::TimeUs dwell_us) {
+  std::size_t bucket = 0;
+  for (core::TimeUs s = dwell_us / core::kSecond; s > 0 && bucket + 1 < kBuckets; s >>= 1) {
+    ++bucket;
+  }
+  counts[bucket]++;
+  max_us = std::max(max_us, dwell_us);
+}
+
+core::TimeUs DwellHistogram::percentile_bound_us(double fraction) const {
+  const std::uint64_t n = total();
+  if (n == 0) return 0;
+  const auto wanted = static_cast<std::uint64_t>(fraction * static_cast<double>(n) + 0.999999);
+  std::uint64_t seen = 0;
+  for (std::size_t b = 0; b < kBuckets; ++b) {
+    seen += counts[b];
+    if (seen >= wanted) return std::min(max_us, (core::TimeUs{1} << b) * core::kSecond);
+  }
+  return max_us;
+}
+
+void InvariantChecker::override_dwell(std::string machine_state, core::TimeUs bound_us) {
+  dwell_overrides_[std::move(machine_state)] = bound_us;
+}
+
+core::TimeUs InvariantChecker::bound_of(const core::MachineDef& machine,
+                                        core::StateId state) const {
+  if (!dwell_overrides_.empty()) {
+    auto it =
+        dwell_overrides_.find(fmt::format("{}/{}", machine.name(), machine.state_name(state)));
+    if (it != dwell_overrides_.end()) return it->second;
+  }
+  return machine.state(state).traits.dwell_max_us.value_or(0);
+}
+
+void InvariantChecker::enter(Tracked& tracked, std::string_view key, core::StateId state,
+                             core::TimeUs now_us) {
+  if (tracked.machine != nullptr) {
+    dwell_[fmt::format("{}/{}", tracked.machine->name(),
+                       tracked.machine->state_name(tracked.state))]
+        .add(now_us - tracked.since_us);
+  }
+  static_cast<void>(key);
+  tracked.state = state;
+  tracked.since_us = now_us;
+  tracked.reported = false;
+}
+
+void InvariantChecker::on_state_seen(const core::MachineDef& machine, std::string_view entity,
+                                     core::StateId state, core::TimeUs now_us) {
+  const std::string key = fmt::format("{}/{}", machine.name(), entity);
+  auto it = entities_.find(key);
+  if (it != entities_.end()) return;
+  Tracked tracked{.machine = &machine, .state = state, .since_us = now_us};
+  entities_.emplace(key, tracked);
+}
+
+void InvariantChecker::on_transition(const core::TransitionEvent& e, core::TimeUs now_us) {
+  const core::MachineDef& machine = *e.machine;
+  if (e.refused || !machine.check_transition(e.from, e.to, e.cause).ok()) {
+    violations_.push_back(Violation{
+        .invariant = Invariant::kValidTransitions,
+        .entity = e.entity,
+        .at_us = now_us,
+        .message = fmt::format("{} {} was moved {} -> {} on cause {} by {}; the {} machine has "
+                               "no such transition",
+                               machine.name(), e.entity, machine.state_name(e.from),
+                               machine.state_name(e.to), e.cause, e.action_id, machine.name())});
+    return;
+  }
+  const std::string key = fmt::format("{}/{}", machine.name(), e.entity);
+  auto it = entities_.find(key);
+  if (it == entities_.end()) {
+    it = entities_.emplace(key, Tracked{.machine = &machine, .state = e.from, .since_us = now_us})
+             .first;
+  }
+  enter(it->second, key, e.to, now_us);
+}
+
+void InvariantChecker::set_faults_active(bool active, core::TimeUs now_us) {
+  if (faults_active_ && !active) quiet_since_us_ = now_us;
+  faults_active_ = active;
+}
+
+void InvariantChecker::check_dwell(core::TimeUs now_us) {
+  if (faults_active_) return;
+  for (auto& [key, tracked] : entities_) {
+    if (tracked.reported) continue;
+    const core::TimeUs bound_us = bound_of(*tracked.machine, tracked.state);
+    if (bound_us <= 0) continue;
+    const core::TimeUs from_us = std::max(tracked.since_us, quiet_since_us_);
+    if (now_us - from_us <= bound_us) continue;
+    tracked.reported = true;
+    const core::StateDef& state = tracked.machine->state(tracked.state);
+    violations_.push_back(Violation{
+        .invariant = Invariant::kBoundedDwell,
+        .entity = key.substr(key.find('/') + 1),
+        .at_us = now_us,
+        .message =
+            fmt::format("{} has been {} since {} ({} ago; {} of it with no fault active), "
+                        "over its bound of {}{}",
+                        key, state.name, seconds(tracked.since_us),
+                        seconds(now_us - tracked.since_us), seconds(now_us - from_us),
+                        seconds(bound_us), state.traits.healthy ? "" : " for an unhealthy state")});
+  }
+}
+
+void InvariantChecker::on_ack(std::uint32_t service, std::uint64_t write_id,
+                              const WriteOutcome& outcome, core::TimeUs now_us) {
+  UNWEDGE_ASSERT(outcome.node.has_value());
+  const Host& node = world_.hosts[*outcome.node];
+  auto it = last_ack_.find(service);
+  if (it != last_ack_.end()) {
+    const LastAck& last = it->second;
+    if (!node.db.wal.contains(last.lsn, last.timeline)) {
+      const Host& other = world_.hosts[last.node];
+      violations_.push_back(Violation{
+          .invariant = Invariant::kSingleWriter,
+          .entity = world_.services[service].name,
+          .at_us = now_us,
+          .message = fmt::format(
+              "write w-{} acknowledged by {} at LSN {} on timeline {} is on a history without "
+              "w-{}, acknowledged earlier by {} at LSN {} on timeline {}: two nodes of {} "
+              "accepted writes on diverging histories",
+              write_id, node.name, outcome.lsn, outcome.timeline, last.write_id, other.name,
+              last.lsn, last.timeline, world_.services[service].name)});
+    }
+  }
+  last_ack_[service] = LastAck{.write_id = write_id,
+                               .node = *outcome.node,
+                               .lsn = outcome.lsn,
+                               .timeline = outcome.timeline};
+}
+
+void InvariantChecker::check_writes_on(std::uint32_t service, HostIndex leader, core::TimeUs now_us,
+                                       std::string_view why) {
+  const ServiceEndpoint& endpoint = world_.services[service];
+  const Host& host = world_.hosts[leader];
+  for (const auto& [timeline, write] : endpoint.acked) {
+    if (host.db.wal.contains(write.lsn, timeline)) continue;
+    violations_.push_back(Violation{
+        .invariant = Invariant::kNoLostWrites,
+        .entity = endpoint.name,
+        .at_us = now_us,
+        .message = fmt::format(
+            "write w-{} acknowledged by {} at LSN {} on timeline {} is missing from {} {} "
+            "(timeline {}, LSN {}) {}",
+            write.write_id, world_.hosts[write.node].name, write.lsn, timeline,
+            leader == write.node ? "its own node" : "the leader", host.name, host.db.wal.timeline(),
+            host.db.wal.flushed_lsn(), why)});
+    return;  // one lost write is enough to tell
+  }
+}
+
+}  // namespace unwedge::sim

@@ -1,0 +1,124 @@
+// Invariants: the checkers that turn a simulated run into a verdict.
+//
+// The generic checkers work for any machine a user defines: every state
+// change is in its machine's table, and no entity overstays its state's
+// dwell bound. Two know about databases: every acknowledged write survives
+// on the service's leader (checked after every promotion and at the end),
+// and the acknowledged writes of a service form one history (no two nodes
+// acknowledge writes on diverging histories: split brain). The liveness
+// check runs last: once everything is healed, every service is back in a
+// healthy, stable state within the recovery bound.
+//
+// A violation is a sentence a person understands, with the invariant, the
+// entity, the virtual time and the trace excerpt around it; the first one
+// ends the run (see Simulation::finding()).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/journal.hpp"
+#include "core/machine.hpp"
+#include "core/time.hpp"
+#include "sim/world.hpp"
+
+namespace unwedge::sim {
+
+enum class Invariant : std::uint8_t {
+  kAssertion,          // a contract inside the control plane or the simulator
+  kValidTransitions,   // every state change is in its machine's table
+  kBoundedDwell,       // no entity overstays its state's dwell bound
+  kNoLostWrites,       // acknowledged writes survive on the leader
+  kSingleWriter,       // acknowledged writes form one history
+  kEventuallyHealthy,  // healed, every service recovers within the bound
+};
+inline constexpr std::size_t kInvariants = 6;
+
+const char* to_string(Invariant invariant);
+std::optional<Invariant> find_invariant(std::string_view name);
+
+struct Violation {
+  Invariant invariant = Invariant::kAssertion;
+  std::string entity;
+  core::TimeUs at_us = 0;
+  std::string message;
+};
+
+// Dwell times seen per (machine, state), in power-of-two buckets of seconds:
+// bucket b holds dwells in [2^(b-1), 2^b) seconds, bucket 0 those under 1 s.
+struct DwellHistogram {
+  static constexpr std::size_t kBuckets = 24;  // up to ~97 days
+  std::array<std::uint64_t, kBuckets> counts{};
+  core::TimeUs max_us = 0;
+  std::uint64_t total() const;
+  void add(core::TimeUs dwell_us);
+  // The smallest bucket bound (in us) at or below which `fraction` of the
+  // samples fall: an upper bound on that percentile.
+  core::TimeUs percentile_bound_us(double fraction) const;
+};
+
+// Tracks entity states and dwell, and checks transitions, acknowledgements
+// and leaders. Fed by the Simulation; knows nothing of the control plane
+// beyond its machine definitions.
+class InvariantChecker {
+ public:
+  explicit InvariantChecker(const World& world) : world_(world) {}
+
+  // Bounds that replace the machines' own for this run, by "machine/state".
+  void override_dwell(std::string machine_state, core::TimeUs bound_us);
+
+  // Every state change the control plane journaled (refused ones included).
+  void on_transition(const core::TransitionEvent& event, core::TimeUs now_us);
+  // An entity seen in `state` (its first sighting starts its dwell clock).
+  void on_state_seen(const core::MachineDef& machine, std::string_view entity, core::StateId state,
+                     core::TimeUs now_us);
+  // A write acknowledged to a client.
+  void on_ack(std::uint32_t service, std::uint64_t write_id, const WriteOutcome& outcome,
+              core::TimeUs now_us);
+  // Every acknowledged write of `service` must be on `leader`.
+  void check_writes_on(std::uint32_t service, HostIndex leader, core::TimeUs now_us,
+                       std::string_view why);
+  // Faults are active: dwell clocks count only from the moment the world is
+  // quiet again (a state held through a fault is the control plane waiting
+  // for the world, not a wedge).
+  void set_faults_active(bool active, core::TimeUs now_us);
+  // Every tracked entity in a state with a dwell bound, checked against it.
+  void check_dwell(core::TimeUs now_us);
+
+  const std::vector<Violation>& violations() const { return violations_; }
+  const std::map<std::string, DwellHistogram>& dwell() const { return dwell_; }
+  void add(Violation violation) { violations_.push_back(std::move(violation)); }
+
+ private:
+  struct Tracked {
+    const core::MachineDef* machine = nullptr;
+    core::StateId state = 0;
+    core::TimeUs since_us = 0;
+    bool reported = false;
+  };
+  struct LastAck {
+    std::uint64_t write_id = 0;
+    HostIndex node = 0;
+    core::Lsn lsn = 0;
+    core::Timeline timeline = 0;
+  };
+
+  core::TimeUs bound_of(const core::MachineDef& machine, core::StateId state) const;
+  void enter(Tracked& tracked, std::string_view key, core::StateId state, core::TimeUs now_us);
+
+  const World& world_;
+  std::map<std::string, core::TimeUs, std::less<>> dwell_overrides_;
+  std::map<std::string, Tracked, std::less<>> entities_;  // "machine/entity"
+  std::map<std::string, DwellHistogram> dwell_;           // "machine/state"
+  std::map<std::uint32_t, LastAck> last_ack_;             // per service
+  bool faults_active_ = false;
+  core::TimeUs quiet_since_us_ = 0;
+  std::vector<Violation> violations_;
+};
+
+}  // namespace unwedge::sim
