@@ -33,12 +33,14 @@ sim::SimConfig fleet(std::size_t services) {
                                                .followers = i % 3 == 2 ? 1U : 0U});
   }
   config.faults.mean_gap_us = static_cast<core::TimeUs>(6 * kHour / services);
-  // Faults local to a host, a clock or a link, at a rate per service. The
-  // fleet-wide kinds (the fleet API slow, failing or timing out, the control
-  // plane crashing) would, at that rate, be active all the time in a large
-  // fleet and measure a fleet in permanent outage instead.
+  // Faults local to a host or a link, at a rate per service. The fleet-wide
+  // kinds (the fleet API slow, failing or timing out, the control plane
+  // crashing, and clock faults, two thirds of which hit the control plane's
+  // or a monitor's clock) would, at that rate, be active all the time in a
+  // large fleet and measure a fleet in permanent outage instead.
   for (const sim::FaultKindInfo& kind : sim::fault_kinds()) {
-    if (!kind.name.starts_with("infra_") && kind.kind != sim::FaultKind::kControlPlaneCrash) {
+    if (!kind.name.starts_with("infra_") && !kind.name.starts_with("clock_") &&
+        kind.kind != sim::FaultKind::kControlPlaneCrash) {
       config.faults.kinds.push_back(kind.kind);
     }
   }

@@ -53,12 +53,15 @@ Result<StepOutcome> ActionRunner::step(const ActionDef& def, std::string_view ac
   } catch (const AssertionFailure&) {
     throw;  // a broken contract is a finding, never a step failure to retry
   } catch (const std::exception& e) {
-    return Error{fmt::format("{} step {} ({}) failed: {}", action_id, record->next_step,
-                             step_def.name, e.what())};
+    return failed(def, *record, step_def,
+                  Error{fmt::format("{} step {} ({}) failed: {}", action_id, record->next_step,
+                                    step_def.name, e.what())});
   }
   StepOutcome outcome = apply(def, *record, result);
   txn->put(*record);
-  if (Status committed = txn->commit(); !committed) return committed.error();
+  if (Status committed = txn->commit(); !committed) {
+    return failed(def, *record, step_def, committed.error());
+  }
   if (env_.journal != nullptr) {
     env_.journal->step(StepEvent{.action_id = record->id,
                                  .action = def.name,
@@ -71,6 +74,21 @@ Result<StepOutcome> ActionRunner::step(const ActionDef& def, std::string_view ac
     }
   }
   return outcome;
+}
+
+Error ActionRunner::failed(const ActionDef& def, const ActionRecord& record, const StepDef& step,
+                           Error error) {
+  // Nothing was committed; the journal still hears of it, since a step that
+  // fails the same way on every pass is a wedge nobody would see otherwise.
+  if (env_.journal != nullptr) {
+    env_.journal->step(StepEvent{.action_id = record.id,
+                                 .action = def.name,
+                                 .step = step.name,
+                                 .verdict = "error",
+                                 .note = error.message,
+                                 .at_us = env_.clock.now_us()});
+  }
+  return error;
 }
 
 StepOutcome ActionRunner::apply(const ActionDef& def, ActionRecord& record,

@@ -49,6 +49,7 @@ class ActionRunner {
 
  private:
   StepOutcome apply(const ActionDef& def, ActionRecord& record, const StepResult& result);
+  Error failed(const ActionDef& def, const ActionRecord& record, const StepDef& step, Error error);
 
   Environment env_;
 };

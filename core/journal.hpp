@@ -52,7 +52,7 @@ struct StepEvent {
   std::string_view action_id;
   std::string_view action;
   std::string_view step;
-  std::string_view verdict;  // next, wait, finish or end
+  std::string_view verdict;  // next, wait, finish, end, or error (nothing committed)
   std::string_view note;
   TimeUs at_us = 0;
 };

@@ -88,9 +88,12 @@ void InvariantChecker::on_state_seen(const core::MachineDef& machine, std::strin
                                      core::StateId state, core::TimeUs now_us) {
   const std::string key = fmt::format("{}/{}", machine.name(), entity);
   auto it = entities_.find(key);
-  if (it != entities_.end()) return;
-  Tracked tracked{.machine = &machine, .state = state, .since_us = now_us};
-  entities_.emplace(key, tracked);
+  if (it == entities_.end()) {
+    entities_.emplace(key, Tracked{.machine = &machine, .state = state, .since_us = now_us});
+  } else if (it->second.state != state) {
+    // A change committed by a process that died before it could journal it.
+    enter(it->second, key, state, now_us);
+  }
 }
 
 void InvariantChecker::on_transition(const core::TransitionEvent& e, core::TimeUs now_us) {

@@ -74,7 +74,9 @@ class InvariantChecker {
 
   // Every state change the control plane journaled (refused ones included).
   void on_transition(const core::TransitionEvent& event, core::TimeUs now_us);
-  // An entity seen in `state` (its first sighting starts its dwell clock).
+  // An entity seen in `state`: its first sighting starts its dwell clock; a
+  // state other than the tracked one is a change nobody journaled (the
+  // process died right after committing it) and restarts the clock.
   void on_state_seen(const core::MachineDef& machine, std::string_view entity, core::StateId state,
                      core::TimeUs now_us);
   // A write acknowledged to a client.

@@ -94,6 +94,17 @@ void SimInfra::submit(std::uint32_t index) {
   backend_.schedule_operation(backend_.now_us() + delay_us, index, false);
 }
 
+void SimInfra::recover() {
+  conditions = InfraConditions{};
+  for (std::uint32_t index = 0; index < ops_.size(); ++index) {
+    if (ops_[index].state.state != OperationState::kPending) continue;
+    const Latency latency = latency_of(ops_[index].request.verb);
+    backend_.schedule_operation(
+        backend_.now_us() + static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)),
+        index, false);
+  }
+}
+
 void SimInfra::complete(std::uint32_t index, bool replay) {
   UNWEDGE_ASSERT_LT(index, ops_.size());
   Op& op = ops_[index];

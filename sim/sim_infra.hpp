@@ -51,6 +51,10 @@ class SimInfra final : public core::Infra {
 
   core::Operation request(const core::InfraRequest& request) override;
   void complete(std::uint32_t op, bool replay);
+  // The API is healthy again: operations still pending finish within their
+  // normal latency from now (whichever of the old and new due times comes
+  // first completes them).
+  void recover();
 
   InfraConditions conditions;
 

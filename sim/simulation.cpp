@@ -55,7 +55,7 @@ Simulation::Simulation(SimConfig config)
     checker_.override_dwell(state, bound_us);
   }
   journal_.on_transition = [this](const core::TransitionEvent& e) { on_transition(e); };
-  journal_.on_first_seen = [this](const core::MachineDef& machine, std::string_view entity,
+  journal_.on_state_seen = [this](const core::MachineDef& machine, std::string_view entity,
                                   core::StateId state) {
     checker_.on_state_seen(machine, entity, state, now_us_);
   };
@@ -679,9 +679,13 @@ bool Simulation::heal_fault(std::uint64_t id) {
       for (SimClock* clock : clocks(spec.targets))
         clock->reset();
       break;
-    case FaultKind::kInfraSlow:
+    case FaultKind::kInfraSlow: {
+      const InfraConditions kept = infra_.conditions;
+      infra_.recover();
+      infra_.conditions = kept;
       infra_.conditions.latency_factor = 1;
       break;
+    }
     case FaultKind::kInfraFailing:
       infra_.conditions.fail_ppm = 0;
       break;

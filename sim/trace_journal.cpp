@@ -30,12 +30,13 @@ void TraceJournal::decision(const core::DecisionEvent& e) {
   const bool changed = it == kind->second.end() || it->second.state != cell.state ||
                        it->second.signals != cell.signals;
   if (changed) {
+    const bool state_changed = it == kind->second.end() || it->second.state != cell.state;
     if (it == kind->second.end()) {
       kind->second.emplace(std::string(e.entity), cell);
-      if (on_first_seen) on_first_seen(e.table->machine(), e.entity, e.state);
     } else {
       it->second = cell;
     }
+    if (state_changed && on_state_seen) on_state_seen(e.table->machine(), e.entity, e.state);
     trace_.record(now_us_, TraceKind::kSignal, e.entity,
                   e.table->describe_cell(e.state, e.signals));
   }

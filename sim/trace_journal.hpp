@@ -28,11 +28,13 @@ class TraceJournal final : public core::Journal {
   std::uint64_t transitions() const { return transitions_; }
 
   // Told of every state change (refused ones too) after it is traced, and of
-  // each entity's state the first time the control plane decides on it: the
-  // invariant checkers listen here.
+  // an entity's state whenever the control plane decides on it in a state
+  // other than the one it was last seen in: its first sighting, and changes
+  // the journal never heard of (the process died after committing them).
+  // The invariant checkers listen here.
   std::function<void(const core::TransitionEvent&)> on_transition;
   std::function<void(const core::MachineDef&, std::string_view entity, core::StateId)>
-      on_first_seen;
+      on_state_seen;
 
  private:
   struct Cell {

@@ -12,9 +12,10 @@ namespace {
 using core::StepContext;
 using core::StepResult;
 
-// How many times await-final-lsn waits for the fenced leader's last word
-// before it gives up and abandons the change.
-constexpr std::uint32_t kFinalPositionWaitsMax = 60;
+// How long await-final-lsn waits, from the fence, for the fenced leader's
+// last word and for the candidate to reach it, before it abandons the
+// change. Well inside the 5 minutes `promoting` may last.
+constexpr core::TimeUs kFinalPositionWaitUs = 3 * core::kMinute;
 
 struct Change {
   Service service;
@@ -69,7 +70,7 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
     if (checkin.received_us >= fenced_at_us && !checkin.accepts_writes) final_word = checkin;
   }
   if (!final_word) {
-    if (ctx.waits() >= kFinalPositionWaitsMax) {
+    if (ctx.now_us() - fenced_at_us >= kFinalPositionWaitUs) {
       UNWEDGE_PROBE("failover.final_position_unknown");
       return abandon_leader_change(ctx, "the fenced leader never reported its final position");
     }
@@ -77,6 +78,14 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
   }
   HostView mine = view_host(ctx.telemetry(), c->candidate.id, settings, ctx.now_us(), 0);
   if (!mine.latest || mine.fresh == 0 || mine.latest->flushed_lsn < final_word->flushed_lsn) {
+    // The same bound as for the final word: a candidate that never catches
+    // up (it went away, or cannot reach the old leader) must not hold the
+    // service in failing_over for ever.
+    if (ctx.now_us() - fenced_at_us >= kFinalPositionWaitUs) {
+      UNWEDGE_PROBE("failover.candidate_never_caught_up");
+      return abandon_leader_change(ctx, fmt::format("{} never caught up to LSN {}", c->candidate.id,
+                                                    final_word->flushed_lsn));
+    }
     return StepResult::wait(
         fmt::format("{} catching up to LSN {}", c->candidate.id, final_word->flushed_lsn));
   }

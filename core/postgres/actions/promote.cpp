@@ -41,6 +41,13 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
     return StepResult::end(
         fmt::format("the service is {}", state_name(service_machine(), *service)));
   }
+  // A replica on a server being replaced or torn down would be promoted onto
+  // a host about to disappear.
+  std::optional<Server> server = ctx.txn().get<Server>(link->id);
+  if (!server || !is_in(server_machine(), *server, {"running"})) {
+    return StepResult::end(fmt::format("{}'s server is {}", link->id,
+                                       server ? state_name(server_machine(), *server) : "gone"));
+  }
   std::optional<core::Lsn> lag = lag_bytes(ctx, settings, *service, *link);
   if (lag && *lag > settings.lag_bytes_max) {
     return StepResult::end(
