@@ -255,6 +255,73 @@ TEST(Simulation, AFailoverSurvivesAFlakyFleetApi) {
   EXPECT_GE(failed_calls, 1);  // the repoint itself did fail somewhere
 }
 
+// Regression (found by the bounded-dwell checker, seed 100 of the 3-service
+// mix): a customer promoted a read replica whose server was being replaced;
+// the promotion went ahead, the server was destroyed under it, and the
+// service sat in failing_over waiting for a host that no longer existed.
+TEST(Simulation, AReplicaWhoseServerIsBeingReplacedIsNotPromoted) {
+  Tally tally;
+  // No standby, so a silent leader leaves the service unavailable (not in
+  // maintenance) while the replica's server is replaced.
+  SimConfig config{
+      .seed = 8, .services = {{.id = "db1", .standbys = 0, .followers = 1}}, .trace_sink = &tally};
+  Simulation sim(config);
+  sim.schedule_fault(
+      38 * kMinute,
+      {.kind = FaultKind::kAgentPause, .targets = {"db1-1"}, .duration_us = 12 * kMinute});
+  sim.schedule_operator(41 * kMinute, {.kind = OperatorKind::kReplaceServer, .target = "db1-2"});
+  sim.schedule_operator(41 * kMinute + 10 * kSecond,
+                        {.kind = OperatorKind::kPromoteFollower, .target = "db1-2"});
+  RunSummary run = sim.run(2 * kHour, 30 * kMinute);
+  ASSERT_FALSE(run.finding) << finding_text(run);
+  EXPECT_EQ(tally.transitions_of("server unreachable -> replacing (replace_started)") +
+                tally.transitions_of("server running -> replacing (replace_started)"),
+            1);
+  EXPECT_EQ(tally.transitions_of("replica_link following -> fencing (promotion_started)"), 0);
+  EXPECT_EQ(service_state(sim, "db1"), "available");
+  EXPECT_EQ(sim.world().hosts[*sim.world().services[0].target].name, "db1-1");
+}
+
+// Regression (found with the one above): a failover candidate that could not
+// catch up to the fenced leader's final position was waited for without
+// bound, holding the service in failing_over. It is abandoned after three
+// minutes now, and retried.
+TEST(Simulation, ACandidateThatCannotCatchUpIsAbandonedInBoundedTime) {
+  class FailingOverSpans final : public TraceSink {
+   public:
+    void write(const TraceRecord& r) override {
+      if (r.kind != TraceKind::kTransition || r.entity != "db1") return;
+      if (r.detail.find("-> failing_over") != std::string::npos) since = r.at_us;
+      if (since && r.detail.starts_with("service failing_over ->")) {
+        longest = std::max(longest, r.at_us - *since);
+        since.reset();
+      }
+    }
+    std::optional<core::TimeUs> since;
+    core::TimeUs longest = 0;
+  } spans;
+  // Busy clients, so the asynchronous standby is always a little behind.
+  SimConfig config{.seed = 2,
+                   .services = {{.id = "db1", .standbys = 1, .synchronous = false}},
+                   .clients_per_service = 2,
+                   .write_interval_us = 2 * kSecond,
+                   .trace_sink = &spans};
+  Simulation sim(config);
+  // The operator asks for a failover; just after the fence, replication
+  // between the leader and its standby is cut (monitoring and clients still
+  // see both), so the standby cannot reach the final position.
+  sim.schedule_fault(42 * kMinute + 2 * kSecond, {.kind = FaultKind::kPartitionPartial,
+                                                  .targets = {"db1-1"},
+                                                  .others = {"db1-2"},
+                                                  .duration_us = 30 * kMinute});
+  sim.schedule_operator(42 * kMinute, {.kind = OperatorKind::kRequestFailover, .target = "db1"});
+  RunSummary run = sim.run(2 * kHour, 30 * kMinute);
+  ASSERT_FALSE(run.finding) << finding_text(run);
+  EXPECT_GT(spans.longest, 0);
+  EXPECT_LE(spans.longest, 4 * kMinute);
+  EXPECT_EQ(service_state(sim, "db1"), "available");
+}
+
 TEST(Simulation, AFailedAssertionEndsTheRunWithAFindingAndATraceExcerpt) {
   Simulation sim(SimConfig{.seed = 3, .services = {{.id = "db1"}}});
   ASSERT_TRUE(sim.run_until(10 * kMinute));
