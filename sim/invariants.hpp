@@ -36,8 +36,9 @@ enum class Invariant : std::uint8_t {
   kNoLostWrites,       // acknowledged writes survive on the leader
   kSingleWriter,       // acknowledged writes form one history
   kEventuallyHealthy,  // healed, every service recovers within the bound
+  kIdempotentEffects,  // asking again (a retry, a duplicate) changes nothing more
 };
-inline constexpr std::size_t kInvariants = 6;
+inline constexpr std::size_t kInvariants = 7;
 
 const char* to_string(Invariant invariant);
 std::optional<Invariant> find_invariant(std::string_view name);

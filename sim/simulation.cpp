@@ -136,6 +136,9 @@ bool Simulation::run_until(core::TimeUs until_us) {
     }
     now_us_ = std::max(now_us_, until_us);
   } catch (const core::AssertionFailure& failure) {
+    // A refused transition is journaled (and judged) before the step that
+    // asked for it fails its assertion: report the invariant, not the symptom.
+    if (take_violation()) return false;
     trace_.record(now_us_, TraceKind::kViolation, "assertion", failure.what());
     finding_ = Finding{.invariant = Invariant::kAssertion,
                        .at_us = now_us_,
@@ -405,13 +408,26 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
   switch (r.verb) {
     case InfraVerb::kCreateHost: {
       if (std::optional<HostIndex> existing = world_.find_host(r.target)) {
-        if (world_.hosts[*existing].state == HostState::kDestroyed) {
+        const Host& host = world_.hosts[*existing];
+        if (host.state == HostState::kDestroyed) {
           return r.target + " was destroyed; host names are not reused";
+        }
+        if (host.created_by != r.idempotency_key) {
+          // A real cloud would build a second machine here: names are labels,
+          // only the key makes a request idempotent.
+          checker_.add(Violation{
+              .invariant = Invariant::kIdempotentEffects,
+              .entity = r.target,
+              .at_us = now_us_,
+              .message = fmt::format("host {} was created under key {} and asked for again under "
+                                     "key {}: a cloud would now run two machines for one server",
+                                     r.target, host.created_by, r.idempotency_key)});
         }
         return std::nullopt;
       }
       index = world_.add_host(r.target, r.argument);
       Host& host = world_.hosts[index];
+      host.created_by = r.idempotency_key;
       if (std::optional<std::uint32_t> s = world_.find_service(r.argument)) {
         host.db.sync_standby = world_.services[*s].synchronous;
       }

@@ -53,6 +53,7 @@ struct Host {
 
   std::string name;  // == the control plane's server id
   std::string service;
+  std::string created_by;  // the idempotency key of the request that created it
   EndpointId endpoint;
   HostState state = HostState::kBooting;
   // Bumped whenever the host goes down, so events meant for an earlier life

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/postgres/machines.hpp"
+#include "core/postgres/settings.hpp"
 
 namespace unwedge::postgres {
 
@@ -47,6 +48,26 @@ std::string describe(const Certificate& c) {
   return fmt::format("certificate {} {} serial={} on {} until {}{}", c.id,
                      certificate_machine().state_name(c.state.id), c.serial, c.installed_on,
                      c.not_after_us, c.revoke_requested ? " +NeedsRevoke" : "");
+}
+
+const char* to_string(Mutant mutant) {
+  switch (mutant) {
+    case Mutant::kNone:
+      return "none";
+    case Mutant::kFailoverWithoutFencing:
+      return "failover_without_fencing";
+    case Mutant::kPromoteLaggingStandby:
+      return "promote_lagging_standby";
+    case Mutant::kMostRecentlyUpdatedService:
+      return "most_recently_updated_service";
+    case Mutant::kNoUncertainTimeout:
+      return "no_uncertain_timeout";
+    case Mutant::kTransitionShortcut:
+      return "transition_shortcut";
+    case Mutant::kRetryWithoutIdempotencyKey:
+      return "retry_without_idempotency_key";
+  }
+  return "?";
 }
 
 }  // namespace unwedge::postgres

@@ -85,7 +85,9 @@ std::optional<std::string> choose_standby(core::Transaction& txn, const core::Te
   if (!leader) return std::nullopt;
   HostView leader_view =
       view_host(telemetry, service.leader, settings, now_us, leader->state.entered_us);
-  if (!service.synchronous && !leader_view.reachable()) return std::nullopt;
+  // MUTANT (promote_lagging_standby): positions are not compared at all.
+  const bool check_positions = !mutated(settings, Mutant::kPromoteLaggingStandby);
+  if (check_positions && !service.synchronous && !leader_view.reachable()) return std::nullopt;
   const core::Lsn leader_lsn = leader_view.latest ? leader_view.latest->flushed_lsn : 0;
 
   std::optional<Candidate> best;
@@ -94,7 +96,7 @@ std::optional<std::string> choose_standby(core::Transaction& txn, const core::Te
       if (service.synchronous) return std::nullopt;  // the acknowledgements may be there
       continue;
     }
-    if (*lsn < leader_lsn) continue;
+    if (check_positions && *lsn < leader_lsn) continue;
     if (!best || *lsn > best->lsn) best = Candidate{id, *lsn};
   }
   if (!best) return std::nullopt;

@@ -11,6 +11,23 @@
 
 namespace unwedge::postgres {
 
+// Planted bugs, each one point changed in the shipped code, for proving that
+// the harness catches them (tests/mutants, docs/HARNESS_POWER.md). Only the
+// unwedge_postgres_mutants build compiles the mutation points in; in the
+// production library `mutant` is read by nothing, so no setting can enable
+// one there.
+enum class Mutant : std::uint8_t {
+  kNone,
+  kFailoverWithoutFencing,      // the old leader is never fenced
+  kPromoteLaggingStandby,       // the standby's position is not checked
+  kMostRecentlyUpdatedService,  // a leader change loads the latest-changed service, not its own
+  kNoUncertainTimeout,          // an uncertain service never times out to unavailable
+  kTransitionShortcut,          // a promotion skips `fencing`, a move not in the table
+  kRetryWithoutIdempotencyKey,  // a host creation that timed out is retried under a new key
+};
+inline constexpr std::uint8_t kMutants = 7;
+const char* to_string(Mutant mutant);
+
 struct Settings {
   // Monitoring vantage points every host checks in with.
   std::uint32_t vantage_points = 2;
@@ -27,6 +44,16 @@ struct Settings {
   // Certificates: how long one lasts and how early it is renewed.
   core::TimeUs certificate_validity_us = 90 * 24 * core::kHour;
   core::TimeUs certificate_renew_before_us = 14 * 24 * core::kHour;
+  Mutant mutant = Mutant::kNone;  // see Mutant: inert outside the mutant build
 };
+
+// True when this build has the mutation points and `mutant` is switched on.
+inline bool mutated([[maybe_unused]] const Settings& settings, [[maybe_unused]] Mutant mutant) {
+#ifdef UNWEDGE_MUTANTS
+  return settings.mutant == mutant;
+#else
+  return false;
+#endif
+}
 
 }  // namespace unwedge::postgres

@@ -50,6 +50,12 @@ core::SignalSet service_signals(core::Transaction& txn, const core::Telemetry& t
   }
   HostView view = view_host(telemetry, leader->id, settings, now_us, leader->state.entered_us);
   s = s | checkin_signals(table, view, settings);
+  // MUTANT (no_uncertain_timeout): an uncertain service never learns that
+  // its leader is consistently unreachable.
+  if (mutated(settings, Mutant::kNoUncertainTimeout) &&
+      in_state(service_machine(), service.state.id, {"uncertain"})) {
+    s = s.without(signal(table, "ConsistentlyUnreachable"));
+  }
   if (choose_standby(txn, telemetry, settings, now_us, service)) {
     s = s.with(signal(table, "StandbyCaughtUp"));
   }

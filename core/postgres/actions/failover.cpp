@@ -30,6 +30,18 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
   std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
   if (!service) return StepResult::end("the service is gone");
   ctx.set_var("service", service->id);
+  if (mutated(settings, Mutant::kMostRecentlyUpdatedService)) {
+    // MUTANT: the leader change works on "the service that changed last",
+    // not on the one it was started for.
+    core::TimeUs latest_us = -1;
+    for (const std::string& id : ctx.txn().ids(Service::kKind)) {
+      std::optional<Service> other = ctx.txn().get<Service>(id);
+      if (other && other->state.entered_us > latest_us) {
+        latest_us = other->state.entered_us;
+        ctx.set_var("service", other->id);
+      }
+    }
+  }
   ctx.set_var("old_leader", service->leader);
   if (is_in(service_machine(), *service, {"failing_over"})) {
     if (std::optional<ReplicaLink> resumed = promotion_in_flight(ctx, *service)) {

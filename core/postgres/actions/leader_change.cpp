@@ -34,10 +34,13 @@ std::optional<Change> load(StepContext& ctx) {
   return Change{*service, *old_leader, *candidate};
 }
 
-StepResult fence_old_leader(StepContext& ctx) {
+StepResult fence_old_leader(StepContext& ctx, const Settings& settings) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
-  OpProgress op = progress(ctx.call(core::InfraVerb::kFence, c->old_leader));
+  // MUTANT (failover_without_fencing): the fence is never asked for.
+  OpProgress op = mutated(settings, Mutant::kFailoverWithoutFencing)
+                      ? OpProgress::kDone
+                      : progress(ctx.call(core::InfraVerb::kFence, c->old_leader));
   if (op == OpProgress::kFailed) {
     UNWEDGE_PROBE("failover.fence_failed");
     return abandon_leader_change(ctx, "the old leader could not be fenced");
@@ -64,6 +67,8 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
   if (c->service.synchronous && c->candidate.standby) return StepResult::next();
+  // MUTANT (promote_lagging_standby): nobody waits for the final position.
+  if (mutated(settings, Mutant::kPromoteLaggingStandby)) return StepResult::next();
   const core::TimeUs fenced_at_us = std::stoll(ctx.var("fenced_at_us").value_or("0"));
   std::optional<core::Checkin> final_word;
   for (const core::Checkin& checkin : ctx.telemetry().checkins(c->old_leader)) {
@@ -196,7 +201,8 @@ StepResult abandon_leader_change(StepContext& ctx, const std::string& reason) {
 
 std::vector<core::StepDef> leader_change_steps(const Settings& settings) {
   return {
-      {"fence-old-leader", fence_old_leader},
+      {"fence-old-leader",
+       [settings](StepContext& ctx) { return fence_old_leader(ctx, settings); }},
       {"await-final-lsn", [settings](StepContext& ctx) { return await_final_lsn(ctx, settings); }},
       {"promote", promote},
       {"repoint-endpoint", repoint_endpoint},

@@ -57,7 +57,11 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
   ctx.set_var("old_leader", service->leader);
   ctx.set_var("candidate", link->id);
   move(ctx, service_machine(), *service, "failing_over", "failover_started");
-  move(ctx, replica_link_machine(), *link, "fencing", "promotion_started");
+  // MUTANT (transition_shortcut): straight to promoting, a move the
+  // replica-link machine does not have.
+  move(ctx, replica_link_machine(), *link,
+       mutated(settings, Mutant::kTransitionShortcut) ? "promoting" : "fencing",
+       "promotion_started");
   return StepResult::next();
 }
 

@@ -28,12 +28,19 @@ StepResult begin_in(StepContext& ctx, std::initializer_list<std::string_view> fr
   return StepResult::next();
 }
 
-StepResult create_host(StepContext& ctx) {
+StepResult create_host(StepContext& ctx, const Settings& settings) {
   std::optional<Server> server = ctx.txn().get<Server>(ctx.subject());
   if (!server) return StepResult::end("the server is gone");
   if (!is_in(server_machine(), *server, {"creating"})) return StepResult::end("not creating");
   core::Operation op =
       call_with_retry(ctx, InfraVerb::kCreateHost, server->id, server->service, "create");
+  if (mutated(settings, Mutant::kRetryWithoutIdempotencyKey) &&
+      op.state == core::OperationState::kTimedOut) {
+    // MUTANT: an unknown outcome is treated as a failure and retried under a
+    // new key, so a host that was in fact created is created again.
+    const std::string attempt = ctx.var("attempt.create").value_or("0");
+    ctx.set_var("attempt.create", std::to_string(std::stoul(attempt) + 1));
+  }
   switch (progress(op)) {
     case OpProgress::kWaiting:
       return StepResult::wait("creating " + server->id);
@@ -106,9 +113,10 @@ std::vector<core::RequestedTransition> from_each(std::initializer_list<const cha
   return t;
 }
 
-core::ActionDef create_server() {
+core::ActionDef create_server(const Settings& settings) {
   return {.name = "CreateServer",
-          .steps = {{"create-host", create_host}},
+          .steps = {{"create-host",
+                     [settings](StepContext& ctx) { return create_host(ctx, settings); }}},
           .summary = "Has the cloud build the server's host, retrying only definite failures.",
           .transitions = {{"server", "creating", "running", "created"}}};
 }
@@ -171,7 +179,8 @@ core::ActionDef destroy_server() {
 }  // namespace
 
 std::vector<core::ActionDef> server_actions(const Settings& settings) {
-  return {create_server(), restart_server(settings), replace_server_action(), destroy_server()};
+  return {create_server(settings), restart_server(settings), replace_server_action(),
+          destroy_server()};
 }
 
 }  // namespace unwedge::postgres
