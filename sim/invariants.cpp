@@ -8,9 +8,10 @@
 namespace unwedge::sim {
 namespace {
 
-constexpr std::array<const char*, kInvariants> kNames = {"assertion",     "valid_transitions",
-                                                         "bounded_dwell", "no_lost_writes",
-                                                         "single_writer", "eventually_healthy"};
+constexpr std::array<const char*, kInvariants> kNames = {
+    "assertion",     "valid_transitions",  "bounded_dwell",     "no_lost_writes",
+    "single_writer", "eventually_healthy", "idempotent_effects"};
+static_assert(kNames.back() != nullptr, "every invariant has a name");
 
 std::string seconds(core::TimeUs us) {
   return fmt::format("{:.1f} s", static_cast<double>(us) / core::kSecond);

@@ -73,13 +73,22 @@ core::Operation SimInfra::request(const core::InfraRequest& request) {
         submit(it->second);
       }
     }
-    return op.state;
+    return answer(op.state);
   }
   const auto index = static_cast<std::uint32_t>(ops_.size());
   ops_.push_back(Op{.request = request, .state = {.state = OperationState::kPending}});
   by_key_.emplace(request.idempotency_key, index);
   submit(index);
-  return ops_[index].state;
+  return answer(ops_[index].state);
+}
+
+core::Operation SimInfra::answer(const core::Operation& state) {
+  // The call itself may time out: the caller hears nothing, while the
+  // operation goes on (or has finished) on the API's side.
+  if (conditions.timeout_ppm > 0 && rng_.chance(conditions.timeout_ppm)) {
+    return {.state = OperationState::kTimedOut, .detail = "the call timed out"};
+  }
+  return state;
 }
 
 void SimInfra::submit(std::uint32_t index) {

@@ -40,7 +40,7 @@ class InfraBackend {
 struct InfraConditions {
   std::uint32_t latency_factor = 1;  // every latency multiplied by this
   std::uint32_t fail_ppm = 0;        // operations failing outright
-  std::uint32_t timeout_ppm = 0;     // operations whose caller never hears
+  std::uint32_t timeout_ppm = 0;     // calls and operations whose caller never hears
   std::uint32_t duplicate_ppm = 0;   // effects delivered a second time
 };
 
@@ -68,6 +68,7 @@ class SimInfra final : public core::Infra {
   };
 
   void submit(std::uint32_t index);
+  core::Operation answer(const core::Operation& state);
 
   InfraBackend& backend_;
   Trace& trace_;

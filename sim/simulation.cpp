@@ -488,6 +488,17 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       DbNode& db = world_.hosts[index].db;
       db.primary = false;
       db.upstream = *leader;
+      // Which replicas count toward synchronous commit is the control
+      // plane's configuration (synchronous_standby_names): HA standbys of a
+      // synchronous service do, customer followers never. The fleet API
+      // carries no such flag, so the node's agent reads the server's role.
+      {
+        std::shared_ptr<const postgres::Server> server =
+            durable_.begin()->view<postgres::Server>(r.target);
+        std::optional<std::uint32_t> s = world_.find_service(world_.hosts[index].service);
+        db.sync_standby = server && server->role == postgres::Role::kStandby && s &&
+                          world_.services[*s].synchronous;
+      }
       world_.catch_up(index);
       return std::nullopt;
     }

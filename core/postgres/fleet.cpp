@@ -86,7 +86,7 @@ std::optional<std::string> choose_standby(core::Transaction& txn, const core::Te
   HostView leader_view =
       view_host(telemetry, service.leader, settings, now_us, leader->state.entered_us);
   // MUTANT (promote_lagging_standby): positions are not compared at all.
-  const bool check_positions = !mutated(settings, Mutant::kPromoteLaggingStandby);
+  const bool check_positions = !UNWEDGE_MUTANT(settings, kPromoteLaggingStandby);
   if (check_positions && !service.synchronous && !leader_view.reachable()) return std::nullopt;
   const core::Lsn leader_lsn = leader_view.latest ? leader_view.latest->flushed_lsn : 0;
 

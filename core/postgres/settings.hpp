@@ -47,13 +47,13 @@ struct Settings {
   Mutant mutant = Mutant::kNone;  // see Mutant: inert outside the mutant build
 };
 
-// True when this build has the mutation points and `mutant` is switched on.
-inline bool mutated([[maybe_unused]] const Settings& settings, [[maybe_unused]] Mutant mutant) {
-#ifdef UNWEDGE_MUTANTS
-  return settings.mutant == mutant;
-#else
-  return false;
-#endif
-}
-
 }  // namespace unwedge::postgres
+
+// True when this build has the mutation points and `mutant` is switched on;
+// a constant false in production builds. A macro rather than a function, so
+// the two builds of a file never disagree about one inline definition.
+#ifdef UNWEDGE_MUTANTS
+#define UNWEDGE_MUTANT(settings, name) ((settings).mutant == ::unwedge::postgres::Mutant::name)
+#else
+#define UNWEDGE_MUTANT(settings, name) (static_cast<void>(settings), false)
+#endif

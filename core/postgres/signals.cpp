@@ -52,7 +52,7 @@ core::SignalSet service_signals(core::Transaction& txn, const core::Telemetry& t
   s = s | checkin_signals(table, view, settings);
   // MUTANT (no_uncertain_timeout): an uncertain service never learns that
   // its leader is consistently unreachable.
-  if (mutated(settings, Mutant::kNoUncertainTimeout) &&
+  if (UNWEDGE_MUTANT(settings, kNoUncertainTimeout) &&
       in_state(service_machine(), service.state.id, {"uncertain"})) {
     s = s.without(signal(table, "ConsistentlyUnreachable"));
   }

@@ -30,7 +30,7 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
   std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
   if (!service) return StepResult::end("the service is gone");
   ctx.set_var("service", service->id);
-  if (mutated(settings, Mutant::kMostRecentlyUpdatedService)) {
+  if (UNWEDGE_MUTANT(settings, kMostRecentlyUpdatedService)) {
     // MUTANT: the leader change works on "the service that changed last",
     // not on the one it was started for.
     core::TimeUs latest_us = -1;

@@ -38,7 +38,7 @@ StepResult fence_old_leader(StepContext& ctx, const Settings& settings) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
   // MUTANT (failover_without_fencing): the fence is never asked for.
-  OpProgress op = mutated(settings, Mutant::kFailoverWithoutFencing)
+  OpProgress op = UNWEDGE_MUTANT(settings, kFailoverWithoutFencing)
                       ? OpProgress::kDone
                       : progress(ctx.call(core::InfraVerb::kFence, c->old_leader));
   if (op == OpProgress::kFailed) {
@@ -68,7 +68,7 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
   if (!c) return StepResult::end("the service or the candidate is gone");
   if (c->service.synchronous && c->candidate.standby) return StepResult::next();
   // MUTANT (promote_lagging_standby): nobody waits for the final position.
-  if (mutated(settings, Mutant::kPromoteLaggingStandby)) return StepResult::next();
+  if (UNWEDGE_MUTANT(settings, kPromoteLaggingStandby)) return StepResult::next();
   const core::TimeUs fenced_at_us = std::stoll(ctx.var("fenced_at_us").value_or("0"));
   std::optional<core::Checkin> final_word;
   for (const core::Checkin& checkin : ctx.telemetry().checkins(c->old_leader)) {

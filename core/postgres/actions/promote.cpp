@@ -60,7 +60,7 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
   // MUTANT (transition_shortcut): straight to promoting, a move the
   // replica-link machine does not have.
   move(ctx, replica_link_machine(), *link,
-       mutated(settings, Mutant::kTransitionShortcut) ? "promoting" : "fencing",
+       UNWEDGE_MUTANT(settings, kTransitionShortcut) ? "promoting" : "fencing",
        "promotion_started");
   return StepResult::next();
 }

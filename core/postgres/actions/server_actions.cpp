@@ -34,7 +34,7 @@ StepResult create_host(StepContext& ctx, const Settings& settings) {
   if (!is_in(server_machine(), *server, {"creating"})) return StepResult::end("not creating");
   core::Operation op =
       call_with_retry(ctx, InfraVerb::kCreateHost, server->id, server->service, "create");
-  if (mutated(settings, Mutant::kRetryWithoutIdempotencyKey) &&
+  if (UNWEDGE_MUTANT(settings, kRetryWithoutIdempotencyKey) &&
       op.state == core::OperationState::kTimedOut) {
     // MUTANT: an unknown outcome is treated as a failure and retried under a
     // new key, so a host that was in fact created is created again.

@@ -1,0 +1,131 @@
+// Every planted bug is caught by the invariant meant for it, on a scenario
+// aimed at it; the shipped control plane passes the same scenario. The
+// swarm's figures (how many random seeds each takes) are harness_power's.
+#include <gtest/gtest.h>
+
+#include "tests/mutants/swarm.hpp"
+
+namespace unwedge::mutants {
+namespace {
+
+using core::kHour;
+using core::kMinute;
+using postgres::Mutant;
+using sim::FaultKind;
+using sim::Invariant;
+using sim::OperatorKind;
+
+std::string describe(const std::optional<sim::Finding>& finding) {
+  return finding ? std::string(to_string(finding->invariant)) + ": " + finding->what : "none";
+}
+
+// The fleet API times out on every call for the first ten minutes, while
+// the first hosts are being created.
+std::optional<sim::Finding> timeouts_while_provisioning(Mutant mutant) {
+  sim::SimConfig config{.seed = 3, .services = {{.id = "db1"}}};
+  config.settings.mutant = mutant;
+  sim::Simulation simulation(config);
+  simulation.schedule_fault(
+      0, {.kind = FaultKind::kInfraTimeouts, .duration_us = 10 * kMinute, .amount = 1'000'000});
+  return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+TEST(Mutants, ARetryWithoutItsIdempotencyKeyCreatesAHostTwice) {
+  EXPECT_FALSE(timeouts_while_provisioning(Mutant::kNone))
+      << describe(timeouts_while_provisioning(Mutant::kNone));
+  std::optional<sim::Finding> finding =
+      timeouts_while_provisioning(Mutant::kRetryWithoutIdempotencyKey);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kIdempotentEffects) << describe(finding);
+}
+
+// A planned failover of an asynchronous service while clients write. (With
+// synchronous replication the mutant does no visible harm: the unfenced old
+// leader can acknowledge nothing once its standby has left it.)
+std::optional<sim::Finding> planned_failover(Mutant mutant) {
+  sim::SimConfig config{.seed = 5,
+                        .services = {{.id = "db1", .standbys = 1, .synchronous = false}},
+                        .clients_per_service = 2,
+                        .write_interval_us = 2 * core::kSecond};
+  config.settings.mutant = mutant;
+  sim::Simulation simulation(config);
+  simulation.schedule_operator(40 * kMinute,
+                               {.kind = OperatorKind::kRequestFailover, .target = "db1"});
+  return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+TEST(Mutants, AFailoverWithoutFencingIsCaught) {
+  EXPECT_FALSE(planned_failover(Mutant::kNone)) << describe(planned_failover(Mutant::kNone));
+  // The unfenced leader never reports a final position, so the change is
+  // abandoned and retried for ever: the service is not healthy at the end.
+  std::optional<sim::Finding> finding = planned_failover(Mutant::kFailoverWithoutFencing);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_TRUE(finding->invariant == Invariant::kEventuallyHealthy ||
+              finding->invariant == Invariant::kSingleWriter ||
+              finding->invariant == Invariant::kNoLostWrites)
+      << describe(finding);
+}
+
+// An asynchronous service whose leader is cut off for good, with busy
+// clients so the standby is behind.
+std::optional<sim::Finding> async_leader_cut_off(Mutant mutant) {
+  sim::SimConfig config{.seed = 7,
+                        .services = {{.id = "db1", .standbys = 1, .synchronous = false}},
+                        .clients_per_service = 2,
+                        .write_interval_us = 2 * core::kSecond};
+  config.settings.mutant = mutant;
+  sim::Simulation simulation(config);
+  simulation.schedule_fault(40 * kMinute,
+                            {.kind = FaultKind::kPartitionComplete, .targets = {"db1-1"}});
+  return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+TEST(Mutants, PromotingALaggingStandbyLosesAcknowledgedWrites) {
+  EXPECT_FALSE(async_leader_cut_off(Mutant::kNone))
+      << describe(async_leader_cut_off(Mutant::kNone));
+  std::optional<sim::Finding> finding = async_leader_cut_off(Mutant::kPromoteLaggingStandby);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_TRUE(finding->invariant == Invariant::kNoLostWrites ||
+              finding->invariant == Invariant::kSingleWriter)
+      << describe(finding);
+}
+
+// Two services, one failing over: the mutant moves the wrong one.
+std::optional<sim::Finding> failover_of_one_of_two(Mutant mutant) {
+  sim::SimConfig config{.seed = 9, .services = {{.id = "db1"}, {.id = "db2"}}};
+  config.settings.mutant = mutant;
+  sim::Simulation simulation(config);
+  simulation.schedule_fault(
+      30 * kMinute,
+      {.kind = FaultKind::kAgentPause, .targets = {"db2-1"}, .duration_us = 3 * kMinute});
+  simulation.schedule_operator(40 * kMinute,
+                               {.kind = OperatorKind::kRequestFailover, .target = "db1"});
+  return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+TEST(Mutants, ALeaderChangeOnTheMostRecentlyUpdatedServiceMovesTheWrongOne) {
+  EXPECT_FALSE(failover_of_one_of_two(Mutant::kNone))
+      << describe(failover_of_one_of_two(Mutant::kNone));
+  std::optional<sim::Finding> finding = failover_of_one_of_two(Mutant::kMostRecentlyUpdatedService);
+  ASSERT_TRUE(finding.has_value()) << "not caught";
+}
+
+// A customer promotes a follower.
+std::optional<sim::Finding> customer_promotion(Mutant mutant) {
+  sim::SimConfig config{.seed = 11, .services = {{.id = "db1", .followers = 1}}};
+  config.settings.mutant = mutant;
+  sim::Simulation simulation(config);
+  simulation.schedule_operator(40 * kMinute,
+                               {.kind = OperatorKind::kPromoteFollower, .target = "db1-3"});
+  return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+TEST(Mutants, ATransitionShortcutIsAnInvalidTransition) {
+  EXPECT_FALSE(customer_promotion(Mutant::kNone)) << describe(customer_promotion(Mutant::kNone));
+  std::optional<sim::Finding> finding = customer_promotion(Mutant::kTransitionShortcut);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kValidTransitions) << describe(finding);
+}
+
+}  // namespace
+}  // namespace unwedge::mutants
