@@ -34,7 +34,16 @@ std::optional<Change> load(StepContext& ctx) {
   return Change{*service, *old_leader, *candidate};
 }
 
+// A leader change whose abandoning has begun only finishes abandoning.
+std::optional<StepResult> resume_abandon(StepContext& ctx) {
+  if (std::optional<std::string> reason = ctx.var("abandoning")) {
+    return abandon_leader_change(ctx, *reason);
+  }
+  return std::nullopt;
+}
+
 StepResult fence_old_leader(StepContext& ctx, const Settings& settings) {
+  if (std::optional<StepResult> abandoning = resume_abandon(ctx)) return *abandoning;
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
   // MUTANT (failover_without_fencing): the fence is never asked for.
@@ -64,6 +73,7 @@ StepResult fence_old_leader(StepContext& ctx, const Settings& settings) {
 // reach it before it is promoted. "At or after" compares the monitor's
 // receive time with the control plane's clock: the two are assumed to agree.
 StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
+  if (std::optional<StepResult> abandoning = resume_abandon(ctx)) return *abandoning;
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
   if (c->service.synchronous && c->candidate.standby) return StepResult::next();
@@ -178,6 +188,12 @@ StepResult finish(StepContext& ctx) {
 }  // namespace
 
 StepResult abandon_leader_change(StepContext& ctx, const std::string& reason) {
+  // Abandoning takes several passes (the unfence is an operation); once it
+  // has begun, every later pass of whichever step started it carries on
+  // abandoning (see resume_abandon). Re-judging the change instead could
+  // promote the candidate while the old leader, already unfenced, takes
+  // writes the candidate will never have.
+  ctx.set_var("abandoning", reason);
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end(reason);
   if (ctx.var("fenced_at_us")) {
