@@ -329,6 +329,27 @@ TEST(Simulation, ACandidateThatCannotCatchUpIsAbandonedInBoundedTime) {
 // the step judged the change afresh and promoted the follower, while clients
 // wrote to the unfenced old leader. An abandon, once begun, now only
 // finishes. The swarm seed is the exact reproducer.
+// The swarm of docs/HARNESS_POWER.md on one seed.
+SimConfig swarm(std::uint64_t seed) {
+  SimConfig config{.seed = seed,
+                   .services = {{.id = "db1", .followers = 1},
+                                {.id = "db2", .standbys = 2, .synchronous = false},
+                                {.id = "db3"}}};
+  config.faults.mean_gap_us = 5 * kMinute;
+  config.operator_mean_gap_us = kHour;
+  return config;
+}
+
+// Regression (found by the bounded-dwell checker on swarm seed 832): an
+// unfollow started on an unreachable replica retried its detach until the
+// server was replaced and destroyed, leaving the link unfollowing for ever.
+// Unfollow now starts only on a running server.
+TEST(Simulation, AnUnfollowWaitsForItsServerToRun) {
+  Simulation sim(swarm(832));
+  RunSummary run = sim.run(6 * kHour, kHour);
+  EXPECT_FALSE(run.finding) << finding_text(run);
+}
+
 TEST(Simulation, AnAbandonedPromotionIsNeverResumed) {
   SimConfig config{.seed = 729,
                    .services = {{.id = "db1", .followers = 1},

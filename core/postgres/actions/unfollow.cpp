@@ -19,6 +19,15 @@ StepResult begin(StepContext& ctx) {
     return StepResult::end(
         fmt::format("the link is {}", state_name(replica_link_machine(), *link)));
   }
+  // Detaching needs the replica's database: on a server that is unreachable
+  // or being replaced the unfollow would retry until the server is gone and
+  // leave the link unfollowing for ever. The request stays up and is taken
+  // once the server runs again.
+  std::optional<Server> server = ctx.txn().get<Server>(link->id);
+  if (!server || !is_in(server_machine(), *server, {"running"})) {
+    return StepResult::end(fmt::format("{}'s server is {}", link->id,
+                                       server ? state_name(server_machine(), *server) : "gone"));
+  }
   move(ctx, replica_link_machine(), *link, "unfollowing", "unfollow_started");
   return StepResult::next();
 }
