@@ -72,14 +72,12 @@ core::TimeUs InvariantChecker::bound_of(const core::MachineDef& machine,
   return machine.state(state).traits.dwell_max_us.value_or(0);
 }
 
-void InvariantChecker::enter(Tracked& tracked, std::string_view key, core::StateId state,
-                             core::TimeUs now_us) {
+void InvariantChecker::enter(Tracked& tracked, core::StateId state, core::TimeUs now_us) {
   if (tracked.machine != nullptr) {
     dwell_[fmt::format("{}/{}", tracked.machine->name(),
                        tracked.machine->state_name(tracked.state))]
         .add(now_us - tracked.since_us);
   }
-  static_cast<void>(key);
   tracked.state = state;
   tracked.since_us = now_us;
   tracked.reported = false;
@@ -93,7 +91,7 @@ void InvariantChecker::on_state_seen(const core::MachineDef& machine, std::strin
     entities_.emplace(key, Tracked{.machine = &machine, .state = state, .since_us = now_us});
   } else if (it->second.state != state) {
     // A change committed by a process that died before it could journal it.
-    enter(it->second, key, state, now_us);
+    enter(it->second, state, now_us);
   }
 }
 
@@ -116,7 +114,7 @@ void InvariantChecker::on_transition(const core::TransitionEvent& e, core::TimeU
     it = entities_.emplace(key, Tracked{.machine = &machine, .state = e.from, .since_us = now_us})
              .first;
   }
-  enter(it->second, key, e.to, now_us);
+  enter(it->second, e.to, now_us);
 }
 
 void InvariantChecker::set_faults_active(bool active, core::TimeUs now_us) {

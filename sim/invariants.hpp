@@ -112,7 +112,7 @@ class InvariantChecker {
   };
 
   core::TimeUs bound_of(const core::MachineDef& machine, core::StateId state) const;
-  void enter(Tracked& tracked, std::string_view key, core::StateId state, core::TimeUs now_us);
+  void enter(Tracked& tracked, core::StateId state, core::TimeUs now_us);
 
   const World& world_;
   std::map<std::string, core::TimeUs, std::less<>> dwell_overrides_;

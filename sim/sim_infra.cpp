@@ -104,7 +104,6 @@ void SimInfra::submit(std::uint32_t index) {
 }
 
 void SimInfra::recover() {
-  conditions = InfraConditions{};
   for (std::uint32_t index = 0; index < ops_.size(); ++index) {
     if (ops_[index].state.state != OperationState::kPending) continue;
     const Latency latency = latency_of(ops_[index].request.verb);

@@ -51,7 +51,7 @@ class SimInfra final : public core::Infra {
 
   core::Operation request(const core::InfraRequest& request) override;
   void complete(std::uint32_t op, bool replay);
-  // The API is healthy again: operations still pending finish within their
+  // The API is fast again: operations still pending finish within their
   // normal latency from now (whichever of the old and new due times comes
   // first completes them).
   void recover();

@@ -25,6 +25,17 @@ class ThrowingAssertions {
   core::AssertionHandler previous_;
 };
 
+// Raises a request flag on the entity `id`, as a console would; false when
+// there is no such entity.
+template <class Entity>
+bool raise(core::Transaction& txn, const std::string& id, bool Entity::*flag) {
+  std::optional<Entity> entity = txn.get<Entity>(id);
+  if (!entity) return false;
+  (*entity).*flag = true;
+  txn.put(*entity);
+  return true;
+}
+
 const char* to_string(CrashPoint point) {
   return kCrashPointNames[static_cast<std::size_t>(point)].data();
 }
@@ -706,13 +717,10 @@ bool Simulation::heal_fault(std::uint64_t id) {
       for (SimClock* clock : clocks(spec.targets))
         clock->reset();
       break;
-    case FaultKind::kInfraSlow: {
-      const InfraConditions kept = infra_.conditions;
-      infra_.recover();
-      infra_.conditions = kept;
+    case FaultKind::kInfraSlow:
       infra_.conditions.latency_factor = 1;
+      infra_.recover();
       break;
-    }
     case FaultKind::kInfraFailing:
       infra_.conditions.fail_ppm = 0;
       break;
@@ -762,35 +770,24 @@ void Simulation::apply_operator(const OperatorRequest& request) {
     return;
   }
   auto txn = durable_.begin();
-  switch (request.kind) {
-    case OperatorKind::kAddFollower:
-      break;
-    case OperatorKind::kPromoteFollower:
-    case OperatorKind::kUnfollow: {
-      std::optional<postgres::ReplicaLink> link = txn->get<postgres::ReplicaLink>(request.target);
-      if (!link) return;
-      (request.kind == OperatorKind::kPromoteFollower ? link->promote_requested
-                                                      : link->unfollow_requested) = true;
-      txn->put(*link);
-      break;
+  const bool raised = [&] {
+    switch (request.kind) {
+      case OperatorKind::kAddFollower:
+        return false;
+      case OperatorKind::kPromoteFollower:
+        return raise(*txn, request.target, &postgres::ReplicaLink::promote_requested);
+      case OperatorKind::kUnfollow:
+        return raise(*txn, request.target, &postgres::ReplicaLink::unfollow_requested);
+      case OperatorKind::kRequestFailover:
+        return raise(*txn, request.target, &postgres::Service::failover_requested);
+      case OperatorKind::kDeprovision:
+        return raise(*txn, request.target, &postgres::Service::deprovision_requested);
+      case OperatorKind::kReplaceServer:
+        return raise(*txn, request.target, &postgres::Server::replace_requested);
     }
-    case OperatorKind::kRequestFailover:
-    case OperatorKind::kDeprovision: {
-      std::optional<postgres::Service> service = txn->get<postgres::Service>(request.target);
-      if (!service) return;
-      (request.kind == OperatorKind::kRequestFailover ? service->failover_requested
-                                                      : service->deprovision_requested) = true;
-      txn->put(*service);
-      break;
-    }
-    case OperatorKind::kReplaceServer: {
-      std::optional<postgres::Server> server = txn->get<postgres::Server>(request.target);
-      if (!server) return;
-      server->replace_requested = true;
-      txn->put(*server);
-      break;
-    }
-  }
+    return false;
+  }();
+  if (!raised) return;
   UNWEDGE_ASSERT(txn->commit().ok());
 }
 

@@ -37,11 +37,8 @@ class ActionRunnerTest : public ::testing::Test {
   ManualClock clock_{1'000};
   testing::FakeTelemetry telemetry_;
   testing::RecordingJournal log_;
-  Environment env_{.store = store_,
-                   .infra = infra_,
-                   .clock = clock_,
-                   .telemetry = telemetry_,
-                   .journal = &log_};
+  Environment env_{
+      .store = store_, .infra = infra_, .clock = clock_, .telemetry = telemetry_, .journal = &log_};
   ActionRunner runner_{env_};
   ActionDef failover_ = testing::test_failover();
 };
