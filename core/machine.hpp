@@ -41,6 +41,11 @@ struct StateTraits {
   bool stable = false;
   // Longest time an entity may stay in this state; none means unbounded.
   std::optional<TimeUs> dwell_max_us;
+  // The bound holds even while faults last: the control plane leaves this
+  // state on its own timer, whatever the world does (a state entered to
+  // decide something, like "uncertain"). Other bounds are judged only once
+  // the world is quiet, since a fault may rightly hold an entity where it is.
+  bool bound_holds_during_faults = false;
   // Why the state is healthy or not, stable or not, and bounded as it is:
   // the sentence the generated documentation prints beside it.
   std::string why;

@@ -6,8 +6,13 @@
 // from those, which is exactly why a partition between a host and one vantage
 // point can mislead it.
 //
+// Freshness is an age the vantage point measures on its own clock, the way a
+// monitoring system answers "how old is the latest sample": comparing its
+// timestamps with the control plane's clock would make every host look dead
+// (or alive) whenever the two clocks disagree.
+//
 //   for (const Checkin& c : telemetry.checkins("db1-a")) {
-//     if (now_us - c.received_us > missed_after_us) ++missed;
+//     if (c.age_us > missed_after_us) ++missed;
 //   }
 #pragma once
 
@@ -26,6 +31,7 @@ using Timeline = std::uint64_t;  // a node's term; bumped on every promotion
 struct Checkin {
   std::string vantage;     // the monitor vantage point that received it
   TimeUs received_us = 0;  // when the vantage point received it, by its clock
+  TimeUs age_us = 0;       // how long before the query it was received, by the same clock
   TimeUs sent_us = 0;      // when the agent sent it, by the host's clock
   Lsn flushed_lsn = 0;     // durable WAL position the node reported
   Timeline timeline = 0;

@@ -39,7 +39,10 @@ void machine_section(Out out, const core::MachineCheck& check, std::string_view 
     std::string mark = i == m.initial() ? " (initial)" : "";
     if (m.is_terminal(static_cast<core::StateId>(i))) mark += " (terminal)";
     fmt::format_to(out, "| `{}`{} | {} | {} | {} | {} |\n", s.name, mark, yes_no(s.healthy()),
-                   yes_no(s.stable()), describe_duration(s.traits.dwell_max_us), s.traits.why);
+                   yes_no(s.stable()),
+                   describe_duration(s.traits.dwell_max_us) +
+                       (s.traits.bound_holds_during_faults ? ", faults or not" : ""),
+                   s.traits.why);
   }
   fmt::format_to(out, "\n| from | to | cause |\n|---|---|---|\n");
   for (const core::TransitionDef& t : m.transitions()) {

@@ -123,25 +123,30 @@ void InvariantChecker::set_faults_active(bool active, core::TimeUs now_us) {
 }
 
 void InvariantChecker::check_dwell(core::TimeUs now_us) {
-  if (faults_active_) return;
   for (auto& [key, tracked] : entities_) {
     if (tracked.reported) continue;
     const core::TimeUs bound_us = bound_of(*tracked.machine, tracked.state);
     if (bound_us <= 0) continue;
-    const core::TimeUs from_us = std::max(tracked.since_us, quiet_since_us_);
+    const core::StateDef& state = tracked.machine->state(tracked.state);
+    // Most bounds count only the time with no fault active; a state the
+    // control plane leaves on its own timer is bounded faults or not.
+    const bool always = state.traits.bound_holds_during_faults;
+    if (always ? control_plane_clock_faulty_ : faults_active_) continue;
+    const core::TimeUs from_us =
+        std::max(tracked.since_us, always ? timers_trusted_from_us_ : quiet_since_us_);
     if (now_us - from_us <= bound_us) continue;
     tracked.reported = true;
-    const core::StateDef& state = tracked.machine->state(tracked.state);
+    const std::string counted =
+        always ? fmt::format("{} of it counted, faults or not", seconds(now_us - from_us))
+               : fmt::format("{} of it with no fault active", seconds(now_us - from_us));
     violations_.push_back(Violation{
         .invariant = Invariant::kBoundedDwell,
         .entity = key.substr(key.find('/') + 1),
         .at_us = now_us,
-        .message =
-            fmt::format("{} has been {} since {} ({} ago; {} of it with no fault active), "
-                        "over its bound of {}{}",
-                        key, state.name, seconds(tracked.since_us),
-                        seconds(now_us - tracked.since_us), seconds(now_us - from_us),
-                        seconds(bound_us), state.traits.healthy ? "" : " for an unhealthy state")});
+        .message = fmt::format("{} has been {} since {} ({} ago; {}), over its bound of {}{}", key,
+                               state.name, seconds(tracked.since_us),
+                               seconds(now_us - tracked.since_us), counted, seconds(bound_us),
+                               state.traits.healthy ? "" : " for an unhealthy state")});
   }
 }
 

@@ -14,6 +14,7 @@
 // ends the run (see Simulation::finding()).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -90,6 +91,14 @@ class InvariantChecker {
   // quiet again (a state held through a fault is the control plane waiting
   // for the world, not a wedge).
   void set_faults_active(bool active, core::TimeUs now_us);
+  // States bounded faults or not are left on the control plane's own timers,
+  // which cannot run while its clock is faulty or its process is down, nor
+  // be trusted before `trusted_from_us` (a clock stepped back by a minute
+  // delays every timer by a minute). Their dwell is judged outside those spans.
+  void set_control_plane_clock_faulty(bool faulty) { control_plane_clock_faulty_ = faulty; }
+  void control_plane_timers_trusted_from(core::TimeUs trusted_from_us) {
+    timers_trusted_from_us_ = std::max(timers_trusted_from_us_, trusted_from_us);
+  }
   // Every tracked entity in a state with a dwell bound, checked against it.
   void check_dwell(core::TimeUs now_us);
 
@@ -121,6 +130,8 @@ class InvariantChecker {
   std::map<std::uint32_t, LastAck> last_ack_;             // per service
   bool faults_active_ = false;
   core::TimeUs quiet_since_us_ = 0;
+  bool control_plane_clock_faulty_ = false;
+  core::TimeUs timers_trusted_from_us_ = 0;
   std::vector<Violation> violations_;
 };
 

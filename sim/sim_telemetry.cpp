@@ -1,5 +1,7 @@
 #include "sim/sim_telemetry.hpp"
 
+#include <algorithm>
+
 namespace unwedge::sim {
 
 std::vector<core::Checkin> SimTelemetry::checkins(std::string_view host) const {
@@ -12,7 +14,12 @@ std::vector<core::Checkin> SimTelemetry::checkins(std::string_view host) const {
   for (std::size_t v = 0; v < h.received.size(); ++v) {
     if (!h.received[v]) continue;
     if (!world_.connected(world_.control_plane, world_.vantages[v].endpoint)) continue;
-    result.push_back(*h.received[v]);
+    core::Checkin checkin = *h.received[v];
+    // A vantage point whose clock stepped back reports what it heard as new,
+    // never as heard in the future.
+    checkin.age_us =
+        std::max<core::TimeUs>(world_.vantages[v].clock.now_us() - checkin.received_us, 0);
+    result.push_back(std::move(checkin));
   }
   return result;
 }

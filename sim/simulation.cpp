@@ -313,6 +313,7 @@ void Simulation::on_controller_tick() {
                   fmt::format("process crashed at transaction {} ({})", crash.transaction,
                               to_string(crash.point)));
     push(now_us_ + config_.control_plane_restart_us, {.kind = EventKind::kControlPlaneRestart});
+    checker_.control_plane_timers_trusted_from(now_us_ + config_.control_plane_restart_us);
     return;
   }
   push(now_us_ + config_.tick_interval_us, {.kind = EventKind::kControllerTick});
@@ -665,6 +666,10 @@ std::uint64_t Simulation::start_fault(const FaultSpec& spec) {
                 fmt::format("#{} {}", id, describe(spec)));
   if (spec.duration_us > 0)
     push(now_us_ + spec.duration_us, {.kind = EventKind::kFaultHeal, .id = id});
+  if (on_control_plane_clock(spec)) {
+    control_plane_clock_faults_++;
+    checker_.set_control_plane_clock_faulty(true);
+  }
   active_.emplace(id, std::move(fault));
   checker_.set_faults_active(true, now_us_);
   return id;
@@ -734,9 +739,21 @@ bool Simulation::heal_fault(std::uint64_t id) {
       break;  // the process restarts on its own
   }
   trace_.record(now_us_, TraceKind::kHeal, "", fmt::format("#{} {}", id, describe(spec)));
+  if (on_control_plane_clock(spec)) {
+    UNWEDGE_ASSERT_LT(0u, control_plane_clock_faults_);
+    checker_.set_control_plane_clock_faulty(--control_plane_clock_faults_ > 0);
+    // Healing a jump ahead steps the clock back by as much.
+    const bool stepped_back = spec.kind == FaultKind::kClockJump && spec.amount > 0;
+    checker_.control_plane_timers_trusted_from(now_us_ + (stepped_back ? spec.amount : 0));
+  }
   active_.erase(it);
   checker_.set_faults_active(!active_.empty(), now_us_);
   return true;
+}
+
+bool Simulation::on_control_plane_clock(const FaultSpec& spec) {
+  if (spec.kind != FaultKind::kClockJump && spec.kind != FaultKind::kClockDrift) return false;
+  return std::find(spec.targets.begin(), spec.targets.end(), "control-plane") != spec.targets.end();
 }
 
 void Simulation::heal_all() {

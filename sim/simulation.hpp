@@ -199,6 +199,8 @@ class Simulation final : private InfraBackend {
   std::vector<EndpointId> endpoints(const std::vector<std::string>& names) const;
   std::vector<SimClock*> clocks(const std::vector<std::string>& names);
   core::TimeUs jitter(core::TimeUs interval_us, Rng& rng);
+  // A clock fault on the control plane's own clock.
+  static bool on_control_plane_clock(const FaultSpec& spec);
 
   SimConfig config_;
   core::TimeUs now_us_ = 0;
@@ -229,6 +231,7 @@ class Simulation final : private InfraBackend {
   std::uint64_t next_write_id_ = 1;
   std::uint64_t events_ = 0;
   std::uint64_t faults_started_ = 0;
+  std::uint32_t control_plane_clock_faults_ = 0;
   std::uint64_t control_plane_crashes_ = 0;
   std::optional<Finding> finding_;
 };

@@ -12,13 +12,13 @@ HostView view_host(const core::Telemetry& telemetry, std::string_view host,
   HostView view;
   std::vector<core::Checkin> checkins = telemetry.checkins(host);
   for (const core::Checkin& c : checkins) {
-    if (!view.latest || c.received_us > view.latest->received_us) view.latest = c;
+    if (!view.latest || c.age_us < view.latest->age_us) view.latest = c;
     // Silence counts from the later of the last check-in and the moment the
     // host was expected back (it was created, restarted or recovered then).
-    const core::TimeUs silent_from_us = std::max(c.received_us, watched_since_us);
-    if (now_us - c.received_us <= settings.missed_after_us) {
+    const core::TimeUs silent_us = std::min(c.age_us, now_us - watched_since_us);
+    if (c.age_us <= settings.missed_after_us) {
       ++view.fresh;
-    } else if (now_us - silent_from_us >= settings.unreachable_after_us) {
+    } else if (silent_us >= settings.unreachable_after_us) {
       ++view.long_missed;
     }
   }
@@ -34,9 +34,21 @@ HostView view_host(const core::Telemetry& telemetry, std::string_view host,
   return view;
 }
 
+std::uint32_t vantages_to_miss(const Settings& settings) {
+  return std::max<std::uint32_t>(
+      std::min(settings.unreachable_vantages_min, settings.vantage_points), 1);
+}
+
+bool missing(const HostView& view, const Settings& settings) {
+  return view.missed >= vantages_to_miss(settings);
+}
+
+bool heard(const HostView& view, const Settings& settings) {
+  return view.fresh > 0 && !missing(view, settings);
+}
+
 bool consistently_unreachable(const HostView& view, const Settings& settings) {
-  const std::uint32_t needed = std::min(settings.unreachable_vantages_min, settings.vantage_points);
-  return view.fresh == 0 && view.long_missed >= std::max<std::uint32_t>(needed, 1);
+  return view.long_missed >= vantages_to_miss(settings);
 }
 
 std::vector<std::string> server_ids(const Service& service) {

@@ -31,6 +31,17 @@ struct HostView {
 HostView view_host(const core::Telemetry& telemetry, std::string_view host,
                    const Settings& settings, core::TimeUs now_us, core::TimeUs watched_since_us);
 
+// How many vantage points must miss a host before it is judged missing: as
+// many as it takes to call it consistently unreachable. Fewer is a fault on
+// the path to a monitor, not of the host, which the others still hear; were
+// it judged missing, a cut to one monitor would hold a service "uncertain"
+// for as long as the cut lasts, with nothing that could settle it.
+std::uint32_t vantages_to_miss(const Settings& settings);
+// Missed at vantages_to_miss vantage points (lately or long).
+bool missing(const HostView& view, const Settings& settings);
+// Heard lately, and not missing.
+bool heard(const HostView& view, const Settings& settings);
+// Missed for at least unreachable_after_us at vantages_to_miss vantage points.
 bool consistently_unreachable(const HostView& view, const Settings& settings);
 
 // Server ids of a service, <service>-1 .. <service>-<servers_named>, in order.

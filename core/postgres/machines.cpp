@@ -27,8 +27,9 @@ MachineDef::Builder service_builder() {
               .why = "The leader checks in everywhere and accepts writes; nothing in flight."})
       .state("uncertain",
              {.dwell_max_us = 2 * kMinute,
+              .bound_holds_during_faults = true,
               .why = "A check-in was missed: not known down, not known up. A few check-in "
-                     "intervals must settle it either way."})
+                     "intervals must settle it either way, whatever the fault."})
       .state("unavailable",
              {.dwell_max_us = 15 * kMinute,
               .why = "Consistently unreachable from several vantage points: customers are "

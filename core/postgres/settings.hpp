@@ -39,6 +39,10 @@ struct Settings {
   core::TimeUs unreachable_after_us = 90 * core::kSecond;
   // Restarts tried on an unreachable host before it is replaced instead.
   std::uint32_t restarts_max = 3;
+  // A leader past restarts_max cannot be replaced until a failover has
+  // moved its writes elsewhere; until then it is restarted again once it has
+  // been unreachable this long, giving the failover the first chance.
+  core::TimeUs leader_restart_gap_us = 5 * core::kMinute;
   // A standby further behind its leader than this is lagging.
   core::Lsn lag_bytes_max = 16 * 1024 * 1024;
   // Certificates: how long one lasts and how early it is renewed.

@@ -18,8 +18,8 @@ core::SignalId signal(const core::DecisionTable& table, std::string_view name) {
 core::SignalSet checkin_signals(const core::DecisionTable& table, const HostView& view,
                                 const Settings& settings) {
   core::SignalSet s;
-  if (view.missed > 0) s = s.with(signal(table, "MissedCheckin"));
-  if (view.missed == 0 && view.fresh > 0) s = s.with(signal(table, "CheckinOk"));
+  if (missing(view, settings)) s = s.with(signal(table, "MissedCheckin"));
+  if (heard(view, settings)) s = s.with(signal(table, "CheckinOk"));
   if (consistently_unreachable(view, settings))
     s = s.with(signal(table, "ConsistentlyUnreachable"));
   return s;

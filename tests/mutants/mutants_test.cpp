@@ -127,5 +127,28 @@ TEST(Mutants, ATransitionShortcutIsAnInvalidTransition) {
   EXPECT_EQ(finding->invariant, Invariant::kValidTransitions) << describe(finding);
 }
 
+// The leader's host goes down for ten minutes. The shipped control plane
+// leaves "uncertain" within its bound (the leader is consistently
+// unreachable, so it fails over); the mutant never learns that and stays
+// uncertain while the fault lasts, which the bound forbids faults or not.
+std::optional<sim::Finding> leader_host_down(Mutant mutant) {
+  sim::SimConfig config{.seed = 8, .services = {{.id = "db1"}}};
+  config.settings.mutant = mutant;
+  sim::Simulation simulation(config);
+  simulation.schedule_fault(
+      40 * kMinute,
+      {.kind = FaultKind::kHostCrash, .targets = {"db1-1"}, .duration_us = 10 * kMinute});
+  return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+TEST(Mutants, AMissingTimeoutOutOfUncertainIsCaught) {
+  EXPECT_FALSE(leader_host_down(Mutant::kNone)) << describe(leader_host_down(Mutant::kNone));
+  std::optional<sim::Finding> finding = leader_host_down(Mutant::kNoUncertainTimeout);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kBoundedDwell) << describe(finding);
+  EXPECT_EQ(finding->entity, "db1");
+  EXPECT_NE(finding->what.find("uncertain"), std::string::npos) << describe(finding);
+}
+
 }  // namespace
 }  // namespace unwedge::mutants

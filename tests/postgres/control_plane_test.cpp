@@ -205,6 +205,30 @@ TEST_F(ReferenceControlPlane, ADeadStandbyIsRestartedABoundedNumberOfTimesThenRe
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
 }
 
+TEST_F(ReferenceControlPlane, ADeadLeaderWithNoStandbyToTakeOverIsRestartedPastTheBound) {
+  // Regression (swarm seeds 854 and 968): a leader whose host was left
+  // stopped after its third restart, with no standby holding its writes, was
+  // marked for replacement (which never happens to a leader) and never
+  // restarted again, so the service stayed down for good. Past the bound a
+  // leader is restarted again, once per leader_restart_gap_us of silence.
+  provision();
+  world.silence("db1-1");
+  world.silence("db1-2");
+  // 24 minutes of ticks: three restarts 90 s of silence apart, then one per
+  // five minutes of silence. (The fleet never settles: the leader's restart
+  // is asked for on every tick and put off until its gap has passed.)
+  for (core::TimeUs waited = 0; waited < 24 * core::kMinute; waited += 5 * core::kSecond) {
+    world.clock.advance(5 * core::kSecond);
+    world.settle(3);
+  }
+  const std::uint32_t bound = world.settings.restarts_max;
+  EXPECT_GE(world.get<Server>("db1-1")->restarts, bound + 2);
+  EXPECT_LE(world.get<Server>("db1-1")->restarts, bound + 3);
+  EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
+  EXPECT_EQ(world.state_of_service("db1"), "unavailable");
+  EXPECT_NE(world.state_of_server("db1-1"), "destroyed");
+}
+
 TEST_F(ReferenceControlPlane, CertificateIsRotatedBeforeItExpires) {
   provision();
   std::optional<Certificate> cert = world.get<Certificate>("db1-cert");

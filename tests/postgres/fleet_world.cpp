@@ -20,6 +20,7 @@ std::vector<core::Checkin> FleetTelemetry::checkins(std::string_view host) const
   for (const char* vantage : {"monitor-a", "monitor-b"}) {
     result.push_back(core::Checkin{.vantage = vantage,
                                    .received_us = at_us,
+                                   .age_us = clock_.now_us() - at_us,
                                    .sent_us = at_us,
                                    .flushed_lsn = lsn == lsn_.end() ? 100 : lsn->second,
                                    .timeline = 1,

@@ -82,7 +82,9 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
   const core::TimeUs fenced_at_us = std::stoll(ctx.var("fenced_at_us").value_or("0"));
   std::optional<core::Checkin> final_word;
   for (const core::Checkin& checkin : ctx.telemetry().checkins(c->old_leader)) {
-    if (checkin.received_us >= fenced_at_us && !checkin.accepts_writes) final_word = checkin;
+    // Received since the fence, and saying the node no longer takes writes.
+    const bool since_fence = checkin.age_us <= ctx.now_us() - fenced_at_us;
+    if (since_fence && !checkin.accepts_writes) final_word = checkin;
   }
   if (!final_word) {
     if (ctx.now_us() - fenced_at_us >= kFinalPositionWaitUs) {

@@ -121,8 +121,17 @@ core::ActionDef create_server(const Settings& settings) {
           .transitions = {{"server", "creating", "running", "created"}}};
 }
 
+bool leads(core::Transaction& txn, const Server& server) {
+  std::shared_ptr<const Service> service = txn.view<Service>(server.service);
+  return service && service->leader == server.id;
+}
+
 // Restarts are bounded: a host that stays silent through restarts_max of
-// them is replaced instead (unless it leads, which a failover settles first).
+// them is replaced instead. A leader is replaced only after a failover, and
+// a failover needs a standby holding the leader's writes; while none does,
+// the leader's host is the only copy of them, so it goes on being restarted,
+// spaced out by leader_restart_gap_us (a stopped host would otherwise stay
+// stopped for ever, and the service with it).
 StepResult begin_restart(StepContext& ctx, const Settings& settings) {
   std::optional<Server> server = ctx.txn().get<Server>(ctx.subject());
   if (!server) return StepResult::end("the server is gone");
@@ -136,7 +145,19 @@ StepResult begin_restart(StepContext& ctx, const Settings& settings) {
       server->replace_requested = true;
       ctx.txn().put(*server);
     }
-    return StepResult::end(fmt::format("restarted {} times; replacing instead", server->restarts));
+    if (!leads(ctx.txn(), *server)) {
+      return StepResult::end(
+          fmt::format("restarted {} times; replacing instead", server->restarts));
+    }
+    const core::TimeUs unreachable_us = ctx.now_us() - server->state.entered_us;
+    if (unreachable_us < settings.leader_restart_gap_us) {
+      return StepResult::end(fmt::format(
+          "leader restarted {} times; restarting again once unreachable for {} s (now {} s) "
+          "unless a failover comes first",
+          server->restarts, settings.leader_restart_gap_us / core::kSecond,
+          unreachable_us / core::kSecond));
+    }
+    UNWEDGE_PROBE("server.leader_restarted_past_bound");
   }
   server->restarts++;
   move(ctx, server_machine(), *server, "restarting", "restart_started");
