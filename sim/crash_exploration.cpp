@@ -173,6 +173,16 @@ std::optional<std::string> difference(const core::StoreSnapshot& store,
   return out;
 }
 
+// What went differently from the uninterrupted run: a run that broke says
+// why, and what it had changed by then.
+std::optional<std::string> outcome(const Ending& ending, const Ending& clean) {
+  std::optional<std::string> differs =
+      difference(ending.store, ending.effects, clean.store, clean.effects);
+  if (!ending.broken) return differs;
+  if (!differs) return ending.broken;
+  return fmt::format("{}, and by then {}", *ending.broken, *differs);
+}
+
 std::string where(const Crash& crash, std::uint64_t transactions) {
   const std::uint64_t n = crash.transaction + 1;
   switch (crash.point) {
@@ -198,10 +208,7 @@ void explore_reentrancy(const Story& story, const ExploreOptions& options, const
       Ending interrupted = play(story, options, crash, false, world);
       report.crash_points++;
       report.crashes += static_cast<std::uint32_t>(interrupted.crashes);
-      std::optional<std::string> differs =
-          interrupted.broken
-              ? interrupted.broken
-              : difference(interrupted.store, interrupted.effects, clean.store, clean.effects);
+      std::optional<std::string> differs = outcome(interrupted, clean);
       if (!differs) continue;
       report.divergences.push_back(
           {Check::kReentrancy,
@@ -305,9 +312,7 @@ void explore_infra_redelivery(const Story& story, const ExploreOptions& options,
   FleetWorld world;
   Ending lossy = play(story, options, std::nullopt, true, world);
   report.infra_calls_redelivered = static_cast<std::uint32_t>(lossy.infra_calls_redelivered);
-  std::optional<std::string> differs =
-      lossy.broken ? lossy.broken
-                   : difference(lossy.store, lossy.effects, clean.store, clean.effects);
+  std::optional<std::string> differs = outcome(lossy, clean);
   if (!differs) return;
   report.divergences.push_back(
       {Check::kInfraRedelivery,

@@ -15,8 +15,8 @@ core::Operation KeyedInfra::request(const core::InfraRequest& request) {
       op.fails = true;
       fail_next_.erase(failing);
     }
-    if (lose_first_replies_) {
-      ++replies_lost_;
+    if (lose_first_replies_ &&
+        replies_lost_for_.insert({request.verb, request.target, request.argument}).second) {
       return {core::OperationState::kTimedOut, "", "the reply was lost"};
     }
     return {core::OperationState::kPending, "", "accepted"};
