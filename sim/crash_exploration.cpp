@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <fmt/format.h>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -55,6 +56,8 @@ struct Ending {
   std::size_t infra_calls = 0;              // operations started after the trigger
   std::size_t infra_calls_redelivered = 0;  // of those, the ones whose first reply was lost
   std::vector<CompletedAction> completed;   // after the trigger
+  // Transaction counted from the trigger -> the action step it ran.
+  std::map<std::uint64_t, std::string> steps;
 };
 
 // Runs the story to the end, with one crash armed or every first reply lost.
@@ -64,12 +67,13 @@ Ending play(const Story& story, const ExploreOptions& options, std::optional<Cra
   world.settings = options.settings;
   std::size_t completed_before = 0;
   std::size_t operations_before = 0;
+  std::uint64_t first = 0;
   try {
     story.setup(world);
     story.trigger(world);
     completed_before = world.journal.completed.size();
     operations_before = world.infra.operations();
-    const std::uint64_t first = world.store.transactions_begun();
+    first = world.store.transactions_begun();
     if (crash) world.store.crash_at(first + crash->transaction, crash->point);
     world.infra.lose_first_replies(lose_first_replies);
     if (!world.settle(options.ticks_max)) {
@@ -90,6 +94,9 @@ Ending play(const Story& story, const ExploreOptions& options, std::optional<Cra
   ending.infra_calls =
       world.infra.operations() - std::min(operations_before, world.infra.operations());
   ending.infra_calls_redelivered = world.infra.replies_lost();
+  for (const auto& [transaction, step] : world.journal.step_of_transaction) {
+    if (transaction >= first) ending.steps.emplace(transaction - first, step);
+  }
   const std::vector<CompletedAction>& completed = world.journal.completed;
   ending.completed.assign(
       completed.begin() + static_cast<std::ptrdiff_t>(std::min(completed_before, completed.size())),
@@ -183,18 +190,21 @@ std::optional<std::string> outcome(const Ending& ending, const Ending& clean) {
   return fmt::format("{}, and by then {}", *ending.broken, *differs);
 }
 
-std::string where(const Crash& crash, std::uint64_t transactions) {
-  const std::uint64_t n = crash.transaction + 1;
+// "crashed after commit of transaction 4 (of 12) in step fence of Failover/db1/2".
+std::string where(const Crash& crash, const Ending& clean) {
+  auto step = clean.steps.find(crash.transaction);
+  const std::string which =
+      fmt::format("transaction {} (of {}){}", crash.transaction + 1, clean.transactions,
+                  step == clean.steps.end() ? "" : " in " + step->second);
   switch (crash.point) {
     case CrashPoint::kBeforeBegin:
-      return fmt::format("crashed before transaction {} (of {}) began", n, transactions);
+      return "crashed before beginning " + which;
     case CrashPoint::kMidTransaction:
-      return fmt::format("crashed in the middle of transaction {} (of {}), which rolled back", n,
-                         transactions);
+      return "crashed in the middle of " + which + " (rolled back)";
     case CrashPoint::kAfterCommit:
-      return fmt::format("crashed after commit of transaction {} (of {})", n, transactions);
+      return "crashed after commit of " + which;
   }
-  return "crashed";
+  return "crashed in " + which;
 }
 
 void explore_reentrancy(const Story& story, const ExploreOptions& options, const Ending& clean,
@@ -212,7 +222,7 @@ void explore_reentrancy(const Story& story, const ExploreOptions& options, const
       if (!differs) continue;
       report.divergences.push_back(
           {Check::kReentrancy,
-           fmt::format("{} {} {}", story.name, where(crash, clean.transactions), *differs)});
+           fmt::format("{}, {}, {}", story.name, where(crash, clean), *differs)});
     }
   }
 }

@@ -29,8 +29,12 @@ std::unique_ptr<ControlLoop> reference_control_plane(const core::Environment& en
   return std::make_unique<ReferenceLoop>(env, settings);
 }
 
-void CompletionJournal::step(const core::StepEvent& event) {
+void ActionJournal::step(const core::StepEvent& event) {
+  if (event.verdict == "error") return;  // nothing committed
   // Told after the step committed: the record holds the step's outcome.
+  UNWEDGE_ASSERT(store_.transactions_begun() > 0);
+  step_of_transaction[store_.transactions_begun() - 1] =
+      fmt::format("step {} of {}", event.step, event.action_id);
   std::shared_ptr<const core::ActionRecord> record =
       durable_.begin()->view<core::ActionRecord>(event.action_id);
   if (!record || record->status == core::ActionStatus::kRunning) return;

@@ -80,17 +80,23 @@ struct CompletedAction {
   core::ActionStatus status = core::ActionStatus::kSucceeded;
 };
 
-// Remembers every action execution whose last committed step ended it.
-class CompletionJournal final : public core::Journal {
+// Remembers every action execution whose last committed step ended it, and
+// the step each committed step transaction ran (for a step that opens no
+// transaction of its own, the last one begun when it is reported).
+class ActionJournal final : public core::Journal {
  public:
-  explicit CompletionJournal(core::InMemoryStore& durable) : durable_(durable) {}
+  ActionJournal(core::InMemoryStore& durable, const SimStore& store)
+      : durable_(durable), store_(store) {}
   void transition(const core::TransitionEvent&) override {}
   void step(const core::StepEvent& event) override;
 
   std::vector<CompletedAction> completed;
+  // Transaction (as SimStore counts them) -> "step fence of Failover/db1/2".
+  std::map<std::uint64_t, std::string> step_of_transaction;
 
  private:
   core::InMemoryStore& durable_;
+  const SimStore& store_;
 };
 
 class FleetWorld {
@@ -137,7 +143,7 @@ class FleetWorld {
   KeyedInfra infra{0};
   ManualClock clock{kStartUs};
   FleetTelemetry telemetry{clock, infra};
-  CompletionJournal journal{durable};
+  ActionJournal journal{durable, store};
   postgres::Settings settings;
   ControlPlaneFactory control_plane = reference_control_plane;
   // Called by settle() after every tick, if set.

@@ -136,10 +136,10 @@ TEST(CrashExploration, AStepThatCommitsHalfItsWorkAloneIsNotReentrant) {
   // step's own transaction does, counts the election twice.
   ASSERT_EQ(divergences.size(), 1u) << summarize({.stories = {report}});
   const std::string& what = divergences[0].what;
-  EXPECT_EQ(what.rfind("Election crashed after commit of transaction ", 0), 0u) << what;
-  EXPECT_NE(what.find(fmt::format("(of {}) ends with a different Store: "
-                                  "service svc is service svc leader=svc-a generation=2, service "
-                                  "svc leader=svc-a generation=1 in the uninterrupted run",
+  EXPECT_EQ(what.rfind("Election, crashed after commit of transaction ", 0), 0u) << what;
+  EXPECT_NE(what.find(fmt::format("(of {}) in step count of Elect/svc/1, ends with a different "
+                                  "Store: service svc is service svc leader=svc-a generation=2, "
+                                  "service svc leader=svc-a generation=1 in the uninterrupted run",
                                   report.transactions)),
             std::string::npos)
       << what;
