@@ -2,130 +2,87 @@
 // transaction and at each crash point (before begin, mid-transaction, after
 // commit before the caller hears), then carried on by a fresh controller,
 // ends with the same Store and the same Infra effects as an uninterrupted
-// run; and a settled fleet stays settled when the loop runs again.
-#include <functional>
+// run; with the reply to every fleet API call lost once, it ends the same;
+// delivered again once it has completed, it changes nothing, except for the
+// open findings listed below; and a settled fleet stays settled when the
+// loop runs again. The exploration itself is sim/crash_exploration; these
+// tests hold the shipped control plane to it.
+#include <map>
+#include <set>
 
 #include <gtest/gtest.h>
 
-#include "tests/postgres/fleet_world.hpp"
+#include "sim/crash_exploration.hpp"
+
+namespace unwedge::sim {
+// gtest names a story by its name, not its bytes.
+void PrintTo(const Story& story, std::ostream* out) {
+  *out << story.name;
+}
+}  // namespace unwedge::sim
 
 namespace unwedge::postgres {
 namespace {
 
-using sim::CrashPoint;
-using testing::FleetWorld;
-using testing::ServicePlan;
+using sim::Check;
+using sim::FleetWorld;
+using sim::Story;
 
-struct Story {
-  std::string name;
-  std::function<void(FleetWorld&)> setup;    // brings the fleet to the moment before
-  std::function<void(FleetWorld&)> trigger;  // what makes the action happen
-};
-
-void PrintTo(const Story& story, std::ostream* out) {
-  *out << story.name;
-}
-
-struct Ending {
-  core::StoreSnapshot store;
-  testing::FakeInfra::Effects effects;
-  std::uint64_t first_transaction = 0;
-  std::uint64_t last_transaction = 0;
-  int crashed = 0;
-};
-
-void provisioned(FleetWorld& world, ServicePlan plan = {}) {
-  world.add_service("db1", plan);
-  UNWEDGE_ASSERT(world.settle());
-}
-
-std::vector<Story> stories() {
-  return {
-      {"Provision", [](FleetWorld&) {},
-       [](FleetWorld& w) { w.add_service("db1", {.standbys = 1}); }},
-      {"Failover", [](FleetWorld& w) { provisioned(w); },
-       [](FleetWorld& w) {
-         w.silence("db1-1");
-         w.clock.advance(2 * core::kMinute);
-       }},
-      {"PlannedAsyncFailover", [](FleetWorld& w) { provisioned(w, {.synchronous = false}); },
-       [](FleetWorld& w) {
-         w.update<Service>("db1", [](Service& s) { s.failover_requested = true; });
-       }},
-      {"Promote",
-       [](FleetWorld& w) {
-         provisioned(w);
-         w.add_follower("db1");
-       },
-       [](FleetWorld& w) {
-         w.update<ReplicaLink>("db1-3", [](ReplicaLink& l) { l.promote_requested = true; });
-       }},
-      {"Unfollow",
-       [](FleetWorld& w) {
-         provisioned(w);
-         w.add_follower("db1");
-       },
-       [](FleetWorld& w) {
-         w.update<ReplicaLink>("db1-3", [](ReplicaLink& l) { l.unfollow_requested = true; });
-       }},
-      {"ReplaceServer", [](FleetWorld& w) { provisioned(w); },
-       [](FleetWorld& w) {
-         w.update<Server>("db1-2", [](Server& s) { s.replace_requested = true; });
-       }},
-      {"RotateCertificate", [](FleetWorld& w) { provisioned(w); },
-       [](FleetWorld& w) {
-         w.clock.set(w.get<Certificate>("db1-cert")->not_after_us - core::kHour);
-       }},
-      {"Deprovision", [](FleetWorld& w) { provisioned(w); },
-       [](FleetWorld& w) {
-         w.update<Service>("db1", [](Service& s) { s.deprovision_requested = true; });
-       }},
+// Open findings of action re-delivery: a completed execution delivered
+// again runs from its first step, and these actions cannot tell it from a
+// new one. IssueCertificate and RotateCertificate record a new serial and
+// expiry although the issue call, under the same key, issued nothing new
+// (the "issued" mark lives in the erased record); Failover accepts an
+// available service, so it fails over again and, with no caught-up standby
+// left, leaves the service unavailable. Fixing one removes it here.
+const std::map<std::string, std::set<std::string>>& open_redelivery_findings() {
+  static const std::map<std::string, std::set<std::string>> findings = {
+      {"Provision", {"IssueCertificate"}},
+      {"Failover", {"Failover", "RotateCertificate"}},
+      {"PlannedAsyncFailover", {"Failover", "RotateCertificate"}},
+      {"Promote", {"RotateCertificate"}},
+      {"RotateCertificate", {"RotateCertificate"}},
   };
-}
-
-// Runs the story, arming one crash at transaction `crash_at` (counted from
-// the trigger) if given.
-Ending run(const Story& story, std::optional<std::pair<std::uint64_t, CrashPoint>> crash) {
-  FleetWorld world;
-  story.setup(world);
-  story.trigger(world);
-  Ending ending;
-  ending.first_transaction = world.store.transactions_begun();
-  if (crash) world.store.crash_at(ending.first_transaction + crash->first, crash->second);
-  EXPECT_TRUE(world.settle()) << story.name << "\n" << world.activity();
-  ending.last_transaction = world.store.transactions_begun();
-  ending.store = world.durable.snapshot();
-  ending.effects = world.infra.effects();
-  ending.crashed = world.crashes;
-  return ending;
+  return findings;
 }
 
 class ActionReentrancy : public ::testing::TestWithParam<Story> {};
 
-TEST_P(ActionReentrancy, EndsAsIfNeverInterrupted) {
+std::string divergences(const sim::StoryReport& report) {
+  std::string out;
+  for (const sim::Divergence& d : report.divergences)
+    out += fmt::format("{}: {}\n", to_string(d.check), d.what);
+  return out;
+}
+
+TEST_P(ActionReentrancy, EndsAsIfNeverInterruptedAndChangesNothingWhenDeliveredAgain) {
   const Story& story = GetParam();
-  Ending clean = run(story, std::nullopt);
-  const std::uint64_t transactions = clean.last_transaction - clean.first_transaction;
-  ASSERT_GT(transactions, 0u);
-  int crashed = 0;
-  for (std::uint64_t k = 0; k < transactions; ++k) {
-    for (CrashPoint point :
-         {CrashPoint::kBeforeBegin, CrashPoint::kMidTransaction, CrashPoint::kAfterCommit}) {
-      Ending interrupted = run(story, std::pair{k, point});
-      std::vector<std::string> diff = interrupted.store.diff(clean.store);
-      ASSERT_TRUE(diff.empty()) << story.name << ": crash at transaction " << k << " point "
-                                << static_cast<int>(point) << ":\n"
-                                << fmt::format("{}", fmt::join(diff, "\n"));
-      ASSERT_EQ(interrupted.effects, clean.effects)
-          << story.name << ": crash at transaction " << k << " point " << static_cast<int>(point);
-      ASSERT_LE(interrupted.crashed, 1);
-      crashed += interrupted.crashed;
-    }
+  sim::StoryReport report = sim::explore_story(story, {});
+  std::set<std::string> redelivery_findings;
+  for (const sim::Divergence& d : report.divergences) {
+    EXPECT_EQ(d.check, Check::kActionRedelivery) << d.what;
+    redelivery_findings.insert(d.action);
   }
+  auto open = open_redelivery_findings().find(story.name);
+  EXPECT_EQ(redelivery_findings,
+            open == open_redelivery_findings().end() ? std::set<std::string>{} : open->second)
+      << divergences(report);
+  ASSERT_GT(report.transactions, 0u);
+  EXPECT_EQ(report.crash_points, 3 * report.transactions);
   // Every transaction can die before it begins and at its first read; the
   // ones that commit can also die after.
-  EXPECT_GE(crashed, static_cast<int>(2 * transactions)) << story.name;
-  ::testing::Test::RecordProperty("crashes_explored", crashed);
+  EXPECT_GE(report.crashes, 2 * report.transactions);
+  EXPECT_LE(report.crashes, report.crash_points);
+  // The story's own action and whatever it set off all completed, and each
+  // was delivered again; every fleet API call lost its first reply.
+  EXPECT_GE(report.actions_completed, 1u);
+  EXPECT_EQ(report.actions_redelivered, report.actions_completed);
+  EXPECT_GE(report.infra_calls, 1u);
+  EXPECT_EQ(report.infra_calls_redelivered, report.infra_calls);
+  ::testing::Test::RecordProperty("transactions", static_cast<int>(report.transactions));
+  ::testing::Test::RecordProperty("crashes_explored", static_cast<int>(report.crashes));
+  ::testing::Test::RecordProperty("actions_redelivered",
+                                  static_cast<int>(report.actions_redelivered));
 }
 
 TEST_P(ActionReentrancy, ASettledFleetStaysSettled) {
@@ -135,16 +92,33 @@ TEST_P(ActionReentrancy, ASettledFleetStaysSettled) {
   story.trigger(world);
   ASSERT_TRUE(world.settle());
   core::StoreSnapshot settled = world.durable.snapshot();
-  testing::FakeInfra::Effects effects = world.infra.effects();
+  sim::KeyedInfra::Effects effects = world.infra.effects();
   ASSERT_TRUE(world.settle());
   EXPECT_EQ(world.durable.snapshot(), settled);
   EXPECT_EQ(world.infra.effects(), effects);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryAction, ActionReentrancy, ::testing::ValuesIn(stories()),
+INSTANTIATE_TEST_SUITE_P(EveryAction, ActionReentrancy,
+                         ::testing::ValuesIn(sim::reference_stories()),
                          [](const ::testing::TestParamInfo<Story>& story) {
                            return story.param.name;
                          });
+
+TEST(CrashExploration, ExploresTheNamedStoriesInOrderAndRefusesAnUnknownName) {
+  core::Result<sim::CrashExploration> two =
+      sim::explore_crashes({.stories = {"Unfollow", "Promote"}, .transactions_max = 1});
+  ASSERT_TRUE(two.ok()) << two.error().message;
+  ASSERT_EQ(two->stories.size(), 2u);
+  EXPECT_EQ(two->stories[0].story, "Unfollow");
+  EXPECT_EQ(two->stories[1].story, "Promote");
+  EXPECT_EQ(two->stories[0].crash_points, 3u);  // bounded to the first transaction
+  EXPECT_EQ(two->stories[1].divergences.size(), 1u) << sim::summarize(*two);  // open finding
+
+  core::Result<sim::CrashExploration> unknown = sim::explore_crashes({.stories = {"Failver"}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("no story named Failver"), std::string::npos);
+  EXPECT_NE(unknown.error().message.find("Failover"), std::string::npos);
+}
 
 }  // namespace
 }  // namespace unwedge::postgres

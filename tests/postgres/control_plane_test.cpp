@@ -5,13 +5,13 @@
 #include "core/control_plane_check.hpp"
 #include "core/postgres/machines.hpp"
 #include "core/postgres/model.hpp"
-#include "tests/postgres/fleet_world.hpp"
+#include "sim/fleet_world.hpp"
 
 namespace unwedge::postgres {
 namespace {
 
 using core::InfraVerb;
-using testing::FleetWorld;
+using sim::FleetWorld;
 
 TEST(ReferenceModel, PassesEveryModelCheckAnalysisCrossCheckAndClaim) {
   core::ControlPlaneCheck check = core::check_control_plane(model());

@@ -1,12 +1,48 @@
-#include "tests/postgres/fleet_world.hpp"
+#include "sim/fleet_world.hpp"
 
 #include <fmt/format.h>
 
+#include "core/postgres/controller.hpp"
 #include "core/postgres/machines.hpp"
 
-namespace unwedge::testing {
+namespace unwedge::sim {
 
 using core::InfraVerb;
+
+namespace {
+
+class ReferenceLoop final : public ControlLoop {
+ public:
+  ReferenceLoop(const core::Environment& env, const postgres::Settings& settings)
+      : controller_(env, settings) {}
+  bool tick() override { return controller_.tick().quiet(); }
+  const std::vector<core::ActionDef>& actions() const override { return controller_.actions(); }
+
+ private:
+  postgres::Controller controller_;
+};
+
+}  // namespace
+
+std::unique_ptr<ControlLoop> reference_control_plane(const core::Environment& env,
+                                                     const postgres::Settings& settings) {
+  return std::make_unique<ReferenceLoop>(env, settings);
+}
+
+void ActionJournal::step(const core::StepEvent& event) {
+  if (event.verdict == "error") return;  // nothing committed
+  // Told after the step committed: the record holds the step's outcome.
+  UNWEDGE_ASSERT(store_.transactions_begun() > 0);
+  step_of_transaction[store_.transactions_begun() - 1] =
+      fmt::format("step {} of {}", event.step, event.action_id);
+  std::shared_ptr<const core::ActionRecord> record =
+      durable_.begin()->view<core::ActionRecord>(event.action_id);
+  if (!record || record->status == core::ActionStatus::kRunning) return;
+  completed.push_back(CompletedAction{.id = record->id,
+                                      .action = record->action,
+                                      .subject = record->subject,
+                                      .status = record->status});
+}
 
 std::vector<core::Checkin> FleetTelemetry::checkins(std::string_view host) const {
   core::TimeUs at_us = clock_.now_us();
@@ -66,10 +102,10 @@ bool FleetWorld::settle(int ticks_max) {
   int quiet_ticks = 0;
   while (ticks_max-- > 0) {
     try {
-      postgres::Controller controller(env, settings);
+      std::unique_ptr<ControlLoop> process = start_process();
       while (ticks_max-- > 0) {
-        postgres::TickStats stats = controller.tick();
-        quiet_ticks = stats.quiet() ? quiet_ticks + 1 : 0;
+        quiet_ticks = process->tick() ? quiet_ticks + 1 : 0;
+        if (after_tick) after_tick();
         if (quiet_ticks >= 2) return true;
       }
     } catch (const sim::ProcessCrash&) {
@@ -78,6 +114,12 @@ bool FleetWorld::settle(int ticks_max) {
     }
   }
   return false;
+}
+
+std::unique_ptr<ControlLoop> FleetWorld::start_process() {
+  std::unique_ptr<ControlLoop> process = control_plane(env, settings);
+  UNWEDGE_ASSERT(process != nullptr);
+  return process;
 }
 
 std::string FleetWorld::activity() {
@@ -107,4 +149,4 @@ std::string FleetWorld::state_of_certificate(const std::string& id) {
   return e ? postgres::certificate_machine().state_name(e->state.id) : "(none)";
 }
 
-}  // namespace unwedge::testing
+}  // namespace unwedge::sim

@@ -1,10 +1,11 @@
-#include "tests/support/fake_infra.hpp"
+#include "sim/keyed_infra.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 
-namespace unwedge::testing {
+namespace unwedge::sim {
 
-core::Operation FakeInfra::request(const core::InfraRequest& request) {
+core::Operation KeyedInfra::request(const core::InfraRequest& request) {
   ++requests_;
   auto [it, created] = operations_.try_emplace(request.idempotency_key, Op{request});
   Op& op = it->second;
@@ -13,6 +14,10 @@ core::Operation FakeInfra::request(const core::InfraRequest& request) {
     if (failing != fail_next_.end()) {
       op.fails = true;
       fail_next_.erase(failing);
+    }
+    if (lose_first_replies_ &&
+        replies_lost_for_.insert({request.verb, request.target, request.argument}).second) {
+      return {core::OperationState::kTimedOut, "", "the reply was lost"};
     }
     return {core::OperationState::kPending, "", "accepted"};
   }
@@ -29,14 +34,14 @@ core::Operation FakeInfra::request(const core::InfraRequest& request) {
   return {core::OperationState::kSucceeded, request.target, ""};
 }
 
-bool FakeInfra::succeeded(core::InfraVerb verb, std::string_view target) const {
+bool KeyedInfra::succeeded(core::InfraVerb verb, std::string_view target) const {
   for (const auto& [key, op] : operations_) {
     if (op.succeeded && op.request.verb == verb && op.request.target == target) return true;
   }
   return false;
 }
 
-FakeInfra::Effects FakeInfra::effects() const {
+KeyedInfra::Effects KeyedInfra::effects() const {
   Effects result;
   for (const auto& [key, op] : operations_) {
     ++result[{op.request.verb, op.request.target, op.request.argument}];
@@ -44,4 +49,10 @@ FakeInfra::Effects FakeInfra::effects() const {
   return result;
 }
 
-}  // namespace unwedge::testing
+std::string describe_effect(const KeyedInfra::Effects::key_type& effect) {
+  const auto& [verb, target, argument] = effect;
+  if (argument.empty()) return fmt::format("{} {}", core::to_string(verb), target);
+  return fmt::format("{} {} -> {}", core::to_string(verb), target, argument);
+}
+
+}  // namespace unwedge::sim

@@ -1,0 +1,464 @@
+#include "sim/crash_exploration.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <fmt/format.h>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "core/action_runner.hpp"
+#include "core/assert.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+using postgres::Certificate;
+using postgres::ReplicaLink;
+using postgres::Server;
+using postgres::Service;
+
+constexpr CrashPoint kCrashPoints[] = {CrashPoint::kBeforeBegin, CrashPoint::kMidTransaction,
+                                       CrashPoint::kAfterCommit};
+// Steps a re-delivered action may take before it is judged stuck.
+constexpr std::size_t kRedeliverySteps = 64;
+// Differences named in one sentence; the rest are counted.
+constexpr std::size_t kDifferencesNamed = 6;
+
+void provisioned(FleetWorld& world, ServicePlan plan = {}) {
+  world.add_service("db1", plan);
+  UNWEDGE_ASSERT_MSG(world.settle(), "db1 was not provisioned:\n{}", world.activity());
+}
+
+// Failed assertions throw while exploring, so one broken run is a finding.
+class ThrowingAssertions {
+ public:
+  ThrowingAssertions() : previous_(core::set_assertion_handler(core::throwing_assertion_handler)) {}
+  ~ThrowingAssertions() { core::set_assertion_handler(previous_); }
+  ThrowingAssertions(const ThrowingAssertions&) = delete;
+  ThrowingAssertions& operator=(const ThrowingAssertions&) = delete;
+
+ private:
+  core::AssertionHandler previous_;
+};
+
+struct Crash {
+  std::uint64_t transaction;  // counted from the trigger
+  CrashPoint point;
+};
+
+struct Ending {
+  std::optional<std::string> broken;  // why the run did not settle, if it did not
+  core::StoreSnapshot store;
+  KeyedInfra::Effects effects;
+  std::uint64_t transactions = 0;
+  int crashes = 0;
+  std::size_t infra_calls = 0;              // operations started after the trigger
+  std::size_t infra_calls_redelivered = 0;  // of those, the ones whose first reply was lost
+  std::vector<CompletedAction> completed;   // after the trigger
+  // Transaction counted from the trigger -> the action step it ran.
+  std::map<std::uint64_t, std::string> steps;
+};
+
+// Runs the story to the end, with one crash armed or every first reply lost.
+Ending play(const Story& story, const ExploreOptions& options, std::optional<Crash> crash,
+            bool lose_first_replies, FleetWorld& world) {
+  Ending ending;
+  world.settings = options.settings;
+  std::size_t completed_before = 0;
+  std::size_t operations_before = 0;
+  std::uint64_t first = 0;
+  try {
+    story.setup(world);
+    story.trigger(world);
+    completed_before = world.journal.completed.size();
+    operations_before = world.infra.operations();
+    first = world.store.transactions_begun();
+    if (crash) world.store.crash_at(first + crash->transaction, crash->point);
+    world.infra.lose_first_replies(lose_first_replies);
+    if (!world.settle(options.ticks_max)) {
+      ending.broken = fmt::format("never settles: still busy after {} ticks; running: {}",
+                                  options.ticks_max, world.activity());
+    }
+    ending.transactions = world.store.transactions_begun() - first;
+  } catch (const core::AssertionFailure& failure) {
+    ending.broken = fmt::format("breaks an internal contract: {}", failure.what());
+  } catch (const std::exception& error) {
+    ending.broken = fmt::format("throws: {}", error.what());
+  }
+  world.store.disarm();
+  world.infra.lose_first_replies(false);
+  ending.store = world.durable.snapshot();
+  ending.effects = world.infra.effects();
+  ending.crashes = world.crashes;
+  ending.infra_calls =
+      world.infra.operations() - std::min(operations_before, world.infra.operations());
+  ending.infra_calls_redelivered = world.infra.replies_lost();
+  for (const auto& [transaction, step] : world.journal.step_of_transaction) {
+    if (transaction >= first) ending.steps.emplace(transaction - first, step);
+  }
+  const std::vector<CompletedAction>& completed = world.journal.completed;
+  ending.completed.assign(
+      completed.begin() + static_cast<std::ptrdiff_t>(std::min(completed_before, completed.size())),
+      completed.end());
+  return ending;
+}
+
+std::string entity_name(const core::EntityKey& key) {
+  return fmt::format("{} {}", key.first, key.second);
+}
+
+// "service db1 is {...}, {...} in the uninterrupted run", one per entity.
+std::vector<std::string> store_words(const core::StoreSnapshot& seen,
+                                     const core::StoreSnapshot& expected) {
+  std::vector<std::string> words;
+  std::set<core::EntityKey> keys;
+  for (const auto& [key, value] : seen.entries())
+    keys.insert(key);
+  for (const auto& [key, value] : expected.entries())
+    keys.insert(key);
+  for (const core::EntityKey& key : keys) {
+    auto here = seen.entries().find(key);
+    auto there = expected.entries().find(key);
+    if (there == expected.entries().end()) {
+      words.push_back(fmt::format("{} exists ({}), not in the uninterrupted run", entity_name(key),
+                                  here->second->describe_value()));
+    } else if (here == seen.entries().end()) {
+      words.push_back(fmt::format("{} is missing ({} in the uninterrupted run)", entity_name(key),
+                                  there->second->describe_value()));
+    } else if (!here->second->equals(*there->second)) {
+      words.push_back(fmt::format("{} is {}, {} in the uninterrupted run", entity_name(key),
+                                  here->second->describe_value(), there->second->describe_value()));
+    }
+  }
+  return words;
+}
+
+// "fence db1-1 asked 2 times, 1 in the uninterrupted run", one per effect.
+std::vector<std::string> infra_words(const KeyedInfra::Effects& seen,
+                                     const KeyedInfra::Effects& expected) {
+  std::vector<std::string> words;
+  std::set<KeyedInfra::Effects::key_type> keys;
+  for (const auto& [effect, count] : seen)
+    keys.insert(effect);
+  for (const auto& [effect, count] : expected)
+    keys.insert(effect);
+  for (const auto& effect : keys) {
+    auto here = seen.find(effect);
+    auto there = expected.find(effect);
+    const int asked = here == seen.end() ? 0 : here->second;
+    const int wanted = there == expected.end() ? 0 : there->second;
+    if (asked == wanted) continue;
+    words.push_back(fmt::format("{} asked {} time{}, {} in the uninterrupted run",
+                                describe_effect(effect), asked, asked == 1 ? "" : "s", wanted));
+  }
+  return words;
+}
+
+std::string join_named(const std::vector<std::string>& words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size() && i < kDifferencesNamed; ++i) {
+    out += (i == 0 ? "" : "; ") + words[i];
+  }
+  if (words.size() > kDifferencesNamed) {
+    out += fmt::format("; and {} more", words.size() - kDifferencesNamed);
+  }
+  return out;
+}
+
+// "ends with a different Store: ...; Infra: ...", or nothing when the same.
+std::optional<std::string> difference(const core::StoreSnapshot& store,
+                                      const KeyedInfra::Effects& effects,
+                                      const core::StoreSnapshot& expected_store,
+                                      const KeyedInfra::Effects& expected_effects) {
+  std::vector<std::string> in_store = store_words(store, expected_store);
+  std::vector<std::string> in_infra = infra_words(effects, expected_effects);
+  if (in_store.empty() && in_infra.empty()) return std::nullopt;
+  if (in_store.empty()) return "ends with different Infra effects: " + join_named(in_infra);
+  std::string out = "ends with a different Store: " + join_named(in_store);
+  if (!in_infra.empty()) out += "; Infra: " + join_named(in_infra);
+  return out;
+}
+
+// What went differently from the uninterrupted run: a run that broke says
+// why, and what it had changed by then.
+std::optional<std::string> outcome(const Ending& ending, const Ending& clean) {
+  std::optional<std::string> differs =
+      difference(ending.store, ending.effects, clean.store, clean.effects);
+  if (!ending.broken) return differs;
+  if (!differs) return ending.broken;
+  return fmt::format("{}, and by then {}", *ending.broken, *differs);
+}
+
+// "crashed after commit of transaction 4 (of 12) in step fence of Failover/db1/2".
+std::string where(const Crash& crash, const Ending& clean) {
+  auto step = clean.steps.find(crash.transaction);
+  const std::string which =
+      fmt::format("transaction {} (of {}){}", crash.transaction + 1, clean.transactions,
+                  step == clean.steps.end() ? "" : " in " + step->second);
+  switch (crash.point) {
+    case CrashPoint::kBeforeBegin:
+      return "crashed before beginning " + which;
+    case CrashPoint::kMidTransaction:
+      return "crashed in the middle of " + which + " (rolled back)";
+    case CrashPoint::kAfterCommit:
+      return "crashed after commit of " + which;
+  }
+  return "crashed in " + which;
+}
+
+void explore_reentrancy(const Story& story, const ExploreOptions& options, const Ending& clean,
+                        StoryReport& report) {
+  std::uint64_t explored = clean.transactions;
+  if (options.transactions_max > 0) explored = std::min(explored, options.transactions_max);
+  for (std::uint64_t k = 0; k < explored; ++k) {
+    for (CrashPoint point : kCrashPoints) {
+      const Crash crash{k, point};
+      FleetWorld world;
+      Ending interrupted = play(story, options, crash, false, world);
+      report.crash_points++;
+      report.crashes += static_cast<std::uint32_t>(interrupted.crashes);
+      std::optional<std::string> differs = outcome(interrupted, clean);
+      if (!differs) continue;
+      report.divergences.push_back(
+          {Check::kReentrancy,
+           fmt::format("{}, {}, {}", story.name, where(crash, clean), *differs)});
+    }
+  }
+}
+
+const core::ActionDef* find_action(const ControlLoop& process, std::string_view name) {
+  for (const core::ActionDef& def : process.actions()) {
+    if (def.name == name) return &def;
+  }
+  return nullptr;
+}
+
+// Runs `action` again from its first step under its own id, then drops its
+// record as the scheduler does when an action ends. Empty when it ran to an
+// end; otherwise why not.
+std::optional<std::string> deliver_again(FleetWorld& world, const ControlLoop& process,
+                                         const CompletedAction& action) {
+  const core::ActionDef* def = find_action(process, action.action);
+  if (def == nullptr) return fmt::format("has no action named {}", action.action);
+  core::ActionRunner runner(world.env);
+  if (core::Status started = runner.start(*def, action.id, action.subject); !started) {
+    return fmt::format("cannot start again: {}", started.error().message);
+  }
+  std::optional<std::string> unfinished;
+  core::Result<core::StepOutcome> last = core::Error{"no step ran"};
+  std::size_t steps = 0;
+  while (steps++ < kRedeliverySteps) {
+    last = runner.step(*def, action.id);
+    if (last && last->status != core::ActionStatus::kRunning) break;
+  }
+  if (!last || last->status == core::ActionStatus::kRunning) {
+    unfinished = fmt::format("does not finish in {} steps ({})", kRedeliverySteps,
+                             last ? last->note : last.error().message);
+  }
+  std::unique_ptr<core::Transaction> txn = world.durable.begin();
+  txn->erase<core::ActionRecord>(action.id);
+  UNWEDGE_ASSERT(txn->commit().ok());
+  return unfinished;
+}
+
+// Delivers `action` again right after the tick it completed in, and says
+// what that changed.
+std::optional<std::string> redeliver_once(FleetWorld& world, const CompletedAction& action) {
+  std::unique_ptr<ControlLoop> process = world.start_process();
+  const core::StoreSnapshot before = world.durable.snapshot();
+  const KeyedInfra::Effects effects = world.infra.effects();
+  try {
+    std::optional<std::string> stuck = deliver_again(world, *process, action);
+    std::optional<std::string> differs =
+        difference(world.durable.snapshot(), world.infra.effects(), before, effects);
+    if (stuck) return differs ? *stuck + " and " + *differs : *stuck;
+    return differs;
+  } catch (const core::AssertionFailure& failure) {
+    return fmt::format("breaks an internal contract: {}", failure.what());
+  }
+}
+
+// Replays the story once per completed action, delivering that action again
+// as soon as it has completed (a duplicate arrives close behind the original).
+void explore_action_redelivery(const Story& story, const ExploreOptions& options,
+                               const Ending& clean, StoryReport& report) {
+  for (std::size_t i = 0; i < clean.completed.size(); ++i) {
+    const CompletedAction& action = clean.completed[i];
+    FleetWorld world;
+    std::size_t completed_before = 0;
+    bool delivered = false;
+    std::optional<std::string> differs;
+    world.settings = options.settings;
+    try {
+      story.setup(world);
+      story.trigger(world);
+      completed_before = world.journal.completed.size();
+      world.after_tick = [&] {
+        if (delivered || world.journal.completed.size() <= completed_before + i) return;
+        delivered = true;
+        const CompletedAction& replayed = world.journal.completed[completed_before + i];
+        UNWEDGE_ASSERT_MSG(replayed.id == action.id, "the replay completed {}, not {}", replayed.id,
+                           action.id);
+        differs = redeliver_once(world, action);
+      };
+      static_cast<void>(world.settle(options.ticks_max));
+    } catch (const core::AssertionFailure& failure) {
+      differs = fmt::format("breaks an internal contract: {}", failure.what());
+    }
+    if (!delivered && !differs) differs = "never completes again when the story is replayed";
+    report.actions_redelivered++;
+    if (!differs) continue;
+    report.divergences.push_back(
+        {Check::kActionRedelivery,
+         fmt::format("{}: {} ({} on {}), delivered again after it {}, {}", story.name, action.id,
+                     action.action, action.subject, core::to_string(action.status), *differs),
+         action.action});
+  }
+}
+
+void explore_infra_redelivery(const Story& story, const ExploreOptions& options,
+                              const Ending& clean, StoryReport& report) {
+  FleetWorld world;
+  Ending lossy = play(story, options, std::nullopt, true, world);
+  report.infra_calls_redelivered = static_cast<std::uint32_t>(lossy.infra_calls_redelivered);
+  std::optional<std::string> differs = outcome(lossy, clean);
+  if (!differs) return;
+  report.divergences.push_back(
+      {Check::kInfraRedelivery,
+       fmt::format("{} with the first reply to every fleet API call lost (so each call is "
+                   "delivered again under its key) {}",
+                   story.name, *differs)});
+}
+
+}  // namespace
+
+const char* to_string(Check check) {
+  switch (check) {
+    case Check::kSettles:
+      return "settles";
+    case Check::kReentrancy:
+      return "re-entrancy";
+    case Check::kActionRedelivery:
+      return "action re-delivery";
+    case Check::kInfraRedelivery:
+      return "infra re-delivery";
+  }
+  return "?";
+}
+
+std::size_t CrashExploration::divergences() const {
+  std::size_t total = 0;
+  for (const StoryReport& story : stories)
+    total += story.divergences.size();
+  return total;
+}
+
+std::vector<Story> reference_stories() {
+  return {
+      {"Provision", [](FleetWorld&) {},
+       [](FleetWorld& w) { w.add_service("db1", {.standbys = 1}); }},
+      {"Failover", [](FleetWorld& w) { provisioned(w); },
+       [](FleetWorld& w) {
+         w.silence("db1-1");
+         w.clock.advance(2 * core::kMinute);
+       }},
+      {"PlannedAsyncFailover", [](FleetWorld& w) { provisioned(w, {.synchronous = false}); },
+       [](FleetWorld& w) {
+         w.update<Service>("db1", [](Service& s) { s.failover_requested = true; });
+       }},
+      {"Promote",
+       [](FleetWorld& w) {
+         provisioned(w);
+         w.add_follower("db1");
+       },
+       [](FleetWorld& w) {
+         w.update<ReplicaLink>("db1-3", [](ReplicaLink& l) { l.promote_requested = true; });
+       }},
+      {"Unfollow",
+       [](FleetWorld& w) {
+         provisioned(w);
+         w.add_follower("db1");
+       },
+       [](FleetWorld& w) {
+         w.update<ReplicaLink>("db1-3", [](ReplicaLink& l) { l.unfollow_requested = true; });
+       }},
+      {"ReplaceServer", [](FleetWorld& w) { provisioned(w); },
+       [](FleetWorld& w) {
+         w.update<Server>("db1-2", [](Server& s) { s.replace_requested = true; });
+       }},
+      {"RotateCertificate", [](FleetWorld& w) { provisioned(w); },
+       [](FleetWorld& w) {
+         w.clock.set(w.get<Certificate>("db1-cert")->not_after_us - core::kHour);
+       }},
+      {"Deprovision", [](FleetWorld& w) { provisioned(w); },
+       [](FleetWorld& w) {
+         w.update<Service>("db1", [](Service& s) { s.deprovision_requested = true; });
+       }},
+  };
+}
+
+StoryReport explore_story(const Story& story, const ExploreOptions& options) {
+  ThrowingAssertions throwing;
+  StoryReport report{.story = story.name};
+  FleetWorld world;
+  Ending clean = play(story, options, std::nullopt, false, world);
+  report.transactions = clean.transactions;
+  report.actions_completed = static_cast<std::uint32_t>(clean.completed.size());
+  report.infra_calls = static_cast<std::uint32_t>(clean.infra_calls);
+  if (clean.broken) {
+    report.divergences.push_back(
+        {Check::kSettles, fmt::format("{}, uninterrupted, {}", story.name, *clean.broken)});
+    return report;
+  }
+  if (options.reentrancy) explore_reentrancy(story, options, clean, report);
+  if (options.redelivery) {
+    explore_infra_redelivery(story, options, clean, report);
+    explore_action_redelivery(story, options, clean, report);
+  }
+  return report;
+}
+
+core::Result<CrashExploration> explore_crashes(const ExploreOptions& options) {
+  std::vector<Story> known = reference_stories();
+  std::vector<const Story*> chosen;
+  for (const std::string& name : options.stories) {
+    auto found =
+        std::find_if(known.begin(), known.end(), [&](const Story& s) { return s.name == name; });
+    if (found == known.end()) {
+      std::vector<std::string> names;
+      for (const Story& story : known)
+        names.push_back(story.name);
+      return core::Error{
+          fmt::format("no story named {}; the stories are {}", name, fmt::join(names, ", "))};
+    }
+    chosen.push_back(&*found);
+  }
+  if (options.stories.empty()) {
+    for (const Story& story : known)
+      chosen.push_back(&story);
+  }
+  CrashExploration exploration;
+  for (const Story* story : chosen)
+    exploration.stories.push_back(explore_story(*story, options));
+  return exploration;
+}
+
+std::string summarize(const CrashExploration& exploration) {
+  std::string out;
+  for (const StoryReport& s : exploration.stories) {
+    out += fmt::format(
+        "{}: {} transactions, {} crash points ({} crashes), {} actions delivered again, {} of {} "
+        "fleet API calls delivered again, {} divergence{}\n",
+        s.story, s.transactions, s.crash_points, s.crashes, s.actions_redelivered,
+        s.infra_calls_redelivered, s.infra_calls, s.divergences.size(),
+        s.divergences.size() == 1 ? "" : "s");
+  }
+  for (const StoryReport& s : exploration.stories) {
+    for (const Divergence& d : s.divergences)
+      out += fmt::format("{}: {}\n", to_string(d.check), d.what);
+  }
+  return out;
+}
+
+}  // namespace unwedge::sim
