@@ -1,13 +1,15 @@
 // harness_power: how fast the swarm catches each planted bug. For every
 // mutant, the seeds run until the first finding, the wall time that took
-// and the invariant that fired; then the shipped control plane over the
-// same number of seeds, which must stay clean. Prints the Markdown table of
-// docs/HARNESS_POWER.md.
+// and the invariant that fired; then the shipped control plane over
+// SHIPPED_SEEDS seeds, which must all stay clean, and a determinism re-check
+// of every tenth of them. Prints the Markdown table of docs/HARNESS_POWER.md.
 //
 //   build/default/tests/harness_power [SEEDS_MAX] [SHIPPED_SEEDS]
+#include <chrono>
 #include <fmt/format.h>
 #include <string>
 
+#include "sim/determinism.hpp"
 #include "tests/mutants/swarm.hpp"
 
 int main(int argc, char** argv) {
@@ -30,10 +32,39 @@ int main(int argc, char** argv) {
                hunt.wall_s, hunt.finding ? to_string(hunt.finding->invariant) : "-", said);
     std::fflush(stdout);
   }
-  unwedge::mutants::Hunt shipped = unwedge::mutants::hunt(Mutant::kNone, 1, shipped_seeds);
-  fmt::print("\nshipped control plane: {} seeds, {:.1f} s, {}\n", shipped.seeds_run, shipped.wall_s,
-             shipped.finding
-                 ? fmt::format("FINDING at seed {}: {}", *shipped.caught_by, shipped.finding->what)
-                 : "no finding");
-  return escaped == 0 && !shipped.finding ? 0 : 1;
+  // The shipped control plane over every seed (not stopping at the first
+  // finding), then a determinism re-check of every tenth seed.
+  const auto start = std::chrono::steady_clock::now();
+  int findings = 0;
+  for (std::uint64_t seed = 1; seed <= shipped_seeds; ++seed) {
+    unwedge::sim::Simulation simulation(unwedge::mutants::swarm_config(seed, Mutant::kNone));
+    unwedge::sim::RunSummary run = simulation.run(6 * unwedge::core::kHour, unwedge::core::kHour);
+    if (!run.finding) continue;
+    ++findings;
+    fmt::print("shipped control plane, seed {}: {}: {}\n", seed, to_string(run.finding->invariant),
+               run.finding->what);
+    std::fflush(stdout);
+  }
+  const double shipped_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print("\nshipped control plane: {} seeds, {} with a finding, {:.1f} s\n", shipped_seeds,
+             findings, shipped_s);
+  const auto recheck_start = std::chrono::steady_clock::now();
+  unwedge::sim::DeterminismCheck check = unwedge::sim::check_determinism(
+      unwedge::sim::determinism_sample(1, shipped_seeds, 10),
+      [](std::uint64_t seed, unwedge::sim::TraceSink& sink) {
+        unwedge::sim::SimConfig config = unwedge::mutants::swarm_config(seed, Mutant::kNone);
+        config.trace_sink = &sink;
+        return unwedge::sim::Simulation(config)
+            .run(6 * unwedge::core::kHour, unwedge::core::kHour)
+            .digest;
+      });
+  for (const unwedge::sim::DeterminismMismatch& m : check.mismatches)
+    fmt::print("{}\n", m.describe());
+  fmt::print(
+      "determinism re-check: {} seeds replayed, {} trace records compared, {} mismatches, "
+      "{:.1f} s\n",
+      check.seeds_checked, check.records_compared, check.mismatches.size(),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - recheck_start).count());
+  return escaped == 0 && findings == 0 && check.ok() ? 0 : 1;
 }
