@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
     for (char& c : said) {
       if (c == '|') c = '/';
     }
-    fmt::print("| `{}` | {} | {} | {:.1f} s | {} | {} |\n", to_string(mutant),
+    fmt::print("| `{}` | {} | {} | {:.2f} s | {} | {} |\n", to_string(mutant),
                hunt.caught_by ? std::to_string(*hunt.caught_by) : "not caught", hunt.seeds_run,
                hunt.wall_s, hunt.finding ? to_string(hunt.finding->invariant) : "-", said);
     std::fflush(stdout);
