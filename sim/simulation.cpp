@@ -569,7 +569,67 @@ std::vector<SimClock*> Simulation::clocks(const std::vector<std::string>& names)
   return out;
 }
 
-std::uint64_t Simulation::start_fault(const FaultSpec& spec) {
+std::vector<std::string> Simulation::resolve(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const std::string& name : names) {
+    const std::size_t colon = name.find(':');
+    if (name == "monitors") {
+      for (const Vantage& v : world_.vantages)
+        out.push_back(v.name);
+      continue;
+    }
+    if (colon == std::string::npos) {
+      out.push_back(name);
+      continue;
+    }
+    const std::string role = name.substr(0, colon);
+    std::optional<std::uint32_t> s = world_.find_service(name.substr(colon + 1));
+    if (!s) continue;
+    const ServiceEndpoint& service = world_.services[*s];
+    if (role == "clients") {
+      for (const Client& c : world_.clients) {
+        if (c.service == *s) out.push_back(c.name);
+      }
+      continue;
+    }
+    if (role == "leader") {
+      if (service.target && world_.hosts[*service.target].state != HostState::kDestroyed) {
+        out.push_back(world_.hosts[*service.target].name);
+      }
+      continue;
+    }
+    // standby / follower: the first live server of the service in that
+    // role, as the control plane's Store records it.
+    const postgres::Role wanted =
+        role == "standby" ? postgres::Role::kStandby : postgres::Role::kFollower;
+    if (role != "standby" && role != "follower") continue;
+    auto txn = durable_.begin();
+    for (HostIndex h : service.hosts) {
+      const Host& host = world_.hosts[h];
+      if (host.state == HostState::kDestroyed) continue;
+      std::shared_ptr<const postgres::Server> server = txn->view<postgres::Server>(host.name);
+      if (server && server->role == wanted) {
+        out.push_back(host.name);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::uint64_t Simulation::start_fault(const FaultSpec& requested) {
+  FaultSpec spec = requested;
+  spec.targets = resolve(requested.targets);
+  spec.others = resolve(requested.others);
+  const bool fleet_wide =
+      spec.kind == FaultKind::kControlPlaneCrash || spec.kind == FaultKind::kInfraSlow ||
+      spec.kind == FaultKind::kInfraFailing || spec.kind == FaultKind::kInfraTimeouts ||
+      spec.kind == FaultKind::kInfraDuplicates;
+  if (!fleet_wide && spec.targets.empty()) {
+    trace_.record(now_us_, TraceKind::kNote, "",
+                  fmt::format("{} not started: its targets name nobody now", describe(requested)));
+    return 0;
+  }
   ActiveFault fault{.spec = spec};
   std::vector<HostIndex> hosts;
   for (const std::string& name : spec.targets) {
@@ -780,7 +840,11 @@ void Simulation::on_random_fault() {
   if (std::optional<FaultSpec> spec = draw_fault(kind, world_, rng_faults_)) start_fault(*spec);
 }
 
-void Simulation::apply_operator(const OperatorRequest& request) {
+void Simulation::apply_operator(const OperatorRequest& requested) {
+  OperatorRequest request = requested;
+  if (std::vector<std::string> target = resolve({requested.target}); target.size() == 1) {
+    request.target = target.front();
+  }
   trace_.record(now_us_, TraceKind::kNote, request.target, "operator: " + describe(request));
   if (request.kind == OperatorKind::kAddFollower) {
     add_follower(request.target);

@@ -128,9 +128,13 @@ class Simulation final : private InfraBackend {
   // The final checks alone, for callers that drive run_until themselves.
   bool check_end_state();
 
-  // Starts a fault now; returns its id (0 when it had no effect).
+  // Starts a fault now; returns its id (0 when it had no effect). Targets
+  // may name roles, resolved now: "leader:db1" (the host the service's
+  // endpoint points at), "standby:db1" and "follower:db1" (its first live
+  // server in that role), "clients:db1", "monitors".
   std::uint64_t start_fault(const FaultSpec& spec);
   bool heal_fault(std::uint64_t id);
+  // The request's target may name a role, as a fault's may.
   void apply_operator(const OperatorRequest& request);
 
   core::TimeUs now_us() const override { return now_us_; }
@@ -199,6 +203,9 @@ class Simulation final : private InfraBackend {
   std::vector<EndpointId> endpoints(const std::vector<std::string>& names) const;
   std::vector<SimClock*> clocks(const std::vector<std::string>& names);
   core::TimeUs jitter(core::TimeUs interval_us, Rng& rng);
+  // Role names ("leader:db1", "monitors", ...) replaced by what they name
+  // now; plain names kept; roles naming nothing dropped.
+  std::vector<std::string> resolve(const std::vector<std::string>& names);
   // A clock fault on the control plane's own clock.
   static bool on_control_plane_clock(const FaultSpec& spec);
 

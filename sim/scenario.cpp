@@ -1,0 +1,41 @@
+#include "sim/scenario.hpp"
+
+#include <fmt/format.h>
+
+namespace unwedge::sim {
+
+ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed,
+                             TraceSink* sink) {
+  SimConfig config = scenario.config;
+  if (seed) config.seed = *seed;
+  if (sink != nullptr) config.trace_sink = sink;
+  Simulation simulation(config);
+  for (const ScheduledFault& fault : scenario.faults)
+    simulation.schedule_fault(fault.at_us, fault.spec);
+  for (const ScheduledOperator& request : scenario.operators)
+    simulation.schedule_operator(request.at_us, request.request);
+  ScenarioOutcome outcome;
+  outcome.run = simulation.run(scenario.duration_us, scenario.recovery_us);
+  const std::optional<Finding>& finding = outcome.run.finding;
+  const std::optional<Invariant>& expected = scenario.expect.violation;
+  if (!expected) {
+    outcome.passed = !finding.has_value();
+    if (finding) {
+      outcome.mismatch = fmt::format("expected to pass, but {} was violated: {}",
+                                     to_string(finding->invariant), finding->what);
+    }
+  } else if (!finding) {
+    outcome.mismatch =
+        fmt::format("expected a violation of {}, but the run passed", to_string(*expected));
+  } else {
+    outcome.passed = finding->invariant == *expected;
+    if (!outcome.passed) {
+      outcome.mismatch =
+          fmt::format("expected a violation of {}, but {} was violated first: {}",
+                      to_string(*expected), to_string(finding->invariant), finding->what);
+    }
+  }
+  return outcome;
+}
+
+}  // namespace unwedge::sim

@@ -1,0 +1,80 @@
+// Scenario: one replayable failure story, as an engineer writes it in YAML
+// (docs/SCENARIOS.md) or the swarm generator draws it from a seed.
+//
+// A scenario is everything a run depends on besides the code: the fleet, the
+// workload, the control plane's settings, the random fault and operator mix
+// (if any), a timeline of scheduled faults and operator requests, dwell
+// bounds, and the verdict it must give. Running it is a pure function of the
+// scenario and its seed: the same file gives the same trace digest on every
+// build.
+//
+//   core::Result<Scenario> s = load_scenario_file("scenarios/partial_partition.yaml");
+//   if (!s.ok()) { fmt::print(stderr, "{}\n", s.error().message); return 2; }
+//   ScenarioOutcome outcome = run_scenario(*s);
+//   fmt::print("{} {:016x}\n", outcome.passed ? "pass" : "FAIL", outcome.run.digest);
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "sim/faults.hpp"
+#include "sim/invariants.hpp"
+#include "sim/operator_requests.hpp"
+#include "sim/simulation.hpp"
+
+namespace unwedge::sim {
+
+struct ScheduledFault {
+  core::TimeUs at_us = 0;
+  FaultSpec spec;
+
+  friend bool operator==(const ScheduledFault&, const ScheduledFault&) = default;
+};
+
+struct ScheduledOperator {
+  core::TimeUs at_us = 0;
+  OperatorRequest request;
+
+  friend bool operator==(const ScheduledOperator&, const ScheduledOperator&) = default;
+};
+
+// What a run of the scenario must come to: pass, or a violation of one
+// named invariant (a scenario that tells a bug the control plane still has,
+// or a planted one).
+struct ExpectedVerdict {
+  std::optional<Invariant> violation;  // nullopt: pass
+
+  friend bool operator==(const ExpectedVerdict&, const ExpectedVerdict&) = default;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  // The fleet, workload, settings, random mix and bounds; config.seed is
+  // the scenario's seed.
+  SimConfig config;
+  core::TimeUs duration_us = core::kHour;         // the safety phase
+  core::TimeUs recovery_us = 30 * core::kMinute;  // the liveness phase
+  std::vector<ScheduledFault> faults;
+  std::vector<ScheduledOperator> operators;
+  ExpectedVerdict expect;
+  // Where it came from, for messages ("scenarios/x.yaml", "swarm seed 7").
+  std::string source;
+};
+
+struct ScenarioOutcome {
+  RunSummary run;
+  bool passed = false;  // the run gave the expected verdict
+  // Why it did not, in a sentence, when it did not.
+  std::string mismatch;
+};
+
+// Runs the scenario (with `seed` in place of its own if given; `sink`, if
+// given, receives every trace record).
+ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed = {},
+                             TraceSink* sink = nullptr);
+
+}  // namespace unwedge::sim
