@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "unwedge 0.1.0");
   int exit_code = 0;
   unwedge::cli::add_check_model_command(app, exit_code);
+  unwedge::cli::add_explore_crashes_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
