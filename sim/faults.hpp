@@ -70,6 +70,14 @@ struct FaultSpec {
 // "partition_one_way {db1-1} -> {db1-2} for 5m"
 std::string describe(const FaultSpec& spec);
 
+// A fault on a scenario's timeline, or one the random nemesis drew.
+struct ScheduledFault {
+  core::TimeUs at_us = 0;
+  FaultSpec spec;
+
+  friend bool operator==(const ScheduledFault&, const ScheduledFault&) = default;
+};
+
 // Draws a fault of `kind` aimed at the world as it is now: partitions and
 // crashes favour a service's current leader, where faults hurt most. Returns
 // nothing when the world has no fitting target (no host is up yet).

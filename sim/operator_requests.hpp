@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/time.hpp"
+
 namespace unwedge::sim {
 
 enum class OperatorKind : std::uint8_t {
@@ -42,5 +44,13 @@ struct OperatorRequest {
 
 // "request_failover db1"
 std::string describe(const OperatorRequest& request);
+
+// A request on a scenario's timeline, or one the random operator drew.
+struct ScheduledOperator {
+  core::TimeUs at_us = 0;
+  OperatorRequest request;
+
+  friend bool operator==(const ScheduledOperator&, const ScheduledOperator&) = default;
+};
 
 }  // namespace unwedge::sim

@@ -27,20 +27,6 @@
 
 namespace unwedge::sim {
 
-struct ScheduledFault {
-  core::TimeUs at_us = 0;
-  FaultSpec spec;
-
-  friend bool operator==(const ScheduledFault&, const ScheduledFault&) = default;
-};
-
-struct ScheduledOperator {
-  core::TimeUs at_us = 0;
-  OperatorRequest request;
-
-  friend bool operator==(const ScheduledOperator&, const ScheduledOperator&) = default;
-};
-
 // What a run of the scenario must come to: pass, or a violation of one
 // named invariant (a scenario that tells a bug the control plane still has,
 // or a planted one).

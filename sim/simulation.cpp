@@ -837,7 +837,9 @@ void Simulation::on_random_fault() {
       kinds.push_back(k.kind);
   }
   const FaultKind kind = kinds[rng_faults_.below(kinds.size())];
-  if (std::optional<FaultSpec> spec = draw_fault(kind, world_, rng_faults_)) start_fault(*spec);
+  if (std::optional<FaultSpec> spec = draw_fault(kind, world_, rng_faults_)) {
+    if (start_fault(*spec) != 0) drawn_faults_.push_back({.at_us = now_us_, .spec = *spec});
+  }
 }
 
 void Simulation::apply_operator(const OperatorRequest& requested) {
@@ -920,23 +922,23 @@ void Simulation::on_random_operator() {
       if (link && link->service == service.name && !link->standby) followers.push_back(id);
     }
   }
+  const auto drawn = [this](OperatorRequest request) {
+    drawn_operators_.push_back({.at_us = now_us_, .request = request});
+    apply_operator(request);
+  };
   const std::uint32_t weights[] = {3, followers.size() < 2 ? 3U : 0U, followers.empty() ? 0U : 1U,
                                    followers.empty() ? 0U : 1U};
   switch (rng_operator_.weighted(weights)) {
     case 0:
-      apply_operator({.kind = OperatorKind::kRequestFailover, .target = service.name});
-      return;
+      return drawn({.kind = OperatorKind::kRequestFailover, .target = service.name});
     case 1:
-      apply_operator({.kind = OperatorKind::kAddFollower, .target = service.name});
-      return;
+      return drawn({.kind = OperatorKind::kAddFollower, .target = service.name});
     case 2:
-      apply_operator({.kind = OperatorKind::kPromoteFollower,
-                      .target = followers[rng_operator_.below(followers.size())]});
-      return;
+      return drawn({.kind = OperatorKind::kPromoteFollower,
+                    .target = followers[rng_operator_.below(followers.size())]});
     default:
-      apply_operator({.kind = OperatorKind::kUnfollow,
-                      .target = followers[rng_operator_.below(followers.size())]});
-      return;
+      return drawn({.kind = OperatorKind::kUnfollow,
+                    .target = followers[rng_operator_.below(followers.size())]});
   }
 }
 

@@ -145,6 +145,11 @@ class Simulation final : private InfraBackend {
   const std::optional<Finding>& finding() const { return finding_; }
   const InvariantChecker& checker() const { return checker_; }
   std::size_t active_faults() const { return active_.size(); }
+  // What the random nemesis and the random operator did, as a timeline
+  // (targets resolved): a scenario with these and no random mix replays the
+  // same story, which is how a random run is shrunk.
+  const std::vector<ScheduledFault>& drawn_faults() const { return drawn_faults_; }
+  const std::vector<ScheduledOperator>& drawn_operators() const { return drawn_operators_; }
   RunSummary summary() const;
 
  private:
@@ -232,6 +237,8 @@ class Simulation final : private InfraBackend {
   bool healed_ = false;  // heal_all() ran: no new random faults
   core::TimeUs healed_at_us_ = 0;
   std::vector<FaultSpec> scheduled_faults_;
+  std::vector<ScheduledFault> drawn_faults_;
+  std::vector<ScheduledOperator> drawn_operators_;
   std::vector<OperatorRequest> scheduled_operators_;
   std::map<std::uint64_t, ActiveFault> active_;
   std::uint64_t next_fault_id_ = 1;
