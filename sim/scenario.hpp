@@ -49,6 +49,8 @@ struct Scenario {
   ExpectedVerdict expect;
   // Where it came from, for messages ("scenarios/x.yaml", "swarm seed 7").
   std::string source;
+
+  friend bool operator==(const Scenario&, const Scenario&) = default;
 };
 
 struct ScenarioOutcome {

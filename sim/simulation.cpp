@@ -278,7 +278,8 @@ void Simulation::dispatch(const Event& e) {
       return;
     }
     case EventKind::kScheduledFault:
-      start_fault(scheduled_faults_[e.a]);
+      // The safety phase is over: heal_all() dropped what was still to come.
+      if (!healed_) start_fault(scheduled_faults_[e.a]);
       return;
     case EventKind::kFaultHeal:
       heal_fault(e.id);

@@ -1,0 +1,412 @@
+#include "sim/swarm.hpp"
+
+#include <algorithm>
+#include <array>
+#include <fmt/format.h>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/assert.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+using core::kMinute;
+using core::kSecond;
+using core::TimeUs;
+
+constexpr TimeUs kNever = std::numeric_limits<TimeUs>::max();
+// Services should be up before customers and operators ask for anything.
+constexpr TimeUs kOperatorsFrom = 20 * kMinute;
+// As the random faults inside a run: never more at once.
+constexpr std::size_t kActiveFaultsMax = 3;
+
+template <class T>
+const T& pick(const std::vector<T>& from, Rng& rng) {
+  UNWEDGE_ASSERT(!from.empty());
+  return from[rng.below(from.size())];
+}
+
+// Whole seconds, so a written scenario reads as a person would write it.
+TimeUs seconds(TimeUs us) {
+  return us / kSecond * kSecond;
+}
+
+// The distributions below copy draw_fault's (sim/faults.cpp) on purpose:
+// the generator owns its draws, so a seed keeps its scenario when the
+// in-run nemesis changes.
+TimeUs fault_duration(Rng& rng, TimeUs mean_us) {
+  return seconds(10 * kSecond + rng.exponential(mean_us));
+}
+
+std::int64_t signed_between(Rng& rng, std::int64_t low, std::int64_t high) {
+  const auto magnitude = static_cast<std::int64_t>(
+      rng.between(static_cast<std::uint64_t>(low), static_cast<std::uint64_t>(high)));
+  return rng.chance(500'000) ? magnitude : -magnitude;
+}
+
+std::string role(std::string_view name, const std::string& service) {
+  return fmt::format("{}:{}", name, service);
+}
+
+// A service as the generator follows it along the timeline: which roles it
+// has when, so a drawn target names someone.
+struct ServicePlan {
+  std::string id;
+  std::uint32_t standbys = 0;
+  std::uint32_t followers = 0;  // asked for in the config, added from 15 min on
+  // Follower count changes the operator timeline makes: (at, +1 or -1).
+  std::vector<std::pair<TimeUs, int>> follower_changes;
+  TimeUs deprovisioned_at_us = kNever;
+
+  bool live_at(TimeUs at_us) const { return at_us < deprovisioned_at_us; }
+  // How many followers the service should have at `at_us` (an estimate: an
+  // add asked for while the service is unhealthy adds nothing).
+  std::uint32_t followers_at(TimeUs at_us) const {
+    int count = 0;
+    for (std::uint32_t f = 0; f < followers; ++f) {
+      if (at_us >= 15 * kMinute + f * kMinute) count++;
+    }
+    for (const auto& [change_us, delta] : follower_changes) {
+      if (change_us <= at_us) count += delta;
+    }
+    return static_cast<std::uint32_t>(std::max(count, 0));
+  }
+};
+
+// A host to aim a fault at, by role, and its siblings' roles.
+struct Aim {
+  std::string service;
+  std::string host;
+  std::vector<std::string> siblings;
+};
+
+class Swarm {
+ public:
+  Swarm(std::uint64_t seed, const SwarmOptions& options)
+      : seed_(seed), options_(options), rng_(Rng::stream(seed, "swarm")) {}
+
+  Scenario draw() {
+    draw_fleet();
+    draw_fault_mix();
+    draw_operators();
+    draw_faults();
+    scenario_.name = fmt::format("swarm-{}", seed_);
+    scenario_.source = fmt::format("swarm seed {}", seed_);
+    scenario_.description = describe_draws();
+    scenario_.expect = {};
+    return std::move(scenario_);
+  }
+
+ private:
+  void draw_fleet();
+  void draw_fault_mix();
+  void draw_operators();
+  void draw_faults();
+  std::optional<ScheduledOperator> draw_operator(TimeUs at_us);
+  FaultSpec draw_fault(FaultKind kind, TimeUs at_us);
+  std::size_t live_service(TimeUs at_us);
+  Aim aim(TimeUs at_us);
+  std::vector<std::string> far_side(const Aim& a);
+  std::string clock_target(TimeUs at_us);
+  std::string describe_draws() const;
+
+  std::uint64_t seed_;
+  SwarmOptions options_;
+  Rng rng_;
+  Scenario scenario_;
+  std::vector<ServicePlan> plans_;
+  std::vector<std::string> monitors_;
+  std::vector<FaultKind> kinds_;
+  TimeUs fault_gap_us_ = 0;
+  TimeUs operator_gap_us_ = 0;
+};
+
+void Swarm::draw_fleet() {
+  UNWEDGE_ASSERT_LE(kMinute, options_.duration_min_us);
+  UNWEDGE_ASSERT_LE(options_.duration_min_us, options_.duration_max_us);
+  SimConfig& config = scenario_.config;
+  config.seed = seed_;
+  const std::uint64_t services = rng_.between(1, 4);
+  for (std::uint64_t s = 1; s <= services; ++s) {
+    ServiceSpec spec{.id = fmt::format("db{}", s)};
+    spec.standbys = static_cast<std::uint32_t>(rng_.between(0, 2));
+    // A synchronous service with no standby could never acknowledge a write.
+    spec.synchronous = rng_.chance(500'000) && spec.standbys > 0;
+    spec.followers = static_cast<std::uint32_t>(rng_.between(0, 1));
+    config.services.push_back(spec);
+    plans_.push_back({.id = spec.id, .standbys = spec.standbys, .followers = spec.followers});
+  }
+  config.clients_per_service = static_cast<std::uint32_t>(rng_.between(1, 2));
+  for (std::uint32_t v = 0; v < config.settings.vantage_points; ++v) {
+    monitors_.push_back(fmt::format("monitor-{}", static_cast<char>('a' + v)));
+  }
+  scenario_.duration_us = static_cast<TimeUs>(rng_.between(
+                              static_cast<std::uint64_t>(options_.duration_min_us / kMinute),
+                              static_cast<std::uint64_t>(options_.duration_max_us / kMinute))) *
+                          kMinute;
+  scenario_.recovery_us = options_.recovery_us;
+  // Nothing is drawn inside the run: the timeline is the whole story.
+  config.faults.mean_gap_us = 0;
+  config.operator_mean_gap_us = 0;
+}
+
+// A fifth of the seeds enable every kind; the rest a random subset of
+// uniformly drawn size, so small mixes (one kind alone) are as likely as
+// large ones.
+void Swarm::draw_fault_mix() {
+  std::vector<FaultKind> all;
+  for (const FaultKindInfo& k : fault_kinds())
+    all.push_back(k.kind);
+  std::size_t count = all.size();
+  if (!rng_.chance(200'000)) count = rng_.between(1, all.size());
+  // A partial Fisher-Yates shuffle picks `count` distinct kinds.
+  for (std::size_t i = 0; i < count; ++i) {
+    std::swap(all[i], all[i + rng_.below(all.size() - i)]);
+  }
+  kinds_.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(count));
+  std::sort(kinds_.begin(), kinds_.end());
+  scenario_.config.faults.kinds = kinds_;
+  fault_gap_us_ = static_cast<TimeUs>(rng_.between(2, 15)) * kMinute;
+  operator_gap_us_ = static_cast<TimeUs>(rng_.between(30, 90)) * kMinute;
+}
+
+std::size_t Swarm::live_service(TimeUs at_us) {
+  std::vector<std::size_t> live;
+  for (std::size_t s = 0; s < plans_.size(); ++s) {
+    if (plans_[s].live_at(at_us)) live.push_back(s);
+  }
+  // Faults after the last deprovision still aim somewhere; they name nobody.
+  if (live.empty()) return rng_.below(plans_.size());
+  return pick(live, rng_);
+}
+
+void Swarm::draw_operators() {
+  TimeUs at_us = kOperatorsFrom;
+  for (std::size_t n = 0; n < kSwarmOperatorsMax; ++n) {
+    at_us += seconds(rng_.exponential(operator_gap_us_));
+    if (at_us >= scenario_.duration_us) break;
+    if (std::optional<ScheduledOperator> op = draw_operator(at_us)) {
+      scenario_.operators.push_back(std::move(*op));
+    }
+  }
+}
+
+std::optional<ScheduledOperator> Swarm::draw_operator(TimeUs at_us) {
+  std::size_t live = 0;
+  for (const ServicePlan& p : plans_)
+    live += p.live_at(at_us) ? 1 : 0;
+  if (live == 0) return std::nullopt;
+  ServicePlan& plan = plans_[live_service(at_us)];
+  const std::uint32_t followers = plan.followers_at(at_us);
+  // Indexed by OperatorKind. A deprovision is rare, and only while another
+  // service lives on, so the rest of the story still has a fleet to happen to.
+  const std::array<std::uint32_t, 6> weights = {
+      followers < 2 ? 6U : 0U,  // add_follower
+      followers > 0 ? 4U : 0U,  // promote_follower
+      followers > 0 ? 2U : 0U,  // unfollow
+      6U,                       // request_failover
+      6U,                       // replace_server
+      live >= 2 ? 1U : 0U,      // deprovision
+  };
+  const auto kind = static_cast<OperatorKind>(rng_.weighted(weights));
+  ScheduledOperator op{.at_us = at_us, .request = {.kind = kind, .target = plan.id}};
+  switch (kind) {
+    case OperatorKind::kAddFollower:
+      plan.follower_changes.emplace_back(at_us, +1);
+      break;
+    case OperatorKind::kPromoteFollower:
+    case OperatorKind::kUnfollow:
+      op.request.target = role("follower", plan.id);
+      plan.follower_changes.emplace_back(at_us, -1);
+      break;
+    case OperatorKind::kRequestFailover:
+      break;
+    case OperatorKind::kReplaceServer: {
+      // A leader's replacement waits until a failover has moved it.
+      const std::array<std::uint32_t, 3> targets = {plan.standbys > 0 ? 3U : 0U,
+                                                    followers > 0 ? 1U : 0U, 1U};
+      constexpr std::array<std::string_view, 3> kRoles = {"standby", "follower", "leader"};
+      op.request.target = role(kRoles[rng_.weighted(targets)], plan.id);
+      break;
+    }
+    case OperatorKind::kDeprovision:
+      plan.deprovisioned_at_us = at_us;
+      break;
+  }
+  return op;
+}
+
+// Like draw_fault's aim: any role of any live service, but a service's
+// leader (where faults hurt most) 60% of the time.
+Aim Swarm::aim(TimeUs at_us) {
+  const ServicePlan* plan = &plans_[live_service(at_us)];
+  std::vector<std::string> roles = {"leader"};
+  if (plan->standbys > 0) roles.emplace_back("standby");
+  if (plan->followers_at(at_us) > 0) roles.emplace_back("follower");
+  std::string chosen = pick(roles, rng_);
+  if (rng_.chance(600'000)) {
+    plan = &plans_[live_service(at_us)];
+    chosen = "leader";
+    roles = {"leader"};
+    if (plan->standbys > 0) roles.emplace_back("standby");
+    if (plan->followers_at(at_us) > 0) roles.emplace_back("follower");
+  }
+  Aim a{.service = plan->id, .host = role(chosen, plan->id)};
+  for (const std::string& r : roles) {
+    if (r != chosen) a.siblings.push_back(role(r, plan->id));
+  }
+  return a;
+}
+
+// The far side of a partial or one-way cut, as draw_fault's: the monitors
+// (monitoring blind, data path fine), a sibling (replication cut), the
+// control plane, or the service's clients (data path cut, monitoring fine).
+std::vector<std::string> Swarm::far_side(const Aim& a) {
+  const std::vector<std::string> fallback =
+      monitors_.empty() ? std::vector<std::string>{"control-plane"} : monitors_;
+  switch (rng_.below(5)) {
+    case 4:
+      return {role("clients", a.service)};
+    case 0:
+      return monitors_.empty() ? fallback : std::vector<std::string>{"monitors"};
+    case 1:
+      if (!a.siblings.empty()) return {pick(a.siblings, rng_)};
+      return {pick(fallback, rng_)};
+    case 2:
+      return {"control-plane"};
+    default:
+      return {pick(fallback, rng_)};
+  }
+}
+
+// Clocks belong to hosts, monitors and the control plane.
+std::string Swarm::clock_target(TimeUs at_us) {
+  switch (rng_.below(3)) {
+    case 0:
+      return "control-plane";
+    case 1:
+      if (monitors_.empty()) return "control-plane";
+      return pick(monitors_, rng_);
+    default:
+      return aim(at_us).host;
+  }
+}
+
+FaultSpec Swarm::draw_fault(FaultKind kind, TimeUs at_us) {
+  FaultSpec spec{.kind = kind};
+  auto host_fault = [&](TimeUs mean_us) {
+    spec.targets = {aim(at_us).host};
+    spec.duration_us = fault_duration(rng_, mean_us);
+    return spec;
+  };
+  switch (kind) {
+    case FaultKind::kPartitionComplete:
+      return host_fault(3 * kMinute);
+    case FaultKind::kPartitionPartial:
+    case FaultKind::kPartitionOneWay: {
+      const Aim a = aim(at_us);
+      spec.targets = {a.host};
+      spec.others = far_side(a);
+      // One-way cuts go either way round: the host deaf or the host mute.
+      if (kind == FaultKind::kPartitionOneWay && rng_.chance(500'000)) {
+        std::swap(spec.targets, spec.others);
+      }
+      spec.duration_us = fault_duration(rng_, 3 * kMinute);
+      return spec;
+    }
+    case FaultKind::kHostCrash:
+      return host_fault(5 * kMinute);
+    case FaultKind::kDatabaseCrash:
+      return host_fault(30 * kSecond);
+    case FaultKind::kAgentPause:
+      return host_fault(2 * kMinute);
+    case FaultKind::kLateCheckins:
+      spec.amount = static_cast<std::int64_t>(rng_.between(20 * kSecond, 120 * kSecond));
+      return host_fault(3 * kMinute);
+    case FaultKind::kDuplicateCheckins:
+      spec.amount = static_cast<std::int64_t>(rng_.between(30 * kSecond, 90 * kSecond));
+      return host_fault(3 * kMinute);
+    case FaultKind::kStaleCheckins:
+      return host_fault(2 * kMinute);
+    case FaultKind::kClockDrift:
+      spec.targets = {clock_target(at_us)};
+      spec.amount = signed_between(rng_, 1'000, 50'000);
+      spec.duration_us = fault_duration(rng_, 20 * kMinute);
+      return spec;
+    case FaultKind::kClockJump:
+      spec.targets = {clock_target(at_us)};
+      spec.amount = signed_between(rng_, 10 * kSecond, 10 * kMinute);
+      spec.duration_us = fault_duration(rng_, 5 * kMinute);
+      return spec;
+    case FaultKind::kInfraSlow:
+      spec.amount = static_cast<std::int64_t>(rng_.between(3, 20));
+      spec.duration_us = fault_duration(rng_, 10 * kMinute);
+      return spec;
+    case FaultKind::kInfraFailing:
+    case FaultKind::kInfraTimeouts:
+      spec.amount = static_cast<std::int64_t>(rng_.between(100'000, 600'000));
+      spec.duration_us = fault_duration(rng_, 10 * kMinute);
+      return spec;
+    case FaultKind::kInfraDuplicates:
+      spec.amount = static_cast<std::int64_t>(rng_.between(200'000, 1'000'000));
+      spec.duration_us = fault_duration(rng_, 10 * kMinute);
+      return spec;
+    case FaultKind::kControlPlaneCrash:
+      spec.targets = {std::string(kCrashPointNames[rng_.below(std::size(kCrashPointNames))])};
+      spec.amount = static_cast<std::int64_t>(rng_.below(40));
+      return spec;
+  }
+  UNWEDGE_ASSERT(false);
+  return spec;
+}
+
+// Times by exponential gaps from the start; a moment when three faults are
+// already active passes without one, as inside a run.
+void Swarm::draw_faults() {
+  std::vector<TimeUs> ends_us;
+  TimeUs at_us = 0;
+  for (std::size_t n = 0; n < kSwarmFaultsMax; ++n) {
+    at_us += seconds(rng_.exponential(fault_gap_us_));
+    if (at_us >= scenario_.duration_us) break;
+    std::erase_if(ends_us, [&](TimeUs end_us) { return end_us <= at_us; });
+    if (ends_us.size() >= kActiveFaultsMax) continue;
+    const FaultKind kind = pick(kinds_, rng_);
+    FaultSpec spec = draw_fault(kind, at_us);
+    if (spec.duration_us > 0) ends_us.push_back(at_us + spec.duration_us);
+    scenario_.faults.push_back({.at_us = at_us, .spec = std::move(spec)});
+  }
+}
+
+std::string Swarm::describe_draws() const {
+  std::vector<std::string> services;
+  for (const ServiceSpec& s : scenario_.config.services) {
+    std::string shape = s.standbys == 0
+                            ? "single server"
+                            : fmt::format("{} {} standby{}", s.standbys,
+                                          s.synchronous ? "synchronous" : "asynchronous",
+                                          s.standbys > 1 ? "s" : "");
+    if (s.followers > 0) shape += fmt::format(", {} follower", s.followers);
+    services.push_back(fmt::format("{} ({})", s.id, shape));
+  }
+  std::vector<std::string_view> kinds;
+  for (FaultKind k : kinds_)
+    kinds.push_back(info(k).name);
+  return fmt::format(
+      "{}, {} client{} each; {} of {} fault kinds ({}), one every {} min on average; an "
+      "operator request every {} min on average; {} min of faults, {} min of recovery",
+      fmt::join(services, ", "), scenario_.config.clients_per_service,
+      scenario_.config.clients_per_service > 1 ? "s" : "", kinds_.size(), fault_kinds().size(),
+      fmt::join(kinds, ", "), fault_gap_us_ / kMinute, operator_gap_us_ / kMinute,
+      scenario_.duration_us / kMinute, scenario_.recovery_us / kMinute);
+}
+
+}  // namespace
+
+Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& options) {
+  return Swarm(seed, options).draw();
+}
+
+}  // namespace unwedge::sim
