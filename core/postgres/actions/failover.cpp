@@ -29,6 +29,9 @@ std::optional<ReplicaLink> promotion_in_flight(StepContext& ctx, const Service& 
 StepResult begin(StepContext& ctx, const Settings& settings) {
   std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
   if (!service) return StepResult::end("the service is gone");
+  if (std::optional<StepResult> duplicate = leader_change_finished(ctx, *service)) {
+    return *duplicate;
+  }
   ctx.set_var("service", service->id);
   if (UNWEDGE_MUTANT(settings, kMostRecentlyUpdatedService)) {
     // MUTANT: the leader change works on "the service that changed last",
@@ -59,6 +62,7 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
       choose_standby(ctx.txn(), ctx.telemetry(), settings, ctx.now_us(), *service);
   if (!chosen) {
     UNWEDGE_PROBE("failover.no_caught_up_standby");
+    service->last_leader_change = ctx.action_id();
     move(ctx, service_machine(), *service, "unavailable", "failover_abandoned");
     return StepResult::end("no standby holds every acknowledged write");
   }
