@@ -149,6 +149,29 @@ TEST_F(LateDuplicate, ARotationDeliveredAfterTheNextOneChangesNothing) {
   EXPECT_EQ(world.infra.effects(), effects);
 }
 
+TEST_F(LateDuplicate, AFailoverDeliveredAfterTheNextLeaderChangeChangesNothing) {
+  world.silence("db1-1");
+  world.clock.advance(2 * core::kMinute);
+  ASSERT_TRUE(world.settle()) << world.activity();
+  const sim::CompletedAction first = last_completed("Failover");
+  ASSERT_EQ(world.get<Service>("db1")->leader, "db1-2");
+  // The fenced old leader is replaced; once its replacement has caught up,
+  // an operator moves the leader onto it.
+  world.clock.advance(5 * core::kMinute);
+  ASSERT_TRUE(world.settle()) << world.activity();
+  world.update<Service>("db1", [](Service& s) { s.failover_requested = true; });
+  ASSERT_TRUE(world.settle()) << world.activity();
+  ASSERT_NE(last_completed("Failover").id, first.id);
+  ASSERT_NE(world.get<Service>("db1")->leader, "db1-2") << describe(*world.get<Service>("db1"));
+  ASSERT_EQ(world.state_of_service("db1"), "available");
+  const core::StoreSnapshot before = world.durable.snapshot();
+  const sim::KeyedInfra::Effects effects = world.infra.effects();
+
+  EXPECT_TRUE(deliver_again(first));
+  EXPECT_EQ(world.durable.snapshot(), before) << describe(*world.get<Service>("db1"));
+  EXPECT_EQ(world.infra.effects(), effects);
+}
+
 TEST(CrashExploration, ExploresTheNamedStoriesInOrderAndRefusesAnUnknownName) {
   core::Result<sim::CrashExploration> two =
       sim::explore_crashes({.stories = {"Unfollow", "Promote"}, .transactions_max = 1});
