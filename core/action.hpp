@@ -6,7 +6,12 @@
 // progress in the action's own record, and commits. If the process dies at
 // any point, the record in the Store says which step is next; running that
 // step again is safe because its reads are fresh and its Infra requests carry
-// the same keys. The runner is at-least-once by design.
+// the same keys. The runner is at-least-once by design. Delivered again once
+// it has finished, an execution starts from its first step with a fresh
+// record (the scheduler erases finished ones), so that step must see from
+// the entities it changes that this execution already did its work, and
+// change nothing (for instance, the entity keeps the id of the execution
+// that last changed it).
 //
 //   ActionDef unfollow{
 //       .name = "Unfollow",

@@ -24,9 +24,11 @@ const char* to_string(Role role) {
 }
 
 std::string describe(const Service& s) {
-  return fmt::format("service {} {} leader={} timeline={} servers={}{}{}", s.id,
+  return fmt::format("service {} {} leader={} timeline={} servers={}{}{}{}", s.id,
                      service_machine().state_name(s.state.id), s.leader, s.timeline,
-                     s.servers_named, s.failover_requested ? " +NeedsFailover" : "",
+                     s.servers_named,
+                     s.last_leader_change.empty() ? "" : " changed by " + s.last_leader_change,
+                     s.failover_requested ? " +NeedsFailover" : "",
                      s.deprovision_requested ? " +NeedsDeprovision" : "");
 }
 
@@ -45,8 +47,9 @@ std::string describe(const ReplicaLink& l) {
 }
 
 std::string describe(const Certificate& c) {
-  return fmt::format("certificate {} {} serial={} on {} until {}{}", c.id,
-                     certificate_machine().state_name(c.state.id), c.serial, c.installed_on,
+  return fmt::format("certificate {} {} serial={}{} on {} until {}{}", c.id,
+                     certificate_machine().state_name(c.state.id), c.serial,
+                     c.issued_by.empty() ? "" : " by " + c.issued_by, c.installed_on,
                      c.not_after_us, c.revoke_requested ? " +NeedsRevoke" : "");
 }
 

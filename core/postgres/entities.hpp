@@ -40,6 +40,11 @@ struct Service {
   std::uint32_t servers_named = 0;  // servers are named <service>-<n>, n counting up
   bool failover_requested = false;
   bool deprovision_requested = false;
+  // The action id of the last leader change (Failover or Promote) that
+  // finished on the service, succeeded or abandoned. A finished execution's
+  // record is erased, so a duplicate delivery of it starts again from its
+  // first step; this is how that step sees the work already done.
+  std::string last_leader_change;
 
   friend bool operator==(const Service&, const Service&) = default;
 };
@@ -82,6 +87,10 @@ struct Certificate {
   std::string installed_on;  // server id holding the current serial
   std::uint32_t serial = 0;
   core::TimeUs not_after_us = 0;
+  // The action id of the execution that issued `serial`: a duplicate
+  // delivery of it finds here that its serial exists, rather than counting
+  // one the fleet API (asked again under the same key) never issued.
+  std::string issued_by;
   bool revoke_requested = false;
 
   friend bool operator==(const Certificate&, const Certificate&) = default;

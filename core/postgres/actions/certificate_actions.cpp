@@ -13,19 +13,38 @@ using core::InfraVerb;
 using core::StepContext;
 using core::StepResult;
 
-// Has a new serial issued for the subject certificate; the serial and
-// expiry are recorded once, on the run that sees the issue succeed.
+// Re-delivery. The runner is at-least-once and a finished execution's record
+// is erased, so the same execution may be delivered again from its first
+// step with none of its vars. The certificate itself therefore says which
+// execution issued its serial (issued_by), and the first step of each
+// action ends a duplicate there: asked again under the same key, the fleet
+// API returns the operation it already ran, and counting it as a new serial
+// would record one that does not exist. The execution that issues a serial
+// commits issued_by in the same step that advances its record past `issue`,
+// so a step that finds its own id there is always a duplicate.
+std::optional<StepResult> already_issued(StepContext& ctx, const Certificate& cert) {
+  if (cert.issued_by != ctx.action_id()) return std::nullopt;
+  return StepResult::finish(
+      fmt::format("serial {} was issued by this execution, which has finished", cert.serial));
+}
+
+// Has a new serial issued for the subject certificate; the serial, expiry
+// and issuing execution are recorded once, on the run that sees it succeed.
 StepResult issue(StepContext& ctx, const Settings& settings) {
   std::optional<Certificate> cert = ctx.txn().get<Certificate>(ctx.subject());
   if (!cert) return StepResult::end("the certificate is gone");
-  if (ctx.var("issued")) return StepResult::next();
+  if (std::optional<StepResult> duplicate = already_issued(ctx, *cert)) return *duplicate;
+  if (!is_in(certificate_machine(), *cert, {"issuing", "rotating"})) {
+    return StepResult::end(
+        fmt::format("the certificate is {}", state_name(certificate_machine(), *cert)));
+  }
   core::Operation op =
       call_with_retry(ctx, InfraVerb::kIssueCertificate, cert->id, cert->service, "issue");
   if (progress(op) != OpProgress::kDone) return StepResult::wait("issuing " + cert->id);
   cert->serial++;
   cert->not_after_us = ctx.now_us() + settings.certificate_validity_us;
+  cert->issued_by = ctx.action_id();
   ctx.txn().put(*cert);
-  ctx.set_var("issued", std::to_string(cert->serial));
   return StepResult::next();
 }
 
@@ -57,13 +76,24 @@ StepResult finish(StepContext& ctx, std::string_view from, std::string_view caus
   return StepResult::next();
 }
 
+// Starts a rotation of an expiring or expired certificate, or of an active
+// one that is not on the service's leader (the LeaderChanged signal): an
+// active certificate already on the leader has nothing to rotate, whatever
+// started this execution.
 StepResult begin_rotation(StepContext& ctx) {
   std::optional<Certificate> cert = ctx.txn().get<Certificate>(ctx.subject());
   if (!cert) return StepResult::end("the certificate is gone");
+  if (std::optional<StepResult> duplicate = already_issued(ctx, *cert)) return *duplicate;
   if (is_in(certificate_machine(), *cert, {"rotating"})) return StepResult::next();
   if (!is_in(certificate_machine(), *cert, {"active", "expiring", "expired"})) {
     return StepResult::end(
         fmt::format("the certificate is {}", state_name(certificate_machine(), *cert)));
+  }
+  if (is_in(certificate_machine(), *cert, {"active"})) {
+    std::optional<Service> service = ctx.txn().get<Service>(cert->service);
+    if (!service || service->leader.empty() || cert->installed_on == service->leader) {
+      return StepResult::end("the certificate is active on the service's leader");
+    }
   }
   move(ctx, certificate_machine(), *cert, "rotating", "rotation_started");
   return StepResult::next();

@@ -26,9 +26,27 @@ std::optional<ReplicaLink> promotion_in_flight(StepContext& ctx, const Service& 
   return std::nullopt;
 }
 
+// True while what starts a failover still holds: an operator asked for one,
+// or the leader is consistently unreachable. The table saw it when it
+// started this execution; begin looks again because an execution can reach
+// it later than that: a duplicate delivered after a newer leader change has
+// made the service healthy again must not fail over its new leader. Silence
+// is counted from the last check-in alone, not from when the leader's state
+// last changed as the table's signal does, so this never refuses what the
+// table saw a moment earlier (a server action in the same pass may just
+// have marked the leader unreachable).
+bool failover_wanted(StepContext& ctx, const Settings& settings, const Service& service) {
+  if (service.failover_requested) return true;
+  HostView leader = view_host(ctx.telemetry(), service.leader, settings, ctx.now_us(), 0);
+  return consistently_unreachable(leader, settings);
+}
+
 StepResult begin(StepContext& ctx, const Settings& settings) {
   std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
   if (!service) return StepResult::end("the service is gone");
+  if (std::optional<StepResult> duplicate = leader_change_finished(ctx, *service)) {
+    return *duplicate;
+  }
   ctx.set_var("service", service->id);
   if (UNWEDGE_MUTANT(settings, kMostRecentlyUpdatedService)) {
     // MUTANT: the leader change works on "the service that changed last",
@@ -50,6 +68,10 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
       return StepResult::next();
     }
   } else if (is_in(service_machine(), *service, {"available", "uncertain", "unavailable"})) {
+    if (!failover_wanted(ctx, settings, *service)) {
+      return StepResult::end(fmt::format(
+          "{} is not consistently unreachable and no failover is requested", service->leader));
+    }
     move(ctx, service_machine(), *service, "failing_over", "failover_started");
   } else {
     return StepResult::end(
@@ -59,6 +81,7 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
       choose_standby(ctx.txn(), ctx.telemetry(), settings, ctx.now_us(), *service);
   if (!chosen) {
     UNWEDGE_PROBE("failover.no_caught_up_standby");
+    service->last_leader_change = ctx.action_id();
     move(ctx, service_machine(), *service, "unavailable", "failover_abandoned");
     return StepResult::end("no standby holds every acknowledged write");
   }

@@ -181,6 +181,7 @@ StepResult finish(StepContext& ctx) {
   if (!c) return StepResult::end("the service or the candidate is gone");
   move(ctx, service_machine(), c->service, "available", "failover_done");
   c->service.failover_requested = false;
+  c->service.last_leader_change = ctx.action_id();
   ctx.txn().put(c->service);
   c->candidate.promote_requested = false;
   ctx.txn().put(c->candidate);
@@ -212,9 +213,16 @@ StepResult abandon_leader_change(StepContext& ctx, const std::string& reason) {
     move(ctx, replica_link_machine(), c->candidate, "following", "promotion_failed");
   }
   if (is_in(service_machine(), c->service, {"failing_over"})) {
+    c->service.last_leader_change = ctx.action_id();
     move(ctx, service_machine(), c->service, "unavailable", "failover_abandoned");
   }
   return StepResult::end(reason);
+}
+
+std::optional<StepResult> leader_change_finished(StepContext& ctx, const Service& service) {
+  if (service.last_leader_change != ctx.action_id()) return std::nullopt;
+  return StepResult::finish(
+      fmt::format("this leader change has finished; {} leads {}", service.leader, service.id));
 }
 
 std::vector<core::StepDef> leader_change_steps(const Settings& settings) {

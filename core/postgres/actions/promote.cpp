@@ -32,6 +32,9 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
   if (!link) return StepResult::end("the link is gone");
   std::optional<Service> service = ctx.txn().get<Service>(link->service);
   if (!service) return StepResult::end("the service is gone");
+  if (std::optional<StepResult> duplicate = leader_change_finished(ctx, *service)) {
+    return *duplicate;
+  }
   if (!link->promote_requested) return StepResult::end("no promotion was requested");
   if (!is_in(replica_link_machine(), *link, {"following"})) {
     return StepResult::end(
