@@ -39,6 +39,8 @@ struct LinkQuality {
   core::TimeUs delay_max_us = 5'000;
   std::uint32_t loss_ppm = 0;
   std::uint32_t duplicate_ppm = 0;
+
+  friend bool operator==(const LinkQuality&, const LinkQuality&) = default;
 };
 
 class Network {

@@ -63,6 +63,8 @@ struct Scenario {
   ExpectedVerdict expect;
   // Where it came from, for messages ("scenarios/x.yaml", "swarm seed 7").
   std::string source;
+
+  friend bool operator==(const Scenario&, const Scenario&) = default;
 };
 
 struct ScenarioOutcome {

@@ -51,6 +51,8 @@ struct ServiceSpec {
   std::uint32_t standbys = 1;
   bool synchronous = true;
   std::uint32_t followers = 0;  // customer read replicas added once it is available
+
+  friend bool operator==(const ServiceSpec&, const ServiceSpec&) = default;
 };
 
 // Faults drawn at random while the safety phase lasts.
@@ -58,6 +60,8 @@ struct RandomFaults {
   core::TimeUs mean_gap_us = 0;  // 0: none
   std::vector<FaultKind> kinds;  // empty: every kind
   std::uint32_t active_max = 3;  // never more at once
+
+  friend bool operator==(const RandomFaults&, const RandomFaults&) = default;
 };
 
 struct SimConfig {
@@ -81,6 +85,9 @@ struct SimConfig {
   std::map<std::string, core::TimeUs> dwell_overrides;
   std::size_t trace_recent = 256;
   TraceSink* trace_sink = nullptr;
+
+  // The sink is compared as a pointer: equal configs share one or have none.
+  friend bool operator==(const SimConfig&, const SimConfig&) = default;
 };
 
 // What ended a run early: a violated invariant, or a failed assertion in the

@@ -49,6 +49,8 @@ struct Settings {
   core::TimeUs certificate_validity_us = 90 * 24 * core::kHour;
   core::TimeUs certificate_renew_before_us = 14 * 24 * core::kHour;
   Mutant mutant = Mutant::kNone;  // see Mutant: inert outside the mutant build
+
+  friend bool operator==(const Settings&, const Settings&) = default;
 };
 
 }  // namespace unwedge::postgres
