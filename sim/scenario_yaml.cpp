@@ -204,9 +204,12 @@ struct Node {
   enum class Kind : std::uint8_t { kNull, kScalar, kSequence, kMap };
   Kind kind = Kind::kNull;
   YAML::Mark mark;
-  std::string text;                            // kScalar
-  std::vector<Node> items;                     // kSequence
-  std::vector<std::pair<Node, Node>> entries;  // kMap, in document order
+  std::string text;         // kScalar
+  std::vector<Node> items;  // kSequence
+  // kMap, in document order: keys[i] maps to values[i]. (Two vectors, not
+  // one of pairs: a pair needs Node complete, a vector does not.)
+  std::vector<Node> keys;
+  std::vector<Node> values;
 };
 
 class TreeBuilder final : public YAML::EventHandler {
@@ -291,7 +294,7 @@ class TreeBuilder final : public YAML::EventHandler {
       if (node.kind != Node::Kind::kScalar) {
         fail(node.mark, "", "a key must be a plain word, not a list, a map or nothing");
       }
-      for (const auto& [key, value] : parent.node.entries) {
+      for (const Node& key : parent.node.keys) {
         if (key.text == node.text) {
           fail(node.mark, "",
                fmt::format("duplicate key {} (first at line {}); each key appears once",
@@ -300,7 +303,8 @@ class TreeBuilder final : public YAML::EventHandler {
       }
       parent.key = std::move(node);
     } else {
-      parent.node.entries.emplace_back(std::move(*parent.key), std::move(node));
+      parent.node.keys.push_back(std::move(*parent.key));
+      parent.node.values.push_back(std::move(node));
       parent.key.reset();
     }
   }
@@ -475,7 +479,7 @@ class Fields {
       fail(node.mark, path_,
            fmt::format("expected a map with keys {}, got {}", fmt::join(keys, ", "), got(node)));
     }
-    for (const auto& [key, value] : node.entries) {
+    for (const Node& key : node.keys) {
       if (std::find(keys.begin(), keys.end(), key.text) != keys.end()) continue;
       fail(key.mark, path_,
            fmt::format("unknown key {};{} allowed{}: {}", in_quotes(key.text),
@@ -489,8 +493,8 @@ class Fields {
     return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
   }
   const Node* find(std::string_view key) const {
-    for (const auto& [k, value] : node_.entries) {
-      if (k.text == key) return &value;
+    for (std::size_t i = 0; i < node_.keys.size(); ++i) {
+      if (node_.keys[i].text == key) return &node_.values[i];
     }
     return nullptr;
   }
@@ -1041,7 +1045,9 @@ void read_bounds(const Node* node, SimConfig& config) {
     fail(node->mark, "bounds",
          fmt::format("expected a map of \"machine/state\": duration, got {}", got(*node)));
   }
-  for (const auto& [key, value] : node->entries) {
+  for (std::size_t i = 0; i < node->keys.size(); ++i) {
+    const Node& key = node->keys[i];
+    const Node& value = node->values[i];
     const std::string path = "bounds." + key.text;
     const std::size_t slash = key.text.find('/');
     const core::MachineDef* machine =
