@@ -250,6 +250,9 @@ class TreeBuilder final : public YAML::EventHandler {
   struct Open {
     Node node;
     std::optional<Node> key;  // a map's key waiting for its value
+    // A map's keys so far, with their lines: a wide map is checked for
+    // duplicates in n log n, not n^2.
+    std::map<std::string, int, std::less<>> seen;
   };
 
   void refuse(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor) {
@@ -294,12 +297,11 @@ class TreeBuilder final : public YAML::EventHandler {
       if (node.kind != Node::Kind::kScalar) {
         fail(node.mark, "", "a key must be a plain word, not a list, a map or nothing");
       }
-      for (const Node& key : parent.node.keys) {
-        if (key.text == node.text) {
-          fail(node.mark, "",
-               fmt::format("duplicate key {} (first at line {}); each key appears once",
-                           in_quotes(node.text), key.mark.line + 1));
-        }
+      const auto [first, fresh] = parent.seen.emplace(node.text, node.mark.line + 1);
+      if (!fresh) {
+        fail(node.mark, "",
+             fmt::format("duplicate key {} (first at line {}); each key appears once",
+                         in_quotes(node.text), first->second));
       }
       parent.key = std::move(node);
     } else {

@@ -219,6 +219,15 @@ TEST(ScenarioYaml, HostileTextIsRefusedWithoutHarm) {
     block += std::string(static_cast<std::size_t>(depth), ' ') + "- \n";
   EXPECT_NE(error_of(block).find("nested deeper than 64 levels"), std::string::npos)
       << error_of(block);
+  // A map as wide as the value limit allows is checked quickly; its
+  // last key is a duplicate.
+  std::string wide = "name: x\ndescription: d\nbounds:\n";
+  for (int key = 0; key < 45'000; ++key)
+    wide += fmt::format("  k{}: 1s\n", key);
+  wide += "  k0: 1s\n";
+  EXPECT_EQ(error_of(wide),
+            "x.yaml:45004:3: duplicate key \"k0\" (first at line 4); each key "
+            "appears once");
   // Whitespace only, a lone document marker, comments only.
   EXPECT_NE(error_of(" \n\t\n").find("x.yaml:1:1: the file is empty"), std::string::npos);
   EXPECT_NE(error_of("# nothing\n").find("x.yaml:1:1: no YAML document"), std::string::npos);
