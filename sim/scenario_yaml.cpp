@@ -1158,9 +1158,31 @@ bool plain(std::string_view s) {
   });
 }
 
+// Characters YAML reads as line breaks (NEL, LINE and PARAGRAPH SEPARATOR)
+// or drops (a byte order mark), so they are written as escapes.
+constexpr std::pair<std::string_view, std::string_view> kEscapedUnicode[] = {
+    {"\xc2\x85", "\\u0085"},
+    {"\xe2\x80\xa8", "\\u2028"},
+    {"\xe2\x80\xa9", "\\u2029"},
+    {"\xef\xbb\xbf", "\\ufeff"}};
+
+bool has_escaped_unicode(std::string_view s) {
+  return std::any_of(std::begin(kEscapedUnicode), std::end(kEscapedUnicode),
+                     [&](const auto& e) { return s.find(e.first) != std::string_view::npos; });
+}
+
 std::string double_quoted(std::string_view s) {
   std::string out = "\"";
-  for (char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto* unicode =
+        std::find_if(std::begin(kEscapedUnicode), std::end(kEscapedUnicode),
+                     [&](const auto& e) { return s.substr(i).starts_with(e.first); });
+    if (unicode != std::end(kEscapedUnicode)) {
+      out += unicode->second;
+      i += unicode->first.size() - 1;
+      continue;
+    }
+    const char c = s[i];
     switch (c) {
       case '"':
         out += "\\\"";
@@ -1193,7 +1215,7 @@ std::string scalar(std::string_view s) {
 // it has no control characters but line breaks, and it ends with at most
 // one line break.
 bool literal_safe(std::string_view s) {
-  if (s.empty() || s.ends_with("\n\n")) return false;
+  if (s.empty() || s.ends_with("\n\n") || has_escaped_unicode(s)) return false;
   const std::string_view body = s.ends_with('\n') ? s.substr(0, s.size() - 1) : s;
   std::size_t start = 0;
   while (start <= body.size()) {

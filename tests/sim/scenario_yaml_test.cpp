@@ -295,10 +295,36 @@ std::string any_word(std::string_view first, std::string_view rest, int length_m
 }
 
 std::string any_description() {
-  static const std::vector<std::string> kPieces = {
-      "the", "leader", " ",  " ",  "\n",  "\n\n", "\t",          "\"",   "'",
-      "\\",  ":",      "# ", "- ", "[x]", "{y}",  "caf\xc3\xa9", "&a",   "*b",
-      "!t",  "|",      ">",  "%",  "@",   "`",    ",",           "null", "~"};
+  static const std::vector<std::string> kPieces = {"the",
+                                                   "leader",
+                                                   " ",
+                                                   " ",
+                                                   "\n",
+                                                   "\n\n",
+                                                   "\t",
+                                                   "\"",
+                                                   "'",
+                                                   "\\",
+                                                   ":",
+                                                   "# ",
+                                                   "- ",
+                                                   "[x]",
+                                                   "{y}",
+                                                   "caf\xc3\xa9",
+                                                   "\xc2\x85",
+                                                   "\xe2\x80\xa8",
+                                                   "\xef\xbb\xbf",
+                                                   "&a",
+                                                   "*b",
+                                                   "!t",
+                                                   "|",
+                                                   ">",
+                                                   "%",
+                                                   "@",
+                                                   "`",
+                                                   ",",
+                                                   "null",
+                                                   "~"};
   std::string out;
   const int pieces = *rc::gen::inRange(0, 20);
   for (int i = 0; i < pieces; ++i)
