@@ -14,5 +14,14 @@ inline constexpr int kExitBadInput = 2;
 void add_check_model_command(CLI::App& app, int& exit_code);
 // `unwedge explore-crashes`: re-entrancy and re-delivery of every action.
 void add_explore_crashes_command(CLI::App& app, int& exit_code);
+// `unwedge run`: scenario files, their verdicts and digests.
+void add_run_command(CLI::App& app, int& exit_code);
+// `unwedge replay`: a scenario's timeline.
+void add_replay_command(CLI::App& app, int& exit_code);
+// `unwedge gen`: the swarm scenario of a seed, as YAML.
+void add_gen_command(CLI::App& app, int& exit_code);
+
+// A virtual time or duration with a unit (us, ms, s, m, h, d), in microseconds.
+CLI::Validator time_with_unit();
 
 }  // namespace unwedge::cli

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   unwedge::cli::add_check_model_command(app, exit_code);
   unwedge::cli::add_explore_crashes_command(app, exit_code);
+  unwedge::cli::add_run_command(app, exit_code);
+  unwedge::cli::add_replay_command(app, exit_code);
+  unwedge::cli::add_gen_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

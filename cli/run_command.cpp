@@ -1,0 +1,120 @@
+// `unwedge run FILE... [--seed N] [--trace FILE]`
+//
+// Runs each scenario file and prints, per file, whether it gave its expected
+// verdict, and its trace digest (equal digests: the same run, on any build).
+// A scenario that does not give its verdict gets the sentence saying why,
+// the trace just before, and the command that replays it. Exit 0 when every
+// scenario gave its expected verdict, 1 when one did not, 2 when a file or a
+// flag is bad (the other files still run).
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "sim/scenario.hpp"
+#include "sim/scenario_yaml.hpp"
+#include "sim/timeline.hpp"
+
+namespace unwedge::cli {
+namespace {
+
+struct RunOptions {
+  std::vector<std::string> files;
+  std::optional<std::uint64_t> seed;
+  std::string trace_file;
+};
+
+std::string verdict_of(const sim::ScenarioOutcome& outcome) {
+  if (!outcome.run.finding) return "pass";
+  return fmt::format("violated {}", to_string(outcome.run.finding->invariant));
+}
+
+void print_failure(const std::string& file, const sim::ScenarioOutcome& outcome,
+                   std::optional<std::uint64_t> seed) {
+  std::printf("  %s\n", outcome.mismatch.c_str());
+  const std::optional<sim::Finding>& finding = outcome.run.finding;
+  if (!finding) return;
+  std::printf("  the trace before it:\n");
+  for (const sim::TraceRecord& record : finding->excerpt) {
+    std::printf("  %s\n", sim::timeline_line(record).c_str());
+  }
+  const core::TimeUs from_us =
+      finding->at_us > 5 * core::kMinute ? finding->at_us - 5 * core::kMinute : 0;
+  std::printf("  replay: unwedge replay %s%s --from %llds --to %llds --entity %s\n", file.c_str(),
+              seed ? fmt::format(" --seed {}", *seed).c_str() : "",
+              static_cast<long long>(from_us / core::kSecond),
+              static_cast<long long>((finding->at_us + core::kSecond - 1) / core::kSecond),
+              finding->entity.c_str());
+}
+
+int run_files(const RunOptions& options) {
+  if (!options.trace_file.empty() && options.files.size() != 1) {
+    std::fprintf(stderr,
+                 "unwedge run: --trace writes the trace of one scenario; give one file, or run "
+                 "them one at a time.\n");
+    return kExitBadInput;
+  }
+  int exit_code = kExitPass;
+  for (const std::string& file : options.files) {
+    core::Result<sim::Scenario> scenario = sim::load_scenario_file(file);
+    if (!scenario.ok()) {
+      std::fprintf(stderr, "unwedge run: %s\n", scenario.error().message.c_str());
+      exit_code = kExitBadInput;
+      continue;
+    }
+    std::FILE* trace = nullptr;
+    std::optional<sim::TimelineWriter> timeline;
+    if (!options.trace_file.empty()) {
+      trace = std::fopen(options.trace_file.c_str(), "w");
+      if (trace == nullptr) {
+        std::fprintf(stderr,
+                     "unwedge run: cannot write the trace to %s; check the directory exists and is "
+                     "writable.\n",
+                     options.trace_file.c_str());
+        return kExitBadInput;
+      }
+      timeline.emplace(trace, sim::TimelineFilter{.hidden = {}});
+    }
+    const auto start = std::chrono::steady_clock::now();
+    sim::ScenarioOutcome outcome =
+        sim::run_scenario(*scenario, options.seed, timeline ? &*timeline : nullptr);
+    const double wall_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (trace != nullptr) std::fclose(trace);
+    const std::uint64_t seed = options.seed.value_or(scenario->config.seed);
+    std::printf(
+        "%s %s  seed %llu  digest %016llx  %s (expected %s)  %.1f h simulated, %.2f s\n",
+        outcome.passed ? "PASS" : "FAIL", file.c_str(), static_cast<unsigned long long>(seed),
+        static_cast<unsigned long long>(outcome.run.digest), verdict_of(outcome).c_str(),
+        scenario->expect.violation
+            ? fmt::format("a violation of {}", to_string(*scenario->expect.violation)).c_str()
+            : "pass",
+        static_cast<double>(outcome.run.simulated_us) / core::kHour, wall_s);
+    if (!outcome.passed) {
+      print_failure(file, outcome, options.seed);
+      if (exit_code == kExitPass) exit_code = kExitFinding;
+    }
+    std::fflush(stdout);
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* command = app.add_subcommand(
+      "run", "Run scenario files and check each gives its expected verdict; print their digests");
+  command->add_option("files", options->files, "Scenario files (YAML, see docs/SCENARIOS.md)")
+      ->required();
+  command->add_option("--seed", options->seed, "Run with this seed instead of each file's own");
+  command->add_option("--trace", options->trace_file,
+                      "Write the whole trace of the run to this file, one line per record");
+  command->callback([options, &exit_code] { exit_code = run_files(*options); });
+}
+
+}  // namespace unwedge::cli

@@ -1,0 +1,1416 @@
+#include "sim/scenario_yaml.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <initializer_list>
+#include <iterator>
+#include <limits>
+#include <map>
+#include <new>
+#include <set>
+#include <sstream>
+#include <system_error>
+#include <utility>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include "core/assert.hpp"
+#include "core/postgres/machines.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+using core::kDay;
+using core::kHour;
+using core::kMillisecond;
+using core::kMinute;
+using core::kSecond;
+using core::TimeUs;
+
+constexpr TimeUs kYear = 365 * kDay;
+constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kPpmMax = 1'000'000;
+// More values than any scenario needs; a bound on memory, not a style rule.
+constexpr std::size_t kNodesMax = 100'000;
+constexpr std::size_t kServicesMax = 64;
+constexpr std::size_t kTargetsMax = 64;
+constexpr std::size_t kTimelineMax = 10'000;
+
+// ---------------------------------------------------------------------------
+// The first mistake ends the read: it is thrown as a Failure from wherever it
+// is found and becomes the one message parse_scenario returns.
+
+struct Failure {
+  YAML::Mark mark;
+  std::string path;  // "timeline[2].fault"; empty for the text as a whole
+  std::string what;
+};
+
+[[noreturn]] void fail(const YAML::Mark& mark, std::string path, std::string what) {
+  throw Failure{mark, std::move(path), std::move(what)};
+}
+
+YAML::Mark mark_at(int line, int column) {
+  YAML::Mark mark;
+  mark.line = line;
+  mark.column = column;
+  return mark;
+}
+
+std::string render(std::string_view source, const Failure& failure) {
+  const int line = failure.mark.line < 0 ? 1 : failure.mark.line + 1;
+  const int column = failure.mark.column < 0 ? 1 : failure.mark.column + 1;
+  return fmt::format("{}:{}:{}: {}{}", source, line, column,
+                     failure.path.empty() ? "" : failure.path + ": ", failure.what);
+}
+
+// Edit distance, for "did you mean"; inputs are short keys and names.
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// ` did you mean "x"?` when one known word is close, else nothing.
+std::string suggestion(std::string_view word, const std::vector<std::string_view>& known) {
+  if (word.size() > 64) return "";
+  std::string_view best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (std::string_view k : known) {
+    const std::size_t d = distance(word, k);
+    if (d < best_distance) {
+      best = k;
+      best_distance = d;
+    }
+  }
+  return best.empty() ? "" : fmt::format(" did you mean \"{}\"?", best);
+}
+
+// A value quoted for a message, cut short if long.
+std::string in_quotes(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text.substr(0, 40)) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += '?';
+    } else {
+      out += c;
+    }
+  }
+  return out + (text.size() > 40 ? "...\"" : "\"");
+}
+
+// ---------------------------------------------------------------------------
+// The text before yaml-cpp reads it: size, encoding, control bytes.
+
+// Length of the UTF-8 sequence at `at` and its code point; 0 when invalid
+// (truncated, overlong, a surrogate, beyond U+10FFFF).
+std::size_t utf8_at(std::string_view text, std::size_t at, char32_t& code) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
+  const unsigned char lead = byte(0);
+  std::size_t length = 0;
+  char32_t low = 0;
+  if (lead < 0x80) {
+    code = lead;
+    return 1;
+  }
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2, code = lead & 0x1F, low = 0x80;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3, code = lead & 0x0F, low = 0x800;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4, code = lead & 0x07, low = 0x10000;
+  } else {
+    return 0;
+  }
+  if (at + length > text.size()) return 0;
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (byte(i) & 0x3F);
+  }
+  if (code < low || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
+  return length;
+}
+
+// YAML's printable set: tab, line breaks, and no other control character.
+bool printable(char32_t code) {
+  if (code == '\t' || code == '\n' || code == '\r') return true;
+  if (code < 0x20 || code == 0x7F) return false;
+  if (code >= 0x80 && code <= 0x9F) return code == 0x85;
+  return code != 0xFFFE && code != 0xFFFF;
+}
+
+void check_text(std::string_view text) {
+  if (text.size() > kScenarioBytesMax) {
+    fail(mark_at(0, 0), "",
+         fmt::format("the file is {} bytes; scenario files are at most {} bytes (1 MiB)",
+                     text.size(), kScenarioBytesMax));
+  }
+  int line = 0;
+  int column = 0;
+  for (std::size_t at = 0; at < text.size();) {
+    char32_t code = 0;
+    const std::size_t length = utf8_at(text, at, code);
+    if (length == 0) {
+      fail(mark_at(line, column), "",
+           fmt::format("byte 0x{:02x} is not UTF-8; a scenario file is UTF-8 text",
+                       static_cast<unsigned char>(text[at])));
+    }
+    if (!printable(code)) {
+      fail(mark_at(line, column), "",
+           code == 0 ? std::string("a NUL byte: this is binary data, not a YAML scenario")
+                     : fmt::format("control character U+{:04X}; a scenario file is text "
+                                   "(tabs and line breaks only)",
+                                   static_cast<std::uint32_t>(code)));
+    }
+    if (code == '\n') {
+      ++line;
+      column = 0;
+    } else {
+      ++column;
+    }
+    at += length;
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    fail(mark_at(0, 0), "",
+         "the file is empty; a scenario needs at least name, description, duration and "
+         "fleet (see docs/SCENARIOS.md)");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The document as a tree of our own, built from yaml-cpp's events: anchors,
+// aliases and tags are refused as they come, and depth and size are bounded
+// before yaml-cpp's recursive parser descends any further.
+
+struct Node {
+  enum class Kind : std::uint8_t { kNull, kScalar, kSequence, kMap };
+  Kind kind = Kind::kNull;
+  YAML::Mark mark;
+  std::string text;         // kScalar
+  std::vector<Node> items;  // kSequence
+  // kMap, in document order: keys[i] maps to values[i]. (Two vectors, not
+  // one of pairs: a pair needs Node complete, a vector does not.)
+  std::vector<Node> keys;
+  std::vector<Node> values;
+};
+
+class TreeBuilder final : public YAML::EventHandler {
+ public:
+  std::optional<Node> root;
+  std::optional<YAML::Mark> document;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { document = mark; }
+  void OnDocumentEnd() override {}
+  void OnAnchor(const YAML::Mark& mark, const std::string& name) override {
+    fail(mark, "",
+         fmt::format("anchors (&{}) and aliases are not supported; write each value out", name));
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    fail(mark, "", "aliases (*name) and anchors are not supported; write each value out");
+  }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    refuse(mark, "?", anchor);
+    add(Node{.kind = Node::Kind::kNull, .mark = mark});
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    refuse(mark, tag, anchor);
+    add(Node{.kind = Node::Kind::kScalar, .mark = mark, .text = value});
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, Node::Kind::kSequence);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, Node::Kind::kMap);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Open {
+    Node node;
+    std::optional<Node> key;  // a map's key waiting for its value
+    // A map's keys so far, with their lines: a wide map is checked for
+    // duplicates in n log n, not n^2.
+    std::map<std::string, int, std::less<>> seen;
+  };
+
+  void refuse(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor) {
+      fail(mark, "", "anchors (&name) and aliases are not supported; write each value out");
+    }
+    // yaml-cpp tags plain values "?" and quoted ones "!"; anything else was
+    // written by hand.
+    if (!tag.empty() && tag != "?" && tag != "!") {
+      fail(mark, "", fmt::format("tags ({}) are not supported; write the value alone", tag));
+    }
+    if (++nodes_ > kNodesMax) {
+      fail(mark, "", fmt::format("more than {} values; a scenario is far smaller", kNodesMax));
+    }
+  }
+  void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+            Node::Kind kind) {
+    refuse(mark, tag, anchor);
+    if (stack_.size() >= kScenarioDepthMax) {
+      fail(mark, "",
+           fmt::format("lists and maps nested deeper than {} levels; a scenario needs four",
+                       kScenarioDepthMax));
+    }
+    stack_.push_back(Open{.node = Node{.kind = kind, .mark = mark}});
+  }
+  void close() {
+    UNWEDGE_ASSERT(!stack_.empty());
+    Open done = std::move(stack_.back());
+    stack_.pop_back();
+    UNWEDGE_ASSERT(!done.key.has_value());
+    add(std::move(done.node));
+  }
+  void add(Node node) {
+    if (stack_.empty()) {
+      root = std::move(node);
+      return;
+    }
+    Open& parent = stack_.back();
+    if (parent.node.kind == Node::Kind::kSequence) {
+      parent.node.items.push_back(std::move(node));
+    } else if (!parent.key) {
+      if (node.kind != Node::Kind::kScalar) {
+        fail(node.mark, "", "a key must be a plain word, not a list, a map or nothing");
+      }
+      const auto [first, fresh] = parent.seen.emplace(node.text, node.mark.line + 1);
+      if (!fresh) {
+        fail(node.mark, "",
+             fmt::format("duplicate key {} (first at line {}); each key appears once",
+                         in_quotes(node.text), first->second));
+      }
+      parent.key = std::move(node);
+    } else {
+      parent.node.keys.push_back(std::move(*parent.key));
+      parent.node.values.push_back(std::move(node));
+      parent.key.reset();
+    }
+  }
+
+  std::vector<Open> stack_;
+  std::size_t nodes_ = 0;
+};
+
+Node read_tree(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  TreeBuilder builder;
+  try {
+    if (!parser.HandleNextDocument(builder) || !builder.root) {
+      fail(mark_at(0, 0), "",
+           "no YAML document, only comments; a scenario needs at least name, description, "
+           "duration and fleet (see docs/SCENARIOS.md)");
+    }
+    TreeBuilder next;
+    if (parser.HandleNextDocument(next)) {
+      fail(next.document.value_or(mark_at(0, 0)), "",
+           "a second YAML document; a scenario file holds one (remove the second ---)");
+    }
+  } catch (const YAML::Exception& e) {
+    fail(e.mark, "", fmt::format("not valid YAML: {}", e.msg));
+  }
+  return std::move(*builder.root);
+}
+
+// ---------------------------------------------------------------------------
+// Values.
+
+std::string got(const Node& node) {
+  switch (node.kind) {
+    case Node::Kind::kNull:
+      return "nothing";
+    case Node::Kind::kScalar:
+      return in_quotes(node.text);
+    case Node::Kind::kSequence:
+      return "a list";
+    case Node::Kind::kMap:
+      return "a map";
+  }
+  return "?";
+}
+
+const std::string& text(const Node& node, const std::string& path, std::string_view expected) {
+  if (node.kind != Node::Kind::kScalar) {
+    fail(node.mark, path, fmt::format("expected {}, got {}", expected, got(node)));
+  }
+  return node.text;
+}
+
+const std::vector<Node>& list(const Node& node, const std::string& path, std::size_t low,
+                              std::size_t high, std::string_view of) {
+  if (node.kind != Node::Kind::kSequence) {
+    fail(node.mark, path, fmt::format("expected a list of {}, got {}", of, got(node)));
+  }
+  if (node.items.size() < low || node.items.size() > high) {
+    fail(node.mark, path,
+         fmt::format("{} entries; allowed: {} to {} {}", node.items.size(), low, high, of));
+  }
+  return node.items;
+}
+
+std::int64_t integer(const Node& node, const std::string& path, std::int64_t low,
+                     std::int64_t high) {
+  const std::string expected = fmt::format("a whole number from {} to {}", low, high);
+  const std::string& s = text(node, path, expected);
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (error == std::errc::result_out_of_range) {
+    fail(node.mark, path, fmt::format("{} is out of range; allowed: {} to {}", s, low, high));
+  }
+  if (error != std::errc() || end != s.data() + s.size()) {
+    fail(node.mark, path, fmt::format("expected {}, got {}", expected, got(node)));
+  }
+  if (value < low || value > high) {
+    fail(node.mark, path, fmt::format("{} is out of range; allowed: {} to {}", value, low, high));
+  }
+  return value;
+}
+
+template <class T>
+void read_integer(const Node* node, const std::string& path, std::int64_t low, std::int64_t high,
+                  T& out) {
+  if (node != nullptr) out = static_cast<T>(integer(*node, path, low, high));
+}
+
+constexpr std::string_view kUnits = "us, ms, s, m, h, d";
+
+// "90s" -> 90'000'000; the reason when it is not a duration.
+core::Result<TimeUs> parse_duration(std::string_view s) {
+  const std::string_view hint = "a duration is a whole number and a unit (us, ms, s, m, h, d)";
+  const bool negative = s.starts_with('-');
+  const std::string_view body = negative ? s.substr(1) : s;
+  const std::size_t digits = std::min(body.find_first_not_of("0123456789"), body.size());
+  const std::string_view unit = body.substr(digits);
+  if (digits == 0)
+    return core::Error{fmt::format("expected a duration, got {}; {}", in_quotes(s), hint)};
+  if (unit.starts_with('.') || unit.starts_with(',')) {
+    return core::Error{fmt::format("{} has a fraction; use a smaller unit (90m, not 1.5h)", s)};
+  }
+  if (unit.empty()) {
+    return core::Error{
+        fmt::format("{} has no unit; write it with one of {} (e.g. {}s)", s, kUnits, body)};
+  }
+  static constexpr std::pair<std::string_view, TimeUs> kScale[] = {
+      {"us", 1}, {"ms", kMillisecond}, {"s", kSecond}, {"m", kMinute}, {"h", kHour}, {"d", kDay}};
+  const auto* scale = std::find_if(std::begin(kScale), std::end(kScale),
+                                   [&](const auto& entry) { return entry.first == unit; });
+  if (scale == std::end(kScale)) {
+    return core::Error{
+        fmt::format("{}: unknown unit {}; units: {}", in_quotes(s), in_quotes(unit), kUnits)};
+  }
+  std::int64_t count = 0;
+  const auto [end, error] = std::from_chars(body.data(), body.data() + digits, count);
+  UNWEDGE_ASSERT(error == std::errc() || error == std::errc::result_out_of_range);
+  if (error != std::errc() || count > kInt64Max / scale->second) {
+    return core::Error{fmt::format("{} is too long; durations stop at {}", s,
+                                   format_duration(kInt64Max / kDay * kDay))};
+  }
+  static_cast<void>(end);
+  return negative ? -count * scale->second : count * scale->second;
+}
+
+TimeUs duration(const Node& node, const std::string& path, TimeUs low, TimeUs high) {
+  const std::string& s = text(node, path, "a duration such as 90s or 5m");
+  core::Result<TimeUs> value = parse_duration(s);
+  if (!value) fail(node.mark, path, value.error().message);
+  if (*value < 0 && low >= 0) {
+    fail(node.mark, path,
+         fmt::format("{} is negative; allowed: {} to {}", s, format_duration(low),
+                     format_duration(high)));
+  }
+  if (*value < low || *value > high) {
+    fail(node.mark, path,
+         fmt::format("{} is out of range; allowed: {} to {}", s, format_duration(low),
+                     format_duration(high)));
+  }
+  return *value;
+}
+
+void read_duration(const Node* node, const std::string& path, TimeUs low, TimeUs high,
+                   TimeUs& out) {
+  if (node != nullptr) out = duration(*node, path, low, high);
+}
+
+// One word out of a fixed set, or the message listing the set.
+template <class T>
+T choice(const Node& node, const std::string& path, std::string_view what,
+         const std::vector<std::pair<std::string_view, T>>& allowed) {
+  std::vector<std::string_view> names;
+  for (const auto& [name, value] : allowed)
+    names.push_back(name);
+  const std::string& s = text(node, path, fmt::format("{} ({})", what, fmt::join(names, ", ")));
+  for (const auto& [name, value] : allowed) {
+    if (name == s) return value;
+  }
+  fail(node.mark, path,
+       fmt::format("unknown {} {};{} allowed: {}", what, in_quotes(s), suggestion(s, names),
+                   fmt::join(names, ", ")));
+}
+
+// The keys of one map, checked against the keys it may have.
+class Fields {
+ public:
+  Fields(const Node& node, std::string path, std::initializer_list<std::string_view> known)
+      : node_(node), path_(std::move(path)) {
+    const std::vector<std::string_view> keys(known);
+    if (node.kind != Node::Kind::kMap) {
+      fail(node.mark, path_,
+           fmt::format("expected a map with keys {}, got {}", fmt::join(keys, ", "), got(node)));
+    }
+    for (const Node& key : node.keys) {
+      if (std::find(keys.begin(), keys.end(), key.text) != keys.end()) continue;
+      fail(key.mark, path_,
+           fmt::format("unknown key {};{} allowed{}: {}", in_quotes(key.text),
+                       suggestion(key.text, keys), path_.empty() ? " at the top" : " here",
+                       fmt::join(keys, ", ")));
+    }
+  }
+
+  const Node& node() const { return node_; }
+  std::string path(std::string_view key) const {
+    return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
+  }
+  const Node* find(std::string_view key) const {
+    for (std::size_t i = 0; i < node_.keys.size(); ++i) {
+      if (node_.keys[i].text == key) return &node_.values[i];
+    }
+    return nullptr;
+  }
+  const Node& require(std::string_view key, std::string_view example) const {
+    if (const Node* value = find(key)) return *value;
+    fail(node_.mark, path(key), fmt::format("required key missing; add it, e.g. {}", example));
+  }
+
+ private:
+  const Node& node_;
+  std::string path_;
+};
+
+bool is_lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+// ---------------------------------------------------------------------------
+// The scenario, section by section.
+
+// What the timeline may name: the fleet's services and the monitors.
+struct Fleet {
+  std::vector<std::string> services;
+  std::uint32_t vantage_points = 0;
+
+  bool has(std::string_view id) const {
+    return std::find(services.begin(), services.end(), id) != services.end();
+  }
+};
+
+void read_service(const Node& node, const std::string& path, ServiceSpec& spec) {
+  const Fields f(node, path, {"id", "standbys", "replication", "followers"});
+  const Node& id = f.require("id", "id: db1");
+  spec.id = text(id, f.path("id"), "a service id such as db1");
+  const bool shaped = !spec.id.empty() && spec.id.size() <= 32 && spec.id[0] >= 'a' &&
+                      spec.id[0] <= 'z' &&
+                      std::all_of(spec.id.begin(), spec.id.end(), is_lower_alnum);
+  if (!shaped) {
+    fail(id.mark, f.path("id"),
+         fmt::format("{} is not a service id; a lowercase letter, then lowercase letters and "
+                     "digits, at most 32 (db1, orders)",
+                     in_quotes(spec.id)));
+  }
+  read_integer(f.find("standbys"), f.path("standbys"), 0, 5, spec.standbys);
+  read_integer(f.find("followers"), f.path("followers"), 0, 5, spec.followers);
+  if (const Node* replication = f.find("replication")) {
+    spec.synchronous = choice<bool>(*replication, f.path("replication"), "replication",
+                                    {{"sync", true}, {"async", false}});
+  }
+}
+
+void read_fleet(const Fields& top, SimConfig& config) {
+  const Fields f(top.require("fleet", "fleet: {services: [{id: db1}]}"), "fleet",
+                 {"services", "boot_min", "boot_max", "database_restart"});
+  const Node& services = f.require("services", "services: [{id: db1}]");
+  const std::vector<Node>& items =
+      list(services, f.path("services"), 1, kServicesMax, "services ({id: db1})");
+  std::map<std::string, int> seen;  // id -> line
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string path = fmt::format("fleet.services[{}]", i);
+    ServiceSpec spec;
+    read_service(items[i], path, spec);
+    if (auto [at, fresh] = seen.emplace(spec.id, items[i].mark.line + 1); !fresh) {
+      const Fields again(items[i], path, {"id", "standbys", "replication", "followers"});
+      fail(again.find("id")->mark, path + ".id",
+           fmt::format("duplicate service id {} (first at line {}); each service needs its own",
+                       in_quotes(spec.id), at->second));
+    }
+    config.services.push_back(std::move(spec));
+  }
+  read_duration(f.find("boot_min"), f.path("boot_min"), 0, kDay, config.boot_min_us);
+  read_duration(f.find("boot_max"), f.path("boot_max"), 0, kDay, config.boot_max_us);
+  if (config.boot_min_us > config.boot_max_us) {
+    const Node* at = f.find("boot_max") != nullptr ? f.find("boot_max") : f.find("boot_min");
+    fail(at->mark, f.path(at == f.find("boot_max") ? "boot_max" : "boot_min"),
+         fmt::format("boot_min ({}) is longer than boot_max ({})",
+                     format_duration(config.boot_min_us), format_duration(config.boot_max_us)));
+  }
+  read_duration(f.find("database_restart"), f.path("database_restart"), 0, kDay,
+                config.database_restart_us);
+}
+
+void read_workload(const Node* node, SimConfig& config) {
+  if (node == nullptr) return;
+  const Fields f(*node, "workload", {"clients_per_service", "write_interval"});
+  read_integer(f.find("clients_per_service"), f.path("clients_per_service"), 1, 16,
+               config.clients_per_service);
+  read_duration(f.find("write_interval"), f.path("write_interval"), 1, kDay,
+                config.write_interval_us);
+}
+
+std::vector<std::pair<std::string_view, postgres::Mutant>> mutant_names() {
+  std::vector<std::pair<std::string_view, postgres::Mutant>> out;
+  for (std::uint8_t m = 0; m < postgres::kMutants; ++m) {
+    const auto mutant = static_cast<postgres::Mutant>(m);
+    out.emplace_back(postgres::to_string(mutant), mutant);
+  }
+  return out;
+}
+
+void check_settings(const Fields& f, const SimConfig& config) {
+  const postgres::Settings& s = config.settings;
+  if (s.unreachable_vantages_min > s.vantage_points) {
+    const Node* at = f.find("unreachable_vantages_min");
+    fail(at != nullptr ? at->mark : f.find("vantage_points")->mark,
+         f.path(at != nullptr ? "unreachable_vantages_min" : "vantage_points"),
+         fmt::format("unreachable_vantages_min ({}) is more than vantage_points ({}); no host "
+                     "could ever be found unreachable",
+                     s.unreachable_vantages_min, s.vantage_points));
+  }
+  if (s.certificate_renew_before_us >= s.certificate_validity_us) {
+    const Node* at = f.find("certificate_renew_before");
+    fail(at != nullptr ? at->mark : f.find("certificate_validity")->mark,
+         f.path(at != nullptr ? "certificate_renew_before" : "certificate_validity"),
+         fmt::format("certificate_renew_before ({}) must be shorter than certificate_validity ({})",
+                     format_duration(s.certificate_renew_before_us),
+                     format_duration(s.certificate_validity_us)));
+  }
+}
+
+void read_control_plane(const Node* node, SimConfig& config) {
+  if (node == nullptr) return;
+  const Fields f(
+      *node, "control_plane",
+      {"tick_interval", "checkin_interval", "missed_after", "unreachable_after", "vantage_points",
+       "unreachable_vantages_min", "restarts_max", "leader_restart_gap", "lag_bytes_max",
+       "certificate_validity", "certificate_renew_before", "restart_delay", "mutant"});
+  postgres::Settings& s = config.settings;
+  read_duration(f.find("tick_interval"), f.path("tick_interval"), 1, kDay, config.tick_interval_us);
+  read_duration(f.find("checkin_interval"), f.path("checkin_interval"), 1, kDay,
+                config.checkin_interval_us);
+  read_duration(f.find("missed_after"), f.path("missed_after"), 1, kYear, s.missed_after_us);
+  read_duration(f.find("unreachable_after"), f.path("unreachable_after"), 0, kYear,
+                s.unreachable_after_us);
+  read_integer(f.find("vantage_points"), f.path("vantage_points"), 1, 26, s.vantage_points);
+  read_integer(f.find("unreachable_vantages_min"), f.path("unreachable_vantages_min"), 1, 26,
+               s.unreachable_vantages_min);
+  read_integer(f.find("restarts_max"), f.path("restarts_max"), 0, 100, s.restarts_max);
+  read_duration(f.find("leader_restart_gap"), f.path("leader_restart_gap"), 0, kYear,
+                s.leader_restart_gap_us);
+  read_integer(f.find("lag_bytes_max"), f.path("lag_bytes_max"), 0, kInt64Max, s.lag_bytes_max);
+  read_duration(f.find("certificate_validity"), f.path("certificate_validity"), 1, 10 * kYear,
+                s.certificate_validity_us);
+  read_duration(f.find("certificate_renew_before"), f.path("certificate_renew_before"), 0,
+                10 * kYear, s.certificate_renew_before_us);
+  read_duration(f.find("restart_delay"), f.path("restart_delay"), 0, kDay,
+                config.control_plane_restart_us);
+  if (const Node* mutant = f.find("mutant")) {
+    s.mutant = choice(*mutant, f.path("mutant"), "mutant", mutant_names());
+  }
+  check_settings(f, config);
+}
+
+void read_network(const Node* node, SimConfig& config) {
+  if (node == nullptr) return;
+  const Fields f(*node, "network", {"delay_min", "delay_max", "loss_ppm", "duplicate_ppm"});
+  LinkQuality& q = config.network;
+  read_duration(f.find("delay_min"), f.path("delay_min"), 0, kHour, q.delay_min_us);
+  read_duration(f.find("delay_max"), f.path("delay_max"), 0, kHour, q.delay_max_us);
+  if (q.delay_min_us > q.delay_max_us) {
+    const char* key = f.find("delay_max") != nullptr ? "delay_max" : "delay_min";
+    fail(f.find(key)->mark, f.path(key),
+         fmt::format("delay_min ({}) is longer than delay_max ({})",
+                     format_duration(q.delay_min_us), format_duration(q.delay_max_us)));
+  }
+  read_integer(f.find("loss_ppm"), f.path("loss_ppm"), 0, kPpmMax, q.loss_ppm);
+  read_integer(f.find("duplicate_ppm"), f.path("duplicate_ppm"), 0, kPpmMax, q.duplicate_ppm);
+}
+
+std::vector<std::pair<std::string_view, FaultKind>> fault_kind_names() {
+  std::vector<std::pair<std::string_view, FaultKind>> out;
+  for (const FaultKindInfo& k : fault_kinds())
+    out.emplace_back(k.name, k.kind);
+  return out;
+}
+
+void read_random(const Node* node, SimConfig& config) {
+  if (node == nullptr) return;
+  const Fields f(*node, "random", {"faults", "operators"});
+  if (const Node* faults = f.find("faults")) {
+    const Fields r(*faults, f.path("faults"), {"mean_gap", "kinds", "active_max"});
+    config.faults.mean_gap_us =
+        duration(r.require("mean_gap", "mean_gap: 5m"), r.path("mean_gap"), 0, kYear);
+    read_integer(r.find("active_max"), r.path("active_max"), 1, 64, config.faults.active_max);
+    if (const Node* kinds = r.find("kinds")) {
+      const std::vector<Node>& items = list(*kinds, r.path("kinds"), 1, fault_kinds().size(),
+                                            "fault kinds (leave kinds out for every kind)");
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string path = fmt::format("{}[{}]", r.path("kinds"), i);
+        const FaultKind kind = choice(items[i], path, "fault kind", fault_kind_names());
+        if (std::find(config.faults.kinds.begin(), config.faults.kinds.end(), kind) !=
+            config.faults.kinds.end()) {
+          fail(items[i].mark, path, fmt::format("{} is listed twice", info(kind).name));
+        }
+        config.faults.kinds.push_back(kind);
+      }
+    }
+  }
+  if (const Node* operators = f.find("operators")) {
+    const Fields r(*operators, f.path("operators"), {"mean_gap"});
+    config.operator_mean_gap_us =
+        duration(r.require("mean_gap", "mean_gap: 1h"), r.path("mean_gap"), 0, kYear);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Targets: endpoint names and roles, checked against the fleet.
+
+enum TargetClass : unsigned {
+  kServer = 1,
+  kMonitor = 2,
+  kClient = 4,
+  kControlPlane = 8,
+  kAnyEndpoint = kServer | kMonitor | kClient | kControlPlane,
+  kClock = kServer | kMonitor | kControlPlane,
+};
+
+bool is_number(std::string_view s) {
+  return !s.empty() && s.size() <= 6 && s[0] >= '1' && s[0] <= '9' &&
+         s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+const char* class_name(unsigned c) {
+  switch (c) {
+    case kServer:
+      return "a server";
+    case kMonitor:
+      return "a monitor";
+    case kClient:
+      return "a client";
+    default:
+      return "the control plane";
+  }
+}
+
+std::string target_forms(unsigned allowed) {
+  std::string out;
+  const auto add = [&](std::string_view forms) {
+    out += out.empty() ? forms : fmt::format(", {}", forms);
+  };
+  if (allowed & kServer) add("db1-1, leader:db1, standby:db1, follower:db1");
+  if (allowed & kMonitor) add("monitor-a, monitors");
+  if (allowed & kClient) add("client-db1-1, clients:db1");
+  if (allowed & kControlPlane) add("control-plane");
+  return out;
+}
+
+// A target's class and the service it names (if any), by its shape.
+std::optional<std::pair<unsigned, std::string>> classify(std::string_view name) {
+  if (name == "monitors") return std::pair{kMonitor, std::string()};
+  if (name == "control-plane") return std::pair{kControlPlane, std::string()};
+  if (const std::size_t colon = name.find(':'); colon != std::string_view::npos) {
+    const std::string_view role = name.substr(0, colon);
+    const std::string service(name.substr(colon + 1));
+    if (role == "leader" || role == "standby" || role == "follower")
+      return std::pair{kServer, service};
+    if (role == "clients") return std::pair{kClient, service};
+    return std::nullopt;
+  }
+  if (name.size() == 9 && name.starts_with("monitor-")) return std::pair{kMonitor, std::string()};
+  const std::size_t dash = name.rfind('-');
+  if (dash == std::string_view::npos || !is_number(name.substr(dash + 1))) return std::nullopt;
+  if (name.starts_with("client-")) return std::pair{kClient, std::string(name.substr(7, dash - 7))};
+  return std::pair{kServer, std::string(name.substr(0, dash))};
+}
+
+void check_target(const Node& node, const std::string& path, const Fleet& fleet, unsigned allowed,
+                  std::string_view kind) {
+  const std::string& name = text(node, path, "a target name such as db1-1 or leader:db1");
+  const auto shape = classify(name);
+  if (!shape) {
+    fail(node.mark, path,
+         fmt::format("{} names no endpoint or role; {} takes: {}", in_quotes(name), kind,
+                     target_forms(allowed)));
+  }
+  const auto& [cls, service] = *shape;
+  if (!(cls & allowed)) {
+    fail(node.mark, path,
+         fmt::format("{} is {}; {} takes: {}", in_quotes(name), class_name(cls), kind,
+                     target_forms(allowed)));
+  }
+  if (cls == kMonitor && name != "monitors") {
+    const auto letter = static_cast<std::uint32_t>(name.back() - 'a');
+    if (name.back() < 'a' || letter >= fleet.vantage_points) {
+      fail(node.mark, path,
+           fmt::format("no monitor {}: control_plane.vantage_points is {} (monitor-a to "
+                       "monitor-{})",
+                       in_quotes(name), fleet.vantage_points,
+                       static_cast<char>('a' + fleet.vantage_points - 1)));
+    }
+  }
+  if ((cls == kServer || cls == kClient) && !fleet.has(service)) {
+    fail(node.mark, path,
+         fmt::format("{} names service {}, which the fleet does not have;{} services: {}",
+                     in_quotes(name), in_quotes(service),
+                     suggestion(service, {fleet.services.begin(), fleet.services.end()}),
+                     fmt::join(fleet.services, ", ")));
+  }
+}
+
+void read_targets(const Node& node, const std::string& path, const Fleet& fleet, unsigned allowed,
+                  std::string_view kind, std::vector<std::string>& out) {
+  const std::vector<Node>& items = list(node, path, 1, kTargetsMax, "targets");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string at = fmt::format("{}[{}]", path, i);
+    check_target(items[i], at, fleet, allowed, kind);
+    out.push_back(items[i].text);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The timeline. What each fault kind takes, as data.
+
+enum class Aim : std::uint8_t { kNothing, kEndpoints, kServers, kClocks, kCrashPoint };
+enum class Amount : std::uint8_t { kNone, kDuration, kSignedDuration, kNumber };
+
+struct FaultShape {
+  FaultKind kind;
+  Aim targets;
+  bool others;  // partial and one-way cuts have a far side
+  Amount amount;
+  std::int64_t low;
+  std::int64_t high;
+  bool amount_required;
+  bool lasts;  // takes a duration (control-plane crashes are instantaneous)
+  std::string_view example;
+};
+
+constexpr FaultShape kShapes[] = {
+    {FaultKind::kPartitionComplete, Aim::kEndpoints, false, Amount::kNone, 0, 0, false, true, ""},
+    {FaultKind::kPartitionPartial, Aim::kEndpoints, true, Amount::kNone, 0, 0, false, true, ""},
+    {FaultKind::kPartitionOneWay, Aim::kEndpoints, true, Amount::kNone, 0, 0, false, true, ""},
+    {FaultKind::kHostCrash, Aim::kServers, false, Amount::kNone, 0, 0, false, true, ""},
+    {FaultKind::kDatabaseCrash, Aim::kServers, false, Amount::kNone, 0, 0, false, true, ""},
+    {FaultKind::kAgentPause, Aim::kServers, false, Amount::kNone, 0, 0, false, true, ""},
+    {FaultKind::kLateCheckins, Aim::kServers, false, Amount::kDuration, 1, kDay, true, true,
+     "amount: 45s (how late each check-in arrives)"},
+    {FaultKind::kDuplicateCheckins, Aim::kServers, false, Amount::kDuration, 1, kDay, true, true,
+     "amount: 1m (how much later each copy arrives)"},
+    {FaultKind::kStaleCheckins, Aim::kServers, false, Amount::kNone, 0, 0, false, true, ""},
+    {FaultKind::kClockDrift, Aim::kClocks, false, Amount::kNumber, -100'000, 100'000, true, true,
+     "amount: 20000 (ppm the clock gains; negative: loses)"},
+    {FaultKind::kClockJump, Aim::kClocks, false, Amount::kSignedDuration, -kDay, kDay, true, true,
+     "amount: -5m (how far the clock steps)"},
+    {FaultKind::kInfraSlow, Aim::kNothing, false, Amount::kNumber, 1, 1000, true, true,
+     "amount: 10 (times slower)"},
+    {FaultKind::kInfraFailing, Aim::kNothing, false, Amount::kNumber, 0, kPpmMax, true, true,
+     "amount: 300000 (ppm of calls that fail)"},
+    {FaultKind::kInfraTimeouts, Aim::kNothing, false, Amount::kNumber, 0, kPpmMax, true, true,
+     "amount: 300000 (ppm of calls that time out)"},
+    {FaultKind::kInfraDuplicates, Aim::kNothing, false, Amount::kNumber, 0, kPpmMax, true, true,
+     "amount: 500000 (ppm of calls delivered again)"},
+    {FaultKind::kControlPlaneCrash, Aim::kCrashPoint, false, Amount::kNumber, 0, 1'000'000, false,
+     false, ""},
+};
+
+const FaultShape& shape_of(FaultKind kind) {
+  const FaultShape& shape = kShapes[static_cast<std::size_t>(kind)];
+  UNWEDGE_ASSERT(shape.kind == kind);
+  return shape;
+}
+
+unsigned aim_classes(Aim aim) {
+  switch (aim) {
+    case Aim::kEndpoints:
+      return kAnyEndpoint;
+    case Aim::kServers:
+      return kServer;
+    case Aim::kClocks:
+      return kClock;
+    default:
+      return 0;
+  }
+}
+
+struct Phases {
+  TimeUs duration_us = 0;
+  TimeUs recovery_us = 0;
+};
+
+void read_fault_targets(const Fields& f, const FaultShape& shape, const Fleet& fleet,
+                        FaultSpec& spec) {
+  const std::string_view name = info(shape.kind).name;
+  const Node* targets = f.find("targets");
+  if (shape.targets == Aim::kNothing) {
+    if (targets != nullptr) {
+      fail(targets->mark, f.path("targets"),
+           fmt::format("{} strikes the whole fleet API and takes no targets; remove them", name));
+    }
+  } else if (shape.targets == Aim::kCrashPoint) {
+    std::vector<std::pair<std::string_view, std::string_view>> points;
+    for (std::string_view p : kCrashPointNames)
+      points.emplace_back(p, p);
+    const Node& node = f.require("targets", "targets: [after_commit] (the crash point)");
+    const std::vector<Node>& items = list(
+        node, f.path("targets"), 1, 1, "crash point (before_begin, mid_transaction, after_commit)");
+    spec.targets = {
+        std::string(choice(items[0], f.path("targets") + "[0]", "crash point", points))};
+  } else {
+    const Node& node = f.require(
+        "targets",
+        fmt::format("targets: [{}]", shape.targets == Aim::kServers ? "leader:db1" : "db1-1"));
+    read_targets(node, f.path("targets"), fleet, aim_classes(shape.targets), name, spec.targets);
+  }
+  const Node* others = f.find("others");
+  if (shape.others) {
+    if (others == nullptr) {
+      fail(f.node().mark, f.path("others"),
+           fmt::format("{} needs others, the far side of the cut (e.g. others: [monitors])", name));
+    }
+    read_targets(*others, f.path("others"), fleet, kAnyEndpoint, name, spec.others);
+  } else if (others != nullptr) {
+    fail(others->mark, f.path("others"),
+         fmt::format("{} takes no others; only partition_partial and partition_one_way have a far "
+                     "side",
+                     name));
+  }
+}
+
+void read_fault_amount(const Fields& f, const FaultShape& shape, FaultSpec& spec) {
+  const std::string_view name = info(shape.kind).name;
+  const Node* amount = f.find("amount");
+  if (shape.amount == Amount::kNone) {
+    if (amount != nullptr) {
+      fail(amount->mark, f.path("amount"), fmt::format("{} takes no amount; remove it", name));
+    }
+    return;
+  }
+  if (amount == nullptr) {
+    if (shape.amount_required) f.require("amount", shape.example);
+    return;
+  }
+  spec.amount = shape.amount == Amount::kNumber
+                    ? integer(*amount, f.path("amount"), shape.low, shape.high)
+                    : duration(*amount, f.path("amount"), shape.low, shape.high);
+}
+
+ScheduledFault read_fault(const Fields& f, const Fleet& fleet, const Phases& phases) {
+  ScheduledFault fault;
+  fault.at_us = duration(f.require("at", "at: 30m"), f.path("at"), 0, kYear);
+  if (fault.at_us >= phases.duration_us) {
+    fail(f.find("at")->mark, f.path("at"),
+         fmt::format("at {} is not within the safety phase (duration: {}); faults start before "
+                     "it ends",
+                     format_duration(fault.at_us), format_duration(phases.duration_us)));
+  }
+  const FaultKind kind =
+      choice(*f.find("fault"), f.path("fault"), "fault kind", fault_kind_names());
+  const FaultShape& shape = shape_of(kind);
+  fault.spec.kind = kind;
+  read_fault_targets(f, shape, fleet, fault.spec);
+  read_fault_amount(f, shape, fault.spec);
+  if (const Node* lasting = f.find("duration")) {
+    if (!shape.lasts) {
+      fail(lasting->mark, f.path("duration"),
+           fmt::format("{} is instantaneous and takes no duration; remove it", info(kind).name));
+    }
+    fault.spec.duration_us = duration(*lasting, f.path("duration"), 1, kYear);
+  }
+  return fault;
+}
+
+enum class OperatorAim : std::uint8_t { kService, kServer };
+
+OperatorAim operator_aim(OperatorKind kind) {
+  switch (kind) {
+    case OperatorKind::kPromoteFollower:
+    case OperatorKind::kUnfollow:
+    case OperatorKind::kReplaceServer:
+      return OperatorAim::kServer;
+    default:
+      return OperatorAim::kService;
+  }
+}
+
+ScheduledOperator read_operator(const Fields& f, const Fleet& fleet, const Phases& phases) {
+  std::vector<std::pair<std::string_view, OperatorKind>> kinds;
+  for (const OperatorKindInfo& k : operator_kinds())
+    kinds.emplace_back(k.name, k.kind);
+  ScheduledOperator request;
+  request.at_us = duration(f.require("at", "at: 40m"), f.path("at"), 0, 2 * kYear);
+  if (request.at_us >= phases.duration_us + phases.recovery_us) {
+    fail(f.find("at")->mark, f.path("at"),
+         fmt::format("at {} is after the run ends (duration {} + recovery {})",
+                     format_duration(request.at_us), format_duration(phases.duration_us),
+                     format_duration(phases.recovery_us)));
+  }
+  request.request.kind = choice(*f.find("operator"), f.path("operator"), "operator request", kinds);
+  const std::string_view name = info(request.request.kind).name;
+  const Node& target = f.require("target", "target: db1");
+  if (operator_aim(request.request.kind) == OperatorAim::kServer) {
+    check_target(target, f.path("target"), fleet, kServer, name);
+    request.request.target = target.text;
+    return request;
+  }
+  const std::string& service = text(target, f.path("target"), "a service id such as db1");
+  if (!fleet.has(service)) {
+    fail(target.mark, f.path("target"),
+         fmt::format("{} targets a service; the fleet has no {};{} services: {}", name,
+                     in_quotes(service),
+                     suggestion(service, {fleet.services.begin(), fleet.services.end()}),
+                     fmt::join(fleet.services, ", ")));
+  }
+  request.request.target = service;
+  return request;
+}
+
+void read_timeline(const Node* node, const Fleet& fleet, const Phases& phases, Scenario& s) {
+  if (node == nullptr) return;
+  const std::vector<Node>& items =
+      list(*node, "timeline", 0, kTimelineMax, "entries (each a fault or an operator request)");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string path = fmt::format("timeline[{}]", i);
+    const Fields probe(
+        items[i], path,
+        {"at", "fault", "targets", "others", "duration", "amount", "operator", "target"});
+    const bool is_fault = probe.find("fault") != nullptr;
+    const bool is_operator = probe.find("operator") != nullptr;
+    if (is_fault == is_operator) {
+      fail(items[i].mark, path,
+           is_fault ? "an entry is a fault or an operator request, not both; split it in two"
+                    : "each entry needs fault: (a fault kind) or operator: (a request)");
+    }
+    if (is_fault) {
+      const Fields f(items[i], path, {"at", "fault", "targets", "others", "duration", "amount"});
+      s.faults.push_back(read_fault(f, fleet, phases));
+    } else {
+      const Fields f(items[i], path, {"at", "operator", "target"});
+      s.operators.push_back(read_operator(f, fleet, phases));
+    }
+  }
+}
+
+const core::MachineDef* find_machine(std::string_view name) {
+  for (const core::MachineDef* m :
+       {&postgres::service_machine(), &postgres::server_machine(),
+        &postgres::replica_link_machine(), &postgres::certificate_machine()}) {
+    if (m->name() == name) return m;
+  }
+  return nullptr;
+}
+
+void read_bounds(const Node* node, SimConfig& config) {
+  if (node == nullptr) return;
+  const std::vector<std::string_view> machines = {"service", "server", "replica_link",
+                                                  "certificate"};
+  if (node->kind != Node::Kind::kMap) {
+    fail(node->mark, "bounds",
+         fmt::format("expected a map of \"machine/state\": duration, got {}", got(*node)));
+  }
+  for (std::size_t i = 0; i < node->keys.size(); ++i) {
+    const Node& key = node->keys[i];
+    const Node& value = node->values[i];
+    // A hostile key could be a megabyte long; the path only needs to point.
+    const std::string path = "bounds." + key.text.substr(0, 64);
+    const std::size_t slash = key.text.find('/');
+    const core::MachineDef* machine =
+        slash == std::string::npos ? nullptr : find_machine(key.text.substr(0, slash));
+    if (machine == nullptr) {
+      fail(key.mark, path,
+           fmt::format("expected machine/state (service/uncertain); machines: {}",
+                       fmt::join(machines, ", ")));
+    }
+    const std::string state = key.text.substr(slash + 1);
+    if (!machine->find_state(state)) {
+      std::vector<std::string_view> states;
+      for (const core::StateDef& def : machine->states())
+        states.push_back(def.name);
+      fail(key.mark, path,
+           fmt::format("{} has no state {};{} states: {}", machine->name(), in_quotes(state),
+                       suggestion(state, states), fmt::join(states, ", ")));
+    }
+    config.dwell_overrides[key.text] = duration(value, path, 0, kYear);
+  }
+}
+
+ExpectedVerdict read_expect(const Node* node) {
+  if (node == nullptr) return {};
+  std::vector<std::pair<std::string_view, Invariant>> invariants;
+  for (std::size_t i = 0; i < kInvariants; ++i) {
+    const auto invariant = static_cast<Invariant>(i);
+    invariants.emplace_back(to_string(invariant), invariant);
+  }
+  if (node->kind == Node::Kind::kScalar) {
+    if (node->text != "pass") {
+      fail(node->mark, "expect",
+           fmt::format("expected pass or {{violation: <invariant>}}, got {}", got(*node)));
+    }
+    return {};
+  }
+  const Fields f(*node, "expect", {"violation"});
+  return {.violation = choice(f.require("violation", "violation: no_lost_writes"),
+                              f.path("violation"), "invariant", invariants)};
+}
+
+void read_name(const Fields& top, Scenario& s) {
+  const Node& name = top.require("name", "name: failover-during-partition");
+  s.name = text(name, "name", "a name such as failover-during-partition");
+  const bool shaped = !s.name.empty() && s.name.size() <= 100 && is_lower_alnum(s.name[0]) &&
+                      std::all_of(s.name.begin(), s.name.end(),
+                                  [](char c) { return is_lower_alnum(c) || c == '_' || c == '-'; });
+  if (!shaped) {
+    fail(name.mark, "name",
+         fmt::format("{} is not a scenario name; lowercase letters, digits, _ and -, starting "
+                     "with a letter or digit, at most 100",
+                     in_quotes(s.name)));
+  }
+  const Node& description = top.require("description", "description: what real failure this tells");
+  s.description = text(description, "description", "a paragraph of text");
+  if (s.description.find_first_not_of(" \t\n") == std::string::npos) {
+    fail(description.mark, "description", "empty; say in a paragraph what real failure this tells");
+  }
+  for (char c : s.description) {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+      fail(description.mark, "description",
+           "a control character; a description is text (tabs and line breaks only)");
+    }
+  }
+}
+
+Scenario read_scenario(const Node& root, std::string_view source) {
+  if (root.kind != Node::Kind::kMap) {
+    fail(root.mark, "",
+         fmt::format("a scenario is a map of keys (name, description, duration, fleet, ...), "
+                     "got {}",
+                     got(root)));
+  }
+  const Fields top(root, "",
+                   {"name", "description", "seed", "duration", "recovery", "fleet", "workload",
+                    "control_plane", "network", "random", "timeline", "bounds", "expect"});
+  Scenario s;
+  s.source = std::string(source);
+  read_name(top, s);
+  read_integer(top.find("seed"), "seed", 0, kInt64Max, s.config.seed);
+  s.duration_us = duration(top.require("duration", "duration: 2h"), "duration", 1, kYear);
+  read_duration(top.find("recovery"), "recovery", 0, kYear, s.recovery_us);
+  read_fleet(top, s.config);
+  read_workload(top.find("workload"), s.config);
+  read_control_plane(top.find("control_plane"), s.config);
+  read_network(top.find("network"), s.config);
+  read_random(top.find("random"), s.config);
+  Fleet fleet{.vantage_points = s.config.settings.vantage_points};
+  for (const ServiceSpec& spec : s.config.services)
+    fleet.services.push_back(spec.id);
+  read_timeline(top.find("timeline"), fleet, {s.duration_us, s.recovery_us}, s);
+  read_bounds(top.find("bounds"), s.config);
+  s.expect = read_expect(top.find("expect"));
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Writing.
+
+bool plain(std::string_view s) {
+  if (s.empty() || s == "null" || s == "Null" || s == "NULL") return false;
+  if (!std::isalnum(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+           c == '/' || c == ':';
+  });
+}
+
+// Characters YAML reads as line breaks (NEL, LINE and PARAGRAPH SEPARATOR)
+// or drops (a byte order mark), so they are written as escapes.
+constexpr std::pair<std::string_view, std::string_view> kEscapedUnicode[] = {
+    {"\xc2\x85", "\\u0085"},
+    {"\xe2\x80\xa8", "\\u2028"},
+    {"\xe2\x80\xa9", "\\u2029"},
+    {"\xef\xbb\xbf", "\\ufeff"}};
+
+bool has_escaped_unicode(std::string_view s) {
+  return std::any_of(std::begin(kEscapedUnicode), std::end(kEscapedUnicode),
+                     [&](const auto& e) { return s.find(e.first) != std::string_view::npos; });
+}
+
+std::string double_quoted(std::string_view s) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto* unicode =
+        std::find_if(std::begin(kEscapedUnicode), std::end(kEscapedUnicode),
+                     [&](const auto& e) { return s.substr(i).starts_with(e.first); });
+    if (unicode != std::end(kEscapedUnicode)) {
+      out += unicode->second;
+      i += unicode->first.size() - 1;
+      continue;
+    }
+    const char c = s[i];
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string scalar(std::string_view s) {
+  return plain(s) ? std::string(s) : double_quoted(s);
+}
+
+// A literal block keeps the text exactly when no line has edge whitespace,
+// it has no control characters but line breaks, and it ends with at most
+// one line break.
+bool literal_safe(std::string_view s) {
+  if (s.empty() || s.ends_with("\n\n") || has_escaped_unicode(s)) return false;
+  const std::string_view body = s.ends_with('\n') ? s.substr(0, s.size() - 1) : s;
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    const std::size_t end = std::min(body.find('\n', start), body.size());
+    const std::string_view line = body.substr(start, end - start);
+    if (start == 0 && line.empty()) return false;
+    if (!line.empty() && (line.front() == ' ' || line.back() == ' ')) return false;
+    if (std::any_of(line.begin(), line.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+      return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+std::string description_yaml(std::string_view s) {
+  if (!literal_safe(s)) return double_quoted(s) + "\n";
+  std::string out = s.ends_with('\n') ? "|\n" : "|-\n";
+  const std::string_view body = s.ends_with('\n') ? s.substr(0, s.size() - 1) : s;
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    const std::size_t end = std::min(body.find('\n', start), body.size());
+    const std::string_view line = body.substr(start, end - start);
+    out += line.empty() ? std::string("\n") : fmt::format("  {}\n", line);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string names(const std::vector<std::string>& list) {
+  std::vector<std::string> out;
+  for (const std::string& name : list)
+    out.push_back(scalar(name));
+  return fmt::format("[{}]", fmt::join(out, ", "));
+}
+
+void write_fault(std::string& out, const ScheduledFault& fault) {
+  const FaultShape& shape = shape_of(fault.spec.kind);
+  auto to = std::back_inserter(out);
+  fmt::format_to(to, "  - at: {}\n    fault: {}\n", format_duration(fault.at_us),
+                 info(fault.spec.kind).name);
+  if (!fault.spec.targets.empty())
+    fmt::format_to(to, "    targets: {}\n", names(fault.spec.targets));
+  if (!fault.spec.others.empty()) fmt::format_to(to, "    others: {}\n", names(fault.spec.others));
+  if (fault.spec.duration_us != 0) {
+    fmt::format_to(to, "    duration: {}\n", format_duration(fault.spec.duration_us));
+  }
+  if (shape.amount == Amount::kNumber) {
+    fmt::format_to(to, "    amount: {}\n", fault.spec.amount);
+  } else if (shape.amount != Amount::kNone) {
+    fmt::format_to(to, "    amount: {}\n", format_duration(fault.spec.amount));
+  }
+}
+
+void write_timeline(std::string& out, const Scenario& s) {
+  if (s.faults.empty() && s.operators.empty()) return;
+  out += "timeline:\n";
+  // Merged by time; each list keeps its own order, which is all a read needs.
+  std::size_t f = 0;
+  std::size_t o = 0;
+  while (f < s.faults.size() || o < s.operators.size()) {
+    if (o == s.operators.size() ||
+        (f < s.faults.size() && s.faults[f].at_us <= s.operators[o].at_us)) {
+      write_fault(out, s.faults[f++]);
+    } else {
+      const ScheduledOperator& r = s.operators[o++];
+      fmt::format_to(std::back_inserter(out), "  - at: {}\n    operator: {}\n    target: {}\n",
+                     format_duration(r.at_us), info(r.request.kind).name, scalar(r.request.target));
+    }
+  }
+}
+
+void write_fleet(std::string& out, const SimConfig& c) {
+  auto to = std::back_inserter(out);
+  out += "fleet:\n  services:\n";
+  for (const ServiceSpec& spec : c.services) {
+    fmt::format_to(
+        to, "    - id: {}\n      standbys: {}\n      replication: {}\n      followers: {}\n",
+        scalar(spec.id), spec.standbys, spec.synchronous ? "sync" : "async", spec.followers);
+  }
+  fmt::format_to(to, "  boot_min: {}\n  boot_max: {}\n  database_restart: {}\n",
+                 format_duration(c.boot_min_us), format_duration(c.boot_max_us),
+                 format_duration(c.database_restart_us));
+  fmt::format_to(to, "workload:\n  clients_per_service: {}\n  write_interval: {}\n",
+                 c.clients_per_service, format_duration(c.write_interval_us));
+}
+
+void write_control_plane(std::string& out, const SimConfig& c) {
+  const postgres::Settings& s = c.settings;
+  auto to = std::back_inserter(out);
+  out += "control_plane:\n";
+  fmt::format_to(to, "  tick_interval: {}\n  checkin_interval: {}\n",
+                 format_duration(c.tick_interval_us), format_duration(c.checkin_interval_us));
+  fmt::format_to(to, "  missed_after: {}\n  unreachable_after: {}\n",
+                 format_duration(s.missed_after_us), format_duration(s.unreachable_after_us));
+  fmt::format_to(to, "  vantage_points: {}\n  unreachable_vantages_min: {}\n  restarts_max: {}\n",
+                 s.vantage_points, s.unreachable_vantages_min, s.restarts_max);
+  fmt::format_to(to, "  leader_restart_gap: {}\n  lag_bytes_max: {}\n",
+                 format_duration(s.leader_restart_gap_us), s.lag_bytes_max);
+  fmt::format_to(to, "  certificate_validity: {}\n  certificate_renew_before: {}\n",
+                 format_duration(s.certificate_validity_us),
+                 format_duration(s.certificate_renew_before_us));
+  fmt::format_to(to, "  restart_delay: {}\n", format_duration(c.control_plane_restart_us));
+  if (s.mutant != postgres::Mutant::kNone) {
+    fmt::format_to(to, "  mutant: {}\n", postgres::to_string(s.mutant));
+  }
+}
+
+void write_network_and_random(std::string& out, const SimConfig& c) {
+  auto to = std::back_inserter(out);
+  fmt::format_to(
+      to, "network:\n  delay_min: {}\n  delay_max: {}\n  loss_ppm: {}\n  duplicate_ppm: {}\n",
+      format_duration(c.network.delay_min_us), format_duration(c.network.delay_max_us),
+      c.network.loss_ppm, c.network.duplicate_ppm);
+  std::vector<std::string_view> kinds;
+  for (FaultKind kind : c.faults.kinds)
+    kinds.push_back(info(kind).name);
+  fmt::format_to(to, "random:\n  faults: {{mean_gap: {}, active_max: {}{}}}\n",
+                 format_duration(c.faults.mean_gap_us), c.faults.active_max,
+                 kinds.empty() ? "" : fmt::format(", kinds: [{}]", fmt::join(kinds, ", ")));
+  fmt::format_to(to, "  operators: {{mean_gap: {}}}\n", format_duration(c.operator_mean_gap_us));
+}
+
+std::string read_file_text(const std::string& path, std::string& text) {
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(path, error);
+  if (!std::filesystem::exists(status)) return "no such file";
+  if (std::filesystem::is_directory(status)) return "a directory, not a scenario file";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "cannot be opened for reading (check its permissions)";
+  // One byte past the limit is enough to know the file is too long.
+  text.resize(kScenarioBytesMax + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return "could not be read";
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return "";
+}
+
+}  // namespace
+
+std::string format_duration(TimeUs us) {
+  if (us == 0) return "0s";
+  if (us < 0) return "-" + format_duration(-us);
+  static constexpr std::pair<TimeUs, std::string_view> kUnitsLargestFirst[] = {
+      {kDay, "d"}, {kHour, "h"}, {kMinute, "m"}, {kSecond, "s"}, {kMillisecond, "ms"}, {1, "us"}};
+  for (const auto& [unit_us, unit] : kUnitsLargestFirst) {
+    if (us % unit_us == 0) return fmt::format("{}{}", us / unit_us, unit);
+  }
+  UNWEDGE_ASSERT(false);  // every duration is a whole number of microseconds
+  return "";
+}
+
+core::Result<Scenario> parse_scenario(std::string_view yaml, std::string_view source) {
+  try {
+    check_text(yaml);
+    return read_scenario(read_tree(yaml), source);
+  } catch (const Failure& failure) {
+    return core::Error{render(source, failure)};
+  } catch (const std::bad_alloc&) {
+    return core::Error{fmt::format("{}: out of memory while reading the scenario", source)};
+  }
+}
+
+core::Result<Scenario> load_scenario_file(const std::string& path) {
+  std::string text;
+  if (std::string why = read_file_text(path, text); !why.empty()) {
+    return core::Error{fmt::format("{}: cannot read the scenario: {}", path, why)};
+  }
+  return parse_scenario(text, path);
+}
+
+std::string to_yaml(const Scenario& s) {
+  std::string out;
+  auto to = std::back_inserter(out);
+  fmt::format_to(to, "name: {}\ndescription: {}", scalar(s.name), description_yaml(s.description));
+  fmt::format_to(to, "seed: {}\nduration: {}\nrecovery: {}\n", s.config.seed,
+                 format_duration(s.duration_us), format_duration(s.recovery_us));
+  write_fleet(out, s.config);
+  write_control_plane(out, s.config);
+  write_network_and_random(out, s.config);
+  write_timeline(out, s);
+  if (!s.config.dwell_overrides.empty()) {
+    out += "bounds:\n";
+    for (const auto& [state, bound_us] : s.config.dwell_overrides) {
+      fmt::format_to(to, "  {}: {}\n", scalar(state), format_duration(bound_us));
+    }
+  }
+  if (s.expect.violation) {
+    fmt::format_to(to, "expect: {{violation: {}}}\n", to_string(*s.expect.violation));
+  } else {
+    out += "expect: pass\n";
+  }
+  return out;
+}
+
+}  // namespace unwedge::sim
