@@ -14,5 +14,7 @@ inline constexpr int kExitBadInput = 2;
 void add_check_model_command(CLI::App& app, int& exit_code);
 // `unwedge explore-crashes`: re-entrancy and re-delivery of every action.
 void add_explore_crashes_command(CLI::App& app, int& exit_code);
+// `unwedge nightly`: bundled scenarios then swarm seeds on worker processes.
+void add_nightly_command(CLI::App& app, int& exit_code);
 
 }  // namespace unwedge::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   unwedge::cli::add_check_model_command(app, exit_code);
   unwedge::cli::add_explore_crashes_command(app, exit_code);
+  unwedge::cli::add_nightly_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

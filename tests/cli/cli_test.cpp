@@ -15,8 +15,10 @@ struct Ran {
   std::string output;  // stdout and stderr together
 };
 
-Ran unwedge(const std::string& arguments) {
-  const std::string command = std::string(UNWEDGE_CLI) + " " + arguments + " 2>&1";
+// `variables`: NAME=value pairs set for this command only.
+Ran unwedge_with(const std::string& variables, const std::string& arguments) {
+  const std::string command =
+      "env " + variables + " " + std::string(UNWEDGE_CLI) + " " + arguments + " 2>&1";
   Ran ran;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return ran;
@@ -27,6 +29,10 @@ Ran unwedge(const std::string& arguments) {
   const int status = pclose(pipe);
   ran.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return ran;
+}
+
+Ran unwedge(const std::string& arguments) {
+  return unwedge_with("", arguments);
 }
 
 TEST(Cli, AnUnknownCommandOrFlagIsBadInput) {
@@ -57,6 +63,31 @@ TEST(Cli, ExploreCrashesPassesAStoryThatEndsAsIfNeverInterrupted) {
   EXPECT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_NE(ran.output.find("Unfollow: "), std::string::npos) << ran.output;
   EXPECT_NE(ran.output.find("0 divergences"), std::string::npos) << ran.output;
+}
+
+TEST(Cli, NightlyRefusesABadShardBudgetOrJobCountAndSaysWhy) {
+  Ran shard = unwedge("nightly --out nightly-out --seeds 10 --shard 3/2");
+  EXPECT_EQ(shard.exit_code, 2) << shard.output;
+  EXPECT_NE(shard.output.find("--shard 3/2: there is no shard 3 of 2"), std::string::npos)
+      << shard.output;
+  Ran budget = unwedge("nightly --out nightly-out --budget 10x");
+  EXPECT_EQ(budget.exit_code, 2) << budget.output;
+  EXPECT_NE(budget.output.find("--budget 10x: expected a duration such as 90s, 10m"),
+            std::string::npos)
+      << budget.output;
+  Ran jobs = unwedge("nightly --out nightly-out --seeds 10 --jobs 0");
+  EXPECT_EQ(jobs.exit_code, 2) << jobs.output;
+  EXPECT_NE(jobs.output.find("--jobs 0: expected 1 to 1024"), std::string::npos) << jobs.output;
+  Ran no_out = unwedge("nightly --seeds 10");
+  EXPECT_EQ(no_out.exit_code, 2) << no_out.output;
+  EXPECT_NE(no_out.output.find("--out"), std::string::npos) << no_out.output;
+}
+
+TEST(Cli, NightlyNeedsAShardCountWithAnIndexedJobIndex) {
+  Ran ran = unwedge_with("JOB_COMPLETION_INDEX=1", "nightly --out nightly-out --seeds 10");
+  EXPECT_EQ(ran.exit_code, 2) << ran.output;
+  EXPECT_NE(ran.output.find("pass --shard-count N or set UNWEDGE_TOTAL_SHARDS"), std::string::npos)
+      << ran.output;
 }
 
 }  // namespace
