@@ -211,6 +211,19 @@ RunRecord unfinished_record(const WorkerPool::Event& event, WorkerPool& pool,
   return record;
 }
 
+RunRecord record_of(const WorkerPool::Event& event, WorkerPool& pool,
+                    const CampaignSettings& settings, const CampaignItems& items,
+                    const ReproWriter& writer) {
+  if (!event.result) return unfinished_record(event, pool, settings, items, writer);
+  core::Result<RunRecord> record = parse_run_record(*event.result);
+  if (record) return *record;
+  return RunRecord{.index = event.index,
+                   .item = item_at(items, event.index).label,
+                   .verdict = Verdict::kError,
+                   .cause = "bad_result",
+                   .sentence = record.error().message};
+}
+
 // Records a finished run everywhere it goes; a record that cannot be
 // written to runs.jsonl is reported once and still counted.
 class Recorder {
@@ -269,9 +282,9 @@ void print_plan(const CampaignSettings& settings, const CampaignItems& items, st
                                  : std::string("swarm seeds from 1 until the budget is spent");
   }
   std::fprintf(settings.progress,
-               "campaign: shard %s of %llu bundled scenarios then %s; %u worker%s; writing to %s\n",
-               settings.shard.label().c_str(), static_cast<unsigned long long>(bundled),
-               swarm.c_str(), settings.jobs, settings.jobs == 1 ? "" : "s",
+               "campaign: %llu bundled scenarios then %s; shard %s, %u worker%s; writing to %s\n",
+               static_cast<unsigned long long>(bundled), swarm.c_str(),
+               settings.shard.label().c_str(), settings.jobs, settings.jobs == 1 ? "" : "s",
                settings.out_dir.string().c_str());
 }
 
@@ -345,18 +358,7 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
     }
     if (pool.busy() == 0 && (!dispatching || next >= end)) break;
     for (const WorkerPool::Event& event : pool.wait(kPollInterval)) {
-      core::Result<RunRecord> record =
-          event.result
-              ? parse_run_record(*event.result)
-              : core::Result<RunRecord>(unfinished_record(event, pool, settings, items, writer));
-      if (!record) {
-        record = RunRecord{.index = event.index,
-                           .item = item_at(items, event.index).label,
-                           .verdict = Verdict::kError,
-                           .cause = "bad_result",
-                           .sentence = record.error().message};
-      }
-      recorder.record(*record);
+      recorder.record(record_of(event, pool, settings, items, writer));
     }
     if (signals.received() != 0) {
       pool.stop();

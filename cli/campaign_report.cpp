@@ -197,7 +197,9 @@ std::string format_summary(const CampaignTally& tally, const CampaignStatus& sta
   text += "\nfirst failing seeds:\n";
   if (tally.first_failures.empty()) text += "  none\n";
   for (const RunRecord& r : tally.first_failures) {
-    text += fmt::format("  {} (seed {}): {}\n", r.item, r.seed, r.sentence);
+    // A swarm item's label names its seed already.
+    const std::string seed = r.swarm ? std::string() : fmt::format(" (seed {})", r.seed);
+    text += fmt::format("  {}{}: {}\n", r.item, seed, r.sentence);
     if (!r.repro.empty()) text += fmt::format("    scenario: {}\n", r.repro);
   }
   return text;

@@ -14,9 +14,9 @@
 // was expected and did not come); "error" (no verdict: `cause` says why:
 // "not_made" the scenario could not be made, "threw" an exception escaped the
 // run, "worker_died" the process running it died, "timed_out" it ran past the
-// wall-time limit). `digest` is the trace digest as 16 hex digits (0 when the
-// run gave none); `index` is the item's place in the whole campaign (bundled
-// scenarios first, then swarm seeds 1, 2, ...), the same in every shard.
+// wall-time limit, "bad_result" its worker sent something unreadable). `digest` is the trace digest
+// as 16 hex digits (0 when the run gave none); `index` is the item's place in the whole campaign
+// (bundled scenarios first, then swarm seeds 1, 2, ...), the same in every shard.
 #pragma once
 
 #include <chrono>

@@ -265,7 +265,7 @@ TEST(Campaign, ACrashOrAThrowIsAFindingForItsSeedAndTheCampaignGoesOn) {
   EXPECT_NE(summary.find("status: finished"), std::string::npos) << summary;
   EXPECT_NE(summary.find("passed: 6, failed: 1, errors: 3"), std::string::npos) << summary;
   EXPECT_NE(summary.find("error: worker_died: 2"), std::string::npos) << summary;
-  EXPECT_NE(summary.find("swarm seed 2 (seed 2): worker died"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("swarm seed 2: worker died"), std::string::npos) << summary;
   EXPECT_NE(summary.find("runs/s: "), std::string::npos) << summary;
   fs::remove_all(dir);
 }
@@ -300,6 +300,29 @@ TEST(Campaign, ARunPastTheWallTimeLimitIsKilledAndIsAFinding) {
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].cause, "timed_out");
   EXPECT_EQ(runs[0].sentence, "swarm seed 1 gave no result within 300 ms; its worker was killed");
+  fs::remove_all(dir);
+}
+
+TEST(Campaign, ABudgetRunsTheShardsSeedsInOrderUntilTimeRunsOut) {
+  const fs::path dir = fresh_directory("budget");
+  core::Result<CampaignResult> result = run_campaign(
+      {.out_dir = dir, .shard = {.index = 1, .count = 2}, .jobs = 2, .budget = milliseconds(300)},
+      testing::test_items({.bundled = 1, .slow_ms = 20}), {});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->exit_code, 0);
+  EXPECT_EQ(result->status.state, CampaignState::kBudgetSpent);
+  // Runs in flight when time ran out finished, so what ran is a prefix of
+  // the shard's items: indices 1, 3, 5, ... (swarm seeds 1, 3, 5, ...).
+  const std::map<std::uint64_t, RunRecord> runs = by_index(read_runs(dir));
+  ASSERT_GE(runs.size(), 2u);
+  std::uint64_t expected_index = 1;
+  for (const auto& [index, run] : runs) {
+    EXPECT_EQ(index, expected_index);
+    EXPECT_EQ(run.seed, index);
+    expected_index += 2;
+  }
+  EXPECT_NE(read_text(dir / "summary.txt").find("status: finished (time budget spent)"),
+            std::string::npos);
   fs::remove_all(dir);
 }
 
@@ -437,8 +460,7 @@ TEST(CampaignProcesses, AnInterruptedCampaignWithAFindingExitsOne) {
   EXPECT_EQ(interrupt_after_three_runs(dir, SIGTERM, {"--fail-seed", "1"}), 1);
   const std::string summary = read_text(dir / "summary.txt");
   EXPECT_NE(summary.find("status: interrupted by signal 15"), std::string::npos) << summary;
-  EXPECT_NE(summary.find("swarm seed 1 (seed 1): expected a violation"), std::string::npos)
-      << summary;
+  EXPECT_NE(summary.find("swarm seed 1: expected a violation"), std::string::npos) << summary;
   fs::remove_all(dir);
 }
 
