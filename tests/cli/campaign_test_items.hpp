@@ -44,10 +44,18 @@ inline sim::Scenario small_scenario(std::uint64_t seed, std::string name) {
   return scenario;
 }
 
+// Dies by SIGSEGV even under a sanitizer, which would otherwise catch the
+// signal, print a report and exit with a status instead.
+[[noreturn]] inline void segfault() {
+  std::signal(SIGSEGV, SIG_DFL);
+  std::raise(SIGSEGV);
+  std::abort();
+}
+
 inline core::Result<sim::Scenario> make_test_scenario(const TestItemsSpec& spec, std::uint64_t seed,
                                                       std::string name) {
   if (spec.slow_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(spec.slow_ms));
-  if (spec.segfault_seeds.contains(seed)) std::raise(SIGSEGV);
+  if (spec.segfault_seeds.contains(seed)) segfault();
   if (spec.abort_seeds.contains(seed)) std::abort();
   if (spec.throw_seeds.contains(seed)) throw std::runtime_error("the generator gave up");
   if (spec.hang_seeds.contains(seed)) std::this_thread::sleep_for(std::chrono::hours(1));
@@ -56,7 +64,7 @@ inline core::Result<sim::Scenario> make_test_scenario(const TestItemsSpec& spec,
         std::filesystem::path(spec.marks_dir) / fmt::format("seed-{}", seed);
     if (!std::filesystem::exists(mark)) {
       std::ofstream{mark} << "crashed\n";
-      std::raise(SIGSEGV);
+      segfault();
     }
   }
   sim::Scenario scenario = small_scenario(seed, std::move(name));
