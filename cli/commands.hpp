@@ -20,6 +20,10 @@ void add_run_command(CLI::App& app, int& exit_code);
 void add_replay_command(CLI::App& app, int& exit_code);
 // `unwedge gen`: the swarm scenario of a seed, as YAML.
 void add_gen_command(CLI::App& app, int& exit_code);
+// `unwedge shrink`: a failing scenario cut down to what still fails.
+void add_shrink_command(CLI::App& app, int& exit_code);
+// `unwedge nightly`: bundled scenarios then swarm seeds on worker processes.
+void add_nightly_command(CLI::App& app, int& exit_code);
 
 // A virtual time or duration with a unit (us, ms, s, m, h, d), in microseconds.
 CLI::Validator time_with_unit();

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, and checks the bundled
-# reference control plane, writing reports to out/nightly (or the directory
-# given with --out). Exit 0 when everything holds, 1 on a finding.
+# The main job: installs what is missing, builds, model-checks the bundled
+# reference control plane, then runs the nightly campaign (every bundled
+# scenario, then swarm seeds until the budget is spent), writing reports to
+# out/nightly (or the directory given with --out). Exit 0 when everything
+# holds, 1 on a finding. UNWEDGE_BUDGET sets the campaign's time (default 1m).
 #
 #   scripts/nightly.sh                 # reports in out/nightly
 #   scripts/nightly.sh --out DIR       # elsewhere
@@ -19,4 +21,9 @@ fi
 scripts/install-deps.sh
 cmake --preset default >/dev/null
 cmake --build --preset default -j "$jobs" --target unwedge
-build/default/cli/unwedge check-model --control-plane postgres --out "$out"
+status=0
+build/default/cli/unwedge check-model --control-plane postgres --out "$out" >/dev/null || status=$?
+build/default/cli/unwedge nightly --out "$out" --budget "${UNWEDGE_BUDGET:-1m}" --jobs "$jobs" ||
+  status=$?
+echo "reports in $out: summary.txt, runs.jsonl, repro/ (failing scenarios), check-model.txt"
+exit "$status"

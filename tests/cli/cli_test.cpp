@@ -2,6 +2,7 @@
 // its exit codes (0 pass, 1 a finding, 2 bad input).
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <sys/wait.h>
 
@@ -15,8 +16,10 @@ struct Ran {
   std::string output;  // stdout and stderr together
 };
 
-Ran unwedge(const std::string& arguments) {
-  const std::string command = std::string(UNWEDGE_CLI) + " " + arguments + " 2>&1";
+// `variables`: NAME=value pairs set for this command only.
+Ran unwedge_with(const std::string& variables, const std::string& arguments) {
+  const std::string command =
+      "env " + variables + " " + std::string(UNWEDGE_CLI) + " " + arguments + " 2>&1";
   Ran ran;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return ran;
@@ -27,6 +30,10 @@ Ran unwedge(const std::string& arguments) {
   const int status = pclose(pipe);
   ran.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return ran;
+}
+
+Ran unwedge(const std::string& arguments) {
+  return unwedge_with("", arguments);
 }
 
 TEST(Cli, AnUnknownCommandOrFlagIsBadInput) {
@@ -57,6 +64,130 @@ TEST(Cli, ExploreCrashesPassesAStoryThatEndsAsIfNeverInterrupted) {
   EXPECT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_NE(ran.output.find("Unfollow: "), std::string::npos) << ran.output;
   EXPECT_NE(ran.output.find("0 divergences"), std::string::npos) << ran.output;
+}
+
+TEST(Cli, NightlyRefusesABadShardBudgetOrJobCountAndSaysWhy) {
+  Ran shard = unwedge("nightly --out nightly-out --seeds 10 --shard 3/2");
+  EXPECT_EQ(shard.exit_code, 2) << shard.output;
+  EXPECT_NE(shard.output.find("--shard 3/2: there is no shard 3 of 2"), std::string::npos)
+      << shard.output;
+  Ran budget = unwedge("nightly --out nightly-out --budget 10x");
+  EXPECT_EQ(budget.exit_code, 2) << budget.output;
+  EXPECT_NE(budget.output.find("--budget 10x: expected a duration such as 90s, 10m"),
+            std::string::npos)
+      << budget.output;
+  Ran jobs = unwedge("nightly --out nightly-out --seeds 10 --jobs 0");
+  EXPECT_EQ(jobs.exit_code, 2) << jobs.output;
+  EXPECT_NE(jobs.output.find("--jobs 0: expected 1 to 1024"), std::string::npos) << jobs.output;
+  Ran no_out = unwedge("nightly --seeds 10");
+  EXPECT_EQ(no_out.exit_code, 2) << no_out.output;
+  EXPECT_NE(no_out.output.find("--out"), std::string::npos) << no_out.output;
+}
+
+TEST(Cli, NightlyNeedsAShardCountWithAnIndexedJobIndex) {
+  Ran ran = unwedge_with("JOB_COMPLETION_INDEX=1", "nightly --out nightly-out --seeds 10");
+  EXPECT_EQ(ran.exit_code, 2) << ran.output;
+  EXPECT_NE(ran.output.find("pass --shard-count N or set UNWEDGE_TOTAL_SHARDS"), std::string::npos)
+      << ran.output;
+}
+
+std::string source(const std::string& path) {
+  return std::string(UNWEDGE_SOURCE_DIR) + "/" + path;
+}
+
+TEST(Cli, RunPassesEveryBundledScenarioAndPrintsDigests) {
+  Ran ran = unwedge("run " + source("scenarios/flapping_checkins.yaml") + " " +
+                    source("scenarios/regressions/leader_cut_from_one_monitor.yaml"));
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_NE(ran.output.find("PASS "), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("  digest "), std::string::npos) << ran.output;
+}
+
+TEST(Cli, EveryBundledScenarioGivesItsExpectedVerdict) {
+  std::string files;
+  int count = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(source("scenarios"))) {
+    if (entry.path().extension() != ".yaml") continue;
+    files += " " + entry.path().string();
+    ++count;
+  }
+  EXPECT_GE(count, 12 + 10);
+  Ran ran = unwedge("run" + files);
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+}
+
+TEST(Cli, RunGivesExitOneWhenAScenarioMissesItsVerdict) {
+  // A scenario that expects a lost write the shipped control plane never
+  // loses.
+  const std::string path = ::testing::TempDir() + "expects_a_loss.yaml";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(
+        "name: expects-a-loss\ndescription: x\nduration: 30m\nrecovery: 5m\n"
+        "fleet:\n  services:\n    - id: db1\n"
+        "expect: {violation: no_lost_writes}\n",
+        f);
+    std::fclose(f);
+  }
+  Ran ran = unwedge("run " + path);
+  EXPECT_EQ(ran.exit_code, 1) << ran.output;
+  EXPECT_NE(ran.output.find("FAIL "), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("expected a violation of no_lost_writes, but the run passed"),
+            std::string::npos)
+      << ran.output;
+}
+
+TEST(Cli, EveryMalformedScenarioIsBadInputNamingTheFileAndLine) {
+  // The exact messages are the parser's tests; here, what a user sees.
+  int files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(source("tests/scenarios/malformed"))) {
+    const std::string path = entry.path().string();
+    ++files;
+    Ran ran = unwedge("run " + path);
+    EXPECT_EQ(ran.exit_code, 2) << path << ": " << ran.output;
+    EXPECT_NE(ran.output.find("unwedge run: " + path), std::string::npos)
+        << path << ": " << ran.output;
+  }
+  EXPECT_GE(files, 10);
+  Ran missing = unwedge("run /nonexistent/scenario.yaml");
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("/nonexistent/scenario.yaml"), std::string::npos) << missing.output;
+}
+
+TEST(Cli, AGeneratedScenarioFileReplaysItsSeedExactly) {
+  const std::string path = ::testing::TempDir() + "swarm_7.yaml";
+  Ran gen = unwedge("gen --seed 7 --out " + path);
+  ASSERT_EQ(gen.exit_code, 0) << gen.output;
+  Ran first = unwedge("run " + path);
+  Ran second = unwedge("run " + path);
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  const std::size_t at = first.output.find("digest ");
+  ASSERT_NE(at, std::string::npos) << first.output;
+  const std::string digest = first.output.substr(at, 23);
+  EXPECT_NE(second.output.find(digest), std::string::npos) << second.output;
+}
+
+TEST(Cli, ReplayPrintsTheWindowAndRefusesABackwardsOne) {
+  Ran ran = unwedge("replay " + source("scenarios/flapping_checkins.yaml") +
+                    " --from 20m --to 21m --entity db1");
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_NE(ran.output.find("  0:20:00.000  fault"), std::string::npos) << ran.output;
+  EXPECT_EQ(ran.output.find("  0:22:"), std::string::npos) << ran.output;
+  Ran backwards =
+      unwedge("replay " + source("scenarios/flapping_checkins.yaml") + " --from 2h --to 1h");
+  EXPECT_EQ(backwards.exit_code, 2) << backwards.output;
+  EXPECT_NE(backwards.output.find("is before --from"), std::string::npos) << backwards.output;
+  Ran no_unit = unwedge("replay " + source("scenarios/flapping_checkins.yaml") + " --from 20");
+  EXPECT_EQ(no_unit.exit_code, 2) << no_unit.output;
+}
+
+TEST(Cli, ShrinkHasNothingToDoWithAPassingScenario) {
+  Ran ran = unwedge("shrink " + source("scenarios/flapping_checkins.yaml"));
+  EXPECT_EQ(ran.exit_code, 2) << ran.output;
+  EXPECT_NE(ran.output.find("there is no violation to shrink towards"), std::string::npos)
+      << ran.output;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/scenario_yaml.hpp"
 #include "tests/mutants/swarm.hpp"
 
 namespace unwedge::mutants {
@@ -54,9 +55,13 @@ TEST(Shrink, AFailingScenarioShrinksToTheFaultThatMatters) {
   ASSERT_EQ(shrunk->scenario.faults.size(), 1u);
   EXPECT_EQ(shrunk->scenario.faults[0].spec.kind, FaultKind::kHostCrash);
   EXPECT_LT(shrunk->scenario.duration_us, failing.duration_us);
-  // The shrunk scenario expects the violation, and gives it.
+  // The shrunk scenario, written as a file and read back, expects the
+  // violation and gives it.
   ASSERT_EQ(shrunk->scenario.expect.violation, Invariant::kBoundedDwell);
-  sim::ScenarioOutcome again = sim::run_scenario(shrunk->scenario);
+  core::Result<sim::Scenario> file =
+      sim::parse_scenario(sim::to_yaml(shrunk->scenario), "shrunk.yaml");
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  sim::ScenarioOutcome again = sim::run_scenario(*file);
   EXPECT_TRUE(again.passed) << again.mismatch;
   EXPECT_NE(shrunk->what.find("uncertain"), std::string::npos) << shrunk->what;
 }

@@ -1,0 +1,390 @@
+#include "cli/campaign.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "cli/commands.hpp"
+#include "cli/output_file.hpp"
+#include "cli/worker_pool.hpp"
+#include "core/assert.hpp"
+
+namespace unwedge::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kPollInterval{100};
+constexpr milliseconds kReproWallMax = std::chrono::seconds(60);
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+extern "C" void note_stop_signal(int signal_number) {
+  g_stop_signal = signal_number;
+}
+
+// SIGINT and SIGTERM stop the campaign instead of the process, and a worker
+// that died with its pipe open does not kill the parent with SIGPIPE; the
+// previous handlers come back when the campaign returns.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_signal = 0;
+    struct sigaction note {};
+    note.sa_handler = note_stop_signal;
+    sigemptyset(&note.sa_mask);
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    ::sigaction(SIGINT, &note, &old_int_);
+    ::sigaction(SIGTERM, &note, &old_term_);
+    ::sigaction(SIGPIPE, &ignore, &old_pipe_);
+  }
+  ~StopSignals() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+    ::sigaction(SIGPIPE, &old_pipe_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+  int received() const { return g_stop_signal; }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+  struct sigaction old_pipe_ {};
+};
+
+// runs.jsonl: each line goes to the kernel in one write as its run finishes,
+// so a parent killed outright loses no finished run.
+class RunsLog {
+ public:
+  static core::Result<RunsLog> open(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      return core::Error{
+          fmt::format("{}: cannot be opened for writing: {}", path.string(), std::strerror(errno))};
+    }
+    return RunsLog(fd);
+  }
+  RunsLog(RunsLog&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  RunsLog& operator=(RunsLog&&) = delete;
+  ~RunsLog() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  core::Status append(const std::string& line) {
+    std::string text = line + "\n";
+    std::string_view rest = text;
+    while (!rest.empty()) {
+      const ssize_t n = ::write(fd_, rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return core::Error{fmt::format("runs.jsonl: {}", std::strerror(errno))};
+      rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return core::Status::Ok();
+  }
+
+ private:
+  explicit RunsLog(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// One past the last global index the campaign may run.
+std::uint64_t items_end(const CampaignSettings& settings, const CampaignItems& items) {
+  std::uint64_t swarm = 0;
+  if (items.swarm) {
+    if (settings.swarm_seeds) {
+      swarm = *settings.swarm_seeds;
+    } else if (settings.budget) {
+      swarm = kSwarmSeedsMax;
+    }
+  }
+  return items.bundled.size() + swarm;
+}
+
+std::uint64_t owned_below(const Shard& shard, std::uint64_t end) {
+  return end > shard.index ? (end - shard.index + shard.count - 1) / shard.count : 0;
+}
+
+core::Result<std::string> write_repro(const std::filesystem::path& out_dir,
+                                      const CampaignItem& item, const sim::Scenario& scenario,
+                                      const ReproWriter& writer) {
+  const sim::Scenario written = writer.shrink ? writer.shrink(scenario) : scenario;
+  const std::string relative = "repro/" + repro_stem(item.label) + writer.extension;
+  if (core::Status status = write_file_atomically(out_dir / relative, writer.to_file_text(written));
+      !status) {
+    return status.error();
+  }
+  return relative;
+}
+
+void judge(const CampaignItem& item, const sim::Scenario& scenario,
+           const CampaignSettings& settings, const ReproWriter& writer, RunRecord& record) {
+  record.seed = scenario.config.seed;
+  const sim::ScenarioOutcome outcome = sim::run_scenario(scenario);
+  record.digest = outcome.run.digest;
+  record.simulated_us = outcome.run.simulated_us;
+  record.events = outcome.run.events;
+  if (outcome.passed) return;
+  record.verdict = Verdict::kFail;
+  if (outcome.run.finding) record.invariant = sim::to_string(outcome.run.finding->invariant);
+  record.sentence = outcome.mismatch;
+  if (!writer.to_file_text) return;
+  core::Result<std::string> repro = write_repro(settings.out_dir, item, scenario, writer);
+  if (repro) {
+    record.repro = *repro;
+  } else {
+    record.sentence +=
+        fmt::format(" (its scenario could not be written: {})", repro.error().message);
+  }
+}
+
+// In a worker: make the item's scenario, run it, judge it.
+RunRecord run_item(std::uint64_t index, const CampaignSettings& settings,
+                   const CampaignItems& items, const ReproWriter& writer) {
+  const Clock::time_point start = Clock::now();
+  const CampaignItem item = item_at(items, index);
+  RunRecord record{.index = index, .item = item.label, .seed = item.seed, .swarm = item.swarm};
+  try {
+    core::Result<sim::Scenario> scenario = item.make();
+    if (scenario) {
+      judge(item, *scenario, settings, writer, record);
+    } else {
+      record.verdict = Verdict::kError;
+      record.cause = "not_made";
+      record.sentence =
+          fmt::format("{} could not be made: {}", item.label, scenario.error().message);
+    }
+  } catch (const std::exception& e) {
+    record.verdict = Verdict::kError;
+    record.cause = "threw";
+    record.sentence = fmt::format("{} threw: {}", item.label, e.what());
+  } catch (...) {
+    record.verdict = Verdict::kError;
+    record.cause = "threw";
+    record.sentence = fmt::format("{} threw something that is not a std::exception", item.label);
+  }
+  record.wall_ms = std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
+  return record;
+}
+
+// In the parent: an item whose worker gave no result. Its scenario is
+// written from a process of its own, since making it may be what crashed.
+RunRecord unfinished_record(const WorkerPool::Event& event, WorkerPool& pool,
+                            const CampaignSettings& settings, const CampaignItems& items,
+                            const ReproWriter& writer) {
+  const CampaignItem item = item_at(items, event.index);
+  RunRecord record{.index = event.index,
+                   .item = item.label,
+                   .seed = item.seed,
+                   .swarm = item.swarm,
+                   .verdict = Verdict::kError,
+                   .wall_ms = event.wall.count()};
+  if (event.timed_out) {
+    record.cause = "timed_out";
+    const milliseconds limit = settings.run_wall_max;
+    record.sentence = fmt::format(
+        "{} gave no result within {}; its worker was killed", item.label,
+        limit < std::chrono::seconds(1) ? fmt::format("{} ms", limit.count()) : format_wall(limit));
+  } else {
+    record.cause = "worker_died";
+    record.sentence =
+        fmt::format("worker died ({}) {} {}", event.death,
+                    event.announced ? "while running" : "before starting", item.label);
+  }
+  if (!writer.to_file_text) return record;
+  const std::string relative = "repro/" + repro_stem(item.label) + writer.extension;
+  std::optional<int> written = pool.run_isolated(
+      [&] {
+        core::Result<sim::Scenario> scenario = item.make();
+        if (!scenario) return 1;
+        return write_repro(settings.out_dir, item, *scenario, writer) ? 0 : 1;
+      },
+      kReproWallMax);
+  if (written == 0) record.repro = relative;
+  return record;
+}
+
+RunRecord record_of(const WorkerPool::Event& event, WorkerPool& pool,
+                    const CampaignSettings& settings, const CampaignItems& items,
+                    const ReproWriter& writer) {
+  if (!event.result) return unfinished_record(event, pool, settings, items, writer);
+  core::Result<RunRecord> record = parse_run_record(*event.result);
+  if (record) return *record;
+  return RunRecord{.index = event.index,
+                   .item = item_at(items, event.index).label,
+                   .verdict = Verdict::kError,
+                   .cause = "bad_result",
+                   .sentence = record.error().message};
+}
+
+// Records a finished run everywhere it goes; a record that cannot be
+// written to runs.jsonl is reported once and still counted.
+class Recorder {
+ public:
+  Recorder(RunsLog log, const CampaignSettings& settings)
+      : log_(std::move(log)), settings_(settings) {}
+
+  void record(const RunRecord& record) {
+    tally.add(record);
+    if (core::Status appended = log_.append(to_json_line(record)); !appended && !log_failed_) {
+      log_failed_ = true;
+      std::fprintf(stderr, "\nunwedge: %s; the campaign goes on\n",
+                   appended.error().message.c_str());
+    }
+  }
+
+  void write_summary(const CampaignStatus& status) {
+    if (core::Status written =
+            write_file_atomically(settings_.out_dir / "summary.txt", format_summary(tally, status));
+        !written) {
+      std::fprintf(stderr, "\nunwedge: %s\n", written.error().message.c_str());
+    }
+  }
+
+  void show_progress(const CampaignStatus& status, bool last) {
+    if (settings_.progress == nullptr) return;
+    const std::string line = format_progress(tally, status);
+    if (settings_.progress_in_place) {
+      std::fprintf(settings_.progress, "\r%s\x1b[K%s", line.c_str(), last ? "\n" : "");
+    } else {
+      std::fprintf(settings_.progress, "%s\n", line.c_str());
+    }
+    std::fflush(settings_.progress);
+  }
+
+  CampaignTally tally;
+
+ private:
+  RunsLog log_;
+  const CampaignSettings& settings_;
+  bool log_failed_ = false;
+};
+
+int exit_code_of(const CampaignTally& tally, const CampaignStatus& status) {
+  if (tally.findings() > 0) return kExitFinding;
+  if (status.state == CampaignState::kInterrupted) return 128 + status.signal;
+  return kExitPass;
+}
+
+void print_plan(const CampaignSettings& settings, const CampaignItems& items, std::uint64_t end) {
+  if (settings.progress == nullptr) return;
+  const std::uint64_t bundled = items.bundled.size();
+  std::string swarm = "no swarm seeds";
+  if (end > bundled) {
+    swarm = settings.swarm_seeds ? fmt::format("swarm seeds 1 to {}", end - bundled)
+                                 : std::string("swarm seeds from 1 until the budget is spent");
+  }
+  std::fprintf(settings.progress,
+               "campaign: %llu bundled scenarios then %s; shard %s, %u worker%s; writing to %s\n",
+               static_cast<unsigned long long>(bundled), swarm.c_str(),
+               settings.shard.label().c_str(), settings.jobs, settings.jobs == 1 ? "" : "s",
+               settings.out_dir.string().c_str());
+}
+
+}  // namespace
+
+CampaignItem item_at(const CampaignItems& items, std::uint64_t index) {
+  if (index < items.bundled.size()) return items.bundled[index];
+  UNWEDGE_ASSERT_MSG(items.swarm != nullptr, "item {} is past the {} bundled and there is no swarm",
+                     index, items.bundled.size());
+  const std::uint64_t seed = index - items.bundled.size() + 1;
+  CampaignItem item = items.swarm(seed);
+  UNWEDGE_ASSERT_EQ(item.seed, seed);
+  return item;
+}
+
+std::string repro_stem(const std::string& label) {
+  std::string stem;
+  for (char c : label) {
+    const bool kept = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+    if (c >= 'A' && c <= 'Z') {
+      stem += static_cast<char>(c - 'A' + 'a');
+    } else if (kept) {
+      stem += c;
+    } else if (!stem.empty() && stem.back() != '-') {
+      stem += '-';
+    }
+  }
+  while (!stem.empty() && (stem.back() == '-' || stem.back() == '.'))
+    stem.pop_back();
+  return stem.empty() ? std::string("item") : stem;
+}
+
+core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
+                                          const CampaignItems& items, const ReproWriter& writer) {
+  UNWEDGE_ASSERT(settings.jobs >= 1);
+  UNWEDGE_ASSERT(settings.shard.index < settings.shard.count);
+  std::error_code error;
+  std::filesystem::create_directories(settings.out_dir / "repro", error);
+  if (error) {
+    return core::Error{fmt::format("{}: cannot create the output directory: {}",
+                                   settings.out_dir.string(), error.message())};
+  }
+  core::Result<RunsLog> log = RunsLog::open(settings.out_dir / "runs.jsonl");
+  if (!log) return log.error();
+  Recorder recorder(std::move(*log), settings);
+  const std::uint64_t end = items_end(settings, items);
+  CampaignStatus status{.shard = settings.shard, .budget = settings.budget, .jobs = settings.jobs};
+  if (settings.swarm_seeds || !settings.budget) status.planned = owned_below(settings.shard, end);
+  print_plan(settings, items, end);
+
+  StopSignals signals;
+  WorkerPool pool(settings.jobs, settings.run_wall_max, [&](std::uint64_t index) {
+    return to_json_line(run_item(index, settings, items, writer));
+  });
+  const Clock::time_point start = Clock::now();
+  Clock::time_point summary_at = start;
+  Clock::time_point progress_at = start;
+  std::uint64_t next = settings.shard.index;
+  bool dispatching = true;
+  recorder.write_summary(status);
+  // Bounded: each pass hands out or waits for items of a finite list.
+  for (;;) {
+    status.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    if (settings.budget && status.elapsed >= *settings.budget && dispatching) {
+      dispatching = false;
+      status.state = CampaignState::kBudgetSpent;
+    }
+    while (dispatching && next < end && pool.idle() > 0) {
+      pool.dispatch(next);
+      next += settings.shard.count;
+    }
+    if (pool.busy() == 0 && (!dispatching || next >= end)) break;
+    for (const WorkerPool::Event& event : pool.wait(kPollInterval)) {
+      recorder.record(record_of(event, pool, settings, items, writer));
+    }
+    if (signals.received() != 0) {
+      pool.stop();
+      status.state = CampaignState::kInterrupted;
+      status.signal = signals.received();
+      break;
+    }
+    const Clock::time_point now = Clock::now();
+    if (now - summary_at >= settings.summary_every) {
+      recorder.write_summary(status);
+      summary_at = now;
+    }
+    const milliseconds progress_every = settings.progress_in_place
+                                            ? std::min(settings.progress_every, milliseconds(500))
+                                            : settings.progress_every;
+    if (now - progress_at >= progress_every) {
+      recorder.show_progress(status, false);
+      progress_at = now;
+    }
+  }
+  status.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  if (status.state == CampaignState::kRunning) status.state = CampaignState::kFinished;
+  recorder.write_summary(status);
+  recorder.show_progress(status, true);
+  return CampaignResult{
+      .tally = recorder.tally, .status = status, .exit_code = exit_code_of(recorder.tally, status)};
+}
+
+}  // namespace unwedge::cli

@@ -1,0 +1,119 @@
+// The campaign engine behind `unwedge nightly`: every bundled scenario, then
+// swarm seeds 1, 2, ..., on J worker processes, with what it finds written
+// down as it goes.
+//
+// A campaign runs items. An item knows how to make its scenario (loading a
+// file, drawing one from a swarm seed) but does so only inside the worker
+// that runs it, so a scenario that crashes while being made is a finding
+// for that item like any other. Item i of the whole campaign (bundled
+// scenarios first, then swarm seed s at index bundled + s - 1) belongs to
+// shard i mod N (cli/shard.hpp), so shards never overlap and together run
+// every item.
+//
+// In the output directory, kept however the campaign ends (finished, out of
+// budget, Ctrl-C, SIGTERM, even SIGKILL of the parent):
+//   runs.jsonl    one line per finished run, appended and flushed as each
+//                 finishes (cli/campaign_report.hpp has the fields);
+//   repro/        each failing item's scenario, written whole (atomically)
+//                 by the caller's writer, named after the item
+//                 ("swarm-seed-17.yaml");
+//   summary.txt   the figures and the first failing seeds, rewritten whole
+//                 every few seconds and at the end.
+// runs.jsonl and summary.txt from an earlier campaign in the same directory
+// are replaced; repro/ files are kept (a seed failing again overwrites its
+// own).
+//
+// On SIGINT or SIGTERM the campaign stops handing out work, kills its
+// workers (the runs in flight are not recorded), writes the summary and
+// returns. Exit codes: 0 every run passed; 1 a run failed or gave no verdict
+// (even if interrupted: a finding matters most); otherwise 130 (SIGINT) or 143
+// (SIGTERM) when interrupted; 2 when the campaign cannot start (bad flags, an
+// output directory that cannot be written).
+//
+//   CampaignItems items{.bundled = load_bundled(), .swarm = swarm_item};
+//   core::Result<CampaignResult> result = run_campaign(
+//       {.out_dir = "out/nightly", .shard = *shard, .jobs = 4, .swarm_seeds = 1000},
+//       items, {.to_file_text = to_yaml});
+//   return result ? result->exit_code : kExitBadInput;
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/campaign_report.hpp"
+#include "cli/shard.hpp"
+#include "core/result.hpp"
+#include "sim/scenario.hpp"
+
+namespace unwedge::cli {
+
+struct CampaignItem {
+  std::string label;       // "scenario scenarios/x.yaml", "swarm seed 17"
+  std::uint64_t seed = 0;  // the swarm seed; for a bundled scenario 0 (its own, known once made)
+  bool swarm = false;
+  // Called only in a worker process; may fail, throw or crash.
+  std::function<core::Result<sim::Scenario>()> make;
+};
+
+struct CampaignItems {
+  std::vector<CampaignItem> bundled;
+  // The item for swarm seed s >= 1; must be cheap (the scenario is made
+  // later, by `make`). Empty: no swarm.
+  std::function<CampaignItem(std::uint64_t seed)> swarm;
+};
+
+// The bound on swarm seeds when only a time budget limits the campaign.
+inline constexpr std::uint64_t kSwarmSeedsMax = std::uint64_t{1} << 40;
+
+// The item at a global index: bundled first, then swarm seeds from 1.
+CampaignItem item_at(const CampaignItems& items, std::uint64_t index);
+
+// How failing items' scenarios are written to repro/.
+struct ReproWriter {
+  // The file's text (the YAML writer); empty: no repro files.
+  std::function<std::string(const sim::Scenario&)> to_file_text;
+  // A smaller scenario that fails the same way (a shrinker); empty: as is.
+  std::function<sim::Scenario(const sim::Scenario&)> shrink;
+  std::string extension = ".yaml";
+};
+
+struct CampaignSettings {
+  std::filesystem::path out_dir;
+  Shard shard;
+  std::uint32_t jobs = 1;
+  // Swarm seeds 1..N (fixed work); nullopt: as many as the budget allows
+  // (none without a budget).
+  std::optional<std::uint64_t> swarm_seeds;
+  // Wall time after which no new run starts; runs in flight finish.
+  std::optional<std::chrono::milliseconds> budget;
+  // A run taking longer is killed with its worker and is a finding.
+  std::chrono::milliseconds run_wall_max = std::chrono::minutes(10);
+  std::chrono::milliseconds summary_every = std::chrono::seconds(5);
+  // The progress line; nullptr: none. In place (\r) when a terminal,
+  // otherwise one line every `progress_every`.
+  std::FILE* progress = nullptr;
+  bool progress_in_place = false;
+  std::chrono::milliseconds progress_every = std::chrono::seconds(5);
+};
+
+struct CampaignResult {
+  CampaignTally tally;
+  CampaignStatus status;
+  int exit_code = 0;
+};
+
+// Runs this shard's items; an error only when the campaign cannot start.
+core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
+                                          const CampaignItems& items, const ReproWriter& writer);
+
+// The file name an item's scenario is written under: "swarm seed 17" ->
+// "swarm-seed-17" (lower case letters, digits, '-', '_' and '.').
+std::string repro_stem(const std::string& label);
+
+}  // namespace unwedge::cli

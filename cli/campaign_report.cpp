@@ -1,0 +1,208 @@
+#include "cli/campaign_report.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace unwedge::cli {
+namespace {
+
+using nlohmann::json;
+
+nlohmann::ordered_json optional_text(const std::string& text) {
+  return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+}
+
+std::string text_or_empty(const json& object, const char* key) {
+  const json& value = object.at(key);
+  return value.is_null() ? std::string() : value.get<std::string>();
+}
+
+std::optional<Verdict> find_verdict(std::string_view name) {
+  for (Verdict verdict : {Verdict::kPass, Verdict::kFail, Verdict::kError}) {
+    if (name == to_string(verdict)) return verdict;
+  }
+  return std::nullopt;
+}
+
+std::string finding_kind(const RunRecord& record) {
+  if (record.verdict == Verdict::kError) return "error: " + record.cause;
+  if (record.invariant.empty()) return "expected violation missing";
+  return record.invariant;
+}
+
+double seconds(std::chrono::milliseconds duration) {
+  return static_cast<double>(duration.count()) / 1000.0;
+}
+
+double runs_per_second(const CampaignTally& tally, const CampaignStatus& status) {
+  const double elapsed_s = seconds(status.elapsed);
+  return elapsed_s > 0 ? static_cast<double>(tally.runs) / elapsed_s : 0.0;
+}
+
+const char* describe(const CampaignStatus& status) {
+  switch (status.state) {
+    case CampaignState::kRunning:
+      return "running";
+    case CampaignState::kFinished:
+      return "finished";
+    case CampaignState::kBudgetSpent:
+      return "finished (time budget spent)";
+    case CampaignState::kInterrupted:
+      return "interrupted";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+const char* to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kPass:
+      return "pass";
+    case Verdict::kFail:
+      return "fail";
+    case Verdict::kError:
+      return "error";
+  }
+  return "unknown";
+}
+
+std::string to_json_line(const RunRecord& r) {
+  // ordered_json: keys in this order, for a reader skimming the file.
+  const nlohmann::ordered_json line = {{"index", r.index},
+                                       {"item", r.item},
+                                       {"seed", r.seed},
+                                       {"swarm", r.swarm},
+                                       {"verdict", to_string(r.verdict)},
+                                       {"invariant", optional_text(r.invariant)},
+                                       {"cause", optional_text(r.cause)},
+                                       {"sentence", r.sentence},
+                                       {"digest", fmt::format("{:016x}", r.digest)},
+                                       {"simulated_us", r.simulated_us},
+                                       {"events", r.events},
+                                       {"wall_ms", r.wall_ms},
+                                       {"repro", optional_text(r.repro)}};
+  return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+core::Result<RunRecord> parse_run_record(std::string_view line) {
+  try {
+    const json object = json::parse(line);
+    RunRecord r;
+    r.index = object.at("index").get<std::uint64_t>();
+    r.item = object.at("item").get<std::string>();
+    r.seed = object.at("seed").get<std::uint64_t>();
+    r.swarm = object.at("swarm").get<bool>();
+    std::optional<Verdict> verdict = find_verdict(object.at("verdict").get<std::string>());
+    if (!verdict) return core::Error{fmt::format("unknown verdict in {}", line)};
+    r.verdict = *verdict;
+    r.invariant = text_or_empty(object, "invariant");
+    r.cause = text_or_empty(object, "cause");
+    r.sentence = object.at("sentence").get<std::string>();
+    r.digest = std::stoull(object.at("digest").get<std::string>(), nullptr, 16);
+    r.simulated_us = object.at("simulated_us").get<core::TimeUs>();
+    r.events = object.at("events").get<std::uint64_t>();
+    r.wall_ms = object.at("wall_ms").get<std::int64_t>();
+    r.repro = text_or_empty(object, "repro");
+    return r;
+  } catch (const std::exception& e) {
+    return core::Error{fmt::format("not a run record ({}): {}", e.what(), line)};
+  }
+}
+
+void CampaignTally::add(const RunRecord& record) {
+  ++runs;
+  if (record.swarm) {
+    ++swarm_runs;
+    swarm_seed_max = std::max(swarm_seed_max, record.seed);
+  } else {
+    ++bundled_runs;
+  }
+  simulated_us += record.simulated_us;
+  events += record.events;
+  if (record.verdict == Verdict::kPass) {
+    ++passed;
+    return;
+  }
+  ++(record.verdict == Verdict::kFail ? failed : errors);
+  ++findings_by_kind[finding_kind(record)];
+  auto at = std::upper_bound(
+      first_failures.begin(), first_failures.end(), record.index,
+      [](std::uint64_t index, const RunRecord& other) { return index < other.index; });
+  first_failures.insert(at, record);
+  if (first_failures.size() > kFirstFailuresMax) first_failures.pop_back();
+}
+
+std::string format_simulated(core::TimeUs duration_us) {
+  const double us = static_cast<double>(duration_us);
+  constexpr double kYearUs = 365.25 * static_cast<double>(core::kDay);
+  if (duration_us < core::kMinute) return fmt::format("{} s", duration_us / core::kSecond);
+  if (duration_us < core::kHour) return fmt::format("{} min", duration_us / core::kMinute);
+  if (duration_us < core::kDay) return fmt::format("{:.1f} h", us / core::kHour);
+  if (us < kYearUs) return fmt::format("{:.1f} d", us / core::kDay);
+  return fmt::format("{:.1f} y", us / kYearUs);
+}
+
+std::string format_wall(std::chrono::milliseconds duration) {
+  const std::int64_t s = std::max<std::int64_t>(duration.count(), 0) / 1000;
+  if (s < 60) return fmt::format("{}s", s);
+  if (s < 3600) return fmt::format("{}m {:02}s", s / 60, s % 60);
+  return fmt::format("{}h {:02}m", s / 3600, (s % 3600) / 60);
+}
+
+std::string format_progress(const CampaignTally& tally, const CampaignStatus& status) {
+  const double rate = runs_per_second(tally, status);
+  std::string line = status.planned ? fmt::format("runs {}/{}", tally.runs, *status.planned)
+                                    : fmt::format("runs {}", tally.runs);
+  line += fmt::format(", {:.1f} runs/s, {} simulated, {} violation{}", rate,
+                      format_simulated(tally.simulated_us), tally.findings(),
+                      tally.findings() == 1 ? "" : "s");
+  std::optional<std::chrono::milliseconds> left;
+  if (status.budget) left = std::max(*status.budget - status.elapsed, std::chrono::milliseconds(0));
+  if (status.planned && rate > 0) {
+    const auto eta = std::chrono::milliseconds(static_cast<std::int64_t>(
+        1000.0 * static_cast<double>(*status.planned - std::min(tally.runs, *status.planned)) /
+        rate));
+    left = left ? std::min(*left, eta) : eta;
+  }
+  if (status.state != CampaignState::kRunning) return line + ", " + describe(status);
+  if (left) line += fmt::format(", ETA {}", format_wall(*left));
+  return line;
+}
+
+std::string format_summary(const CampaignTally& tally, const CampaignStatus& status) {
+  std::string text = fmt::format("unwedge campaign, shard {} ({} worker{})\n", status.shard.label(),
+                                 status.jobs, status.jobs == 1 ? "" : "s");
+  text += fmt::format("status: {}", describe(status));
+  if (status.state == CampaignState::kInterrupted)
+    text += fmt::format(" by signal {}", status.signal);
+  text += "\n";
+  text += fmt::format("runs: {} ({} bundled scenarios, {} swarm seeds, highest seed {})",
+                      tally.runs, tally.bundled_runs, tally.swarm_runs, tally.swarm_seed_max);
+  if (status.planned) text += fmt::format(" of {} planned", *status.planned);
+  text += "\n";
+  text +=
+      fmt::format("passed: {}, failed: {}, errors: {}\n", tally.passed, tally.failed, tally.errors);
+  text += fmt::format("simulated time: {} ({} events)\n", format_simulated(tally.simulated_us),
+                      tally.events);
+  text += fmt::format("wall time: {}", format_wall(status.elapsed));
+  if (status.budget) text += fmt::format(" of a {} budget", format_wall(*status.budget));
+  text += fmt::format("\nruns/s: {:.1f}\n", runs_per_second(tally, status));
+  text += "\nviolations by invariant:\n";
+  if (tally.findings_by_kind.empty()) text += "  none\n";
+  for (const auto& [kind, count] : tally.findings_by_kind) {
+    text += fmt::format("  {}: {}\n", kind, count);
+  }
+  text += "\nfirst failing seeds:\n";
+  if (tally.first_failures.empty()) text += "  none\n";
+  for (const RunRecord& r : tally.first_failures) {
+    // A swarm item's label names its seed already.
+    const std::string seed = r.swarm ? std::string() : fmt::format(" (seed {})", r.seed);
+    text += fmt::format("  {}{}: {}\n", r.item, seed, r.sentence);
+    if (!r.repro.empty()) text += fmt::format("    scenario: {}\n", r.repro);
+  }
+  return text;
+}
+
+}  // namespace unwedge::cli

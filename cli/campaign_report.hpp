@@ -1,0 +1,105 @@
+// What a campaign writes down: one record per run (a line of runs.jsonl),
+// the running tally, the summary (summary.txt) and the progress line.
+//
+// runs.jsonl holds one JSON object per finished run, in the order runs
+// finished, appended and flushed as each finishes:
+//
+//   {"index":12,"item":"swarm seed 3","seed":3,"swarm":true,"verdict":"fail",
+//    "invariant":"no_lost_writes","cause":null,"sentence":"expected to pass, but ...",
+//    "digest":"5f0c...","simulated_us":5400000000,"events":81234,"wall_ms":412,
+//    "repro":"repro/swarm-seed-3.yaml"}
+//
+// verdict: "pass"; "fail" (the run ended against its scenario's expected
+// verdict; `invariant` names the violated invariant, null when a violation
+// was expected and did not come); "error" (no verdict: `cause` says why:
+// "not_made" the scenario could not be made, "threw" an exception escaped the
+// run, "worker_died" the process running it died, "timed_out" it ran past the
+// wall-time limit, "bad_result" its worker sent something unreadable). `digest` is the trace digest
+// as 16 hex digits (0 when the run gave none); `index` is the item's place in the whole campaign
+// (bundled scenarios first, then swarm seeds 1, 2, ...), the same in every shard.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/shard.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+
+namespace unwedge::cli {
+
+enum class Verdict : std::uint8_t { kPass, kFail, kError };
+
+struct RunRecord {
+  std::uint64_t index = 0;
+  std::string item;  // "swarm seed 17", "scenario scenarios/x.yaml"
+  std::uint64_t seed = 0;
+  bool swarm = false;
+  Verdict verdict = Verdict::kPass;
+  std::string invariant;  // empty: none
+  std::string cause;      // errors only
+  std::string sentence;   // why it did not pass
+  std::uint64_t digest = 0;
+  core::TimeUs simulated_us = 0;
+  std::uint64_t events = 0;
+  std::int64_t wall_ms = 0;
+  std::string repro;  // relative to the output directory; empty: none
+
+  friend bool operator==(const RunRecord&, const RunRecord&) = default;
+};
+
+const char* to_string(Verdict verdict);
+std::string to_json_line(const RunRecord& record);  // no newline
+core::Result<RunRecord> parse_run_record(std::string_view line);
+
+// The figures of a campaign so far.
+struct CampaignTally {
+  static constexpr std::size_t kFirstFailuresMax = 20;
+
+  std::uint64_t runs = 0;
+  std::uint64_t passed = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t bundled_runs = 0;
+  std::uint64_t swarm_runs = 0;
+  std::uint64_t swarm_seed_max = 0;
+  core::TimeUs simulated_us = 0;
+  std::uint64_t events = 0;
+  // By violated invariant, or "error: <cause>", or "expected violation missing".
+  std::map<std::string, std::uint64_t> findings_by_kind;
+  // The failing runs with the lowest indices, in index order.
+  std::vector<RunRecord> first_failures;
+
+  void add(const RunRecord& record);
+  std::uint64_t findings() const { return failed + errors; }
+};
+
+enum class CampaignState : std::uint8_t { kRunning, kFinished, kBudgetSpent, kInterrupted };
+
+// Where the campaign stands, besides its tally.
+struct CampaignStatus {
+  Shard shard;
+  CampaignState state = CampaignState::kRunning;
+  int signal = 0;  // kInterrupted: the signal
+  std::chrono::milliseconds elapsed{0};
+  std::optional<std::uint64_t> planned;             // runs this shard will make, when fixed
+  std::optional<std::chrono::milliseconds> budget;  // --budget
+  std::uint32_t jobs = 1;
+};
+
+// "45 s", "12 min", "4.0 h", "5.2 d", "3.1 y"
+std::string format_simulated(core::TimeUs duration_us);
+// "12s", "4m 10s", "1h 02m"
+std::string format_wall(std::chrono::milliseconds duration);
+
+// summary.txt: what ran, how fast, what it found.
+std::string format_summary(const CampaignTally& tally, const CampaignStatus& status);
+// One line: "runs 123/400, 12.3 runs/s, 3.1 y simulated, 2 violations, ETA 1m 20s"
+std::string format_progress(const CampaignTally& tally, const CampaignStatus& status);
+
+}  // namespace unwedge::cli

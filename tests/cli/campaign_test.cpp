@@ -1,0 +1,481 @@
+// The campaign engine behind `unwedge nightly`: shards that never overlap
+// and together cover every item, across separate processes; workers whose
+// crash is a finding for one item and not the end of the campaign; records
+// that survive an interruption.
+#include "cli/campaign.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <spawn.h>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "cli/campaign_options.hpp"
+#include "cli/campaign_report.hpp"
+#include "cli/shard.hpp"
+#include "tests/cli/campaign_test_items.hpp"
+
+extern char** environ;
+
+namespace unwedge::cli {
+namespace {
+
+using std::chrono::milliseconds;
+namespace fs = std::filesystem;
+
+// ---- shards ---------------------------------------------------------------
+
+TEST(Shard, ShardsAreDisjointAndTogetherCoverEveryIndex) {
+  for (std::uint64_t count = 1; count <= 5; ++count) {
+    for (std::uint64_t index = 0; index <= 1000; ++index) {
+      int owners = 0;
+      for (std::uint64_t shard = 0; shard < count; ++shard) {
+        owners += Shard{.index = shard, .count = count}.owns(index) ? 1 : 0;
+      }
+      EXPECT_EQ(owners, 1) << "index " << index << " of " << count << " shards";
+    }
+  }
+}
+
+std::string shard_error(std::string_view flag) {
+  core::Result<Shard> shard = parse_shard_flag(flag);
+  return shard ? "accepted as " + shard->label() : shard.error().message;
+}
+
+TEST(Shard, TheFlagIsNumberedFromOneAndNamesWhatIsWrong) {
+  core::Result<Shard> second = parse_shard_flag("2/4");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, (Shard{.index = 1, .count = 4}));
+  EXPECT_EQ(second->label(), "2/4");
+  EXPECT_EQ(shard_error("3/2"), "--shard 3/2: there is no shard 3 of 2; they run from 1/2 to 2/2");
+  EXPECT_EQ(shard_error("0/0"), "--shard 0/0: the number of shards must be at least 1");
+  EXPECT_EQ(shard_error("x/y"),
+            "--shard x/y: expected i/N, shard i of N numbered from 1 (for example 2/4)");
+  EXPECT_EQ(shard_error("0/4"), "--shard 0/4: shards are numbered from 1; the first of 4 is 1/4");
+  EXPECT_EQ(shard_error("2"),
+            "--shard 2: expected i/N, shard i of N numbered from 1 (for example 2/4)");
+  EXPECT_EQ(shard_error("1/4x"),
+            "--shard 1/4x: expected i/N, shard i of N numbered from 1 (for example 2/4)");
+}
+
+Shard resolved(const ShardSources& sources, const Environment& environment) {
+  core::Result<Shard> shard = resolve_shard(sources, environment);
+  EXPECT_TRUE(shard.ok()) << shard.error().message;
+  return shard ? *shard : Shard{.index = 999, .count = 999};
+}
+
+std::string resolve_error(const ShardSources& sources, const Environment& environment) {
+  core::Result<Shard> shard = resolve_shard(sources, environment);
+  return shard ? "accepted as " + shard->label() : shard.error().message;
+}
+
+TEST(Shard, TheFlagComesFirstThenTheTestRunnerThenTheIndexedJob) {
+  const Environment everything = {{"TEST_SHARD_INDEX", "2"},
+                                  {"TEST_TOTAL_SHARDS", "3"},
+                                  {"JOB_COMPLETION_INDEX", "4"},
+                                  {"UNWEDGE_TOTAL_SHARDS", "5"}};
+  EXPECT_EQ(resolved({.flag = "1/2"}, everything), (Shard{.index = 0, .count = 2}));
+  EXPECT_EQ(resolved({}, everything), (Shard{.index = 2, .count = 3}));
+  const Environment job = {{"JOB_COMPLETION_INDEX", "4"}, {"UNWEDGE_TOTAL_SHARDS", "5"}};
+  EXPECT_EQ(resolved({}, job), (Shard{.index = 4, .count = 5}));
+  EXPECT_EQ(resolved({.count_flag = 6}, job), (Shard{.index = 4, .count = 6}));
+  EXPECT_EQ(resolved({}, {}), (Shard{.index = 0, .count = 1}));
+}
+
+TEST(Shard, EnvironmentErrorsNameTheVariableAndTheFix) {
+  EXPECT_EQ(resolve_error({}, {{"JOB_COMPLETION_INDEX", "3"}}),
+            "JOB_COMPLETION_INDEX=3 is set but not the number of shards: pass --shard-count N or "
+            "set UNWEDGE_TOTAL_SHARDS to the Job's completions");
+  EXPECT_EQ(resolve_error({}, {{"TEST_SHARD_INDEX", "1"}}),
+            "TEST_SHARD_INDEX and TEST_TOTAL_SHARDS go together, but only TEST_SHARD_INDEX is "
+            "set; set both, or neither");
+  EXPECT_EQ(resolve_error({}, {{"TEST_SHARD_INDEX", "4"}, {"TEST_TOTAL_SHARDS", "4"}}),
+            "TEST_SHARD_INDEX=4 TEST_TOTAL_SHARDS=4: shard index 4 does not exist; with 4 shards "
+            "the index runs from 0 to 3");
+  EXPECT_EQ(resolve_error({}, {{"TEST_SHARD_INDEX", "one"}, {"TEST_TOTAL_SHARDS", "4"}}),
+            "TEST_SHARD_INDEX=one: expected a whole number");
+  EXPECT_EQ(resolve_error({.count_flag = 0}, {{"JOB_COMPLETION_INDEX", "0"}}),
+            "JOB_COMPLETION_INDEX=0 --shard-count 0: the number of shards must be at least 1");
+  EXPECT_EQ(resolve_error({.count_flag = 4}, {}),
+            "--shard-count 4 names the number of shards for JOB_COMPLETION_INDEX, which is not "
+            "set; use --shard i/N to pick a shard by hand");
+}
+
+// ---- flags, records, figures ----------------------------------------------
+
+TEST(CampaignFlags, DurationsTakeSecondsMinutesAndHours) {
+  EXPECT_EQ(*parse_duration("10m", "--budget"), milliseconds(600'000));
+  EXPECT_EQ(*parse_duration("1h30m", "--budget"), milliseconds(5'400'000));
+  EXPECT_EQ(*parse_duration("90", "--budget"), milliseconds(90'000));
+  for (const char* bad : {"", "10x", "m", "1h30", "-5m"}) {
+    core::Result<milliseconds> parsed = parse_duration(bad, "--budget");
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.error().message,
+              fmt::format("--budget {}: expected a duration such as 90s, 10m, 2h or 1h30m", bad));
+  }
+  EXPECT_EQ(parse_duration("0s", "--budget").error().message,
+            "--budget 0s: must be at least one second");
+}
+
+TEST(CampaignFlags, BadValuesAreRefusedBeforeAnythingRuns) {
+  EXPECT_EQ(campaign_settings({.out = "o", .jobs = 0}, {}).error().message,
+            "--jobs 0: expected 1 to 1024 worker processes");
+  EXPECT_EQ(campaign_settings({.out = "o", .shard = "3/2"}, {}).error().message,
+            "--shard 3/2: there is no shard 3 of 2; they run from 1/2 to 2/2");
+  core::Result<CampaignSettings> fixed = campaign_settings({.out = "o", .seeds = 40}, {});
+  ASSERT_TRUE(fixed.ok());
+  EXPECT_EQ(fixed->swarm_seeds, 40u);
+  EXPECT_FALSE(fixed->budget.has_value());
+  core::Result<CampaignSettings> timed = campaign_settings({.out = "o"}, {});
+  ASSERT_TRUE(timed.ok());
+  EXPECT_EQ(timed->budget, milliseconds(600'000));
+}
+
+TEST(CampaignReport, ARunRecordIsOneJsonLineAndReadsBack) {
+  const RunRecord record{.index = 12,
+                         .item = "swarm seed 3",
+                         .seed = 3,
+                         .swarm = true,
+                         .verdict = Verdict::kFail,
+                         .invariant = "no_lost_writes",
+                         .sentence = "expected to pass, but \"no_lost_writes\" was violated",
+                         .digest = 0xfedcba9876543210,
+                         .simulated_us = 45 * core::kMinute,
+                         .events = 8123,
+                         .wall_ms = 41,
+                         .repro = "repro/swarm-seed-3.yaml"};
+  const std::string line = to_json_line(record);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  EXPECT_TRUE(line.starts_with(R"({"index":12,"item":"swarm seed 3","seed":3,"swarm":true,)"))
+      << line;
+  EXPECT_NE(line.find(R"("digest":"fedcba9876543210")"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("cause":null)"), std::string::npos) << line;
+  core::Result<RunRecord> back = parse_run_record(line);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, record);
+}
+
+TEST(CampaignReport, FiguresReadAsAPersonWouldSayThem) {
+  EXPECT_EQ(format_simulated(45 * core::kSecond), "45 s");
+  EXPECT_EQ(format_simulated(12 * core::kMinute), "12 min");
+  EXPECT_EQ(format_simulated(4 * core::kHour), "4.0 h");
+  EXPECT_EQ(format_simulated(36 * core::kHour), "1.5 d");
+  EXPECT_EQ(format_simulated(1132 * core::kDay), "3.1 y");
+  EXPECT_EQ(format_wall(milliseconds(12'400)), "12s");
+  EXPECT_EQ(format_wall(milliseconds(250'000)), "4m 10s");
+  EXPECT_EQ(format_wall(milliseconds(3'720'000)), "1h 02m");
+  EXPECT_EQ(repro_stem("swarm seed 17"), "swarm-seed-17");
+  EXPECT_EQ(repro_stem("scenario scenarios/Partial_Partition.yaml"),
+            "scenario-scenarios-partial_partition.yaml");
+}
+
+TEST(CampaignReport, TheProgressLineShowsRunsRateSimulatedTimeViolationsAndEta) {
+  CampaignTally tally;
+  for (std::uint64_t i = 0; i < 10; ++i) {
+    tally.add({.index = i, .item = "swarm seed", .swarm = true, .simulated_us = core::kDay});
+  }
+  tally.add({.index = 10, .verdict = Verdict::kError, .cause = "worker_died"});
+  const CampaignStatus status{.elapsed = milliseconds(11'000), .planned = 22};
+  EXPECT_EQ(format_progress(tally, status),
+            "runs 11/22, 1.0 runs/s, 10.0 d simulated, 1 violation, ETA 11s");
+  const CampaignStatus timed{.elapsed = milliseconds(11'000), .budget = milliseconds(60'000)};
+  EXPECT_EQ(format_progress(tally, timed),
+            "runs 11, 1.0 runs/s, 10.0 d simulated, 1 violation, ETA 49s");
+}
+
+// ---- the engine, in this process --------------------------------------------
+
+fs::path fresh_directory(const std::string& name) {
+  fs::path dir =
+      fs::temp_directory_path() / fmt::format("unwedge-campaign-{}-{}", name, ::getpid());
+  fs::remove_all(dir);
+  return dir;
+}
+
+std::vector<RunRecord> read_runs(const fs::path& dir) {
+  std::vector<RunRecord> runs;
+  std::ifstream in(dir / "runs.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    core::Result<RunRecord> record = parse_run_record(line);
+    EXPECT_TRUE(record.ok()) << record.error().message;
+    if (record) runs.push_back(*record);
+  }
+  return runs;
+}
+
+std::map<std::uint64_t, RunRecord> by_index(const std::vector<RunRecord>& runs) {
+  std::map<std::uint64_t, RunRecord> indexed;
+  for (const RunRecord& run : runs) {
+    EXPECT_TRUE(indexed.emplace(run.index, run).second) << "index " << run.index << " ran twice";
+  }
+  return indexed;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(Campaign, ACrashOrAThrowIsAFindingForItsSeedAndTheCampaignGoesOn) {
+  const fs::path dir = fresh_directory("crash");
+  const CampaignItems items = testing::test_items({.bundled = 2,
+                                                   .segfault_seeds = {2},
+                                                   .abort_seeds = {3},
+                                                   .throw_seeds = {4},
+                                                   .fail_seeds = {5}});
+  core::Result<CampaignResult> result =
+      run_campaign({.out_dir = dir, .jobs = 2, .swarm_seeds = 8}, items,
+                   {.to_file_text = testing::test_scenario_text});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->exit_code, 1);
+  EXPECT_EQ(result->status.state, CampaignState::kFinished);
+  const std::map<std::uint64_t, RunRecord> runs = by_index(read_runs(dir));
+  ASSERT_EQ(runs.size(), 10u);  // 2 bundled, seeds 1..8 at indices 2..9
+  const RunRecord& segfault = runs.at(3);
+  EXPECT_EQ(segfault.verdict, Verdict::kError);
+  EXPECT_EQ(segfault.cause, "worker_died");
+  EXPECT_TRUE(segfault.sentence.starts_with("worker died (signal 11, "));
+  EXPECT_TRUE(segfault.sentence.ends_with(") while running swarm seed 2")) << segfault.sentence;
+  EXPECT_TRUE(runs.at(4).sentence.starts_with("worker died (signal 6, ")) << runs.at(4).sentence;
+  EXPECT_EQ(runs.at(5).cause, "threw");
+  EXPECT_EQ(runs.at(5).sentence, "swarm seed 4 threw: the generator gave up");
+  const RunRecord& failed = runs.at(6);
+  EXPECT_EQ(failed.verdict, Verdict::kFail);
+  EXPECT_EQ(failed.sentence, "expected a violation of no_lost_writes, but the run passed");
+  EXPECT_EQ(failed.repro, "repro/swarm-seed-5.yaml");
+  EXPECT_EQ(read_text(dir / failed.repro), "name: swarm-5\nseed: 5\n");
+  for (std::uint64_t index : {0, 1, 2, 7, 8, 9}) {
+    EXPECT_EQ(runs.at(index).verdict, Verdict::kPass) << runs.at(index).sentence;
+    EXPECT_NE(runs.at(index).digest, 0u);
+    EXPECT_EQ(runs.at(index).simulated_us, 45 * core::kMinute);
+  }
+  EXPECT_EQ(runs.at(0).item, "scenario bundled-0");
+  EXPECT_EQ(runs.at(0).seed, 1000u);
+  const std::string summary = read_text(dir / "summary.txt");
+  EXPECT_NE(summary.find("status: finished"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("passed: 6, failed: 1, errors: 3"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("error: worker_died: 2"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("swarm seed 2: worker died"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("runs/s: "), std::string::npos) << summary;
+  fs::remove_all(dir);
+}
+
+TEST(Campaign, ADeadWorkersItemStillGetsItsScenarioWrittenWhenItCanBeMadeAgain) {
+  const fs::path dir = fresh_directory("crash-once");
+  fs::create_directories(dir / "marks");
+  const CampaignItems items =
+      testing::test_items({.segfault_once_seeds = {2}, .marks_dir = (dir / "marks").string()});
+  core::Result<CampaignResult> result =
+      run_campaign({.out_dir = dir, .jobs = 1, .swarm_seeds = 3}, items,
+                   {.to_file_text = testing::test_scenario_text});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->exit_code, 1);
+  const std::map<std::uint64_t, RunRecord> runs = by_index(read_runs(dir));
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs.at(1).cause, "worker_died");
+  EXPECT_EQ(runs.at(1).repro, "repro/swarm-seed-2.yaml");
+  EXPECT_EQ(read_text(dir / "repro/swarm-seed-2.yaml"), "name: swarm-2\nseed: 2\n");
+  EXPECT_EQ(runs.at(2).verdict, Verdict::kPass);  // on a new worker
+  fs::remove_all(dir);
+}
+
+TEST(Campaign, ARunPastTheWallTimeLimitIsKilledAndIsAFinding) {
+  const fs::path dir = fresh_directory("hang");
+  const CampaignItems items = testing::test_items({.hang_seeds = {1}});
+  core::Result<CampaignResult> result = run_campaign(
+      {.out_dir = dir, .jobs = 1, .swarm_seeds = 1, .run_wall_max = milliseconds(300)}, items, {});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->exit_code, 1);
+  const std::vector<RunRecord> runs = read_runs(dir);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].cause, "timed_out");
+  EXPECT_EQ(runs[0].sentence, "swarm seed 1 gave no result within 300 ms; its worker was killed");
+  fs::remove_all(dir);
+}
+
+TEST(Campaign, ABudgetRunsTheShardsSeedsInOrderUntilTimeRunsOut) {
+  const fs::path dir = fresh_directory("budget");
+  core::Result<CampaignResult> result = run_campaign(
+      {.out_dir = dir, .shard = {.index = 1, .count = 2}, .jobs = 2, .budget = milliseconds(300)},
+      testing::test_items({.bundled = 1, .slow_ms = 20}), {});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->exit_code, 0);
+  EXPECT_EQ(result->status.state, CampaignState::kBudgetSpent);
+  // Runs in flight when time ran out finished, so what ran is a prefix of
+  // the shard's items: indices 1, 3, 5, ... (swarm seeds 1, 3, 5, ...).
+  const std::map<std::uint64_t, RunRecord> runs = by_index(read_runs(dir));
+  ASSERT_GE(runs.size(), 2u);
+  std::uint64_t expected_index = 1;
+  for (const auto& [index, run] : runs) {
+    EXPECT_EQ(index, expected_index);
+    EXPECT_EQ(run.seed, index);
+    expected_index += 2;
+  }
+  EXPECT_NE(read_text(dir / "summary.txt").find("status: finished (time budget spent)"),
+            std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(Campaign, AllPassedIsExitZero) {
+  const fs::path dir = fresh_directory("pass");
+  core::Result<CampaignResult> result =
+      run_campaign({.out_dir = dir, .jobs = 2, .swarm_seeds = 4}, testing::test_items({}), {});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->exit_code, 0);
+  EXPECT_EQ(result->tally.passed, 4u);
+  EXPECT_EQ(read_runs(dir).size(), 4u);
+  fs::remove_all(dir);
+}
+
+// ---- the engine as separate processes ---------------------------------------
+
+const char* const kShardVariables[] = {"TEST_SHARD_INDEX", "TEST_TOTAL_SHARDS",
+                                       "TEST_SHARD_STATUS_FILE", "JOB_COMPLETION_INDEX",
+                                       "UNWEDGE_TOTAL_SHARDS"};
+
+// Starts campaign_driver with `arguments` and `variables` added to this
+// process's environment, less any sharding variables of its own.
+pid_t start_driver(const std::vector<std::string>& arguments,
+                   const std::vector<std::string>& variables = {}) {
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string text = *entry;
+    bool sharding = false;
+    for (const char* name : kShardVariables)
+      sharding |= text.starts_with(std::string(name) + "=");
+    if (!sharding) environment.push_back(text);
+  }
+  environment.insert(environment.end(), variables.begin(), variables.end());
+  std::vector<std::string> argv_text = {CAMPAIGN_DRIVER};
+  argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  std::vector<char*> envp;
+  for (std::string& text : argv_text)
+    argv.push_back(text.data());
+  for (std::string& text : environment)
+    envp.push_back(text.data());
+  argv.push_back(nullptr);
+  envp.push_back(nullptr);
+  pid_t pid = -1;
+  EXPECT_EQ(::posix_spawn(&pid, CAMPAIGN_DRIVER, nullptr, nullptr, argv.data(), envp.data()), 0);
+  return pid;
+}
+
+int exit_code_of(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+}
+
+TEST(CampaignProcesses, FourShardsTogetherRunExactlyTheSeedsOfOneUnshardedRun) {
+  const fs::path whole_dir = fresh_directory("whole");
+  const std::vector<std::string> common = {"--seeds", "40", "--bundled", "3", "--jobs", "2"};
+  auto with = [&](std::vector<std::string> more) {
+    more.insert(more.begin(), common.begin(), common.end());
+    return more;
+  };
+  // Each shard by another route: the flag, the test runner's variables, an
+  // Indexed Job with its count as a flag or a variable.
+  std::vector<fs::path> shard_dirs;
+  for (int i = 0; i < 4; ++i)
+    shard_dirs.push_back(fresh_directory(fmt::format("shard{}", i)));
+  std::vector<pid_t> shards = {
+      start_driver(with({"--out", shard_dirs[0].string(), "--shard", "1/4"})),
+      start_driver(with({"--out", shard_dirs[1].string()}),
+                   {"TEST_SHARD_INDEX=1", "TEST_TOTAL_SHARDS=4"}),
+      start_driver(with({"--out", shard_dirs[2].string(), "--shard-count", "4"}),
+                   {"JOB_COMPLETION_INDEX=2"}),
+      start_driver(with({"--out", shard_dirs[3].string()}),
+                   {"JOB_COMPLETION_INDEX=3", "UNWEDGE_TOTAL_SHARDS=4"})};
+  const pid_t whole = start_driver(with({"--out", whole_dir.string()}));
+  for (pid_t shard : shards)
+    EXPECT_EQ(exit_code_of(shard), 0);
+  EXPECT_EQ(exit_code_of(whole), 0);
+
+  const std::map<std::uint64_t, RunRecord> expected = by_index(read_runs(whole_dir));
+  ASSERT_EQ(expected.size(), 43u);
+  std::map<std::uint64_t, RunRecord> together;
+  for (std::uint64_t shard = 0; shard < 4; ++shard) {
+    for (const RunRecord& run : read_runs(shard_dirs[shard])) {
+      EXPECT_EQ(run.index % 4, shard) << run.item;
+      EXPECT_TRUE(together.emplace(run.index, run).second) << run.item << " ran in two shards";
+    }
+  }
+  ASSERT_EQ(together.size(), expected.size());
+  for (const auto& [index, run] : expected) {
+    ASSERT_TRUE(together.contains(index)) << run.item << " ran in no shard";
+    EXPECT_EQ(together.at(index).item, run.item);
+    EXPECT_EQ(together.at(index).digest, run.digest) << run.item;
+  }
+  fs::remove_all(whole_dir);
+  for (const fs::path& dir : shard_dirs)
+    fs::remove_all(dir);
+}
+
+// Starts a long campaign, sends `signal_number` once three runs are written,
+// and returns its exit code.
+int interrupt_after_three_runs(const fs::path& dir, int signal_number,
+                               std::vector<std::string> more = {}) {
+  std::vector<std::string> arguments = {"--out",  dir.string(), "--seeds",   "1000",
+                                        "--jobs", "2",          "--slow-ms", "40"};
+  arguments.insert(arguments.end(), more.begin(), more.end());
+  const pid_t pid = start_driver(arguments);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  // Bounded by give_up.
+  for (;;) {
+    const std::string runs = read_text(dir / "runs.jsonl");
+    if (std::count(runs.begin(), runs.end(), '\n') >= 3) break;
+    if (std::chrono::steady_clock::now() > give_up) break;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ::kill(pid, signal_number);
+  return exit_code_of(pid);
+}
+
+TEST(CampaignProcesses, CtrlCKeepsTheFinishedRunsAndWritesTheSummary) {
+  const fs::path dir = fresh_directory("sigint");
+  EXPECT_EQ(interrupt_after_three_runs(dir, SIGINT), 130);
+  const std::vector<RunRecord> runs = read_runs(dir);
+  EXPECT_GE(runs.size(), 3u);
+  EXPECT_LT(runs.size(), 1000u);
+  by_index(runs);
+  const std::string summary = read_text(dir / "summary.txt");
+  EXPECT_NE(summary.find("status: interrupted by signal 2"), std::string::npos) << summary;
+  EXPECT_NE(summary.find(fmt::format("runs: {} ", runs.size())), std::string::npos) << summary;
+  fs::remove_all(dir);
+}
+
+TEST(CampaignProcesses, AnInterruptedCampaignWithAFindingExitsOne) {
+  const fs::path dir = fresh_directory("sigterm");
+  EXPECT_EQ(interrupt_after_three_runs(dir, SIGTERM, {"--fail-seed", "1"}), 1);
+  const std::string summary = read_text(dir / "summary.txt");
+  EXPECT_NE(summary.find("status: interrupted by signal 15"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("swarm seed 1: expected a violation"), std::string::npos) << summary;
+  fs::remove_all(dir);
+}
+
+TEST(CampaignProcesses, APlainTerminationExitsWith143AndAKilledParentLosesNoFinishedRun) {
+  const fs::path term_dir = fresh_directory("sigterm-clean");
+  EXPECT_EQ(interrupt_after_three_runs(term_dir, SIGTERM), 143);
+  fs::remove_all(term_dir);
+  const fs::path dir = fresh_directory("sigkill");
+  EXPECT_EQ(interrupt_after_three_runs(dir, SIGKILL), 1000 + SIGKILL);
+  // Every line written is whole; none was cut by the kill.
+  const std::string text = read_text(dir / "runs.jsonl");
+  EXPECT_TRUE(text.ends_with("\n"));
+  EXPECT_GE(read_runs(dir).size(), 3u);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace unwedge::cli
