@@ -8,14 +8,18 @@
 namespace unwedge::postgres {
 
 HostView view_host(const core::Telemetry& telemetry, std::string_view host,
-                   const Settings& settings, core::TimeUs now_us, core::TimeUs watched_since_us) {
+                   const Settings& settings, core::TimeUs now_us, core::TimeUs watched_since_us,
+                   Silence silence) {
   HostView view;
   std::vector<core::Checkin> checkins = telemetry.checkins(host);
   for (const core::Checkin& c : checkins) {
     if (!view.latest || c.age_us < view.latest->age_us) view.latest = c;
     // Silence counts from the later of the last check-in and the moment the
-    // host was expected back (it was created, restarted or recovered then).
-    const core::TimeUs silent_us = std::min(c.age_us, now_us - watched_since_us);
+    // host was expected back (it was created, restarted or recovered then),
+    // unless the caller counts from the check-in alone.
+    const core::TimeUs silent_us = silence == Silence::kSinceCheckin
+                                       ? c.age_us
+                                       : std::min(c.age_us, now_us - watched_since_us);
     if (c.age_us <= settings.missed_after_us) {
       ++view.fresh;
     } else if (silent_us >= settings.unreachable_after_us) {

@@ -25,11 +25,20 @@ struct HostView {
   bool reachable() const { return missed == 0 && fresh > 0; }
 };
 
+// How long a vantage point that has heard the host counts it silent.
+// kSinceWatched: from the later of its last check-in and watched_since_us,
+// so a host just restarted or recovered gets a fresh unreachable_after_us
+// (what the server table wants before it restarts a host again).
+// kSinceCheckin: from its last check-in alone, for a judge (the service, of
+// its leader) that the server's own restart bookkeeping must not reset.
+enum class Silence : std::uint8_t { kSinceWatched, kSinceCheckin };
+
 // `watched_since_us` is when the host was expected to start checking in (it
 // entered running); a vantage point that has never heard from it counts as
 // missed since then.
 HostView view_host(const core::Telemetry& telemetry, std::string_view host,
-                   const Settings& settings, core::TimeUs now_us, core::TimeUs watched_since_us);
+                   const Settings& settings, core::TimeUs now_us, core::TimeUs watched_since_us,
+                   Silence silence = Silence::kSinceWatched);
 
 // How many vantage points must miss a host before it is judged missing: as
 // many as it takes to call it consistently unreachable. Fewer is a fault on

@@ -48,7 +48,15 @@ core::SignalSet service_signals(core::Transaction& txn, const core::Telemetry& t
                            {"running", "unreachable", "restarting", "fenced"})) {
     return s;
   }
-  HostView view = view_host(telemetry, leader->id, settings, now_us, leader->state.entered_us);
+  // The service counts its leader's silence from the last check-in: the
+  // server's restart bookkeeping (unreachable, restarting, running again)
+  // changes nothing for customers, who have heard nothing since, and
+  // restarting the count with each step could hold the service in
+  // `uncertain` past its bound while the control plane restarts the leader.
+  // Only a vantage point that has never heard the leader counts from when
+  // the leader's server entered its state.
+  HostView view = view_host(telemetry, leader->id, settings, now_us, leader->state.entered_us,
+                            Silence::kSinceCheckin);
   s = s | checkin_signals(table, view, settings);
   // MUTANT (no_uncertain_timeout): an uncertain service never learns that
   // its leader is consistently unreachable.
@@ -71,6 +79,13 @@ core::SignalSet server_signals(core::Transaction& txn, const core::Telemetry& te
   if (std::shared_ptr<const Service> service = txn.view<Service>(server.service);
       service && service->leader == server.id) {
     s = s.with(signal(table, "Leader"));
+  }
+  // The candidate of an in-flight leader change: its link is fencing or
+  // promoting until the endpoint moves, and the service names it leader in
+  // the same transaction, so one of the two signals is always up.
+  if (std::shared_ptr<const ReplicaLink> link = txn.view<ReplicaLink>(server.id);
+      link && in_state(replica_link_machine(), link->state.id, {"fencing", "promoting"})) {
+    s = s.with(signal(table, "BeingPromoted"));
   }
   if (server.replace_requested) s = s.with(signal(table, "NeedsReplace"));
   if (server.destroy_requested) s = s.with(signal(table, "NeedsDestroy"));

@@ -72,7 +72,7 @@ DecisionTable::Builder service_builder() {
 DecisionTable::Builder server_builder() {
   DecisionTable::Builder b("server", server_machine());
   b.signals({"MissedCheckin", "CheckinOk", "ConsistentlyUnreachable", "NeedsReplace",
-             "NeedsDestroy", "Leader"})
+             "NeedsDestroy", "Leader", "BeingPromoted"})
       .actions({"CreateServer", "MarkServerUnreachable", "MarkServerRunning", "RestartServer",
                 "ReplaceServer", "DestroyServer"});
   b.rule({.name = "ignore-destroyed", .in = {"destroyed"}, .priority = 200})
@@ -89,9 +89,17 @@ DecisionTable::Builder server_builder() {
              .in = {"creating", "running", "unreachable", "restarting", "fenced"},
              .action = "DestroyServer",
              .priority = 100})
+      // A server whose replica is being promoted is about to lead: replacing
+      // it would destroy the new leader once the failover lands. The request
+      // waits. If the promotion is abandoned the server is a replica again
+      // and is replaced as asked; if it succeeds the server leads, and the
+      // request waits like any request to replace a leader, until a failover
+      // has made it an old leader. The operator asked for that host to go,
+      // so the request is kept, not dropped; it is never carried out by
+      // taking the service's only writer away.
       .rule({.name = "replace",
              .when = {"NeedsReplace"},
-             .unless = {"Leader"},
+             .unless = {"Leader", "BeingPromoted"},
              .in = {"running", "unreachable", "restarting", "fenced"},
              .action = "ReplaceServer",
              .priority = 80})

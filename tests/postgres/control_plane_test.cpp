@@ -189,6 +189,63 @@ TEST_F(ReferenceControlPlane, LeaderIsNotReplacedInPlace) {
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
 }
 
+// Regression (swarm seed 849): an operator asked to replace a standby while
+// a failover was promoting it. The service still named the old leader, so
+// the replacement started, the failover finished, and the replacement then
+// destroyed the new leader. A server being promoted is not replaced; once it
+// leads, the request waits as any request to replace a leader does.
+TEST_F(ReferenceControlPlane, AStandbyBeingPromotedIsNotReplacedUnderTheFailover) {
+  provision();
+  world.update<Service>("db1", [](Service& s) { s.failover_requested = true; });
+  bool requested = false;
+  world.after_tick = [&] {
+    const std::string link = world.state_of_link("db1-2");
+    if (requested || (link != "fencing" && link != "promoting")) return;
+    world.update<Server>("db1-2", [](Server& s) { s.replace_requested = true; });
+    requested = true;
+  };
+  ASSERT_TRUE(world.settle()) << world.activity();
+  ASSERT_TRUE(requested) << "the failover never stopped mid-promotion";
+  EXPECT_EQ(world.get<Service>("db1")->leader, "db1-2");
+  EXPECT_EQ(world.state_of_server("db1-2"), "running");
+  EXPECT_EQ(world.state_of_link("db1-2"), "promoted");
+  EXPECT_EQ(world.state_of_service("db1"), "available");
+  EXPECT_TRUE(world.get<Server>("db1-2")->replace_requested);
+  // The fenced old leader is replaced by a standby of the new leader.
+  EXPECT_EQ(world.state_of_server("db1-1"), "destroyed");
+  EXPECT_EQ(world.state_of_link("db1-3"), "following");
+}
+
+// Regression (swarm seed 574): the service judged its leader's silence from
+// when the leader's server last changed state, so each step of the control
+// plane's own restart of a silent leader (unreachable, restarting, running
+// again) started the count afresh and could hold the service in
+// `uncertain` past its two minutes. The service counts from the last
+// check-in: whatever the server's bookkeeping, it leaves `uncertain` in time.
+TEST_F(ReferenceControlPlane, AServiceWhoseLeaderIsBeingRestartedLeavesUncertainInTime) {
+  world.add_service("db1", {.standbys = 0});
+  ASSERT_TRUE(world.settle()) << world.activity();
+  world.silence("db1-1");
+  std::optional<core::TimeUs> uncertain_since_us;
+  core::TimeUs longest_us = 0;
+  world.after_tick = [&] {
+    if (world.state_of_service("db1") != "uncertain") {
+      uncertain_since_us.reset();
+      return;
+    }
+    if (!uncertain_since_us) uncertain_since_us = world.clock.now_us();
+    longest_us = std::max(longest_us, world.clock.now_us() - *uncertain_since_us);
+  };
+  for (core::TimeUs waited = 0; waited < 20 * core::kMinute; waited += 5 * core::kSecond) {
+    world.clock.advance(5 * core::kSecond);
+    world.settle(3);
+  }
+  EXPECT_GE(world.get<Server>("db1-1")->restarts, world.settings.restarts_max);
+  EXPECT_LE(longest_us, 2 * core::kMinute)
+      << "uncertain for " << longest_us / core::kSecond << " s";
+  EXPECT_EQ(world.state_of_service("db1"), "unavailable");
+}
+
 TEST_F(ReferenceControlPlane, ADeadStandbyIsRestartedABoundedNumberOfTimesThenReplaced) {
   // Regression: a host that never came back was restarted forever, because
   // its silence was counted from its last check-in rather than its restart.

@@ -26,6 +26,13 @@ StepResult begin(StepContext& ctx) {
     UNWEDGE_PROBE("replace.refused_for_leader");
     return StepResult::end("the leader is replaced only after a failover");
   }
+  // The table does not start a replacement of a server being promoted, but
+  // an execution can reach this step after a leader change has begun.
+  if (std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(old->id);
+      link && is_in(replica_link_machine(), *link, {"fencing", "promoting"})) {
+    UNWEDGE_PROBE("replace.refused_for_candidate");
+    return StepResult::end(fmt::format("{} is being promoted", old->id));
+  }
   if (!is_in(server_machine(), *old, {"running", "unreachable", "restarting", "fenced"})) {
     return StepResult::end(fmt::format("the server is {}", state_name(server_machine(), *old)));
   }
