@@ -29,6 +29,19 @@ AssertionHandler set_assertion_handler(AssertionHandler handler);
 // Handler for simulation and tests: throws AssertionFailure(message).
 void throwing_assertion_handler(const std::string& message);
 
+// Installs throwing_assertion_handler for its lifetime, so a broken contract
+// in a simulated run becomes a finding instead of an abort.
+class ThrowingAssertions {
+ public:
+  ThrowingAssertions() : previous_(set_assertion_handler(throwing_assertion_handler)) {}
+  ~ThrowingAssertions() { set_assertion_handler(previous_); }
+  ThrowingAssertions(const ThrowingAssertions&) = delete;
+  ThrowingAssertions& operator=(const ThrowingAssertions&) = delete;
+
+ private:
+  AssertionHandler previous_;
+};
+
 [[noreturn]] void assertion_failed(const std::string& message);
 
 }  // namespace unwedge::core

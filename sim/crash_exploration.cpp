@@ -30,17 +30,7 @@ void provisioned(FleetWorld& world, ServicePlan plan = {}) {
   UNWEDGE_ASSERT_MSG(world.settle(), "db1 was not provisioned:\n{}", world.activity());
 }
 
-// Failed assertions throw while exploring, so one broken run is a finding.
-class ThrowingAssertions {
- public:
-  ThrowingAssertions() : previous_(core::set_assertion_handler(core::throwing_assertion_handler)) {}
-  ~ThrowingAssertions() { core::set_assertion_handler(previous_); }
-  ThrowingAssertions(const ThrowingAssertions&) = delete;
-  ThrowingAssertions& operator=(const ThrowingAssertions&) = delete;
-
- private:
-  core::AssertionHandler previous_;
-};
+using core::ThrowingAssertions;
 
 struct Crash {
   std::uint64_t transaction;  // counted from the trigger

@@ -12,18 +12,7 @@ namespace {
 
 using core::kSecond;
 
-// Installs the throwing assertion handler for the duration of a run, so a
-// broken contract becomes a finding instead of an abort.
-class ThrowingAssertions {
- public:
-  ThrowingAssertions() : previous_(core::set_assertion_handler(core::throwing_assertion_handler)) {}
-  ~ThrowingAssertions() { core::set_assertion_handler(previous_); }
-  ThrowingAssertions(const ThrowingAssertions&) = delete;
-  ThrowingAssertions& operator=(const ThrowingAssertions&) = delete;
-
- private:
-  core::AssertionHandler previous_;
-};
+using core::ThrowingAssertions;
 
 // Raises a request flag on the entity `id`, as a console would; false when
 // there is no such entity.
