@@ -1,0 +1,246 @@
+// Report: what a nightly campaign exercised, what broke and how to reproduce
+// it, as plain data. `unwedge nightly` builds one per shard, `unwedge merge`
+// adds shards together, and every output file is rendered from it alone:
+// report.json (reports/report_json.hpp, schema in docs/REPORTS.md),
+// report.html, junit.xml and summary.md.
+//
+// Everything here is counted, so shards merge by adding: two reports of
+// disjoint seeds merge into the report of their union. Names are strings (not
+// ids of one build's model), so a report reads the same in any build, and
+// the universe is listed with zero counts (every legal transition, every
+// rule), so what was never exercised is named, not merely absent.
+//
+//   Report total = shards.front();
+//   for (std::size_t i = 1; i < shards.size(); ++i) merge_into(total, shards[i]);
+//   fmt::print("{}", summary_markdown(total));
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace unwedge::reports {
+
+// Bumped whenever a reader of the previous version would misread a file.
+inline constexpr int kReportSchemaVersion = 1;
+
+// Dwell times in power-of-two buckets of seconds: bucket b holds dwells in
+// [2^(b-1), 2^b) s, bucket 0 those under 1 s (as sim::DwellHistogram).
+struct DwellBuckets {
+  static constexpr std::size_t kBuckets = 24;
+  std::array<std::uint64_t, kBuckets> counts{};
+  core::TimeUs max_us = 0;
+
+  std::uint64_t total() const;
+  // An upper bound on the `fraction` percentile (0.5, 0.99), in us; 0 when empty.
+  core::TimeUs percentile_bound_us(double fraction) const;
+  friend bool operator==(const DwellBuckets&, const DwellBuckets&) = default;
+};
+
+struct StateCoverage {
+  std::string name;
+  bool healthy = false;
+  bool stable = false;
+  std::optional<core::TimeUs> dwell_max_us;  // the state's bound; nullopt: unbounded
+  std::uint64_t entered = 0;                 // times an entity was seen entering it
+  DwellBuckets dwell;                        // completed and final stays
+  bool unstable() const { return !stable; }
+  friend bool operator==(const StateCoverage&, const StateCoverage&) = default;
+};
+
+struct TransitionCoverage {
+  std::string from;
+  std::string to;
+  std::string cause;        // the table's cause; empty for refused ones
+  bool legal = true;        // in the machine's table (false: refused, a finding)
+  std::uint64_t taken = 0;  // 0: a legal transition never taken
+  friend bool operator==(const TransitionCoverage&, const TransitionCoverage&) = default;
+};
+
+struct MachineCoverage {
+  std::string name;
+  std::string initial;
+  std::vector<StateCoverage> states;            // in the machine's order
+  std::vector<TransitionCoverage> transitions;  // the machine's table, then refused ones by name
+  friend bool operator==(const MachineCoverage&, const MachineCoverage&) = default;
+};
+
+struct RuleCoverage {
+  std::string name;
+  std::string action;  // empty: "do nothing"
+  std::uint64_t fired = 0;  // cells decided by this rule, counted per decision
+  friend bool operator==(const RuleCoverage&, const RuleCoverage&) = default;
+};
+
+// One decision-table cell seen: state x raised signals -> outcome.
+struct CellCoverage {
+  std::string state;
+  std::vector<std::string> signals;  // sorted by name
+  std::string outcome;               // "act Failover", "nothing", "uncovered", "conflict", "invalid"
+  std::vector<std::string> rules;    // the deciding rules
+  std::uint64_t seen = 0;            // decisions made in this cell
+  friend bool operator==(const CellCoverage&, const CellCoverage&) = default;
+};
+
+struct TableCoverage {
+  std::string name;
+  std::string machine;
+  std::vector<RuleCoverage> rules;  // in the table's order
+  std::vector<CellCoverage> cells;  // sorted by state, then signals
+  friend bool operator==(const TableCoverage&, const TableCoverage&) = default;
+};
+
+struct StepCoverage {
+  std::string name;
+  // By verdict: "next", "wait", "finish", "end", "error".
+  std::vector<std::pair<std::string, std::uint64_t>> verdicts;  // sorted by verdict
+  friend bool operator==(const StepCoverage&, const StepCoverage&) = default;
+};
+
+struct ActionCoverage {
+  std::string name;
+  std::uint64_t started = 0;
+  std::vector<StepCoverage> steps;  // in the action's order
+  friend bool operator==(const ActionCoverage&, const ActionCoverage&) = default;
+};
+
+struct ProbeCoverage {
+  std::string name;
+  std::string file;
+  int line = 0;
+  std::uint64_t hits = 0;
+  friend bool operator==(const ProbeCoverage&, const ProbeCoverage&) = default;
+};
+
+struct NamedCount {
+  std::string name;
+  std::uint64_t count = 0;
+  friend bool operator==(const NamedCount&, const NamedCount&) = default;
+};
+
+// The crash exploration (sim/crash_exploration.hpp), run once per campaign
+// by its first shard.
+struct CrashCoverage {
+  std::uint64_t stories = 0;
+  std::uint64_t transactions = 0;
+  std::uint64_t crash_points = 0;
+  std::uint64_t actions_redelivered = 0;
+  std::uint64_t calls_redelivered = 0;
+  std::uint64_t divergences = 0;
+  friend bool operator==(const CrashCoverage&, const CrashCoverage&) = default;
+};
+
+struct Coverage {
+  std::vector<MachineCoverage> machines;  // by name
+  std::vector<TableCoverage> tables;      // by name
+  std::vector<ActionCoverage> actions;    // by name
+  std::vector<NamedCount> faults;         // every fault kind, by name, 0 when never injected
+  std::vector<ProbeCoverage> probes;      // every probe site, by name
+  CrashCoverage crashes;
+  friend bool operator==(const Coverage&, const Coverage&) = default;
+};
+
+struct InvariantResult {
+  std::string name;              // "no_lost_writes"
+  std::uint64_t runs_checked = 0;  // runs that ended with a verdict
+  std::uint64_t violations = 0;
+  // The violating run with the lowest campaign index, if any.
+  std::optional<std::uint64_t> first_index;
+  std::string first_item;      // "swarm seed 17"
+  std::uint64_t first_seed = 0;
+  std::string first_repro;     // relative to the output directory
+  std::string first_sentence;  // the violation, in a sentence
+  friend bool operator==(const InvariantResult&, const InvariantResult&) = default;
+};
+
+// A run as the timeline chart draws it: entities as lanes, their states as
+// spans, faults as spans, the violation as a mark.
+struct TimelineSpan {
+  core::TimeUs from_us = 0;
+  core::TimeUs to_us = 0;
+  std::string label;  // the state, or the fault
+  bool healthy = false;
+  bool stable = false;
+  friend bool operator==(const TimelineSpan&, const TimelineSpan&) = default;
+};
+
+struct TimelineLane {
+  std::string entity;   // "db1-a"
+  std::string machine;  // "server"
+  std::vector<TimelineSpan> spans;
+  friend bool operator==(const TimelineLane&, const TimelineLane&) = default;
+};
+
+struct RunTimeline {
+  core::TimeUs end_us = 0;
+  std::vector<TimelineLane> lanes;
+  std::vector<TimelineSpan> faults;
+  std::optional<core::TimeUs> violation_at_us;
+  std::string violation_entity;
+  friend bool operator==(const RunTimeline&, const RunTimeline&) = default;
+};
+
+// A run that did not pass, or a bundled scenario (which get a line each).
+struct RunResult {
+  std::uint64_t index = 0;  // the item's place in the whole campaign
+  std::string item;         // "swarm seed 17", "scenario scenarios/x.yaml"
+  std::string scenario;     // the scenario's name
+  std::uint64_t seed = 0;
+  bool swarm = false;
+  std::string verdict;    // "pass", "fail", "error"
+  std::string invariant;  // the violated one; empty: none
+  std::string cause;      // errors: why no verdict
+  std::string sentence;   // why it did not pass; empty when it passed
+  std::uint64_t digest = 0;
+  core::TimeUs simulated_us = 0;
+  std::int64_t wall_ms = 0;
+  std::string repro;           // relative to the output directory; empty: none
+  std::string replay_command;  // "unwedge run repro/swarm-seed-17.yaml"
+  std::optional<RunTimeline> timeline;  // failing runs only
+  friend bool operator==(const RunResult&, const RunResult&) = default;
+};
+
+struct CampaignFigures {
+  std::string control_plane;  // "postgres"
+  std::uint64_t runs = 0;
+  std::uint64_t passed = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t bundled_runs = 0;
+  std::uint64_t swarm_runs = 0;
+  // The swarm seeds run, as sorted disjoint inclusive ranges [first, last].
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> swarm_seeds;
+  core::TimeUs simulated_us = 0;
+  std::uint64_t events = 0;
+  std::int64_t wall_ms = 0;  // summed over shards (each shard's elapsed time)
+  std::uint32_t shards = 1;  // shards merged into this report
+  std::uint64_t determinism_rechecks = 0;
+  std::uint64_t determinism_mismatches = 0;
+  bool interrupted = false;  // some shard stopped before its planned work
+  double runs_per_second() const;
+  friend bool operator==(const CampaignFigures&, const CampaignFigures&) = default;
+};
+
+struct Report {
+  int schema_version = kReportSchemaVersion;
+  CampaignFigures campaign;
+  std::vector<InvariantResult> invariants;  // every invariant, in sim::Invariant order
+  Coverage coverage;
+  std::vector<RunResult> scenarios;  // every bundled scenario run, by index
+  std::vector<RunResult> failures;   // the failing runs with the lowest indices, by index
+  // Where an llvm-cov summary of the build lives, relative to the output
+  // directory; empty: none.
+  std::string source_coverage;
+  friend bool operator==(const Report&, const Report&) = default;
+};
+
+inline constexpr std::size_t kFailuresKept = 50;
+
+// Adds `other` (a report of disjoint runs) into `into`.
+void merge_into(Report& into, const Report& other);
+
+}  // namespace unwedge::reports
