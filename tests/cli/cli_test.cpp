@@ -1,40 +1,20 @@
 // The `unwedge` command as a user runs it: the built binary, its output and
 // its exit codes (0 pass, 1 a finding, 2 bad input).
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
-#include <sys/wait.h>
 
 #include <gtest/gtest.h>
+
+#include "tests/cli/command_runner.hpp"
 
 namespace unwedge::cli {
 namespace {
 
-struct Ran {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-// `variables`: NAME=value pairs set for this command only.
-Ran unwedge_with(const std::string& variables, const std::string& arguments) {
-  const std::string command =
-      "env " + variables + " " + std::string(UNWEDGE_CLI) + " " + arguments + " 2>&1";
-  Ran ran;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return ran;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
-    ran.output.append(buffer.data(), n);
-  }
-  const int status = pclose(pipe);
-  ran.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return ran;
-}
-
-Ran unwedge(const std::string& arguments) {
-  return unwedge_with("", arguments);
-}
+using testing::Ran;
+using testing::source;
+using testing::unwedge;
+using testing::unwedge_with;
 
 TEST(Cli, AnUnknownCommandOrFlagIsBadInput) {
   Ran command = unwedge("frobnicate");
@@ -89,10 +69,6 @@ TEST(Cli, NightlyNeedsAShardCountWithAnIndexedJobIndex) {
   EXPECT_EQ(ran.exit_code, 2) << ran.output;
   EXPECT_NE(ran.output.find("pass --shard-count N or set UNWEDGE_TOTAL_SHARDS"), std::string::npos)
       << ran.output;
-}
-
-std::string source(const std::string& path) {
-  return std::string(UNWEDGE_SOURCE_DIR) + "/" + path;
 }
 
 TEST(Cli, RunPassesEveryBundledScenarioAndPrintsDigests) {
