@@ -5,7 +5,7 @@
 namespace unwedge::core {
 namespace {
 
-StepResult noop(StepContext&) {
+StepResult does_nothing(StepContext&) {
   return StepResult::next();
 }
 
@@ -38,7 +38,7 @@ class ControlPlaneCheckTest : public ::testing::Test {
                     .rule({.name = "idle"})
                     .build()),
         promote_{.name = "Promote",
-                 .steps = {{"all", noop}},
+                 .steps = {{"all", does_nothing}},
                  .transitions = {{"replica_link", "following", "fencing", "promote_requested"},
                                  {"replica_link", "fencing", "promoted", "fenced_old_leader"}}} {}
 

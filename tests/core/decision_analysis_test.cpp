@@ -7,11 +7,8 @@
 namespace unwedge::core {
 namespace {
 
-// 4 states x 2^3 signal subsets = 32 cells in every table below.
-MachineDef replica_link() {
-  return testing::small_replica_link();
-}
-
+// 4 states x 2^3 signal subsets = 32 cells in every table below
+// (testing::small_replica_link).
 using RuleSpec = DecisionTable::Builder::RuleSpec;
 
 const RuleSpec kUnfollow{
@@ -24,20 +21,12 @@ const RuleSpec kPromote{.name = "promote",
                         .priority = 50};
 const RuleSpec kIdle{.name = "idle", .priority = 0};
 
-DecisionTable::Builder link_builder(const MachineDef& machine) {
-  return testing::small_link_table(machine);
-}
-
-DecisionTable build(const DecisionTable::Builder& builder) {
-  return testing::build_table(builder);
-}
-
 struct Analysis : ::testing::Test {
-  MachineDef machine = replica_link();
+  MachineDef machine = testing::small_replica_link();
   // Unfollow beats everything, a lagging standby is not promoted, quiet cells
   // do nothing, and promote+unfollow together cannot happen.
-  DecisionTable good =
-      build(link_builder(machine).rule(kUnfollow).rule(kPromote).rule(kIdle).invalid(
+  DecisionTable good = testing::build_table(
+      testing::small_link_table(machine).rule(kUnfollow).rule(kPromote).rule(kIdle).invalid(
           {"NeedsPromote", "NeedsUnfollow"}, "promote and unfollow conflict"));
   StateId following = *machine.find_state("following");
   StateId lagging = *machine.find_state("lagging");
@@ -70,8 +59,8 @@ TEST_F(Analysis, FindsTheOverlapOfEqualPriorityRules) {
   // priority, a follower asked for both gets two answers.
   RuleSpec unfollow_at_50 = kUnfollow;
   unfollow_at_50.priority = 50;
-  DecisionTable overlap =
-      build(link_builder(machine).rule(kPromote).rule(unfollow_at_50).rule(kIdle));
+  DecisionTable overlap = testing::build_table(
+      testing::small_link_table(machine).rule(kPromote).rule(unfollow_at_50).rule(kIdle));
   TableAnalysis a = analyze(overlap);
   EXPECT_FALSE(a.ok());
   EXPECT_EQ(a.cells_checked, 32u);
@@ -90,16 +79,16 @@ TEST_F(Analysis, FindsTheOverlapOfEqualPriorityRules) {
 
 TEST_F(Analysis, FindsTheGapWhereNoRuleDecides) {
   // Nobody decided what a following but lagging standby does when asked to promote.
-  DecisionTable gappy =
-      build(link_builder(machine)
-                .rule(kUnfollow)
-                .rule(kPromote)
-                .rule({.name = "hold_promote",
-                       .when = {"NeedsPromote"},
-                       .in = {"lagging", "promoting", "promoted"},
-                       .priority = 10})
-                .rule({.name = "quiet", .unless = {"NeedsPromote", "NeedsUnfollow"}})
-                .invalid({"NeedsPromote", "NeedsUnfollow"}, "promote and unfollow conflict"));
+  DecisionTable gappy = testing::build_table(
+      testing::small_link_table(machine)
+          .rule(kUnfollow)
+          .rule(kPromote)
+          .rule({.name = "hold_promote",
+                 .when = {"NeedsPromote"},
+                 .in = {"lagging", "promoting", "promoted"},
+                 .priority = 10})
+          .rule({.name = "quiet", .unless = {"NeedsPromote", "NeedsUnfollow"}})
+          .invalid({"NeedsPromote", "NeedsUnfollow"}, "promote and unfollow conflict"));
   TableAnalysis a = analyze(gappy);
   EXPECT_FALSE(a.ok());
   EXPECT_EQ(a.invalid_cells, 8u);
@@ -113,7 +102,7 @@ TEST_F(Analysis, FindsTheGapWhereNoRuleDecides) {
 }
 
 TEST_F(Analysis, KeepsOnlyTheFirstExamplesInEnumerationOrder) {
-  DecisionTable sparse = build(link_builder(machine).rule(kUnfollow));
+  DecisionTable sparse = testing::build_table(testing::small_link_table(machine).rule(kUnfollow));
   TableAnalysis a = analyze(sparse, 3);
   // Every subset without NeedsUnfollow, in every state.
   EXPECT_EQ(a.gap_count, 16u);
@@ -128,20 +117,20 @@ TEST_F(Analysis, KeepsOnlyTheFirstExamplesInEnumerationOrder) {
 }
 
 TEST_F(Analysis, ReportsShadowedAndUnsatisfiableRulesAsDead) {
-  DecisionTable cluttered =
-      build(link_builder(machine)
-                .rule(kUnfollow)
-                .rule(kPromote)
-                .rule(kIdle)
-                .rule({.name = "unfollow_slowly",
-                       .when = {"NeedsUnfollow"},
-                       .action = "Unfollow",
-                       .priority = 20})
-                .rule({.name = "both",
-                       .when = {"NeedsPromote", "NeedsUnfollow"},
-                       .action = "Promote",
-                       .priority = 100})
-                .invalid({"NeedsPromote", "NeedsUnfollow"}, "promote and unfollow conflict"));
+  DecisionTable cluttered = testing::build_table(
+      testing::small_link_table(machine)
+          .rule(kUnfollow)
+          .rule(kPromote)
+          .rule(kIdle)
+          .rule({.name = "unfollow_slowly",
+                 .when = {"NeedsUnfollow"},
+                 .action = "Unfollow",
+                 .priority = 20})
+          .rule({.name = "both",
+                 .when = {"NeedsPromote", "NeedsUnfollow"},
+                 .action = "Promote",
+                 .priority = 100})
+          .invalid({"NeedsPromote", "NeedsUnfollow"}, "promote and unfollow conflict"));
   TableAnalysis a = analyze(cluttered);
   // Dead rules are worth reading but do not make the table wrong.
   EXPECT_TRUE(a.ok());
@@ -202,8 +191,8 @@ TEST_F(Analysis, ALaggingStandbyIsNeverPromoted) {
 TEST_F(Analysis, ARecklessTablePromotesALaggingStandby) {
   RuleSpec reckless = kPromote;
   reckless.unless.clear();
-  DecisionTable bad =
-      build(link_builder(machine).rule(kUnfollow).rule(reckless).rule(kIdle).invalid(
+  DecisionTable bad = testing::build_table(
+      testing::small_link_table(machine).rule(kUnfollow).rule(reckless).rule(kIdle).invalid(
           {"NeedsPromote", "NeedsUnfollow"}, "promote and unfollow conflict"));
   QueryResult q = never(bad, bad.signals_named({"StandbyLagging"}), promote);
   EXPECT_FALSE(q.holds);
