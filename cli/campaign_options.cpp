@@ -6,6 +6,8 @@
 #include <thread>
 #include <unistd.h>
 
+#include "core/duration_text.hpp"
+
 namespace unwedge::cli {
 
 void add_campaign_flags(CLI::App& command, CampaignFlags& flags) {
@@ -29,42 +31,12 @@ void add_campaign_flags(CLI::App& command, CampaignFlags& flags) {
 
 core::Result<std::chrono::milliseconds> parse_duration(std::string_view text,
                                                        std::string_view flag) {
-  auto bad = [&] {
-    return core::Error{
-        fmt::format("{} {}: expected a duration such as 90s, 10m, 2h or 1h30m", flag, text)};
-  };
-  if (text.empty()) return bad();
-  std::int64_t total_s = 0;
-  std::size_t at = 0;
-  // Bounded by the text's length: each pass consumes a number and a unit.
-  while (at < text.size()) {
-    std::int64_t number = 0;
-    std::size_t digits = 0;
-    while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])) && digits < 9) {
-      number = number * 10 + (text[at] - '0');
-      ++at;
-      ++digits;
-    }
-    if (digits == 0) return bad();
-    if (at == text.size()) {
-      if (total_s != 0) return bad();  // "1h30": a unit is missing
-      total_s = number;
-      break;
-    }
-    const char unit = text[at++];
-    if (unit == 's')
-      total_s += number;
-    else if (unit == 'm')
-      total_s += 60 * number;
-    else if (unit == 'h')
-      total_s += 3600 * number;
-    else
-      return bad();
-  }
-  if (total_s <= 0) {
+  core::Result<core::TimeUs> us = core::parse_duration(text);
+  if (!us) return core::Error{fmt::format("{} {}: {}", flag, text, us.error().message)};
+  if (*us < core::kSecond) {
     return core::Error{fmt::format("{} {}: must be at least one second", flag, text)};
   }
-  return std::chrono::milliseconds(1000 * total_s);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::microseconds(*us));
 }
 
 core::Result<CampaignSettings> campaign_settings(const CampaignFlags& flags,

@@ -40,7 +40,8 @@ inline constexpr std::chrono::hours kBudgetMax{24 * 7};
 
 void add_campaign_flags(CLI::App& command, CampaignFlags& flags);
 
-// "90s", "10m", "2h", "1h30m"; a bare number is seconds.
+// "90s", "10m", "2h", "1h30m" (core::parse_duration), at least a second;
+// an error names the flag.
 core::Result<std::chrono::milliseconds> parse_duration(std::string_view text,
                                                        std::string_view flag);
 

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "core/duration_text.hpp"
 #include "sim/scenario.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/timeline.hpp"
@@ -59,15 +60,13 @@ int replay(const ReplayOptions& options) {
 
 // Virtual time with a unit, as scenarios write it.
 CLI::Validator time_with_unit() {
-  return CLI::AsNumberWithUnit(
-      std::map<std::string, std::int64_t>{{"us", 1},
-                                          {"ms", 1'000},
-                                          {"s", core::kSecond},
-                                          {"m", core::kMinute},
-                                          {"h", core::kHour},
-                                          {"d", 24 * core::kHour}},
-      static_cast<CLI::AsNumberWithUnit::Options>(CLI::AsNumberWithUnit::CASE_SENSITIVE |
-                                                  CLI::AsNumberWithUnit::UNIT_REQUIRED),
+  return CLI::Validator(
+      [](std::string& text) {
+        core::Result<core::TimeUs> us = core::parse_duration(text);
+        if (!us) return us.error().message;
+        text = std::to_string(*us);
+        return std::string();
+      },
       "TIME");
 }
 

@@ -396,46 +396,9 @@ void read_integer(const Node* node, const std::string& path, std::int64_t low, s
   if (node != nullptr) out = static_cast<T>(integer(*node, path, low, high));
 }
 
-constexpr std::string_view kUnits = "us, ms, s, m, h, d";
-
-// "90s" -> 90'000'000; the reason when it is not a duration.
-core::Result<TimeUs> parse_duration(std::string_view s) {
-  const std::string_view hint = "a duration is a whole number and a unit (us, ms, s, m, h, d)";
-  const bool negative = s.starts_with('-');
-  const std::string_view body = negative ? s.substr(1) : s;
-  const std::size_t digits = std::min(body.find_first_not_of("0123456789"), body.size());
-  const std::string_view unit = body.substr(digits);
-  if (digits == 0)
-    return core::Error{fmt::format("expected a duration, got {}; {}", in_quotes(s), hint)};
-  if (unit.starts_with('.') || unit.starts_with(',')) {
-    return core::Error{fmt::format("{} has a fraction; use a smaller unit (90m, not 1.5h)", s)};
-  }
-  if (unit.empty()) {
-    return core::Error{
-        fmt::format("{} has no unit; write it with one of {} (e.g. {}s)", s, kUnits, body)};
-  }
-  static constexpr std::pair<std::string_view, TimeUs> kScale[] = {
-      {"us", 1}, {"ms", kMillisecond}, {"s", kSecond}, {"m", kMinute}, {"h", kHour}, {"d", kDay}};
-  const auto* scale = std::find_if(std::begin(kScale), std::end(kScale),
-                                   [&](const auto& entry) { return entry.first == unit; });
-  if (scale == std::end(kScale)) {
-    return core::Error{
-        fmt::format("{}: unknown unit {}; units: {}", in_quotes(s), in_quotes(unit), kUnits)};
-  }
-  std::int64_t count = 0;
-  const auto [end, error] = std::from_chars(body.data(), body.data() + digits, count);
-  UNWEDGE_ASSERT(error == std::errc() || error == std::errc::result_out_of_range);
-  if (error != std::errc() || count > kInt64Max / scale->second) {
-    return core::Error{fmt::format("{} is too long; durations stop at {}", s,
-                                   format_duration(kInt64Max / kDay * kDay))};
-  }
-  static_cast<void>(end);
-  return negative ? -count * scale->second : count * scale->second;
-}
-
 TimeUs duration(const Node& node, const std::string& path, TimeUs low, TimeUs high) {
   const std::string& s = text(node, path, "a duration such as 90s or 5m");
-  core::Result<TimeUs> value = parse_duration(s);
+  core::Result<TimeUs> value = core::parse_duration(s);
   if (!value) fail(node.mark, path, value.error().message);
   if (*value < 0 && low >= 0) {
     fail(node.mark, path,
@@ -1357,18 +1320,6 @@ std::string read_file_text(const std::string& path, std::string& text) {
 }
 
 }  // namespace
-
-std::string format_duration(TimeUs us) {
-  if (us == 0) return "0s";
-  if (us < 0) return "-" + format_duration(-us);
-  static constexpr std::pair<TimeUs, std::string_view> kUnitsLargestFirst[] = {
-      {kDay, "d"}, {kHour, "h"}, {kMinute, "m"}, {kSecond, "s"}, {kMillisecond, "ms"}, {1, "us"}};
-  for (const auto& [unit_us, unit] : kUnitsLargestFirst) {
-    if (us % unit_us == 0) return fmt::format("{}{}", us / unit_us, unit);
-  }
-  UNWEDGE_ASSERT(false);  // every duration is a whole number of microseconds
-  return "";
-}
 
 core::Result<Scenario> parse_scenario(std::string_view yaml, std::string_view source) {
   try {

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/duration_text.hpp"
 #include "core/result.hpp"
 #include "sim/scenario.hpp"
 
@@ -48,8 +49,7 @@ core::Result<Scenario> load_scenario_file(const std::string& path);
 // "2h"), so the output reads back to an equal Scenario.
 std::string to_yaml(const Scenario& scenario);
 
-// "90s", "5m", "2h", "1500ms", "0s": the largest unit that divides `us`
-// (a negative value gets a leading minus).
-std::string format_duration(core::TimeUs us);
+// Durations are written as core::format_duration writes them.
+using core::format_duration;
 
 }  // namespace unwedge::sim
