@@ -46,11 +46,8 @@ int run_explore_crashes(const ExploreCrashesOptions& options) {
   }
   const std::string text = sim::summarize(*exploration);
   std::fputs(text.c_str(), stdout);
-  if (!options.out_file.empty()) {
-    if (core::Status written = write_file_atomically(options.out_file, text); !written) {
-      std::fprintf(stderr, "unwedge explore-crashes: %s\n", written.error().message.c_str());
-      return kExitBadInput;
-    }
+  if (!options.out_file.empty() && !write_output("explore-crashes", options.out_file, text)) {
+    return kExitBadInput;
   }
   return exploration->divergences() == 0 ? kExitPass : kExitFinding;
 }

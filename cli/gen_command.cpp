@@ -23,15 +23,7 @@ struct GenOptions {
 
 int generate(const GenOptions& options) {
   const std::string text = sim::to_yaml(sim::swarm_scenario(options.seed));
-  if (options.out_file.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return kExitPass;
-  }
-  if (core::Status written = write_file_atomically(options.out_file, text); !written) {
-    std::fprintf(stderr, "unwedge gen: %s\n", written.error().message.c_str());
-    return kExitBadInput;
-  }
-  return kExitPass;
+  return write_output("gen", options.out_file, text) ? kExitPass : kExitBadInput;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "cli/output_file.hpp"
 
+#include <cstdio>
 #include <fmt/format.h>
 #include <fstream>
 #include <system_error>
@@ -30,6 +31,18 @@ core::Status write_file_atomically(const std::filesystem::path& path, const std:
         fmt::format("{}: cannot be renamed into place: {}", path.string(), error.message())};
   }
   return core::Status::Ok();
+}
+
+bool write_output(const char* command, const std::string& path, const std::string& text) {
+  if (path.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return true;
+  }
+  if (core::Status written = write_file_atomically(path, text); !written) {
+    std::fprintf(stderr, "unwedge %s: %s\n", command, written.error().message.c_str());
+    return false;
+  }
+  return true;
 }
 
 }  // namespace unwedge::cli

@@ -12,4 +12,9 @@ namespace unwedge::cli {
 
 core::Status write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
+// A command's output: to `path` (atomically) when one is given, else to
+// stdout. False when the file could not be written, after saying why on
+// stderr as "unwedge <command>: ...".
+bool write_output(const char* command, const std::string& path, const std::string& text);
+
 }  // namespace unwedge::cli

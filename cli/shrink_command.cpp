@@ -44,15 +44,7 @@ int shrink(const ShrinkOptions& options) {
                shrunk->events_after, shrunk->services_after, shrunk->runs,
                to_string(shrunk->invariant), shrunk->what.c_str());
   const std::string text = sim::to_yaml(shrunk->scenario);
-  if (options.out_file.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return kExitPass;
-  }
-  if (core::Status written = write_file_atomically(options.out_file, text); !written) {
-    std::fprintf(stderr, "unwedge shrink: %s\n", written.error().message.c_str());
-    return kExitBadInput;
-  }
-  return kExitPass;
+  return write_output("shrink", options.out_file, text) ? kExitPass : kExitBadInput;
 }
 
 }  // namespace
