@@ -47,23 +47,40 @@ std::string chromium(const testing::ScratchDir& dir, const std::string& argument
          (dir.path() / "profile").string() + " " + arguments;
 }
 
+struct BrowserRun {
+  bool ran = false;
+  std::string dom;
+  std::string console;
+  std::string why_not;  // when it did not run
+};
+
+BrowserRun open_page(const testing::ScratchDir& dir, const std::string& html) {
+  const auto page = dir.write("page.html", html);
+  const auto log = dir.path() / "console.log";
+  const testing::CommandResult dump = testing::run_command(
+      "(" + chromium(dir, "--enable-logging=stderr --v=0 --dump-dom file://" + page.string()) +
+      " 2>" + log.string() + ")");
+  BrowserRun run;
+  run.console = read_file(log);
+  if (dump.exit_code != 0 || dump.output.find("<html") == std::string::npos) {
+    run.why_not = "chromium cannot run here (exit " + std::to_string(dump.exit_code) +
+                  "): " + run.console.substr(0, 2000);
+    return run;
+  }
+  run.ran = true;
+  run.dom = dump.output;
+  return run;
+}
+
 TEST(HtmlReportInBrowser, ShowsGraphsAndTimelinesWithoutConsoleMessages) {
   if (!testing::have_program("chromium")) {
     GTEST_SKIP() << "chromium is not installed; scripts/install-deps.sh installs it";
   }
   testing::ScratchDir dir("browser");
-  const auto page = dir.write("report.html", html_report(testing::fixture_report()));
-  const auto log = dir.path() / "console.log";
-  const testing::CommandResult dump = testing::run_command(
-      "(" + chromium(dir, "--enable-logging=stderr --v=0 --dump-dom file://" + page.string()) +
-      " 2>" + log.string() + ")");
-  if (dump.exit_code != 0 || dump.output.find("<html") == std::string::npos) {
-    GTEST_SKIP() << "chromium cannot run here (exit " << dump.exit_code
-                 << "): " << read_file(log).substr(0, 2000);
-  }
-  const std::string console = read_file(log);
-  EXPECT_THAT(console, Not(HasSubstr(":CONSOLE"))) << console;
-  const std::string& dom = dump.output;
+  const BrowserRun run = open_page(dir, html_report(testing::fixture_report()));
+  if (!run.ran) GTEST_SKIP() << run.why_not;
+  EXPECT_THAT(run.console, Not(HasSubstr(":CONSOLE"))) << run.console;
+  const std::string& dom = run.dom;
   EXPECT_EQ(count(dom, "<div class=\"graph\"><svg"), 2u);
   EXPECT_THAT(dom, HasSubstr("class=\"node\""));
   EXPECT_THAT(dom, HasSubstr("class=\"edge\""));
@@ -71,6 +88,19 @@ TEST(HtmlReportInBrowser, ShowsGraphsAndTimelinesWithoutConsoleMessages) {
   EXPECT_THAT(dom, HasSubstr("<g class=\"violation\">"));
   EXPECT_THAT(dom, Not(HasSubstr("<script")));
   EXPECT_THAT(dom, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+// The canary: a page whose script is refused must show in the console log,
+// or the check above would pass whatever the page did.
+TEST(HtmlReportInBrowser, ConsoleCheckSeesAScriptTheReportPolicyRefuses) {
+  if (!testing::have_program("chromium")) GTEST_SKIP() << "chromium is not installed";
+  testing::ScratchDir dir("browser-canary");
+  std::string page = html_report(testing::fixture_report());
+  page.insert(page.find("</body>"), "<script>document.title = 'ran';</script>");
+  const BrowserRun run = open_page(dir, page);
+  if (!run.ran) GTEST_SKIP() << run.why_not;
+  EXPECT_THAT(run.console, HasSubstr(":CONSOLE"));
+  EXPECT_THAT(run.dom, Not(HasSubstr("<title>ran</title>")));
 }
 
 TEST(HtmlReportInBrowser, ScreenshotWhenAsked) {
