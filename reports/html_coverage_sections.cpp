@@ -111,8 +111,9 @@ void table_section(Out out, const TableCoverage& table) {
   for (const CellCoverage& c : table.cells) {
     decisions += c.seen;
     if (c.outcome == "uncovered" || c.outcome == "conflict" || c.outcome == "invalid") {
-      odd.push_back(fmt::format("{} in {} with {{{}}} ×{}", c.outcome, c.state,
-                                fmt::join(c.signals, ", "), c.seen));
+      odd.push_back(fmt::format(
+          "{} in {} with {{{}}} ×{}{}", c.outcome, c.state, fmt::join(c.signals, ", "), c.seen,
+          c.rules.empty() ? "" : fmt::format(" (rules {})", fmt::join(c.rules, ", "))));
     }
   }
   fmt::format_to(out, "<p>{} cells seen, {} decisions.</p>\n", grouped(table.cells.size()),

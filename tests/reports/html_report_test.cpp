@@ -101,6 +101,12 @@ TEST_F(HtmlReport, TablesActionsFaultsAndProbesNameWhatNeverHappened) {
               HasSubstr("<strong>Rules never fired (1):</strong> <code>replace_wedged</code>."));
   EXPECT_THAT(page, HasSubstr("<p>3 cells seen, 9,143 decisions.</p>"));
   EXPECT_THAT(page, HasSubstr("<code>uncovered in fenced with {MissedCheckins, Stale} ×3</code>"));
+  Report conflicted = report;
+  conflicted.coverage.tables[0].cells[2].outcome = "conflict";
+  conflicted.coverage.tables[0].cells[2].rules = {"restart_unreachable", "replace_wedged"};
+  EXPECT_THAT(html_report(conflicted),
+              HasSubstr("<code>conflict in fenced with {MissedCheckins, Stale} ×3 (rules "
+                        "restart_unreachable, replace_wedged)</code>"));
   EXPECT_THAT(
       page,
       HasSubstr("<strong>Steps never run (1):</strong> <code>Failover.repoint_clients</code>."));
