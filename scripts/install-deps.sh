@@ -10,6 +10,10 @@ packages=(
   cmake ninja-build g++ clang-14 clang-format-14 libclang-rt-14-dev llvm-14
   libboost-graph-dev librapidcheck-dev libfmt-dev libbenchmark-dev
   libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
+  pkg-config libgraphviz-dev libxml2-utils
+  # Tests only: junit.xml is checked against its schema by xmllint (above),
+  # report.html is opened in a headless browser.
+  chromium
 )
 
 missing=()

@@ -1,0 +1,85 @@
+#include "reports/coverage_figures.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace unwedge::reports {
+
+bool campaign_failed(const Report& report) {
+  if (report.campaign.failed > 0 || report.campaign.errors > 0) return true;
+  if (report.campaign.determinism_mismatches > 0) return true;
+  return std::any_of(report.invariants.begin(), report.invariants.end(),
+                     [](const InvariantResult& i) { return i.violations > 0; });
+}
+
+CoverageTotals coverage_totals(const Coverage& coverage) {
+  CoverageTotals totals;
+  for (const MachineCoverage& machine : coverage.machines) {
+    for (const TransitionCoverage& t : machine.transitions) {
+      if (!t.legal) {
+        ++totals.refused;
+        continue;
+      }
+      ++totals.transitions;
+      if (t.taken > 0) ++totals.transitions_taken;
+    }
+  }
+  for (const TableCoverage& table : coverage.tables) {
+    totals.rules += table.rules.size();
+    totals.rules_fired += static_cast<std::size_t>(std::count_if(
+        table.rules.begin(), table.rules.end(), [](const RuleCoverage& r) { return r.fired > 0; }));
+  }
+  totals.probes = coverage.probes.size();
+  totals.probes_hit =
+      static_cast<std::size_t>(std::count_if(coverage.probes.begin(), coverage.probes.end(),
+                                             [](const ProbeCoverage& p) { return p.hits > 0; }));
+  totals.fault_kinds = coverage.faults.size();
+  totals.fault_kinds_injected =
+      static_cast<std::size_t>(std::count_if(coverage.faults.begin(), coverage.faults.end(),
+                                             [](const NamedCount& f) { return f.count > 0; }));
+  for (const ActionCoverage& action : coverage.actions) {
+    totals.steps += action.steps.size();
+    for (const StepCoverage& step : action.steps) {
+      if (!step.verdicts.empty()) ++totals.steps_run;
+    }
+  }
+  return totals;
+}
+
+std::string seed_ranges(const CampaignFigures& campaign, std::size_t ranges_max) {
+  if (campaign.swarm_seeds.empty()) return "none";
+  std::string out;
+  const std::size_t shown = std::min(ranges_max, campaign.swarm_seeds.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& [first, last] = campaign.swarm_seeds[i];
+    if (i > 0) out += ", ";
+    out += first == last ? fmt::format("{}", first) : fmt::format("{}-{}", first, last);
+  }
+  if (shown < campaign.swarm_seeds.size()) {
+    out += fmt::format(" and {} more ranges", campaign.swarm_seeds.size() - shown);
+  }
+  return out;
+}
+
+std::uint64_t dwell_count(const DwellBuckets& dwell) {
+  std::uint64_t n = 0;
+  for (std::uint64_t c : dwell.counts)
+    n += c;
+  return n;
+}
+
+core::TimeUs dwell_bound_us(const DwellBuckets& dwell, double fraction) {
+  const std::uint64_t n = dwell_count(dwell);
+  if (n == 0) return 0;
+  // The rank of the percentile, rounded up, in integers once computed.
+  const auto wanted = std::max<std::uint64_t>(
+      1, static_cast<std::uint64_t>(fraction * static_cast<double>(n) + 0.999999));
+  std::uint64_t seen = 0;
+  for (std::size_t b = 0; b < DwellBuckets::kBuckets; ++b) {
+    seen += dwell.counts[b];
+    if (seen >= wanted) return std::min(dwell.max_us, (core::TimeUs{1} << b) * core::kSecond);
+  }
+  return dwell.max_us;
+}
+
+}  // namespace unwedge::reports

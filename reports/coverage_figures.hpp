@@ -1,0 +1,47 @@
+// Figures derived from a report that more than one rendering prints: the
+// campaign's verdict, "x of y" coverage counts, seed ranges and dwell
+// percentiles. Computed here from the plain data alone, so report.html,
+// summary.md and junit.xml agree on every number.
+//
+//   CoverageTotals totals = coverage_totals(report.coverage);
+//   fmt::format("transitions {}/{} taken", totals.transitions_taken, totals.transitions);
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "reports/report.hpp"
+
+namespace unwedge::reports {
+
+// Failed when any run failed or erred, any invariant was violated or any
+// determinism re-check disagreed.
+bool campaign_failed(const Report& report);
+
+struct CoverageTotals {
+  std::size_t transitions = 0;  // legal ones, in every machine
+  std::size_t transitions_taken = 0;
+  std::size_t refused = 0;  // distinct refused transitions seen
+  std::size_t rules = 0;
+  std::size_t rules_fired = 0;
+  std::size_t probes = 0;
+  std::size_t probes_hit = 0;
+  std::size_t fault_kinds = 0;
+  std::size_t fault_kinds_injected = 0;
+  std::size_t steps = 0;  // action steps, in every action
+  std::size_t steps_run = 0;
+};
+
+CoverageTotals coverage_totals(const Coverage& coverage);
+
+// "1-1000, 2001-2100": the swarm seed ranges, the first `ranges_max` of them
+// and a count of the rest.
+std::string seed_ranges(const CampaignFigures& campaign, std::size_t ranges_max);
+
+// An upper bound on the `fraction` percentile of the dwells, in us (the top
+// of the bucket holding it, at most the maximum seen); 0 when empty.
+core::TimeUs dwell_bound_us(const DwellBuckets& dwell, double fraction);
+
+std::uint64_t dwell_count(const DwellBuckets& dwell);
+
+}  // namespace unwedge::reports

@@ -1,0 +1,235 @@
+#include "reports/html_report.hpp"
+
+#include <fmt/format.h>
+
+#include "reports/coverage_figures.hpp"
+#include "reports/html_sections.hpp"
+#include "reports/junit_xml.hpp"
+#include "reports/markup_escape.hpp"
+#include "reports/readable_units.hpp"
+#include "reports/timeline_svg.hpp"
+
+namespace unwedge::reports {
+namespace {
+
+using html::Out;
+
+// No scripts and nothing fetched: the policy makes that a property of the
+// page, not only of how it was written.
+constexpr std::string_view kHead = R"(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+)";
+
+constexpr std::string_view kStyle = R"(<style>
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+       margin: 0 auto; max-width: 1200px; padding: 0 1.5em 3em; color: #212121; }
+h1 { margin: 0.8em 0 0.3em; } h2 { border-bottom: 2px solid #e0e0e0; margin-top: 1.6em; }
+h3 { margin-bottom: 0.3em; }
+.verdict { padding: 0.05em 0.4em; border-radius: 4px; color: #fff; }
+.verdict.pass { background: #2e7d32; } .verdict.fail { background: #c62828; }
+dl.figures { display: grid; grid-template-columns: repeat(4, auto 1fr); gap: 0.2em 0.8em; }
+dl.figures dt { color: #616161; } dl.figures dd { margin: 0; font-weight: 600; }
+nav a { margin-right: 0.8em; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { border: 1px solid #e0e0e0; padding: 0.2em 0.5em; text-align: left; vertical-align: top; }
+th { background: #f5f5f5; } td.num, th.num { text-align: right; }
+tr.never td { color: #9e9e9e; } .bad { color: #c62828; font-weight: 600; }
+.good { color: #2e7d32; } .muted { color: #757575; font-weight: normal; }
+.badge { padding: 0 0.4em; border-radius: 3px; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.92em; }
+pre.replay { background: #263238; color: #eceff1; padding: 0.4em 0.6em; border-radius: 4px;
+             white-space: pre-wrap; word-break: break-all; }
+.graph, .chart { overflow-x: auto; } .graph svg, .chart svg { max-width: 100%; height: auto; }
+details { margin: 0.6em 0; border: 1px solid #e0e0e0; border-radius: 4px; padding: 0.3em 0.8em; }
+summary { cursor: pointer; font-weight: 600; }
+</style>
+)";
+
+// How many failing runs are shown unfolded; the rest are one click away.
+constexpr std::size_t kFailuresOpen = 3;
+
+std::string replay_block(std::string_view command) {
+  if (command.empty()) return "";
+  return fmt::format("<pre class=\"replay\"><code>{}</code></pre>", markup_text(command));
+}
+
+// Runs per second of shard time: wall times are summed over shards, so
+// this is a per-worker rate whatever the number of shards.
+std::string runs_per_second(const CampaignFigures& c) {
+  if (c.wall_ms <= 0) return "n/a";
+  const double rate = static_cast<double>(c.runs) * 1000.0 / static_cast<double>(c.wall_ms);
+  return fmt::format("{:.1f}", rate);
+}
+
+void headline(Out out, const Report& report) {
+  const CampaignFigures& c = report.campaign;
+  const bool failed = campaign_failed(report);
+  fmt::format_to(out, "<h1>unwedge nightly{} <span class=\"verdict {}\">{}</span></h1>\n",
+                 c.control_plane.empty() ? "" : ": " + markup_text(c.control_plane),
+                 failed ? "fail" : "pass", failed ? "FAIL" : "PASS");
+  if (c.interrupted) {
+    fmt::format_to(out,
+                   "<p class=\"bad\">Interrupted: some shard stopped before its planned "
+                   "work; the figures cover what ran.</p>\n");
+  }
+  fmt::format_to(
+      out,
+      "<dl class=\"figures\">"
+      "<dt>runs</dt><dd>{}</dd><dt>passed</dt><dd>{}</dd><dt>failed</dt><dd{}>{}</dd>"
+      "<dt>errors</dt><dd{}>{}</dd><dt>bundled scenarios</dt><dd>{}</dd>"
+      "<dt>swarm runs</dt><dd>{}</dd><dt>swarm seeds</dt><dd>{}</dd><dt>events</dt><dd>{}</dd>"
+      "<dt>simulated time</dt><dd>{}</dd><dt>wall time</dt><dd>{}</dd>"
+      "<dt>runs/s (per shard)</dt><dd>{}</dd><dt>shards</dt><dd>{}</dd>"
+      "<dt>determinism re-checks</dt><dd>{}</dd><dt>mismatches</dt><dd{}>{}</dd></dl>\n",
+      grouped(c.runs), grouped(c.passed), c.failed > 0 ? " class=\"bad\"" : "", grouped(c.failed),
+      c.errors > 0 ? " class=\"bad\"" : "", grouped(c.errors), grouped(c.bundled_runs),
+      grouped(c.swarm_runs), seed_ranges(c, 4), grouped(c.events),
+      readable_duration(c.simulated_us), readable_duration(c.wall_ms * core::kMillisecond),
+      runs_per_second(c), c.shards, grouped(c.determinism_rechecks),
+      c.determinism_mismatches > 0 ? " class=\"bad\"" : "", grouped(c.determinism_mismatches));
+}
+
+void contents(Out out, const Report& report) {
+  fmt::format_to(
+      out,
+      "<nav><a href=\"#invariants\">invariants</a><a href=\"#failures\">failing runs "
+      "({})</a><a href=\"#scenarios\">scenarios</a><a href=\"#machines\">machines</a>"
+      "<a href=\"#tables\">decision tables</a><a href=\"#actions\">actions</a>"
+      "<a href=\"#faults\">faults</a><a href=\"#probes\">probes</a>"
+      "<a href=\"#crashes\">crash exploration</a>{}</nav>\n",
+      report.failures.size(),
+      report.source_coverage.empty() ? "" : "<a href=\"#source-coverage\">source coverage</a>");
+}
+
+void invariants_section(Out out, const Report& report) {
+  fmt::format_to(out,
+                 "<section id=\"invariants\"><h2>Invariants</h2>\n<table><thead><tr>"
+                 "<th>invariant</th><th class=\"num\">runs checked</th>"
+                 "<th class=\"num\">violations</th><th>first violation</th></tr></thead><tbody>\n");
+  for (const InvariantResult& i : report.invariants) {
+    std::string first;
+    if (i.violations > 0) {
+      first =
+          fmt::format("{}, seed {}{}<br>{}{}", markup_text(i.first_item), i.first_seed,
+                      i.first_repro.empty() ? "" : ", " + html::link(i.first_repro, i.first_repro),
+                      markup_text(i.first_sentence), replay_block(first_replay_command(report, i)));
+    }
+    fmt::format_to(out,
+                   "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td "
+                   "class=\"num{}\">{}</td><td>{}</td></tr>\n",
+                   markup_text(i.name), grouped(i.runs_checked), i.violations > 0 ? " bad" : "",
+                   grouped(i.violations), first);
+  }
+  fmt::format_to(out, "</tbody></table></section>\n");
+}
+
+void failure_details(Out out, const RunResult& run, bool open) {
+  fmt::format_to(out, "<details{}><summary>{}: {}</summary>\n", open ? " open" : "",
+                 markup_text(run.item),
+                 markup_text(run.sentence.empty() ? run.cause : run.sentence));
+  fmt::format_to(
+      out,
+      "<p>Scenario <strong>{}</strong>, seed {}, verdict {}{}; simulated {}, wall "
+      "{}; digest <code>{:016x}</code>{}.</p>\n",
+      markup_text(run.scenario), run.seed, markup_text(run.verdict),
+      run.invariant.empty() ? "" : ", invariant <code>" + markup_text(run.invariant) + "</code>",
+      readable_duration(run.simulated_us), readable_duration(run.wall_ms * core::kMillisecond),
+      run.digest, run.repro.empty() ? "" : "; reproducer " + html::link(run.repro, run.repro));
+  fmt::format_to(out, "{}\n", replay_block(run.replay_command));
+  if (run.timeline) {
+    fmt::format_to(out, "<div class=\"chart\">{}</div>\n", timeline_svg(*run.timeline));
+  } else {
+    fmt::format_to(out, "<p class=\"muted\">No timeline kept for this run.</p>\n");
+  }
+  fmt::format_to(out, "</details>\n");
+}
+
+void failures_section(Out out, const Report& report) {
+  fmt::format_to(out, "<section id=\"failures\"><h2>Failing runs</h2>\n");
+  if (report.failures.empty()) fmt::format_to(out, "<p class=\"good\">None.</p>\n");
+  if (report.failures.size() == kFailuresKept) {
+    fmt::format_to(out, "<p>The {} failing runs with the lowest indices are kept.</p>\n",
+                   kFailuresKept);
+  }
+  for (std::size_t i = 0; i < report.failures.size(); ++i)
+    failure_details(out, report.failures[i], i < kFailuresOpen);
+  fmt::format_to(out, "</section>\n");
+}
+
+void scenarios_section(Out out, const Report& report) {
+  fmt::format_to(out,
+                 "<section id=\"scenarios\"><h2>Bundled scenarios</h2>\n<table><thead><tr>"
+                 "<th class=\"num\">#</th><th>scenario</th><th>verdict</th><th>seed</th>"
+                 "<th>simulated</th><th>wall</th><th>why not a pass</th></tr></thead><tbody>\n");
+  for (const RunResult& run : report.scenarios) {
+    const bool passed = run.verdict == "pass";
+    std::string why = markup_text(run.sentence.empty() ? run.cause : run.sentence);
+    if (!run.repro.empty()) why += " " + html::link(run.repro, "reproducer");
+    fmt::format_to(out,
+                   "<tr><td class=\"num\">{}</td><td>{}<br><span class=\"muted\">{}</span></td>"
+                   "<td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>\n",
+                   run.index, markup_text(run.scenario), markup_text(run.item),
+                   passed ? "good" : "bad", markup_text(run.verdict), run.seed,
+                   readable_duration(run.simulated_us),
+                   readable_duration(run.wall_ms * core::kMillisecond), why,
+                   passed ? "" : replay_block(run.replay_command));
+  }
+  fmt::format_to(out, "</tbody></table></section>\n");
+}
+
+void coverage_sections(Out out, const Report& report) {
+  const Coverage& c = report.coverage;
+  fmt::format_to(out,
+                 "<section id=\"machines\"><h2>Machines</h2>\n<p>Edges: "
+                 "<span class=\"good\">taken</span> (wider when taken more often), grey "
+                 "dashed never taken, <span class=\"bad\">red refused</span>. States: "
+                 "green healthy and stable, grey stable, yellow healthy but unstable, red "
+                 "unstable; dashed borders unstable.</p>\n");
+  for (const MachineCoverage& m : c.machines)
+    html::machine_section(out, m);
+  fmt::format_to(out, "</section>\n<section id=\"tables\"><h2>Decision tables</h2>\n");
+  for (const TableCoverage& t : c.tables)
+    html::table_section(out, t);
+  fmt::format_to(out, "</section>\n<section id=\"actions\"><h2>Actions and steps</h2>\n");
+  html::actions_section(out, c.actions);
+  fmt::format_to(out, "</section>\n<section id=\"faults\"><h2>Faults injected</h2>\n");
+  html::faults_section(out, c.faults);
+  fmt::format_to(out, "</section>\n<section id=\"probes\"><h2>Probes</h2>\n");
+  html::probes_section(out, c.probes);
+  fmt::format_to(out, "</section>\n<section id=\"crashes\"><h2>Crash exploration</h2>\n");
+  html::crashes_section(out, c.crashes);
+  fmt::format_to(out, "</section>\n");
+}
+
+}  // namespace
+
+std::string html_report(const Report& report) {
+  std::string page;
+  Out out(page);
+  fmt::format_to(out, "{}<title>unwedge nightly {}: {}</title>\n{}</head>\n<body>\n", kHead,
+                 markup_text(report.campaign.control_plane),
+                 campaign_failed(report) ? "FAIL" : "PASS", kStyle);
+  headline(out, report);
+  contents(out, report);
+  invariants_section(out, report);
+  failures_section(out, report);
+  scenarios_section(out, report);
+  coverage_sections(out, report);
+  if (!report.source_coverage.empty()) {
+    fmt::format_to(out,
+                   "<section id=\"source-coverage\"><h2>Source coverage</h2><p>The llvm-cov "
+                   "summary of this build: {}.</p></section>\n",
+                   html::link(report.source_coverage, report.source_coverage));
+  }
+  fmt::format_to(out,
+                 "<footer class=\"muted\"><p>Report schema version {}.</p></footer>\n"
+                 "</body>\n</html>\n",
+                 report.schema_version);
+  return page;
+}
+
+}  // namespace unwedge::reports

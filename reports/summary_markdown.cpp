@@ -1,0 +1,108 @@
+#include "reports/summary_markdown.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <iterator>
+
+#include "reports/coverage_figures.hpp"
+#include "reports/markup_escape.hpp"
+#include "reports/readable_units.hpp"
+
+namespace unwedge::reports {
+namespace {
+
+using Out = std::back_insert_iterator<std::string>;
+
+// A command in a fenced block is copied as is; the fence is longer than any
+// run of backticks in it, and line breaks become spaces so it stays one line.
+void command_block(Out out, std::string_view command) {
+  std::string line = valid_xml_chars(command);
+  std::replace_if(
+      line.begin(), line.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  std::size_t run = 0, longest = 0;
+  for (char c : line) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+  fmt::format_to(out, "   {}\n   {}\n   {}\n", fence, line, fence);
+}
+
+void headline(Out out, const Report& report) {
+  const CampaignFigures& c = report.campaign;
+  fmt::format_to(
+      out, "## unwedge nightly{}: {}\n\n",
+      c.control_plane.empty() ? "" : fmt::format(" ({})", markdown_inline(c.control_plane)),
+      campaign_failed(report) ? "FAIL" : "PASS");
+  fmt::format_to(
+      out,
+      "{} runs ({} bundled scenarios, {} swarm seeds: {}): {} passed, {} failed, {} "
+      "ended in error. Simulated {} in {} of wall time over {} shard{}",
+      grouped(c.runs), grouped(c.bundled_runs), grouped(c.swarm_runs), seed_ranges(c, 3),
+      grouped(c.passed), grouped(c.failed), grouped(c.errors), readable_duration(c.simulated_us),
+      readable_duration(c.wall_ms * core::kMillisecond), c.shards, c.shards == 1 ? "" : "s");
+  fmt::format_to(
+      out, "; determinism re-checked on {} runs, {} mismatches.{}\n\n",
+      grouped(c.determinism_rechecks), grouped(c.determinism_mismatches),
+      c.interrupted ? " **Interrupted**: some shard stopped before its planned work." : "");
+}
+
+void invariants_table(Out out, const Report& report) {
+  if (report.invariants.empty()) return;
+  fmt::format_to(out,
+                 "| invariant | runs checked | violations | first violation |\n"
+                 "|---|---:|---:|---|\n");
+  for (const InvariantResult& i : report.invariants) {
+    fmt::format_to(out, "| {} | {} | {} | {} |\n", markdown_inline(i.name), grouped(i.runs_checked),
+                   grouped(i.violations),
+                   i.violations == 0 ? std::string()
+                                     : fmt::format("{}: {}", markdown_inline(i.first_item),
+                                                   markdown_inline(i.first_sentence)));
+  }
+  fmt::format_to(out, "\n");
+}
+
+void first_failures(Out out, const Report& report) {
+  if (report.failures.empty()) return;
+  fmt::format_to(out, "### First failures\n\n");
+  const std::size_t shown = std::min(kSummaryFailuresMax, report.failures.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    const RunResult& run = report.failures[i];
+    const std::string& why = run.sentence.empty() ? run.cause : run.sentence;
+    fmt::format_to(out, "{}. **{}** ({}, seed {}{}): {}\n", i + 1, markdown_inline(run.item),
+                   markdown_inline(run.scenario), run.seed,
+                   run.invariant.empty() ? "" : ", " + markdown_inline(run.invariant),
+                   markdown_inline(why));
+    if (!run.replay_command.empty()) command_block(out, run.replay_command);
+  }
+  if (shown < report.failures.size()) {
+    fmt::format_to(out, "\nand {} more in report.html.\n", report.failures.size() - shown);
+  }
+  fmt::format_to(out, "\n");
+}
+
+void coverage_lines(Out out, const Report& report) {
+  const CoverageTotals t = coverage_totals(report.coverage);
+  fmt::format_to(out, "### Coverage\n\n");
+  fmt::format_to(out, "- transitions {}/{} taken{}\n", t.transitions_taken, t.transitions,
+                 t.refused == 0 ? "" : fmt::format("; {} refused", t.refused));
+  fmt::format_to(out, "- rules {}/{} fired\n", t.rules_fired, t.rules);
+  fmt::format_to(out, "- action steps {}/{} run\n", t.steps_run, t.steps);
+  fmt::format_to(out, "- fault kinds {}/{} injected\n", t.fault_kinds_injected, t.fault_kinds);
+  fmt::format_to(out, "- probes {}/{} hit\n", t.probes_hit, t.probes);
+  fmt::format_to(out, "\nThe never-exercised ones are listed in report.html.\n");
+}
+
+}  // namespace
+
+std::string summary_markdown(const Report& report) {
+  std::string md;
+  Out out(md);
+  headline(out, report);
+  invariants_table(out, report);
+  first_failures(out, report);
+  coverage_lines(out, report);
+  return md;
+}
+
+}  // namespace unwedge::reports

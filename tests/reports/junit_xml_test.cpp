@@ -1,0 +1,94 @@
+#include "reports/junit_xml.hpp"
+
+#include <gmock/gmock.h>
+
+#include <gtest/gtest.h>
+
+#include "tests/reports/report_fixture.hpp"
+#include "tests/reports/scratch_files.hpp"
+
+namespace unwedge::reports {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(JunitXml, OneTestsuiteOfScenariosAndOneOfInvariantsWithTheirCounts) {
+  const std::string xml = junit_xml(testing::fixture_report());
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"unwedge nightly postgres\" tests=\"10\" "
+                             "failures=\"3\" errors=\"1\" skipped=\"0\" time=\"301.000\">"));
+  EXPECT_THAT(xml,
+              HasSubstr("<testsuite name=\"scenarios\" tests=\"3\" failures=\"1\" errors=\"1\" "
+                        "skipped=\"0\" time=\"602.090\">"));
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"invariants\" tests=\"7\" failures=\"2\" "
+                             "errors=\"0\" skipped=\"0\" time=\"0.000\">"));
+  EXPECT_THAT(xml, HasSubstr("<testcase name=\"partition_during_failover\" classname=\"scenarios\" "
+                             "time=\"0.840\"/>"));
+  EXPECT_THAT(xml, HasSubstr("<testcase name=\"single_writer\" classname=\"invariants\"/>"));
+}
+
+TEST(JunitXml, FailuresCarryTheSentenceSeedAndReplayCommand) {
+  const std::string xml = junit_xml(testing::fixture_report());
+  EXPECT_THAT(xml, HasSubstr("<failure message=\"db1-a stayed unreachable for 16 min, over its 15 "
+                             "min bound\" type=\"bounded_dwell\">violations: 1 of 1002 runs "
+                             "checked\nfirst: swarm seed 15\nseed: 15\nrepro: "
+                             "repro/swarm-seed-15.yaml\nreplay: unwedge run "
+                             "repro/swarm-seed-15.yaml\n</failure>"));
+  EXPECT_THAT(xml, HasSubstr("<error message=\"the run took more than 600 s of wall time\" "
+                             "type=\"error\">"));
+}
+
+TEST(JunitXml, HostileScenarioNameAndSentenceAreEscaped) {
+  const std::string xml = junit_xml(testing::fixture_report());
+  EXPECT_THAT(xml, Not(HasSubstr("<script")));
+  EXPECT_THAT(xml, HasSubstr("<testcase name=\"&lt;script&gt;alert(1)&lt;/script&gt; &amp; "
+                             "&quot;x&quot;\" classname=\"scenarios\" time=\"1.250\">"));
+  // The sentence's line break survives in the attribute as a reference.
+  EXPECT_THAT(xml,
+              HasSubstr("| &lt;b&gt;not bold&lt;/b&gt;&#10;second line\" type=\"no_lost_writes\">"
+                        "item: scenario scenarios/hostile.yaml\nseed: 7\ninvariant: "
+                        "no_lost_writes\nrepro: repro/scenario-1.yaml\nreplay: unwedge run "
+                        "repro/scenario-1.yaml\n</failure>"));
+}
+
+TEST(JunitXml, InvariantNoRunCheckedIsSkipped) {
+  Report report = testing::fixture_report();
+  report.invariants[6].runs_checked = 0;
+  const std::string xml = junit_xml(report);
+  EXPECT_THAT(xml, HasSubstr("<testcase name=\"idempotent_effects\" classname=\"invariants\">\n"
+                             "      <skipped message=\"no run reached a verdict\"/>"));
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"invariants\" tests=\"7\" failures=\"2\" "
+                             "errors=\"0\" skipped=\"1\""));
+}
+
+TEST(JunitXml, ReplayFallsBackToTheReproducerWhenTheRunIsNotKept) {
+  Report report = testing::fixture_report();
+  report.failures.clear();
+  report.scenarios.clear();
+  EXPECT_EQ(first_replay_command(report, report.invariants[2]),
+            "unwedge run repro/swarm-seed-15.yaml");
+  report.invariants[2].first_repro.clear();
+  EXPECT_EQ(first_replay_command(report, report.invariants[2]), "");
+}
+
+TEST(JunitXml, SameReportSameBytes) {
+  EXPECT_EQ(junit_xml(testing::fixture_report()), junit_xml(testing::fixture_report()));
+}
+
+TEST(JunitXml, AcceptedByTheJunitSchema) {
+  if (!testing::have_program("xmllint")) {
+    GTEST_SKIP() << "xmllint not installed: scripts/install-deps.sh installs libxml2-utils";
+  }
+  Report report = testing::fixture_report();
+  report.invariants[6].runs_checked = 0;  // a <skipped> too
+  report.scenarios[0].scenario = std::string("bytes \x01\xFF\xC0\xAF kept well-formed");
+  testing::ScratchDir dir("junit");
+  const auto file = dir.write("junit.xml", junit_xml(report));
+  const testing::CommandResult check = testing::run_command(
+      "xmllint --noout --schema " UNWEDGE_SOURCE_DIR "/tests/reports/junit.xsd " + file.string());
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_THAT(check.output, HasSubstr("validates"));
+}
+
+}  // namespace
+}  // namespace unwedge::reports

@@ -1,0 +1,69 @@
+#include "reports/readable_units.hpp"
+
+#include <gtest/gtest.h>
+
+#include "reports/coverage_figures.hpp"
+#include "tests/reports/report_fixture.hpp"
+
+namespace unwedge::reports {
+namespace {
+
+using core::kHour;
+using core::kMillisecond;
+using core::kMinute;
+using core::kSecond;
+
+TEST(ReadableUnits, DurationsInAtMostTwoUnits) {
+  EXPECT_EQ(readable_duration(0), "0 s");
+  EXPECT_EQ(readable_duration(250), "250 us");
+  EXPECT_EQ(readable_duration(250 * kMillisecond), "250 ms");
+  EXPECT_EQ(readable_duration(1500 * kMillisecond), "1.5 s");
+  EXPECT_EQ(readable_duration(42 * kSecond), "42 s");
+  EXPECT_EQ(readable_duration(5 * kMinute + 30 * kSecond + 999 * kMillisecond), "5 min 30 s");
+  EXPECT_EQ(readable_duration(90 * kMinute), "1 h 30 min");
+  EXPECT_EQ(readable_duration(2000 * kHour), "83 d 8 h");
+  EXPECT_EQ(readable_duration(-2 * kSecond), "-2 s");
+}
+
+TEST(ReadableUnits, ClockTimeAsReplayPrintsIt) {
+  EXPECT_EQ(clock_time(kHour + 5 * kSecond), "1:00:05.000");
+  EXPECT_EQ(clock_time(26 * kHour + 3 * kMinute + 7 * kMillisecond), "26:03:00.007");
+}
+
+TEST(ReadableUnits, CountsGroupedByThousands) {
+  EXPECT_EQ(grouped(0), "0");
+  EXPECT_EQ(grouped(999), "999");
+  EXPECT_EQ(grouped(1000), "1,000");
+  EXPECT_EQ(grouped(12'345'678), "12,345,678");
+}
+
+TEST(CoverageFigures, DwellPercentilesAreBucketBoundsCappedAtTheMaximum) {
+  const DwellBuckets dwell =
+      testing::dwell_of({30 * kSecond, 90 * kSecond, 4 * kMinute, 16 * kMinute});
+  EXPECT_EQ(dwell_count(dwell), 4u);
+  EXPECT_EQ(dwell_bound_us(dwell, 0.25), 32 * kSecond);
+  EXPECT_EQ(dwell_bound_us(dwell, 0.5), 128 * kSecond);
+  EXPECT_EQ(dwell_bound_us(dwell, 0.99), 16 * kMinute);  // the 1024 s bucket, capped
+  EXPECT_EQ(dwell_bound_us(DwellBuckets{}, 0.5), 0);
+}
+
+TEST(CoverageFigures, SeedRangesShowTheFirstFew) {
+  CampaignFigures c;
+  EXPECT_EQ(seed_ranges(c, 3), "none");
+  c.swarm_seeds = {{1, 10}, {12, 12}, {20, 30}, {40, 50}};
+  EXPECT_EQ(seed_ranges(c, 3), "1-10, 12, 20-30 and 1 more ranges");
+}
+
+TEST(CoverageFigures, CampaignFailsOnAnyFinding) {
+  Report report = testing::fixture_report();
+  EXPECT_TRUE(campaign_failed(report));
+  report.campaign.failed = report.campaign.errors = 0;
+  for (InvariantResult& i : report.invariants)
+    i.violations = 0;
+  EXPECT_FALSE(campaign_failed(report));
+  report.campaign.determinism_mismatches = 1;
+  EXPECT_TRUE(campaign_failed(report));
+}
+
+}  // namespace
+}  // namespace unwedge::reports

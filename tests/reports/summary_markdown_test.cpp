@@ -1,0 +1,82 @@
+#include "reports/summary_markdown.hpp"
+
+#include <gmock/gmock.h>
+
+#include <gtest/gtest.h>
+
+#include "tests/reports/report_fixture.hpp"
+
+namespace unwedge::reports {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+TEST(SummaryMarkdown, VerdictAndFiguresComeFirst) {
+  const std::string md = summary_markdown(testing::fixture_report());
+  EXPECT_THAT(
+      md, StartsWith("## unwedge nightly (postgres): FAIL\n\n1,003 runs (3 bundled "
+                     "scenarios, 1,000 swarm seeds: 1-500, 601-1100): 1,000 passed, 2 "
+                     "failed, 1 ended in error. Simulated 83 d 8 h in 5 min 1 s of wall time over "
+                     "2 shards; determinism re-checked on 20 runs, 0 mismatches.\n"));
+}
+
+TEST(SummaryMarkdown, PassesWhenNothingBroke) {
+  Report report = testing::fixture_report();
+  report.campaign.failed = report.campaign.errors = 0;
+  for (InvariantResult& i : report.invariants)
+    i.violations = 0;
+  report.failures.clear();
+  const std::string md = summary_markdown(report);
+  EXPECT_THAT(md, StartsWith("## unwedge nightly (postgres): PASS\n"));
+  EXPECT_THAT(md, Not(HasSubstr("First failures")));
+}
+
+TEST(SummaryMarkdown, InvariantsTableWithFirstViolations) {
+  const std::string md = summary_markdown(testing::fixture_report());
+  EXPECT_THAT(md, HasSubstr("| bounded\\_dwell | 1,002 | 1 | swarm seed 15: db1-a stayed "
+                            "unreachable for 16 min, over its 15 min bound |\n"));
+  EXPECT_THAT(md, HasSubstr("| single\\_writer | 1,002 | 0 |  |\n"));
+}
+
+TEST(SummaryMarkdown, FirstFailuresWithTheirReplayCommands) {
+  const std::string md = summary_markdown(testing::fixture_report());
+  EXPECT_THAT(md, HasSubstr("2. **swarm seed 15** (swarm, seed 15, bounded\\_dwell): db1-a stayed "
+                            "unreachable for 16 min, over its 15 min bound\n   ```\n   unwedge run "
+                            "repro/swarm-seed-15.yaml\n   ```\n"));
+}
+
+TEST(SummaryMarkdown, UntrustedTextCannotBreakTheMarkdown) {
+  const std::string md = summary_markdown(testing::fixture_report());
+  EXPECT_THAT(md, Not(HasSubstr("<script")));
+  EXPECT_THAT(md, Not(HasSubstr("<b>")));
+  EXPECT_THAT(md, HasSubstr("1. **scenario scenarios/hostile.yaml** (&lt;script&gt;alert(1)&lt;/"
+                            "script&gt; &amp; \"x\", seed 7, no\\_lost\\_writes): acknowledged "
+                            "write 42 on db1 lost after failover to db1-b \\| &lt;b&gt;not "
+                            "bold&lt;/b&gt; second line\n"));
+}
+
+TEST(SummaryMarkdown, ReplayCommandWithBackticksGetsALongerFence) {
+  Report report = testing::fixture_report();
+  report.failures[0].replay_command = "unwedge run ```x```\nrm -rf /";
+  const std::string md = summary_markdown(report);
+  EXPECT_THAT(md, HasSubstr("   ````\n   unwedge run ```x``` rm -rf /\n   ````\n"));
+}
+
+TEST(SummaryMarkdown, CoverageOneLiners) {
+  const std::string md = summary_markdown(testing::fixture_report());
+  EXPECT_THAT(md, HasSubstr("- transitions 9/12 taken; 1 refused\n"));
+  EXPECT_THAT(md, HasSubstr("- rules 2/3 fired\n"));
+  EXPECT_THAT(md, HasSubstr("- action steps 3/4 run\n"));
+  EXPECT_THAT(md, HasSubstr("- fault kinds 3/5 injected\n"));
+  EXPECT_THAT(md, HasSubstr("- probes 2/3 hit\n"));
+}
+
+TEST(SummaryMarkdown, SameReportSameBytes) {
+  EXPECT_EQ(summary_markdown(testing::fixture_report()),
+            summary_markdown(testing::fixture_report()));
+}
+
+}  // namespace
+}  // namespace unwedge::reports
