@@ -25,13 +25,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-    ++n;
-  return n;
-}
-
 std::string read_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::ostringstream text;
@@ -81,10 +74,10 @@ TEST(HtmlReportInBrowser, ShowsGraphsAndTimelinesWithoutConsoleMessages) {
   if (!run.ran) GTEST_SKIP() << run.why_not;
   EXPECT_THAT(run.console, Not(HasSubstr(":CONSOLE"))) << run.console;
   const std::string& dom = run.dom;
-  EXPECT_EQ(count(dom, "<div class=\"graph\"><svg"), 2u);
+  EXPECT_EQ(testing::occurrences(dom, "<div class=\"graph\"><svg"), 2u);
   EXPECT_THAT(dom, HasSubstr("class=\"node\""));
   EXPECT_THAT(dom, HasSubstr("class=\"edge\""));
-  EXPECT_EQ(count(dom, "class=\"timeline\""), 2u);
+  EXPECT_EQ(testing::occurrences(dom, "class=\"timeline\""), 2u);
   EXPECT_THAT(dom, HasSubstr("<g class=\"violation\">"));
   EXPECT_THAT(dom, Not(HasSubstr("<script")));
   EXPECT_THAT(dom, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt;"));

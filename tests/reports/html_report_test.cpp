@@ -13,13 +13,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-    ++n;
-  return n;
-}
-
 class HtmlReport : public ::testing::Test {
  protected:
   const Report report = testing::fixture_report();
@@ -31,7 +24,7 @@ TEST_F(HtmlReport, SelfContainedWithoutScriptsOrNetwork) {
   EXPECT_THAT(page, HasSubstr("content=\"default-src 'none'; style-src 'unsafe-inline'\""));
   EXPECT_THAT(page, Not(HasSubstr("<script")));
   // The only URLs are XML namespace names, which are never fetched.
-  EXPECT_EQ(count(page, "http://"), count(page, "\"http://www.w3.org/"));
+  EXPECT_EQ(testing::occurrences(page, "http://"), testing::occurrences(page, "\"http://www.w3.org/"));
   EXPECT_THAT(page, Not(HasSubstr("https://")));
   EXPECT_THAT(page, Not(HasSubstr("src=")));
   EXPECT_THAT(page, Not(HasSubstr("<link")));
@@ -68,8 +61,8 @@ TEST_F(HtmlReport, InvariantsWithFirstViolationReproAndReplay) {
 }
 
 TEST_F(HtmlReport, EachFailingRunWithItsTimeline) {
-  EXPECT_EQ(count(page, "<details"), 2u);
-  EXPECT_EQ(count(page, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\""), 2u);
+  EXPECT_EQ(testing::occurrences(page, "<details"), 2u);
+  EXPECT_EQ(testing::occurrences(page, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\""), 2u);
   EXPECT_THAT(page, HasSubstr("<summary>swarm seed 15: db1-a stayed unreachable"));
   EXPECT_THAT(page, HasSubstr("digest <code>00000000deadbeef</code>"));
 }
@@ -83,7 +76,7 @@ TEST_F(HtmlReport, BundledScenariosTable) {
 }
 
 TEST_F(HtmlReport, MachinesWithGraphsDwellAndTransitionsNeverTaken) {
-  EXPECT_EQ(count(page, "<div class=\"graph\"><svg"), 2u);
+  EXPECT_EQ(testing::occurrences(page, "<div class=\"graph\"><svg"), 2u);
   EXPECT_THAT(page, HasSubstr("<p>4 of 6 legal transitions taken.</p>"));
   EXPECT_THAT(page,
               HasSubstr("<strong>Legal transitions never taken (2):</strong> <code>running "

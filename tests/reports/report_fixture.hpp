@@ -15,6 +15,15 @@
 
 namespace unwedge::reports::testing {
 
+// How many times `what` occurs in `text` (overlaps counted).
+inline std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
 using core::kHour;
 using core::kMinute;
 using core::kSecond;

@@ -14,20 +14,13 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-    ++n;
-  return n;
-}
-
 TEST(TimelineSvg, OneLanePerEntityWithItsStatesAsSpans) {
   const std::string svg = timeline_svg(testing::failover_timeline());
   EXPECT_THAT(svg, StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\""));
   EXPECT_THAT(svg, HasSubstr(">db1-a <tspan fill=\"#757575\">server</tspan>"));
   EXPECT_THAT(svg, HasSubstr(">db1-b <tspan fill=\"#757575\">replica_link</tspan>"));
   // 14 state spans and 2 faults, each a rect with a tooltip.
-  EXPECT_EQ(count(svg, "<g><title>"), 16u);
+  EXPECT_EQ(testing::occurrences(svg, "<g><title>"), 16u);
   EXPECT_THAT(svg,
               HasSubstr("<title>db1-a: unreachable, 1:00:00.000 to 1:15:00.000 (15 min)</title>"));
   EXPECT_THAT(svg, HasSubstr("fill=\"#a5d6a7\""));  // running
@@ -39,7 +32,7 @@ TEST(TimelineSvg, FaultsOverlappingStackInRowsOfTheirOwn) {
   EXPECT_THAT(svg, HasSubstr("<title>fault: partition_complete db1-a, 0:59:00.000 to 1:20:00.000"));
   EXPECT_THAT(svg,
               HasSubstr("<title>fault: clock_drift db1-b +200 ppm, 0:30:00.000 to 1:30:00.000"));
-  EXPECT_EQ(count(svg, "fill=\"#ffcc80\""), 3u);  // two faults and the legend
+  EXPECT_EQ(testing::occurrences(svg, "fill=\"#ffcc80\""), 3u);  // two faults and the legend
 }
 
 TEST(TimelineSvg, ViolationIsARedLineOnItsEntity) {
