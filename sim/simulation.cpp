@@ -201,9 +201,32 @@ bool Simulation::check_end_state() {
     if (std::optional<HostIndex> leader = world_.find_host(service->leader)) {
       checker_.check_writes_on(s, *leader, now_us_, "at the end of the run");
       if (checker_.violations().size() > violations_taken_) break;
+      if (!serves_valid_certificate(s, *leader)) break;
     }
   }
   return !take_violation();
+}
+
+bool Simulation::serves_valid_certificate(std::uint32_t service, HostIndex leader) {
+  const ServiceEndpoint& endpoint = world_.services[service];
+  const DbNode& db = world_.hosts[leader].db;
+  if (endpoint.certificate_serial == 0) return true;  // none issued yet: nothing to serve
+  if (db.certificate == endpoint.certificate && db.certificate_not_after_us > now_us_) return true;
+  const std::string serves =
+      db.certificate != endpoint.certificate
+          ? std::string("no certificate of the service")
+          : fmt::format("{} serial {}, expired at {:.0f} s", db.certificate,
+                        db.certificate_serial,
+                        static_cast<double>(db.certificate_not_after_us) / core::kSecond);
+  checker_.add(Violation{
+      .invariant = Invariant::kEventuallyHealthy,
+      .entity = endpoint.name,
+      .at_us = now_us_,
+      .message = fmt::format("service {}'s leader {} serves {} at the end of the run (the latest "
+                             "issued is {} serial {}): clients cannot connect over TLS",
+                             endpoint.name, world_.hosts[leader].name, serves,
+                             endpoint.certificate, endpoint.certificate_serial)});
+  return false;
 }
 
 RunSummary Simulation::run(core::TimeUs duration_us, core::TimeUs recovery_us) {
@@ -525,12 +548,29 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       world_.services[*s].target = *h;
       return std::nullopt;
     }
-    case InfraVerb::kInstallCertificate: {
-      if (auto why = db_unreachable(r.target, index)) return why;
-      world_.hosts[index].db.certificate_serial++;
+    case InfraVerb::kIssueCertificate: {
+      std::optional<std::uint32_t> s = world_.find_service(r.argument);
+      if (!s) return "no service " + r.argument;
+      ServiceEndpoint& service = world_.services[*s];
+      service.certificate = r.target;
+      service.certificate_serial++;
+      service.certificate_not_after_us = now_us_ + config_.settings.certificate_validity_us;
       return std::nullopt;
     }
-    case InfraVerb::kIssueCertificate:
+    case InfraVerb::kInstallCertificate: {
+      if (auto why = db_unreachable(r.target, index)) return why;
+      // What the authority issued last under that id is what gets installed.
+      DbNode& db = world_.hosts[index].db;
+      db.certificate = r.argument;
+      db.certificate_serial = 0;
+      db.certificate_not_after_us = 0;
+      for (const ServiceEndpoint& service : world_.services) {
+        if (service.certificate != r.argument) continue;
+        db.certificate_serial = service.certificate_serial;
+        db.certificate_not_after_us = service.certificate_not_after_us;
+      }
+      return std::nullopt;
+    }
     case InfraVerb::kRevokeCertificate:
       return std::nullopt;
   }

@@ -206,6 +206,9 @@ class Simulation final : private InfraBackend {
   void on_random_fault();
   void on_random_operator();
   void on_transition(const core::TransitionEvent& event);
+  // At the end of a run: the leader serves an unexpired certificate of its
+  // service (once one was issued); false, with a violation, when it does not.
+  bool serves_valid_certificate(std::uint32_t service, HostIndex leader);
   // Ends the run with the checker's first new violation, if any.
   bool take_violation();
   void boot(HostIndex host);

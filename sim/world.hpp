@@ -42,7 +42,11 @@ struct DbNode {
   // Counts toward synchronous commit: an HA standby of a synchronous
   // service (customer followers never do).
   bool sync_standby = false;
+  // The TLS certificate it serves clients: its id, serial and expiry; empty:
+  // none.
+  std::string certificate;
   std::uint32_t certificate_serial = 0;
+  core::TimeUs certificate_not_after_us = 0;
 
   bool accepts_writes() const { return running && primary && !fenced; }
 };
@@ -92,6 +96,11 @@ struct ServiceEndpoint {
   std::map<core::Timeline, AckedWrite> acked;  // per timeline: the highest
   std::uint64_t writes_acked = 0;
   std::uint64_t writes_failed = 0;
+  // The service's certificate as the certificate authority issued it last:
+  // its id, serial (0: none issued yet) and expiry.
+  std::string certificate;
+  std::uint32_t certificate_serial = 0;
+  core::TimeUs certificate_not_after_us = 0;
 };
 
 struct Client {

@@ -69,6 +69,8 @@ const char* to_string(Mutant mutant) {
       return "transition_shortcut";
     case Mutant::kRetryWithoutIdempotencyKey:
       return "retry_without_idempotency_key";
+    case Mutant::kRotationSkipsNewLeader:
+      return "rotation_skips_new_leader";
   }
   return "?";
 }

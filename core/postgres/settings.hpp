@@ -24,8 +24,9 @@ enum class Mutant : std::uint8_t {
   kNoUncertainTimeout,          // an uncertain service never times out to unavailable
   kTransitionShortcut,          // a promotion skips `fencing`, a move not in the table
   kRetryWithoutIdempotencyKey,  // a host creation that timed out is retried under a new key
+  kRotationSkipsNewLeader,      // a rotation installs on the server that had the certificate
 };
-inline constexpr std::uint8_t kMutants = 7;
+inline constexpr std::uint8_t kMutants = 8;
 const char* to_string(Mutant mutant);
 
 struct Settings {

@@ -63,6 +63,18 @@ TEST(Mutants, AFailoverWithoutFencingIsCaught) {
   EXPECT_EQ(finding->invariant, Invariant::kEventuallyHealthy) << describe(finding);
 }
 
+TEST(Mutants, ARotationThatSkipsTheNewLeaderIsCaught) {
+  // After the planned failover the certificate is rotated onto the new
+  // leader; the mutant installs the new serial on the old one.
+  EXPECT_FALSE(planned_failover(Mutant::kNone)) << describe(planned_failover(Mutant::kNone));
+  std::optional<sim::Finding> finding = planned_failover(Mutant::kRotationSkipsNewLeader);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kEventuallyHealthy) << describe(finding);
+  EXPECT_NE(finding->what.find("service db1's leader db1-2 serves no certificate of the service"),
+            std::string::npos)
+      << describe(finding);
+}
+
 // An asynchronous service whose leader is cut off for good, with busy
 // clients so the standby is behind.
 std::optional<sim::Finding> async_leader_cut_off(Mutant mutant, std::uint64_t seed) {

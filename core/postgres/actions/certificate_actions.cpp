@@ -51,15 +51,18 @@ StepResult issue(StepContext& ctx, const Settings& settings) {
 // Installs the certificate on whichever server leads the service now, read
 // by id at this step: a failover during the rotation is caught by the
 // LeaderChanged signal afterwards, never by installing on a stale leader.
-StepResult install(StepContext& ctx) {
+StepResult install(StepContext& ctx, const Settings& settings) {
   std::optional<Certificate> cert = ctx.txn().get<Certificate>(ctx.subject());
   if (!cert) return StepResult::end("the certificate is gone");
   std::optional<Service> service = ctx.txn().get<Service>(cert->service);
   if (!service) return StepResult::end("the service is gone");
-  core::Operation op = call_with_retry(ctx, InfraVerb::kInstallCertificate, service->leader,
-                                       cert->id, "install-" + service->leader);
-  if (progress(op) != OpProgress::kDone)
-    return StepResult::wait("installing on " + service->leader);
+  std::string target = service->leader;
+  if (UNWEDGE_MUTANT(settings, kRotationSkipsNewLeader) && !cert->installed_on.empty()) {
+    target = cert->installed_on;
+  }
+  core::Operation op = call_with_retry(ctx, InfraVerb::kInstallCertificate, target, cert->id,
+                                       "install-" + target);
+  if (progress(op) != OpProgress::kDone) return StepResult::wait("installing on " + target);
   cert->installed_on = service->leader;
   ctx.txn().put(*cert);
   return StepResult::next();
@@ -113,10 +116,11 @@ StepResult revoke(StepContext& ctx) {
 
 std::vector<core::ActionDef> certificate_actions(const Settings& settings) {
   auto issue_step = [settings](StepContext& ctx) { return issue(ctx, settings); };
+  auto install_step = [settings](StepContext& ctx) { return install(ctx, settings); };
   core::ActionDef issue_def{
       .name = "IssueCertificate",
       .steps = {{"issue", issue_step},
-                {"install", install},
+                {"install", install_step},
                 {"finish", [](StepContext& ctx) { return finish(ctx, "issuing", "issued"); }}},
       .summary = "Issues a new service's first certificate and installs it on the leader.",
       .transitions = {{"certificate", "issuing", "active", "issued"}}};
@@ -124,7 +128,7 @@ std::vector<core::ActionDef> certificate_actions(const Settings& settings) {
       .name = "RotateCertificate",
       .steps = {{"begin", begin_rotation},
                 {"issue", issue_step},
-                {"install", install},
+                {"install", install_step},
                 {"finish", [](StepContext& ctx) { return finish(ctx, "rotating", "rotated"); }}},
       .summary =
           "Issues a new serial and installs it on whichever server leads now: before "
