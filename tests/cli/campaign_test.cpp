@@ -23,6 +23,7 @@
 #include "cli/campaign_options.hpp"
 #include "cli/campaign_report.hpp"
 #include "cli/shard.hpp"
+#include "reports/report_json.hpp"
 #include "tests/cli/campaign_test_items.hpp"
 
 extern char** environ;
@@ -334,6 +335,49 @@ TEST(Campaign, AllPassedIsExitZero) {
   EXPECT_EQ(result->exit_code, 0);
   EXPECT_EQ(result->tally.passed, 4u);
   EXPECT_EQ(read_runs(dir).size(), 4u);
+  fs::remove_all(dir);
+}
+
+TEST(Campaign, ItsReportCountsEveryRunWithCoverageAndKeepsAFailingRunsTimeline) {
+  const fs::path dir = fresh_directory("report");
+  core::Result<CampaignResult> result = run_campaign({.out_dir = dir, .jobs = 2, .swarm_seeds = 4},
+                                                     testing::test_items({.fail_seeds = {2}}),
+                                                     {.to_file_text = testing::test_scenario_text});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->exit_code, 1);
+  const reports::Report& report = result->report;
+  EXPECT_EQ(report.campaign.runs, 4u);
+  EXPECT_EQ(report.campaign.failed, 1u);
+  EXPECT_EQ(report.campaign.swarm_seeds,
+            (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 4}}));
+  // Index 0 (swarm seed 1) was run twice and gave the same digest.
+  EXPECT_EQ(report.campaign.determinism_rechecks, 1u);
+  EXPECT_EQ(report.campaign.determinism_mismatches, 0u);
+  ASSERT_EQ(report.failures.size(), 1u);
+  const reports::RunResult& failure = report.failures[0];
+  EXPECT_EQ(failure.item, "swarm seed 2");
+  EXPECT_EQ(failure.repro, "repro/swarm-seed-2.yaml");
+  EXPECT_EQ(failure.replay_command, "unwedge run repro/swarm-seed-2.yaml");
+  ASSERT_TRUE(failure.timeline.has_value());
+  EXPECT_FALSE(failure.timeline->lanes.empty());
+  for (const reports::InvariantResult& invariant : report.invariants) {
+    EXPECT_EQ(invariant.runs_checked, 4u) << invariant.name;
+  }
+  EXPECT_EQ(report.campaign.findings_by_kind,
+            (std::vector<reports::NamedCount>{{.name = "expected violation missing", .count = 1}}));
+  std::uint64_t provisioned = 0;
+  for (const reports::MachineCoverage& machine : report.coverage.machines) {
+    for (const reports::TransitionCoverage& t : machine.transitions) {
+      if (machine.name == "service" && t.to == "available" && t.cause == "provisioned")
+        provisioned = t.taken;
+    }
+  }
+  EXPECT_EQ(provisioned, 4u) << "each run provisions its one service once";
+  // report.json holds the same report, and reads back.
+  core::Result<reports::Report> written =
+      reports::parse_report(read_text(dir / "report.json"), "report.json");
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_EQ(*written, report);
   fs::remove_all(dir);
 }
 

@@ -1,0 +1,26 @@
+// write_reports: every output file of a campaign or a merge, rendered from
+// one reports::Report alone, each written whole or not at all.
+//
+// Today: report.json (reports/report_json.hpp, docs/REPORTS.md) and
+// summary.txt (the figures and the first failing runs, for a terminal).
+// The campaign calls it every few seconds and at the end, however it ends;
+// `unwedge merge` calls it once on the merged report.
+//
+//   if (core::Status written = write_reports(report, "out/nightly"); !written)
+//     fmt::print(stderr, "{}\n", written.error().message);
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "core/result.hpp"
+#include "reports/report.hpp"
+
+namespace unwedge::cli {
+
+core::Status write_reports(const reports::Report& report, const std::filesystem::path& out_dir);
+
+// summary.txt: what ran, how fast, what it found.
+std::string summary_text(const reports::Report& report);
+
+}  // namespace unwedge::cli
