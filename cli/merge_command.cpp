@@ -63,14 +63,21 @@ core::Result<ShardOutput> read_shard(const fs::path& dir) {
   return ShardOutput{.dir = dir, .file = file, .report = std::move(*report)};
 }
 
+// Both lists are sorted and disjoint (parse_report checks), so one sweep
+// finds a common seed: shards of a long campaign list many single seeds.
 bool ranges_overlap(const reports::CampaignFigures& a, const reports::CampaignFigures& b,
                     std::uint64_t& seed) {
-  for (const auto& [a_first, a_last] : a.swarm_seeds) {
-    for (const auto& [b_first, b_last] : b.swarm_seeds) {
-      if (a_first <= b_last && b_first <= a_last) {
-        seed = std::max(a_first, b_first);
-        return true;
-      }
+  auto x = a.swarm_seeds.begin();
+  auto y = b.swarm_seeds.begin();
+  while (x != a.swarm_seeds.end() && y != b.swarm_seeds.end()) {
+    if (x->first <= y->second && y->first <= x->second) {
+      seed = std::max(x->first, y->first);
+      return true;
+    }
+    if (x->second < y->second) {
+      ++x;
+    } else {
+      ++y;
     }
   }
   return false;
