@@ -200,10 +200,11 @@ void CoverageCollector::fill_machines(Coverage& c) const {
     const auto& [machine_name, from, to, cause, refused] = key;
     MachineCoverage* machine = find_named(c.machines, machine_name);
     if (machine == nullptr) continue;  // machines_seen_ holds every machine of a transition
-    auto legal = std::find_if(machine->transitions.begin(), machine->transitions.end(),
-                              [&](const TransitionCoverage& t) {
-                                return t.legal && t.from == from && t.to == to && t.cause == cause;
-                              });
+    const TransitionCoverage wanted{.from = from, .to = to, .cause = cause};
+    auto legal = std::find_if(
+        machine->transitions.begin(), machine->transitions.end(), [&](const TransitionCoverage& t) {
+          return t.legal && t.from == wanted.from && t.to == wanted.to && t.cause == wanted.cause;
+        });
     if (!refused && legal != machine->transitions.end()) {
       legal->taken += count;
       continue;
