@@ -21,14 +21,15 @@
 //   report.json   the whole reports::Report (coverage, invariants, failing
 //                 runs with their timelines), both rewritten whole every few
 //                 seconds and at the end (cli/write_reports.hpp).
-// runs.jsonl, summary.txt and report.json from an earlier campaign in the same directory
-// are replaced; repro/ files are kept (a seed failing again overwrites its
-// own).
+// runs.jsonl, summary.txt and report.json from an earlier campaign in the
+// same directory are replaced; repro/ files are kept (a seed failing again
+// overwrites its own).
 //
 // On SIGINT or SIGTERM the campaign stops handing out work, kills its
 // workers (the runs in flight are not recorded), writes the summary and
-// returns. Exit codes: 0 every run passed; 1 a run failed or gave no verdict
-// (even if interrupted: a finding matters most); otherwise 130 (SIGINT) or 143
+// returns. Exit codes: 0 every run passed; 1 a run failed or gave no verdict,
+// or the crash exploration diverged (even if interrupted: a finding matters
+// most); otherwise 130 (SIGINT) or 143
 // (SIGTERM) when interrupted; 2 when the campaign cannot start (bad flags, an
 // output directory that cannot be written).
 //
