@@ -9,8 +9,13 @@
 
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
+#include "cli/report_builder.hpp"
 #include "cli/worker_pool.hpp"
+#include "cli/worker_result.hpp"
+#include "cli/write_reports.hpp"
 #include "core/assert.hpp"
+#include "reports/coverage_collector.hpp"
+#include "reports/timeline_recorder.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -20,6 +25,8 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kPollInterval{100};
 constexpr milliseconds kReproWallMax = std::chrono::seconds(60);
+// The worker pool's index for the crash exploration: no item has it.
+constexpr std::uint64_t kCrashExplorationIndex = ~std::uint64_t{0};
 
 volatile std::sig_atomic_t g_stop_signal = 0;
 
@@ -124,17 +131,49 @@ core::Result<std::string> write_repro(const std::filesystem::path& out_dir,
   return relative;
 }
 
+// Runs the scenario again and compares digests: a run is a pure function
+// of its scenario, so a difference is a finding.
+void recheck_determinism(const sim::Scenario& scenario, WorkerResult& result) {
+  RunRecord& record = result.record;
+  result.rechecked = true;
+  const std::uint64_t again = sim::run_scenario(scenario).run.digest;
+  if (again == record.digest) return;
+  result.mismatch = true;
+  const bool failed_already = record.verdict != Verdict::kPass;
+  record.verdict = Verdict::kFail;
+  if (!failed_already) record.invariant = "determinism";
+  const std::string sentence =
+      fmt::format("the same scenario run twice gave different digests: {:016x}, then {:016x}",
+                  record.digest, again);
+  record.sentence = failed_already ? record.sentence + "; and " + sentence : sentence;
+}
+
 void judge(const CampaignItem& item, const sim::Scenario& scenario,
-           const CampaignSettings& settings, const ReproWriter& writer, RunRecord& record) {
+           const CampaignSettings& settings, const CampaignItems& items, const ReproWriter& writer,
+           WorkerResult& result) {
+  RunRecord& record = result.record;
   record.seed = scenario.config.seed;
-  const sim::ScenarioOutcome outcome = sim::run_scenario(scenario);
+  result.scenario = scenario.name;
+  std::optional<reports::CoverageCollector> coverage;
+  if (items.model != nullptr) coverage.emplace(*items.model);
+  reports::TimelineRecorder timeline;
+  std::vector<sim::RunObserver*> observers = {&timeline};
+  if (coverage) observers.push_back(&*coverage);
+  sim::RunObservers observe(std::move(observers));
+  const sim::ScenarioOutcome outcome = sim::run_scenario(scenario, {}, nullptr, &observe);
+  // Read now: the probes count on in the re-check and the shrinker's runs.
+  if (coverage) result.coverage = coverage->coverage();
   record.digest = outcome.run.digest;
   record.simulated_us = outcome.run.simulated_us;
   record.events = outcome.run.events;
-  if (outcome.passed) return;
-  record.verdict = Verdict::kFail;
-  if (outcome.run.finding) record.invariant = sim::to_string(outcome.run.finding->invariant);
-  record.sentence = outcome.mismatch;
+  if (!outcome.passed) {
+    record.verdict = Verdict::kFail;
+    if (outcome.run.finding) record.invariant = sim::to_string(outcome.run.finding->invariant);
+    record.sentence = outcome.mismatch;
+  }
+  if (record.index % kDeterminismRecheckEvery == 0) recheck_determinism(scenario, result);
+  if (record.verdict == Verdict::kPass) return;
+  result.timeline = timeline.timeline(outcome.run);
   if (!writer.to_file_text) return;
   core::Result<std::string> repro = write_repro(settings.out_dir, item, scenario, writer);
   if (repro) {
@@ -146,15 +185,17 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
 }
 
 // In a worker: make the item's scenario, run it, judge it.
-RunRecord run_item(std::uint64_t index, const CampaignSettings& settings,
-                   const CampaignItems& items, const ReproWriter& writer) {
+WorkerResult run_item(std::uint64_t index, const CampaignSettings& settings,
+                      const CampaignItems& items, const ReproWriter& writer) {
   const Clock::time_point start = Clock::now();
   const CampaignItem item = item_at(items, index);
-  RunRecord record{.index = index, .item = item.label, .seed = item.seed, .swarm = item.swarm};
+  WorkerResult result{
+      .record = {.index = index, .item = item.label, .seed = item.seed, .swarm = item.swarm}};
+  RunRecord& record = result.record;
   try {
     core::Result<sim::Scenario> scenario = item.make();
     if (scenario) {
-      judge(item, *scenario, settings, writer, record);
+      judge(item, *scenario, settings, items, writer, result);
     } else {
       record.verdict = Verdict::kError;
       record.cause = "not_made";
@@ -171,7 +212,19 @@ RunRecord run_item(std::uint64_t index, const CampaignSettings& settings,
     record.sentence = fmt::format("{} threw something that is not a std::exception", item.label);
   }
   record.wall_ms = std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
-  return record;
+  return result;
+}
+
+// In a worker: the crash exploration, whose failures are divergences.
+std::string explore_crashes_line(const CampaignItems& items) {
+  reports::CrashCoverage crashes;
+  try {
+    crashes = items.explore_crashes();
+  } catch (const std::exception& e) {
+    crashes.divergences = 1;
+    crashes.findings.push_back(fmt::format("the crash exploration threw: {}", e.what()));
+  }
+  return to_crashes_line(crashes);
 }
 
 // In the parent: an item whose worker gave no result. Its scenario is
@@ -211,28 +264,41 @@ RunRecord unfinished_record(const WorkerPool::Event& event, WorkerPool& pool,
   return record;
 }
 
-RunRecord record_of(const WorkerPool::Event& event, WorkerPool& pool,
-                    const CampaignSettings& settings, const CampaignItems& items,
-                    const ReproWriter& writer) {
-  if (!event.result) return unfinished_record(event, pool, settings, items, writer);
-  core::Result<RunRecord> record = parse_run_record(*event.result);
-  if (record) return *record;
-  return RunRecord{.index = event.index,
-                   .item = item_at(items, event.index).label,
-                   .verdict = Verdict::kError,
-                   .cause = "bad_result",
-                   .sentence = record.error().message};
+WorkerResult result_of(const WorkerPool::Event& event, WorkerPool& pool,
+                       const CampaignSettings& settings, const CampaignItems& items,
+                       const ReproWriter& writer) {
+  if (!event.result) return {.record = unfinished_record(event, pool, settings, items, writer)};
+  core::Result<WorkerResult> result = parse_result_line(*event.result);
+  if (result) return *result;
+  return {.record = RunRecord{.index = event.index,
+                              .item = item_at(items, event.index).label,
+                              .verdict = Verdict::kError,
+                              .cause = "bad_result",
+                              .sentence = result.error().message}};
+}
+
+reports::CrashCoverage crashes_of(const WorkerPool::Event& event) {
+  std::string why = event.timed_out ? std::string("it ran past the wall-time limit") : event.death;
+  if (event.result) {
+    core::Result<reports::CrashCoverage> crashes = parse_crashes_line(*event.result);
+    if (crashes) return *crashes;
+    why = crashes.error().message;
+  }
+  return {.divergences = 1,
+          .findings = {fmt::format("the crash exploration gave no result: {}", why)}};
 }
 
 // Records a finished run everywhere it goes; a record that cannot be
 // written to runs.jsonl is reported once and still counted.
 class Recorder {
  public:
-  Recorder(RunsLog log, const CampaignSettings& settings)
-      : log_(std::move(log)), settings_(settings) {}
+  Recorder(RunsLog log, const CampaignSettings& settings, const CampaignItems& items)
+      : builder(items.control_plane, items.model), log_(std::move(log)), settings_(settings) {}
 
-  void record(const RunRecord& record) {
+  void record(const WorkerResult& result) {
+    const RunRecord& record = result.record;
     tally.add(record);
+    builder.add(result);
     if (core::Status appended = log_.append(to_json_line(record)); !appended && !log_failed_) {
       log_failed_ = true;
       std::fprintf(stderr, "\nunwedge: %s; the campaign goes on\n",
@@ -240,10 +306,14 @@ class Recorder {
     }
   }
 
+  void record_crashes(const reports::CrashCoverage& crashes) {
+    builder.add_crashes(crashes);
+    crash_divergences += crashes.divergences;
+  }
+
+  // summary.txt and report.json; a failure is told and the campaign goes on.
   void write_summary(const CampaignStatus& status) {
-    if (core::Status written =
-            write_file_atomically(settings_.out_dir / "summary.txt", format_summary(tally, status));
-        !written) {
+    if (core::Status written = write_reports(builder.report(status), settings_.out_dir); !written) {
       std::fprintf(stderr, "\nunwedge: %s\n", written.error().message.c_str());
     }
   }
@@ -260,6 +330,8 @@ class Recorder {
   }
 
   CampaignTally tally;
+  ReportBuilder builder;
+  std::uint64_t crash_divergences = 0;
 
  private:
   RunsLog log_;
@@ -267,8 +339,8 @@ class Recorder {
   bool log_failed_ = false;
 };
 
-int exit_code_of(const CampaignTally& tally, const CampaignStatus& status) {
-  if (tally.findings() > 0) return kExitFinding;
+int exit_code_of(const Recorder& recorder, const CampaignStatus& status) {
+  if (recorder.tally.findings() + recorder.crash_divergences > 0) return kExitFinding;
   if (status.state == CampaignState::kInterrupted) return 128 + status.signal;
   return kExitPass;
 }
@@ -329,7 +401,7 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   }
   core::Result<RunsLog> log = RunsLog::open(settings.out_dir / "runs.jsonl");
   if (!log) return log.error();
-  Recorder recorder(std::move(*log), settings);
+  Recorder recorder(std::move(*log), settings, items);
   const std::uint64_t end = items_end(settings, items);
   CampaignStatus status{.shard = settings.shard, .budget = settings.budget, .jobs = settings.jobs};
   if (settings.swarm_seeds || !settings.budget) status.planned = owned_below(settings.shard, end);
@@ -337,13 +409,16 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
 
   StopSignals signals;
   WorkerPool pool(settings.jobs, settings.run_wall_max, [&](std::uint64_t index) {
-    return to_json_line(run_item(index, settings, items, writer));
+    if (index == kCrashExplorationIndex) return explore_crashes_line(items);
+    return to_result_line(run_item(index, settings, items, writer));
   });
   const Clock::time_point start = Clock::now();
   Clock::time_point summary_at = start;
   Clock::time_point progress_at = start;
   std::uint64_t next = settings.shard.index;
   bool dispatching = true;
+  // First, so its ~2 s overlap the runs rather than follow them.
+  if (settings.shard.index == 0 && items.explore_crashes) pool.dispatch(kCrashExplorationIndex);
   recorder.write_summary(status);
   // Bounded: each pass hands out or waits for items of a finite list.
   for (;;) {
@@ -358,7 +433,11 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
     }
     if (pool.busy() == 0 && (!dispatching || next >= end)) break;
     for (const WorkerPool::Event& event : pool.wait(kPollInterval)) {
-      recorder.record(record_of(event, pool, settings, items, writer));
+      if (event.index == kCrashExplorationIndex) {
+        recorder.record_crashes(crashes_of(event));
+      } else {
+        recorder.record(result_of(event, pool, settings, items, writer));
+      }
     }
     if (signals.received() != 0) {
       pool.stop();
@@ -383,8 +462,10 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   if (status.state == CampaignState::kRunning) status.state = CampaignState::kFinished;
   recorder.write_summary(status);
   recorder.show_progress(status, true);
-  return CampaignResult{
-      .tally = recorder.tally, .status = status, .exit_code = exit_code_of(recorder.tally, status)};
+  return CampaignResult{.tally = recorder.tally,
+                        .status = status,
+                        .report = recorder.builder.report(status),
+                        .exit_code = exit_code_of(recorder, status)};
 }
 
 }  // namespace unwedge::cli

@@ -17,16 +17,19 @@
 //   repro/        each failing item's scenario, written whole (atomically)
 //                 by the caller's writer, named after the item
 //                 ("swarm-seed-17.yaml");
-//   summary.txt   the figures and the first failing seeds, rewritten whole
-//                 every few seconds and at the end.
-// runs.jsonl and summary.txt from an earlier campaign in the same directory
-// are replaced; repro/ files are kept (a seed failing again overwrites its
-// own).
+//   summary.txt   the figures and the first failing seeds, and
+//   report.json   the whole reports::Report (coverage, invariants, failing
+//                 runs with their timelines), both rewritten whole every few
+//                 seconds and at the end (cli/write_reports.hpp).
+// runs.jsonl, summary.txt and report.json from an earlier campaign in the
+// same directory are replaced; repro/ files are kept (a seed failing again
+// overwrites its own).
 //
 // On SIGINT or SIGTERM the campaign stops handing out work, kills its
 // workers (the runs in flight are not recorded), writes the summary and
-// returns. Exit codes: 0 every run passed; 1 a run failed or gave no verdict
-// (even if interrupted: a finding matters most); otherwise 130 (SIGINT) or 143
+// returns. Exit codes: 0 every run passed; 1 a run failed or gave no verdict,
+// or the crash exploration diverged (even if interrupted: a finding matters
+// most); otherwise 130 (SIGINT) or 143
 // (SIGTERM) when interrupted; 2 when the campaign cannot start (bad flags, an
 // output directory that cannot be written).
 //
@@ -48,7 +51,9 @@
 
 #include "cli/campaign_report.hpp"
 #include "cli/shard.hpp"
+#include "core/control_plane_model.hpp"
 #include "core/result.hpp"
+#include "reports/report.hpp"
 #include "sim/scenario.hpp"
 
 namespace unwedge::cli {
@@ -66,7 +71,19 @@ struct CampaignItems {
   // The item for swarm seed s >= 1; must be cheap (the scenario is made
   // later, by `make`). Empty: no swarm.
   std::function<CampaignItem(std::uint64_t seed)> swarm;
+  // The control plane the items run, for report.json: its name and its
+  // model (the coverage universe; nullptr: no coverage is collected).
+  std::string control_plane;
+  const core::ControlPlaneModel* model = nullptr;
+  // The crash exploration, run once per campaign by its first shard (so
+  // shards merged equal one unsharded campaign) on a worker of its own.
+  // Empty: none.
+  std::function<reports::CrashCoverage()> explore_crashes;
 };
+
+// Every this many campaign indices, a run is made twice and its digests
+// compared (index % kDeterminismRecheckEvery == 0); a mismatch is a finding.
+inline constexpr std::uint64_t kDeterminismRecheckEvery = 16;
 
 // The bound on swarm seeds when only a time budget limits the campaign.
 inline constexpr std::uint64_t kSwarmSeedsMax = std::uint64_t{1} << 40;
@@ -105,6 +122,7 @@ struct CampaignSettings {
 struct CampaignResult {
   CampaignTally tally;
   CampaignStatus status;
+  reports::Report report;  // as written to report.json
   int exit_code = 0;
 };
 

@@ -171,38 +171,4 @@ std::string format_progress(const CampaignTally& tally, const CampaignStatus& st
   return line;
 }
 
-std::string format_summary(const CampaignTally& tally, const CampaignStatus& status) {
-  std::string text = fmt::format("unwedge campaign, shard {} ({} worker{})\n", status.shard.label(),
-                                 status.jobs, status.jobs == 1 ? "" : "s");
-  text += fmt::format("status: {}", describe(status));
-  if (status.state == CampaignState::kInterrupted)
-    text += fmt::format(" by signal {}", status.signal);
-  text += "\n";
-  text += fmt::format("runs: {} ({} bundled scenarios, {} swarm seeds, highest seed {})",
-                      tally.runs, tally.bundled_runs, tally.swarm_runs, tally.swarm_seed_max);
-  if (status.planned) text += fmt::format(" of {} planned", *status.planned);
-  text += "\n";
-  text +=
-      fmt::format("passed: {}, failed: {}, errors: {}\n", tally.passed, tally.failed, tally.errors);
-  text += fmt::format("simulated time: {} ({} events)\n", format_simulated(tally.simulated_us),
-                      tally.events);
-  text += fmt::format("wall time: {}", format_wall(status.elapsed));
-  if (status.budget) text += fmt::format(" of a {} budget", format_wall(*status.budget));
-  text += fmt::format("\nruns/s: {:.1f}\n", runs_per_second(tally, status));
-  text += "\nviolations by invariant:\n";
-  if (tally.findings_by_kind.empty()) text += "  none\n";
-  for (const auto& [kind, count] : tally.findings_by_kind) {
-    text += fmt::format("  {}: {}\n", kind, count);
-  }
-  text += "\nfirst failing seeds:\n";
-  if (tally.first_failures.empty()) text += "  none\n";
-  for (const RunRecord& r : tally.first_failures) {
-    // A swarm item's label names its seed already.
-    const std::string seed = r.swarm ? std::string() : fmt::format(" (seed {})", r.seed);
-    text += fmt::format("  {}{}: {}\n", r.item, seed, r.sentence);
-    if (!r.repro.empty()) text += fmt::format("    scenario: {}\n", r.repro);
-  }
-  return text;
-}
-
 }  // namespace unwedge::cli

@@ -1,5 +1,6 @@
 // What a campaign writes down: one record per run (a line of runs.jsonl),
-// the running tally, the summary (summary.txt) and the progress line.
+// the running tally and the progress line (summary.txt and report.json are
+// rendered from the campaign's reports::Report: cli/write_reports.hpp).
 //
 // runs.jsonl holds one JSON object per finished run, in the order runs
 // finished, appended and flushed as each finishes:
@@ -97,8 +98,6 @@ std::string format_simulated(core::TimeUs duration_us);
 // "12s", "4m 10s", "1h 02m"
 std::string format_wall(std::chrono::milliseconds duration);
 
-// summary.txt: what ran, how fast, what it found.
-std::string format_summary(const CampaignTally& tally, const CampaignStatus& status);
 // One line: "runs 123/400, 12.3 runs/s, 3.1 y simulated, 2 violations, ETA 1m 20s"
 std::string format_progress(const CampaignTally& tally, const CampaignStatus& status);
 

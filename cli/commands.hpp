@@ -24,6 +24,8 @@ void add_gen_command(CLI::App& app, int& exit_code);
 void add_shrink_command(CLI::App& app, int& exit_code);
 // `unwedge nightly`: bundled scenarios then swarm seeds on worker processes.
 void add_nightly_command(CLI::App& app, int& exit_code);
+// `unwedge merge`: shard outputs into one.
+void add_merge_command(CLI::App& app, int& exit_code);
 
 // A virtual time or duration with a unit (us, ms, s, m, h, d), in microseconds.
 CLI::Validator time_with_unit();

@@ -4,8 +4,10 @@
 // Every bundled scenario (every .yaml under --scenarios, in path order),
 // then swarm seeds 1, 2, ..., on J worker processes, with a live progress
 // line; each failing item's scenario is written to DIR/repro/, every run to
-// DIR/runs.jsonl and the figures to DIR/summary.txt, kept however the
-// campaign ends (cli/campaign.hpp). Exit 0 all passed, 1 a finding, 2 bad
+// DIR/runs.jsonl, the figures to DIR/summary.txt and the whole report
+// (coverage, invariants, failing runs' timelines) to DIR/report.json, kept
+// however the campaign ends (cli/campaign.hpp); the crash exploration runs
+// once, in the first shard. Exit 0 all passed, 1 a finding, 2 bad
 // input, 130/143 interrupted with nothing found.
 #include <algorithm>
 #include <cstdio>
@@ -20,6 +22,8 @@
 #include "cli/campaign_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/shard.hpp"
+#include "core/postgres/model.hpp"
+#include "sim/crash_exploration.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/shrink.hpp"
 #include "sim/swarm.hpp"
@@ -49,6 +53,31 @@ sim::Scenario shrunk(const sim::Scenario& failing) {
   return result.ok() ? result->scenario : failing;
 }
 
+// The crash exploration as `unwedge explore-crashes` runs it, as counts;
+// every divergence is a finding.
+reports::CrashCoverage explore_crashes() {
+  reports::CrashCoverage counts;
+  core::Result<sim::CrashExploration> exploration = sim::explore_crashes({});
+  if (!exploration) {
+    counts.divergences = 1;
+    counts.findings.push_back(exploration.error().message);
+    return counts;
+  }
+  for (const sim::StoryReport& story : exploration->stories) {
+    ++counts.stories;
+    counts.transactions += story.transactions;
+    counts.crash_points += story.crash_points;
+    counts.actions_redelivered += story.actions_redelivered;
+    counts.calls_redelivered += story.infra_calls_redelivered;
+    counts.divergences += story.divergences.size();
+    for (const sim::Divergence& divergence : story.divergences) {
+      if (counts.findings.size() < reports::CrashCoverage::kFindingsKept)
+        counts.findings.push_back(divergence.what);
+    }
+  }
+  return counts;
+}
+
 struct NightlyOptions {
   CampaignFlags campaign;
   std::string scenarios_dir = "scenarios";
@@ -76,7 +105,8 @@ core::Result<std::vector<std::filesystem::path>> scenario_files(const std::files
 core::Result<CampaignItems> nightly_items(const std::filesystem::path& scenarios_dir) {
   core::Result<std::vector<std::filesystem::path>> files = scenario_files(scenarios_dir);
   if (!files) return files.error();
-  CampaignItems items;
+  CampaignItems items{
+      .control_plane = "postgres", .model = &postgres::model(), .explore_crashes = explore_crashes};
   for (const std::filesystem::path& file : *files) {
     items.bundled.push_back(
         {.label = "scenario " + file.generic_string(), .seed = 0, .swarm = false, .make = [file] {

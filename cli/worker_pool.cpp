@@ -22,8 +22,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// Lines a worker reads or sends are short, but a result carries a sentence.
-constexpr std::size_t kLineBytesMax = 1 << 20;
+// Lines a worker reads are short; a result carries a run's coverage and a
+// failing run's timeline (both bounded, tens of kilobytes), and the bound
+// only stops a runaway worker.
+constexpr std::size_t kLineBytesMax = std::size_t{1} << 24;
 constexpr std::size_t kReadChunkBytes = 4096;
 
 bool write_all(int fd, std::string_view text) {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,7 +48,7 @@ struct StateCoverage {
   bool stable = false;
   std::optional<core::TimeUs> dwell_max_us;  // the state's bound; nullopt: unbounded
   std::uint64_t entered = 0;                 // times an entity was seen entering it
-  DwellBuckets dwell;                        // completed and final stays
+  DwellBuckets dwell;                        // completed stays
   bool unstable() const { return !stable; }
   friend bool operator==(const StateCoverage&, const StateCoverage&) = default;
 };
@@ -71,7 +72,7 @@ struct MachineCoverage {
 
 struct RuleCoverage {
   std::string name;
-  std::string action;  // empty: "do nothing"
+  std::string action;       // empty: "do nothing"
   std::uint64_t fired = 0;  // cells decided by this rule, counted per decision
   friend bool operator==(const RuleCoverage&, const RuleCoverage&) = default;
 };
@@ -80,9 +81,9 @@ struct RuleCoverage {
 struct CellCoverage {
   std::string state;
   std::vector<std::string> signals;  // sorted by name
-  std::string outcome;               // "act Failover", "nothing", "uncovered", "conflict", "invalid"
-  std::vector<std::string> rules;    // the deciding rules
-  std::uint64_t seen = 0;            // decisions made in this cell
+  std::string outcome;             // "act Failover", "nothing", "uncovered", "conflict", "invalid"
+  std::vector<std::string> rules;  // the deciding rules
+  std::uint64_t seen = 0;          // decisions made in this cell
   friend bool operator==(const CellCoverage&, const CellCoverage&) = default;
 };
 
@@ -131,6 +132,9 @@ struct CrashCoverage {
   std::uint64_t actions_redelivered = 0;
   std::uint64_t calls_redelivered = 0;
   std::uint64_t divergences = 0;
+  // The first divergences' sentences, each a finding.
+  static constexpr std::size_t kFindingsKept = 20;
+  std::vector<std::string> findings;
   friend bool operator==(const CrashCoverage&, const CrashCoverage&) = default;
 };
 
@@ -145,12 +149,12 @@ struct Coverage {
 };
 
 struct InvariantResult {
-  std::string name;              // "no_lost_writes"
+  std::string name;                // "no_lost_writes"
   std::uint64_t runs_checked = 0;  // runs that ended with a verdict
   std::uint64_t violations = 0;
   // The violating run with the lowest campaign index, if any.
   std::optional<std::uint64_t> first_index;
-  std::string first_item;      // "swarm seed 17"
+  std::string first_item;  // "swarm seed 17"
   std::uint64_t first_seed = 0;
   std::string first_repro;     // relative to the output directory
   std::string first_sentence;  // the violation, in a sentence
@@ -198,8 +202,8 @@ struct RunResult {
   std::uint64_t digest = 0;
   core::TimeUs simulated_us = 0;
   std::int64_t wall_ms = 0;
-  std::string repro;           // relative to the output directory; empty: none
-  std::string replay_command;  // "unwedge run repro/swarm-seed-17.yaml"
+  std::string repro;                    // relative to the output directory; empty: none
+  std::string replay_command;           // "unwedge run repro/swarm-seed-17.yaml"
   std::optional<RunTimeline> timeline;  // failing runs only
   friend bool operator==(const RunResult&, const RunResult&) = default;
 };
@@ -221,6 +225,12 @@ struct CampaignFigures {
   std::uint64_t determinism_rechecks = 0;
   std::uint64_t determinism_mismatches = 0;
   bool interrupted = false;  // some shard stopped before its planned work
+  // "running", "finished", "finished (time budget spent)", "interrupted by
+  // signal 2"; merged: "finished" only if every shard finished.
+  std::string status;
+  // Runs that did not pass, by violated invariant, "error: <cause>",
+  // "determinism" or "expected violation missing"; by name.
+  std::vector<NamedCount> findings_by_kind;
   double runs_per_second() const;
   friend bool operator==(const CampaignFigures&, const CampaignFigures&) = default;
 };
@@ -235,12 +245,20 @@ struct Report {
   // Where an llvm-cov summary of the build lives, relative to the output
   // directory; empty: none.
   std::string source_coverage;
+  // Runs that failed or gave no verdict, and crash-exploration divergences.
+  std::uint64_t findings() const;
   friend bool operator==(const Report&, const Report&) = default;
 };
 
 inline constexpr std::size_t kFailuresKept = 50;
 
-// Adds `other` (a report of disjoint runs) into `into`.
+// Adds `other` (a report of disjoint runs) into `into`: counts add up,
+// universes are united by name (lists by name stay sorted, lists in a
+// model's order keep it with newcomers last), swarm seed ranges are joined,
+// failures stay the kFailuresKept lowest indices, and each invariant's first
+// violation is the one of lowest index.
 void merge_into(Report& into, const Report& other);
+// The coverage part of merge_into, for adding one run's coverage.
+void add_coverage(Coverage& into, const Coverage& from);
 
 }  // namespace unwedge::reports

@@ -5,10 +5,11 @@
 namespace unwedge::sim {
 
 ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed,
-                             TraceSink* sink) {
+                             TraceSink* sink, RunObserver* observer) {
   SimConfig config = scenario.config;
   if (seed) config.seed = *seed;
   if (sink != nullptr) config.trace_sink = sink;
+  if (observer != nullptr) config.observer = observer;
   Simulation simulation(config);
   for (const ScheduledFault& fault : scenario.faults)
     simulation.schedule_fault(fault.at_us, fault.spec);

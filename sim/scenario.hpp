@@ -61,8 +61,9 @@ struct ScenarioOutcome {
 };
 
 // Runs the scenario (with `seed` in place of its own if given; `sink`, if
-// given, receives every trace record).
+// given, receives every trace record; `observer`, if given, is told what
+// the run does).
 ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed = {},
-                             TraceSink* sink = nullptr);
+                             TraceSink* sink = nullptr, RunObserver* observer = nullptr);
 
 }  // namespace unwedge::sim

@@ -43,7 +43,7 @@ Simulation::Simulation(SimConfig config)
       infra_(*this, trace_, Rng::stream(config_.seed, "infra")),
       telemetry_(world_),
       control_plane_clock_(now_us_),
-      journal_(trace_, now_us_),
+      journal_(trace_, now_us_, config_.observer),
       checker_(world_),
       env_{.store = store_,
            .infra = infra_,
@@ -58,6 +58,7 @@ Simulation::Simulation(SimConfig config)
   journal_.on_state_seen = [this](const core::MachineDef& machine, std::string_view entity,
                                   core::StateId state) {
     checker_.on_state_seen(machine, entity, state, now_us_);
+    if (config_.observer != nullptr) config_.observer->state_seen(machine, entity, state, now_us_);
   };
   for (std::uint32_t v = 0; v < config_.settings.vantage_points; ++v) {
     world_.add_vantage(fmt::format("monitor-{}", static_cast<char>('a' + v)));
@@ -234,6 +235,7 @@ RunSummary Simulation::run(core::TimeUs duration_us, core::TimeUs recovery_us) {
     heal_all();
     if (run_until(duration_us + recovery_us)) check_end_state();
   }
+  if (config_.observer != nullptr) config_.observer->run_ended(checker_, now_us_);
   return summary();
 }
 
@@ -746,6 +748,7 @@ std::uint64_t Simulation::start_fault(const FaultSpec& requested) {
   }
   const std::uint64_t id = next_fault_id_++;
   faults_started_++;
+  if (config_.observer != nullptr) config_.observer->fault_started(id, spec, now_us_);
   if (spec.kind == FaultKind::kControlPlaneCrash) {
     // Instantaneous: armed now, nothing to heal (the process restarts).
     trace_.record(now_us_, TraceKind::kFault, "control-plane",
@@ -829,6 +832,7 @@ bool Simulation::heal_fault(std::uint64_t id) {
       break;  // the process restarts on its own
   }
   trace_.record(now_us_, TraceKind::kHeal, "", fmt::format("#{} {}", id, describe(spec)));
+  if (config_.observer != nullptr) config_.observer->fault_healed(id, now_us_);
   if (on_control_plane_clock(spec)) {
     UNWEDGE_ASSERT_LT(0u, control_plane_clock_faults_);
     checker_.set_control_plane_clock_faulty(--control_plane_clock_faults_ > 0);

@@ -36,6 +36,7 @@
 #include "sim/network.hpp"
 #include "sim/operator_requests.hpp"
 #include "sim/rng.hpp"
+#include "sim/run_observer.hpp"
 #include "sim/sim_clock.hpp"
 #include "sim/sim_infra.hpp"
 #include "sim/sim_store.hpp"
@@ -85,8 +86,11 @@ struct SimConfig {
   std::map<std::string, core::TimeUs> dwell_overrides;
   std::size_t trace_recent = 256;
   TraceSink* trace_sink = nullptr;
+  // Told what the run does, for coverage and timelines; never changes the
+  // run or its digest. nullptr: none.
+  RunObserver* observer = nullptr;
 
-  // Compares the sink by address: configs that differ only in where their
+  // Compares the sink and the observer by address: configs that differ only in where their
   // trace goes give the same run but are not equal.
   friend bool operator==(const SimConfig&, const SimConfig&) = default;
 };

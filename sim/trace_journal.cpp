@@ -12,6 +12,7 @@ void TraceJournal::transition(const core::TransitionEvent& e) {
         now_us_, TraceKind::kRefusedTransition, e.entity,
         fmt::format("{} {} -> {} ({}) by {}", e.machine->name(), from, to, e.cause, e.action_id));
     if (on_transition) on_transition(e);
+    if (observer_ != nullptr) observer_->transition(e, now_us_);
     return;
   }
   transitions_++;
@@ -19,6 +20,7 @@ void TraceJournal::transition(const core::TransitionEvent& e) {
       now_us_, TraceKind::kTransition, e.entity,
       fmt::format("{} {} -> {} ({}) by {}", e.machine->name(), from, to, e.cause, e.action_id));
   if (on_transition) on_transition(e);
+  if (observer_ != nullptr) observer_->transition(e, now_us_);
 }
 
 void TraceJournal::decision(const core::DecisionEvent& e) {
@@ -44,12 +46,14 @@ void TraceJournal::decision(const core::DecisionEvent& e) {
     trace_.record(now_us_, TraceKind::kDecision, e.entity,
                   fmt::format("{} -> {}", e.kind, e.action));
   }
+  if (observer_ != nullptr) observer_->decision(e, now_us_);
 }
 
 void TraceJournal::step(const core::StepEvent& e) {
   trace_.record(now_us_, TraceKind::kActionStep, e.action_id,
                 e.note.empty() ? fmt::format("{}: {}", e.step, e.verdict)
                                : fmt::format("{}: {} ({})", e.step, e.verdict, e.note));
+  if (observer_ != nullptr) observer_->step(e, now_us_);
 }
 
 }  // namespace unwedge::sim

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "core/journal.hpp"
+#include "sim/run_observer.hpp"
 #include "sim/trace.hpp"
 
 namespace unwedge::sim {
@@ -19,7 +20,9 @@ class TraceJournal final : public core::Journal {
  public:
   // Records carry virtual time, not the control plane's (perhaps drifting)
   // clock, so the trace reads in one timebase.
-  TraceJournal(Trace& trace, const core::TimeUs& now_us) : trace_(trace), now_us_(now_us) {}
+  // `observer`, if any, hears every entry after it is traced.
+  TraceJournal(Trace& trace, const core::TimeUs& now_us, RunObserver* observer = nullptr)
+      : trace_(trace), now_us_(now_us), observer_(observer) {}
 
   void transition(const core::TransitionEvent& event) override;
   void decision(const core::DecisionEvent& event) override;
@@ -51,6 +54,7 @@ class TraceJournal final : public core::Journal {
 
   Trace& trace_;
   const core::TimeUs& now_us_;
+  RunObserver* observer_;
   // kind -> entity -> the last cell seen. Lookups only, never iterated.
   ByName<ByName<Cell>> cells_;
   std::uint64_t transitions_ = 0;

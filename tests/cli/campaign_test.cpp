@@ -22,7 +22,9 @@
 
 #include "cli/campaign_options.hpp"
 #include "cli/campaign_report.hpp"
+#include "cli/report_builder.hpp"
 #include "cli/shard.hpp"
+#include "reports/report_json.hpp"
 #include "tests/cli/campaign_test_items.hpp"
 
 extern char** environ;
@@ -341,6 +343,103 @@ TEST(Campaign, AllPassedIsExitZero) {
   fs::remove_all(dir);
 }
 
+TEST(Campaign, ItsReportCountsEveryRunWithCoverageAndKeepsAFailingRunsTimeline) {
+  const fs::path dir = fresh_directory("report");
+  core::Result<CampaignResult> result = run_campaign({.out_dir = dir, .jobs = 2, .swarm_seeds = 4},
+                                                     testing::test_items({.fail_seeds = {2}}),
+                                                     {.to_file_text = testing::test_scenario_text});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->exit_code, 1);
+  const reports::Report& report = result->report;
+  EXPECT_EQ(report.campaign.runs, 4u);
+  EXPECT_EQ(report.campaign.failed, 1u);
+  EXPECT_EQ(report.campaign.swarm_seeds,
+            (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 4}}));
+  // Index 0 (swarm seed 1) was run twice and gave the same digest.
+  EXPECT_EQ(report.campaign.determinism_rechecks, 1u);
+  EXPECT_EQ(report.campaign.determinism_mismatches, 0u);
+  ASSERT_EQ(report.failures.size(), 1u);
+  const reports::RunResult& failure = report.failures[0];
+  EXPECT_EQ(failure.item, "swarm seed 2");
+  EXPECT_EQ(failure.repro, "repro/swarm-seed-2.yaml");
+  EXPECT_EQ(failure.replay_command, "unwedge run repro/swarm-seed-2.yaml");
+  ASSERT_TRUE(failure.timeline.has_value());
+  EXPECT_FALSE(failure.timeline->lanes.empty());
+  for (const reports::InvariantResult& invariant : report.invariants) {
+    EXPECT_EQ(invariant.runs_checked, 4u) << invariant.name;
+  }
+  EXPECT_EQ(report.campaign.findings_by_kind,
+            (std::vector<reports::NamedCount>{{.name = "expected violation missing", .count = 1}}));
+  std::uint64_t provisioned = 0;
+  for (const reports::MachineCoverage& machine : report.coverage.machines) {
+    for (const reports::TransitionCoverage& t : machine.transitions) {
+      if (machine.name == "service" && t.to == "available" && t.cause == "provisioned")
+        provisioned = t.taken;
+    }
+  }
+  EXPECT_EQ(provisioned, 4u) << "each run provisions its one service once";
+  // report.json holds the same report, and reads back.
+  core::Result<reports::Report> written =
+      reports::parse_report(read_text(dir / "report.json"), "report.json");
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_EQ(*written, report);
+  fs::remove_all(dir);
+}
+
+TEST(Campaign, TheCrashExplorationRunsOnceInTheFirstShardAndADivergenceIsAFinding) {
+  CampaignItems items = testing::test_items({});
+  items.explore_crashes = [] {
+    return reports::CrashCoverage{
+        .stories = 1, .crash_points = 3, .divergences = 1, .findings = {"Failover diverged"}};
+  };
+  const fs::path first_dir = fresh_directory("crashes-first");
+  core::Result<CampaignResult> first = run_campaign(
+      {.out_dir = first_dir, .shard = {.index = 0, .count = 2}, .jobs = 2, .swarm_seeds = 2}, items,
+      {});
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->exit_code, 1);
+  EXPECT_EQ(first->report.coverage.crashes.stories, 1u);
+  EXPECT_EQ(first->report.findings(), 1u);
+  EXPECT_NE(read_text(first_dir / "summary.txt").find("crash exploration: Failover diverged"),
+            std::string::npos);
+  const fs::path second_dir = fresh_directory("crashes-second");
+  core::Result<CampaignResult> second = run_campaign(
+      {.out_dir = second_dir, .shard = {.index = 1, .count = 2}, .jobs = 2, .swarm_seeds = 2},
+      items, {});
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(second->exit_code, 0);
+  EXPECT_EQ(second->report.coverage.crashes, reports::CrashCoverage{});
+  fs::remove_all(first_dir);
+  fs::remove_all(second_dir);
+}
+
+TEST(ReportBuilder, ADeterminismMismatchIsAFailedRunCountedInTheCampaignFigures) {
+  ReportBuilder builder("postgres", nullptr);
+  builder.add({.record = {.index = 0,
+                          .item = "swarm seed 1",
+                          .seed = 1,
+                          .swarm = true,
+                          .verdict = Verdict::kFail,
+                          .invariant = "determinism",
+                          .sentence = "the same scenario run twice gave different digests"},
+               .rechecked = true,
+               .mismatch = true});
+  builder.add({.record = {.index = 16, .item = "swarm seed 17", .seed = 17, .swarm = true},
+               .rechecked = true});
+  const reports::Report report = builder.report({.state = CampaignState::kFinished});
+  EXPECT_EQ(report.campaign.determinism_rechecks, 2u);
+  EXPECT_EQ(report.campaign.determinism_mismatches, 1u);
+  EXPECT_EQ(report.campaign.failed, 1u);
+  EXPECT_EQ(report.campaign.findings_by_kind,
+            (std::vector<reports::NamedCount>{{.name = "determinism", .count = 1}}));
+  EXPECT_EQ(report.campaign.swarm_seeds,
+            (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 1}, {17, 17}}));
+  EXPECT_EQ(report.campaign.status, "finished");
+  ASSERT_EQ(report.failures.size(), 1u);
+  EXPECT_EQ(report.failures[0].replay_command,
+            "unwedge gen --seed 1 --out swarm-seed-1.yaml && unwedge run swarm-seed-1.yaml");
+}
+
 // ---- the engine as separate processes ---------------------------------------
 
 const char* const kShardVariables[] = {"TEST_SHARD_INDEX", "TEST_TOTAL_SHARDS",
@@ -456,6 +555,13 @@ TEST(CampaignProcesses, CtrlCKeepsTheFinishedRunsAndWritesTheSummary) {
   const std::string summary = read_text(dir / "summary.txt");
   EXPECT_NE(summary.find("status: interrupted by signal 2"), std::string::npos) << summary;
   EXPECT_NE(summary.find(fmt::format("runs: {} ", runs.size())), std::string::npos) << summary;
+  // report.json is written however the campaign ends, and says how it ended.
+  core::Result<reports::Report> report =
+      reports::parse_report(read_text(dir / "report.json"), "report.json");
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->campaign.runs, runs.size());
+  EXPECT_TRUE(report->campaign.interrupted);
+  EXPECT_EQ(report->campaign.status, "interrupted by signal 2");
   fs::remove_all(dir);
 }
 

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "cli/campaign.hpp"
+#include "core/postgres/model.hpp"
 #include "sim/scenario.hpp"
 
 namespace unwedge::cli::testing {
@@ -73,7 +74,7 @@ inline core::Result<sim::Scenario> make_test_scenario(const TestItemsSpec& spec,
 }
 
 inline CampaignItems test_items(const TestItemsSpec& spec) {
-  CampaignItems items;
+  CampaignItems items{.control_plane = "postgres", .model = &postgres::model()};
   for (std::uint64_t k = 0; k < spec.bundled; ++k) {
     const std::uint64_t seed = 1000 + k;
     items.bundled.push_back({.label = fmt::format("scenario bundled-{}", k),

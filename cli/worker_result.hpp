@@ -1,0 +1,42 @@
+// What a worker sends back for one item: the run's record (the line of
+// runs.jsonl), and what the report needs besides (the run's coverage, a
+// failing run's timeline, whether its determinism was re-checked), on the
+// one line the worker pool carries.
+//
+// The line is tab-separated JSON, which never holds a raw tab:
+//   <run record> \t <extras> \t <coverage, sparse> \t <timeline or null>
+// The crash exploration, run by a worker of its own, sends
+//   crashes \t <coverage with only its crash counts>
+//
+//   std::string line = to_result_line(result);      // in the worker
+//   core::Result<WorkerResult> back = parse_result_line(line);  // in the parent
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cli/campaign_report.hpp"
+#include "core/result.hpp"
+#include "reports/report.hpp"
+
+namespace unwedge::cli {
+
+struct WorkerResult {
+  RunRecord record;
+  std::string scenario;                          // the scenario's name; empty: never made
+  std::optional<reports::Coverage> coverage;     // nullopt: no run (or no model)
+  std::optional<reports::RunTimeline> timeline;  // failing runs only
+  bool rechecked = false;                        // run twice to compare digests
+  bool mismatch = false;                         // ... and they differed
+};
+
+std::string to_result_line(const WorkerResult& result);
+core::Result<WorkerResult> parse_result_line(std::string_view line);
+
+// The crash exploration's counts as a worker line, and back.
+std::string to_crashes_line(const reports::CrashCoverage& crashes);
+bool is_crashes_line(std::string_view line);
+core::Result<reports::CrashCoverage> parse_crashes_line(std::string_view line);
+
+}  // namespace unwedge::cli

@@ -1,0 +1,84 @@
+#include "cli/write_reports.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fmt/format.h>
+
+#include "cli/campaign_report.hpp"
+#include "cli/output_file.hpp"
+#include "reports/html_report.hpp"
+#include "reports/junit_xml.hpp"
+#include "reports/report_json.hpp"
+#include "reports/summary_markdown.hpp"
+
+namespace unwedge::cli {
+namespace {
+
+constexpr std::size_t kSummaryFailuresMax = 20;
+constexpr const char* kSourceCoverageIndex = "source-coverage/index.html";
+
+std::uint64_t highest_seed(const reports::CampaignFigures& c) {
+  return c.swarm_seeds.empty() ? 0 : c.swarm_seeds.back().second;
+}
+
+}  // namespace
+
+std::string summary_text(const reports::Report& report) {
+  const reports::CampaignFigures& c = report.campaign;
+  std::string text = fmt::format("unwedge campaign of {} ({} shard{})\n", c.control_plane, c.shards,
+                                 c.shards == 1 ? "" : "s");
+  text += fmt::format("status: {}\n", c.status);
+  text += fmt::format("runs: {} ({} bundled scenarios, {} swarm seeds, highest seed {})\n", c.runs,
+                      c.bundled_runs, c.swarm_runs, highest_seed(c));
+  text += fmt::format("passed: {}, failed: {}, errors: {}\n", c.passed, c.failed, c.errors);
+  text +=
+      fmt::format("simulated time: {} ({} events)\n", format_simulated(c.simulated_us), c.events);
+  text += fmt::format("wall time: {}\n", format_wall(std::chrono::milliseconds(c.wall_ms)));
+  text += fmt::format("runs/s: {:.1f}\n", c.runs_per_second());
+  text += fmt::format("determinism re-checks: {} ({} mismatched)\n", c.determinism_rechecks,
+                      c.determinism_mismatches);
+  const reports::CrashCoverage& crashes = report.coverage.crashes;
+  if (crashes.stories > 0 || crashes.divergences > 0) {
+    text += fmt::format("crash exploration: {} stories, {} crash points, {} divergences\n",
+                        crashes.stories, crashes.crash_points, crashes.divergences);
+  }
+  text += "\nviolations by invariant:\n";
+  if (c.findings_by_kind.empty()) text += "  none\n";
+  for (const reports::NamedCount& kind : c.findings_by_kind) {
+    text += fmt::format("  {}: {}\n", kind.name, kind.count);
+  }
+  text += "\nfirst failing seeds:\n";
+  if (report.failures.empty() && crashes.findings.empty()) text += "  none\n";
+  for (std::size_t i = 0; i < std::min(report.failures.size(), kSummaryFailuresMax); ++i) {
+    const reports::RunResult& r = report.failures[i];
+    // A swarm item's label names its seed already.
+    const std::string seed = r.swarm ? std::string() : fmt::format(" (seed {})", r.seed);
+    text += fmt::format("  {}{}: {}\n", r.item, seed, r.sentence);
+    if (!r.repro.empty()) text += fmt::format("    scenario: {}\n", r.repro);
+  }
+  for (const std::string& finding : crashes.findings) {
+    text += fmt::format("  crash exploration: {}\n", finding);
+  }
+  return text;
+}
+
+core::Status write_reports(const reports::Report& report, const std::filesystem::path& out_dir) {
+  reports::Report shown = report;
+  // llvm-cov's pages, put beside the reports by scripts/coverage.sh.
+  if (shown.source_coverage.empty() && std::filesystem::exists(out_dir / kSourceCoverageIndex)) {
+    shown.source_coverage = kSourceCoverageIndex;
+  }
+  const std::pair<const char*, std::string> files[] = {
+      {"report.json", reports::to_json(shown)}, {"report.html", reports::html_report(shown)},
+      {"junit.xml", reports::junit_xml(shown)}, {"summary.md", reports::summary_markdown(shown)},
+      {"summary.txt", summary_text(shown)},
+  };
+  for (const auto& [name, text] : files) {
+    if (core::Status written = write_file_atomically(out_dir / name, text); !written) {
+      return written;
+    }
+  }
+  return core::Status();
+}
+
+}  // namespace unwedge::cli

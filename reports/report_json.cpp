@@ -1,0 +1,737 @@
+#include "reports/report_json.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <fmt/format.h>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace unwedge::reports {
+namespace {
+
+using Out = nlohmann::ordered_json;
+using In = nlohmann::json;
+
+// ---- writing ------------------------------------------------------------------
+
+Out optional_out(const std::optional<std::uint64_t>& value) {
+  return value ? Out(*value) : Out(nullptr);
+}
+
+Out dwell_out(const DwellBuckets& dwell) {
+  Out counts = Out::array();
+  for (std::uint64_t c : dwell.counts)
+    counts.push_back(c);
+  return Out{{"counts", counts},
+             {"max_us", dwell.max_us},
+             // Derived, for a reader of the file; ignored when read back.
+             {"p50_bound_us", dwell.percentile_bound_us(0.5)},
+             {"p99_bound_us", dwell.percentile_bound_us(0.99)}};
+}
+
+Out state_out(const StateCoverage& s) {
+  return Out{{"name", s.name},
+             {"healthy", s.healthy},
+             {"stable", s.stable},
+             {"dwell_max_us", s.dwell_max_us ? Out(*s.dwell_max_us) : Out(nullptr)},
+             {"entered", s.entered},
+             {"dwell", dwell_out(s.dwell)}};
+}
+
+Out transition_out(const TransitionCoverage& t) {
+  return Out{
+      {"from", t.from}, {"to", t.to}, {"cause", t.cause}, {"legal", t.legal}, {"taken", t.taken}};
+}
+
+// `sparse`: leave out what was never counted (a worker's one-run line).
+Out machine_out(const MachineCoverage& m, bool sparse) {
+  Out states = Out::array();
+  for (const StateCoverage& s : m.states) {
+    if (!sparse || s.entered > 0 || s.dwell.total() > 0) states.push_back(state_out(s));
+  }
+  Out transitions = Out::array();
+  for (const TransitionCoverage& t : m.transitions) {
+    if (!sparse || t.taken > 0) transitions.push_back(transition_out(t));
+  }
+  return Out{
+      {"name", m.name}, {"initial", m.initial}, {"states", states}, {"transitions", transitions}};
+}
+
+Out table_out(const TableCoverage& t, bool sparse) {
+  Out rules = Out::array();
+  for (const RuleCoverage& r : t.rules) {
+    if (!sparse || r.fired > 0)
+      rules.push_back(Out{{"name", r.name}, {"action", r.action}, {"fired", r.fired}});
+  }
+  Out cells = Out::array();
+  for (const CellCoverage& c : t.cells) {
+    cells.push_back(Out{{"state", c.state},
+                        {"signals", c.signals},
+                        {"outcome", c.outcome},
+                        {"rules", c.rules},
+                        {"seen", c.seen}});
+  }
+  return Out{{"name", t.name}, {"machine", t.machine}, {"rules", rules}, {"cells", cells}};
+}
+
+Out action_out(const ActionCoverage& a, bool sparse) {
+  Out steps = Out::array();
+  for (const StepCoverage& s : a.steps) {
+    if (sparse && s.verdicts.empty()) continue;
+    Out verdicts = Out::object();
+    for (const auto& [verdict, count] : s.verdicts)
+      verdicts[verdict] = count;
+    steps.push_back(Out{{"name", s.name}, {"verdicts", verdicts}});
+  }
+  return Out{{"name", a.name}, {"started", a.started}, {"steps", steps}};
+}
+
+Out crashes_out(const CrashCoverage& c) {
+  return Out{{"stories", c.stories},
+             {"transactions", c.transactions},
+             {"crash_points", c.crash_points},
+             {"actions_redelivered", c.actions_redelivered},
+             {"calls_redelivered", c.calls_redelivered},
+             {"divergences", c.divergences},
+             {"findings", c.findings}};
+}
+
+Out coverage_out(const Coverage& c, bool sparse) {
+  Out machines = Out::array();
+  for (const MachineCoverage& m : c.machines) {
+    Out out = machine_out(m, sparse);
+    if (!sparse || !out["states"].empty() || !out["transitions"].empty()) machines.push_back(out);
+  }
+  Out tables = Out::array();
+  for (const TableCoverage& t : c.tables) {
+    Out out = table_out(t, sparse);
+    if (!sparse || !out["rules"].empty() || !out["cells"].empty()) tables.push_back(out);
+  }
+  Out actions = Out::array();
+  for (const ActionCoverage& a : c.actions) {
+    Out out = action_out(a, sparse);
+    if (!sparse || a.started > 0 || !out["steps"].empty()) actions.push_back(out);
+  }
+  Out faults = Out::array();
+  for (const NamedCount& f : c.faults) {
+    if (!sparse || f.count > 0) faults.push_back(Out{{"name", f.name}, {"count", f.count}});
+  }
+  Out probes = Out::array();
+  for (const ProbeCoverage& p : c.probes) {
+    if (!sparse || p.hits > 0)
+      probes.push_back(Out{{"name", p.name}, {"file", p.file}, {"line", p.line}, {"hits", p.hits}});
+  }
+  return Out{{"machines", machines}, {"tables", tables}, {"actions", actions},
+             {"faults", faults},     {"probes", probes}, {"crashes", crashes_out(c.crashes)}};
+}
+
+Out span_out(const TimelineSpan& s) {
+  return Out{{"from_us", s.from_us},
+             {"to_us", s.to_us},
+             {"label", s.label},
+             {"healthy", s.healthy},
+             {"stable", s.stable}};
+}
+
+Out timeline_out(const RunTimeline& t) {
+  Out lanes = Out::array();
+  for (const TimelineLane& lane : t.lanes) {
+    Out spans = Out::array();
+    for (const TimelineSpan& s : lane.spans)
+      spans.push_back(span_out(s));
+    lanes.push_back(Out{{"entity", lane.entity}, {"machine", lane.machine}, {"spans", spans}});
+  }
+  Out faults = Out::array();
+  for (const TimelineSpan& s : t.faults)
+    faults.push_back(span_out(s));
+  return Out{{"end_us", t.end_us},
+             {"lanes", lanes},
+             {"faults", faults},
+             {"violation_at_us", t.violation_at_us ? Out(*t.violation_at_us) : Out(nullptr)},
+             {"violation_entity", t.violation_entity}};
+}
+
+Out run_out(const RunResult& r) {
+  return Out{{"index", r.index},
+             {"item", r.item},
+             {"scenario", r.scenario},
+             {"seed", r.seed},
+             {"swarm", r.swarm},
+             {"verdict", r.verdict},
+             {"invariant", r.invariant},
+             {"cause", r.cause},
+             {"sentence", r.sentence},
+             {"digest", fmt::format("{:016x}", r.digest)},
+             {"simulated_us", r.simulated_us},
+             {"wall_ms", r.wall_ms},
+             {"repro", r.repro},
+             {"replay_command", r.replay_command},
+             {"timeline", r.timeline ? timeline_out(*r.timeline) : Out(nullptr)}};
+}
+
+Out campaign_out(const CampaignFigures& c) {
+  Out seeds = Out::array();
+  for (const auto& [first, last] : c.swarm_seeds)
+    seeds.push_back(Out::array({first, last}));
+  Out findings = Out::array();
+  for (const NamedCount& f : c.findings_by_kind)
+    findings.push_back(Out{{"name", f.name}, {"count", f.count}});
+  return Out{{"control_plane", c.control_plane},
+             {"runs", c.runs},
+             {"passed", c.passed},
+             {"failed", c.failed},
+             {"errors", c.errors},
+             {"bundled_runs", c.bundled_runs},
+             {"swarm_runs", c.swarm_runs},
+             {"swarm_seeds", seeds},
+             {"simulated_us", c.simulated_us},
+             {"events", c.events},
+             {"wall_ms", c.wall_ms},
+             {"runs_per_second", c.runs_per_second()},
+             {"shards", c.shards},
+             {"determinism_rechecks", c.determinism_rechecks},
+             {"determinism_mismatches", c.determinism_mismatches},
+             {"interrupted", c.interrupted},
+             {"status", c.status},
+             {"findings_by_kind", findings}};
+}
+
+Out invariant_out(const InvariantResult& i) {
+  return Out{{"name", i.name},
+             {"runs_checked", i.runs_checked},
+             {"violations", i.violations},
+             {"first_index", optional_out(i.first_index)},
+             {"first_item", i.first_item},
+             {"first_seed", i.first_seed},
+             {"first_repro", i.first_repro},
+             {"first_sentence", i.first_sentence}};
+}
+
+std::string dump(const Out& json, int indent) {
+  return json.dump(indent, ' ', false, Out::error_handler_t::replace);
+}
+
+// ---- reading ------------------------------------------------------------------
+
+// Where reading stopped: the place in the file ("coverage.machines[2].name")
+// and what is wrong there.
+struct ReadError {
+  std::string path;
+  std::string what;
+};
+
+std::string kind_of(const In& j) {
+  switch (j.type()) {
+    case In::value_t::null:
+      return "null";
+    case In::value_t::object:
+      return "an object";
+    case In::value_t::array:
+      return "a list";
+    case In::value_t::string:
+      return "a string";
+    case In::value_t::boolean:
+      return "true or false";
+    case In::value_t::number_integer:
+    case In::value_t::number_unsigned:
+      return "an integer";
+    case In::value_t::number_float:
+      return "a fraction";
+    default:
+      return "something else";
+  }
+}
+
+[[noreturn]] void wrong(const In& j, const std::string& path, const char* expected) {
+  throw ReadError{path, fmt::format("expected {}, found {}", expected, kind_of(j))};
+}
+
+void read(const In& j, const std::string& path, std::uint64_t& out) {
+  if (!j.is_number_unsigned()) wrong(j, path, "a whole number >= 0");
+  out = j.get<std::uint64_t>();
+}
+
+void read(const In& j, const std::string& path, std::int64_t& out) {
+  if (j.is_number_unsigned() &&
+      j.get<std::uint64_t>() <=
+          static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    out = static_cast<std::int64_t>(j.get<std::uint64_t>());
+    return;
+  }
+  if (!j.is_number_integer() || j.is_number_unsigned()) wrong(j, path, "a whole number");
+  out = j.get<std::int64_t>();
+}
+
+void read(const In& j, const std::string& path, std::uint32_t& out) {
+  std::uint64_t wide = 0;
+  read(j, path, wide);
+  if (wide > std::numeric_limits<std::uint32_t>::max()) wrong(j, path, "a number below 2^32");
+  out = static_cast<std::uint32_t>(wide);
+}
+
+void read(const In& j, const std::string& path, int& out) {
+  std::int64_t wide = 0;
+  read(j, path, wide);
+  if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max()) {
+    wrong(j, path, "a number that fits 32 bits");
+  }
+  out = static_cast<int>(wide);
+}
+
+void read(const In& j, const std::string& path, bool& out) {
+  if (!j.is_boolean()) wrong(j, path, "true or false");
+  out = j.get<bool>();
+}
+
+void read(const In& j, const std::string& path, std::string& out) {
+  if (!j.is_string()) wrong(j, path, "a string");
+  out = j.get<std::string>();
+}
+
+void read(const In& j, const std::string& path, DwellBuckets& out);
+void read(const In& j, const std::string& path, StateCoverage& out);
+void read(const In& j, const std::string& path, TransitionCoverage& out);
+void read(const In& j, const std::string& path, MachineCoverage& out);
+void read(const In& j, const std::string& path, RuleCoverage& out);
+void read(const In& j, const std::string& path, CellCoverage& out);
+void read(const In& j, const std::string& path, TableCoverage& out);
+void read(const In& j, const std::string& path, StepCoverage& out);
+void read(const In& j, const std::string& path, ActionCoverage& out);
+void read(const In& j, const std::string& path, ProbeCoverage& out);
+void read(const In& j, const std::string& path, NamedCount& out);
+void read(const In& j, const std::string& path, CrashCoverage& out);
+void read(const In& j, const std::string& path, Coverage& out);
+void read(const In& j, const std::string& path, TimelineSpan& out);
+void read(const In& j, const std::string& path, TimelineLane& out);
+void read(const In& j, const std::string& path, RunTimeline& out);
+void read(const In& j, const std::string& path, RunResult& out);
+void read(const In& j, const std::string& path, InvariantResult& out);
+void read(const In& j, const std::string& path, CampaignFigures& out);
+template <class T>
+void read(const In& j, const std::string& path, std::vector<T>& out);
+
+template <class T>
+void read(const In& j, const std::string& path, std::optional<T>& out) {
+  if (j.is_null()) {
+    out.reset();
+    return;
+  }
+  T value{};
+  read(j, path, value);
+  out = std::move(value);
+}
+
+// An object whose keys are exactly the ones read (plus the derived ones
+// ignored): a missing key or an unknown one is an error.
+class Object {
+ public:
+  Object(const In& j, std::string path) : j_(j), path_(std::move(path)) {
+    if (!j_.is_object()) wrong(j_, path_.empty() ? "the top level" : path_, "an object");
+  }
+
+  const In& at(const char* key) {
+    used_.push_back(key);
+    auto it = j_.find(key);
+    if (it == j_.end()) {
+      throw ReadError{path_.empty() ? "the top level" : path_,
+                      fmt::format("the key \"{}\" is missing", key)};
+    }
+    return *it;
+  }
+  std::string path(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  template <class T>
+  void get(const char* key, T& out) {
+    read(at(key), path(key), out);
+  }
+  // A value written for the reader's convenience and derived again on use.
+  void derived(const char* key) { at(key); }
+
+  void done() const {
+    for (auto it = j_.begin(); it != j_.end(); ++it) {
+      if (std::find(used_.begin(), used_.end(), it.key()) == used_.end()) {
+        throw ReadError{path_.empty() ? "the top level" : path_,
+                        fmt::format("unknown key \"{}\"", it.key())};
+      }
+    }
+  }
+
+ private:
+  const In& j_;
+  std::string path_;
+  std::vector<std::string> used_;
+};
+
+template <class T>
+void read(const In& j, const std::string& path, std::vector<T>& out) {
+  if (!j.is_array()) wrong(j, path, "a list");
+  out.clear();
+  out.resize(j.size());
+  for (std::size_t i = 0; i < j.size(); ++i)
+    read(j[i], fmt::format("{}[{}]", path, i), out[i]);
+}
+
+void read(const In& j, const std::string& path, DwellBuckets& out) {
+  Object o(j, path);
+  std::vector<std::uint64_t> counts;
+  o.get("counts", counts);
+  if (counts.size() != DwellBuckets::kBuckets) {
+    throw ReadError{o.path("counts"), fmt::format("expected {} buckets, found {}",
+                                                  DwellBuckets::kBuckets, counts.size())};
+  }
+  std::copy(counts.begin(), counts.end(), out.counts.begin());
+  o.get("max_us", out.max_us);
+  o.derived("p50_bound_us");
+  o.derived("p99_bound_us");
+  o.done();
+}
+
+void read(const In& j, const std::string& path, StateCoverage& out) {
+  Object o(j, path);
+  o.get("name", out.name);
+  o.get("healthy", out.healthy);
+  o.get("stable", out.stable);
+  o.get("dwell_max_us", out.dwell_max_us);
+  o.get("entered", out.entered);
+  o.get("dwell", out.dwell);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, TransitionCoverage& out) {
+  Object o(j, path);
+  o.get("from", out.from);
+  o.get("to", out.to);
+  o.get("cause", out.cause);
+  o.get("legal", out.legal);
+  o.get("taken", out.taken);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, MachineCoverage& out) {
+  Object o(j, path);
+  o.get("name", out.name);
+  o.get("initial", out.initial);
+  o.get("states", out.states);
+  o.get("transitions", out.transitions);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, RuleCoverage& out) {
+  Object o(j, path);
+  o.get("name", out.name);
+  o.get("action", out.action);
+  o.get("fired", out.fired);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, CellCoverage& out) {
+  Object o(j, path);
+  o.get("state", out.state);
+  o.get("signals", out.signals);
+  o.get("outcome", out.outcome);
+  o.get("rules", out.rules);
+  o.get("seen", out.seen);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, TableCoverage& out) {
+  Object o(j, path);
+  o.get("name", out.name);
+  o.get("machine", out.machine);
+  o.get("rules", out.rules);
+  o.get("cells", out.cells);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, StepCoverage& out) {
+  Object o(j, path);
+  o.get("name", out.name);
+  const In& verdicts = o.at("verdicts");
+  if (!verdicts.is_object()) wrong(verdicts, o.path("verdicts"), "an object");
+  out.verdicts.clear();
+  // In::items() goes in key order: the verdicts come out sorted.
+  for (auto it = verdicts.begin(); it != verdicts.end(); ++it) {
+    std::uint64_t count = 0;
+    read(it.value(), o.path("verdicts") + "." + it.key(), count);
+    out.verdicts.emplace_back(it.key(), count);
+  }
+  o.done();
+}
+
+void read(const In& j, const std::string& path, ActionCoverage& out) {
+  Object o(j, path);
+  o.get("name", out.name);
+  o.get("started", out.started);
+  o.get("steps", out.steps);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, ProbeCoverage& out) {
+  Object o(j, path);
+  o.get("name", out.name);
+  o.get("file", out.file);
+  o.get("line", out.line);
+  o.get("hits", out.hits);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, NamedCount& out) {
+  Object o(j, path);
+  o.get("name", out.name);
+  o.get("count", out.count);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, CrashCoverage& out) {
+  Object o(j, path);
+  o.get("stories", out.stories);
+  o.get("transactions", out.transactions);
+  o.get("crash_points", out.crash_points);
+  o.get("actions_redelivered", out.actions_redelivered);
+  o.get("calls_redelivered", out.calls_redelivered);
+  o.get("divergences", out.divergences);
+  o.get("findings", out.findings);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, Coverage& out) {
+  Object o(j, path);
+  o.get("machines", out.machines);
+  o.get("tables", out.tables);
+  o.get("actions", out.actions);
+  o.get("faults", out.faults);
+  o.get("probes", out.probes);
+  o.get("crashes", out.crashes);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, TimelineSpan& out) {
+  Object o(j, path);
+  o.get("from_us", out.from_us);
+  o.get("to_us", out.to_us);
+  o.get("label", out.label);
+  o.get("healthy", out.healthy);
+  o.get("stable", out.stable);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, TimelineLane& out) {
+  Object o(j, path);
+  o.get("entity", out.entity);
+  o.get("machine", out.machine);
+  o.get("spans", out.spans);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, RunTimeline& out) {
+  Object o(j, path);
+  o.get("end_us", out.end_us);
+  o.get("lanes", out.lanes);
+  o.get("faults", out.faults);
+  o.get("violation_at_us", out.violation_at_us);
+  o.get("violation_entity", out.violation_entity);
+  o.done();
+}
+
+void read_digest(const In& j, const std::string& path, std::uint64_t& out) {
+  std::string text;
+  read(j, path, text);
+  const bool hex = text.size() == 16 && std::all_of(text.begin(), text.end(), [](char c) {
+                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                   });
+  if (!hex) throw ReadError{path, fmt::format("expected 16 hex digits, found \"{}\"", text)};
+  out = std::stoull(text, nullptr, 16);
+}
+
+void read(const In& j, const std::string& path, RunResult& out) {
+  Object o(j, path);
+  o.get("index", out.index);
+  o.get("item", out.item);
+  o.get("scenario", out.scenario);
+  o.get("seed", out.seed);
+  o.get("swarm", out.swarm);
+  o.get("verdict", out.verdict);
+  if (out.verdict != "pass" && out.verdict != "fail" && out.verdict != "error") {
+    throw ReadError{
+        o.path("verdict"),
+        fmt::format("expected \"pass\", \"fail\" or \"error\", found \"{}\"", out.verdict)};
+  }
+  o.get("invariant", out.invariant);
+  o.get("cause", out.cause);
+  o.get("sentence", out.sentence);
+  read_digest(o.at("digest"), o.path("digest"), out.digest);
+  o.get("simulated_us", out.simulated_us);
+  o.get("wall_ms", out.wall_ms);
+  o.get("repro", out.repro);
+  o.get("replay_command", out.replay_command);
+  o.get("timeline", out.timeline);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, InvariantResult& out) {
+  Object o(j, path);
+  o.get("name", out.name);
+  o.get("runs_checked", out.runs_checked);
+  o.get("violations", out.violations);
+  o.get("first_index", out.first_index);
+  o.get("first_item", out.first_item);
+  o.get("first_seed", out.first_seed);
+  o.get("first_repro", out.first_repro);
+  o.get("first_sentence", out.first_sentence);
+  o.done();
+}
+
+void read_seed_ranges(const In& j, const std::string& path,
+                      std::vector<std::pair<std::uint64_t, std::uint64_t>>& out) {
+  std::vector<std::vector<std::uint64_t>> ranges;
+  read(j, path, ranges);
+  out.clear();
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    const std::string at = fmt::format("{}[{}]", path, i);
+    if (ranges[i].size() != 2) {
+      throw ReadError{at,
+                      fmt::format("expected [first, last], found {} numbers", ranges[i].size())};
+    }
+    if (ranges[i][0] > ranges[i][1]) {
+      throw ReadError{at,
+                      fmt::format("the range [{}, {}] runs backwards", ranges[i][0], ranges[i][1])};
+    }
+    if (!out.empty() && ranges[i][0] <= out.back().second) {
+      throw ReadError{at, "the ranges must be sorted and must not overlap"};
+    }
+    out.emplace_back(ranges[i][0], ranges[i][1]);
+  }
+}
+
+void read(const In& j, const std::string& path, CampaignFigures& out) {
+  Object o(j, path);
+  o.get("control_plane", out.control_plane);
+  o.get("runs", out.runs);
+  o.get("passed", out.passed);
+  o.get("failed", out.failed);
+  o.get("errors", out.errors);
+  o.get("bundled_runs", out.bundled_runs);
+  o.get("swarm_runs", out.swarm_runs);
+  read_seed_ranges(o.at("swarm_seeds"), o.path("swarm_seeds"), out.swarm_seeds);
+  o.get("simulated_us", out.simulated_us);
+  o.get("events", out.events);
+  o.get("wall_ms", out.wall_ms);
+  o.derived("runs_per_second");
+  o.get("shards", out.shards);
+  o.get("determinism_rechecks", out.determinism_rechecks);
+  o.get("determinism_mismatches", out.determinism_mismatches);
+  o.get("interrupted", out.interrupted);
+  o.get("status", out.status);
+  o.get("findings_by_kind", out.findings_by_kind);
+  o.done();
+}
+
+void read_report(const In& j, Report& out) {
+  Object o(j, "");
+  // The version first: a file of another version is refused as such, not
+  // for the first key that moved.
+  o.get("schema_version", out.schema_version);
+  if (out.schema_version != kReportSchemaVersion) {
+    throw ReadError{"schema_version",
+                    fmt::format("the file has schema version {}, this unwedge reads version {}; "
+                                "read it with the unwedge that wrote it, or run its shard again "
+                                "with this one",
+                                out.schema_version, kReportSchemaVersion)};
+  }
+  o.get("campaign", out.campaign);
+  o.get("invariants", out.invariants);
+  o.get("coverage", out.coverage);
+  o.get("scenarios", out.scenarios);
+  o.get("failures", out.failures);
+  o.get("source_coverage", out.source_coverage);
+  o.done();
+}
+
+// Parses `text` and reads it with `body`; every failure is an error value
+// naming `what` (the file), where and the fix.
+template <class Body>
+core::Status parse_with(std::string_view text, std::string_view what, const char* fix, Body body) {
+  In j;
+  try {
+    j = In::parse(text.begin(), text.end());
+  } catch (const In::parse_error& e) {
+    const bool truncated = e.byte >= text.size();
+    return core::Error{
+        fmt::format("{}: {} at byte {} ({}); {}", what,
+                    truncated ? "the JSON ends too early, the file is truncated" : "not valid JSON",
+                    e.byte, e.what(), fix)};
+  } catch (const std::exception& e) {
+    return core::Error{fmt::format("{}: not valid JSON ({}); {}", what, e.what(), fix)};
+  }
+  try {
+    body(j);
+  } catch (const ReadError& e) {
+    return core::Error{fmt::format("{}: {}: {}; {}", what, e.path, e.what, fix)};
+  } catch (const std::exception& e) {
+    return core::Error{fmt::format("{}: unreadable ({}); {}", what, e.what(), fix)};
+  }
+  return core::Status::Ok();
+}
+
+constexpr const char* kReportFix =
+    "it is not a report.json this unwedge wrote: run its shard again (unwedge nightly --shard i/N) "
+    "to write it anew";
+
+}  // namespace
+
+std::string to_json(const Report& report) {
+  Out scenarios = Out::array();
+  for (const RunResult& r : report.scenarios)
+    scenarios.push_back(run_out(r));
+  Out failures = Out::array();
+  for (const RunResult& r : report.failures)
+    failures.push_back(run_out(r));
+  Out invariants = Out::array();
+  for (const InvariantResult& i : report.invariants)
+    invariants.push_back(invariant_out(i));
+  const Out json = {{"schema_version", report.schema_version},
+                    {"campaign", campaign_out(report.campaign)},
+                    {"invariants", invariants},
+                    {"coverage", coverage_out(report.coverage, false)},
+                    {"scenarios", scenarios},
+                    {"failures", failures},
+                    {"source_coverage", report.source_coverage}};
+  return dump(json, 2) + "\n";
+}
+
+core::Result<Report> parse_report(std::string_view text, std::string_view file_name) {
+  Report report;
+  core::Status status =
+      parse_with(text, file_name, kReportFix, [&](const In& j) { read_report(j, report); });
+  if (!status) return status.error();
+  return report;
+}
+
+std::string coverage_to_json_line(const Coverage& coverage) {
+  return dump(coverage_out(coverage, true), -1);
+}
+
+core::Result<Coverage> parse_coverage(std::string_view text, std::string_view what) {
+  Coverage coverage;
+  core::Status status = parse_with(text, what, "the worker sent a broken result",
+                                   [&](const In& j) { reports::read(j, "coverage", coverage); });
+  if (!status) return status.error();
+  return coverage;
+}
+
+std::string timeline_to_json_line(const RunTimeline& timeline) {
+  return dump(timeline_out(timeline), -1);
+}
+
+core::Result<RunTimeline> parse_timeline(std::string_view text, std::string_view what) {
+  RunTimeline timeline;
+  core::Status status = parse_with(text, what, "the worker sent a broken result",
+                                   [&](const In& j) { reports::read(j, "timeline", timeline); });
+  if (!status) return status.error();
+  return timeline;
+}
+
+}  // namespace unwedge::reports

@@ -1,0 +1,169 @@
+// report.json: what is written reads back the same, and what is not a
+// report (truncated, corrupt, of another version, with keys missing or
+// unknown, or values of the wrong type) is refused with a message naming
+// the file, the place and the fix, never a crash.
+#include "reports/report_json.hpp"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include "tests/reports/full_report_sample.hpp"
+
+namespace unwedge::reports {
+namespace {
+
+std::string error_of(std::string_view text) {
+  core::Result<Report> report = parse_report(text, "shard2/report.json");
+  return report ? std::string("accepted") : report.error().message;
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+TEST(ReportJson, AReportWithEveryFieldSetReadsBackTheSame) {
+  const Report report = testing::sample_report();
+  const std::string text = to_json(report);
+  core::Result<Report> back = parse_report(text, "report.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, report);
+  EXPECT_EQ(to_json(*back), text);
+  EXPECT_EQ(parse_report(to_json(Report{}), "empty.json").value(), Report{});
+}
+
+RC_GTEST_PROP(ReportJson, CountsNamesAndRangesReadBackTheSame,
+              (std::uint64_t runs, std::int64_t simulated_us, std::vector<std::uint64_t> counts,
+               bool interrupted)) {
+  // Any ASCII, control characters and quotes included (the writer replaces
+  // bytes that are not UTF-8, so those would not read back as written).
+  const std::string name = *rc::gen::container<std::string>(rc::gen::inRange<char>(0, 127));
+  Report report = testing::sample_report();
+  report.campaign.runs = runs;
+  report.campaign.simulated_us = simulated_us;
+  report.campaign.interrupted = interrupted;
+  report.coverage.machines[0].name = name;
+  report.failures[0].sentence = name;
+  report.failures[0].digest = runs;
+  for (std::size_t b = 0; b < counts.size() && b < DwellBuckets::kBuckets; ++b)
+    report.coverage.machines[0].states[0].dwell.counts[b] = counts[b];
+  core::Result<Report> back = parse_report(to_json(report), "report.json");
+  RC_ASSERT(back.ok());
+  RC_ASSERT(*back == report);
+}
+
+TEST(ReportJson, TheSameReportIsTheSameBytes) {
+  EXPECT_EQ(to_json(testing::sample_report()), to_json(testing::sample_report()));
+  const std::string text = to_json(testing::sample_report());
+  // Keys in the documented order, not alphabetical.
+  EXPECT_LT(text.find("\"schema_version\""), text.find("\"campaign\""));
+  EXPECT_LT(text.find("\"campaign\""), text.find("\"coverage\""));
+}
+
+TEST(ReportJson, EveryTruncationIsAnErrorNamingTheFile) {
+  const std::string text = to_json(testing::sample_report());
+  for (std::size_t size = 0; size + 1 < text.size(); size += 7) {
+    const std::string message = error_of(std::string_view(text).substr(0, size));
+    EXPECT_TRUE(message.starts_with("shard2/report.json: ")) << size << ": " << message;
+  }
+  EXPECT_NE(error_of(std::string_view(text).substr(0, text.size() / 2)).find("truncated"),
+            std::string::npos);
+  EXPECT_NE(error_of("").find("truncated"), std::string::npos);
+}
+
+TEST(ReportJson, CorruptBytesAreAnErrorNeverACrash) {
+  const std::string text = to_json(testing::sample_report());
+  for (std::size_t at = 0; at < text.size(); at += 13) {
+    std::string corrupt = text;
+    corrupt[at] = static_cast<char>(corrupt[at] ^ 0x5a);
+    core::Result<Report> report = parse_report(corrupt, "shard2/report.json");
+    if (!report) {
+      EXPECT_TRUE(report.error().message.starts_with("shard2/report.json: "));
+    }
+  }
+  EXPECT_NE(error_of("\x01\xff garbage").find("not valid JSON"), std::string::npos);
+}
+
+TEST(ReportJson, AnotherSchemaVersionIsRefusedAsSuch) {
+  const std::string text =
+      replaced(to_json(Report{}), "\"schema_version\": 1", "\"schema_version\": 2");
+  EXPECT_EQ(error_of(text),
+            "shard2/report.json: schema_version: the file has schema version 2, this unwedge "
+            "reads version 1; read it with the unwedge that wrote it, or run its shard again "
+            "with this one; it is not a report.json this unwedge wrote: run its shard again "
+            "(unwedge nightly --shard i/N) to write it anew");
+}
+
+TEST(ReportJson, MissingUnknownAndMistypedKeysNameTheirPlace) {
+  const std::string text = to_json(testing::sample_report());
+  EXPECT_NE(error_of(replaced(text, "\"events\": 12345,", ""))
+                .find("shard2/report.json: campaign: the key \"events\" is missing"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(text, "\"events\": 12345,", "\"events\": 12345, \"colour\": 1,"))
+                .find("campaign: unknown key \"colour\""),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(text, "\"entered\": 4", "\"entered\": \"four\""))
+                .find("coverage.machines[0].states[0].entered: expected a whole number >= 0, "
+                      "found a string"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(text, "\"entered\": 4", "\"entered\": -4"))
+                .find("expected a whole number >= 0, found an integer"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(text, "\"verdict\": \"fail\"", "\"verdict\": \"maybe\""))
+                .find("failures[0].verdict: expected \"pass\", \"fail\" or \"error\""),
+            std::string::npos);
+  EXPECT_NE(error_of("[]").find("the top level: expected an object, found a list"),
+            std::string::npos);
+  EXPECT_NE(error_of("{}").find("the key \"schema_version\" is missing"), std::string::npos);
+}
+
+TEST(ReportJson, OneRunsSparseCoverageLeavesOutZerosAndMergesBackIntoTheUniverse) {
+  const Coverage full = testing::sample_report().coverage;
+  const std::string line = coverage_to_json_line(full);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  EXPECT_EQ(line.find("partition_complete"), std::string::npos);  // counted 0: left out
+  core::Result<Coverage> sparse = parse_coverage(line, "a worker's coverage");
+  ASSERT_TRUE(sparse.ok()) << sparse.error().message;
+  Coverage universe = full;
+  Coverage zero = full;
+  // The universe with every count zero, then the sparse run added back.
+  for (MachineCoverage& m : zero.machines) {
+    for (StateCoverage& s : m.states) {
+      s.entered = 0;
+      s.dwell = {};
+    }
+    for (TransitionCoverage& t : m.transitions)
+      t.taken = 0;
+  }
+  for (TableCoverage& t : zero.tables) {
+    for (RuleCoverage& r : t.rules)
+      r.fired = 0;
+    t.cells.clear();
+  }
+  for (ActionCoverage& a : zero.actions) {
+    a.started = 0;
+    for (StepCoverage& s : a.steps)
+      s.verdicts.clear();
+  }
+  for (NamedCount& f : zero.faults)
+    f.count = 0;
+  zero.crashes = {};
+  add_coverage(zero, *sparse);
+  EXPECT_EQ(zero, universe);
+}
+
+TEST(ReportJson, ATimelineLineReadsBack) {
+  const RunTimeline timeline = *testing::sample_report().failures[0].timeline;
+  core::Result<RunTimeline> back = parse_timeline(timeline_to_json_line(timeline), "timeline");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, timeline);
+}
+
+}  // namespace
+}  // namespace unwedge::reports

@@ -1,0 +1,132 @@
+// Report: shards merge by adding; the merge does not depend on the order
+// shards come in; dwell percentiles and the run rate read as a person
+// expects.
+#include <gtest/gtest.h>
+
+#include "reports/report.hpp"
+#include "tests/reports/full_report_sample.hpp"
+
+namespace unwedge::reports {
+namespace {
+
+TEST(ReportMerge, CountsAddUpAndUniversesUniteByName) {
+  Report a = testing::sample_report();
+  Report b = testing::sample_report();
+  b.coverage.machines[0].transitions[0].taken = 5;
+  b.coverage.faults.push_back({.name = "aaa_new_fault", .count = 2});
+  merge_into(a, b);
+  const Report one = testing::sample_report();
+  EXPECT_EQ(a.campaign.runs, 2 * one.campaign.runs);
+  EXPECT_EQ(a.coverage.machines[0].transitions[0].taken,
+            one.coverage.machines[0].transitions[0].taken + 5);
+  EXPECT_EQ(a.coverage.machines[0].states[0].entered,
+            2 * one.coverage.machines[0].states[0].entered);
+  EXPECT_EQ(a.coverage.machines[0].states[0].dwell.total(),
+            2 * one.coverage.machines[0].states[0].dwell.total());
+  EXPECT_EQ(a.coverage.tables[0].rules[0].fired, 2 * one.coverage.tables[0].rules[0].fired);
+  EXPECT_EQ(a.coverage.tables[0].cells[0].seen, 2 * one.coverage.tables[0].cells[0].seen);
+  // A fault kind only `b` knew takes its place by name.
+  ASSERT_FALSE(a.coverage.faults.empty());
+  EXPECT_EQ(a.coverage.faults.front().name, "aaa_new_fault");
+  EXPECT_EQ(a.coverage.faults.front().count, 2u);
+  EXPECT_EQ(a.campaign.shards, 2u);
+}
+
+TEST(ReportMerge, ARefusedTransitionAndANewCellTakeTheirPlaces) {
+  Report a = testing::sample_report();
+  Report b = testing::sample_report();
+  b.coverage.machines[0].transitions.push_back(
+      {.from = "available", .to = "provisioning", .cause = "", .legal = false, .taken = 1});
+  b.coverage.tables[0].cells.insert(b.coverage.tables[0].cells.begin(),
+                                    {.state = "aaa", .outcome = "nothing", .seen = 3});
+  merge_into(a, b);
+  EXPECT_FALSE(a.coverage.machines[0].transitions.back().legal);
+  EXPECT_EQ(a.coverage.tables[0].cells.front().state, "aaa");
+  EXPECT_EQ(a.coverage.tables[0].cells.front().seen, 3u);
+}
+
+TEST(ReportMerge, SwarmSeedRangesOfRoundRobinShardsJoinIntoOne) {
+  Report total;
+  total.campaign.shards = 0;
+  for (std::uint64_t shard = 0; shard < 4; ++shard) {
+    Report part;
+    for (std::uint64_t seed = shard + 1; seed <= 40; seed += 4)
+      part.campaign.swarm_seeds.push_back({seed, seed});
+    merge_into(total, part);
+  }
+  EXPECT_EQ(total.campaign.swarm_seeds,
+            (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 40}}));
+  EXPECT_EQ(total.campaign.shards, 4u);
+}
+
+TEST(ReportMerge, FailuresStaySortedByIndexAndCapped) {
+  Report a;
+  Report b;
+  for (std::uint64_t i = 0; i < 2 * kFailuresKept; ++i) {
+    (i % 2 == 0 ? a : b).failures.push_back({.index = i, .verdict = "fail"});
+  }
+  merge_into(a, b);
+  ASSERT_EQ(a.failures.size(), kFailuresKept);
+  for (std::size_t i = 0; i < a.failures.size(); ++i)
+    EXPECT_EQ(a.failures[i].index, i);
+}
+
+TEST(ReportMerge, AnInvariantsFirstViolationIsTheLowestIndexWhicheverShardComesFirst) {
+  Report early;
+  early.invariants = {{.name = "no_lost_writes",
+                       .runs_checked = 3,
+                       .violations = 1,
+                       .first_index = 4,
+                       .first_item = "swarm seed 2"}};
+  Report late;
+  late.invariants = {{.name = "no_lost_writes",
+                      .runs_checked = 5,
+                      .violations = 2,
+                      .first_index = 9,
+                      .first_item = "swarm seed 7"}};
+  Report one = late;
+  merge_into(one, early);
+  Report other = early;
+  merge_into(other, late);
+  for (const Report& merged : {one, other}) {
+    EXPECT_EQ(merged.invariants[0].runs_checked, 8u);
+    EXPECT_EQ(merged.invariants[0].violations, 3u);
+    EXPECT_EQ(merged.invariants[0].first_index, 4u);
+    EXPECT_EQ(merged.invariants[0].first_item, "swarm seed 2");
+  }
+}
+
+TEST(ReportMerge, TheOrderOfShardsDoesNotChangeTheResult) {
+  Report a = testing::sample_report();
+  Report b = testing::sample_report();
+  b.campaign.swarm_seeds = {{50, 60}};
+  b.failures[0].index = 1;
+  b.coverage.actions.insert(b.coverage.actions.begin(), {.name = "AAA", .started = 1});
+  Report ab = a;
+  merge_into(ab, b);
+  Report ba = b;
+  merge_into(ba, a);
+  EXPECT_EQ(ab.coverage, ba.coverage);
+  EXPECT_EQ(ab.failures, ba.failures);
+  EXPECT_EQ(ab.campaign.swarm_seeds, ba.campaign.swarm_seeds);
+}
+
+TEST(DwellBuckets, PercentilesAreUpperBoundsCappedByTheLongestStay) {
+  DwellBuckets dwell;
+  EXPECT_EQ(dwell.percentile_bound_us(0.5), 0);
+  dwell.counts[0] = 90;  // under 1 s
+  dwell.counts[4] = 10;  // [8 s, 16 s)
+  dwell.max_us = 12 * core::kSecond;
+  EXPECT_EQ(dwell.total(), 100u);
+  EXPECT_EQ(dwell.percentile_bound_us(0.5), core::kSecond);
+  EXPECT_EQ(dwell.percentile_bound_us(0.99), 12 * core::kSecond);
+}
+
+TEST(CampaignFigures, RunsPerSecondIsRunsOverWallTime) {
+  CampaignFigures figures{.runs = 30, .wall_ms = 12'000};
+  EXPECT_DOUBLE_EQ(figures.runs_per_second(), 2.5);
+  EXPECT_DOUBLE_EQ(CampaignFigures{}.runs_per_second(), 0.0);
+}
+
+}  // namespace
+}  // namespace unwedge::reports
