@@ -2,19 +2,34 @@
 # Installs the Debian 12 packages unwedge builds with, skipping any that are
 # already present, so a second run costs nothing and needs no network.
 #
-#   scripts/install-deps.sh          # install what is missing
-#   scripts/install-deps.sh --check  # only list what is missing; exit 1 if any
+#   scripts/install-deps.sh                  # what building and running need
+#   scripts/install-deps.sh --tests          # and what the test suite needs
+#   scripts/install-deps.sh [--tests] --check  # only list what is missing; exit 1 if any
 set -euo pipefail
 
 packages=(
   cmake ninja-build g++ clang-14 clang-format-14 libclang-rt-14-dev llvm-14
   libboost-graph-dev librapidcheck-dev libfmt-dev libbenchmark-dev
   libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
-  pkg-config libgraphviz-dev libxml2-utils
-  # Tests only: junit.xml is checked against its schema by xmllint (above),
-  # report.html is opened in a headless browser.
-  chromium
+  pkg-config libgraphviz-dev
 )
+tests=false
+check=false
+for argument in "$@"; do
+  case "$argument" in
+    --tests) tests=true ;;
+    --check) check=true ;;
+    *)
+      echo "scripts/install-deps.sh: unknown argument '$argument'; use --tests and/or --check" >&2
+      exit 2
+      ;;
+  esac
+done
+if $tests; then
+  # junit.xml is checked against its schema by xmllint; report.html is
+  # opened in a headless browser.
+  packages+=(libxml2-utils chromium)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -28,7 +43,7 @@ if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi
 
-if [[ "${1:-}" == "--check" ]]; then
+if $check; then
   echo "missing packages: ${missing[*]}"
   exit 1
 fi

@@ -25,5 +25,5 @@ status=0
 build/default/cli/unwedge check-model --control-plane postgres --out "$out" >/dev/null || status=$?
 build/default/cli/unwedge nightly --out "$out" --budget "${UNWEDGE_BUDGET:-1m}" --jobs "$jobs" ||
   status=$?
-echo "reports in $out: summary.txt, runs.jsonl, repro/ (failing scenarios), check-model.txt"
+echo "reports in $out: report.html, junit.xml, summary.md, report.json, runs.jsonl, repro/ (failing scenarios), check-model.txt"
 exit "$status"

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 preset="${1:-default}"
 jobs="${UNWEDGE_JOBS:-$(nproc)}"
 
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$jobs"
 ctest --preset "$preset" -j "$jobs"
