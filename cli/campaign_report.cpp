@@ -40,20 +40,6 @@ double runs_per_second(const CampaignTally& tally, const CampaignStatus& status)
   return elapsed_s > 0 ? static_cast<double>(tally.runs) / elapsed_s : 0.0;
 }
 
-const char* describe(const CampaignStatus& status) {
-  switch (status.state) {
-    case CampaignState::kRunning:
-      return "running";
-    case CampaignState::kFinished:
-      return "finished";
-    case CampaignState::kBudgetSpent:
-      return "finished (time budget spent)";
-    case CampaignState::kInterrupted:
-      return "interrupted";
-  }
-  return "unknown";
-}
-
 }  // namespace
 
 const char* to_string(Verdict verdict) {
@@ -151,6 +137,20 @@ std::string format_wall(std::chrono::milliseconds duration) {
   return fmt::format("{}h {:02}m", s / 3600, (s % 3600) / 60);
 }
 
+std::string status_text(const CampaignStatus& status) {
+  switch (status.state) {
+    case CampaignState::kRunning:
+      return "running";
+    case CampaignState::kFinished:
+      return "finished";
+    case CampaignState::kBudgetSpent:
+      return "finished (time budget spent)";
+    case CampaignState::kInterrupted:
+      return fmt::format("interrupted by signal {}", status.signal);
+  }
+  return "unknown";
+}
+
 std::string format_progress(const CampaignTally& tally, const CampaignStatus& status) {
   const double rate = runs_per_second(tally, status);
   std::string line = status.planned ? fmt::format("runs {}/{}", tally.runs, *status.planned)
@@ -166,7 +166,7 @@ std::string format_progress(const CampaignTally& tally, const CampaignStatus& st
         rate));
     left = left ? std::min(*left, eta) : eta;
   }
-  if (status.state != CampaignState::kRunning) return line + ", " + describe(status);
+  if (status.state != CampaignState::kRunning) return line + ", " + status_text(status);
   if (left) line += fmt::format(", ETA {}", format_wall(*left));
   return line;
 }

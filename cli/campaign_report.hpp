@@ -100,5 +100,7 @@ std::string format_wall(std::chrono::milliseconds duration);
 
 // One line: "runs 123/400, 12.3 runs/s, 3.1 y simulated, 2 violations, ETA 1m 20s"
 std::string format_progress(const CampaignTally& tally, const CampaignStatus& status);
+// Where the campaign stands: "finished", "interrupted by signal 2", ...
+std::string status_text(const CampaignStatus& status);
 
 }  // namespace unwedge::cli

@@ -62,20 +62,6 @@ std::string replay_command(const RunRecord& record) {
   return "";
 }
 
-std::string status_text(const CampaignStatus& status) {
-  switch (status.state) {
-    case CampaignState::kRunning:
-      return "running";
-    case CampaignState::kFinished:
-      return "finished";
-    case CampaignState::kBudgetSpent:
-      return "finished (time budget spent)";
-    case CampaignState::kInterrupted:
-      return fmt::format("interrupted by signal {}", status.signal);
-  }
-  return "unknown";
-}
-
 ReportBuilder::ReportBuilder(std::string control_plane, const core::ControlPlaneModel* model) {
   report_.campaign.control_plane = std::move(control_plane);
   for (std::size_t i = 0; i < sim::kInvariants; ++i) {

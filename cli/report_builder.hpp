@@ -48,7 +48,5 @@ class ReportBuilder {
 
 // "unwedge run repro/swarm-seed-3.yaml", or how to make the scenario first.
 std::string replay_command(const RunRecord& record);
-// The status line of a campaign: "finished", "interrupted by signal 2", ...
-std::string status_text(const CampaignStatus& status);
 
 }  // namespace unwedge::cli

@@ -80,59 +80,59 @@ std::string valid_xml_chars(std::string_view text) {
   return out;
 }
 
-std::string markup_text(std::string_view text) {
+namespace {
+
+// The entity for `c` in text (and, for `attribute`, in a quoted attribute
+// value, where quotes and whitespace must survive too); empty: `c` itself.
+std::string_view entity(char c, bool attribute) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    default:
+      break;
+  }
+  if (!attribute) return {};
+  switch (c) {
+    case '"':
+      return "&quot;";
+    case '\'':
+      return "&#39;";
+    case '\t':
+      return "&#9;";
+    case '\n':
+      return "&#10;";
+    case '\r':
+      return "&#13;";
+    default:
+      return {};
+  }
+}
+
+std::string escaped(std::string_view text, bool attribute) {
   std::string out;
   for (char c : valid_xml_chars(text)) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
+    const std::string_view replacement = entity(c, attribute);
+    if (replacement.empty()) {
+      out += c;
+    } else {
+      out += replacement;
     }
   }
   return out;
 }
 
+}  // namespace
+
+std::string markup_text(std::string_view text) {
+  return escaped(text, false);
+}
+
 std::string markup_attribute(std::string_view text) {
-  std::string out;
-  for (char c : valid_xml_chars(text)) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\t':
-        out += "&#9;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return escaped(text, true);
 }
 
 std::string safe_relative_href(std::string_view path) {
