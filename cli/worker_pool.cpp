@@ -17,7 +17,24 @@
 #include "core/assert.hpp"
 
 namespace unwedge::cli {
+// The profile runtime of source-coverage builds (-fprofile-instr-generate,
+// scripts/coverage.sh) writes its counters at exit, which a worker never
+// reaches: it ends in _exit or is killed by its parent. Weak, so builds
+// without the runtime link and see null.
+extern "C" int __llvm_profile_write_file(void) __attribute__((weak));
+extern "C" void __llvm_profile_reset_counters(void) __attribute__((weak));
+
 namespace {
+
+// Adds what this process has run since the last call to its coverage
+// profile (merged into the file by the %m pattern), then starts counting
+// afresh; a no-op outside coverage builds. Called at a child's start, so
+// the counts it inherited from its parent are not written twice.
+void flush_coverage_profile(bool write) {
+  if (__llvm_profile_write_file == nullptr || __llvm_profile_reset_counters == nullptr) return;
+  if (write) __llvm_profile_write_file();
+  __llvm_profile_reset_counters();
+}
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -149,6 +166,7 @@ void WorkerPool::spawn(Worker& worker) {
 
 void WorkerPool::worker_main(int from_parent, int to_parent) {
   std::string buffer;
+  flush_coverage_profile(false);
   // Bounded by the parent: it sends one index per item of its campaign.
   while (std::optional<std::string> line = read_line(from_parent, buffer)) {
     std::optional<std::uint64_t> index = parse_index(*line);
@@ -164,6 +182,7 @@ void WorkerPool::worker_main(int from_parent, int to_parent) {
       ::_exit(5);
     }
     if (result.find('\n') != std::string::npos) ::_exit(6);
+    flush_coverage_profile(true);
     if (!write_all(to_parent, fmt::format("R {}\n", result))) ::_exit(4);
   }
   // _exit: no destructors or atexit handlers of the parent's program run here.
@@ -282,12 +301,14 @@ std::optional<int> WorkerPool::run_isolated(const std::function<int()>& body,
   if (pid == 0) {
     become_child(parent);
     close_inherited_pipes(nullptr);
+    flush_coverage_profile(false);
     int code = 1;
     try {
       code = body();
     } catch (const std::exception&) {
       code = 1;
     }
+    flush_coverage_profile(true);
     ::_exit(code);
   }
   const Clock::time_point deadline = Clock::now() + wall_max;
