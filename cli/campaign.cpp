@@ -373,8 +373,14 @@ CampaignItem item_at(const CampaignItems& items, std::uint64_t index) {
 }
 
 std::string repro_stem(const std::string& label) {
+  // A bundled scenario's file extension would come back doubled once the
+  // repro file gets its own.
+  std::string_view name = label;
+  for (std::string_view extension : {".yaml", ".yml"}) {
+    if (name.ends_with(extension)) name.remove_suffix(extension.size());
+  }
   std::string stem;
-  for (char c : label) {
+  for (char c : name) {
     const bool kept = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
     if (c >= 'A' && c <= 'Z') {
       stem += static_cast<char>(c - 'A' + 'a');

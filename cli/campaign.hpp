@@ -131,7 +131,8 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
                                           const CampaignItems& items, const ReproWriter& writer);
 
 // The file name an item's scenario is written under: "swarm seed 17" ->
-// "swarm-seed-17" (lower case letters, digits, '-', '_' and '.').
+// "swarm-seed-17" (lower case letters, digits, '-', '_' and '.'; a
+// scenario file's .yaml left out).
 std::string repro_stem(const std::string& label);
 
 }  // namespace unwedge::cli

@@ -54,4 +54,8 @@ std::string grouped(std::uint64_t count) {
   return out;
 }
 
+std::string counted(std::uint64_t count, std::string_view one, std::string_view many) {
+  return grouped(count) + " " + std::string(count == 1 ? one : many);
+}
+
 }  // namespace unwedge::reports

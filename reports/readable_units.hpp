@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/time.hpp"
 
@@ -22,5 +23,7 @@ std::string clock_time(core::TimeUs at_us);
 
 // "12,345,678": thousands separated, as the campaign summary prints counts.
 std::string grouped(std::uint64_t count);
+// "1 run", "12,345 runs": a grouped count and the noun that agrees with it.
+std::string counted(std::uint64_t count, std::string_view one, std::string_view many);
 
 }  // namespace unwedge::reports

@@ -36,14 +36,17 @@ void headline(Out out, const Report& report) {
       campaign_failed(report) ? "FAIL" : "PASS");
   fmt::format_to(
       out,
-      "{} runs ({} bundled scenarios, {} swarm seeds: {}): {} passed, {} failed, {} "
-      "ended in error. Simulated {} in {} of wall time over {} shard{}",
-      grouped(c.runs), grouped(c.bundled_runs), grouped(c.swarm_runs), seed_ranges(c, 3),
-      grouped(c.passed), grouped(c.failed), grouped(c.errors), readable_duration(c.simulated_us),
-      readable_duration(c.wall_ms * core::kMillisecond), c.shards, c.shards == 1 ? "" : "s");
+      "{} ({}, {}: {}): {} passed, {} failed, {} "
+      "ended in error. Simulated {} in {} of wall time over {}",
+      counted(c.runs, "run", "runs"),
+      counted(c.bundled_runs, "bundled scenario", "bundled scenarios"),
+      counted(c.swarm_runs, "swarm seed", "swarm seeds"), seed_ranges(c, 3), grouped(c.passed),
+      grouped(c.failed), grouped(c.errors), readable_duration(c.simulated_us),
+      readable_duration(c.wall_ms * core::kMillisecond), counted(c.shards, "shard", "shards"));
   fmt::format_to(
-      out, "; determinism re-checked on {} runs, {} mismatches.{}\n\n",
-      grouped(c.determinism_rechecks), grouped(c.determinism_mismatches),
+      out, "; determinism re-checked on {}, {}.{}\n\n",
+      counted(c.determinism_rechecks, "run", "runs"),
+      counted(c.determinism_mismatches, "mismatch", "mismatches"),
       c.interrupted ? " **Interrupted**: some shard stopped before its planned work." : "");
 }
 

@@ -182,7 +182,7 @@ TEST(CampaignReport, FiguresReadAsAPersonWouldSayThem) {
   EXPECT_EQ(format_wall(milliseconds(3'720'000)), "1h 02m");
   EXPECT_EQ(repro_stem("swarm seed 17"), "swarm-seed-17");
   EXPECT_EQ(repro_stem("scenario scenarios/Partial_Partition.yaml"),
-            "scenario-scenarios-partial_partition.yaml");
+            "scenario-scenarios-partial_partition");
 }
 
 TEST(CampaignReport, TheProgressLineShowsRunsRateSimulatedTimeViolationsAndEta) {

@@ -37,6 +37,12 @@ TEST(ReadableUnits, CountsGroupedByThousands) {
   EXPECT_EQ(grouped(12'345'678), "12,345,678");
 }
 
+TEST(ReadableUnits, ACountTakesTheNounThatAgreesWithIt) {
+  EXPECT_EQ(counted(0, "run", "runs"), "0 runs");
+  EXPECT_EQ(counted(1, "run", "runs"), "1 run");
+  EXPECT_EQ(counted(12'345, "mismatch", "mismatches"), "12,345 mismatches");
+}
+
 TEST(CoverageFigures, DwellPercentilesAreBucketBoundsCappedAtTheMaximum) {
   const DwellBuckets dwell =
       testing::dwell_of({30 * kSecond, 90 * kSecond, 4 * kMinute, 16 * kMinute});
