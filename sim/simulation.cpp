@@ -216,8 +216,7 @@ bool Simulation::serves_valid_certificate(std::uint32_t service, HostIndex leade
   const std::string serves =
       db.certificate != endpoint.certificate
           ? std::string("no certificate of the service")
-          : fmt::format("{} serial {}, expired at {:.0f} s", db.certificate,
-                        db.certificate_serial,
+          : fmt::format("{} serial {}, expired at {:.0f} s", db.certificate, db.certificate_serial,
                         static_cast<double>(db.certificate_not_after_us) / core::kSecond);
   checker_.add(Violation{
       .invariant = Invariant::kEventuallyHealthy,
@@ -225,8 +224,8 @@ bool Simulation::serves_valid_certificate(std::uint32_t service, HostIndex leade
       .at_us = now_us_,
       .message = fmt::format("service {}'s leader {} serves {} at the end of the run (the latest "
                              "issued is {} serial {}): clients cannot connect over TLS",
-                             endpoint.name, world_.hosts[leader].name, serves,
-                             endpoint.certificate, endpoint.certificate_serial)});
+                             endpoint.name, world_.hosts[leader].name, serves, endpoint.certificate,
+                             endpoint.certificate_serial)});
   return false;
 }
 

@@ -24,7 +24,8 @@ TEST_F(HtmlReport, SelfContainedWithoutScriptsOrNetwork) {
   EXPECT_THAT(page, HasSubstr("content=\"default-src 'none'; style-src 'unsafe-inline'\""));
   EXPECT_THAT(page, Not(HasSubstr("<script")));
   // The only URLs are XML namespace names, which are never fetched.
-  EXPECT_EQ(testing::occurrences(page, "http://"), testing::occurrences(page, "\"http://www.w3.org/"));
+  EXPECT_EQ(testing::occurrences(page, "http://"),
+            testing::occurrences(page, "\"http://www.w3.org/"));
   EXPECT_THAT(page, Not(HasSubstr("https://")));
   EXPECT_THAT(page, Not(HasSubstr("src=")));
   EXPECT_THAT(page, Not(HasSubstr("<link")));
@@ -62,7 +63,9 @@ TEST_F(HtmlReport, InvariantsWithFirstViolationReproAndReplay) {
 
 TEST_F(HtmlReport, EachFailingRunWithItsTimeline) {
   EXPECT_EQ(testing::occurrences(page, "<details"), 2u);
-  EXPECT_EQ(testing::occurrences(page, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\""), 2u);
+  EXPECT_EQ(
+      testing::occurrences(page, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\""),
+      2u);
   EXPECT_THAT(page, HasSubstr("<summary>swarm seed 15: db1-a stayed unreachable"));
   EXPECT_THAT(page, HasSubstr("digest <code>00000000deadbeef</code>"));
 }

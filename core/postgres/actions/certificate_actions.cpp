@@ -60,8 +60,8 @@ StepResult install(StepContext& ctx, const Settings& settings) {
   if (UNWEDGE_MUTANT(settings, kRotationSkipsNewLeader) && !cert->installed_on.empty()) {
     target = cert->installed_on;
   }
-  core::Operation op = call_with_retry(ctx, InfraVerb::kInstallCertificate, target, cert->id,
-                                       "install-" + target);
+  core::Operation op =
+      call_with_retry(ctx, InfraVerb::kInstallCertificate, target, cert->id, "install-" + target);
   if (progress(op) != OpProgress::kDone) return StepResult::wait("installing on " + target);
   cert->installed_on = service->leader;
   ctx.txn().put(*cert);
