@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   unwedge::cli::add_shrink_command(app, exit_code);
   unwedge::cli::add_nightly_command(app, exit_code);
   unwedge::cli::add_merge_command(app, exit_code);
+  unwedge::cli::add_fuzz_to_scenario_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -21,6 +21,8 @@
 #include "core/assert.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+// Optional, as under libFuzzer: called once before the first input.
+extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int* argc, char*** argv);
 
 namespace {
 
@@ -60,6 +62,7 @@ std::vector<std::filesystem::path> inputs_of(const std::filesystem::path& path) 
 
 int main(int argc, char** argv) {
   unwedge::core::set_assertion_handler(&unwedge::core::throwing_assertion_handler);
+  if (LLVMFuzzerInitialize != nullptr) LLVMFuzzerInitialize(&argc, &argv);
   int ran = 0;
   int failed = 0;
   for (int i = 1; i < argc; ++i) {

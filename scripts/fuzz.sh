@@ -10,7 +10,8 @@
 # The targets are read from build/fuzz/fuzz/targets.txt, which
 # fuzz/CMakeLists.txt writes from its unwedge_fuzzer() registrations. Each
 # run starts from a copy of the checked-in seed corpus fuzz/corpus/<name>/ in a
-# temporary directory, so the checked-in corpus is never modified. The log and
+# temporary directory, so the checked-in corpus is never modified, and uses
+# the target's dictionary fuzz/dictionaries/<name>.dict. The log and
 # any crash, leak or timeout input go to out/fuzz/<name>/; replay one with
 # build/fuzz/fuzz/<name> FILE, or with any compiler and no libFuzzer with
 # build/default/fuzz/<name>_replay FILE (see fuzz/README.md).
@@ -50,6 +51,7 @@ run_target() {
   mkdir -p "$out" "$corpus"
   cp fuzz/corpus/"$name"/* "$corpus"/
   "$build/$name" -max_total_time="$time" -rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
+    -dict="fuzz/dictionaries/$name.dict" \
     -artifact_prefix="$out/" "$corpus" >"$out/fuzz.log" 2>&1
 }
 

@@ -179,11 +179,20 @@ void InvariantChecker::on_ack(std::uint32_t service, std::uint64_t write_id,
 
 void InvariantChecker::check_writes_on(std::uint32_t service, HostIndex leader, core::TimeUs now_us,
                                        std::string_view why) {
+  if (std::optional<Violation> v = missing_write_on(service, leader, now_us, why)) {
+    violations_.push_back(std::move(*v));
+  }
+}
+
+std::optional<Violation> InvariantChecker::missing_write_on(std::uint32_t service, HostIndex leader,
+                                                            core::TimeUs now_us,
+                                                            std::string_view why) const {
   const ServiceEndpoint& endpoint = world_.services[service];
   const Host& host = world_.hosts[leader];
   for (const auto& [timeline, write] : endpoint.acked) {
     if (host.db.wal.contains(write.lsn, timeline)) continue;
-    violations_.push_back(Violation{
+    // One lost write is enough to tell.
+    return Violation{
         .invariant = Invariant::kNoLostWrites,
         .entity = endpoint.name,
         .at_us = now_us,
@@ -192,9 +201,9 @@ void InvariantChecker::check_writes_on(std::uint32_t service, HostIndex leader, 
             "(timeline {}, LSN {}) {}",
             write.write_id, world_.hosts[write.node].name, write.lsn, timeline,
             leader == write.node ? "its own node" : "the leader", host.name, host.db.wal.timeline(),
-            host.db.wal.flushed_lsn(), why)});
-    return;  // one lost write is enough to tell
+            host.db.wal.flushed_lsn(), why)};
   }
+  return std::nullopt;
 }
 
 }  // namespace unwedge::sim

@@ -87,6 +87,9 @@ class InvariantChecker {
   // Every acknowledged write of `service` must be on `leader`.
   void check_writes_on(std::uint32_t service, HostIndex leader, core::TimeUs now_us,
                        std::string_view why);
+  // The violation check_writes_on would record, without recording it.
+  std::optional<Violation> missing_write_on(std::uint32_t service, HostIndex leader,
+                                            core::TimeUs now_us, std::string_view why) const;
   // Faults are active: dwell clocks count only from the moment the world is
   // quiet again (a state held through a fault is the control plane waiting
   // for the world, not a wedge).

@@ -4,6 +4,17 @@
 
 namespace unwedge::sim {
 
+namespace {
+
+void schedule_timeline(Simulation& simulation, const Scenario& scenario) {
+  for (const ScheduledFault& fault : scenario.faults)
+    simulation.schedule_fault(fault.at_us, fault.spec);
+  for (const ScheduledOperator& request : scenario.operators)
+    simulation.schedule_operator(request.at_us, request.request);
+}
+
+}  // namespace
+
 ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed,
                              TraceSink* sink, RunObserver* observer) {
   SimConfig config = scenario.config;
@@ -11,10 +22,7 @@ ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64
   if (sink != nullptr) config.trace_sink = sink;
   if (observer != nullptr) config.observer = observer;
   Simulation simulation(config);
-  for (const ScheduledFault& fault : scenario.faults)
-    simulation.schedule_fault(fault.at_us, fault.spec);
-  for (const ScheduledOperator& request : scenario.operators)
-    simulation.schedule_operator(request.at_us, request.request);
+  schedule_timeline(simulation, scenario);
   ScenarioOutcome outcome;
   outcome.run = simulation.run(scenario.duration_us, scenario.recovery_us);
   const std::optional<Finding>& finding = outcome.run.finding;
@@ -37,6 +45,12 @@ ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64
     }
   }
   return outcome;
+}
+
+RunSummary run_scenario_settling(const Scenario& scenario, core::TimeUs settle_check_us) {
+  Simulation simulation(scenario.config);
+  schedule_timeline(simulation, scenario);
+  return simulation.run(scenario.duration_us, scenario.recovery_us, settle_check_us);
 }
 
 }  // namespace unwedge::sim

@@ -66,4 +66,10 @@ struct ScenarioOutcome {
 ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed = {},
                              TraceSink* sink = nullptr, RunObserver* observer = nullptr);
 
+// Runs the scenario with its own seed, ending the recovery phase at the
+// first check (every `settle_check_us` of virtual time) that finds the run
+// settled: see Simulation::run. What it finds, run_scenario finds too; the
+// expected verdict is not judged. For fuzzing, where runs per second count.
+RunSummary run_scenario_settling(const Scenario& scenario, core::TimeUs settle_check_us);
+
 }  // namespace unwedge::sim

@@ -179,6 +179,11 @@ void Simulation::on_transition(const core::TransitionEvent& e) {
 
 bool Simulation::check_end_state() {
   if (finding_) return false;
+  if (std::optional<Violation> v = end_state_violation()) checker_.add(std::move(*v));
+  return !take_violation();
+}
+
+std::optional<Violation> Simulation::end_state_violation() {
   auto txn = durable_.begin();
   for (std::uint32_t s = 0; s < world_.services.size(); ++s) {
     std::shared_ptr<const postgres::Service> service =
@@ -187,52 +192,76 @@ bool Simulation::check_end_state() {
     const core::StateDef& state = postgres::service_machine().state(service->state.id);
     if (state.name == "deprovisioned" || state.name == "deprovisioning") continue;
     if (!state.safe()) {
-      checker_.add(Violation{
-          .invariant = Invariant::kEventuallyHealthy,
-          .entity = service->id,
-          .at_us = now_us_,
-          .message =
-              fmt::format("service {} is {} at the end of the run, {} after the last "
-                          "fault healed; it should be healthy and stable",
-                          service->id, state.name,
-                          fmt::format("{:.0f} s", static_cast<double>(now_us_ - healed_at_us_) /
-                                                      core::kSecond))});
-      break;
+      return Violation{.invariant = Invariant::kEventuallyHealthy,
+                       .entity = service->id,
+                       .at_us = now_us_,
+                       .message = fmt::format(
+                           "service {} is {} at the end of the run, {} after the last "
+                           "fault healed; it should be healthy and stable",
+                           service->id, state.name,
+                           fmt::format("{:.0f} s", static_cast<double>(now_us_ - healed_at_us_) /
+                                                       core::kSecond))};
     }
     if (std::optional<HostIndex> leader = world_.find_host(service->leader)) {
-      checker_.check_writes_on(s, *leader, now_us_, "at the end of the run");
-      if (checker_.violations().size() > violations_taken_) break;
-      if (!serves_valid_certificate(s, *leader)) break;
+      if (std::optional<Violation> lost =
+              checker_.missing_write_on(s, *leader, now_us_, "at the end of the run")) {
+        return lost;
+      }
+      if (std::optional<Violation> certificate = certificate_violation(s, *leader)) {
+        return certificate;
+      }
     }
   }
-  return !take_violation();
+  return std::nullopt;
 }
 
-bool Simulation::serves_valid_certificate(std::uint32_t service, HostIndex leader) {
+std::optional<Violation> Simulation::certificate_violation(std::uint32_t service,
+                                                           HostIndex leader) const {
   const ServiceEndpoint& endpoint = world_.services[service];
   const DbNode& db = world_.hosts[leader].db;
-  if (endpoint.certificate_serial == 0) return true;  // none issued yet: nothing to serve
-  if (db.certificate == endpoint.certificate && db.certificate_not_after_us > now_us_) return true;
+  if (endpoint.certificate_serial == 0) return std::nullopt;  // none issued yet: nothing to serve
+  if (db.certificate == endpoint.certificate && db.certificate_not_after_us > now_us_) {
+    return std::nullopt;
+  }
   const std::string serves =
       db.certificate != endpoint.certificate
           ? std::string("no certificate of the service")
           : fmt::format("{} serial {}, expired at {:.0f} s", db.certificate, db.certificate_serial,
                         static_cast<double>(db.certificate_not_after_us) / core::kSecond);
-  checker_.add(Violation{
+  return Violation{
       .invariant = Invariant::kEventuallyHealthy,
       .entity = endpoint.name,
       .at_us = now_us_,
       .message = fmt::format("service {}'s leader {} serves {} at the end of the run (the latest "
                              "issued is {} serial {}): clients cannot connect over TLS",
                              endpoint.name, world_.hosts[leader].name, serves, endpoint.certificate,
-                             endpoint.certificate_serial)});
-  return false;
+                             endpoint.certificate_serial)};
+}
+
+bool Simulation::settled() {
+  if (finding_ || !active_.empty()) return false;
+  if (!durable_.begin()->ids(core::ActionRecord::kKind).empty()) return false;
+  return !end_state_violation().has_value();
 }
 
 RunSummary Simulation::run(core::TimeUs duration_us, core::TimeUs recovery_us) {
+  return run(duration_us, recovery_us, 0);
+}
+
+RunSummary Simulation::run(core::TimeUs duration_us, core::TimeUs recovery_us,
+                           core::TimeUs settle_check_us) {
   if (run_until(duration_us)) {
     heal_all();
-    if (run_until(duration_us + recovery_us)) check_end_state();
+    const core::TimeUs end_us = duration_us + recovery_us;
+    bool running = true;
+    bool settled_early = false;
+    // Stops early only on a pass: a run that has not settled goes on to the
+    // end, so what fails here fails the full recovery too.
+    while (settle_check_us > 0 && running && !settled_early && now_us_ + settle_check_us < end_us) {
+      running = run_until(now_us_ + settle_check_us);
+      settled_early = running && settled();
+    }
+    if (running && (settled_early || run_until(end_us))) check_end_state();
   }
   if (config_.observer != nullptr) config_.observer->run_ended(checker_, now_us_);
   return summary();

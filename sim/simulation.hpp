@@ -137,6 +137,15 @@ class Simulation final : private InfraBackend {
   // liveness phase for `recovery_us`, then the final checks: every service
   // healthy and stable, every acknowledged write on its leader.
   RunSummary run(core::TimeUs duration_us, core::TimeUs recovery_us);
+  // As run(), but the recovery phase ends early, at the first check (every
+  // `settle_check_us` of virtual time; 0: never) that finds the run settled.
+  // A run that never settles is judged at the end of the full recovery, so
+  // everything this finds the full run finds too; it may miss a failure
+  // that would only have come after the early end. For fuzzing, where runs
+  // per second count.
+  RunSummary run(core::TimeUs duration_us, core::TimeUs recovery_us, core::TimeUs settle_check_us);
+  // Healed, no action in flight, and the final checks would pass now.
+  bool settled();
   // The final checks alone, for callers that drive run_until themselves.
   bool check_end_state();
 
@@ -210,9 +219,11 @@ class Simulation final : private InfraBackend {
   void on_random_fault();
   void on_random_operator();
   void on_transition(const core::TransitionEvent& event);
-  // At the end of a run: the leader serves an unexpired certificate of its
-  // service (once one was issued); false, with a violation, when it does not.
-  bool serves_valid_certificate(std::uint32_t service, HostIndex leader);
+  // At the end of a run the leader must serve an unexpired certificate of
+  // its service (once one was issued); the violation when it does not.
+  std::optional<Violation> certificate_violation(std::uint32_t service, HostIndex leader) const;
+  // The violation the final checks find now, without recording it.
+  std::optional<Violation> end_state_violation();
   // Ends the run with the checker's first new violation, if any.
   bool take_violation();
   void boot(HostIndex host);

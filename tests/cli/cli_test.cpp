@@ -165,5 +165,35 @@ TEST(Cli, ShrinkHasNothingToDoWithAPassingScenario) {
       << ran.output;
 }
 
+TEST(Cli, AFleetFuzzerInputBecomesTheScenarioFileItStandsFor) {
+  const std::string input = source("fuzz/corpus/fleet_fuzzer/two-services");
+  const std::string path = ::testing::TempDir() + "two_services.yaml";
+  Ran converted = unwedge("fuzz-to-scenario " + input + " --out " + path);
+  ASSERT_EQ(converted.exit_code, 0) << converted.output;
+  Ran shown = unwedge("fuzz-to-scenario " + input);
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  // Named after the input, described by what it decoded to.
+  EXPECT_NE(shown.output.find("name: two-services"), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find("encoding version 1"), std::string::npos) << shown.output;
+  // The written file runs like any other, and passes: the input is a seed
+  // the fuzzer starts from, not a finding.
+  Ran ran = unwedge("run " + path);
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  Ran named = unwedge("fuzz-to-scenario " + input + " --name 'Not A Name'");
+  EXPECT_EQ(named.exit_code, 2) << named.output;
+  EXPECT_NE(named.output.find("is not a scenario name"), std::string::npos) << named.output;
+}
+
+TEST(Cli, FuzzToScenarioRefusesAnotherVersionOrAMissingFile) {
+  Ran other = unwedge("fuzz-to-scenario " + source("fuzz/corpus/fleet_fuzzer/version-2"));
+  EXPECT_EQ(other.exit_code, 2) << other.output;
+  EXPECT_NE(other.output.find("encoding version 2 is not one this build reads"), std::string::npos)
+      << other.output;
+  Ran missing = unwedge("fuzz-to-scenario /nonexistent/crash-1");
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("/nonexistent/crash-1 cannot be read"), std::string::npos)
+      << missing.output;
+}
+
 }  // namespace
 }  // namespace unwedge::cli

@@ -10,6 +10,7 @@
 
 #include "core/postgres/entities.hpp"
 #include "core/postgres/machines.hpp"
+#include "core/scheduler.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -427,14 +428,11 @@ TEST(Simulation, ALeaderPastItsRestartBoundIsRestartedAgain) {
 TEST(Simulation, AFailedAssertionEndsTheRunWithAFindingAndATraceExcerpt) {
   Simulation sim(SimConfig{.seed = 3, .services = {{.id = "db1"}}});
   ASSERT_TRUE(sim.run_until(10 * kMinute));
-  // A service whose servers were named but are missing from the Store
-  // breaks Provision's contract (every named server exists).
+  // An action slot naming an execution with no record breaks the
+  // scheduler's contract (a slot and its record are written together).
   {
     auto txn = sim.durable_store().begin();
-    txn->put(
-        postgres::Service{.id = "db9",
-                          .state = {.id = postgres::service_machine().initial(), .entered_us = 0},
-                          .servers_named = 2});
+    txn->put(core::ActionSlot{.id = "service/db1", .running = "Failover/db1/99", .executions = 99});
     ASSERT_TRUE(txn->commit().ok());
   }
   EXPECT_FALSE(sim.run_until(20 * kMinute));

@@ -62,9 +62,15 @@ StepResult await_servers(StepContext& ctx) {
   }
   std::uint32_t running = 0;
   std::uint32_t live = 0;
+  bool leader_live = false;
   for (const std::string& id : ids) {
     std::optional<Server> server = ctx.txn().get<Server>(id);
-    if (!server || server->role == Role::kIndependent || server->role == Role::kRetired) continue;
+    // The plan is a leader and its standbys; a customer's follower or
+    // unfollowed database is not one of them.
+    if (!server || server->role == Role::kIndependent || server->role == Role::kRetired ||
+        server->role == Role::kFollower) {
+      continue;
+    }
     if (std::find(replaced.begin(), replaced.end(), id) != replaced.end()) continue;
     if (is_in(server_machine(), *server, {"destroying", "destroyed"})) {
       Server fresh{.id = next_server_id(*service),
@@ -77,13 +83,27 @@ StepResult await_servers(StepContext& ctx) {
       ctx.txn().put(*server);
       ctx.txn().put(fresh);
       ctx.txn().put(*service);
+      leader_live = leader_live || fresh.role == Role::kLeader;
       ++live;
       continue;
     }
+    leader_live = leader_live || server->role == Role::kLeader;
     ++live;
     if (is_in(server_machine(), *server, {"running"})) ++running;
   }
-  UNWEDGE_ASSERT_EQ(live, service->standbys + 1);
+  // A plan server retired or unfollowed while the service was still being
+  // provisioned (its host destroyed, its link unfollowed) leaves the plan
+  // short: fresh servers bring it back to strength, a leader first.
+  for (; live < service->standbys + 1; ++live) {
+    Server fresh{.id = next_server_id(*service),
+                 .service = service->id,
+                 .state = {.id = server_machine().initial(), .entered_us = ctx.now_us()},
+                 .role = leader_live ? Role::kStandby : Role::kLeader};
+    if (!leader_live) service->leader = fresh.id;
+    leader_live = true;
+    ctx.txn().put(fresh);
+    ctx.txn().put(*service);
+  }
   if (running < live)
     return StepResult::wait(fmt::format("{} of {} servers running", running, live));
   return StepResult::next();

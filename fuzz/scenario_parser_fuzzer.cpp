@@ -1,4 +1,4 @@
-// scenario_yaml_fuzzer: searches for text on which parse_scenario crashes,
+// scenario_parser_fuzzer: searches for text on which parse_scenario crashes,
 // hangs or blows memory, or gives an answer it cannot stand behind: a
 // refusal that does not say where (source:line:column), or an accepted
 // scenario that does not survive to_yaml() and a second read unchanged.

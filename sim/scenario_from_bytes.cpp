@@ -1,0 +1,232 @@
+#include "sim/scenario_from_bytes.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <fuzzer/FuzzedDataProvider.h>
+#include <string>
+#include <vector>
+
+#include "core/assert.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+using core::kMinute;
+using core::kSecond;
+using core::TimeUs;
+
+constexpr std::uint8_t kServicesMax = 2;
+constexpr std::uint32_t kSafetyMinutesMax = 20;
+// Operators ask once the services have had time to come up.
+constexpr TimeUs kOperatorsFrom = 3 * kMinute;
+
+class Decoder {
+ public:
+  Decoder(std::span<const std::uint8_t> bytes, Scenario& scenario)
+      : in_(bytes.data(), bytes.size()), scenario_(scenario) {}
+
+  void fleet() {
+    const auto services = in_.ConsumeIntegralInRange<std::uint8_t>(1, kServicesMax);
+    for (std::uint8_t s = 1; s <= services; ++s) {
+      ServiceSpec spec{.id = fmt::format("db{}", s)};
+      spec.standbys = in_.ConsumeIntegralInRange<std::uint32_t>(0, 2);
+      // A synchronous service with no standby could never acknowledge a write.
+      spec.synchronous = in_.ConsumeBool() && spec.standbys > 0;
+      spec.followers = in_.ConsumeIntegralInRange<std::uint32_t>(0, 1);
+      scenario_.config.services.push_back(spec);
+    }
+    scenario_.config.clients_per_service = in_.ConsumeIntegralInRange<std::uint32_t>(1, 2);
+    scenario_.duration_us =
+        in_.ConsumeIntegralInRange<std::uint32_t>(1, kSafetyMinutesMax) * kMinute;
+    scenario_.recovery_us = core::kHour;
+  }
+
+  void timeline() {
+    for (std::size_t n = 0; n < kScenarioBytesEntriesMax && in_.remaining_bytes() > 0; ++n) {
+      if (in_.ConsumeIntegralInRange<std::uint8_t>(0, 7) == 0) {
+        operator_request();
+      } else {
+        fault();
+      }
+    }
+    // Entries come in any order; the timeline reads in time order.
+    std::stable_sort(scenario_.faults.begin(), scenario_.faults.end(),
+                     [](const auto& a, const auto& b) { return a.at_us < b.at_us; });
+    std::stable_sort(scenario_.operators.begin(), scenario_.operators.end(),
+                     [](const auto& a, const auto& b) { return a.at_us < b.at_us; });
+  }
+
+ private:
+  TimeUs moment(TimeUs from_us) {
+    const auto last_s = static_cast<std::uint32_t>(scenario_.duration_us / kSecond) - 1;
+    const auto first_s = static_cast<std::uint32_t>(std::min<TimeUs>(from_us / kSecond, last_s));
+    return in_.ConsumeIntegralInRange<std::uint32_t>(first_s, last_s) * kSecond;
+  }
+
+  const std::string& service() {
+    const auto& services = scenario_.config.services;
+    return services[in_.ConsumeIntegralInRange<std::size_t>(0, services.size() - 1)].id;
+  }
+
+  // A host by role; the role is resolved when the entry fires.
+  std::string host() {
+    constexpr const char* kRoles[] = {"leader", "standby", "follower"};
+    const auto r = in_.ConsumeIntegralInRange<std::size_t>(0, std::size(kRoles) - 1);
+    return fmt::format("{}:{}", kRoles[r], service());
+  }
+
+  // The far side of a partial or one-way cut.
+  std::string far_side() {
+    switch (in_.ConsumeIntegralInRange<std::uint8_t>(0, 3)) {
+      case 0:
+        return "monitors";
+      case 1:
+        return "control-plane";
+      case 2:
+        return fmt::format("clients:{}", service());
+      default:
+        return host();
+    }
+  }
+
+  std::string clock_owner() {
+    switch (in_.ConsumeIntegralInRange<std::uint8_t>(0, 2)) {
+      case 0:
+        return "control-plane";
+      case 1:
+        return in_.ConsumeBool() ? "monitor-a" : "monitor-b";
+      default:
+        return host();
+    }
+  }
+
+  std::int64_t amount(std::int64_t low, std::int64_t high) {
+    return in_.ConsumeIntegralInRange<std::int64_t>(low, high);
+  }
+
+  void fault() {
+    const auto kinds = fault_kinds();
+    const FaultKind kind = kinds[in_.ConsumeIntegralInRange<std::size_t>(0, kinds.size() - 1)].kind;
+    FaultSpec spec{.kind = kind};
+    const TimeUs at_us = moment(0);
+    spec.duration_us = in_.ConsumeIntegralInRange<std::uint32_t>(10, 600) * kSecond;
+    switch (kind) {
+      case FaultKind::kPartitionComplete:
+      case FaultKind::kHostCrash:
+      case FaultKind::kDatabaseCrash:
+      case FaultKind::kAgentPause:
+      case FaultKind::kStaleCheckins:
+        spec.targets = {host()};
+        break;
+      case FaultKind::kPartitionPartial:
+      case FaultKind::kPartitionOneWay:
+        spec.targets = {host()};
+        spec.others = {far_side()};
+        if (kind == FaultKind::kPartitionOneWay && in_.ConsumeBool()) {
+          std::swap(spec.targets, spec.others);
+        }
+        break;
+      case FaultKind::kLateCheckins:
+        spec.targets = {host()};
+        spec.amount = amount(20, 120) * kSecond;
+        break;
+      case FaultKind::kDuplicateCheckins:
+        spec.targets = {host()};
+        spec.amount = amount(30, 90) * kSecond;
+        break;
+      case FaultKind::kClockDrift:
+        spec.targets = {clock_owner()};
+        spec.amount = amount(-50'000, 50'000);
+        break;
+      case FaultKind::kClockJump:
+        spec.targets = {clock_owner()};
+        spec.amount = amount(-600, 600) * kSecond;
+        break;
+      case FaultKind::kInfraSlow:
+        spec.amount = amount(2, 20);
+        break;
+      case FaultKind::kInfraFailing:
+      case FaultKind::kInfraTimeouts:
+        spec.amount = amount(100'000, 600'000);
+        break;
+      case FaultKind::kInfraDuplicates:
+        spec.amount = amount(200'000, 1'000'000);
+        break;
+      case FaultKind::kControlPlaneCrash: {
+        const auto point =
+            in_.ConsumeIntegralInRange<std::size_t>(0, std::size(kCrashPointNames) - 1);
+        spec.targets = {std::string(kCrashPointNames[point])};
+        spec.amount = amount(0, 39);
+        spec.duration_us = 0;
+        break;
+      }
+    }
+    scenario_.faults.push_back({.at_us = at_us, .spec = std::move(spec)});
+  }
+
+  void operator_request() {
+    const auto kinds = operator_kinds();
+    const OperatorKind kind =
+        kinds[in_.ConsumeIntegralInRange<std::size_t>(0, kinds.size() - 1)].kind;
+    ScheduledOperator op{.at_us = moment(kOperatorsFrom), .request = {.kind = kind}};
+    switch (kind) {
+      case OperatorKind::kAddFollower:
+      case OperatorKind::kRequestFailover:
+        op.request.target = service();
+        break;
+      case OperatorKind::kPromoteFollower:
+      case OperatorKind::kUnfollow:
+        op.request.target = fmt::format("follower:{}", service());
+        break;
+      case OperatorKind::kReplaceServer:
+        op.request.target = host();
+        break;
+      case OperatorKind::kDeprovision:
+        // Only while another service lives on, so the story keeps a fleet.
+        if (scenario_.config.services.size() < 2) return;
+        op.request.target = service();
+        break;
+    }
+    // A safety phase too short for the services to come up has no requests.
+    if (op.at_us < kOperatorsFrom) return;
+    scenario_.operators.push_back(std::move(op));
+  }
+
+  FuzzedDataProvider in_;
+  Scenario& scenario_;
+};
+
+}  // namespace
+
+core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
+                                           std::string_view source) {
+  if (bytes.empty()) {
+    return core::Error{
+        fmt::format("{}: empty; a fleet_fuzzer input starts with its encoding "
+                    "version byte ({})",
+                    source, kScenarioBytesVersion)};
+  }
+  if (bytes[0] != kScenarioBytesVersion) {
+    return core::Error{
+        fmt::format("{}: encoding version {} is not one this build reads (it reads "
+                    "version {}); decode it with the unwedge that found it",
+                    source, bytes[0], kScenarioBytesVersion)};
+  }
+  Scenario scenario;
+  scenario.name = "fuzzed";
+  scenario.source = std::string(source);
+  scenario.config.seed = 1;
+  Decoder decoder(bytes.subspan(1), scenario);
+  decoder.fleet();
+  decoder.timeline();
+  scenario.description = fmt::format(
+      "decoded from {} ({} bytes, encoding version {}): {} service{}, {} fault{} and {} operator "
+      "request{} in {} min",
+      source, bytes.size(), kScenarioBytesVersion, scenario.config.services.size(),
+      scenario.config.services.size() == 1 ? "" : "s", scenario.faults.size(),
+      scenario.faults.size() == 1 ? "" : "s", scenario.operators.size(),
+      scenario.operators.size() == 1 ? "" : "s", scenario.duration_us / kMinute);
+  return scenario;
+}
+
+}  // namespace unwedge::sim

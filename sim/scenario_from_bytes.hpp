@@ -1,0 +1,43 @@
+// A bounded scenario from a fuzzer's bytes: the encoding fleet_fuzzer
+// searches and `unwedge fuzz-to-scenario` turns back into a scenario file.
+//
+// The first byte is the encoding's version; the rest is read through
+// libFuzzer's FuzzedDataProvider (integers from the end, so mutations of
+// the front and the back change different choices): the fleet's shape, the
+// safety phase's length, then fault and operator entries until the bytes
+// run out or the caps are reached. Every byte string of the right version
+// decodes to a valid scenario; running out of bytes only makes it smaller.
+// A changed layout is a new version, so a saved crash input keeps meaning
+// what it meant when it was found.
+//
+// Version 1, after the version byte:
+//   services 1-2, each: standbys 0-2, synchronous (with a standby), followers 0-1
+//   clients per service 1-2; safety phase 1-20 minutes
+//   up to 12 entries, each a fault (kind, when, aim, duration, amount) or,
+//   one time in eight, an operator request (kind, when, target) from minute 3
+//   (none when the safety phase ends sooner)
+// The recovery phase is always an hour.
+//
+//   core::Result<Scenario> s = scenario_from_bytes(bytes, "crash-0123");
+//   if (!s.ok()) return s.error();            // an unknown version
+//   RunSummary run = run_scenario_settling(*s, kMinute);
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "sim/scenario.hpp"
+
+namespace unwedge::sim {
+
+inline constexpr std::uint8_t kScenarioBytesVersion = 1;
+inline constexpr std::size_t kScenarioBytesEntriesMax = 12;
+
+// `source` names the bytes in the scenario and in errors.
+core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
+                                           std::string_view source);
+
+}  // namespace unwedge::sim

@@ -1,0 +1,109 @@
+// The fleet_fuzzer's encoding: any bytes of the known version decode to a
+// bounded scenario that the scenario file format carries unchanged, the same
+// bytes always to the same scenario; another version is refused by name.
+// And the early end of a settled recovery, which the fuzzer runs on: it
+// finds what the full run finds.
+#include "sim/scenario_from_bytes.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <rapidcheck/gtest.h>
+
+#include "sim/scenario_yaml.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+std::vector<std::uint8_t> versioned(std::vector<std::uint8_t> rest) {
+  rest.insert(rest.begin(), kScenarioBytesVersion);
+  return rest;
+}
+
+RC_GTEST_PROP(ScenarioFromBytes, AnyBytesOfTheVersionDecodeToABoundedScenarioAFileCarries,
+              (std::vector<std::uint8_t> rest)) {
+  const std::vector<std::uint8_t> bytes = versioned(rest);
+  core::Result<Scenario> scenario = scenario_from_bytes(bytes, "input");
+  RC_ASSERT(scenario.ok());
+  RC_ASSERT(scenario->config.services.size() >= 1U);
+  RC_ASSERT(scenario->config.services.size() <= 2U);
+  RC_ASSERT(scenario->faults.size() + scenario->operators.size() <= kScenarioBytesEntriesMax);
+  RC_ASSERT(scenario->duration_us >= core::kMinute);
+  RC_ASSERT(scenario->duration_us <= 20 * core::kMinute);
+  for (const ScheduledFault& f : scenario->faults)
+    RC_ASSERT(f.at_us < scenario->duration_us);
+  for (const ScheduledOperator& o : scenario->operators)
+    RC_ASSERT(o.at_us < scenario->duration_us);
+  // Written and read back, it is the same scenario: a crash input becomes
+  // a scenario file that means exactly what the input meant.
+  core::Result<Scenario> again = parse_scenario(to_yaml(*scenario), "input.yaml");
+  RC_ASSERT(again.ok());
+  Scenario expected = *scenario;
+  expected.source = "input.yaml";
+  RC_ASSERT(*again == expected);
+  // Decoding is a pure function of the bytes.
+  RC_ASSERT(*scenario_from_bytes(bytes, "input") == *scenario);
+}
+
+TEST(ScenarioFromBytes, AnotherVersionOrNoBytesAreRefusedByName) {
+  core::Result<Scenario> other = scenario_from_bytes(std::vector<std::uint8_t>{2, 0, 1}, "crash-1");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().message,
+            "crash-1: encoding version 2 is not one this build reads (it reads version 1); "
+            "decode it with the unwedge that found it");
+  core::Result<Scenario> empty = scenario_from_bytes({}, "crash-2");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_TRUE(empty.error().message.starts_with("crash-2: empty;")) << empty.error().message;
+}
+
+TEST(ScenarioFromBytes, TheVersionByteAloneIsTheSmallestStory) {
+  core::Result<Scenario> s = scenario_from_bytes(versioned({}), "quiet");
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->config.services.size(), 1U);
+  EXPECT_EQ(s->config.services[0].standbys, 0U);
+  EXPECT_EQ(s->duration_us, core::kMinute);
+  EXPECT_TRUE(s->faults.empty());
+  EXPECT_TRUE(s->operators.empty());
+}
+
+// A leader cut off for the last two minutes of the safety phase: it fails
+// over, and the old leader's replacement runs on into the recovery phase,
+// which settles well before its hour is over.
+Scenario leader_cut() {
+  Scenario s{.name = "leader-cut", .duration_us = 20 * core::kMinute, .recovery_us = core::kHour};
+  s.config = SimConfig{.seed = 3, .services = {{.id = "db1", .standbys = 1}}};
+  s.faults.push_back({.at_us = 18 * core::kMinute,
+                      .spec = {.kind = FaultKind::kPartitionComplete, .targets = {"leader:db1"}}});
+  return s;
+}
+
+TEST(SettledRecovery, APassingRunEndsEarlyWithTheFullRunsVerdict) {
+  const Scenario s = leader_cut();
+  const ScenarioOutcome full = run_scenario(s);
+  ASSERT_TRUE(full.passed) << full.mismatch;
+  const RunSummary early = run_scenario_settling(s, core::kMinute);
+  EXPECT_FALSE(early.finding.has_value());
+  EXPECT_LT(early.simulated_us, full.run.simulated_us);
+  EXPECT_GT(early.simulated_us, s.duration_us);
+}
+
+TEST(SettledRecovery, AFailingRunFailsAlikeWhenEndedEarly) {
+  Scenario s = leader_cut();
+  // A bound the replacement cannot meet: the service is in maintenance for
+  // minutes, most of them in the recovery phase.
+  s.config.dwell_overrides["service/maintenance"] = core::kMinute;
+  const ScenarioOutcome full = run_scenario(s);
+  ASSERT_TRUE(full.run.finding.has_value());
+  // Found in the recovery phase, where the early end applies.
+  ASSERT_GT(full.run.simulated_us, s.duration_us);
+  const RunSummary early = run_scenario_settling(s, core::kMinute);
+  ASSERT_TRUE(early.finding.has_value());
+  EXPECT_EQ(early.finding->invariant, full.run.finding->invariant);
+  EXPECT_EQ(early.digest, full.run.digest);
+}
+
+}  // namespace
+}  // namespace unwedge::sim
