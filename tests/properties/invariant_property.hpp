@@ -78,6 +78,7 @@ struct HuntResult {
   std::size_t cases = 0;                                 // run before the catch, or in all
   sim::Invariant property = sim::Invariant::kAssertion;  // whose property caught it
   std::optional<sim::Finding> finding;
+  std::optional<sim::Scenario> scenario;  // the case that caught it, mutant switched on
   double wall_s = 0;
 };
 
@@ -92,15 +93,16 @@ inline HuntResult hunt(postgres::Mutant mutant, std::size_t max_cases) {
     const sim::Invariant property = kHuntOrder[i];
     const rc::Gen<sim::Scenario> gen = scenario_gen(slant_for(property));
     std::optional<sim::Finding> last;
+    std::optional<sim::Scenario> last_scenario;
     rc::detail::TestParams params;
     params.seed = 1 + i;
     params.maxSuccess = static_cast<int>(max_cases);
     params.disableShrinking = true;
     const rc::detail::TestResult outcome = rc::detail::checkTestable(
         [&] {
-          sim::Scenario scenario = *gen;
-          scenario.config.settings.mutant = mutant;
-          last = run_once(scenario);
+          last_scenario = *gen;
+          last_scenario->config.settings.mutant = mutant;
+          last = run_once(*last_scenario);
           RC_ASSERT(!last.has_value());
         },
         rc::detail::TestMetadata{}, params);
@@ -110,6 +112,7 @@ inline HuntResult hunt(postgres::Mutant mutant, std::size_t max_cases) {
       result.cases += static_cast<std::size_t>(failure.numSuccess) + 1;
       result.property = property;
       result.finding = last;
+      result.scenario = last_scenario;
     } else {
       result.cases += max_cases;
     }

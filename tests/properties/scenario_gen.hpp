@@ -48,6 +48,10 @@ struct Slant {
   std::string name;  // the invariant it aims at, as scenarios spell it
   std::vector<std::pair<std::uint32_t, sim::FaultKind>> faults;
   std::vector<std::pair<std::uint32_t, sim::OperatorKind>> operators;
+  // The far side of a partial or one-way cut: 0 the monitors, 1 a sibling
+  // server, 2 the control plane, 3 the service's clients, 4 one monitor
+  // (the same draw picks whose clock a clock fault hits and a crash point).
+  std::vector<std::pair<std::uint32_t, int>> far_sides = {{1, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}};
   std::size_t faults_max = 6;
   std::size_t operators_max = 3;
   TimeUs duration_min_us = 5 * kMinute;
@@ -256,11 +260,29 @@ inline sim::Scenario build(const Draws& d, const Slant& slant) {
   return s;
 }
 
-// Up to `max` elements (a container's length is at most its size), shrinking
-// by dropping any of them and by shrinking each.
+// rapidcheck scales every draw with the case's size (small cases first);
+// here only the number of faults and requests grows with it, and each draw
+// spans its whole range from the first case, so a fault lands anywhere in
+// the safety phase and lasts anything up to the slant's bound.
+template <class T>
+rc::Gen<T> full(rc::Gen<T> gen) {
+  return rc::gen::resize(rc::kNominalSize, std::move(gen));
+}
+
+// Up to `max` elements, fewer in small cases (a container is at most as
+// long as its size), shrinking by dropping any of them and by shrinking each.
 template <class T>
 rc::Gen<std::vector<T>> up_to(std::size_t max, rc::Gen<T> element) {
-  return rc::gen::resize(static_cast<int>(max), rc::gen::container<std::vector<T>>(element));
+  return rc::gen::withSize([max, element](int size) {
+    const auto length = static_cast<int>(max) * size / rc::kNominalSize;
+    return rc::gen::resize(length, rc::gen::container<std::vector<T>>(full(element)));
+  });
+}
+
+// Nothing or a value, evenly, whatever the size.
+template <class T>
+rc::Gen<rc::Maybe<T>> maybe(rc::Gen<T> gen) {
+  return rc::gen::resize(1, rc::gen::maybe(full(std::move(gen))));
 }
 
 }  // namespace detail
@@ -278,7 +300,8 @@ inline rc::Gen<sim::Scenario> scenario_gen(const Slant& slant) {
       gen::set(&FaultDraw::permille, gen::inRange(0, 1000)),
       gen::set(&FaultDraw::kind, gen::elementOf(detail::pool(slant.faults))),
       gen::set(&FaultDraw::service, gen::inRange(0, 2)),
-      gen::set(&FaultDraw::role, gen::inRange(0, 3)), gen::set(&FaultDraw::far, gen::inRange(0, 5)),
+      gen::set(&FaultDraw::role, gen::inRange(0, 3)),
+      gen::set(&FaultDraw::far, gen::elementOf(detail::pool(slant.far_sides))),
       gen::set(&FaultDraw::seconds,
                gen::inRange(10, static_cast<int>(slant.fault_max_us / kSecond) + 1)),
       gen::set(&FaultDraw::amount, gen::inRange(0, 1000)),
@@ -292,16 +315,16 @@ inline rc::Gen<sim::Scenario> scenario_gen(const Slant& slant) {
                 gen::set(&OperatorDraw::service, gen::inRange(0, 2)),
                 gen::set(&OperatorDraw::role, gen::inRange(0, 3)));
   const Gen<detail::Draws> draws = gen::build<detail::Draws>(
-      gen::set(&detail::Draws::seed, gen::inRange<std::uint64_t>(1, 1'000'000)),
-      gen::set(&detail::Draws::first, service),
-      gen::set(&detail::Draws::second, gen::maybe(service)),
-      gen::set(&detail::Draws::clients, gen::inRange<std::uint32_t>(1, 3)),
+      gen::set(&detail::Draws::seed, detail::full(gen::inRange<std::uint64_t>(1, 1'000'000))),
+      gen::set(&detail::Draws::first, detail::full(service)),
+      gen::set(&detail::Draws::second, detail::maybe(service)),
+      gen::set(&detail::Draws::clients, detail::full(gen::inRange<std::uint32_t>(1, 3))),
       gen::set(&detail::Draws::duration_min,
-               gen::inRange(static_cast<int>(slant.duration_min_us / kMinute),
-                            static_cast<int>(slant.duration_max_us / kMinute) + 1)),
+               detail::full(gen::inRange(static_cast<int>(slant.duration_min_us / kMinute),
+                                         static_cast<int>(slant.duration_max_us / kMinute) + 1))),
       gen::set(&detail::Draws::recovery_min,
-               gen::inRange(static_cast<int>(slant.recovery_min_us / kMinute),
-                            static_cast<int>(slant.recovery_max_us / kMinute) + 1)),
+               detail::full(gen::inRange(static_cast<int>(slant.recovery_min_us / kMinute),
+                                         static_cast<int>(slant.recovery_max_us / kMinute) + 1))),
       gen::set(&detail::Draws::faults, detail::up_to(slant.faults_max, fault)),
       gen::set(&detail::Draws::operators,
                detail::up_to(slant.operators.empty() ? 0 : slant.operators_max, request)));

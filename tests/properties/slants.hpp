@@ -47,6 +47,9 @@ inline Slant slant_for(sim::Invariant invariant) {
                   {1, FaultKind::kClockDrift},        {1, FaultKind::kClockJump},
                   {2, FaultKind::kHostCrash}};
       s.operators = {{1, OperatorKind::kRequestFailover}, {1, OperatorKind::kReplaceServer}};
+      // Mostly cuts from every monitor, which no restart heals.
+      s.far_sides = {{4, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}};
+      s.fault_max_us = 15 * kMinute;
       break;
     case sim::Invariant::kNoLostWrites:
     case sim::Invariant::kSingleWriter:
