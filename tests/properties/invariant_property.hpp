@@ -61,11 +61,10 @@ inline std::optional<sim::Finding> run_once(const sim::Scenario& scenario) {
 }
 
 // The property body: fails the case (RC_FAIL) on any finding, after
-// writing the scenario file when `write` is set.
-inline void passes(const sim::Scenario& scenario, sim::Invariant property, bool write = true) {
+// writing the scenario file.
+inline void passes(const sim::Scenario& scenario, sim::Invariant property) {
   const std::optional<sim::Finding> finding = run_once(scenario);
   if (!finding) return;
-  if (!write) RC_FAIL(describe(*finding));
   const std::string path = write_counterexample(scenario, sim::to_string(property)).string();
   RC_FAIL(
       fmt::format("{}\nscenario written to {}\nreplay it: unwedge replay {}\nrun it: unwedge "
