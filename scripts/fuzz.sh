@@ -6,8 +6,9 @@
 #
 #   scripts/fuzz.sh        # 30 s per target
 #   scripts/fuzz.sh 600    # a longer campaign
+#   UNWEDGE_FUZZ_PRESET=asan scripts/fuzz.sh 15   # the targets of the asan build (CI)
 #
-# The targets are read from build/fuzz/fuzz/targets.txt, which
+# The targets are read from build/<preset>/fuzz/targets.txt, which
 # fuzz/CMakeLists.txt writes from its unwedge_fuzzer() registrations. Each
 # run starts from a copy of the checked-in seed corpus fuzz/corpus/<name>/ in a
 # temporary directory, so the checked-in corpus is never modified, and uses
@@ -25,10 +26,14 @@ if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
   exit 2
 fi
 
-scripts/install-deps.sh
-cmake --preset fuzz >/dev/null
+# Any preset with UNWEDGE_FUZZ=ON: `fuzz` builds only what the targets need;
+# CI passes `asan`, whose build of the test suite has the targets already.
+preset="${UNWEDGE_FUZZ_PRESET:-fuzz}"
 
-build=build/fuzz/fuzz
+scripts/install-deps.sh
+cmake --preset "$preset" >/dev/null
+
+build=build/$preset/fuzz
 registry=$build/targets.txt
 if [[ ! -s "$registry" ]]; then
   echo "$registry is missing or empty; fuzz/CMakeLists.txt must register targets" >&2
@@ -37,7 +42,7 @@ fi
 # Only the targets and what they link: the command and its campaign engine
 # are not fuzzed here, and building them with sanitizers would double the time.
 mapfile -t targets < <(awk 'NF { print $1 }' "$registry")
-cmake --build --preset fuzz -j "$jobs" --target "${targets[@]}"
+cmake --build --preset "$preset" -j "$jobs" --target "${targets[@]}"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
