@@ -15,6 +15,7 @@
 #include "cli/write_reports.hpp"
 #include "core/assert.hpp"
 #include "reports/coverage_collector.hpp"
+#include "reports/report_json.hpp"
 #include "reports/timeline_recorder.hpp"
 
 namespace unwedge::cli {
@@ -27,6 +28,8 @@ constexpr milliseconds kPollInterval{100};
 constexpr milliseconds kReproWallMax = std::chrono::seconds(60);
 // The worker pool's index for the crash exploration: no item has it.
 constexpr std::uint64_t kCrashExplorationIndex = ~std::uint64_t{0};
+// ... and for the canary.
+constexpr std::uint64_t kCanaryIndex = ~std::uint64_t{0} - 1;
 
 volatile std::sig_atomic_t g_stop_signal = 0;
 
@@ -227,6 +230,28 @@ std::string explore_crashes_line(const CampaignItems& items) {
   return to_crashes_line(crashes);
 }
 
+// In a worker: the canary, whose result travels as its JSON line.
+std::string canary_line(const CampaignItems& items) {
+  reports::CanaryResult canary;
+  try {
+    canary = items.canary();
+  } catch (const std::exception& e) {
+    canary.sentence = fmt::format("the canary threw: {}", e.what());
+  }
+  return reports::canary_to_json_line(canary);
+}
+
+reports::CanaryResult canary_of(const WorkerPool::Event& event) {
+  std::string why = event.timed_out ? std::string("it ran past the wall-time limit") : event.death;
+  if (event.result) {
+    core::Result<reports::CanaryResult> canary =
+        reports::parse_canary(*event.result, "the canary's result");
+    if (canary) return *canary;
+    why = canary.error().message;
+  }
+  return {.sentence = fmt::format("the canary gave no result: {}", why)};
+}
+
 // In the parent: an item whose worker gave no result. Its scenario is
 // written from a process of its own, since making it may be what crashed.
 RunRecord unfinished_record(const WorkerPool::Event& event, WorkerPool& pool,
@@ -311,6 +336,11 @@ class Recorder {
     crash_divergences += crashes.divergences;
   }
 
+  void record_canary(const reports::CanaryResult& canary) {
+    builder.set_canary(canary);
+    canary_missed = !canary.caught;
+  }
+
   // summary.txt and report.json; a failure is told and the campaign goes on.
   void write_summary(const CampaignStatus& status) {
     if (core::Status written = write_reports(builder.report(status), settings_.out_dir); !written) {
@@ -332,6 +362,7 @@ class Recorder {
   CampaignTally tally;
   ReportBuilder builder;
   std::uint64_t crash_divergences = 0;
+  bool canary_missed = false;
 
  private:
   RunsLog log_;
@@ -341,6 +372,7 @@ class Recorder {
 
 int exit_code_of(const Recorder& recorder, const CampaignStatus& status) {
   if (recorder.tally.findings() + recorder.crash_divergences > 0) return kExitFinding;
+  if (recorder.canary_missed) return kExitFinding;
   if (status.state == CampaignState::kInterrupted) return 128 + status.signal;
   return kExitPass;
 }
@@ -416,6 +448,7 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   StopSignals signals;
   WorkerPool pool(settings.jobs, settings.run_wall_max, [&](std::uint64_t index) {
     if (index == kCrashExplorationIndex) return explore_crashes_line(items);
+    if (index == kCanaryIndex) return canary_line(items);
     return to_result_line(run_item(index, settings, items, writer));
   });
   const Clock::time_point start = Clock::now();
@@ -423,8 +456,13 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   Clock::time_point progress_at = start;
   std::uint64_t next = settings.shard.index;
   bool dispatching = true;
-  // First, so its ~2 s overlap the runs rather than follow them.
-  if (settings.shard.index == 0 && items.explore_crashes) pool.dispatch(kCrashExplorationIndex);
+  // The first shard's once-per-campaign work goes out first, so its seconds
+  // overlap the runs rather than follow them, and before any budget is
+  // spent: every campaign has it.
+  std::vector<std::uint64_t> once;
+  if (settings.shard.index == 0 && items.explore_crashes) once.push_back(kCrashExplorationIndex);
+  if (settings.shard.index == 0 && items.canary) once.push_back(kCanaryIndex);
+  std::size_t once_dispatched = 0;
   recorder.write_summary(status);
   // Bounded: each pass hands out or waits for items of a finite list.
   for (;;) {
@@ -433,14 +471,21 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
       dispatching = false;
       status.state = CampaignState::kBudgetSpent;
     }
+    while (once_dispatched < once.size() && pool.idle() > 0) {
+      pool.dispatch(once[once_dispatched++]);
+    }
     while (dispatching && next < end && pool.idle() > 0) {
       pool.dispatch(next);
       next += settings.shard.count;
     }
-    if (pool.busy() == 0 && (!dispatching || next >= end)) break;
+    if (pool.busy() == 0 && once_dispatched == once.size() && (!dispatching || next >= end)) {
+      break;
+    }
     for (const WorkerPool::Event& event : pool.wait(kPollInterval)) {
       if (event.index == kCrashExplorationIndex) {
         recorder.record_crashes(crashes_of(event));
+      } else if (event.index == kCanaryIndex) {
+        recorder.record_canary(canary_of(event));
       } else {
         recorder.record(result_of(event, pool, settings, items, writer));
       }

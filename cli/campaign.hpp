@@ -28,8 +28,8 @@
 // On SIGINT or SIGTERM the campaign stops handing out work, kills its
 // workers (the runs in flight are not recorded), writes the summary and
 // returns. Exit codes: 0 every run passed; 1 a run failed or gave no verdict,
-// or the crash exploration diverged (even if interrupted: a finding matters
-// most); otherwise 130 (SIGINT) or 143
+// the crash exploration diverged, or the canary was not caught (even if
+// interrupted: a finding matters most); otherwise 130 (SIGINT) or 143
 // (SIGTERM) when interrupted; 2 when the campaign cannot start (bad flags, an
 // output directory that cannot be written).
 //
@@ -79,6 +79,10 @@ struct CampaignItems {
   // shards merged equal one unsharded campaign) on a worker of its own.
   // Empty: none.
   std::function<reports::CrashCoverage()> explore_crashes;
+  // The canary (a planted bug the harness must catch), run once per
+  // campaign by its first shard on a worker of its own; not caught, or no
+  // result, is a finding. Empty: none.
+  std::function<reports::CanaryResult()> canary;
 };
 
 // Every this many campaign indices, a run is made twice and its digests

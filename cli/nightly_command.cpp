@@ -6,9 +6,11 @@
 // line; each failing item's scenario is written to DIR/repro/, every run to
 // DIR/runs.jsonl, the figures to DIR/summary.txt and the whole report
 // (coverage, invariants, failing runs' timelines) to DIR/report.json, kept
-// however the campaign ends (cli/campaign.hpp); the crash exploration runs
-// once, in the first shard. Exit 0 all passed, 1 a finding, 2 bad
-// input, 130/143 interrupted with nothing found.
+// however the campaign ends (cli/campaign.hpp); the crash exploration and
+// the canary (unwedge-canary beside this executable, or $UNWEDGE_CANARY:
+// cli/canary.hpp) run once, in the first shard. Exit 0 all passed, 1 a
+// finding (a canary not caught is one), 2 bad input, 130/143 interrupted
+// with nothing found.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +22,7 @@
 
 #include "cli/campaign.hpp"
 #include "cli/campaign_options.hpp"
+#include "cli/canary.hpp"
 #include "cli/commands.hpp"
 #include "cli/shard.hpp"
 #include "core/postgres/model.hpp"
@@ -105,8 +108,10 @@ core::Result<std::vector<std::filesystem::path>> scenario_files(const std::files
 core::Result<CampaignItems> nightly_items(const std::filesystem::path& scenarios_dir) {
   core::Result<std::vector<std::filesystem::path>> files = scenario_files(scenarios_dir);
   if (!files) return files.error();
-  CampaignItems items{
-      .control_plane = "postgres", .model = &postgres::model(), .explore_crashes = explore_crashes};
+  CampaignItems items{.control_plane = "postgres",
+                      .model = &postgres::model(),
+                      .explore_crashes = explore_crashes,
+                      .canary = [] { return run_canary(canary_executable()); }};
   for (const std::filesystem::path& file : *files) {
     items.bundled.push_back(
         {.label = "scenario " + file.generic_string(), .seed = 0, .swarm = false, .make = [file] {

@@ -33,6 +33,8 @@ class ReportBuilder {
   void add(const WorkerResult& result);
   // The crash exploration's counts; each divergence is a finding.
   void add_crashes(const reports::CrashCoverage& crashes);
+  // The canary's result; one not caught is a finding.
+  void set_canary(const reports::CanaryResult& canary) { report_.canary = canary; }
 
   // The report so far, with the campaign's status and wall time.
   reports::Report report(const CampaignStatus& status) const;

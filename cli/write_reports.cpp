@@ -42,6 +42,7 @@ std::string summary_text(const reports::Report& report) {
     text += fmt::format("crash exploration: {} stories, {} crash points, {} divergences\n",
                         crashes.stories, crashes.crash_points, crashes.divergences);
   }
+  if (report.canary) text += describe(*report.canary) + "\n";
   text += "\nviolations by invariant:\n";
   if (c.findings_by_kind.empty()) text += "  none\n";
   for (const reports::NamedCount& kind : c.findings_by_kind) {

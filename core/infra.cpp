@@ -30,6 +30,8 @@ const char* to_string(InfraVerb verb) {
       return "install_certificate";
     case InfraVerb::kRevokeCertificate:
       return "revoke_certificate";
+    case InfraVerb::kStopReplication:
+      return "stop_replication";
   }
   return "unknown";
 }

@@ -26,13 +26,14 @@ enum class InfraVerb : std::uint8_t {
   kDestroyHost,         // target: host id
   kPromote,             // target: node; argument: the new timeline
   kFollow,              // target: node; argument: the leader to follow
-  kUnfollow,            // target: node
+  kUnfollow,            // target: node; it takes writes, on a timeline of its own
   kFence,               // target: node; it must stop accepting writes
   kUnfence,             // target: node; it may accept writes again
   kPointEndpoint,       // target: service endpoint; argument: the node it routes to
   kIssueCertificate,    // target: certificate id; argument: the subject
   kInstallCertificate,  // target: node; argument: certificate id
   kRevokeCertificate,   // target: certificate id
+  kStopReplication,     // target: node; it stops applying its upstream's log
 };
 
 const char* to_string(InfraVerb verb);

@@ -91,6 +91,11 @@ void headline(Out out, const Report& report) {
       readable_duration(c.simulated_us), readable_duration(c.wall_ms * core::kMillisecond),
       runs_per_second(c), c.shards, grouped(c.determinism_rechecks),
       c.determinism_mismatches > 0 ? " class=\"bad\"" : "", grouped(c.determinism_mismatches));
+  if (report.canary) {
+    fmt::format_to(out, "<p id=\"canary\"{}>{}</p>\n",
+                   report.canary->caught ? "" : " class=\"bad\"",
+                   markup_text(describe(*report.canary)));
+  }
 }
 
 void contents(Out out, const Report& report) {

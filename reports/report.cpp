@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <fmt/format.h>
 #include <tuple>
 
 namespace unwedge::reports {
@@ -190,8 +191,20 @@ double CampaignFigures::runs_per_second() const {
   return wall_ms > 0 ? static_cast<double>(runs) * 1000.0 / static_cast<double>(wall_ms) : 0.0;
 }
 
+std::string describe(const CanaryResult& canary) {
+  if (canary.caught) {
+    return fmt::format("canary {}: caught by {} on seed {} in {} ms", canary.mutant,
+                       canary.invariant, canary.seed, canary.wall_ms);
+  }
+  return fmt::format(
+      "canary{}: NOT caught ({}); the harness missed a bug planted to be caught, so a clean "
+      "campaign proves nothing",
+      canary.mutant.empty() ? "" : " " + canary.mutant, canary.sentence);
+}
+
 std::uint64_t Report::findings() const {
-  return campaign.failed + campaign.errors + coverage.crashes.divergences;
+  return campaign.failed + campaign.errors + coverage.crashes.divergences +
+         (canary && !canary->caught ? 1 : 0);
 }
 
 void add_coverage(Coverage& into, const Coverage& from) {
@@ -221,6 +234,7 @@ void merge_into(Report& into, const Report& other) {
   add_runs(into.scenarios, other.scenarios, SIZE_MAX);
   add_runs(into.failures, other.failures, kFailuresKept);
   if (into.source_coverage.empty()) into.source_coverage = other.source_coverage;
+  if (other.canary && (!into.canary || !other.canary->caught)) into.canary = other.canary;
 }
 
 }  // namespace unwedge::reports

@@ -235,6 +235,23 @@ struct CampaignFigures {
   friend bool operator==(const CampaignFigures&, const CampaignFigures&) = default;
 };
 
+// The canary: one planted bug (tests/mutants) the harness must catch in
+// every campaign, run once by its first shard. Not caught, or not run, is a
+// finding: the harness itself is broken.
+struct CanaryResult {
+  std::string mutant;     // "promote_lagging_standby"
+  bool caught = false;    // caught with the invariant meant to catch it
+  std::string invariant;  // the invariant that fired; empty: none
+  std::uint64_t seed = 0;
+  std::int64_t wall_ms = 0;
+  std::string sentence;  // what the harness said, or why the canary gave no verdict
+  friend bool operator==(const CanaryResult&, const CanaryResult&) = default;
+};
+
+// "canary promote_lagging_standby: caught by no_lost_writes on seed 3 in
+// 52 ms", or the sentence of a canary that was not caught.
+std::string describe(const CanaryResult& canary);
+
 struct Report {
   int schema_version = kReportSchemaVersion;
   CampaignFigures campaign;
@@ -245,7 +262,10 @@ struct Report {
   // Where an llvm-cov summary of the build lives, relative to the output
   // directory; empty: none.
   std::string source_coverage;
-  // Runs that failed or gave no verdict, and crash-exploration divergences.
+  // The canary, when this campaign (or one of its merged shards) ran it.
+  std::optional<CanaryResult> canary;
+  // Runs that failed or gave no verdict, crash-exploration divergences and
+  // a canary not caught.
   std::uint64_t findings() const;
   friend bool operator==(const Report&, const Report&) = default;
 };
@@ -255,8 +275,9 @@ inline constexpr std::size_t kFailuresKept = 50;
 // Adds `other` (a report of disjoint runs) into `into`: counts add up,
 // universes are united by name (lists by name stay sorted, lists in a
 // model's order keep it with newcomers last), swarm seed ranges are joined,
-// failures stay the kFailuresKept lowest indices, and each invariant's first
-// violation is the one of lowest index.
+// failures stay the kFailuresKept lowest indices, each invariant's first
+// violation is the one of lowest index, and of two canaries one not caught
+// is kept.
 void merge_into(Report& into, const Report& other);
 // The coverage part of merge_into, for adding one run's coverage.
 void add_coverage(Coverage& into, const Coverage& from);

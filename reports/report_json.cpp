@@ -99,6 +99,11 @@ Out crashes_out(const CrashCoverage& c) {
              {"findings", c.findings}};
 }
 
+Out canary_out(const CanaryResult& c) {
+  return Out{{"mutant", c.mutant}, {"caught", c.caught},   {"invariant", c.invariant},
+             {"seed", c.seed},     {"wall_ms", c.wall_ms}, {"sentence", c.sentence}};
+}
+
 Out coverage_out(const Coverage& c, bool sparse) {
   Out machines = Out::array();
   for (const MachineCoverage& m : c.machines) {
@@ -310,6 +315,7 @@ void read(const In& j, const std::string& path, RunTimeline& out);
 void read(const In& j, const std::string& path, RunResult& out);
 void read(const In& j, const std::string& path, InvariantResult& out);
 void read(const In& j, const std::string& path, CampaignFigures& out);
+void read(const In& j, const std::string& path, CanaryResult& out);
 template <class T>
 void read(const In& j, const std::string& path, std::vector<T>& out);
 
@@ -346,6 +352,14 @@ class Object {
   template <class T>
   void get(const char* key, T& out) {
     read(at(key), path(key), out);
+  }
+  // A key added after its schema version was fixed: files written before it
+  // lack it and are read as they were.
+  template <class T>
+  void get_if_present(const char* key, T& out) {
+    used_.push_back(key);
+    auto it = j_.find(key);
+    if (it != j_.end()) read(*it, path(key), out);
   }
   // A value written for the reader's convenience and derived again on use.
   void derived(const char* key) { at(key); }
@@ -629,6 +643,17 @@ void read(const In& j, const std::string& path, CampaignFigures& out) {
   o.done();
 }
 
+void read(const In& j, const std::string& path, CanaryResult& out) {
+  Object o(j, path);
+  o.get("mutant", out.mutant);
+  o.get("caught", out.caught);
+  o.get("invariant", out.invariant);
+  o.get("seed", out.seed);
+  o.get("wall_ms", out.wall_ms);
+  o.get("sentence", out.sentence);
+  o.done();
+}
+
 void read_report(const In& j, Report& out) {
   Object o(j, "");
   // The version first: a file of another version is refused as such, not
@@ -647,6 +672,7 @@ void read_report(const In& j, Report& out) {
   o.get("scenarios", out.scenarios);
   o.get("failures", out.failures);
   o.get("source_coverage", out.source_coverage);
+  o.get_if_present("canary", out.canary);
   o.done();
 }
 
@@ -692,14 +718,28 @@ std::string to_json(const Report& report) {
   Out invariants = Out::array();
   for (const InvariantResult& i : report.invariants)
     invariants.push_back(invariant_out(i));
-  const Out json = {{"schema_version", report.schema_version},
-                    {"campaign", campaign_out(report.campaign)},
-                    {"invariants", invariants},
-                    {"coverage", coverage_out(report.coverage, false)},
-                    {"scenarios", scenarios},
-                    {"failures", failures},
-                    {"source_coverage", report.source_coverage}};
+  Out json = {{"schema_version", report.schema_version},
+              {"campaign", campaign_out(report.campaign)},
+              {"invariants", invariants},
+              {"coverage", coverage_out(report.coverage, false)},
+              {"scenarios", scenarios},
+              {"failures", failures},
+              {"source_coverage", report.source_coverage}};
+  // Only when a canary ran: a report without one reads as before.
+  if (report.canary) json["canary"] = canary_out(*report.canary);
   return dump(json, 2) + "\n";
+}
+
+std::string canary_to_json_line(const CanaryResult& canary) {
+  return dump(canary_out(canary), -1);
+}
+
+core::Result<CanaryResult> parse_canary(std::string_view text, std::string_view what) {
+  CanaryResult canary;
+  core::Status status = parse_with(text, what, "the canary sent a broken result",
+                                   [&](const In& j) { reports::read(j, "canary", canary); });
+  if (!status) return status.error();
+  return canary;
 }
 
 core::Result<Report> parse_report(std::string_view text, std::string_view file_name) {

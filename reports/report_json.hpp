@@ -34,4 +34,9 @@ core::Result<Coverage> parse_coverage(std::string_view text, std::string_view wh
 std::string timeline_to_json_line(const RunTimeline& timeline);
 core::Result<RunTimeline> parse_timeline(std::string_view text, std::string_view what);
 
+// The canary's result on one line: what unwedge-canary prints and what its
+// worker sends back; parse_canary reads it.
+std::string canary_to_json_line(const CanaryResult& canary);
+core::Result<CanaryResult> parse_canary(std::string_view text, std::string_view what);
+
 }  // namespace unwedge::reports

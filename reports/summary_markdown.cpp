@@ -48,6 +48,10 @@ void headline(Out out, const Report& report) {
       counted(c.determinism_rechecks, "run", "runs"),
       counted(c.determinism_mismatches, "mismatch", "mismatches"),
       c.interrupted ? " **Interrupted**: some shard stopped before its planned work." : "");
+  if (report.canary) {
+    fmt::format_to(out, "{}{}{}\n\n", report.canary->caught ? "" : "**",
+                   markdown_inline(describe(*report.canary)), report.canary->caught ? "" : "**");
+  }
 }
 
 void invariants_table(Out out, const Report& report) {

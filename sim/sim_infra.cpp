@@ -31,6 +31,7 @@ Latency latency_of(InfraVerb verb) {
       return {5 * kSecond, 30 * kSecond};
     case InfraVerb::kPromote:
     case InfraVerb::kUnfollow:
+    case InfraVerb::kStopReplication:
     case InfraVerb::kPointEndpoint:
       return {1 * kSecond, 5 * kSecond};
     case InfraVerb::kFence:

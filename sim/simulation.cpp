@@ -25,6 +25,14 @@ bool raise(core::Transaction& txn, const std::string& id, bool Entity::*flag) {
   return true;
 }
 
+bool is_in_state(const core::MachineDef& machine, core::StateId state,
+                 std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    if (machine.find_state(name) == state) return true;
+  }
+  return false;
+}
+
 const char* to_string(CrashPoint point) {
   return kCrashPointNames[static_cast<std::size_t>(point)].data();
 }
@@ -212,6 +220,35 @@ std::optional<Violation> Simulation::end_state_violation() {
       }
     }
   }
+  for (const IndependentDb& independent : world_.independents) {
+    if (world_.hosts[independent.host].state == HostState::kDestroyed) continue;
+    if (std::optional<Violation> lost = independent_write_lost(independent)) return lost;
+  }
+  return unfollow_not_honoured();
+}
+
+std::optional<Violation> Simulation::unfollow_not_honoured() {
+  auto txn = durable_.begin();
+  for (const auto& [id, asked_us] : unfollows_asked_) {
+    std::shared_ptr<const postgres::ReplicaLink> link = txn->view<postgres::ReplicaLink>(id);
+    std::shared_ptr<const postgres::Server> server = txn->view<postgres::Server>(id);
+    if (!link || is_in_state(postgres::replica_link_machine(), link->state.id, {"unfollowed"})) {
+      continue;
+    }
+    if (!server || is_in_state(postgres::server_machine(), server->state.id,
+                               {"replacing", "destroying", "destroyed"})) {
+      continue;  // the replica itself is going: nothing is left to stand alone
+    }
+    return Violation{
+        .invariant = Invariant::kEventuallyHealthy,
+        .entity = id,
+        .at_us = now_us_,
+        .message = fmt::format(
+            "the customer asked {} to unfollow at {:.0f} s, while it followed {}; at the end of "
+            "the run its link is {}, not unfollowed",
+            id, static_cast<double>(asked_us) / core::kSecond, link->service,
+            postgres::replica_link_machine().state_name(link->state.id))};
+  }
   return std::nullopt;
 }
 
@@ -339,6 +376,9 @@ void Simulation::dispatch(const Event& e) {
       checker_.check_dwell(now_us_);
       push(now_us_ + core::kMinute, {.kind = EventKind::kDwellCheck});
       return;
+    case EventKind::kIndependentWrite:
+      on_independent_write(e.a);
+      return;
   }
 }
 
@@ -431,6 +471,54 @@ void Simulation::on_write(std::uint32_t index) {
     case WriteOutcome::Kind::kRefused:
       return;  // counted per service; an outage is told by the transitions
   }
+}
+
+void Simulation::start_independent(HostIndex host) {
+  for (const IndependentDb& db : world_.independents) {
+    if (db.host == host) return;
+  }
+  world_.independents.push_back(IndependentDb{.host = host});
+  push(now_us_ + config_.write_interval_us,
+       {.kind = EventKind::kIndependentWrite,
+        .a = static_cast<std::uint32_t>(world_.independents.size() - 1)});
+}
+
+void Simulation::on_independent_write(std::uint32_t index) {
+  IndependentDb& independent = world_.independents[index];
+  const Host& host = world_.hosts[independent.host];
+  if (host.state == HostState::kDestroyed) return;  // its customer has no database left
+  push(now_us_ + config_.write_interval_us, {.kind = EventKind::kIndependentWrite, .a = index});
+  if (!independent_writes_survive(independent)) return;
+  const std::uint64_t write_id = next_write_id_++;
+  WriteOutcome outcome = world_.write(independent, write_id);
+  if (outcome.kind != WriteOutcome::Kind::kAcked) return;
+  trace_.record(now_us_, TraceKind::kClientAck, "app-" + host.name,
+                fmt::format("w-{} acked by {} at lsn {} tl {}", write_id, host.name, outcome.lsn,
+                            outcome.timeline));
+}
+
+bool Simulation::independent_writes_survive(const IndependentDb& independent) {
+  std::optional<Violation> lost = independent_write_lost(independent);
+  if (lost) checker_.add(std::move(*lost));
+  return !lost;
+}
+
+std::optional<Violation> Simulation::independent_write_lost(
+    const IndependentDb& independent) const {
+  const Host& host = world_.hosts[independent.host];
+  if (!independent.last ||
+      host.db.wal.contains(independent.last->lsn, independent.last->timeline)) {
+    return std::nullopt;
+  }
+  return Violation{
+      .invariant = Invariant::kNoLostWrites,
+      .entity = host.name,
+      .at_us = now_us_,
+      .message = fmt::format(
+          "write w-{} acknowledged by the unfollowed database {} at LSN {} on timeline {} is "
+          "gone from it ({}): the log of the leader it was unfollowed from overwrote it",
+          independent.last->write_id, host.name, independent.last->lsn, independent.last->timeline,
+          host.db.wal.describe())};
 }
 
 void Simulation::boot(HostIndex index) {
@@ -557,13 +645,22 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       world_.catch_up(index);
       return std::nullopt;
     }
+    case InfraVerb::kStopReplication: {
+      if (auto why = db_unreachable(r.target, index)) return why;
+      world_.hosts[index].db.upstream.reset();
+      return std::nullopt;
+    }
     case InfraVerb::kUnfollow: {
+      // Opens the node for writes; it does not touch replication, which a
+      // correct unfollow has stopped first (kStopReplication). A node still
+      // streaming from its old leader goes on applying that log over the
+      // writes it now takes (World::catch_up).
       if (auto why = db_unreachable(r.target, index)) return why;
       DbNode& db = world_.hosts[index].db;
       if (db.primary) return std::nullopt;
       db.wal.promote(world_.next_independent_timeline++);
       db.primary = true;
-      db.upstream.reset();
+      start_independent(index);
       return std::nullopt;
     }
     case InfraVerb::kPointEndpoint: {
@@ -922,6 +1019,12 @@ void Simulation::apply_operator(const OperatorRequest& requested) {
       case OperatorKind::kPromoteFollower:
         return raise(*txn, request.target, &postgres::ReplicaLink::promote_requested);
       case OperatorKind::kUnfollow:
+        if (std::shared_ptr<const postgres::ReplicaLink> link =
+                txn->view<postgres::ReplicaLink>(request.target);
+            link && is_in_state(postgres::replica_link_machine(), link->state.id,
+                                {"syncing", "following", "lagging"})) {
+          unfollows_asked_.emplace_back(request.target, now_us_);
+        }
         return raise(*txn, request.target, &postgres::ReplicaLink::unfollow_requested);
       case OperatorKind::kRequestFailover:
         return raise(*txn, request.target, &postgres::Service::failover_requested);
@@ -995,9 +1098,15 @@ void Simulation::on_random_operator() {
       return drawn({.kind = OperatorKind::kRequestFailover, .target = service.name});
     case 1:
       return drawn({.kind = OperatorKind::kAddFollower, .target = service.name});
-    case 2:
-      return drawn({.kind = OperatorKind::kPromoteFollower,
-                    .target = followers[rng_operator_.below(followers.size())]});
+    case 2: {
+      const std::string follower = followers[rng_operator_.below(followers.size())];
+      drawn({.kind = OperatorKind::kPromoteFollower, .target = follower});
+      // Half the customers who promote a follower also ask, in the same
+      // breath, to unfollow it (two clicks, two API calls): the tables must
+      // settle the pair the same way every time.
+      if (rng_operator_.below(2) == 0) drawn({.kind = OperatorKind::kUnfollow, .target = follower});
+      return;
+    }
     default:
       return drawn({.kind = OperatorKind::kUnfollow,
                     .target = followers[rng_operator_.below(followers.size())]});

@@ -189,6 +189,7 @@ class Simulation final : private InfraBackend {
     kScheduledOperator,  // a: index into scheduled_operators_
     kRandomOperator,
     kDwellCheck,
+    kIndependentWrite,  // a: index into World::independents
   };
   struct Event {
     EventKind kind = EventKind::kControllerTick;
@@ -216,6 +217,17 @@ class Simulation final : private InfraBackend {
   void on_checkin(HostIndex host);
   void on_checkin_arrive(const Event& event);
   void on_write(std::uint32_t client);
+  // A replica was opened for writes as a database of its own: its
+  // customer's application starts writing to it.
+  void start_independent(HostIndex host);
+  void on_independent_write(std::uint32_t index);
+  // False, with a violation, once a write the database acknowledged is gone.
+  bool independent_writes_survive(const IndependentDb& independent);
+  // The violation independent_writes_survive would record, without recording it.
+  std::optional<Violation> independent_write_lost(const IndependentDb& independent) const;
+  // At the end of a run: a replica the customer asked to unfollow while it
+  // followed stands alone, unless its server is gone; the violation if not.
+  std::optional<Violation> unfollow_not_honoured();
   void on_random_fault();
   void on_random_operator();
   void on_transition(const core::TransitionEvent& event);
@@ -266,6 +278,9 @@ class Simulation final : private InfraBackend {
   std::vector<ScheduledFault> drawn_faults_;
   std::vector<ScheduledOperator> drawn_operators_;
   std::vector<OperatorRequest> scheduled_operators_;
+  // Unfollows asked of replicas that were following at the time, by link id,
+  // with when: each must be carried out (unfollow_not_honoured).
+  std::vector<std::pair<std::string, core::TimeUs>> unfollows_asked_;
   std::map<std::uint64_t, ActiveFault> active_;
   std::uint64_t next_fault_id_ = 1;
   std::uint64_t next_write_id_ = 1;

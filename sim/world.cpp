@@ -138,9 +138,29 @@ WriteOutcome World::write(Client& client, std::uint64_t write_id) {
   return outcome;
 }
 
+WriteOutcome World::write(IndependentDb& independent, std::uint64_t write_id) {
+  Host& host = hosts[independent.host];
+  if (!host.up() || !host.db.accepts_writes()) {
+    return {.kind = WriteOutcome::Kind::kRefused,
+            .node = independent.host,
+            .why = host.name + " takes no writes"};
+  }
+  WriteOutcome outcome{.kind = WriteOutcome::Kind::kAcked,
+                       .node = independent.host,
+                       .lsn = host.db.wal.append(),
+                       .timeline = host.db.wal.timeline()};
+  independent.last = AckedWrite{.write_id = write_id,
+                                .lsn = outcome.lsn,
+                                .timeline = outcome.timeline,
+                                .node = independent.host,
+                                .at_us = now_us_};
+  independent.writes_acked++;
+  return outcome;
+}
+
 bool World::catch_up(HostIndex replica) {
   Host& r = hosts[replica];
-  if (!r.up() || !r.db.running || r.db.primary || !r.db.upstream) return false;
+  if (!r.up() || !r.db.running || !r.db.upstream) return false;
   const Host& u = hosts[*r.db.upstream];
   if (!u.up() || !u.db.running || !connected(r.endpoint, u.endpoint)) return false;
   if (r.db.wal == u.db.wal) return false;

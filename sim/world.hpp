@@ -103,6 +103,16 @@ struct ServiceEndpoint {
   core::TimeUs certificate_not_after_us = 0;
 };
 
+// A replica unfollowed out of its service: a database of its own, written
+// by its customer's application directly (not through the service's
+// endpoint). Every write it acknowledged must stay in its log: nothing but
+// its own writes may change it once it takes them.
+struct IndependentDb {
+  HostIndex host = 0;
+  std::optional<AckedWrite> last;  // its latest acknowledged write
+  std::uint64_t writes_acked = 0;
+};
+
 struct Client {
   std::string name;
   std::uint32_t service = 0;  // index into World::services
@@ -138,6 +148,7 @@ class World {
   std::deque<Vantage> vantages;
   std::vector<ServiceEndpoint> services;
   std::vector<Client> clients;
+  std::vector<IndependentDb> independents;
   // Timelines for unfollowed replicas, which leave their service: drawn from
   // a range no service reaches, so (LSN, timeline) names one write only.
   core::Timeline next_independent_timeline = core::Timeline{1} << 32;
@@ -160,8 +171,12 @@ class World {
   // A client's write through its connection, or through the endpoint when it
   // has none. A connection that fails is dropped; the next write reconnects.
   WriteOutcome write(Client& client, std::uint64_t write_id);
+  // The customer's application writing to an unfollowed database.
+  WriteOutcome write(IndependentDb& db, std::uint64_t write_id);
   // Brings `replica` up to its upstream's log when they can talk, rewinding
-  // a diverged replica first (as pg_rewind would). True if it moved.
+  // a diverged replica first (as pg_rewind would). True if it moved. A node
+  // opened for writes with its replication connection still up goes on
+  // applying the stream over its own writes.
   bool catch_up(HostIndex replica);
   // Catches up every running replica that streams from `upstream`.
   void catch_up_replicas_of(HostIndex upstream);

@@ -5,7 +5,7 @@ namespace unwedge::postgres {
 std::vector<core::ActionDef> make_actions(const Settings& settings) {
   std::vector<core::ActionDef> actions = {provision_action(), deprovision_action(),
                                           failover_action(settings), promote_action(settings),
-                                          unfollow_action()};
+                                          unfollow_action(settings)};
   for (std::vector<core::ActionDef> group :
        {mark_actions(), server_actions(settings), certificate_actions(settings)}) {
     for (core::ActionDef& def : group)

@@ -26,7 +26,7 @@ core::ActionDef provision_action();
 core::ActionDef deprovision_action();
 core::ActionDef failover_action(const Settings& settings);
 core::ActionDef promote_action(const Settings& settings);
-core::ActionDef unfollow_action();
+core::ActionDef unfollow_action(const Settings& settings);
 std::vector<core::ActionDef> server_actions(const Settings& settings);
 std::vector<core::ActionDef> certificate_actions(const Settings& settings);
 

@@ -24,7 +24,7 @@ Rules rules_for(core::Transaction& txn, const core::Telemetry& t, const Settings
 }
 Rules rules_for(core::Transaction& txn, const core::Telemetry& t, const Settings& s,
                 core::TimeUs now_us, const ReplicaLink& e) {
-  return {replica_link_table(), replica_link_signals(txn, t, s, now_us, e)};
+  return {replica_link_table(s), replica_link_signals(txn, t, s, now_us, e)};
 }
 Rules rules_for(core::Transaction& txn, const core::Telemetry&, const Settings& s,
                 core::TimeUs now_us, const Certificate& e) {

@@ -71,6 +71,12 @@ const char* to_string(Mutant mutant) {
       return "retry_without_idempotency_key";
     case Mutant::kRotationSkipsNewLeader:
       return "rotation_skips_new_leader";
+    case Mutant::kUnboundedRefollowRetry:
+      return "unbounded_refollow_retry";
+    case Mutant::kPromoteOutranksUnfollow:
+      return "promote_outranks_unfollow";
+    case Mutant::kUnfollowKeepsReplicating:
+      return "unfollow_keeps_replicating";
   }
   return "?";
 }

@@ -25,8 +25,11 @@ enum class Mutant : std::uint8_t {
   kTransitionShortcut,          // a promotion skips `fencing`, a move not in the table
   kRetryWithoutIdempotencyKey,  // a host creation that timed out is retried under a new key
   kRotationSkipsNewLeader,      // a rotation installs on the server that had the certificate
+  kUnboundedRefollowRetry,      // a replica that refuses to follow is asked again, never rebuilt
+  kPromoteOutranksUnfollow,     // the replica-link table puts promote above unfollow
+  kUnfollowKeepsReplicating,    // an unfollow opens the replica for writes still streaming
 };
-inline constexpr std::uint8_t kMutants = 8;
+inline constexpr std::uint8_t kMutants = 11;
 const char* to_string(Mutant mutant);
 
 struct Settings {

@@ -135,7 +135,9 @@ DecisionTable::Builder server_builder() {
   return b;
 }
 
-DecisionTable::Builder replica_link_builder() {
+// `promote_priority` is 80 in the shipped table: under the unfollow rule,
+// so a replica asked to do both stands alone (see the note below).
+DecisionTable::Builder replica_link_builder(int promote_priority) {
   DecisionTable::Builder b("replica_link", replica_link_machine());
   b.signals({"StandbyLagging", "CaughtUp", "NeedsPromote", "NeedsUnfollow"})
       .actions({"MarkLinkLagging", "MarkLinkCaughtUp", "Promote", "Unfollow"});
@@ -151,7 +153,7 @@ DecisionTable::Builder replica_link_builder() {
              .unless = {"StandbyLagging"},
              .in = {"following"},
              .action = "Promote",
-             .priority = 80})
+             .priority = promote_priority})
       .rule({.name = "lagging",
              .when = {"StandbyLagging"},
              .in = {"following"},
@@ -221,8 +223,19 @@ const DecisionTable& server_table() {
 }
 
 const DecisionTable& replica_link_table() {
-  static const DecisionTable table = built(replica_link_builder().build());
+  static const DecisionTable table = built(replica_link_builder(80).build());
   return table;
+}
+
+const DecisionTable& replica_link_table(const Settings& settings) {
+  // MUTANT (promote_outranks_unfollow): the promote rule is raised above the
+  // unfollow rule. The table stays deterministic and complete; only what a
+  // replica asked to do both ends up as changes.
+  if (UNWEDGE_MUTANT(settings, kPromoteOutranksUnfollow)) {
+    static const DecisionTable mutant = built(replica_link_builder(110).build());
+    return mutant;
+  }
+  return replica_link_table();
 }
 
 const DecisionTable& certificate_table() {

@@ -8,12 +8,16 @@
 #pragma once
 
 #include "core/decision_table.hpp"
+#include "core/postgres/settings.hpp"
 
 namespace unwedge::postgres {
 
 const core::DecisionTable& service_table();
 const core::DecisionTable& server_table();
 const core::DecisionTable& replica_link_table();
+// The table the controller decides with under `settings`: the one above,
+// unless a planted bug of the mutant build changes it.
+const core::DecisionTable& replica_link_table(const Settings& settings);
 const core::DecisionTable& certificate_table();
 
 }  // namespace unwedge::postgres

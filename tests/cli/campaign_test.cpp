@@ -22,6 +22,7 @@
 
 #include "cli/campaign_options.hpp"
 #include "cli/campaign_report.hpp"
+#include "cli/canary.hpp"
 #include "cli/report_builder.hpp"
 #include "cli/shard.hpp"
 #include "reports/report_json.hpp"
@@ -411,6 +412,136 @@ TEST(Campaign, TheCrashExplorationRunsOnceInTheFirstShardAndADivergenceIsAFindin
   EXPECT_EQ(second->report.coverage.crashes, reports::CrashCoverage{});
   fs::remove_all(first_dir);
   fs::remove_all(second_dir);
+}
+
+// ---- the canary ------------------------------------------------------------
+
+reports::CanaryResult caught_canary() {
+  return {.mutant = "promote_lagging_standby",
+          .caught = true,
+          .invariant = "no_lost_writes",
+          .seed = 1,
+          .wall_ms = 70,
+          .sentence = "write w-968 is missing from the leader db1-5"};
+}
+
+TEST(Campaign, ACaughtCanaryIsRecordedOnceInTheFirstShard) {
+  CampaignItems items = testing::test_items({});
+  items.canary = caught_canary;
+  const fs::path first_dir = fresh_directory("canary-first");
+  core::Result<CampaignResult> first = run_campaign(
+      {.out_dir = first_dir, .shard = {.index = 0, .count = 2}, .jobs = 1, .swarm_seeds = 2}, items,
+      {});
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->exit_code, 0);
+  EXPECT_EQ(first->report.canary, caught_canary());
+  EXPECT_EQ(first->report.findings(), 0u);
+  EXPECT_NE(
+      read_text(first_dir / "summary.txt")
+          .find("canary promote_lagging_standby: caught by no_lost_writes on seed 1 in 70 ms"),
+      std::string::npos)
+      << read_text(first_dir / "summary.txt");
+  core::Result<reports::Report> written =
+      reports::parse_report(read_text(first_dir / "report.json"), "report.json");
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_EQ(written->canary, caught_canary());
+  const fs::path second_dir = fresh_directory("canary-second");
+  core::Result<CampaignResult> second = run_campaign(
+      {.out_dir = second_dir, .shard = {.index = 1, .count = 2}, .jobs = 1, .swarm_seeds = 2},
+      items, {});
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(second->exit_code, 0);
+  EXPECT_FALSE(second->report.canary.has_value());
+  EXPECT_EQ(read_text(second_dir / "report.json").find("\"canary\""), std::string::npos);
+  fs::remove_all(first_dir);
+  fs::remove_all(second_dir);
+}
+
+TEST(Campaign, ACanaryNotCaughtFailsACampaignWhoseRunsAllPassed) {
+  CampaignItems items = testing::test_items({});
+  items.canary = [] {
+    reports::CanaryResult canary = caught_canary();
+    canary.caught = false;
+    canary.invariant.clear();
+    canary.sentence = "the run found nothing";
+    return canary;
+  };
+  const fs::path dir = fresh_directory("canary-missed");
+  core::Result<CampaignResult> result =
+      run_campaign({.out_dir = dir, .shard = {}, .jobs = 2, .swarm_seeds = 2}, items, {});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->tally.findings(), 0u) << "every run passed";
+  EXPECT_EQ(result->exit_code, 1);
+  EXPECT_EQ(result->report.findings(), 1u);
+  const std::string sentence =
+      "canary promote_lagging_standby: NOT caught (the run found nothing); the harness missed a "
+      "bug planted to be caught, so a clean campaign proves nothing";
+  EXPECT_NE(read_text(dir / "summary.txt").find(sentence), std::string::npos);
+  EXPECT_NE(read_text(dir / "summary.md").find("FAIL"), std::string::npos);
+  // Markdown escapes the mutant's underscores; the verdict reads the same.
+  EXPECT_NE(read_text(dir / "summary.md").find("NOT caught (the run found nothing)"),
+            std::string::npos);
+  EXPECT_NE(read_text(dir / "report.html").find("<p id=\"canary\" class=\"bad\">"),
+            std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(Campaign, ACanaryThatCrashesIsAFinding) {
+  CampaignItems items = testing::test_items({});
+  items.canary = []() -> reports::CanaryResult { std::abort(); };
+  const fs::path dir = fresh_directory("canary-crash");
+  core::Result<CampaignResult> result =
+      run_campaign({.out_dir = dir, .shard = {}, .jobs = 1, .swarm_seeds = 1}, items, {});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->exit_code, 1);
+  ASSERT_TRUE(result->report.canary.has_value());
+  EXPECT_FALSE(result->report.canary->caught);
+  EXPECT_NE(result->report.canary->sentence.find("the canary gave no result"), std::string::npos)
+      << result->report.canary->sentence;
+  fs::remove_all(dir);
+}
+
+// Stand-ins for unwedge-canary: shell scripts printing what a canary might.
+fs::path stand_in(const std::string& name, const std::string& body) {
+  const fs::path path = fs::path(::testing::TempDir()) / ("canary-" + name + ".sh");
+  {
+    std::ofstream file(path);
+    file << "#!/bin/sh\n" << body << "\n";
+  }
+  fs::permissions(path, fs::perms::owner_all);
+  return path;
+}
+
+constexpr const char* kCaughtLine =
+    R"(echo '{"mutant":"promote_lagging_standby","caught":true,"invariant":"no_lost_writes",)"
+    R"("seed":1,"wall_ms":70,"sentence":"write w-968 is missing"}')";
+
+TEST(Canary, ACanaryIsCaughtOnlyWhenItSaysSoAndExitsZero) {
+  reports::CanaryResult caught = run_canary(stand_in("caught", kCaughtLine));
+  EXPECT_TRUE(caught.caught) << caught.sentence;
+  EXPECT_EQ(caught.mutant, "promote_lagging_standby");
+  EXPECT_EQ(caught.invariant, "no_lost_writes");
+  reports::CanaryResult exits_one =
+      run_canary(stand_in("exits-one", std::string(kCaughtLine) + "\nexit 1"));
+  EXPECT_FALSE(exits_one.caught);
+  EXPECT_NE(exits_one.sentence.find("exit status 1"), std::string::npos) << exits_one.sentence;
+  reports::CanaryResult garbled = run_canary(stand_in("garbled", "echo caught, honest"));
+  EXPECT_FALSE(garbled.caught);
+  EXPECT_NE(garbled.sentence.find("gave no verdict (exit status 0)"), std::string::npos)
+      << garbled.sentence;
+  const fs::path nowhere = fs::path(::testing::TempDir()) / "no-such-canary";
+  reports::CanaryResult missing = run_canary(nowhere);
+  EXPECT_FALSE(missing.caught);
+  EXPECT_EQ(missing.sentence,
+            "the canary " + nowhere.string() + " is missing; build unwedge-canary beside unwedge");
+}
+
+TEST(Canary, TheTestsMayPointTheCampaignAtAStandIn) {
+  const fs::path path = stand_in("pointed-at", kCaughtLine);
+  ::setenv("UNWEDGE_CANARY", path.c_str(), 1);
+  EXPECT_EQ(canary_executable(), path);
+  ::unsetenv("UNWEDGE_CANARY");
+  EXPECT_EQ(canary_executable().filename(), "unwedge-canary");
 }
 
 TEST(ReportBuilder, ADeterminismMismatchIsAFailedRunCountedInTheCampaignFigures) {

@@ -2,6 +2,8 @@
 // its exit codes (0 pass, 1 a finding, 2 bad input).
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -15,6 +17,13 @@ using testing::Ran;
 using testing::source;
 using testing::unwedge;
 using testing::unwedge_with;
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 TEST(Cli, AnUnknownCommandOrFlagIsBadInput) {
   Ran command = unwedge("frobnicate");
@@ -68,6 +77,30 @@ TEST(Cli, NightlyNeedsAShardCountWithAnIndexedJobIndex) {
   EXPECT_EQ(ran.exit_code, 2) << ran.output;
   EXPECT_NE(ran.output.find("pass --shard-count N or set UNWEDGE_TOTAL_SHARDS"), std::string::npos)
       << ran.output;
+}
+
+// The canary is looked for beside unwedge; UNWEDGE_CANARY points a campaign
+// at another one, which is how this test makes it go missing.
+TEST(Cli, NightlyRunsTheCanaryBesideItAndAMissingCanaryIsAFinding) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "nightly-canary";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "no-scenarios");
+  const std::string flags = "--seeds 1 --scenarios " + (dir / "no-scenarios").string();
+  Ran ran = unwedge("nightly --out " + (dir / "found").string() + " " + flags);
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_NE(read_file(dir / "found" / "summary.txt")
+                .find("canary promote_lagging_standby: caught by no_lost_writes on seed 1"),
+            std::string::npos)
+      << read_file(dir / "found" / "summary.txt");
+  Ran missing = unwedge_with("UNWEDGE_CANARY=" + (dir / "no-canary").string(),
+                             "nightly --out " + (dir / "missing").string() + " " + flags);
+  EXPECT_EQ(missing.exit_code, 1) << missing.output;
+  EXPECT_NE(read_file(dir / "missing" / "summary.txt")
+                .find("canary: NOT caught (the canary " + (dir / "no-canary").string() +
+                      " is missing; build unwedge-canary beside unwedge)"),
+            std::string::npos)
+      << read_file(dir / "missing" / "summary.txt");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, RunPassesEveryBundledScenarioAndPrintsDigests) {

@@ -81,6 +81,10 @@ void expect_same_campaign(const nlohmann::json& merged, const nlohmann::json& wh
     EXPECT_EQ(merged["campaign"][figure], whole["campaign"][figure]) << figure;
   }
   EXPECT_EQ(whole["campaign"]["swarm_runs"], kSeeds);
+  // The canary ran in the first shard, as in the whole campaign, and was caught.
+  EXPECT_EQ(merged["canary"]["mutant"], whole["canary"]["mutant"]);
+  EXPECT_EQ(merged["canary"]["caught"], true) << merged["canary"];
+  EXPECT_EQ(whole["canary"]["caught"], true) << whole["canary"];
 }
 
 TEST(Deploy, TheKubernetesIndexedJobAndItsMergeJobRunAsWritten) {

@@ -61,6 +61,7 @@ reports::Report without_wall_time(reports::Report report) {
     run.wall_ms = 0;
   for (reports::RunResult& run : report.failures)
     run.wall_ms = 0;
+  if (report.canary) report.canary->wall_ms = 0;
   return report;
 }
 
@@ -111,6 +112,9 @@ TEST(Merge, FourShardsMergeIntoTheReportOfOneUnshardedRunOfTheSameSeeds) {
   EXPECT_EQ(a.scenarios, b.scenarios);
   EXPECT_EQ(a.failures, b.failures);
   EXPECT_EQ(a.campaign, b.campaign);
+  EXPECT_EQ(a.canary, b.canary);
+  ASSERT_TRUE(whole.canary.has_value());
+  EXPECT_TRUE(whole.canary->caught) << describe(*whole.canary);
   EXPECT_EQ(a, b);
   EXPECT_EQ(lines_of(dir / "merged" / "runs.jsonl"), 8u);
   EXPECT_NE(read_text(dir / "merged" / "summary.txt").find("runs: 8 "), std::string::npos);

@@ -1,39 +1,88 @@
-// harness_power: how fast the swarm catches each planted bug. For every
-// mutant, the seeds run until the first finding, the wall time that took
-// and the invariant that fired; then the shipped control plane over
-// SHIPPED_SEEDS seeds, which must all stay clean, and a determinism re-check
-// of every tenth of them. Prints the Markdown table of docs/HARNESS_POWER.md.
+// harness_power: how fast each hunter catches each planted bug. For every
+// mutant and every hunter, the seeds (or inputs) run until the first
+// finding, the wall time that took and the invariant that fired; then the
+// shipped control plane over SHIPPED_SEEDS swarm seeds, which must all stay
+// clean, and a determinism re-check of every tenth of them. Prints the
+// Markdown table of docs/HARNESS_POWER.md, one column group per hunter.
 //
 //   build/default/tests/harness_power [SEEDS_MAX] [SHIPPED_SEEDS]
+//
+// A hunter is a name and a function from a mutant to a Hunt (see hunters());
+// another way of searching (a fuzzer's corpus, a property's generator) joins
+// the table by adding one entry there.
 #include <chrono>
 #include <fmt/format.h>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "sim/determinism.hpp"
 #include "tests/mutants/swarm.hpp"
 
-int main(int argc, char** argv) {
-  using unwedge::postgres::Mutant;
-  const std::uint64_t seeds_max = argc > 1 ? std::stoull(argv[1]) : 100;
-  const std::uint64_t shipped_seeds = argc > 2 ? std::stoull(argv[2]) : 100;
-  fmt::print("| mutant | caught by seed | seeds run | wall time | invariant | what it said |\n");
-  fmt::print("| --- | ---: | ---: | ---: | --- | --- |\n");
+namespace {
+
+using unwedge::mutants::Hunt;
+using unwedge::postgres::Mutant;
+
+struct Hunter {
+  std::string name;
+  std::function<Hunt(Mutant)> hunt;
+};
+
+std::vector<Hunter> hunters(std::uint64_t seeds_max) {
+  return {{.name = "swarm", .hunt = [seeds_max](Mutant mutant) {
+             return unwedge::mutants::hunt(mutant, 1, seeds_max);
+           }}};
+}
+
+// "| mutant | swarm: caught by seed | swarm: seeds run | ... |" and its rule.
+void print_header(const std::vector<Hunter>& all) {
+  std::string header = "| mutant |";
+  std::string rule = "| --- |";
+  for (const Hunter& hunter : all) {
+    for (const char* column :
+         {"caught by seed", "seeds run", "wall time", "invariant", "what it said"}) {
+      header += fmt::format(" {}: {} |", hunter.name, column);
+    }
+    rule += " ---: | ---: | ---: | --- | --- |";
+  }
+  fmt::print("{}\n{}\n", header, rule);
+}
+
+std::string cells(const Hunt& hunt) {
+  std::string said = hunt.finding ? hunt.finding->what.substr(0, 160) : "";
+  for (char& c : said) {
+    if (c == '|') c = '/';
+  }
+  return fmt::format(" {} | {} | {:.2f} s | {} | {} |",
+                     hunt.caught_by ? std::to_string(*hunt.caught_by) : "not caught",
+                     hunt.seeds_run, hunt.wall_s,
+                     hunt.finding ? to_string(hunt.finding->invariant) : "-", said);
+}
+
+// Every mutant against every hunter; returns how many mutants no hunter caught.
+int hunt_mutants(const std::vector<Hunter>& all) {
+  print_header(all);
   int escaped = 0;
   for (std::uint8_t m = 1; m < unwedge::postgres::kMutants; ++m) {
     const auto mutant = static_cast<Mutant>(m);
-    unwedge::mutants::Hunt hunt = unwedge::mutants::hunt(mutant, 1, seeds_max);
-    if (!hunt.caught_by) ++escaped;
-    std::string said = hunt.finding ? hunt.finding->what.substr(0, 160) : "";
-    for (char& c : said) {
-      if (c == '|') c = '/';
+    std::string row = fmt::format("| `{}` |", to_string(mutant));
+    bool caught = false;
+    for (const Hunter& hunter : all) {
+      Hunt hunt = hunter.hunt(mutant);
+      caught = caught || hunt.caught_by.has_value();
+      row += cells(hunt);
     }
-    fmt::print("| `{}` | {} | {} | {:.2f} s | {} | {} |\n", to_string(mutant),
-               hunt.caught_by ? std::to_string(*hunt.caught_by) : "not caught", hunt.seeds_run,
-               hunt.wall_s, hunt.finding ? to_string(hunt.finding->invariant) : "-", said);
+    if (!caught) ++escaped;
+    fmt::print("{}\n", row);
     std::fflush(stdout);
   }
-  // The shipped control plane over every seed (not stopping at the first
-  // finding), then a determinism re-check of every tenth seed.
+  return escaped;
+}
+
+// The shipped control plane over every seed (not stopping at the first
+// finding); returns how many seeds had one.
+int run_shipped(std::uint64_t shipped_seeds) {
   const auto start = std::chrono::steady_clock::now();
   int findings = 0;
   for (std::uint64_t seed = 1; seed <= shipped_seeds; ++seed) {
@@ -49,7 +98,12 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fmt::print("\nshipped control plane: {} seeds, {} with a finding, {:.1f} s\n", shipped_seeds,
              findings, shipped_s);
-  const auto recheck_start = std::chrono::steady_clock::now();
+  return findings;
+}
+
+// Every tenth shipped seed run twice, traces compared record by record.
+bool recheck_determinism(std::uint64_t shipped_seeds) {
+  const auto start = std::chrono::steady_clock::now();
   unwedge::sim::DeterminismCheck check = unwedge::sim::check_determinism(
       unwedge::sim::determinism_sample(1, shipped_seeds, 10),
       [](std::uint64_t seed, unwedge::sim::TraceSink& sink) {
@@ -65,6 +119,17 @@ int main(int argc, char** argv) {
       "determinism re-check: {} seeds replayed, {} trace records compared, {} mismatches, "
       "{:.1f} s\n",
       check.seeds_checked, check.records_compared, check.mismatches.size(),
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - recheck_start).count());
-  return escaped == 0 && findings == 0 && check.ok() ? 0 : 1;
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return check.ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::uint64_t seeds_max = argc > 1 ? std::stoull(argv[1]) : 100;
+  const std::uint64_t shipped_seeds = argc > 2 ? std::stoull(argv[2]) : 100;
+  const int escaped = hunt_mutants(hunters(seeds_max));
+  const int findings = run_shipped(shipped_seeds);
+  const bool deterministic = recheck_determinism(shipped_seeds);
+  return escaped == 0 && findings == 0 && deterministic ? 0 : 1;
 }

@@ -3,6 +3,8 @@
 // swarm's figures (how many random seeds each takes) are harness_power's.
 #include <gtest/gtest.h>
 
+#include "core/decision_analysis.hpp"
+#include "core/postgres/tables.hpp"
 #include "tests/mutants/swarm.hpp"
 
 namespace unwedge::mutants {
@@ -174,6 +176,109 @@ TEST(Mutants, AMissingTimeoutOutOfUncertainIsCaught) {
   EXPECT_EQ(finding->invariant, Invariant::kBoundedDwell) << describe(finding);
   EXPECT_EQ(finding->entity, "db1");
   EXPECT_NE(finding->what.find("uncertain"), std::string::npos) << describe(finding);
+}
+
+// An asynchronous service with two standbys fails over on request while
+// one standby's host is down: that standby cannot follow the new leader.
+std::optional<sim::Finding> failover_with_a_standby_down(Mutant mutant) {
+  sim::SimConfig config{.seed = 4,
+                        .services = {{.id = "db1", .standbys = 2, .synchronous = false}}};
+  config.settings.mutant = mutant;
+  sim::Simulation simulation(config);
+  simulation.schedule_fault(
+      40 * kMinute,
+      {.kind = FaultKind::kHostCrash, .targets = {"db1-3"}, .duration_us = 10 * kMinute});
+  simulation.schedule_operator(40 * kMinute + 30 * core::kSecond,
+                               {.kind = OperatorKind::kRequestFailover, .target = "db1"});
+  return simulation.run(kHour, kHour).finding;
+}
+
+TEST(Mutants, ARefollowRetriedForEverHoldsTheServiceFailingOver) {
+  EXPECT_FALSE(failover_with_a_standby_down(Mutant::kNone))
+      << describe(failover_with_a_standby_down(Mutant::kNone));
+  // The refused follow is asked about again under the same key, which can
+  // only hear the same refusal: the failover never finishes.
+  std::optional<sim::Finding> finding =
+      failover_with_a_standby_down(Mutant::kUnboundedRefollowRetry);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kBoundedDwell) << describe(finding);
+  EXPECT_NE(finding->what.find("service/db1 has been failing_over"), std::string::npos)
+      << describe(finding);
+}
+
+// A customer asks, in the same breath, to promote their follower and to
+// unfollow it.
+std::optional<sim::Finding> promote_and_unfollow(Mutant mutant) {
+  sim::SimConfig config{.seed = 11, .services = {{.id = "db1", .followers = 1}}};
+  config.settings.mutant = mutant;
+  sim::Simulation simulation(config);
+  simulation.schedule_operator(40 * kMinute,
+                               {.kind = OperatorKind::kPromoteFollower, .target = "db1-3"});
+  simulation.schedule_operator(40 * kMinute, {.kind = OperatorKind::kUnfollow, .target = "db1-3"});
+  return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+TEST(Mutants, PromoteRankedAboveUnfollowIgnoresTheUnfollow) {
+  EXPECT_FALSE(promote_and_unfollow(Mutant::kNone))
+      << describe(promote_and_unfollow(Mutant::kNone));
+  // The follower is made the service's leader instead of a database of its
+  // own, and the unfollow is dropped.
+  std::optional<sim::Finding> finding = promote_and_unfollow(Mutant::kPromoteOutranksUnfollow);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kEventuallyHealthy) << describe(finding);
+  EXPECT_NE(finding->what.find("the customer asked db1-3 to unfollow"), std::string::npos)
+      << describe(finding);
+}
+
+// The only change to the shipped table is the promote rule's priority. The
+// analysis still proves the mutant table deterministic and complete; what
+// refutes it is the model's stated property that an unfollow request always
+// yields Unfollow (docs/CONTROL_PLANE.md), with the cell where it fails.
+TEST(Mutants, PromoteRankedAboveUnfollowPassesTheAnalysisButNotTheProperty) {
+  postgres::Settings settings;
+  settings.mutant = Mutant::kPromoteOutranksUnfollow;
+  const core::DecisionTable& shipped = postgres::replica_link_table();
+  const core::DecisionTable& mutant = postgres::replica_link_table(settings);
+  ASSERT_NE(&shipped, &mutant);
+  ASSERT_EQ(shipped.rules().size(), mutant.rules().size());
+  int differing = 0;
+  for (std::size_t r = 0; r < shipped.rules().size(); ++r) {
+    if (shipped.rules()[r].priority != mutant.rules()[r].priority) ++differing;
+  }
+  EXPECT_EQ(differing, 1);
+  EXPECT_TRUE(core::analyze(mutant).ok()) << core::analyze(mutant).describe(mutant);
+  const core::StateSet live =
+      mutant.states_named({"syncing", "following", "lagging", "unfollowing"});
+  core::QueryResult shipped_holds = core::always(shipped, shipped.signals_named({"NeedsUnfollow"}),
+                                                 *shipped.find_action("Unfollow"), live);
+  EXPECT_TRUE(shipped_holds.holds);
+  core::QueryResult mutant_holds = core::always(mutant, mutant.signals_named({"NeedsUnfollow"}),
+                                                *mutant.find_action("Unfollow"), live);
+  ASSERT_FALSE(mutant_holds.holds);
+  ASSERT_TRUE(mutant_holds.counterexample.has_value());
+  EXPECT_EQ(mutant.describe_cell(mutant_holds.counterexample->state,
+                                 mutant_holds.counterexample->signals),
+            "in following with {NeedsPromote, NeedsUnfollow}");
+}
+
+// A customer unfollows their follower and writes to it at once.
+std::optional<sim::Finding> unfollow_a_follower(Mutant mutant) {
+  sim::SimConfig config{.seed = 12, .services = {{.id = "db1", .followers = 1}}};
+  config.settings.mutant = mutant;
+  sim::Simulation simulation(config);
+  simulation.schedule_operator(40 * kMinute, {.kind = OperatorKind::kUnfollow, .target = "db1-3"});
+  return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+TEST(Mutants, AnUnfollowThatKeepsReplicatingLosesTheCustomersWrites) {
+  EXPECT_FALSE(unfollow_a_follower(Mutant::kNone)) << describe(unfollow_a_follower(Mutant::kNone));
+  // Opened for writes with its stream from db1's leader still applied, the
+  // database has its own acknowledged writes rewound away.
+  std::optional<sim::Finding> finding = unfollow_a_follower(Mutant::kUnfollowKeepsReplicating);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kNoLostWrites) << describe(finding);
+  EXPECT_NE(finding->what.find("acknowledged by the unfollowed database db1-3"), std::string::npos)
+      << describe(finding);
 }
 
 }  // namespace

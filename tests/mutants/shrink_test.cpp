@@ -66,9 +66,10 @@ TEST(Shrink, AFailingScenarioShrinksToTheFaultThatMatters) {
   EXPECT_NE(shrunk->what.find("uncertain"), std::string::npos) << shrunk->what;
 }
 
+// Seed 2 is the first of harness_power's swarm to catch the shortcut.
 TEST(Shrink, ARandomMixIsTurnedIntoATimelineAndShrunk) {
-  sim::Scenario failing{.name = "swarm-1",
-                        .config = swarm_config(1, Mutant::kTransitionShortcut),
+  sim::Scenario failing{.name = "swarm-2",
+                        .config = swarm_config(2, Mutant::kTransitionShortcut),
                         .duration_us = 6 * kHour,
                         .recovery_us = kHour};
   core::Result<sim::ShrinkResult> shrunk = sim::shrink_scenario(failing);

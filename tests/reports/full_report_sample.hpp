@@ -101,6 +101,12 @@ inline Report sample_report() {
                  .replay_command = "unwedge run repro/swarm-seed-2.yaml",
                  .timeline = timeline}};
   r.source_coverage = "coverage/summary.json";
+  r.canary = CanaryResult{.mutant = "promote_lagging_standby",
+                          .caught = true,
+                          .invariant = "no_lost_writes",
+                          .seed = 1,
+                          .wall_ms = 70,
+                          .sentence = "write w-968 is missing from the leader db1-5"};
   return r;
 }
 

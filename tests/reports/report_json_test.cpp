@@ -58,6 +58,23 @@ RC_GTEST_PROP(ReportJson, CountsNamesAndRangesReadBackTheSame,
   RC_ASSERT(*back == report);
 }
 
+// The canary key came after schema version 1 was fixed: a report without a
+// canary is written and read exactly as before it existed.
+TEST(ReportJson, TheCanaryIsAnOptionalKeyOfItsOwn) {
+  Report without = testing::sample_report();
+  without.canary.reset();
+  const std::string text = to_json(without);
+  EXPECT_EQ(text.find("\"canary\""), std::string::npos);
+  core::Result<Report> back = parse_report(text, "report.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, without);
+  const std::string with = to_json(testing::sample_report());
+  EXPECT_EQ(error_of(replaced(with, "is missing from the leader db1-5\"",
+                              "is missing from the leader db1-5\", \"extra\": 1")),
+            "shard2/report.json: canary: unknown key \"extra\"; it is not a report.json this "
+            "unwedge wrote: run its shard again (unwedge nightly --shard i/N) to write it anew");
+}
+
 TEST(ReportJson, TheSameReportIsTheSameBytes) {
   EXPECT_EQ(to_json(testing::sample_report()), to_json(testing::sample_report()));
   const std::string text = to_json(testing::sample_report());

@@ -96,6 +96,25 @@ TEST(ReportMerge, AnInvariantsFirstViolationIsTheLowestIndexWhicheverShardComesF
   }
 }
 
+// Only the first shard runs the canary; a merge keeps it, and of two (a
+// merge of merges) one not caught, since that fails the campaign.
+TEST(ReportMerge, TheCanaryIsKeptAndOneNotCaughtWins) {
+  Report first = testing::sample_report();
+  Report second = testing::sample_report();
+  second.canary.reset();
+  Report merged = second;
+  merge_into(merged, first);
+  EXPECT_EQ(merged.canary, first.canary);
+  Report missed = first;
+  missed.canary->caught = false;
+  missed.canary->sentence = "the run found nothing";
+  merge_into(merged, missed);
+  EXPECT_EQ(merged.canary, missed.canary);
+  merge_into(merged, first);
+  EXPECT_EQ(merged.canary, missed.canary);
+  EXPECT_EQ(merged.findings(), first.findings() * 3 + second.findings() + 1);
+}
+
 TEST(ReportMerge, TheOrderOfShardsDoesNotChangeTheResult) {
   Report a = testing::sample_report();
   Report b = testing::sample_report();

@@ -381,6 +381,29 @@ TEST_F(WorldTest, CatchUpRewindsADivergedReplicaThenCopiesItsUpstream) {
   EXPECT_FALSE(w.catch_up(b));
 }
 
+// An unfollow that opens a replica for writes without stopping its stream:
+// the old leader's log is applied over the writes it took since.
+TEST_F(WorldTest, ANodeOpenedForWritesWithItsStreamUpHasItsOwnWritesOverwritten) {
+  make_leader(a);
+  wal(a).append();
+  make_standby(b, a, /*sync=*/false);
+  ASSERT_TRUE(w.catch_up(b));
+  const core::Timeline independent = core::Timeline{1} << 32;
+  wal(b).promote(independent);
+  w.hosts[b].db.primary = true;
+  const core::Lsn own = wal(b).append();
+  wal(a).append();
+  EXPECT_TRUE(w.catch_up(b));
+  EXPECT_FALSE(wal(b).contains(own, independent));
+  EXPECT_EQ(wal(b), wal(a));
+  // Once its stream is stopped, what it writes stays.
+  w.hosts[b].db.upstream.reset();
+  const core::Lsn kept = wal(b).append();
+  wal(a).append();
+  EXPECT_FALSE(w.catch_up(b));
+  EXPECT_TRUE(wal(b).contains(kept, wal(b).timeline()));
+}
+
 TEST_F(WorldTest, CatchUpNeedsARunningReplicaAndAReachableUpstream) {
   make_leader(a);
   wal(a).append();
@@ -397,10 +420,6 @@ TEST_F(WorldTest, CatchUpNeedsARunningReplicaAndAReachableUpstream) {
   w.hosts[a].db.running = false;
   EXPECT_FALSE(w.catch_up(b));
   w.hosts[a].db.running = true;
-
-  w.hosts[b].db.primary = true;  // a leader streams from nobody
-  EXPECT_FALSE(w.catch_up(b));
-  w.hosts[b].db.primary = false;
 
   w.hosts[b].db.upstream.reset();
   EXPECT_FALSE(w.catch_up(b));

@@ -152,7 +152,11 @@ StepResult repoint_endpoint(StepContext& ctx) {
   return StepResult::next();
 }
 
-StepResult refollow_replicas(StepContext& ctx) {
+// A replica asked to follow the new leader that refuses (its database is
+// down or cut off) is rebuilt rather than asked again: the request's key is
+// the replica's, so asking again would hear the same refusal for ever and
+// hold the service in failing_over with its new leader already serving.
+StepResult refollow_replicas(StepContext& ctx, const Settings& settings) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
   bool waiting = false;
@@ -164,7 +168,12 @@ StepResult refollow_replicas(StepContext& ctx) {
     }
     OpProgress op = progress(ctx.call(core::InfraVerb::kFollow, id, c->candidate.id, id));
     if (op == OpProgress::kWaiting) waiting = true;
-    // A replica that refuses to follow is rebuilt rather than retried.
+    // MUTANT (unbounded_refollow_retry): a refusal is waited out like a
+    // pending request, with no give-up.
+    if (op == OpProgress::kFailed && UNWEDGE_MUTANT(settings, kUnboundedRefollowRetry)) {
+      waiting = true;
+      continue;
+    }
     if (op == OpProgress::kFailed) {
       std::optional<Server> server = ctx.txn().get<Server>(id);
       if (server && !server->replace_requested) {
@@ -232,7 +241,8 @@ std::vector<core::StepDef> leader_change_steps(const Settings& settings) {
       {"await-final-lsn", [settings](StepContext& ctx) { return await_final_lsn(ctx, settings); }},
       {"promote", promote},
       {"repoint-endpoint", repoint_endpoint},
-      {"refollow-replicas", refollow_replicas},
+      {"refollow-replicas",
+       [settings](StepContext& ctx) { return refollow_replicas(ctx, settings); }},
       {"finish", finish}};
 }
 

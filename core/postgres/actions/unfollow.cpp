@@ -32,11 +32,25 @@ StepResult begin(StepContext& ctx) {
   return StepResult::next();
 }
 
-StepResult detach(StepContext& ctx) {
+// Replication from the old leader stops before the replica takes a write of
+// its own: a database that both streams its old leader's log and takes
+// writes has its customer's writes overwritten by the stream.
+StepResult stop_replication(StepContext& ctx, const Settings& settings) {
+  // MUTANT (unfollow_keeps_replicating): the replica is opened for writes
+  // with its replication connection left running.
+  if (UNWEDGE_MUTANT(settings, kUnfollowKeepsReplicating)) return StepResult::next();
+  OpProgress op =
+      progress(call_with_retry(ctx, core::InfraVerb::kStopReplication, ctx.subject(), "", "stop"));
+  if (op == OpProgress::kFailed) return StepResult::wait("stopping replication failed; retrying");
+  if (op == OpProgress::kWaiting) return StepResult::wait("stopping replication");
+  return StepResult::next();
+}
+
+StepResult open_for_writes(StepContext& ctx) {
   OpProgress op =
       progress(call_with_retry(ctx, core::InfraVerb::kUnfollow, ctx.subject(), "", "unfollow"));
   if (op == OpProgress::kFailed) return StepResult::wait("unfollow failed; retrying");
-  if (op == OpProgress::kWaiting) return StepResult::wait("detaching");
+  if (op == OpProgress::kWaiting) return StepResult::wait("opening for writes");
   std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(ctx.subject());
   if (!link) return StepResult::end("the link is gone");
   move(ctx, replica_link_machine(), *link, "unfollowed", "unfollowed");
@@ -52,10 +66,16 @@ StepResult detach(StepContext& ctx) {
 
 }  // namespace
 
-core::ActionDef unfollow_action() {
-  core::ActionDef def{.name = "Unfollow",
-                      .steps = {{"begin", begin}, {"detach", detach}},
-                      .summary = "Stops a replica replicating and makes it a database of its own."};
+core::ActionDef unfollow_action(const Settings& settings) {
+  core::ActionDef def{
+      .name = "Unfollow",
+      .steps = {{"begin", begin},
+                {"stop-replication",
+                 [settings](StepContext& ctx) { return stop_replication(ctx, settings); }},
+                {"open-for-writes", open_for_writes}},
+      .summary =
+          "Stops a replica replicating, then opens it for writes as a database of "
+          "its own."};
   for (const char* from : {"syncing", "following", "lagging"}) {
     def.transitions.push_back({"replica_link", from, "unfollowing", "unfollow_started"});
   }
