@@ -189,6 +189,12 @@ class Decoder {
     }
     // A safety phase too short for the services to come up has no requests.
     if (op.at_us < kOperatorsFrom) return;
+    // A customer may promote a follower and unfollow it in one breath.
+    if (kind == OperatorKind::kPromoteFollower && in_.ConsumeBool()) {
+      scenario_.operators.push_back(
+          {.at_us = op.at_us,
+           .request = {.kind = OperatorKind::kUnfollow, .target = op.request.target}});
+    }
     scenario_.operators.push_back(std::move(op));
   }
 

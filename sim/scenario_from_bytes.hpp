@@ -15,7 +15,8 @@
 //   clients per service 1-2; safety phase 1-20 minutes
 //   up to 12 entries, each a fault (kind, when, aim, duration, amount) or,
 //   one time in eight, an operator request (kind, when, target) from minute 3
-//   (none when the safety phase ends sooner)
+//   (none when the safety phase ends sooner); a follower's promotion may
+//   come with an unfollow of the same follower at the same moment
 // The recovery phase is always an hour.
 //
 //   core::Result<Scenario> s = scenario_from_bytes(bytes, "crash-0123");

@@ -26,7 +26,8 @@ TEST(MutantsProperties, ThePropertiesCatchThePlantedBugs) {
       Mutant::kFailoverWithoutFencing,     Mutant::kPromoteLaggingStandby,
       Mutant::kMostRecentlyUpdatedService, Mutant::kNoUncertainTimeout,
       Mutant::kTransitionShortcut,         Mutant::kRetryWithoutIdempotencyKey,
-      Mutant::kRotationSkipsNewLeader};
+      Mutant::kRotationSkipsNewLeader,     Mutant::kUnboundedRefollowRetry,
+      Mutant::kPromoteOutranksUnfollow,    Mutant::kUnfollowKeepsReplicating};
   std::set<Mutant> caught;
   for (std::uint8_t m = 1; m < postgres::kMutants; ++m) {
     const auto mutant = static_cast<Mutant>(m);

@@ -249,6 +249,15 @@ inline sim::Scenario build(const Draws& d, const Slant& slant) {
     }
     const TimeUs at_us =
         kOperatorsFrom + (s.duration_us - kOperatorsFrom) * o.permille / 1000 / kSecond * kSecond;
+    // A customer may promote a follower and unfollow it in one breath; the
+    // unfollow must not be lost to the promotion. Half the promotions do.
+    const bool with_unfollow =
+        request.kind == sim::OperatorKind::kPromoteFollower && o.role % 2 == 1;
+    if (with_unfollow) {
+      s.operators.push_back(
+          {.at_us = at_us,
+           .request = {.kind = sim::OperatorKind::kUnfollow, .target = request.target}});
+    }
     s.operators.push_back({.at_us = at_us, .request = std::move(request)});
   }
   s.description = fmt::format(

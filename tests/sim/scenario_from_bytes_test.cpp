@@ -30,7 +30,8 @@ RC_GTEST_PROP(ScenarioFromBytes, AnyBytesOfTheVersionDecodeToABoundedScenarioAFi
   RC_ASSERT(scenario.ok());
   RC_ASSERT(scenario->config.services.size() >= 1U);
   RC_ASSERT(scenario->config.services.size() <= 2U);
-  RC_ASSERT(scenario->faults.size() + scenario->operators.size() <= kScenarioBytesEntriesMax);
+  // An entry is one fault or one request, or a promotion with its unfollow.
+  RC_ASSERT(scenario->faults.size() + scenario->operators.size() <= 2 * kScenarioBytesEntriesMax);
   RC_ASSERT(scenario->duration_us >= core::kMinute);
   RC_ASSERT(scenario->duration_us <= 20 * core::kMinute);
   for (const ScheduledFault& f : scenario->faults)

@@ -162,10 +162,16 @@ StepResult refollow_replicas(StepContext& ctx, const Settings& settings) {
   bool waiting = false;
   for (const std::string& id : server_ids(c->service)) {
     std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(id);
+    // A re-point once asked is seen through even if the link has moved on
+    // since (an unfollow began): the change must not finish with a request
+    // in flight that could still turn a database back into a replica.
+    const std::string asked = "refollow:" + id;
     if (!link || id == c->candidate.id ||
-        !is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"})) {
+        (!is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"}) &&
+         !ctx.var(asked))) {
       continue;
     }
+    ctx.set_var(asked, "1");
     OpProgress op = progress(ctx.call(core::InfraVerb::kFollow, id, c->candidate.id, id));
     if (op == OpProgress::kWaiting) waiting = true;
     // MUTANT (unbounded_refollow_retry): a refusal is waited out like a
@@ -174,7 +180,10 @@ StepResult refollow_replicas(StepContext& ctx, const Settings& settings) {
       waiting = true;
       continue;
     }
-    if (op == OpProgress::kFailed) {
+    // A replica that cannot follow is rebuilt; one that has left the
+    // service meanwhile is none of the change's business.
+    if (op == OpProgress::kFailed &&
+        is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"})) {
       std::optional<Server> server = ctx.txn().get<Server>(id);
       if (server && !server->replace_requested) {
         server->replace_requested = true;

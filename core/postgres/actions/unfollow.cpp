@@ -28,6 +28,15 @@ StepResult begin(StepContext& ctx) {
     return StepResult::end(fmt::format("{}'s server is {}", link->id,
                                        server ? state_name(server_machine(), *server) : "gone"));
   }
+  // A leader change re-points every replica at the new leader, and its
+  // request may still be on its way when an unfollow opens the replica for
+  // writes: applied then, it turns the customer's database back into a
+  // replica and its writes are overwritten. The request stays up and is
+  // taken once the change has finished (which waits for its re-points).
+  std::optional<Service> service = ctx.txn().get<Service>(link->service);
+  if (service && is_in(service_machine(), *service, {"failing_over"})) {
+    return StepResult::end("the service is changing its leader");
+  }
   move(ctx, replica_link_machine(), *link, "unfollowing", "unfollow_started");
   return StepResult::next();
 }
