@@ -1,5 +1,7 @@
 // harness_power: how fast each hunter catches each planted bug. For every
-// mutant and every hunter, the seeds (or inputs) run until the first
+// mutant and every hunter (the swarm; the invariant properties, up to
+// SEEDS_MAX cases each; the fleet_fuzzer's inputs, up to ten times
+// SEEDS_MAX), the seeds (or cases, or inputs) run until the first
 // finding, the wall time that took and the invariant that fired; then the
 // shipped control plane over SHIPPED_SEEDS swarm seeds, which must all stay
 // clean, and a determinism re-check of every tenth of them. Prints the
@@ -17,7 +19,9 @@
 #include <vector>
 
 #include "sim/determinism.hpp"
+#include "tests/mutants/fuzz_hunt.hpp"
 #include "tests/mutants/swarm.hpp"
+#include "tests/properties/invariant_property.hpp"
 
 namespace {
 
@@ -29,35 +33,59 @@ struct Hunter {
   std::function<Hunt(Mutant)> hunt;
 };
 
+// The swarm counts seeds; the properties, cases of every property in turn
+// (tests/properties); the fuzzer, fleet_fuzzer inputs (fuzz_hunt.hpp).
 std::vector<Hunter> hunters(std::uint64_t seeds_max) {
-  return {{.name = "swarm", .hunt = [seeds_max](Mutant mutant) {
-             return unwedge::mutants::hunt(mutant, 1, seeds_max);
-           }}};
+  return {
+      {.name = "swarm",
+       .hunt = [seeds_max](Mutant mutant) { return unwedge::mutants::hunt(mutant, 1, seeds_max); }},
+      {.name = "properties",
+       .hunt =
+           [seeds_max](Mutant mutant) {
+             const unwedge::properties::HuntResult found =
+                 unwedge::properties::hunt(mutant, seeds_max);
+             Hunt hunt{.finding = found.finding, .seeds_run = found.cases, .wall_s = found.wall_s};
+             if (found.caught) hunt.caught_by = found.cases;
+             return hunt;
+           }},
+      {.name = "fuzzer", .hunt = [seeds_max](Mutant mutant) {
+         const unwedge::mutants::FuzzHunt found =
+             unwedge::mutants::fuzz_hunt(mutant, 10 * seeds_max);
+         return Hunt{.caught_by = found.caught_by,
+                     .finding = found.finding,
+                     .seeds_run = found.inputs_run,
+                     .wall_s = found.wall_s};
+       }}};
 }
 
-// "| mutant | swarm: caught by seed | swarm: seeds run | ... |" and its rule.
+// "| mutant | swarm: caught at | swarm: wall time | swarm: invariant | ... |
+// what the first to catch it said |" and its rule.
 void print_header(const std::vector<Hunter>& all) {
   std::string header = "| mutant |";
   std::string rule = "| --- |";
   for (const Hunter& hunter : all) {
-    for (const char* column :
-         {"caught by seed", "seeds run", "wall time", "invariant", "what it said"}) {
+    for (const char* column : {"caught at", "wall time", "invariant"}) {
       header += fmt::format(" {}: {} |", hunter.name, column);
     }
-    rule += " ---: | ---: | ---: | --- | --- |";
+    rule += " ---: | ---: | --- |";
   }
-  fmt::print("{}\n{}\n", header, rule);
+  fmt::print("{} what the first to catch it said |\n{} --- |\n", header, rule);
 }
 
+// "seed 3" / "not caught in 100": the seed, case or input that caught it.
 std::string cells(const Hunt& hunt) {
-  std::string said = hunt.finding ? hunt.finding->what.substr(0, 160) : "";
-  for (char& c : said) {
+  return fmt::format(" {} | {:.2f} s | {} |",
+                     hunt.caught_by ? std::to_string(*hunt.caught_by)
+                                    : fmt::format("not caught in {}", hunt.seeds_run),
+                     hunt.wall_s, hunt.finding ? to_string(hunt.finding->invariant) : "-");
+}
+
+std::string said(const Hunt& hunt) {
+  std::string what = hunt.finding ? hunt.finding->what.substr(0, 160) : "";
+  for (char& c : what) {
     if (c == '|') c = '/';
   }
-  return fmt::format(" {} | {} | {:.2f} s | {} | {} |",
-                     hunt.caught_by ? std::to_string(*hunt.caught_by) : "not caught",
-                     hunt.seeds_run, hunt.wall_s,
-                     hunt.finding ? to_string(hunt.finding->invariant) : "-", said);
+  return what;
 }
 
 // Every mutant against every hunter; returns how many mutants no hunter caught.
@@ -68,13 +96,15 @@ int hunt_mutants(const std::vector<Hunter>& all) {
     const auto mutant = static_cast<Mutant>(m);
     std::string row = fmt::format("| `{}` |", to_string(mutant));
     bool caught = false;
+    std::string first_said;
     for (const Hunter& hunter : all) {
       Hunt hunt = hunter.hunt(mutant);
+      if (!caught && hunt.finding) first_said = said(hunt);
       caught = caught || hunt.caught_by.has_value();
       row += cells(hunt);
     }
     if (!caught) ++escaped;
-    fmt::print("{}\n", row);
+    fmt::print("{} {} |\n", row, first_said);
     std::fflush(stdout);
   }
   return escaped;
