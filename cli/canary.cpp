@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <system_error>
 
+#include "cli/shell_quote.hpp"
 #include "reports/report_json.hpp"
 
 namespace unwedge::cli {
@@ -14,18 +15,6 @@ namespace {
 
 // Output past this is not a canary's one line; reading stops there.
 constexpr std::size_t kOutputMax = 64 * 1024;
-
-std::string shell_quoted(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
 
 std::string last_line(const std::string& output) {
   std::string_view rest = output;
@@ -58,7 +47,7 @@ reports::CanaryResult run_canary(const std::filesystem::path& executable) {
     return {.sentence = fmt::format("the canary {} is missing; build unwedge-canary beside unwedge",
                                     executable.string())};
   }
-  std::FILE* pipe = ::popen(shell_quoted(executable.string()).c_str(), "r");
+  std::FILE* pipe = ::popen(shell_quote(executable.string()).c_str(), "r");
   if (pipe == nullptr) {
     return {.sentence = fmt::format("the canary {} could not be started", executable.string())};
   }

@@ -8,6 +8,8 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "cli/shell_quote.hpp"
+
 namespace unwedge::cli::testing {
 
 struct Ran {
@@ -43,17 +45,6 @@ inline std::string source(const std::string& path) {
   return std::string(UNWEDGE_SOURCE_DIR) + "/" + path;
 }
 
-// `text` as one word for /bin/sh.
-inline std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
+using cli::shell_quote;
 
 }  // namespace unwedge::cli::testing
