@@ -251,8 +251,10 @@ inline sim::Scenario build(const Draws& d, const Slant& slant) {
         kOperatorsFrom + (s.duration_us - kOperatorsFrom) * o.permille / 1000 / kSecond * kSecond;
     // A customer may promote a follower and unfollow it in one breath; the
     // unfollow must not be lost to the promotion. Half the promotions do.
-    const bool with_unfollow =
-        request.kind == sim::OperatorKind::kPromoteFollower && o.role % 2 == 1;
+    // The pair counts as two requests against the slant's bound.
+    if (s.operators.size() >= slant.operators_max) break;
+    const bool with_unfollow = request.kind == sim::OperatorKind::kPromoteFollower &&
+                               o.role % 2 == 1 && s.operators.size() + 2 <= slant.operators_max;
     if (with_unfollow) {
       s.operators.push_back(
           {.at_us = at_us,
