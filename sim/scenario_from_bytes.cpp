@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/assert.hpp"
+#include "sim/rng.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -233,6 +234,15 @@ core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
       scenario.faults.size() == 1 ? "" : "s", scenario.operators.size(),
       scenario.operators.size() == 1 ? "" : "s", scenario.duration_us / kMinute);
   return scenario;
+}
+
+std::vector<std::uint8_t> random_scenario_bytes(std::uint64_t n) {
+  Rng rng = Rng::stream(n, "fleet-fuzz");
+  std::vector<std::uint8_t> bytes = {kScenarioBytesVersion};
+  const std::uint64_t size = rng.between(32, 256);
+  for (std::uint64_t i = 0; i < size; ++i)
+    bytes.push_back(static_cast<std::uint8_t>(rng.below(256)));
+  return bytes;
 }
 
 }  // namespace unwedge::sim

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 #include "sim/scenario.hpp"
@@ -40,5 +41,11 @@ inline constexpr std::size_t kScenarioBytesEntriesMax = 12;
 // `source` names the bytes in the scenario and in errors.
 core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
                                            std::string_view source);
+
+// Input n of a fixed family of pseudo-random inputs: the version byte, then
+// 32-256 bytes from the stream "fleet-fuzz" of seed n. The fuzzer's blind
+// first phase, without coverage guidance: the mutant hunts try them, and
+// bench/fleet_fuzzer_bench.cpp measures throughput on them.
+std::vector<std::uint8_t> random_scenario_bytes(std::uint64_t n);
 
 }  // namespace unwedge::sim

@@ -1,5 +1,5 @@
 // The fleet_fuzzer's encoding hunting a planted bug: inputs of pseudo-random
-// bytes (a fixed seed, so every run tries the same ones), each decoded as
+// bytes (sim::random_scenario_bytes, so every run tries the same ones), each decoded as
 // fuzz/fleet_fuzzer.cpp decodes it (sim/scenario_from_bytes.hpp) and run as
 // it runs them, with settings.mutant switching the bug on. This is the
 // fuzzer without coverage guidance, its blind first phase; libFuzzer on the
@@ -13,7 +13,6 @@
 
 #include "core/assert.hpp"
 #include "core/postgres/settings.hpp"
-#include "sim/rng.hpp"
 #include "sim/scenario_from_bytes.hpp"
 
 namespace unwedge::mutants {
@@ -25,22 +24,12 @@ struct FuzzHunt {
   double wall_s = 0;
 };
 
-// Input n: the version byte, then 32-256 bytes drawn from the stream
-// "fleet-fuzz" of seed n.
-inline std::vector<std::uint8_t> fuzz_input(std::uint64_t n) {
-  sim::Rng rng = sim::Rng::stream(n, "fleet-fuzz");
-  std::vector<std::uint8_t> bytes = {sim::kScenarioBytesVersion};
-  const std::uint64_t size = rng.between(32, 256);
-  for (std::uint64_t i = 0; i < size; ++i)
-    bytes.push_back(static_cast<std::uint8_t>(rng.below(256)));
-  return bytes;
-}
-
 inline FuzzHunt fuzz_hunt(postgres::Mutant mutant, std::size_t inputs_max) {
   FuzzHunt result;
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t n = 1; n <= inputs_max; ++n) {
-    core::Result<sim::Scenario> scenario = sim::scenario_from_bytes(fuzz_input(n), "fuzz input");
+    core::Result<sim::Scenario> scenario =
+        sim::scenario_from_bytes(sim::random_scenario_bytes(n), "fuzz input");
     UNWEDGE_ASSERT(scenario.ok());
     scenario->config.settings.mutant = mutant;
     sim::RunSummary run = sim::run_scenario_settling(*scenario, core::kMinute);
