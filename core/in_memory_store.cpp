@@ -58,7 +58,7 @@ std::size_t InMemoryStore::size() const {
 class InMemoryStore::Txn final : public Transaction {
  public:
   explicit Txn(InMemoryStore& store) : store_(&store) {
-    reads_.reserve(16);  // a step reads a handful of entities; grow once at most
+    reads_.reserve(8);  // a step reads a handful of entities; grow once at most
   }
   ~Txn() override = default;  // an uncommitted transaction simply vanishes
 
@@ -70,19 +70,16 @@ class InMemoryStore::Txn final : public Transaction {
         return w->second;
       }
     }
-    if (auto t = store_->tables_.find(kind); t != store_->tables_.end()) {
-      if (auto e = t->second.entries.find(id); e != t->second.entries.end()) {
+    if (const Table* table = store_->table(kind)) {
+      if (auto e = table->entries.find(id); e != table->entries.end()) {
         // Nodes of the hashed map never move, so the read may point at them.
-        reads_.push_back(Read{.entry = &e->second,
-                              .entry_kind = t->first,
-                              .entry_id = e->first,
-                              .version = e->second.version});
+        reads_.push_back(Read{.entry = &e->second, .version = e->second.version});
         return e->second.value;
       }
     }
     // An entity read while absent is remembered by name, so its creation by
     // another transaction before this one commits is a conflict.
-    reads_.push_back(Read{.kind = std::string(kind), .id = std::string(id)});
+    absent_.emplace_back(std::string(kind), std::string(id));
     return nullptr;
   }
 
@@ -97,10 +94,10 @@ class InMemoryStore::Txn final : public Transaction {
 
   std::vector<std::string> ids(std::string_view kind) override {
     UNWEDGE_ASSERT(open_);
-    auto t = store_->tables_.find(kind);
-    listed_.emplace_back(std::string(kind), t == store_->tables_.end() ? 0 : t->second.version);
+    const Table* table = store_->table(kind);
+    listed_.emplace_back(std::string(kind), table == nullptr ? 0 : table->version);
     std::vector<std::string> result;
-    if (t != store_->tables_.end()) result.assign(t->second.live.begin(), t->second.live.end());
+    if (table != nullptr) result.assign(table->live.begin(), table->live.end());
     for (const auto& [key, value] : writes_) {
       if (key.first != kind) continue;
       auto at = std::lower_bound(result.begin(), result.end(), key.second);
@@ -129,37 +126,40 @@ class InMemoryStore::Txn final : public Transaction {
   }
 
  private:
+  // An entity read while present, and the version it had. Read-only
+  // transactions (every decision of every pass) never validate, so a read
+  // costs a pointer and a version; names are looked up only for a conflict.
   struct Read {
-    const Entry* entry = nullptr;  // null: the entity was absent, named by kind and id
-    std::string_view entry_kind;
-    std::string_view entry_id;
-    std::string kind;
-    std::string id;
-    std::uint64_t version = 0;
-
-    std::string name() const {
-      return entry ? fmt::format("{}/{}", entry_kind, entry_id) : fmt::format("{}/{}", kind, id);
-    }
+    const Entry* entry;
+    std::uint64_t version;
   };
 
-  std::uint64_t current_version(const Read& read) const {
-    if (read.entry) return read.entry->version;
-    auto t = store_->tables_.find(read.kind);
-    if (t == store_->tables_.end()) return 0;
-    auto e = t->second.entries.find(read.id);
-    return e == t->second.entries.end() ? 0 : e->second.version;
+  std::string name_of(const Entry* entry) const {
+    for (const auto& [kind, table] : store_->tables_) {
+      for (const auto& [id, e] : table.entries) {
+        if (&e == entry) return fmt::format("{}/{}", kind, id);
+      }
+    }
+    return "an erased entity";
   }
 
   Status validate() const {
     for (const Read& read : reads_) {
-      if (current_version(read) != read.version) {
-        return Error{
-            fmt::format("conflict: {} changed since this transaction read it", read.name())};
+      if (read.entry->version != read.version) {
+        return Error{fmt::format("conflict: {} changed since this transaction read it",
+                                 name_of(read.entry))};
+      }
+    }
+    for (const EntityKey& key : absent_) {
+      const Table* table = store_->table(key.first);
+      if (table != nullptr && table->entries.contains(key.second)) {
+        return Error{fmt::format("conflict: {}/{} was created since this transaction read it",
+                                 key.first, key.second)};
       }
     }
     for (const auto& [kind, version] : listed_) {
-      auto t = store_->tables_.find(kind);
-      if ((t == store_->tables_.end() ? 0 : t->second.version) != version) {
+      const Table* table = store_->table(kind);
+      if ((table == nullptr ? 0 : table->version) != version) {
         return Error{
             fmt::format("conflict: the set of {} entities changed since it was listed", kind)};
       }
@@ -169,7 +169,7 @@ class InMemoryStore::Txn final : public Transaction {
 
   void apply() {
     for (auto& [key, value] : writes_) {
-      Table& table = store_->tables_[key.first];
+      Table& table = store_->table_to_write(key.first);
       Entry& entry = table.entries[key.second];
       const bool existed = entry.value != nullptr;
       entry.version++;
@@ -190,8 +190,22 @@ class InMemoryStore::Txn final : public Transaction {
   bool open_ = true;
   std::map<EntityKey, std::shared_ptr<const StoredValue>> writes_;
   std::vector<Read> reads_;
+  std::vector<EntityKey> absent_;
   std::vector<std::pair<std::string, std::uint64_t>> listed_;
 };
+
+const InMemoryStore::Table* InMemoryStore::table(std::string_view kind) const {
+  for (const auto& [name, table] : by_kind_) {
+    if (name == kind) return table;
+  }
+  return nullptr;
+}
+
+InMemoryStore::Table& InMemoryStore::table_to_write(const std::string& kind) {
+  auto [at, created] = tables_.try_emplace(kind);
+  if (created) by_kind_.emplace_back(at->first, &at->second);
+  return at->second;
+}
 
 std::unique_ptr<Transaction> InMemoryStore::begin() {
   return std::make_unique<Txn>(*this);

@@ -51,6 +51,11 @@ class StoreSnapshot {
 
 class InMemoryStore final : public Store {
  public:
+  InMemoryStore() = default;
+  // Transactions and the lookup index point into the store.
+  InMemoryStore(const InMemoryStore&) = delete;
+  InMemoryStore& operator=(const InMemoryStore&) = delete;
+
   std::unique_ptr<Transaction> begin() override;
 
   StoreSnapshot snapshot() const;
@@ -84,7 +89,15 @@ class InMemoryStore final : public Store {
     std::set<std::string, std::less<>> live;
   };
 
-  std::map<std::string, Table, std::less<>> tables_;
+  // The table of `kind`, or null if nothing of it was ever written.
+  const Table* table(std::string_view kind) const;
+  Table& table_to_write(const std::string& kind);
+
+  std::map<std::string, Table, std::less<>> tables_;  // by kind, for ordered snapshots
+  // The same tables in creation order, for lookups: a store holds a handful
+  // of kinds, and a scan comparing lengths first beats the map's string
+  // comparisons on every read. Map nodes never move, so the pointers hold.
+  std::vector<std::pair<std::string_view, Table*>> by_kind_;
   std::uint64_t commits_ = 0;
   std::uint64_t conflicts_ = 0;
 };

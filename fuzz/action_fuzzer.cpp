@@ -253,15 +253,8 @@ void start_one(FuzzedDataProvider& in, core::Store& store, core::Scheduler& sche
   const std::string& action = table.action_name(*decision.action);
   journal.remember(fmt::format("{} {}: {} -> {}", Entity::kKind, id,
                                table.describe_cell(entity->state.id, signals), action));
-  // As the controller does: a customer's Promote of a link takes its
-  // service's slot, every other action its subject's own.
-  if constexpr (std::is_same_v<Entity, postgres::ReplicaLink>) {
-    if (action == "Promote") {
-      (void)scheduler.offer(postgres::Service::kKind, entity->service, action, id);
-      return;
-    }
-  }
-  (void)scheduler.offer(Entity::kKind, id, action, id);
+  const postgres::Slot slot = postgres::slot_for(*entity, action);
+  (void)scheduler.offer(slot.kind, slot.entity, action, id);
 }
 
 }  // namespace

@@ -31,22 +31,6 @@ Rules rules_for(core::Transaction& txn, const core::Telemetry&, const Settings& 
   return {certificate_table(), certificate_signals(txn, s, now_us, e)};
 }
 
-// The slot an action takes: its subject's own, except for a customer's
-// Promote, which changes the service's leader and so takes the service's.
-struct Slot {
-  std::string_view kind;
-  std::string entity;
-};
-
-template <class Entity>
-Slot slot_for(const Entity& e, std::string_view) {
-  return {Entity::kKind, e.id};
-}
-Slot slot_for(const ReplicaLink& link, std::string_view action) {
-  if (action == "Promote") return {Service::kKind, link.service};
-  return {ReplicaLink::kKind, link.id};
-}
-
 template <class Entity>
 void journal_decision(core::Journal& journal, const core::DecisionTable& table,
                       const core::SignalSet& signals, const core::Decision& decision,
@@ -63,6 +47,11 @@ void journal_decision(core::Journal& journal, const core::DecisionTable& table,
 }
 
 }  // namespace
+
+Slot slot_for(const ReplicaLink& link, std::string_view action) {
+  if (action == "Promote") return {Service::kKind, link.service};
+  return {ReplicaLink::kKind, link.id};
+}
 
 Controller::Controller(const core::Environment& env, const Settings& settings)
     : env_(env), settings_(settings), actions_(make_actions(settings)), scheduler_(env, actions_) {}

@@ -11,9 +11,12 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/environment.hpp"
+#include "core/postgres/entities.hpp"
 #include "core/postgres/settings.hpp"
 #include "core/scheduler.hpp"
 
@@ -26,6 +29,19 @@ struct TickStats {
 
   bool quiet() const { return started == 0 && drive.driven == 0; }
 };
+
+// The slot an action takes (one action at a time per slot): its subject's
+// own, except for a customer's Promote of a link, which changes the
+// service's leader and so takes the service's.
+struct Slot {
+  std::string_view kind;
+  std::string entity;
+};
+template <class Entity>
+Slot slot_for(const Entity& e, std::string_view /*action*/) {
+  return {Entity::kKind, e.id};
+}
+Slot slot_for(const ReplicaLink& link, std::string_view action);
 
 class Controller {
  public:
