@@ -1,6 +1,7 @@
 #include "core/in_memory_store.hpp"
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 #include <set>
 
@@ -57,9 +58,7 @@ std::size_t InMemoryStore::size() const {
 
 class InMemoryStore::Txn final : public Transaction {
  public:
-  explicit Txn(InMemoryStore& store) : store_(&store) {
-    reads_.reserve(8);  // a step reads a handful of entities; grow once at most
-  }
+  explicit Txn(InMemoryStore& store) : store_(&store) {}
   ~Txn() override = default;  // an uncommitted transaction simply vanishes
 
   std::shared_ptr<const StoredValue> find(std::string_view kind, std::string_view id) override {
@@ -189,7 +188,9 @@ class InMemoryStore::Txn final : public Transaction {
   InMemoryStore* store_;
   bool open_ = true;
   std::map<EntityKey, std::shared_ptr<const StoredValue>> writes_;
-  std::vector<Read> reads_;
+  // A step or a decision reads a handful of entities: held inline, a
+  // transaction that reads no more than that allocates nothing for them.
+  boost::container::small_vector<Read, 8> reads_;
   std::vector<EntityKey> absent_;
   std::vector<std::pair<std::string, std::uint64_t>> listed_;
 };

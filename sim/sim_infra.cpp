@@ -121,9 +121,8 @@ void SimInfra::complete(std::uint32_t index, bool replay) {
   if (replay) {
     // The same effect delivered again: a correct world treats it as a no-op.
     std::optional<std::string> failed = backend_.apply(op.request);
-    trace_.record(now_us, TraceKind::kInfraCall, op.request.target,
-                  fmt::format("duplicate delivery of {}: {}", describe(op.request),
-                              failed ? *failed : "applied"));
+    trace_.record(now_us, TraceKind::kInfraCall, op.request.target, "duplicate delivery of {}: {}",
+                  describe(op.request), failed ? *failed : "applied");
     return;
   }
   if (op.state.state != OperationState::kPending) return;
@@ -139,9 +138,9 @@ void SimInfra::complete(std::uint32_t index, bool replay) {
     op.applied = true;
     op.state = {.state = OperationState::kSucceeded};
   }
-  trace_.record(now_us, TraceKind::kInfraCall, op.request.target,
-                fmt::format("{} {}{}{}", to_string(op.state.state), describe(op.request),
-                            op.state.detail.empty() ? "" : ": ", op.state.detail));
+  trace_.record(now_us, TraceKind::kInfraCall, op.request.target, "{} {}{}{}",
+                to_string(op.state.state), describe(op.request),
+                op.state.detail.empty() ? "" : ": ", op.state.detail);
   if (op.applied && rng_.chance(conditions.duplicate_ppm)) {
     const Latency latency = latency_of(op.request.verb);
     backend_.schedule_operation(

@@ -162,8 +162,8 @@ bool Simulation::take_violation() {
   if (checker_.violations().size() <= violations_taken_) return false;
   const Violation& v = checker_.violations()[violations_taken_];
   violations_taken_ = checker_.violations().size();
-  trace_.record(now_us_, TraceKind::kViolation, v.entity,
-                fmt::format("{}: {}", to_string(v.invariant), v.message));
+  trace_.record(now_us_, TraceKind::kViolation, v.entity, "{}: {}", to_string(v.invariant),
+                v.message);
   finding_ = Finding{.invariant = v.invariant,
                      .entity = v.entity,
                      .at_us = v.at_us,
@@ -393,8 +393,8 @@ void Simulation::on_controller_tick() {
     controller_.reset();
     control_plane_up_ = false;
     trace_.record(now_us_, TraceKind::kFault, "control-plane",
-                  fmt::format("process crashed at transaction {} ({})", crash.transaction,
-                              to_string(crash.point)));
+                  "process crashed at transaction {} ({})", crash.transaction,
+                  to_string(crash.point));
     push(now_us_ + config_.control_plane_restart_us, {.kind = EventKind::kControlPlaneRestart});
     checker_.control_plane_timers_trusted_from(now_us_ + config_.control_plane_restart_us);
     return;
@@ -443,9 +443,8 @@ void Simulation::on_checkin_arrive(const Event& e) {
                                      .flushed_lsn = e.lsn,
                                      .timeline = e.timeline,
                                      .accepts_writes = e.flag};
-  trace_.record(
-      now_us_, TraceKind::kCheckin, host.name,
-      fmt::format("{} lsn {} tl {}{}", vantage.name, e.lsn, e.timeline, e.flag ? " writable" : ""));
+  trace_.record(now_us_, TraceKind::kCheckin, host.name, "{} lsn {} tl {}{}", vantage.name, e.lsn,
+                e.timeline, e.flag ? " writable" : "");
 }
 
 void Simulation::on_write(std::uint32_t index) {
@@ -456,16 +455,14 @@ void Simulation::on_write(std::uint32_t index) {
   WriteOutcome outcome = world_.write(client, write_id);
   switch (outcome.kind) {
     case WriteOutcome::Kind::kAcked:
-      trace_.record(now_us_, TraceKind::kClientAck, client.name,
-                    fmt::format("w-{} acked by {} at lsn {} tl {}", write_id,
-                                world_.hosts[*outcome.node].name, outcome.lsn, outcome.timeline));
+      trace_.record(now_us_, TraceKind::kClientAck, client.name, "w-{} acked by {} at lsn {} tl {}",
+                    write_id, world_.hosts[*outcome.node].name, outcome.lsn, outcome.timeline);
       checker_.on_ack(client.service, write_id, outcome, now_us_);
       return;
     case WriteOutcome::Kind::kUnacknowledged:
       trace_.record(now_us_, TraceKind::kNote, client.name,
-                    fmt::format("w-{} written by {} at lsn {} tl {} but not acknowledged: {}",
-                                write_id, world_.hosts[*outcome.node].name, outcome.lsn,
-                                outcome.timeline, outcome.why));
+                    "w-{} written by {} at lsn {} tl {} but not acknowledged: {}", write_id,
+                    world_.hosts[*outcome.node].name, outcome.lsn, outcome.timeline, outcome.why);
       return;
     case WriteOutcome::Kind::kNoEndpoint:
     case WriteOutcome::Kind::kRefused:
@@ -493,8 +490,8 @@ void Simulation::on_independent_write(std::uint32_t index) {
   WriteOutcome outcome = world_.write(independent, write_id);
   if (outcome.kind != WriteOutcome::Kind::kAcked) return;
   trace_.record(now_us_, TraceKind::kClientAck, "app-" + host.name,
-                fmt::format("w-{} acked by {} at lsn {} tl {}", write_id, host.name, outcome.lsn,
-                            outcome.timeline));
+                "w-{} acked by {} at lsn {} tl {}", write_id, host.name, outcome.lsn,
+                outcome.timeline);
 }
 
 bool Simulation::independent_writes_survive(const IndependentDb& independent) {
@@ -783,8 +780,8 @@ std::uint64_t Simulation::start_fault(const FaultSpec& requested) {
       spec.kind == FaultKind::kInfraFailing || spec.kind == FaultKind::kInfraTimeouts ||
       spec.kind == FaultKind::kInfraDuplicates;
   if (!fleet_wide && spec.targets.empty()) {
-    trace_.record(now_us_, TraceKind::kNote, "",
-                  fmt::format("{} not started: its targets name nobody now", describe(requested)));
+    trace_.record(now_us_, TraceKind::kNote, "", "{} not started: its targets name nobody now",
+                  describe(requested));
     return 0;
   }
   ActiveFault fault{.spec = spec};
@@ -876,8 +873,7 @@ std::uint64_t Simulation::start_fault(const FaultSpec& requested) {
   if (config_.observer != nullptr) config_.observer->fault_started(id, spec, now_us_);
   if (spec.kind == FaultKind::kControlPlaneCrash) {
     // Instantaneous: armed now, nothing to heal (the process restarts).
-    trace_.record(now_us_, TraceKind::kFault, "control-plane",
-                  fmt::format("#{} {}", id, describe(spec)));
+    trace_.record(now_us_, TraceKind::kFault, "control-plane", "#{} {}", id, describe(spec));
     return id;
   }
   trace_.record(now_us_, TraceKind::kFault, fault.cut ? world_.network.describe(*fault.cut) : "",
@@ -956,7 +952,7 @@ bool Simulation::heal_fault(std::uint64_t id) {
     case FaultKind::kControlPlaneCrash:
       break;  // the process restarts on its own
   }
-  trace_.record(now_us_, TraceKind::kHeal, "", fmt::format("#{} {}", id, describe(spec)));
+  trace_.record(now_us_, TraceKind::kHeal, "", "#{} {}", id, describe(spec));
   if (config_.observer != nullptr) config_.observer->fault_healed(id, now_us_);
   if (on_control_plane_clock(spec)) {
     UNWEDGE_ASSERT_LT(0u, control_plane_clock_faults_);

@@ -46,11 +46,27 @@ void Trace::record(core::TimeUs at_us, TraceKind kind, std::string_view entity,
   ++records_;
   ++counts_[index];
 
-  TraceRecord r{at_us, kind, std::string(entity), std::string(detail)};
-  if (sink_ != nullptr) sink_->write(r);
-  if (recent_max_ == 0) return;
-  if (recent_.size() == recent_max_) recent_.pop_front();
-  recent_.push_back(std::move(r));
+  TraceRecord* r = &spare_;
+  if (recent_max_ > 0) {
+    if (recent_.size() < recent_max_) recent_.emplace_back();
+    r = &recent_[next_];
+    next_ = (next_ + 1) % recent_max_;
+  }
+  r->at_us = at_us;
+  r->kind = kind;
+  r->entity.assign(entity);
+  r->detail.assign(detail);
+  if (sink_ != nullptr) sink_->write(*r);
+}
+
+std::vector<TraceRecord> Trace::recent() const {
+  // Until the ring is full, next_ is its size and the oldest is at 0.
+  std::vector<TraceRecord> oldest_first;
+  oldest_first.reserve(recent_.size());
+  const std::size_t start = recent_.size() < recent_max_ ? 0 : next_;
+  for (std::size_t i = 0; i < recent_.size(); ++i)
+    oldest_first.push_back(recent_[(start + i) % recent_.size()]);
+  return oldest_first;
 }
 
 std::string format_record(const TraceRecord& record) {

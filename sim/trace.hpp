@@ -15,7 +15,8 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <fmt/format.h>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,17 +62,31 @@ class Trace {
   explicit Trace(std::size_t recent_max = 256, TraceSink* sink = nullptr);
 
   void record(core::TimeUs at_us, TraceKind kind, std::string_view entity, std::string_view detail);
+  // The detail formatted into a buffer the trace keeps, so a record costs no
+  // allocation once the buffer and the recent ring have grown.
+  template <class... Args>
+  void record(core::TimeUs at_us, TraceKind kind, std::string_view entity,
+              fmt::format_string<Args...> detail, Args&&... args) {
+    scratch_.clear();
+    fmt::format_to(std::back_inserter(scratch_), detail, std::forward<Args>(args)...);
+    record(at_us, kind, entity, std::string_view(scratch_.data(), scratch_.size()));
+  }
 
   std::uint64_t digest() const { return digest_; }
   std::uint64_t records() const { return records_; }
   std::uint64_t count(TraceKind kind) const { return counts_[static_cast<std::size_t>(kind)]; }
   // The most recent records, oldest first.
-  std::vector<TraceRecord> recent() const { return {recent_.begin(), recent_.end()}; }
+  std::vector<TraceRecord> recent() const;
 
  private:
   std::size_t recent_max_;
   TraceSink* sink_;
-  std::deque<TraceRecord> recent_;
+  // A ring: once full, the oldest record's strings are overwritten in place,
+  // their capacity reused. `next_` is where the next record goes.
+  std::vector<TraceRecord> recent_;
+  std::size_t next_ = 0;
+  TraceRecord spare_;  // the record a sink sees when no ring is kept
+  fmt::memory_buffer scratch_;
   std::uint64_t digest_;
   std::uint64_t records_ = 0;
   std::uint64_t counts_[kTraceKinds] = {};

@@ -8,17 +8,15 @@ void TraceJournal::transition(const core::TransitionEvent& e) {
   const std::string& from = e.machine->state_name(e.from);
   const std::string& to = e.machine->state_name(e.to);
   if (e.refused) {
-    trace_.record(
-        now_us_, TraceKind::kRefusedTransition, e.entity,
-        fmt::format("{} {} -> {} ({}) by {}", e.machine->name(), from, to, e.cause, e.action_id));
+    trace_.record(now_us_, TraceKind::kRefusedTransition, e.entity, "{} {} -> {} ({}) by {}",
+                  e.machine->name(), from, to, e.cause, e.action_id);
     if (on_transition) on_transition(e);
     if (observer_ != nullptr) observer_->transition(e, now_us_);
     return;
   }
   transitions_++;
-  trace_.record(
-      now_us_, TraceKind::kTransition, e.entity,
-      fmt::format("{} {} -> {} ({}) by {}", e.machine->name(), from, to, e.cause, e.action_id));
+  trace_.record(now_us_, TraceKind::kTransition, e.entity, "{} {} -> {} ({}) by {}",
+                e.machine->name(), from, to, e.cause, e.action_id);
   if (on_transition) on_transition(e);
   if (observer_ != nullptr) observer_->transition(e, now_us_);
 }
@@ -43,16 +41,18 @@ void TraceJournal::decision(const core::DecisionEvent& e) {
                   e.table->describe_cell(e.state, e.signals));
   }
   if (!e.action.empty()) {
-    trace_.record(now_us_, TraceKind::kDecision, e.entity,
-                  fmt::format("{} -> {}", e.kind, e.action));
+    trace_.record(now_us_, TraceKind::kDecision, e.entity, "{} -> {}", e.kind, e.action);
   }
   if (observer_ != nullptr) observer_->decision(e, now_us_);
 }
 
 void TraceJournal::step(const core::StepEvent& e) {
-  trace_.record(now_us_, TraceKind::kActionStep, e.action_id,
-                e.note.empty() ? fmt::format("{}: {}", e.step, e.verdict)
-                               : fmt::format("{}: {} ({})", e.step, e.verdict, e.note));
+  if (e.note.empty()) {
+    trace_.record(now_us_, TraceKind::kActionStep, e.action_id, "{}: {}", e.step, e.verdict);
+  } else {
+    trace_.record(now_us_, TraceKind::kActionStep, e.action_id, "{}: {} ({})", e.step, e.verdict,
+                  e.note);
+  }
   if (observer_ != nullptr) observer_->step(e, now_us_);
 }
 
