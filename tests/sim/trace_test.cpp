@@ -1,5 +1,7 @@
 #include "sim/trace.hpp"
 
+#include <fmt/format.h>
+
 #include <gtest/gtest.h>
 
 namespace unwedge::sim {
@@ -54,6 +56,32 @@ TEST(Trace, KeepsOnlyRecentRecordsAndStreamsEverything) {
   EXPECT_EQ(recent[1].detail, "w-7 on db1-2 lsn 88 tl 2");
   EXPECT_EQ(trace.count(TraceKind::kDecision), 1u);
   EXPECT_EQ(trace.count(TraceKind::kHeal), 0u);
+}
+
+TEST(Trace, TheRingKeepsTheNewestRecordsOldestFirstWhereverItWrapped) {
+  Trace trace(/*recent_max=*/3);
+  for (int i = 0; i < 8; ++i)
+    trace.record(i, TraceKind::kNote, "db1", fmt::format("note {}", i));
+  const std::vector<TraceRecord> recent = trace.recent();
+  ASSERT_EQ(recent.size(), 3u);
+  EXPECT_EQ(recent[0].detail, "note 5");
+  EXPECT_EQ(recent[1].detail, "note 6");
+  EXPECT_EQ(recent[2].detail, "note 7");
+  EXPECT_EQ(recent[2].at_us, 7);
+
+  Trace none(/*recent_max=*/0);
+  none.record(0, TraceKind::kNote, "db1", "kept nowhere");
+  EXPECT_TRUE(none.recent().empty());
+  EXPECT_EQ(none.records(), 1u);
+}
+
+TEST(Trace, AFormattedDetailIsRecordedAsTheSameTextFormattedFirst) {
+  Trace formatted;
+  Trace given;
+  formatted.record(5, TraceKind::kCheckin, "db1-a", "{} lsn {} tl {}{}", "vp-1", 88, 2, "");
+  given.record(5, TraceKind::kCheckin, "db1-a", "vp-1 lsn 88 tl 2");
+  EXPECT_EQ(formatted.digest(), given.digest());
+  EXPECT_EQ(formatted.recent().back().detail, "vp-1 lsn 88 tl 2");
 }
 
 TEST(Trace, FormatsARecordForAPerson) {
