@@ -133,13 +133,16 @@ class InMemoryStore::Txn final : public Transaction {
     std::uint64_t version;
   };
 
+  // Entries are never removed (an erasure leaves a null value), so every
+  // entry a read points at is still in its table.
   std::string name_of(const Entry* entry) const {
     for (const auto& [kind, table] : store_->tables_) {
       for (const auto& [id, e] : table.entries) {
         if (&e == entry) return fmt::format("{}/{}", kind, id);
       }
     }
-    return "an erased entity";
+    UNWEDGE_ASSERT_MSG(false, "a transaction read an entry its store does not hold");
+    return {};
   }
 
   Status validate() const {
