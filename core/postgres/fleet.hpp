@@ -56,6 +56,12 @@ bool consistently_unreachable(const HostView& view, const Settings& settings);
 // Server ids of a service, <service>-1 .. <service>-<servers_named>, in order.
 std::vector<std::string> server_ids(const Service& service);
 
+// Whether the server holds the only copy of a customer's database: it was
+// unfollowed, or its link is unfollowing (the step that opens it for writes
+// may already have run). Such a server is never replaced: a replacement would
+// be a fresh replica of the leader, and the database would go with the host.
+bool stands_alone(core::Transaction& txn, const Server& server);
+
 // The standby that may become leader without losing an acknowledged write,
 // if any: a following HA standby on a running server, reporting to
 // monitoring, at or past every LSN the leader reported. Synchronous services

@@ -87,6 +87,7 @@ core::SignalSet server_signals(core::Transaction& txn, const core::Telemetry& te
       link && in_state(replica_link_machine(), link->state.id, {"fencing", "promoting"})) {
     s = s.with(signal(table, "BeingPromoted"));
   }
+  if (stands_alone(txn, server)) s = s.with(signal(table, "StandsAlone"));
   if (server.replace_requested) s = s.with(signal(table, "NeedsReplace"));
   if (server.destroy_requested) s = s.with(signal(table, "NeedsDestroy"));
   if (!in_state(server_machine(), server.state.id, {"running", "unreachable", "restarting"})) {

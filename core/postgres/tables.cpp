@@ -72,7 +72,7 @@ DecisionTable::Builder service_builder() {
 DecisionTable::Builder server_builder() {
   DecisionTable::Builder b("server", server_machine());
   b.signals({"MissedCheckin", "CheckinOk", "ConsistentlyUnreachable", "NeedsReplace",
-             "NeedsDestroy", "Leader", "BeingPromoted"})
+             "NeedsDestroy", "Leader", "BeingPromoted", "StandsAlone"})
       .actions({"CreateServer", "MarkServerUnreachable", "MarkServerRunning", "RestartServer",
                 "ReplaceServer", "DestroyServer"});
   b.rule({.name = "ignore-destroyed", .in = {"destroyed"}, .priority = 200})
@@ -97,9 +97,14 @@ DecisionTable::Builder server_builder() {
       // has made it an old leader. The operator asked for that host to go,
       // so the request is kept, not dropped; it is never carried out by
       // taking the service's only writer away.
+      // A server that stands alone (an unfollowed database, or one being
+      // unfollowed, which may already take its customer's writes) holds the
+      // only copy of its data: a replacement would be a fresh replica of
+      // the leader, and the customer's database would be destroyed with the
+      // old host. Like a leader's, the request is kept and never carried out.
       .rule({.name = "replace",
              .when = {"NeedsReplace"},
-             .unless = {"Leader", "BeingPromoted"},
+             .unless = {"Leader", "BeingPromoted", "StandsAlone"},
              .in = {"running", "unreachable", "restarting", "fenced"},
              .action = "ReplaceServer",
              .priority = 80})

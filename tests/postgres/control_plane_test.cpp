@@ -1,5 +1,7 @@
 // The reference control plane, told as incidents: each test sets up a fleet,
 // lets the control loop settle, and checks what the fleet looks like after.
+#include <functional>
+
 #include <gtest/gtest.h>
 
 #include "core/control_plane_check.hpp"
@@ -214,6 +216,62 @@ TEST_F(ReferenceControlPlane, AStandbyBeingPromotedIsNotReplacedUnderTheFailover
   // The fenced old leader is replaced by a standby of the new leader.
   EXPECT_EQ(world.state_of_server("db1-1"), "destroyed");
   EXPECT_EQ(world.state_of_link("db1-3"), "following");
+}
+
+// Adds a follower of db1 and asks to unfollow it; once its link is
+// unfollowing, `change` is applied to its server (once). Returns the
+// follower's id; settle() runs the rest.
+std::string unfollow_then(FleetWorld& world, std::function<void(Server&)> change, bool& changed) {
+  std::string follower = world.add_follower("db1");
+  world.update<ReplicaLink>(follower, [](ReplicaLink& l) { l.unfollow_requested = true; });
+  world.after_tick = [&world, follower, change = std::move(change), &changed] {
+    if (changed || world.state_of_link(follower) != "unfollowing") return;
+    world.update<Server>(follower, change);
+    changed = true;
+  };
+  return follower;
+}
+
+// Regression (fleet_fuzzer, fuzz/regressions/fleet_fuzzer/
+// unfollowing-follower-replaced): a follower's host gave out while the
+// customer's unfollow was in flight; the server was replaced by a fresh
+// follower of the leader and destroyed, and the unfollow called the
+// destroyed host for ever. A server being unfollowed may already take its
+// customer's writes, so it is never replaced: the request is kept, as for a
+// leader, and the unfollow finishes on the same host.
+TEST_F(ReferenceControlPlane, AFollowerBeingUnfollowedIsNotReplaced) {
+  provision();
+  bool requested = false;
+  std::string follower = unfollow_then(
+      world, [](Server& s) { s.replace_requested = true; }, requested);
+  ASSERT_TRUE(world.settle()) << world.activity();
+  ASSERT_TRUE(requested) << "the unfollow never stopped mid-way";
+  EXPECT_EQ(world.state_of_link(follower), "unfollowed");
+  EXPECT_EQ(world.state_of_server(follower), "running");
+  EXPECT_EQ(world.get<Server>(follower)->role, Role::kIndependent);
+  EXPECT_TRUE(world.get<Server>(follower)->replace_requested);
+  EXPECT_FALSE(world.infra.succeeded(InfraVerb::kDestroyHost, follower));
+  EXPECT_EQ(world.get<Service>("db1")->servers_named, 3u) << "a replacement was built";
+}
+
+// The other half of the same finding: a server destroyed under an unfollow
+// (here the operator removes it) ends the unfollow with it, rather than
+// leaving its action to call a destroyed host for ever.
+TEST_F(ReferenceControlPlane, AnUnfollowEndsWithItsDestroyedServer) {
+  provision();
+  // The host no longer answers: every call to stop its replication fails,
+  // as it would once the host is destroyed (more failures than settle() has
+  // ticks).
+  for (int i = 0; i < 1000; ++i)
+    world.infra.fail_next(InfraVerb::kStopReplication);
+  bool requested = false;
+  std::string follower = unfollow_then(
+      world, [](Server& s) { s.destroy_requested = true; }, requested);
+  ASSERT_TRUE(world.settle()) << world.activity();
+  ASSERT_TRUE(requested) << "the unfollow never stopped mid-way";
+  EXPECT_EQ(world.state_of_server(follower), "destroyed");
+  EXPECT_EQ(world.state_of_link(follower), "unfollowed");
+  EXPECT_EQ(world.state_of_service("db1"), "available");
 }
 
 // Regression (swarm seed 574): the service judged its leader's silence from

@@ -33,6 +33,11 @@ StepResult begin(StepContext& ctx) {
     UNWEDGE_PROBE("replace.refused_for_candidate");
     return StepResult::end(fmt::format("{} is being promoted", old->id));
   }
+  // Nor one that stands alone: its host holds the customer's only copy.
+  if (stands_alone(ctx.txn(), *old)) {
+    UNWEDGE_PROBE("replace.refused_for_independent");
+    return StepResult::end(fmt::format("{} stands alone; its host is its only copy", old->id));
+  }
   if (!is_in(server_machine(), *old, {"running", "unreachable", "restarting", "fenced"})) {
     return StepResult::end(fmt::format("the server is {}", state_name(server_machine(), *old)));
   }

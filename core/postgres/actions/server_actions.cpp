@@ -4,6 +4,7 @@
 #include "core/postgres/actions/server_steps.hpp"
 #include "core/postgres/actions/step_helpers.hpp"
 #include "core/postgres/entities.hpp"
+#include "core/postgres/fleet.hpp"
 #include "core/postgres/machines.hpp"
 #include "core/probe.hpp"
 
@@ -76,9 +77,15 @@ StepResult finish_restart(StepContext& ctx) {
 // A link of a server being destroyed stops being a replica first.
 void detach_link(StepContext& ctx, const std::string& server_id) {
   std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(server_id);
-  if (!link || !is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"})) return;
-  move(ctx, replica_link_machine(), *link, "unfollowing", "unfollow_started");
-  move(ctx, replica_link_machine(), *link, "unfollowed", "unfollowed");
+  if (!link) return;
+  if (is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"})) {
+    move(ctx, replica_link_machine(), *link, "unfollowing", "unfollow_started");
+  }
+  // An unfollow in flight ends with the server: there is nothing left to
+  // detach, and its action would otherwise call a destroyed host for ever.
+  if (is_in(replica_link_machine(), *link, {"unfollowing"})) {
+    move(ctx, replica_link_machine(), *link, "unfollowed", "unfollowed");
+  }
 }
 
 std::vector<core::RequestedTransition> teardown_transitions() {
@@ -131,7 +138,9 @@ bool leads(core::Transaction& txn, const Server& server) {
 // a failover needs a standby holding the leader's writes; while none does,
 // the leader's host is the only copy of them, so it goes on being restarted,
 // spaced out by leader_restart_gap_us (a stopped host would otherwise stay
-// stopped for ever, and the service with it).
+// stopped for ever, and the service with it). A server that stands alone
+// (unfollowed, or being unfollowed) is never replaced, so it is restarted
+// the same way.
 StepResult begin_restart(StepContext& ctx, const Settings& settings) {
   std::optional<Server> server = ctx.txn().get<Server>(ctx.subject());
   if (!server) return StepResult::end("the server is gone");
@@ -145,17 +154,18 @@ StepResult begin_restart(StepContext& ctx, const Settings& settings) {
       server->replace_requested = true;
       ctx.txn().put(*server);
     }
-    if (!leads(ctx.txn(), *server)) {
+    const bool leader = leads(ctx.txn(), *server);
+    if (!leader && !stands_alone(ctx.txn(), *server)) {
       return StepResult::end(
           fmt::format("restarted {} times; replacing instead", server->restarts));
     }
     const core::TimeUs unreachable_us = ctx.now_us() - server->state.entered_us;
     if (unreachable_us < settings.leader_restart_gap_us) {
       return StepResult::end(fmt::format(
-          "leader restarted {} times; restarting again once unreachable for {} s (now {} s) "
-          "unless a failover comes first",
-          server->restarts, settings.leader_restart_gap_us / core::kSecond,
-          unreachable_us / core::kSecond));
+          "{} restarted {} times; restarting again once unreachable for {} s (now {} s){}",
+          leader ? "leader" : "a database standing alone,", server->restarts,
+          settings.leader_restart_gap_us / core::kSecond, unreachable_us / core::kSecond,
+          leader ? " unless a failover comes first" : ""));
     }
     UNWEDGE_PROBE("server.leader_restarted_past_bound");
   }

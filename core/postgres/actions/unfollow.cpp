@@ -41,6 +41,19 @@ StepResult begin(StepContext& ctx) {
   return StepResult::next();
 }
 
+// Whether the unfollow is over without this action: the server was destroyed
+// under it (its service deprovisioned, or the operator removed it), and the
+// teardown ended the link with it.
+std::optional<StepResult> ended_elsewhere(StepContext& ctx) {
+  std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(ctx.subject());
+  if (!link) return StepResult::end("the link is gone");
+  if (!is_in(replica_link_machine(), *link, {"unfollowing"})) {
+    return StepResult::end(
+        fmt::format("the link is {}", state_name(replica_link_machine(), *link)));
+  }
+  return std::nullopt;
+}
+
 // Replication from the old leader stops before the replica takes a write of
 // its own: a database that both streams its old leader's log and takes
 // writes has its customer's writes overwritten by the stream.
@@ -48,6 +61,7 @@ StepResult stop_replication(StepContext& ctx, const Settings& settings) {
   // MUTANT (unfollow_keeps_replicating): the replica is opened for writes
   // with its replication connection left running.
   if (UNWEDGE_MUTANT(settings, kUnfollowKeepsReplicating)) return StepResult::next();
+  if (std::optional<StepResult> over = ended_elsewhere(ctx)) return *over;
   OpProgress op =
       progress(call_with_retry(ctx, core::InfraVerb::kStopReplication, ctx.subject(), "", "stop"));
   if (op == OpProgress::kFailed) return StepResult::wait("stopping replication failed; retrying");
@@ -56,6 +70,7 @@ StepResult stop_replication(StepContext& ctx, const Settings& settings) {
 }
 
 StepResult open_for_writes(StepContext& ctx) {
+  if (std::optional<StepResult> over = ended_elsewhere(ctx)) return *over;
   OpProgress op =
       progress(call_with_retry(ctx, core::InfraVerb::kUnfollow, ctx.subject(), "", "unfollow"));
   if (op == OpProgress::kFailed) return StepResult::wait("unfollow failed; retrying");
