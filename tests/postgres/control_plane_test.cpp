@@ -367,5 +367,32 @@ TEST_F(ReferenceControlPlane, DeprovisionTearsEverythingDown) {
   EXPECT_TRUE(world.infra.succeeded(InfraVerb::kRevokeCertificate, "db1-cert"));
 }
 
+// Regression (fleet_fuzzer, fuzz/regressions/fleet_fuzzer/
+// rotation-holds-up-deprovisioning): a service was deprovisioned just after
+// a failover, while its certificate was being rotated onto the new leader.
+// The leader was destroyed under the rotation, whose install then failed
+// for ever and held the certificate's slot, so the revocation never started
+// and the service stayed deprovisioning. A rotation ends once the
+// certificate is to be revoked.
+TEST_F(ReferenceControlPlane, ARotationGivesWayToTheRevocationOfADeprovisionedService) {
+  provision();
+  // Every install fails, as it does on a destroyed leader (more failures
+  // than settle() has ticks).
+  for (int i = 0; i < 1000; ++i)
+    world.infra.fail_next(InfraVerb::kInstallCertificate);
+  // The certificate is not on the leader, so it is rotated onto it.
+  world.update<Certificate>("db1-cert", [](Certificate& c) { c.installed_on = "db1-2"; });
+  bool requested = false;
+  world.after_tick = [&] {
+    if (requested || world.state_of_certificate("db1-cert") != "rotating") return;
+    world.update<Service>("db1", [](Service& s) { s.deprovision_requested = true; });
+    requested = true;
+  };
+  ASSERT_TRUE(world.settle()) << world.activity();
+  ASSERT_TRUE(requested) << "the rotation never stopped mid-way";
+  EXPECT_EQ(world.state_of_certificate("db1-cert"), "revoked");
+  EXPECT_EQ(world.state_of_service("db1"), "deprovisioned");
+}
+
 }  // namespace
 }  // namespace unwedge::postgres

@@ -28,12 +28,24 @@ std::optional<StepResult> already_issued(StepContext& ctx, const Certificate& ce
       fmt::format("serial {} was issued by this execution, which has finished", cert.serial));
 }
 
+// A certificate to be revoked (its service is being deprovisioned) is no
+// longer issued or installed: the service's servers are destroyed under the
+// rotation, an install on a destroyed leader fails for ever, and the
+// rotation would hold the certificate's slot, so the revocation that the
+// deprovisioning waits for would never start. The action ends; the table
+// then revokes the certificate.
+std::optional<StepResult> to_be_revoked(const Certificate& cert) {
+  if (!cert.revoke_requested) return std::nullopt;
+  return StepResult::end("the certificate is to be revoked");
+}
+
 // Has a new serial issued for the subject certificate; the serial, expiry
 // and issuing execution are recorded once, on the run that sees it succeed.
 StepResult issue(StepContext& ctx, const Settings& settings) {
   std::optional<Certificate> cert = ctx.txn().get<Certificate>(ctx.subject());
   if (!cert) return StepResult::end("the certificate is gone");
   if (std::optional<StepResult> duplicate = already_issued(ctx, *cert)) return *duplicate;
+  if (std::optional<StepResult> revoked = to_be_revoked(*cert)) return *revoked;
   if (!is_in(certificate_machine(), *cert, {"issuing", "rotating"})) {
     return StepResult::end(
         fmt::format("the certificate is {}", state_name(certificate_machine(), *cert)));
@@ -54,6 +66,7 @@ StepResult issue(StepContext& ctx, const Settings& settings) {
 StepResult install(StepContext& ctx, const Settings& settings) {
   std::optional<Certificate> cert = ctx.txn().get<Certificate>(ctx.subject());
   if (!cert) return StepResult::end("the certificate is gone");
+  if (std::optional<StepResult> revoked = to_be_revoked(*cert)) return *revoked;
   std::optional<Service> service = ctx.txn().get<Service>(cert->service);
   if (!service) return StepResult::end("the service is gone");
   std::string target = service->leader;
