@@ -83,16 +83,18 @@ void InvariantChecker::enter(Tracked& tracked, core::StateId state, core::TimeUs
   tracked.reported = false;
 }
 
-void InvariantChecker::on_state_seen(const core::MachineDef& machine, std::string_view entity,
+bool InvariantChecker::on_state_seen(const core::MachineDef& machine, std::string_view entity,
                                      core::StateId state, core::TimeUs now_us) {
   const std::string key = fmt::format("{}/{}", machine.name(), entity);
   auto it = entities_.find(key);
   if (it == entities_.end()) {
     entities_.emplace(key, Tracked{.machine = &machine, .state = state, .since_us = now_us});
-  } else if (it->second.state != state) {
-    // A change committed by a process that died before it could journal it.
-    enter(it->second, state, now_us);
+    return false;
   }
+  if (it->second.state == state) return false;
+  // A change committed by a process that died before it could journal it.
+  enter(it->second, state, now_us);
+  return true;
 }
 
 void InvariantChecker::on_transition(const core::TransitionEvent& e, core::TimeUs now_us) {

@@ -78,8 +78,9 @@ class InvariantChecker {
   void on_transition(const core::TransitionEvent& event, core::TimeUs now_us);
   // An entity seen in `state`: its first sighting starts its dwell clock; a
   // state other than the tracked one is a change nobody journaled (the
-  // process died right after committing it) and restarts the clock.
-  void on_state_seen(const core::MachineDef& machine, std::string_view entity, core::StateId state,
+  // process died right after committing it) and restarts the clock. True
+  // for such a change.
+  bool on_state_seen(const core::MachineDef& machine, std::string_view entity, core::StateId state,
                      core::TimeUs now_us);
   // A write acknowledged to a client.
   void on_ack(std::uint32_t service, std::uint64_t write_id, const WriteOutcome& outcome,

@@ -395,11 +395,42 @@ void Simulation::on_controller_tick() {
     trace_.record(now_us_, TraceKind::kFault, "control-plane",
                   "process crashed at transaction {} ({})", crash.transaction,
                   to_string(crash.point));
+    if (crash.point == CrashPoint::kAfterCommit) see_committed_states();
     push(now_us_ + config_.control_plane_restart_us, {.kind = EventKind::kControlPlaneRestart});
     checker_.control_plane_timers_trusted_from(now_us_ + config_.control_plane_restart_us);
     return;
   }
   push(now_us_ + config_.tick_interval_us, {.kind = EventKind::kControllerTick});
+}
+
+// A process that dies right after a commit never journals the transitions
+// the commit made. The checker would go on judging those entities by the
+// state they left; an entity is seen again when it is next decided, but one
+// whose action slot is busy (the action that committed, resumed by the next
+// process) is not decided until the action ends, which may be past the
+// state's dwell bound. The store holds the truth: the checker is shown it.
+void Simulation::see_committed_states() {
+  std::unique_ptr<core::Transaction> txn = durable_.begin();
+  see_committed<postgres::Service>(*txn, postgres::service_machine());
+  see_committed<postgres::Server>(*txn, postgres::server_machine());
+  see_committed<postgres::ReplicaLink>(*txn, postgres::replica_link_machine());
+  see_committed<postgres::Certificate>(*txn, postgres::certificate_machine());
+}
+
+template <class Entity>
+void Simulation::see_committed(core::Transaction& txn, const core::MachineDef& machine) {
+  for (const std::string& id : txn.ids(Entity::kKind)) {
+    std::shared_ptr<const Entity> entity = txn.view<Entity>(id);
+    if (!entity) continue;
+    if (checker_.on_state_seen(machine, id, entity->state.id, now_us_)) {
+      trace_.record(now_us_, TraceKind::kNote, id,
+                    "{} is {}: committed by the process that crashed, never journaled",
+                    machine.name(), machine.state_name(entity->state.id));
+    }
+    if (config_.observer != nullptr) {
+      config_.observer->state_seen(machine, id, entity->state.id, now_us_);
+    }
+  }
 }
 
 void Simulation::on_checkin(HostIndex index) {

@@ -214,6 +214,10 @@ class Simulation final : private InfraBackend {
   void push(core::TimeUs at_us, Event event) { queue_.push(at_us, std::move(event)); }
   void dispatch(const Event& event);
   void on_controller_tick();
+  // Shows the checker every entity's committed state (see its definition).
+  void see_committed_states();
+  template <class Entity>
+  void see_committed(core::Transaction& txn, const core::MachineDef& machine);
   void on_checkin(HostIndex host);
   void on_checkin_arrive(const Event& event);
   void on_write(std::uint32_t client);
