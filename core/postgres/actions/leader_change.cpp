@@ -66,6 +66,54 @@ StepResult fence_old_leader(StepContext& ctx, const Settings& settings) {
   return StepResult::next();
 }
 
+// The highest position `host` has reported in a check-in received since the
+// fence, if any.
+std::optional<core::Lsn> reported_since(StepContext& ctx, const std::string& host,
+                                        core::TimeUs fenced_at_us) {
+  std::optional<core::Lsn> highest;
+  for (const core::Checkin& checkin : ctx.telemetry().checkins(host)) {
+    if (checkin.age_us > ctx.now_us() - fenced_at_us) continue;
+    highest = std::max(highest.value_or(0), checkin.flushed_lsn);
+  }
+  return highest;
+}
+
+// Synchronous replication acknowledges a write once any one standby holds
+// it. Every acknowledged write is on some standby, but not necessarily on
+// the candidate: it was chosen before the fence, and until the fence the
+// leader went on acknowledging writes that another standby confirmed. So
+// the candidate must report, since the fence, a position at or past every
+// other standby's report since the fence; it may still catch up from the
+// fenced leader meanwhile. Bounded like the asynchronous wait.
+StepResult await_synchronous_position(StepContext& ctx, const Change& c,
+                                      core::TimeUs fenced_at_us) {
+  std::optional<core::Lsn> mine = reported_since(ctx, c.candidate.id, fenced_at_us);
+  std::string behind;  // why the candidate cannot be promoted yet, if so
+  if (!mine) behind = fmt::format("{} has not reported since the fence", c.candidate.id);
+  for (const std::string& id : server_ids(c.service)) {
+    if (id == c.candidate.id || id == c.old_leader) continue;
+    std::optional<ReplicaLink> other = ctx.txn().get<ReplicaLink>(id);
+    if (!other || !other->standby ||
+        !is_in(replica_link_machine(), *other, {"syncing", "following", "lagging"})) {
+      continue;
+    }
+    std::optional<core::Lsn> theirs = reported_since(ctx, id, fenced_at_us);
+    if (!theirs) {
+      behind = fmt::format("{} has not reported since the fence", id);
+    } else if (mine && *theirs > *mine) {
+      behind = fmt::format("{} is at LSN {}, {} at {}", id, *theirs, c.candidate.id, *mine);
+    }
+  }
+  if (behind.empty()) return StepResult::next();
+  if (ctx.now_us() - fenced_at_us >= kFinalPositionWaitUs) {
+    UNWEDGE_PROBE("failover.synchronous_candidate_behind");
+    return abandon_leader_change(
+        ctx, fmt::format("{} was not shown to hold every acknowledged write: {}", c.candidate.id,
+                         behind));
+  }
+  return StepResult::wait(behind);
+}
+
 // With asynchronous replication (and for customer followers, which are
 // always asynchronous) the candidate may miss the last acknowledged writes.
 // A check-in from the fenced leader received at or after the fence, reporting
@@ -76,10 +124,12 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
   if (std::optional<StepResult> abandoning = resume_abandon(ctx)) return *abandoning;
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
-  if (c->service.synchronous && c->candidate.standby) return StepResult::next();
   // MUTANT (promote_lagging_standby): nobody waits for the final position.
   if (UNWEDGE_MUTANT(settings, kPromoteLaggingStandby)) return StepResult::next();
   const core::TimeUs fenced_at_us = std::stoll(ctx.var("fenced_at_us").value_or("0"));
+  if (c->service.synchronous && c->candidate.standby) {
+    return await_synchronous_position(ctx, *c, fenced_at_us);
+  }
   std::optional<core::Checkin> final_word;
   for (const core::Checkin& checkin : ctx.telemetry().checkins(c->old_leader)) {
     // Received since the fence, and saying the node no longer takes writes.
