@@ -134,8 +134,11 @@ void InvariantChecker::check_dwell(core::TimeUs now_us) {
     // control plane leaves on its own timer is bounded faults or not.
     const bool always = state.traits.bound_holds_during_faults;
     if (always ? control_plane_clock_faulty_ : faults_active_) continue;
-    const core::TimeUs from_us =
-        std::max(tracked.since_us, always ? timers_trusted_from_us_ : quiet_since_us_);
+    // Either way the control plane's own timers, which every state's way out
+    // may wait on (a failover's bounded wait for a final position, a retry's
+    // pause), run long after its clock stepped back or its process restarted.
+    const core::TimeUs from_us = std::max(
+        {tracked.since_us, timers_trusted_from_us_, always ? core::TimeUs{0} : quiet_since_us_});
     if (now_us - from_us <= bound_us) continue;
     tracked.reported = true;
     const std::string counted =

@@ -98,7 +98,9 @@ class InvariantChecker {
   // States bounded faults or not are left on the control plane's own timers,
   // which cannot run while its clock is faulty or its process is down, nor
   // be trusted before `trusted_from_us` (a clock stepped back by a minute
-  // delays every timer by a minute). Their dwell is judged outside those spans.
+  // delays every timer by a minute). Their dwell is judged outside those
+  // spans. Every other state's dwell, too, is counted from `trusted_from_us`
+  // at the earliest: its way out may wait on such a timer.
   void set_control_plane_clock_faulty(bool faulty) { control_plane_clock_faulty_ = faulty; }
   void control_plane_timers_trusted_from(core::TimeUs trusted_from_us) {
     timers_trusted_from_us_ = std::max(timers_trusted_from_us_, trusted_from_us);
