@@ -25,7 +25,8 @@ enum class InfraVerb : std::uint8_t {
   kStopHost,            // target: host id
   kDestroyHost,         // target: host id
   kPromote,             // target: node; argument: the new timeline
-  kFollow,              // target: node; argument: the leader to follow
+  kFollow,              // target: node; argument: the leader to follow (refused by a node
+                        // on a newer timeline than that leader's)
   kUnfollow,            // target: node; it takes writes, on a timeline of its own
   kFence,               // target: node; it must stop accepting writes
   kUnfence,             // target: node; it may accept writes again

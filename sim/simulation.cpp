@@ -657,6 +657,15 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       if (!leader) return "no host " + r.argument;
       if (*leader == index) return r.target + " cannot follow itself";
       DbNode& db = world_.hosts[index].db;
+      // A node cannot stream from a leader whose history stops short of its
+      // own timeline, as PostgreSQL refuses to; and every leader change
+      // raises the timeline, so such a request is always a stale one (a late
+      // duplicate of a re-point made before the node was promoted).
+      if (const core::Timeline upstream = world_.hosts[*leader].db.wal.timeline();
+          db.wal.timeline() > upstream) {
+        return fmt::format("{} is on timeline {}, ahead of {}'s timeline {}", r.target,
+                           db.wal.timeline(), r.argument, upstream);
+      }
       db.primary = false;
       db.upstream = *leader;
       // Which replicas count toward synchronous commit is the control
