@@ -64,10 +64,10 @@ std::vector<std::string> server_ids(const Service& service) {
   return ids;
 }
 
-bool stands_alone(core::Transaction& txn, const Server& server) {
-  if (server.role == Role::kIndependent) return true;
-  std::shared_ptr<const ReplicaLink> link = txn.view<ReplicaLink>(server.id);
-  return link && link->state.id == replica_link_machine().find_state("unfollowing");
+bool stands_alone(const Server& server, const ReplicaLink* link) {
+  static const std::optional<core::StateId> unfollowing =
+      replica_link_machine().find_state("unfollowing");
+  return server.role == Role::kIndependent || (link != nullptr && link->state.id == unfollowing);
 }
 
 namespace {

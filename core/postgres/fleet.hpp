@@ -60,7 +60,8 @@ std::vector<std::string> server_ids(const Service& service);
 // unfollowed, or its link is unfollowing (the step that opens it for writes
 // may already have run). Such a server is never replaced: a replacement would
 // be a fresh replica of the leader, and the database would go with the host.
-bool stands_alone(core::Transaction& txn, const Server& server);
+// `link` is the server's replica link, or null if it has none.
+bool stands_alone(const Server& server, const ReplicaLink* link);
 
 // The standby that may become leader without losing an acknowledged write,
 // if any: a following HA standby on a running server, reporting to

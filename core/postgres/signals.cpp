@@ -83,11 +83,11 @@ core::SignalSet server_signals(core::Transaction& txn, const core::Telemetry& te
   // The candidate of an in-flight leader change: its link is fencing or
   // promoting until the endpoint moves, and the service names it leader in
   // the same transaction, so one of the two signals is always up.
-  if (std::shared_ptr<const ReplicaLink> link = txn.view<ReplicaLink>(server.id);
-      link && in_state(replica_link_machine(), link->state.id, {"fencing", "promoting"})) {
+  const std::shared_ptr<const ReplicaLink> link = txn.view<ReplicaLink>(server.id);
+  if (link && in_state(replica_link_machine(), link->state.id, {"fencing", "promoting"})) {
     s = s.with(signal(table, "BeingPromoted"));
   }
-  if (stands_alone(txn, server)) s = s.with(signal(table, "StandsAlone"));
+  if (stands_alone(server, link.get())) s = s.with(signal(table, "StandsAlone"));
   if (server.replace_requested) s = s.with(signal(table, "NeedsReplace"));
   if (server.destroy_requested) s = s.with(signal(table, "NeedsDestroy"));
   if (!in_state(server_machine(), server.state.id, {"running", "unreachable", "restarting"})) {

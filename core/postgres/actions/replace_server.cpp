@@ -34,7 +34,7 @@ StepResult begin(StepContext& ctx) {
     return StepResult::end(fmt::format("{} is being promoted", old->id));
   }
   // Nor one that stands alone: its host holds the customer's only copy.
-  if (stands_alone(ctx.txn(), *old)) {
+  if (stands_alone(*old, ctx.txn().view<ReplicaLink>(old->id).get())) {
     UNWEDGE_PROBE("replace.refused_for_independent");
     return StepResult::end(fmt::format("{} stands alone; its host is its only copy", old->id));
   }

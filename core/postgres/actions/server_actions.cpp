@@ -155,7 +155,7 @@ StepResult begin_restart(StepContext& ctx, const Settings& settings) {
       ctx.txn().put(*server);
     }
     const bool leader = leads(ctx.txn(), *server);
-    if (!leader && !stands_alone(ctx.txn(), *server)) {
+    if (!leader && !stands_alone(*server, ctx.txn().view<ReplicaLink>(server->id).get())) {
       return StepResult::end(
           fmt::format("restarted {} times; replacing instead", server->restarts));
     }
