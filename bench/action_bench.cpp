@@ -16,6 +16,7 @@
 #include "bench/bench_support.hpp"
 #include "core/action_runner.hpp"
 #include "core/in_memory_store.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::bench {
 namespace {
@@ -115,11 +116,10 @@ ActionDef four_step_action() {
   return ActionDef{
       .name = "Failover",
       .steps = {
-          {"fence", [](StepContext& ctx) { return call_step(ctx, core::InfraVerb::kFence); }},
-          {"promote", [](StepContext& ctx) { return call_step(ctx, core::InfraVerb::kPromote); }},
-          {"follow", [](StepContext& ctx) { return call_step(ctx, core::InfraVerb::kFollow); }},
-          {"repoint",
-           [](StepContext& ctx) { return call_step(ctx, core::InfraVerb::kPointEndpoint); }}}};
+          {"fence", [](StepContext& ctx) { return call_step(ctx, pgworld::kFence); }},
+          {"promote", [](StepContext& ctx) { return call_step(ctx, pgworld::kPromote); }},
+          {"follow", [](StepContext& ctx) { return call_step(ctx, pgworld::kFollow); }},
+          {"repoint", [](StepContext& ctx) { return call_step(ctx, pgworld::kPointEndpoint); }}}};
 }
 
 // The simulator steps every running action once per tick, so the benchmark

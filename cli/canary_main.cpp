@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/postgres/settings.hpp"
+#include "planes/postgres/settings.hpp"
 #include "sim/scenario.hpp"
 #include "sim/swarm.hpp"
 

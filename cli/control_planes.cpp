@@ -1,6 +1,6 @@
 #include "cli/control_planes.hpp"
 
-#include "core/postgres/model.hpp"
+#include "planes/postgres/model.hpp"
 
 namespace unwedge::cli {
 

@@ -25,7 +25,7 @@
 #include "cli/canary.hpp"
 #include "cli/commands.hpp"
 #include "cli/shard.hpp"
-#include "core/postgres/model.hpp"
+#include "planes/postgres/model.hpp"
 #include "sim/crash_exploration.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/shrink.hpp"

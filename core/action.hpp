@@ -16,7 +16,7 @@
 //   ActionDef unfollow{
 //       .name = "Unfollow",
 //       .steps = {{"detach", [](StepContext& ctx) {
-//                    Operation op = ctx.call(InfraVerb::kUnfollow, ctx.subject());
+//                    Operation op = ctx.call(fleet::kUnfollow, ctx.subject());
 //                    if (!op.done()) return StepResult::wait("detaching");
 //                    return StepResult::next();
 //                  }}},

@@ -7,7 +7,7 @@
 // becomes a finding with a reproducer instead of the end of a campaign.
 //
 //   UNWEDGE_ASSERT(step < steps.size());
-//   UNWEDGE_ASSERT_EQ(committed_lsn, expected_lsn);  // prints both sides
+//   UNWEDGE_ASSERT_EQ(committed_position, expected_position);  // prints both sides
 #pragma once
 
 #include <fmt/format.h>

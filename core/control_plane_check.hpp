@@ -5,7 +5,7 @@
 // or refutes each claim. The result is what `unwedge check-model` prints and
 // what a test of a control plane asserts is clean.
 //
-//   ControlPlaneCheck check = check_control_plane(postgres::model());
+//   ControlPlaneCheck check = check_control_plane(my_plane::model());
 //   std::cout << check.describe();
 //   return check.ok() ? 0 : 1;
 #pragma once

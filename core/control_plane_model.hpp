@@ -3,7 +3,7 @@
 // and the claims its authors make ("every path from following to promoted
 // passes through fencing"; "NeedsUnfollow always yields Unfollow").
 //
-// A control plane exposes one of these (the reference one in core/postgres/);
+// A control plane exposes one of these (each bundled plane has a model());
 // check_control_plane() in control_plane_check.hpp proves or refutes all of it
 // and `unwedge check-model` prints the result.
 #pragma once

@@ -1,5 +1,5 @@
 // Infra: the fleet API the control plane drives (hosts, database roles,
-// endpoints, certificates).
+// endpoints, certificates: whatever the fleet's world declares).
 //
 // Every request carries an idempotency key. The first request with a key
 // starts an asynchronous operation; every later request with the same key
@@ -9,7 +9,7 @@
 // refused, as real cloud APIs do, because it means two different intentions
 // share one key.
 //
-//   Operation op = infra.request({.verb = InfraVerb::kFence, .target = "db1-a",
+//   Operation op = infra.request({.verb = fleet::kFence, .target = "db1-a",
 //                                 .idempotency_key = ctx.key("fence")});
 //   if (op.state == OperationState::kPending) return StepResult::wait("fencing");
 #pragma once
@@ -19,28 +19,13 @@
 
 namespace unwedge::core {
 
-enum class InfraVerb : std::uint8_t {
-  kCreateHost,          // target: host id; argument: the service it serves
-  kStartHost,           // target: host id
-  kStopHost,            // target: host id
-  kDestroyHost,         // target: host id
-  kPromote,             // target: node; argument: the new timeline
-  kFollow,              // target: node; argument: the leader to follow (refused by a node
-                        // on a newer timeline than that leader's)
-  kUnfollow,            // target: node; it takes writes, on a timeline of its own
-  kFence,               // target: node; it must stop accepting writes
-  kUnfence,             // target: node; it may accept writes again
-  kPointEndpoint,       // target: service endpoint; argument: the node it routes to
-  kIssueCertificate,    // target: certificate id; argument: the subject
-  kInstallCertificate,  // target: node; argument: certificate id
-  kRevokeCertificate,   // target: certificate id
-  kStopReplication,     // target: node; it stops applying its upstream's log
-};
-
-const char* to_string(InfraVerb verb);
+// A request's verb. Core gives verbs no meaning and no names: the world whose
+// fleet API takes the request declares its vocabulary as constants of this
+// type, with their names (worlds/<kind>/fleet_api.hpp).
+enum class InfraVerb : std::uint16_t {};
 
 struct InfraRequest {
-  InfraVerb verb = InfraVerb::kCreateHost;
+  InfraVerb verb{};
   std::string target;
   std::string argument;
   std::string idempotency_key;

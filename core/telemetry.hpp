@@ -25,16 +25,19 @@
 
 namespace unwedge::core {
 
-using Lsn = std::uint64_t;       // a position in a node's write-ahead log
-using Timeline = std::uint64_t;  // a node's term; bumped on every promotion
+// What every replicated data service reports in some form: how far its log
+// is durable, and the term (epoch, generation) it writes in, bumped by every
+// change of leader. A world names them in its own words.
+using LogPosition = std::uint64_t;
+using Term = std::uint64_t;
 
 struct Checkin {
-  std::string vantage;     // the monitor vantage point that received it
-  TimeUs received_us = 0;  // when the vantage point received it, by its clock
-  TimeUs age_us = 0;       // how long before the query it was received, by the same clock
-  TimeUs sent_us = 0;      // when the agent sent it, by the host's clock
-  Lsn flushed_lsn = 0;     // durable WAL position the node reported
-  Timeline timeline = 0;
+  std::string vantage;           // the monitor vantage point that received it
+  TimeUs received_us = 0;        // when the vantage point received it, by its clock
+  TimeUs age_us = 0;             // how long before the query it was received, by the same clock
+  TimeUs sent_us = 0;            // when the agent sent it, by the host's clock
+  LogPosition log_position = 0;  // the durable log position the node reported
+  Term term = 0;
   bool accepts_writes = false;  // the node reported itself leader and unfenced
 };
 

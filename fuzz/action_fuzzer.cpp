@@ -35,14 +35,15 @@
 #include "core/in_memory_store.hpp"
 #include "core/infra.hpp"
 #include "core/journal.hpp"
-#include "core/postgres/actions.hpp"
-#include "core/postgres/controller.hpp"
-#include "core/postgres/entities.hpp"
-#include "core/postgres/machines.hpp"
-#include "core/postgres/settings.hpp"
-#include "core/postgres/tables.hpp"
 #include "core/scheduler.hpp"
 #include "core/telemetry.hpp"
+#include "planes/postgres/actions.hpp"
+#include "planes/postgres/controller.hpp"
+#include "planes/postgres/entities.hpp"
+#include "planes/postgres/machines.hpp"
+#include "planes/postgres/settings.hpp"
+#include "planes/postgres/tables.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace {
 
@@ -96,8 +97,8 @@ class Infra final : public core::Infra {
     auto [it, first] = asked_.try_emplace(request.idempotency_key, Asked{request, {}});
     UNWEDGE_ASSERT_MSG(first || it->second.request == request,
                        "key {} asked for {} {} ({}) after {} {} ({})", request.idempotency_key,
-                       core::to_string(request.verb), request.target, request.argument,
-                       core::to_string(it->second.request.verb), it->second.request.target,
+                       pgworld::to_string(request.verb), request.target, request.argument,
+                       pgworld::to_string(it->second.request.verb), it->second.request.target,
                        it->second.request.argument);
     core::Operation& op = it->second.answer;
     if (first || op.state == core::OperationState::kPending ||
@@ -107,8 +108,7 @@ class Infra final : public core::Infra {
           core::OperationState::kFailed, core::OperationState::kTimedOut};
       op.state = kStates[in_.ConsumeIntegralInRange<std::size_t>(0, std::size(kStates) - 1)];
       if (op.state == core::OperationState::kFailed) op.detail = "refused by the fuzz input";
-      if (op.state == core::OperationState::kSucceeded &&
-          request.verb == core::InfraVerb::kCreateHost) {
+      if (op.state == core::OperationState::kSucceeded && request.verb == pgworld::kCreateHost) {
         op.result = fmt::format("10.0.0.{}", asked_.size());
       }
     }
@@ -184,7 +184,7 @@ std::size_t seed_store(FuzzedDataProvider& in, core::Store& store, Telemetry& te
   txn->put(postgres::Service{.id = "db1",
                              .state = any_state(in, postgres::service_machine()),
                              .leader = "db1-1",
-                             .timeline = in.ConsumeIntegralInRange<core::Timeline>(1, 4),
+                             .timeline = in.ConsumeIntegralInRange<pgworld::Timeline>(1, 4),
                              .standbys = standbys,
                              .synchronous = standbys > 0 && in.ConsumeBool(),
                              .certificate = "db1-cert",
@@ -216,8 +216,8 @@ std::size_t seed_store(FuzzedDataProvider& in, core::Store& store, Telemetry& te
                             .received_us = clock.now_us() -
                                            in.ConsumeIntegralInRange<TimeUs>(0, 600) * kSecond,
                             .sent_us = clock.now_us(),
-                            .flushed_lsn = in.ConsumeIntegralInRange<core::Lsn>(0, 1 << 24),
-                            .timeline = in.ConsumeIntegralInRange<core::Timeline>(1, 4),
+                            .log_position = in.ConsumeIntegralInRange<pgworld::Lsn>(0, 1 << 24),
+                            .term = in.ConsumeIntegralInRange<pgworld::Timeline>(1, 4),
                             .accepts_writes = in.ConsumeBool()});
     }
   }

@@ -30,8 +30,8 @@
 #include <string>
 #include <vector>
 
-#include "core/postgres/settings.hpp"
 #include "core/result.hpp"
+#include "planes/postgres/settings.hpp"
 #include "sim/fleet_world.hpp"
 
 namespace unwedge::sim {

@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "core/postgres/controller.hpp"
-#include "core/postgres/machines.hpp"
+#include "planes/postgres/controller.hpp"
+#include "planes/postgres/machines.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 
@@ -51,15 +52,15 @@ std::vector<core::Checkin> FleetTelemetry::checkins(std::string_view host) const
   }
   auto lsn = lsn_.find(host);
   const bool fenced =
-      infra_.succeeded(InfraVerb::kFence, host) && !infra_.succeeded(InfraVerb::kUnfence, host);
+      infra_.succeeded(pgworld::kFence, host) && !infra_.succeeded(pgworld::kUnfence, host);
   std::vector<core::Checkin> result;
   for (const char* vantage : {"monitor-a", "monitor-b"}) {
     result.push_back(core::Checkin{.vantage = vantage,
                                    .received_us = at_us,
                                    .age_us = clock_.now_us() - at_us,
                                    .sent_us = at_us,
-                                   .flushed_lsn = lsn == lsn_.end() ? 100 : lsn->second,
-                                   .timeline = 1,
+                                   .log_position = lsn == lsn_.end() ? 100 : lsn->second,
+                                   .term = 1,
                                    .accepts_writes = !fenced});
   }
   return result;

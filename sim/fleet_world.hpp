@@ -23,11 +23,12 @@
 #include "core/action.hpp"
 #include "core/environment.hpp"
 #include "core/in_memory_store.hpp"
-#include "core/postgres/entities.hpp"
-#include "core/postgres/settings.hpp"
+#include "planes/postgres/entities.hpp"
+#include "planes/postgres/settings.hpp"
 #include "sim/keyed_infra.hpp"
 #include "sim/manual_clock.hpp"
 #include "sim/sim_store.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 
@@ -42,13 +43,13 @@ class FleetTelemetry final : public core::Telemetry {
   std::vector<core::Checkin> checkins(std::string_view host) const override;
 
   void silence(const std::string& host) { silent_since_us_[host] = clock_.now_us(); }
-  void set_lsn(const std::string& host, core::Lsn lsn) { lsn_[host] = lsn; }
+  void set_lsn(const std::string& host, pgworld::Lsn lsn) { lsn_[host] = lsn; }
 
  private:
   const ManualClock& clock_;
   const KeyedInfra& infra_;
   std::map<std::string, core::TimeUs, std::less<>> silent_since_us_;
-  std::map<std::string, core::Lsn, std::less<>> lsn_;
+  std::map<std::string, pgworld::Lsn, std::less<>> lsn_;
 };
 
 struct ServicePlan {

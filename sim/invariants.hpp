@@ -27,6 +27,7 @@
 #include "core/machine.hpp"
 #include "core/time.hpp"
 #include "sim/world.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 
@@ -122,8 +123,8 @@ class InvariantChecker {
   struct LastAck {
     std::uint64_t write_id = 0;
     HostIndex node = 0;
-    core::Lsn lsn = 0;
-    core::Timeline timeline = 0;
+    pgworld::Lsn lsn = 0;
+    pgworld::Timeline timeline = 0;
   };
 
   core::TimeUs bound_of(const core::MachineDef& machine, core::StateId state) const;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "worlds/postgres/fleet_api.hpp"
+
 namespace unwedge::sim {
 
 core::Operation KeyedInfra::request(const core::InfraRequest& request) {
@@ -51,8 +53,8 @@ KeyedInfra::Effects KeyedInfra::effects() const {
 
 std::string describe_effect(const KeyedInfra::Effects::key_type& effect) {
   const auto& [verb, target, argument] = effect;
-  if (argument.empty()) return fmt::format("{} {}", core::to_string(verb), target);
-  return fmt::format("{} {} -> {}", core::to_string(verb), target, argument);
+  if (argument.empty()) return fmt::format("{} {}", pgworld::to_string(verb), target);
+  return fmt::format("{} {} -> {}", pgworld::to_string(verb), target, argument);
 }
 
 }  // namespace unwedge::sim

@@ -11,8 +11,8 @@
 // network makes it; a caller that asks under a new key starts it twice.
 //
 //   KeyedInfra infra;
-//   infra.request({.verb = InfraVerb::kFence, .target = "db1-1", .idempotency_key = "k"});
-//   infra.request({.verb = InfraVerb::kFence, .target = "db1-1", .idempotency_key = "k"});
+//   infra.request({.verb = pgworld::kFence, .target = "db1-1", .idempotency_key = "k"});
+//   infra.request({.verb = pgworld::kFence, .target = "db1-1", .idempotency_key = "k"});
 //   // infra.effects(): {fence, db1-1, ""} -> 1
 #pragma once
 
@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/infra.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 

@@ -8,7 +8,7 @@
 // or without one. Set it in SimConfig::observer (or pass it to
 // run_scenario); RunObservers fans one run out to several.
 //
-//   CoverageCollector coverage(postgres::model());
+//   CoverageCollector coverage(plane.model());
 //   run_scenario(scenario, {}, nullptr, &coverage);
 //   reports::Coverage counted = coverage.coverage();
 #pragma once

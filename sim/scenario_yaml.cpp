@@ -21,7 +21,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "core/assert.hpp"
-#include "core/postgres/machines.hpp"
+#include "planes/postgres/machines.hpp"
 
 namespace unwedge::sim {
 namespace {

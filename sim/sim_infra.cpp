@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -20,26 +21,26 @@ struct Latency {
 Latency latency_of(InfraVerb verb) {
   using core::kSecond;
   switch (verb) {
-    case InfraVerb::kCreateHost:
+    case pgworld::kCreateHost:
       return {30 * kSecond, 120 * kSecond};
-    case InfraVerb::kStartHost:
+    case pgworld::kStartHost:
       return {10 * kSecond, 40 * kSecond};
-    case InfraVerb::kStopHost:
-    case InfraVerb::kDestroyHost:
+    case pgworld::kStopHost:
+    case pgworld::kDestroyHost:
       return {5 * kSecond, 20 * kSecond};
-    case InfraVerb::kFollow:
+    case pgworld::kFollow:
       return {5 * kSecond, 30 * kSecond};
-    case InfraVerb::kPromote:
-    case InfraVerb::kUnfollow:
-    case InfraVerb::kStopReplication:
-    case InfraVerb::kPointEndpoint:
+    case pgworld::kPromote:
+    case pgworld::kUnfollow:
+    case pgworld::kStopReplication:
+    case pgworld::kPointEndpoint:
       return {1 * kSecond, 5 * kSecond};
-    case InfraVerb::kFence:
-    case InfraVerb::kUnfence:
+    case pgworld::kFence:
+    case pgworld::kUnfence:
       return {500'000, 3 * kSecond};
-    case InfraVerb::kIssueCertificate:
-    case InfraVerb::kInstallCertificate:
-    case InfraVerb::kRevokeCertificate:
+    case pgworld::kIssueCertificate:
+    case pgworld::kInstallCertificate:
+    case pgworld::kRevokeCertificate:
       return {1 * kSecond, 10 * kSecond};
   }
   return {kSecond, kSecond};
@@ -47,8 +48,9 @@ Latency latency_of(InfraVerb verb) {
 
 std::string describe(const core::InfraRequest& r) {
   if (r.argument.empty())
-    return fmt::format("{} {} [{}]", to_string(r.verb), r.target, r.idempotency_key);
-  return fmt::format("{} {} {} [{}]", to_string(r.verb), r.target, r.argument, r.idempotency_key);
+    return fmt::format("{} {} [{}]", pgworld::to_string(r.verb), r.target, r.idempotency_key);
+  return fmt::format("{} {} {} [{}]", pgworld::to_string(r.verb), r.target, r.argument,
+                     r.idempotency_key);
 }
 
 }  // namespace

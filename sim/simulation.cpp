@@ -4,8 +4,9 @@
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
-#include "core/postgres/entities.hpp"
-#include "core/postgres/machines.hpp"
+#include "planes/postgres/entities.hpp"
+#include "planes/postgres/machines.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -442,8 +443,8 @@ void Simulation::on_checkin(HostIndex index) {
   if (host.stale) {
     arrive.flag = host.stale->accepts_writes;
     arrive.sent_us = host.stale->sent_us;
-    arrive.lsn = host.stale->flushed_lsn;
-    arrive.timeline = host.stale->timeline;
+    arrive.lsn = host.stale->log_position;
+    arrive.timeline = host.stale->term;
   } else {
     if (!host.up() || !host.db.running || host.agent_pauses > 0) return;
     // Replicas stream continuously; catching up when the agent looks is
@@ -471,8 +472,8 @@ void Simulation::on_checkin_arrive(const Event& e) {
   host.received[e.b] = core::Checkin{.vantage = vantage.name,
                                      .received_us = vantage.clock.now_us(),
                                      .sent_us = e.sent_us,
-                                     .flushed_lsn = e.lsn,
-                                     .timeline = e.timeline,
+                                     .log_position = e.lsn,
+                                     .term = e.timeline,
                                      .accepts_writes = e.flag};
   trace_.record(now_us_, TraceKind::kCheckin, host.name, "{} lsn {} tl {}{}", vantage.name, e.lsn,
                 e.timeline, e.flag ? " writable" : "");
@@ -577,7 +578,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
   using core::InfraVerb;
   HostIndex index = 0;
   switch (r.verb) {
-    case InfraVerb::kCreateHost: {
+    case pgworld::kCreateHost: {
       if (std::optional<HostIndex> existing = world_.find_host(r.target)) {
         const Host& host = world_.hosts[*existing];
         if (host.state == HostState::kDestroyed) {
@@ -607,19 +608,19 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
            {.kind = EventKind::kCheckin, .a = index});
       return std::nullopt;
     }
-    case InfraVerb::kStartHost: {
+    case pgworld::kStartHost: {
       std::optional<HostIndex> h = world_.find_host(r.target);
       if (!h) return "no host " + r.target;
       if (world_.hosts[*h].state == HostState::kDestroyed) return r.target + " was destroyed";
       if (world_.hosts[*h].state == HostState::kDown) boot(*h);
       return std::nullopt;
     }
-    case InfraVerb::kStopHost:
-    case InfraVerb::kDestroyHost: {
+    case pgworld::kStopHost:
+    case pgworld::kDestroyHost: {
       std::optional<HostIndex> h = world_.find_host(r.target);
       if (!h) return "no host " + r.target;
       Host& host = world_.hosts[*h];
-      if (r.verb == InfraVerb::kDestroyHost) {
+      if (r.verb == pgworld::kDestroyHost) {
         if (host.state != HostState::kDestroyed) world_.take_down(*h, HostState::kDestroyed);
       } else if (host.state == HostState::kDestroyed) {
         return r.target + " was destroyed";
@@ -628,19 +629,19 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       }
       return std::nullopt;
     }
-    case InfraVerb::kFence:
-    case InfraVerb::kUnfence: {
+    case pgworld::kFence:
+    case pgworld::kUnfence: {
       // Fencing works through the cloud's network controls, so it reaches a
       // host the control plane cannot talk to (that is its point).
       std::optional<HostIndex> h = world_.find_host(r.target);
       if (!h) return "no host " + r.target;
-      world_.hosts[*h].db.fenced = r.verb == InfraVerb::kFence;
+      world_.hosts[*h].db.fenced = r.verb == pgworld::kFence;
       return std::nullopt;
     }
-    case InfraVerb::kPromote: {
+    case pgworld::kPromote: {
       if (auto why = db_unreachable(r.target, index)) return why;
       DbNode& db = world_.hosts[index].db;
-      const core::Timeline timeline = std::stoull(r.argument);
+      const pgworld::Timeline timeline = std::stoull(r.argument);
       if (db.primary && db.wal.timeline() >= timeline) return std::nullopt;
       if (db.wal.timeline() >= timeline) {
         return fmt::format("{} is on timeline {} already, not before {}", r.target,
@@ -651,7 +652,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       db.upstream.reset();
       return std::nullopt;
     }
-    case InfraVerb::kFollow: {
+    case pgworld::kFollow: {
       if (auto why = db_unreachable(r.target, index)) return why;
       std::optional<HostIndex> leader = world_.find_host(r.argument);
       if (!leader) return "no host " + r.argument;
@@ -661,7 +662,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       // own timeline, as PostgreSQL refuses to; and every leader change
       // raises the timeline, so such a request is always a stale one (a late
       // duplicate of a re-point made before the node was promoted).
-      if (const core::Timeline upstream = world_.hosts[*leader].db.wal.timeline();
+      if (const pgworld::Timeline upstream = world_.hosts[*leader].db.wal.timeline();
           db.wal.timeline() > upstream) {
         return fmt::format("{} is on timeline {}, ahead of {}'s timeline {}", r.target,
                            db.wal.timeline(), r.argument, upstream);
@@ -682,12 +683,12 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       world_.catch_up(index);
       return std::nullopt;
     }
-    case InfraVerb::kStopReplication: {
+    case pgworld::kStopReplication: {
       if (auto why = db_unreachable(r.target, index)) return why;
       world_.hosts[index].db.upstream.reset();
       return std::nullopt;
     }
-    case InfraVerb::kUnfollow: {
+    case pgworld::kUnfollow: {
       // Opens the node for writes; it does not touch replication, which a
       // correct unfollow has stopped first (kStopReplication). A node still
       // streaming from its old leader goes on applying that log over the
@@ -700,7 +701,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       start_independent(index);
       return std::nullopt;
     }
-    case InfraVerb::kPointEndpoint: {
+    case pgworld::kPointEndpoint: {
       std::optional<std::uint32_t> s = world_.find_service(r.target);
       if (!s) return "no service endpoint " + r.target;
       if (r.argument.empty()) {
@@ -712,7 +713,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       world_.services[*s].target = *h;
       return std::nullopt;
     }
-    case InfraVerb::kIssueCertificate: {
+    case pgworld::kIssueCertificate: {
       std::optional<std::uint32_t> s = world_.find_service(r.argument);
       if (!s) return "no service " + r.argument;
       ServiceEndpoint& service = world_.services[*s];
@@ -721,7 +722,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       service.certificate_not_after_us = now_us_ + config_.settings.certificate_validity_us;
       return std::nullopt;
     }
-    case InfraVerb::kInstallCertificate: {
+    case pgworld::kInstallCertificate: {
       if (auto why = db_unreachable(r.target, index)) return why;
       // What the authority issued last under that id is what gets installed.
       DbNode& db = world_.hosts[index].db;
@@ -735,7 +736,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       }
       return std::nullopt;
     }
-    case InfraVerb::kRevokeCertificate:
+    case pgworld::kRevokeCertificate:
       return std::nullopt;
   }
   return "unknown operation";

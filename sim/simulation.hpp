@@ -28,8 +28,8 @@
 #include <vector>
 
 #include "core/in_memory_store.hpp"
-#include "core/postgres/controller.hpp"
-#include "core/postgres/settings.hpp"
+#include "planes/postgres/controller.hpp"
+#include "planes/postgres/settings.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/faults.hpp"
 #include "sim/invariants.hpp"
@@ -44,6 +44,7 @@
 #include "sim/trace.hpp"
 #include "sim/trace_journal.hpp"
 #include "sim/world.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 
@@ -199,8 +200,8 @@ class Simulation final : private InfraBackend {
     std::uint64_t id = 0;
     // kCheckinArrive: the check-in's content (flag: it accepts writes).
     core::TimeUs sent_us = 0;
-    core::Lsn lsn = 0;
-    core::Timeline timeline = 0;
+    pgworld::Lsn lsn = 0;
+    pgworld::Timeline timeline = 0;
   };
   struct ActiveFault {
     FaultSpec spec;

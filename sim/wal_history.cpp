@@ -4,14 +4,15 @@
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 
-core::Lsn WalHistory::append() {
+pgworld::Lsn WalHistory::append() {
   return ++flushed_lsn_;
 }
 
-void WalHistory::promote(core::Timeline timeline) {
+void WalHistory::promote(pgworld::Timeline timeline) {
   UNWEDGE_ASSERT_LT(this->timeline(), timeline);
   // A switch at the very same LSN as the previous one replaces it: the
   // previous timeline never wrote anything.
@@ -19,7 +20,7 @@ void WalHistory::promote(core::Timeline timeline) {
   switches_.push_back({timeline, flushed_lsn_});
 }
 
-core::Timeline WalHistory::timeline_at(core::Lsn lsn) const {
+pgworld::Timeline WalHistory::timeline_at(pgworld::Lsn lsn) const {
   UNWEDGE_ASSERT(lsn >= 1 && lsn <= flushed_lsn_);
   // The last switch that began before `lsn`.
   for (auto it = switches_.rbegin(); it != switches_.rend(); ++it) {
@@ -28,16 +29,16 @@ core::Timeline WalHistory::timeline_at(core::Lsn lsn) const {
   return switches_.front().timeline;
 }
 
-bool WalHistory::contains(core::Lsn lsn, core::Timeline timeline) const {
+bool WalHistory::contains(pgworld::Lsn lsn, pgworld::Timeline timeline) const {
   if (lsn == 0 || lsn > flushed_lsn_) return false;
   return timeline_at(lsn) == timeline;
 }
 
-core::Lsn WalHistory::common_end(const WalHistory& other) const {
-  const core::Lsn end = std::min(flushed_lsn_, other.flushed_lsn_);
+pgworld::Lsn WalHistory::common_end(const WalHistory& other) const {
+  const pgworld::Lsn end = std::min(flushed_lsn_, other.flushed_lsn_);
   // Walk both switch lists in step: the histories agree up to the first
   // point where their timelines differ.
-  core::Lsn agreed = end;
+  pgworld::Lsn agreed = end;
   std::size_t i = 0;
   std::size_t j = 0;
   while (i < switches_.size() && j < other.switches_.size()) {
@@ -66,7 +67,7 @@ bool WalHistory::is_prefix_of(const WalHistory& other) const {
   return flushed_lsn_ <= other.flushed_lsn_ && common_end(other) == flushed_lsn_;
 }
 
-void WalHistory::truncate(core::Lsn lsn) {
+void WalHistory::truncate(pgworld::Lsn lsn) {
   UNWEDGE_ASSERT_LE(lsn, flushed_lsn_);
   flushed_lsn_ = lsn;
   // A switch at the new end is kept: the node stays on its timeline.

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/telemetry.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 
@@ -27,25 +28,25 @@ class WalHistory {
  public:
   WalHistory() = default;
 
-  core::Timeline timeline() const { return switches_.back().timeline; }
-  core::Lsn flushed_lsn() const { return flushed_lsn_; }
+  pgworld::Timeline timeline() const { return switches_.back().timeline; }
+  pgworld::Lsn flushed_lsn() const { return flushed_lsn_; }
 
   // Writes one more record on the current timeline; returns its LSN.
-  core::Lsn append();
+  pgworld::Lsn append();
   // Starts `timeline` (greater than the current one) at the current end.
-  void promote(core::Timeline timeline);
+  void promote(pgworld::Timeline timeline);
 
   // True if this history wrote `lsn` on `timeline`.
-  bool contains(core::Lsn lsn, core::Timeline timeline) const;
+  bool contains(pgworld::Lsn lsn, pgworld::Timeline timeline) const;
   // The timeline LSN `lsn` (1..flushed) was written on.
-  core::Timeline timeline_at(core::Lsn lsn) const;
+  pgworld::Timeline timeline_at(pgworld::Lsn lsn) const;
   // True if everything this history holds is held, identically, by `other`:
   // then `other` can stream to this node without rewinding it.
   bool is_prefix_of(const WalHistory& other) const;
   // The last LSN both histories hold identically.
-  core::Lsn common_end(const WalHistory& other) const;
+  pgworld::Lsn common_end(const WalHistory& other) const;
   // Drops everything after `lsn` (a rewind before following a new leader).
-  void truncate(core::Lsn lsn);
+  void truncate(pgworld::Lsn lsn);
 
   // "tl 3, lsn 88 (tl 1 @0, tl 2 @40, tl 3 @80)"
   std::string describe() const;
@@ -54,14 +55,14 @@ class WalHistory {
 
  private:
   struct Switch {
-    core::Timeline timeline;
-    core::Lsn begin_lsn;  // LSNs after this one are on `timeline`
+    pgworld::Timeline timeline;
+    pgworld::Lsn begin_lsn;  // LSNs after this one are on `timeline`
 
     friend bool operator==(const Switch&, const Switch&) = default;
   };
 
   std::vector<Switch> switches_{{1, 0}};
-  core::Lsn flushed_lsn_ = 0;
+  pgworld::Lsn flushed_lsn_ = 0;
 };
 
 }  // namespace unwedge::sim

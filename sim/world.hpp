@@ -22,6 +22,7 @@
 #include "sim/network.hpp"
 #include "sim/sim_clock.hpp"
 #include "sim/wal_history.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 
@@ -82,8 +83,8 @@ struct Host {
 // does too: the lost-write check needs no list of writes.
 struct AckedWrite {
   std::uint64_t write_id = 0;
-  core::Lsn lsn = 0;
-  core::Timeline timeline = 0;
+  pgworld::Lsn lsn = 0;
+  pgworld::Timeline timeline = 0;
   HostIndex node = 0;
   core::TimeUs at_us = 0;
 };
@@ -93,7 +94,7 @@ struct ServiceEndpoint {
   bool synchronous = true;
   std::vector<HostIndex> hosts;  // every host ever created for the service
   std::optional<HostIndex> target;
-  std::map<core::Timeline, AckedWrite> acked;  // per timeline: the highest
+  std::map<pgworld::Timeline, AckedWrite> acked;  // per timeline: the highest
   std::uint64_t writes_acked = 0;
   std::uint64_t writes_failed = 0;
   // The service's certificate as the certificate authority issued it last:
@@ -133,8 +134,8 @@ struct WriteOutcome {
   enum class Kind : std::uint8_t { kAcked, kNoEndpoint, kRefused, kUnacknowledged };
   Kind kind = Kind::kNoEndpoint;
   std::optional<HostIndex> node;
-  core::Lsn lsn = 0;
-  core::Timeline timeline = 0;
+  pgworld::Lsn lsn = 0;
+  pgworld::Timeline timeline = 0;
   std::string why;  // for refusals
 };
 
@@ -151,7 +152,7 @@ class World {
   std::vector<IndependentDb> independents;
   // Timelines for unfollowed replicas, which leave their service: drawn from
   // a range no service reaches, so (LSN, timeline) names one write only.
-  core::Timeline next_independent_timeline = core::Timeline{1} << 32;
+  pgworld::Timeline next_independent_timeline = pgworld::Timeline{1} << 32;
 
   HostIndex add_host(std::string name, std::string service);
   std::uint32_t add_service(std::string name, bool synchronous);

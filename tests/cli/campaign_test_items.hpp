@@ -18,7 +18,7 @@
 #include <thread>
 
 #include "cli/campaign.hpp"
-#include "core/postgres/model.hpp"
+#include "planes/postgres/model.hpp"
 #include "sim/scenario.hpp"
 
 namespace unwedge::cli::testing {

@@ -9,6 +9,7 @@
 #include "tests/support/fake_telemetry.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/test_failover.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::core {
 namespace {
@@ -65,9 +66,9 @@ TEST_F(ActionRunnerTest, RunsEveryStepToSuccessWithKeyedInfraCalls) {
 
   FakeInfra::Effects effects = infra_.effects();
   EXPECT_EQ(effects.size(), 3u);
-  EXPECT_EQ((effects[{InfraVerb::kFence, "db1-a", ""}]), 1);
-  EXPECT_EQ((effects[{InfraVerb::kPromote, "db1-b", ""}]), 1);
-  EXPECT_EQ((effects[{InfraVerb::kPointEndpoint, "db1", "db1-b"}]), 1);
+  EXPECT_EQ((effects[{pgworld::kFence, "db1-a", ""}]), 1);
+  EXPECT_EQ((effects[{pgworld::kPromote, "db1-b", ""}]), 1);
+  EXPECT_EQ((effects[{pgworld::kPointEndpoint, "db1", "db1-b"}]), 1);
 }
 
 TEST_F(ActionRunnerTest, StartIsIdempotentAndRefusesAReusedId) {

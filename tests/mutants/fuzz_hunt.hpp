@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/assert.hpp"
-#include "core/postgres/settings.hpp"
+#include "planes/postgres/settings.hpp"
 #include "sim/scenario_from_bytes.hpp"
 
 namespace unwedge::mutants {

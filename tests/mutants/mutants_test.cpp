@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/decision_analysis.hpp"
-#include "core/postgres/tables.hpp"
+#include "planes/postgres/tables.hpp"
 #include "tests/mutants/swarm.hpp"
 
 namespace unwedge::mutants {

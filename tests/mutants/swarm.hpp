@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "core/postgres/settings.hpp"
+#include "planes/postgres/settings.hpp"
 #include "sim/simulation.hpp"
 
 namespace unwedge::mutants {

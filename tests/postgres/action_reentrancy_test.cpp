@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "core/action_runner.hpp"
-#include "core/postgres/entities.hpp"
+#include "planes/postgres/entities.hpp"
 #include "sim/crash_exploration.hpp"
 
 namespace unwedge::sim {

@@ -5,9 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "core/control_plane_check.hpp"
-#include "core/postgres/machines.hpp"
-#include "core/postgres/model.hpp"
+#include "planes/postgres/machines.hpp"
+#include "planes/postgres/model.hpp"
 #include "sim/fleet_world.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::postgres {
 namespace {
@@ -44,8 +45,8 @@ TEST_F(ReferenceControlPlane, ProvisionBringsUpLeaderStandbyCertificateAndEndpoi
   EXPECT_EQ(world.state_of_link("db1-2"), "following");
   EXPECT_EQ(world.state_of_certificate("db1-cert"), "active");
   EXPECT_EQ(world.get<Certificate>("db1-cert")->installed_on, "db1-1");
-  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kPointEndpoint, "db1"));
-  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kFollow, "db1-2"));
+  EXPECT_TRUE(world.infra.succeeded(pgworld::kPointEndpoint, "db1"));
+  EXPECT_TRUE(world.infra.succeeded(pgworld::kFollow, "db1-2"));
   // Settled means settled: another pass changes nothing.
   core::StoreSnapshot before = world.durable.snapshot();
   ASSERT_TRUE(world.settle()) << world.activity();
@@ -62,8 +63,8 @@ TEST_F(ReferenceControlPlane, UnreachableLeaderIsFencedBeforeItsStandbyIsPromote
   EXPECT_EQ(world.state_of_service("db1"), "available");
   EXPECT_EQ(db1->leader, "db1-2");
   EXPECT_EQ(db1->timeline, 2u);
-  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kFence, "db1-1"));
-  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kPromote, "db1-2"));
+  EXPECT_TRUE(world.infra.succeeded(pgworld::kFence, "db1-1"));
+  EXPECT_TRUE(world.infra.succeeded(pgworld::kPromote, "db1-2"));
   EXPECT_EQ(world.state_of_link("db1-2"), "promoted");
   // The fenced old leader was replaced by a fresh standby following db1-2.
   EXPECT_EQ(world.state_of_server("db1-1"), "destroyed");
@@ -94,7 +95,7 @@ TEST_F(ReferenceControlPlane, AsyncServiceWithAnUnreachableLeaderIsNotFailedOver
   ASSERT_TRUE(world.settle()) << world.activity();
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
   EXPECT_EQ(world.state_of_service("db1"), "unavailable");
-  EXPECT_FALSE(world.infra.succeeded(InfraVerb::kPromote, "db1-2"));
+  EXPECT_FALSE(world.infra.succeeded(pgworld::kPromote, "db1-2"));
 }
 
 TEST_F(ReferenceControlPlane, LaggingStandbyIsNotPromotedAndTheServiceWaits) {
@@ -107,7 +108,7 @@ TEST_F(ReferenceControlPlane, LaggingStandbyIsNotPromotedAndTheServiceWaits) {
   ASSERT_TRUE(world.settle()) << world.activity();
   EXPECT_EQ(world.state_of_service("db1"), "unavailable");
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
-  EXPECT_FALSE(world.infra.succeeded(InfraVerb::kPromote, "db1-2"));
+  EXPECT_FALSE(world.infra.succeeded(pgworld::kPromote, "db1-2"));
 }
 
 TEST_F(ReferenceControlPlane, CustomerPromotesAFollowerThroughFencing) {
@@ -117,7 +118,7 @@ TEST_F(ReferenceControlPlane, CustomerPromotesAFollowerThroughFencing) {
   ASSERT_TRUE(world.settle()) << world.activity();
   EXPECT_EQ(world.state_of_link(follower), "promoted");
   EXPECT_EQ(world.get<Service>("db1")->leader, follower);
-  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kFence, "db1-1"));
+  EXPECT_TRUE(world.infra.succeeded(pgworld::kFence, "db1-1"));
   EXPECT_EQ(world.state_of_service("db1"), "available");
 }
 
@@ -128,7 +129,7 @@ TEST_F(ReferenceControlPlane, CustomerUnfollowsAFollower) {
   ASSERT_TRUE(world.settle()) << world.activity();
   EXPECT_EQ(world.state_of_link(follower), "unfollowed");
   EXPECT_EQ(world.get<Server>(follower)->role, Role::kIndependent);
-  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kUnfollow, follower));
+  EXPECT_TRUE(world.infra.succeeded(pgworld::kUnfollow, follower));
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
 }
 
@@ -250,7 +251,7 @@ TEST_F(ReferenceControlPlane, AFollowerBeingUnfollowedIsNotReplaced) {
   EXPECT_EQ(world.state_of_server(follower), "running");
   EXPECT_EQ(world.get<Server>(follower)->role, Role::kIndependent);
   EXPECT_TRUE(world.get<Server>(follower)->replace_requested);
-  EXPECT_FALSE(world.infra.succeeded(InfraVerb::kDestroyHost, follower));
+  EXPECT_FALSE(world.infra.succeeded(pgworld::kDestroyHost, follower));
   EXPECT_EQ(world.get<Service>("db1")->servers_named, 3u) << "a replacement was built";
 }
 
@@ -263,7 +264,7 @@ TEST_F(ReferenceControlPlane, AnUnfollowEndsWithItsDestroyedServer) {
   // as it would once the host is destroyed (more failures than settle() has
   // ticks).
   for (int i = 0; i < 1000; ++i)
-    world.infra.fail_next(InfraVerb::kStopReplication);
+    world.infra.fail_next(pgworld::kStopReplication);
   bool requested = false;
   std::string follower = unfollow_then(
       world, [](Server& s) { s.destroy_requested = true; }, requested);
@@ -363,8 +364,8 @@ TEST_F(ReferenceControlPlane, DeprovisionTearsEverythingDown) {
   EXPECT_EQ(world.state_of_server("db1-1"), "destroyed");
   EXPECT_EQ(world.state_of_server("db1-2"), "destroyed");
   EXPECT_EQ(world.state_of_certificate("db1-cert"), "revoked");
-  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kDestroyHost, "db1-1"));
-  EXPECT_TRUE(world.infra.succeeded(InfraVerb::kRevokeCertificate, "db1-cert"));
+  EXPECT_TRUE(world.infra.succeeded(pgworld::kDestroyHost, "db1-1"));
+  EXPECT_TRUE(world.infra.succeeded(pgworld::kRevokeCertificate, "db1-cert"));
 }
 
 // Regression (fleet_fuzzer, fuzz/regressions/fleet_fuzzer/
@@ -379,7 +380,7 @@ TEST_F(ReferenceControlPlane, ARotationGivesWayToTheRevocationOfADeprovisionedSe
   // Every install fails, as it does on a destroyed leader (more failures
   // than settle() has ticks).
   for (int i = 0; i < 1000; ++i)
-    world.infra.fail_next(InfraVerb::kInstallCertificate);
+    world.infra.fail_next(pgworld::kInstallCertificate);
   // The certificate is not on the leader, so it is rotated onto it.
   world.update<Certificate>("db1-cert", [](Certificate& c) { c.installed_on = "db1-2"; });
   bool requested = false;

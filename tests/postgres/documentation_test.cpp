@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/postgres/model.hpp"
+#include "planes/postgres/model.hpp"
 #include "reports/control_plane_markdown.hpp"
 
 namespace unwedge::postgres {

@@ -28,6 +28,7 @@
 #include "tests/support/entities.hpp"
 #include "tests/support/fake_telemetry.hpp"
 #include "tests/support/manual_clock.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::core {
 namespace {
@@ -85,7 +86,7 @@ ActionDef chain(const bool* fail_after_call) {
   ActionDef def{.name = "Chain", .waits_max = kWaitsMax};
   for (std::size_t i = 0; i < kSteps; ++i) {
     def.steps.push_back({"effect" + std::to_string(i), [i, fail_after_call](StepContext& ctx) {
-                           const Operation op = ctx.call(InfraVerb::kStartHost, host(i));
+                           const Operation op = ctx.call(pgworld::kStartHost, host(i));
                            if (*fail_after_call) throw std::runtime_error("read failed");
                            if (op.state == OperationState::kFailed)
                              return StepResult::end(op.detail);

@@ -21,7 +21,7 @@
 #include <optional>
 #include <string>
 
-#include "core/postgres/settings.hpp"
+#include "planes/postgres/settings.hpp"
 #include "tests/properties/slants.hpp"
 
 namespace unwedge::properties {

@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/postgres/model.hpp"
 #include "core/probe.hpp"
+#include "planes/postgres/model.hpp"
 #include "reports/timeline_recorder.hpp"
 #include "sim/scenario.hpp"
 

@@ -135,15 +135,16 @@ inline Coverage fixture_coverage() {
               {"host_crash", 300},
               {"infra_duplicates", 0},
               {"partition_complete", 410}};
-  c.probes = {{.name = "failover.abandoned",
-               .file = "core/postgres/actions/failover.cpp",
-               .line = 88,
-               .hits = 10},
-              {.name = "restart.timed_out",
-               .file = "core/postgres/actions/restart.cpp",
-               .line = 41,
-               .hits = 0},
-              {.name = "fleet.retry", .file = "core/postgres/fleet.cpp", .line = 120, .hits = 77}};
+  c.probes = {
+      {.name = "failover.abandoned",
+       .file = "planes/postgres/actions/failover.cpp",
+       .line = 88,
+       .hits = 10},
+      {.name = "restart.timed_out",
+       .file = "planes/postgres/actions/restart.cpp",
+       .line = 41,
+       .hits = 0},
+      {.name = "fleet.retry", .file = "planes/postgres/fleet.cpp", .line = 120, .hits = 77}};
   c.crashes = {.stories = 12,
                .transactions = 340,
                .crash_points = 340,

@@ -8,6 +8,7 @@
 
 #include "core/scheduler.hpp"
 #include "tests/support/entities.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -43,7 +44,7 @@ core::ActionDef elect(Bug bug, core::Store& store) {
     for (const std::string& id : ctx.txn().ids(TestServer::kKind)) {
       if (ctx.txn().get<TestServer>(id)->service == service->id) chosen = id;
     }
-    core::Operation op = ctx.call(core::InfraVerb::kPromote, chosen);
+    core::Operation op = ctx.call(pgworld::kPromote, chosen);
     if (!op.done()) return StepResult::wait("promoting " + chosen);
     if (bug != Bug::kUncheckedCount && service->leader == chosen) return StepResult::next();
     service->leader = chosen;

@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/postgres/entities.hpp"
-#include "core/postgres/machines.hpp"
+#include "planes/postgres/entities.hpp"
+#include "planes/postgres/machines.hpp"
 
 namespace unwedge::sim {
 namespace {

@@ -18,7 +18,7 @@
 
 #include <rapidcheck/gtest.h>
 
-#include "core/postgres/machines.hpp"
+#include "planes/postgres/machines.hpp"
 #include "sim/rng.hpp"
 
 namespace unwedge::sim {

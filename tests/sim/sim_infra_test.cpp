@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "core/assert.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -50,8 +51,7 @@ class FakeBackend final : public InfraBackend {
 };
 
 InfraRequest fence(std::string key, std::string target = "db1-1") {
-  return {
-      .verb = InfraVerb::kFence, .target = std::move(target), .idempotency_key = std::move(key)};
+  return {.verb = pgworld::kFence, .target = std::move(target), .idempotency_key = std::move(key)};
 }
 
 class SimInfraTest : public ::testing::Test {
@@ -125,7 +125,7 @@ TEST_F(SimInfraTest, AKeyReusedForADifferentRequestIsRefused) {
   // A different verb under the key is refused too, and the original
   // operation is unharmed.
   InfraRequest unfence = fence("shared-key", "db1-1");
-  unfence.verb = InfraVerb::kUnfence;
+  unfence.verb = pgworld::kUnfence;
   EXPECT_EQ(infra.request(unfence).state, OperationState::kFailed);
   deliver_last();
   EXPECT_EQ(infra.request(fence("shared-key", "db1-1")).state, OperationState::kSucceeded);
@@ -273,7 +273,7 @@ TEST_F(SimInfraTest, TheSameSeedSchedulesTheSameTimes) {
   Trace other_trace;
   SimInfra other{other_backend, other_trace, Rng::stream(1, "infra")};
   for (int i = 0; i < 10; ++i) {
-    const InfraRequest request = {.verb = InfraVerb::kCreateHost,
+    const InfraRequest request = {.verb = pgworld::kCreateHost,
                                   .target = "db1-" + std::to_string(i),
                                   .argument = "db1",
                                   .idempotency_key = "create/" + std::to_string(i)};

@@ -8,9 +8,9 @@
 
 #include <gtest/gtest.h>
 
-#include "core/postgres/entities.hpp"
-#include "core/postgres/machines.hpp"
 #include "core/scheduler.hpp"
+#include "planes/postgres/entities.hpp"
+#include "planes/postgres/machines.hpp"
 
 namespace unwedge::sim {
 namespace {

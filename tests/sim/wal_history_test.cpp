@@ -10,12 +10,13 @@
 #include <rapidcheck/gtest.h>
 
 #include "core/assert.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 namespace {
 
-using core::Lsn;
-using core::Timeline;
+using pgworld::Lsn;
+using pgworld::Timeline;
 
 WalHistory with_writes(Lsn count) {
   WalHistory wal;

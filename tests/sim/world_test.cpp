@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/assert.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -388,17 +389,17 @@ TEST_F(WorldTest, ANodeOpenedForWritesWithItsStreamUpHasItsOwnWritesOverwritten)
   wal(a).append();
   make_standby(b, a, /*sync=*/false);
   ASSERT_TRUE(w.catch_up(b));
-  const core::Timeline independent = core::Timeline{1} << 32;
+  const pgworld::Timeline independent = pgworld::Timeline{1} << 32;
   wal(b).promote(independent);
   w.hosts[b].db.primary = true;
-  const core::Lsn own = wal(b).append();
+  const pgworld::Lsn own = wal(b).append();
   wal(a).append();
   EXPECT_TRUE(w.catch_up(b));
   EXPECT_FALSE(wal(b).contains(own, independent));
   EXPECT_EQ(wal(b), wal(a));
   // Once its stream is stopped, what it writes stays.
   w.hosts[b].db.upstream.reset();
-  const core::Lsn kept = wal(b).append();
+  const pgworld::Lsn kept = wal(b).append();
   wal(a).append();
   EXPECT_FALSE(w.catch_up(b));
   EXPECT_TRUE(wal(b).contains(kept, wal(b).timeline()));

@@ -7,13 +7,14 @@
 
 #include "core/action.hpp"
 #include "tests/support/entities.hpp"
+#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::testing {
 
 inline core::StepResult fence_old_leader(core::StepContext& ctx) {
   std::optional<TestService> service = ctx.txn().get<TestService>(ctx.subject());
   if (!service) return core::StepResult::end("service is gone");
-  core::Operation op = ctx.call(core::InfraVerb::kFence, service->leader);
+  core::Operation op = ctx.call(pgworld::kFence, service->leader);
   if (op.state == core::OperationState::kFailed) return core::StepResult::end(op.detail);
   if (!op.done()) return core::StepResult::wait("fencing " + service->leader);
   std::optional<TestServer> old = ctx.txn().get<TestServer>(service->leader);
@@ -41,14 +42,14 @@ inline core::StepResult choose_standby(core::StepContext& ctx) {
 
 inline core::StepResult promote_standby(core::StepContext& ctx) {
   std::string new_leader = *ctx.var("new_leader");
-  core::Operation op = ctx.call(core::InfraVerb::kPromote, new_leader);
+  core::Operation op = ctx.call(pgworld::kPromote, new_leader);
   if (!op.done()) return core::StepResult::wait("promoting " + new_leader);
   return core::StepResult::next();
 }
 
 inline core::StepResult repoint_service(core::StepContext& ctx) {
   std::string new_leader = *ctx.var("new_leader");
-  core::Operation op = ctx.call(core::InfraVerb::kPointEndpoint, ctx.subject(), new_leader);
+  core::Operation op = ctx.call(pgworld::kPointEndpoint, ctx.subject(), new_leader);
   if (!op.done()) return core::StepResult::wait("repointing");
   std::optional<TestService> service = ctx.txn().get<TestService>(ctx.subject());
   if (service->leader != new_leader) {

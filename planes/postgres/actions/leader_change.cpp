@@ -1,0 +1,329 @@
+#include "planes/postgres/actions/leader_change.hpp"
+
+#include "core/probe.hpp"
+#include "planes/postgres/actions/step_helpers.hpp"
+#include "planes/postgres/entities.hpp"
+#include "planes/postgres/fleet.hpp"
+#include "planes/postgres/machines.hpp"
+#include "worlds/postgres/fleet_api.hpp"
+
+namespace unwedge::postgres {
+namespace {
+
+using core::StepContext;
+using core::StepResult;
+
+// How long await-final-lsn waits, from the fence, for the fenced leader's
+// last word and for the candidate to reach it, before it abandons the
+// change. Well inside the 5 minutes `promoting` may last.
+constexpr core::TimeUs kFinalPositionWaitUs = 3 * core::kMinute;
+
+struct Change {
+  Service service;
+  std::string old_leader;
+  ReplicaLink candidate;
+};
+
+std::optional<Change> load(StepContext& ctx) {
+  std::optional<std::string> service_id = ctx.var("service");
+  std::optional<std::string> old_leader = ctx.var("old_leader");
+  std::optional<std::string> candidate_id = ctx.var("candidate");
+  UNWEDGE_ASSERT(service_id && old_leader && candidate_id);
+  std::optional<Service> service = ctx.txn().get<Service>(*service_id);
+  std::optional<ReplicaLink> candidate = ctx.txn().get<ReplicaLink>(*candidate_id);
+  if (!service || !candidate) return std::nullopt;
+  return Change{*service, *old_leader, *candidate};
+}
+
+// A leader change whose abandoning has begun only finishes abandoning.
+std::optional<StepResult> resume_abandon(StepContext& ctx) {
+  if (std::optional<std::string> reason = ctx.var("abandoning")) {
+    return abandon_leader_change(ctx, *reason);
+  }
+  return std::nullopt;
+}
+
+StepResult fence_old_leader(StepContext& ctx, const Settings& settings) {
+  if (std::optional<StepResult> abandoning = resume_abandon(ctx)) return *abandoning;
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  // MUTANT (failover_without_fencing): the fence is never asked for.
+  OpProgress op = UNWEDGE_MUTANT(settings, kFailoverWithoutFencing)
+                      ? OpProgress::kDone
+                      : progress(ctx.call(pgworld::kFence, c->old_leader));
+  if (op == OpProgress::kFailed) {
+    UNWEDGE_PROBE("failover.fence_failed");
+    return abandon_leader_change(ctx, "the old leader could not be fenced");
+  }
+  if (op == OpProgress::kWaiting) return StepResult::wait("fencing " + c->old_leader);
+  if (std::optional<Server> old = ctx.txn().get<Server>(c->old_leader);
+      old && is_in(server_machine(), *old, {"running", "unreachable", "restarting"})) {
+    move(ctx, server_machine(), *old, "fenced", "fenced");
+  }
+  if (is_in(replica_link_machine(), c->candidate, {"fencing"})) {
+    move(ctx, replica_link_machine(), c->candidate, "promoting", "old_leader_fenced");
+  }
+  ctx.set_var("fenced_at_us", std::to_string(ctx.now_us()));
+  return StepResult::next();
+}
+
+// The highest position `host` has reported in a check-in received since the
+// fence, if any.
+std::optional<pgworld::Lsn> reported_since(StepContext& ctx, const std::string& host,
+                                           core::TimeUs fenced_at_us) {
+  std::optional<pgworld::Lsn> highest;
+  for (const core::Checkin& checkin : ctx.telemetry().checkins(host)) {
+    if (checkin.age_us > ctx.now_us() - fenced_at_us) continue;
+    highest = std::max(highest.value_or(0), checkin.log_position);
+  }
+  return highest;
+}
+
+// Synchronous replication acknowledges a write once any one standby holds
+// it. Every acknowledged write is on some standby, but not necessarily on
+// the candidate: it was chosen before the fence, and until the fence the
+// leader went on acknowledging writes that another standby confirmed. So
+// the candidate must report, since the fence, a position at or past every
+// other standby's report since the fence; it may still catch up from the
+// fenced leader meanwhile. Bounded like the asynchronous wait.
+StepResult await_synchronous_position(StepContext& ctx, const Change& c,
+                                      core::TimeUs fenced_at_us) {
+  std::optional<pgworld::Lsn> mine = reported_since(ctx, c.candidate.id, fenced_at_us);
+  std::string behind;  // why the candidate cannot be promoted yet, if so
+  if (!mine) behind = fmt::format("{} has not reported since the fence", c.candidate.id);
+  for (const std::string& id : server_ids(c.service)) {
+    if (id == c.candidate.id || id == c.old_leader) continue;
+    std::optional<ReplicaLink> other = ctx.txn().get<ReplicaLink>(id);
+    if (!other || !other->standby ||
+        !is_in(replica_link_machine(), *other, {"syncing", "following", "lagging"})) {
+      continue;
+    }
+    std::optional<pgworld::Lsn> theirs = reported_since(ctx, id, fenced_at_us);
+    if (!theirs) {
+      behind = fmt::format("{} has not reported since the fence", id);
+    } else if (mine && *theirs > *mine) {
+      behind = fmt::format("{} is at LSN {}, {} at {}", id, *theirs, c.candidate.id, *mine);
+    }
+  }
+  if (behind.empty()) return StepResult::next();
+  if (ctx.now_us() - fenced_at_us >= kFinalPositionWaitUs) {
+    UNWEDGE_PROBE("failover.synchronous_candidate_behind");
+    return abandon_leader_change(
+        ctx, fmt::format("{} was not shown to hold every acknowledged write: {}", c.candidate.id,
+                         behind));
+  }
+  return StepResult::wait(behind);
+}
+
+// With asynchronous replication (and for customer followers, which are
+// always asynchronous) the candidate may miss the last acknowledged writes.
+// A check-in from the fenced leader received at or after the fence, reporting
+// it no longer accepts writes, carries its final position; the candidate must
+// reach it before it is promoted. "At or after" compares the monitor's
+// receive time with the control plane's clock: the two are assumed to agree.
+StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
+  if (std::optional<StepResult> abandoning = resume_abandon(ctx)) return *abandoning;
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  // MUTANT (promote_lagging_standby): nobody waits for the final position.
+  if (UNWEDGE_MUTANT(settings, kPromoteLaggingStandby)) return StepResult::next();
+  const core::TimeUs fenced_at_us = std::stoll(ctx.var("fenced_at_us").value_or("0"));
+  if (c->service.synchronous && c->candidate.standby) {
+    return await_synchronous_position(ctx, *c, fenced_at_us);
+  }
+  std::optional<core::Checkin> final_word;
+  for (const core::Checkin& checkin : ctx.telemetry().checkins(c->old_leader)) {
+    // Received since the fence, and saying the node no longer takes writes.
+    const bool since_fence = checkin.age_us <= ctx.now_us() - fenced_at_us;
+    if (since_fence && !checkin.accepts_writes) final_word = checkin;
+  }
+  if (!final_word) {
+    if (ctx.now_us() - fenced_at_us >= kFinalPositionWaitUs) {
+      UNWEDGE_PROBE("failover.final_position_unknown");
+      return abandon_leader_change(ctx, "the fenced leader never reported its final position");
+    }
+    return StepResult::wait("waiting for the fenced leader's final position");
+  }
+  HostView mine = view_host(ctx.telemetry(), c->candidate.id, settings, ctx.now_us(), 0);
+  if (!mine.latest || mine.fresh == 0 || mine.latest->log_position < final_word->log_position) {
+    // The same bound as for the final word: a candidate that never catches
+    // up (it went away, or cannot reach the old leader) must not hold the
+    // service in failing_over for ever.
+    if (ctx.now_us() - fenced_at_us >= kFinalPositionWaitUs) {
+      UNWEDGE_PROBE("failover.candidate_never_caught_up");
+      return abandon_leader_change(ctx, fmt::format("{} never caught up to LSN {}", c->candidate.id,
+                                                    final_word->log_position));
+    }
+    return StepResult::wait(
+        fmt::format("{} catching up to LSN {}", c->candidate.id, final_word->log_position));
+  }
+  return StepResult::next();
+}
+
+// A failed promotion did nothing, so it is retried under a fresh key; an
+// unknown outcome (timeout) is asked about again under the same one.
+StepResult promote(StepContext& ctx) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  core::Operation op = call_with_retry(ctx, pgworld::kPromote, c->candidate.id,
+                                       std::to_string(c->service.timeline + 1), "promote");
+  switch (progress(op)) {
+    case OpProgress::kWaiting:
+      return StepResult::wait("promoting " + c->candidate.id);
+    case OpProgress::kFailed:
+      UNWEDGE_PROBE("failover.promote_retried");
+      return StepResult::wait("promotion failed; retrying: " + op.detail);
+    case OpProgress::kDone:
+      break;
+  }
+  return StepResult::next();
+}
+
+StepResult repoint_endpoint(StepContext& ctx) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  // A failed repoint did nothing and is retried under a fresh key; asking
+  // again under the same key would hear "failed" forever and wedge the
+  // failover with the new leader promoted but unreachable to clients.
+  OpProgress op = progress(
+      call_with_retry(ctx, pgworld::kPointEndpoint, c->service.id, c->candidate.id, "repoint"));
+  if (op != OpProgress::kDone) return StepResult::wait("repointing the endpoint");
+  move(ctx, replica_link_machine(), c->candidate, "promoted", "promoted");
+  if (std::optional<Server> fresh = ctx.txn().get<Server>(c->candidate.id)) {
+    fresh->role = Role::kLeader;
+    ctx.txn().put(*fresh);
+  }
+  if (std::optional<Server> old = ctx.txn().get<Server>(c->old_leader)) {
+    old->role = Role::kStandby;  // fenced; the server table replaces it
+    ctx.txn().put(*old);
+  }
+  c->service.leader = c->candidate.id;
+  c->service.timeline++;
+  ctx.txn().put(c->service);
+  return StepResult::next();
+}
+
+// A replica asked to follow the new leader that refuses (its database is
+// down or cut off) is rebuilt rather than asked again: the request's key is
+// the replica's, so asking again would hear the same refusal for ever and
+// hold the service in failing_over with its new leader already serving.
+StepResult refollow_replicas(StepContext& ctx, const Settings& settings) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  bool waiting = false;
+  for (const std::string& id : server_ids(c->service)) {
+    std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(id);
+    // A re-point once asked is seen through even if the link has moved on
+    // since (an unfollow began): the change must not finish with a request
+    // in flight that could still turn a database back into a replica.
+    const std::string asked = "refollow:" + id;
+    if (!link || id == c->candidate.id ||
+        (!is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"}) &&
+         !ctx.var(asked))) {
+      continue;
+    }
+    ctx.set_var(asked, "1");
+    OpProgress op = progress(ctx.call(pgworld::kFollow, id, c->candidate.id, id));
+    if (op == OpProgress::kWaiting) waiting = true;
+    // MUTANT (unbounded_refollow_retry): a refusal is waited out like a
+    // pending request, with no give-up.
+    if (op == OpProgress::kFailed && UNWEDGE_MUTANT(settings, kUnboundedRefollowRetry)) {
+      waiting = true;
+      continue;
+    }
+    // A replica that cannot follow is rebuilt; one that has left the
+    // service meanwhile is none of the change's business.
+    if (op == OpProgress::kFailed &&
+        is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"})) {
+      std::optional<Server> server = ctx.txn().get<Server>(id);
+      if (server && !server->replace_requested) {
+        server->replace_requested = true;
+        ctx.txn().put(*server);
+      }
+    }
+  }
+  return waiting ? StepResult::wait("replicas re-following") : StepResult::next();
+}
+
+StepResult finish(StepContext& ctx) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  move(ctx, service_machine(), c->service, "available", "failover_done");
+  c->service.failover_requested = false;
+  c->service.last_leader_change = ctx.action_id();
+  ctx.txn().put(c->service);
+  c->candidate.promote_requested = false;
+  ctx.txn().put(c->candidate);
+  return StepResult::next();
+}
+
+}  // namespace
+
+StepResult abandon_leader_change(StepContext& ctx, const std::string& reason) {
+  // Abandoning takes several passes (the unfence is an operation); once it
+  // has begun, every later pass of whichever step started it carries on
+  // abandoning (see resume_abandon). Re-judging the change instead could
+  // promote the candidate while the old leader, already unfenced, takes
+  // writes the candidate will never have.
+  ctx.set_var("abandoning", reason);
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end(reason);
+  if (ctx.var("fenced_at_us")) {
+    OpProgress op = progress(ctx.call(pgworld::kUnfence, c->old_leader, "", "abandon"));
+    if (op == OpProgress::kWaiting) return StepResult::wait("unfencing after: " + reason);
+    std::optional<Server> old = ctx.txn().get<Server>(c->old_leader);
+    if (op == OpProgress::kDone && old && is_in(server_machine(), *old, {"fenced"})) {
+      move(ctx, server_machine(), *old, "running", "unfenced");
+    }
+  }
+  if (is_in(replica_link_machine(), c->candidate, {"fencing"})) {
+    move(ctx, replica_link_machine(), c->candidate, "following", "promotion_abandoned");
+  } else if (is_in(replica_link_machine(), c->candidate, {"promoting"})) {
+    move(ctx, replica_link_machine(), c->candidate, "following", "promotion_failed");
+  }
+  if (is_in(service_machine(), c->service, {"failing_over"})) {
+    c->service.last_leader_change = ctx.action_id();
+    move(ctx, service_machine(), c->service, "unavailable", "failover_abandoned");
+  }
+  return StepResult::end(reason);
+}
+
+std::optional<StepResult> leader_change_finished(StepContext& ctx, const Service& service) {
+  if (service.last_leader_change != ctx.action_id()) return std::nullopt;
+  return StepResult::finish(
+      fmt::format("this leader change has finished; {} leads {}", service.leader, service.id));
+}
+
+std::vector<core::StepDef> leader_change_steps(const Settings& settings) {
+  return {
+      {"fence-old-leader",
+       [settings](StepContext& ctx) { return fence_old_leader(ctx, settings); }},
+      {"await-final-lsn", [settings](StepContext& ctx) { return await_final_lsn(ctx, settings); }},
+      {"promote", promote},
+      {"repoint-endpoint", repoint_endpoint},
+      {"refollow-replicas",
+       [settings](StepContext& ctx) { return refollow_replicas(ctx, settings); }},
+      {"finish", finish}};
+}
+
+std::vector<core::RequestedTransition> leader_change_transitions() {
+  std::vector<core::RequestedTransition> t = {
+      {"service", "failing_over", "available", "failover_done"},
+      {"service", "failing_over", "unavailable", "failover_abandoned"},
+      {"replica_link", "following", "fencing", "promotion_started"},
+      {"replica_link", "fencing", "promoting", "old_leader_fenced"},
+      {"replica_link", "fencing", "following", "promotion_abandoned"},
+      {"replica_link", "promoting", "following", "promotion_failed"},
+      {"replica_link", "promoting", "promoted", "promoted"},
+      {"server", "fenced", "running", "unfenced"},
+  };
+  for (const char* from : {"available", "uncertain", "unavailable"}) {
+    t.push_back({"service", from, "failing_over", "failover_started"});
+  }
+  for (const char* from : {"running", "unreachable", "restarting"}) {
+    t.push_back({"server", from, "fenced", "fenced"});
+  }
+  return t;
+}
+
+}  // namespace unwedge::postgres

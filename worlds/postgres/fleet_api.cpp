@@ -1,0 +1,41 @@
+#include "worlds/postgres/fleet_api.hpp"
+
+#include <array>
+
+#include "core/assert.hpp"
+
+namespace unwedge::pgworld {
+namespace {
+
+// Indexed by the verb's number.
+constexpr std::array<std::string_view, kVerbs> kVerbNames = {"create_host",
+                                                             "start_host",
+                                                             "stop_host",
+                                                             "destroy_host",
+                                                             "promote",
+                                                             "follow",
+                                                             "unfollow",
+                                                             "fence",
+                                                             "unfence",
+                                                             "point_endpoint",
+                                                             "issue_certificate",
+                                                             "install_certificate",
+                                                             "revoke_certificate",
+                                                             "stop_replication"};
+
+}  // namespace
+
+const char* to_string(core::InfraVerb verb) {
+  const auto index = static_cast<std::uint16_t>(verb);
+  if (index >= kVerbs) return "unknown";
+  return kVerbNames[index].data();
+}
+
+std::optional<core::InfraVerb> find_verb(std::string_view name) {
+  for (std::uint16_t v = 0; v < kVerbs; ++v) {
+    if (kVerbNames[v] == name) return core::InfraVerb{v};
+  }
+  return std::nullopt;
+}
+
+}  // namespace unwedge::pgworld
