@@ -32,7 +32,7 @@ constexpr Invariant kExpected = Invariant::kNoLostWrites;
 int main() {
   const auto start = std::chrono::steady_clock::now();
   unwedge::sim::Scenario scenario = unwedge::sim::swarm_scenario(kSeed);
-  scenario.config.settings.mutant = kMutant;
+  scenario.config.plane_settings["mutant"] = unwedge::postgres::to_string(kMutant);
   const unwedge::sim::ScenarioOutcome outcome = unwedge::sim::run_scenario(scenario);
   const auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - start)

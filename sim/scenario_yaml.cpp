@@ -21,7 +21,8 @@
 #include <yaml-cpp/parser.h>
 
 #include "core/assert.hpp"
-#include "planes/postgres/machines.hpp"
+#include "seam/registry.hpp"
+#include "sim/plane.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -438,8 +439,9 @@ T choice(const Node& node, const std::string& path, std::string_view what,
 class Fields {
  public:
   Fields(const Node& node, std::string path, std::initializer_list<std::string_view> known)
+      : Fields(node, std::move(path), std::vector<std::string_view>(known)) {}
+  Fields(const Node& node, std::string path, const std::vector<std::string_view>& keys)
       : node_(node), path_(std::move(path)) {
-    const std::vector<std::string_view> keys(known);
     if (node.kind != Node::Kind::kMap) {
       fail(node.mark, path_,
            fmt::format("expected a map with keys {}, got {}", fmt::join(keys, ", "), got(node)));
@@ -551,66 +553,71 @@ void read_workload(const Node* node, SimConfig& config) {
                 config.write_interval_us);
 }
 
-std::vector<std::pair<std::string_view, postgres::Mutant>> mutant_names() {
-  std::vector<std::pair<std::string_view, postgres::Mutant>> out;
-  for (std::uint8_t m = 0; m < postgres::kMutants; ++m) {
-    const auto mutant = static_cast<postgres::Mutant>(m);
-    out.emplace_back(postgres::to_string(mutant), mutant);
+// The plane a scenario names (`control_plane: NAME`, or `name:` in the map).
+const seam::PlaneInfo& read_plane_name(const Node* name_node, SimConfig& config) {
+  if (name_node != nullptr) {
+    config.control_plane = text(*name_node, "control_plane.name", "a control plane's name");
   }
-  return out;
+  core::Result<const seam::PlaneInfo*> info = find_plane_or_error(config.control_plane);
+  if (!info) {
+    fail(name_node != nullptr ? name_node->mark : mark_at(0, 0), "control_plane.name",
+         info.error().message);
+  }
+  return **info;
 }
 
-void check_settings(const Fields& f, const SimConfig& config) {
-  const postgres::Settings& s = config.settings;
-  if (s.unreachable_vantages_min > s.vantage_points) {
-    const Node* at = f.find("unreachable_vantages_min");
-    fail(at != nullptr ? at->mark : f.find("vantage_points")->mark,
-         f.path(at != nullptr ? "unreachable_vantages_min" : "vantage_points"),
-         fmt::format("unreachable_vantages_min ({}) is more than vantage_points ({}); no host "
-                     "could ever be found unreachable",
-                     s.unreachable_vantages_min, s.vantage_points));
-  }
-  if (s.certificate_renew_before_us >= s.certificate_validity_us) {
-    const Node* at = f.find("certificate_renew_before");
-    fail(at != nullptr ? at->mark : f.find("certificate_validity")->mark,
-         f.path(at != nullptr ? "certificate_renew_before" : "certificate_validity"),
-         fmt::format("certificate_renew_before ({}) must be shorter than certificate_validity ({})",
-                     format_duration(s.certificate_renew_before_us),
-                     format_duration(s.certificate_validity_us)));
-  }
+// The keys of the control_plane map: the simulator's own, then the plane's.
+std::vector<std::string> control_plane_keys(const seam::PlaneInfo& plane) {
+  std::vector<std::string> keys = {"name", "tick_interval", "checkin_interval", "restart_delay"};
+  for (const seam::SettingInfo& setting : plane.settings())
+    keys.push_back(setting.name);
+  return keys;
 }
 
-void read_control_plane(const Node* node, SimConfig& config) {
-  if (node == nullptr) return;
-  const Fields f(
-      *node, "control_plane",
-      {"tick_interval", "checkin_interval", "missed_after", "unreachable_after", "vantage_points",
-       "unreachable_vantages_min", "restarts_max", "leader_restart_gap", "lag_bytes_max",
-       "certificate_validity", "certificate_renew_before", "restart_delay", "mutant"});
-  postgres::Settings& s = config.settings;
+// The plane built from the scenario's settings; a setting it refuses is an
+// error at that setting's line.
+std::unique_ptr<seam::ControlPlane> build_plane(const Node* node, const seam::PlaneInfo& plane,
+                                                const SimConfig& config) {
+  core::Result<std::unique_ptr<seam::ControlPlane>> built = plane.create(config.plane_settings);
+  if (built) return std::move(*built);
+  const std::string& message = built.error().message;
+  const std::size_t colon = message.find(": ");
+  const std::string key = colon == std::string::npos ? "" : message.substr(0, colon);
+  const Node* at = nullptr;
+  for (std::size_t i = 0;
+       node != nullptr && node->kind == Node::Kind::kMap && i < node->keys.size() && !key.empty();
+       ++i) {
+    if (node->keys[i].text == key) at = &node->values[i];
+  }
+  fail(at != nullptr ? at->mark : (node != nullptr ? node->mark : mark_at(0, 0)),
+       key.empty() ? "control_plane" : "control_plane." + key,
+       at != nullptr ? message.substr(colon + 2) : message);
+}
+
+std::unique_ptr<seam::ControlPlane> read_control_plane(const Node* node, SimConfig& config) {
+  if (node == nullptr || node->kind == Node::Kind::kScalar) {
+    return build_plane(node, read_plane_name(node, config), config);
+  }
+  const Node* name = nullptr;
+  if (node->kind == Node::Kind::kMap) {
+    for (std::size_t i = 0; i < node->keys.size(); ++i) {
+      if (node->keys[i].text == "name") name = &node->values[i];
+    }
+  }
+  const seam::PlaneInfo& plane = read_plane_name(name, config);
+  const std::vector<std::string> keys = control_plane_keys(plane);
+  const Fields f(*node, "control_plane", std::vector<std::string_view>(keys.begin(), keys.end()));
   read_duration(f.find("tick_interval"), f.path("tick_interval"), 1, kDay, config.tick_interval_us);
   read_duration(f.find("checkin_interval"), f.path("checkin_interval"), 1, kDay,
                 config.checkin_interval_us);
-  read_duration(f.find("missed_after"), f.path("missed_after"), 1, kYear, s.missed_after_us);
-  read_duration(f.find("unreachable_after"), f.path("unreachable_after"), 0, kYear,
-                s.unreachable_after_us);
-  read_integer(f.find("vantage_points"), f.path("vantage_points"), 1, 26, s.vantage_points);
-  read_integer(f.find("unreachable_vantages_min"), f.path("unreachable_vantages_min"), 1, 26,
-               s.unreachable_vantages_min);
-  read_integer(f.find("restarts_max"), f.path("restarts_max"), 0, 100, s.restarts_max);
-  read_duration(f.find("leader_restart_gap"), f.path("leader_restart_gap"), 0, kYear,
-                s.leader_restart_gap_us);
-  read_integer(f.find("lag_bytes_max"), f.path("lag_bytes_max"), 0, kInt64Max, s.lag_bytes_max);
-  read_duration(f.find("certificate_validity"), f.path("certificate_validity"), 1, 10 * kYear,
-                s.certificate_validity_us);
-  read_duration(f.find("certificate_renew_before"), f.path("certificate_renew_before"), 0,
-                10 * kYear, s.certificate_renew_before_us);
   read_duration(f.find("restart_delay"), f.path("restart_delay"), 0, kDay,
                 config.control_plane_restart_us);
-  if (const Node* mutant = f.find("mutant")) {
-    s.mutant = choice(*mutant, f.path("mutant"), "mutant", mutant_names());
+  for (std::size_t i = 4; i < keys.size(); ++i) {
+    if (const Node* value = f.find(keys[i])) {
+      config.plane_settings[keys[i]] = text(*value, f.path(keys[i]), "a setting's value");
+    }
   }
-  check_settings(f, config);
+  return build_plane(node, plane, config);
 }
 
 void read_network(const Node* node, SimConfig& config) {
@@ -993,19 +1000,18 @@ void read_timeline(const Node* node, const Fleet& fleet, const Phases& phases, S
   }
 }
 
-const core::MachineDef* find_machine(std::string_view name) {
-  for (const core::MachineDef* m :
-       {&postgres::service_machine(), &postgres::server_machine(),
-        &postgres::replica_link_machine(), &postgres::certificate_machine()}) {
+const core::MachineDef* find_machine(const core::ControlPlaneModel& model, std::string_view name) {
+  for (const core::MachineDef* m : model.machines) {
     if (m->name() == name) return m;
   }
   return nullptr;
 }
 
-void read_bounds(const Node* node, SimConfig& config) {
+void read_bounds(const Node* node, const core::ControlPlaneModel& model, SimConfig& config) {
   if (node == nullptr) return;
-  const std::vector<std::string_view> machines = {"service", "server", "replica_link",
-                                                  "certificate"};
+  std::vector<std::string_view> machines;
+  for (const core::MachineDef* m : model.machines)
+    machines.push_back(m->name());
   if (node->kind != Node::Kind::kMap) {
     fail(node->mark, "bounds",
          fmt::format("expected a map of \"machine/state\": duration, got {}", got(*node)));
@@ -1017,10 +1023,11 @@ void read_bounds(const Node* node, SimConfig& config) {
     const std::string path = "bounds." + key.text.substr(0, 64);
     const std::size_t slash = key.text.find('/');
     const core::MachineDef* machine =
-        slash == std::string::npos ? nullptr : find_machine(key.text.substr(0, slash));
+        slash == std::string::npos ? nullptr : find_machine(model, key.text.substr(0, slash));
     if (machine == nullptr) {
       fail(key.mark, path,
-           fmt::format("expected machine/state (service/uncertain); machines: {}",
+           fmt::format("expected machine/state ({}/{}); machines: {}", machines.front(),
+                       model.machines.front()->state_name(model.machines.front()->initial()),
                        fmt::join(machines, ", ")));
     }
     const std::string state = key.text.substr(slash + 1);
@@ -1098,14 +1105,15 @@ Scenario read_scenario(const Node& root, std::string_view source) {
   read_duration(top.find("recovery"), "recovery", 0, kYear, s.recovery_us);
   read_fleet(top, s.config);
   read_workload(top.find("workload"), s.config);
-  read_control_plane(top.find("control_plane"), s.config);
+  const std::unique_ptr<seam::ControlPlane> plane =
+      read_control_plane(top.find("control_plane"), s.config);
   read_network(top.find("network"), s.config);
   read_random(top.find("random"), s.config);
-  Fleet fleet{.vantage_points = s.config.settings.vantage_points};
+  Fleet fleet{.vantage_points = plane->fleet().vantage_points};
   for (const ServiceSpec& spec : s.config.services)
     fleet.services.push_back(spec.id);
   read_timeline(top.find("timeline"), fleet, {s.duration_us, s.recovery_us}, s);
-  read_bounds(top.find("bounds"), s.config);
+  read_bounds(top.find("bounds"), plane->model(), s.config);
   s.expect = read_expect(top.find("expect"));
   return s;
 }
@@ -1269,24 +1277,16 @@ void write_fleet(std::string& out, const SimConfig& c) {
 }
 
 void write_control_plane(std::string& out, const SimConfig& c) {
-  const postgres::Settings& s = c.settings;
   auto to = std::back_inserter(out);
   out += "control_plane:\n";
+  // A run of the default plane names none, so it replays in a program whose
+  // default is the same plane however that program names it.
+  if (!c.control_plane.empty()) fmt::format_to(to, "  name: {}\n", scalar(c.control_plane));
   fmt::format_to(to, "  tick_interval: {}\n  checkin_interval: {}\n",
                  format_duration(c.tick_interval_us), format_duration(c.checkin_interval_us));
-  fmt::format_to(to, "  missed_after: {}\n  unreachable_after: {}\n",
-                 format_duration(s.missed_after_us), format_duration(s.unreachable_after_us));
-  fmt::format_to(to, "  vantage_points: {}\n  unreachable_vantages_min: {}\n  restarts_max: {}\n",
-                 s.vantage_points, s.unreachable_vantages_min, s.restarts_max);
-  fmt::format_to(to, "  leader_restart_gap: {}\n  lag_bytes_max: {}\n",
-                 format_duration(s.leader_restart_gap_us), s.lag_bytes_max);
-  fmt::format_to(to, "  certificate_validity: {}\n  certificate_renew_before: {}\n",
-                 format_duration(s.certificate_validity_us),
-                 format_duration(s.certificate_renew_before_us));
   fmt::format_to(to, "  restart_delay: {}\n", format_duration(c.control_plane_restart_us));
-  if (s.mutant != postgres::Mutant::kNone) {
-    fmt::format_to(to, "  mutant: {}\n", postgres::to_string(s.mutant));
-  }
+  for (const auto& [key, value] : c.plane_settings)
+    fmt::format_to(to, "  {}: {}\n", key, scalar(value));
 }
 
 void write_network_and_random(std::string& out, const SimConfig& c) {

@@ -4,8 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
-#include "planes/postgres/entities.hpp"
-#include "planes/postgres/machines.hpp"
+#include "sim/plane.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
@@ -14,25 +13,6 @@ namespace {
 using core::kSecond;
 
 using core::ThrowingAssertions;
-
-// Raises a request flag on the entity `id`, as a console would; false when
-// there is no such entity.
-template <class Entity>
-bool raise(core::Transaction& txn, const std::string& id, bool Entity::*flag) {
-  std::optional<Entity> entity = txn.get<Entity>(id);
-  if (!entity) return false;
-  (*entity).*flag = true;
-  txn.put(*entity);
-  return true;
-}
-
-bool is_in_state(const core::MachineDef& machine, core::StateId state,
-                 std::initializer_list<std::string_view> names) {
-  for (std::string_view name : names) {
-    if (machine.find_state(name) == state) return true;
-  }
-  return false;
-}
 
 const char* to_string(CrashPoint point) {
   return kCrashPointNames[static_cast<std::size_t>(point)].data();
@@ -59,6 +39,11 @@ Simulation::Simulation(SimConfig config)
            .clock = control_plane_clock_,
            .telemetry = telemetry_,
            .journal = &journal_} {
+  core::Result<std::unique_ptr<seam::ControlPlane>> plane =
+      make_plane(config_.control_plane, config_.plane_settings);
+  UNWEDGE_ASSERT_MSG(plane.ok(), "{}", plane ? "" : plane.error().message);
+  plane_ = std::move(*plane);
+  fleet_ = plane_->fleet();
   world_.network.set_quality(config_.network);
   for (const auto& [state, bound_us] : config_.dwell_overrides) {
     checker_.override_dwell(state, bound_us);
@@ -69,7 +54,7 @@ Simulation::Simulation(SimConfig config)
     checker_.on_state_seen(machine, entity, state, now_us_);
     if (config_.observer != nullptr) config_.observer->state_seen(machine, entity, state, now_us_);
   };
-  for (std::uint32_t v = 0; v < config_.settings.vantage_points; ++v) {
+  for (std::uint32_t v = 0; v < fleet_.vantage_points; ++v) {
     world_.add_vantage(fmt::format("monitor-{}", static_cast<char>('a' + v)));
   }
   // The customers' requests: every service starts in provisioning, with its
@@ -79,11 +64,8 @@ Simulation::Simulation(SimConfig config)
     const std::uint32_t service = world_.add_service(spec.id, spec.synchronous);
     for (std::uint32_t c = 0; c < config_.clients_per_service; ++c)
       world_.add_client(service);
-    txn->put(
-        postgres::Service{.id = spec.id,
-                          .state = {.id = postgres::service_machine().initial(), .entered_us = 0},
-                          .standbys = spec.standbys,
-                          .synchronous = spec.synchronous});
+    plane_->order_service(
+        *txn, {.id = spec.id, .standbys = spec.standbys, .synchronous = spec.synchronous}, 0);
   }
   UNWEDGE_ASSERT(txn->commit().ok());
 
@@ -176,9 +158,8 @@ bool Simulation::take_violation() {
 void Simulation::on_transition(const core::TransitionEvent& e) {
   checker_.on_transition(e, now_us_);
   // A new leader must hold every write acknowledged so far.
-  if (!e.refused && e.machine == &postgres::replica_link_machine() &&
-      e.machine->state_name(e.to) == "promoted") {
-    std::optional<HostIndex> leader = world_.find_host(e.entity);
+  if (std::optional<std::string> writer = plane_->new_writer(e)) {
+    std::optional<HostIndex> leader = world_.find_host(*writer);
     if (!leader) return;
     if (std::optional<std::uint32_t> s = world_.find_service(world_.hosts[*leader].service)) {
       checker_.check_writes_on(*s, *leader, now_us_, "after its promotion");
@@ -194,24 +175,25 @@ bool Simulation::check_end_state() {
 
 std::optional<Violation> Simulation::end_state_violation() {
   auto txn = durable_.begin();
+  const std::vector<seam::ServiceView> views = plane_->services(*txn);
   for (std::uint32_t s = 0; s < world_.services.size(); ++s) {
-    std::shared_ptr<const postgres::Service> service =
-        txn->view<postgres::Service>(world_.services[s].name);
-    if (!service) continue;
-    const core::StateDef& state = postgres::service_machine().state(service->state.id);
-    if (state.name == "deprovisioned" || state.name == "deprovisioning") continue;
-    if (!state.safe()) {
+    auto view = std::find_if(views.begin(), views.end(), [&](const seam::ServiceView& v) {
+      return v.id == world_.services[s].name;
+    });
+    if (view == views.end() || view->ending) continue;
+    UNWEDGE_ASSERT(view->state != nullptr);
+    if (!view->state->safe()) {
       return Violation{.invariant = Invariant::kEventuallyHealthy,
-                       .entity = service->id,
+                       .entity = view->id,
                        .at_us = now_us_,
                        .message = fmt::format(
                            "service {} is {} at the end of the run, {} after the last "
                            "fault healed; it should be healthy and stable",
-                           service->id, state.name,
+                           view->id, view->state->name,
                            fmt::format("{:.0f} s", static_cast<double>(now_us_ - healed_at_us_) /
                                                        core::kSecond))};
     }
-    if (std::optional<HostIndex> leader = world_.find_host(service->leader)) {
+    if (std::optional<HostIndex> leader = world_.find_host(view->leader)) {
       if (std::optional<Violation> lost =
               checker_.missing_write_on(s, *leader, now_us_, "at the end of the run")) {
         return lost;
@@ -225,32 +207,17 @@ std::optional<Violation> Simulation::end_state_violation() {
     if (world_.hosts[independent.host].state == HostState::kDestroyed) continue;
     if (std::optional<Violation> lost = independent_write_lost(independent)) return lost;
   }
-  return unfollow_not_honoured();
+  return plane_violation();
 }
 
-std::optional<Violation> Simulation::unfollow_not_honoured() {
+std::optional<Violation> Simulation::plane_violation() {
   auto txn = durable_.begin();
-  for (const auto& [id, asked_us] : unfollows_asked_) {
-    std::shared_ptr<const postgres::ReplicaLink> link = txn->view<postgres::ReplicaLink>(id);
-    std::shared_ptr<const postgres::Server> server = txn->view<postgres::Server>(id);
-    if (!link || is_in_state(postgres::replica_link_machine(), link->state.id, {"unfollowed"})) {
-      continue;
-    }
-    if (!server || is_in_state(postgres::server_machine(), server->state.id,
-                               {"replacing", "destroying", "destroyed"})) {
-      continue;  // the replica itself is going: nothing is left to stand alone
-    }
-    return Violation{
-        .invariant = Invariant::kEventuallyHealthy,
-        .entity = id,
-        .at_us = now_us_,
-        .message = fmt::format(
-            "the customer asked {} to unfollow at {:.0f} s, while it followed {}; at the end of "
-            "the run its link is {}, not unfollowed",
-            id, static_cast<double>(asked_us) / core::kSecond, link->service,
-            postgres::replica_link_machine().state_name(link->state.id))};
-  }
-  return std::nullopt;
+  std::optional<seam::PlaneViolation> found = plane_->end_check(*txn, now_us_);
+  if (!found) return std::nullopt;
+  return Violation{.invariant = Invariant::kEventuallyHealthy,
+                   .entity = found->entity,
+                   .at_us = now_us_,
+                   .message = found->message};
 }
 
 std::optional<Violation> Simulation::certificate_violation(std::uint32_t service,
@@ -386,12 +353,12 @@ void Simulation::dispatch(const Event& e) {
 void Simulation::on_controller_tick() {
   if (!control_plane_up_) return;
   try {
-    if (!controller_) controller_ = std::make_unique<postgres::Controller>(env_, config_.settings);
-    controller_->tick();
+    if (!process_) process_ = plane_->start(env_);
+    process_->tick();
   } catch (const ProcessCrash& crash) {
     // The process is gone with everything in flight; only the Store remains.
     control_plane_crashes_++;
-    controller_.reset();
+    process_.reset();
     control_plane_up_ = false;
     trace_.record(now_us_, TraceKind::kFault, "control-plane",
                   "process crashed at transaction {} ({})", crash.transaction,
@@ -412,26 +379,15 @@ void Simulation::on_controller_tick() {
 // state's dwell bound. The store holds the truth: the checker is shown it.
 void Simulation::see_committed_states() {
   std::unique_ptr<core::Transaction> txn = durable_.begin();
-  see_committed<postgres::Service>(*txn, postgres::service_machine());
-  see_committed<postgres::Server>(*txn, postgres::server_machine());
-  see_committed<postgres::ReplicaLink>(*txn, postgres::replica_link_machine());
-  see_committed<postgres::Certificate>(*txn, postgres::certificate_machine());
-}
-
-template <class Entity>
-void Simulation::see_committed(core::Transaction& txn, const core::MachineDef& machine) {
-  for (const std::string& id : txn.ids(Entity::kKind)) {
-    std::shared_ptr<const Entity> entity = txn.view<Entity>(id);
-    if (!entity) continue;
-    if (checker_.on_state_seen(machine, id, entity->state.id, now_us_)) {
-      trace_.record(now_us_, TraceKind::kNote, id,
-                    "{} is {}: committed by the process that crashed, never journaled",
-                    machine.name(), machine.state_name(entity->state.id));
-    }
-    if (config_.observer != nullptr) {
-      config_.observer->state_seen(machine, id, entity->state.id, now_us_);
-    }
-  }
+  plane_->committed_states(
+      *txn, [this](const core::MachineDef& machine, std::string_view id, core::StateId state) {
+        if (checker_.on_state_seen(machine, id, state, now_us_)) {
+          trace_.record(now_us_, TraceKind::kNote, id,
+                        "{} is {}: committed by the process that crashed, never journaled",
+                        machine.name(), machine.state_name(state));
+        }
+        if (config_.observer != nullptr) config_.observer->state_seen(machine, id, state, now_us_);
+      });
 }
 
 void Simulation::on_checkin(HostIndex index) {
@@ -674,11 +630,9 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       // synchronous service do, customer followers never. The fleet API
       // carries no such flag, so the node's agent reads the server's role.
       {
-        std::shared_ptr<const postgres::Server> server =
-            durable_.begin()->view<postgres::Server>(r.target);
         std::optional<std::uint32_t> s = world_.find_service(world_.hosts[index].service);
-        db.sync_standby = server && server->role == postgres::Role::kStandby && s &&
-                          world_.services[*s].synchronous;
+        db.sync_standby = s && world_.services[*s].synchronous &&
+                          plane_->role_of(*durable_.begin(), r.target) == "standby";
       }
       world_.catch_up(index);
       return std::nullopt;
@@ -719,7 +673,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       ServiceEndpoint& service = world_.services[*s];
       service.certificate = r.target;
       service.certificate_serial++;
-      service.certificate_not_after_us = now_us_ + config_.settings.certificate_validity_us;
+      service.certificate_not_after_us = now_us_ + fleet_.certificate_validity_us;
       return std::nullopt;
     }
     case pgworld::kInstallCertificate: {
@@ -795,15 +749,12 @@ std::vector<std::string> Simulation::resolve(const std::vector<std::string>& nam
     }
     // standby / follower: the first live server of the service in that
     // role, as the control plane's Store records it.
-    const postgres::Role wanted =
-        role == "standby" ? postgres::Role::kStandby : postgres::Role::kFollower;
     if (role != "standby" && role != "follower") continue;
     auto txn = durable_.begin();
     for (HostIndex h : service.hosts) {
       const Host& host = world_.hosts[h];
       if (host.state == HostState::kDestroyed) continue;
-      std::shared_ptr<const postgres::Server> server = txn->view<postgres::Server>(host.name);
-      if (server && server->role == wanted) {
+      if (plane_->role_of(*txn, host.name) == role) {
         out.push_back(host.name);
         break;
       }
@@ -1045,61 +996,24 @@ void Simulation::apply_operator(const OperatorRequest& requested) {
   }
   trace_.record(now_us_, TraceKind::kNote, request.target, "operator: " + describe(request));
   if (request.kind == OperatorKind::kAddFollower) {
-    add_follower(request.target);
-    return;
+    std::optional<std::uint32_t> service = world_.find_service(request.target);
+    if (!service || !world_.services[*service].target) return;  // no leader to follow yet
   }
   auto txn = durable_.begin();
-  const bool raised = [&] {
-    switch (request.kind) {
-      case OperatorKind::kAddFollower:
-        return false;
-      case OperatorKind::kPromoteFollower:
-        return raise(*txn, request.target, &postgres::ReplicaLink::promote_requested);
-      case OperatorKind::kUnfollow:
-        if (std::shared_ptr<const postgres::ReplicaLink> link =
-                txn->view<postgres::ReplicaLink>(request.target);
-            link && is_in_state(postgres::replica_link_machine(), link->state.id,
-                                {"syncing", "following", "lagging"})) {
-          unfollows_asked_.emplace_back(request.target, now_us_);
-        }
-        return raise(*txn, request.target, &postgres::ReplicaLink::unfollow_requested);
-      case OperatorKind::kRequestFailover:
-        return raise(*txn, request.target, &postgres::Service::failover_requested);
-      case OperatorKind::kDeprovision:
-        return raise(*txn, request.target, &postgres::Service::deprovision_requested);
-      case OperatorKind::kReplaceServer:
-        return raise(*txn, request.target, &postgres::Server::replace_requested);
-    }
-    return false;
-  }();
-  if (!raised) return;
+  const seam::RequestOutcome outcome =
+      plane_->request(*txn, info(request.kind).name, request.target, now_us_);
+  if (!outcome.raised) return;
   UNWEDGE_ASSERT(txn->commit().ok());
+  if (outcome.new_replica) add_follower(request.target, *outcome.new_replica);
 }
 
-// A customer's read replica: a host that follows the service's current
-// leader, and the server and link entities that tell the control plane of
-// it (as the console's "add replica" would write them).
-void Simulation::add_follower(const std::string& service_id) {
+// A customer's read replica the plane has taken on: a running host that
+// follows the service's current leader.
+void Simulation::add_follower(const std::string& service_id, const std::string& id) {
   std::optional<std::uint32_t> service_index = world_.find_service(service_id);
-  if (!service_index || !world_.services[*service_index].target) return;
-  auto txn = durable_.begin();
-  std::optional<postgres::Service> service = txn->get<postgres::Service>(service_id);
-  if (!service || !postgres::service_machine().state(service->state.id).traits.healthy) return;
-  service->servers_named++;
-  const std::string id = fmt::format("{}-{}", service_id, service->servers_named);
-  txn->put(*service);
-  txn->put(postgres::Server{
-      .id = id,
-      .service = service_id,
-      .state = {.id = *postgres::server_machine().find_state("running"), .entered_us = now_us_},
-      .role = postgres::Role::kFollower});
-  txn->put(postgres::ReplicaLink{
-      .id = id,
-      .service = service_id,
-      .state = {.id = *postgres::replica_link_machine().find_state("following"),
-                .entered_us = now_us_},
-      .standby = false});
-  UNWEDGE_ASSERT(txn->commit().ok());
+  UNWEDGE_ASSERT(service_index.has_value());
+  UNWEDGE_ASSERT(world_.services[*service_index].target.has_value());
+  UNWEDGE_ASSERT(!world_.find_host(id).has_value());
   const HostIndex index = world_.add_host(id, service_id);
   Host& host = world_.hosts[index];
   host.state = HostState::kUp;
@@ -1116,14 +1030,8 @@ void Simulation::on_random_operator() {
        {.kind = EventKind::kRandomOperator});
   if (healed_ || world_.services.empty()) return;
   const ServiceEndpoint& service = world_.services[rng_operator_.below(world_.services.size())];
-  std::vector<std::string> followers;
-  {
-    auto txn = durable_.begin();
-    for (const std::string& id : txn->ids(postgres::ReplicaLink::kKind)) {
-      std::optional<postgres::ReplicaLink> link = txn->get<postgres::ReplicaLink>(id);
-      if (link && link->service == service.name && !link->standby) followers.push_back(id);
-    }
-  }
+  const std::vector<std::string> followers =
+      plane_->members(*durable_.begin(), service.name, "follower");
   const auto drawn = [this](OperatorRequest request) {
     drawn_operators_.push_back({.at_us = now_us_, .request = request});
     apply_operator(request);

@@ -1,5 +1,5 @@
-// Simulation: one deterministic run of the reference control plane against a
-// simulated fleet.
+// Simulation: one deterministic run of a control plane (any registered
+// plug-in, seam/registry.hpp) against a simulated fleet.
 //
 // Everything happens as events on one queue in virtual time: the control
 // plane's ticks, each host's monitoring check-ins and their delivery, client
@@ -8,7 +8,8 @@
 // pure function of its config and seed; the trace digest proves it.
 //
 // The control plane runs unchanged, through SimStore, SimInfra, SimTelemetry
-// and a SimClock. When it crashes (a ProcessCrash from the store) it is gone
+// and a SimClock, and is reached only through the seam
+// (seam/control_plane.hpp). When it crashes (a ProcessCrash from the store) it is gone
 // with everything in flight; a new process starts over the same store after
 // a restart delay. A failed assertion anywhere in the run ends the run with a
 // finding; it never escapes to the caller.
@@ -28,8 +29,7 @@
 #include <vector>
 
 #include "core/in_memory_store.hpp"
-#include "planes/postgres/controller.hpp"
-#include "planes/postgres/settings.hpp"
+#include "seam/control_plane.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/faults.hpp"
 #include "sim/invariants.hpp"
@@ -69,7 +69,10 @@ struct RandomFaults {
 struct SimConfig {
   std::uint64_t seed = 1;
   std::vector<ServiceSpec> services;
-  postgres::Settings settings;
+  // The control plane under test, by its registered name (empty: the
+  // default plane), and its settings as text (absent: its defaults).
+  std::string control_plane;
+  seam::SettingsText plane_settings;
   std::uint32_t clients_per_service = 1;
   core::TimeUs tick_interval_us = 5 * core::kSecond;
   core::TimeUs checkin_interval_us = 10 * core::kSecond;
@@ -164,6 +167,7 @@ class Simulation final : private InfraBackend {
   const World& world() const { return world_; }
   core::InMemoryStore& durable_store() { return durable_; }
   const SimConfig& config() const { return config_; }
+  const seam::ControlPlane& plane() const { return *plane_; }
   const std::optional<Finding>& finding() const { return finding_; }
   const InvariantChecker& checker() const { return checker_; }
   std::size_t active_faults() const { return active_.size(); }
@@ -217,8 +221,6 @@ class Simulation final : private InfraBackend {
   void on_controller_tick();
   // Shows the checker every entity's committed state (see its definition).
   void see_committed_states();
-  template <class Entity>
-  void see_committed(core::Transaction& txn, const core::MachineDef& machine);
   void on_checkin(HostIndex host);
   void on_checkin_arrive(const Event& event);
   void on_write(std::uint32_t client);
@@ -230,12 +232,11 @@ class Simulation final : private InfraBackend {
   bool independent_writes_survive(const IndependentDb& independent);
   // The violation independent_writes_survive would record, without recording it.
   std::optional<Violation> independent_write_lost(const IndependentDb& independent) const;
-  // At the end of a run: a replica the customer asked to unfollow while it
-  // followed stands alone, unless its server is gone; the violation if not.
-  std::optional<Violation> unfollow_not_honoured();
   void on_random_fault();
   void on_random_operator();
   void on_transition(const core::TransitionEvent& event);
+  // A violation of the control plane's own end-of-run checks, as the checker's.
+  std::optional<Violation> plane_violation();
   // At the end of a run the leader must serve an unexpired certificate of
   // its service (once one was issued); the violation when it does not.
   std::optional<Violation> certificate_violation(std::uint32_t service, HostIndex leader) const;
@@ -244,7 +245,7 @@ class Simulation final : private InfraBackend {
   // Ends the run with the checker's first new violation, if any.
   bool take_violation();
   void boot(HostIndex host);
-  void add_follower(const std::string& service);
+  void add_follower(const std::string& service, const std::string& id);
   // The host named `name` if the control plane can reach its database, else
   // why not.
   std::optional<std::string> db_unreachable(const std::string& name, HostIndex& index) const;
@@ -275,7 +276,9 @@ class Simulation final : private InfraBackend {
   InvariantChecker checker_;
   std::size_t violations_taken_ = 0;
   core::Environment env_;
-  std::unique_ptr<postgres::Controller> controller_;
+  std::unique_ptr<seam::ControlPlane> plane_;
+  seam::FleetConfiguration fleet_;
+  std::unique_ptr<seam::Process> process_;
   bool control_plane_up_ = true;
   bool healed_ = false;  // heal_all() ran: no new random faults
   core::TimeUs healed_at_us_ = 0;
@@ -283,9 +286,6 @@ class Simulation final : private InfraBackend {
   std::vector<ScheduledFault> drawn_faults_;
   std::vector<ScheduledOperator> drawn_operators_;
   std::vector<OperatorRequest> scheduled_operators_;
-  // Unfollows asked of replicas that were following at the time, by link id,
-  // with when: each must be carried out (unfollow_not_honoured).
-  std::vector<std::pair<std::string, core::TimeUs>> unfollows_asked_;
   std::map<std::uint64_t, ActiveFault> active_;
   std::uint64_t next_fault_id_ = 1;
   std::uint64_t next_write_id_ = 1;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/assert.hpp"
+#include "sim/plane.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -140,7 +141,10 @@ void Swarm::draw_fleet() {
     plans_.push_back({.id = spec.id, .standbys = spec.standbys, .followers = spec.followers});
   }
   config.clients_per_service = static_cast<std::uint32_t>(rng_.between(1, 2));
-  for (std::uint32_t v = 0; v < config.settings.vantage_points; ++v) {
+  core::Result<std::unique_ptr<seam::ControlPlane>> plane =
+      make_plane(config.control_plane, config.plane_settings);
+  UNWEDGE_ASSERT_MSG(plane.ok(), "{}", plane ? "" : plane.error().message);
+  for (std::uint32_t v = 0; v < (*plane)->fleet().vantage_points; ++v) {
     monitors_.push_back(fmt::format("monitor-{}", static_cast<char>('a' + v)));
   }
   scenario_.duration_us = static_cast<TimeUs>(rng_.between(

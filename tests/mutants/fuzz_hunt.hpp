@@ -31,7 +31,7 @@ inline FuzzHunt fuzz_hunt(postgres::Mutant mutant, std::size_t inputs_max) {
     core::Result<sim::Scenario> scenario =
         sim::scenario_from_bytes(sim::random_scenario_bytes(n), "fuzz input");
     UNWEDGE_ASSERT(scenario.ok());
-    scenario->config.settings.mutant = mutant;
+    scenario->config.plane_settings["mutant"] = postgres::to_string(mutant);
     sim::RunSummary run = sim::run_scenario_settling(*scenario, core::kMinute);
     result.inputs_run++;
     if (run.finding) {

@@ -25,7 +25,7 @@ std::string describe(const std::optional<sim::Finding>& finding) {
 // the first hosts are being created.
 std::optional<sim::Finding> timeouts_while_provisioning(Mutant mutant) {
   sim::SimConfig config{.seed = 3, .services = {{.id = "db1"}}};
-  config.settings.mutant = mutant;
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);
   simulation.schedule_fault(
       0, {.kind = FaultKind::kInfraTimeouts, .duration_us = 10 * kMinute, .amount = 1'000'000});
@@ -49,7 +49,7 @@ std::optional<sim::Finding> planned_failover(Mutant mutant) {
                         .services = {{.id = "db1", .standbys = 1, .synchronous = false}},
                         .clients_per_service = 2,
                         .write_interval_us = 2 * core::kSecond};
-  config.settings.mutant = mutant;
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);
   simulation.schedule_operator(40 * kMinute,
                                {.kind = OperatorKind::kRequestFailover, .target = "db1"});
@@ -84,7 +84,7 @@ std::optional<sim::Finding> async_leader_cut_off(Mutant mutant, std::uint64_t se
                         .services = {{.id = "db1", .standbys = 1, .synchronous = false}},
                         .clients_per_service = 2,
                         .write_interval_us = 2 * core::kSecond};
-  config.settings.mutant = mutant;
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);
   simulation.schedule_fault(40 * kMinute,
                             {.kind = FaultKind::kPartitionComplete, .targets = {"db1-1"}});
@@ -118,7 +118,7 @@ TEST(Mutants, PromotingALaggingStandbyAcknowledgesOnADivergingHistory) {
 // Two services, one failing over: the mutant moves the wrong one.
 std::optional<sim::Finding> failover_of_one_of_two(Mutant mutant) {
   sim::SimConfig config{.seed = 9, .services = {{.id = "db1"}, {.id = "db2"}}};
-  config.settings.mutant = mutant;
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);
   simulation.schedule_fault(
       30 * kMinute,
@@ -141,7 +141,7 @@ TEST(Mutants, ALeaderChangeOnTheMostRecentlyUpdatedServiceMovesTheWrongOne) {
 // A customer promotes a follower.
 std::optional<sim::Finding> customer_promotion(Mutant mutant) {
   sim::SimConfig config{.seed = 11, .services = {{.id = "db1", .followers = 1}}};
-  config.settings.mutant = mutant;
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);
   simulation.schedule_operator(40 * kMinute,
                                {.kind = OperatorKind::kPromoteFollower, .target = "db1-3"});
@@ -161,7 +161,7 @@ TEST(Mutants, ATransitionShortcutIsAnInvalidTransition) {
 // uncertain while the fault lasts, which the bound forbids faults or not.
 std::optional<sim::Finding> leader_host_down(Mutant mutant) {
   sim::SimConfig config{.seed = 8, .services = {{.id = "db1"}}};
-  config.settings.mutant = mutant;
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);
   simulation.schedule_fault(
       40 * kMinute,
@@ -183,7 +183,7 @@ TEST(Mutants, AMissingTimeoutOutOfUncertainIsCaught) {
 std::optional<sim::Finding> failover_with_a_standby_down(Mutant mutant) {
   sim::SimConfig config{.seed = 4,
                         .services = {{.id = "db1", .standbys = 2, .synchronous = false}}};
-  config.settings.mutant = mutant;
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);
   simulation.schedule_fault(
       40 * kMinute,
@@ -210,7 +210,7 @@ TEST(Mutants, ARefollowRetriedForEverHoldsTheServiceFailingOver) {
 // unfollow it.
 std::optional<sim::Finding> promote_and_unfollow(Mutant mutant) {
   sim::SimConfig config{.seed = 11, .services = {{.id = "db1", .followers = 1}}};
-  config.settings.mutant = mutant;
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);
   simulation.schedule_operator(40 * kMinute,
                                {.kind = OperatorKind::kPromoteFollower, .target = "db1-3"});
@@ -264,7 +264,7 @@ TEST(Mutants, PromoteRankedAboveUnfollowPassesTheAnalysisButNotTheProperty) {
 // A customer unfollows their follower and writes to it at once.
 std::optional<sim::Finding> unfollow_a_follower(Mutant mutant) {
   sim::SimConfig config{.seed = 12, .services = {{.id = "db1", .followers = 1}}};
-  config.settings.mutant = mutant;
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);
   simulation.schedule_operator(40 * kMinute, {.kind = OperatorKind::kUnfollow, .target = "db1-3"});
   return simulation.run(kHour, 30 * kMinute).finding;

@@ -26,7 +26,7 @@ sim::Scenario leader_down_among_noise(Mutant mutant) {
                   .recovery_us = 30 * kMinute,
                   .source = "leader-down-among-noise"};
   s.config = sim::SimConfig{.seed = 8, .services = {{.id = "db1"}, {.id = "db2"}}};
-  s.config.settings.mutant = mutant;
+  s.config.plane_settings["mutant"] = postgres::to_string(mutant);
   for (int i = 0; i < 6; ++i) {
     s.faults.push_back({.at_us = (10 + 12 * i) * kMinute,
                         .spec = {.kind = FaultKind::kLateCheckins,

@@ -20,7 +20,7 @@ inline sim::SimConfig swarm_config(std::uint64_t seed, postgres::Mutant mutant) 
                         .services = {{.id = "db1", .followers = 1},
                                      {.id = "db2", .standbys = 2, .synchronous = false},
                                      {.id = "db3"}}};
-  config.settings.mutant = mutant;
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
   config.faults.mean_gap_us = 5 * core::kMinute;
   config.operator_mean_gap_us = core::kHour;
   return config;

@@ -100,7 +100,7 @@ inline HuntResult hunt(postgres::Mutant mutant, std::size_t max_cases) {
     const rc::detail::TestResult outcome = rc::detail::checkTestable(
         [&] {
           last_scenario = *gen;
-          last_scenario->config.settings.mutant = mutant;
+          last_scenario->config.plane_settings["mutant"] = postgres::to_string(mutant);
           last = run_once(*last_scenario);
           RC_ASSERT(!last.has_value());
         },

@@ -19,6 +19,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "planes/postgres/machines.hpp"
+#include "planes/postgres/plane.hpp"
 #include "sim/rng.hpp"
 
 namespace unwedge::sim {
@@ -88,7 +89,10 @@ TEST(ScenarioYaml, TheDocumentedExampleParses) {
   EXPECT_FALSE(s.expect.violation.has_value());
   EXPECT_EQ(s.source, "docs/SCENARIOS.md");
   // The example spells out every default, so the defaults are the same.
-  EXPECT_EQ(s.config.settings, postgres::Settings{});
+  ASSERT_EQ(s.config.control_plane, "postgres");
+  core::Result<postgres::Settings> settings = postgres::parse_settings(s.config.plane_settings);
+  ASSERT_TRUE(settings.ok());
+  EXPECT_EQ(*settings, postgres::Settings{});
   EXPECT_EQ(s.config.network, LinkQuality{});
 }
 
@@ -329,7 +333,8 @@ std::string any_description() {
 
 std::string any_target(unsigned classes, const Scenario& s) {
   const std::string service = (*rc::gen::elementOf(s.config.services)).id;
-  const int vantages = static_cast<int>(s.config.settings.vantage_points);
+  const int vantages =
+      static_cast<int>(postgres::parse_settings(s.config.plane_settings)->vantage_points);
   std::vector<std::string> options;
   if (classes & 1) {
     options.insert(options.end(),
@@ -438,7 +443,7 @@ void any_fleet(Scenario& s) {
 }
 
 void any_control_plane(SimConfig& c) {
-  postgres::Settings& p = c.settings;
+  postgres::Settings p;
   c.tick_interval_us = any_duration(1, kDay);
   c.checkin_interval_us = any_duration(1, kDay);
   c.control_plane_restart_us = any_duration(0, kDay);
@@ -452,6 +457,8 @@ void any_control_plane(SimConfig& c) {
   p.certificate_validity_us = any_duration(1, 3650 * kDay);
   p.certificate_renew_before_us = any_duration(0, p.certificate_validity_us - 1);
   p.mutant = static_cast<postgres::Mutant>(*rc::gen::inRange<int>(0, postgres::kMutants));
+  c.control_plane = *rc::gen::element<std::string>("", "postgres");
+  c.plane_settings = postgres::settings_text(p);
   c.network.delay_max_us = any_duration(0, kHour);
   c.network.delay_min_us = any_duration(0, c.network.delay_max_us);
   c.network.loss_ppm = *rc::gen::inRange<std::uint32_t>(0, 1'000'001);

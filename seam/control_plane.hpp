@@ -1,0 +1,142 @@
+// The seam: how the simulator, the campaign, the swarm, the fuzz targets,
+// crash exploration and the reports reach a control plane under test.
+//
+// A control plane is a plug-in. It is registered by name (registry.hpp) with
+// a factory that builds it from its settings; everything the harness needs to
+// know about it goes through the two interfaces below, which name no
+// particular plane and no particular database:
+//
+// - ControlPlane: one run's view of the plane: it writes what a customer's
+//   order puts in the Store, answers who holds a role ("standby:db1"),
+//   raises operators' and customers' requests as its console would, lists
+//   every entity's committed state, and adds its own end-of-run checks.
+// - Process: one incarnation of the plane's main loop over an Environment.
+//   The simulator starts one, ticks it, and starts another over the same
+//   Store after a crash.
+//
+//   const seam::PlaneInfo* info = seam::find_plane("postgres");
+//   core::Result<std::unique_ptr<seam::ControlPlane>> plane = info->create({});
+//   std::unique_ptr<seam::Process> process = (*plane)->start(env);
+//   process->tick();
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/action.hpp"
+#include "core/control_plane_model.hpp"
+#include "core/environment.hpp"
+#include "core/journal.hpp"
+#include "core/machine.hpp"
+#include "core/store.hpp"
+#include "core/time.hpp"
+
+namespace unwedge::seam {
+
+// A plane's settings as a scenario writes them: "missed_after" -> "30s".
+// Absent keys take the plane's defaults.
+using SettingsText = std::map<std::string, std::string, std::less<>>;
+
+// One setting a plane declares: its name, its default as text, what it means.
+struct SettingInfo {
+  std::string name;
+  std::string default_text;
+  std::string summary;
+};
+
+// A service as a scenario orders it.
+struct ServiceOrder {
+  std::string id;
+  std::uint32_t standbys = 1;
+  bool synchronous = true;
+};
+
+// What a request did. A request that asks the fleet for a new node (a
+// customer's read replica) names it: the world creates the node, following
+// the service's leader.
+struct RequestOutcome {
+  bool raised = false;  // false: the target is gone or the request meant nothing now
+  std::optional<std::string> new_replica;
+};
+
+// A service as the plane's Store describes it, for the end-of-run checks.
+struct ServiceView {
+  std::string id;
+  const core::StateDef* state = nullptr;
+  bool ending = false;  // being deprovisioned, or gone: no longer judged
+  std::string leader;   // the node the plane made its writer; empty if none
+};
+
+// What the plane configures of the fleet it runs on: how many monitoring
+// vantage points every node checks in with, and how long a certificate the
+// fleet's authority issues at its request lasts.
+struct FleetConfiguration {
+  std::uint32_t vantage_points = 2;
+  core::TimeUs certificate_validity_us = 90 * 24 * core::kHour;
+};
+
+// A violation the plane's own checks found.
+struct PlaneViolation {
+  std::string entity;
+  std::string message;
+};
+
+// One incarnation of the plane's main loop. Runs on the control plane's
+// simulated host; everything it keeps in memory is lost with it.
+class Process {
+ public:
+  virtual ~Process() = default;
+  // One pass of the main loop; true when it started and drove nothing.
+  virtual bool tick() = 0;
+  // Every action the process may run, for delivering one again.
+  virtual const std::vector<core::ActionDef>& actions() const = 0;
+};
+
+class ControlPlane {
+ public:
+  virtual ~ControlPlane() = default;
+
+  // Machines, tables, actions and claims: for bounds, coverage and checks.
+  virtual const core::ControlPlaneModel& model() const = 0;
+  virtual FleetConfiguration fleet() const = 0;
+  // A new process over `env`, which must outlive it.
+  virtual std::unique_ptr<Process> start(const core::Environment& env) const = 0;
+
+  // Writes what a customer's order of `service` puts in the Store.
+  virtual void order_service(core::Transaction& txn, const ServiceOrder& service,
+                             core::TimeUs now_us) const = 0;
+  // The role the plane's Store gives `node` ("standby", "follower", ...);
+  // empty when it has none.
+  virtual std::string role_of(core::Transaction& txn, std::string_view node) const = 0;
+  // The nodes of `service` in `role`, in id order.
+  virtual std::vector<std::string> members(core::Transaction& txn, std::string_view service,
+                                           std::string_view role) const = 0;
+  // Raises an operator's or customer's request (`kind` from the request
+  // vocabulary, "request_failover") on `target`, as the plane's console does.
+  // The plane may remember it for end_check().
+  virtual RequestOutcome request(core::Transaction& txn, std::string_view kind,
+                                 std::string_view target, core::TimeUs now_us) = 0;
+
+  // Every entity's committed state, for checkers that must see the Store's
+  // truth (after a process died between a commit and its journal).
+  using StateSeen =
+      std::function<void(const core::MachineDef&, std::string_view entity, core::StateId)>;
+  virtual void committed_states(core::Transaction& txn, const StateSeen& seen) const = 0;
+  // The node a committed transition made the writer of its service, if it
+  // did: the world then checks it holds every acknowledged write.
+  virtual std::optional<std::string> new_writer(const core::TransitionEvent& event) const = 0;
+  // Every service the Store knows, for the end-of-run checks.
+  virtual std::vector<ServiceView> services(core::Transaction& txn) const = 0;
+  // The plane's own end-of-run checks (a request it took that was never
+  // carried out); the first violation, if any.
+  virtual std::optional<PlaneViolation> end_check(core::Transaction& txn,
+                                                  core::TimeUs now_us) const = 0;
+};
+
+}  // namespace unwedge::seam

@@ -1,0 +1,57 @@
+// The control planes this program knows, by name.
+//
+// A plane registers itself from its own library, so a team links its planes
+// into its own `unwedge` binary without editing unwedge:
+//
+//   UNWEDGE_REGISTER_CONTROL_PLANE(my_plane::plane_info());
+//
+// where plane_info() returns a PlaneInfo. The registration must be linked into
+// the program (a source of the executable, or an OBJECT library it links),
+// since a linker drops an unreferenced object of a static library.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/control_plane_model.hpp"
+#include "core/result.hpp"
+#include "seam/control_plane.hpp"
+
+namespace unwedge::seam {
+
+struct PlaneInfo {
+  std::string name;     // what --control-plane and `control_plane: name` take
+  std::string summary;  // one sentence, for listings
+  // The plane's model, built once; the same object every call.
+  const core::ControlPlaneModel& (*model)() = nullptr;
+  // The settings it takes, with their defaults.
+  std::vector<SettingInfo> (*settings)() = nullptr;
+  // A plane for one run, from its settings. A bad setting is an error whose
+  // message starts with the setting's name ("missed_after: ...").
+  core::Result<std::unique_ptr<ControlPlane>> (*create)(const SettingsText& settings) = nullptr;
+  // The request vocabulary: what operators and customers may ask of it.
+  std::vector<std::string> requests;
+};
+
+// Registers `info`; a second plane of the same name is refused (false).
+bool register_plane(PlaneInfo info);
+// Every registered plane, by name.
+std::vector<const PlaneInfo*> planes();
+const PlaneInfo* find_plane(std::string_view name);
+// The plane a scenario runs when it names none: the one registered as the
+// default, else the only one, else none.
+const PlaneInfo* default_plane();
+bool set_default_plane(std::string_view name);
+// "postgres, lease" for messages.
+std::string plane_names();
+
+}  // namespace unwedge::seam
+
+#define UNWEDGE_SEAM_CONCAT2(a, b) a##b
+#define UNWEDGE_SEAM_CONCAT(a, b) UNWEDGE_SEAM_CONCAT2(a, b)
+// Registers a control plane at static initialisation.
+#define UNWEDGE_REGISTER_CONTROL_PLANE(info)                                                    \
+  [[maybe_unused]] static const bool UNWEDGE_SEAM_CONCAT(unwedge_plane_registered_, __LINE__) = \
+      ::unwedge::seam::register_plane(info)
