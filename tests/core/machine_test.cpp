@@ -67,6 +67,27 @@ TEST(MachineDef, RefusesDuplicateTransitionsAndTooManyStates) {
   EXPECT_NE(too_big.error().message.find("at most 64"), std::string::npos);
 }
 
+// docs/FRAMEWORK.md's first example, as written there: it must build.
+TEST(MachineDef, TheFrameworkGuidesFirstExampleBuilds) {
+  MachineDef::Builder b("replica_link");
+  b.state("syncing", {.dwell_max_us = 2 * kHour})
+      .state("following", {.healthy = true, .stable = true})
+      .state("lagging", {.dwell_max_us = 30 * kMinute})
+      .state("fencing", {.dwell_max_us = 5 * kMinute})
+      .state("promoted", {.healthy = true, .stable = true})
+      .transition("syncing", "following", "caught_up")
+      .transition("following", "lagging", "lag_exceeded")
+      .transition("lagging", "following", "caught_up")
+      .transition("following", "fencing", "promotion_started")
+      .transition("fencing", "promoted", "old_leader_fenced")
+      .initial("syncing")
+      .terminal("promoted");
+  Result<MachineDef> def = b.build();  // every mistake reported at once
+  ASSERT_TRUE(def.ok()) << def.error().message;
+  EXPECT_EQ(def->state_name(def->initial()), "syncing");
+  EXPECT_TRUE(def->is_terminal(*def->find_state("promoted")));
+}
+
 TEST(MachineInstance, TakesTableTransitionsAndRecordsHistory) {
   MachineDef def = replica_link();
   MachineInstance link(def, 100);
