@@ -1,6 +1,7 @@
 #include "core/control_plane_check.hpp"
 
 #include <fmt/format.h>
+#include <map>
 
 namespace unwedge::core {
 namespace {
@@ -19,30 +20,133 @@ const DecisionTable* table_named(const ControlPlaneModel& model, std::string_vie
   return nullptr;
 }
 
-ClaimResult refuted(const std::string& statement, std::string detail) {
-  return ClaimResult{statement, false, std::move(detail)};
+template <class Named, class NameOf>
+std::vector<std::string> names_of(const std::vector<Named>& items, NameOf&& name_of) {
+  std::vector<std::string> names;
+  for (const Named& item : items)
+    names.push_back(name_of(item));
+  return names;
 }
 
-// The named states as a set (all of them when none are named).
-Result<StateSet> resolve_states(const MachineDef& machine, const std::vector<std::string>& names) {
-  StateSet set = names.empty() ? StateSet::all(machine.state_count()) : StateSet{};
-  for (const std::string& name : names) {
-    std::optional<StateId> id = machine.find_state(name);
-    if (!id) return Error{fmt::format("machine {} has no state '{}'", machine.name(), name)};
-    set = set.with(*id);
-  }
-  return set;
+std::vector<std::string> machine_names(const ControlPlaneModel& model) {
+  return names_of(model.machines, [](const MachineDef* m) { return m->name(); });
 }
 
-Result<SignalSet> resolve_signals(const DecisionTable& table,
-                                  const std::vector<std::string>& names) {
-  SignalSet set;
-  for (const std::string& name : names) {
-    std::optional<SignalId> id = table.find_signal(name);
-    if (!id) return Error{fmt::format("table {} has no signal '{}'", table.name(), name)};
-    set = set.with(*id);
+std::vector<std::string> table_names(const ControlPlaneModel& model) {
+  return names_of(model.tables, [](const DecisionTable* t) { return t->name(); });
+}
+
+// What a claim names and where it looks the name up, for its error message.
+struct Lookup {
+  std::string_view what;  // "machine", "state", "signal", "action", "decision table"
+  std::string_view role;  // "as its waypoint", "among its given signals"; may be empty
+  std::string owner;      // "the model", "machine replica_link", "table replica_link"
+  std::vector<std::string> declared;
+};
+
+// "it names state 'fencign' as its waypoint, but machine replica_link has no
+// state 'fencign'; did you mean 'fencing'?", and the declared names to pick from.
+ModelError unknown_name(const std::string& statement, const std::string& name,
+                        const Lookup& lookup) {
+  const std::string role = lookup.role.empty() ? std::string() : fmt::format(" {}", lookup.role);
+  return ModelError{
+      .where = fmt::format("claim '{}'", statement),
+      .message = fmt::format("it names {} '{}'{}, but {} has no {} '{}'{}", lookup.what, name, role,
+                             lookup.owner, lookup.what, name, did_you_mean(name, lookup.declared)),
+      .fix = lookup.declared.empty()
+                 ? fmt::format("declare the {} in {}, or remove it from the claim", lookup.what,
+                               lookup.owner)
+                 : fmt::format("name one of the {}s of {}: {}", lookup.what, lookup.owner,
+                               fmt::join(lookup.declared, ", "))};
+}
+
+ClaimResult claim_error(const std::string& statement, ClaimResult::Kind kind, ModelError error) {
+  UNWEDGE_ASSERT(!error.message.empty());
+  UNWEDGE_ASSERT(!error.fix.empty());
+  ClaimResult result{.statement = statement, .kind = kind, .holds = false, .detail = error.message};
+  result.error = std::move(error);
+  return result;
+}
+
+// Resolves the names a decision claim uses, keeping the first the model
+// lacks (one is enough to make the claim meaningless).
+struct DecisionNames {
+  const DecisionClaim& claim;
+  const DecisionTable& table;
+  std::optional<ModelError> error;
+
+  SignalSet signals(const std::vector<std::string>& names, std::string_view role) {
+    SignalSet set;
+    for (const std::string& name : names) {
+      std::optional<SignalId> id = table.find_signal(name);
+      if (!id) {
+        fail(name, {"signal", role, owner(), copied(table.signal_names())});
+        return {};
+      }
+      set = set.with(*id);
+    }
+    return set;
   }
-  return set;
+
+  // All states of the machine when the claim names none.
+  StateSet states() {
+    const MachineDef& machine = table.machine();
+    StateSet set = claim.in.empty() ? StateSet::all(machine.state_count()) : StateSet{};
+    for (const std::string& name : claim.in) {
+      std::optional<StateId> id = machine.find_state(name);
+      if (!id) {
+        fail(name,
+             {"state", "among its in states", "machine " + machine.name(), machine.state_names()});
+        return {};
+      }
+      set = set.with(*id);
+    }
+    return set;
+  }
+
+  std::optional<ActionId> action() {
+    std::optional<ActionId> id = table.find_action(claim.action);
+    if (!id) fail(claim.action, {"action", "", owner(), copied(table.action_names())});
+    return id;
+  }
+
+  std::string owner() const { return "table " + table.name(); }
+
+  static std::vector<std::string> copied(std::span<const std::string> names) {
+    return {names.begin(), names.end()};
+  }
+
+  void fail(const std::string& name, const Lookup& lookup) {
+    if (!error) error = unknown_name(claim.statement, name, lookup);
+  }
+};
+
+ClaimResult::Kind kind_of(const DecisionClaim& claim) {
+  return claim.kind == DecisionClaim::Kind::kAlways ? ClaimResult::Kind::kAlways
+                                                    : ClaimResult::Kind::kNever;
+}
+
+// Two machines (or tables, or actions) of one name: claims, actions and
+// tables find the first, and the second is never checked against anything.
+void add_duplicates(std::string_view what, const std::vector<std::string>& names,
+                    std::vector<ModelError>& errors) {
+  std::map<std::string_view, std::size_t> seen;
+  for (const std::string& name : names) {
+    if (++seen[name] != 2) continue;
+    errors.push_back(ModelError{
+        .where = "the model",
+        .message = fmt::format("it lists two {}s named '{}'", what, name),
+        .fix = fmt::format("list each {} once, or give each its own name: claims, actions and "
+                           "tables name it and would only ever find the first",
+                           what)});
+  }
+}
+
+ModelError error_of(const CrossFinding& f) {
+  UNWEDGE_ASSERT(is_model_error(f.kind));
+  const std::string where =
+      f.table.empty() ? fmt::format("action {}", f.action) : fmt::format("table {}", f.table);
+  return ModelError{.where = where, .message = f.message, .fix = f.fix};
 }
 
 // "  states: available [healthy, stable], uncertain [dwell 120 s], ..."
@@ -82,69 +186,121 @@ std::string indented(const std::string& text) {
 
 }  // namespace
 
+const char* to_string(ClaimResult::Kind kind) {
+  switch (kind) {
+    case ClaimResult::Kind::kPath:
+      return "path";
+    case ClaimResult::Kind::kAlways:
+      return "always";
+    case ClaimResult::Kind::kNever:
+      return "never";
+  }
+  UNWEDGE_ASSERT_MSG(false, "unknown ClaimResult::Kind {}", static_cast<int>(kind));
+  return "unknown";
+}
+
 ClaimResult check_claim(const ControlPlaneModel& model, const PathClaim& claim) {
+  const ClaimResult::Kind kind = ClaimResult::Kind::kPath;
   const MachineDef* machine = machine_named(model, claim.machine);
   if (machine == nullptr) {
-    return refuted(claim.statement, fmt::format("no machine named '{}'", claim.machine));
+    return claim_error(claim.statement, kind,
+                       unknown_name(claim.statement, claim.machine,
+                                    {"machine", "", "the model", machine_names(model)}));
   }
-  std::optional<StateId> ids[3] = {machine->find_state(claim.source),
-                                   machine->find_state(claim.target),
-                                   machine->find_state(claim.waypoint)};
-  const std::string* names[3] = {&claim.source, &claim.target, &claim.waypoint};
+  const std::pair<const std::string*, std::string_view> named[3] = {
+      {&claim.source, "as its source"},
+      {&claim.target, "as its target"},
+      {&claim.waypoint, "as its waypoint"}};
+  StateId ids[3] = {};
   for (int i = 0; i < 3; ++i) {
-    if (!ids[i]) {
-      return refuted(claim.statement,
-                     fmt::format("machine {} has no state '{}'", machine->name(), *names[i]));
+    std::optional<StateId> id = machine->find_state(*named[i].first);
+    if (!id) {
+      const Lookup lookup{"state", named[i].second, "machine " + machine->name(),
+                          machine->state_names()};
+      return claim_error(claim.statement, kind,
+                         unknown_name(claim.statement, *named[i].first, lookup));
     }
+    ids[i] = *id;
   }
-  PathCheck check = must_pass_through(*machine, *ids[0], *ids[1], *ids[2]);
+  PathCheck check = must_pass_through(*machine, ids[0], ids[1], ids[2]);
   if (!check.holds) {
-    return refuted(claim.statement, fmt::format("counterexample: {}",
-                                                describe_path(*machine, check.counterexample)));
+    ClaimResult result{
+        .statement = claim.statement,
+        .kind = kind,
+        .holds = false,
+        .detail = fmt::format("counterexample: {}", describe_path(*machine, check.counterexample))};
+    for (StateId s : check.counterexample)
+      result.counterexample_path.push_back(machine->state_name(s));
+    return result;
   }
-  return ClaimResult{
-      claim.statement, true,
-      fmt::format("no path from {} to {} avoids {}", claim.source, claim.target, claim.waypoint)};
+  return ClaimResult{.statement = claim.statement,
+                     .kind = kind,
+                     .holds = true,
+                     .detail = fmt::format("no path from {} to {} avoids {}", claim.source,
+                                           claim.target, claim.waypoint)};
 }
 
 ClaimResult check_claim(const ControlPlaneModel& model, const DecisionClaim& claim) {
   const DecisionTable* table = table_named(model, claim.table);
   if (table == nullptr) {
-    return refuted(claim.statement, fmt::format("no decision table named '{}'", claim.table));
+    return claim_error(claim.statement, kind_of(claim),
+                       unknown_name(claim.statement, claim.table,
+                                    {"decision table", "", "the model", table_names(model)}));
   }
-  Result<SignalSet> given = resolve_signals(*table, claim.given);
-  if (!given) return refuted(claim.statement, given.error().message);
-  Result<SignalSet> unless = resolve_signals(*table, claim.unless);
-  if (!unless) return refuted(claim.statement, unless.error().message);
-  std::optional<ActionId> action = table->find_action(claim.action);
-  if (!action) {
-    return refuted(claim.statement,
-                   fmt::format("table {} has no action '{}'", table->name(), claim.action));
-  }
-  Result<StateSet> in = resolve_states(table->machine(), claim.in);
-  if (!in) return refuted(claim.statement, in.error().message);
+  DecisionNames names{claim, *table, std::nullopt};
+  const SignalSet given = names.signals(claim.given, "among its given signals");
+  const SignalSet unless = names.signals(claim.unless, "among its unless signals");
+  const std::optional<ActionId> action = names.action();
+  const StateSet in = names.states();
+  if (names.error) return claim_error(claim.statement, kind_of(claim), *names.error);
+  UNWEDGE_ASSERT(action.has_value());
 
   QueryResult query = claim.kind == DecisionClaim::Kind::kAlways
-                          ? always(*table, *given, *action, *in, *unless)
-                          : never(*table, *given, *action, *in, *unless);
-  return ClaimResult{claim.statement, query.holds, query.describe(*table)};
+                          ? always(*table, given, *action, in, unless)
+                          : never(*table, given, *action, in, unless);
+  ClaimResult result{.statement = claim.statement,
+                     .kind = kind_of(claim),
+                     .holds = query.holds,
+                     .detail = query.describe(*table)};
+  if (query.counterexample) {
+    result.counterexample_cell =
+        table->name_cell(query.counterexample->state, query.counterexample->signals);
+    result.got = table->describe(query.got);
+  }
+  return result;
 }
 
 ControlPlaneCheck check_control_plane(const ControlPlaneModel& model) {
   ControlPlaneCheck check;
   check.name = model.name;
+  add_duplicates("machine", machine_names(model), check.errors);
+  add_duplicates("decision table", table_names(model), check.errors);
+  add_duplicates("action", names_of(model.actions, [](const ActionDef* a) { return a->name; }),
+                 check.errors);
   for (const MachineDef* machine : model.machines) {
     check.machines.push_back(MachineCheck{machine, check_model(*machine)});
   }
   for (const DecisionTable* table : model.tables) {
     check.tables.push_back(TableCheck{table, analyze(*table)});
   }
-  check.cross = cross_check(model);
-  for (const PathClaim& claim : model.path_claims)
-    check.claims.push_back(check_claim(model, claim));
-  for (const DecisionClaim& claim : model.decision_claims) {
-    check.claims.push_back(check_claim(model, claim));
+  for (CrossFinding& f : cross_check(model)) {
+    if (is_model_error(f.kind)) {
+      check.errors.push_back(error_of(f));
+    } else {
+      check.cross.push_back(std::move(f));
+    }
   }
+  auto add = [&check](ClaimResult result) {
+    if (result.error) {
+      check.errors.push_back(*result.error);
+    } else {
+      check.claims.push_back(std::move(result));
+    }
+  };
+  for (const PathClaim& claim : model.path_claims)
+    add(check_claim(model, claim));
+  for (const DecisionClaim& claim : model.decision_claims)
+    add(check_claim(model, claim));
   return check;
 }
 
@@ -159,8 +315,33 @@ std::size_t ControlPlaneCheck::problem_count() const {
   return count;
 }
 
+namespace {
+
+// Model errors come first: until they are fixed the rest judges a model
+// other than the one its authors meant.
+std::string describe_errors(const std::vector<ModelError>& errors) {
+  if (errors.empty()) return {};
+  std::string out = fmt::format(
+      "model errors: {} (the model is declared wrongly; fix these first)\n", errors.size());
+  for (const ModelError& e : errors)
+    out += fmt::format("  error: {}: {}\n    fix: {}\n", e.where, e.message, e.fix);
+  return out;
+}
+
+std::string verdict_text(const ControlPlaneCheck& check) {
+  if (check.has_errors()) {
+    return fmt::format("verdict: MODEL ERROR ({} errors, {} problems)\n", check.errors.size(),
+                       check.problem_count());
+  }
+  return fmt::format("verdict: {} ({} problems)\n", check.ok() ? "ok" : "FAIL",
+                     check.problem_count());
+}
+
+}  // namespace
+
 std::string ControlPlaneCheck::describe() const {
   std::string out = fmt::format("control plane {}\n", name);
+  out += describe_errors(errors);
   for (const MachineCheck& m : machines) {
     out += fmt::format(
         "machine {}: {} states, {} transitions, {}\n", m.machine->name(), m.machine->state_count(),
@@ -185,7 +366,7 @@ std::string ControlPlaneCheck::describe() const {
   for (const ClaimResult& c : claims) {
     out += fmt::format("  [{}] {}: {}\n", c.holds ? "holds" : "FAILS", c.statement, c.detail);
   }
-  out += fmt::format("verdict: {} ({} problems)\n", ok() ? "ok" : "FAIL", problem_count());
+  out += verdict_text(*this);
   return out;
 }
 

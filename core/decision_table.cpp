@@ -146,6 +146,15 @@ std::string DecisionTable::describe_signals(SignalSet signals) const {
   return fmt::format("{{{}}}", fmt::join(names, ", "));
 }
 
+NamedCell DecisionTable::name_cell(StateId state, SignalSet signals) const {
+  NamedCell cell{.state = machine().state_name(state), .signals = {}};
+  for (std::size_t i = 0; i < signal_names_.size(); ++i) {
+    if (signals.contains(static_cast<SignalId>(i))) cell.signals.push_back(signal_names_[i]);
+  }
+  UNWEDGE_ASSERT_EQ(cell.signals.size(), static_cast<std::size_t>(signals.size()));
+  return cell;
+}
+
 std::string DecisionTable::describe_cell(StateId state, SignalSet signals) const {
   return fmt::format("in {} with {}", machine().state_name(state), describe_signals(signals));
 }
@@ -209,7 +218,8 @@ struct Resolver {
     for (const std::string& name : names) {
       std::optional<SignalId> id = table.find_signal(name);
       if (!id) {
-        problems.push_back(fmt::format("{} names unknown signal '{}'", where, name));
+        problems.push_back(fmt::format("{} names unknown signal '{}'{}", where, name,
+                                       did_you_mean(name, table.signal_names())));
       } else if (*id < kMaxSignals) {  // beyond it, "too many signals" is already reported
         set = set.with(*id);
       }
@@ -224,8 +234,9 @@ struct Resolver {
     for (const std::string& name : names) {
       std::optional<StateId> id = table.machine().find_state(name);
       if (!id) {
-        problems.push_back(fmt::format("{} names unknown state '{}' (machine '{}')", where, name,
-                                       table.machine().name()));
+        problems.push_back(fmt::format("{} names unknown state '{}' (machine '{}'){}", where, name,
+                                       table.machine().name(),
+                                       did_you_mean(name, table.machine().state_names())));
       } else {
         set = set.with(*id);
       }
@@ -249,7 +260,8 @@ struct Resolver {
     if (!spec.action.empty()) {
       rule.action = table.find_action(spec.action);
       if (!rule.action) {
-        problems.push_back(fmt::format("{} names unknown action '{}'", where, spec.action));
+        problems.push_back(fmt::format("{} names unknown action '{}'{}", where, spec.action,
+                                       did_you_mean(spec.action, table.action_names())));
       }
     }
     return rule;

@@ -75,6 +75,15 @@ struct Decision {
   friend bool operator==(const Decision&, const Decision&) = default;
 };
 
+// A cell by name rather than by id: what output read by tools and people
+// carries, so it means the same after the table is edited.
+struct NamedCell {
+  std::string state;
+  std::vector<std::string> signals;  // in catalogue order
+
+  friend bool operator==(const NamedCell&, const NamedCell&) = default;
+};
+
 class DecisionTable {
  public:
   class Builder;
@@ -103,6 +112,7 @@ class DecisionTable {
   // "in following with {NeedsPromote, StandbyLagging}"
   std::string describe_cell(StateId state, SignalSet signals) const;
   std::string describe_signals(SignalSet signals) const;
+  NamedCell name_cell(StateId state, SignalSet signals) const;
   // "act Promote (rule promote)", "conflict between rules a and b", ...
   std::string describe(const Decision& decision) const;
 

@@ -82,6 +82,8 @@ class MachineDef {
   std::vector<StateId> terminal_states() const;
 
   std::optional<StateId> find_state(std::string_view name) const;
+  // Every state's name, in declaration order (StateId order).
+  std::vector<std::string> state_names() const;
   // The index of the transition (from, to, cause), if the table has it.
   std::optional<std::size_t> find_transition(StateId from, StateId to,
                                              std::string_view cause) const;
@@ -125,5 +127,11 @@ class MachineDef::Builder {
   std::vector<std::string> terminal_;
   std::optional<std::string> initial_;
 };
+
+// "; did you mean 'draining'?" when `name` is a near miss (a typo, a case
+// slip) of exactly the kind a reader would recognise among `declared`, and ""
+// otherwise: a far-fetched guess misleads more than no guess. Every builder
+// and check that reports an unknown name appends it.
+std::string did_you_mean(std::string_view name, std::span<const std::string> declared);
 
 }  // namespace unwedge::core

@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "core/assert.hpp"
+#include "core/cross_check.hpp"
 
 namespace unwedge::core {
 namespace {
@@ -257,12 +258,67 @@ struct StateWriter {
   }
 };
 
+// An edge the machine lacks but an action requests, drawn beside the table's
+// own so the reader sees where the entity would be told to go.
+struct GapEdge {
+  StateId from;
+  StateId to;
+  std::string cause;
+  std::vector<std::string> actions;  // who requests it
+  bool refused = false;              // the table joins the states under other causes
+};
+
+// One edge per requested (from, to, cause), whoever requests it, in the order
+// the findings first name them.
+std::vector<GapEdge> gap_edges(const MachineDef& machine, std::span<const CrossFinding> findings) {
+  std::vector<GapEdge> gaps;
+  for (const CrossFinding& f : findings) {
+    if (f.kind != CrossFindingKind::kMissingTransition || f.machine != machine.name()) continue;
+    std::optional<StateId> from = machine.find_state(f.from);
+    std::optional<StateId> to = machine.find_state(f.to);
+    // A finding about another machine of the same name, or one the table
+    // satisfies after all: nothing of this machine is missing.
+    if (!from || !to || machine.find_transition(*from, *to, f.cause)) continue;
+    auto same = [&](const GapEdge& g) {
+      return g.from == *from && g.to == *to && g.cause == f.cause;
+    };
+    auto it = std::find_if(gaps.begin(), gaps.end(), same);
+    if (it == gaps.end()) {
+      const bool joined =
+          std::any_of(machine.transitions().begin(), machine.transitions().end(),
+                      [&](const TransitionDef& t) { return t.from == *from && t.to == *to; });
+      it = gaps.insert(gaps.end(), GapEdge{*from, *to, f.cause, {}, joined});
+    }
+    if (std::find(it->actions.begin(), it->actions.end(), f.action) == it->actions.end()) {
+      it->actions.push_back(f.action);
+    }
+  }
+  return gaps;
+}
+
+std::string gap_attributes(const GapEdge& gap) {
+  UNWEDGE_ASSERT(!gap.actions.empty());
+  const std::string_view what = gap.refused ? "refused" : "missing";
+  const std::string_view color = gap.refused ? "darkorange" : "red";
+  const std::string label =
+      fmt::format("{} ({}: {})", gap.cause, what, fmt::join(gap.actions, ", "));
+  return fmt::format("[label={}, style={}, color={}, fontcolor={}]", dot_quote(label),
+                     gap.refused ? "dotted" : "dashed", color, color);
+}
+
+// Edge data indexes the table's transitions first, then the gap edges.
 struct TransitionWriter {
   const MachineDef* machine;
   const Graph* graph;
+  const std::vector<GapEdge>* gaps;
   void operator()(std::ostream& out, Graph::edge_descriptor edge) const {
     std::size_t index = (*graph)[edge].transition;
-    UNWEDGE_ASSERT_LT(index, machine->transitions().size());
+    const std::size_t table_size = machine->transitions().size();
+    if (index >= table_size) {
+      UNWEDGE_ASSERT_LT(index - table_size, gaps->size());
+      out << gap_attributes((*gaps)[index - table_size]);
+      return;
+    }
     out << fmt::format("[label={}]", dot_quote(machine->transitions()[index].cause));
   }
 };
@@ -370,15 +426,24 @@ std::string describe_path(const MachineDef& machine, const Path& path) {
 
 // write_graphviz always names the graph "G"; the machine's name is put in its
 // place so several exported machines can be told apart.
-std::string to_dot(const MachineDef& machine) {
+std::string to_dot(const MachineDef& machine, std::span<const CrossFinding> findings) {
   Graph graph = build_graph(machine);
+  const std::vector<GapEdge> gaps = gap_edges(machine, findings);
+  for (std::size_t i = 0; i < gaps.size(); ++i) {
+    boost::add_edge(gaps[i].from, gaps[i].to, EdgeData{machine.transitions().size() + i}, graph);
+  }
+  UNWEDGE_ASSERT_EQ(boost::num_edges(graph), machine.transitions().size() + gaps.size());
   std::ostringstream out;
-  boost::write_graphviz(out, graph, StateWriter{&machine}, TransitionWriter{&machine, &graph},
-                        GraphWriter{&machine});
+  boost::write_graphviz(out, graph, StateWriter{&machine},
+                        TransitionWriter{&machine, &graph, &gaps}, GraphWriter{&machine});
   std::string dot = out.str();
   const std::string_view boost_header = "digraph G {";
   UNWEDGE_ASSERT_MSG(dot.starts_with(boost_header), "unexpected DOT header: {}", dot.substr(0, 40));
   return fmt::format("digraph {} {{{}", dot_quote(machine.name()), dot.substr(boost_header.size()));
+}
+
+std::string to_dot(const MachineDef& machine) {
+  return to_dot(machine, {});
 }
 
 }  // namespace unwedge::core

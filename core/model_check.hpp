@@ -18,12 +18,15 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/machine.hpp"
 
 namespace unwedge::core {
+
+struct CrossFinding;  // core/cross_check.hpp
 
 using Path = std::vector<StateId>;  // consecutive states, first to last
 
@@ -78,5 +81,12 @@ std::string describe_path(const MachineDef& machine, const Path& path);
 // Graphviz DOT: safe states green, unhealthy red, unstable dashed, terminal
 // double circle, the initial state marked, edges labelled with their cause.
 std::string to_dot(const MachineDef& machine);
+// The same, with the edges the cross-check found this machine lacks: a
+// transition an action requests between states the table does not join is
+// *missing* (dashed red, labelled "<cause> (missing: <action>)"); one
+// between states the table joins only under other causes is *refused* by the
+// runtime (dotted dark orange, "<cause> (refused: <action>)"). Other findings,
+// and findings about other machines, draw nothing.
+std::string to_dot(const MachineDef& machine, std::span<const CrossFinding> findings);
 
 }  // namespace unwedge::core

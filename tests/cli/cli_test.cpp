@@ -3,11 +3,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "core/control_plane_check.hpp"
+#include "reports/check_model_json.hpp"
 #include "tests/cli/command_runner.hpp"
 
 namespace unwedge::cli {
@@ -226,6 +229,191 @@ TEST(Cli, FuzzToScenarioRefusesAnotherVersionOrAMissingFile) {
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
   EXPECT_NE(missing.output.find("/nonexistent/crash-1 cannot be read"), std::string::npos)
       << missing.output;
+}
+
+nlohmann::json parsed_check(const std::string& text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(json.is_discarded()) << text;
+  return json;
+}
+
+TEST(CheckModel, JsonGivesTheWholeCheckOfTheReferencePlaneAndExitsZero) {
+  Ran ran = unwedge("check-model --json");
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  const nlohmann::json json = parsed_check(ran.output);
+  EXPECT_EQ(json["schema_version"], 1);
+  EXPECT_EQ(json["control_plane"], "postgres");
+  EXPECT_EQ(json["verdict"], "ok");
+  EXPECT_EQ(json["problem_count"], 0);
+  EXPECT_EQ(json["errors"], nlohmann::json::array());
+  EXPECT_EQ(json["cross_checks"], nlohmann::json::array());
+  ASSERT_EQ(json["machines"].size(), 4u);
+  for (const nlohmann::json& machine : json["machines"]) {
+    EXPECT_EQ(machine["ok"], true) << machine.dump();
+    // Every state of a clean machine is reachable, so each has a witness
+    // that starts at the initial state and ends at it.
+    ASSERT_EQ(machine["witness"].size(), machine["states"].size()) << machine.dump();
+    for (const nlohmann::json& state : machine["states"]) {
+      const nlohmann::json& path = machine["witness"][state["name"].get<std::string>()];
+      EXPECT_EQ(path.front(), machine["initial"]);
+      EXPECT_EQ(path.back(), state["name"]);
+    }
+  }
+  ASSERT_EQ(json["tables"].size(), 4u);
+  for (const nlohmann::json& table : json["tables"]) {
+    EXPECT_EQ(table["ok"], true) << table.dump();
+    EXPECT_GT(table["cells_checked"], 0) << table.dump();
+  }
+  // The same claims as the text, each proved.
+  Ran text = unwedge("check-model");
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("claims: " + std::to_string(json["claims"].size()) + "\n"),
+            std::string::npos)
+      << text.output;
+  for (const nlohmann::json& claim : json["claims"]) {
+    EXPECT_EQ(claim["verdict"], "holds") << claim.dump();
+    EXPECT_TRUE(claim["counterexample"].is_null()) << claim.dump();
+  }
+}
+
+TEST(CheckModel, HelpDocumentsTheJsonKeysAndTheExitStatus) {
+  Ran ran = unwedge("check-model --help");
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  for (const char* part : {"--json", "schema_version", "\"model-error\"", "cross_checks[]",
+                           "scheduled_by[] (table, rule, state, signals[], cells)",
+                           "counterexample (null, {path[]} or {state, signals[], got})",
+                           "2 bad input or a model error"}) {
+    EXPECT_NE(ran.output.find(part), std::string::npos) << part << " in " << ran.output;
+  }
+}
+
+TEST(CheckModel, OutWritesTheTextTheJsonAndAGraphPerMachine) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "check-model";
+  std::filesystem::remove_all(dir);
+  Ran ran = unwedge("check-model --out " + dir.string());
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(read_file(dir / "check-model.txt"), ran.output);
+  EXPECT_EQ(parsed_check(read_file(dir / "check-model.json"))["verdict"], "ok");
+  EXPECT_TRUE(read_file(dir / "machines" / "service.dot").starts_with("digraph \"service\" {"));
+  std::filesystem::remove_all(dir);
+}
+
+core::StepResult drains(core::StepContext&) {
+  return core::StepResult::next();
+}
+
+// A server machine that can hang while draining, a table that drains on
+// request, and a Drain action that finishes under a cause the machine does
+// not know: something for every section of the JSON to say.
+class CheckModelJson : public ::testing::Test {
+ protected:
+  CheckModelJson()
+      : server_(*core::MachineDef::Builder("server")
+                     .state("running", {.healthy = true, .stable = true})
+                     .state("draining", {.dwell_max_us = 10 * core::kMinute})
+                     .state("stuck")
+                     .state("stopped", {.stable = true})
+                     .transition("running", "draining", "drain")
+                     .transition("draining", "stopped", "drained")
+                     .transition("draining", "stuck", "hung")
+                     .initial("running")
+                     .terminal("stopped")
+                     .build()),
+        table_(*core::DecisionTable::Builder("server", server_)
+                    .signals({"NeedsDrain"})
+                    .actions({"Drain"})
+                    .rule({.name = "drain",
+                           .when = {"NeedsDrain"},
+                           .in = {"running"},
+                           .action = "Drain",
+                           .priority = 10})
+                    .rule({.name = "idle"})
+                    .build()),
+        drain_{.name = "Drain",
+               .steps = {{"all", drains}},
+               .transitions = {{"server", "running", "draining", "drain"},
+                               {"server", "draining", "stopped", "done"}}} {}
+
+  core::ControlPlaneModel model() const {
+    return core::ControlPlaneModel{
+        .name = "servers",
+        .machines = {&server_},
+        .tables = {&table_},
+        .actions = {&drain_},
+        .path_claims = {{.statement = "a server gets stuck only after stopping",
+                         .machine = "server",
+                         .source = "running",
+                         .target = "stuck",
+                         .waypoint = "stopped"}},
+        .decision_claims = {{.statement = "a drain request always drains",
+                             .kind = core::DecisionClaim::Kind::kAlways,
+                             .table = "server",
+                             .given = {"NeedsDrain"},
+                             .action = "Drain"}}};
+  }
+
+  core::MachineDef server_;
+  core::DecisionTable table_;
+  core::ActionDef drain_;
+};
+
+TEST_F(CheckModelJson, NamesEveryFindingWithItsKindStatesAndPaths) {
+  const core::ControlPlaneCheck check = core::check_control_plane(model());
+  const nlohmann::json json = parsed_check(reports::check_model_json(check));
+  EXPECT_EQ(json["verdict"], "fail");
+  EXPECT_EQ(json["problem_count"], 6);
+
+  const nlohmann::json& findings = json["machines"][0]["findings"];
+  ASSERT_EQ(findings.size(), 3u) << findings.dump();
+  EXPECT_EQ(findings[0]["kind"], "wedge");
+  EXPECT_EQ(findings[0]["states"], nlohmann::json({"stuck"}));
+  EXPECT_EQ(findings[0]["path"], nlohmann::json({"running", "draining", "stuck"}));
+  EXPECT_EQ(findings[1]["kind"], "unstable-without-exit");
+  EXPECT_EQ(findings[2]["kind"], "undeclared-terminal");
+
+  ASSERT_EQ(json["cross_checks"].size(), 1u);
+  const nlohmann::json& cross = json["cross_checks"][0];
+  EXPECT_EQ(cross["kind"], "missing-transition");
+  EXPECT_EQ(cross["from"], "draining");
+  EXPECT_EQ(cross["to"], "stopped");
+  EXPECT_EQ(cross["cause"], "done");
+  EXPECT_EQ(cross["table_causes"], nlohmann::json({"drained"}));
+  const nlohmann::json scheduled_by = nlohmann::json::parse(R"json([
+      {"table": "server", "rule": "drain", "state": "running", "signals": ["NeedsDrain"],
+       "cells": 1}])json");
+  EXPECT_EQ(cross["scheduled_by"], scheduled_by);
+
+  const nlohmann::json& claims = json["claims"];
+  ASSERT_EQ(claims.size(), 2u);
+  EXPECT_EQ(claims[0]["kind"], "path");
+  EXPECT_EQ(claims[0]["verdict"], "refuted");
+  EXPECT_EQ(claims[0]["counterexample"]["path"], nlohmann::json({"running", "draining", "stuck"}));
+  EXPECT_EQ(claims[1]["kind"], "always");
+  const nlohmann::json cell = nlohmann::json::parse(R"json(
+      {"state": "draining", "signals": ["NeedsDrain"], "got": "do nothing (rule idle)"})json");
+  EXPECT_EQ(claims[1]["counterexample"], cell);
+
+  // The machine's graph shows the edge Drain would be refused.
+  EXPECT_NE(core::to_dot(server_, check.cross)
+                .find("1->3 [label=\"done (refused: Drain)\", style=dotted, color=darkorange"),
+            std::string::npos);
+}
+
+TEST_F(CheckModelJson, AModelDeclaredWronglyIsAnErrorNotARefutedClaim) {
+  core::ControlPlaneModel m = model();
+  m.decision_claims[0].given = {"NeedDrain"};
+  const core::ControlPlaneCheck check = core::check_control_plane(m);
+  const nlohmann::json json = parsed_check(reports::check_model_json(check));
+  EXPECT_EQ(json["verdict"], "model-error");
+  ASSERT_EQ(json["errors"].size(), 1u);
+  EXPECT_EQ(json["errors"][0]["where"], "claim 'a drain request always drains'");
+  EXPECT_EQ(json["errors"][0]["message"],
+            "it names signal 'NeedDrain' among its given signals, but table server has no signal "
+            "'NeedDrain'; did you mean 'NeedsDrain'?");
+  EXPECT_EQ(json["errors"][0]["fix"], "name one of the signals of table server: NeedsDrain");
+  // The claim is not judged at all: only the path claim is listed.
+  ASSERT_EQ(json["claims"].size(), 1u);
+  EXPECT_EQ(json["claims"][0]["kind"], "path");
 }
 
 }  // namespace

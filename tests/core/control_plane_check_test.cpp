@@ -123,24 +123,137 @@ TEST_F(ControlPlaneCheckTest, AShortcutPastFencingRefutesThePathClaim) {
   EXPECT_EQ(claim.detail, "counterexample: following -> promoted");
 }
 
-TEST_F(ControlPlaneCheckTest, ClaimsNamingUnknownThingsAreRefutedNotCrashed) {
+TEST_F(ControlPlaneCheckTest, RefutedClaimsCarryTheirCounterexamplesAsNames) {
+  ControlPlaneCheck check = check_control_plane(model());
+  ASSERT_EQ(check.claims.size(), 3u);
+  EXPECT_EQ(check.claims[0].kind, ClaimResult::Kind::kPath);
+  EXPECT_TRUE(check.claims[0].counterexample_path.empty());
+  const ClaimResult& refuted = check.claims[2];
+  EXPECT_EQ(refuted.kind, ClaimResult::Kind::kAlways);
+  ASSERT_TRUE(refuted.counterexample_cell.has_value());
+  EXPECT_EQ(*refuted.counterexample_cell,
+            (NamedCell{"following", {"NeedsPromote", "StandbyLagging"}}));
+  EXPECT_EQ(refuted.got, "do nothing (rule idle)");
+
+  ClaimResult path = check_claim(model(), PathClaim{.statement = "lagging passes through fencing",
+                                                    .machine = "replica_link",
+                                                    .source = "following",
+                                                    .target = "lagging",
+                                                    .waypoint = "fencing"});
+  EXPECT_FALSE(path.holds);
+  EXPECT_EQ(path.counterexample_path, (std::vector<std::string>{"following", "lagging"}));
+}
+
+TEST_F(ControlPlaneCheckTest, ClaimsNamingUnknownThingsAreModelErrorsNotRefutedClaims) {
   ControlPlaneModel m = model();
-  EXPECT_EQ(check_claim(m, PathClaim{.statement = "s", .machine = "server"}).detail,
-            "no machine named 'server'");
-  EXPECT_EQ(check_claim(m, PathClaim{.statement = "s",
-                                     .machine = "replica_link",
-                                     .source = "following",
-                                     .target = "promoted",
-                                     .waypoint = "fenced"})
-                .detail,
-            "machine replica_link has no state 'fenced'");
+  ClaimResult machine = check_claim(m, PathClaim{.statement = "s", .machine = "replica_lnk"});
+  EXPECT_FALSE(machine.holds);
+  ASSERT_TRUE(machine.error.has_value());
+  EXPECT_EQ(*machine.error,
+            (ModelError{.where = "claim 's'",
+                        .message = "it names machine 'replica_lnk', but the model has no machine "
+                                   "'replica_lnk'; did you mean 'replica_link'?",
+                        .fix = "name one of the machines of the model: replica_link"}));
+
+  ClaimResult waypoint = check_claim(m, PathClaim{.statement = "s",
+                                                  .machine = "replica_link",
+                                                  .source = "following",
+                                                  .target = "promoted",
+                                                  .waypoint = "fencign"});
+  ASSERT_TRUE(waypoint.error.has_value());
+  EXPECT_EQ(waypoint.error->message,
+            "it names state 'fencign' as its waypoint, but machine replica_link has no state "
+            "'fencign'; did you mean 'fencing'?");
+  EXPECT_EQ(waypoint.error->fix,
+            "name one of the states of machine replica_link: following, lagging, fencing, "
+            "promoted");
+
   DecisionClaim bad_signal = m.decision_claims[0];
   bad_signal.given = {"NeedsDeprovision"};
-  EXPECT_EQ(check_claim(m, bad_signal).detail,
-            "table replica_link has no signal 'NeedsDeprovision'");
+  ClaimResult signal = check_claim(m, bad_signal);
+  ASSERT_TRUE(signal.error.has_value());
+  EXPECT_EQ(signal.error->message,
+            "it names signal 'NeedsDeprovision' among its given signals, but table replica_link "
+            "has no signal 'NeedsDeprovision'");
+  EXPECT_EQ(signal.error->fix,
+            "name one of the signals of table replica_link: NeedsPromote, StandbyLagging");
+
   DecisionClaim bad_state = m.decision_claims[0];
-  bad_state.in = {"unfollowed"};
-  EXPECT_FALSE(check_claim(m, bad_state).holds);
+  bad_state.in = {"Following"};
+  ASSERT_TRUE(check_claim(m, bad_state).error.has_value());
+  EXPECT_EQ(check_claim(m, bad_state).error->message,
+            "it names state 'Following' among its in states, but machine replica_link has no "
+            "state 'Following'; did you mean 'following'?");
+
+  DecisionClaim bad_action = m.decision_claims[0];
+  bad_action.action = "Promot";
+  ASSERT_TRUE(check_claim(m, bad_action).error.has_value());
+  EXPECT_EQ(check_claim(m, bad_action).error->message,
+            "it names action 'Promot', but table replica_link has no action 'Promot'; did you "
+            "mean 'Promote'?");
+
+  DecisionClaim bad_table = m.decision_claims[0];
+  bad_table.table = "link";
+  ASSERT_TRUE(check_claim(m, bad_table).error.has_value());
+  EXPECT_EQ(check_claim(m, bad_table).error->fix,
+            "name one of the decision tables of the model: replica_link");
+}
+
+TEST_F(ControlPlaneCheckTest, AModelErrorIsReportedAsSuchAndTheClaimIsLeftOut) {
+  ControlPlaneModel m = model();
+  m.decision_claims.pop_back();  // the refuted one: only the error remains wrong
+  m.path_claims[0].waypoint = "fenceing";
+  ControlPlaneCheck check = check_control_plane(m);
+  ASSERT_EQ(check.errors.size(), 1u);
+  EXPECT_EQ(check.errors[0].where, "claim 'promotion always passes through fencing'");
+  EXPECT_EQ(check.claims.size(), 1u);
+  EXPECT_EQ(check.problem_count(), 0u);
+  EXPECT_TRUE(check.has_errors());
+  EXPECT_FALSE(check.ok());
+  const std::string text = check.describe();
+  EXPECT_NE(text.find("model errors: 1 (the model is declared wrongly; fix these first)\n"
+                      "  error: claim 'promotion always passes through fencing': it names state "
+                      "'fenceing' as its waypoint, but machine replica_link has no state "
+                      "'fenceing'; did you mean 'fencing'?\n"
+                      "    fix: name one of the states of machine replica_link: following, "
+                      "lagging, fencing, promoted\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("verdict: MODEL ERROR (1 errors, 0 problems)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("FAILS"), std::string::npos) << text;
+}
+
+TEST_F(ControlPlaneCheckTest, ATableBuiltAgainstACopyOfItsMachineIsAModelError) {
+  const MachineDef copy = link_;
+  table_ = *DecisionTable::Builder("replica_link", copy)
+                .signals({"NeedsPromote", "StandbyLagging"})
+                .actions({"Promote"})
+                .rule({.name = "promote",
+                       .when = {"NeedsPromote"},
+                       .unless = {"StandbyLagging"},
+                       .in = {"following"},
+                       .action = "Promote",
+                       .priority = 50})
+                .rule({.name = "idle"})
+                .build();
+  ControlPlaneCheck check = check_control_plane(model());
+  EXPECT_TRUE(check.cross.empty());
+  ASSERT_EQ(check.errors.size(), 1u);
+  EXPECT_EQ(check.errors[0].where, "table replica_link");
+  EXPECT_EQ(check.errors[0].message,
+            "table replica_link was built against a copy of machine replica_link, not the "
+            "MachineDef object the model lists");
+  EXPECT_FALSE(check.errors[0].fix.empty());
+}
+
+TEST_F(ControlPlaneCheckTest, TwoMachinesOfOneNameAreAModelError) {
+  const MachineDef twin = link_;
+  ControlPlaneModel m = model();
+  m.machines.push_back(&twin);
+  ControlPlaneCheck check = check_control_plane(m);
+  ASSERT_EQ(check.errors.size(), 1u);
+  EXPECT_EQ(check.errors[0].where, "the model");
+  EXPECT_EQ(check.errors[0].message, "it lists two machines named 'replica_link'");
 }
 
 }  // namespace

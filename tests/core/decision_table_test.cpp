@@ -261,6 +261,34 @@ TEST(DecisionTableBuilder, ReportsEveryMistakeAtOnce) {
   }
 }
 
+TEST(DecisionTableBuilder, SuggestsTheDeclaredNameATypoMeant) {
+  MachineDef machine = replica_link();
+  Result<DecisionTable> table = link_builder(machine)
+                                    .rule({.name = "promote",
+                                           .when = {"NeedsPromte"},
+                                           .unless = {"standbylagging"},
+                                           .in = {"folowing"},
+                                           .action = "Promtoe"})
+                                    .rule({.name = "far", .when = {"Ghost"}, .in = {"limbo"}})
+                                    .build();
+  ASSERT_FALSE(table.ok());
+  const std::string& message = table.error().message;
+  const std::vector<std::string> expected = {
+      "rule 'promote' names unknown signal 'NeedsPromte'; did you mean 'NeedsPromote'?",
+      "rule 'promote' names unknown signal 'standbylagging'; did you mean 'StandbyLagging'?",
+      "rule 'promote' names unknown state 'folowing' (machine 'replica_link'); did you mean "
+      "'following'?",
+      "rule 'promote' names unknown action 'Promtoe'; did you mean 'Promote'?",
+      // Nothing declared is close to these: no guess rather than a wrong one.
+      "rule 'far' names unknown signal 'Ghost'; rule 'far' names unknown state 'limbo' (machine "
+      "'replica_link')",
+  };
+  for (const std::string& part : expected) {
+    EXPECT_NE(message.find(part), std::string::npos) << "missing '" << part << "' in " << message;
+  }
+  EXPECT_TRUE(message.ends_with("(machine 'replica_link')")) << message;
+}
+
 TEST(DecisionTableBuilder, RejectsMoreSignalsThanCellsCanEnumerate) {
   MachineDef machine = replica_link();
   std::vector<std::string> names;

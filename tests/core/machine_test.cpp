@@ -67,6 +67,82 @@ TEST(MachineDef, RefusesDuplicateTransitionsAndTooManyStates) {
   EXPECT_NE(too_big.error().message.find("at most 64"), std::string::npos);
 }
 
+TEST(MachineDef, SuggestsTheDeclaredStateATypoMeant) {
+  Result<MachineDef> def = MachineDef::Builder("server")
+                               .state("running", {.healthy = true, .stable = true})
+                               .state("draining", {.dwell_max_us = 5 * kMinute})
+                               .state("stopped", {.stable = true})
+                               .transition("running", "drainng", "drain_requested")
+                               .transition("draining", "Stopped", "drained")
+                               .initial("runnign")
+                               .terminal("stopped")
+                               .build();
+  ASSERT_FALSE(def.ok());
+  const std::string& message = def.error().message;
+  EXPECT_NE(message.find("transition target 'drainng' is not a declared state; did you mean "
+                         "'draining'?"),
+            std::string::npos)
+      << message;
+  // A case slip and a swap of two neighbours count as one mistake each.
+  EXPECT_NE(message.find("'Stopped' is not a declared state; did you mean 'stopped'?"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("initial state 'runnign' is not a declared state; did you mean "
+                         "'running'?"),
+            std::string::npos)
+      << message;
+}
+
+TEST(MachineDef, SuggestsNothingWhenNoDeclaredStateIsClose) {
+  Result<MachineDef> def = MachineDef::Builder("server")
+                               .state("running", {.healthy = true, .stable = true})
+                               .state("draining", {.dwell_max_us = 5 * kMinute})
+                               .initial("running")
+                               .terminal("deprovisioned")
+                               .build();
+  ASSERT_FALSE(def.ok());
+  EXPECT_EQ(def.error().message,
+            "machine 'server' is invalid: terminal state 'deprovisioned' is not a declared state");
+}
+
+TEST(DidYouMean, SuggestsOnlyANearMissAndTheFirstOfEquals) {
+  const std::vector<std::string> states = {"running", "draining", "drained", "stopped"};
+  EXPECT_EQ(did_you_mean("drainng", states), "; did you mean 'draining'?");
+  EXPECT_EQ(did_you_mean("DRAINED", states), "; did you mean 'drained'?");
+  EXPECT_EQ(did_you_mean("stoped", states), "; did you mean 'stopped'?");
+  // "drainxd" is one substitution from "drained" and two from "draining".
+  EXPECT_EQ(did_you_mean("drainxd", states), "; did you mean 'drained'?");
+  // Equally close to both: the first declared wins, on every run.
+  const std::vector<std::string> equals = {"drained", "drainfed"};
+  EXPECT_EQ(did_you_mean("drainfd", equals), "; did you mean 'drained'?");
+  EXPECT_EQ(did_you_mean("deprovisioned", states), "");
+  EXPECT_EQ(did_you_mean("run", states), "");
+  EXPECT_EQ(did_you_mean("", states), "");
+  EXPECT_EQ(did_you_mean("x", std::vector<std::string>{"y"}), "");
+  EXPECT_EQ(did_you_mean("drainng", {}), "");
+}
+
+// docs/FRAMEWORK.md's first example, as written there: it must build.
+TEST(MachineDef, TheFrameworkGuidesFirstExampleBuilds) {
+  MachineDef::Builder b("replica_link");
+  b.state("syncing", {.dwell_max_us = 2 * kHour})
+      .state("following", {.healthy = true, .stable = true})
+      .state("lagging", {.dwell_max_us = 30 * kMinute})
+      .state("fencing", {.dwell_max_us = 5 * kMinute})
+      .state("promoted", {.healthy = true, .stable = true})
+      .transition("syncing", "following", "caught_up")
+      .transition("following", "lagging", "lag_exceeded")
+      .transition("lagging", "following", "caught_up")
+      .transition("following", "fencing", "promotion_started")
+      .transition("fencing", "promoted", "old_leader_fenced")
+      .initial("syncing")
+      .terminal("promoted");
+  Result<MachineDef> def = b.build();  // every mistake reported at once
+  ASSERT_TRUE(def.ok()) << def.error().message;
+  EXPECT_EQ(def->state_name(def->initial()), "syncing");
+  EXPECT_TRUE(def->is_terminal(*def->find_state("promoted")));
+}
+
 TEST(MachineInstance, TakesTableTransitionsAndRecordsHistory) {
   MachineDef def = replica_link();
   MachineInstance link(def, 100);

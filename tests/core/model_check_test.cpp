@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/cross_check.hpp"
+
 namespace unwedge::core {
 namespace {
 
@@ -293,6 +295,59 @@ TEST(ToDot, QuotesNamesAndCauses) {
   EXPECT_TRUE(contains(dot, "label=\"say \\\"hi\\\"\"")) << dot;
   EXPECT_TRUE(contains(dot, "label=\"back\\\\slash\"")) << dot;
   EXPECT_TRUE(contains(dot, "0->1 [label=\"a \\\"quoted\\\" cause\"];")) << dot;
+}
+
+// What the cross-check says when an action requests a transition this
+// machine's table lacks.
+CrossFinding requested(std::string action, std::string from, std::string to, std::string cause,
+                       std::string machine = "replica_link") {
+  return CrossFinding{.kind = CrossFindingKind::kMissingTransition,
+                      .message = "an action requests a transition the table lacks",
+                      .machine = std::move(machine),
+                      .action = std::move(action),
+                      .from = std::move(from),
+                      .to = std::move(to),
+                      .cause = std::move(cause)};
+}
+
+TEST(ToDot, DrawsTheEdgesTheCrossCheckFoundMissingOrRefused) {
+  MachineDef link = replica_link();
+  const std::vector<CrossFinding> findings = {
+      // No edge following -> promoted at all: missing.
+      requested("ForcePromote", "following", "promoted", "forced"),
+      // lagging -> following exists, but only on caught_up: the runtime refuses this cause.
+      requested("Resync", "lagging", "following", "resynced"),
+      // A second action asking for the same edge shares it.
+      requested("Failover", "following", "promoted", "forced"),
+      // Another machine's gap, and a finding that is not about an edge: nothing to draw.
+      requested("Fence", "running", "fenced", "fence", "server"),
+      CrossFinding{.kind = CrossFindingKind::kUndefinedAction,
+                   .message = "table replica_link can schedule action Nope",
+                   .action = "Nope"},
+  };
+  std::string dot = to_dot(link, findings);
+  EXPECT_TRUE(contains(dot,
+                       "0->4 [label=\"forced (missing: ForcePromote, Failover)\", style=dashed, "
+                       "color=red, fontcolor=red];"))
+      << dot;
+  EXPECT_TRUE(contains(dot,
+                       "1->0 [label=\"resynced (refused: Resync)\", style=dotted, "
+                       "color=darkorange, fontcolor=darkorange];"))
+      << dot;
+  // The table's own edges are drawn as before, and nothing else is added.
+  EXPECT_TRUE(contains(dot, "1->0 [label=\"caught_up\"];")) << dot;
+  EXPECT_EQ(std::count(dot.begin(), dot.end(), '>'), 1 + 7 + 2) << dot;
+  EXPECT_FALSE(contains(dot, "Fence")) << dot;
+  EXPECT_FALSE(contains(dot, "Nope")) << dot;
+}
+
+TEST(ToDot, WithoutGapsDrawsTheMachineAlone) {
+  MachineDef link = replica_link();
+  EXPECT_EQ(to_dot(link, {}), to_dot(link));
+  // A requested transition the table has is no gap, whatever the finding says.
+  const std::vector<CrossFinding> stale = {
+      requested("Promote", "fenced", "promoted", "promote_done")};
+  EXPECT_EQ(to_dot(link, stale), to_dot(link));
 }
 
 }  // namespace

@@ -1,0 +1,190 @@
+#include "reports/check_model_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace unwedge::reports {
+namespace {
+
+using Out = nlohmann::ordered_json;
+
+Out state_names(const core::MachineDef& machine, const std::vector<core::StateId>& states) {
+  Out names = Out::array();
+  for (core::StateId s : states)
+    names.push_back(machine.state_name(s));
+  return names;
+}
+
+Out cell_out(const core::NamedCell& cell) {
+  return Out{{"state", cell.state}, {"signals", cell.signals}};
+}
+
+Out machine_states(const core::MachineDef& machine) {
+  Out states = Out::array();
+  for (core::StateId id = 0; id < machine.state_count(); ++id) {
+    const core::StateDef& s = machine.state(id);
+    states.push_back(
+        Out{{"name", s.name},
+            {"healthy", s.healthy()},
+            {"stable", s.stable()},
+            {"terminal", machine.is_terminal(id)},
+            {"dwell_max_us", s.traits.dwell_max_us ? Out(*s.traits.dwell_max_us) : Out(nullptr)}});
+  }
+  return states;
+}
+
+Out machine_transitions(const core::MachineDef& machine) {
+  Out transitions = Out::array();
+  for (const core::TransitionDef& t : machine.transitions()) {
+    transitions.push_back(Out{{"from", machine.state_name(t.from)},
+                              {"to", machine.state_name(t.to)},
+                              {"cause", t.cause}});
+  }
+  return transitions;
+}
+
+// A finding's path is the witness of its first state: how an entity gets
+// from the initial state into the trouble (empty when it cannot).
+Out machine_findings(const core::MachineDef& machine, const core::ModelReport& report) {
+  Out findings = Out::array();
+  for (const core::Finding& f : report.findings) {
+    UNWEDGE_ASSERT(!f.states.empty());
+    UNWEDGE_ASSERT_LT(static_cast<std::size_t>(f.states.front()), report.witness.size());
+    findings.push_back(Out{{"kind", core::to_string(f.kind)},
+                           {"states", state_names(machine, f.states)},
+                           {"message", f.message},
+                           {"path", state_names(machine, report.witness[f.states.front()])}});
+  }
+  return findings;
+}
+
+Out machine_out(const core::MachineCheck& m) {
+  const core::MachineDef& machine = *m.machine;
+  UNWEDGE_ASSERT_EQ(m.report.witness.size(), machine.state_count());
+  Out witness = Out::object();
+  for (core::StateId id = 0; id < machine.state_count(); ++id) {
+    if (!m.report.witness[id].empty()) {
+      witness[machine.state_name(id)] = state_names(machine, m.report.witness[id]);
+    }
+  }
+  return Out{{"name", machine.name()},
+             {"initial", machine.state_name(machine.initial())},
+             {"states", machine_states(machine)},
+             {"transitions", machine_transitions(machine)},
+             {"ok", m.report.ok()},
+             {"findings", machine_findings(machine, m.report)},
+             {"witness", std::move(witness)}};
+}
+
+Out rule_names(const core::DecisionTable& table, const std::vector<std::size_t>& rules) {
+  Out names = Out::array();
+  for (std::size_t r : rules) {
+    UNWEDGE_ASSERT_LT(r, table.rules().size());
+    names.push_back(table.rules()[r].name);
+  }
+  return names;
+}
+
+Out table_out(const core::TableCheck& t) {
+  const core::DecisionTable& table = *t.table;
+  const core::TableAnalysis& a = t.analysis;
+  Out conflicts = Out::array();
+  for (const core::ConflictFinding& c : a.conflicts) {
+    Out cell = cell_out(table.name_cell(c.cell.state, c.cell.signals));
+    cell["rules"] = rule_names(table, c.rules);
+    cell["message"] =
+        table.describe(core::Decision{.kind = core::DecisionKind::kConflict, .rules = c.rules});
+    conflicts.push_back(std::move(cell));
+  }
+  Out gaps = Out::array();
+  for (const core::Cell& g : a.gaps)
+    gaps.push_back(cell_out(table.name_cell(g.state, g.signals)));
+  return Out{{"name", table.name()},
+             {"machine", table.machine().name()},
+             {"ok", a.ok()},
+             {"cells_checked", a.cells_checked},
+             {"invalid_cells", a.invalid_cells},
+             {"conflict_count", a.conflict_count},
+             {"gap_count", a.gap_count},
+             {"conflicts", std::move(conflicts)},
+             {"gaps", std::move(gaps)},
+             {"dead_rules", rule_names(table, a.dead_rules)}};
+}
+
+Out cross_out(const core::CrossFinding& f) {
+  Out scheduled = Out::array();
+  for (const core::SchedulingCell& s : f.scheduled_by) {
+    scheduled.push_back(Out{{"table", s.table},
+                            {"rule", s.rule},
+                            {"state", s.cell.state},
+                            {"signals", s.cell.signals},
+                            {"cells", s.cells}});
+  }
+  return Out{{"kind", core::to_string(f.kind)},
+             {"message", f.message},
+             {"machine", f.machine},
+             {"action", f.action},
+             {"table", f.table},
+             {"from", f.from},
+             {"to", f.to},
+             {"cause", f.cause},
+             {"table_causes", f.table_causes},
+             {"scheduled_by", std::move(scheduled)}};
+}
+
+Out counterexample_out(const core::ClaimResult& c) {
+  if (c.holds) return nullptr;
+  if (c.kind == core::ClaimResult::Kind::kPath) {
+    UNWEDGE_ASSERT(!c.counterexample_path.empty());
+    return Out{{"path", c.counterexample_path}};
+  }
+  UNWEDGE_ASSERT(c.counterexample_cell.has_value());
+  Out cell = cell_out(*c.counterexample_cell);
+  cell["got"] = c.got;
+  return cell;
+}
+
+Out claim_out(const core::ClaimResult& c) {
+  UNWEDGE_ASSERT(!c.error.has_value());
+  return Out{{"statement", c.statement},
+             {"kind", core::to_string(c.kind)},
+             {"verdict", c.holds ? "holds" : "refuted"},
+             {"detail", c.detail},
+             {"counterexample", counterexample_out(c)}};
+}
+
+}  // namespace
+
+const char* check_verdict(const core::ControlPlaneCheck& check) {
+  if (check.has_errors()) return "model-error";
+  return check.ok() ? "ok" : "fail";
+}
+
+std::string check_model_json(const core::ControlPlaneCheck& check) {
+  Out errors = Out::array();
+  for (const core::ModelError& e : check.errors)
+    errors.push_back(Out{{"where", e.where}, {"message", e.message}, {"fix", e.fix}});
+  Out machines = Out::array();
+  for (const core::MachineCheck& m : check.machines)
+    machines.push_back(machine_out(m));
+  Out tables = Out::array();
+  for (const core::TableCheck& t : check.tables)
+    tables.push_back(table_out(t));
+  Out cross = Out::array();
+  for (const core::CrossFinding& f : check.cross)
+    cross.push_back(cross_out(f));
+  Out claims = Out::array();
+  for (const core::ClaimResult& c : check.claims)
+    claims.push_back(claim_out(c));
+  const Out json{{"schema_version", kCheckModelSchemaVersion},
+                 {"control_plane", check.name},
+                 {"verdict", check_verdict(check)},
+                 {"problem_count", check.problem_count()},
+                 {"errors", std::move(errors)},
+                 {"machines", std::move(machines)},
+                 {"tables", std::move(tables)},
+                 {"cross_checks", std::move(cross)},
+                 {"claims", std::move(claims)}};
+  return json.dump(2, ' ', false, Out::error_handler_t::replace) + "\n";
+}
+
+}  // namespace unwedge::reports
