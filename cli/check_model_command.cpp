@@ -12,7 +12,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
-#include "cli/control_planes.hpp"
+#include "cli/control_plane_flag.hpp"
 #include "cli/output_file.hpp"
 #include "core/control_plane_check.hpp"
 #include "reports/check_model_json.hpp"
@@ -22,7 +22,6 @@ namespace unwedge::cli {
 namespace {
 
 struct CheckModelOptions {
-  std::string control_plane = "postgres";
   bool json = false;
   std::string out_dir;
   std::string markdown_file;
@@ -44,14 +43,6 @@ constexpr const char* kJsonKeys = R"(--json prints one object (schema_version 1)
   claims[]: statement, kind ("path", "always", "never"), verdict ("holds", "refuted"),
     detail, counterexample (null, {path[]} or {state, signals[], got})
 Exit status: 0 everything holds, 1 something is refuted, 2 bad input or a model error.)";
-
-std::string known_names() {
-  std::string names;
-  for (const RegisteredControlPlane& plane : control_planes()) {
-    names += names.empty() ? plane.name : ", " + plane.name;
-  }
-  return names;
-}
 
 int write_outputs(const core::ControlPlaneModel& model, const core::ControlPlaneCheck& check,
                   const std::filesystem::path& dir) {
@@ -90,12 +81,11 @@ void report_model_errors(const core::ControlPlaneCheck& check, bool json) {
 }
 
 int run_check_model(const CheckModelOptions& options) {
-  const RegisteredControlPlane* plane = find_control_plane(options.control_plane);
+  const seam::PlaneInfo* plane = selected_plane();
   if (plane == nullptr) {
     std::fprintf(stderr,
-                 "unwedge check-model: no control plane named '%s'; known: %s. Pass one with "
-                 "--control-plane.\n",
-                 options.control_plane.c_str(), known_names().c_str());
+                 "unwedge check-model: this program has no control plane registered; link one "
+                 "(UNWEDGE_REGISTER_CONTROL_PLANE)\n");
     return kExitBadInput;
   }
   const core::ControlPlaneModel& model = plane->model();
@@ -128,8 +118,6 @@ void add_check_model_command(CLI::App& app, int& exit_code) {
       "check-model",
       "Model-check the machines, analyse the decision tables, cross-check them with the actions "
       "and prove the claims of a control plane");
-  command->add_option("--control-plane", options->control_plane, "Which control plane to check")
-      ->capture_default_str();
   command->add_flag("--json", options->json,
                     "Print the result as one JSON object instead of text (keys below)");
   command->add_option("--out", options->out_dir,

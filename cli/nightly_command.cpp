@@ -24,8 +24,8 @@
 #include "cli/campaign_options.hpp"
 #include "cli/canary.hpp"
 #include "cli/commands.hpp"
+#include "cli/control_plane_flag.hpp"
 #include "cli/shard.hpp"
-#include "planes/postgres/model.hpp"
 #include "sim/crash_exploration.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/shrink.hpp"
@@ -45,8 +45,13 @@ core::Result<sim::Scenario> swarm_seed(std::uint64_t seed) {
   return sim::swarm_scenario(seed);
 }
 
+// A reproducer names the plane it failed on, whatever the next program's
+// default plane is.
 std::string scenario_text(const sim::Scenario& scenario) {
-  return sim::to_yaml(scenario);
+  if (!scenario.config.control_plane.empty()) return sim::to_yaml(scenario);
+  sim::Scenario named = scenario;
+  if (const seam::PlaneInfo* plane = selected_plane()) named.config.control_plane = plane->name;
+  return sim::to_yaml(named);
 }
 
 // Shrinking is bounded so one failing seed cannot eat the night's budget;
@@ -108,10 +113,15 @@ core::Result<std::vector<std::filesystem::path>> scenario_files(const std::files
 core::Result<CampaignItems> nightly_items(const std::filesystem::path& scenarios_dir) {
   core::Result<std::vector<std::filesystem::path>> files = scenario_files(scenarios_dir);
   if (!files) return files.error();
-  CampaignItems items{.control_plane = "postgres",
-                      .model = &postgres::model(),
-                      .explore_crashes = explore_crashes,
-                      .canary = [] { return run_canary(canary_executable()); }};
+  const seam::PlaneInfo* plane = selected_plane();
+  if (plane == nullptr) return core::Error{"no control plane is registered in this program"};
+  CampaignItems items{.control_plane = plane->name, .model = &plane->model()};
+  // Crash exploration's stories and the canary's planted bug are written for
+  // the reference plane; another plane's campaign runs without them.
+  if (plane->name == sim::kCrashStoriesPlane) {
+    items.explore_crashes = explore_crashes;
+    items.canary = [] { return run_canary(canary_executable()); };
+  }
   for (const std::filesystem::path& file : *files) {
     items.bundled.push_back(
         {.label = "scenario " + file.generic_string(), .seed = 0, .swarm = false, .make = [file] {

@@ -74,6 +74,10 @@ struct StoryReport {
   std::vector<Divergence> divergences;
 };
 
+// The registered plane the stories are written for (the reference plane):
+// they set up its entities and drive its actions.
+inline constexpr std::string_view kCrashStoriesPlane = "postgres";
+
 struct CrashExploration {
   std::vector<StoryReport> stories;
   std::size_t divergences() const;

@@ -1279,8 +1279,6 @@ void write_fleet(std::string& out, const SimConfig& c) {
 void write_control_plane(std::string& out, const SimConfig& c) {
   auto to = std::back_inserter(out);
   out += "control_plane:\n";
-  // A run of the default plane names none, so it replays in a program whose
-  // default is the same plane however that program names it.
   if (!c.control_plane.empty()) fmt::format_to(to, "  name: {}\n", scalar(c.control_plane));
   fmt::format_to(to, "  tick_interval: {}\n  checkin_interval: {}\n",
                  format_duration(c.tick_interval_us), format_duration(c.checkin_interval_us));

@@ -457,7 +457,7 @@ void any_control_plane(SimConfig& c) {
   p.certificate_validity_us = any_duration(1, 3650 * kDay);
   p.certificate_renew_before_us = any_duration(0, p.certificate_validity_us - 1);
   p.mutant = static_cast<postgres::Mutant>(*rc::gen::inRange<int>(0, postgres::kMutants));
-  c.control_plane = *rc::gen::element<std::string>("", "postgres");
+  c.control_plane = "postgres";
   c.plane_settings = postgres::settings_text(p);
   c.network.delay_max_us = any_duration(0, kHour);
   c.network.delay_min_us = any_duration(0, c.network.delay_max_us);
