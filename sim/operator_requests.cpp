@@ -1,5 +1,6 @@
 #include "sim/operator_requests.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "core/assert.hpp"
@@ -34,6 +35,11 @@ std::optional<OperatorKind> find_operator_kind(std::string_view name) {
     if (k.name == name) return k.kind;
   }
   return std::nullopt;
+}
+
+bool takes_request(const seam::PlaneInfo& plane, OperatorKind kind) {
+  return std::find(plane.requests.begin(), plane.requests.end(), info(kind).name) !=
+         plane.requests.end();
 }
 
 std::string describe(const OperatorRequest& request) {

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "core/time.hpp"
+#include "seam/registry.hpp"
 
 namespace unwedge::sim {
 
@@ -41,6 +42,9 @@ struct OperatorRequest {
 
   friend bool operator==(const OperatorRequest&, const OperatorRequest&) = default;
 };
+
+// Whether `plane` declares `kind` among the requests it takes.
+bool takes_request(const seam::PlaneInfo& plane, OperatorKind kind);
 
 // "request_failover db1"
 std::string describe(const OperatorRequest& request);

@@ -486,6 +486,7 @@ bool is_lower_alnum(char c) {
 struct Fleet {
   std::vector<std::string> services;
   std::uint32_t vantage_points = 0;
+  const seam::PlaneInfo* plane = nullptr;  // the plane under test: the requests it takes
 
   bool has(std::string_view id) const {
     return std::find(services.begin(), services.end(), id) != services.end();
@@ -943,9 +944,17 @@ OperatorAim operator_aim(OperatorKind kind) {
 }
 
 ScheduledOperator read_operator(const Fields& f, const Fleet& fleet, const Phases& phases) {
+  UNWEDGE_ASSERT(fleet.plane != nullptr);
   std::vector<std::pair<std::string_view, OperatorKind>> kinds;
-  for (const OperatorKindInfo& k : operator_kinds())
-    kinds.emplace_back(k.name, k.kind);
+  for (const OperatorKindInfo& k : operator_kinds()) {
+    if (takes_request(*fleet.plane, k.kind)) kinds.emplace_back(k.name, k.kind);
+  }
+  if (kinds.empty()) {
+    fail(f.node().mark, f.path("operator"),
+         fmt::format("the control plane {} takes no operator or customer requests; remove this "
+                     "entry",
+                     fleet.plane->name));
+  }
   ScheduledOperator request;
   request.at_us = duration(f.require("at", "at: 40m"), f.path("at"), 0, 2 * kYear);
   if (request.at_us >= phases.duration_us + phases.recovery_us) {
@@ -1109,7 +1118,9 @@ Scenario read_scenario(const Node& root, std::string_view source) {
       read_control_plane(top.find("control_plane"), s.config);
   read_network(top.find("network"), s.config);
   read_random(top.find("random"), s.config);
-  Fleet fleet{.vantage_points = plane->fleet().vantage_points};
+  core::Result<const seam::PlaneInfo*> plane_info = find_plane_or_error(s.config.control_plane);
+  UNWEDGE_ASSERT(plane_info.ok());
+  Fleet fleet{.vantage_points = plane->fleet().vantage_points, .plane = *plane_info};
   for (const ServiceSpec& spec : s.config.services)
     fleet.services.push_back(spec.id);
   read_timeline(top.find("timeline"), fleet, {s.duration_us, s.recovery_us}, s);

@@ -39,8 +39,11 @@ Simulation::Simulation(SimConfig config)
            .clock = control_plane_clock_,
            .telemetry = telemetry_,
            .journal = &journal_} {
+  core::Result<const seam::PlaneInfo*> info = find_plane_or_error(config_.control_plane);
+  UNWEDGE_ASSERT_MSG(info.ok(), "{}", info ? "" : info.error().message);
+  plane_info_ = *info;
   core::Result<std::unique_ptr<seam::ControlPlane>> plane =
-      make_plane(config_.control_plane, config_.plane_settings);
+      plane_info_->create(config_.plane_settings);
   UNWEDGE_ASSERT_MSG(plane.ok(), "{}", plane ? "" : plane.error().message);
   plane_ = std::move(*plane);
   fleet_ = plane_->fleet();
@@ -995,6 +998,11 @@ void Simulation::apply_operator(const OperatorRequest& requested) {
     request.target = target.front();
   }
   trace_.record(now_us_, TraceKind::kNote, request.target, "operator: " + describe(request));
+  if (!takes_request(*plane_info_, request.kind)) {
+    trace_.record(now_us_, TraceKind::kNote, request.target, "{} takes no {} request: ignored",
+                  plane_info_->name, info(request.kind).name);
+    return;
+  }
   if (request.kind == OperatorKind::kAddFollower) {
     std::optional<std::uint32_t> service = world_.find_service(request.target);
     if (!service || !world_.services[*service].target) return;  // no leader to follow yet
@@ -1036,8 +1044,16 @@ void Simulation::on_random_operator() {
     drawn_operators_.push_back({.at_us = now_us_, .request = request});
     apply_operator(request);
   };
-  const std::uint32_t weights[] = {3, followers.size() < 2 ? 3U : 0U, followers.empty() ? 0U : 1U,
-                                   followers.empty() ? 0U : 1U};
+  // A kind the plane does not take is never drawn.
+  const auto takes = [this](OperatorKind kind) {
+    return takes_request(*plane_info_, kind) ? 1U : 0U;
+  };
+  const std::uint32_t weights[] = {
+      3 * takes(OperatorKind::kRequestFailover),
+      (followers.size() < 2 ? 3U : 0U) * takes(OperatorKind::kAddFollower),
+      (followers.empty() ? 0U : 1U) * takes(OperatorKind::kPromoteFollower),
+      (followers.empty() ? 0U : 1U) * takes(OperatorKind::kUnfollow)};
+  if (weights[0] + weights[1] + weights[2] + weights[3] == 0) return;
   switch (rng_operator_.weighted(weights)) {
     case 0:
       return drawn({.kind = OperatorKind::kRequestFailover, .target = service.name});

@@ -30,6 +30,7 @@
 
 #include "core/in_memory_store.hpp"
 #include "seam/control_plane.hpp"
+#include "seam/registry.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/faults.hpp"
 #include "sim/invariants.hpp"
@@ -276,6 +277,7 @@ class Simulation final : private InfraBackend {
   InvariantChecker checker_;
   std::size_t violations_taken_ = 0;
   core::Environment env_;
+  const seam::PlaneInfo* plane_info_ = nullptr;
   std::unique_ptr<seam::ControlPlane> plane_;
   seam::FleetConfiguration fleet_;
   std::unique_ptr<seam::Process> process_;

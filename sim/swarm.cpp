@@ -123,6 +123,7 @@ class Swarm {
   std::vector<FaultKind> kinds_;
   TimeUs fault_gap_us_ = 0;
   TimeUs operator_gap_us_ = 0;
+  const seam::PlaneInfo* plane_info_ = nullptr;  // set by draw_fleet()
 };
 
 void Swarm::draw_fleet() {
@@ -143,6 +144,7 @@ void Swarm::draw_fleet() {
   config.clients_per_service = static_cast<std::uint32_t>(rng_.between(1, 2));
   core::Result<const seam::PlaneInfo*> info = find_plane_or_error(config.control_plane);
   UNWEDGE_ASSERT_MSG(info.ok(), "{}", info ? "" : info.error().message);
+  plane_info_ = *info;
   config.control_plane = (*info)->name;  // a swarm scenario names the plane it ran
   core::Result<std::unique_ptr<seam::ControlPlane>> plane =
       make_plane(config.control_plane, config.plane_settings);
@@ -210,7 +212,7 @@ std::optional<ScheduledOperator> Swarm::draw_operator(TimeUs at_us) {
   const std::uint32_t followers = plan.followers_at(at_us);
   // Indexed by OperatorKind. A deprovision is rare, and only while another
   // service lives on, so the rest of the story still has a fleet to happen to.
-  const std::array<std::uint32_t, 6> weights = {
+  std::array<std::uint32_t, 6> weights = {
       followers < 2 ? 6U : 0U,  // add_follower
       followers > 0 ? 4U : 0U,  // promote_follower
       followers > 0 ? 2U : 0U,  // unfollow
@@ -218,6 +220,14 @@ std::optional<ScheduledOperator> Swarm::draw_operator(TimeUs at_us) {
       6U,                       // replace_server
       live >= 2 ? 1U : 0U,      // deprovision
   };
+  // Only what the plane under test takes.
+  UNWEDGE_ASSERT(plane_info_ != nullptr);
+  std::uint32_t total = 0;
+  for (std::size_t k = 0; k < weights.size(); ++k) {
+    if (!takes_request(*plane_info_, static_cast<OperatorKind>(k))) weights[k] = 0;
+    total += weights[k];
+  }
+  if (total == 0) return std::nullopt;
   const auto kind = static_cast<OperatorKind>(rng_.weighted(weights));
   ScheduledOperator op{.at_us = at_us, .request = {.kind = kind, .target = plan.id}};
   switch (kind) {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/action.hpp"
+#include "core/keyed_retry.hpp"
 
 namespace unwedge::postgres {
 
@@ -56,22 +57,7 @@ inline OpProgress progress(const core::Operation& op) {
   return OpProgress::kWaiting;
 }
 
-// Issues a request under a key that changes only after a definite failure. A
-// failed operation did nothing, so retrying it under a new key is safe; a
-// pending or timed-out one may still happen, so it is asked about again under
-// the same key. Retrying an unknown outcome under a new key is how a control
-// plane ends up with two hosts for one server.
-inline core::Operation call_with_retry(core::StepContext& ctx, core::InfraVerb verb,
-                                       std::string target, std::string argument,
-                                       std::string_view label) {
-  const std::string counter = fmt::format("attempt.{}", label);
-  const std::string attempt = ctx.var(counter).value_or("0");
-  core::Operation op =
-      ctx.call(verb, std::move(target), std::move(argument), fmt::format("{}#{}", label, attempt));
-  if (op.state == core::OperationState::kFailed) {
-    ctx.set_var(counter, std::to_string(std::stoul(attempt) + 1));
-  }
-  return op;
-}
+// Tried again under a new key only after a definite failure (core/keyed_retry.hpp).
+using core::call_with_retry;
 
 }  // namespace unwedge::postgres
