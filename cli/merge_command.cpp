@@ -107,6 +107,12 @@ core::Status check_compatible(const std::vector<ShardOutput>& shards) {
           shard.file.string(), shard.report.campaign.control_plane, first.file.string(),
           first.report.campaign.control_plane)};
     }
+    if (shard.report.campaign.build != first.report.campaign.build) {
+      return core::Error{
+          fmt::format("{}: run by {}, but {} by {}; merge shards that one build of unwedge ran",
+                      shard.file.string(), shard.report.campaign.build, first.file.string(),
+                      first.report.campaign.build)};
+    }
     for (std::size_t j = 0; j < i; ++j) {
       std::uint64_t seed = 0;
       std::string item;

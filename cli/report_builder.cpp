@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <iterator>
 
+#include "cli/build_info.hpp"
 #include "reports/coverage_collector.hpp"
 #include "sim/invariants.hpp"
 
@@ -64,6 +65,7 @@ std::string replay_command(const RunRecord& record) {
 
 ReportBuilder::ReportBuilder(std::string control_plane, const core::ControlPlaneModel* model) {
   report_.campaign.control_plane = std::move(control_plane);
+  report_.campaign.build = build_description();
   for (std::size_t i = 0; i < sim::kInvariants; ++i) {
     report_.invariants.push_back({.name = sim::to_string(static_cast<sim::Invariant>(i))});
   }

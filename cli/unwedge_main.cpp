@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/build_info.hpp"
 #include "cli/commands.hpp"
 #include "cli/control_plane_flag.hpp"
 
@@ -12,7 +13,7 @@ namespace unwedge::cli {
 int run_unwedge(int argc, char** argv) {
   CLI::App app{"unwedge: deterministic simulation and fuzzing for control-plane logic"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "unwedge 0.1.0");
+  app.set_version_flag("--version", build_description());
   int exit_code = 0;
   add_check_model_command(app, exit_code);
   add_explore_crashes_command(app, exit_code);

@@ -27,6 +27,7 @@ std::string summary_text(const reports::Report& report) {
   const reports::CampaignFigures& c = report.campaign;
   std::string text = fmt::format("unwedge campaign of {} ({} shard{})\n", c.control_plane, c.shards,
                                  c.shards == 1 ? "" : "s");
+  if (!c.build.empty()) text += fmt::format("build: {}\n", c.build);
   text += fmt::format("status: {}\n", c.status);
   text += fmt::format("runs: {} ({} bundled scenarios, {} swarm seeds, highest seed {})\n", c.runs,
                       c.bundled_runs, c.swarm_runs, highest_seed(c));

@@ -71,6 +71,10 @@ void headline(Out out, const Report& report) {
   fmt::format_to(out, "<h1>unwedge nightly{} <span class=\"verdict {}\">{}</span></h1>\n",
                  c.control_plane.empty() ? "" : ": " + markup_text(c.control_plane),
                  failed ? "fail" : "pass", failed ? "FAIL" : "PASS");
+  if (!c.build.empty()) {
+    fmt::format_to(out, "<p class=\"build\">Control plane {}, run by {}.</p>\n",
+                   markup_text(c.control_plane), markup_text(c.build));
+  }
   if (c.interrupted) {
     fmt::format_to(out,
                    "<p class=\"bad\">Interrupted: some shard stopped before its planned "

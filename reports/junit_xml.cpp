@@ -52,12 +52,20 @@ SuiteCounts invariant_counts(const Report& report) {
   return counts;
 }
 
-void suite_open(Out out, std::string_view name, const SuiteCounts& counts) {
+void suite_open(Out out, std::string_view name, const SuiteCounts& counts,
+                const CampaignFigures& campaign) {
   fmt::format_to(out,
                  "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
                  "skipped=\"{}\" time=\"{}\">\n",
                  name, counts.tests, counts.failures, counts.errors, counts.skipped,
                  seconds(counts.wall_ms));
+  // Which plane, and which program, every case of the suite is about.
+  fmt::format_to(out,
+                 "    <properties>\n"
+                 "      <property name=\"control_plane\" value=\"{}\"/>\n"
+                 "      <property name=\"build\" value=\"{}\"/>\n"
+                 "    </properties>\n",
+                 markup_attribute(campaign.control_plane), markup_attribute(campaign.build));
 }
 
 // The body is text a person reads in the CI's failure view: one fact a line.
@@ -140,11 +148,11 @@ std::string junit_xml(const Report& report) {
                  scenarios.tests + invariants.tests, scenarios.failures + invariants.failures,
                  scenarios.errors + invariants.errors, scenarios.skipped + invariants.skipped,
                  seconds(report.campaign.wall_ms));
-  suite_open(out, "scenarios", scenarios);
+  suite_open(out, "scenarios", scenarios, report.campaign);
   for (const RunResult& run : report.scenarios)
     scenario_case(out, run);
   fmt::format_to(out, "  </testsuite>\n");
-  suite_open(out, "invariants", invariants);
+  suite_open(out, "invariants", invariants, report.campaign);
   for (const InvariantResult& invariant : report.invariants)
     invariant_case(out, report, invariant);
   fmt::format_to(out, "  </testsuite>\n</testsuites>\n");

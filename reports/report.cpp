@@ -130,6 +130,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> coalesce(
 
 void add_campaign(CampaignFigures& into, const CampaignFigures& from) {
   if (into.control_plane.empty()) into.control_plane = from.control_plane;
+  if (into.build.empty()) into.build = from.build;
   into.runs += from.runs;
   into.passed += from.passed;
   into.failed += from.failed;

@@ -210,6 +210,8 @@ struct RunResult {
 
 struct CampaignFigures {
   std::string control_plane;  // "postgres"
+  // The program that ran it: "unwedge 0.1.0 (g++ 12.2.0, RelWithDebInfo)".
+  std::string build;
   std::uint64_t runs = 0;
   std::uint64_t passed = 0;
   std::uint64_t failed = 0;

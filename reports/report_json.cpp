@@ -185,6 +185,7 @@ Out campaign_out(const CampaignFigures& c) {
   for (const NamedCount& f : c.findings_by_kind)
     findings.push_back(Out{{"name", f.name}, {"count", f.count}});
   return Out{{"control_plane", c.control_plane},
+             {"build", c.build},
              {"runs", c.runs},
              {"passed", c.passed},
              {"failed", c.failed},
@@ -623,6 +624,7 @@ void read_seed_ranges(const In& j, const std::string& path,
 void read(const In& j, const std::string& path, CampaignFigures& out) {
   Object o(j, path);
   o.get("control_plane", out.control_plane);
+  o.get_if_present("build", out.build);
   o.get("runs", out.runs);
   o.get("passed", out.passed);
   o.get("failed", out.failed);

@@ -34,6 +34,7 @@ void headline(Out out, const Report& report) {
       out, "## unwedge nightly{}: {}\n\n",
       c.control_plane.empty() ? "" : fmt::format(" ({})", markdown_inline(c.control_plane)),
       campaign_failed(report) ? "FAIL" : "PASS");
+  if (!c.build.empty()) fmt::format_to(out, "Run by {}.\n\n", markdown_inline(c.build));
   fmt::format_to(
       out,
       "{} ({}, {}: {}): {} passed, {} failed, {} "

@@ -125,6 +125,7 @@ TEST(Merge, FourShardsMergeIntoTheReportOfOneUnshardedRunOfTheSameSeeds) {
 std::string shard_report(std::uint64_t first, std::uint64_t seeds, bool failing = false) {
   reports::Report report;
   report.campaign = {.control_plane = "postgres",
+                     .build = "unwedge 0.1.0 (gcc 12.2.0, RelWithDebInfo)",
                      .runs = seeds,
                      .passed = failing ? seeds - 1 : seeds,
                      .failed = failing ? 1u : 0u,
@@ -144,6 +145,8 @@ TEST(Merge, AMissingCorruptTruncatedForeignOrOverlappingShardIsBadInputNamingThe
   const std::string good = shard_report(1, 5);
   std::string foreign = shard_report(6, 5);
   foreign.replace(foreign.find("\"postgres\""), 10, "\"mysql\"");
+  std::string other_build = shard_report(6, 5);
+  other_build.replace(other_build.find("gcc 12.2.0"), 10, "clang 14.0");
   std::string newer = shard_report(6, 5);
   newer.replace(newer.find("\"schema_version\": 1"), 19, "\"schema_version\": 9");
   const std::vector<BadShard> cases = {
@@ -153,6 +156,7 @@ TEST(Merge, AMissingCorruptTruncatedForeignOrOverlappingShardIsBadInputNamingThe
       {"garbage", "not json at all", "not valid JSON"},
       {"newer", newer, "schema version 9"},
       {"foreign", foreign, "control plane \"mysql\""},
+      {"other-build", other_build, "run by unwedge 0.1.0 (clang 14.0"},
       {"overlapping", shard_report(3, 5), "overlaps"},
   };
   for (const BadShard& bad : cases) {

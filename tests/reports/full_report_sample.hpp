@@ -8,6 +8,7 @@ namespace unwedge::reports::testing {
 inline Report sample_report() {
   Report r;
   r.campaign = {.control_plane = "postgres",
+                .build = "unwedge 0.1.0 (gcc 12.2.0, RelWithDebInfo)",
                 .runs = 7,
                 .passed = 5,
                 .failed = 1,

@@ -35,6 +35,8 @@ TEST_F(HtmlReport, HeadlineFigures) {
   EXPECT_THAT(
       page,
       HasSubstr("<h1>unwedge nightly: postgres <span class=\"verdict fail\">FAIL</span></h1>"));
+  EXPECT_THAT(page, HasSubstr("<p class=\"build\">Control plane postgres, run by unwedge 0.1.0 "
+                              "(gcc 12.2.0, RelWithDebInfo).</p>"));
   EXPECT_THAT(page, HasSubstr("<dt>runs</dt><dd>1,003</dd>"));
   EXPECT_THAT(page, HasSubstr("<dt>swarm seeds</dt><dd>1-500, 601-1100</dd>"));
   EXPECT_THAT(page, HasSubstr("<dt>simulated time</dt><dd>83 d 8 h</dd>"));

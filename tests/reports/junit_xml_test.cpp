@@ -27,6 +27,18 @@ TEST(JunitXml, OneTestsuiteOfScenariosAndOneOfInvariantsWithTheirCounts) {
   EXPECT_THAT(xml, HasSubstr("<testcase name=\"single_writer\" classname=\"invariants\"/>"));
 }
 
+TEST(JunitXml, EverySuiteNamesThePlaneAndTheBuildThatRanIt) {
+  const std::string xml = junit_xml(testing::fixture_report());
+  const std::string properties =
+      "    <properties>\n"
+      "      <property name=\"control_plane\" value=\"postgres\"/>\n"
+      "      <property name=\"build\" value=\"unwedge 0.1.0 (gcc 12.2.0, RelWithDebInfo)\"/>\n"
+      "    </properties>\n";
+  const std::size_t first = xml.find(properties);
+  ASSERT_NE(first, std::string::npos) << xml;
+  EXPECT_NE(xml.find(properties, first + 1), std::string::npos) << "one block per testsuite";
+}
+
 TEST(JunitXml, FailuresCarryTheSentenceSeedAndReplayCommand) {
   const std::string xml = junit_xml(testing::fixture_report());
   EXPECT_THAT(xml, HasSubstr("<failure message=\"db1-a stayed unreachable for 16 min, over its 15 "

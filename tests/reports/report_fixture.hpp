@@ -262,6 +262,7 @@ inline RunResult swarm_failure() {
 inline Report fixture_report() {
   Report r;
   r.campaign = {.control_plane = "postgres",
+                .build = "unwedge 0.1.0 (gcc 12.2.0, RelWithDebInfo)",
                 .runs = 1003,
                 .passed = 1000,
                 .failed = 2,
