@@ -32,13 +32,13 @@ std::string exit_text(int status) {
 
 }  // namespace
 
-std::filesystem::path canary_executable() {
+std::filesystem::path canary_executable(std::string_view program) {
   if (const char* path = std::getenv("UNWEDGE_CANARY"); path != nullptr && *path != '\0') {
     return path;
   }
   std::error_code error;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
-  return (error ? std::filesystem::path() : self.parent_path()) / "unwedge-canary";
+  return (error ? std::filesystem::path() : self.parent_path()) / program;
 }
 
 reports::CanaryResult run_canary(const std::filesystem::path& executable) {

@@ -19,9 +19,9 @@
 namespace unwedge::cli {
 
 // $UNWEDGE_CANARY when it is set and not empty (the tests point it at a
-// stand-in), otherwise unwedge-canary in the directory of the running
-// executable (/proc/self/exe).
-std::filesystem::path canary_executable();
+// stand-in), otherwise `program` (a plane's PlaneInfo::canary_program) in the
+// directory of the running executable (/proc/self/exe).
+std::filesystem::path canary_executable(std::string_view program = "unwedge-canary");
 
 // Runs `executable` and reads its verdict.
 reports::CanaryResult run_canary(const std::filesystem::path& executable);

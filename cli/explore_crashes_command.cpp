@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/control_plane_flag.hpp"
 #include "cli/output_file.hpp"
 #include "sim/crash_exploration.hpp"
 
@@ -30,16 +29,6 @@ struct ExploreCrashesOptions {
 };
 
 int run_explore_crashes(const ExploreCrashesOptions& options) {
-  if (const seam::PlaneInfo* plane = selected_plane();
-      plane == nullptr || plane->name != sim::kCrashStoriesPlane) {
-    std::fprintf(stderr,
-                 "unwedge explore-crashes: the crash stories are written for the '%s' control "
-                 "plane; '%s' has none yet. Run it with --control-plane %s.\n",
-                 std::string(sim::kCrashStoriesPlane).c_str(),
-                 plane != nullptr ? plane->name.c_str() : "(none)",
-                 std::string(sim::kCrashStoriesPlane).c_str());
-    return kExitBadInput;
-  }
   if (options.no_reentrancy && options.no_redelivery) {
     std::fprintf(stderr,
                  "unwedge explore-crashes: --no-reentrancy and --no-redelivery together leave "

@@ -116,11 +116,12 @@ core::Result<CampaignItems> nightly_items(const std::filesystem::path& scenarios
   const seam::PlaneInfo* plane = selected_plane();
   if (plane == nullptr) return core::Error{"no control plane is registered in this program"};
   CampaignItems items{.control_plane = plane->name, .model = &plane->model()};
-  // Crash exploration's stories and the canary's planted bug are written for
-  // the reference plane; another plane's campaign runs without them.
-  if (plane->name == sim::kCrashStoriesPlane) {
-    items.explore_crashes = explore_crashes;
-    items.canary = [] { return run_canary(canary_executable()); };
+  // Crash exploration and the canary run for a plane that has them.
+  if (plane->crash_stories != nullptr) items.explore_crashes = explore_crashes;
+  if (!plane->canary_program.empty()) {
+    items.canary = [program = plane->canary_program] {
+      return run_canary(canary_executable(program));
+    };
   }
   for (const std::filesystem::path& file : *files) {
     items.bundled.push_back(

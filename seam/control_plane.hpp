@@ -14,7 +14,7 @@
 //   The simulator starts one, ticks it, and starts another over the same
 //   Store after a crash.
 //
-//   const seam::PlaneInfo* info = seam::find_plane("postgres");
+//   const seam::PlaneInfo* info = seam::find_plane("my_plane");
 //   core::Result<std::unique_ptr<seam::ControlPlane>> plane = info->create({});
 //   std::unique_ptr<seam::Process> process = (*plane)->start(env);
 //   process->tick();

@@ -18,6 +18,7 @@
 #include "core/control_plane_model.hpp"
 #include "core/result.hpp"
 #include "seam/control_plane.hpp"
+#include "seam/crash_story.hpp"
 
 namespace unwedge::seam {
 
@@ -33,6 +34,12 @@ struct PlaneInfo {
   core::Result<std::unique_ptr<ControlPlane>> (*create)(const SettingsText& settings) = nullptr;
   // The request vocabulary: what operators and customers may ask of it.
   std::vector<std::string> requests;
+  // Its crash stories (seam/crash_story.hpp); null: none, and
+  // `explore-crashes` has nothing to explore.
+  std::vector<CrashStory> (*crash_stories)() = nullptr;
+  // A program beside `unwedge` that runs one planted bug of this plane and
+  // says whether the harness caught it (cli/canary.hpp); empty: no canary.
+  std::string canary_program;
 };
 
 // Registers `info`; a second plane of the same name is refused (false).
@@ -44,7 +51,7 @@ const PlaneInfo* find_plane(std::string_view name);
 // default, else the only one, else none.
 const PlaneInfo* default_plane();
 bool set_default_plane(std::string_view name);
-// "postgres, lease" for messages.
+// "minimal, my_plane" for messages.
 std::string plane_names();
 
 }  // namespace unwedge::seam

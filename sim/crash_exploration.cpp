@@ -9,14 +9,10 @@
 
 #include "core/action_runner.hpp"
 #include "core/assert.hpp"
+#include "sim/plane.hpp"
 
 namespace unwedge::sim {
 namespace {
-
-using postgres::Certificate;
-using postgres::ReplicaLink;
-using postgres::Server;
-using postgres::Service;
 
 constexpr CrashPoint kCrashPoints[] = {CrashPoint::kBeforeBegin, CrashPoint::kMidTransaction,
                                        CrashPoint::kAfterCommit};
@@ -24,11 +20,6 @@ constexpr CrashPoint kCrashPoints[] = {CrashPoint::kBeforeBegin, CrashPoint::kMi
 constexpr std::size_t kRedeliverySteps = 64;
 // Differences named in one sentence; the rest are counted.
 constexpr std::size_t kDifferencesNamed = 6;
-
-void provisioned(FleetWorld& world, ServicePlan plan = {}) {
-  world.add_service("db1", plan);
-  UNWEDGE_ASSERT_MSG(world.settle(), "db1 was not provisioned:\n{}", world.activity());
-}
 
 using core::ThrowingAssertions;
 
@@ -54,7 +45,8 @@ struct Ending {
 Ending play(const Story& story, const ExploreOptions& options, std::optional<Crash> crash,
             bool lose_first_replies, FleetWorld& world) {
   Ending ending;
-  world.settings = options.settings;
+  world.control_plane = options.control_plane;
+  world.plane_settings = options.plane_settings;
   std::size_t completed_before = 0;
   std::size_t operations_before = 0;
   std::uint64_t first = 0;
@@ -63,20 +55,20 @@ Ending play(const Story& story, const ExploreOptions& options, std::optional<Cra
     story.trigger(world);
     completed_before = world.journal.completed.size();
     operations_before = world.infra.operations();
-    first = world.store.transactions_begun();
-    if (crash) world.store.crash_at(first + crash->transaction, crash->point);
+    first = world.store_under_test.transactions_begun();
+    if (crash) world.store_under_test.crash_at(first + crash->transaction, crash->point);
     world.infra.lose_first_replies(lose_first_replies);
     if (!world.settle(options.ticks_max)) {
       ending.broken = fmt::format("never settles: still busy after {} ticks; running: {}",
                                   options.ticks_max, world.activity());
     }
-    ending.transactions = world.store.transactions_begun() - first;
+    ending.transactions = world.store_under_test.transactions_begun() - first;
   } catch (const core::AssertionFailure& failure) {
     ending.broken = fmt::format("breaks an internal contract: {}", failure.what());
   } catch (const std::exception& error) {
     ending.broken = fmt::format("throws: {}", error.what());
   }
-  world.store.disarm();
+  world.store_under_test.disarm();
   world.infra.lose_first_replies(false);
   ending.store = world.durable.snapshot();
   ending.effects = world.infra.effects();
@@ -217,7 +209,7 @@ void explore_reentrancy(const Story& story, const ExploreOptions& options, const
   }
 }
 
-const core::ActionDef* find_action(const ControlLoop& process, std::string_view name) {
+const core::ActionDef* find_action(const seam::Process& process, std::string_view name) {
   for (const core::ActionDef& def : process.actions()) {
     if (def.name == name) return &def;
   }
@@ -227,7 +219,7 @@ const core::ActionDef* find_action(const ControlLoop& process, std::string_view 
 // Runs `action` again from its first step under its own id, then drops its
 // record as the scheduler does when an action ends. Empty when it ran to an
 // end; otherwise why not.
-std::optional<std::string> deliver_again(FleetWorld& world, const ControlLoop& process,
+std::optional<std::string> deliver_again(FleetWorld& world, const seam::Process& process,
                                          const CompletedAction& action) {
   const core::ActionDef* def = find_action(process, action.action);
   if (def == nullptr) return fmt::format("has no action named {}", action.action);
@@ -255,7 +247,7 @@ std::optional<std::string> deliver_again(FleetWorld& world, const ControlLoop& p
 // Delivers `action` again right after the tick it completed in, and says
 // what that changed.
 std::optional<std::string> redeliver_once(FleetWorld& world, const CompletedAction& action) {
-  std::unique_ptr<ControlLoop> process = world.start_process();
+  std::unique_ptr<seam::Process> process = world.start_process();
   const core::StoreSnapshot before = world.durable.snapshot();
   const KeyedInfra::Effects effects = world.infra.effects();
   try {
@@ -279,7 +271,8 @@ void explore_action_redelivery(const Story& story, const ExploreOptions& options
     std::size_t completed_before = 0;
     bool delivered = false;
     std::optional<std::string> differs;
-    world.settings = options.settings;
+    world.control_plane = options.control_plane;
+    world.plane_settings = options.plane_settings;
     try {
       story.setup(world);
       story.trigger(world);
@@ -344,48 +337,15 @@ std::size_t CrashExploration::divergences() const {
   return total;
 }
 
-std::vector<Story> reference_stories() {
-  return {
-      {"Provision", [](FleetWorld&) {},
-       [](FleetWorld& w) { w.add_service("db1", {.standbys = 1}); }},
-      {"Failover", [](FleetWorld& w) { provisioned(w); },
-       [](FleetWorld& w) {
-         w.silence("db1-1");
-         w.clock.advance(2 * core::kMinute);
-       }},
-      {"PlannedAsyncFailover", [](FleetWorld& w) { provisioned(w, {.synchronous = false}); },
-       [](FleetWorld& w) {
-         w.update<Service>("db1", [](Service& s) { s.failover_requested = true; });
-       }},
-      {"Promote",
-       [](FleetWorld& w) {
-         provisioned(w);
-         w.add_follower("db1");
-       },
-       [](FleetWorld& w) {
-         w.update<ReplicaLink>("db1-3", [](ReplicaLink& l) { l.promote_requested = true; });
-       }},
-      {"Unfollow",
-       [](FleetWorld& w) {
-         provisioned(w);
-         w.add_follower("db1");
-       },
-       [](FleetWorld& w) {
-         w.update<ReplicaLink>("db1-3", [](ReplicaLink& l) { l.unfollow_requested = true; });
-       }},
-      {"ReplaceServer", [](FleetWorld& w) { provisioned(w); },
-       [](FleetWorld& w) {
-         w.update<Server>("db1-2", [](Server& s) { s.replace_requested = true; });
-       }},
-      {"RotateCertificate", [](FleetWorld& w) { provisioned(w); },
-       [](FleetWorld& w) {
-         w.clock.set(w.get<Certificate>("db1-cert")->not_after_us - core::kHour);
-       }},
-      {"Deprovision", [](FleetWorld& w) { provisioned(w); },
-       [](FleetWorld& w) {
-         w.update<Service>("db1", [](Service& s) { s.deprovision_requested = true; });
-       }},
-  };
+std::vector<Story> stories_of(const seam::PlaneInfo& plane) {
+  std::vector<Story> out;
+  if (plane.crash_stories == nullptr) return out;
+  for (seam::CrashStory& story : plane.crash_stories()) {
+    out.push_back({.name = story.name,
+                   .setup = [setup = story.setup](FleetWorld& w) { setup(w); },
+                   .trigger = [trigger = story.trigger](FleetWorld& w) { trigger(w); }});
+  }
+  return out;
 }
 
 StoryReport explore_story(const Story& story, const ExploreOptions& options) {
@@ -410,7 +370,15 @@ StoryReport explore_story(const Story& story, const ExploreOptions& options) {
 }
 
 core::Result<CrashExploration> explore_crashes(const ExploreOptions& options) {
-  std::vector<Story> known = reference_stories();
+  core::Result<const seam::PlaneInfo*> plane = find_plane_or_error(options.control_plane);
+  if (!plane) return plane.error();
+  std::vector<Story> known = stories_of(**plane);
+  if (known.empty()) {
+    return core::Error{fmt::format(
+        "the control plane {} declares no crash stories (seam::PlaneInfo::crash_stories); "
+        "there is nothing to explore",
+        (*plane)->name)};
+  }
   std::vector<const Story*> chosen;
   for (const std::string& name : options.stories) {
     auto found =

@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "planes/postgres/settings.hpp"
+#include "seam/registry.hpp"
 #include "sim/fleet_world.hpp"
 
 namespace unwedge::sim {
@@ -42,10 +42,9 @@ struct Story {
   std::function<void(FleetWorld&)> trigger;  // what makes the action happen
 };
 
-// Provision, Failover, PlannedAsyncFailover, Promote, Unfollow,
-// ReplaceServer, RotateCertificate, Deprovision: one story per action of the
-// reference control plane.
-std::vector<Story> reference_stories();
+// The crash stories a plane declares (seam/crash_story.hpp), as stories of
+// a FleetWorld; none if it declares none.
+std::vector<Story> stories_of(const seam::PlaneInfo& plane);
 
 enum class Check : std::uint8_t {
   kSettles,           // the story settles uninterrupted, without breaking a contract
@@ -74,30 +73,27 @@ struct StoryReport {
   std::vector<Divergence> divergences;
 };
 
-// The registered plane the stories are written for (the reference plane):
-// they set up its entities and drive its actions.
-inline constexpr std::string_view kCrashStoriesPlane = "postgres";
-
 struct CrashExploration {
   std::vector<StoryReport> stories;
   std::size_t divergences() const;
 };
 
 struct ExploreOptions {
-  std::vector<std::string> stories;  // by name; empty: every reference story
+  std::vector<std::string> stories;  // by name; empty: every story of the plane
   // Crash only in the first this many transactions of a story; 0: in all.
   std::uint64_t transactions_max = 0;
   bool reentrancy = true;
   bool redelivery = true;
-  postgres::Settings settings;  // of the reference control plane
-  int ticks_max = 300;          // a run still busy after this many ticks never settles
+  std::string control_plane;          // by its registered name; empty: the default plane
+  seam::SettingsText plane_settings;  // its settings, as a scenario gives them
+  int ticks_max = 300;                // a run still busy after this many ticks never settles
 };
 
-// Explores the named reference stories (all by default). An unknown name is
-// an error that lists the known ones.
+// Explores the named stories of the plane (all by default). An unknown name,
+// or a plane with no stories, is an error that says what there is.
 core::Result<CrashExploration> explore_crashes(const ExploreOptions& options);
-// Explores one story, which may bring its own control plane (its setup sets
-// FleetWorld::control_plane).
+// Explores one story, which may bring its own process (its setup sets
+// FleetWorld::process_factory).
 StoryReport explore_story(const Story& story, const ExploreOptions& options);
 
 // One line per story with its figures, then every divergence.

@@ -2,33 +2,10 @@
 
 #include <fmt/format.h>
 
-#include "planes/postgres/controller.hpp"
-#include "planes/postgres/machines.hpp"
+#include "sim/plane.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
-
-using core::InfraVerb;
-
-namespace {
-
-class ReferenceLoop final : public ControlLoop {
- public:
-  ReferenceLoop(const core::Environment& env, const postgres::Settings& settings)
-      : controller_(env, settings) {}
-  bool tick() override { return controller_.tick().quiet(); }
-  const std::vector<core::ActionDef>& actions() const override { return controller_.actions(); }
-
- private:
-  postgres::Controller controller_;
-};
-
-}  // namespace
-
-std::unique_ptr<ControlLoop> reference_control_plane(const core::Environment& env,
-                                                     const postgres::Settings& settings) {
-  return std::make_unique<ReferenceLoop>(env, settings);
-}
 
 void ActionJournal::step(const core::StepEvent& event) {
   if (event.verdict == "error") return;  // nothing committed
@@ -68,42 +45,44 @@ std::vector<core::Checkin> FleetTelemetry::checkins(std::string_view host) const
 
 FleetWorld::FleetWorld() = default;
 
-void FleetWorld::add_service(const std::string& id, ServicePlan plan) {
+seam::ControlPlane& FleetWorld::plane() {
+  if (!plane_) {
+    core::Result<std::unique_ptr<seam::ControlPlane>> built =
+        make_plane(control_plane, plane_settings);
+    UNWEDGE_ASSERT_MSG(built.ok(), "{}", built ? "" : built.error().message);
+    plane_ = std::move(*built);
+  }
+  return *plane_;
+}
+
+void FleetWorld::order_service(const seam::ServiceOrder& service) {
   auto txn = durable.begin();
-  txn->put(postgres::Service{
-      .id = id,
-      .state = {.id = postgres::service_machine().initial(), .entered_us = clock.now_us()},
-      .standbys = plan.standbys,
-      .synchronous = plan.synchronous});
+  plane().order_service(*txn, service, clock.now_us());
   UNWEDGE_ASSERT(txn->commit().ok());
 }
 
-std::string FleetWorld::add_follower(const std::string& service_id) {
+void FleetWorld::add_service(const std::string& id, ServicePlan plan) {
+  order_service({.id = id, .standbys = plan.standbys, .synchronous = plan.synchronous});
+}
+
+seam::RequestOutcome FleetWorld::request(std::string_view kind, std::string_view target) {
   auto txn = durable.begin();
-  std::optional<postgres::Service> service = txn->get<postgres::Service>(service_id);
-  UNWEDGE_ASSERT(service.has_value());
-  service->servers_named++;
-  const std::string id = fmt::format("{}-{}", service_id, service->servers_named);
-  const core::StateId running = *postgres::server_machine().find_state("running");
-  const core::StateId following = *postgres::replica_link_machine().find_state("following");
-  txn->put(*service);
-  txn->put(postgres::Server{.id = id,
-                            .service = service_id,
-                            .state = {.id = running, .entered_us = clock.now_us()},
-                            .role = postgres::Role::kFollower});
-  txn->put(postgres::ReplicaLink{.id = id,
-                                 .service = service_id,
-                                 .state = {.id = following, .entered_us = clock.now_us()},
-                                 .standby = false});
-  UNWEDGE_ASSERT(txn->commit().ok());
-  return id;
+  seam::RequestOutcome outcome = plane().request(*txn, kind, target, clock.now_us());
+  if (outcome.raised) UNWEDGE_ASSERT(txn->commit().ok());
+  return outcome;
+}
+
+std::string FleetWorld::add_follower(const std::string& service) {
+  seam::RequestOutcome outcome = request("add_follower", service);
+  UNWEDGE_ASSERT_MSG(outcome.new_replica.has_value(), "{} took no follower", service);
+  return *outcome.new_replica;
 }
 
 bool FleetWorld::settle(int ticks_max) {
   int quiet_ticks = 0;
   while (ticks_max-- > 0) {
     try {
-      std::unique_ptr<ControlLoop> process = start_process();
+      std::unique_ptr<seam::Process> process = start_process();
       while (ticks_max-- > 0) {
         quiet_ticks = process->tick() ? quiet_ticks + 1 : 0;
         if (after_tick) after_tick();
@@ -117,8 +96,9 @@ bool FleetWorld::settle(int ticks_max) {
   return false;
 }
 
-std::unique_ptr<ControlLoop> FleetWorld::start_process() {
-  std::unique_ptr<ControlLoop> process = control_plane(env, settings);
+std::unique_ptr<seam::Process> FleetWorld::start_process() {
+  std::unique_ptr<seam::Process> process =
+      process_factory ? process_factory(env) : plane().start(env);
   UNWEDGE_ASSERT(process != nullptr);
   return process;
 }
@@ -133,21 +113,14 @@ std::string FleetWorld::activity() {
   return out;
 }
 
-std::string FleetWorld::state_of_service(const std::string& id) {
-  std::optional<postgres::Service> e = get<postgres::Service>(id);
-  return e ? postgres::service_machine().state_name(e->state.id) : "(none)";
-}
-std::string FleetWorld::state_of_server(const std::string& id) {
-  std::optional<postgres::Server> e = get<postgres::Server>(id);
-  return e ? postgres::server_machine().state_name(e->state.id) : "(none)";
-}
-std::string FleetWorld::state_of_link(const std::string& id) {
-  std::optional<postgres::ReplicaLink> e = get<postgres::ReplicaLink>(id);
-  return e ? postgres::replica_link_machine().state_name(e->state.id) : "(none)";
-}
-std::string FleetWorld::state_of_certificate(const std::string& id) {
-  std::optional<postgres::Certificate> e = get<postgres::Certificate>(id);
-  return e ? postgres::certificate_machine().state_name(e->state.id) : "(none)";
+std::string FleetWorld::state_of(std::string_view machine, std::string_view id) {
+  std::string found = "(none)";
+  auto txn = durable.begin();
+  plane().committed_states(
+      *txn, [&](const core::MachineDef& m, std::string_view entity, core::StateId state) {
+        if (m.name() == machine && entity == id) found = m.state_name(state);
+      });
+  return found;
 }
 
 }  // namespace unwedge::sim

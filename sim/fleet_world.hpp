@@ -23,8 +23,8 @@
 #include "core/action.hpp"
 #include "core/environment.hpp"
 #include "core/in_memory_store.hpp"
-#include "planes/postgres/entities.hpp"
-#include "planes/postgres/settings.hpp"
+#include "seam/control_plane.hpp"
+#include "seam/crash_story.hpp"
 #include "sim/keyed_infra.hpp"
 #include "sim/manual_clock.hpp"
 #include "sim/sim_store.hpp"
@@ -57,21 +57,9 @@ struct ServicePlan {
   bool synchronous = true;
 };
 
-// One process of a control plane: what FleetWorld::settle() runs.
-class ControlLoop {
- public:
-  virtual ~ControlLoop() = default;
-  // One pass of the main loop; true when it started and drove nothing.
-  virtual bool tick() = 0;
-  // Every action the loop may run, for delivering one again.
-  virtual const std::vector<core::ActionDef>& actions() const = 0;
-};
-using ControlPlaneFactory = std::function<std::unique_ptr<ControlLoop>(const core::Environment&,
-                                                                       const postgres::Settings&)>;
-
-// The reference Postgres control plane (postgres::Controller).
-std::unique_ptr<ControlLoop> reference_control_plane(const core::Environment& env,
-                                                     const postgres::Settings& settings);
+// Starts one process of a control plane over an environment: a stand-in for
+// the plane's own, for tests of the exploration itself.
+using ProcessFactory = std::function<std::unique_ptr<seam::Process>(const core::Environment& env)>;
 
 // An action execution that ran to its end, as its record last said.
 struct CompletedAction {
@@ -100,23 +88,37 @@ class ActionJournal final : public core::Journal {
   const SimStore& store_;
 };
 
-class FleetWorld {
+// A small fleet of the control plane named by `control_plane` (empty: the
+// default plane), as crash stories see it (seam::StoryFleet).
+class FleetWorld final : public seam::StoryFleet {
  public:
   static constexpr core::TimeUs kStartUs = 1'000 * core::kSecond;
 
   FleetWorld();
 
   void add_service(const std::string& id, ServicePlan plan = {});
-  // Adds a customer follower of `service` on a fresh running server.
+  // Adds a customer follower of `service` on a fresh running server; its id.
   std::string add_follower(const std::string& service);
-  void silence(const std::string& host) { telemetry.silence(host); }
+  void silence(std::string_view host) override { telemetry.silence(std::string(host)); }
 
   // Ticks the control plane until two ticks in a row do nothing, restarting
   // it (a new process over the same store) after every simulated crash.
   // False if it is still busy after `ticks_max` ticks.
-  bool settle(int ticks_max = 300);
+  bool settle(int ticks_max);
+  bool settle() override { return settle(300); }
   // A new process of the control plane, as settle() starts one.
-  std::unique_ptr<ControlLoop> start_process();
+  std::unique_ptr<seam::Process> start_process();
+  // The plane, built from control_plane and plane_settings on first use.
+  seam::ControlPlane& plane();
+
+  // seam::StoryFleet
+  core::Store& store() override { return durable; }
+  core::TimeUs now_us() const override { return clock.now_us(); }
+  void set_clock(core::TimeUs now_us) override { clock.set(now_us); }
+  void order_service(const seam::ServiceOrder& service) override;
+  seam::RequestOutcome request(std::string_view kind, std::string_view target) override;
+  // The actions running now and the last few started, for failure messages.
+  std::string activity() override;
 
   // Reads one entity (or nothing) from the committed store.
   template <class T>
@@ -132,26 +134,30 @@ class FleetWorld {
     txn->put(*entity);
     UNWEDGE_ASSERT(txn->commit().ok());
   }
-  // The actions running now and the last few started, for failure messages.
-  std::string activity();
-  std::string state_of_service(const std::string& id);
-  std::string state_of_server(const std::string& id);
-  std::string state_of_link(const std::string& id);
-  std::string state_of_certificate(const std::string& id);
+  // The committed state of entity `id` under the machine called `machine`,
+  // by name; "(none)" when there is no such entity.
+  std::string state_of(std::string_view machine, std::string_view id);
 
   core::InMemoryStore durable;
-  SimStore store{durable};
+  SimStore store_under_test{durable};
   KeyedInfra infra{0};
   ManualClock clock{kStartUs};
   FleetTelemetry telemetry{clock, infra};
-  ActionJournal journal{durable, store};
-  postgres::Settings settings;
-  ControlPlaneFactory control_plane = reference_control_plane;
+  ActionJournal journal{durable, store_under_test};
+  std::string control_plane;          // empty: the default plane
+  seam::SettingsText plane_settings;  // its settings, as a scenario gives them
+  ProcessFactory process_factory;     // set: runs instead of the plane's own process
   // Called by settle() after every tick, if set.
   std::function<void()> after_tick;
-  core::Environment env{
-      .store = store, .infra = infra, .clock = clock, .telemetry = telemetry, .journal = &journal};
+  core::Environment env{.store = store_under_test,
+                        .infra = infra,
+                        .clock = clock,
+                        .telemetry = telemetry,
+                        .journal = &journal};
   int crashes = 0;
+
+ private:
+  std::unique_ptr<seam::ControlPlane> plane_;
 };
 
 }  // namespace unwedge::sim

@@ -207,7 +207,9 @@ seam::PlaneInfo plane_info() {
         return std::unique_ptr<seam::ControlPlane>(std::make_unique<ReferencePlane>(*settings));
       },
       .requests = {"add_follower", "promote_follower", "unfollow", "request_failover",
-                   "replace_server", "deprovision"}};
+                   "replace_server", "deprovision"},
+      .crash_stories = &crash_stories,
+      .canary_program = "unwedge-canary"};
 }
 
 }  // namespace unwedge::postgres

@@ -63,6 +63,10 @@ class ReferencePlane final : public seam::ControlPlane {
   std::vector<std::pair<std::string, core::TimeUs>> unfollows_asked_;
 };
 
+// Provision, Failover, PlannedAsyncFailover, Promote, Unfollow,
+// ReplaceServer, RotateCertificate, Deprovision: one story per action.
+std::vector<seam::CrashStory> crash_stories();
+
 // The reference plane's registration entry: name "postgres".
 seam::PlaneInfo plane_info();
 

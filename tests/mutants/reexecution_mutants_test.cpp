@@ -3,6 +3,7 @@
 // is caught with a sentence that names the effect it doubled.
 #include <gtest/gtest.h>
 
+#include "planes/postgres/settings.hpp"
 #include "sim/crash_exploration.hpp"
 
 namespace unwedge::mutants {
@@ -23,7 +24,7 @@ std::vector<sim::Divergence> found(const sim::CrashExploration& exploration, Che
 
 sim::CrashExploration explore(const std::string& story, Mutant mutant, bool reentrancy) {
   sim::ExploreOptions options{.stories = {story}, .reentrancy = reentrancy};
-  options.settings.mutant = mutant;
+  options.plane_settings["mutant"] = postgres::to_string(mutant);
   core::Result<sim::CrashExploration> exploration = sim::explore_crashes(options);
   UNWEDGE_ASSERT(exploration.ok());
   return std::move(exploration).value();

@@ -10,6 +10,7 @@
 
 #include "core/action_runner.hpp"
 #include "planes/postgres/entities.hpp"
+#include "planes/postgres/plane.hpp"
 #include "sim/crash_exploration.hpp"
 
 namespace unwedge::sim {
@@ -70,7 +71,7 @@ TEST_P(ActionReentrancy, ASettledFleetStaysSettled) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryAction, ActionReentrancy,
-                         ::testing::ValuesIn(sim::reference_stories()),
+                         ::testing::ValuesIn(sim::stories_of(postgres::plane_info())),
                          [](const ::testing::TestParamInfo<Story>& story) {
                            return story.param.name;
                          });
@@ -101,7 +102,7 @@ class LateDuplicate : public ::testing::Test {
   // Runs `action` again under its own id from its first step, then drops its
   // record as the scheduler does; true when it ran to an end.
   bool deliver_again(const sim::CompletedAction& action) {
-    std::unique_ptr<sim::ControlLoop> process = world.start_process();
+    std::unique_ptr<seam::Process> process = world.start_process();
     const core::ActionDef* def = nullptr;
     for (const core::ActionDef& candidate : process->actions()) {
       if (candidate.name == action.action) def = &candidate;
@@ -163,7 +164,7 @@ TEST_F(LateDuplicate, AFailoverDeliveredAfterTheNextLeaderChangeChangesNothing) 
   ASSERT_TRUE(world.settle()) << world.activity();
   ASSERT_NE(last_completed("Failover").id, first.id);
   ASSERT_NE(world.get<Service>("db1")->leader, "db1-2") << describe(*world.get<Service>("db1"));
-  ASSERT_EQ(world.state_of_service("db1"), "available");
+  ASSERT_EQ(world.state_of("service", "db1"), "available");
   const core::StoreSnapshot before = world.durable.snapshot();
   const sim::KeyedInfra::Effects effects = world.infra.effects();
 

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "core/control_plane_check.hpp"
+#include "planes/postgres/entities.hpp"
 #include "planes/postgres/machines.hpp"
 #include "planes/postgres/model.hpp"
+#include "planes/postgres/settings.hpp"
 #include "sim/fleet_world.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
@@ -31,7 +33,7 @@ class ReferenceControlPlane : public ::testing::Test {
   void provision() {
     world.add_service("db1", {.standbys = 1});
     ASSERT_TRUE(world.settle()) << world.activity();
-    ASSERT_EQ(world.state_of_service("db1"), "available");
+    ASSERT_EQ(world.state_of("service", "db1"), "available");
   }
   FleetWorld world;
 };
@@ -40,10 +42,10 @@ TEST_F(ReferenceControlPlane, ProvisionBringsUpLeaderStandbyCertificateAndEndpoi
   provision();
   std::optional<Service> db1 = world.get<Service>("db1");
   EXPECT_EQ(db1->leader, "db1-1");
-  EXPECT_EQ(world.state_of_server("db1-1"), "running");
-  EXPECT_EQ(world.state_of_server("db1-2"), "running");
-  EXPECT_EQ(world.state_of_link("db1-2"), "following");
-  EXPECT_EQ(world.state_of_certificate("db1-cert"), "active");
+  EXPECT_EQ(world.state_of("server", "db1-1"), "running");
+  EXPECT_EQ(world.state_of("server", "db1-2"), "running");
+  EXPECT_EQ(world.state_of("replica_link", "db1-2"), "following");
+  EXPECT_EQ(world.state_of("certificate", "db1-cert"), "active");
   EXPECT_EQ(world.get<Certificate>("db1-cert")->installed_on, "db1-1");
   EXPECT_TRUE(world.infra.succeeded(pgworld::kPointEndpoint, "db1"));
   EXPECT_TRUE(world.infra.succeeded(pgworld::kFollow, "db1-2"));
@@ -60,16 +62,16 @@ TEST_F(ReferenceControlPlane, UnreachableLeaderIsFencedBeforeItsStandbyIsPromote
   ASSERT_TRUE(world.settle()) << world.activity();
 
   std::optional<Service> db1 = world.get<Service>("db1");
-  EXPECT_EQ(world.state_of_service("db1"), "available");
+  EXPECT_EQ(world.state_of("service", "db1"), "available");
   EXPECT_EQ(db1->leader, "db1-2");
   EXPECT_EQ(db1->timeline, 2u);
   EXPECT_TRUE(world.infra.succeeded(pgworld::kFence, "db1-1"));
   EXPECT_TRUE(world.infra.succeeded(pgworld::kPromote, "db1-2"));
-  EXPECT_EQ(world.state_of_link("db1-2"), "promoted");
+  EXPECT_EQ(world.state_of("replica_link", "db1-2"), "promoted");
   // The fenced old leader was replaced by a fresh standby following db1-2.
-  EXPECT_EQ(world.state_of_server("db1-1"), "destroyed");
-  EXPECT_EQ(world.state_of_server("db1-3"), "running");
-  EXPECT_EQ(world.state_of_link("db1-3"), "following");
+  EXPECT_EQ(world.state_of("server", "db1-1"), "destroyed");
+  EXPECT_EQ(world.state_of("server", "db1-3"), "running");
+  EXPECT_EQ(world.state_of("replica_link", "db1-3"), "following");
   // The certificate moved to the new leader.
   EXPECT_EQ(world.get<Certificate>("db1-cert")->installed_on, "db1-2");
   EXPECT_EQ(world.get<Certificate>("db1-cert")->serial, 2u);
@@ -82,7 +84,7 @@ TEST_F(ReferenceControlPlane, PlannedFailoverOfAnAsyncServiceWaitsForTheFinalPos
   ASSERT_TRUE(world.settle()) << world.activity();
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-2");
   EXPECT_FALSE(world.get<Service>("db1")->failover_requested);
-  EXPECT_EQ(world.state_of_service("db1"), "available");
+  EXPECT_EQ(world.state_of("service", "db1"), "available");
 }
 
 TEST_F(ReferenceControlPlane, AsyncServiceWithAnUnreachableLeaderIsNotFailedOver) {
@@ -94,7 +96,7 @@ TEST_F(ReferenceControlPlane, AsyncServiceWithAnUnreachableLeaderIsNotFailedOver
   world.clock.advance(2 * core::kMinute);
   ASSERT_TRUE(world.settle()) << world.activity();
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
-  EXPECT_EQ(world.state_of_service("db1"), "unavailable");
+  EXPECT_EQ(world.state_of("service", "db1"), "unavailable");
   EXPECT_FALSE(world.infra.succeeded(pgworld::kPromote, "db1-2"));
 }
 
@@ -106,7 +108,7 @@ TEST_F(ReferenceControlPlane, LaggingStandbyIsNotPromotedAndTheServiceWaits) {
   world.silence("db1-1");
   world.clock.advance(2 * core::kMinute);
   ASSERT_TRUE(world.settle()) << world.activity();
-  EXPECT_EQ(world.state_of_service("db1"), "unavailable");
+  EXPECT_EQ(world.state_of("service", "db1"), "unavailable");
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
   EXPECT_FALSE(world.infra.succeeded(pgworld::kPromote, "db1-2"));
 }
@@ -116,10 +118,10 @@ TEST_F(ReferenceControlPlane, CustomerPromotesAFollowerThroughFencing) {
   std::string follower = world.add_follower("db1");
   world.update<ReplicaLink>(follower, [](ReplicaLink& l) { l.promote_requested = true; });
   ASSERT_TRUE(world.settle()) << world.activity();
-  EXPECT_EQ(world.state_of_link(follower), "promoted");
+  EXPECT_EQ(world.state_of("replica_link", follower), "promoted");
   EXPECT_EQ(world.get<Service>("db1")->leader, follower);
   EXPECT_TRUE(world.infra.succeeded(pgworld::kFence, "db1-1"));
-  EXPECT_EQ(world.state_of_service("db1"), "available");
+  EXPECT_EQ(world.state_of("service", "db1"), "available");
 }
 
 TEST_F(ReferenceControlPlane, CustomerUnfollowsAFollower) {
@@ -127,7 +129,7 @@ TEST_F(ReferenceControlPlane, CustomerUnfollowsAFollower) {
   std::string follower = world.add_follower("db1");
   world.update<ReplicaLink>(follower, [](ReplicaLink& l) { l.unfollow_requested = true; });
   ASSERT_TRUE(world.settle()) << world.activity();
-  EXPECT_EQ(world.state_of_link(follower), "unfollowed");
+  EXPECT_EQ(world.state_of("replica_link", follower), "unfollowed");
   EXPECT_EQ(world.get<Server>(follower)->role, Role::kIndependent);
   EXPECT_TRUE(world.infra.succeeded(pgworld::kUnfollow, follower));
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
@@ -137,10 +139,10 @@ TEST_F(ReferenceControlPlane, OperatorReplacesAStandby) {
   provision();
   world.update<Server>("db1-2", [](Server& s) { s.replace_requested = true; });
   ASSERT_TRUE(world.settle()) << world.activity();
-  EXPECT_EQ(world.state_of_server("db1-2"), "destroyed");
-  EXPECT_EQ(world.state_of_server("db1-3"), "running");
-  EXPECT_EQ(world.state_of_link("db1-3"), "following");
-  EXPECT_EQ(world.state_of_service("db1"), "available");
+  EXPECT_EQ(world.state_of("server", "db1-2"), "destroyed");
+  EXPECT_EQ(world.state_of("server", "db1-3"), "running");
+  EXPECT_EQ(world.state_of("replica_link", "db1-3"), "following");
+  EXPECT_EQ(world.state_of("service", "db1"), "available");
 }
 
 // Regression (found by the simulator, 1,000 services under background
@@ -177,18 +179,18 @@ TEST_F(ReferenceControlPlane, AStandbyReplacedDuringProvisioningIsCountedOnce) {
   EXPECT_NO_THROW(settled = world.settle()) << world.activity();
   core::set_assertion_handler(previous);
   ASSERT_TRUE(settled) << world.activity();
-  EXPECT_EQ(world.state_of_service("db1"), "available");
-  EXPECT_EQ(world.state_of_server("db1-2"), "destroyed");
-  EXPECT_EQ(world.state_of_server("db1-4"), "running");
-  EXPECT_EQ(world.state_of_link("db1-4"), "following");
-  EXPECT_EQ(world.state_of_server("db1-5"), "(none)");
+  EXPECT_EQ(world.state_of("service", "db1"), "available");
+  EXPECT_EQ(world.state_of("server", "db1-2"), "destroyed");
+  EXPECT_EQ(world.state_of("server", "db1-4"), "running");
+  EXPECT_EQ(world.state_of("replica_link", "db1-4"), "following");
+  EXPECT_EQ(world.state_of("server", "db1-5"), "(none)");
 }
 
 TEST_F(ReferenceControlPlane, LeaderIsNotReplacedInPlace) {
   provision();
   world.update<Server>("db1-1", [](Server& s) { s.replace_requested = true; });
   ASSERT_TRUE(world.settle()) << world.activity();
-  EXPECT_EQ(world.state_of_server("db1-1"), "running");
+  EXPECT_EQ(world.state_of("server", "db1-1"), "running");
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
 }
 
@@ -202,7 +204,7 @@ TEST_F(ReferenceControlPlane, AStandbyBeingPromotedIsNotReplacedUnderTheFailover
   world.update<Service>("db1", [](Service& s) { s.failover_requested = true; });
   bool requested = false;
   world.after_tick = [&] {
-    const std::string link = world.state_of_link("db1-2");
+    const std::string link = world.state_of("replica_link", "db1-2");
     if (requested || (link != "fencing" && link != "promoting")) return;
     world.update<Server>("db1-2", [](Server& s) { s.replace_requested = true; });
     requested = true;
@@ -210,13 +212,13 @@ TEST_F(ReferenceControlPlane, AStandbyBeingPromotedIsNotReplacedUnderTheFailover
   ASSERT_TRUE(world.settle()) << world.activity();
   ASSERT_TRUE(requested) << "the failover never stopped mid-promotion";
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-2");
-  EXPECT_EQ(world.state_of_server("db1-2"), "running");
-  EXPECT_EQ(world.state_of_link("db1-2"), "promoted");
-  EXPECT_EQ(world.state_of_service("db1"), "available");
+  EXPECT_EQ(world.state_of("server", "db1-2"), "running");
+  EXPECT_EQ(world.state_of("replica_link", "db1-2"), "promoted");
+  EXPECT_EQ(world.state_of("service", "db1"), "available");
   EXPECT_TRUE(world.get<Server>("db1-2")->replace_requested);
   // The fenced old leader is replaced by a standby of the new leader.
-  EXPECT_EQ(world.state_of_server("db1-1"), "destroyed");
-  EXPECT_EQ(world.state_of_link("db1-3"), "following");
+  EXPECT_EQ(world.state_of("server", "db1-1"), "destroyed");
+  EXPECT_EQ(world.state_of("replica_link", "db1-3"), "following");
 }
 
 // Adds a follower of db1 and asks to unfollow it; once its link is
@@ -226,7 +228,7 @@ std::string unfollow_then(FleetWorld& world, std::function<void(Server&)> change
   std::string follower = world.add_follower("db1");
   world.update<ReplicaLink>(follower, [](ReplicaLink& l) { l.unfollow_requested = true; });
   world.after_tick = [&world, follower, change = std::move(change), &changed] {
-    if (changed || world.state_of_link(follower) != "unfollowing") return;
+    if (changed || world.state_of("replica_link", follower) != "unfollowing") return;
     world.update<Server>(follower, change);
     changed = true;
   };
@@ -247,8 +249,8 @@ TEST_F(ReferenceControlPlane, AFollowerBeingUnfollowedIsNotReplaced) {
       world, [](Server& s) { s.replace_requested = true; }, requested);
   ASSERT_TRUE(world.settle()) << world.activity();
   ASSERT_TRUE(requested) << "the unfollow never stopped mid-way";
-  EXPECT_EQ(world.state_of_link(follower), "unfollowed");
-  EXPECT_EQ(world.state_of_server(follower), "running");
+  EXPECT_EQ(world.state_of("replica_link", follower), "unfollowed");
+  EXPECT_EQ(world.state_of("server", follower), "running");
   EXPECT_EQ(world.get<Server>(follower)->role, Role::kIndependent);
   EXPECT_TRUE(world.get<Server>(follower)->replace_requested);
   EXPECT_FALSE(world.infra.succeeded(pgworld::kDestroyHost, follower));
@@ -270,9 +272,9 @@ TEST_F(ReferenceControlPlane, AnUnfollowEndsWithItsDestroyedServer) {
       world, [](Server& s) { s.destroy_requested = true; }, requested);
   ASSERT_TRUE(world.settle()) << world.activity();
   ASSERT_TRUE(requested) << "the unfollow never stopped mid-way";
-  EXPECT_EQ(world.state_of_server(follower), "destroyed");
-  EXPECT_EQ(world.state_of_link(follower), "unfollowed");
-  EXPECT_EQ(world.state_of_service("db1"), "available");
+  EXPECT_EQ(world.state_of("server", follower), "destroyed");
+  EXPECT_EQ(world.state_of("replica_link", follower), "unfollowed");
+  EXPECT_EQ(world.state_of("service", "db1"), "available");
 }
 
 // Regression (swarm seed 574): the service judged its leader's silence from
@@ -288,7 +290,7 @@ TEST_F(ReferenceControlPlane, AServiceWhoseLeaderIsBeingRestartedLeavesUncertain
   std::optional<core::TimeUs> uncertain_since_us;
   core::TimeUs longest_us = 0;
   world.after_tick = [&] {
-    if (world.state_of_service("db1") != "uncertain") {
+    if (world.state_of("service", "db1") != "uncertain") {
       uncertain_since_us.reset();
       return;
     }
@@ -299,10 +301,10 @@ TEST_F(ReferenceControlPlane, AServiceWhoseLeaderIsBeingRestartedLeavesUncertain
     world.clock.advance(5 * core::kSecond);
     world.settle(3);
   }
-  EXPECT_GE(world.get<Server>("db1-1")->restarts, world.settings.restarts_max);
+  EXPECT_GE(world.get<Server>("db1-1")->restarts, postgres::Settings{}.restarts_max);
   EXPECT_LE(longest_us, 2 * core::kMinute)
       << "uncertain for " << longest_us / core::kSecond << " s";
-  EXPECT_EQ(world.state_of_service("db1"), "unavailable");
+  EXPECT_EQ(world.state_of("service", "db1"), "unavailable");
 }
 
 TEST_F(ReferenceControlPlane, ADeadStandbyIsRestartedABoundedNumberOfTimesThenReplaced) {
@@ -314,10 +316,10 @@ TEST_F(ReferenceControlPlane, ADeadStandbyIsRestartedABoundedNumberOfTimesThenRe
     world.clock.advance(2 * core::kMinute);
     ASSERT_TRUE(world.settle()) << world.activity();
   }
-  EXPECT_EQ(world.get<Server>("db1-2")->restarts, world.settings.restarts_max);
-  EXPECT_EQ(world.state_of_server("db1-2"), "destroyed");
-  EXPECT_EQ(world.state_of_server("db1-3"), "running");
-  EXPECT_EQ(world.state_of_link("db1-3"), "following");
+  EXPECT_EQ(world.get<Server>("db1-2")->restarts, postgres::Settings{}.restarts_max);
+  EXPECT_EQ(world.state_of("server", "db1-2"), "destroyed");
+  EXPECT_EQ(world.state_of("server", "db1-3"), "running");
+  EXPECT_EQ(world.state_of("replica_link", "db1-3"), "following");
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
 }
 
@@ -337,12 +339,12 @@ TEST_F(ReferenceControlPlane, ADeadLeaderWithNoStandbyToTakeOverIsRestartedPastT
     world.clock.advance(5 * core::kSecond);
     world.settle(3);
   }
-  const std::uint32_t bound = world.settings.restarts_max;
+  const std::uint32_t bound = postgres::Settings{}.restarts_max;
   EXPECT_GE(world.get<Server>("db1-1")->restarts, bound + 2);
   EXPECT_LE(world.get<Server>("db1-1")->restarts, bound + 3);
   EXPECT_EQ(world.get<Service>("db1")->leader, "db1-1");
-  EXPECT_EQ(world.state_of_service("db1"), "unavailable");
-  EXPECT_NE(world.state_of_server("db1-1"), "destroyed");
+  EXPECT_EQ(world.state_of("service", "db1"), "unavailable");
+  EXPECT_NE(world.state_of("server", "db1-1"), "destroyed");
 }
 
 TEST_F(ReferenceControlPlane, CertificateIsRotatedBeforeItExpires) {
@@ -351,7 +353,7 @@ TEST_F(ReferenceControlPlane, CertificateIsRotatedBeforeItExpires) {
   world.clock.set(cert->not_after_us - core::kHour);
   ASSERT_TRUE(world.settle()) << world.activity();
   std::optional<Certificate> rotated = world.get<Certificate>("db1-cert");
-  EXPECT_EQ(world.state_of_certificate("db1-cert"), "active");
+  EXPECT_EQ(world.state_of("certificate", "db1-cert"), "active");
   EXPECT_EQ(rotated->serial, 2u);
   EXPECT_GT(rotated->not_after_us, cert->not_after_us);
 }
@@ -360,10 +362,10 @@ TEST_F(ReferenceControlPlane, DeprovisionTearsEverythingDown) {
   provision();
   world.update<Service>("db1", [](Service& s) { s.deprovision_requested = true; });
   ASSERT_TRUE(world.settle()) << world.activity();
-  EXPECT_EQ(world.state_of_service("db1"), "deprovisioned");
-  EXPECT_EQ(world.state_of_server("db1-1"), "destroyed");
-  EXPECT_EQ(world.state_of_server("db1-2"), "destroyed");
-  EXPECT_EQ(world.state_of_certificate("db1-cert"), "revoked");
+  EXPECT_EQ(world.state_of("service", "db1"), "deprovisioned");
+  EXPECT_EQ(world.state_of("server", "db1-1"), "destroyed");
+  EXPECT_EQ(world.state_of("server", "db1-2"), "destroyed");
+  EXPECT_EQ(world.state_of("certificate", "db1-cert"), "revoked");
   EXPECT_TRUE(world.infra.succeeded(pgworld::kDestroyHost, "db1-1"));
   EXPECT_TRUE(world.infra.succeeded(pgworld::kRevokeCertificate, "db1-cert"));
 }
@@ -385,14 +387,14 @@ TEST_F(ReferenceControlPlane, ARotationGivesWayToTheRevocationOfADeprovisionedSe
   world.update<Certificate>("db1-cert", [](Certificate& c) { c.installed_on = "db1-2"; });
   bool requested = false;
   world.after_tick = [&] {
-    if (requested || world.state_of_certificate("db1-cert") != "rotating") return;
+    if (requested || world.state_of("certificate", "db1-cert") != "rotating") return;
     world.update<Service>("db1", [](Service& s) { s.deprovision_requested = true; });
     requested = true;
   };
   ASSERT_TRUE(world.settle()) << world.activity();
   ASSERT_TRUE(requested) << "the rotation never stopped mid-way";
-  EXPECT_EQ(world.state_of_certificate("db1-cert"), "revoked");
-  EXPECT_EQ(world.state_of_service("db1"), "deprovisioned");
+  EXPECT_EQ(world.state_of("certificate", "db1-cert"), "revoked");
+  EXPECT_EQ(world.state_of("service", "db1"), "deprovisioned");
 }
 
 }  // namespace

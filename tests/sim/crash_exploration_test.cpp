@@ -56,7 +56,7 @@ core::ActionDef elect(Bug bug, core::Store& store) {
 }
 
 // Starts Elect on every leaderless service that has a server.
-class ElectionLoop final : public ControlLoop {
+class ElectionLoop final : public seam::Process {
  public:
   ElectionLoop(const core::Environment& env, Bug bug)
       : env_(env), actions_{elect(bug, env.store)}, scheduler_(env, actions_) {}
@@ -94,7 +94,7 @@ Story election(Bug bug) {
       .name = "Election",
       .setup =
           [bug](FleetWorld& w) {
-            w.control_plane = [bug](const core::Environment& env, const postgres::Settings&) {
+            w.process_factory = [bug](const core::Environment& env) {
               return std::make_unique<ElectionLoop>(env, bug);
             };
             auto txn = w.durable.begin();
