@@ -89,11 +89,29 @@ struct PlaneViolation {
 
 // One incarnation of the plane's main loop. Runs on the control plane's
 // simulated host; everything it keeps in memory is lost with it.
+//
+// Besides its periodic pass, a process is told what changed and asked when
+// it next wants to run, so a plane that decides only what changed (as
+// Kubernetes controllers do with a work queue) needs nothing more from the
+// simulator; a plane that decides everything on every pass ignores both.
 class Process {
  public:
   virtual ~Process() = default;
   // One pass of the main loop; true when it started and drove nothing.
   virtual bool tick() = 0;
+  // True for a process that wants inputs_changed(); the simulator then keeps
+  // the list, which costs a little on every check-in.
+  virtual bool wants_changes() const { return false; }
+  // Before a pass: the entities whose inputs changed since the last one (a
+  // node whose check-in arrived, an entity a request was raised on), each
+  // once, sorted.
+  virtual void inputs_changed(const std::vector<std::string>& entities) {
+    static_cast<void>(entities);
+  }
+  // When, by its own clock, something it waits on falls due with no input
+  // changing (a timeout, a renewal); the simulator runs a pass then if that
+  // comes before the next periodic one. Nothing: the next periodic pass.
+  virtual std::optional<core::TimeUs> next_due_us() const { return std::nullopt; }
   // Every action the process may run, for delivering one again.
   virtual const std::vector<core::ActionDef>& actions() const = 0;
 };

@@ -350,28 +350,67 @@ void Simulation::dispatch(const Event& e) {
     case EventKind::kIndependentWrite:
       on_independent_write(e.a);
       return;
+    case EventKind::kControllerDue:
+      // Only the latest request counts, and only while the process that made it lives.
+      if (!control_plane_up_ || static_cast<core::TimeUs>(e.id) != due_at_us_) return;
+      due_at_us_ = -1;
+      if (controller_pass()) schedule_due(next_tick_us_);
+      return;
   }
 }
 
 void Simulation::on_controller_tick() {
   if (!control_plane_up_) return;
+  if (!controller_pass()) return;
+  next_tick_us_ = now_us_ + config_.tick_interval_us;
+  push(next_tick_us_, {.kind = EventKind::kControllerTick});
+  schedule_due(next_tick_us_);
+}
+
+bool Simulation::controller_pass() {
   try {
     if (!process_) process_ = plane_->start(env_);
+    if (process_->wants_changes()) {
+      std::sort(changed_hosts_.begin(), changed_hosts_.end());
+      changed_hosts_.erase(std::unique(changed_hosts_.begin(), changed_hosts_.end()),
+                           changed_hosts_.end());
+      for (HostIndex h : changed_hosts_)
+        changed_entities_.push_back(world_.hosts[h].name);
+      std::sort(changed_entities_.begin(), changed_entities_.end());
+      changed_entities_.erase(std::unique(changed_entities_.begin(), changed_entities_.end()),
+                              changed_entities_.end());
+      process_->inputs_changed(changed_entities_);
+    }
+    changed_hosts_.clear();
+    changed_entities_.clear();
     process_->tick();
   } catch (const ProcessCrash& crash) {
     // The process is gone with everything in flight; only the Store remains.
     control_plane_crashes_++;
     process_.reset();
     control_plane_up_ = false;
+    due_at_us_ = -1;
     trace_.record(now_us_, TraceKind::kFault, "control-plane",
                   "process crashed at transaction {} ({})", crash.transaction,
                   to_string(crash.point));
     if (crash.point == CrashPoint::kAfterCommit) see_committed_states();
     push(now_us_ + config_.control_plane_restart_us, {.kind = EventKind::kControlPlaneRestart});
     checker_.control_plane_timers_trusted_from(now_us_ + config_.control_plane_restart_us);
-    return;
+    return false;
   }
-  push(now_us_ + config_.tick_interval_us, {.kind = EventKind::kControllerTick});
+  return true;
+}
+
+void Simulation::schedule_due(core::TimeUs next_tick_us) {
+  UNWEDGE_ASSERT(process_ != nullptr);
+  std::optional<core::TimeUs> due = process_->next_due_us();
+  if (!due) return;
+  // Its clock may be off the simulation's (clock faults): the wait is what counts.
+  const core::TimeUs at_us =
+      std::max(now_us_ + 1, now_us_ + (*due - control_plane_clock_.now_us()));
+  if (at_us >= next_tick_us || at_us == due_at_us_) return;
+  due_at_us_ = at_us;
+  push(at_us, {.kind = EventKind::kControllerDue, .id = static_cast<std::uint64_t>(at_us)});
 }
 
 // A process that dies right after a commit never journals the transitions
@@ -428,6 +467,11 @@ void Simulation::on_checkin(HostIndex index) {
 void Simulation::on_checkin_arrive(const Event& e) {
   Host& host = world_.hosts[e.a];
   const Vantage& vantage = world_.vantages[e.b];
+  // Kept only for a process that wants it, and at most once per host.
+  if (process_ != nullptr && process_->wants_changes() &&
+      (changed_hosts_.empty() || changed_hosts_.back() != e.a)) {
+    changed_hosts_.push_back(e.a);
+  }
   host.received[e.b] = core::Checkin{.vantage = vantage.name,
                                      .received_us = vantage.clock.now_us(),
                                      .sent_us = e.sent_us,
@@ -1012,6 +1056,7 @@ void Simulation::apply_operator(const OperatorRequest& requested) {
       plane_->request(*txn, info(request.kind).name, request.target, now_us_);
   if (!outcome.raised) return;
   UNWEDGE_ASSERT(txn->commit().ok());
+  if (process_ != nullptr && process_->wants_changes()) changed_entities_.push_back(request.target);
   if (outcome.new_replica) add_follower(request.target, *outcome.new_replica);
 }
 

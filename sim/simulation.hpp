@@ -196,6 +196,7 @@ class Simulation final : private InfraBackend {
     kRandomOperator,
     kDwellCheck,
     kIndependentWrite,  // a: index into World::independents
+    kControllerDue,     // a pass the process asked for (Process::next_due_us)
   };
   struct Event {
     EventKind kind = EventKind::kControllerTick;
@@ -220,6 +221,11 @@ class Simulation final : private InfraBackend {
   void push(core::TimeUs at_us, Event event) { queue_.push(at_us, std::move(event)); }
   void dispatch(const Event& event);
   void on_controller_tick();
+  // One pass of the control plane's process (started if need be), told first
+  // what changed; false if the process crashed in it.
+  bool controller_pass();
+  // Asks for a pass at the process's next due time, if before `next_tick_us`.
+  void schedule_due(core::TimeUs next_tick_us);
   // Shows the checker every entity's committed state (see its definition).
   void see_committed_states();
   void on_checkin(HostIndex host);
@@ -282,7 +288,13 @@ class Simulation final : private InfraBackend {
   seam::FleetConfiguration fleet_;
   std::unique_ptr<seam::Process> process_;
   bool control_plane_up_ = true;
-  bool healed_ = false;  // heal_all() ran: no new random faults
+  // Inputs changed since the last pass (Process::inputs_changed): hosts whose
+  // check-ins arrived, and entities requests were raised on.
+  std::vector<HostIndex> changed_hosts_;
+  std::vector<std::string> changed_entities_;
+  core::TimeUs next_tick_us_ = 0;  // the next periodic pass
+  core::TimeUs due_at_us_ = -1;    // the pass the process asked for; -1: none
+  bool healed_ = false;            // heal_all() ran: no new random faults
   core::TimeUs healed_at_us_ = 0;
   std::vector<FaultSpec> scheduled_faults_;
   std::vector<ScheduledFault> drawn_faults_;
