@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/control_plane_flag.hpp"
 #include "cli/output_file.hpp"
 #include "sim/scenario_from_bytes.hpp"
 #include "sim/scenario_yaml.hpp"
@@ -64,6 +65,8 @@ int convert(const FuzzToScenarioOptions& options) {
     return kExitBadInput;
   }
   scenario->name = options.name.empty() ? name_from(options.input) : options.name;
+  // The file names the plane the input was fuzzed against (--control-plane).
+  if (const seam::PlaneInfo* plane = selected_plane()) scenario->config.control_plane = plane->name;
   const std::string text = sim::to_yaml(*scenario);
   // What is written must read back: a name given by hand may not be one.
   if (core::Result<sim::Scenario> again = sim::parse_scenario(text, "the converted scenario");

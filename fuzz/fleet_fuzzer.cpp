@@ -1,5 +1,7 @@
 // fleet_fuzzer: searches for fleets, fault schedules and operator requests
-// under which the reference control plane breaks an invariant: a bounded
+// under which a control plane breaks an invariant: the default plane (the
+// reference one), or any plane linked in and named by
+// UNWEDGE_FUZZ_CONTROL_PLANE. Each input is a bounded
 // scenario (sim/scenario_from_bytes.hpp: 1-2 services, up to 20 minutes of
 // faults, then an hour of recovery) run in the simulator, trapping on any
 // finding, assertion failures in the control plane included.
@@ -11,13 +13,40 @@
 //
 //   unwedge fuzz-to-scenario out/fuzz/fleet_fuzzer/crash-... --out crash.yaml
 //   unwedge replay crash.yaml
+//
+// (with --control-plane NAME on both for a plane other than the default).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <span>
+#include <string>
 
 #include "core/assert.hpp"
+#include "seam/registry.hpp"
 #include "sim/scenario_from_bytes.hpp"
 #include "sim/simulation.hpp"
+
+namespace {
+
+// The plane under test, read once: UNWEDGE_FUZZ_CONTROL_PLANE, else the default.
+const std::string& plane_under_test() {
+  static const std::string name = [] {
+    const char* named = std::getenv("UNWEDGE_FUZZ_CONTROL_PLANE");
+    if (named == nullptr || *named == '\0') return std::string();
+    if (unwedge::seam::find_plane(named) == nullptr) {
+      std::fprintf(stderr,
+                   "fleet_fuzzer: UNWEDGE_FUZZ_CONTROL_PLANE=%s names no plane linked in; "
+                   "known: %s\n",
+                   named, unwedge::seam::plane_names().c_str());
+      std::exit(2);
+    }
+    return std::string(named);
+  }();
+  return name;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace sim = unwedge::sim;
@@ -25,6 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       sim::scenario_from_bytes(std::span(data, size), "fuzz input");
   // Another encoding version: not a case, and not worth keeping.
   if (!scenario.ok()) return -1;
+  scenario->config.control_plane = plane_under_test();
   const sim::RunSummary run = sim::run_scenario_settling(*scenario, unwedge::core::kMinute);
   UNWEDGE_ASSERT_MSG(!run.finding,
                      "{} violated at {:.1f} s on {}: {}\n{}\nturn this input into "
