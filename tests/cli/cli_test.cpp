@@ -287,6 +287,29 @@ TEST(CheckModel, HelpDocumentsTheJsonKeysAndTheExitStatus) {
   }
 }
 
+TEST(CheckModel, APlaneDeclaredWronglyIsAModelErrorWithExitTwoNotARefutedClaim) {
+  for (const char* format : {"", " --json"}) {
+    const Ran ran = testing::run_shell(std::string(MISWRITTEN_PLANE_CLI) +
+                                       " check-model --control-plane miswritten" + format);
+    EXPECT_EQ(ran.exit_code, 2) << format << ": " << ran.output;
+    EXPECT_NE(ran.output.find("runing"), std::string::npos) << ran.output;
+    EXPECT_NE(ran.output.find("did you mean"), std::string::npos) << ran.output;
+    EXPECT_EQ(ran.output.find("[FAILS]"), std::string::npos)
+        << "not a refuted claim: " << ran.output;
+  }
+}
+
+TEST(CheckModel, AnUnknownControlPlaneIsBadInputNamingTheKnownOnes) {
+  for (const char* command : {"check-model", "run", "replay", "gen", "shrink", "nightly", "merge",
+                              "explore-crashes", "fuzz-to-scenario"}) {
+    const Ran ran = unwedge(std::string(command) + " --control-plane nosuch");
+    EXPECT_EQ(ran.exit_code, 2) << command << ": " << ran.output;
+    EXPECT_NE(ran.output.find("no control plane named 'nosuch'; known: postgres"),
+              std::string::npos)
+        << command << ": " << ran.output;
+  }
+}
+
 TEST(CheckModel, OutWritesTheTextTheJsonAndAGraphPerMachine) {
   const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "check-model";
   std::filesystem::remove_all(dir);
