@@ -9,36 +9,201 @@
 namespace unwedge::sim {
 namespace {
 
+using core::kDay;
 using core::kMinute;
 using core::kSecond;
 
-constexpr std::array<FaultKindInfo, 16> kKinds = {{
-    {FaultKind::kPartitionComplete, "partition_complete",
-     "the targets are cut from every other endpoint, both ways"},
-    {FaultKind::kPartitionPartial, "partition_partial",
-     "the targets and the others cannot reach each other; everyone else reaches both"},
-    {FaultKind::kPartitionOneWay, "partition_one_way",
-     "messages from the targets to the others are dropped; the reverse direction works"},
-    {FaultKind::kHostCrash, "host_crash", "the target hosts go down; healed, they boot again"},
-    {FaultKind::kDatabaseCrash, "database_crash",
-     "the database process on the target hosts dies; healed, it restarts"},
-    {FaultKind::kAgentPause, "agent_pause", "the targets' monitoring agents stop checking in"},
-    {FaultKind::kLateCheckins, "late_checkins", "the targets' check-ins arrive `amount` us late"},
-    {FaultKind::kDuplicateCheckins, "duplicate_checkins",
-     "each of the targets' check-ins arrives again `amount` us later"},
-    {FaultKind::kStaleCheckins, "stale_checkins",
-     "a stuck relay re-sends the targets' last check-in, whether they live or not"},
-    {FaultKind::kClockDrift, "clock_drift", "the target clocks gain `amount` ppm (negative: lose)"},
-    {FaultKind::kClockJump, "clock_jump", "the target clocks step by `amount` us"},
-    {FaultKind::kInfraSlow, "infra_slow", "every fleet API call takes `amount` times longer"},
-    {FaultKind::kInfraFailing, "infra_failing", "fleet API calls fail with chance `amount` ppm"},
-    {FaultKind::kInfraTimeouts, "infra_timeouts",
-     "fleet API calls time out, outcome unknown, with chance `amount` ppm"},
-    {FaultKind::kInfraDuplicates, "infra_duplicates",
-     "completed fleet API calls are delivered again with chance `amount` ppm"},
-    {FaultKind::kControlPlaneCrash, "control_plane_crash",
-     "the control plane dies `amount` transactions from now, at crash point targets[0]"},
+constexpr std::int64_t kPpmMax = 1'000'000;
+
+// The table: one entry per kind, in the order of FaultKind.
+constexpr std::array<FaultKindInfo, kFaultKindCount> kKinds = {{
+    {.kind = FaultKind::kPartitionComplete,
+     .name = "partition_complete",
+     .summary = "the targets are cut from every other endpoint, both ways",
+     .targets = FaultTargetClass::kEndpoints,
+     .drawn = {.duration_mean_us = 3 * kMinute}},
+    {.kind = FaultKind::kPartitionPartial,
+     .name = "partition_partial",
+     .summary = "the targets and the others cannot reach each other; everyone else reaches both",
+     .targets = FaultTargetClass::kEndpoints,
+     .others = FaultOthers::kBothWays,
+     .drawn = {.duration_mean_us = 3 * kMinute}},
+    {.kind = FaultKind::kPartitionOneWay,
+     .name = "partition_one_way",
+     .summary = "messages from the targets to the others are dropped; the reverse direction works",
+     .targets = FaultTargetClass::kEndpoints,
+     .others = FaultOthers::kOneWay,
+     .drawn = {.duration_mean_us = 3 * kMinute}},
+    {.kind = FaultKind::kHostCrash,
+     .name = "host_crash",
+     .summary = "the target hosts go down; healed, they boot again",
+     .targets = FaultTargetClass::kServers,
+     .drawn = {.duration_mean_us = 5 * kMinute}},
+    {.kind = FaultKind::kDatabaseCrash,
+     .name = "database_crash",
+     .summary = "the database process on the target hosts dies; healed, it restarts",
+     .targets = FaultTargetClass::kServers,
+     .drawn = {.duration_mean_us = 30 * kSecond}},
+    {.kind = FaultKind::kAgentPause,
+     .name = "agent_pause",
+     .summary = "the targets' monitoring agents stop checking in",
+     .targets = FaultTargetClass::kServers,
+     .drawn = {.duration_mean_us = 2 * kMinute}},
+    {.kind = FaultKind::kLateCheckins,
+     .name = "late_checkins",
+     .summary = "the targets' check-ins arrive `amount` us late",
+     .targets = FaultTargetClass::kServers,
+     .amount = {.unit = FaultUnit::kDuration,
+                .low = 1,
+                .high = kDay,
+                .required = true,
+                .example = "amount: 45s (how late each check-in arrives)"},
+     .drawn = {.duration_mean_us = 3 * kMinute,
+               .amount = FaultDrawnAmount::kBetween,
+               .amount_low = 20 * kSecond,
+               .amount_high = 120 * kSecond},
+     .encoded = {.amount_low = 20, .amount_high = 120, .amount_scale = kSecond}},
+    {.kind = FaultKind::kDuplicateCheckins,
+     .name = "duplicate_checkins",
+     .summary = "each of the targets' check-ins arrives again `amount` us later",
+     .targets = FaultTargetClass::kServers,
+     .amount = {.unit = FaultUnit::kDuration,
+                .low = 1,
+                .high = kDay,
+                .required = true,
+                .example = "amount: 1m (how much later each copy arrives)"},
+     .drawn = {.duration_mean_us = 3 * kMinute,
+               .amount = FaultDrawnAmount::kBetween,
+               .amount_low = 30 * kSecond,
+               .amount_high = 90 * kSecond},
+     .encoded = {.amount_low = 30, .amount_high = 90, .amount_scale = kSecond}},
+    {.kind = FaultKind::kStaleCheckins,
+     .name = "stale_checkins",
+     .summary = "a stuck relay re-sends the targets' last check-in, whether they live or not",
+     .targets = FaultTargetClass::kServers,
+     .drawn = {.duration_mean_us = 2 * kMinute}},
+    {.kind = FaultKind::kClockDrift,
+     .name = "clock_drift",
+     .summary = "the target clocks gain `amount` ppm (negative: lose)",
+     .targets = FaultTargetClass::kClocks,
+     .amount = {.unit = FaultUnit::kNumber,
+                .low = -100'000,
+                .high = 100'000,
+                .required = true,
+                .example = "amount: 20000 (ppm the clock gains; negative: loses)"},
+     .drawn = {.duration_mean_us = 20 * kMinute,
+               .amount = FaultDrawnAmount::kEitherSign,
+               .amount_low = 1'000,
+               .amount_high = 50'000},
+     .encoded = {.amount_low = -50'000, .amount_high = 50'000}},
+    {.kind = FaultKind::kClockJump,
+     .name = "clock_jump",
+     .summary = "the target clocks step by `amount` us",
+     .targets = FaultTargetClass::kClocks,
+     .amount = {.unit = FaultUnit::kDuration,
+                .low = -kDay,
+                .high = kDay,
+                .required = true,
+                .example = "amount: -5m (how far the clock steps)"},
+     .drawn = {.duration_mean_us = 5 * kMinute,
+               .amount = FaultDrawnAmount::kEitherSign,
+               .amount_low = 10 * kSecond,
+               .amount_high = 10 * kMinute},
+     .encoded = {.amount_low = -600, .amount_high = 600, .amount_scale = kSecond}},
+    {.kind = FaultKind::kInfraSlow,
+     .name = "infra_slow",
+     .summary = "every fleet API call takes `amount` times longer",
+     .targets = FaultTargetClass::kFleet,
+     .amount = {.unit = FaultUnit::kNumber,
+                .low = 1,
+                .high = 1000,
+                .required = true,
+                .example = "amount: 10 (times slower)"},
+     .drawn = {.duration_mean_us = 10 * kMinute,
+               .amount = FaultDrawnAmount::kBetween,
+               .amount_low = 3,
+               .amount_high = 20},
+     .encoded = {.amount_low = 2, .amount_high = 20}},
+    {.kind = FaultKind::kInfraFailing,
+     .name = "infra_failing",
+     .summary = "fleet API calls fail with chance `amount` ppm",
+     .targets = FaultTargetClass::kFleet,
+     .amount = {.unit = FaultUnit::kNumber,
+                .low = 0,
+                .high = kPpmMax,
+                .required = true,
+                .example = "amount: 300000 (ppm of calls that fail)"},
+     .drawn = {.duration_mean_us = 10 * kMinute,
+               .amount = FaultDrawnAmount::kBetween,
+               .amount_low = 100'000,
+               .amount_high = 600'000},
+     .encoded = {.amount_low = 100'000, .amount_high = 600'000}},
+    {.kind = FaultKind::kInfraTimeouts,
+     .name = "infra_timeouts",
+     .summary = "fleet API calls time out, outcome unknown, with chance `amount` ppm",
+     .targets = FaultTargetClass::kFleet,
+     .amount = {.unit = FaultUnit::kNumber,
+                .low = 0,
+                .high = kPpmMax,
+                .required = true,
+                .example = "amount: 300000 (ppm of calls that time out)"},
+     .drawn = {.duration_mean_us = 10 * kMinute,
+               .amount = FaultDrawnAmount::kBetween,
+               .amount_low = 100'000,
+               .amount_high = 600'000},
+     .encoded = {.amount_low = 100'000, .amount_high = 600'000}},
+    {.kind = FaultKind::kInfraDuplicates,
+     .name = "infra_duplicates",
+     .summary = "completed fleet API calls are delivered again with chance `amount` ppm",
+     .targets = FaultTargetClass::kFleet,
+     .amount = {.unit = FaultUnit::kNumber,
+                .low = 0,
+                .high = kPpmMax,
+                .required = true,
+                .example = "amount: 500000 (ppm of calls delivered again)"},
+     .drawn = {.duration_mean_us = 10 * kMinute,
+               .amount = FaultDrawnAmount::kBetween,
+               .amount_low = 200'000,
+               .amount_high = 1'000'000},
+     .encoded = {.amount_low = 200'000, .amount_high = 1'000'000}},
+    {.kind = FaultKind::kControlPlaneCrash,
+     .name = "control_plane_crash",
+     .summary = "the control plane dies `amount` transactions from now, at crash point targets[0]",
+     .targets = FaultTargetClass::kCrashPoint,
+     .amount = {.unit = FaultUnit::kNumber, .low = 0, .high = 1'000'000},
+     .lasts = false,
+     .drawn = {.amount = FaultDrawnAmount::kBetween, .amount_low = 0, .amount_high = 39},
+     .encoded = {.amount_low = 0, .amount_high = 39}},
 }};
+
+// What every entry must say for the reader, the draws and the encoding to
+// agree; checked while compiling, so a half-described kind does not build.
+constexpr bool complete(const FaultKindInfo& k, std::size_t index) {
+  const bool takes_amount = k.amount.unit != FaultUnit::kNone;
+  const bool drawn_amount = k.drawn.amount != FaultDrawnAmount::kNone;
+  const std::int64_t encoded_low = k.encoded.amount_low * k.encoded.amount_scale;
+  const std::int64_t encoded_high = k.encoded.amount_high * k.encoded.amount_scale;
+  const std::int64_t drawn_low =
+      k.drawn.amount == FaultDrawnAmount::kEitherSign ? -k.drawn.amount_high : k.drawn.amount_low;
+  return static_cast<std::size_t>(k.kind) == index && !k.name.empty() && !k.summary.empty() &&
+         (k.others == FaultOthers::kNone || k.targets == FaultTargetClass::kEndpoints) &&
+         takes_amount == drawn_amount && k.amount.low <= k.amount.high &&
+         (!k.amount.required || (takes_amount && !k.amount.example.empty())) &&
+         k.lasts == (k.drawn.duration_mean_us > 0) &&
+         (!takes_amount ||
+          (k.amount.low <= drawn_low && k.drawn.amount_low <= k.drawn.amount_high &&
+           k.drawn.amount_high <= k.amount.high)) &&
+         (!takes_amount || (k.encoded.amount_scale > 0 && k.amount.low <= encoded_low &&
+                            encoded_low <= encoded_high && encoded_high <= k.amount.high));
+}
+
+constexpr bool every_kind_complete() {
+  for (std::size_t i = 0; i < kKinds.size(); ++i) {
+    if (!complete(kKinds[i], i)) return false;
+  }
+  return true;
+}
+static_assert(every_kind_complete(), "a fault kind's entry is out of order or incomplete");
 
 std::string names(const std::vector<std::string>& list) {
   return fmt::format("{{{}}}", fmt::join(list, ", "));
@@ -50,66 +215,21 @@ const T& pick(const std::vector<T>& from, Rng& rng) {
   return from[rng.below(from.size())];
 }
 
-// What a drawn fault aims at: a live host, preferably a service's leader
-// (the endpoint's target), and the rest of that host's world.
-struct Aim {
-  const Host* host = nullptr;
-  std::vector<std::string> peers;  // the host's service siblings that are not destroyed
-};
-
-std::optional<Aim> aim(const World& world, Rng& rng) {
-  std::vector<HostIndex> live;
-  for (HostIndex h = 0; h < world.hosts.size(); ++h) {
-    if (world.hosts[h].state != HostState::kDestroyed) live.push_back(h);
-  }
-  if (live.empty()) return std::nullopt;
-  HostIndex chosen = pick(live, rng);
-  if (rng.chance(600'000)) {
-    const ServiceEndpoint& service = world.services[rng.below(world.services.size())];
-    if (service.target && world.hosts[*service.target].state != HostState::kDestroyed) {
-      chosen = *service.target;
-    }
-  }
-  Aim a{.host = &world.hosts[chosen]};
-  if (std::optional<std::uint32_t> s = world.find_service(a.host->service)) {
-    for (HostIndex h : world.services[*s].hosts) {
-      if (h != chosen && world.hosts[h].state != HostState::kDestroyed) {
-        a.peers.push_back(world.hosts[h].name);
-      }
-    }
-  }
-  return a;
-}
-
-std::vector<std::string> all_vantages(const World& world) {
-  std::vector<std::string> out;
-  for (const Vantage& v : world.vantages)
-    out.push_back(v.name);
-  return out;
-}
-
 // The far side of a partial or one-way cut: the host's monitors (monitoring
-// blind, data path fine), its siblings (replication cut), the control plane,
-// or its service's clients (data path cut, monitoring fine).
-std::vector<std::string> far_side(const World& world, const Aim& a, Rng& rng) {
-  // A world without monitors (or clients, or siblings) still has the
-  // control plane on the far side.
-  const std::vector<std::string> vantages = all_vantages(world);
+// blind, data path fine), a sibling (replication cut), the control plane,
+// or its service's clients (data path cut, monitoring fine). A world without
+// monitors (or clients, or siblings) still has the control plane.
+std::vector<std::string> far_side(const FaultAim& a, const FaultAimer& aimer, Rng& rng) {
+  const std::vector<std::string>& monitors = aimer.monitors();
   const std::vector<std::string> fallback =
-      vantages.empty() ? std::vector<std::string>{"control-plane"} : vantages;
+      monitors.empty() ? std::vector<std::string>{"control-plane"} : monitors;
   switch (rng.below(5)) {
-    case 4: {
-      std::vector<std::string> clients;
-      std::optional<std::uint32_t> service = world.find_service(a.host->service);
-      for (const Client& client : world.clients) {
-        if (service && client.service == *service) clients.push_back(client.name);
-      }
-      return clients.empty() ? fallback : clients;
-    }
+    case 4:
+      return a.clients.empty() ? fallback : a.clients;
     case 0:
-      return fallback;
+      return monitors.empty() ? fallback : aimer.every_monitor();
     case 1:
-      if (!a.peers.empty()) return {pick(a.peers, rng)};
+      if (!a.siblings.empty()) return {pick(a.siblings, rng)};
       return {pick(fallback, rng)};
     case 2:
       return {"control-plane"};
@@ -118,15 +238,94 @@ std::vector<std::string> far_side(const World& world, const Aim& a, Rng& rng) {
   }
 }
 
-core::TimeUs duration(Rng& rng, core::TimeUs mean_us) {
-  return 10 * kSecond + rng.exponential(mean_us);
+// Clocks belong to hosts, monitors and the control plane.
+std::string clock_owner(FaultAimer& aimer, Rng& rng) {
+  switch (rng.below(3)) {
+    case 0:
+      return "control-plane";
+    case 1:
+      if (aimer.monitors().empty()) return "control-plane";
+      return pick(aimer.monitors(), rng);
+    default:
+      if (std::optional<FaultAim> a = aimer.aim(rng)) return a->host;
+      return "control-plane";
+  }
 }
 
-std::int64_t signed_between(Rng& rng, std::int64_t low, std::int64_t high) {
-  const auto magnitude = static_cast<std::int64_t>(
-      rng.between(static_cast<std::uint64_t>(low), static_cast<std::uint64_t>(high)));
-  return rng.chance(500'000) ? magnitude : -magnitude;
+std::int64_t drawn_amount(const FaultDraw& draw, Rng& rng) {
+  switch (draw.amount) {
+    case FaultDrawnAmount::kNone:
+      return 0;
+    case FaultDrawnAmount::kBetween:
+      return static_cast<std::int64_t>(rng.between(static_cast<std::uint64_t>(draw.amount_low),
+                                                   static_cast<std::uint64_t>(draw.amount_high)));
+    case FaultDrawnAmount::kEitherSign: {
+      const auto magnitude =
+          static_cast<std::int64_t>(rng.between(static_cast<std::uint64_t>(draw.amount_low),
+                                                static_cast<std::uint64_t>(draw.amount_high)));
+      return rng.chance(500'000) ? magnitude : -magnitude;
+    }
+  }
+  UNWEDGE_ASSERT(false);
+  return 0;
 }
+
+// A host fault's targets (and a cut's far side); false when there is no host.
+bool aim_at_host(const FaultKindInfo& k, FaultAimer& aimer, Rng& rng, FaultSpec& spec) {
+  std::optional<FaultAim> a = aimer.aim(rng);
+  if (!a) return false;
+  spec.targets = {a->host};
+  if (k.others == FaultOthers::kNone) return true;
+  spec.others = far_side(*a, aimer, rng);
+  // One-way cuts go either way round: the host deaf or the host mute.
+  if (k.others == FaultOthers::kOneWay && rng.chance(500'000)) std::swap(spec.targets, spec.others);
+  return true;
+}
+
+// The nemesis's aim: a live host, preferably a service's leader (the
+// endpoint's target), and the rest of that host's world.
+class WorldAimer final : public FaultAimer {
+ public:
+  explicit WorldAimer(const World& world) : world_(world) {
+    for (const Vantage& v : world.vantages)
+      monitors_.push_back(v.name);
+  }
+
+  std::optional<FaultAim> aim(Rng& rng) override {
+    std::vector<HostIndex> live;
+    for (HostIndex h = 0; h < world_.hosts.size(); ++h) {
+      if (world_.hosts[h].state != HostState::kDestroyed) live.push_back(h);
+    }
+    if (live.empty()) return std::nullopt;
+    HostIndex chosen = pick(live, rng);
+    if (rng.chance(600'000)) {
+      const ServiceEndpoint& service = world_.services[rng.below(world_.services.size())];
+      if (service.target && world_.hosts[*service.target].state != HostState::kDestroyed) {
+        chosen = *service.target;
+      }
+    }
+    const Host& host = world_.hosts[chosen];
+    FaultAim a{.host = host.name};
+    if (std::optional<std::uint32_t> s = world_.find_service(host.service)) {
+      for (HostIndex h : world_.services[*s].hosts) {
+        if (h != chosen && world_.hosts[h].state != HostState::kDestroyed) {
+          a.siblings.push_back(world_.hosts[h].name);
+        }
+      }
+      for (const Client& client : world_.clients) {
+        if (client.service == *s) a.clients.push_back(client.name);
+      }
+    }
+    return a;
+  }
+
+  const std::vector<std::string>& monitors() const override { return monitors_; }
+  std::vector<std::string> every_monitor() const override { return monitors_; }
+
+ private:
+  const World& world_;
+  std::vector<std::string> monitors_;
+};
 
 }  // namespace
 
@@ -148,16 +347,20 @@ std::optional<FaultKind> find_fault_kind(std::string_view name) {
   return std::nullopt;
 }
 
+bool aims_at_endpoints(const FaultKindInfo& kind) {
+  return kind.targets != FaultTargetClass::kFleet && kind.targets != FaultTargetClass::kCrashPoint;
+}
+
 std::string describe(const FaultSpec& spec) {
   std::string out{info(spec.kind).name};
-  switch (spec.kind) {
-    case FaultKind::kPartitionPartial:
+  switch (info(spec.kind).others) {
+    case FaultOthers::kBothWays:
       out += fmt::format(" {} x {}", names(spec.targets), names(spec.others));
       break;
-    case FaultKind::kPartitionOneWay:
+    case FaultOthers::kOneWay:
       out += fmt::format(" {} -> {}", names(spec.targets), names(spec.others));
       break;
-    default:
+    case FaultOthers::kNone:
       out += " " + names(spec.targets);
       break;
   }
@@ -166,87 +369,37 @@ std::string describe(const FaultSpec& spec) {
   return out;
 }
 
-std::optional<FaultSpec> draw_fault(FaultKind kind, const World& world, Rng& rng) {
+// The order of the draws is part of what every saved seed means: a fault
+// aimed at a host draws its amount before its aim, every other kind after
+// its targets.
+std::optional<FaultSpec> draw_fault(FaultKind kind, FaultAimer& aimer, Rng& rng) {
+  const FaultKindInfo& k = info(kind);
   FaultSpec spec{.kind = kind};
-  auto host_fault = [&](core::TimeUs mean_us) -> std::optional<FaultSpec> {
-    std::optional<Aim> a = aim(world, rng);
-    if (!a) return std::nullopt;
-    spec.targets = {a->host->name};
-    spec.duration_us = duration(rng, mean_us);
-    return spec;
-  };
-  // Clocks belong to hosts, monitors and the control plane.
-  auto clock_target = [&]() -> std::optional<std::string> {
-    switch (rng.below(3)) {
-      case 0:
-        return "control-plane";
-      case 1:
-        if (world.vantages.empty()) return "control-plane";
-        return pick(all_vantages(world), rng);
-      default:
-        if (std::optional<Aim> a = aim(world, rng)) return a->host->name;
-        return "control-plane";
-    }
-  };
-  switch (kind) {
-    case FaultKind::kPartitionComplete:
-      return host_fault(3 * kMinute);
-    case FaultKind::kPartitionPartial:
-    case FaultKind::kPartitionOneWay: {
-      std::optional<Aim> a = aim(world, rng);
-      if (!a) return std::nullopt;
-      spec.targets = {a->host->name};
-      spec.others = far_side(world, *a, rng);
-      // One-way cuts go either way round: the host deaf or the host mute.
-      if (kind == FaultKind::kPartitionOneWay && rng.chance(500'000)) {
-        std::swap(spec.targets, spec.others);
-      }
-      spec.duration_us = duration(rng, 3 * kMinute);
-      return spec;
-    }
-    case FaultKind::kHostCrash:
-      return host_fault(5 * kMinute);
-    case FaultKind::kDatabaseCrash:
-      return host_fault(30 * kSecond);
-    case FaultKind::kAgentPause:
-      return host_fault(2 * kMinute);
-    case FaultKind::kLateCheckins:
-      spec.amount = static_cast<std::int64_t>(rng.between(20 * kSecond, 120 * kSecond));
-      return host_fault(3 * kMinute);
-    case FaultKind::kDuplicateCheckins:
-      spec.amount = static_cast<std::int64_t>(rng.between(30 * kSecond, 90 * kSecond));
-      return host_fault(3 * kMinute);
-    case FaultKind::kStaleCheckins:
-      return host_fault(2 * kMinute);
-    case FaultKind::kClockDrift:
-      spec.targets = {*clock_target()};
-      spec.amount = signed_between(rng, 1'000, 50'000);
-      spec.duration_us = duration(rng, 20 * kMinute);
-      return spec;
-    case FaultKind::kClockJump:
-      spec.targets = {*clock_target()};
-      spec.amount = signed_between(rng, 10 * kSecond, 10 * kMinute);
-      spec.duration_us = duration(rng, 5 * kMinute);
-      return spec;
-    case FaultKind::kInfraSlow:
-      spec.amount = static_cast<std::int64_t>(rng.between(3, 20));
-      spec.duration_us = duration(rng, 10 * kMinute);
-      return spec;
-    case FaultKind::kInfraFailing:
-    case FaultKind::kInfraTimeouts:
-      spec.amount = static_cast<std::int64_t>(rng.between(100'000, 600'000));
-      spec.duration_us = duration(rng, 10 * kMinute);
-      return spec;
-    case FaultKind::kInfraDuplicates:
-      spec.amount = static_cast<std::int64_t>(rng.between(200'000, 1'000'000));
-      spec.duration_us = duration(rng, 10 * kMinute);
-      return spec;
-    case FaultKind::kControlPlaneCrash:
+  switch (k.targets) {
+    case FaultTargetClass::kEndpoints:
+    case FaultTargetClass::kServers:
+      spec.amount = drawn_amount(k.drawn, rng);
+      if (!aim_at_host(k, aimer, rng, spec)) return std::nullopt;
+      break;
+    case FaultTargetClass::kClocks:
+      spec.targets = {clock_owner(aimer, rng)};
+      spec.amount = drawn_amount(k.drawn, rng);
+      break;
+    case FaultTargetClass::kFleet:
+      spec.amount = drawn_amount(k.drawn, rng);
+      break;
+    case FaultTargetClass::kCrashPoint:
       spec.targets = {std::string(kCrashPointNames[rng.below(std::size(kCrashPointNames))])};
-      spec.amount = static_cast<std::int64_t>(rng.below(40));
-      return spec;
+      spec.amount = drawn_amount(k.drawn, rng);
+      break;
   }
-  return std::nullopt;
+  if (k.lasts) spec.duration_us = 10 * kSecond + rng.exponential(k.drawn.duration_mean_us);
+  return spec;
+}
+
+std::optional<FaultSpec> draw_fault(FaultKind kind, const World& world, Rng& rng) {
+  WorldAimer aimer(world);
+  return draw_fault(kind, aimer, rng);
 }
 
 }  // namespace unwedge::sim

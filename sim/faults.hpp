@@ -1,15 +1,24 @@
-// Faults: every way the simulated world can go wrong, as registered kinds.
+// Faults: every way the simulated world can go wrong, each kind described once.
 //
 // A fault is a FaultSpec (kind, targets by name, duration, one amount) so a
 // scenario file, the swarm generator and a reproducer all name faults the
-// same way. Every kind has a start and a heal; a fault with a duration heals
-// itself, and a run's safety phase ends by healing everything still active.
+// same way. Each kind is one entry of a table (fault_kinds(), info()): what
+// its targets may name, what its amount counts and which amounts a scenario
+// may ask for, whether it lasts, and how a random draw and a fuzzer's bytes
+// choose it. The scenario reader, the swarm, the fuzz encoding and the
+// in-run nemesis read that entry rather than knowing kinds of their own; the
+// simulator keeps only each kind's effect on the world (its start and heal,
+// in sim/simulation.cpp). A new kind is a new entry here and its effect there.
+// A fault with a duration heals itself, and a run's safety phase ends by
+// healing everything still active.
 //
 //   FaultSpec cut{.kind = FaultKind::kPartitionOneWay,
 //                 .targets = {"db1-1"}, .others = {"db1-2"}, .duration_us = 5 * kMinute};
 //   sim.schedule_fault(2 * kHour, cut);   // db1-1's messages to db1-2 are dropped
+//   info(FaultKind::kClockJump).amount.high;   // the longest jump a scenario may ask for
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -43,15 +52,91 @@ enum class FaultKind : std::uint8_t {
   kControlPlaneCrash,  // the control plane dies `amount` transactions from now at point targets[0]
 };
 
+// A new kind goes last in FaultKind, is named here and gets its table entry.
+inline constexpr FaultKind kLastFaultKind = FaultKind::kControlPlaneCrash;
+inline constexpr std::size_t kFaultKindCount = static_cast<std::size_t>(kLastFaultKind) + 1;
+
+// What a kind's targets name.
+enum class FaultTargetClass : std::uint8_t {
+  kEndpoints,   // any endpoint: hosts, monitors, clients, the control plane
+  kServers,     // database hosts
+  kClocks,      // clock owners: hosts, monitors, the control plane
+  kFleet,       // nothing: the fault strikes the fleet API as a whole
+  kCrashPoint,  // one crash point of kCrashPointNames, not an endpoint
+};
+
+// The far side of a cut, named by FaultSpec::others.
+enum class FaultOthers : std::uint8_t {
+  kNone,      // the kind has no far side
+  kBothWays,  // the targets and the others cannot reach each other
+  kOneWay,    // the targets' messages to the others are dropped
+};
+
+// What a kind's amount counts, and so how a scenario spells it.
+enum class FaultUnit : std::uint8_t {
+  kNone,      // the kind takes no amount
+  kDuration,  // microseconds, spelled as a duration ("45s", "-5m")
+  kNumber,    // ppm, a factor or a count, spelled as an integer
+};
+
+// How a random draw picks an amount in [low, high].
+enum class FaultDrawnAmount : std::uint8_t {
+  kNone,        // the kind takes no amount
+  kBetween,     // uniformly
+  kEitherSign,  // a magnitude uniformly, then a sign, each half the time
+};
+
+// The amounts a scenario may ask for, in microseconds or as a number.
+struct FaultAmountRange {
+  FaultUnit unit = FaultUnit::kNone;
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  bool required = false;     // a scenario must give it; otherwise it is 0
+  std::string_view example;  // shown to a scenario that leaves a required amount out
+};
+
+// A random fault of the kind, as the swarm and the in-run nemesis draw it:
+// it lasts 10 s plus an exponential of the mean (a kind that does not last
+// has none) and takes an amount in [amount_low, amount_high].
+struct FaultDraw {
+  core::TimeUs duration_mean_us = 0;
+  FaultDrawnAmount amount = FaultDrawnAmount::kNone;
+  std::int64_t amount_low = 0;
+  std::int64_t amount_high = 0;
+};
+
+// How fleet_fuzzer's bytes (sim/scenario_from_bytes.hpp) choose the amount:
+// an integer in [amount_low, amount_high], times amount_scale. Part of the
+// byte encoding: a change is a new encoding version.
+struct FaultEncoding {
+  std::int64_t amount_low = 0;
+  std::int64_t amount_high = 0;
+  std::int64_t amount_scale = 1;
+};
+
 struct FaultKindInfo {
   FaultKind kind;
   std::string_view name;     // as scenarios spell it
   std::string_view summary;  // one line for docs and reports
+  FaultTargetClass targets = FaultTargetClass::kEndpoints;
+  FaultOthers others = FaultOthers::kNone;
+  FaultAmountRange amount;
+  // Takes a duration; one that does not (a control plane crash) acts once
+  // and has nothing to heal.
+  bool lasts = true;
+  FaultDraw drawn;
+  FaultEncoding encoded;
 };
 
+// Every kind, in the order of FaultKind.
 std::span<const FaultKindInfo> fault_kinds();
 const FaultKindInfo& info(FaultKind kind);
 std::optional<FaultKind> find_fault_kind(std::string_view name);
+
+// Whether a kind's targets are endpoints (hosts, monitors, clients, the
+// control plane), resolved when it starts; the others strike the fleet API
+// or the control plane's process whatever their targets.
+bool aims_at_endpoints(const FaultKindInfo& kind);
 
 // Crash points as scenarios spell them.
 inline constexpr std::string_view kCrashPointNames[] = {"before_begin", "mid_transaction",
@@ -78,9 +163,35 @@ struct ScheduledFault {
   friend bool operator==(const ScheduledFault&, const ScheduledFault&) = default;
 };
 
-// Draws a fault of `kind` aimed at the world as it is now: partitions and
-// crashes favour a service's current leader, where faults hurt most. Returns
-// nothing when the world has no fitting target (no host is up yet).
+// A host a drawn fault aims at, with what a cut from it may sever it from.
+struct FaultAim {
+  std::string host;
+  std::vector<std::string> siblings;  // the host's service siblings that live
+  std::vector<std::string> clients;   // its service's clients (may be none)
+};
+
+// What a drawn fault can aim at. The in-run nemesis aims at the world as it
+// is (host names); the swarm at roles resolved when the fault fires
+// ("leader:db2"). draw_fault() asks in the order the kind's draws need.
+class FaultAimer {
+ public:
+  virtual ~FaultAimer() = default;
+  // A host, or nothing when none lives; may draw from `rng`.
+  virtual std::optional<FaultAim> aim(Rng& rng) = 0;
+  // Every monitor, each by its own name; empty when there are none.
+  virtual const std::vector<std::string>& monitors() const = 0;
+  // All the monitors at once, as the far side of a cut (by one name where
+  // there is one); only asked when there are monitors.
+  virtual std::vector<std::string> every_monitor() const = 0;
+};
+
+// Draws a fault of `kind` as its table entry describes, aimed by `aimer`:
+// partitions and crashes favour a service's current leader, where faults
+// hurt most. Returns nothing when the aimer finds no fitting target.
+std::optional<FaultSpec> draw_fault(FaultKind kind, FaultAimer& aimer, Rng& rng);
+
+// draw_fault aimed at the world as it is now (no fitting target when no
+// host is up yet).
 std::optional<FaultSpec> draw_fault(FaultKind kind, const World& world, Rng& rng);
 
 }  // namespace unwedge::sim

@@ -101,66 +101,45 @@ class Decoder {
     }
   }
 
-  std::int64_t amount(std::int64_t low, std::int64_t high) {
-    return in_.ConsumeIntegralInRange<std::int64_t>(low, high);
-  }
-
-  void fault() {
-    const auto kinds = fault_kinds();
-    const FaultKind kind = kinds[in_.ConsumeIntegralInRange<std::size_t>(0, kinds.size() - 1)].kind;
-    FaultSpec spec{.kind = kind};
-    const TimeUs at_us = moment(0);
-    spec.duration_us = in_.ConsumeIntegralInRange<std::uint32_t>(10, 600) * kSecond;
-    switch (kind) {
-      case FaultKind::kPartitionComplete:
-      case FaultKind::kHostCrash:
-      case FaultKind::kDatabaseCrash:
-      case FaultKind::kAgentPause:
-      case FaultKind::kStaleCheckins:
-        spec.targets = {host()};
-        break;
-      case FaultKind::kPartitionPartial:
-      case FaultKind::kPartitionOneWay:
-        spec.targets = {host()};
-        spec.others = {far_side()};
-        if (kind == FaultKind::kPartitionOneWay && in_.ConsumeBool()) {
-          std::swap(spec.targets, spec.others);
-        }
-        break;
-      case FaultKind::kLateCheckins:
-        spec.targets = {host()};
-        spec.amount = amount(20, 120) * kSecond;
-        break;
-      case FaultKind::kDuplicateCheckins:
-        spec.targets = {host()};
-        spec.amount = amount(30, 90) * kSecond;
-        break;
-      case FaultKind::kClockDrift:
-        spec.targets = {clock_owner()};
-        spec.amount = amount(-50'000, 50'000);
-        break;
-      case FaultKind::kClockJump:
-        spec.targets = {clock_owner()};
-        spec.amount = amount(-600, 600) * kSecond;
-        break;
-      case FaultKind::kInfraSlow:
-        spec.amount = amount(2, 20);
-        break;
-      case FaultKind::kInfraFailing:
-      case FaultKind::kInfraTimeouts:
-        spec.amount = amount(100'000, 600'000);
-        break;
-      case FaultKind::kInfraDuplicates:
-        spec.amount = amount(200'000, 1'000'000);
-        break;
-      case FaultKind::kControlPlaneCrash: {
+  // A fault's targets by its kind's class of targets.
+  std::vector<std::string> targets_of(FaultTargetClass aim) {
+    switch (aim) {
+      case FaultTargetClass::kEndpoints:
+      case FaultTargetClass::kServers:
+        return {host()};
+      case FaultTargetClass::kClocks:
+        return {clock_owner()};
+      case FaultTargetClass::kFleet:
+        return {};
+      case FaultTargetClass::kCrashPoint: {
         const auto point =
             in_.ConsumeIntegralInRange<std::size_t>(0, std::size(kCrashPointNames) - 1);
-        spec.targets = {std::string(kCrashPointNames[point])};
-        spec.amount = amount(0, 39);
-        spec.duration_us = 0;
-        break;
+        return {std::string(kCrashPointNames[point])};
       }
+    }
+    return {};
+  }
+
+  // As the kind's entry encodes it: its targets, its far side (a one-way cut
+  // either way round), then its amount.
+  void fault() {
+    const auto kinds = fault_kinds();
+    const FaultKindInfo& kind = kinds[in_.ConsumeIntegralInRange<std::size_t>(0, kinds.size() - 1)];
+    FaultSpec spec{.kind = kind.kind};
+    const TimeUs at_us = moment(0);
+    const TimeUs duration_us = in_.ConsumeIntegralInRange<std::uint32_t>(10, 600) * kSecond;
+    spec.duration_us = kind.lasts ? duration_us : 0;
+    spec.targets = targets_of(kind.targets);
+    if (kind.others != FaultOthers::kNone) {
+      spec.others = {far_side()};
+      if (kind.others == FaultOthers::kOneWay && in_.ConsumeBool()) {
+        std::swap(spec.targets, spec.others);
+      }
+    }
+    if (kind.amount.unit != FaultUnit::kNone) {
+      const FaultEncoding& e = kind.encoded;
+      spec.amount =
+          in_.ConsumeIntegralInRange<std::int64_t>(e.amount_low, e.amount_high) * e.amount_scale;
     }
     scenario_.faults.push_back({.at_us = at_us, .spec = std::move(spec)});
   }

@@ -779,68 +779,33 @@ void read_targets(const Node& node, const std::string& path, const Fleet& fleet,
 }
 
 // ---------------------------------------------------------------------------
-// The timeline. What each fault kind takes, as data.
+// The timeline. What each fault kind takes is its entry in the table of
+// fault kinds (sim/faults.hpp).
 
-enum class Aim : std::uint8_t { kNothing, kEndpoints, kServers, kClocks, kCrashPoint };
-enum class Amount : std::uint8_t { kNone, kDuration, kSignedDuration, kNumber };
-
-struct FaultShape {
-  FaultKind kind;
-  Aim targets;
-  bool others;  // partial and one-way cuts have a far side
-  Amount amount;
-  std::int64_t low;
-  std::int64_t high;
-  bool amount_required;
-  bool lasts;  // takes a duration (control-plane crashes are instantaneous)
-  std::string_view example;
-};
-
-constexpr FaultShape kShapes[] = {
-    {FaultKind::kPartitionComplete, Aim::kEndpoints, false, Amount::kNone, 0, 0, false, true, ""},
-    {FaultKind::kPartitionPartial, Aim::kEndpoints, true, Amount::kNone, 0, 0, false, true, ""},
-    {FaultKind::kPartitionOneWay, Aim::kEndpoints, true, Amount::kNone, 0, 0, false, true, ""},
-    {FaultKind::kHostCrash, Aim::kServers, false, Amount::kNone, 0, 0, false, true, ""},
-    {FaultKind::kDatabaseCrash, Aim::kServers, false, Amount::kNone, 0, 0, false, true, ""},
-    {FaultKind::kAgentPause, Aim::kServers, false, Amount::kNone, 0, 0, false, true, ""},
-    {FaultKind::kLateCheckins, Aim::kServers, false, Amount::kDuration, 1, kDay, true, true,
-     "amount: 45s (how late each check-in arrives)"},
-    {FaultKind::kDuplicateCheckins, Aim::kServers, false, Amount::kDuration, 1, kDay, true, true,
-     "amount: 1m (how much later each copy arrives)"},
-    {FaultKind::kStaleCheckins, Aim::kServers, false, Amount::kNone, 0, 0, false, true, ""},
-    {FaultKind::kClockDrift, Aim::kClocks, false, Amount::kNumber, -100'000, 100'000, true, true,
-     "amount: 20000 (ppm the clock gains; negative: loses)"},
-    {FaultKind::kClockJump, Aim::kClocks, false, Amount::kSignedDuration, -kDay, kDay, true, true,
-     "amount: -5m (how far the clock steps)"},
-    {FaultKind::kInfraSlow, Aim::kNothing, false, Amount::kNumber, 1, 1000, true, true,
-     "amount: 10 (times slower)"},
-    {FaultKind::kInfraFailing, Aim::kNothing, false, Amount::kNumber, 0, kPpmMax, true, true,
-     "amount: 300000 (ppm of calls that fail)"},
-    {FaultKind::kInfraTimeouts, Aim::kNothing, false, Amount::kNumber, 0, kPpmMax, true, true,
-     "amount: 300000 (ppm of calls that time out)"},
-    {FaultKind::kInfraDuplicates, Aim::kNothing, false, Amount::kNumber, 0, kPpmMax, true, true,
-     "amount: 500000 (ppm of calls delivered again)"},
-    {FaultKind::kControlPlaneCrash, Aim::kCrashPoint, false, Amount::kNumber, 0, 1'000'000, false,
-     false, ""},
-};
-
-const FaultShape& shape_of(FaultKind kind) {
-  const FaultShape& shape = kShapes[static_cast<std::size_t>(kind)];
-  UNWEDGE_ASSERT(shape.kind == kind);
-  return shape;
-}
-
-unsigned aim_classes(Aim aim) {
-  switch (aim) {
-    case Aim::kEndpoints:
+unsigned target_classes(FaultTargetClass targets) {
+  switch (targets) {
+    case FaultTargetClass::kEndpoints:
       return kAnyEndpoint;
-    case Aim::kServers:
+    case FaultTargetClass::kServers:
       return kServer;
-    case Aim::kClocks:
+    case FaultTargetClass::kClocks:
       return kClock;
-    default:
+    case FaultTargetClass::kFleet:
+    case FaultTargetClass::kCrashPoint:
       return 0;
   }
+  return 0;
+}
+
+// "partition_partial and partition_one_way": the kinds that cut a far side.
+std::string kinds_with_others() {
+  std::vector<std::string_view> kinds;
+  for (const FaultKindInfo& k : fault_kinds()) {
+    if (k.others != FaultOthers::kNone) kinds.push_back(k.name);
+  }
+  UNWEDGE_ASSERT(!kinds.empty());
+  if (kinds.size() == 1) return std::string(kinds[0]);
+  return fmt::format("{} and {}", fmt::join(kinds.begin(), kinds.end() - 1, ", "), kinds.back());
 }
 
 struct Phases {
@@ -848,16 +813,16 @@ struct Phases {
   TimeUs recovery_us = 0;
 };
 
-void read_fault_targets(const Fields& f, const FaultShape& shape, const Fleet& fleet,
+void read_fault_targets(const Fields& f, const FaultKindInfo& kind, const Fleet& fleet,
                         FaultSpec& spec) {
-  const std::string_view name = info(shape.kind).name;
+  const std::string_view name = kind.name;
   const Node* targets = f.find("targets");
-  if (shape.targets == Aim::kNothing) {
+  if (kind.targets == FaultTargetClass::kFleet) {
     if (targets != nullptr) {
       fail(targets->mark, f.path("targets"),
            fmt::format("{} strikes the whole fleet API and takes no targets; remove them", name));
     }
-  } else if (shape.targets == Aim::kCrashPoint) {
+  } else if (kind.targets == FaultTargetClass::kCrashPoint) {
     std::vector<std::pair<std::string_view, std::string_view>> points;
     for (std::string_view p : kCrashPointNames)
       points.emplace_back(p, p);
@@ -867,13 +832,14 @@ void read_fault_targets(const Fields& f, const FaultShape& shape, const Fleet& f
     spec.targets = {
         std::string(choice(items[0], f.path("targets") + "[0]", "crash point", points))};
   } else {
-    const Node& node = f.require(
-        "targets",
-        fmt::format("targets: [{}]", shape.targets == Aim::kServers ? "leader:db1" : "db1-1"));
-    read_targets(node, f.path("targets"), fleet, aim_classes(shape.targets), name, spec.targets);
+    const Node& node =
+        f.require("targets",
+                  fmt::format("targets: [{}]",
+                              kind.targets == FaultTargetClass::kServers ? "leader:db1" : "db1-1"));
+    read_targets(node, f.path("targets"), fleet, target_classes(kind.targets), name, spec.targets);
   }
   const Node* others = f.find("others");
-  if (shape.others) {
+  if (kind.others != FaultOthers::kNone) {
     if (others == nullptr) {
       fail(f.node().mark, f.path("others"),
            fmt::format("{} needs others, the far side of the cut (e.g. others: [monitors])", name));
@@ -881,28 +847,26 @@ void read_fault_targets(const Fields& f, const FaultShape& shape, const Fleet& f
     read_targets(*others, f.path("others"), fleet, kAnyEndpoint, name, spec.others);
   } else if (others != nullptr) {
     fail(others->mark, f.path("others"),
-         fmt::format("{} takes no others; only partition_partial and partition_one_way have a far "
-                     "side",
-                     name));
+         fmt::format("{} takes no others; only {} have a far side", name, kinds_with_others()));
   }
 }
 
-void read_fault_amount(const Fields& f, const FaultShape& shape, FaultSpec& spec) {
-  const std::string_view name = info(shape.kind).name;
+void read_fault_amount(const Fields& f, const FaultKindInfo& kind, FaultSpec& spec) {
+  const FaultAmountRange& range = kind.amount;
   const Node* amount = f.find("amount");
-  if (shape.amount == Amount::kNone) {
+  if (range.unit == FaultUnit::kNone) {
     if (amount != nullptr) {
-      fail(amount->mark, f.path("amount"), fmt::format("{} takes no amount; remove it", name));
+      fail(amount->mark, f.path("amount"), fmt::format("{} takes no amount; remove it", kind.name));
     }
     return;
   }
   if (amount == nullptr) {
-    if (shape.amount_required) f.require("amount", shape.example);
+    if (range.required) f.require("amount", range.example);
     return;
   }
-  spec.amount = shape.amount == Amount::kNumber
-                    ? integer(*amount, f.path("amount"), shape.low, shape.high)
-                    : duration(*amount, f.path("amount"), shape.low, shape.high);
+  spec.amount = range.unit == FaultUnit::kNumber
+                    ? integer(*amount, f.path("amount"), range.low, range.high)
+                    : duration(*amount, f.path("amount"), range.low, range.high);
 }
 
 ScheduledFault read_fault(const Fields& f, const Fleet& fleet, const Phases& phases) {
@@ -916,12 +880,11 @@ ScheduledFault read_fault(const Fields& f, const Fleet& fleet, const Phases& pha
   }
   const FaultKind kind =
       choice(*f.find("fault"), f.path("fault"), "fault kind", fault_kind_names());
-  const FaultShape& shape = shape_of(kind);
   fault.spec.kind = kind;
-  read_fault_targets(f, shape, fleet, fault.spec);
-  read_fault_amount(f, shape, fault.spec);
+  read_fault_targets(f, info(kind), fleet, fault.spec);
+  read_fault_amount(f, info(kind), fault.spec);
   if (const Node* lasting = f.find("duration")) {
-    if (!shape.lasts) {
+    if (!info(kind).lasts) {
       fail(lasting->mark, f.path("duration"),
            fmt::format("{} is instantaneous and takes no duration; remove it", info(kind).name));
     }
@@ -1237,7 +1200,7 @@ std::string names(const std::vector<std::string>& list) {
 }
 
 void write_fault(std::string& out, const ScheduledFault& fault) {
-  const FaultShape& shape = shape_of(fault.spec.kind);
+  const FaultUnit unit = info(fault.spec.kind).amount.unit;
   auto to = std::back_inserter(out);
   fmt::format_to(to, "  - at: {}\n    fault: {}\n", format_duration(fault.at_us),
                  info(fault.spec.kind).name);
@@ -1247,9 +1210,9 @@ void write_fault(std::string& out, const ScheduledFault& fault) {
   if (fault.spec.duration_us != 0) {
     fmt::format_to(to, "    duration: {}\n", format_duration(fault.spec.duration_us));
   }
-  if (shape.amount == Amount::kNumber) {
+  if (unit == FaultUnit::kNumber) {
     fmt::format_to(to, "    amount: {}\n", fault.spec.amount);
-  } else if (shape.amount != Amount::kNone) {
+  } else if (unit == FaultUnit::kDuration) {
     fmt::format_to(to, "    amount: {}\n", format_duration(fault.spec.amount));
   }
 }

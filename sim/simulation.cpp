@@ -1,7 +1,9 @@
 #include "sim/simulation.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
+#include <functional>
 
 #include "core/assert.hpp"
 #include "sim/plane.hpp"
@@ -810,108 +812,258 @@ std::vector<std::string> Simulation::resolve(const std::vector<std::string>& nam
   return out;
 }
 
+namespace {
+
+// What a fault's start and heal touch, lent by the simulator for the call.
+struct FaultScene {
+  const FaultSpec& spec;  // its targets resolved
+  World& world;
+  SimInfra& infra;
+  SimStore& store;
+  std::optional<CutId>& cut;
+  std::vector<HostIndex> hosts;                     // the targets that are hosts
+  std::vector<SimClock*> clocks;                    // the targets' clocks
+  std::vector<EndpointId> target_endpoints;         // the targets' network endpoints
+  std::vector<EndpointId> other_endpoints;          // the others'
+  std::function<void(HostIndex)> boot;              // a host that is down boots again
+  std::function<void(HostIndex)> restart_database;  // the host's database restarts, in due time
+};
+
+// A kind's effect on the world. start returns false when the fault found
+// nothing to act on and did not start.
+struct FaultEffect {
+  FaultKind kind;
+  bool (*start)(FaultScene&);
+  void (*heal)(FaultScene&);
+};
+
+bool start_cut(FaultScene& s) {
+  Network& network = s.world.network;
+  const std::vector<EndpointId>& a = s.target_endpoints;
+  const std::vector<EndpointId>& b = s.other_endpoints;
+  if (a.empty()) return false;
+  switch (info(s.spec.kind).others) {
+    case FaultOthers::kNone:
+      s.cut = network.cut_complete(a);
+      return true;
+    case FaultOthers::kBothWays:
+      if (b.empty()) return false;
+      s.cut = network.cut_partial(a, b);
+      return true;
+    case FaultOthers::kOneWay:
+      if (b.empty()) return false;
+      s.cut = network.cut_one_way(a, b);
+      return true;
+  }
+  return false;
+}
+
+void heal_cut(FaultScene& s) {
+  UNWEDGE_ASSERT(s.cut.has_value());
+  s.world.network.heal(*s.cut);
+}
+
+bool start_host_crash(FaultScene& s) {
+  for (HostIndex h : s.hosts) {
+    const HostState state = s.world.hosts[h].state;
+    if (state == HostState::kUp || state == HostState::kBooting) {
+      s.world.take_down(h, HostState::kDown);
+    }
+  }
+  return true;
+}
+
+void heal_host_crash(FaultScene& s) {
+  for (HostIndex h : s.hosts) {
+    if (s.world.hosts[h].state == HostState::kDown) s.boot(h);
+  }
+}
+
+bool start_database_crash(FaultScene& s) {
+  for (HostIndex h : s.hosts)
+    s.world.hosts[h].db.running = false;
+  return true;
+}
+
+void heal_database_crash(FaultScene& s) {
+  for (HostIndex h : s.hosts)
+    s.restart_database(h);
+}
+
+bool start_agent_pause(FaultScene& s) {
+  for (HostIndex h : s.hosts)
+    s.world.hosts[h].agent_pauses++;
+  return true;
+}
+
+void heal_agent_pause(FaultScene& s) {
+  for (HostIndex h : s.hosts) {
+    if (s.world.hosts[h].agent_pauses > 0) s.world.hosts[h].agent_pauses--;
+  }
+}
+
+// Check-ins delayed or repeated by the amount; healed, back to 0.
+template <core::TimeUs Host::*kDelay>
+bool start_checkin_delay(FaultScene& s) {
+  for (HostIndex h : s.hosts)
+    s.world.hosts[h].*kDelay = s.spec.amount;
+  return true;
+}
+
+template <core::TimeUs Host::*kDelay>
+void heal_checkin_delay(FaultScene& s) {
+  for (HostIndex h : s.hosts)
+    s.world.hosts[h].*kDelay = 0;
+}
+
+bool start_stale_checkins(FaultScene& s) {
+  for (HostIndex h : s.hosts) {
+    Host& host = s.world.hosts[h];
+    // The relay repeats what it last passed on.
+    for (const std::optional<core::Checkin>& c : host.received) {
+      if (c && (!host.stale || c->sent_us > host.stale->sent_us)) host.stale = c;
+    }
+  }
+  return true;
+}
+
+void heal_stale_checkins(FaultScene& s) {
+  for (HostIndex h : s.hosts)
+    s.world.hosts[h].stale.reset();
+}
+
+bool start_clock_drift(FaultScene& s) {
+  for (SimClock* clock : s.clocks)
+    clock->set_drift_ppm(static_cast<std::int32_t>(s.spec.amount));
+  return true;
+}
+
+bool start_clock_jump(FaultScene& s) {
+  for (SimClock* clock : s.clocks)
+    clock->jump(s.spec.amount);
+  return true;
+}
+
+void heal_clock(FaultScene& s) {
+  for (SimClock* clock : s.clocks)
+    clock->reset();
+}
+
+bool start_infra_slow(FaultScene& s) {
+  s.infra.conditions.latency_factor =
+      static_cast<std::uint32_t>(std::max<std::int64_t>(s.spec.amount, 1));
+  return true;
+}
+
+void heal_infra_slow(FaultScene& s) {
+  s.infra.conditions.latency_factor = 1;
+  s.infra.recover();
+}
+
+// A chance in ppm of something going wrong with a fleet API call.
+template <std::uint32_t InfraConditions::*kPpm>
+bool start_infra_chance(FaultScene& s) {
+  s.infra.conditions.*kPpm = static_cast<std::uint32_t>(s.spec.amount);
+  return true;
+}
+
+template <std::uint32_t InfraConditions::*kPpm>
+void heal_infra_chance(FaultScene& s) {
+  s.infra.conditions.*kPpm = 0;
+}
+
+bool start_control_plane_crash(FaultScene& s) {
+  CrashPoint point = CrashPoint::kMidTransaction;
+  for (std::size_t p = 0; p < std::size(kCrashPointNames); ++p) {
+    if (!s.spec.targets.empty() && s.spec.targets[0] == kCrashPointNames[p]) {
+      point = static_cast<CrashPoint>(p);
+    }
+  }
+  s.store.crash_at(s.store.transactions_begun() + static_cast<std::uint64_t>(s.spec.amount), point,
+                   /*or_later=*/true);
+  return true;
+}
+
+void heal_nothing(FaultScene&) {}  // the process restarts on its own
+
+constexpr std::array<FaultEffect, kFaultKindCount> kEffects = {{
+    {FaultKind::kPartitionComplete, start_cut, heal_cut},
+    {FaultKind::kPartitionPartial, start_cut, heal_cut},
+    {FaultKind::kPartitionOneWay, start_cut, heal_cut},
+    {FaultKind::kHostCrash, start_host_crash, heal_host_crash},
+    {FaultKind::kDatabaseCrash, start_database_crash, heal_database_crash},
+    {FaultKind::kAgentPause, start_agent_pause, heal_agent_pause},
+    {FaultKind::kLateCheckins, start_checkin_delay<&Host::checkins_late_us>,
+     heal_checkin_delay<&Host::checkins_late_us>},
+    {FaultKind::kDuplicateCheckins, start_checkin_delay<&Host::checkins_repeat_after_us>,
+     heal_checkin_delay<&Host::checkins_repeat_after_us>},
+    {FaultKind::kStaleCheckins, start_stale_checkins, heal_stale_checkins},
+    {FaultKind::kClockDrift, start_clock_drift, heal_clock},
+    {FaultKind::kClockJump, start_clock_jump, heal_clock},
+    {FaultKind::kInfraSlow, start_infra_slow, heal_infra_slow},
+    {FaultKind::kInfraFailing, start_infra_chance<&InfraConditions::fail_ppm>,
+     heal_infra_chance<&InfraConditions::fail_ppm>},
+    {FaultKind::kInfraTimeouts, start_infra_chance<&InfraConditions::timeout_ppm>,
+     heal_infra_chance<&InfraConditions::timeout_ppm>},
+    {FaultKind::kInfraDuplicates, start_infra_chance<&InfraConditions::duplicate_ppm>,
+     heal_infra_chance<&InfraConditions::duplicate_ppm>},
+    {FaultKind::kControlPlaneCrash, start_control_plane_crash, heal_nothing},
+}};
+
+constexpr bool every_kind_has_an_effect() {
+  for (std::size_t i = 0; i < kEffects.size(); ++i) {
+    if (static_cast<std::size_t>(kEffects[i].kind) != i) return false;
+    if (kEffects[i].start == nullptr || kEffects[i].heal == nullptr) return false;
+  }
+  return true;
+}
+static_assert(every_kind_has_an_effect(), "a fault kind's effect is missing or out of order");
+
+const FaultEffect& effect(FaultKind kind) {
+  const auto index = static_cast<std::size_t>(kind);
+  UNWEDGE_ASSERT_LT(index, kEffects.size());
+  UNWEDGE_ASSERT(kEffects[index].kind == kind);
+  return kEffects[index];
+}
+
+std::vector<HostIndex> hosts_named(const World& world, const std::vector<std::string>& names) {
+  std::vector<HostIndex> hosts;
+  for (const std::string& name : names) {
+    if (std::optional<HostIndex> h = world.find_host(name)) hosts.push_back(*h);
+  }
+  return hosts;
+}
+
+}  // namespace
+
 std::uint64_t Simulation::start_fault(const FaultSpec& requested) {
+  const FaultKindInfo& about = info(requested.kind);
   FaultSpec spec = requested;
   spec.targets = resolve(requested.targets);
   spec.others = resolve(requested.others);
-  const bool fleet_wide =
-      spec.kind == FaultKind::kControlPlaneCrash || spec.kind == FaultKind::kInfraSlow ||
-      spec.kind == FaultKind::kInfraFailing || spec.kind == FaultKind::kInfraTimeouts ||
-      spec.kind == FaultKind::kInfraDuplicates;
-  if (!fleet_wide && spec.targets.empty()) {
+  if (aims_at_endpoints(about) && spec.targets.empty()) {
     trace_.record(now_us_, TraceKind::kNote, "", "{} not started: its targets name nobody now",
                   describe(requested));
     return 0;
   }
   ActiveFault fault{.spec = spec};
-  std::vector<HostIndex> hosts;
-  for (const std::string& name : spec.targets) {
-    if (std::optional<HostIndex> h = world_.find_host(name)) hosts.push_back(*h);
-  }
-  switch (spec.kind) {
-    case FaultKind::kPartitionComplete:
-    case FaultKind::kPartitionPartial:
-    case FaultKind::kPartitionOneWay: {
-      std::vector<EndpointId> a = endpoints(spec.targets);
-      std::vector<EndpointId> b = endpoints(spec.others);
-      if (a.empty() || (spec.kind != FaultKind::kPartitionComplete && b.empty())) return 0;
-      fault.cut = spec.kind == FaultKind::kPartitionComplete  ? world_.network.cut_complete(a)
-                  : spec.kind == FaultKind::kPartitionPartial ? world_.network.cut_partial(a, b)
-                                                              : world_.network.cut_one_way(a, b);
-      break;
-    }
-    case FaultKind::kHostCrash:
-      for (HostIndex h : hosts) {
-        HostState state = world_.hosts[h].state;
-        if (state == HostState::kUp || state == HostState::kBooting) {
-          world_.take_down(h, HostState::kDown);
-        }
-      }
-      break;
-    case FaultKind::kDatabaseCrash:
-      for (HostIndex h : hosts)
-        world_.hosts[h].db.running = false;
-      break;
-    case FaultKind::kAgentPause:
-      for (HostIndex h : hosts)
-        world_.hosts[h].agent_pauses++;
-      break;
-    case FaultKind::kLateCheckins:
-      for (HostIndex h : hosts)
-        world_.hosts[h].checkins_late_us = spec.amount;
-      break;
-    case FaultKind::kDuplicateCheckins:
-      for (HostIndex h : hosts)
-        world_.hosts[h].checkins_repeat_after_us = spec.amount;
-      break;
-    case FaultKind::kStaleCheckins:
-      for (HostIndex h : hosts) {
-        Host& host = world_.hosts[h];
-        // The relay repeats what it last passed on.
-        for (const std::optional<core::Checkin>& c : host.received) {
-          if (c && (!host.stale || c->sent_us > host.stale->sent_us)) host.stale = c;
-        }
-      }
-      break;
-    case FaultKind::kClockDrift:
-      for (SimClock* clock : clocks(spec.targets)) {
-        clock->set_drift_ppm(static_cast<std::int32_t>(spec.amount));
-      }
-      break;
-    case FaultKind::kClockJump:
-      for (SimClock* clock : clocks(spec.targets))
-        clock->jump(spec.amount);
-      break;
-    case FaultKind::kInfraSlow:
-      infra_.conditions.latency_factor =
-          static_cast<std::uint32_t>(std::max<std::int64_t>(spec.amount, 1));
-      break;
-    case FaultKind::kInfraFailing:
-      infra_.conditions.fail_ppm = static_cast<std::uint32_t>(spec.amount);
-      break;
-    case FaultKind::kInfraTimeouts:
-      infra_.conditions.timeout_ppm = static_cast<std::uint32_t>(spec.amount);
-      break;
-    case FaultKind::kInfraDuplicates:
-      infra_.conditions.duplicate_ppm = static_cast<std::uint32_t>(spec.amount);
-      break;
-    case FaultKind::kControlPlaneCrash: {
-      CrashPoint point = CrashPoint::kMidTransaction;
-      for (std::size_t p = 0; p < std::size(kCrashPointNames); ++p) {
-        if (!spec.targets.empty() && spec.targets[0] == kCrashPointNames[p]) {
-          point = static_cast<CrashPoint>(p);
-        }
-      }
-      store_.crash_at(store_.transactions_begun() + static_cast<std::uint64_t>(spec.amount), point,
-                      /*or_later=*/true);
-      break;
-    }
-  }
+  FaultScene scene{
+      .spec = spec,
+      .world = world_,
+      .infra = infra_,
+      .store = store_,
+      .cut = fault.cut,
+      .hosts = hosts_named(world_, spec.targets),
+      .clocks = clocks(spec.targets),
+      .target_endpoints = endpoints(spec.targets),
+      .other_endpoints = endpoints(spec.others),
+  };
+  if (!effect(spec.kind).start(scene)) return 0;
   const std::uint64_t id = next_fault_id_++;
   faults_started_++;
   if (config_.observer != nullptr) config_.observer->fault_started(id, spec, now_us_);
-  if (spec.kind == FaultKind::kControlPlaneCrash) {
-    // Instantaneous: armed now, nothing to heal (the process restarts).
+  if (!about.lasts) {
+    // Acts once, on the control plane's process: nothing to heal (it restarts).
     trace_.record(now_us_, TraceKind::kFault, "control-plane", "#{} {}", id, describe(spec));
     return id;
   }
@@ -932,65 +1084,22 @@ bool Simulation::heal_fault(std::uint64_t id) {
   auto it = active_.find(id);
   if (it == active_.end()) return false;
   const FaultSpec& spec = it->second.spec;
-  std::vector<HostIndex> hosts;
-  for (const std::string& name : spec.targets) {
-    if (std::optional<HostIndex> h = world_.find_host(name)) hosts.push_back(*h);
-  }
-  switch (spec.kind) {
-    case FaultKind::kPartitionComplete:
-    case FaultKind::kPartitionPartial:
-    case FaultKind::kPartitionOneWay:
-      world_.network.heal(*it->second.cut);
-      break;
-    case FaultKind::kHostCrash:
-      for (HostIndex h : hosts) {
-        if (world_.hosts[h].state == HostState::kDown) boot(h);
-      }
-      break;
-    case FaultKind::kDatabaseCrash:
-      for (HostIndex h : hosts) {
-        push(now_us_ + config_.database_restart_us,
-             {.kind = EventKind::kDatabaseRestart, .a = h, .b = world_.hosts[h].incarnation});
-      }
-      break;
-    case FaultKind::kAgentPause:
-      for (HostIndex h : hosts) {
-        if (world_.hosts[h].agent_pauses > 0) world_.hosts[h].agent_pauses--;
-      }
-      break;
-    case FaultKind::kLateCheckins:
-      for (HostIndex h : hosts)
-        world_.hosts[h].checkins_late_us = 0;
-      break;
-    case FaultKind::kDuplicateCheckins:
-      for (HostIndex h : hosts)
-        world_.hosts[h].checkins_repeat_after_us = 0;
-      break;
-    case FaultKind::kStaleCheckins:
-      for (HostIndex h : hosts)
-        world_.hosts[h].stale.reset();
-      break;
-    case FaultKind::kClockDrift:
-    case FaultKind::kClockJump:
-      for (SimClock* clock : clocks(spec.targets))
-        clock->reset();
-      break;
-    case FaultKind::kInfraSlow:
-      infra_.conditions.latency_factor = 1;
-      infra_.recover();
-      break;
-    case FaultKind::kInfraFailing:
-      infra_.conditions.fail_ppm = 0;
-      break;
-    case FaultKind::kInfraTimeouts:
-      infra_.conditions.timeout_ppm = 0;
-      break;
-    case FaultKind::kInfraDuplicates:
-      infra_.conditions.duplicate_ppm = 0;
-      break;
-    case FaultKind::kControlPlaneCrash:
-      break;  // the process restarts on its own
-  }
+  FaultScene scene{
+      .spec = spec,
+      .world = world_,
+      .infra = infra_,
+      .store = store_,
+      .cut = it->second.cut,
+      .hosts = hosts_named(world_, spec.targets),
+      .clocks = clocks(spec.targets),
+      .boot = [this](HostIndex h) { boot(h); },
+      .restart_database =
+          [this](HostIndex h) {
+            push(now_us_ + config_.database_restart_us,
+                 {.kind = EventKind::kDatabaseRestart, .a = h, .b = world_.hosts[h].incarnation});
+          },
+  };
+  effect(spec.kind).heal(scene);
   trace_.record(now_us_, TraceKind::kHeal, "", "#{} {}", id, describe(spec));
   if (config_.observer != nullptr) config_.observer->fault_healed(id, now_us_);
   if (on_control_plane_clock(spec)) {
@@ -1006,7 +1115,7 @@ bool Simulation::heal_fault(std::uint64_t id) {
 }
 
 bool Simulation::on_control_plane_clock(const FaultSpec& spec) {
-  if (spec.kind != FaultKind::kClockJump && spec.kind != FaultKind::kClockDrift) return false;
+  if (info(spec.kind).targets != FaultTargetClass::kClocks) return false;
   return std::find(spec.targets.begin(), spec.targets.end(), "control-plane") != spec.targets.end();
 }
 

@@ -35,19 +35,6 @@ TimeUs seconds(TimeUs us) {
   return us / kSecond * kSecond;
 }
 
-// The distributions below copy draw_fault's (sim/faults.cpp) on purpose:
-// the generator owns its draws, so a seed keeps its scenario when the
-// in-run nemesis changes.
-TimeUs fault_duration(Rng& rng, TimeUs mean_us) {
-  return seconds(10 * kSecond + rng.exponential(mean_us));
-}
-
-std::int64_t signed_between(Rng& rng, std::int64_t low, std::int64_t high) {
-  const auto magnitude = static_cast<std::int64_t>(
-      rng.between(static_cast<std::uint64_t>(low), static_cast<std::uint64_t>(high)));
-  return rng.chance(500'000) ? magnitude : -magnitude;
-}
-
 std::string role(std::string_view name, const std::string& service) {
   return fmt::format("{}:{}", name, service);
 }
@@ -77,13 +64,6 @@ struct ServicePlan {
   }
 };
 
-// A host to aim a fault at, by role, and its siblings' roles.
-struct Aim {
-  std::string service;
-  std::string host;
-  std::vector<std::string> siblings;
-};
-
 class Swarm {
  public:
   Swarm(std::uint64_t seed, const SwarmOptions& options)
@@ -109,10 +89,10 @@ class Swarm {
   std::optional<ScheduledOperator> draw_operator(TimeUs at_us);
   FaultSpec draw_fault(FaultKind kind, TimeUs at_us);
   std::size_t live_service(TimeUs at_us);
-  Aim aim(TimeUs at_us);
-  std::vector<std::string> far_side(const Aim& a);
-  std::string clock_target(TimeUs at_us);
+  FaultAim aim(TimeUs at_us);
   std::string describe_draws() const;
+
+  class RoleAimer;
 
   std::uint64_t seed_;
   SwarmOptions options_;
@@ -256,9 +236,9 @@ std::optional<ScheduledOperator> Swarm::draw_operator(TimeUs at_us) {
   return op;
 }
 
-// Like draw_fault's aim: any role of any live service, but a service's
+// Like the nemesis's aim: any role of any live service, but a service's
 // leader (where faults hurt most) 60% of the time.
-Aim Swarm::aim(TimeUs at_us) {
+FaultAim Swarm::aim(TimeUs at_us) {
   const ServicePlan* plan = &plans_[live_service(at_us)];
   std::vector<std::string> roles = {"leader"};
   if (plan->standbys > 0) roles.emplace_back("standby");
@@ -271,113 +251,38 @@ Aim Swarm::aim(TimeUs at_us) {
     if (plan->standbys > 0) roles.emplace_back("standby");
     if (plan->followers_at(at_us) > 0) roles.emplace_back("follower");
   }
-  Aim a{.service = plan->id, .host = role(chosen, plan->id)};
+  FaultAim a{.host = role(chosen, plan->id), .clients = {role("clients", plan->id)}};
   for (const std::string& r : roles) {
     if (r != chosen) a.siblings.push_back(role(r, plan->id));
   }
   return a;
 }
 
-// The far side of a partial or one-way cut, as draw_fault's: the monitors
-// (monitoring blind, data path fine), a sibling (replication cut), the
-// control plane, or the service's clients (data path cut, monitoring fine).
-std::vector<std::string> Swarm::far_side(const Aim& a) {
-  const std::vector<std::string> fallback =
-      monitors_.empty() ? std::vector<std::string>{"control-plane"} : monitors_;
-  switch (rng_.below(5)) {
-    case 4:
-      return {role("clients", a.service)};
-    case 0:
-      return monitors_.empty() ? fallback : std::vector<std::string>{"monitors"};
-    case 1:
-      if (!a.siblings.empty()) return {pick(a.siblings, rng_)};
-      return {pick(fallback, rng_)};
-    case 2:
-      return {"control-plane"};
-    default:
-      return {pick(fallback, rng_)};
-  }
-}
+// The swarm aims at roles, resolved when the fault fires, so it always
+// finds someone; "monitors" names them all.
+class Swarm::RoleAimer final : public FaultAimer {
+ public:
+  RoleAimer(Swarm& swarm, TimeUs at_us) : swarm_(swarm), at_us_(at_us) {}
 
-// Clocks belong to hosts, monitors and the control plane.
-std::string Swarm::clock_target(TimeUs at_us) {
-  switch (rng_.below(3)) {
-    case 0:
-      return "control-plane";
-    case 1:
-      if (monitors_.empty()) return "control-plane";
-      return pick(monitors_, rng_);
-    default:
-      return aim(at_us).host;
+  std::optional<FaultAim> aim(Rng& rng) override {
+    UNWEDGE_ASSERT(&rng == &swarm_.rng_);
+    return swarm_.aim(at_us_);
   }
-}
+  const std::vector<std::string>& monitors() const override { return swarm_.monitors_; }
+  std::vector<std::string> every_monitor() const override { return {"monitors"}; }
 
+ private:
+  Swarm& swarm_;
+  TimeUs at_us_;
+};
+
+// As the fault kind's entry describes it, in whole seconds.
 FaultSpec Swarm::draw_fault(FaultKind kind, TimeUs at_us) {
-  FaultSpec spec{.kind = kind};
-  auto host_fault = [&](TimeUs mean_us) {
-    spec.targets = {aim(at_us).host};
-    spec.duration_us = fault_duration(rng_, mean_us);
-    return spec;
-  };
-  switch (kind) {
-    case FaultKind::kPartitionComplete:
-      return host_fault(3 * kMinute);
-    case FaultKind::kPartitionPartial:
-    case FaultKind::kPartitionOneWay: {
-      const Aim a = aim(at_us);
-      spec.targets = {a.host};
-      spec.others = far_side(a);
-      // One-way cuts go either way round: the host deaf or the host mute.
-      if (kind == FaultKind::kPartitionOneWay && rng_.chance(500'000)) {
-        std::swap(spec.targets, spec.others);
-      }
-      spec.duration_us = fault_duration(rng_, 3 * kMinute);
-      return spec;
-    }
-    case FaultKind::kHostCrash:
-      return host_fault(5 * kMinute);
-    case FaultKind::kDatabaseCrash:
-      return host_fault(30 * kSecond);
-    case FaultKind::kAgentPause:
-      return host_fault(2 * kMinute);
-    case FaultKind::kLateCheckins:
-      spec.amount = static_cast<std::int64_t>(rng_.between(20 * kSecond, 120 * kSecond));
-      return host_fault(3 * kMinute);
-    case FaultKind::kDuplicateCheckins:
-      spec.amount = static_cast<std::int64_t>(rng_.between(30 * kSecond, 90 * kSecond));
-      return host_fault(3 * kMinute);
-    case FaultKind::kStaleCheckins:
-      return host_fault(2 * kMinute);
-    case FaultKind::kClockDrift:
-      spec.targets = {clock_target(at_us)};
-      spec.amount = signed_between(rng_, 1'000, 50'000);
-      spec.duration_us = fault_duration(rng_, 20 * kMinute);
-      return spec;
-    case FaultKind::kClockJump:
-      spec.targets = {clock_target(at_us)};
-      spec.amount = signed_between(rng_, 10 * kSecond, 10 * kMinute);
-      spec.duration_us = fault_duration(rng_, 5 * kMinute);
-      return spec;
-    case FaultKind::kInfraSlow:
-      spec.amount = static_cast<std::int64_t>(rng_.between(3, 20));
-      spec.duration_us = fault_duration(rng_, 10 * kMinute);
-      return spec;
-    case FaultKind::kInfraFailing:
-    case FaultKind::kInfraTimeouts:
-      spec.amount = static_cast<std::int64_t>(rng_.between(100'000, 600'000));
-      spec.duration_us = fault_duration(rng_, 10 * kMinute);
-      return spec;
-    case FaultKind::kInfraDuplicates:
-      spec.amount = static_cast<std::int64_t>(rng_.between(200'000, 1'000'000));
-      spec.duration_us = fault_duration(rng_, 10 * kMinute);
-      return spec;
-    case FaultKind::kControlPlaneCrash:
-      spec.targets = {std::string(kCrashPointNames[rng_.below(std::size(kCrashPointNames))])};
-      spec.amount = static_cast<std::int64_t>(rng_.below(40));
-      return spec;
-  }
-  UNWEDGE_ASSERT(false);
-  return spec;
+  RoleAimer aimer(*this, at_us);
+  std::optional<FaultSpec> spec = sim::draw_fault(kind, aimer, rng_);
+  UNWEDGE_ASSERT(spec.has_value());
+  spec->duration_us = seconds(spec->duration_us);
+  return std::move(*spec);
 }
 
 // Times by exponential gaps from the start; a moment when three faults are

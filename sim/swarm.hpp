@@ -8,9 +8,11 @@
 // `leader:db2`, resolved when they fire) and its duration and amount. The
 // run draws nothing of its own (`config.faults.mean_gap_us` and
 // `config.operator_mean_gap_us` are 0), so the Scenario alone reproduces the
-// run: written to a file and loaded again, it gives the same digest, and a
-// seed keeps its meaning when the code that draws faults inside a run
-// changes. The generator is a pure function of (seed, options).
+// run: written to a file and loaded again, it gives the same digest. Each
+// fault is drawn as its kind's entry in the table of fault kinds
+// (sim/faults.hpp) describes, as the in-run nemesis draws it, but aimed at
+// roles rather than hosts. The generator is a pure function of (seed,
+// options).
 //
 //   Scenario s = swarm_scenario(42);
 //   fmt::print("{}\n", s.description);   // the fleet and the enabled kinds

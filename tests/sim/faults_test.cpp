@@ -22,7 +22,6 @@ namespace {
 using core::kMinute;
 using core::kSecond;
 
-constexpr auto kLastFaultKind = FaultKind::kControlPlaneCrash;
 constexpr auto kLastOperatorKind = OperatorKind::kDeprovision;
 
 std::vector<FaultKind> every_fault_kind() {
