@@ -14,6 +14,12 @@
 // a restart delay. A failed assertion anywhere in the run ends the run with a
 // finding; it never escapes to the caller.
 //
+// Its definitions are split by concern: simulation.cpp (construction, the
+// event loop, the control plane's passes, check-ins and writes),
+// simulation_fleet_api.cpp (what fleet API requests do), simulation_faults.cpp
+// (faults and the nemesis), simulation_console.cpp (operators' requests) and
+// simulation_judge.cpp (findings and the final checks).
+//
 //   SimConfig config{.seed = 7, .services = {{.id = "db1"}}};
 //   config.faults.mean_gap_us = 10 * kMinute;
 //   Simulation sim(config);

@@ -1,0 +1,95 @@
+// Simulation, the console: operators' and customers' requests, raised on the
+// plane under test through the seam (ControlPlane::request), the replicas the
+// world creates for them, and the random operator of the safety phase.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "sim/simulation.hpp"
+
+namespace unwedge::sim {
+
+void Simulation::apply_operator(const OperatorRequest& requested) {
+  OperatorRequest request = requested;
+  if (std::vector<std::string> target = resolve({requested.target}); target.size() == 1) {
+    request.target = target.front();
+  }
+  trace_.record(now_us_, TraceKind::kNote, request.target, "operator: " + describe(request));
+  if (!takes_request(*plane_info_, request.kind)) {
+    trace_.record(now_us_, TraceKind::kNote, request.target, "{} takes no {} request: ignored",
+                  plane_info_->name, info(request.kind).name);
+    return;
+  }
+  if (request.kind == OperatorKind::kAddFollower) {
+    std::optional<std::uint32_t> service = world_.find_service(request.target);
+    if (!service || !world_.services[*service].target) return;  // no leader to follow yet
+  }
+  auto txn = durable_.begin();
+  const seam::RequestOutcome outcome =
+      plane_->request(*txn, info(request.kind).name, request.target, now_us_);
+  if (!outcome.raised) return;
+  UNWEDGE_ASSERT(txn->commit().ok());
+  if (process_ != nullptr && process_->wants_changes()) changed_entities_.push_back(request.target);
+  if (outcome.new_replica) add_follower(request.target, *outcome.new_replica);
+}
+
+// A customer's read replica the plane has taken on: a running host that
+// follows the service's current leader.
+void Simulation::add_follower(const std::string& service_id, const std::string& id) {
+  std::optional<std::uint32_t> service_index = world_.find_service(service_id);
+  UNWEDGE_ASSERT(service_index.has_value());
+  UNWEDGE_ASSERT(world_.services[*service_index].target.has_value());
+  UNWEDGE_ASSERT(!world_.find_host(id).has_value());
+  const HostIndex index = world_.add_host(id, service_id);
+  Host& host = world_.hosts[index];
+  host.state = HostState::kUp;
+  host.db.running = true;
+  host.db.primary = false;
+  host.db.upstream = world_.services[*service_index].target;
+  world_.catch_up(index);
+  push(now_us_ + jitter(config_.checkin_interval_us, rng_world_),
+       {.kind = EventKind::kCheckin, .a = index});
+}
+
+void Simulation::on_random_operator() {
+  push(now_us_ + rng_operator_.exponential(config_.operator_mean_gap_us),
+       {.kind = EventKind::kRandomOperator});
+  if (healed_ || world_.services.empty()) return;
+  const ServiceEndpoint& service = world_.services[rng_operator_.below(world_.services.size())];
+  const std::vector<std::string> followers =
+      plane_->members(*durable_.begin(), service.name, "follower");
+  const auto drawn = [this](OperatorRequest request) {
+    drawn_operators_.push_back({.at_us = now_us_, .request = request});
+    apply_operator(request);
+  };
+  // A kind the plane does not take is never drawn.
+  const auto takes = [this](OperatorKind kind) {
+    return takes_request(*plane_info_, kind) ? 1U : 0U;
+  };
+  const std::uint32_t weights[] = {
+      3 * takes(OperatorKind::kRequestFailover),
+      (followers.size() < 2 ? 3U : 0U) * takes(OperatorKind::kAddFollower),
+      (followers.empty() ? 0U : 1U) * takes(OperatorKind::kPromoteFollower),
+      (followers.empty() ? 0U : 1U) * takes(OperatorKind::kUnfollow)};
+  if (weights[0] + weights[1] + weights[2] + weights[3] == 0) return;
+  switch (rng_operator_.weighted(weights)) {
+    case 0:
+      return drawn({.kind = OperatorKind::kRequestFailover, .target = service.name});
+    case 1:
+      return drawn({.kind = OperatorKind::kAddFollower, .target = service.name});
+    case 2: {
+      const std::string follower = followers[rng_operator_.below(followers.size())];
+      drawn({.kind = OperatorKind::kPromoteFollower, .target = follower});
+      // Half the customers who promote a follower also ask, in the same
+      // breath, to unfollow it (two clicks, two API calls): the tables must
+      // settle the pair the same way every time.
+      if (rng_operator_.below(2) == 0) drawn({.kind = OperatorKind::kUnfollow, .target = follower});
+      return;
+    }
+    default:
+      return drawn({.kind = OperatorKind::kUnfollow,
+                    .target = followers[rng_operator_.below(followers.size())]});
+  }
+}
+
+}  // namespace unwedge::sim

@@ -1,0 +1,132 @@
+// Simulation, the judge: what ends a run with a finding (the checker's first
+// new violation) and the final checks of the liveness phase: every service
+// healthy and stable with every acknowledged write on its leader and a valid
+// certificate, every unfollowed database's writes kept, and the plane's own
+// end-of-run checks.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "sim/simulation.hpp"
+
+namespace unwedge::sim {
+
+void Simulation::on_transition(const core::TransitionEvent& e) {
+  checker_.on_transition(e, now_us_);
+  // A new leader must hold every write acknowledged so far.
+  if (std::optional<std::string> writer = plane_->new_writer(e)) {
+    std::optional<HostIndex> leader = world_.find_host(*writer);
+    if (!leader) return;
+    if (std::optional<std::uint32_t> s = world_.find_service(world_.hosts[*leader].service)) {
+      checker_.check_writes_on(*s, *leader, now_us_, "after its promotion");
+    }
+  }
+}
+
+bool Simulation::check_end_state() {
+  if (finding_) return false;
+  if (std::optional<Violation> v = end_state_violation()) checker_.add(std::move(*v));
+  return !take_violation();
+}
+
+std::optional<Violation> Simulation::end_state_violation() {
+  auto txn = durable_.begin();
+  const std::vector<seam::ServiceView> views = plane_->services(*txn);
+  for (std::uint32_t s = 0; s < world_.services.size(); ++s) {
+    auto view = std::find_if(views.begin(), views.end(), [&](const seam::ServiceView& v) {
+      return v.id == world_.services[s].name;
+    });
+    if (view == views.end() || view->ending) continue;
+    UNWEDGE_ASSERT(view->state != nullptr);
+    if (!view->state->safe()) {
+      return Violation{.invariant = Invariant::kEventuallyHealthy,
+                       .entity = view->id,
+                       .at_us = now_us_,
+                       .message = fmt::format(
+                           "service {} is {} at the end of the run, {} after the last "
+                           "fault healed; it should be healthy and stable",
+                           view->id, view->state->name,
+                           fmt::format("{:.0f} s", static_cast<double>(now_us_ - healed_at_us_) /
+                                                       core::kSecond))};
+    }
+    if (std::optional<HostIndex> leader = world_.find_host(view->leader)) {
+      if (std::optional<Violation> lost =
+              checker_.missing_write_on(s, *leader, now_us_, "at the end of the run")) {
+        return lost;
+      }
+      if (std::optional<Violation> certificate = certificate_violation(s, *leader)) {
+        return certificate;
+      }
+    }
+  }
+  for (const IndependentDb& independent : world_.independents) {
+    if (world_.hosts[independent.host].state == HostState::kDestroyed) continue;
+    if (std::optional<Violation> lost = independent_write_lost(independent)) return lost;
+  }
+  return plane_violation();
+}
+
+std::optional<Violation> Simulation::plane_violation() {
+  auto txn = durable_.begin();
+  std::optional<seam::PlaneViolation> found = plane_->end_check(*txn, now_us_);
+  if (!found) return std::nullopt;
+  return Violation{.invariant = Invariant::kEventuallyHealthy,
+                   .entity = found->entity,
+                   .at_us = now_us_,
+                   .message = found->message};
+}
+
+std::optional<Violation> Simulation::certificate_violation(std::uint32_t service,
+                                                           HostIndex leader) const {
+  const ServiceEndpoint& endpoint = world_.services[service];
+  const DbNode& db = world_.hosts[leader].db;
+  if (endpoint.certificate_serial == 0) return std::nullopt;  // none issued yet: nothing to serve
+  if (db.certificate == endpoint.certificate && db.certificate_not_after_us > now_us_) {
+    return std::nullopt;
+  }
+  const std::string serves =
+      db.certificate != endpoint.certificate
+          ? std::string("no certificate of the service")
+          : fmt::format("{} serial {}, expired at {:.0f} s", db.certificate, db.certificate_serial,
+                        static_cast<double>(db.certificate_not_after_us) / core::kSecond);
+  return Violation{
+      .invariant = Invariant::kEventuallyHealthy,
+      .entity = endpoint.name,
+      .at_us = now_us_,
+      .message = fmt::format("service {}'s leader {} serves {} at the end of the run (the latest "
+                             "issued is {} serial {}): clients cannot connect over TLS",
+                             endpoint.name, world_.hosts[leader].name, serves, endpoint.certificate,
+                             endpoint.certificate_serial)};
+}
+
+bool Simulation::settled() {
+  if (finding_ || !active_.empty()) return false;
+  if (!durable_.begin()->ids(core::ActionRecord::kKind).empty()) return false;
+  return !end_state_violation().has_value();
+}
+
+bool Simulation::independent_writes_survive(const IndependentDb& independent) {
+  std::optional<Violation> lost = independent_write_lost(independent);
+  if (lost) checker_.add(std::move(*lost));
+  return !lost;
+}
+
+std::optional<Violation> Simulation::independent_write_lost(
+    const IndependentDb& independent) const {
+  const Host& host = world_.hosts[independent.host];
+  if (!independent.last ||
+      host.db.wal.contains(independent.last->lsn, independent.last->timeline)) {
+    return std::nullopt;
+  }
+  return Violation{
+      .invariant = Invariant::kNoLostWrites,
+      .entity = host.name,
+      .at_us = now_us_,
+      .message = fmt::format(
+          "write w-{} acknowledged by the unfollowed database {} at LSN {} on timeline {} is "
+          "gone from it ({}): the log of the leader it was unfollowed from overwrote it",
+          independent.last->write_id, host.name, independent.last->lsn, independent.last->timeline,
+          host.db.wal.describe())};
+}
+
+}  // namespace unwedge::sim
