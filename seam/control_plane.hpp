@@ -116,6 +116,29 @@ class Process {
   virtual const std::vector<core::ActionDef>& actions() const = 0;
 };
 
+// Code of the plane that runs on one node of the fleet: a keeper that decides
+// locally (fences its own database when it loses its lease, promotes itself
+// when told). The simulator runs one on every up host of the fleet, on that
+// host: its loop is timed by the host's own clock, it does not run while the
+// host is down or its agents are paused, and a crash of the host loses it and
+// everything it held in memory (a new one starts when the host is up again).
+class Agent {
+ public:
+  virtual ~Agent() = default;
+  // One pass of its loop.
+  virtual void tick() = 0;
+};
+
+// What an agent is handed: its node's name, the host's clock, and the node's
+// local commands (its own database only, answered at once: they do not go
+// through the fleet API, so that API's faults do not reach them, but a node
+// whose database is down refuses them).
+struct AgentContext {
+  std::string node;
+  const core::Clock& clock;
+  core::Infra& local;
+};
+
 class ControlPlane {
  public:
   virtual ~ControlPlane() = default;
@@ -125,6 +148,14 @@ class ControlPlane {
   virtual FleetConfiguration fleet() const = 0;
   // A new process over `env`, which must outlive it.
   virtual std::unique_ptr<Process> start(const core::Environment& env) const = 0;
+  // How often, by its host's clock, an agent runs; 0 (the default): the
+  // plane has no per-node agents and start_agent() is never called.
+  virtual core::TimeUs agent_interval_us() const { return 0; }
+  // A new agent on `context.node`, which outlives it.
+  virtual std::unique_ptr<Agent> start_agent(const AgentContext& context) const {
+    static_cast<void>(context);
+    return nullptr;
+  }
 
   // Writes what a customer's order of `service` puts in the Store.
   virtual void order_service(core::Transaction& txn, const ServiceOrder& service,

@@ -226,6 +226,7 @@ void Simulation::dispatch(const Event& e) {
       host.state = HostState::kUp;
       host.db.running = true;
       trace_.record(now_us_, TraceKind::kNote, host.name, "booted; database running");
+      start_agent(e.a);
       return;
     }
     case EventKind::kDatabaseRestart: {
@@ -257,6 +258,9 @@ void Simulation::dispatch(const Event& e) {
       return;
     case EventKind::kIndependentWrite:
       on_independent_write(e.a);
+      return;
+    case EventKind::kAgentTick:
+      on_agent_tick(e);
       return;
     case EventKind::kControllerDue:
       // Only the latest request counts, and only while the process that made it lives.
@@ -435,6 +439,59 @@ void Simulation::on_independent_write(std::uint32_t index) {
   trace_.record(now_us_, TraceKind::kClientAck, "app-" + host.name,
                 "w-{} acked by {} at lsn {} tl {}", write_id, host.name, outcome.lsn,
                 outcome.timeline);
+}
+
+void Simulation::start_agent(HostIndex index) {
+  const core::TimeUs interval_us = plane_->agent_interval_us();
+  if (interval_us <= 0) return;
+  Host& host = world_.hosts[index];
+  UNWEDGE_ASSERT(host.up());
+  RunningAgent& running = agents_[index];
+  running.incarnation = host.incarnation;
+  running.local = std::make_unique<LocalInfra>(
+      host.name, [this, index](const core::InfraRequest& r) { return apply_local(index, r); });
+  running.agent =
+      plane_->start_agent({.node = host.name, .clock = host.clock, .local = *running.local});
+  UNWEDGE_ASSERT_MSG(running.agent != nullptr, "{} has agents but started none on {}",
+                     plane_info_->name, host.name);
+  trace_.record(now_us_, TraceKind::kNote, host.name, "agent started");
+  push(now_us_ + interval_us, {.kind = EventKind::kAgentTick, .a = index, .b = host.incarnation});
+}
+
+void Simulation::on_agent_tick(const Event& e) {
+  Host& host = world_.hosts[e.a];
+  auto running = agents_.find(e.a);
+  // A host that went down since lost its agent; the next boot starts another.
+  if (running == agents_.end() || running->second.incarnation != e.b || host.incarnation != e.b ||
+      !host.up()) {
+    if (running != agents_.end() && running->second.incarnation == e.b) agents_.erase(running);
+    return;
+  }
+  // Its loop is timed by the host's clock: a fast clock runs it more often.
+  const core::TimeUs interval_us = plane_->agent_interval_us();
+  const double rate = 1.0 + host.clock.drift_ppm() / 1e6;
+  const auto wait_us = std::max<core::TimeUs>(1, static_cast<core::TimeUs>(interval_us / rate));
+  push(now_us_ + wait_us, {.kind = EventKind::kAgentTick, .a = e.a, .b = e.b});
+  if (host.agent_pauses > 0) return;  // paused with the host's other agents
+  running->second.agent->tick();
+}
+
+std::optional<std::string> Simulation::apply_local(HostIndex index, const core::InfraRequest& r) {
+  const Host& host = world_.hosts[index];
+  UNWEDGE_ASSERT_EQ(r.target, host.name);
+  const bool on_database = r.verb == pgworld::kFence || r.verb == pgworld::kUnfence ||
+                           r.verb == pgworld::kPromote || r.verb == pgworld::kFollow ||
+                           r.verb == pgworld::kUnfollow || r.verb == pgworld::kStopReplication;
+  if (!on_database) {
+    return fmt::format("{} is the fleet API's, not a local command of {}",
+                       pgworld::to_string(r.verb), host.name);
+  }
+  trace_.record(now_us_, TraceKind::kInfraCall, host.name, "agent {} {} {} [{}]",
+                pgworld::to_string(r.verb), r.target, r.argument, r.idempotency_key);
+  local_request_ = true;
+  std::optional<std::string> why = apply(r);
+  local_request_ = false;
+  return why;
 }
 
 void Simulation::boot(HostIndex index) {

@@ -40,6 +40,7 @@
 #include "sim/event_queue.hpp"
 #include "sim/faults.hpp"
 #include "sim/invariants.hpp"
+#include "sim/local_infra.hpp"
 #include "sim/network.hpp"
 #include "sim/operator_requests.hpp"
 #include "sim/rng.hpp"
@@ -203,6 +204,7 @@ class Simulation final : private InfraBackend {
     kDwellCheck,
     kIndependentWrite,  // a: index into World::independents
     kControllerDue,     // a pass the process asked for (Process::next_due_us)
+    kAgentTick,         // a: host, b: incarnation; a pass of the host's agent
   };
   struct Event {
     EventKind kind = EventKind::kControllerTick;
@@ -258,6 +260,11 @@ class Simulation final : private InfraBackend {
   // Ends the run with the checker's first new violation, if any.
   bool take_violation();
   void boot(HostIndex host);
+  // The plane's agent on a host that has just come up, if the plane has agents.
+  void start_agent(HostIndex host);
+  void on_agent_tick(const Event& event);
+  // A node's local command from its agent: nullopt, or why it could not be done.
+  std::optional<std::string> apply_local(HostIndex host, const core::InfraRequest& request);
   void add_follower(const std::string& service, const std::string& id);
   // The host named `name` if the control plane can reach its database, else
   // why not.
@@ -294,6 +301,15 @@ class Simulation final : private InfraBackend {
   seam::FleetConfiguration fleet_;
   std::unique_ptr<seam::Process> process_;
   bool control_plane_up_ = true;
+  // The plane's agent on each up host, with the incarnation it started in: a
+  // host that went down since has lost it.
+  struct RunningAgent {
+    std::uint32_t incarnation = 0;
+    std::unique_ptr<LocalInfra> local;
+    std::unique_ptr<seam::Agent> agent;
+  };
+  std::map<HostIndex, RunningAgent> agents_;
+  bool local_request_ = false;  // apply() is serving an agent's local command
   // Inputs changed since the last pass (Process::inputs_changed): hosts whose
   // check-ins arrived, and entities requests were raised on.
   std::vector<HostIndex> changed_hosts_;

@@ -49,6 +49,7 @@ void Simulation::add_follower(const std::string& service_id, const std::string& 
   world_.catch_up(index);
   push(now_us_ + jitter(config_.checkin_interval_us, rng_world_),
        {.kind = EventKind::kCheckin, .a = index});
+  start_agent(index);
 }
 
 void Simulation::on_random_operator() {

@@ -18,7 +18,8 @@ std::optional<std::string> Simulation::db_unreachable(const std::string& name,
   const Host& host = world_.hosts[index];
   if (!host.up()) return fmt::format("{} is {}", name, to_string(host.state));
   if (!host.db.running) return "the database on " + name + " is not running";
-  if (!world_.connected(world_.control_plane, host.endpoint)) {
+  // An agent's local command does not cross the network; the fleet API's does.
+  if (!local_request_ && !world_.connected(world_.control_plane, host.endpoint)) {
     return name + " cannot be reached from the control plane";
   }
   return std::nullopt;

@@ -19,6 +19,16 @@ struct Seen {
   std::vector<core::TimeUs> passes_us;            // by the plane's clock
   bool wants_changes = true;
   core::TimeUs due_after_us = 0;  // asks for a pass this long after its first; 0: never
+  // Per-node agents: how often they run (0: none), each one started, each pass.
+  core::TimeUs agent_interval_us = 0;
+  std::vector<std::string> agents_started;  // node of each agent started
+  struct AgentPass {
+    std::string node;
+    int agent = 0;  // index into agents_started
+    core::TimeUs local_us = 0;
+  };
+  std::vector<AgentPass> agent_passes;
+  std::vector<core::Operation> first_commands;  // the first agent's commands, in order
 };
 Seen& seen() {
   static Seen instance;
@@ -57,6 +67,35 @@ class ProbeProcess final : public seam::Process {
   mutable bool asked_ = false;
 };
 
+// On its first pass, fences its own node, then tries another node's and a
+// fleet API verb; afterwards only records its passes.
+class ProbeAgent final : public seam::Agent {
+ public:
+  explicit ProbeAgent(const seam::AgentContext& context)
+      : node_(context.node), clock_(context.clock), local_(context.local) {
+    seen().agents_started.push_back(node_);
+    id_ = static_cast<int>(seen().agents_started.size()) - 1;
+  }
+  void tick() override {
+    seen().agent_passes.push_back({.node = node_, .agent = id_, .local_us = clock_.now_us()});
+    if (id_ != 0 || passes_++ > 0) return;
+    for (const core::InfraRequest& command :
+         {core::InfraRequest{.verb = pgworld::kFence, .target = node_, .idempotency_key = "a"},
+          core::InfraRequest{.verb = pgworld::kFence, .target = "db2-1", .idempotency_key = "b"},
+          core::InfraRequest{
+              .verb = pgworld::kCreateHost, .target = node_, .idempotency_key = "c"}}) {
+      seen().first_commands.push_back(local_.request(command));
+    }
+  }
+
+ private:
+  std::string node_;
+  const core::Clock& clock_;
+  core::Infra& local_;
+  int id_ = 0;
+  int passes_ = 0;
+};
+
 class ProbePlane final : public seam::ControlPlane {
  public:
   const core::ControlPlaneModel& model() const override {
@@ -66,6 +105,10 @@ class ProbePlane final : public seam::ControlPlane {
   seam::FleetConfiguration fleet() const override { return {}; }
   std::unique_ptr<seam::Process> start(const core::Environment& env) const override {
     return std::make_unique<ProbeProcess>(env);
+  }
+  core::TimeUs agent_interval_us() const override { return seen().agent_interval_us; }
+  std::unique_ptr<seam::Agent> start_agent(const seam::AgentContext& context) const override {
+    return std::make_unique<ProbeAgent>(context);
   }
   void order_service(core::Transaction&, const seam::ServiceOrder&, core::TimeUs) const override {}
   std::string role_of(core::Transaction&, std::string_view) const override { return ""; }
@@ -149,6 +192,94 @@ TEST(Seam, APlaneNamedByTheScenarioRunsInsteadOfTheDefault) {
   ASSERT_TRUE(sim.run_until(5 * kMinute));
   EXPECT_TRUE(sim.world().find_host("db1-1").has_value())
       << "the probe's fleet API call took effect";
+}
+
+SimConfig agent_config() {
+  SimConfig config = probe_config();
+  seen().agent_interval_us = 10 * kSecond;
+  return config;
+}
+
+std::vector<core::TimeUs> passes_of(int agent) {
+  std::vector<core::TimeUs> out;
+  for (const Seen::AgentPass& pass : seen().agent_passes) {
+    if (pass.agent == agent) out.push_back(pass.local_us);
+  }
+  return out;
+}
+
+TEST(Seam, AnAgentRunsOnItsHostByThatHostsClockOnceTheHostIsUp) {
+  Simulation sim(agent_config());
+  ASSERT_TRUE(sim.run_until(10 * kMinute));
+  ASSERT_EQ(seen().agents_started, std::vector<std::string>{"db1-1"});
+  const std::vector<core::TimeUs> passes = passes_of(0);
+  ASSERT_GE(passes.size(), 50u);
+  for (std::size_t i = 1; i < passes.size(); ++i)
+    EXPECT_EQ(passes[i] - passes[i - 1], 10 * kSecond);
+}
+
+TEST(Seam, AnAgentOnAFastClockRunsOnItsOwnTimeNotTheWorlds) {
+  Simulation sim(agent_config());
+  sim.schedule_fault(3 * kMinute, {.kind = FaultKind::kClockDrift,
+                                   .targets = {"db1-1"},
+                                   .duration_us = 20 * kMinute,
+                                   .amount = 50'000});  // 5% fast
+  ASSERT_TRUE(sim.run_until(10 * kMinute));
+  const std::vector<core::TimeUs> passes = passes_of(0);
+  std::size_t checked = 0;
+  for (std::size_t i = 1; i < passes.size(); ++i) {
+    if (passes[i - 1] < 4 * kMinute) continue;  // drifting by then
+    EXPECT_NEAR(static_cast<double>(passes[i] - passes[i - 1]), 10.0 * kSecond, 1'000.0);
+    ++checked;
+  }
+  // 6 minutes of world time at 5% fast: more passes than the world's 36.
+  EXPECT_GE(checked, 37u);
+}
+
+TEST(Seam, AnAgentCommandsItsOwnNodeAndNothingElse) {
+  SimConfig config = agent_config();
+  Simulation sim(config);
+  // Cut from the control plane and everyone else: a local command needs no network.
+  sim.schedule_fault(
+      2 * kMinute,
+      {.kind = FaultKind::kPartitionComplete, .targets = {"db1-1"}, .duration_us = 30 * kMinute});
+  ASSERT_TRUE(sim.run_until(10 * kMinute));
+  ASSERT_EQ(seen().first_commands.size(), 3u);
+  EXPECT_TRUE(seen().first_commands[0].done()) << seen().first_commands[0].detail;
+  EXPECT_NE(seen().first_commands[1].detail.find("only its own node"), std::string::npos);
+  EXPECT_NE(seen().first_commands[2].detail.find("not a local command"), std::string::npos);
+  const std::optional<HostIndex> host = sim.world().find_host("db1-1");
+  ASSERT_TRUE(host.has_value());
+  EXPECT_TRUE(sim.world().hosts[*host].db.fenced);
+}
+
+TEST(Seam, AHostCrashLosesItsAgentAndTheBootStartsANewOne) {
+  Simulation sim(agent_config());
+  sim.schedule_fault(
+      5 * kMinute,
+      {.kind = FaultKind::kHostCrash, .targets = {"db1-1"}, .duration_us = 3 * kMinute});
+  ASSERT_TRUE(sim.run_until(15 * kMinute));
+  ASSERT_EQ(seen().agents_started, (std::vector<std::string>{"db1-1", "db1-1"}));
+  const std::vector<core::TimeUs> before = passes_of(0);
+  const std::vector<core::TimeUs> after = passes_of(1);
+  ASSERT_FALSE(before.empty());
+  ASSERT_FALSE(after.empty());
+  EXPECT_LE(before.back(), 5 * kMinute) << "the first agent died with its host";
+  EXPECT_GE(after.front(), 8 * kMinute) << "the second started once the host was up again";
+}
+
+TEST(Seam, APausedHostRunsNoAgentPass) {
+  Simulation sim(agent_config());
+  sim.schedule_fault(
+      5 * kMinute,
+      {.kind = FaultKind::kAgentPause, .targets = {"db1-1"}, .duration_us = 2 * kMinute});
+  ASSERT_TRUE(sim.run_until(10 * kMinute));
+  std::size_t during = 0;
+  for (core::TimeUs at : passes_of(0))
+    during += at > 5 * kMinute && at < 7 * kMinute ? 1 : 0;
+  EXPECT_EQ(during, 0u);
+  EXPECT_GT(passes_of(0).back(), 7 * kMinute) << "and it runs again after";
+  EXPECT_EQ(seen().agents_started.size(), 1u) << "a pause loses nothing";
 }
 
 }  // namespace
