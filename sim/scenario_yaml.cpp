@@ -1,6 +1,7 @@
 #include "sim/scenario_yaml.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <filesystem>
@@ -567,13 +568,16 @@ const seam::PlaneInfo& read_plane_name(const Node* name_node, SimConfig& config)
   return **info;
 }
 
-// The keys of the control_plane map: the simulator's own, then the plane's.
-std::vector<std::string> control_plane_keys(const seam::PlaneInfo& plane) {
-  std::vector<std::string> keys = {"name", "tick_interval", "checkin_interval", "restart_delay"};
-  for (const seam::SettingInfo& setting : plane.settings())
-    keys.push_back(setting.name);
-  return keys;
-}
+// The keys of the control_plane map that are the simulator's; the rest are
+// the plane's settings.
+constexpr std::array<std::string_view, 4> kSimulatorKeys = {"name", "tick_interval",
+                                                            "checkin_interval", "restart_delay"};
+
+// The plane under test, as the scenario names and configures it.
+struct PlaneRead {
+  const seam::PlaneInfo* info = nullptr;
+  std::unique_ptr<seam::ControlPlane> plane;
+};
 
 // The plane built from the scenario's settings; a setting it refuses is an
 // error at that setting's line.
@@ -595,9 +599,10 @@ std::unique_ptr<seam::ControlPlane> build_plane(const Node* node, const seam::Pl
        at != nullptr ? message.substr(colon + 2) : message);
 }
 
-std::unique_ptr<seam::ControlPlane> read_control_plane(const Node* node, SimConfig& config) {
+PlaneRead read_control_plane(const Node* node, SimConfig& config) {
   if (node == nullptr || node->kind == Node::Kind::kScalar) {
-    return build_plane(node, read_plane_name(node, config), config);
+    const seam::PlaneInfo& plane = read_plane_name(node, config);
+    return {.info = &plane, .plane = build_plane(node, plane, config)};
   }
   const Node* name = nullptr;
   if (node->kind == Node::Kind::kMap) {
@@ -606,19 +611,22 @@ std::unique_ptr<seam::ControlPlane> read_control_plane(const Node* node, SimConf
     }
   }
   const seam::PlaneInfo& plane = read_plane_name(name, config);
-  const std::vector<std::string> keys = control_plane_keys(plane);
-  const Fields f(*node, "control_plane", std::vector<std::string_view>(keys.begin(), keys.end()));
+  const std::vector<seam::SettingInfo> settings = plane.settings();
+  std::vector<std::string_view> keys(kSimulatorKeys.begin(), kSimulatorKeys.end());
+  for (const seam::SettingInfo& setting : settings)
+    keys.push_back(setting.name);
+  const Fields f(*node, "control_plane", keys);
   read_duration(f.find("tick_interval"), f.path("tick_interval"), 1, kDay, config.tick_interval_us);
   read_duration(f.find("checkin_interval"), f.path("checkin_interval"), 1, kDay,
                 config.checkin_interval_us);
   read_duration(f.find("restart_delay"), f.path("restart_delay"), 0, kDay,
                 config.control_plane_restart_us);
-  for (std::size_t i = 4; i < keys.size(); ++i) {
-    if (const Node* value = f.find(keys[i])) {
-      config.plane_settings[keys[i]] = text(*value, f.path(keys[i]), "a setting's value");
+  for (const seam::SettingInfo& setting : settings) {
+    if (const Node* value = f.find(setting.name)) {
+      config.plane_settings[setting.name] = text(*value, f.path(setting.name), "a setting's value");
     }
   }
-  return build_plane(node, plane, config);
+  return {.info = &plane, .plane = build_plane(node, plane, config)};
 }
 
 void read_network(const Node* node, SimConfig& config) {
@@ -1077,17 +1085,14 @@ Scenario read_scenario(const Node& root, std::string_view source) {
   read_duration(top.find("recovery"), "recovery", 0, kYear, s.recovery_us);
   read_fleet(top, s.config);
   read_workload(top.find("workload"), s.config);
-  const std::unique_ptr<seam::ControlPlane> plane =
-      read_control_plane(top.find("control_plane"), s.config);
+  const PlaneRead plane = read_control_plane(top.find("control_plane"), s.config);
   read_network(top.find("network"), s.config);
   read_random(top.find("random"), s.config);
-  core::Result<const seam::PlaneInfo*> plane_info = find_plane_or_error(s.config.control_plane);
-  UNWEDGE_ASSERT(plane_info.ok());
-  Fleet fleet{.vantage_points = plane->fleet().vantage_points, .plane = *plane_info};
+  Fleet fleet{.vantage_points = plane.plane->fleet().vantage_points, .plane = plane.info};
   for (const ServiceSpec& spec : s.config.services)
     fleet.services.push_back(spec.id);
   read_timeline(top.find("timeline"), fleet, {s.duration_us, s.recovery_us}, s);
-  read_bounds(top.find("bounds"), plane->model(), s.config);
+  read_bounds(top.find("bounds"), plane.plane->model(), s.config);
   s.expect = read_expect(top.find("expect"));
   return s;
 }

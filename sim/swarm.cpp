@@ -127,7 +127,7 @@ void Swarm::draw_fleet() {
   plane_info_ = *info;
   config.control_plane = (*info)->name;  // a swarm scenario names the plane it ran
   core::Result<std::unique_ptr<seam::ControlPlane>> plane =
-      make_plane(config.control_plane, config.plane_settings);
+      plane_info_->create(config.plane_settings);
   UNWEDGE_ASSERT_MSG(plane.ok(), "{}", plane ? "" : plane.error().message);
   for (std::uint32_t v = 0; v < (*plane)->fleet().vantage_points; ++v) {
     monitors_.push_back(fmt::format("monitor-{}", static_cast<char>('a' + v)));

@@ -31,11 +31,4 @@ const char* to_string(core::InfraVerb verb) {
   return kVerbNames[index].data();
 }
 
-std::optional<core::InfraVerb> find_verb(std::string_view name) {
-  for (std::uint16_t v = 0; v < kVerbs; ++v) {
-    if (kVerbNames[v] == name) return core::InfraVerb{v};
-  }
-  return std::nullopt;
-}
-
 }  // namespace unwedge::pgworld

@@ -11,8 +11,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <string_view>
 
 #include "core/infra.hpp"
 #include "core/telemetry.hpp"
@@ -50,6 +48,5 @@ inline constexpr std::uint16_t kVerbs = 14;
 
 // "promote"; "unknown" for a verb outside the vocabulary.
 const char* to_string(core::InfraVerb verb);
-std::optional<core::InfraVerb> find_verb(std::string_view name);
 
 }  // namespace unwedge::pgworld

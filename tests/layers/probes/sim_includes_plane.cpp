@@ -2,4 +2,6 @@
 // plane only through the seam, so no plane's header is there to include.
 #include "planes/postgres/plane.hpp"
 
-int main() { return 0; }
+int main() {
+  return 0;
+}
