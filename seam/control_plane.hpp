@@ -162,8 +162,8 @@ class ControlPlane {
                              core::TimeUs now_us) const = 0;
   // The role the plane's Store gives `node` ("standby", "follower", ...);
   // empty when it has none. Role targets ("standby:db1") resolve by it, and
-  // the simulated Postgres fleet counts a node toward synchronous commit
-  // only when its role is "standby" (the plane's synchronous_standby_names).
+  // a world may read it too: the simulated database fleet counts a node
+  // toward synchronous commit only when its role is "standby".
   virtual std::string role_of(core::Transaction& txn, std::string_view node) const = 0;
   // The nodes of `service` in `role`, in id order.
   virtual std::vector<std::string> members(core::Transaction& txn, std::string_view service,
