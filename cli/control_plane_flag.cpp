@@ -3,9 +3,19 @@
 #include <fmt/format.h>
 
 namespace unwedge::cli {
+namespace {
+
+// Taken when the first command's flag is added, before any is parsed.
+const seam::PlaneInfo*& program_default() {
+  static const seam::PlaneInfo* plane = nullptr;
+  return plane;
+}
+
+}  // namespace
 
 void add_control_plane_flag(CLI::App& command) {
   const seam::PlaneInfo* fallback = seam::default_plane();
+  if (program_default() == nullptr) program_default() = fallback;
   command
       .add_option_function<std::string>(
           "--control-plane",
@@ -27,6 +37,10 @@ void add_control_plane_flag(CLI::App& command) {
 
 const seam::PlaneInfo* selected_plane() {
   return seam::default_plane();
+}
+
+const seam::PlaneInfo* program_default_plane() {
+  return program_default() != nullptr ? program_default() : seam::default_plane();
 }
 
 }  // namespace unwedge::cli

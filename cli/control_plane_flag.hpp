@@ -21,4 +21,8 @@ void add_control_plane_flag(CLI::App& command);
 // default plane. Null only when no plane is registered at all.
 const seam::PlaneInfo* selected_plane();
 
+// The program's own default plane, whatever --control-plane says: the plane
+// that scenario files naming none were written for.
+const seam::PlaneInfo* program_default_plane();
+
 }  // namespace unwedge::cli

@@ -59,14 +59,15 @@ int convert(const FuzzToScenarioOptions& options) {
   }
   const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)),
                                         std::istreambuf_iterator<char>());
-  core::Result<sim::Scenario> scenario = sim::scenario_from_bytes(bytes, options.input);
+  // The bytes mean what they meant to the plane they were fuzzed against.
+  const seam::PlaneInfo* plane = selected_plane();
+  core::Result<sim::Scenario> scenario =
+      sim::scenario_from_bytes(bytes, options.input, plane != nullptr ? plane->name : "");
   if (!scenario.ok()) {
     std::fprintf(stderr, "unwedge fuzz-to-scenario: %s\n", scenario.error().message.c_str());
     return kExitBadInput;
   }
   scenario->name = options.name.empty() ? name_from(options.input) : options.name;
-  // The file names the plane the input was fuzzed against (--control-plane).
-  if (const seam::PlaneInfo* plane = selected_plane()) scenario->config.control_plane = plane->name;
   const std::string text = sim::to_yaml(*scenario);
   // What is written must read back: a name given by hand may not be one.
   if (core::Result<sim::Scenario> again = sim::parse_scenario(text, "the converted scenario");

@@ -1,7 +1,9 @@
 // `unwedge nightly --out DIR [--budget 10m | --seeds N] [--jobs J] [--shard i/N]
 //                  [--shard-count N] [--run-timeout 10m] [--scenarios DIR]`
 //
-// Every bundled scenario (every .yaml under --scenarios, in path order),
+// Every bundled scenario for the plane under test (every .yaml under
+// scenarios/ that names it, or names none when it is the program's default
+// plane; with --scenarios DIR, every .yaml there), in path order,
 // then swarm seeds 1, 2, ..., on J worker processes, with a live progress
 // line; each failing item's scenario is written to DIR/repro/, every run to
 // DIR/runs.jsonl, the figures to DIR/summary.txt and the whole report
@@ -89,6 +91,7 @@ reports::CrashCoverage explore_crashes() {
 struct NightlyOptions {
   CampaignFlags campaign;
   std::string scenarios_dir = "scenarios";
+  bool scenarios_given = false;  // --scenarios was passed: run every file there
 };
 
 // Every .yaml under `dir`, in path order, so item indices (and so shards)
@@ -110,11 +113,33 @@ core::Result<std::vector<std::filesystem::path>> scenario_files(const std::files
   return files;
 }
 
-core::Result<CampaignItems> nightly_items(const std::filesystem::path& scenarios_dir) {
-  core::Result<std::vector<std::filesystem::path>> files = scenario_files(scenarios_dir);
+// Whether the bundled directory's `file` is for `plane`: it names it, or it
+// names none and `plane` is the program's default. A file that cannot be
+// read stays in, so the campaign reports it.
+bool bundled_for(const std::filesystem::path& file, const seam::PlaneInfo& plane) {
+  core::Result<std::string> named = sim::scenario_plane_name(file.string());
+  if (!named) return true;
+  if (named->empty()) return &plane == program_default_plane();
+  return *named == plane.name;
+}
+
+core::Result<CampaignItems> nightly_items(const NightlyOptions& options) {
+  core::Result<std::vector<std::filesystem::path>> files = scenario_files(options.scenarios_dir);
   if (!files) return files.error();
   const seam::PlaneInfo* plane = selected_plane();
   if (plane == nullptr) return core::Error{"no control plane is registered in this program"};
+  // The bundled directory holds the scenarios of every plane the program
+  // ships; a directory passed by hand is run whole.
+  if (!options.scenarios_given) {
+    const std::size_t all = files->size();
+    std::erase_if(*files, [&](const std::filesystem::path& f) { return !bundled_for(f, *plane); });
+    if (files->size() < all) {
+      std::fprintf(stderr,
+                   "unwedge nightly: %zu of the %zu scenarios in %s are for other control planes "
+                   "and not run; pass --scenarios DIR to run a directory whole\n",
+                   all - files->size(), all, options.scenarios_dir.c_str());
+    }
+  }
   CampaignItems items{.control_plane = plane->name, .model = &plane->model()};
   // Crash exploration and the canary run for a plane that has them.
   if (plane->crash_stories != nullptr) items.explore_crashes = explore_crashes;
@@ -145,7 +170,7 @@ int run_nightly(const NightlyOptions& options) {
     std::fprintf(stderr, "unwedge nightly: %s\n", settings.error().message.c_str());
     return kExitBadInput;
   }
-  core::Result<CampaignItems> items = nightly_items(options.scenarios_dir);
+  core::Result<CampaignItems> items = nightly_items(options);
   if (!items) {
     std::fprintf(stderr, "unwedge nightly: %s\n", items.error().message.c_str());
     return kExitBadInput;
@@ -169,9 +194,16 @@ void add_nightly_command(CLI::App& app, int& exit_code) {
       "Run every bundled scenario, then swarm seeds, on worker processes; write every run, each "
       "failing scenario and a summary to --out");
   add_campaign_flags(*command, options->campaign);
-  command->add_option("--scenarios", options->scenarios_dir, "The bundled scenarios' directory")
-      ->capture_default_str();
-  command->callback([options, &exit_code] { exit_code = run_nightly(*options); });
+  CLI::Option* scenarios =
+      command
+          ->add_option("--scenarios", options->scenarios_dir,
+                       "The scenarios' directory, run whole (default: the bundled scenarios "
+                       "that are for the plane under test)")
+          ->capture_default_str();
+  command->callback([options, scenarios, &exit_code] {
+    options->scenarios_given = scenarios->count() > 0;
+    exit_code = run_nightly(*options);
+  });
 }
 
 }  // namespace unwedge::cli

@@ -51,10 +51,9 @@ const std::string& plane_under_test() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace sim = unwedge::sim;
   unwedge::core::Result<sim::Scenario> scenario =
-      sim::scenario_from_bytes(std::span(data, size), "fuzz input");
+      sim::scenario_from_bytes(std::span(data, size), "fuzz input", plane_under_test());
   // Another encoding version: not a case, and not worth keeping.
   if (!scenario.ok()) return -1;
-  scenario->config.control_plane = plane_under_test();
   const sim::RunSummary run = sim::run_scenario_settling(*scenario, unwedge::core::kMinute);
   UNWEDGE_ASSERT_MSG(!run.finding,
                      "{} violated at {:.1f} s on {}: {}\n{}\nturn this input into "

@@ -9,7 +9,8 @@
 // - ControlPlane: one run's view of the plane: it writes what a customer's
 //   order puts in the Store, answers who holds a role ("standby:db1"),
 //   raises operators' and customers' requests as its console would, lists
-//   every entity's committed state, and adds its own end-of-run checks.
+//   every entity's committed state, and adds its own invariants (judged
+//   during the run) and end-of-run checks.
 // - Process: one incarnation of the plane's main loop over an Environment.
 //   The simulator starts one, ticks it, and starts another over the same
 //   Store after a crash.
@@ -160,8 +161,9 @@ class ControlPlane {
   // Writes what a customer's order of `service` puts in the Store.
   virtual void order_service(core::Transaction& txn, const ServiceOrder& service,
                              core::TimeUs now_us) const = 0;
-  // The role the plane's Store gives `node` ("standby", "follower", ...);
-  // empty when it has none. Role targets ("standby:db1") resolve by it, and
+  // The role the plane's Store gives `node` ("standby", "follower", ...:
+  // one of PlaneInfo::roles); empty when it has none. Role targets
+  // ("standby:db1") resolve by it, and
   // a world may read it too: the simulated database fleet counts a node
   // toward synchronous commit only when its role is "standby".
   virtual std::string role_of(core::Transaction& txn, std::string_view node) const = 0;
@@ -184,6 +186,15 @@ class ControlPlane {
   virtual std::optional<std::string> new_writer(const core::TransitionEvent& event) const = 0;
   // Every service the Store knows, for the end-of-run checks.
   virtual std::vector<ServiceView> services(core::Transaction& txn) const = 0;
+  // The plane's own invariants, judged while the run goes on: after every
+  // pass of its process and of its agents, over the Store as committed
+  // then. The first violation, if any, ends the run as a finding of
+  // `plane_invariant`, with a reproducer like any other. None by default.
+  virtual std::optional<PlaneViolation> check(core::Transaction& txn, core::TimeUs now_us) const {
+    static_cast<void>(txn);
+    static_cast<void>(now_us);
+    return std::nullopt;
+  }
   // The plane's own end-of-run checks (a request it took that was never
   // carried out); the first violation, if any.
   virtual std::optional<PlaneViolation> end_check(core::Transaction& txn,

@@ -34,6 +34,11 @@ struct PlaneInfo {
   core::Result<std::unique_ptr<ControlPlane>> (*create)(const SettingsText& settings) = nullptr;
   // The request vocabulary: what operators and customers may ask of it.
   std::vector<std::string> requests;
+  // The roles role_of() gives nodes ("standby", "follower"), in the order
+  // targets are drawn from them. Scenario files, the fuzzer and the
+  // simulator take "ROLE:service" for these, besides "leader:service" (the
+  // node its endpoint points at), "clients:service" and "node:NAME".
+  std::vector<std::string> roles;
   // Its crash stories (seam/crash_story.hpp); null: none, and
   // `explore-crashes` has nothing to explore.
   std::vector<CrashStory> (*crash_stories)() = nullptr;

@@ -39,8 +39,9 @@ enum class Invariant : std::uint8_t {
   kSingleWriter,       // acknowledged writes form one history
   kEventuallyHealthy,  // healed, every service recovers within the bound
   kIdempotentEffects,  // asking again (a retry, a duplicate) changes nothing more
+  kPlaneInvariant,     // the plane under test's own invariants (ControlPlane::check)
 };
-inline constexpr std::size_t kInvariants = 7;
+inline constexpr std::size_t kInvariants = 8;
 
 const char* to_string(Invariant invariant);
 std::optional<Invariant> find_invariant(std::string_view name);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/assert.hpp"
+#include "sim/plane.hpp"
 #include "sim/rng.hpp"
 
 namespace unwedge::sim {
@@ -23,8 +24,14 @@ constexpr TimeUs kOperatorsFrom = 3 * kMinute;
 
 class Decoder {
  public:
-  Decoder(std::span<const std::uint8_t> bytes, Scenario& scenario)
-      : in_(bytes.data(), bytes.size()), scenario_(scenario) {}
+  Decoder(std::span<const std::uint8_t> bytes, const seam::PlaneInfo& plane, Scenario& scenario)
+      : in_(bytes.data(), bytes.size()), scenario_(scenario) {
+    for (const OperatorKindInfo& kind : operator_kinds()) {
+      if (takes_request(plane, kind.kind)) requests_.push_back(kind.kind);
+    }
+    roles_.push_back("leader");
+    roles_.insert(roles_.end(), plane.roles.begin(), plane.roles.end());
+  }
 
   void fleet() {
     const auto services = in_.ConsumeIntegralInRange<std::uint8_t>(1, kServicesMax);
@@ -69,11 +76,11 @@ class Decoder {
     return services[in_.ConsumeIntegralInRange<std::size_t>(0, services.size() - 1)].id;
   }
 
-  // A host by role; the role is resolved when the entry fires.
+  // A host by role (the leader or one the plane declares); the role is
+  // resolved when the entry fires.
   std::string host() {
-    constexpr const char* kRoles[] = {"leader", "standby", "follower"};
-    const auto r = in_.ConsumeIntegralInRange<std::size_t>(0, std::size(kRoles) - 1);
-    return fmt::format("{}:{}", kRoles[r], service());
+    const auto r = in_.ConsumeIntegralInRange<std::size_t>(0, roles_.size() - 1);
+    return fmt::format("{}:{}", roles_[r], service());
   }
 
   // The far side of a partial or one-way cut.
@@ -144,10 +151,13 @@ class Decoder {
     scenario_.faults.push_back({.at_us = at_us, .spec = std::move(spec)});
   }
 
+  // Drawn from the requests the plane under test takes (in the vocabulary's
+  // order): a plane that takes none gets no operator entries, and bytes are
+  // never spent on a request the simulator would drop.
   void operator_request() {
-    const auto kinds = operator_kinds();
+    if (requests_.empty()) return;
     const OperatorKind kind =
-        kinds[in_.ConsumeIntegralInRange<std::size_t>(0, kinds.size() - 1)].kind;
+        requests_[in_.ConsumeIntegralInRange<std::size_t>(0, requests_.size() - 1)];
     ScheduledOperator op{.at_us = moment(kOperatorsFrom), .request = {.kind = kind}};
     switch (kind) {
       case OperatorKind::kAddFollower:
@@ -180,12 +190,15 @@ class Decoder {
 
   FuzzedDataProvider in_;
   Scenario& scenario_;
+  std::vector<OperatorKind> requests_;  // what the plane under test takes
+  std::vector<std::string> roles_;      // "leader", then the plane's roles
 };
 
 }  // namespace
 
 core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
-                                           std::string_view source) {
+                                           std::string_view source,
+                                           std::string_view control_plane) {
   if (bytes.empty()) {
     return core::Error{
         fmt::format("{}: empty; a fleet_fuzzer input starts with its encoding "
@@ -198,11 +211,14 @@ core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
                     "version {}); decode it with the unwedge that found it",
                     source, bytes[0], kScenarioBytesVersion)};
   }
+  core::Result<const seam::PlaneInfo*> plane = find_plane_or_error(control_plane);
+  if (!plane.ok()) return core::Error{fmt::format("{}: {}", source, plane.error().message)};
   Scenario scenario;
   scenario.name = "fuzzed";
   scenario.source = std::string(source);
   scenario.config.seed = 1;
-  Decoder decoder(bytes.subspan(1), scenario);
+  scenario.config.control_plane = std::string(control_plane);
+  Decoder decoder(bytes.subspan(1), **plane, scenario);
   decoder.fleet();
   decoder.timeline();
   scenario.description = fmt::format(

@@ -17,6 +17,9 @@
 //   one time in eight, an operator request (kind, when, target) from minute 3
 //   (none when the safety phase ends sooner); a follower's promotion may
 //   come with an unfollow of the same follower at the same moment
+// The request's kind is drawn from those the plane under test declares
+// (PlaneInfo::requests), so the same bytes mean the same scenario only for
+// the same plane: decode a crash input with the plane it was fuzzed against.
 // The recovery phase is always an hour.
 //
 //   core::Result<Scenario> s = scenario_from_bytes(bytes, "crash-0123");
@@ -38,9 +41,13 @@ namespace unwedge::sim {
 inline constexpr std::uint8_t kScenarioBytesVersion = 1;
 inline constexpr std::size_t kScenarioBytesEntriesMax = 12;
 
-// `source` names the bytes in the scenario and in errors.
+// `source` names the bytes in the scenario and in errors; `control_plane`
+// names the plane under test (empty: the default plane), whose request
+// vocabulary the operator entries draw from. An unknown version or plane is
+// an error.
 core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
-                                           std::string_view source);
+                                           std::string_view source,
+                                           std::string_view control_plane = "");
 
 // Input n of a fixed family of pseudo-random inputs: the version byte, then
 // 32-256 bytes from the stream "fleet-fuzz" of seed n. The fuzzer's blind

@@ -711,26 +711,41 @@ const char* class_name(unsigned c) {
   }
 }
 
-std::string target_forms(unsigned allowed) {
+std::string target_forms(unsigned allowed, const Fleet& fleet) {
   std::string out;
   const auto add = [&](std::string_view forms) {
     out += out.empty() ? forms : fmt::format(", {}", forms);
   };
-  if (allowed & kServer) add("db1-1, leader:db1, standby:db1, follower:db1");
+  if (allowed & kServer) {
+    std::string servers = "db1-1, node:db1-1, leader:db1";
+    for (const std::string& role : fleet.plane->roles)
+      servers += fmt::format(", {}:db1", role);
+    add(servers);
+  }
   if (allowed & kMonitor) add("monitor-a, monitors");
   if (allowed & kClient) add("client-db1-1, clients:db1");
   if (allowed & kControlPlane) add("control-plane");
   return out;
 }
 
-// A target's class and the service it names (if any), by its shape.
-std::optional<std::pair<unsigned, std::string>> classify(std::string_view name) {
+// A target's class and the service it names (if any), by its shape. Roles
+// are "leader", "clients" and those the plane under test declares.
+std::optional<std::pair<unsigned, std::string>> classify(std::string_view name,
+                                                         const Fleet& fleet) {
   if (name == "monitors") return std::pair{kMonitor, std::string()};
   if (name == "control-plane") return std::pair{kControlPlane, std::string()};
   if (const std::size_t colon = name.find(':'); colon != std::string_view::npos) {
     const std::string_view role = name.substr(0, colon);
     const std::string service(name.substr(colon + 1));
-    if (role == "leader" || role == "standby" || role == "follower")
+    if (role == "node") {
+      // A server by name, said outright: "node:db1-2" is "db1-2".
+      if (service.find(':') != std::string::npos) return std::nullopt;
+      auto server = classify(service, fleet);
+      if (!server || server->first != kServer) return std::nullopt;
+      return server;
+    }
+    const std::vector<std::string>& roles = fleet.plane->roles;
+    if (role == "leader" || std::find(roles.begin(), roles.end(), role) != roles.end())
       return std::pair{kServer, service};
     if (role == "clients") return std::pair{kClient, service};
     return std::nullopt;
@@ -745,17 +760,17 @@ std::optional<std::pair<unsigned, std::string>> classify(std::string_view name) 
 void check_target(const Node& node, const std::string& path, const Fleet& fleet, unsigned allowed,
                   std::string_view kind) {
   const std::string& name = text(node, path, "a target name such as db1-1 or leader:db1");
-  const auto shape = classify(name);
+  const auto shape = classify(name, fleet);
   if (!shape) {
     fail(node.mark, path,
          fmt::format("{} names no endpoint or role; {} takes: {}", in_quotes(name), kind,
-                     target_forms(allowed)));
+                     target_forms(allowed, fleet)));
   }
   const auto& [cls, service] = *shape;
   if (!(cls & allowed)) {
     fail(node.mark, path,
          fmt::format("{} is {}; {} takes: {}", in_quotes(name), class_name(cls), kind,
-                     target_forms(allowed)));
+                     target_forms(allowed, fleet)));
   }
   if (cls == kMonitor && name != "monitors") {
     const auto letter = static_cast<std::uint32_t>(name.back() - 'a');
@@ -1306,6 +1321,31 @@ core::Result<Scenario> parse_scenario(std::string_view yaml, std::string_view so
     return core::Error{render(source, failure)};
   } catch (const std::bad_alloc&) {
     return core::Error{fmt::format("{}: out of memory while reading the scenario", source)};
+  }
+}
+
+core::Result<std::string> scenario_plane_name(const std::string& path) {
+  std::string text;
+  if (std::string why = read_file_text(path, text); !why.empty()) {
+    return core::Error{fmt::format("{}: cannot read the scenario: {}", path, why)};
+  }
+  try {
+    check_text(text);
+    const Node root = read_tree(text);
+    if (root.kind != Node::Kind::kMap) return std::string();
+    for (std::size_t i = 0; i < root.keys.size(); ++i) {
+      if (root.keys[i].text != "control_plane") continue;
+      const Node& plane = root.values[i];
+      if (plane.kind == Node::Kind::kScalar) return plane.text;
+      for (std::size_t k = 0; plane.kind == Node::Kind::kMap && k < plane.keys.size(); ++k) {
+        if (plane.keys[k].text == "name") return plane.values[k].text;
+      }
+    }
+    return std::string();
+  } catch (const Failure& failure) {
+    return core::Error{render(path, failure)};
+  } catch (const std::bad_alloc&) {
+    return core::Error{fmt::format("{}: out of memory while reading the scenario", path)};
   }
 }
 

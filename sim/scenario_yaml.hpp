@@ -45,6 +45,11 @@ core::Result<Scenario> parse_scenario(std::string_view yaml, std::string_view so
 // Reads and parses a file; a missing or unreadable file is an error too.
 core::Result<Scenario> load_scenario_file(const std::string& path);
 
+// The control plane the file names (`control_plane: NAME`, or its `name:`),
+// read without judging the rest; empty when it names none. An error when the
+// file cannot be read or is not YAML the reader takes.
+core::Result<std::string> scenario_plane_name(const std::string& path);
+
 // Every field, durations in the largest unit that divides them ("90s", "5m",
 // "2h"), so the output reads back to an equal Scenario.
 std::string to_yaml(const Scenario& scenario);

@@ -310,6 +310,7 @@ bool Simulation::controller_pass() {
     checker_.control_plane_timers_trusted_from(now_us_ + config_.control_plane_restart_us);
     return false;
   }
+  check_plane_invariants();
   return true;
 }
 
@@ -474,6 +475,7 @@ void Simulation::on_agent_tick(const Event& e) {
   push(now_us_ + wait_us, {.kind = EventKind::kAgentTick, .a = e.a, .b = e.b});
   if (host.agent_pauses > 0) return;  // paused with the host's other agents
   running->second.agent->tick();
+  check_plane_invariants();
 }
 
 std::optional<std::string> Simulation::apply_local(HostIndex index, const core::InfraRequest& r) {
@@ -516,6 +518,10 @@ std::vector<std::string> Simulation::resolve(const std::vector<std::string>& nam
       continue;
     }
     const std::string role = name.substr(0, colon);
+    if (role == "node") {
+      out.push_back(name.substr(colon + 1));
+      continue;
+    }
     std::optional<std::uint32_t> s = world_.find_service(name.substr(colon + 1));
     if (!s) continue;
     const ServiceEndpoint& service = world_.services[*s];
@@ -531,9 +537,10 @@ std::vector<std::string> Simulation::resolve(const std::vector<std::string>& nam
       }
       continue;
     }
-    // standby / follower: the first live server of the service in that
-    // role, as the control plane's Store records it.
-    if (role != "standby" && role != "follower") continue;
+    // A role the plane declares: the first live server of the service in
+    // that role, as the control plane's Store records it.
+    const std::vector<std::string>& roles = plane_info_->roles;
+    if (std::find(roles.begin(), roles.end(), role) == roles.end()) continue;
     auto txn = durable_.begin();
     for (HostIndex h : service.hosts) {
       const Host& host = world_.hosts[h];

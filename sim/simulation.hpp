@@ -163,8 +163,9 @@ class Simulation final : private InfraBackend {
 
   // Starts a fault now; returns its id (0 when it had no effect). Targets
   // may name roles, resolved now: "leader:db1" (the host the service's
-  // endpoint points at), "standby:db1" and "follower:db1" (its first live
-  // server in that role), "clients:db1", "monitors".
+  // endpoint points at), a role the plane declares ("standby:db1": the
+  // service's first live server in that role by the plane's Store),
+  // "clients:db1", "monitors", or a server outright ("node:db1-2").
   std::uint64_t start_fault(const FaultSpec& spec);
   bool heal_fault(std::uint64_t id);
   // The request's target may name a role, as a fault's may.
@@ -252,6 +253,9 @@ class Simulation final : private InfraBackend {
   void on_transition(const core::TransitionEvent& event);
   // A violation of the control plane's own end-of-run checks, as the checker's.
   std::optional<Violation> plane_violation();
+  // The plane's own invariants after a pass of its process or an agent; a
+  // violation goes to the checker.
+  void check_plane_invariants();
   // At the end of a run the leader must serve an unexpired certificate of
   // its service (once one was issued); the violation when it does not.
   std::optional<Violation> certificate_violation(std::uint32_t service, HostIndex leader) const;
@@ -272,8 +276,8 @@ class Simulation final : private InfraBackend {
   std::vector<EndpointId> endpoints(const std::vector<std::string>& names) const;
   std::vector<SimClock*> clocks(const std::vector<std::string>& names);
   core::TimeUs jitter(core::TimeUs interval_us, Rng& rng);
-  // Role names ("leader:db1", "monitors", ...) replaced by what they name
-  // now; plain names kept; roles naming nothing dropped.
+  // Role names ("leader:db1", "monitors", "node:db1-2", ...) replaced by
+  // what they name now; plain names kept; roles naming nothing dropped.
   std::vector<std::string> resolve(const std::vector<std::string>& names);
   // A clock fault on the control plane's own clock.
   static bool on_control_plane_clock(const FaultSpec& spec);

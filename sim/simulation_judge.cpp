@@ -2,7 +2,7 @@
 // new violation) and the final checks of the liveness phase: every service
 // healthy and stable with every acknowledged write on its leader and a valid
 // certificate, every unfollowed database's writes kept, and the plane's own
-// end-of-run checks.
+// end-of-run checks; and the plane's own invariants during the run.
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -74,6 +74,18 @@ std::optional<Violation> Simulation::plane_violation() {
                    .entity = found->entity,
                    .at_us = now_us_,
                    .message = found->message};
+}
+
+void Simulation::check_plane_invariants() {
+  auto txn = durable_.begin();
+  std::optional<seam::PlaneViolation> found = plane_->check(*txn, now_us_);
+  if (!found) return;
+  UNWEDGE_ASSERT_MSG(!found->message.empty(), "{}'s check() found a violation it did not describe",
+                     plane_info_->name);
+  checker_.add(Violation{.invariant = Invariant::kPlaneInvariant,
+                         .entity = found->entity,
+                         .at_us = now_us_,
+                         .message = found->message});
 }
 
 std::optional<Violation> Simulation::certificate_violation(std::uint32_t service,

@@ -208,6 +208,7 @@ seam::PlaneInfo plane_info() {
       },
       .requests = {"add_follower", "promote_follower", "unfollow", "request_failover",
                    "replace_server", "deprovision"},
+      .roles = {"standby", "follower"},
       .crash_stories = &crash_stories,
       .canary_program = "unwedge-canary"};
 }

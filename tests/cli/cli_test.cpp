@@ -299,6 +299,27 @@ TEST(CheckModel, APlaneDeclaredWronglyIsAModelErrorWithExitTwoNotARefutedClaim) 
   }
 }
 
+TEST(Nightly, ForAnotherPlaneTheBundledScenariosOfTheDefaultPlaneAreLeftOut) {
+  const std::filesystem::path out =
+      std::filesystem::path(::testing::TempDir()) / "nightly-other-plane";
+  std::filesystem::remove_all(out);
+  // From the source tree, whose scenarios/ are the reference plane's.
+  const Ran ran = testing::run_shell(
+      "cd " + shell_quote(UNWEDGE_SOURCE_DIR) + " && " + std::string(MISWRITTEN_PLANE_CLI) +
+      " nightly --control-plane miswritten --seeds 0 --jobs 1 --out " + shell_quote(out.string()));
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_NE(ran.output.find("scenarios in scenarios are for other control planes and not run"),
+            std::string::npos)
+      << ran.output;
+  EXPECT_NE(ran.output.find("0 bundled scenarios"), std::string::npos) << ran.output;
+  // Passed by hand, a directory is run whole: its files that name no plane run the one selected.
+  const Ran whole = testing::run_shell(
+      "cd " + shell_quote(UNWEDGE_SOURCE_DIR) + " && " + std::string(MISWRITTEN_PLANE_CLI) +
+      " nightly --control-plane miswritten --scenarios scenarios --seeds 0 --jobs 1 --out " +
+      shell_quote((out / "whole").string()));
+  EXPECT_EQ(whole.output.find("for other control planes"), std::string::npos) << whole.output;
+}
+
 TEST(CheckModel, AnUnknownControlPlaneIsBadInputNamingTheKnownOnes) {
   for (const char* command : {"check-model", "run", "replay", "gen", "shrink", "nightly", "merge",
                               "explore-crashes", "fuzz-to-scenario"}) {

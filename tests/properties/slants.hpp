@@ -16,8 +16,9 @@ inline Slant slant_for(sim::Invariant invariant) {
   Slant s{.name = sim::to_string(invariant)};
   switch (invariant) {
     case sim::Invariant::kAssertion:
+    case sim::Invariant::kPlaneInvariant:
       // Everything at once: the control plane's and the simulator's own
-      // contracts hold whatever happens.
+      // contracts, and the plane's own invariants, hold whatever happens.
       for (const sim::FaultKindInfo& k : sim::fault_kinds())
         s.faults.emplace_back(1, k.kind);
       for (const sim::OperatorKindInfo& k : sim::operator_kinds())
@@ -95,6 +96,6 @@ inline constexpr std::array<sim::Invariant, sim::kInvariants> kHuntOrder = {
     sim::Invariant::kValidTransitions,  sim::Invariant::kBoundedDwell,
     sim::Invariant::kNoLostWrites,      sim::Invariant::kSingleWriter,
     sim::Invariant::kIdempotentEffects, sim::Invariant::kEventuallyHealthy,
-    sim::Invariant::kAssertion};
+    sim::Invariant::kAssertion,         sim::Invariant::kPlaneInvariant};
 
 }  // namespace unwedge::properties

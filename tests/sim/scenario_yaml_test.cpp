@@ -125,7 +125,7 @@ const std::map<std::string, std::string>& malformed_messages() {
        "7:11: recovery: 1.5h has a fraction; use a smaller unit (90m, not 1.5h)"},
       {"host_crash_on_monitor.yaml",
        "10:15: timeline[0].targets[0]: \"monitor-a\" is a monitor; host_crash takes: db1-1, "
-       "leader:db1, standby:db1, follower:db1"},
+       "node:db1-1, leader:db1, standby:db1, follower:db1"},
       {"invalid_utf8.yaml", "2:17: byte 0xe9 is not UTF-8; a scenario file is UTF-8 text"},
       {"list_document.yaml",
        "1:1: a scenario is a map of keys (name, description, duration, fleet, ...), got a list"},
@@ -161,7 +161,7 @@ const std::map<std::string, std::string>& malformed_messages() {
       {"unknown_invariant.yaml",
        "7:21: expect.violation: unknown invariant \"lost_writes\"; did you mean "
        "\"no_lost_writes\"? allowed: assertion, valid_transitions, bounded_dwell, no_lost_writes, "
-       "single_writer, eventually_healthy, idempotent_effects"},
+       "single_writer, eventually_healthy, idempotent_effects, plane_invariant"},
       {"unknown_key.yaml",
        "7:1: unknown key \"sed\"; did you mean \"seed\"? allowed at the top: name, description, "
        "seed, duration, recovery, fleet, workload, control_plane, network, random, timeline, "

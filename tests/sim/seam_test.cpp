@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "seam/registry.hpp"
+#include "sim/scenario_from_bytes.hpp"
+#include "sim/scenario_yaml.hpp"
 #include "sim/simulation.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
@@ -29,6 +31,10 @@ struct Seen {
   };
   std::vector<AgentPass> agent_passes;
   std::vector<core::Operation> first_commands;  // the first agent's commands, in order
+  // The plane's own invariant breaks from this instant on (by the world's
+  // time); -1: never. Its checks, each with the time it ran.
+  core::TimeUs broken_from_us = -1;
+  std::vector<core::TimeUs> checks_us;
 };
 Seen& seen() {
   static Seen instance;
@@ -111,7 +117,10 @@ class ProbePlane final : public seam::ControlPlane {
     return std::make_unique<ProbeAgent>(context);
   }
   void order_service(core::Transaction&, const seam::ServiceOrder&, core::TimeUs) const override {}
-  std::string role_of(core::Transaction&, std::string_view) const override { return ""; }
+  // Its one node watches; no other role is given.
+  std::string role_of(core::Transaction&, std::string_view node) const override {
+    return node == "db1-1" ? "watcher" : "";
+  }
   std::vector<std::string> members(core::Transaction&, std::string_view,
                                    std::string_view) const override {
     return {};
@@ -119,6 +128,12 @@ class ProbePlane final : public seam::ControlPlane {
   seam::RequestOutcome request(core::Transaction&, std::string_view, std::string_view,
                                core::TimeUs) override {
     return {.raised = true};
+  }
+  std::optional<seam::PlaneViolation> check(core::Transaction&,
+                                            core::TimeUs now_us) const override {
+    seen().checks_us.push_back(now_us);
+    if (seen().broken_from_us < 0 || now_us < seen().broken_from_us) return std::nullopt;
+    return seam::PlaneViolation{.entity = "db1", .message = "the probe's invariant broke"};
   }
   void committed_states(core::Transaction&, const StateSeen&) const override {}
   std::optional<std::string> new_writer(const core::TransitionEvent&) const override {
@@ -138,7 +153,8 @@ UNWEDGE_REGISTER_CONTROL_PLANE((seam::PlaneInfo{
     .create = [](const seam::SettingsText&) -> core::Result<std::unique_ptr<seam::ControlPlane>> {
       return std::unique_ptr<seam::ControlPlane>(std::make_unique<ProbePlane>());
     },
-    .requests = {"request_failover"}}));
+    .requests = {"request_failover"},
+    .roles = {"watcher"}}));
 
 SimConfig probe_config() {
   seen() = Seen{};
@@ -280,6 +296,100 @@ TEST(Seam, APausedHostRunsNoAgentPass) {
   EXPECT_EQ(during, 0u);
   EXPECT_GT(passes_of(0).back(), 7 * kMinute) << "and it runs again after";
   EXPECT_EQ(seen().agents_started.size(), 1u) << "a pause loses nothing";
+}
+
+TEST(Seam, APlanesOwnInvariantIsJudgedDuringTheRunNotOnlyAtItsEnd) {
+  SimConfig config = probe_config();
+  seen().broken_from_us = 7 * kMinute;
+  Simulation sim(config);
+  EXPECT_FALSE(sim.run_until(30 * kMinute)) << "the broken invariant ends the run";
+  ASSERT_TRUE(sim.finding().has_value());
+  const Finding& finding = *sim.finding();
+  EXPECT_EQ(finding.invariant, Invariant::kPlaneInvariant);
+  EXPECT_STREQ(to_string(finding.invariant), "plane_invariant");
+  EXPECT_EQ(finding.entity, "db1");
+  EXPECT_EQ(finding.what, "the probe's invariant broke");
+  // Found at the first pass after it broke: within one periodic pass.
+  EXPECT_GE(finding.at_us, 7 * kMinute);
+  EXPECT_LT(finding.at_us, 7 * kMinute + config.tick_interval_us + kSecond);
+}
+
+TEST(Seam, APlanesInvariantIsCheckedAfterEveryPassOfItsProcessAndItsAgents) {
+  SimConfig config = agent_config();
+  Simulation sim(config);
+  ASSERT_TRUE(sim.run_until(10 * kMinute));
+  EXPECT_FALSE(sim.finding().has_value());
+  EXPECT_EQ(seen().checks_us.size(), seen().passes_us.size() + seen().agent_passes.size());
+}
+
+TEST(Seam, TargetsNameTheRolesThePlaneDeclaresOrANodeOutright) {
+  for (const char* target : {"watcher:db1", "node:db1-1", "db1-1"}) {
+    Simulation sim(probe_config());
+    ASSERT_TRUE(sim.run_until(5 * kMinute));
+    EXPECT_NE(sim.start_fault(
+                  {.kind = FaultKind::kHostCrash, .targets = {target}, .duration_us = kMinute}),
+              0u)
+        << target;
+    EXPECT_FALSE(sim.world().hosts[*sim.world().find_host("db1-1")].up()) << target;
+  }
+  // A role of the reference plane names nothing here: the probe gives none.
+  Simulation sim(probe_config());
+  ASSERT_TRUE(sim.run_until(5 * kMinute));
+  EXPECT_EQ(
+      sim.start_fault(
+          {.kind = FaultKind::kHostCrash, .targets = {"standby:db1"}, .duration_us = kMinute}),
+      0u);
+}
+
+std::string probe_scenario(std::string_view target) {
+  return fmt::format(
+      "name: roles\ndescription: a role target\nseed: 1\nduration: 10m\nrecovery: 10m\nfleet:\n  "
+      "services:\n    - id: db1\n"
+      "      standbys: 0\n      replication: async\ncontrol_plane: probe\ntimeline:\n"
+      "  - at: 5m\n    fault: host_crash\n    targets: [{}]\n    duration: 1m\n",
+      target);
+}
+
+TEST(Seam, AScenarioFileTakesThePlanesRolesAndNodesAndRefusesOtherRoles) {
+  EXPECT_TRUE(parse_scenario(probe_scenario("watcher:db1"), "roles.yaml").ok());
+  EXPECT_TRUE(parse_scenario(probe_scenario("node:db1-1"), "roles.yaml").ok());
+  core::Result<Scenario> standby = parse_scenario(probe_scenario("standby:db1"), "roles.yaml");
+  ASSERT_FALSE(standby.ok());
+  EXPECT_NE(standby.error().message.find("\"standby:db1\" names no endpoint or role; host_crash "
+                                         "takes: db1-1, node:db1-1, leader:db1, watcher:db1"),
+            std::string::npos)
+      << standby.error().message;
+  EXPECT_FALSE(parse_scenario(probe_scenario("node:leader:db1"), "roles.yaml").ok());
+  EXPECT_FALSE(parse_scenario(probe_scenario("node:monitor-a"), "roles.yaml").ok());
+}
+
+TEST(Seam, TheFuzzerDrawsOnlyTheRequestsAndRolesThePlaneDeclares) {
+  std::size_t requests = 0;
+  std::size_t roles = 0;
+  for (std::uint64_t n = 1; n <= 400; ++n) {
+    core::Result<Scenario> s = scenario_from_bytes(random_scenario_bytes(n), "input", "probe");
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->config.control_plane, "probe");
+    for (const ScheduledOperator& op : s->operators) {
+      EXPECT_EQ(op.request.kind, OperatorKind::kRequestFailover) << describe(op.request);
+      ++requests;
+    }
+    for (const ScheduledFault& f : s->faults) {
+      for (const std::vector<std::string>* names : {&f.spec.targets, &f.spec.others}) {
+        for (const std::string& name : *names) {
+          if (name.find(':') == std::string::npos || name.starts_with("clients:")) continue;
+          EXPECT_TRUE(name.starts_with("leader:") || name.starts_with("watcher:")) << name;
+          ++roles;
+        }
+      }
+    }
+  }
+  EXPECT_GT(requests, 10u);
+  EXPECT_GT(roles, 100u);
+  // An unknown plane is an error naming it.
+  core::Result<Scenario> unknown = scenario_from_bytes(random_scenario_bytes(1), "input", "nope");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("nope"), std::string::npos) << unknown.error().message;
 }
 
 }  // namespace
