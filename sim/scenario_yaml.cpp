@@ -22,7 +22,9 @@
 #include <yaml-cpp/parser.h>
 
 #include "core/assert.hpp"
+#include "core/value_text.hpp"
 #include "seam/registry.hpp"
+#include "seam/settings_reader.hpp"
 #include "sim/plane.hpp"
 
 namespace unwedge::sim {
@@ -102,21 +104,6 @@ std::string suggestion(std::string_view word, const std::vector<std::string_view
     }
   }
   return best.empty() ? "" : fmt::format(" did you mean \"{}\"?", best);
-}
-
-// A value quoted for a message, cut short if long.
-std::string in_quotes(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text.substr(0, 40)) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += '?';
-    } else {
-      out += c;
-    }
-  }
-  return out + (text.size() > 40 ? "...\"" : "\"");
 }
 
 // ---------------------------------------------------------------------------
@@ -303,7 +290,7 @@ class TreeBuilder final : public YAML::EventHandler {
       if (!fresh) {
         fail(node.mark, "",
              fmt::format("duplicate key {} (first at line {}); each key appears once",
-                         in_quotes(node.text), first->second));
+                         core::quoted(node.text), first->second));
       }
       parent.key = std::move(node);
     } else {
@@ -346,7 +333,7 @@ std::string got(const Node& node) {
     case Node::Kind::kNull:
       return "nothing";
     case Node::Kind::kScalar:
-      return in_quotes(node.text);
+      return core::quoted(node.text);
     case Node::Kind::kSequence:
       return "a list";
     case Node::Kind::kMap:
@@ -376,20 +363,10 @@ const std::vector<Node>& list(const Node& node, const std::string& path, std::si
 
 std::int64_t integer(const Node& node, const std::string& path, std::int64_t low,
                      std::int64_t high) {
-  const std::string expected = fmt::format("a whole number from {} to {}", low, high);
-  const std::string& s = text(node, path, expected);
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (error == std::errc::result_out_of_range) {
-    fail(node.mark, path, fmt::format("{} is out of range; allowed: {} to {}", s, low, high));
-  }
-  if (error != std::errc() || end != s.data() + s.size()) {
-    fail(node.mark, path, fmt::format("expected {}, got {}", expected, got(node)));
-  }
-  if (value < low || value > high) {
-    fail(node.mark, path, fmt::format("{} is out of range; allowed: {} to {}", value, low, high));
-  }
-  return value;
+  const std::string& s = text(node, path, fmt::format("a whole number from {} to {}", low, high));
+  core::Result<std::int64_t> value = core::parse_whole_number(s, low, high);
+  if (!value) fail(node.mark, path, value.error().message);
+  return *value;
 }
 
 template <class T>
@@ -400,18 +377,8 @@ void read_integer(const Node* node, const std::string& path, std::int64_t low, s
 
 TimeUs duration(const Node& node, const std::string& path, TimeUs low, TimeUs high) {
   const std::string& s = text(node, path, "a duration such as 90s or 5m");
-  core::Result<TimeUs> value = core::parse_duration(s);
+  core::Result<TimeUs> value = core::parse_duration_within(s, low, high);
   if (!value) fail(node.mark, path, value.error().message);
-  if (*value < 0 && low >= 0) {
-    fail(node.mark, path,
-         fmt::format("{} is negative; allowed: {} to {}", s, format_duration(low),
-                     format_duration(high)));
-  }
-  if (*value < low || *value > high) {
-    fail(node.mark, path,
-         fmt::format("{} is out of range; allowed: {} to {}", s, format_duration(low),
-                     format_duration(high)));
-  }
   return *value;
 }
 
@@ -432,7 +399,7 @@ T choice(const Node& node, const std::string& path, std::string_view what,
     if (name == s) return value;
   }
   fail(node.mark, path,
-       fmt::format("unknown {} {};{} allowed: {}", what, in_quotes(s), suggestion(s, names),
+       fmt::format("unknown {} {};{} allowed: {}", what, core::quoted(s), suggestion(s, names),
                    fmt::join(names, ", ")));
 }
 
@@ -450,7 +417,7 @@ class Fields {
     for (const Node& key : node.keys) {
       if (std::find(keys.begin(), keys.end(), key.text) != keys.end()) continue;
       fail(key.mark, path_,
-           fmt::format("unknown key {};{} allowed{}: {}", in_quotes(key.text),
+           fmt::format("unknown key {};{} allowed{}: {}", core::quoted(key.text),
                        suggestion(key.text, keys), path_.empty() ? " at the top" : " here",
                        fmt::join(keys, ", ")));
     }
@@ -505,7 +472,7 @@ void read_service(const Node& node, const std::string& path, ServiceSpec& spec) 
     fail(id.mark, f.path("id"),
          fmt::format("{} is not a service id; a lowercase letter, then lowercase letters and "
                      "digits, at most 32 (db1, orders)",
-                     in_quotes(spec.id)));
+                     core::quoted(spec.id)));
   }
   read_integer(f.find("standbys"), f.path("standbys"), 0, 5, spec.standbys);
   read_integer(f.find("followers"), f.path("followers"), 0, 5, spec.followers);
@@ -530,7 +497,7 @@ void read_fleet(const Fields& top, SimConfig& config) {
       const Fields again(items[i], path, {"id", "standbys", "replication", "followers"});
       fail(again.find("id")->mark, path + ".id",
            fmt::format("duplicate service id {} (first at line {}); each service needs its own",
-                       in_quotes(spec.id), at->second));
+                       core::quoted(spec.id), at->second));
     }
     config.services.push_back(std::move(spec));
   }
@@ -586,17 +553,16 @@ std::unique_ptr<seam::ControlPlane> build_plane(const Node* node, const seam::Pl
   core::Result<std::unique_ptr<seam::ControlPlane>> built = plane.create(config.plane_settings);
   if (built) return std::move(*built);
   const std::string& message = built.error().message;
-  const std::size_t colon = message.find(": ");
-  const std::string key = colon == std::string::npos ? "" : message.substr(0, colon);
+  // A refused setting is pinned on its key (seam/settings_reader.hpp).
+  const std::optional<seam::SettingRefusal> refusal = seam::setting_of(message, plane.settings());
   const Node* at = nullptr;
   for (std::size_t i = 0;
-       node != nullptr && node->kind == Node::Kind::kMap && i < node->keys.size() && !key.empty();
-       ++i) {
-    if (node->keys[i].text == key) at = &node->values[i];
+       refusal && node != nullptr && node->kind == Node::Kind::kMap && i < node->keys.size(); ++i) {
+    if (node->keys[i].text == refusal->key) at = &node->values[i];
   }
   fail(at != nullptr ? at->mark : (node != nullptr ? node->mark : mark_at(0, 0)),
-       key.empty() ? "control_plane" : "control_plane." + key,
-       at != nullptr ? message.substr(colon + 2) : message);
+       refusal ? "control_plane." + refusal->key : "control_plane",
+       at != nullptr ? refusal->message : message);
 }
 
 PlaneRead read_control_plane(const Node* node, SimConfig& config) {
@@ -763,13 +729,13 @@ void check_target(const Node& node, const std::string& path, const Fleet& fleet,
   const auto shape = classify(name, fleet);
   if (!shape) {
     fail(node.mark, path,
-         fmt::format("{} names no endpoint or role; {} takes: {}", in_quotes(name), kind,
+         fmt::format("{} names no endpoint or role; {} takes: {}", core::quoted(name), kind,
                      target_forms(allowed, fleet)));
   }
   const auto& [cls, service] = *shape;
   if (!(cls & allowed)) {
     fail(node.mark, path,
-         fmt::format("{} is {}; {} takes: {}", in_quotes(name), class_name(cls), kind,
+         fmt::format("{} is {}; {} takes: {}", core::quoted(name), class_name(cls), kind,
                      target_forms(allowed, fleet)));
   }
   if (cls == kMonitor && name != "monitors") {
@@ -778,14 +744,14 @@ void check_target(const Node& node, const std::string& path, const Fleet& fleet,
       fail(node.mark, path,
            fmt::format("no monitor {}: control_plane.vantage_points is {} (monitor-a to "
                        "monitor-{})",
-                       in_quotes(name), fleet.vantage_points,
+                       core::quoted(name), fleet.vantage_points,
                        static_cast<char>('a' + fleet.vantage_points - 1)));
     }
   }
   if ((cls == kServer || cls == kClient) && !fleet.has(service)) {
     fail(node.mark, path,
          fmt::format("{} names service {}, which the fleet does not have;{} services: {}",
-                     in_quotes(name), in_quotes(service),
+                     core::quoted(name), core::quoted(service),
                      suggestion(service, {fleet.services.begin(), fleet.services.end()}),
                      fmt::join(fleet.services, ", ")));
   }
@@ -961,7 +927,7 @@ ScheduledOperator read_operator(const Fields& f, const Fleet& fleet, const Phase
   if (!fleet.has(service)) {
     fail(target.mark, f.path("target"),
          fmt::format("{} targets a service; the fleet has no {};{} services: {}", name,
-                     in_quotes(service),
+                     core::quoted(service),
                      suggestion(service, {fleet.services.begin(), fleet.services.end()}),
                      fmt::join(fleet.services, ", ")));
   }
@@ -1031,7 +997,7 @@ void read_bounds(const Node* node, const core::ControlPlaneModel& model, SimConf
       for (const core::StateDef& def : machine->states())
         states.push_back(def.name);
       fail(key.mark, path,
-           fmt::format("{} has no state {};{} states: {}", machine->name(), in_quotes(state),
+           fmt::format("{} has no state {};{} states: {}", machine->name(), core::quoted(state),
                        suggestion(state, states), fmt::join(states, ", ")));
     }
     config.dwell_overrides[key.text] = duration(value, path, 0, kYear);
@@ -1067,7 +1033,7 @@ void read_name(const Fields& top, Scenario& s) {
     fail(name.mark, "name",
          fmt::format("{} is not a scenario name; lowercase letters, digits, _ and -, starting "
                      "with a letter or digit, at most 100",
-                     in_quotes(s.name)));
+                     core::quoted(s.name)));
   }
   const Node& description = top.require("description", "description: what real failure this tells");
   s.description = text(description, "description", "a paragraph of text");

@@ -9,11 +9,11 @@
 
 #include "core/action.hpp"
 #include "core/decision_table.hpp"
-#include "core/duration_text.hpp"
 #include "core/keyed_retry.hpp"
 #include "core/machine.hpp"
 #include "core/scheduler.hpp"
 #include "seam/registry.hpp"
+#include "seam/settings_reader.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
 namespace minimal {
@@ -253,26 +253,23 @@ class MinimalPlane final : public seam::ControlPlane {
   Settings settings_;
 };
 
+std::vector<seam::SettingInfo> settings() {
+  return {{"missed_after", "30s", "a check-in older than this is missed"}};
+}
+
 core::Result<std::unique_ptr<seam::ControlPlane>> create(const seam::SettingsText& text) {
-  Settings settings;
-  for (const auto& [key, value] : text) {
-    if (key != "missed_after") return core::Error{key + ": not a setting of the minimal plane"};
-    core::Result<core::TimeUs> d = core::parse_duration(value);
-    if (!d || *d <= 0) return core::Error{"missed_after: expected a positive duration such as 30s"};
-    settings.missed_after_us = *d;
-  }
-  return std::unique_ptr<seam::ControlPlane>(std::make_unique<MinimalPlane>(settings));
+  seam::SettingsReader read(text, settings());
+  Settings s;
+  read.duration("missed_after", 1, core::kHour, s.missed_after_us);
+  if (core::Status status = read.finish(); !status) return status.error();
+  return std::unique_ptr<seam::ControlPlane>(std::make_unique<MinimalPlane>(s));
 }
 
 seam::PlaneInfo info() {
   return {.name = "minimal",
           .summary = "one database per service on one host, recovered when it goes silent",
           .model = []() -> const core::ControlPlaneModel& { return MinimalPlane({}).model(); },
-          .settings =
-              [] {
-                return std::vector<seam::SettingInfo>{
-                    {"missed_after", "30s", "a check-in older than this is missed"}};
-              },
+          .settings = &settings,
           .create = &create};
 }
 

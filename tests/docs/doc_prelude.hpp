@@ -30,5 +30,6 @@
 #include "core/scheduler.hpp"
 #include "seam/control_plane.hpp"
 #include "seam/registry.hpp"
+#include "seam/settings_reader.hpp"
 #include "tests/docs/doc_blocks.hpp"
 #include "worlds/postgres/fleet_api.hpp"
