@@ -10,6 +10,7 @@
 // since a linker drops an unreferenced object of a static library.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,6 +23,20 @@
 
 namespace unwedge::seam {
 
+// A request of the plane's own, beyond the simulator's vocabulary
+// (request_failover, add_follower, ...): its name, what it is aimed at, and
+// what it means. Scenario files, the swarm and the fleet fuzzer raise it
+// through ControlPlane::request like any other.
+struct RequestInfo {
+  enum class Aim : std::uint8_t {
+    kService,  // "restart db1": a service id
+    kServer,   // "switchover db1-2": a server, by name or role ("standby:db1")
+  };
+  std::string name;
+  Aim aim = Aim::kService;
+  std::string summary;
+};
+
 struct PlaneInfo {
   std::string name;     // what --control-plane and `control_plane: name` take
   std::string summary;  // one sentence, for listings
@@ -32,13 +47,16 @@ struct PlaneInfo {
   // A plane for one run, from its settings. A bad setting is an error whose
   // message starts with the setting's name ("missed_after: ...").
   core::Result<std::unique_ptr<ControlPlane>> (*create)(const SettingsText& settings) = nullptr;
-  // The request vocabulary: what operators and customers may ask of it.
+  // The request vocabulary: what operators and customers may ask of it. The
+  // simulator's own kinds it takes ("request_failover", "add_follower",
+  // ...), by name, and requests of its own.
   std::vector<std::string> requests;
   // The roles role_of() gives nodes ("standby", "follower"), in the order
   // targets are drawn from them. Scenario files, the fuzzer and the
   // simulator take "ROLE:service" for these, besides "leader:service" (the
   // node its endpoint points at), "clients:service" and "node:NAME".
   std::vector<std::string> roles;
+  std::vector<RequestInfo> own_requests;
   // Its crash stories (seam/crash_story.hpp); null: none, and
   // `explore-crashes` has nothing to explore.
   std::vector<CrashStory> (*crash_stories)() = nullptr;

@@ -25,6 +25,7 @@ std::span<const OperatorKindInfo> operator_kinds() {
 }
 
 const OperatorKindInfo& info(OperatorKind kind) {
+  UNWEDGE_ASSERT_MSG(kind != OperatorKind::kPlaneOwn, "a plane's own request is known by its name");
   const auto index = static_cast<std::size_t>(kind);
   UNWEDGE_ASSERT_LT(index, kKinds.size());
   return kKinds[index];
@@ -42,8 +43,29 @@ bool takes_request(const seam::PlaneInfo& plane, OperatorKind kind) {
          plane.requests.end();
 }
 
+std::string_view request_name(const OperatorRequest& request) {
+  if (request.kind == OperatorKind::kPlaneOwn) {
+    UNWEDGE_ASSERT(!request.name.empty());
+    return request.name;
+  }
+  UNWEDGE_ASSERT(request.name.empty());
+  return info(request.kind).name;
+}
+
+bool takes_request(const seam::PlaneInfo& plane, const OperatorRequest& request) {
+  if (request.kind == OperatorKind::kPlaneOwn) return own_request(plane, request.name) != nullptr;
+  return takes_request(plane, request.kind);
+}
+
+const seam::RequestInfo* own_request(const seam::PlaneInfo& plane, std::string_view name) {
+  for (const seam::RequestInfo& r : plane.own_requests) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
 std::string describe(const OperatorRequest& request) {
-  return std::string(info(request.kind).name) + " " + request.target;
+  return std::string(request_name(request)) + " " + request.target;
 }
 
 }  // namespace unwedge::sim

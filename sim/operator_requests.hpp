@@ -24,6 +24,9 @@ enum class OperatorKind : std::uint8_t {
   kRequestFailover,  // target: service
   kReplaceServer,    // target: server
   kDeprovision,      // target: service
+  // A request of the plane's own (PlaneInfo::own_requests), named by
+  // OperatorRequest::name; not in operator_kinds().
+  kPlaneOwn,
 };
 
 struct OperatorKindInfo {
@@ -32,6 +35,7 @@ struct OperatorKindInfo {
   std::string_view summary;
 };
 
+// The simulator's own kinds (kPlaneOwn is not one).
 std::span<const OperatorKindInfo> operator_kinds();
 const OperatorKindInfo& info(OperatorKind kind);
 std::optional<OperatorKind> find_operator_kind(std::string_view name);
@@ -39,12 +43,21 @@ std::optional<OperatorKind> find_operator_kind(std::string_view name);
 struct OperatorRequest {
   OperatorKind kind = OperatorKind::kRequestFailover;
   std::string target;
+  std::string name;  // kPlaneOwn: the plane's name for it; empty otherwise
 
   friend bool operator==(const OperatorRequest&, const OperatorRequest&) = default;
 };
 
-// Whether `plane` declares `kind` among the requests it takes.
+// "request_failover", or a plane's own request's name.
+std::string_view request_name(const OperatorRequest& request);
+
+// Whether `plane` declares `kind` (one of the simulator's) among the
+// requests it takes.
 bool takes_request(const seam::PlaneInfo& plane, OperatorKind kind);
+// Whether `plane` takes `request`, the simulator's kind or its own.
+bool takes_request(const seam::PlaneInfo& plane, const OperatorRequest& request);
+// The plane's own request called `name`, if it declares one.
+const seam::RequestInfo* own_request(const seam::PlaneInfo& plane, std::string_view name);
 
 // "request_failover db1"
 std::string describe(const OperatorRequest& request);

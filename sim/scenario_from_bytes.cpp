@@ -27,7 +27,11 @@ class Decoder {
   Decoder(std::span<const std::uint8_t> bytes, const seam::PlaneInfo& plane, Scenario& scenario)
       : in_(bytes.data(), bytes.size()), scenario_(scenario) {
     for (const OperatorKindInfo& kind : operator_kinds()) {
-      if (takes_request(plane, kind.kind)) requests_.push_back(kind.kind);
+      if (takes_request(plane, kind.kind)) requests_.push_back({.kind = kind.kind});
+    }
+    for (const seam::RequestInfo& own : plane.own_requests) {
+      requests_.push_back({.kind = OperatorKind::kPlaneOwn, .name = own.name});
+      own_aims_.push_back(own.aim);
     }
     roles_.push_back("leader");
     roles_.insert(roles_.end(), plane.roles.begin(), plane.roles.end());
@@ -156,9 +160,9 @@ class Decoder {
   // never spent on a request the simulator would drop.
   void operator_request() {
     if (requests_.empty()) return;
-    const OperatorKind kind =
-        requests_[in_.ConsumeIntegralInRange<std::size_t>(0, requests_.size() - 1)];
-    ScheduledOperator op{.at_us = moment(kOperatorsFrom), .request = {.kind = kind}};
+    const std::size_t drawn = in_.ConsumeIntegralInRange<std::size_t>(0, requests_.size() - 1);
+    const OperatorKind kind = requests_[drawn].kind;
+    ScheduledOperator op{.at_us = moment(kOperatorsFrom), .request = requests_[drawn]};
     switch (kind) {
       case OperatorKind::kAddFollower:
       case OperatorKind::kRequestFailover:
@@ -176,6 +180,11 @@ class Decoder {
         if (scenario_.config.services.size() < 2) return;
         op.request.target = service();
         break;
+      case OperatorKind::kPlaneOwn: {
+        const seam::RequestInfo::Aim aim = own_aims_[drawn - (requests_.size() - own_aims_.size())];
+        op.request.target = aim == seam::RequestInfo::Aim::kServer ? host() : service();
+        break;
+      }
     }
     // A safety phase too short for the services to come up has no requests.
     if (op.at_us < kOperatorsFrom) return;
@@ -190,8 +199,11 @@ class Decoder {
 
   FuzzedDataProvider in_;
   Scenario& scenario_;
-  std::vector<OperatorKind> requests_;  // what the plane under test takes
-  std::vector<std::string> roles_;      // "leader", then the plane's roles
+  // What the plane under test takes: the simulator's kinds, then its own
+  // (whose aims own_aims_ holds, in the same order).
+  std::vector<OperatorRequest> requests_;
+  std::vector<seam::RequestInfo::Aim> own_aims_;
+  std::vector<std::string> roles_;  // "leader", then the plane's roles
 };
 
 }  // namespace

@@ -897,9 +897,15 @@ OperatorAim operator_aim(OperatorKind kind) {
 
 ScheduledOperator read_operator(const Fields& f, const Fleet& fleet, const Phases& phases) {
   UNWEDGE_ASSERT(fleet.plane != nullptr);
-  std::vector<std::pair<std::string_view, OperatorKind>> kinds;
+  // The simulator's kinds the plane takes, then its own, by name.
+  std::vector<std::pair<std::string_view, OperatorRequest>> kinds;
   for (const OperatorKindInfo& k : operator_kinds()) {
-    if (takes_request(*fleet.plane, k.kind)) kinds.emplace_back(k.name, k.kind);
+    if (takes_request(*fleet.plane, k.kind))
+      kinds.emplace_back(k.name, OperatorRequest{.kind = k.kind});
+  }
+  for (const seam::RequestInfo& own : fleet.plane->own_requests) {
+    kinds.emplace_back(own.name,
+                       OperatorRequest{.kind = OperatorKind::kPlaneOwn, .name = own.name});
   }
   if (kinds.empty()) {
     fail(f.node().mark, f.path("operator"),
@@ -915,10 +921,14 @@ ScheduledOperator read_operator(const Fields& f, const Fleet& fleet, const Phase
                      format_duration(request.at_us), format_duration(phases.duration_us),
                      format_duration(phases.recovery_us)));
   }
-  request.request.kind = choice(*f.find("operator"), f.path("operator"), "operator request", kinds);
-  const std::string_view name = info(request.request.kind).name;
+  request.request = choice(*f.find("operator"), f.path("operator"), "operator request", kinds);
+  const std::string_view name = request_name(request.request);
   const Node& target = f.require("target", "target: db1");
-  if (operator_aim(request.request.kind) == OperatorAim::kServer) {
+  const bool at_server =
+      request.request.kind == OperatorKind::kPlaneOwn
+          ? own_request(*fleet.plane, name)->aim == seam::RequestInfo::Aim::kServer
+          : operator_aim(request.request.kind) == OperatorAim::kServer;
+  if (at_server) {
     check_target(target, f.path("target"), fleet, kServer, name);
     request.request.target = target.text;
     return request;
@@ -1216,7 +1226,7 @@ void write_timeline(std::string& out, const Scenario& s) {
     } else {
       const ScheduledOperator& r = s.operators[o++];
       fmt::format_to(std::back_inserter(out), "  - at: {}\n    operator: {}\n    target: {}\n",
-                     format_duration(r.at_us), info(r.request.kind).name, scalar(r.request.target));
+                     format_duration(r.at_us), request_name(r.request), scalar(r.request.target));
     }
   }
 }

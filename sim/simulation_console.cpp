@@ -15,9 +15,9 @@ void Simulation::apply_operator(const OperatorRequest& requested) {
     request.target = target.front();
   }
   trace_.record(now_us_, TraceKind::kNote, request.target, "operator: " + describe(request));
-  if (!takes_request(*plane_info_, request.kind)) {
+  if (!takes_request(*plane_info_, request)) {
     trace_.record(now_us_, TraceKind::kNote, request.target, "{} takes no {} request: ignored",
-                  plane_info_->name, info(request.kind).name);
+                  plane_info_->name, request_name(request));
     return;
   }
   if (request.kind == OperatorKind::kAddFollower) {
@@ -26,7 +26,7 @@ void Simulation::apply_operator(const OperatorRequest& requested) {
   }
   auto txn = durable_.begin();
   const seam::RequestOutcome outcome =
-      plane_->request(*txn, info(request.kind).name, request.target, now_us_);
+      plane_->request(*txn, request_name(request), request.target, now_us_);
   if (!outcome.raised) return;
   UNWEDGE_ASSERT(txn->commit().ok());
   if (process_ != nullptr && process_->wants_changes()) changed_entities_.push_back(request.target);
@@ -67,13 +67,28 @@ void Simulation::on_random_operator() {
   const auto takes = [this](OperatorKind kind) {
     return takes_request(*plane_info_, kind) ? 1U : 0U;
   };
-  const std::uint32_t weights[] = {
+  // Then the plane's own requests, each as often as a failover.
+  std::vector<std::uint32_t> weights = {
       3 * takes(OperatorKind::kRequestFailover),
       (followers.size() < 2 ? 3U : 0U) * takes(OperatorKind::kAddFollower),
       (followers.empty() ? 0U : 1U) * takes(OperatorKind::kPromoteFollower),
       (followers.empty() ? 0U : 1U) * takes(OperatorKind::kUnfollow)};
-  if (weights[0] + weights[1] + weights[2] + weights[3] == 0) return;
-  switch (rng_operator_.weighted(weights)) {
+  const std::size_t own_first = weights.size();
+  weights.resize(own_first + plane_info_->own_requests.size(), 3);
+  if (std::all_of(weights.begin(), weights.end(), [](std::uint32_t w) { return w == 0; })) return;
+  const std::size_t kind = rng_operator_.weighted(weights);
+  if (kind >= own_first) {
+    const seam::RequestInfo& own = plane_info_->own_requests[kind - own_first];
+    std::string target = service.name;
+    if (own.aim == seam::RequestInfo::Aim::kServer) {
+      // Aimed at a server: the service's leader, named as it is now.
+      const std::vector<std::string> leader = resolve({"leader:" + service.name});
+      if (leader.empty()) return;
+      target = leader.front();
+    }
+    return drawn({.kind = OperatorKind::kPlaneOwn, .target = target, .name = own.name});
+  }
+  switch (kind) {
     case 0:
       return drawn({.kind = OperatorKind::kRequestFailover, .target = service.name});
     case 1:

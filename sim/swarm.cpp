@@ -87,6 +87,7 @@ class Swarm {
   void draw_operators();
   void draw_faults();
   std::optional<ScheduledOperator> draw_operator(TimeUs at_us);
+  ScheduledOperator draw_own_request(TimeUs at_us, const ServicePlan& plan, std::size_t index);
   FaultSpec draw_fault(FaultKind kind, TimeUs at_us);
   std::size_t live_service(TimeUs at_us);
   FaultAim aim(TimeUs at_us);
@@ -190,9 +191,10 @@ std::optional<ScheduledOperator> Swarm::draw_operator(TimeUs at_us) {
   if (live == 0) return std::nullopt;
   ServicePlan& plan = plans_[live_service(at_us)];
   const std::uint32_t followers = plan.followers_at(at_us);
-  // Indexed by OperatorKind. A deprovision is rare, and only while another
-  // service lives on, so the rest of the story still has a fleet to happen to.
-  std::array<std::uint32_t, 6> weights = {
+  // Indexed by OperatorKind, then the plane's own requests. A deprovision is
+  // rare, and only while another service lives on, so the rest of the story
+  // still has a fleet to happen to.
+  std::vector<std::uint32_t> weights = {
       followers < 2 ? 6U : 0U,  // add_follower
       followers > 0 ? 4U : 0U,  // promote_follower
       followers > 0 ? 2U : 0U,  // unfollow
@@ -207,8 +209,15 @@ std::optional<ScheduledOperator> Swarm::draw_operator(TimeUs at_us) {
     if (!takes_request(*plane_info_, static_cast<OperatorKind>(k))) weights[k] = 0;
     total += weights[k];
   }
+  const std::size_t own_first = weights.size();
+  for (std::size_t o = 0; o < plane_info_->own_requests.size(); ++o) {
+    weights.push_back(4);
+    total += 4;
+  }
   if (total == 0) return std::nullopt;
-  const auto kind = static_cast<OperatorKind>(rng_.weighted(weights));
+  const std::size_t drawn = rng_.weighted(weights);
+  if (drawn >= own_first) return draw_own_request(at_us, plan, drawn - own_first);
+  const auto kind = static_cast<OperatorKind>(drawn);
   ScheduledOperator op{.at_us = at_us, .request = {.kind = kind, .target = plan.id}};
   switch (kind) {
     case OperatorKind::kAddFollower:
@@ -232,6 +241,25 @@ std::optional<ScheduledOperator> Swarm::draw_operator(TimeUs at_us) {
     case OperatorKind::kDeprovision:
       plan.deprovisioned_at_us = at_us;
       break;
+    case OperatorKind::kPlaneOwn:
+      UNWEDGE_ASSERT_MSG(false, "own requests are drawn by draw_own_request");
+      break;
+  }
+  return op;
+}
+
+// The plane's own request `index`, on the service or, aimed at a server, on
+// its leader or a server in one of the plane's roles.
+ScheduledOperator Swarm::draw_own_request(TimeUs at_us, const ServicePlan& plan,
+                                          std::size_t index) {
+  const seam::RequestInfo& own = plane_info_->own_requests[index];
+  ScheduledOperator op{
+      .at_us = at_us,
+      .request = {.kind = OperatorKind::kPlaneOwn, .target = plan.id, .name = own.name}};
+  if (own.aim == seam::RequestInfo::Aim::kServer) {
+    const std::vector<std::string>& roles = plane_info_->roles;
+    const std::size_t r = rng_.below(roles.size() + 1);
+    op.request.target = role(r == 0 ? std::string_view("leader") : roles[r - 1], plan.id);
   }
   return op;
 }

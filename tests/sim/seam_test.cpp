@@ -1,12 +1,15 @@
 // The seam from the simulator's side: a plane that is not the reference one
 // runs in the simulated fleet, is told what changed, and is run again when it
 // asks to be.
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "seam/registry.hpp"
 #include "sim/scenario_from_bytes.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/simulation.hpp"
+#include "sim/swarm.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
@@ -35,6 +38,7 @@ struct Seen {
   // time); -1: never. Its checks, each with the time it ran.
   core::TimeUs broken_from_us = -1;
   std::vector<core::TimeUs> checks_us;
+  std::vector<std::string> requests;  // "kind target", as raised on the plane
 };
 Seen& seen() {
   static Seen instance;
@@ -125,8 +129,9 @@ class ProbePlane final : public seam::ControlPlane {
                                    std::string_view) const override {
     return {};
   }
-  seam::RequestOutcome request(core::Transaction&, std::string_view, std::string_view,
+  seam::RequestOutcome request(core::Transaction&, std::string_view kind, std::string_view target,
                                core::TimeUs) override {
+    seen().requests.push_back(fmt::format("{} {}", kind, target));
     return {.raised = true};
   }
   std::optional<seam::PlaneViolation> check(core::Transaction&,
@@ -154,7 +159,11 @@ UNWEDGE_REGISTER_CONTROL_PLANE((seam::PlaneInfo{
       return std::unique_ptr<seam::ControlPlane>(std::make_unique<ProbePlane>());
     },
     .requests = {"request_failover"},
-    .roles = {"watcher"}}));
+    .roles = {"watcher"},
+    .own_requests = {{.name = "restart", .summary = "restart the service's databases"},
+                     {.name = "switchover",
+                      .aim = seam::RequestInfo::Aim::kServer,
+                      .summary = "hand leadership to this server"}}}));
 
 SimConfig probe_config() {
   seen() = Seen{};
@@ -371,7 +380,9 @@ TEST(Seam, TheFuzzerDrawsOnlyTheRequestsAndRolesThePlaneDeclares) {
     ASSERT_TRUE(s.ok());
     EXPECT_EQ(s->config.control_plane, "probe");
     for (const ScheduledOperator& op : s->operators) {
-      EXPECT_EQ(op.request.kind, OperatorKind::kRequestFailover) << describe(op.request);
+      EXPECT_TRUE(op.request.kind == OperatorKind::kRequestFailover ||
+                  op.request.kind == OperatorKind::kPlaneOwn)
+          << describe(op.request);
       ++requests;
     }
     for (const ScheduledFault& f : s->faults) {
@@ -390,6 +401,79 @@ TEST(Seam, TheFuzzerDrawsOnlyTheRequestsAndRolesThePlaneDeclares) {
   core::Result<Scenario> unknown = scenario_from_bytes(random_scenario_bytes(1), "input", "nope");
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message.find("nope"), std::string::npos) << unknown.error().message;
+}
+
+std::string probe_requests_scenario() {
+  return "name: own-requests\ndescription: the plane's own requests\nseed: 1\nduration: 10m\n"
+         "recovery: 10m\nfleet:\n  services:\n    - id: db1\n      standbys: 0\n"
+         "      replication: async\ncontrol_plane: probe\ntimeline:\n"
+         "  - at: 5m\n    operator: restart\n    target: db1\n"
+         "  - at: 6m\n    operator: switchover\n    target: watcher:db1\n"
+         "  - at: 7m\n    operator: request_failover\n    target: db1\n";
+}
+
+TEST(Seam, APlanesOwnRequestsAreWrittenInScenarioFilesAndRaisedOnIt) {
+  core::Result<Scenario> s = parse_scenario(probe_requests_scenario(), "own.yaml");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->operators.size(), 3u);
+  EXPECT_EQ(s->operators[0].request.kind, OperatorKind::kPlaneOwn);
+  EXPECT_EQ(s->operators[0].request.name, "restart");
+  EXPECT_EQ(describe(s->operators[1].request), "switchover watcher:db1");
+  // Written and read back, the same.
+  core::Result<Scenario> again = parse_scenario(to_yaml(*s), "own.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->operators, s->operators);
+  seen() = Seen{};
+  const ScenarioOutcome outcome = run_scenario(*s);
+  EXPECT_TRUE(outcome.passed) << outcome.mismatch;
+  EXPECT_EQ(seen().requests,
+            (std::vector<std::string>{"restart db1", "switchover db1-1", "request_failover db1"}));
+}
+
+TEST(Seam, AnOwnRequestAimedAtAServerTakesAServerAndAnUnknownOneIsRefused) {
+  std::string text = probe_requests_scenario();
+  text.replace(text.find("watcher:db1"), 11, "db1");
+  core::Result<Scenario> service = parse_scenario(text, "own.yaml");
+  ASSERT_FALSE(service.ok());
+  EXPECT_NE(service.error().message.find("\"db1\" names no endpoint or role"), std::string::npos)
+      << service.error().message;
+  text = probe_requests_scenario();
+  text.replace(text.find("restart"), 7, "restrat");
+  core::Result<Scenario> unknown = parse_scenario(text, "own.yaml");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find(
+                "unknown operator request \"restrat\"; did you mean \"restart\"? allowed: "
+                "request_failover, restart, switchover"),
+            std::string::npos)
+      << unknown.error().message;
+}
+
+TEST(Seam, TheSwarmAndTheFuzzerDrawThePlanesOwnRequests) {
+  ASSERT_TRUE(seam::set_default_plane("probe"));
+  std::set<std::string> swarm_kinds;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    for (const ScheduledOperator& op : swarm_scenario(seed).operators)
+      swarm_kinds.insert(std::string(request_name(op.request)));
+  }
+  ASSERT_TRUE(seam::set_default_plane("postgres"));
+  EXPECT_EQ(swarm_kinds, (std::set<std::string>{"request_failover", "restart", "switchover"}));
+  std::set<std::string> fuzzed_kinds;
+  for (std::uint64_t n = 1; n <= 400; ++n) {
+    core::Result<Scenario> s = scenario_from_bytes(random_scenario_bytes(n), "input", "probe");
+    ASSERT_TRUE(s.ok());
+    for (const ScheduledOperator& op : s->operators) {
+      fuzzed_kinds.insert(std::string(request_name(op.request)));
+      // A server by role, or a service by id.
+      const bool by_role = op.request.target.find(':') != std::string::npos;
+      if (op.request.name == "switchover") {
+        EXPECT_TRUE(by_role) << op.request.target;
+      }
+      if (op.request.name == "restart") {
+        EXPECT_FALSE(by_role) << op.request.target;
+      }
+    }
+  }
+  EXPECT_EQ(fuzzed_kinds, (std::set<std::string>{"request_failover", "restart", "switchover"}));
 }
 
 }  // namespace
