@@ -360,6 +360,10 @@ void Member::on_append_request(MemberId from, const AppendRequest& request, Time
   UNWEDGE_ASSERT_LE(request.term, term_);
   AppendReply reply{.term = term_, .read_round = request.read_round};
   if (request.term < term_) {
+    // The reply carries this member's term, which may be the term in which
+    // the sender leads again by now: echoing the old round would confirm
+    // that new leadership's reads with an answer to the old one.
+    reply.read_round = 0;
     reply.hint_index = last_log_index();
     out.messages.push_back(Envelope{.to = from, .message = reply});
     return;
