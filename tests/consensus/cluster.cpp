@@ -96,8 +96,12 @@ void Cluster::send(TimeUs at_us, Event event, bool lossy) {
 
 void Cluster::process(MemberId id, Output& out) {
   for (Envelope& envelope : out.messages) {
-    send(now_us_, ToMember{.to = envelope.to, .from = id, .payload = std::move(envelope.message)},
-         true);
+    Event delivery = ToMember{};
+    ToMember& to_member = std::get<ToMember>(delivery);
+    to_member.to = envelope.to;
+    to_member.from = id;
+    to_member.payload.emplace<Message>(std::move(envelope.message));
+    send(now_us_, std::move(delivery), true);
   }
   for (Reply& reply : out.replies) {
     send(now_us_, ToClient{.client = reply.client, .from = id, .reply = std::move(reply)}, true);
