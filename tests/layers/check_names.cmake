@@ -43,6 +43,11 @@ endfunction()
 check(core "postgres|pgworld|\"(sim|planes|worlds|reports|cli)/" "core/ names a database, a world, a plane or the simulator")
 # The fleet API vocabulary of the Postgres world: any Postgres plane uses it.
 check(worlds/postgres "\"(sim|planes|reports|cli)/|postgres::" "the Postgres world names a plane or the simulator")
+# The consensus store is a world of its own: no plane, no database, and
+# none of the simulator (the engine drives it; it does not reach for the
+# engine's network, clocks or randomness).
+check(worlds/consensus "postgres|pgworld|plane|\"(sim|planes|seam|reports|cli)/|sim::|simulator|event_?queue"
+      "the consensus world names a plane, a database or the simulator")
 
 # The simulator engine names no plane: it reaches the plane under test only
 # through the seam.
