@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/assert.hpp"
-#include "sim/rng.hpp"
+#include "sim/kernel/rng.hpp"
 
 namespace unwedge::sim {
 namespace {

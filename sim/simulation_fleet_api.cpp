@@ -10,6 +10,15 @@
 
 namespace unwedge::sim {
 
+Latency Simulation::latency_of(core::InfraVerb verb) const {
+  const pgworld::OperationLatency latency = pgworld::operation_latency(verb);
+  return {.min_us = latency.min_us, .max_us = latency.max_us};
+}
+
+const char* Simulation::verb_name(core::InfraVerb verb) const {
+  return pgworld::to_string(verb);
+}
+
 std::optional<std::string> Simulation::db_unreachable(const std::string& name,
                                                       HostIndex& index) const {
   std::optional<HostIndex> found = world_.find_host(name);

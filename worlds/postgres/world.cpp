@@ -1,8 +1,8 @@
-#include "sim/world.hpp"
+#include "worlds/postgres/world.hpp"
 
 #include "core/assert.hpp"
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 
 const char* to_string(HostState state) {
   switch (state) {
@@ -18,6 +18,34 @@ const char* to_string(HostState state) {
   return "?";
 }
 
+OperationLatency operation_latency(core::InfraVerb verb) {
+  using core::kSecond;
+  switch (verb) {
+    case kCreateHost:
+      return {30 * kSecond, 120 * kSecond};
+    case kStartHost:
+      return {10 * kSecond, 40 * kSecond};
+    case kStopHost:
+    case kDestroyHost:
+      return {5 * kSecond, 20 * kSecond};
+    case kFollow:
+      return {5 * kSecond, 30 * kSecond};
+    case kPromote:
+    case kUnfollow:
+    case kStopReplication:
+    case kPointEndpoint:
+      return {1 * kSecond, 5 * kSecond};
+    case kFence:
+    case kUnfence:
+      return {500'000, 3 * kSecond};
+    case kIssueCertificate:
+    case kInstallCertificate:
+    case kRevokeCertificate:
+      return {1 * kSecond, 10 * kSecond};
+  }
+  return {kSecond, kSecond};
+}
+
 World::World(const core::TimeUs& now_us) : now_us_(now_us) {
   control_plane = network.add("control-plane");
 }
@@ -25,7 +53,7 @@ World::World(const core::TimeUs& now_us) : now_us_(now_us) {
 HostIndex World::add_host(std::string name, std::string service) {
   UNWEDGE_ASSERT_MSG(!host_by_name_.contains(name), "host {} exists", name);
   const auto index = static_cast<HostIndex>(hosts.size());
-  const EndpointId endpoint = network.add(name);
+  const sim::EndpointId endpoint = network.add(name);
   host_by_name_.emplace(name, index);
   if (std::optional<std::uint32_t> s = find_service(service)) services[*s].hosts.push_back(index);
   Host& host = hosts.emplace_back(std::move(name), std::move(service), endpoint, now_us_);
@@ -43,14 +71,14 @@ std::uint32_t World::add_service(std::string name, bool synchronous) {
 
 void World::add_vantage(std::string name) {
   UNWEDGE_ASSERT_MSG(hosts.empty(), "vantage point {} added after the first host", name);
-  const EndpointId endpoint = network.add(name);
+  const sim::EndpointId endpoint = network.add(name);
   vantages.emplace_back(std::move(name), endpoint, now_us_);
 }
 
 void World::add_client(std::uint32_t service) {
   UNWEDGE_ASSERT_LT(service, services.size());
   std::string name = "client-" + services[service].name + "-" + std::to_string(clients.size() + 1);
-  const EndpointId endpoint = network.add(name);
+  const sim::EndpointId endpoint = network.add(name);
   clients.push_back(Client{.name = std::move(name), .service = service, .endpoint = endpoint});
 }
 
@@ -186,4 +214,4 @@ void World::take_down(HostIndex host, HostState state) {
   h.db.running = false;
 }
 
-}  // namespace unwedge::sim
+}  // namespace unwedge::pgworld

@@ -1,4 +1,4 @@
-#include "sim/world.hpp"
+#include "worlds/postgres/world.hpp"
 
 #include <cstdint>
 
@@ -7,9 +7,11 @@
 #include "core/assert.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 namespace {
 
+using sim::CutId;
+using sim::EndpointId;
 using Kind = WriteOutcome::Kind;
 
 // One synchronous service with three hosts (none up yet), one client and a
@@ -564,4 +566,4 @@ TEST_F(SplitBrainTest, TheClientMovesOnceTheOldLeaderRefuses) {
 }
 
 }  // namespace
-}  // namespace unwedge::sim
+}  // namespace unwedge::pgworld
