@@ -196,6 +196,36 @@ class World {
   // Takes the host down: its process, its connections and its agent stop.
   void take_down(HostIndex host, HostState state);
 
+  // What the fleet API's requests do to a database node, an endpoint or a
+  // certificate, once delivered: nullopt, or why it could not be done (then
+  // nothing changed). Each is idempotent: delivered again, it changes
+  // nothing more. The ones on a node's database (promote, follow, stop
+  // replication, unfollow, installing a certificate) take a node the caller
+  // could reach; the simulator checks the host and the network first.
+  //
+  // The node on `host` refuses writes until unfenced (`fenced` false).
+  std::optional<std::string> fence(std::string_view host, bool fenced);
+  // `node` starts `timeline` and takes writes, streaming from nobody; done
+  // already when it leads on that timeline or a later one.
+  std::optional<std::string> promote(HostIndex node, Timeline timeline);
+  // `node` streams from the host named `leader`, caught up at once when they
+  // can talk; refused by a node on a newer timeline than the leader's.
+  std::optional<std::string> follow(HostIndex node, std::string_view leader);
+  // `node` stops applying its upstream's log.
+  void stop_replication(HostIndex node);
+  // Opens a replica for writes on a timeline of its own: true if it was a
+  // replica until now, false if it took writes already.
+  bool unfollow(HostIndex node);
+  // The endpoint of `service` routes to the host named `host` (empty: nowhere).
+  std::optional<std::string> point_endpoint(std::string_view service, std::string_view host);
+  // The authority issues `certificate` for `service`, with the next serial,
+  // valid until `not_after_us`.
+  std::optional<std::string> issue_certificate(std::string_view certificate,
+                                               std::string_view service, core::TimeUs not_after_us);
+  // `node` serves `certificate` as the authority issued it last (one it never
+  // issued: serial 0, expired).
+  void install_certificate(HostIndex node, std::string_view certificate);
+
  private:
   struct NameHash {
     using is_transparent = void;
