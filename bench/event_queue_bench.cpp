@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "bench/bench_support.hpp"
-#include "sim/event_queue.hpp"
+#include "sim/kernel/event_queue.hpp"
 
 namespace unwedge::bench {
 namespace {

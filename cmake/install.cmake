@@ -5,17 +5,19 @@
 #   target_link_libraries(my-unwedge PRIVATE unwedge::cli)
 #
 # Imported targets: unwedge::core (the framework), unwedge::seam (the plug-in
-# interface and registry), unwedge::world_postgres (the Postgres fleet API's
-# vocabulary), unwedge::world_consensus (the simulated consensus store and
-# its linearizability checker), unwedge::postgres (the reference plane,
-# unregistered: a program registers what it links, see seam/registry.hpp),
-# unwedge::sim (the simulator), unwedge::reports and unwedge::cli (every
-# command, run_unwedge()).
+# interface and registry), unwedge::sim_kernel (the simulator's kernel:
+# virtual time, random streams, event queue, network, trace),
+# unwedge::world_postgres (the Postgres fleet API's vocabulary and the
+# simulated Postgres fleet), unwedge::world_consensus (the simulated
+# consensus store and its linearizability checker), unwedge::postgres (the reference plane, unregistered: a
+# program registers what it links, see seam/registry.hpp), unwedge::sim (the
+# simulator), unwedge::reports and unwedge::cli (every command, run_unwedge()).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(UNWEDGE_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/unwedge)
-set(unwedge_libraries unwedge_core unwedge_seam unwedge_world_postgres unwedge_world_consensus
+set(unwedge_libraries unwedge_core unwedge_seam unwedge_sim_kernel unwedge_world_postgres
+                      unwedge_world_consensus
                       unwedge_postgres unwedge_sim unwedge_reports)
 if(UNWEDGE_CLI)
   list(APPEND unwedge_libraries unwedge_cli)

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/trace.hpp"
+#include "sim/kernel/trace.hpp"
 
 namespace unwedge::sim {
 

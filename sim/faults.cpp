@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
-#include "sim/world.hpp"
+#include "sim/fleet.hpp"
 
 namespace unwedge::sim {
 namespace {

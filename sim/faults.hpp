@@ -27,11 +27,15 @@
 #include <vector>
 
 #include "core/time.hpp"
-#include "sim/rng.hpp"
+#include "sim/kernel/rng.hpp"
+
+namespace unwedge::pgworld {
+class World;
+}  // namespace unwedge::pgworld
 
 namespace unwedge::sim {
 
-class World;
+using pgworld::World;  // the simulated fleet (sim/fleet.hpp)
 
 enum class FaultKind : std::uint8_t {
   kPartitionComplete,  // targets cut from every other endpoint, both ways

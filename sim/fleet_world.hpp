@@ -25,8 +25,8 @@
 #include "core/in_memory_store.hpp"
 #include "seam/control_plane.hpp"
 #include "seam/crash_story.hpp"
-#include "sim/keyed_infra.hpp"
-#include "sim/manual_clock.hpp"
+#include "sim/fleet.hpp"
+#include "sim/kernel/manual_clock.hpp"
 #include "sim/sim_store.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 

@@ -2,12 +2,12 @@
 //
 // The generic checkers work for any machine a user defines: every state
 // change is in its machine's table, and no entity overstays its state's
-// dwell bound. Two know about databases: every acknowledged write survives
-// on the service's leader (checked after every promotion and at the end),
-// and the acknowledged writes of a service form one history (no two nodes
-// acknowledge writes on diverging histories: split brain). The liveness
-// check runs last: once everything is healed, every service is back in a
-// healthy, stable state within the recovery bound.
+// dwell bound. The checks that need a world's data come with the world
+// (the Postgres world's no lost writes and single writer:
+// worlds/postgres/write_checks.hpp); the simulator records what they find
+// here, as violations like any other. The liveness check runs last: once
+// everything is healed, every service is back in a healthy, stable state
+// within the recovery bound.
 //
 // A violation is a sentence a person understands, with the invariant, the
 // entity, the virtual time and the trace excerpt around it; the first one
@@ -26,8 +26,6 @@
 #include "core/journal.hpp"
 #include "core/machine.hpp"
 #include "core/time.hpp"
-#include "sim/world.hpp"
-#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 
@@ -66,13 +64,12 @@ struct DwellHistogram {
   core::TimeUs percentile_bound_us(double fraction) const;
 };
 
-// Tracks entity states and dwell, and checks transitions, acknowledgements
-// and leaders. Fed by the Simulation; knows nothing of the control plane
+// Tracks entity states and dwell, and checks transitions; keeps every
+// violation, its own and those the Simulation adds (a world's checks, the
+// final checks). Fed by the Simulation; knows nothing of the control plane
 // beyond its machine definitions.
 class InvariantChecker {
  public:
-  explicit InvariantChecker(const World& world) : world_(world) {}
-
   // Bounds that replace the machines' own for this run, by "machine/state".
   void override_dwell(std::string machine_state, core::TimeUs bound_us);
 
@@ -84,15 +81,6 @@ class InvariantChecker {
   // for such a change.
   bool on_state_seen(const core::MachineDef& machine, std::string_view entity, core::StateId state,
                      core::TimeUs now_us);
-  // A write acknowledged to a client.
-  void on_ack(std::uint32_t service, std::uint64_t write_id, const WriteOutcome& outcome,
-              core::TimeUs now_us);
-  // Every acknowledged write of `service` must be on `leader`.
-  void check_writes_on(std::uint32_t service, HostIndex leader, core::TimeUs now_us,
-                       std::string_view why);
-  // The violation check_writes_on would record, without recording it.
-  std::optional<Violation> missing_write_on(std::uint32_t service, HostIndex leader,
-                                            core::TimeUs now_us, std::string_view why) const;
   // Faults are active: dwell clocks count only from the moment the world is
   // quiet again (a state held through a fault is the control plane waiting
   // for the world, not a wedge).
@@ -121,21 +109,13 @@ class InvariantChecker {
     core::TimeUs since_us = 0;
     bool reported = false;
   };
-  struct LastAck {
-    std::uint64_t write_id = 0;
-    HostIndex node = 0;
-    pgworld::Lsn lsn = 0;
-    pgworld::Timeline timeline = 0;
-  };
 
   core::TimeUs bound_of(const core::MachineDef& machine, core::StateId state) const;
   void enter(Tracked& tracked, core::StateId state, core::TimeUs now_us);
 
-  const World& world_;
   std::map<std::string, core::TimeUs, std::less<>> dwell_overrides_;
   std::map<std::string, Tracked, std::less<>> entities_;  // "machine/entity"
   std::map<std::string, DwellHistogram> dwell_;           // "machine/state"
-  std::map<std::uint32_t, LastAck> last_ack_;             // per service
   bool faults_active_ = false;
   core::TimeUs quiet_since_us_ = 0;
   bool control_plane_clock_faulty_ = false;

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "core/assert.hpp"
+#include "sim/kernel/rng.hpp"
 #include "sim/plane.hpp"
-#include "sim/rng.hpp"
 
 namespace unwedge::sim {
 namespace {

@@ -3,57 +3,20 @@
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
-#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 namespace {
 
-using core::InfraVerb;
 using core::OperationState;
 
-struct Latency {
-  core::TimeUs min_us;
-  core::TimeUs max_us;
-};
+}  // namespace
 
-// How long each kind of operation takes when nothing is wrong: hosts take
-// minutes, database role changes seconds.
-Latency latency_of(InfraVerb verb) {
-  using core::kSecond;
-  switch (verb) {
-    case pgworld::kCreateHost:
-      return {30 * kSecond, 120 * kSecond};
-    case pgworld::kStartHost:
-      return {10 * kSecond, 40 * kSecond};
-    case pgworld::kStopHost:
-    case pgworld::kDestroyHost:
-      return {5 * kSecond, 20 * kSecond};
-    case pgworld::kFollow:
-      return {5 * kSecond, 30 * kSecond};
-    case pgworld::kPromote:
-    case pgworld::kUnfollow:
-    case pgworld::kStopReplication:
-    case pgworld::kPointEndpoint:
-      return {1 * kSecond, 5 * kSecond};
-    case pgworld::kFence:
-    case pgworld::kUnfence:
-      return {500'000, 3 * kSecond};
-    case pgworld::kIssueCertificate:
-    case pgworld::kInstallCertificate:
-    case pgworld::kRevokeCertificate:
-      return {1 * kSecond, 10 * kSecond};
-  }
-  return {kSecond, kSecond};
-}
-
-std::string describe(const core::InfraRequest& r) {
+std::string SimInfra::describe(const core::InfraRequest& r) const {
   if (r.argument.empty())
-    return fmt::format("{} {} [{}]", pgworld::to_string(r.verb), r.target, r.idempotency_key);
-  return fmt::format("{} {} {} [{}]", pgworld::to_string(r.verb), r.target, r.argument,
+    return fmt::format("{} {} [{}]", backend_.verb_name(r.verb), r.target, r.idempotency_key);
+  return fmt::format("{} {} {} [{}]", backend_.verb_name(r.verb), r.target, r.argument,
                      r.idempotency_key);
 }
-
-}  // namespace
 
 core::Operation SimInfra::request(const core::InfraRequest& request) {
   UNWEDGE_ASSERT_MSG(!request.idempotency_key.empty(),
@@ -97,7 +60,7 @@ core::Operation SimInfra::answer(const core::Operation& state) {
 void SimInfra::submit(std::uint32_t index) {
   Op& op = ops_[index];
   op.state = {.state = OperationState::kPending};
-  const Latency latency = latency_of(op.request.verb);
+  const Latency latency = backend_.latency_of(op.request.verb);
   const core::TimeUs delay_us =
       static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)) *
       conditions.latency_factor;
@@ -109,7 +72,7 @@ void SimInfra::submit(std::uint32_t index) {
 void SimInfra::recover() {
   for (std::uint32_t index = 0; index < ops_.size(); ++index) {
     if (ops_[index].state.state != OperationState::kPending) continue;
-    const Latency latency = latency_of(ops_[index].request.verb);
+    const Latency latency = backend_.latency_of(ops_[index].request.verb);
     backend_.schedule_operation(
         backend_.now_us() + static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)),
         index, false);
@@ -144,7 +107,7 @@ void SimInfra::complete(std::uint32_t index, bool replay) {
                 to_string(op.state.state), describe(op.request),
                 op.state.detail.empty() ? "" : ": ", op.state.detail);
   if (op.applied && rng_.chance(conditions.duplicate_ppm)) {
-    const Latency latency = latency_of(op.request.verb);
+    const Latency latency = backend_.latency_of(op.request.verb);
     backend_.schedule_operation(
         now_us + static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)), index,
         true);

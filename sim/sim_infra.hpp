@@ -8,9 +8,10 @@
 // as an at-least-once queue would). A request under a key already used for a
 // different request is refused, as real APIs do.
 //
-// SimInfra keeps no world of its own: it asks its backend (the Simulation)
-// for the time, to be called back when an operation is due, and to apply an
-// effect.
+// SimInfra keeps no world of its own and knows no world's verbs: it asks its
+// backend (the Simulation) for the time, how long an operation takes and
+// what its verb is called, to be called back when an operation is due, and
+// to apply an effect.
 #pragma once
 
 #include <cstdint>
@@ -20,15 +21,26 @@
 #include <vector>
 
 #include "core/infra.hpp"
-#include "sim/rng.hpp"
-#include "sim/trace.hpp"
+#include "sim/kernel/rng.hpp"
+#include "sim/kernel/trace.hpp"
 
 namespace unwedge::sim {
+
+// How long an operation takes when nothing is wrong: drawn uniformly from
+// [min_us, max_us].
+struct Latency {
+  core::TimeUs min_us;
+  core::TimeUs max_us;
+};
 
 class InfraBackend {
  public:
   virtual ~InfraBackend() = default;
   virtual core::TimeUs now_us() const = 0;
+  // The world's fleet API: how long an operation with this verb takes, and
+  // the verb's name as the trace writes it.
+  virtual Latency latency_of(core::InfraVerb verb) const = 0;
+  virtual const char* verb_name(core::InfraVerb verb) const = 0;
   // Calls SimInfra::complete(op, replay) at `at_us`.
   virtual void schedule_operation(core::TimeUs at_us, std::uint32_t op, bool replay) = 0;
   // Applies a finished operation's effect to the world: nullopt, or why it
@@ -68,6 +80,8 @@ class SimInfra final : public core::Infra {
   };
 
   void submit(std::uint32_t index);
+  // "fence db1-1 [key]", with the verb named by the backend.
+  std::string describe(const core::InfraRequest& request) const;
   core::Operation answer(const core::Operation& state);
 
   InfraBackend& backend_;

@@ -35,7 +35,7 @@ Simulation::Simulation(SimConfig config)
       telemetry_(world_),
       control_plane_clock_(now_us_),
       journal_(trace_, now_us_, config_.observer),
-      checker_(world_),
+      write_checks_(world_),
       env_{.store = store_,
            .infra = infra_,
            .clock = control_plane_clock_,
@@ -405,7 +405,14 @@ void Simulation::on_write(std::uint32_t index) {
     case WriteOutcome::Kind::kAcked:
       trace_.record(now_us_, TraceKind::kClientAck, client.name, "w-{} acked by {} at lsn {} tl {}",
                     write_id, world_.hosts[*outcome.node].name, outcome.lsn, outcome.timeline);
-      checker_.on_ack(client.service, write_id, outcome, now_us_);
+      // Acknowledged writes of a service must form one history.
+      if (std::optional<WriteFinding> diverged =
+              write_checks_.on_ack(client.service, write_id, outcome)) {
+        checker_.add(Violation{.invariant = Invariant::kSingleWriter,
+                               .entity = std::move(diverged->entity),
+                               .at_us = now_us_,
+                               .message = std::move(diverged->message)});
+      }
       return;
     case WriteOutcome::Kind::kUnacknowledged:
       trace_.record(now_us_, TraceKind::kNote, client.name,
@@ -416,6 +423,22 @@ void Simulation::on_write(std::uint32_t index) {
     case WriteOutcome::Kind::kRefused:
       return;  // counted per service; an outage is told by the transitions
   }
+}
+
+void Simulation::check_writes_on(std::uint32_t service, HostIndex leader, std::string_view why) {
+  if (std::optional<Violation> lost = missing_write_on(service, leader, why)) {
+    checker_.add(std::move(*lost));
+  }
+}
+
+std::optional<Violation> Simulation::missing_write_on(std::uint32_t service, HostIndex leader,
+                                                      std::string_view why) const {
+  std::optional<WriteFinding> missing = write_checks_.missing_write_on(service, leader, why);
+  if (!missing) return std::nullopt;
+  return Violation{.invariant = Invariant::kNoLostWrites,
+                   .entity = std::move(missing->entity),
+                   .at_us = now_us_,
+                   .message = std::move(missing->message)};
 }
 
 void Simulation::start_independent(HostIndex host) {

@@ -7,7 +7,7 @@
 // healing. Randomness comes from named streams of one seed, so a run is a
 // pure function of its config and seed; the trace digest proves it.
 //
-// The control plane runs unchanged, through SimStore, SimInfra, SimTelemetry
+// The control plane runs unchanged, through SimStore, SimInfra, MonitorTelemetry
 // and a SimClock, and is reached only through the seam
 // (seam/control_plane.hpp). When it crashes (a ProcessCrash from the store) it is gone
 // with everything in flight; a new process starts over the same store after
@@ -37,22 +37,20 @@
 #include "core/in_memory_store.hpp"
 #include "seam/control_plane.hpp"
 #include "seam/registry.hpp"
-#include "sim/event_queue.hpp"
 #include "sim/faults.hpp"
+#include "sim/fleet.hpp"
 #include "sim/invariants.hpp"
+#include "sim/kernel/event_queue.hpp"
+#include "sim/kernel/network.hpp"
+#include "sim/kernel/rng.hpp"
+#include "sim/kernel/sim_clock.hpp"
+#include "sim/kernel/trace.hpp"
 #include "sim/local_infra.hpp"
-#include "sim/network.hpp"
 #include "sim/operator_requests.hpp"
-#include "sim/rng.hpp"
 #include "sim/run_observer.hpp"
-#include "sim/sim_clock.hpp"
 #include "sim/sim_infra.hpp"
 #include "sim/sim_store.hpp"
-#include "sim/sim_telemetry.hpp"
-#include "sim/trace.hpp"
 #include "sim/trace_journal.hpp"
-#include "sim/world.hpp"
-#include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
 
@@ -224,6 +222,8 @@ class Simulation final : private InfraBackend {
   };
 
   // InfraBackend
+  Latency latency_of(core::InfraVerb verb) const override;
+  const char* verb_name(core::InfraVerb verb) const override;
   void schedule_operation(core::TimeUs at_us, std::uint32_t op, bool replay) override;
   std::optional<std::string> apply(const core::InfraRequest& request) override;
 
@@ -248,6 +248,12 @@ class Simulation final : private InfraBackend {
   bool independent_writes_survive(const IndependentDb& independent);
   // The violation independent_writes_survive would record, without recording it.
   std::optional<Violation> independent_write_lost(const IndependentDb& independent) const;
+  // Every acknowledged write of `service` must be on `leader`: a missing one
+  // is a no_lost_writes violation, recorded (the world's WriteChecks find it).
+  void check_writes_on(std::uint32_t service, HostIndex leader, std::string_view why);
+  // The violation check_writes_on would record, without recording it.
+  std::optional<Violation> missing_write_on(std::uint32_t service, HostIndex leader,
+                                            std::string_view why) const;
   void on_random_fault();
   void on_random_operator();
   void on_transition(const core::TransitionEvent& event);
@@ -294,10 +300,11 @@ class Simulation final : private InfraBackend {
   core::InMemoryStore durable_;
   SimStore store_;
   SimInfra infra_;
-  SimTelemetry telemetry_;
+  MonitorTelemetry telemetry_;
   SimClock control_plane_clock_;
   TraceJournal journal_;
   InvariantChecker checker_;
+  WriteChecks write_checks_;
   std::size_t violations_taken_ = 0;
   core::Environment env_;
   const seam::PlaneInfo* plane_info_ = nullptr;

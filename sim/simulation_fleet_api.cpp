@@ -1,6 +1,9 @@
 // Simulation, the fleet API's effects: what each request of the Postgres
 // fleet's vocabulary (worlds/postgres/fleet_api.hpp) does to the simulated
-// fleet once SimInfra delivers it.
+// fleet once SimInfra delivers it. What a request does to a node, an
+// endpoint or a certificate is the world's (World::promote, follow, ...);
+// here is what only the engine knows: whether the control plane can reach
+// the node, the hosts' boots and check-ins, and the plane's configuration.
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -9,6 +12,15 @@
 #include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
+
+Latency Simulation::latency_of(core::InfraVerb verb) const {
+  const pgworld::OperationLatency latency = pgworld::operation_latency(verb);
+  return {.min_us = latency.min_us, .max_us = latency.max_us};
+}
+
+const char* Simulation::verb_name(core::InfraVerb verb) const {
+  return pgworld::to_string(verb);
+}
 
 std::optional<std::string> Simulation::db_unreachable(const std::string& name,
                                                       HostIndex& index) const {
@@ -83,110 +95,44 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       return std::nullopt;
     }
     case pgworld::kFence:
-    case pgworld::kUnfence: {
+    case pgworld::kUnfence:
       // Fencing works through the cloud's network controls, so it reaches a
       // host the control plane cannot talk to (that is its point).
-      std::optional<HostIndex> h = world_.find_host(r.target);
-      if (!h) return "no host " + r.target;
-      world_.hosts[*h].db.fenced = r.verb == pgworld::kFence;
-      return std::nullopt;
-    }
-    case pgworld::kPromote: {
+      return world_.fence(r.target, r.verb == pgworld::kFence);
+    case pgworld::kPromote:
       if (auto why = db_unreachable(r.target, index)) return why;
-      DbNode& db = world_.hosts[index].db;
-      const pgworld::Timeline timeline = std::stoull(r.argument);
-      if (db.primary && db.wal.timeline() >= timeline) return std::nullopt;
-      if (db.wal.timeline() >= timeline) {
-        return fmt::format("{} is on timeline {} already, not before {}", r.target,
-                           db.wal.timeline(), timeline);
-      }
-      db.wal.promote(timeline);
-      db.primary = true;
-      db.upstream.reset();
-      return std::nullopt;
-    }
+      return world_.promote(index, std::stoull(r.argument));
     case pgworld::kFollow: {
       if (auto why = db_unreachable(r.target, index)) return why;
-      std::optional<HostIndex> leader = world_.find_host(r.argument);
-      if (!leader) return "no host " + r.argument;
-      if (*leader == index) return r.target + " cannot follow itself";
-      DbNode& db = world_.hosts[index].db;
-      // A node cannot stream from a leader whose history stops short of its
-      // own timeline, as PostgreSQL refuses to; and every leader change
-      // raises the timeline, so such a request is always a stale one (a late
-      // duplicate of a re-point made before the node was promoted).
-      if (const pgworld::Timeline upstream = world_.hosts[*leader].db.wal.timeline();
-          db.wal.timeline() > upstream) {
-        return fmt::format("{} is on timeline {}, ahead of {}'s timeline {}", r.target,
-                           db.wal.timeline(), r.argument, upstream);
-      }
-      db.primary = false;
-      db.upstream = *leader;
+      if (auto why = world_.follow(index, r.argument)) return why;
       // Which replicas count toward synchronous commit is the control
       // plane's configuration (synchronous_standby_names): HA standbys of a
       // synchronous service do, customer followers never. The fleet API
       // carries no such flag, so the node's agent reads the server's role.
-      {
-        std::optional<std::uint32_t> s = world_.find_service(world_.hosts[index].service);
-        db.sync_standby = s && world_.services[*s].synchronous &&
-                          plane_->role_of(*durable_.begin(), r.target) == "standby";
-      }
-      world_.catch_up(index);
+      std::optional<std::uint32_t> s = world_.find_service(world_.hosts[index].service);
+      world_.hosts[index].db.sync_standby =
+          s && world_.services[*s].synchronous &&
+          plane_->role_of(*durable_.begin(), r.target) == "standby";
       return std::nullopt;
     }
-    case pgworld::kStopReplication: {
+    case pgworld::kStopReplication:
       if (auto why = db_unreachable(r.target, index)) return why;
-      world_.hosts[index].db.upstream.reset();
+      world_.stop_replication(index);
       return std::nullopt;
-    }
-    case pgworld::kUnfollow: {
-      // Opens the node for writes; it does not touch replication, which a
-      // correct unfollow has stopped first (kStopReplication). A node still
-      // streaming from its old leader goes on applying that log over the
-      // writes it now takes (World::catch_up).
+    case pgworld::kUnfollow:
       if (auto why = db_unreachable(r.target, index)) return why;
-      DbNode& db = world_.hosts[index].db;
-      if (db.primary) return std::nullopt;
-      db.wal.promote(world_.next_independent_timeline++);
-      db.primary = true;
-      start_independent(index);
+      // A database of its own now: its customer's application writes to it.
+      if (world_.unfollow(index)) start_independent(index);
       return std::nullopt;
-    }
-    case pgworld::kPointEndpoint: {
-      std::optional<std::uint32_t> s = world_.find_service(r.target);
-      if (!s) return "no service endpoint " + r.target;
-      if (r.argument.empty()) {
-        world_.services[*s].target.reset();
-        return std::nullopt;
-      }
-      std::optional<HostIndex> h = world_.find_host(r.argument);
-      if (!h) return "no host " + r.argument;
-      world_.services[*s].target = *h;
-      return std::nullopt;
-    }
-    case pgworld::kIssueCertificate: {
-      std::optional<std::uint32_t> s = world_.find_service(r.argument);
-      if (!s) return "no service " + r.argument;
-      ServiceEndpoint& service = world_.services[*s];
-      service.certificate = r.target;
-      service.certificate_serial++;
-      service.certificate_not_after_us = now_us_ + fleet_.certificate_validity_us;
-      return std::nullopt;
-    }
-    case pgworld::kInstallCertificate: {
+    case pgworld::kPointEndpoint:
+      return world_.point_endpoint(r.target, r.argument);
+    case pgworld::kIssueCertificate:
+      return world_.issue_certificate(r.target, r.argument,
+                                      now_us_ + fleet_.certificate_validity_us);
+    case pgworld::kInstallCertificate:
       if (auto why = db_unreachable(r.target, index)) return why;
-      // What the authority issued last under that id is what gets installed.
-      DbNode& db = world_.hosts[index].db;
-      db.certificate = r.argument;
-      db.certificate_serial = 0;
-      db.certificate_not_after_us = 0;
-      for (const ServiceEndpoint& service : world_.services) {
-        if (service.certificate != r.argument) continue;
-        db.certificate_serial = service.certificate_serial;
-        db.certificate_not_after_us = service.certificate_not_after_us;
-      }
+      world_.install_certificate(index, r.argument);
       return std::nullopt;
-    }
     case pgworld::kRevokeCertificate:
       return std::nullopt;
   }

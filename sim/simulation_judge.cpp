@@ -18,7 +18,7 @@ void Simulation::on_transition(const core::TransitionEvent& e) {
     std::optional<HostIndex> leader = world_.find_host(*writer);
     if (!leader) return;
     if (std::optional<std::uint32_t> s = world_.find_service(world_.hosts[*leader].service)) {
-      checker_.check_writes_on(*s, *leader, now_us_, "after its promotion");
+      check_writes_on(*s, *leader, "after its promotion");
     }
   }
 }
@@ -50,8 +50,7 @@ std::optional<Violation> Simulation::end_state_violation() {
                                                        core::kSecond))};
     }
     if (std::optional<HostIndex> leader = world_.find_host(view->leader)) {
-      if (std::optional<Violation> lost =
-              checker_.missing_write_on(s, *leader, now_us_, "at the end of the run")) {
+      if (std::optional<Violation> lost = missing_write_on(s, *leader, "at the end of the run")) {
         return lost;
       }
       if (std::optional<Violation> certificate = certificate_violation(s, *leader)) {

@@ -20,7 +20,7 @@
 #include <string>
 
 #include "core/time.hpp"
-#include "sim/trace.hpp"
+#include "sim/kernel/trace.hpp"
 
 namespace unwedge::sim {
 

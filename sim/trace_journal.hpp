@@ -11,8 +11,8 @@
 #include <unordered_map>
 
 #include "core/journal.hpp"
+#include "sim/kernel/trace.hpp"
 #include "sim/run_observer.hpp"
-#include "sim/trace.hpp"
 
 namespace unwedge::sim {
 

@@ -14,11 +14,11 @@
 #include <gtest/gtest.h>
 
 #include "sim/faults.hpp"
+#include "sim/fleet.hpp"
 #include "sim/scenario_from_bytes.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/simulation.hpp"
 #include "sim/swarm.hpp"
-#include "sim/world.hpp"
 
 namespace unwedge::sim {
 namespace {

@@ -13,8 +13,8 @@
 #include <gtest/gtest.h>
 
 #include "core/assert.hpp"
+#include "sim/fleet.hpp"
 #include "sim/operator_requests.hpp"
-#include "sim/world.hpp"
 
 namespace unwedge::sim {
 namespace {

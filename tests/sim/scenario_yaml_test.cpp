@@ -20,7 +20,7 @@
 
 #include "planes/postgres/machines.hpp"
 #include "planes/postgres/plane.hpp"
-#include "sim/rng.hpp"
+#include "sim/kernel/rng.hpp"
 
 namespace unwedge::sim {
 namespace {

@@ -10,6 +10,7 @@
 
 #include "core/assert.hpp"
 #include "worlds/postgres/fleet_api.hpp"
+#include "worlds/postgres/world.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -18,8 +19,9 @@ using core::InfraRequest;
 using core::InfraVerb;
 using core::OperationState;
 
-// Stands in for the Simulation: a settable clock, a list of the completions
-// SimInfra asked for, and a record of every effect it applied.
+// Stands in for the Simulation: a settable clock, the Postgres world's
+// latencies and verbs, a list of the completions SimInfra asked for, and a
+// record of every effect it applied.
 class FakeBackend final : public InfraBackend {
  public:
   struct Scheduled {
@@ -29,6 +31,11 @@ class FakeBackend final : public InfraBackend {
   };
 
   core::TimeUs now_us() const override { return now; }
+  Latency latency_of(InfraVerb verb) const override {
+    const pgworld::OperationLatency latency = pgworld::operation_latency(verb);
+    return {.min_us = latency.min_us, .max_us = latency.max_us};
+  }
+  const char* verb_name(InfraVerb verb) const override { return pgworld::to_string(verb); }
   void schedule_operation(core::TimeUs at_us, std::uint32_t op, bool replay) override {
     scheduled.push_back({at_us, op, replay});
   }

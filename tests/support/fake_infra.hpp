@@ -1,11 +1,11 @@
-// FakeInfra: the keyed fleet API of sim/keyed_infra.hpp under the name the
-// framework tests use.
+// FakeInfra: the keyed fleet API of worlds/postgres/keyed_infra.hpp under the
+// name the framework tests use.
 #pragma once
 
-#include "sim/keyed_infra.hpp"
+#include "worlds/postgres/keyed_infra.hpp"
 
 namespace unwedge::testing {
 
-using FakeInfra = sim::KeyedInfra;
+using FakeInfra = pgworld::KeyedInfra;
 
 }  // namespace unwedge::testing

@@ -1,8 +1,8 @@
-// ManualClock: the hand-set clock of sim/manual_clock.hpp under the name the
-// framework tests use.
+// ManualClock: the hand-set clock of sim/kernel/manual_clock.hpp under the
+// name the framework tests use.
 #pragma once
 
-#include "sim/manual_clock.hpp"
+#include "sim/kernel/manual_clock.hpp"
 
 namespace unwedge::testing {
 

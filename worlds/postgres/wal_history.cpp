@@ -1,4 +1,4 @@
-#include "sim/wal_history.hpp"
+#include "worlds/postgres/wal_history.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -6,13 +6,13 @@
 #include "core/assert.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 
-pgworld::Lsn WalHistory::append() {
+Lsn WalHistory::append() {
   return ++flushed_lsn_;
 }
 
-void WalHistory::promote(pgworld::Timeline timeline) {
+void WalHistory::promote(Timeline timeline) {
   UNWEDGE_ASSERT_LT(this->timeline(), timeline);
   // A switch at the very same LSN as the previous one replaces it: the
   // previous timeline never wrote anything.
@@ -20,7 +20,7 @@ void WalHistory::promote(pgworld::Timeline timeline) {
   switches_.push_back({timeline, flushed_lsn_});
 }
 
-pgworld::Timeline WalHistory::timeline_at(pgworld::Lsn lsn) const {
+Timeline WalHistory::timeline_at(Lsn lsn) const {
   UNWEDGE_ASSERT(lsn >= 1 && lsn <= flushed_lsn_);
   // The last switch that began before `lsn`.
   for (auto it = switches_.rbegin(); it != switches_.rend(); ++it) {
@@ -29,16 +29,16 @@ pgworld::Timeline WalHistory::timeline_at(pgworld::Lsn lsn) const {
   return switches_.front().timeline;
 }
 
-bool WalHistory::contains(pgworld::Lsn lsn, pgworld::Timeline timeline) const {
+bool WalHistory::contains(Lsn lsn, Timeline timeline) const {
   if (lsn == 0 || lsn > flushed_lsn_) return false;
   return timeline_at(lsn) == timeline;
 }
 
-pgworld::Lsn WalHistory::common_end(const WalHistory& other) const {
-  const pgworld::Lsn end = std::min(flushed_lsn_, other.flushed_lsn_);
+Lsn WalHistory::common_end(const WalHistory& other) const {
+  const Lsn end = std::min(flushed_lsn_, other.flushed_lsn_);
   // Walk both switch lists in step: the histories agree up to the first
   // point where their timelines differ.
-  pgworld::Lsn agreed = end;
+  Lsn agreed = end;
   std::size_t i = 0;
   std::size_t j = 0;
   while (i < switches_.size() && j < other.switches_.size()) {
@@ -67,7 +67,7 @@ bool WalHistory::is_prefix_of(const WalHistory& other) const {
   return flushed_lsn_ <= other.flushed_lsn_ && common_end(other) == flushed_lsn_;
 }
 
-void WalHistory::truncate(pgworld::Lsn lsn) {
+void WalHistory::truncate(Lsn lsn) {
   UNWEDGE_ASSERT_LE(lsn, flushed_lsn_);
   flushed_lsn_ = lsn;
   // A switch at the new end is kept: the node stays on its timeline.
@@ -84,4 +84,4 @@ std::string WalHistory::describe() const {
   return out + ")";
 }
 
-}  // namespace unwedge::sim
+}  // namespace unwedge::pgworld

@@ -22,31 +22,31 @@
 #include "core/telemetry.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 
 class WalHistory {
  public:
   WalHistory() = default;
 
-  pgworld::Timeline timeline() const { return switches_.back().timeline; }
-  pgworld::Lsn flushed_lsn() const { return flushed_lsn_; }
+  Timeline timeline() const { return switches_.back().timeline; }
+  Lsn flushed_lsn() const { return flushed_lsn_; }
 
   // Writes one more record on the current timeline; returns its LSN.
-  pgworld::Lsn append();
+  Lsn append();
   // Starts `timeline` (greater than the current one) at the current end.
-  void promote(pgworld::Timeline timeline);
+  void promote(Timeline timeline);
 
   // True if this history wrote `lsn` on `timeline`.
-  bool contains(pgworld::Lsn lsn, pgworld::Timeline timeline) const;
+  bool contains(Lsn lsn, Timeline timeline) const;
   // The timeline LSN `lsn` (1..flushed) was written on.
-  pgworld::Timeline timeline_at(pgworld::Lsn lsn) const;
+  Timeline timeline_at(Lsn lsn) const;
   // True if everything this history holds is held, identically, by `other`:
   // then `other` can stream to this node without rewinding it.
   bool is_prefix_of(const WalHistory& other) const;
   // The last LSN both histories hold identically.
-  pgworld::Lsn common_end(const WalHistory& other) const;
+  Lsn common_end(const WalHistory& other) const;
   // Drops everything after `lsn` (a rewind before following a new leader).
-  void truncate(pgworld::Lsn lsn);
+  void truncate(Lsn lsn);
 
   // "tl 3, lsn 88 (tl 1 @0, tl 2 @40, tl 3 @80)"
   std::string describe() const;
@@ -55,14 +55,14 @@ class WalHistory {
 
  private:
   struct Switch {
-    pgworld::Timeline timeline;
-    pgworld::Lsn begin_lsn;  // LSNs after this one are on `timeline`
+    Timeline timeline;
+    Lsn begin_lsn;  // LSNs after this one are on `timeline`
 
     friend bool operator==(const Switch&, const Switch&) = default;
   };
 
   std::vector<Switch> switches_{{1, 0}};
-  pgworld::Lsn flushed_lsn_ = 0;
+  Lsn flushed_lsn_ = 0;
 };
 
-}  // namespace unwedge::sim
+}  // namespace unwedge::pgworld

@@ -1,4 +1,4 @@
-#include "sim/wal_history.hpp"
+#include "worlds/postgres/wal_history.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -12,11 +12,8 @@
 #include "core/assert.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 namespace {
-
-using pgworld::Lsn;
-using pgworld::Timeline;
 
 WalHistory with_writes(Lsn count) {
   WalHistory wal;
@@ -340,4 +337,4 @@ RC_GTEST_PROP(WalHistoryProperty, IsPrefixOfMeansEveryRecordIsHeldByTheOther,
 }
 
 }  // namespace
-}  // namespace unwedge::sim
+}  // namespace unwedge::pgworld

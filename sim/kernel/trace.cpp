@@ -1,9 +1,9 @@
-#include "sim/trace.hpp"
+#include "sim/kernel/trace.hpp"
 
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
-#include "sim/rng.hpp"
+#include "sim/kernel/rng.hpp"
 
 namespace unwedge::sim {
 namespace {

@@ -1,8 +1,10 @@
-#include "sim/world.hpp"
+#include "worlds/postgres/world.hpp"
+
+#include <fmt/format.h>
 
 #include "core/assert.hpp"
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 
 const char* to_string(HostState state) {
   switch (state) {
@@ -18,6 +20,34 @@ const char* to_string(HostState state) {
   return "?";
 }
 
+OperationLatency operation_latency(core::InfraVerb verb) {
+  using core::kSecond;
+  switch (verb) {
+    case kCreateHost:
+      return {30 * kSecond, 120 * kSecond};
+    case kStartHost:
+      return {10 * kSecond, 40 * kSecond};
+    case kStopHost:
+    case kDestroyHost:
+      return {5 * kSecond, 20 * kSecond};
+    case kFollow:
+      return {5 * kSecond, 30 * kSecond};
+    case kPromote:
+    case kUnfollow:
+    case kStopReplication:
+    case kPointEndpoint:
+      return {1 * kSecond, 5 * kSecond};
+    case kFence:
+    case kUnfence:
+      return {500'000, 3 * kSecond};
+    case kIssueCertificate:
+    case kInstallCertificate:
+    case kRevokeCertificate:
+      return {1 * kSecond, 10 * kSecond};
+  }
+  return {kSecond, kSecond};
+}
+
 World::World(const core::TimeUs& now_us) : now_us_(now_us) {
   control_plane = network.add("control-plane");
 }
@@ -25,7 +55,7 @@ World::World(const core::TimeUs& now_us) : now_us_(now_us) {
 HostIndex World::add_host(std::string name, std::string service) {
   UNWEDGE_ASSERT_MSG(!host_by_name_.contains(name), "host {} exists", name);
   const auto index = static_cast<HostIndex>(hosts.size());
-  const EndpointId endpoint = network.add(name);
+  const sim::EndpointId endpoint = network.add(name);
   host_by_name_.emplace(name, index);
   if (std::optional<std::uint32_t> s = find_service(service)) services[*s].hosts.push_back(index);
   Host& host = hosts.emplace_back(std::move(name), std::move(service), endpoint, now_us_);
@@ -43,14 +73,14 @@ std::uint32_t World::add_service(std::string name, bool synchronous) {
 
 void World::add_vantage(std::string name) {
   UNWEDGE_ASSERT_MSG(hosts.empty(), "vantage point {} added after the first host", name);
-  const EndpointId endpoint = network.add(name);
+  const sim::EndpointId endpoint = network.add(name);
   vantages.emplace_back(std::move(name), endpoint, now_us_);
 }
 
 void World::add_client(std::uint32_t service) {
   UNWEDGE_ASSERT_LT(service, services.size());
   std::string name = "client-" + services[service].name + "-" + std::to_string(clients.size() + 1);
-  const EndpointId endpoint = network.add(name);
+  const sim::EndpointId endpoint = network.add(name);
   clients.push_back(Client{.name = std::move(name), .service = service, .endpoint = endpoint});
 }
 
@@ -186,4 +216,97 @@ void World::take_down(HostIndex host, HostState state) {
   h.db.running = false;
 }
 
-}  // namespace unwedge::sim
+std::optional<std::string> World::fence(std::string_view host, bool fenced) {
+  std::optional<HostIndex> h = find_host(host);
+  if (!h) return "no host " + std::string(host);
+  hosts[*h].db.fenced = fenced;
+  return std::nullopt;
+}
+
+std::optional<std::string> World::promote(HostIndex node, Timeline timeline) {
+  DbNode& db = hosts[node].db;
+  if (db.primary && db.wal.timeline() >= timeline) return std::nullopt;
+  if (db.wal.timeline() >= timeline) {
+    return fmt::format("{} is on timeline {} already, not before {}", hosts[node].name,
+                       db.wal.timeline(), timeline);
+  }
+  db.wal.promote(timeline);
+  db.primary = true;
+  db.upstream.reset();
+  return std::nullopt;
+}
+
+std::optional<std::string> World::follow(HostIndex node, std::string_view leader) {
+  std::optional<HostIndex> upstream = find_host(leader);
+  if (!upstream) return "no host " + std::string(leader);
+  if (*upstream == node) return hosts[node].name + " cannot follow itself";
+  DbNode& db = hosts[node].db;
+  // A node cannot stream from a leader whose history stops short of its
+  // own timeline, as PostgreSQL refuses to; and every leader change
+  // raises the timeline, so such a request is always a stale one (a late
+  // duplicate of a re-point made before the node was promoted).
+  if (const Timeline theirs = hosts[*upstream].db.wal.timeline(); db.wal.timeline() > theirs) {
+    return fmt::format("{} is on timeline {}, ahead of {}'s timeline {}", hosts[node].name,
+                       db.wal.timeline(), leader, theirs);
+  }
+  db.primary = false;
+  db.upstream = *upstream;
+  catch_up(node);
+  return std::nullopt;
+}
+
+void World::stop_replication(HostIndex node) {
+  hosts[node].db.upstream.reset();
+}
+
+bool World::unfollow(HostIndex node) {
+  // Opens the node for writes; it does not touch replication, which a
+  // correct unfollow has stopped first (stop_replication). A node still
+  // streaming from its old leader goes on applying that log over the
+  // writes it now takes (catch_up).
+  DbNode& db = hosts[node].db;
+  if (db.primary) return false;
+  db.wal.promote(next_independent_timeline++);
+  db.primary = true;
+  return true;
+}
+
+std::optional<std::string> World::point_endpoint(std::string_view service, std::string_view host) {
+  std::optional<std::uint32_t> s = find_service(service);
+  if (!s) return "no service endpoint " + std::string(service);
+  if (host.empty()) {
+    services[*s].target.reset();
+    return std::nullopt;
+  }
+  std::optional<HostIndex> h = find_host(host);
+  if (!h) return "no host " + std::string(host);
+  services[*s].target = *h;
+  return std::nullopt;
+}
+
+std::optional<std::string> World::issue_certificate(std::string_view certificate,
+                                                    std::string_view service,
+                                                    core::TimeUs not_after_us) {
+  std::optional<std::uint32_t> s = find_service(service);
+  if (!s) return "no service " + std::string(service);
+  ServiceEndpoint& endpoint = services[*s];
+  endpoint.certificate = certificate;
+  endpoint.certificate_serial++;
+  endpoint.certificate_not_after_us = not_after_us;
+  return std::nullopt;
+}
+
+void World::install_certificate(HostIndex node, std::string_view certificate) {
+  // What the authority issued last under that id is what gets installed.
+  DbNode& db = hosts[node].db;
+  db.certificate = certificate;
+  db.certificate_serial = 0;
+  db.certificate_not_after_us = 0;
+  for (const ServiceEndpoint& service : services) {
+    if (service.certificate != certificate) continue;
+    db.certificate_serial = service.certificate_serial;
+    db.certificate_not_after_us = service.certificate_not_after_us;
+  }
+}
+
+}  // namespace unwedge::pgworld

@@ -1,4 +1,4 @@
-#include "sim/rng.hpp"
+#include "sim/kernel/rng.hpp"
 
 #include <array>
 #include <cmath>

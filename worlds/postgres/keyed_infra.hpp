@@ -26,7 +26,7 @@
 #include "core/infra.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 
 class KeyedInfra final : public core::Infra {
  public:
@@ -67,4 +67,4 @@ class KeyedInfra final : public core::Infra {
 // "fence db1-1" or "point_endpoint db1 -> db1-2".
 std::string describe_effect(const KeyedInfra::Effects::key_type& effect);
 
-}  // namespace unwedge::sim
+}  // namespace unwedge::pgworld

@@ -1,4 +1,4 @@
-#include "sim/network.hpp"
+#include "sim/kernel/network.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

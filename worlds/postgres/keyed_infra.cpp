@@ -1,11 +1,11 @@
-#include "sim/keyed_infra.hpp"
+#include "worlds/postgres/keyed_infra.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
 
 #include "worlds/postgres/fleet_api.hpp"
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 
 core::Operation KeyedInfra::request(const core::InfraRequest& request) {
   ++requests_;
@@ -53,8 +53,8 @@ KeyedInfra::Effects KeyedInfra::effects() const {
 
 std::string describe_effect(const KeyedInfra::Effects::key_type& effect) {
   const auto& [verb, target, argument] = effect;
-  if (argument.empty()) return fmt::format("{} {}", pgworld::to_string(verb), target);
-  return fmt::format("{} {} -> {}", pgworld::to_string(verb), target, argument);
+  if (argument.empty()) return fmt::format("{} {}", to_string(verb), target);
+  return fmt::format("{} {} -> {}", to_string(verb), target, argument);
 }
 
-}  // namespace unwedge::sim
+}  // namespace unwedge::pgworld

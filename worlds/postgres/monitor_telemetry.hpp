@@ -1,4 +1,5 @@
-// SimTelemetry: monitoring as the control plane sees it in simulation.
+// MonitorTelemetry: the simulated fleet's monitoring, as the control plane
+// reads it through core::Telemetry.
 //
 // The latest check-in each vantage point received from a host, but only from
 // vantage points the control plane can currently talk to: a partition
@@ -7,17 +8,17 @@
 #pragma once
 
 #include "core/telemetry.hpp"
-#include "sim/world.hpp"
+#include "worlds/postgres/world.hpp"
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 
-class SimTelemetry final : public core::Telemetry {
+class MonitorTelemetry final : public core::Telemetry {
  public:
-  explicit SimTelemetry(const World& world) : world_(world) {}
+  explicit MonitorTelemetry(const World& world) : world_(world) {}
   std::vector<core::Checkin> checkins(std::string_view host) const override;
 
  private:
   const World& world_;
 };
 
-}  // namespace unwedge::sim
+}  // namespace unwedge::pgworld

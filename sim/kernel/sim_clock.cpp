@@ -1,4 +1,4 @@
-#include "sim/sim_clock.hpp"
+#include "sim/kernel/sim_clock.hpp"
 
 #include "core/assert.hpp"
 

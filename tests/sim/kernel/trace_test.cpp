@@ -1,4 +1,4 @@
-#include "sim/trace.hpp"
+#include "sim/kernel/trace.hpp"
 
 #include <fmt/format.h>
 

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "core/time.hpp"
-#include "sim/rng.hpp"
+#include "sim/kernel/rng.hpp"
 
 namespace unwedge::sim {
 

@@ -1,10 +1,10 @@
-#include "sim/sim_telemetry.hpp"
+#include "worlds/postgres/monitor_telemetry.hpp"
 
 #include <algorithm>
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 
-std::vector<core::Checkin> SimTelemetry::checkins(std::string_view host) const {
+std::vector<core::Checkin> MonitorTelemetry::checkins(std::string_view host) const {
   std::vector<core::Checkin> result;
   std::optional<HostIndex> index = world_.find_host(host);
   if (!index) return result;
@@ -24,4 +24,4 @@ std::vector<core::Checkin> SimTelemetry::checkins(std::string_view host) const {
   return result;
 }
 
-}  // namespace unwedge::sim
+}  // namespace unwedge::pgworld

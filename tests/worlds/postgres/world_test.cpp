@@ -1,15 +1,18 @@
-#include "sim/world.hpp"
+#include "worlds/postgres/world.hpp"
 
 #include <cstdint>
+#include <optional>
 
 #include <gtest/gtest.h>
 
 #include "core/assert.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 namespace {
 
+using sim::CutId;
+using sim::EndpointId;
 using Kind = WriteOutcome::Kind;
 
 // One synchronous service with three hosts (none up yet), one client and a
@@ -472,6 +475,85 @@ TEST_F(WorldTest, TakeDownStopsTheDatabaseAndStartsANewIncarnation) {
   core::set_assertion_handler(previous);
 }
 
+// The fleet API's requests, as the world carries them out once delivered.
+
+TEST_F(WorldTest, APromotionStartsItsTimelineOnceAndRefusesAStaleOne) {
+  healthy_pair();
+  ASSERT_EQ(w.write(client(), 1).kind, Kind::kAcked);
+  EXPECT_EQ(w.promote(b, 2), std::nullopt);
+  EXPECT_TRUE(w.hosts[b].db.primary);
+  EXPECT_FALSE(w.hosts[b].db.upstream.has_value());
+  EXPECT_EQ(wal(b).timeline(), 2u);
+  EXPECT_TRUE(wal(b).contains(1, 1));
+  // Delivered again, it is done already.
+  EXPECT_EQ(w.promote(b, 2), std::nullopt);
+  EXPECT_EQ(wal(b).timeline(), 2u);
+  // A replica is not promoted to the timeline it is on.
+  make_standby(c, a);
+  EXPECT_EQ(w.promote(c, 1), "db1-3 is on timeline 1 already, not before 1");
+  EXPECT_FALSE(w.hosts[c].db.primary);
+}
+
+TEST_F(WorldTest, AFollowerCatchesUpAtOnceAndRefusesALeaderBehindIt) {
+  healthy_pair();
+  ASSERT_EQ(w.write(client(), 1).kind, Kind::kAcked);
+  make_leader(c);
+  EXPECT_EQ(w.follow(c, "db1-1"), std::nullopt);
+  EXPECT_FALSE(w.hosts[c].db.primary);
+  EXPECT_EQ(w.hosts[c].db.upstream, a);
+  EXPECT_EQ(wal(c), wal(a));
+  EXPECT_EQ(w.follow(c, "db1-3"), "db1-3 cannot follow itself");
+  EXPECT_EQ(w.follow(c, "db1-9"), "no host db1-9");
+  // A late re-point to a leader the node has since overtaken.
+  ASSERT_EQ(w.promote(c, 2), std::nullopt);
+  EXPECT_EQ(w.follow(c, "db1-1"), "db1-3 is on timeline 2, ahead of db1-1's timeline 1");
+  EXPECT_TRUE(w.hosts[c].db.primary);
+}
+
+TEST_F(WorldTest, AnUnfollowedReplicaTakesWritesOnATimelineOfItsOwn) {
+  healthy_pair();
+  ASSERT_EQ(w.write(client(), 1).kind, Kind::kAcked);
+  w.stop_replication(b);
+  EXPECT_FALSE(w.hosts[b].db.upstream.has_value());
+  EXPECT_TRUE(w.unfollow(b));
+  EXPECT_TRUE(w.hosts[b].db.primary);
+  EXPECT_EQ(wal(b).timeline(), Timeline{1} << 32);
+  EXPECT_TRUE(wal(b).contains(1, 1));
+  // Delivered again: it takes writes already, and no timeline is used up.
+  EXPECT_FALSE(w.unfollow(b));
+  EXPECT_EQ(w.next_independent_timeline, (Timeline{1} << 32) + 1);
+}
+
+TEST_F(WorldTest, EndpointsAndFencesNameWhatTheyCannotFind) {
+  EXPECT_EQ(w.point_endpoint("db1", "db1-2"), std::nullopt);
+  EXPECT_EQ(svc().target, b);
+  EXPECT_EQ(w.point_endpoint("db1", ""), std::nullopt);
+  EXPECT_FALSE(svc().target.has_value());
+  EXPECT_EQ(w.point_endpoint("db9", "db1-2"), "no service endpoint db9");
+  EXPECT_EQ(w.point_endpoint("db1", "db1-9"), "no host db1-9");
+  EXPECT_EQ(w.fence("db1-1", true), std::nullopt);
+  EXPECT_TRUE(w.hosts[a].db.fenced);
+  EXPECT_EQ(w.fence("db1-1", false), std::nullopt);
+  EXPECT_FALSE(w.hosts[a].db.fenced);
+  EXPECT_EQ(w.fence("db1-9", true), "no host db1-9");
+}
+
+TEST_F(WorldTest, ANodeServesTheCertificateAsTheAuthorityLastIssuedIt) {
+  EXPECT_EQ(w.issue_certificate("db1-cert", "db9", 100), "no service db9");
+  ASSERT_EQ(w.issue_certificate("db1-cert", "db1", 100), std::nullopt);
+  ASSERT_EQ(w.issue_certificate("db1-cert", "db1", 200), std::nullopt);
+  EXPECT_EQ(svc().certificate_serial, 2u);
+  w.install_certificate(a, "db1-cert");
+  EXPECT_EQ(w.hosts[a].db.certificate, "db1-cert");
+  EXPECT_EQ(w.hosts[a].db.certificate_serial, 2u);
+  EXPECT_EQ(w.hosts[a].db.certificate_not_after_us, 200);
+  // One the authority never issued is served with no serial, expired.
+  w.install_certificate(b, "forged");
+  EXPECT_EQ(w.hosts[b].db.certificate, "forged");
+  EXPECT_EQ(w.hosts[b].db.certificate_serial, 0u);
+  EXPECT_EQ(w.hosts[b].db.certificate_not_after_us, 0);
+}
+
 // Split brain: the endpoint is repointed, but a client already connected to
 // the old leader keeps writing there for as long as it accepts writes.
 class SplitBrainTest : public WorldTest {
@@ -564,4 +646,4 @@ TEST_F(SplitBrainTest, TheClientMovesOnceTheOldLeaderRefuses) {
 }
 
 }  // namespace
-}  // namespace unwedge::sim
+}  // namespace unwedge::pgworld

@@ -1,11 +1,11 @@
-// World: the simulated fleet the control plane manages.
+// World: the simulated Postgres fleet the control plane manages.
 //
 // Hosts (each with its own clock, monitoring agent and at most one database
 // node), service endpoints that route client writes, clients that remember
 // every write acknowledged to them, monitor vantage points that hold the
 // latest check-in of every host, and the network between all of them. The
 // world is passive data plus the rules of the data path (a write, a
-// replication catch-up); the Simulation moves it through time.
+// replication catch-up); the simulator's engine moves it through time.
 #pragma once
 
 #include <cstdint>
@@ -17,14 +17,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/infra.hpp"
 #include "core/telemetry.hpp"
 #include "core/time.hpp"
-#include "sim/network.hpp"
-#include "sim/sim_clock.hpp"
-#include "sim/wal_history.hpp"
+#include "sim/kernel/network.hpp"
+#include "sim/kernel/sim_clock.hpp"
 #include "worlds/postgres/fleet_api.hpp"
+#include "worlds/postgres/wal_history.hpp"
 
-namespace unwedge::sim {
+namespace unwedge::pgworld {
 
 using HostIndex = std::uint32_t;
 
@@ -53,18 +54,19 @@ struct DbNode {
 };
 
 struct Host {
-  Host(std::string name_, std::string service_, EndpointId endpoint_, const core::TimeUs& now_us)
+  Host(std::string name_, std::string service_, sim::EndpointId endpoint_,
+       const core::TimeUs& now_us)
       : name(std::move(name_)), service(std::move(service_)), endpoint(endpoint_), clock(now_us) {}
 
   std::string name;  // == the control plane's server id
   std::string service;
   std::string created_by;  // the idempotency key of the request that created it
-  EndpointId endpoint;
+  sim::EndpointId endpoint;
   HostState state = HostState::kBooting;
   // Bumped whenever the host goes down, so events meant for an earlier life
   // (a boot finishing, a process restart) are recognised and dropped.
   std::uint32_t incarnation = 0;
-  SimClock clock;
+  sim::SimClock clock;
   DbNode db;
   // Monitoring faults on this host's agent.
   std::uint32_t agent_pauses = 0;             // active pauses; none: it checks in
@@ -83,8 +85,8 @@ struct Host {
 // does too: the lost-write check needs no list of writes.
 struct AckedWrite {
   std::uint64_t write_id = 0;
-  pgworld::Lsn lsn = 0;
-  pgworld::Timeline timeline = 0;
+  Lsn lsn = 0;
+  Timeline timeline = 0;
   HostIndex node = 0;
   core::TimeUs at_us = 0;
 };
@@ -94,7 +96,7 @@ struct ServiceEndpoint {
   bool synchronous = true;
   std::vector<HostIndex> hosts;  // every host ever created for the service
   std::optional<HostIndex> target;
-  std::map<pgworld::Timeline, AckedWrite> acked;  // per timeline: the highest
+  std::map<Timeline, AckedWrite> acked;  // per timeline: the highest
   std::uint64_t writes_acked = 0;
   std::uint64_t writes_failed = 0;
   // The service's certificate as the certificate authority issued it last:
@@ -117,25 +119,34 @@ struct IndependentDb {
 struct Client {
   std::string name;
   std::uint32_t service = 0;  // index into World::services
-  EndpointId endpoint = 0;
+  sim::EndpointId endpoint = 0;
   std::optional<HostIndex> connected;
 };
 
 struct Vantage {
-  Vantage(std::string name_, EndpointId endpoint_, const core::TimeUs& now_us)
+  Vantage(std::string name_, sim::EndpointId endpoint_, const core::TimeUs& now_us)
       : name(std::move(name_)), endpoint(endpoint_), clock(now_us) {}
   std::string name;
-  EndpointId endpoint;
-  SimClock clock;
+  sim::EndpointId endpoint;
+  sim::SimClock clock;
 };
+
+// How long the fleet's cloud takes to finish an operation when nothing is
+// wrong: drawn uniformly from [min_us, max_us].
+struct OperationLatency {
+  core::TimeUs min_us;
+  core::TimeUs max_us;
+};
+// Hosts take minutes, database role changes seconds.
+OperationLatency operation_latency(core::InfraVerb verb);
 
 // What a client's write attempt came to.
 struct WriteOutcome {
   enum class Kind : std::uint8_t { kAcked, kNoEndpoint, kRefused, kUnacknowledged };
   Kind kind = Kind::kNoEndpoint;
   std::optional<HostIndex> node;
-  pgworld::Lsn lsn = 0;
-  pgworld::Timeline timeline = 0;
+  Lsn lsn = 0;
+  Timeline timeline = 0;
   std::string why;  // for refusals
 };
 
@@ -143,8 +154,8 @@ class World {
  public:
   explicit World(const core::TimeUs& now_us);
 
-  Network network;
-  EndpointId control_plane = 0;
+  sim::Network network;
+  sim::EndpointId control_plane = 0;
   std::deque<Host> hosts;  // a deque: hosts keep their address as the fleet grows
   std::deque<Vantage> vantages;
   std::vector<ServiceEndpoint> services;
@@ -152,7 +163,7 @@ class World {
   std::vector<IndependentDb> independents;
   // Timelines for unfollowed replicas, which leave their service: drawn from
   // a range no service reaches, so (LSN, timeline) names one write only.
-  pgworld::Timeline next_independent_timeline = pgworld::Timeline{1} << 32;
+  Timeline next_independent_timeline = Timeline{1} << 32;
 
   HostIndex add_host(std::string name, std::string service);
   std::uint32_t add_service(std::string name, bool synchronous);
@@ -165,7 +176,7 @@ class World {
 
   // Both directions open: a TCP session (replication, a client connection,
   // the control plane's agent calls) needs both.
-  bool connected(EndpointId a, EndpointId b) const {
+  bool connected(sim::EndpointId a, sim::EndpointId b) const {
     return network.reachable(a, b) && network.reachable(b, a);
   }
 
@@ -185,6 +196,36 @@ class World {
   // Takes the host down: its process, its connections and its agent stop.
   void take_down(HostIndex host, HostState state);
 
+  // What the fleet API's requests do to a database node, an endpoint or a
+  // certificate, once delivered: nullopt, or why it could not be done (then
+  // nothing changed). Each is idempotent: delivered again, it changes
+  // nothing more. The ones on a node's database (promote, follow, stop
+  // replication, unfollow, installing a certificate) take a node the caller
+  // could reach; the simulator checks the host and the network first.
+  //
+  // The node on `host` refuses writes until unfenced (`fenced` false).
+  std::optional<std::string> fence(std::string_view host, bool fenced);
+  // `node` starts `timeline` and takes writes, streaming from nobody; done
+  // already when it leads on that timeline or a later one.
+  std::optional<std::string> promote(HostIndex node, Timeline timeline);
+  // `node` streams from the host named `leader`, caught up at once when they
+  // can talk; refused by a node on a newer timeline than the leader's.
+  std::optional<std::string> follow(HostIndex node, std::string_view leader);
+  // `node` stops applying its upstream's log.
+  void stop_replication(HostIndex node);
+  // Opens a replica for writes on a timeline of its own: true if it was a
+  // replica until now, false if it took writes already.
+  bool unfollow(HostIndex node);
+  // The endpoint of `service` routes to the host named `host` (empty: nowhere).
+  std::optional<std::string> point_endpoint(std::string_view service, std::string_view host);
+  // The authority issues `certificate` for `service`, with the next serial,
+  // valid until `not_after_us`.
+  std::optional<std::string> issue_certificate(std::string_view certificate,
+                                               std::string_view service, core::TimeUs not_after_us);
+  // `node` serves `certificate` as the authority issued it last (one it never
+  // issued: serial 0, expired).
+  void install_certificate(HostIndex node, std::string_view certificate);
+
  private:
   struct NameHash {
     using is_transparent = void;
@@ -199,4 +240,4 @@ class World {
   ByName<std::uint32_t> service_by_name_;
 };
 
-}  // namespace unwedge::sim
+}  // namespace unwedge::pgworld
