@@ -32,6 +32,7 @@
 
 #include "core/action.hpp"
 #include "core/control_plane_model.hpp"
+#include "core/coordination.hpp"
 #include "core/environment.hpp"
 #include "core/journal.hpp"
 #include "core/machine.hpp"
@@ -75,11 +76,14 @@ struct ServiceView {
 };
 
 // What the plane configures of the fleet it runs on: how many monitoring
-// vantage points every node checks in with, and how long a certificate the
-// fleet's authority issues at its request lasts.
+// vantage points every node checks in with, how long a certificate the
+// fleet's authority issues at its request lasts, and the consensus store.
 struct FleetConfiguration {
   std::uint32_t vantage_points = 2;
   core::TimeUs certificate_validity_us = 90 * 24 * core::kHour;
+  // Members of the consensus store its agents share (3 or 5, on hosts of
+  // their own); 0: the fleet runs none.
+  std::uint32_t coordination_members = 0;
 };
 
 // A violation the plane's own checks found.
@@ -130,14 +134,27 @@ class Agent {
   virtual void tick() = 0;
 };
 
-// What an agent is handed: its node's name, the host's clock, and the node's
-// local commands (its own database only, answered at once: they do not go
-// through the fleet API, so that API's faults do not reach them, but a node
-// whose database is down refuses them).
+// What an agent is handed: its node's name, the node's own world as an
+// Environment, and the fleet's consensus store.
+//
+// The Environment is the node's, as a process's is the control plane's:
+//   - clock: the host's own clock;
+//   - store: the node's own Store, kept on its disk: it survives the host's
+//     crash (the agent's memory does not), so an agent's actions resume
+//     where they stood, as a process's do;
+//   - infra: the node's local commands, on its own database only, answered
+//     at once (they do not go through the fleet API, so that API's faults do
+//     not reach them, but a node whose database is down refuses them);
+//   - telemetry: the node's own database as the agent reads it locally: one
+//     reading ("local", age 0) while it runs, none while it is down;
+//   - journal: the simulator's, so the agent's state changes are checked
+//     (valid transitions, dwell), covered and traced like the process's.
 struct AgentContext {
   std::string node;
-  const core::Clock& clock;
-  core::Infra& local;
+  const core::Environment& env;
+  // The fleet's consensus store, reached over the network from this node;
+  // null when the plane asks for none (FleetConfiguration::coordination_members).
+  core::Coordination* coordination = nullptr;
 };
 
 class ControlPlane {
@@ -177,7 +194,8 @@ class ControlPlane {
                                  std::string_view target, core::TimeUs now_us) = 0;
 
   // Every entity's committed state, for checkers that must see the Store's
-  // truth (after a process died between a commit and its journal).
+  // truth (after a process died between a commit and its journal). Asked of
+  // the plane's Store and of every node's agent Store.
   using StateSeen =
       std::function<void(const core::MachineDef&, std::string_view entity, core::StateId)>;
   virtual void committed_states(core::Transaction& txn, const StateSeen& seen) const = 0;

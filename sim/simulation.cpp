@@ -333,16 +333,19 @@ void Simulation::schedule_due(core::TimeUs next_tick_us) {
 // process) is not decided until the action ends, which may be past the
 // state's dwell bound. The store holds the truth: the checker is shown it.
 void Simulation::see_committed_states() {
-  std::unique_ptr<core::Transaction> txn = durable_.begin();
-  plane_->committed_states(
-      *txn, [this](const core::MachineDef& machine, std::string_view id, core::StateId state) {
-        if (checker_.on_state_seen(machine, id, state, now_us_)) {
-          trace_.record(now_us_, TraceKind::kNote, id,
-                        "{} is {}: committed by the process that crashed, never journaled",
-                        machine.name(), machine.state_name(state));
-        }
-        if (config_.observer != nullptr) config_.observer->state_seen(machine, id, state, now_us_);
-      });
+  const auto seen = [this](const core::MachineDef& machine, std::string_view id,
+                           core::StateId state) {
+    if (checker_.on_state_seen(machine, id, state, now_us_)) {
+      trace_.record(now_us_, TraceKind::kNote, id,
+                    "{} is {}: committed by the process that crashed, never journaled",
+                    machine.name(), machine.state_name(state));
+    }
+    if (config_.observer != nullptr) config_.observer->state_seen(machine, id, state, now_us_);
+  };
+  plane_->committed_states(*durable_.begin(), seen);
+  // The agents' Stores too, in host order.
+  for (const auto& [host, store] : agent_stores_)
+    plane_->committed_states(*store->begin(), seen);
 }
 
 void Simulation::on_checkin(HostIndex index) {
@@ -474,12 +477,34 @@ void Simulation::start_agent(HostIndex index) {
   running.incarnation = host.incarnation;
   running.local = std::make_unique<LocalInfra>(
       host.name, [this, index](const core::InfraRequest& r) { return apply_local(index, r); });
-  running.agent =
-      plane_->start_agent({.node = host.name, .clock = host.clock, .local = *running.local});
+  running.telemetry = std::make_unique<LocalTelemetry>(
+      host.name, [this, index]() -> std::optional<core::Checkin> { return local_reading(index); });
+  std::unique_ptr<core::InMemoryStore>& store = agent_stores_[index];
+  if (store == nullptr) store = std::make_unique<core::InMemoryStore>();
+  running.env =
+      std::make_unique<core::Environment>(core::Environment{.store = *store,
+                                                            .infra = *running.local,
+                                                            .clock = host.clock,
+                                                            .telemetry = *running.telemetry,
+                                                            .journal = &journal_});
+  running.agent = plane_->start_agent({.node = host.name, .env = *running.env});
   UNWEDGE_ASSERT_MSG(running.agent != nullptr, "{} has agents but started none on {}",
                      plane_info_->name, host.name);
   trace_.record(now_us_, TraceKind::kNote, host.name, "agent started");
   push(now_us_ + interval_us, {.kind = EventKind::kAgentTick, .a = index, .b = host.incarnation});
+}
+
+std::optional<core::Checkin> Simulation::local_reading(HostIndex index) {
+  Host& host = world_.hosts[index];
+  if (!host.up() || !host.db.running) return std::nullopt;
+  // As for a check-in: replicas stream continuously, so catching up when the
+  // agent looks is the same as far as anyone can observe.
+  world_.catch_up(index);
+  return core::Checkin{.received_us = host.clock.now_us(),
+                       .sent_us = host.clock.now_us(),
+                       .log_position = host.db.wal.flushed_lsn(),
+                       .term = host.db.wal.timeline(),
+                       .accepts_writes = host.db.accepts_writes()};
 }
 
 void Simulation::on_agent_tick(const Event& e) {

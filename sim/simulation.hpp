@@ -46,6 +46,7 @@
 #include "sim/kernel/sim_clock.hpp"
 #include "sim/kernel/trace.hpp"
 #include "sim/local_infra.hpp"
+#include "sim/local_telemetry.hpp"
 #include "sim/operator_requests.hpp"
 #include "sim/run_observer.hpp"
 #include "sim/sim_infra.hpp"
@@ -273,6 +274,8 @@ class Simulation final : private InfraBackend {
   // The plane's agent on a host that has just come up, if the plane has agents.
   void start_agent(HostIndex host);
   void on_agent_tick(const Event& event);
+  // The node's own database as its agent reads it; nothing while it is down.
+  std::optional<core::Checkin> local_reading(HostIndex host);
   // A node's local command from its agent: nullopt, or why it could not be done.
   std::optional<std::string> apply_local(HostIndex host, const core::InfraRequest& request);
   void add_follower(const std::string& service, const std::string& id);
@@ -317,8 +320,12 @@ class Simulation final : private InfraBackend {
   struct RunningAgent {
     std::uint32_t incarnation = 0;
     std::unique_ptr<LocalInfra> local;
-    std::unique_ptr<seam::Agent> agent;
+    std::unique_ptr<LocalTelemetry> telemetry;
+    std::unique_ptr<core::Environment> env;
+    std::unique_ptr<seam::Agent> agent;  // last: it goes before what it was handed
   };
+  // Every node's agent Store, kept on the node's disk: it outlives the agent.
+  std::map<HostIndex, std::unique_ptr<core::InMemoryStore>> agent_stores_;
   std::map<HostIndex, RunningAgent> agents_;
   bool local_request_ = false;  // apply() is serving an agent's local command
   // Inputs changed since the last pass (Process::inputs_changed): hosts whose

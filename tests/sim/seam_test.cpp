@@ -39,6 +39,18 @@ struct Seen {
   core::TimeUs broken_from_us = -1;
   std::vector<core::TimeUs> checks_us;
   std::vector<std::string> requests;  // "kind target", as raised on the plane
+  // Per agent pass: the passes its node's Store had counted before it, and
+  // whether its database's local reading says it takes writes (-1: no reading).
+  std::vector<int> stored_passes;
+  std::vector<int> local_writable;
+};
+
+// What an agent keeps in its node's Store: its passes, over every agent the node has had.
+struct PassCount {
+  static constexpr std::string_view kKind = "probe-passes";
+  std::string id;
+  int passes = 0;
+  friend bool operator==(const PassCount&, const PassCount&) = default;
 };
 Seen& seen() {
   static Seen instance;
@@ -82,12 +94,24 @@ class ProbeProcess final : public seam::Process {
 class ProbeAgent final : public seam::Agent {
  public:
   explicit ProbeAgent(const seam::AgentContext& context)
-      : node_(context.node), clock_(context.clock), local_(context.local) {
+      : node_(context.node),
+        clock_(context.env.clock),
+        local_(context.env.infra),
+        store_(context.env.store),
+        telemetry_(context.env.telemetry) {
     seen().agents_started.push_back(node_);
     id_ = static_cast<int>(seen().agents_started.size()) - 1;
   }
   void tick() override {
     seen().agent_passes.push_back({.node = node_, .agent = id_, .local_us = clock_.now_us()});
+    std::unique_ptr<core::Transaction> txn = store_.begin();
+    PassCount count = txn->get<PassCount>(node_).value_or(PassCount{.id = node_});
+    seen().stored_passes.push_back(count.passes);
+    count.passes++;
+    txn->put(count);
+    UNWEDGE_ASSERT(txn->commit().ok());
+    const std::vector<core::Checkin> reading = telemetry_.checkins(node_);
+    seen().local_writable.push_back(reading.empty() ? -1 : reading.front().accepts_writes ? 1 : 0);
     if (id_ != 0 || passes_++ > 0) return;
     for (const core::InfraRequest& command :
          {core::InfraRequest{.verb = pgworld::kFence, .target = node_, .idempotency_key = "a"},
@@ -102,6 +126,8 @@ class ProbeAgent final : public seam::Agent {
   std::string node_;
   const core::Clock& clock_;
   core::Infra& local_;
+  core::Store& store_;
+  const core::Telemetry& telemetry_;
   int id_ = 0;
   int passes_ = 0;
 };
@@ -291,6 +317,27 @@ TEST(Seam, AHostCrashLosesItsAgentAndTheBootStartsANewOne) {
   ASSERT_FALSE(after.empty());
   EXPECT_LE(before.back(), 5 * kMinute) << "the first agent died with its host";
   EXPECT_GE(after.front(), 8 * kMinute) << "the second started once the host was up again";
+}
+
+TEST(Seam, AnAgentsStoreIsKeptOnItsNodesDiskAndOutlivesTheAgent) {
+  Simulation sim(agent_config());
+  sim.schedule_fault(
+      5 * kMinute,
+      {.kind = FaultKind::kHostCrash, .targets = {"db1-1"}, .duration_us = 3 * kMinute});
+  ASSERT_TRUE(sim.run_until(15 * kMinute));
+  ASSERT_EQ(seen().agents_started.size(), 2u);
+  // Every pass, across both agents, found the count the passes before it left.
+  for (std::size_t i = 0; i < seen().stored_passes.size(); ++i)
+    EXPECT_EQ(seen().stored_passes[i], static_cast<int>(i));
+}
+
+TEST(Seam, AnAgentReadsItsOwnDatabaseLocally) {
+  Simulation sim(agent_config());
+  ASSERT_TRUE(sim.run_until(10 * kMinute));
+  ASSERT_FALSE(seen().local_writable.empty());
+  // Its first pass fences its own database: it never again reads as writable.
+  EXPECT_EQ(std::count(seen().local_writable.begin() + 1, seen().local_writable.end(), 1), 0);
+  EXPECT_GT(std::count(seen().local_writable.begin(), seen().local_writable.end(), 0), 10);
 }
 
 TEST(Seam, APausedHostRunsNoAgentPass) {
