@@ -44,9 +44,14 @@ endforeach()
 install(EXPORT unwedgeTargets NAMESPACE unwedge:: DESTINATION ${UNWEDGE_INSTALL_CMAKEDIR})
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/unwedgeConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/unwedgeConfig.cmake
-                              INSTALL_DESTINATION ${UNWEDGE_INSTALL_CMAKEDIR})
+                              INSTALL_DESTINATION ${UNWEDGE_INSTALL_CMAKEDIR}
+                              PATH_VARS CMAKE_INSTALL_DATADIR)
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/unwedgeConfigVersion.cmake
                                  COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/unwedgeConfig.cmake
               ${PROJECT_BINARY_DIR}/unwedgeConfigVersion.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/unwedge_fleet_fuzzer.cmake
         DESTINATION ${UNWEDGE_INSTALL_CMAKEDIR})
+# The fleet fuzzer's sources, for unwedge_add_fleet_fuzzer() over a team's plane.
+install(FILES ${PROJECT_SOURCE_DIR}/fuzz/fleet_fuzzer.cpp ${PROJECT_SOURCE_DIR}/fuzz/standalone_main.cpp
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/unwedge/fuzz)

@@ -1,6 +1,7 @@
 // fleet_fuzzer: searches for fleets, fault schedules and operator requests
 // under which a control plane breaks an invariant: the default plane (the
-// reference one), or any plane linked in and named by
+// reference one), the plane a team built it for (unwedge_add_fleet_fuzzer,
+// cmake/unwedge_fleet_fuzzer.cmake), or any plane linked in and named by
 // UNWEDGE_FUZZ_CONTROL_PLANE. Each input is a bounded
 // scenario (sim/scenario_from_bytes.hpp: 1-2 services, up to 20 minutes of
 // faults, then an hour of recovery) run in the simulator, trapping on any
@@ -29,15 +30,25 @@
 
 namespace {
 
-// The plane under test, read once: UNWEDGE_FUZZ_CONTROL_PLANE, else the default.
+// The plane this program was built for (unwedge_add_fleet_fuzzer's PLANE);
+// none: the default plane.
+#ifdef UNWEDGE_FLEET_FUZZER_PLANE
+constexpr const char* kBuiltFor = UNWEDGE_FLEET_FUZZER_PLANE;
+#else
+constexpr const char* kBuiltFor = "";
+#endif
+
+// The plane under test, read once: UNWEDGE_FUZZ_CONTROL_PLANE, else the one
+// the program was built for, else the default.
 const std::string& plane_under_test() {
   static const std::string name = [] {
     const char* named = std::getenv("UNWEDGE_FUZZ_CONTROL_PLANE");
-    if (named == nullptr || *named == '\0') return std::string();
+    if (named == nullptr || *named == '\0') named = kBuiltFor;
+    if (*named == '\0') return std::string();
     if (unwedge::seam::find_plane(named) == nullptr) {
       std::fprintf(stderr,
-                   "fleet_fuzzer: UNWEDGE_FUZZ_CONTROL_PLANE=%s names no plane linked in; "
-                   "known: %s\n",
+                   "fleet_fuzzer: control plane %s is not linked in; set "
+                   "UNWEDGE_FUZZ_CONTROL_PLANE to one that is: %s\n",
                    named, unwedge::seam::plane_names().c_str());
       std::exit(2);
     }

@@ -52,4 +52,7 @@ step("nightly of the minimal plane" ${WORK}/build/minimal-unwedge nightly --cont
      --seeds ${SEEDS} --jobs 2 --scenarios ${SOURCE_DIR}/examples/minimal/scenarios
      --out ${WORK}/nightly)
 step("check-model of the minimal plane" ${WORK}/build/minimal-unwedge check-model)
+# The fleet fuzzer the package builds for a team's plane, replaying inputs.
+step("fleet fuzzer of the minimal plane" ${WORK}/build/minimal-fleet-fuzzer
+     ${SOURCE_DIR}/fuzz/corpus/fleet_fuzzer)
 message(STATUS "the minimal plane, built out of tree against the package, ran ${SEEDS} seeds clean")
