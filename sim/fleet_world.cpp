@@ -61,10 +61,6 @@ void FleetWorld::order_service(const seam::ServiceOrder& service) {
   UNWEDGE_ASSERT(txn->commit().ok());
 }
 
-void FleetWorld::add_service(const std::string& id, ServicePlan plan) {
-  order_service({.id = id, .standbys = plan.standbys, .synchronous = plan.synchronous});
-}
-
 seam::RequestOutcome FleetWorld::request(std::string_view kind, std::string_view target) {
   auto txn = durable.begin();
   seam::RequestOutcome outcome = plane().request(*txn, kind, target, clock.now_us());

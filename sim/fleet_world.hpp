@@ -7,7 +7,7 @@
 // names another.
 //
 //   FleetWorld world;
-//   world.add_service("db1", {.standbys = 1});
+//   world.order_service({.id = "db1", .standbys = 1});
 //   UNWEDGE_ASSERT(world.settle());  // provisioned and available
 //   world.silence("db1-1");
 //   world.clock.advance(2 * kMinute);
@@ -52,11 +52,6 @@ class FleetTelemetry final : public core::Telemetry {
   std::map<std::string, pgworld::Lsn, std::less<>> lsn_;
 };
 
-struct ServicePlan {
-  std::uint32_t standbys = 1;
-  bool synchronous = true;
-};
-
 // Starts one process of a control plane over an environment: a stand-in for
 // the plane's own, for tests of the exploration itself.
 using ProcessFactory = std::function<std::unique_ptr<seam::Process>(const core::Environment& env)>;
@@ -96,7 +91,6 @@ class FleetWorld final : public seam::StoryFleet {
 
   FleetWorld();
 
-  void add_service(const std::string& id, ServicePlan plan = {});
   // Adds a customer follower of `service` on a fresh running server; its id.
   std::string add_follower(const std::string& service);
   void silence(std::string_view host) override { telemetry.silence(std::string(host)); }

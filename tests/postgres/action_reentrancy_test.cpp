@@ -82,7 +82,7 @@ INSTANTIATE_TEST_SUITE_P(EveryAction, ActionReentrancy,
 class LateDuplicate : public ::testing::Test {
  protected:
   void SetUp() override {
-    world.add_service("db1", {.standbys = 1});
+    world.order_service({.id = "db1", .standbys = 1});
     ASSERT_TRUE(world.settle()) << world.activity();
   }
 

@@ -31,7 +31,7 @@ TEST(ReferenceModel, PassesEveryModelCheckAnalysisCrossCheckAndClaim) {
 class ReferenceControlPlane : public ::testing::Test {
  protected:
   void provision() {
-    world.add_service("db1", {.standbys = 1});
+    world.order_service({.id = "db1", .standbys = 1});
     ASSERT_TRUE(world.settle()) << world.activity();
     ASSERT_EQ(world.state_of("service", "db1"), "available");
   }
@@ -78,7 +78,7 @@ TEST_F(ReferenceControlPlane, UnreachableLeaderIsFencedBeforeItsStandbyIsPromote
 }
 
 TEST_F(ReferenceControlPlane, PlannedFailoverOfAnAsyncServiceWaitsForTheFinalPosition) {
-  world.add_service("db1", {.standbys = 1, .synchronous = false});
+  world.order_service({.id = "db1", .standbys = 1, .synchronous = false});
   ASSERT_TRUE(world.settle()) << world.activity();
   world.update<Service>("db1", [](Service& s) { s.failover_requested = true; });
   ASSERT_TRUE(world.settle()) << world.activity();
@@ -90,7 +90,7 @@ TEST_F(ReferenceControlPlane, PlannedFailoverOfAnAsyncServiceWaitsForTheFinalPos
 TEST_F(ReferenceControlPlane, AsyncServiceWithAnUnreachableLeaderIsNotFailedOver) {
   // Without the leader's final position no standby can be shown to hold
   // every acknowledged write: the service waits rather than lose them.
-  world.add_service("db1", {.standbys = 1, .synchronous = false});
+  world.order_service({.id = "db1", .standbys = 1, .synchronous = false});
   ASSERT_TRUE(world.settle()) << world.activity();
   world.silence("db1-1");
   world.clock.advance(2 * core::kMinute);
@@ -284,7 +284,7 @@ TEST_F(ReferenceControlPlane, AnUnfollowEndsWithItsDestroyedServer) {
 // `uncertain` past its two minutes. The service counts from the last
 // check-in: whatever the server's bookkeeping, it leaves `uncertain` in time.
 TEST_F(ReferenceControlPlane, AServiceWhoseLeaderIsBeingRestartedLeavesUncertainInTime) {
-  world.add_service("db1", {.standbys = 0});
+  world.order_service({.id = "db1", .standbys = 0});
   ASSERT_TRUE(world.settle()) << world.activity();
   world.silence("db1-1");
   std::optional<core::TimeUs> uncertain_since_us;
