@@ -1,5 +1,6 @@
 #include "seam/settings_reader.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
@@ -75,7 +76,9 @@ void SettingsReader::refuse(std::string_view key, std::string_view message) {
 }
 
 core::Status SettingsReader::finish() const {
-  for (const auto& [key, value] : text_) {
+  for (const auto& given : text_) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    const std::string& key = given.first;
     const bool known = std::any_of(declared_.begin(), declared_.end(),
                                    [&](const SettingInfo& s) { return s.name == key; });
     if (known) continue;
