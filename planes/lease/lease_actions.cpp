@@ -92,6 +92,15 @@ StepResult renew(StepContext& ctx, const Settings& s, core::Coordination* coordi
   const core::KvAnswer answer = ask(ctx, coordination, "lease", request);
   if (answer.state == KvState::kPending) return StepResult::wait("renewing the lease");
   if (answer.state == KvState::kFailed) return StepResult::end("renewal failed: " + answer.detail);
+  if (!answer.succeeded && answer.value == k->id && !stale_read) {
+    // An earlier renewal of its own, given up, landed after all. It was
+    // applied after the write at lease_revision, so after lease_sent_us:
+    // the window stays as it was, and the next renewal compares on the
+    // revision the store holds.
+    k->lease_revision = answer.revision;
+    ctx.txn().put(*k);
+    return StepResult::end("an earlier renewal landed late; its revision is adopted");
+  }
   if (!answer.succeeded) {
     return StepResult::end(
         fmt::format("the lease is no longer this keeper's (it reads '{}')", answer.value));

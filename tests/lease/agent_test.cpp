@@ -142,3 +142,28 @@ TEST(KeeperLoop, AClockStepBackSpendsTheLease) {
 
 }  // namespace
 }  // namespace unwedge::lease::testing
+
+namespace unwedge::lease::testing {
+namespace {
+
+TEST(KeeperLoop, ARenewalThatLandsLateIsAdoptedNotMistakenForALostLease) {
+  Cluster c({"db1-1"});
+  ASSERT_TRUE(c.run_until([&] { return c.state("db1-1") == "leader"; }, 10 * core::kSecond));
+  // A renewal of its own lands behind its back (as one given up and
+  // applied late would): the keeper's revision is now stale.
+  const std::uint64_t held = c.keeper("db1-1")->lease_revision;
+  ASSERT_TRUE(c.store
+                  .ask("late", {.kind = core::KvKind::kCompareAndSet,
+                                .key = lease_key("db1"),
+                                .value = "db1-1",
+                                .expected_revision = held,
+                                .ttl_us = Settings{}.ttl_us})
+                  .holds());
+  c.run(2 * core::kMinute);
+  EXPECT_EQ(c.state("db1-1"), "leader");
+  EXPECT_EQ(c.db("db1-1").term, 2u);
+  EXPECT_TRUE(c.violations.empty());
+}
+
+}  // namespace
+}  // namespace unwedge::lease::testing
