@@ -1,4 +1,4 @@
-// Helpers the keeper's steps share: asking the consensus store under the
+// What the keeper's steps share: asking the consensus store under the
 // step's key, reading the node's own database, moving the keeper.
 #pragma once
 
