@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates docs/CONTROL_PLANE.md and the machine graphs it shows
-# (docs/control_plane/*.svg) from the reference control plane's model.
+# Regenerates each bundled plane's document and the machine graphs it shows
+# from the plane's model: docs/CONTROL_PLANE.md and docs/control_plane/*.svg
+# for the reference plane, docs/LEASE_PLANE.md and docs/lease_plane/*.svg for
+# the lease plane.
 # Needs Graphviz for the pictures; installs it if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,11 +19,17 @@ cmake --build --preset default -j "$jobs" --target unwedge
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-build/default/cli/unwedge check-model --control-plane postgres --out "$work" \
-  --markdown docs/CONTROL_PLANE.md --graphs-dir control_plane >/dev/null
-mkdir -p docs/control_plane
-for dot_file in "$work"/machines/*.dot; do
-  name=$(basename "$dot_file" .dot)
-  dot -Tsvg "$dot_file" -o "docs/control_plane/$name.svg"
-done
-echo "wrote docs/CONTROL_PLANE.md and docs/control_plane/*.svg"
+# render PLANE DOCUMENT GRAPHS_DIR
+render() {
+  rm -rf "$work/$1"
+  build/default/cli/unwedge check-model --control-plane "$1" --out "$work/$1" \
+    --markdown "docs/$2" --graphs-dir "$3" >/dev/null
+  mkdir -p "docs/$3"
+  for dot_file in "$work/$1"/machines/*.dot; do
+    name=$(basename "$dot_file" .dot)
+    dot -Tsvg "$dot_file" -o "docs/$3/$name.svg"
+  done
+  echo "wrote docs/$2 and docs/$3/*.svg"
+}
+render postgres CONTROL_PLANE.md control_plane
+render lease LEASE_PLANE.md lease_plane

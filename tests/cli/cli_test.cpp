@@ -325,7 +325,7 @@ TEST(CheckModel, AnUnknownControlPlaneIsBadInputNamingTheKnownOnes) {
                               "explore-crashes", "fuzz-to-scenario"}) {
     const Ran ran = unwedge(std::string(command) + " --control-plane nosuch");
     EXPECT_EQ(ran.exit_code, 2) << command << ": " << ran.output;
-    EXPECT_NE(ran.output.find("no control plane named 'nosuch'; known: postgres"),
+    EXPECT_NE(ran.output.find("no control plane named 'nosuch'; known: lease, postgres"),
               std::string::npos)
         << command << ": " << ran.output;
   }

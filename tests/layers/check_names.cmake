@@ -63,6 +63,13 @@ check(worlds/postgres "\"(sim|planes|seam|reports|cli)/|postgres::"
 check(worlds/consensus "postgres|pgworld|plane|\"(sim|planes|seam|reports|cli)/|sim::|simulator|event_?queue"
       "the consensus world names a plane, a database or the simulator")
 
+# The lease plane is written as a team's own plane is: against core/, the
+# seam and the Postgres world's fleet API vocabulary, never the simulator,
+# the simulated fleet or another plane.
+check(planes/lease "\"(sim|planes/postgres|worlds|reports|cli)/|sim::|pgworld::world|postgres::"
+      "the lease plane names the simulator, the simulated fleet or another plane"
+      ALLOW "\"worlds/postgres/fleet_api.hpp")
+
 # The simulator engine names no plane: it reaches the plane under test only
 # through the seam.
 check(sim "postgres::|\"planes/" "the simulator engine names a control plane")
@@ -73,4 +80,5 @@ if(problems GREATER 0)
   message(FATAL_ERROR "${problems} layering problem(s)")
 endif()
 message(STATUS "layers: core names no database, plane or simulator; the kernel no world; "
-               "a world no plane nor the engine; the engine no plane")
+               "a world no plane nor the engine; the engine no plane; the lease plane no "
+               "simulator")

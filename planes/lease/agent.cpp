@@ -1,0 +1,199 @@
+#include "planes/lease/agent.hpp"
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "planes/lease/entities.hpp"
+#include "planes/lease/keeper_actions.hpp"
+#include "planes/lease/lease_keys.hpp"
+#include "planes/lease/machines.hpp"
+#include "planes/lease/tables.hpp"
+
+namespace unwedge::lease {
+namespace {
+
+using core::KvKind;
+using core::KvState;
+
+std::optional<core::Checkin> reading_of(const core::Telemetry& telemetry, std::string_view node) {
+  std::vector<core::Checkin> readings = telemetry.checkins(node);
+  UNWEDGE_ASSERT_LE(readings.size(), std::size_t{1});
+  if (readings.empty()) return std::nullopt;
+  return readings.front();
+}
+
+}  // namespace
+
+KeeperAgent::KeeperAgent(const seam::AgentContext& context, const Settings& settings,
+                         std::shared_ptr<RequestBoard> board)
+    : node_(context.node),
+      service_(service_of(context.node)),
+      env_(context.env),
+      coordination_(context.coordination),
+      settings_(settings),
+      board_(std::move(board)),
+      actions_(keeper_actions(settings, context.coordination)),
+      scheduler_(env_, actions_) {
+  UNWEDGE_ASSERT(board_ != nullptr);
+  board_->register_node(node_, {.store = &env_.store, .clock = &env_.clock});
+  start();
+}
+
+// The keeper's record outlives the agent (the node's disk); a first boot
+// writes it, every boot counts itself so its read keys are new.
+void KeeperAgent::start() {
+  std::unique_ptr<core::Transaction> txn = env_.store.begin();
+  std::optional<Keeper> keeper = txn->get<Keeper>(node_);
+  if (!keeper) {
+    keeper = Keeper{.id = node_,
+                    .service = service_,
+                    .state = {.id = keeper_machine().initial(), .entered_us = env_.clock.now_us()}};
+  }
+  keeper->boots++;
+  boots_ = keeper->boots;
+  txn->put(*keeper);
+  // A failed commit leaves the old count: keys of this boot could repeat an
+  // earlier one's, so the agent insists.
+  UNWEDGE_ASSERT(txn->commit().ok());
+}
+
+std::string KeeperAgent::read_key(std::string_view which) const {
+  return fmt::format("{}/boot{}/read{}/{}", node_, boots_, reads_, which);
+}
+
+// Three gets, sent together and collected together; a read in flight for
+// longer than retry_timeout is abandoned for a new one.
+void KeeperAgent::read_store(core::TimeUs now_us) {
+  if (coordination_ == nullptr) return;
+  if (read_sent_us_ && now_us - *read_sent_us_ > settings_.retry_timeout_us) read_sent_us_.reset();
+  if (!read_sent_us_) {
+    ++reads_;
+    read_sent_us_ = now_us;
+  }
+  const core::KvAnswer lease =
+      coordination_->ask(read_key("leader"), {.kind = KvKind::kGet, .key = lease_key(service_)});
+  const core::KvAnswer optime =
+      coordination_->ask(read_key("optime"), {.kind = KvKind::kGet, .key = optime_key(service_)});
+  const core::KvAnswer switchover = coordination_->ask(
+      read_key("switchover"), {.kind = KvKind::kGet, .key = switchover_key(service_)});
+  const auto pending = [](const core::KvAnswer& a) { return a.state == KvState::kPending; };
+  if (pending(lease) || pending(optime) || pending(switchover)) return;
+  const core::TimeUs sent_us = *read_sent_us_;
+  read_sent_us_.reset();
+  const auto answered = [](const core::KvAnswer& a) { return a.state == KvState::kAnswered; };
+  if (!answered(lease) || !answered(optime) || !answered(switchover)) return;
+  seen_ = Observation{
+      .answered = true,
+      .sent_us = sent_us,
+      .holder = lease.succeeded ? std::optional<std::string>(lease.value) : std::nullopt,
+      .lease_revision = lease.succeeded ? lease.revision : 0,
+      .optime = optime.succeeded ? parse_optime(optime.value) : std::nullopt,
+      .optime_revision = optime.succeeded ? optime.revision : 0,
+      .switchover = switchover.succeeded ? parse_switchover(switchover.value) : std::nullopt};
+}
+
+// Operators' requests: a restart of this node goes to its keeper; a
+// switchover or failover of its service is written to the store by the
+// first agent that can, naming the leader it read.
+void KeeperAgent::carry_requests() {
+  for (const Posted& p : board_->open_for(service_)) {
+    if (p.kind == "restart") {
+      if (p.node != node_) continue;
+      std::unique_ptr<core::Transaction> txn = env_.store.begin();
+      std::optional<Keeper> keeper = txn->get<Keeper>(node_);
+      UNWEDGE_ASSERT(keeper.has_value());
+      keeper->restart_asked = true;
+      txn->put(*keeper);
+      if (txn->commit().ok()) board_->take(p.id);
+      continue;
+    }
+    if (coordination_ == nullptr || !seen_.answered) continue;
+    std::optional<Switchover> wanted;
+    if (p.kind == "switchover" && seen_.holder && *seen_.holder != p.node) {
+      wanted = Switchover{.kind = Switchover::Kind::kTo, .node = p.node};
+    } else if (seen_.holder) {
+      wanted = Switchover{.kind = Switchover::Kind::kFrom, .node = *seen_.holder};
+    }
+    if (!wanted) {
+      board_->take(p.id);  // no leader to hand over from: nothing to do
+      continue;
+    }
+    const core::KvAnswer put =
+        coordination_->ask(fmt::format("{}/boot{}/request{}", node_, boots_, p.id),
+                           {.kind = KvKind::kPut,
+                            .key = switchover_key(service_),
+                            .value = format_switchover(*wanted),
+                            .ttl_us = settings_.ttl_us});
+    if (put.state == KvState::kAnswered) board_->take(p.id);
+  }
+}
+
+// The lease's window is measured on this clock; after a step back the
+// keeper counts it as spent, so it demotes rather than lead on a guess.
+void KeeperAgent::forget_lease_window(core::TimeUs now_us) {
+  std::unique_ptr<core::Transaction> txn = env_.store.begin();
+  std::optional<Keeper> keeper = txn->get<Keeper>(node_);
+  UNWEDGE_ASSERT(keeper.has_value());
+  if (!keeper->holds_lease()) return;
+  keeper->lease_sent_us = now_us - settings_.loop_wait_us - settings_.retry_timeout_us;
+  txn->put(*keeper);
+  static_cast<void>(txn->commit());  // a failed commit: the flag of this pass still demotes
+}
+
+bool KeeperAgent::decide_and_drive(bool clock_stepped_back) {
+  const core::DecisionTable& table = keeper_table();
+  bool started = false;
+  {
+    std::unique_ptr<core::Transaction> txn = env_.store.begin();  // read only
+    std::shared_ptr<const Keeper> keeper = txn->view<Keeper>(node_);
+    UNWEDGE_ASSERT(keeper != nullptr);
+    if (!scheduler_.busy(*txn, Keeper::kKind, node_)) {
+      const KeeperView view{.keeper = *keeper,
+                            .seen = seen_,
+                            .local = reading_of(env_.telemetry, node_),
+                            .now_us = env_.clock.now_us(),
+                            .clock_stepped_back = clock_stepped_back};
+      const core::SignalSet signals = keeper_signals(view, settings_);
+      const core::Decision decision = table.decide(keeper->state.id, signals);
+      UNWEDGE_ASSERT_MSG(decision.kind == core::DecisionKind::kAct ||
+                             decision.kind == core::DecisionKind::kNothing,
+                         "keeper {}: the table decides no action for {}", node_,
+                         table.describe_cell(keeper->state.id, signals));
+      const std::string_view action =
+          decision.action ? std::string_view(table.action_name(*decision.action)) : "";
+      if (env_.journal != nullptr) {
+        env_.journal->decision({.table = &table,
+                                .kind = Keeper::kKind,
+                                .entity = node_,
+                                .state = keeper->state.id,
+                                .signals = signals,
+                                .action = action,
+                                .at_us = view.now_us});
+      }
+      if (decision.kind == core::DecisionKind::kAct) {
+        core::Result<bool> offered = scheduler_.offer(Keeper::kKind, node_, action);
+        started = offered.ok() && *offered;
+      }
+    }
+  }
+  const core::DriveStats drive = scheduler_.drive_all();
+  return started || drive.finished > 0;
+}
+
+void KeeperAgent::tick() {
+  const core::TimeUs now_us = env_.clock.now_us();
+  // A clock that stepped back cannot measure what is left of a lease.
+  const bool stepped_back = last_now_us_ && now_us < *last_now_us_;
+  last_now_us_ = now_us;
+  if (stepped_back) forget_lease_window(now_us);
+  read_store(now_us);
+  carry_requests();
+  // Bounded: an action that finishes is followed by one more decision, at
+  // most three in a pass.
+  for (int pass = 0; pass < 3; ++pass) {
+    if (!decide_and_drive(stepped_back && pass == 0)) break;
+  }
+  board_->passed(node_);
+}
+
+}  // namespace unwedge::lease

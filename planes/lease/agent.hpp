@@ -1,0 +1,66 @@
+// KeeperAgent: the lease plane's code on every node, in the role Patroni's
+// or Stolon's keeper plays: it reads the consensus store, judges its lease
+// by its own clock, and drives its keeper's actions over the node's Store.
+//
+// Every pass (kAgentIntervalUs, by the host's clock): collect or send a read
+// of the service's keys; carry operators' requests from the board to the
+// store; then decide the keeper with its table and drive its action, up to
+// three times, so an action that ends (a renewal given up) is followed in
+// the same pass by what the table decides next (a demotion).
+//
+//   std::unique_ptr<seam::Agent> agent =
+//       std::make_unique<KeeperAgent>(context, settings, board);
+//   agent->tick();
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/action.hpp"
+#include "core/coordination.hpp"
+#include "core/scheduler.hpp"
+#include "planes/lease/keeper_signals.hpp"
+#include "planes/lease/request_board.hpp"
+#include "planes/lease/settings.hpp"
+#include "seam/control_plane.hpp"
+
+namespace unwedge::lease {
+
+class KeeperAgent final : public seam::Agent {
+ public:
+  KeeperAgent(const seam::AgentContext& context, const Settings& settings,
+              std::shared_ptr<RequestBoard> board);
+
+  void tick() override;
+
+  const Observation& observation() const { return seen_; }
+  const std::vector<core::ActionDef>& actions() const { return actions_; }
+
+ private:
+  void start();
+  void read_store(core::TimeUs now_us);
+  void carry_requests();
+  void forget_lease_window(core::TimeUs now_us);
+  // One decision and drive; true if it started or drove anything.
+  bool decide_and_drive(bool clock_stepped_back);
+  std::string read_key(std::string_view which) const;
+
+  std::string node_;
+  std::string service_;
+  core::Environment env_;
+  core::Coordination* coordination_;
+  Settings settings_;
+  std::shared_ptr<RequestBoard> board_;
+  std::vector<core::ActionDef> actions_;
+  core::Scheduler scheduler_;
+
+  std::uint32_t boots_ = 0;
+  std::uint64_t reads_ = 0;
+  std::optional<core::TimeUs> read_sent_us_;  // the read in flight, if any
+  Observation seen_;
+  std::optional<core::TimeUs> last_now_us_;
+};
+
+}  // namespace unwedge::lease

@@ -1,0 +1,198 @@
+#include "planes/lease/plane.hpp"
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "planes/lease/agent.hpp"
+#include "planes/lease/console.hpp"
+#include "planes/lease/entities.hpp"
+#include "planes/lease/machines.hpp"
+#include "planes/lease/model.hpp"
+
+namespace unwedge::lease {
+namespace {
+
+std::optional<Service> service_of_node(core::Transaction& txn, std::string_view node) {
+  const std::size_t dash = node.rfind('-');
+  if (dash == std::string_view::npos || dash == 0) return std::nullopt;
+  std::optional<Service> service = txn.get<Service>(node.substr(0, dash));
+  if (!service) return std::nullopt;
+  for (const std::string& member : service->members) {
+    if (member == node) return service;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+LeasePlane::LeasePlane(Settings settings)
+    : settings_(settings), board_(std::make_shared<RequestBoard>()) {}
+
+const core::ControlPlaneModel& LeasePlane::model() const {
+  return lease::model();
+}
+
+seam::FleetConfiguration LeasePlane::fleet() const {
+  return {.vantage_points = 2, .coordination_members = 3};
+}
+
+std::unique_ptr<seam::Process> LeasePlane::start(const core::Environment& env) const {
+  return std::make_unique<Console>(env, settings_);
+}
+
+std::unique_ptr<seam::Agent> LeasePlane::start_agent(const seam::AgentContext& context) const {
+  return std::make_unique<KeeperAgent>(context, settings_, board_);
+}
+
+void LeasePlane::order_service(core::Transaction& txn, const seam::ServiceOrder& service,
+                               core::TimeUs now_us) const {
+  UNWEDGE_ASSERT(!service.id.empty());
+  UNWEDGE_ASSERT(!txn.get<Service>(service.id).has_value());
+  Service record{.id = service.id,
+                 .state = {.id = service_machine().initial(), .entered_us = now_us},
+                 .synchronous = service.synchronous};
+  for (std::uint32_t i = 1; i <= service.standbys + 1; ++i)
+    record.members.push_back(fmt::format("{}-{}", service.id, i));
+  txn.put(record);
+}
+
+// A member's role as its keeper records it: a replica (or one rejoining, or
+// a fresh one) is a standby, and counts toward synchronous commit when it
+// follows; a leader's role is the endpoint's. Before its agent first ran,
+// a member that is not the endpoint's is a standby.
+std::string LeasePlane::role_of(core::Transaction& txn, std::string_view node) const {
+  std::optional<Service> service = service_of_node(txn, node);
+  if (!service) return "";
+  if (std::optional<NodeHandle> handle = board_->node(node)) {
+    std::shared_ptr<const Keeper> keeper = handle->store->begin()->view<Keeper>(node);
+    if (keeper) {
+      const std::string_view state = keeper_machine().state_name(keeper->state.id);
+      const bool leads = state == "leader" || state == "promoting" || state == "demoting";
+      return leads ? "" : "standby";
+    }
+  }
+  return node == service->endpoint ? "" : "standby";
+}
+
+std::vector<std::string> LeasePlane::members(core::Transaction& txn, std::string_view service,
+                                             std::string_view role) const {
+  std::vector<std::string> out;
+  std::shared_ptr<const Service> record = txn.view<Service>(service);
+  if (!record || role != "standby") return out;
+  for (const std::string& member : record->members) {
+    if (role_of(txn, member) == role) out.push_back(member);
+  }
+  return out;
+}
+
+seam::RequestOutcome LeasePlane::request(core::Transaction& txn, std::string_view kind,
+                                         std::string_view target, core::TimeUs now_us) {
+  static_cast<void>(now_us);
+  if (kind == "request_failover") {
+    if (!txn.get<Service>(target)) return {};
+    board_->post({.kind = "request_failover", .service = std::string(target)});
+    return {.raised = true};
+  }
+  UNWEDGE_ASSERT_MSG(kind == "switchover" || kind == "restart",
+                     "'{}' is not a request of the lease plane", kind);
+  std::optional<Service> service = service_of_node(txn, target);
+  if (!service) return {};
+  board_->post({.kind = std::string(kind), .service = service->id, .node = std::string(target)});
+  return {.raised = true};
+}
+
+void LeasePlane::committed_states(core::Transaction& txn, const StateSeen& seen) const {
+  for (const std::string& id : txn.ids(Service::kKind)) {
+    if (std::shared_ptr<const Service> s = txn.view<Service>(id)) {
+      seen(service_machine(), id, s->state.id);
+    }
+  }
+  for (const std::string& id : txn.ids(Keeper::kKind)) {
+    if (std::shared_ptr<const Keeper> k = txn.view<Keeper>(id)) {
+      seen(keeper_machine(), id, k->state.id);
+    }
+  }
+}
+
+std::optional<std::string> LeasePlane::new_writer(const core::TransitionEvent& event) const {
+  if (event.refused || event.machine != &keeper_machine()) return std::nullopt;
+  if (event.machine->state_name(event.to) != "leader") return std::nullopt;
+  return event.entity;
+}
+
+std::vector<seam::ServiceView> LeasePlane::services(core::Transaction& txn) const {
+  std::vector<seam::ServiceView> out;
+  for (const std::string& id : txn.ids(Service::kKind)) {
+    std::shared_ptr<const Service> service = txn.view<Service>(id);
+    if (!service) continue;
+    out.push_back({.id = service->id,
+                   .state = &service_machine().state(service->state.id),
+                   .leader = service->endpoint});
+  }
+  return out;
+}
+
+// After a keeper's pass: if it leads, it does so within the safe window of
+// its lease by its own clock (ttl - margin after the renewal it sent). Past
+// that, the store may expire the lease (its clock may run ahead) and hand
+// it to another node while this one still takes writes.
+std::optional<seam::PlaneViolation> LeasePlane::check(core::Transaction& txn,
+                                                      core::TimeUs now_us) const {
+  static_cast<void>(txn);
+  static_cast<void>(now_us);
+  std::optional<std::string> node = board_->take_last_pass();
+  if (!node) return std::nullopt;
+  std::optional<NodeHandle> handle = board_->node(*node);
+  UNWEDGE_ASSERT(handle.has_value());
+  std::shared_ptr<const Keeper> keeper = handle->store->begin()->view<Keeper>(*node);
+  if (!keeper || keeper_machine().state_name(keeper->state.id) != "leader") return std::nullopt;
+  const core::TimeUs own_now_us = handle->clock->now_us();
+  const core::TimeUs safe_end_us =
+      keeper->lease_sent_us + settings_.ttl_us - safety_margin_us(settings_);
+  if (keeper->holds_lease() && own_now_us < safe_end_us) return std::nullopt;
+  return seam::PlaneViolation{
+      .entity = *node,
+      .message = fmt::format(
+          "{} still leads at {:.1f} s by its own clock, past its lease's safe end at {:.1f} s "
+          "(its last renewal was sent at {:.1f} s; ttl {:.0f} s, safety margin {:.0f} s): the "
+          "store may hand the lease to another node while it takes writes",
+          *node, static_cast<double>(own_now_us) / core::kSecond,
+          static_cast<double>(safe_end_us) / core::kSecond,
+          static_cast<double>(keeper->lease_sent_us) / core::kSecond,
+          static_cast<double>(settings_.ttl_us) / core::kSecond,
+          static_cast<double>(safety_margin_us(settings_)) / core::kSecond)};
+}
+
+std::optional<seam::PlaneViolation> LeasePlane::end_check(core::Transaction& txn,
+                                                          core::TimeUs now_us) const {
+  static_cast<void>(txn);
+  static_cast<void>(now_us);
+  return std::nullopt;
+}
+
+seam::PlaneInfo plane_info() {
+  return seam::PlaneInfo{
+      .name = "lease",
+      .summary =
+          "per-node keepers racing for a leader lease in a consensus store, as Patroni "
+          "and Stolon run Postgres",
+      .model = &lease::model,
+      .settings = &setting_infos,
+      .create =
+          [](const seam::SettingsText& text) -> core::Result<std::unique_ptr<seam::ControlPlane>> {
+        core::Result<Settings> settings = parse_settings(text);
+        if (!settings) return settings.error();
+        return std::unique_ptr<seam::ControlPlane>(std::make_unique<LeasePlane>(*settings));
+      },
+      .requests = {"request_failover"},
+      .roles = {"standby"},
+      .own_requests = {{.name = "switchover",
+                        .aim = seam::RequestInfo::Aim::kServer,
+                        .summary = "hand leadership to this node, or away from it if it leads"},
+                       {.name = "restart",
+                        .aim = seam::RequestInfo::Aim::kServer,
+                        .summary = "the node's keeper fences its database and joins again: a "
+                                   "leader steps down, a replica follows the leader afresh"}}};
+}
+
+}  // namespace unwedge::lease

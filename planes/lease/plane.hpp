@@ -1,0 +1,66 @@
+// LeasePlane: the lease plane as a plug-in, reached by the harness only
+// through the seam (seam/control_plane.hpp).
+//
+// Its process is the console (console.hpp); its agents are keepers
+// (agent.hpp), one on every node, sharing the fleet's consensus store. It
+// answers roles from the keepers' own records (a replica's keeper is a
+// "standby"), takes operators' switchovers, restarts and failovers onto its
+// request board, and judges one invariant of its own after every keeper's
+// pass: a keeper that leads does so within its lease's safe window by its
+// own clock.
+//
+//   core::Result<Settings> settings = parse_settings({{"ttl", "45s"}});
+//   LeasePlane plane(*settings);
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "planes/lease/request_board.hpp"
+#include "planes/lease/settings.hpp"
+#include "seam/control_plane.hpp"
+#include "seam/registry.hpp"
+
+namespace unwedge::lease {
+
+core::Result<Settings> parse_settings(const seam::SettingsText& text);
+std::vector<seam::SettingInfo> setting_infos();
+
+class LeasePlane final : public seam::ControlPlane {
+ public:
+  explicit LeasePlane(Settings settings);
+
+  const Settings& settings() const { return settings_; }
+  RequestBoard& board() { return *board_; }
+
+  const core::ControlPlaneModel& model() const override;
+  seam::FleetConfiguration fleet() const override;
+  std::unique_ptr<seam::Process> start(const core::Environment& env) const override;
+  core::TimeUs agent_interval_us() const override { return kAgentIntervalUs; }
+  std::unique_ptr<seam::Agent> start_agent(const seam::AgentContext& context) const override;
+  void order_service(core::Transaction& txn, const seam::ServiceOrder& service,
+                     core::TimeUs now_us) const override;
+  std::string role_of(core::Transaction& txn, std::string_view node) const override;
+  std::vector<std::string> members(core::Transaction& txn, std::string_view service,
+                                   std::string_view role) const override;
+  seam::RequestOutcome request(core::Transaction& txn, std::string_view kind,
+                               std::string_view target, core::TimeUs now_us) override;
+  void committed_states(core::Transaction& txn, const StateSeen& seen) const override;
+  std::optional<std::string> new_writer(const core::TransitionEvent& event) const override;
+  std::vector<seam::ServiceView> services(core::Transaction& txn) const override;
+  std::optional<seam::PlaneViolation> check(core::Transaction& txn,
+                                            core::TimeUs now_us) const override;
+  std::optional<seam::PlaneViolation> end_check(core::Transaction& txn,
+                                                core::TimeUs now_us) const override;
+
+ private:
+  Settings settings_;
+  // Shared with the agents this plane starts; the plane outlives them.
+  std::shared_ptr<RequestBoard> board_;
+};
+
+// The lease plane's registration entry: name "lease".
+seam::PlaneInfo plane_info();
+
+}  // namespace unwedge::lease
