@@ -174,7 +174,9 @@ class Simulation final : private InfraBackend {
   // may name roles, resolved now: "leader:db1" (the host the service's
   // endpoint points at), a role the plane declares ("standby:db1": the
   // service's first live server in that role by the plane's Store),
-  // "clients:db1", "monitors", or a server outright ("node:db1-2").
+  // "clients:db1", "monitors", or a server outright ("node:db1-2"); with a
+  // consensus store, "stores" (every member) and "store:leader" (the member
+  // leading it now).
   std::uint64_t start_fault(const FaultSpec& spec);
   bool heal_fault(std::uint64_t id);
   // The request's target may name a role, as a fault's may.
