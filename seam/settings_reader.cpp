@@ -75,7 +75,9 @@ void SettingsReader::refuse(std::string_view key, std::string_view message) {
 }
 
 core::Status SettingsReader::finish() const {
-  for (const auto& [key, value] : text_) {
+  for (const auto& entry : text_) {
+    // A name, not a structured binding: clang 14 cannot capture those in a lambda.
+    const std::string& key = entry.first;
     const bool known = std::any_of(declared_.begin(), declared_.end(),
                                    [&](const SettingInfo& s) { return s.name == key; });
     if (known) continue;
