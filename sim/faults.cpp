@@ -10,6 +10,7 @@ namespace unwedge::sim {
 namespace {
 
 using core::kDay;
+using core::kMillisecond;
 using core::kMinute;
 using core::kSecond;
 
@@ -37,7 +38,7 @@ constexpr std::array<FaultKindInfo, kFaultKindCount> kKinds = {{
     {.kind = FaultKind::kHostCrash,
      .name = "host_crash",
      .summary = "the target hosts go down; healed, they boot again",
-     .targets = FaultTargetClass::kServers,
+     .targets = FaultTargetClass::kHosts,
      .drawn = {.duration_mean_us = 5 * kMinute}},
     {.kind = FaultKind::kDatabaseCrash,
      .name = "database_crash",
@@ -174,6 +175,31 @@ constexpr std::array<FaultKindInfo, kFaultKindCount> kKinds = {{
      .lasts = false,
      .drawn = {.amount = FaultDrawnAmount::kBetween, .amount_low = 0, .amount_high = 39},
      .encoded = {.amount_low = 0, .amount_high = 39}},
+    {.kind = FaultKind::kStoreLeaderChange,
+     .name = "store_leader_change",
+     .summary = "the consensus store's target members that lead step down and hand leadership on",
+     .targets = FaultTargetClass::kStoreMembers,
+     .lasts = false},
+    {.kind = FaultKind::kStoreSlowCommit,
+     .name = "store_slow_commit",
+     .summary =
+         "messages between the store's members, to or from the targets, take `amount` longer",
+     .targets = FaultTargetClass::kStoreMembers,
+     .amount = {.unit = FaultUnit::kDuration,
+                .low = 1,
+                .high = kMinute,
+                .required = true,
+                .example = "amount: 500ms (how much longer each message between members takes)"},
+     .drawn = {.duration_mean_us = 3 * kMinute,
+               .amount = FaultDrawnAmount::kBetween,
+               .amount_low = 50 * kMillisecond,
+               .amount_high = 2 * kSecond},
+     .encoded = {.amount_low = 50, .amount_high = 2000, .amount_scale = kMillisecond}},
+    {.kind = FaultKind::kStoreQuorumLoss,
+     .name = "store_quorum_loss",
+     .summary = "a majority of the store's members go down, its leader first; healed, they boot",
+     .targets = FaultTargetClass::kStore,
+     .drawn = {.duration_mean_us = 2 * kMinute}},
 }};
 
 // What every entry must say for the reader, the draws and the encoding to
@@ -238,8 +264,28 @@ std::vector<std::string> far_side(const FaultAim& a, const FaultAimer& aimer, Rn
   }
 }
 
-// Clocks belong to hosts, monitors and the control plane.
+// A store member by role or name: its leader most often (where a fault
+// hurts most), every member, or one by name.
+std::string store_target(const FaultAimer& aimer, Rng& rng) {
+  UNWEDGE_ASSERT_LT(0u, aimer.store_members());
+  switch (rng.below(5)) {
+    case 3:
+      return "stores";
+    case 4:
+      return store_member_name(static_cast<std::uint32_t>(rng.below(aimer.store_members())));
+    default:
+      return "store:leader";
+  }
+}
+
+// In a run with a store, this often a host fault strikes a store member
+// instead, and a cut severs its host from the store.
+constexpr std::uint32_t kStoreAimPpm = 200'000;
+constexpr std::uint32_t kCutFromStorePpm = 250'000;
+
+// Clocks belong to hosts, monitors, the control plane and store members.
 std::string clock_owner(FaultAimer& aimer, Rng& rng) {
+  if (aimer.store_members() > 0 && rng.chance(kStoreAimPpm)) return store_target(aimer, rng);
   switch (rng.below(3)) {
     case 0:
       return "control-plane";
@@ -271,12 +317,22 @@ std::int64_t drawn_amount(const FaultDraw& draw, Rng& rng) {
 }
 
 // A host fault's targets (and a cut's far side); false when there is no host.
+// In a run with a store, a kind that may strike any host or endpoint strikes
+// a store member now and then (cut, if at all, from the other members), and
+// a cut's far side is now and then the whole store.
 bool aim_at_host(const FaultKindInfo& k, FaultAimer& aimer, Rng& rng, FaultSpec& spec) {
+  const bool store = aimer.store_members() > 0;
+  if (store && k.targets != FaultTargetClass::kServers && rng.chance(kStoreAimPpm)) {
+    spec.targets = {store_target(aimer, rng)};
+    if (k.others != FaultOthers::kNone) spec.others = {"stores"};
+    return true;
+  }
   std::optional<FaultAim> a = aimer.aim(rng);
   if (!a) return false;
   spec.targets = {a->host};
   if (k.others == FaultOthers::kNone) return true;
-  spec.others = far_side(*a, aimer, rng);
+  spec.others = store && rng.chance(kCutFromStorePpm) ? std::vector<std::string>{"stores"}
+                                                      : far_side(*a, aimer, rng);
   // One-way cuts go either way round: the host deaf or the host mute.
   if (k.others == FaultOthers::kOneWay && rng.chance(500'000)) std::swap(spec.targets, spec.others);
   return true;
@@ -286,7 +342,8 @@ bool aim_at_host(const FaultKindInfo& k, FaultAimer& aimer, Rng& rng, FaultSpec&
 // endpoint's target), and the rest of that host's world.
 class WorldAimer final : public FaultAimer {
  public:
-  explicit WorldAimer(const World& world) : world_(world) {
+  WorldAimer(const World& world, std::uint32_t store_members)
+      : world_(world), store_members_(store_members) {
     for (const Vantage& v : world.vantages)
       monitors_.push_back(v.name);
   }
@@ -321,9 +378,11 @@ class WorldAimer final : public FaultAimer {
 
   const std::vector<std::string>& monitors() const override { return monitors_; }
   std::vector<std::string> every_monitor() const override { return monitors_; }
+  std::uint32_t store_members() const override { return store_members_; }
 
  private:
   const World& world_;
+  std::uint32_t store_members_;
   std::vector<std::string> monitors_;
 };
 
@@ -348,7 +407,33 @@ std::optional<FaultKind> find_fault_kind(std::string_view name) {
 }
 
 bool aims_at_endpoints(const FaultKindInfo& kind) {
-  return kind.targets != FaultTargetClass::kFleet && kind.targets != FaultTargetClass::kCrashPoint;
+  return kind.targets != FaultTargetClass::kFleet &&
+         kind.targets != FaultTargetClass::kCrashPoint && kind.targets != FaultTargetClass::kStore;
+}
+
+bool needs_store(const FaultKindInfo& kind) {
+  return kind.targets == FaultTargetClass::kStoreMembers ||
+         kind.targets == FaultTargetClass::kStore;
+}
+
+std::vector<FaultKind> fault_kinds_for(bool has_store) {
+  std::vector<FaultKind> kinds;
+  for (const FaultKindInfo& k : kKinds) {
+    if (has_store || !needs_store(k)) kinds.push_back(k.kind);
+  }
+  return kinds;
+}
+
+std::string store_member_name(std::uint32_t member) {
+  return fmt::format("store-{}", member + 1);
+}
+
+bool names_store_member(std::string_view target) {
+  if (target == "stores" || target == "store:leader") return true;
+  if (!target.starts_with("store-")) return false;
+  const std::string_view number = target.substr(6);
+  return !number.empty() && number.size() <= 2 && number[0] >= '1' && number[0] <= '9' &&
+         number.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
 std::string describe(const FaultSpec& spec) {
@@ -378,8 +463,18 @@ std::optional<FaultSpec> draw_fault(FaultKind kind, FaultAimer& aimer, Rng& rng)
   switch (k.targets) {
     case FaultTargetClass::kEndpoints:
     case FaultTargetClass::kServers:
+    case FaultTargetClass::kHosts:
       spec.amount = drawn_amount(k.drawn, rng);
       if (!aim_at_host(k, aimer, rng, spec)) return std::nullopt;
+      break;
+    case FaultTargetClass::kStoreMembers:
+      if (aimer.store_members() == 0) return std::nullopt;
+      spec.targets = {store_target(aimer, rng)};
+      spec.amount = drawn_amount(k.drawn, rng);
+      break;
+    case FaultTargetClass::kStore:
+      if (aimer.store_members() == 0) return std::nullopt;
+      spec.amount = drawn_amount(k.drawn, rng);
       break;
     case FaultTargetClass::kClocks:
       spec.targets = {clock_owner(aimer, rng)};
@@ -397,8 +492,9 @@ std::optional<FaultSpec> draw_fault(FaultKind kind, FaultAimer& aimer, Rng& rng)
   return spec;
 }
 
-std::optional<FaultSpec> draw_fault(FaultKind kind, const World& world, Rng& rng) {
-  WorldAimer aimer(world);
+std::optional<FaultSpec> draw_fault(FaultKind kind, const World& world, Rng& rng,
+                                    std::uint32_t store_members) {
+  WorldAimer aimer(world, store_members);
   return draw_fault(kind, aimer, rng);
 }
 

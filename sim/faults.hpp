@@ -54,19 +54,27 @@ enum class FaultKind : std::uint8_t {
   kInfraTimeouts,      // fleet API calls time out with chance `amount` ppm
   kInfraDuplicates,    // completed calls are delivered again with chance `amount` ppm
   kControlPlaneCrash,  // the control plane dies `amount` transactions from now at point targets[0]
+  kStoreLeaderChange,  // the consensus store's target members that lead step down
+  kStoreSlowCommit,  // messages between the store's members to or from targets take `amount` longer
+  kStoreQuorumLoss,  // a majority of the store's members (its leader first) go down
 };
 
 // A new kind goes last in FaultKind, is named here and gets its table entry.
-inline constexpr FaultKind kLastFaultKind = FaultKind::kControlPlaneCrash;
+inline constexpr FaultKind kLastFaultKind = FaultKind::kStoreQuorumLoss;
 inline constexpr std::size_t kFaultKindCount = static_cast<std::size_t>(kLastFaultKind) + 1;
 
-// What a kind's targets name.
+// What a kind's targets name. The consensus store's members ("store-1",
+// "store:leader", "stores") are endpoints, hosts and clock owners too, in a
+// run whose plane asks for a store (FleetConfiguration::coordination_members).
 enum class FaultTargetClass : std::uint8_t {
-  kEndpoints,   // any endpoint: hosts, monitors, clients, the control plane
-  kServers,     // database hosts
-  kClocks,      // clock owners: hosts, monitors, the control plane
-  kFleet,       // nothing: the fault strikes the fleet API as a whole
-  kCrashPoint,  // one crash point of kCrashPointNames, not an endpoint
+  kEndpoints,     // any endpoint: hosts, monitors, clients, the control plane, store members
+  kServers,       // database hosts
+  kClocks,        // clock owners: hosts, monitors, the control plane, store members
+  kFleet,         // nothing: the fault strikes the fleet API as a whole
+  kCrashPoint,    // one crash point of kCrashPointNames, not an endpoint
+  kHosts,         // any host: database hosts and the store's members
+  kStoreMembers,  // members of the consensus store
+  kStore,         // nothing: the fault strikes the consensus store as a whole
 };
 
 // The far side of a cut, named by FaultSpec::others.
@@ -138,9 +146,17 @@ const FaultKindInfo& info(FaultKind kind);
 std::optional<FaultKind> find_fault_kind(std::string_view name);
 
 // Whether a kind's targets are endpoints (hosts, monitors, clients, the
-// control plane), resolved when it starts; the others strike the fleet API
-// or the control plane's process whatever their targets.
+// control plane, store members), resolved when it starts; the others strike
+// the fleet API, the control plane's process or the store as a whole.
 bool aims_at_endpoints(const FaultKindInfo& kind);
+
+// Whether a kind strikes the consensus store alone: it means nothing in a run
+// without one, so nothing draws it there.
+bool needs_store(const FaultKindInfo& kind);
+// The kinds a run draws from, in the order of FaultKind: every kind, but
+// those that need a store only when the run has one. A run without a store
+// draws exactly as before store kinds existed.
+std::vector<FaultKind> fault_kinds_for(bool has_store);
 
 // Crash points as scenarios spell them.
 inline constexpr std::string_view kCrashPointNames[] = {"before_begin", "mid_transaction",
@@ -187,6 +203,9 @@ class FaultAimer {
   // All the monitors at once, as the far side of a cut (by one name where
   // there is one); only asked when there are monitors.
   virtual std::vector<std::string> every_monitor() const = 0;
+  // Members of the consensus store ("store-1" ...); 0: the run has none, and
+  // no draw spends a number on the store.
+  virtual std::uint32_t store_members() const { return 0; }
 };
 
 // Draws a fault of `kind` as its table entry describes, aimed by `aimer`:
@@ -195,7 +214,14 @@ class FaultAimer {
 std::optional<FaultSpec> draw_fault(FaultKind kind, FaultAimer& aimer, Rng& rng);
 
 // draw_fault aimed at the world as it is now (no fitting target when no
-// host is up yet).
-std::optional<FaultSpec> draw_fault(FaultKind kind, const World& world, Rng& rng);
+// host is up yet), beside a consensus store of `store_members` (0: none).
+std::optional<FaultSpec> draw_fault(FaultKind kind, const World& world, Rng& rng,
+                                    std::uint32_t store_members = 0);
+
+// A store member's name: "store-1" for member 0.
+std::string store_member_name(std::uint32_t member);
+// Whether a target names the store's members: "stores", "store:leader" or
+// "store-N" (N a number).
+bool names_store_member(std::string_view target);
 
 }  // namespace unwedge::sim

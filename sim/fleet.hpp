@@ -1,11 +1,12 @@
-// The fleet the engine simulates: the Postgres world (worlds/postgres/), the
-// only world so far, under the engine's own names.
+// The fleet the engine simulates: the Postgres world (worlds/postgres/),
+// under the engine's own names.
 //
-// The engine runs one kind of world. Its types are named here once, so the
+// The engine runs one kind of fleet. Its types are named here once, so the
 // engine's code says `World` and `HostIndex` rather than spelling the world's
 // namespace at every use, and this header is the one place that says which
-// world the engine runs. The world itself knows nothing of the engine: it
-// sees only the kernel below it (sim/kernel/).
+// fleet the engine runs. (Beside it, a plane may ask for the consensus store
+// of worlds/consensus/, which store_cluster.hpp runs.) The world itself knows nothing of the
+// engine: it sees only the kernel below it (sim/kernel/).
 //
 //   World world(now_us);                      // pgworld::World
 //   HostIndex h = world.add_host("db1-1", "db1");

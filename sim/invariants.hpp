@@ -38,8 +38,9 @@ enum class Invariant : std::uint8_t {
   kEventuallyHealthy,  // healed, every service recovers within the bound
   kIdempotentEffects,  // asking again (a retry, a duplicate) changes nothing more
   kPlaneInvariant,     // the plane under test's own invariants (ControlPlane::check)
+  kStoreLinearizable,  // the consensus store's history has a linearization
 };
-inline constexpr std::size_t kInvariants = 8;
+inline constexpr std::size_t kInvariants = 9;
 
 const char* to_string(Invariant invariant);
 std::optional<Invariant> find_invariant(std::string_view name);

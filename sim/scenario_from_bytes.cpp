@@ -24,8 +24,12 @@ constexpr TimeUs kOperatorsFrom = 3 * kMinute;
 
 class Decoder {
  public:
-  Decoder(std::span<const std::uint8_t> bytes, const seam::PlaneInfo& plane, Scenario& scenario)
-      : in_(bytes.data(), bytes.size()), scenario_(scenario) {
+  Decoder(std::span<const std::uint8_t> bytes, const seam::PlaneInfo& plane,
+          std::uint32_t store_members, Scenario& scenario)
+      : in_(bytes.data(), bytes.size()),
+        scenario_(scenario),
+        store_members_(store_members),
+        kinds_(fault_kinds_for(store_members > 0)) {
     for (const OperatorKindInfo& kind : operator_kinds()) {
       if (takes_request(plane, kind.kind)) requests_.push_back({.kind = kind.kind});
     }
@@ -87,9 +91,25 @@ class Decoder {
     return fmt::format("{}:{}", roles_[r], service());
   }
 
-  // The far side of a partial or one-way cut.
+  // A store member by role or name: "store:leader", "stores" or "store-N".
+  std::string store_target() {
+    const auto pick = in_.ConsumeIntegralInRange<std::uint32_t>(0, store_members_ + 1);
+    if (pick == 0) return "store:leader";
+    if (pick == 1) return "stores";
+    return store_member_name(pick - 2);
+  }
+
+  // In a plane with a store, a host or any endpoint may be a store member
+  // (a plane without one spends no byte on it).
+  bool aims_at_store() {
+    return store_members_ > 0 && in_.ConsumeIntegralInRange<std::uint8_t>(0, 4) == 0;
+  }
+
+  // The far side of a partial or one-way cut; with a store, the whole store too.
   std::string far_side() {
-    switch (in_.ConsumeIntegralInRange<std::uint8_t>(0, 3)) {
+    switch (in_.ConsumeIntegralInRange<std::uint8_t>(0, store_members_ > 0 ? 4 : 3)) {
+      case 4:
+        return "stores";
       case 0:
         return "monitors";
       case 1:
@@ -102,7 +122,9 @@ class Decoder {
   }
 
   std::string clock_owner() {
-    switch (in_.ConsumeIntegralInRange<std::uint8_t>(0, 2)) {
+    switch (in_.ConsumeIntegralInRange<std::uint8_t>(0, store_members_ > 0 ? 3 : 2)) {
+      case 3:
+        return store_target();
       case 0:
         return "control-plane";
       case 1:
@@ -115,12 +137,17 @@ class Decoder {
   // A fault's targets by its kind's class of targets.
   std::vector<std::string> targets_of(FaultTargetClass aim) {
     switch (aim) {
-      case FaultTargetClass::kEndpoints:
       case FaultTargetClass::kServers:
         return {host()};
+      case FaultTargetClass::kEndpoints:
+      case FaultTargetClass::kHosts:
+        return {aims_at_store() ? store_target() : host()};
       case FaultTargetClass::kClocks:
         return {clock_owner()};
+      case FaultTargetClass::kStoreMembers:
+        return {store_target()};
       case FaultTargetClass::kFleet:
+      case FaultTargetClass::kStore:
         return {};
       case FaultTargetClass::kCrashPoint: {
         const auto point =
@@ -134,15 +161,16 @@ class Decoder {
   // As the kind's entry encodes it: its targets, its far side (a one-way cut
   // either way round), then its amount.
   void fault() {
-    const auto kinds = fault_kinds();
-    const FaultKindInfo& kind = kinds[in_.ConsumeIntegralInRange<std::size_t>(0, kinds.size() - 1)];
+    const FaultKindInfo& kind =
+        info(kinds_[in_.ConsumeIntegralInRange<std::size_t>(0, kinds_.size() - 1)]);
     FaultSpec spec{.kind = kind.kind};
     const TimeUs at_us = moment(0);
     const TimeUs duration_us = in_.ConsumeIntegralInRange<std::uint32_t>(10, 600) * kSecond;
     spec.duration_us = kind.lasts ? duration_us : 0;
     spec.targets = targets_of(kind.targets);
     if (kind.others != FaultOthers::kNone) {
-      spec.others = {far_side()};
+      // A store member is cut from the other members.
+      spec.others = {names_store_member(spec.targets[0]) ? std::string("stores") : far_side()};
       if (kind.others == FaultOthers::kOneWay && in_.ConsumeBool()) {
         std::swap(spec.targets, spec.others);
       }
@@ -204,6 +232,8 @@ class Decoder {
   std::vector<OperatorRequest> requests_;
   std::vector<seam::RequestInfo::Aim> own_aims_;
   std::vector<std::string> roles_;  // "leader", then the plane's roles
+  std::uint32_t store_members_;     // the plane's consensus store; 0: none
+  std::vector<FaultKind> kinds_;    // what a fault entry chooses from
 };
 
 }  // namespace
@@ -230,7 +260,10 @@ core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
   scenario.source = std::string(source);
   scenario.config.seed = 1;
   scenario.config.control_plane = std::string(control_plane);
-  Decoder decoder(bytes.subspan(1), **plane, scenario);
+  core::Result<std::unique_ptr<seam::ControlPlane>> created =
+      (*plane)->create(scenario.config.plane_settings);
+  if (!created.ok()) return core::Error{fmt::format("{}: {}", source, created.error().message)};
+  Decoder decoder(bytes.subspan(1), **plane, (*created)->fleet().coordination_members, scenario);
   decoder.fleet();
   decoder.timeline();
   scenario.description = fmt::format(

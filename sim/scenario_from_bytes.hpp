@@ -17,6 +17,9 @@
 //   one time in eight, an operator request (kind, when, target) from minute 3
 //   (none when the safety phase ends sooner); a follower's promotion may
 //   come with an unfollow of the same follower at the same moment
+// For a plane whose fleet runs a consensus store, a fault's kind is drawn
+// from every kind (the store's too) and an aim may be a store member; for a
+// plane without one, the bytes decode as before the store's kinds existed.
 // The request's kind is drawn from those the plane under test declares
 // (PlaneInfo::requests), so the same bytes mean the same scenario only for
 // the same plane: decode a crash input with the plane it was fuzzed against.

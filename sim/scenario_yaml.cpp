@@ -454,6 +454,7 @@ bool is_lower_alnum(char c) {
 struct Fleet {
   std::vector<std::string> services;
   std::uint32_t vantage_points = 0;
+  std::uint32_t store_members = 0;         // the plane's consensus store; 0: it runs none
   const seam::PlaneInfo* plane = nullptr;  // the plane under test: the requests it takes
 
   bool has(std::string_view id) const {
@@ -655,8 +656,9 @@ enum TargetClass : unsigned {
   kMonitor = 2,
   kClient = 4,
   kControlPlane = 8,
-  kAnyEndpoint = kServer | kMonitor | kClient | kControlPlane,
-  kClock = kServer | kMonitor | kControlPlane,
+  kStoreMember = 16,  // a member of the plane's consensus store
+  kAnyEndpoint = kServer | kMonitor | kClient | kControlPlane | kStoreMember,
+  kClock = kServer | kMonitor | kControlPlane | kStoreMember,
 };
 
 bool is_number(std::string_view s) {
@@ -672,6 +674,8 @@ const char* class_name(unsigned c) {
       return "a monitor";
     case kClient:
       return "a client";
+    case kStoreMember:
+      return "a member of the consensus store";
     default:
       return "the control plane";
   }
@@ -691,6 +695,7 @@ std::string target_forms(unsigned allowed, const Fleet& fleet) {
   if (allowed & kMonitor) add("monitor-a, monitors");
   if (allowed & kClient) add("client-db1-1, clients:db1");
   if (allowed & kControlPlane) add("control-plane");
+  if ((allowed & kStoreMember) && fleet.store_members > 0) add("store-1, store:leader, stores");
   return out;
 }
 
@@ -698,6 +703,9 @@ std::string target_forms(unsigned allowed, const Fleet& fleet) {
 // are "leader", "clients" and those the plane under test declares.
 std::optional<std::pair<unsigned, std::string>> classify(std::string_view name,
                                                          const Fleet& fleet) {
+  // "store-1" is a server of a service "store" in a fleet without a store.
+  if (names_store_member(name) && (fleet.store_members > 0 || !name.starts_with("store-")))
+    return std::pair{kStoreMember, std::string()};
   if (name == "monitors") return std::pair{kMonitor, std::string()};
   if (name == "control-plane") return std::pair{kControlPlane, std::string()};
   if (const std::size_t colon = name.find(':'); colon != std::string_view::npos) {
@@ -723,6 +731,23 @@ std::optional<std::pair<unsigned, std::string>> classify(std::string_view name,
   return std::pair{kServer, std::string(name.substr(0, dash))};
 }
 
+void check_store_member(const Node& node, const std::string& path, const Fleet& fleet,
+                        const std::string& name) {
+  if (fleet.store_members == 0) {
+    fail(node.mark, path,
+         fmt::format("{} names the consensus store's members; control plane {} runs no store "
+                     "(its fleet's coordination_members is 0)",
+                     core::quoted(name), fleet.plane->name));
+  }
+  if (!name.starts_with("store-")) return;
+  const auto number = static_cast<std::uint32_t>(std::stoul(name.substr(6)));
+  if (number > fleet.store_members) {
+    fail(node.mark, path,
+         fmt::format("no store member {}: the store has {} members (store-1 to store-{})",
+                     core::quoted(name), fleet.store_members, fleet.store_members));
+  }
+}
+
 void check_target(const Node& node, const std::string& path, const Fleet& fleet, unsigned allowed,
                   std::string_view kind) {
   const std::string& name = text(node, path, "a target name such as db1-1 or leader:db1");
@@ -738,6 +763,7 @@ void check_target(const Node& node, const std::string& path, const Fleet& fleet,
          fmt::format("{} is {}; {} takes: {}", core::quoted(name), class_name(cls), kind,
                      target_forms(allowed, fleet)));
   }
+  if (cls == kStoreMember) check_store_member(node, path, fleet, name);
   if (cls == kMonitor && name != "monitors") {
     const auto letter = static_cast<std::uint32_t>(name.back() - 'a');
     if (name.back() < 'a' || letter >= fleet.vantage_points) {
@@ -779,8 +805,13 @@ unsigned target_classes(FaultTargetClass targets) {
       return kServer;
     case FaultTargetClass::kClocks:
       return kClock;
+    case FaultTargetClass::kHosts:
+      return kServer | kStoreMember;
+    case FaultTargetClass::kStoreMembers:
+      return kStoreMember;
     case FaultTargetClass::kFleet:
     case FaultTargetClass::kCrashPoint:
+    case FaultTargetClass::kStore:
       return 0;
   }
   return 0;
@@ -797,6 +828,18 @@ std::string kinds_with_others() {
   return fmt::format("{} and {}", fmt::join(kinds.begin(), kinds.end() - 1, ", "), kinds.back());
 }
 
+std::string_view target_example(FaultTargetClass targets) {
+  switch (targets) {
+    case FaultTargetClass::kServers:
+    case FaultTargetClass::kHosts:
+      return "leader:db1";
+    case FaultTargetClass::kStoreMembers:
+      return "store:leader";
+    default:
+      return "db1-1";
+  }
+}
+
 struct Phases {
   TimeUs duration_us = 0;
   TimeUs recovery_us = 0;
@@ -806,10 +849,17 @@ void read_fault_targets(const Fields& f, const FaultKindInfo& kind, const Fleet&
                         FaultSpec& spec) {
   const std::string_view name = kind.name;
   const Node* targets = f.find("targets");
-  if (kind.targets == FaultTargetClass::kFleet) {
+  if (needs_store(kind) && fleet.store_members == 0) {
+    fail(f.find("fault")->mark, f.path("fault"),
+         fmt::format("{} strikes the consensus store; control plane {} runs none (its fleet's "
+                     "coordination_members is 0)",
+                     name, fleet.plane->name));
+  }
+  if (kind.targets == FaultTargetClass::kFleet || kind.targets == FaultTargetClass::kStore) {
     if (targets != nullptr) {
       fail(targets->mark, f.path("targets"),
-           fmt::format("{} strikes the whole fleet API and takes no targets; remove them", name));
+           fmt::format("{} strikes the whole {} and takes no targets; remove them", name,
+                       kind.targets == FaultTargetClass::kFleet ? "fleet API" : "consensus store"));
     }
   } else if (kind.targets == FaultTargetClass::kCrashPoint) {
     std::vector<std::pair<std::string_view, std::string_view>> points;
@@ -822,9 +872,7 @@ void read_fault_targets(const Fields& f, const FaultKindInfo& kind, const Fleet&
         std::string(choice(items[0], f.path("targets") + "[0]", "crash point", points))};
   } else {
     const Node& node =
-        f.require("targets",
-                  fmt::format("targets: [{}]",
-                              kind.targets == FaultTargetClass::kServers ? "leader:db1" : "db1-1"));
+        f.require("targets", fmt::format("targets: [{}]", target_example(kind.targets)));
     read_targets(node, f.path("targets"), fleet, target_classes(kind.targets), name, spec.targets);
   }
   const Node* others = f.find("others");
@@ -1079,9 +1127,17 @@ Scenario read_scenario(const Node& root, std::string_view source) {
   const PlaneRead plane = read_control_plane(top.find("control_plane"), s.config);
   read_network(top.find("network"), s.config);
   read_random(top.find("random"), s.config);
-  Fleet fleet{.vantage_points = plane.plane->fleet().vantage_points, .plane = plane.info};
+  Fleet fleet{.vantage_points = plane.plane->fleet().vantage_points,
+              .store_members = plane.plane->fleet().coordination_members,
+              .plane = plane.info};
   for (const ServiceSpec& spec : s.config.services)
     fleet.services.push_back(spec.id);
+  if (fleet.store_members > 0 && fleet.has("store")) {
+    fail(top.node().mark, "fleet.services",
+         fmt::format("a service may not be called \"store\": control plane {} runs a consensus "
+                     "store, whose members are store-1 to store-{}",
+                     plane.info->name, fleet.store_members));
+  }
   read_timeline(top.find("timeline"), fleet, {s.duration_us, s.recovery_us}, s);
   read_bounds(top.find("bounds"), plane.plane->model(), s.config);
   s.expect = read_expect(top.find("expect"));

@@ -62,6 +62,17 @@ Simulation::Simulation(SimConfig config)
   for (std::uint32_t v = 0; v < fleet_.vantage_points; ++v) {
     world_.add_vantage(fmt::format("monitor-{}", static_cast<char>('a' + v)));
   }
+  if (fleet_.coordination_members > 0) {
+    coordination_ = std::make_unique<StoreCluster>(
+        fleet_.coordination_members, config_.store, config_.seed, world_.network, now_us_, trace_,
+        [this](core::TimeUs at_us, StoreEvent event) {
+          push(at_us, {.kind = EventKind::kStore,
+                       .a = event.index,
+                       .b = static_cast<std::uint32_t>(event.kind),
+                       .id = event.id});
+        });
+    coordination_->start();
+  }
   // The customers' requests: every service starts in provisioning, with its
   // plan, and the control plane takes it from there.
   auto txn = durable_.begin();
@@ -195,6 +206,8 @@ RunSummary Simulation::summary() const {
     s.writes_acked += service.writes_acked;
     s.writes_failed += service.writes_failed;
   }
+  if (coordination_ != nullptr) s.store_operations = coordination_->history().operations.size();
+  s.store_keys_unchecked = store_keys_unchecked_;
   return s;
 }
 
@@ -261,6 +274,10 @@ void Simulation::dispatch(const Event& e) {
       return;
     case EventKind::kAgentTick:
       on_agent_tick(e);
+      return;
+    case EventKind::kStore:
+      UNWEDGE_ASSERT(coordination_ != nullptr);
+      coordination_->dispatch({.kind = static_cast<StoreEventKind>(e.b), .index = e.a, .id = e.id});
       return;
     case EventKind::kControllerDue:
       // Only the latest request counts, and only while the process that made it lives.
@@ -474,6 +491,7 @@ void Simulation::start_agent(HostIndex index) {
   Host& host = world_.hosts[index];
   UNWEDGE_ASSERT(host.up());
   RunningAgent& running = agents_[index];
+  running.agent.reset();  // one of an earlier life goes before what it was handed
   running.incarnation = host.incarnation;
   running.local = std::make_unique<LocalInfra>(
       host.name, [this, index](const core::InfraRequest& r) { return apply_local(index, r); });
@@ -487,7 +505,17 @@ void Simulation::start_agent(HostIndex index) {
                                                             .clock = host.clock,
                                                             .telemetry = *running.telemetry,
                                                             .journal = &journal_});
-  running.agent = plane_->start_agent({.node = host.name, .env = *running.env});
+  if (coordination_ != nullptr) {
+    const std::uint32_t incarnation = host.incarnation;
+    running.coordination =
+        std::make_unique<CoordinationClient>(*coordination_, host.name, host.endpoint, host.clock,
+                                             now_us_, trace_, [this, index, incarnation] {
+                                               const Host& h = world_.hosts[index];
+                                               return h.up() && h.incarnation == incarnation;
+                                             });
+  }
+  running.agent = plane_->start_agent(
+      {.node = host.name, .env = *running.env, .coordination = running.coordination.get()});
   UNWEDGE_ASSERT_MSG(running.agent != nullptr, "{} has agents but started none on {}",
                      plane_info_->name, host.name);
   trace_.record(now_us_, TraceKind::kNote, host.name, "agent started");
@@ -559,6 +587,17 @@ std::vector<std::string> Simulation::resolve(const std::vector<std::string>& nam
     if (name == "monitors") {
       for (const Vantage& v : world_.vantages)
         out.push_back(v.name);
+      continue;
+    }
+    // The consensus store's members: all of them, or the one leading now.
+    if (name == "stores" || name == "store:leader") {
+      if (coordination_ == nullptr) continue;
+      if (name == "stores") {
+        for (std::uint32_t m = 0; m < coordination_->size(); ++m)
+          out.push_back(coordination_->name(m));
+      } else if (std::optional<std::uint32_t> leader = coordination_->leader()) {
+        out.push_back(coordination_->name(*leader));
+      }
       continue;
     }
     if (colon == std::string::npos) {

@@ -37,6 +37,7 @@
 #include "core/in_memory_store.hpp"
 #include "seam/control_plane.hpp"
 #include "seam/registry.hpp"
+#include "sim/coordination_client.hpp"
 #include "sim/faults.hpp"
 #include "sim/fleet.hpp"
 #include "sim/invariants.hpp"
@@ -51,6 +52,7 @@
 #include "sim/run_observer.hpp"
 #include "sim/sim_infra.hpp"
 #include "sim/sim_store.hpp"
+#include "sim/store_cluster.hpp"
 #include "sim/trace_journal.hpp"
 
 namespace unwedge::sim {
@@ -89,6 +91,9 @@ struct SimConfig {
   core::TimeUs database_restart_us = 5 * core::kSecond;
   core::TimeUs control_plane_restart_us = 15 * core::kSecond;
   LinkQuality network;
+  // The consensus store's timing and its client's, when the plane asks for
+  // one (FleetConfiguration::coordination_members).
+  StoreSettings store;
   RandomFaults faults;
   // Random operator requests (failovers, follower promotions, unfollows);
   // 0: none.
@@ -126,6 +131,11 @@ struct RunSummary {
   std::uint64_t control_plane_crashes = 0;
   std::uint64_t writes_acked = 0;
   std::uint64_t writes_failed = 0;
+  // The consensus store's history, when the run has one: the clients'
+  // operations, and the keys whose history was too large to check for
+  // linearizability (traced; never a pass, never a violation).
+  std::uint64_t store_operations = 0;
+  std::uint64_t store_keys_unchecked = 0;
 };
 
 class Simulation final : private InfraBackend {
@@ -164,7 +174,9 @@ class Simulation final : private InfraBackend {
   // may name roles, resolved now: "leader:db1" (the host the service's
   // endpoint points at), a role the plane declares ("standby:db1": the
   // service's first live server in that role by the plane's Store),
-  // "clients:db1", "monitors", or a server outright ("node:db1-2").
+  // "clients:db1", "monitors", or a server outright ("node:db1-2"); with a
+  // consensus store, "stores" (every member) and "store:leader" (the member
+  // leading it now).
   std::uint64_t start_fault(const FaultSpec& spec);
   bool heal_fault(std::uint64_t id);
   // The request's target may name a role, as a fault's may.
@@ -177,6 +189,8 @@ class Simulation final : private InfraBackend {
   const SimConfig& config() const { return config_; }
   const seam::ControlPlane& plane() const { return *plane_; }
   const std::optional<Finding>& finding() const { return finding_; }
+  // The consensus store, when the plane asks for one; null otherwise.
+  const StoreCluster* coordination() const { return coordination_.get(); }
   const InvariantChecker& checker() const { return checker_; }
   std::size_t active_faults() const { return active_.size(); }
   // What the random nemesis and the random operator did, as a timeline
@@ -205,6 +219,7 @@ class Simulation final : private InfraBackend {
     kIndependentWrite,  // a: index into World::independents
     kControllerDue,     // a pass the process asked for (Process::next_due_us)
     kAgentTick,         // a: host, b: incarnation; a pass of the host's agent
+    kStore,             // a: index, b: StoreEventKind, id: id; the consensus store's
   };
   struct Event {
     EventKind kind = EventKind::kControllerTick;
@@ -220,6 +235,7 @@ class Simulation final : private InfraBackend {
   struct ActiveFault {
     FaultSpec spec;
     std::optional<CutId> cut;
+    std::vector<std::uint32_t> store_down;  // store members it took down (store_quorum_loss)
   };
 
   // InfraBackend
@@ -270,6 +286,11 @@ class Simulation final : private InfraBackend {
   std::optional<Violation> end_state_violation();
   // Ends the run with the checker's first new violation, if any.
   bool take_violation();
+  // The store's history checked for linearizability, once, at the end: the
+  // violation if it is not; a key too large to check is traced and counted.
+  std::optional<Violation> store_violation();
+  // The store members among `names`, by index.
+  std::vector<std::uint32_t> store_members_named(const std::vector<std::string>& names) const;
   void boot(HostIndex host);
   // The plane's agent on a host that has just come up, if the plane has agents.
   void start_agent(HostIndex host);
@@ -290,6 +311,8 @@ class Simulation final : private InfraBackend {
   std::vector<std::string> resolve(const std::vector<std::string>& names);
   // A clock fault on the control plane's own clock.
   static bool on_control_plane_clock(const FaultSpec& spec);
+  // A clock fault started or healed on store members: their timers are re-armed.
+  void clocks_changed(const FaultSpec& spec);
 
   SimConfig config_;
   core::TimeUs now_us_ = 0;
@@ -322,8 +345,12 @@ class Simulation final : private InfraBackend {
     std::unique_ptr<LocalInfra> local;
     std::unique_ptr<LocalTelemetry> telemetry;
     std::unique_ptr<core::Environment> env;
-    std::unique_ptr<seam::Agent> agent;  // last: it goes before what it was handed
+    std::unique_ptr<CoordinationClient> coordination;  // when the fleet runs a store
+    std::unique_ptr<seam::Agent> agent;                // last: it goes before what it was handed
   };
+  // The consensus store's members, when the plane asks for them; declared
+  // before the agents, so every client goes before the store it asks.
+  std::unique_ptr<StoreCluster> coordination_;
   // Every node's agent Store, kept on the node's disk: it outlives the agent.
   std::map<HostIndex, std::unique_ptr<core::InMemoryStore>> agent_stores_;
   std::map<HostIndex, RunningAgent> agents_;
@@ -347,6 +374,8 @@ class Simulation final : private InfraBackend {
   std::uint64_t faults_started_ = 0;
   std::uint32_t control_plane_clock_faults_ = 0;
   std::uint64_t control_plane_crashes_ = 0;
+  bool store_checked_ = false;
+  std::uint64_t store_keys_unchecked_ = 0;
   std::optional<Finding> finding_;
 };
 

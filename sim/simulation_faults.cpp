@@ -28,7 +28,21 @@ std::vector<SimClock*> Simulation::clocks(const std::vector<std::string>& names)
       out.push_back(&world_.vantages[*v].clock);
     } else if (std::optional<HostIndex> h = world_.find_host(name)) {
       out.push_back(&world_.hosts[*h].clock);
+    } else if (coordination_ != nullptr) {
+      if (std::optional<std::uint32_t> m = coordination_->find(name)) {
+        out.push_back(&coordination_->clock(*m));
+      }
     }
+  }
+  return out;
+}
+
+std::vector<std::uint32_t> Simulation::store_members_named(
+    const std::vector<std::string>& names) const {
+  std::vector<std::uint32_t> out;
+  if (coordination_ == nullptr) return out;
+  for (const std::string& name : names) {
+    if (std::optional<std::uint32_t> m = coordination_->find(name)) out.push_back(*m);
   }
   return out;
 }
@@ -42,7 +56,10 @@ struct FaultScene {
   SimInfra& infra;
   SimStore& store;
   std::optional<CutId>& cut;
-  std::vector<HostIndex> hosts;                     // the targets that are hosts
+  std::vector<HostIndex> hosts;                     // the targets that are database hosts
+  StoreCluster* coordination = nullptr;             // the consensus store, if the run has one
+  std::vector<std::uint32_t> members;               // the targets that are store members
+  std::vector<std::uint32_t>& store_down;           // members the fault took down itself
   std::vector<SimClock*> clocks;                    // the targets' clocks
   std::vector<EndpointId> target_endpoints;         // the targets' network endpoints
   std::vector<EndpointId> other_endpoints;          // the others'
@@ -91,6 +108,8 @@ bool start_host_crash(FaultScene& s) {
       s.world.take_down(h, HostState::kDown);
     }
   }
+  for (std::uint32_t m : s.members)
+    s.coordination->crash(m);
   return true;
 }
 
@@ -98,6 +117,8 @@ void heal_host_crash(FaultScene& s) {
   for (HostIndex h : s.hosts) {
     if (s.world.hosts[h].state == HostState::kDown) s.boot(h);
   }
+  for (std::uint32_t m : s.members)
+    s.coordination->heal_crash(m);
 }
 
 bool start_database_crash(FaultScene& s) {
@@ -207,6 +228,39 @@ bool start_control_plane_crash(FaultScene& s) {
 
 void heal_nothing(FaultScene&) {}  // the process restarts on its own
 
+// Acts once: a leader among the targets hands its leadership on. Nothing
+// started when none of them leads.
+bool start_store_leader_change(FaultScene& s) {
+  bool stepped_down = false;
+  for (std::uint32_t m : s.members)
+    stepped_down = s.coordination->step_down(m) || stepped_down;
+  return stepped_down;
+}
+
+bool start_store_slow_commit(FaultScene& s) {
+  for (std::uint32_t m : s.members)
+    s.coordination->set_slow(m, s.spec.amount);
+  return !s.members.empty();
+}
+
+void heal_store_slow_commit(FaultScene& s) {
+  for (std::uint32_t m : s.members)
+    s.coordination->set_slow(m, 0);
+}
+
+bool start_store_quorum_loss(FaultScene& s) {
+  if (s.coordination == nullptr) return false;
+  s.store_down = s.coordination->majority();
+  for (std::uint32_t m : s.store_down)
+    s.coordination->crash(m);
+  return true;
+}
+
+void heal_store_quorum_loss(FaultScene& s) {
+  for (std::uint32_t m : s.store_down)
+    s.coordination->heal_crash(m);
+}
+
 constexpr std::array<FaultEffect, kFaultKindCount> kEffects = {{
     {FaultKind::kPartitionComplete, start_cut, heal_cut},
     {FaultKind::kPartitionPartial, start_cut, heal_cut},
@@ -229,6 +283,9 @@ constexpr std::array<FaultEffect, kFaultKindCount> kEffects = {{
     {FaultKind::kInfraDuplicates, start_infra_chance<&InfraConditions::duplicate_ppm>,
      heal_infra_chance<&InfraConditions::duplicate_ppm>},
     {FaultKind::kControlPlaneCrash, start_control_plane_crash, heal_nothing},
+    {FaultKind::kStoreLeaderChange, start_store_leader_change, heal_nothing},
+    {FaultKind::kStoreSlowCommit, start_store_slow_commit, heal_store_slow_commit},
+    {FaultKind::kStoreQuorumLoss, start_store_quorum_loss, heal_store_quorum_loss},
 }};
 
 constexpr bool every_kind_has_an_effect() {
@@ -275,11 +332,15 @@ std::uint64_t Simulation::start_fault(const FaultSpec& requested) {
       .store = store_,
       .cut = fault.cut,
       .hosts = hosts_named(world_, spec.targets),
+      .coordination = coordination_.get(),
+      .members = store_members_named(spec.targets),
+      .store_down = fault.store_down,
       .clocks = clocks(spec.targets),
       .target_endpoints = endpoints(spec.targets),
       .other_endpoints = endpoints(spec.others),
   };
   if (!effect(spec.kind).start(scene)) return 0;
+  clocks_changed(spec);
   const std::uint64_t id = next_fault_id_++;
   faults_started_++;
   if (config_.observer != nullptr) config_.observer->fault_started(id, spec, now_us_);
@@ -312,6 +373,9 @@ bool Simulation::heal_fault(std::uint64_t id) {
       .store = store_,
       .cut = it->second.cut,
       .hosts = hosts_named(world_, spec.targets),
+      .coordination = coordination_.get(),
+      .members = store_members_named(spec.targets),
+      .store_down = it->second.store_down,
       .clocks = clocks(spec.targets),
       .boot = [this](HostIndex h) { boot(h); },
       .restart_database =
@@ -321,6 +385,7 @@ bool Simulation::heal_fault(std::uint64_t id) {
           },
   };
   effect(spec.kind).heal(scene);
+  clocks_changed(spec);
   trace_.record(now_us_, TraceKind::kHeal, "", "#{} {}", id, describe(spec));
   if (config_.observer != nullptr) config_.observer->fault_healed(id, now_us_);
   if (on_control_plane_clock(spec)) {
@@ -333,6 +398,12 @@ bool Simulation::heal_fault(std::uint64_t id) {
   active_.erase(it);
   checker_.set_faults_active(!active_.empty(), now_us_);
   return true;
+}
+
+void Simulation::clocks_changed(const FaultSpec& spec) {
+  if (info(spec.kind).targets != FaultTargetClass::kClocks) return;
+  for (std::uint32_t m : store_members_named(spec.targets))
+    coordination_->clock_changed(m);
 }
 
 bool Simulation::on_control_plane_clock(const FaultSpec& spec) {
@@ -356,12 +427,11 @@ void Simulation::on_random_fault() {
        {.kind = EventKind::kRandomFault});
   if (active_.size() >= config_.faults.active_max) return;
   std::vector<FaultKind> kinds = config_.faults.kinds;
-  if (kinds.empty()) {
-    for (const FaultKindInfo& k : fault_kinds())
-      kinds.push_back(k.kind);
-  }
+  // Every kind that means something here: a run without a store draws none of its kinds.
+  if (kinds.empty()) kinds = fault_kinds_for(coordination_ != nullptr);
   const FaultKind kind = kinds[rng_faults_.below(kinds.size())];
-  if (std::optional<FaultSpec> spec = draw_fault(kind, world_, rng_faults_)) {
+  const std::uint32_t members = coordination_ == nullptr ? 0 : coordination_->size();
+  if (std::optional<FaultSpec> spec = draw_fault(kind, world_, rng_faults_, members)) {
     if (start_fault(*spec) != 0) drawn_faults_.push_back({.at_us = now_us_, .spec = *spec});
   }
 }

@@ -26,7 +26,34 @@ void Simulation::on_transition(const core::TransitionEvent& e) {
 bool Simulation::check_end_state() {
   if (finding_) return false;
   if (std::optional<Violation> v = end_state_violation()) checker_.add(std::move(*v));
+  if (take_violation()) return false;
+  if (std::optional<Violation> v = store_violation()) checker_.add(std::move(*v));
   return !take_violation();
+}
+
+// Once per run: the search is the costliest check there is, and the history
+// only grows, so checking it earlier would find nothing this does not.
+std::optional<Violation> Simulation::store_violation() {
+  if (coordination_ == nullptr || store_checked_) return std::nullopt;
+  store_checked_ = true;
+  const consensus::CheckResult result = coordination_->check();
+  for (const consensus::KeyResult& key : result.keys) {
+    if (key.verdict != consensus::Verdict::kTooLarge) continue;
+    // Not checked is not passed: said where every reader of the trace sees it.
+    store_keys_unchecked_++;
+    trace_.record(now_us_, TraceKind::kNote, "store", "key {} not checked for linearizability: {}",
+                  key.key, key.explanation);
+  }
+  trace_.record(now_us_, TraceKind::kNote, "store",
+                "history of {} operations and {} expiries: {} ({} keys, {} states searched)",
+                coordination_->history().operations.size(),
+                coordination_->history().expirations.size(), consensus::to_string(result.verdict),
+                result.keys.size(), result.states);
+  if (result.verdict != consensus::Verdict::kViolation) return std::nullopt;
+  return Violation{.invariant = Invariant::kStoreLinearizable,
+                   .entity = "store",
+                   .at_us = now_us_,
+                   .message = result.explanation};
 }
 
 std::optional<Violation> Simulation::end_state_violation() {

@@ -102,6 +102,8 @@ class Swarm {
   std::vector<ServicePlan> plans_;
   std::vector<std::string> monitors_;
   std::vector<FaultKind> kinds_;
+  std::size_t kinds_available_ = 0;  // the kinds the mix was drawn from
+  std::uint32_t store_members_ = 0;  // the plane's consensus store; 0: none
   TimeUs fault_gap_us_ = 0;
   TimeUs operator_gap_us_ = 0;
   const seam::PlaneInfo* plane_info_ = nullptr;  // set by draw_fleet()
@@ -133,6 +135,7 @@ void Swarm::draw_fleet() {
   for (std::uint32_t v = 0; v < (*plane)->fleet().vantage_points; ++v) {
     monitors_.push_back(fmt::format("monitor-{}", static_cast<char>('a' + v)));
   }
+  store_members_ = (*plane)->fleet().coordination_members;
   scenario_.duration_us = static_cast<TimeUs>(rng_.between(
                               static_cast<std::uint64_t>(options_.duration_min_us / kMinute),
                               static_cast<std::uint64_t>(options_.duration_max_us / kMinute))) *
@@ -145,11 +148,10 @@ void Swarm::draw_fleet() {
 
 // A fifth of the seeds enable every kind; the rest a random subset of
 // uniformly drawn size, so small mixes (one kind alone) are as likely as
-// large ones.
+// large ones. The store's kinds only when the plane runs a store.
 void Swarm::draw_fault_mix() {
-  std::vector<FaultKind> all;
-  for (const FaultKindInfo& k : fault_kinds())
-    all.push_back(k.kind);
+  std::vector<FaultKind> all = fault_kinds_for(store_members_ > 0);
+  kinds_available_ = all.size();
   std::size_t count = all.size();
   if (!rng_.chance(200'000)) count = rng_.between(1, all.size());
   // A partial Fisher-Yates shuffle picks `count` distinct kinds.
@@ -298,6 +300,7 @@ class Swarm::RoleAimer final : public FaultAimer {
   }
   const std::vector<std::string>& monitors() const override { return swarm_.monitors_; }
   std::vector<std::string> every_monitor() const override { return {"monitors"}; }
+  std::uint32_t store_members() const override { return swarm_.store_members_; }
 
  private:
   Swarm& swarm_;
@@ -348,7 +351,7 @@ std::string Swarm::describe_draws() const {
       "{}, {} client{} each; {} of {} fault kinds ({}), one every {} min on average; an "
       "operator request every {} min on average; {} min of faults, {} min of recovery",
       fmt::join(services, ", "), scenario_.config.clients_per_service,
-      scenario_.config.clients_per_service > 1 ? "s" : "", kinds_.size(), fault_kinds().size(),
+      scenario_.config.clients_per_service > 1 ? "s" : "", kinds_.size(), kinds_available_,
       fmt::join(kinds, ", "), fault_gap_us_ / kMinute, operator_gap_us_ / kMinute,
       scenario_.duration_us / kMinute, scenario_.recovery_us / kMinute);
 }

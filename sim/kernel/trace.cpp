@@ -23,8 +23,8 @@ std::uint64_t feed(std::uint64_t hash, std::uint64_t value) {
 
 const char* to_string(TraceKind kind) {
   static constexpr const char* kNames[kTraceKinds] = {
-      "transition", "refused", "signal", "decision", "step",      "infra",
-      "fault",      "heal",    "ack",    "checkin",  "violation", "note"};
+      "transition", "refused", "signal",  "decision",  "step", "infra",       "fault",
+      "heal",       "ack",     "checkin", "violation", "note", "coordination"};
   const auto index = static_cast<std::size_t>(kind);
   UNWEDGE_ASSERT_LT(index, kTraceKinds);
   return kNames[index];

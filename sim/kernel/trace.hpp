@@ -38,8 +38,9 @@ enum class TraceKind : std::uint8_t {
   kCheckin,
   kViolation,
   kNote,
+  kCoordination,  // a client's ask of a consensus store, its answer or its failure
 };
-inline constexpr std::size_t kTraceKinds = 12;
+inline constexpr std::size_t kTraceKinds = 13;
 
 const char* to_string(TraceKind kind);
 

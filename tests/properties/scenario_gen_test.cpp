@@ -60,7 +60,7 @@ TEST(ScenarioGen, EveryFaultKindAndRequestIsReachable) {
     for (const sim::ScheduledOperator& o : s.operators)
       requests.insert(o.request.kind);
   }
-  EXPECT_EQ(faults.size(), sim::fault_kinds().size());
+  EXPECT_EQ(faults.size(), sim::fault_kinds_for(/*has_store=*/false).size());
   EXPECT_EQ(requests.size(), sim::operator_kinds().size());
 }
 

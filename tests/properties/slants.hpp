@@ -19,8 +19,9 @@ inline Slant slant_for(sim::Invariant invariant) {
     case sim::Invariant::kPlaneInvariant:
       // Everything at once: the control plane's and the simulator's own
       // contracts, and the plane's own invariants, hold whatever happens.
-      for (const sim::FaultKindInfo& k : sim::fault_kinds())
-        s.faults.emplace_back(1, k.kind);
+      // (Every kind the reference plane's fleet knows: it runs no store.)
+      for (sim::FaultKind kind : sim::fault_kinds_for(false))
+        s.faults.emplace_back(1, kind);
       for (const sim::OperatorKindInfo& k : sim::operator_kinds())
         s.operators.emplace_back(1, k.kind);
       s.faults_max = 8;
@@ -67,8 +68,8 @@ inline Slant slant_for(sim::Invariant invariant) {
       break;
     case sim::Invariant::kEventuallyHealthy:
       // Long faults of every lasting kind, healed, then the recovery phase.
-      for (const sim::FaultKindInfo& k : sim::fault_kinds())
-        s.faults.emplace_back(1, k.kind);
+      for (sim::FaultKind kind : sim::fault_kinds_for(false))
+        s.faults.emplace_back(1, kind);
       s.operators = {{1, OperatorKind::kRequestFailover},
                      {1, OperatorKind::kReplaceServer},
                      {1, OperatorKind::kAddFollower}};
@@ -87,6 +88,16 @@ inline Slant slant_for(sim::Invariant invariant) {
                      {1, OperatorKind::kPromoteFollower}};
       s.duration_min_us = 10 * kMinute;
       break;
+    case sim::Invariant::kStoreLinearizable:
+      // The faults that reach a consensus store's members where the plane
+      // runs one: crashes, cuts and clocks, while agents ask. The store's
+      // own kinds need such a plane; the reference plane these properties
+      // run has none, so its store check has nothing to judge.
+      s.faults = {{3, FaultKind::kPartitionComplete}, {2, FaultKind::kPartitionPartial},
+                  {2, FaultKind::kPartitionOneWay},   {3, FaultKind::kHostCrash},
+                  {1, FaultKind::kClockDrift},        {2, FaultKind::kClockJump}};
+      s.fault_max_us = 5 * kMinute;
+      break;
   }
   return s;
 }
@@ -96,6 +107,7 @@ inline constexpr std::array<sim::Invariant, sim::kInvariants> kHuntOrder = {
     sim::Invariant::kValidTransitions,  sim::Invariant::kBoundedDwell,
     sim::Invariant::kNoLostWrites,      sim::Invariant::kSingleWriter,
     sim::Invariant::kIdempotentEffects, sim::Invariant::kEventuallyHealthy,
-    sim::Invariant::kAssertion,         sim::Invariant::kPlaneInvariant};
+    sim::Invariant::kAssertion,         sim::Invariant::kPlaneInvariant,
+    sim::Invariant::kStoreLinearizable};
 
 }  // namespace unwedge::properties

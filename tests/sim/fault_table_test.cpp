@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "seam/registry.hpp"
 #include "sim/faults.hpp"
 #include "sim/fleet.hpp"
 #include "sim/scenario_from_bytes.hpp"
@@ -37,7 +38,8 @@ std::string misfit(const FaultSpec& spec) {
   const FaultKindInfo& k = info(spec.kind);
   switch (k.targets) {
     case FaultTargetClass::kFleet:
-      if (!spec.targets.empty()) return "targets on a fleet-wide kind";
+    case FaultTargetClass::kStore:
+      if (!spec.targets.empty()) return "targets on a fleet-wide or store-wide kind";
       break;
     case FaultTargetClass::kCrashPoint:
       if (spec.targets.size() != 1 || !is_crash_point(spec.targets[0])) return "no crash point";
@@ -68,6 +70,12 @@ std::string misfit_drawn(const FaultSpec& spec) {
   }
   if (k.lasts && spec.duration_us < 10 * kSecond) return "a drawn duration under 10 s";
   return "";
+}
+
+// The plane a kind is walked with: the reference plane, or for the store's
+// kinds one whose fleet runs a store (tests/sim/coordination_test.cpp).
+std::string plane_for(const FaultKindInfo& k) {
+  return needs_store(k) ? "racer" : "postgres";
 }
 
 // Written to a file and read back, a scenario is the same scenario: the
@@ -111,23 +119,34 @@ TEST(FaultTable, EveryKindIsDescribedOnceAndCompletely) {
 
 TEST(FaultTable, TheSwarmDrawsEveryKindAsItsEntrySays) {
   std::set<FaultKind> seen;
-  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
-    const Scenario s = swarm_scenario(seed);
-    for (const ScheduledFault& f : s.faults) {
-      seen.insert(f.spec.kind);
-      EXPECT_EQ(misfit_drawn(f.spec), "") << "seed " << seed << ": " << describe(f.spec);
-      EXPECT_EQ(f.spec.duration_us % kSecond, 0) << describe(f.spec);
+  // The reference plane, then a plane with a consensus store.
+  for (const char* plane : {"postgres", "racer"}) {
+    ASSERT_TRUE(seam::set_default_plane(plane));
+    for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+      const Scenario s = swarm_scenario(seed);
+      for (const ScheduledFault& f : s.faults) {
+        seen.insert(f.spec.kind);
+        EXPECT_EQ(misfit_drawn(f.spec), "") << "seed " << seed << ": " << describe(f.spec);
+        EXPECT_EQ(f.spec.duration_us % kSecond, 0) << describe(f.spec);
+        if (std::string_view(plane) == "postgres") {
+          EXPECT_FALSE(needs_store(info(f.spec.kind))) << "a store kind without a store";
+        }
+      }
+      expect_round_trip(s);
     }
-    expect_round_trip(s);
   }
+  ASSERT_TRUE(seam::set_default_plane("postgres"));
   for (const FaultKindInfo& k : fault_kinds())
     EXPECT_TRUE(seen.contains(k.kind)) << k.name << " was never drawn";
 }
 
 TEST(FaultTable, TheFuzzEncodingDecodesEveryKindAsItsEntrySays) {
   std::set<FaultKind> seen;
-  for (std::uint64_t n = 1; n <= 300; ++n) {
-    core::Result<Scenario> s = scenario_from_bytes(random_scenario_bytes(n), "input");
+  for (std::uint64_t i = 1; i <= 600; ++i) {
+    // The reference plane, then a plane with a consensus store.
+    const std::uint64_t n = i <= 300 ? i : i - 300;
+    core::Result<Scenario> s =
+        scenario_from_bytes(random_scenario_bytes(n), "input", i <= 300 ? "postgres" : "racer");
     ASSERT_TRUE(s.ok()) << s.error().message;
     for (const ScheduledFault& f : s->faults) {
       const FaultKindInfo& k = info(f.spec.kind);
@@ -159,7 +178,8 @@ TEST(FaultTable, TheNemesisDrawsEveryKindAsItsEntrySays) {
   for (const FaultKindInfo& k : fault_kinds()) {
     Rng rng = Rng::stream(7, k.name);
     for (int i = 0; i < 50; ++i) {
-      std::optional<FaultSpec> spec = draw_fault(k.kind, w, rng);
+      // Beside a store of three members, as a plane with a store runs.
+      std::optional<FaultSpec> spec = draw_fault(k.kind, w, rng, 3);
       ASSERT_TRUE(spec.has_value()) << k.name;
       EXPECT_EQ(spec->kind, k.kind);
       EXPECT_EQ(misfit_drawn(*spec), "") << describe(*spec);
@@ -173,10 +193,14 @@ std::vector<std::string> a_target(FaultTargetClass targets) {
     case FaultTargetClass::kEndpoints:
       return {"db1-1"};
     case FaultTargetClass::kServers:
+    case FaultTargetClass::kHosts:
       return {"leader:db1"};
     case FaultTargetClass::kClocks:
       return {"monitor-a"};
+    case FaultTargetClass::kStoreMembers:
+      return {"store:leader"};
     case FaultTargetClass::kFleet:
+    case FaultTargetClass::kStore:
       return {};
     case FaultTargetClass::kCrashPoint:
       return {"after_commit"};
@@ -184,12 +208,12 @@ std::vector<std::string> a_target(FaultTargetClass targets) {
   return {};
 }
 
-std::string scenario_text(const std::string& entry) {
+std::string scenario_text(const std::string& entry, const std::string& plane = "postgres") {
   return fmt::format(
-      "name: one-fault\ndescription: one fault of a kind\nduration: 2h\nfleet:\n  services:\n    - "
-      "{{id: db1, standbys: 1}}\n"
+      "name: one-fault\ndescription: one fault of a kind\nduration: 2h\ncontrol_plane: {}\n"
+      "fleet:\n  services:\n    - {{id: db1, standbys: 1}}\n"
       "timeline:\n  - at: 30m\n{}",
-      entry);
+      plane, entry);
 }
 
 std::string entry_text(const FaultSpec& spec) {
@@ -228,7 +252,7 @@ TEST(FaultTable, EachKindRoundTripsThroughAScenarioFileAtBothEndsOfItsAmount) {
       spec.amount = amount;
       std::string entry = entry_text(spec);
       if (k.amount.unit != FaultUnit::kNone) entry += amount_text(k, amount);
-      core::Result<Scenario> parsed = parse_scenario(scenario_text(entry), "x.yaml");
+      core::Result<Scenario> parsed = parse_scenario(scenario_text(entry, plane_for(k)), "x.yaml");
       ASSERT_TRUE(parsed.ok()) << k.name << ": " << parsed.error().message;
       ASSERT_EQ(parsed->faults.size(), 1u);
       EXPECT_EQ(parsed->faults[0].spec, spec) << k.name;
@@ -241,41 +265,40 @@ TEST(FaultTable, EachKindRoundTripsThroughAScenarioFileAtBothEndsOfItsAmount) {
 TEST(FaultTable, TheReaderRefusesWhatAnEntryDoesNotAllow) {
   for (const FaultKindInfo& k : fault_kinds()) {
     const std::string entry = entry_text(a_fault(k));
+    const auto text = [&](const std::string& entries) {
+      return scenario_text(entries, plane_for(k));
+    };
     if (k.amount.unit != FaultUnit::kNone) {
-      EXPECT_NE(error_of(scenario_text(entry + amount_text(k, k.amount.high + 1)))
-                    .find("timeline[0].amount"),
-                std::string::npos)
+      EXPECT_NE(
+          error_of(text(entry + amount_text(k, k.amount.high + 1))).find("timeline[0].amount"),
+          std::string::npos)
           << k.name;
-      EXPECT_NE(error_of(scenario_text(entry + amount_text(k, k.amount.low - 1)))
-                    .find("timeline[0].amount"),
+      EXPECT_NE(error_of(text(entry + amount_text(k, k.amount.low - 1))).find("timeline[0].amount"),
                 std::string::npos)
           << k.name;
       if (k.amount.required) {
-        EXPECT_NE(error_of(scenario_text(entry)).find(k.amount.example), std::string::npos)
-            << k.name;
+        EXPECT_NE(error_of(text(entry)).find(k.amount.example), std::string::npos) << k.name;
       }
     } else {
-      EXPECT_NE(error_of(scenario_text(entry + "    amount: 1\n")).find("takes no amount"),
+      EXPECT_NE(error_of(text(entry + "    amount: 1\n")).find("takes no amount"),
                 std::string::npos)
           << k.name;
     }
     const std::string amount =
         k.amount.unit == FaultUnit::kNone ? "" : amount_text(k, k.amount.high);
     if (!k.lasts) {
-      EXPECT_NE(
-          error_of(scenario_text(entry + amount + "    duration: 5m\n")).find("takes no duration"),
-          std::string::npos)
+      EXPECT_NE(error_of(text(entry + amount + "    duration: 5m\n")).find("takes no duration"),
+                std::string::npos)
           << k.name;
     }
-    if (k.targets == FaultTargetClass::kFleet) {
-      EXPECT_NE(error_of(scenario_text(entry + amount + "    targets: [db1-1]\n"))
-                    .find("takes no targets"),
+    if (k.targets == FaultTargetClass::kFleet || k.targets == FaultTargetClass::kStore) {
+      EXPECT_NE(error_of(text(entry + amount + "    targets: [db1-1]\n")).find("takes no targets"),
                 std::string::npos)
           << k.name;
     }
     if (k.others == FaultOthers::kNone) {
       // The kinds with a far side are named from the table, as ever.
-      EXPECT_NE(error_of(scenario_text(entry + amount + "    others: [monitors]\n"))
+      EXPECT_NE(error_of(text(entry + amount + "    others: [monitors]\n"))
                     .find(fmt::format("{} takes no others; only partition_partial and "
                                       "partition_one_way have a far side",
                                       k.name)),
@@ -289,7 +312,8 @@ TEST(FaultTable, TheReaderRefusesWhatAnEntryDoesNotAllow) {
 // kind that lasts heals; one that acts once has nothing to heal.
 TEST(FaultTable, TheSimulatorStartsAndHealsEveryKind) {
   for (const FaultKindInfo& k : fault_kinds()) {
-    Simulation sim(SimConfig{.seed = 3, .services = {{.id = "db1", .standbys = 1}}});
+    Simulation sim(SimConfig{
+        .seed = 3, .services = {{.id = "db1", .standbys = 1}}, .control_plane = plane_for(k)});
     ASSERT_TRUE(sim.run_until(20 * kMinute)) << k.name;
     FaultSpec spec = a_fault(k);
     spec.amount = k.amount.unit == FaultUnit::kNone ? 0 : k.amount.high;

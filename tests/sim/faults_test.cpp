@@ -31,6 +31,11 @@ std::vector<FaultKind> every_fault_kind() {
   return out;
 }
 
+// The kinds a fleet without a consensus store draws: all but the store's.
+std::vector<FaultKind> fleet_fault_kinds() {
+  return fault_kinds_for(/*has_store=*/false);
+}
+
 bool aims_at_a_host(FaultKind kind) {
   switch (kind) {
     case FaultKind::kPartitionComplete:
@@ -126,7 +131,7 @@ class EmptyWorldTest : public ::testing::Test {
 TEST_F(EmptyWorldTest, HostFaultsHaveNothingToAimAt) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     Rng rng = Rng::stream(seed, "faults");
-    for (FaultKind kind : every_fault_kind()) {
+    for (FaultKind kind : fleet_fault_kinds()) {
       std::optional<FaultSpec> spec = draw_fault(kind, w, rng);
       if (aims_at_a_host(kind)) {
         EXPECT_FALSE(spec.has_value()) << info(kind).name;
@@ -181,7 +186,7 @@ class SparseWorldTest : public ::testing::Test {
   ~SparseWorldTest() override { core::set_assertion_handler(previous_); }
 
   void expect_usable_draws(const World& world) {
-    for (FaultKind kind : every_fault_kind()) {
+    for (FaultKind kind : fleet_fault_kinds()) {
       for (std::uint64_t seed = 1; seed <= 40; ++seed) {
         Rng rng = Rng::stream(seed, info(kind).name);
         std::optional<FaultSpec> spec;
@@ -233,8 +238,45 @@ bool is_crash_point(const std::string& name) {
          std::end(kCrashPointNames);
 }
 
-TEST_F(FleetWorldTest, EveryKindDrawsASpecAimedAtThingsThatExist) {
+TEST_F(FleetWorldTest, TheStoresKindsAimAtItsMembersAndAtNothingWithoutAStore) {
   for (FaultKind kind : every_fault_kind()) {
+    if (!needs_store(info(kind))) continue;
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+      Rng rng = Rng::stream(seed, info(kind).name);
+      EXPECT_FALSE(draw_fault(kind, w, rng).has_value()) << info(kind).name;
+      std::optional<FaultSpec> spec = draw_fault(kind, w, rng, 3);
+      ASSERT_TRUE(spec.has_value()) << info(kind).name;
+      for (const std::string& t : spec->targets)
+        EXPECT_TRUE(names_store_member(t)) << describe(*spec);
+      EXPECT_TRUE(spec->others.empty()) << describe(*spec);
+    }
+  }
+}
+
+TEST_F(FleetWorldTest, BesideAStoreHostFaultsSometimesStrikeItsMembers) {
+  std::map<std::string, int> hits;
+  for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+    Rng rng = Rng::stream(seed, "store");
+    for (FaultKind kind :
+         {FaultKind::kHostCrash, FaultKind::kPartitionPartial, FaultKind::kClockJump}) {
+      std::optional<FaultSpec> spec = draw_fault(kind, w, rng, 3);
+      ASSERT_TRUE(spec.has_value());
+      for (const std::string& t : spec->targets)
+        if (names_store_member(t)) hits[std::string(info(kind).name)]++;
+      for (const std::string& o : spec->others)
+        if (o == "stores") hits["cut from the store"]++;
+    }
+    // Never a database's own kinds.
+    std::optional<FaultSpec> db = draw_fault(FaultKind::kDatabaseCrash, w, rng, 3);
+    ASSERT_TRUE(db.has_value());
+    EXPECT_FALSE(names_store_member(db->targets.at(0))) << describe(*db);
+  }
+  for (const char* what : {"host_crash", "partition_partial", "clock_jump", "cut from the store"})
+    EXPECT_GE(hits[what], 20) << what;
+}
+
+TEST_F(FleetWorldTest, EveryKindDrawsASpecAimedAtThingsThatExist) {
+  for (FaultKind kind : fleet_fault_kinds()) {
     for (std::uint64_t seed = 1; seed <= 40; ++seed) {
       Rng rng = Rng::stream(seed, info(kind).name);
       std::optional<FaultSpec> spec = draw_fault(kind, w, rng);

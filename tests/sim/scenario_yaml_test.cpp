@@ -157,11 +157,13 @@ const std::map<std::string, std::string>& malformed_messages() {
        "12:12: timeline[1].fault: unknown fault kind \"partition\"; allowed: partition_complete, "
        "partition_partial, partition_one_way, host_crash, database_crash, agent_pause, "
        "late_checkins, duplicate_checkins, stale_checkins, clock_drift, clock_jump, infra_slow, "
-       "infra_failing, infra_timeouts, infra_duplicates, control_plane_crash"},
+       "infra_failing, infra_timeouts, infra_duplicates, control_plane_crash, store_leader_change, "
+       "store_slow_commit, store_quorum_loss"},
       {"unknown_invariant.yaml",
        "7:21: expect.violation: unknown invariant \"lost_writes\"; did you mean "
        "\"no_lost_writes\"? allowed: assertion, valid_transitions, bounded_dwell, no_lost_writes, "
-       "single_writer, eventually_healthy, idempotent_effects, plane_invariant"},
+       "single_writer, eventually_healthy, idempotent_effects, plane_invariant, "
+       "store_linearizable"},
       {"unknown_key.yaml",
        "7:1: unknown key \"sed\"; did you mean \"seed\"? allowed at the top: name, description, "
        "seed, duration, recovery, fleet, workload, control_plane, network, random, timeline, "
@@ -363,7 +365,9 @@ std::vector<std::string> any_targets(unsigned classes, const Scenario& s) {
 }
 
 FaultSpec any_fault(const Scenario& s) {
-  FaultSpec spec{.kind = static_cast<FaultKind>(*rc::gen::inRange<int>(0, fault_kinds().size()))};
+  // The reference plane runs no consensus store: none of the store's kinds.
+  const std::vector<FaultKind> kinds = fault_kinds_for(/*has_store=*/false);
+  FaultSpec spec{.kind = *rc::gen::elementOf(kinds)};
   constexpr unsigned kServers = 1;
   constexpr unsigned kAll = 15;
   constexpr unsigned kClocks = 1 | 2 | 8;
@@ -410,6 +414,10 @@ FaultSpec any_fault(const Scenario& s) {
       spec.amount = *rc::gen::inRange<std::int64_t>(0, 1'000'001);
       spec.duration_us = 0;
       break;
+    case FaultKind::kStoreLeaderChange:
+    case FaultKind::kStoreSlowCommit:
+    case FaultKind::kStoreQuorumLoss:
+      RC_FAIL("a store's kind drawn for a plane without a store");
   }
   return spec;
 }
