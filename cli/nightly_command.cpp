@@ -2,8 +2,8 @@
 //                  [--shard-count N] [--run-timeout 10m] [--scenarios DIR]`
 //
 // Every bundled scenario for the plane under test (every .yaml under
-// scenarios/ that names it, or names none when it is the program's default
-// plane; with --scenarios DIR, every .yaml there), in path order,
+// --scenarios that names it, or names none when it is the program's default
+// plane), in path order,
 // then swarm seeds 1, 2, ..., on J worker processes, with a live progress
 // line; each failing item's scenario is written to DIR/repro/, every run to
 // DIR/runs.jsonl, the figures to DIR/summary.txt and the whole report
@@ -91,7 +91,6 @@ reports::CrashCoverage explore_crashes() {
 struct NightlyOptions {
   CampaignFlags campaign;
   std::string scenarios_dir = "scenarios";
-  bool scenarios_given = false;  // --scenarios was passed: run every file there
 };
 
 // Every .yaml under `dir`, in path order, so item indices (and so shards)
@@ -113,9 +112,9 @@ core::Result<std::vector<std::filesystem::path>> scenario_files(const std::files
   return files;
 }
 
-// Whether the bundled directory's `file` is for `plane`: it names it, or it
-// names none and `plane` is the program's default. A file that cannot be
-// read stays in, so the campaign reports it.
+// Whether `file` is for `plane`: it names it, or it names none and `plane`
+// is the program's default (files that name no plane were written for it).
+// A file that cannot be read stays in, so the campaign reports it.
 bool bundled_for(const std::filesystem::path& file, const seam::PlaneInfo& plane) {
   core::Result<std::string> named = sim::scenario_plane_name(file.string());
   if (!named) return true;
@@ -128,17 +127,15 @@ core::Result<CampaignItems> nightly_items(const NightlyOptions& options) {
   if (!files) return files.error();
   const seam::PlaneInfo* plane = selected_plane();
   if (plane == nullptr) return core::Error{"no control plane is registered in this program"};
-  // The bundled directory holds the scenarios of every plane the program
-  // ships; a directory passed by hand is run whole.
-  if (!options.scenarios_given) {
-    const std::size_t all = files->size();
-    std::erase_if(*files, [&](const std::filesystem::path& f) { return !bundled_for(f, *plane); });
-    if (files->size() < all) {
-      std::fprintf(stderr,
-                   "unwedge nightly: %zu of the %zu scenarios in %s are for other control planes "
-                   "and not run; pass --scenarios DIR to run a directory whole\n",
-                   all - files->size(), all, options.scenarios_dir.c_str());
-    }
+  // A directory may hold the scenarios of every plane the program ships; a
+  // campaign runs one plane's, so its figures and coverage are that plane's.
+  const std::size_t all = files->size();
+  std::erase_if(*files, [&](const std::filesystem::path& f) { return !bundled_for(f, *plane); });
+  if (files->size() < all) {
+    std::fprintf(stderr,
+                 "unwedge nightly: %zu of the %zu scenarios in %s are for other control planes "
+                 "and not run (run them with --control-plane NAME)\n",
+                 all - files->size(), all, options.scenarios_dir.c_str());
   }
   CampaignItems items{.control_plane = plane->name, .model = &plane->model()};
   // Crash exploration and the canary run for a plane that has them.
@@ -194,16 +191,11 @@ void add_nightly_command(CLI::App& app, int& exit_code) {
       "Run every bundled scenario, then swarm seeds, on worker processes; write every run, each "
       "failing scenario and a summary to --out");
   add_campaign_flags(*command, options->campaign);
-  CLI::Option* scenarios =
-      command
-          ->add_option("--scenarios", options->scenarios_dir,
-                       "The scenarios' directory, run whole (default: the bundled scenarios "
-                       "that are for the plane under test)")
-          ->capture_default_str();
-  command->callback([options, scenarios, &exit_code] {
-    options->scenarios_given = scenarios->count() > 0;
-    exit_code = run_nightly(*options);
-  });
+  command
+      ->add_option("--scenarios", options->scenarios_dir,
+                   "The scenarios' directory; its files for the plane under test are run")
+      ->capture_default_str();
+  command->callback([options, &exit_code] { exit_code = run_nightly(*options); });
 }
 
 }  // namespace unwedge::cli
