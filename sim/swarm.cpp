@@ -88,6 +88,7 @@ class Swarm {
   void draw_faults();
   std::optional<ScheduledOperator> draw_operator(TimeUs at_us);
   ScheduledOperator draw_own_request(TimeUs at_us, const ServicePlan& plan, std::size_t index);
+  std::vector<std::string> roles_of(const ServicePlan& plan, TimeUs at_us) const;
   FaultSpec draw_fault(FaultKind kind, TimeUs at_us);
   std::size_t live_service(TimeUs at_us);
   FaultAim aim(TimeUs at_us);
@@ -233,9 +234,15 @@ std::optional<ScheduledOperator> Swarm::draw_operator(TimeUs at_us) {
     case OperatorKind::kRequestFailover:
       break;
     case OperatorKind::kReplaceServer: {
-      // A leader's replacement waits until a failover has moved it.
-      const std::array<std::uint32_t, 3> targets = {plan.standbys > 0 ? 3U : 0U,
-                                                    followers > 0 ? 1U : 0U, 1U};
+      // A leader's replacement waits until a failover has moved it. Only
+      // roles the plane declares.
+      const auto declares = [this](std::string_view r) {
+        const std::vector<std::string>& roles = plane_info_->roles;
+        return std::find(roles.begin(), roles.end(), r) != roles.end();
+      };
+      const std::array<std::uint32_t, 3> targets = {
+          plan.standbys > 0 && declares("standby") ? 3U : 0U,
+          followers > 0 && declares("follower") ? 1U : 0U, 1U};
       constexpr std::array<std::string_view, 3> kRoles = {"standby", "follower", "leader"};
       op.request.target = role(kRoles[rng_.weighted(targets)], plan.id);
       break;
@@ -266,20 +273,31 @@ ScheduledOperator Swarm::draw_own_request(TimeUs at_us, const ServicePlan& plan,
   return op;
 }
 
+// The roles a fault may aim at on `plan`'s service at `at_us`: its leader,
+// then those the plane declares that the service has: "standby" while it
+// has standbys, "follower" while it has followers, any other role of the
+// plane's (its name for the leader's replicas) while it has standbys. A role
+// the plane does not declare is never aimed at: a scenario file naming it
+// would not read back.
+std::vector<std::string> Swarm::roles_of(const ServicePlan& plan, TimeUs at_us) const {
+  std::vector<std::string> roles = {"leader"};
+  for (const std::string& r : plane_info_->roles) {
+    const bool present = r == "follower" ? plan.followers_at(at_us) > 0 : plan.standbys > 0;
+    if (present) roles.push_back(r);
+  }
+  return roles;
+}
+
 // Like the nemesis's aim: any role of any live service, but a service's
 // leader (where faults hurt most) 60% of the time.
 FaultAim Swarm::aim(TimeUs at_us) {
   const ServicePlan* plan = &plans_[live_service(at_us)];
-  std::vector<std::string> roles = {"leader"};
-  if (plan->standbys > 0) roles.emplace_back("standby");
-  if (plan->followers_at(at_us) > 0) roles.emplace_back("follower");
+  std::vector<std::string> roles = roles_of(*plan, at_us);
   std::string chosen = pick(roles, rng_);
   if (rng_.chance(600'000)) {
     plan = &plans_[live_service(at_us)];
     chosen = "leader";
-    roles = {"leader"};
-    if (plan->standbys > 0) roles.emplace_back("standby");
-    if (plan->followers_at(at_us) > 0) roles.emplace_back("follower");
+    roles = roles_of(*plan, at_us);
   }
   FaultAim a{.host = role(chosen, plan->id), .clients = {role("clients", plan->id)}};
   for (const std::string& r : roles) {

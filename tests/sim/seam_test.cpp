@@ -523,5 +523,25 @@ TEST(Seam, TheSwarmAndTheFuzzerDrawThePlanesOwnRequests) {
   EXPECT_EQ(fuzzed_kinds, (std::set<std::string>{"request_failover", "restart", "switchover"}));
 }
 
+TEST(Seam, TheSwarmAimsOnlyAtRolesThePlaneDeclaresSoItsScenariosReadBack) {
+  ASSERT_TRUE(seam::set_default_plane("probe"));
+  std::size_t watchers = 0;
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    const Scenario drawn = swarm_scenario(seed);
+    for (const ScheduledFault& f : drawn.faults) {
+      for (const std::vector<std::string>* names : {&f.spec.targets, &f.spec.others}) {
+        for (const std::string& name : *names) {
+          EXPECT_FALSE(name.starts_with("standby:") || name.starts_with("follower:")) << name;
+          watchers += name.starts_with("watcher:") ? 1 : 0;
+        }
+      }
+    }
+    core::Result<Scenario> again = parse_scenario(to_yaml(drawn), "swarm.yaml");
+    EXPECT_TRUE(again.ok()) << "seed " << seed << ": " << again.error().message;
+  }
+  ASSERT_TRUE(seam::set_default_plane("postgres"));
+  EXPECT_GT(watchers, 0u);
+}
+
 }  // namespace
 }  // namespace unwedge::sim
