@@ -73,8 +73,10 @@ core::SignalSet keeper_signals(const KeeperView& view, const Settings& settings)
   if (unreachable && !mine) raised.push_back("StoreUnreachable");
   if (mine) raised.push_back("LeaseMine");
   if (other) raised.push_back("LeaseOther");
-  if (k.holds_lease() &&
-      (view.clock_stepped_back || view.now_us >= lease_safe_end_us(k, settings))) {
+  // A renewal sent "later" than now was sent before the clock stepped back:
+  // its window cannot be trusted either.
+  if (k.holds_lease() && (view.clock_stepped_back || view.now_us < k.lease_sent_us ||
+                          view.now_us >= lease_safe_end_us(k, settings))) {
     raised.push_back("LeaseExpiring");
   }
   if (k.holds_lease() && view.now_us >= k.lease_sent_us + settings.loop_wait_us) {

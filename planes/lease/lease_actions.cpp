@@ -116,6 +116,12 @@ StepResult renew(StepContext& ctx, const Settings& s, core::Coordination* coordi
 StepResult publish(StepContext& ctx, const Settings& s, core::Coordination* coordination) {
   std::optional<Keeper> k = load_keeper(ctx);
   if (!k || !keeper_in(*k, {"leader"})) return StepResult::end("no longer leading");
+  // Never waited on past the lease's safe window: the table must be free to
+  // choose the demotion.
+  if (!k->holds_lease() || ctx.now_us() < k->lease_sent_us ||
+      ctx.now_us() >= lease_safe_end_us(*k, s)) {
+    return StepResult::end("the lease is no longer safe");
+  }
   std::optional<core::Checkin> local = local_reading(ctx);
   if (!local) return StepResult::next();
   const core::TimeUs sent_us = first_run_us(ctx, "publish_sent_us");

@@ -22,7 +22,7 @@ using core::StepResult;
 // keeper's own clock; past that, the table demotes it instead.
 std::optional<StepResult> lease_unsafe(StepContext& ctx, const Keeper& k, const Settings& s) {
   if (!k.holds_lease()) return StepResult::end("holds no lease");
-  if (ctx.now_us() >= lease_safe_end_us(k, s))
+  if (ctx.now_us() < k.lease_sent_us || ctx.now_us() >= lease_safe_end_us(k, s))
     return StepResult::end("the lease is no longer safe");
   return std::nullopt;
 }

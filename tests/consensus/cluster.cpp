@@ -327,7 +327,7 @@ bool Cluster::finished(std::size_t op) const {
   return true;
 }
 
-const HistoryOp& Cluster::await(std::size_t op, TimeUs within_us) {
+HistoryOp Cluster::await(std::size_t op, TimeUs within_us) {
   UNWEDGE_ASSERT_LT(op, history_.operations.size());
   if (!finished(op)) run_until(now_us_ + within_us, [&] { return finished(op); });
   return history_.operations[op];

@@ -96,8 +96,9 @@ class Cluster {
   std::size_t invoke(ClientId client, Request request);
   void prefer(ClientId client, MemberId id) { clients_.at(client).target = id; }
   bool idle(ClientId client) const { return !clients_.at(client).op.has_value(); }
-  // Runs until the operation is answered or given up, or `within_us` passes.
-  const HistoryOp& await(std::size_t op, TimeUs within_us = 10 * kSecond);
+  // Runs until the operation is answered or given up, or `within_us` passes;
+  // a copy of it, since the history it lives in grows as the cluster runs.
+  HistoryOp await(std::size_t op, TimeUs within_us = 10 * kSecond);
   bool finished(std::size_t op) const;
   void start_workload();
   void stop_workload() { workload_ = false; }

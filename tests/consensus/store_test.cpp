@@ -25,7 +25,7 @@ std::size_t completed(const Cluster& cluster) {
   return count;
 }
 
-const HistoryOp& run_op(Cluster& cluster, ClientId client, Request request) {
+HistoryOp run_op(Cluster& cluster, ClientId client, Request request) {
   return cluster.await(cluster.invoke(client, std::move(request)));
 }
 
