@@ -5,6 +5,7 @@
 
 #include "core/assert.hpp"
 #include "core/keyed_retry.hpp"
+#include "planes/lease/lease_keys.hpp"
 #include "planes/lease/machines.hpp"
 
 namespace unwedge::lease {
@@ -73,6 +74,42 @@ Local command(core::StepContext& ctx, core::InfraVerb verb, std::string argument
   // under the same key, like a refusal that will be asked again.
   *why = op.detail.empty() ? core::to_string(op.state) : op.detail;
   return Local::kRefused;
+}
+
+core::StepResult publish_position(core::StepContext& ctx, core::Coordination* coordination,
+                                  Keeper& keeper, const core::Checkin& local, bool final,
+                                  std::string_view waiting) {
+  std::string value = ctx.var("optime").value_or("");
+  if (value.empty()) {
+    value = format_optime(
+        {.timeline = local.term, .lsn = local.log_position, .by = keeper.id, .final = final});
+    ctx.set_var("optime", value);
+  }
+  const core::KvAnswer answer = ask(ctx, coordination, "optime",
+                                    {.kind = core::KvKind::kCompareAndSet,
+                                     .key = optime_key(keeper.service),
+                                     .value = value,
+                                     .expected_revision = keeper.optime_revision});
+  if (answer.state == core::KvState::kPending) return core::StepResult::wait(std::string(waiting));
+  if (answer.holds()) {
+    keeper.optime_revision = answer.revision;
+    ctx.txn().put(keeper);
+  }
+  return core::StepResult::next();
+}
+
+core::StepResult release_lease_held(core::StepContext& ctx, core::Coordination* coordination,
+                                    const Keeper& keeper, core::TimeUs retry_timeout_us,
+                                    std::string_view sent_var) {
+  if (!keeper.holds_lease()) return core::StepResult::next();
+  const core::TimeUs sent_us = first_run_us(ctx, sent_var);
+  if (ctx.now_us() >= sent_us + retry_timeout_us) return core::StepResult::next();
+  const core::KvAnswer answer = ask(ctx, coordination, "release",
+                                    {.kind = core::KvKind::kCompareAndRemove,
+                                     .key = lease_key(keeper.service),
+                                     .expected_revision = keeper.lease_revision});
+  if (answer.state == core::KvState::kPending) return core::StepResult::wait("releasing the lease");
+  return core::StepResult::next();
 }
 
 }  // namespace unwedge::lease

@@ -32,6 +32,21 @@ void move_keeper(core::StepContext& ctx, Keeper& keeper, std::string_view to,
 // recorded for the next run.
 core::TimeUs first_run_us(core::StepContext& ctx, std::string_view name);
 
+// Publishes the keeper's position (`local`, marked final or not) under the
+// service's optime key, by compare-and-set on the revision it last wrote;
+// waits (saying `waiting`) while the store has not answered. The position
+// is taken on the first run, so a rerun asks the same.
+core::StepResult publish_position(core::StepContext& ctx, core::Coordination* coordination,
+                                  Keeper& keeper, const core::Checkin& local, bool final,
+                                  std::string_view waiting);
+
+// Gives the lease the keeper holds back to the store (compare-and-remove on
+// its revision), for at most `retry_timeout_us` from the first send (timed by
+// `sent_var`): past that the lease is left to expire.
+core::StepResult release_lease_held(core::StepContext& ctx, core::Coordination* coordination,
+                                    const Keeper& keeper, core::TimeUs retry_timeout_us,
+                                    std::string_view sent_var);
+
 // A local command, asked again under a new key only after a definite
 // refusal (a database that was down when asked).
 enum class Local : std::uint8_t { kDone, kRefused };

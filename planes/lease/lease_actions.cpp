@@ -126,37 +126,13 @@ StepResult publish(StepContext& ctx, const Settings& s, core::Coordination* coor
   if (!local) return StepResult::next();
   const core::TimeUs sent_us = first_run_us(ctx, "publish_sent_us");
   if (ctx.now_us() >= sent_us + s.retry_timeout_us) return StepResult::next();
-  // The position is taken once, on the first run, so a rerun asks the same.
-  std::string value = ctx.var("optime").value_or("");
-  if (value.empty()) {
-    value = format_optime({.timeline = local->term, .lsn = local->log_position, .by = k->id});
-    ctx.set_var("optime", value);
-  }
-  const core::KvAnswer answer = ask(ctx, coordination, "optime",
-                                    {.kind = KvKind::kCompareAndSet,
-                                     .key = optime_key(k->service),
-                                     .value = value,
-                                     .expected_revision = k->optime_revision});
-  if (answer.state == KvState::kPending) return StepResult::wait("publishing the position");
-  if (answer.holds()) {
-    k->optime_revision = answer.revision;
-    ctx.txn().put(*k);
-  }
-  return StepResult::next();
+  return publish_position(ctx, coordination, *k, *local, false, "publishing the position");
 }
 
 StepResult release(StepContext& ctx, const Settings& s, core::Coordination* coordination) {
   std::optional<Keeper> k = load_keeper(ctx);
   if (!k || !keeper_in(*k, {"acquiring"})) return StepResult::end("no longer acquiring");
-  if (!k->holds_lease()) return StepResult::next();
-  const core::TimeUs sent_us = first_run_us(ctx, "sent_us");
-  if (ctx.now_us() >= sent_us + s.retry_timeout_us) return StepResult::next();  // it will expire
-  const core::KvAnswer answer = ask(ctx, coordination, "release",
-                                    {.kind = KvKind::kCompareAndRemove,
-                                     .key = lease_key(k->service),
-                                     .expected_revision = k->lease_revision});
-  if (answer.state == KvState::kPending) return StepResult::wait("releasing the lease");
-  return StepResult::next();
+  return release_lease_held(ctx, coordination, *k, s.retry_timeout_us, "sent_us");
 }
 
 StepResult stand_down(StepContext& ctx) {

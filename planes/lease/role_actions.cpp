@@ -135,23 +135,7 @@ StepResult publish_final(StepContext& ctx, const Settings& s, core::Coordination
   if (k->optime_revision == 0 || !local) return StepResult::next();
   const core::TimeUs sent_us = first_run_us(ctx, "sent_us");
   if (ctx.now_us() >= sent_us + s.retry_timeout_us) return StepResult::next();
-  std::string value = ctx.var("optime").value_or("");
-  if (value.empty()) {
-    value = format_optime(
-        {.timeline = local->term, .lsn = local->log_position, .by = k->id, .final = true});
-    ctx.set_var("optime", value);
-  }
-  const core::KvAnswer answer = ask(ctx, coordination, "optime",
-                                    {.kind = KvKind::kCompareAndSet,
-                                     .key = optime_key(k->service),
-                                     .value = value,
-                                     .expected_revision = k->optime_revision});
-  if (answer.state == KvState::kPending) return StepResult::wait("publishing its final position");
-  if (answer.holds()) {
-    k->optime_revision = answer.revision;
-    ctx.txn().put(*k);
-  }
-  return StepResult::next();
+  return publish_position(ctx, coordination, *k, *local, true, "publishing its final position");
 }
 
 // A leader stepping down hands the lease on at once rather than make its
@@ -159,15 +143,7 @@ StepResult publish_final(StepContext& ctx, const Settings& s, core::Coordination
 StepResult release_lease(StepContext& ctx, const Settings& s, core::Coordination* coordination) {
   std::optional<Keeper> k = load_keeper(ctx);
   if (!k || !keeper_in(*k, {"demoting"})) return StepResult::end("no longer demoting");
-  if (!k->holds_lease()) return StepResult::next();
-  const core::TimeUs sent_us = first_run_us(ctx, "release_sent_us");
-  if (ctx.now_us() >= sent_us + s.retry_timeout_us) return StepResult::next();
-  const core::KvAnswer answer = ask(ctx, coordination, "release",
-                                    {.kind = KvKind::kCompareAndRemove,
-                                     .key = lease_key(k->service),
-                                     .expected_revision = k->lease_revision});
-  if (answer.state == KvState::kPending) return StepResult::wait("releasing the lease");
-  return StepResult::next();
+  return release_lease_held(ctx, coordination, *k, s.retry_timeout_us, "release_sent_us");
 }
 
 StepResult demoted(StepContext& ctx) {
