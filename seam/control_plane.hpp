@@ -132,6 +132,20 @@ class Agent {
   virtual ~Agent() = default;
   // One pass of its loop.
   virtual void tick() = 0;
+  // An operator's request aimed at this agent's node: one the plane declares
+  // with RequestInfo::to_agent, delivered as an operator's tool calls a
+  // node's agent over its own API (Patroni's REST API behind `patronictl
+  // restart`). Never delivered while the agent is not running: its host is
+  // down, or its agents are paused. `now_us` is the host's clock.
+  virtual RequestOutcome request(std::string_view kind, core::TimeUs now_us) {
+    static_cast<void>(kind);
+    static_cast<void>(now_us);
+    return {};
+  }
+  // The plane's own invariant over what this agent holds (its node's Store,
+  // its clock), judged after each of its passes like ControlPlane::check:
+  // a violation is a finding of `plane_invariant`.
+  virtual std::optional<PlaneViolation> check() const { return std::nullopt; }
 };
 
 // What an agent is handed: its node's name, the node's own world as an

@@ -26,7 +26,8 @@ namespace unwedge::seam {
 // A request of the plane's own, beyond the simulator's vocabulary
 // (request_failover, add_follower, ...): its name, what it is aimed at, and
 // what it means. Scenario files, the swarm and the fleet fuzzer raise it
-// through ControlPlane::request like any other.
+// through ControlPlane::request like any other, or, `to_agent`, through the
+// target node's Agent::request.
 struct RequestInfo {
   enum class Aim : std::uint8_t {
     kService,  // "restart db1": a service id
@@ -35,6 +36,10 @@ struct RequestInfo {
   std::string name;
   Aim aim = Aim::kService;
   std::string summary;
+  // A request on a server that its agent takes (Agent::request), not the
+  // plane's process: an operator's tool calling the node's agent. A node
+  // whose agent is not running does not answer; nothing is raised.
+  bool to_agent = false;
 };
 
 struct PlaneInfo {

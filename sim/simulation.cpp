@@ -552,6 +552,7 @@ void Simulation::on_agent_tick(const Event& e) {
   if (host.agent_pauses > 0) return;  // paused with the host's other agents
   running->second.agent->tick();
   check_plane_invariants();
+  judge_plane_violation(running->second.agent->check());
 }
 
 std::optional<std::string> Simulation::apply_local(HostIndex index, const core::InfraRequest& r) {

@@ -181,6 +181,7 @@ class Simulation final : private InfraBackend {
   bool heal_fault(std::uint64_t id);
   // The request's target may name a role, as a fault's may.
   void apply_operator(const OperatorRequest& request);
+  void deliver_to_agent(const OperatorRequest& request);
 
   core::TimeUs now_us() const override { return now_us_; }
   const Trace& trace() const { return trace_; }
@@ -279,6 +280,8 @@ class Simulation final : private InfraBackend {
   // The plane's own invariants after a pass of its process or an agent; a
   // violation goes to the checker.
   void check_plane_invariants();
+  // A violation the plane's or an agent's check() found, as a finding.
+  void judge_plane_violation(const std::optional<seam::PlaneViolation>& found);
   // At the end of a run the leader must serve an unexpired certificate of
   // its service (once one was issued); the violation when it does not.
   std::optional<Violation> certificate_violation(std::uint32_t service, HostIndex leader) const;

@@ -20,6 +20,11 @@ void Simulation::apply_operator(const OperatorRequest& requested) {
                   plane_info_->name, request_name(request));
     return;
   }
+  if (request.kind == OperatorKind::kPlaneOwn &&
+      own_request(*plane_info_, request.name)->to_agent) {
+    deliver_to_agent(request);
+    return;
+  }
   if (request.kind == OperatorKind::kAddFollower) {
     std::optional<std::uint32_t> service = world_.find_service(request.target);
     if (!service || !world_.services[*service].target) return;  // no leader to follow yet
@@ -31,6 +36,24 @@ void Simulation::apply_operator(const OperatorRequest& requested) {
   UNWEDGE_ASSERT(txn->commit().ok());
   if (process_ != nullptr && process_->wants_changes()) changed_entities_.push_back(request.target);
   if (outcome.new_replica) add_follower(request.target, *outcome.new_replica);
+}
+
+// A request for a node's agent, as an operator's tool calls it over the
+// node's own API: a node whose agent is not running does not answer.
+void Simulation::deliver_to_agent(const OperatorRequest& request) {
+  const std::optional<HostIndex> index = world_.find_host(request.target);
+  auto running = index ? agents_.find(*index) : agents_.end();
+  if (running == agents_.end() || !world_.hosts[*index].up() ||
+      world_.hosts[*index].agent_pauses > 0) {
+    trace_.record(now_us_, TraceKind::kNote, request.target, "no agent of {} answers: {} ignored",
+                  request.target, request.name);
+    return;
+  }
+  const seam::RequestOutcome outcome =
+      running->second.agent->request(request.name, world_.hosts[*index].clock.now_us());
+  UNWEDGE_ASSERT_MSG(!outcome.new_replica, "an agent's request creates no replica");
+  trace_.record(now_us_, TraceKind::kNote, request.target, "{}'s agent {} {}", request.target,
+                outcome.raised ? "took" : "refused", request.name);
 }
 
 // A customer's read replica the plane has taken on: a running host that

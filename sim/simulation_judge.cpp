@@ -104,7 +104,10 @@ std::optional<Violation> Simulation::plane_violation() {
 
 void Simulation::check_plane_invariants() {
   auto txn = durable_.begin();
-  std::optional<seam::PlaneViolation> found = plane_->check(*txn, now_us_);
+  judge_plane_violation(plane_->check(*txn, now_us_));
+}
+
+void Simulation::judge_plane_violation(const std::optional<seam::PlaneViolation>& found) {
   if (!found) return;
   UNWEDGE_ASSERT_MSG(!found->message.empty(), "{}'s check() found a violation it did not describe",
                      plane_info_->name);

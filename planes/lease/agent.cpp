@@ -24,18 +24,14 @@ std::optional<core::Checkin> reading_of(const core::Telemetry& telemetry, std::s
 
 }  // namespace
 
-KeeperAgent::KeeperAgent(const seam::AgentContext& context, const Settings& settings,
-                         std::shared_ptr<RequestBoard> board)
+KeeperAgent::KeeperAgent(const seam::AgentContext& context, const Settings& settings)
     : node_(context.node),
       service_(service_of(context.node)),
       env_(context.env),
       coordination_(context.coordination),
       settings_(settings),
-      board_(std::move(board)),
       actions_(keeper_actions(settings, context.coordination)),
       scheduler_(env_, actions_) {
-  UNWEDGE_ASSERT(board_ != nullptr);
-  board_->register_node(node_, {.store = &env_.store, .clock = &env_.clock});
   start();
 }
 
@@ -92,40 +88,86 @@ void KeeperAgent::read_store(core::TimeUs now_us) {
       .switchover = switchover.succeeded ? parse_switchover(switchover.value) : std::nullopt};
 }
 
-// Operators' requests: a restart of this node goes to its keeper; a
-// switchover or failover of its service is written to the store by the
-// first agent that can, naming the leader it read.
-void KeeperAgent::carry_requests() {
-  for (const Posted& p : board_->open_for(service_)) {
-    if (p.kind == "restart") {
-      if (p.node != node_) continue;
-      std::unique_ptr<core::Transaction> txn = env_.store.begin();
-      std::optional<Keeper> keeper = txn->get<Keeper>(node_);
-      UNWEDGE_ASSERT(keeper.has_value());
-      keeper->restart_asked = true;
-      txn->put(*keeper);
-      if (txn->commit().ok()) board_->take(p.id);
+// At most this many switchovers and failovers wait to be written; an
+// operator who asks more often than the store answers is refused.
+constexpr std::size_t kOpenRequestsMax = 8;
+
+seam::RequestOutcome KeeperAgent::request(std::string_view kind, core::TimeUs now_us) {
+  if (kind == "restart") {
+    std::unique_ptr<core::Transaction> txn = env_.store.begin();
+    std::optional<Keeper> keeper = txn->get<Keeper>(node_);
+    UNWEDGE_ASSERT(keeper.has_value());
+    keeper->restart_asked = true;
+    txn->put(*keeper);
+    return {.raised = txn->commit().ok()};
+  }
+  UNWEDGE_ASSERT_MSG(kind == "switchover" || kind == "failover",
+                     "'{}' is not a request of the lease plane's keepers", kind);
+  if (coordination_ == nullptr || open_.size() >= kOpenRequestsMax) return {};
+  open_.push_back({.id = ++requests_taken_, .kind = std::string(kind), .taken_us = now_us});
+  return {.raised = true};
+}
+
+// A switchover aimed at this node hands leadership to it, or away from it
+// when it leads; a failover makes it the only node to race, leader or not.
+// Each is written once into the store, naming what the keeper read.
+void KeeperAgent::carry_requests(core::TimeUs now_us) {
+  for (auto it = open_.begin(); it != open_.end();) {
+    OpenRequest& r = *it;
+    // Lapsed (or taken "later" than now, by a clock that stepped back).
+    if (now_us < r.taken_us || now_us - r.taken_us > settings_.ttl_us) {
+      it = open_.erase(it);
       continue;
     }
-    if (coordination_ == nullptr || !seen_.answered) continue;
-    std::optional<Switchover> wanted;
-    if (p.kind == "switchover" && seen_.holder && *seen_.holder != p.node) {
-      wanted = Switchover{.kind = Switchover::Kind::kTo, .node = p.node};
-    } else if (seen_.holder) {
-      wanted = Switchover{.kind = Switchover::Kind::kFrom, .node = *seen_.holder};
-    }
-    if (!wanted) {
-      board_->take(p.id);  // no leader to hand over from: nothing to do
-      continue;
+    if (!r.wanted) {
+      if (!seen_.answered) {
+        ++it;
+        continue;
+      }
+      const bool leads = seen_.holder && *seen_.holder == node_;
+      if (r.kind == "switchover" && seen_.holder) {
+        r.wanted = Switchover{.kind = leads ? Switchover::Kind::kFrom : Switchover::Kind::kTo,
+                              .node = node_};
+      } else if (r.kind == "failover" && !leads) {
+        r.wanted = Switchover{.kind = Switchover::Kind::kTo, .node = node_};
+      } else {
+        it = open_.erase(it);  // no leader to hand over from, or it leads already
+        continue;
+      }
     }
     const core::KvAnswer put =
-        coordination_->ask(fmt::format("{}/boot{}/request{}", node_, boots_, p.id),
+        coordination_->ask(fmt::format("{}/boot{}/request{}.{}", node_, boots_, r.id, r.attempt),
                            {.kind = KvKind::kPut,
                             .key = switchover_key(service_),
-                            .value = format_switchover(*wanted),
+                            .value = format_switchover(*r.wanted),
                             .ttl_us = settings_.ttl_us});
-    if (put.state == KvState::kAnswered) board_->take(p.id);
+    if (put.state == KvState::kAnswered) {
+      it = open_.erase(it);
+      continue;
+    }
+    if (put.state == KvState::kFailed) ++r.attempt;  // asked again on the next pass
+    ++it;
   }
+}
+
+std::optional<seam::PlaneViolation> KeeperAgent::check() const {
+  std::shared_ptr<const Keeper> keeper = env_.store.begin()->view<Keeper>(node_);
+  if (!keeper || keeper_machine().state_name(keeper->state.id) != "leader") return std::nullopt;
+  const core::TimeUs own_now_us = env_.clock.now_us();
+  const core::TimeUs safe_end_us =
+      keeper->lease_sent_us + settings_.ttl_us - safety_margin_us(settings_);
+  if (keeper->holds_lease() && own_now_us < safe_end_us) return std::nullopt;
+  return seam::PlaneViolation{
+      .entity = node_,
+      .message = fmt::format(
+          "{} still leads at {:.1f} s by its own clock, past its lease's safe end at {:.1f} s "
+          "(its last renewal was sent at {:.1f} s; ttl {:.0f} s, safety margin {:.0f} s): the "
+          "store may hand the lease to another node while it takes writes",
+          node_, static_cast<double>(own_now_us) / core::kSecond,
+          static_cast<double>(safe_end_us) / core::kSecond,
+          static_cast<double>(keeper->lease_sent_us) / core::kSecond,
+          static_cast<double>(settings_.ttl_us) / core::kSecond,
+          static_cast<double>(safety_margin_us(settings_)) / core::kSecond)};
 }
 
 // The lease's window is measured on this clock; after a step back the
@@ -187,13 +229,12 @@ void KeeperAgent::tick() {
   last_now_us_ = now_us;
   if (stepped_back) forget_lease_window(now_us);
   read_store(now_us);
-  carry_requests();
+  carry_requests(now_us);
   // Bounded: an action that finishes is followed by one more decision, at
   // most three in a pass.
   for (int pass = 0; pass < 3; ++pass) {
     if (!decide_and_drive(stepped_back && pass == 0)) break;
   }
-  board_->passed(node_);
 }
 
 }  // namespace unwedge::lease

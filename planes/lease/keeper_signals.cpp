@@ -38,21 +38,29 @@ PromotionCheck promotion_check(const Keeper& keeper, const std::optional<core::C
   if (!published) return {.allowed = true, .why = "no leader has published a position yet"};
   const core::LogPosition lag =
       published->lsn > local->log_position ? published->lsn - local->log_position : 0;
-  if (lag > settings.maximum_lag_on_failover &&
-      !UNWEDGE_LEASE_MUTANT(settings, kPromoteWithoutLagCheck)) {
-    return {.allowed = false,
-            .why = fmt::format("{} behind {}'s position {} on timeline {}, over the {} allowed",
-                               lag, published->by, published->lsn, published->timeline,
-                               settings.maximum_lag_on_failover)};
-  }
-  // The published position covers every acknowledged write only when the
-  // old leader wrote it after fencing itself, when this node wrote it, or
-  // (synchronous mode) when this node was the old leader's synchronous
-  // standby, which held every acknowledged write.
+  const bool lag_checked = !UNWEDGE_LEASE_MUTANT(settings, kPromoteWithoutLagCheck);
+  // The published position covers every acknowledged write when the old
+  // leader wrote it after fencing itself, or when this node wrote it: a
+  // candidate must reach it, or the writes between are lost.
   if (published->final || published->by == keeper.id) {
+    if (lag_checked && lag > 0) {
+      return {.allowed = false,
+              .why = fmt::format("{} behind {}'s final position {} on timeline {}: promoting now "
+                                 "would lose the writes between",
+                                 lag, published->by, published->lsn, published->timeline)};
+    }
     return {.allowed = true, .why = "caught up with the leader's final position"};
   }
+  // In synchronous mode the old leader's synchronous standby held every
+  // acknowledged write, whatever the last (not final) publication says; one
+  // further behind it than maximum_lag_on_failover has fallen out of step.
   if (settings.synchronous_mode && keeper.following == published->by) {
+    if (lag_checked && lag > settings.maximum_lag_on_failover) {
+      return {.allowed = false,
+              .why = fmt::format("{} behind {}'s position {} on timeline {}, over the {} allowed",
+                                 lag, published->by, published->lsn, published->timeline,
+                                 settings.maximum_lag_on_failover)};
+    }
     return {.allowed = true, .why = "the old leader's synchronous standby"};
   }
   return {.allowed = false,

@@ -25,8 +25,7 @@ std::optional<Service> service_of_node(core::Transaction& txn, std::string_view 
 
 }  // namespace
 
-LeasePlane::LeasePlane(Settings settings)
-    : settings_(settings), board_(std::make_shared<RequestBoard>()) {}
+LeasePlane::LeasePlane(Settings settings) : settings_(settings) {}
 
 const core::ControlPlaneModel& LeasePlane::model() const {
   return lease::model();
@@ -41,7 +40,7 @@ std::unique_ptr<seam::Process> LeasePlane::start(const core::Environment& env) c
 }
 
 std::unique_ptr<seam::Agent> LeasePlane::start_agent(const seam::AgentContext& context) const {
-  return std::make_unique<KeeperAgent>(context, settings_, board_);
+  return std::make_unique<KeeperAgent>(context, settings_);
 }
 
 void LeasePlane::order_service(core::Transaction& txn, const seam::ServiceOrder& service,
@@ -56,21 +55,14 @@ void LeasePlane::order_service(core::Transaction& txn, const seam::ServiceOrder&
   txn.put(record);
 }
 
-// A member's role as its keeper records it: a replica (or one rejoining, or
-// a fresh one) is a standby, and counts toward synchronous commit when it
-// follows; a leader's role is the endpoint's. Before its agent first ran,
-// a member that is not the endpoint's is a standby.
+// A member's role as the console routes the service: the member the
+// endpoint points at leads, every other is a standby (and counts toward
+// synchronous commit when it follows). A keeper's own record is on its
+// node, out of the console's reach; the endpoint follows the member that
+// monitoring sees taking writes.
 std::string LeasePlane::role_of(core::Transaction& txn, std::string_view node) const {
   std::optional<Service> service = service_of_node(txn, node);
   if (!service) return "";
-  if (std::optional<NodeHandle> handle = board_->node(node)) {
-    std::shared_ptr<const Keeper> keeper = handle->store->begin()->view<Keeper>(node);
-    if (keeper) {
-      const std::string_view state = keeper_machine().state_name(keeper->state.id);
-      const bool leads = state == "leader" || state == "promoting" || state == "demoting";
-      return leads ? "" : "standby";
-    }
-  }
   return node == service->endpoint ? "" : "standby";
 }
 
@@ -87,18 +79,10 @@ std::vector<std::string> LeasePlane::members(core::Transaction& txn, std::string
 
 seam::RequestOutcome LeasePlane::request(core::Transaction& txn, std::string_view kind,
                                          std::string_view target, core::TimeUs now_us) {
+  static_cast<void>(txn);
   static_cast<void>(now_us);
-  if (kind == "request_failover") {
-    if (!txn.get<Service>(target)) return {};
-    board_->post({.kind = "request_failover", .service = std::string(target)});
-    return {.raised = true};
-  }
-  UNWEDGE_ASSERT_MSG(kind == "switchover" || kind == "restart",
-                     "'{}' is not a request of the lease plane", kind);
-  std::optional<Service> service = service_of_node(txn, target);
-  if (!service) return {};
-  board_->post({.kind = std::string(kind), .service = service->id, .node = std::string(target)});
-  return {.raised = true};
+  UNWEDGE_ASSERT_MSG(false, "'{} {}': the lease plane's requests go to its keepers", kind, target);
+  return {};
 }
 
 void LeasePlane::committed_states(core::Transaction& txn, const StateSeen& seen) const {
@@ -132,37 +116,6 @@ std::vector<seam::ServiceView> LeasePlane::services(core::Transaction& txn) cons
   return out;
 }
 
-// After a keeper's pass: if it leads, it does so within the safe window of
-// its lease by its own clock (ttl - margin after the renewal it sent). Past
-// that, the store may expire the lease (its clock may run ahead) and hand
-// it to another node while this one still takes writes.
-std::optional<seam::PlaneViolation> LeasePlane::check(core::Transaction& txn,
-                                                      core::TimeUs now_us) const {
-  static_cast<void>(txn);
-  static_cast<void>(now_us);
-  std::optional<std::string> node = board_->take_last_pass();
-  if (!node) return std::nullopt;
-  std::optional<NodeHandle> handle = board_->node(*node);
-  UNWEDGE_ASSERT(handle.has_value());
-  std::shared_ptr<const Keeper> keeper = handle->store->begin()->view<Keeper>(*node);
-  if (!keeper || keeper_machine().state_name(keeper->state.id) != "leader") return std::nullopt;
-  const core::TimeUs own_now_us = handle->clock->now_us();
-  const core::TimeUs safe_end_us =
-      keeper->lease_sent_us + settings_.ttl_us - safety_margin_us(settings_);
-  if (keeper->holds_lease() && own_now_us < safe_end_us) return std::nullopt;
-  return seam::PlaneViolation{
-      .entity = *node,
-      .message = fmt::format(
-          "{} still leads at {:.1f} s by its own clock, past its lease's safe end at {:.1f} s "
-          "(its last renewal was sent at {:.1f} s; ttl {:.0f} s, safety margin {:.0f} s): the "
-          "store may hand the lease to another node while it takes writes",
-          *node, static_cast<double>(own_now_us) / core::kSecond,
-          static_cast<double>(safe_end_us) / core::kSecond,
-          static_cast<double>(keeper->lease_sent_us) / core::kSecond,
-          static_cast<double>(settings_.ttl_us) / core::kSecond,
-          static_cast<double>(safety_margin_us(settings_)) / core::kSecond)};
-}
-
 std::optional<seam::PlaneViolation> LeasePlane::end_check(core::Transaction& txn,
                                                           core::TimeUs now_us) const {
   static_cast<void>(txn);
@@ -184,15 +137,22 @@ seam::PlaneInfo plane_info() {
         if (!settings) return settings.error();
         return std::unique_ptr<seam::ControlPlane>(std::make_unique<LeasePlane>(*settings));
       },
-      .requests = {"request_failover"},
+      .requests = {},
       .roles = {"standby"},
       .own_requests = {{.name = "switchover",
                         .aim = seam::RequestInfo::Aim::kServer,
-                        .summary = "hand leadership to this node, or away from it if it leads"},
+                        .summary = "hand leadership to this node, or away from it if it leads",
+                        .to_agent = true},
+                       {.name = "failover",
+                        .aim = seam::RequestInfo::Aim::kServer,
+                        .summary = "make this node the only one that races for the lease, "
+                                   "whether or not the service has a leader",
+                        .to_agent = true},
                        {.name = "restart",
                         .aim = seam::RequestInfo::Aim::kServer,
                         .summary = "the node's keeper fences its database and joins again: a "
-                                   "leader steps down, a replica follows the leader afresh"}}};
+                                   "leader steps down, a replica follows the leader afresh",
+                        .to_agent = true}}};
 }
 
 }  // namespace unwedge::lease

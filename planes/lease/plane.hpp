@@ -3,11 +3,12 @@
 //
 // Its process is the console (console.hpp); its agents are keepers
 // (agent.hpp), one on every node, sharing the fleet's consensus store. It
-// answers roles from the keepers' own records (a replica's keeper is a
-// "standby"), takes operators' switchovers, restarts and failovers onto its
-// request board, and judges one invariant of its own after every keeper's
-// pass: a keeper that leads does so within its lease's safe window by its
-// own clock.
+// answers roles as its console routes the service (the member the endpoint
+// points at leads; the others are standbys). Operators' switchovers,
+// failovers and restarts go to the named node's keeper (RequestInfo::
+// to_agent), which judges the plane's one invariant after its every pass:
+// a keeper that leads does so within its lease's safe window by its own
+// clock (KeeperAgent::check).
 //
 //   core::Result<Settings> settings = parse_settings({{"ttl", "45s"}});
 //   LeasePlane plane(*settings);
@@ -17,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "planes/lease/request_board.hpp"
 #include "planes/lease/settings.hpp"
 #include "seam/control_plane.hpp"
 #include "seam/registry.hpp"
@@ -32,7 +32,6 @@ class LeasePlane final : public seam::ControlPlane {
   explicit LeasePlane(Settings settings);
 
   const Settings& settings() const { return settings_; }
-  RequestBoard& board() { return *board_; }
 
   const core::ControlPlaneModel& model() const override;
   seam::FleetConfiguration fleet() const override;
@@ -49,15 +48,11 @@ class LeasePlane final : public seam::ControlPlane {
   void committed_states(core::Transaction& txn, const StateSeen& seen) const override;
   std::optional<std::string> new_writer(const core::TransitionEvent& event) const override;
   std::vector<seam::ServiceView> services(core::Transaction& txn) const override;
-  std::optional<seam::PlaneViolation> check(core::Transaction& txn,
-                                            core::TimeUs now_us) const override;
   std::optional<seam::PlaneViolation> end_check(core::Transaction& txn,
                                                 core::TimeUs now_us) const override;
 
  private:
   Settings settings_;
-  // Shared with the agents this plane starts; the plane outlives them.
-  std::shared_ptr<RequestBoard> board_;
 };
 
 // The lease plane's registration entry: name "lease".

@@ -41,8 +41,9 @@ struct Settings {
   core::TimeUs loop_wait_us = 10 * core::kSecond;
   // How long a renewal may go unanswered before the leader stops waiting.
   core::TimeUs retry_timeout_us = 10 * core::kSecond;
-  // A candidate further behind the leader's last published position than
-  // this does not promote.
+  // In synchronous_mode, a standby further behind the leader's last (not
+  // final) published position than this does not promote. Over a final
+  // position a candidate must reach it: nothing acknowledged is given up.
   core::LogPosition maximum_lag_on_failover = 1048576;
   // Failover without the old leader's final position, trusting that a
   // synchronous standby holds every acknowledged write.

@@ -67,7 +67,8 @@ std::vector<seam::SettingInfo> setting_infos() {
       {"retry_timeout", format_duration(d.retry_timeout_us),
        "how long a renewal may go unanswered before the leader gives it up"},
       {"maximum_lag_on_failover", fmt::format("{}", d.maximum_lag_on_failover),
-       "a candidate further behind the leader's published position does not promote"},
+       "in synchronous_mode, a standby further behind the leader's last (not final) position "
+       "does not promote; over a final position a candidate must reach it"},
       {"synchronous_mode", d.synchronous_mode ? "true" : "false",
        "fail over without the old leader's final position, trusting a synchronous standby"},
       {"mutant", "none", "a planted bug, switched on only in the mutants' build"},

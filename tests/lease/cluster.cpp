@@ -25,10 +25,7 @@ void Cluster::pass() {
   for (auto& [name, agent] : agents_) {
     if (paused_[name]) continue;
     agent->tick();
-    std::unique_ptr<core::Transaction> txn = central.begin();
-    if (std::optional<seam::PlaneViolation> v = plane.check(*txn, now_us())) {
-      violations.push_back(*v);
-    }
+    if (std::optional<seam::PlaneViolation> v = agent->check()) violations.push_back(*v);
   }
   store_clock.advance(kAgentIntervalUs);
   for (auto& [name, node] : nodes)
@@ -51,10 +48,9 @@ std::string Cluster::state(const std::string& node) {
 }
 
 bool Cluster::request(std::string_view kind, std::string_view target) {
-  std::unique_ptr<core::Transaction> txn = central.begin();
-  const seam::RequestOutcome outcome = plane.request(*txn, kind, target, now_us());
-  UNWEDGE_ASSERT(txn->commit().ok());
-  return outcome.raised;
+  auto agent = agents_.find(target);
+  UNWEDGE_ASSERT(agent != agents_.end());
+  return agent->second->request(kind, nodes.at(agent->first)->clock.now_us()).raised;
 }
 
 }  // namespace unwedge::lease::testing

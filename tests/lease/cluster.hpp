@@ -46,7 +46,8 @@ class Cluster {
   // A node whose agent does not run (a stop-the-world pause); its clock
   // still moves.
   void pause(const std::string& node, bool paused) { paused_[node] = paused; }
-  // Raises an operator's request through the plane, as the console does.
+  // Delivers an operator's request to the target node's keeper, as the
+  // simulator does (RequestInfo::to_agent).
   bool request(std::string_view kind, std::string_view target);
 
   unwedge::testing::ManualClock store_clock;
@@ -58,7 +59,7 @@ class Cluster {
   std::vector<seam::PlaneViolation> violations;
 
  private:
-  std::map<std::string, std::unique_ptr<seam::Agent>> agents_;
+  std::map<std::string, std::unique_ptr<seam::Agent>, std::less<>> agents_;
   std::map<std::string, bool> paused_;
 };
 

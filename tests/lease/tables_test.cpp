@@ -76,7 +76,8 @@ TEST(LeaseModel, ChecksCleanAndIsRegistered) {
   const seam::PlaneInfo* info = seam::find_plane("lease");
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(&info->model(), &model());
-  EXPECT_EQ(info->own_requests.size(), 2u);
+  EXPECT_EQ(info->own_requests.size(), 3u);
+  for (const seam::RequestInfo& own : info->own_requests) EXPECT_TRUE(own.to_agent) << own.name;
 }
 
 Keeper keeper_named(std::string id) {
@@ -100,12 +101,31 @@ TEST(PromotionCheck, NeedsAFinalPositionOrItsOwnOrSynchronousMode) {
   EXPECT_TRUE(promotion_check(keeper_named("db1-2"), at90, std::nullopt, s).allowed);
 }
 
-TEST(PromotionCheck, RefusesACandidateFurtherBehindThanAllowed) {
-  const Optime published{.timeline = 2, .lsn = 100, .by = "db1-1", .final = true};
+TEST(PromotionCheck, OverAFinalPositionACandidateMustReachIt) {
+  Optime published{.timeline = 2, .lsn = 100, .by = "db1-1", .final = true};
   const core::Checkin at90{.log_position = 90, .term = 2};
-  EXPECT_TRUE(promotion_check(keeper_named("db1-2"), at90, published, {}).allowed);
-  const PromotionCheck strict =
-      promotion_check(keeper_named("db1-2"), at90, published, {.maximum_lag_on_failover = 9});
+  const core::Checkin at100{.log_position = 100, .term = 2};
+  // However much lag the settings allow: the ten writes between are acknowledged.
+  const PromotionCheck behind = promotion_check(keeper_named("db1-2"), at90, published, {});
+  EXPECT_FALSE(behind.allowed);
+  EXPECT_NE(behind.why.find("10 behind db1-1's final position 100"), std::string::npos)
+      << behind.why;
+  EXPECT_TRUE(promotion_check(keeper_named("db1-2"), at100, published, {}).allowed);
+  // Its own last position, too: a node that published 100 and restarted at 90
+  // lost nothing only if it reaches 100 again.
+  published.by = "db1-2";
+  published.final = false;
+  EXPECT_FALSE(promotion_check(keeper_named("db1-2"), at90, published, {}).allowed);
+}
+
+TEST(PromotionCheck, ASynchronousStandbyMayLagTheLastPositionUpToTheAllowance) {
+  const Optime published{.timeline = 2, .lsn = 100, .by = "db1-1"};
+  const core::Checkin at90{.log_position = 90, .term = 2};
+  Keeper standby = keeper_named("db1-2");
+  standby.following = "db1-1";
+  EXPECT_TRUE(promotion_check(standby, at90, published, {.synchronous_mode = true}).allowed);
+  const PromotionCheck strict = promotion_check(
+      standby, at90, published, {.maximum_lag_on_failover = 9, .synchronous_mode = true});
   EXPECT_FALSE(strict.allowed);
   EXPECT_NE(strict.why.find("10 behind"), std::string::npos) << strict.why;
 }
