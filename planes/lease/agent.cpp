@@ -1,5 +1,6 @@
 #include "planes/lease/agent.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
@@ -72,12 +73,16 @@ void KeeperAgent::read_store(core::TimeUs now_us) {
       coordination_->ask(read_key("optime"), {.kind = KvKind::kGet, .key = optime_key(service_)});
   const core::KvAnswer switchover = coordination_->ask(
       read_key("switchover"), {.kind = KvKind::kGet, .key = switchover_key(service_)});
+  const core::KvAnswer members =
+      coordination_->ask(read_key("members"), {.kind = KvKind::kGet, .key = members_key(service_)});
   const auto pending = [](const core::KvAnswer& a) { return a.state == KvState::kPending; };
-  if (pending(lease) || pending(optime) || pending(switchover)) return;
+  if (pending(lease) || pending(optime) || pending(switchover) || pending(members)) return;
   const core::TimeUs sent_us = *read_sent_us_;
   read_sent_us_.reset();
   const auto answered = [](const core::KvAnswer& a) { return a.state == KvState::kAnswered; };
-  if (!answered(lease) || !answered(optime) || !answered(switchover)) return;
+  if (!answered(lease) || !answered(optime) || !answered(switchover) || !answered(members)) return;
+  std::optional<std::vector<std::string>> listed =
+      members.succeeded ? parse_members(members.value) : std::nullopt;
   seen_ = Observation{
       .answered = true,
       .sent_us = sent_us,
@@ -85,7 +90,43 @@ void KeeperAgent::read_store(core::TimeUs now_us) {
       .lease_revision = lease.succeeded ? lease.revision : 0,
       .optime = optime.succeeded ? parse_optime(optime.value) : std::nullopt,
       .optime_revision = optime.succeeded ? optime.revision : 0,
-      .switchover = switchover.succeeded ? parse_switchover(switchover.value) : std::nullopt};
+      .switchover = switchover.succeeded ? parse_switchover(switchover.value) : std::nullopt,
+      .members = listed ? std::move(*listed) : std::vector<std::string>{},
+      .members_revision = members.succeeded ? members.revision : 0};
+}
+
+// A keeper lists itself in its service's members key before it first races
+// or follows: a candidate counts the standbys that may hold a write from
+// it. Compare-and-set on the revision read; a lost race is tried again
+// from the next read.
+void KeeperAgent::join_members() {
+  if (coordination_ == nullptr || !seen_.answered) return;
+  const bool listed =
+      std::find(seen_.members.begin(), seen_.members.end(), node_) != seen_.members.end();
+  if (listed) {
+    joining_.reset();
+    std::unique_ptr<core::Transaction> txn = env_.store.begin();
+    std::optional<Keeper> keeper = txn->get<Keeper>(node_);
+    UNWEDGE_ASSERT(keeper.has_value());
+    if (keeper->registered) return;
+    keeper->registered = true;
+    txn->put(*keeper);
+    static_cast<void>(txn->commit());  // failed: the next pass writes it again
+    return;
+  }
+  if (!joining_) {
+    std::vector<std::string> members = seen_.members;
+    members.insert(std::upper_bound(members.begin(), members.end(), node_), node_);
+    joining_ = core::KvRequest{.kind = KvKind::kCompareAndSet,
+                               .key = members_key(service_),
+                               .value = format_members(members),
+                               .expected_revision = seen_.members_revision};
+  }
+  const core::KvAnswer answer =
+      coordination_->ask(fmt::format("{}/boot{}/join{}", node_, boots_, joins_), *joining_);
+  if (answer.state == KvState::kPending) return;
+  ++joins_;  // answered or failed: the next read says whether it is listed
+  joining_.reset();
 }
 
 // At most this many switchovers and failovers wait to be written; an
@@ -189,7 +230,11 @@ bool KeeperAgent::decide_and_drive(bool clock_stepped_back) {
     std::unique_ptr<core::Transaction> txn = env_.store.begin();  // read only
     std::shared_ptr<const Keeper> keeper = txn->view<Keeper>(node_);
     UNWEDGE_ASSERT(keeper != nullptr);
-    if (!scheduler_.busy(*txn, Keeper::kKind, node_)) {
+    // A keeper not yet listed as a member neither races nor follows; one in
+    // any other state than starting was listed on an earlier boot.
+    const bool unlisted = coordination_ != nullptr && !keeper->registered &&
+                          keeper_machine().state_name(keeper->state.id) == "starting";
+    if (!unlisted && !scheduler_.busy(*txn, Keeper::kKind, node_)) {
       const KeeperView view{.keeper = *keeper,
                             .seen = seen_,
                             .local = reading_of(env_.telemetry, node_),
@@ -229,6 +274,7 @@ void KeeperAgent::tick() {
   last_now_us_ = now_us;
   if (stepped_back) forget_lease_window(now_us);
   read_store(now_us);
+  join_members();
   carry_requests(now_us);
   // Bounded: an action that finishes is followed by one more decision, at
   // most three in a pass.

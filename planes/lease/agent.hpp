@@ -48,6 +48,7 @@ class KeeperAgent final : public seam::Agent {
  private:
   void start();
   void read_store(core::TimeUs now_us);
+  void join_members();
   void carry_requests(core::TimeUs now_us);
   void forget_lease_window(core::TimeUs now_us);
   // One decision and drive; true if it started or drove anything.
@@ -79,6 +80,9 @@ class KeeperAgent final : public seam::Agent {
     std::uint32_t attempt = 0;
   };
   std::vector<OpenRequest> open_;
+  // The compare-and-set listing this keeper as a member, while in flight.
+  std::optional<core::KvRequest> joining_;
+  std::uint64_t joins_ = 0;
   std::uint64_t requests_taken_ = 0;
 };
 

@@ -14,10 +14,10 @@ std::string describe(const Service& service) {
 
 std::string describe(const Keeper& keeper) {
   return fmt::format(
-      "keeper {} of {} lease r{} sent {} optime r{} following '{}' timeline {} boots {}{}",
+      "keeper {} of {} lease r{} sent {} optime r{} following '{}' timeline {} boots {}{}{}",
       keeper.id, keeper.service, keeper.lease_revision, keeper.lease_sent_us,
       keeper.optime_revision, keeper.following, keeper.timeline, keeper.boots,
-      keeper.restart_asked ? " restart asked" : "");
+      keeper.restart_asked ? " restart asked" : "", keeper.registered ? " registered" : "");
 }
 
 std::string service_of(std::string_view node) {

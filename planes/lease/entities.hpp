@@ -55,6 +55,8 @@ struct Keeper {
   core::Term timeline = 0;  // the timeline it promoted to, when it led
   std::uint32_t boots = 0;  // agent starts, to keep request keys unique
   bool restart_asked = false;
+  // Listed in the service's members key: once true, it stays true.
+  bool registered = false;
 
   bool holds_lease() const { return lease_revision != 0; }
 

@@ -33,7 +33,8 @@ std::optional<std::string> believed_holder(const KeeperView& view, const Setting
 }
 
 PromotionCheck promotion_check(const Keeper& keeper, const std::optional<core::Checkin>& local,
-                               const std::optional<Optime>& published, const Settings& settings) {
+                               const std::optional<Optime>& published, std::size_t members_listed,
+                               const Settings& settings) {
   if (!local) return {.allowed = false, .why = "its database is down"};
   if (!published) return {.allowed = true, .why = "no leader has published a position yet"};
   const core::LogPosition lag =
@@ -54,7 +55,15 @@ PromotionCheck promotion_check(const Keeper& keeper, const std::optional<core::C
   // In synchronous mode the old leader's synchronous standby held every
   // acknowledged write, whatever the last (not final) publication says; one
   // further behind it than maximum_lag_on_failover has fallen out of step.
+  // Only when it is the one standby: a write is acknowledged once any
+  // synchronous standby holds it, so with two, either may lack some.
   if (settings.synchronous_mode && keeper.following == published->by) {
+    if (members_listed != 2) {
+      return {.allowed = false,
+              .why = fmt::format("{} members are listed: another standby may hold writes this "
+                                 "one lacks, so it waits for {}'s final position",
+                                 members_listed, published->by)};
+    }
     if (lag_checked && lag > settings.maximum_lag_on_failover) {
       return {.allowed = false,
               .why = fmt::format("{} behind {}'s position {} on timeline {}, over the {} allowed",
@@ -90,7 +99,8 @@ core::SignalSet keeper_signals(const KeeperView& view, const Settings& settings)
   if (k.holds_lease() && view.now_us >= k.lease_sent_us + settings.loop_wait_us) {
     raised.push_back("RenewDue");
   }
-  if (promotion_check(k, view.local, view.seen.optime, settings).allowed) {
+  if (promotion_check(k, view.local, view.seen.optime, view.seen.members.size(), settings)
+          .allowed) {
     raised.push_back("CanPromote");
   }
   const std::optional<Switchover>& sw = view.seen.switchover;

@@ -32,6 +32,8 @@ struct Observation {
   std::optional<Optime> optime;
   std::uint64_t optime_revision = 0;
   std::optional<Switchover> switchover;
+  std::vector<std::string> members;  // the service's members key; empty: absent
+  std::uint64_t members_revision = 0;
 };
 
 struct KeeperView {
@@ -56,9 +58,11 @@ struct PromotionCheck {
   std::string why;
 };
 // Whether `keeper`, with its database at `local`, may promote after the
-// leader published `published`.
+// leader published `published`, in a service whose members key lists
+// `members_listed` nodes.
 PromotionCheck promotion_check(const Keeper& keeper, const std::optional<core::Checkin>& local,
-                               const std::optional<Optime>& published, const Settings& settings);
+                               const std::optional<Optime>& published, std::size_t members_listed,
+                               const Settings& settings);
 
 core::SignalSet keeper_signals(const KeeperView& view, const Settings& settings);
 

@@ -1,5 +1,6 @@
 #include "planes/lease/lease_keys.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fmt/format.h>
 #include <vector>
@@ -43,6 +44,32 @@ std::string optime_key(std::string_view service) {
 std::string switchover_key(std::string_view service) {
   UNWEDGE_ASSERT(!service.empty());
   return fmt::format("/service/{}/switchover", service);
+}
+
+std::string members_key(std::string_view service) {
+  UNWEDGE_ASSERT(!service.empty());
+  return fmt::format("/service/{}/members", service);
+}
+
+std::string format_members(const std::vector<std::string>& members) {
+  UNWEDGE_ASSERT(std::is_sorted(members.begin(), members.end()));
+  std::string out;
+  for (const std::string& member : members) {
+    UNWEDGE_ASSERT(!member.empty() && member.find(' ') == std::string::npos);
+    if (!out.empty()) out += ' ';
+    out += member;
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> parse_members(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::string_view w : words(text)) {
+    if (w.empty()) return std::nullopt;
+    out.emplace_back(w);
+  }
+  if (!std::is_sorted(out.begin(), out.end())) return std::nullopt;
+  return out;
 }
 
 std::string format_optime(const Optime& optime) {

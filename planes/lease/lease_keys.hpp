@@ -11,6 +11,10 @@
 //   /service/<id>/switchover  an operator's request: "to:<node>" (hand over to
 //                             it) or "from:<node>" (step away from it), with a
 //                             ttl, so a request nobody can carry out lapses
+//   /service/<id>/members     every node whose keeper ever ran, sorted, space
+//                             separated; a keeper adds itself (compare-and-set)
+//                             before it first races or follows, so a candidate
+//                             knows how many standbys may hold a write
 //
 //   std::optional<Optime> published = parse_optime(answer.value);
 #pragma once
@@ -18,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/telemetry.hpp"
 
@@ -26,6 +31,11 @@ namespace unwedge::lease {
 std::string lease_key(std::string_view service);
 std::string optime_key(std::string_view service);
 std::string switchover_key(std::string_view service);
+std::string members_key(std::string_view service);
+
+std::string format_members(const std::vector<std::string>& members);
+// Nothing when `text` is not a member list this plane wrote.
+std::optional<std::vector<std::string>> parse_members(std::string_view text);
 
 struct Optime {
   core::Term timeline = 0;

@@ -33,12 +33,21 @@ StepResult check_promotion(StepContext& ctx, const Settings& s, core::Coordinati
   if (std::optional<StepResult> unsafe = lease_unsafe(ctx, *k, s)) return *unsafe;
   const core::KvAnswer answer =
       ask(ctx, coordination, "optime", {.kind = KvKind::kGet, .key = optime_key(k->service)});
-  if (answer.state == KvState::kPending) return StepResult::wait("reading the leader's position");
-  if (answer.state == KvState::kFailed) return StepResult::end("the store did not answer");
+  const core::KvAnswer listed =
+      ask(ctx, coordination, "members", {.kind = KvKind::kGet, .key = members_key(k->service)});
+  if (answer.state == KvState::kPending || listed.state == KvState::kPending) {
+    return StepResult::wait("reading the leader's position");
+  }
+  if (answer.state == KvState::kFailed || listed.state == KvState::kFailed) {
+    return StepResult::end("the store did not answer");
+  }
   const std::optional<Optime> published =
       answer.succeeded ? parse_optime(answer.value) : std::nullopt;
+  const std::optional<std::vector<std::string>> members =
+      listed.succeeded ? parse_members(listed.value) : std::nullopt;
   const std::optional<core::Checkin> local = local_reading(ctx);
-  const PromotionCheck check = promotion_check(*k, local, published, s);
+  const PromotionCheck check =
+      promotion_check(*k, local, published, members ? members->size() : 0, s);
   if (!check.allowed) return StepResult::end("may not promote: " + check.why);
   UNWEDGE_ASSERT(local.has_value());
   if (!ctx.var("timeline")) {

@@ -40,9 +40,9 @@ TEST(LeaseMutants, WithoutTheLagCheckALaggingCandidatePromotes) {
   const core::Checkin behind{.log_position = 90, .term = 2};
   const Keeper candidate{.id = "db1-2", .service = "db1"};
   EXPECT_FALSE(
-      promotion_check(candidate, behind, published, {.maximum_lag_on_failover = 0}).allowed);
+      promotion_check(candidate, behind, published, 2, {.maximum_lag_on_failover = 0}).allowed);
   EXPECT_TRUE(
-      promotion_check(candidate, behind, published,
+      promotion_check(candidate, behind, published, 2,
                       {.maximum_lag_on_failover = 0, .mutant = Mutant::kPromoteWithoutLagCheck})
           .allowed);
 }

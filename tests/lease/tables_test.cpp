@@ -77,7 +77,8 @@ TEST(LeaseModel, ChecksCleanAndIsRegistered) {
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(&info->model(), &model());
   EXPECT_EQ(info->own_requests.size(), 3u);
-  for (const seam::RequestInfo& own : info->own_requests) EXPECT_TRUE(own.to_agent) << own.name;
+  for (const seam::RequestInfo& own : info->own_requests)
+    EXPECT_TRUE(own.to_agent) << own.name;
 }
 
 Keeper keeper_named(std::string id) {
@@ -88,17 +89,17 @@ TEST(PromotionCheck, NeedsAFinalPositionOrItsOwnOrSynchronousMode) {
   const Settings s;
   const core::Checkin at90{.log_position = 90, .term = 2};
   Optime published{.timeline = 2, .lsn = 90, .by = "db1-1"};
-  EXPECT_FALSE(promotion_check(keeper_named("db1-2"), at90, published, s).allowed);
+  EXPECT_FALSE(promotion_check(keeper_named("db1-2"), at90, published, 2, s).allowed);
   published.final = true;
-  EXPECT_TRUE(promotion_check(keeper_named("db1-2"), at90, published, s).allowed);
+  EXPECT_TRUE(promotion_check(keeper_named("db1-2"), at90, published, 2, s).allowed);
   published.final = false;
-  EXPECT_TRUE(promotion_check(keeper_named("db1-1"), at90, published, s).allowed);
+  EXPECT_TRUE(promotion_check(keeper_named("db1-1"), at90, published, 2, s).allowed);
   Keeper standby = keeper_named("db1-2");
   standby.following = "db1-1";
-  EXPECT_FALSE(promotion_check(standby, at90, published, s).allowed);
-  EXPECT_TRUE(promotion_check(standby, at90, published, {.synchronous_mode = true}).allowed);
-  EXPECT_FALSE(promotion_check(keeper_named("db1-2"), std::nullopt, published, s).allowed);
-  EXPECT_TRUE(promotion_check(keeper_named("db1-2"), at90, std::nullopt, s).allowed);
+  EXPECT_FALSE(promotion_check(standby, at90, published, 2, s).allowed);
+  EXPECT_TRUE(promotion_check(standby, at90, published, 2, {.synchronous_mode = true}).allowed);
+  EXPECT_FALSE(promotion_check(keeper_named("db1-2"), std::nullopt, published, 2, s).allowed);
+  EXPECT_TRUE(promotion_check(keeper_named("db1-2"), at90, std::nullopt, 2, s).allowed);
 }
 
 TEST(PromotionCheck, OverAFinalPositionACandidateMustReachIt) {
@@ -106,16 +107,16 @@ TEST(PromotionCheck, OverAFinalPositionACandidateMustReachIt) {
   const core::Checkin at90{.log_position = 90, .term = 2};
   const core::Checkin at100{.log_position = 100, .term = 2};
   // However much lag the settings allow: the ten writes between are acknowledged.
-  const PromotionCheck behind = promotion_check(keeper_named("db1-2"), at90, published, {});
+  const PromotionCheck behind = promotion_check(keeper_named("db1-2"), at90, published, 2, {});
   EXPECT_FALSE(behind.allowed);
   EXPECT_NE(behind.why.find("10 behind db1-1's final position 100"), std::string::npos)
       << behind.why;
-  EXPECT_TRUE(promotion_check(keeper_named("db1-2"), at100, published, {}).allowed);
+  EXPECT_TRUE(promotion_check(keeper_named("db1-2"), at100, published, 2, {}).allowed);
   // Its own last position, too: a node that published 100 and restarted at 90
   // lost nothing only if it reaches 100 again.
   published.by = "db1-2";
   published.final = false;
-  EXPECT_FALSE(promotion_check(keeper_named("db1-2"), at90, published, {}).allowed);
+  EXPECT_FALSE(promotion_check(keeper_named("db1-2"), at90, published, 2, {}).allowed);
 }
 
 TEST(PromotionCheck, ASynchronousStandbyMayLagTheLastPositionUpToTheAllowance) {
@@ -123,11 +124,17 @@ TEST(PromotionCheck, ASynchronousStandbyMayLagTheLastPositionUpToTheAllowance) {
   const core::Checkin at90{.log_position = 90, .term = 2};
   Keeper standby = keeper_named("db1-2");
   standby.following = "db1-1";
-  EXPECT_TRUE(promotion_check(standby, at90, published, {.synchronous_mode = true}).allowed);
+  EXPECT_TRUE(promotion_check(standby, at90, published, 2, {.synchronous_mode = true}).allowed);
   const PromotionCheck strict = promotion_check(
-      standby, at90, published, {.maximum_lag_on_failover = 9, .synchronous_mode = true});
+      standby, at90, published, 2, {.maximum_lag_on_failover = 9, .synchronous_mode = true});
   EXPECT_FALSE(strict.allowed);
   EXPECT_NE(strict.why.find("10 behind"), std::string::npos) << strict.why;
+  // With a second standby listed, either may hold writes the other lacks
+  // (a write is acknowledged once any synchronous standby holds it).
+  const PromotionCheck third =
+      promotion_check(standby, at90, published, 3, {.synchronous_mode = true});
+  EXPECT_FALSE(third.allowed);
+  EXPECT_NE(third.why.find("3 members"), std::string::npos) << third.why;
 }
 
 TEST(LeaseKeys, ValuesReadBackAsWritten) {
