@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "lease_harness_power: the lease plane is not registered\n");
     return 2;
   }
-  fmt::print("| mutant | swarm: caught at | swarm: wall time | swarm: invariant | what it said |\n");
+  fmt::print(
+      "| mutant | swarm: caught at | swarm: wall time | swarm: invariant | what it said |\n");
   fmt::print("| --- | ---: | ---: | --- | --- |\n");
   int escaped = 0;
   for (std::uint8_t m = 1; m < unwedge::lease::kMutants; ++m) {
