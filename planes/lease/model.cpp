@@ -105,7 +105,9 @@ Choices that shape it:
 - **Promotion only through the lease.** A candidate fences itself, wins the lease, checks its lag against the leader's published position (`maximum_lag_on_failover`), promotes to a new timeline, publishes its own position, and only then opens for writes, re-checking at every step that the lease is still safe by its clock.
 - **No acknowledged write is given up by default.** The leader publishes its position with every renewal, and its final position once it has fenced itself. A candidate promotes only over a final position (or one it published itself); with `synchronous_mode`, also as the old leader's synchronous standby. A leader cut off from the store and its standbys leaves the service without a leader rather than lose writes, until it can say where it stopped.
 - **Renewal by compare-and-set on the keeper's own revision.** A lease that expired and was taken since is never overwritten.
-- **Operators ask through the store.** A switchover (`to:` a node, or `from:` the leader) is a key with a ttl the keepers read; the leader steps down, releasing its lease, and only the named node races.)";
+- **Operators ask through the store.** A switchover (`to:` a node, or `from:` the leader) is a key with a ttl the keepers read; the leader steps down, releasing its lease, and only the named node races.
+
+It is written as a team's own plane is, against the headers the installed unwedge package provides (the seam, `core/` and the Postgres world's fleet API) and nothing else: `examples/lease_out_of_tree/` compiles these same sources out of tree with only `find_package(unwedge)`, as the test `Package.LeasePlaneOutOfTree` does on every run of the suite before running the plane's model checks, its fleet fuzzer and a nightly of `scenarios/lease/`.)";
 
 core::ControlPlaneModel build_model() {
   std::vector<const core::ActionDef*> actions;
