@@ -18,26 +18,8 @@ endif()
 file(REMOVE_RECURSE ${WORK})
 set(prefix ${WORK}/prefix)
 
-function(step what)
-  message(STATUS "${what}: ${ARGN}")
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE status)
-  if(NOT status EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${status}): ${ARGN}")
-  endif()
-endfunction()
-
-step("install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
-# Nothing of the source or build tree may leak into the package.
-file(GLOB_RECURSE configs ${prefix}/lib/cmake/unwedge/*.cmake)
-foreach(config ${configs})
-  file(READ ${config} text)
-  foreach(tree ${SOURCE_DIR} ${BUILD_DIR})
-    string(FIND "${text}" "${tree}/" at)
-    if(NOT at EQUAL -1)
-      message(FATAL_ERROR "${config} names ${tree}: the package must stand alone")
-    endif()
-  endforeach()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/package_steps.cmake)
+install_package(${prefix})
 
 set(configure ${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/minimal -B ${WORK}/build -G Ninja
               -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_PREFIX_PATH=${prefix}
