@@ -157,8 +157,10 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
   RunRecord& record = result.record;
   record.seed = scenario.config.seed;
   result.scenario = scenario.name;
+  const core::ControlPlaneModel* model =
+      items.planes.empty() ? items.model : items.planes.at(item.plane).model;
   std::optional<reports::CoverageCollector> coverage;
-  if (items.model != nullptr) coverage.emplace(*items.model);
+  if (model != nullptr) coverage.emplace(*model);
   reports::TimelineRecorder timeline;
   std::vector<sim::RunObserver*> observers = {&timeline};
   if (coverage) observers.push_back(&*coverage);
@@ -318,12 +320,12 @@ reports::CrashCoverage crashes_of(const WorkerPool::Event& event) {
 class Recorder {
  public:
   Recorder(RunsLog log, const CampaignSettings& settings, const CampaignItems& items)
-      : builder(items.control_plane, items.model), log_(std::move(log)), settings_(settings) {}
+      : builder(planes_of(items)), log_(std::move(log)), settings_(settings), items_(items) {}
 
   void record(const WorkerResult& result) {
     const RunRecord& record = result.record;
     tally.add(record);
-    builder.add(result);
+    builder.add(result, items_.planes.empty() ? 0 : item_at(items_, record.index).plane);
     if (core::Status appended = log_.append(to_json_line(record)); !appended && !log_failed_) {
       log_failed_ = true;
       std::fprintf(stderr, "\nunwedge: %s; the campaign goes on\n",
@@ -332,12 +334,12 @@ class Recorder {
   }
 
   void record_crashes(const reports::CrashCoverage& crashes) {
-    builder.add_crashes(crashes);
+    builder.add_crashes(crashes, items_.crashes_plane);
     crash_divergences += crashes.divergences;
   }
 
   void record_canary(const reports::CanaryResult& canary) {
-    builder.set_canary(canary);
+    builder.set_canary(canary, items_.canary_plane);
     canary_missed = !canary.caught;
   }
 
@@ -367,6 +369,7 @@ class Recorder {
  private:
   RunsLog log_;
   const CampaignSettings& settings_;
+  const CampaignItems& items_;
   bool log_failed_ = false;
 };
 
@@ -385,9 +388,15 @@ void print_plan(const CampaignSettings& settings, const CampaignItems& items, st
     swarm = settings.swarm_seeds ? fmt::format("swarm seeds 1 to {}", end - bundled)
                                  : std::string("swarm seeds from 1 until the budget is spent");
   }
+  std::string of;
+  if (items.planes.size() > 1) {
+    for (const CampaignPlane& plane : items.planes)
+      of += (of.empty() ? " of " : ", ") + plane.name;
+    if (end > bundled) swarm += " (taking the planes in turn)";
+  }
   std::fprintf(settings.progress,
-               "campaign: %llu bundled scenarios then %s; shard %s, %u worker%s; writing to %s\n",
-               static_cast<unsigned long long>(bundled), swarm.c_str(),
+               "campaign%s: %llu bundled scenarios then %s; shard %s, %u worker%s; writing to %s\n",
+               of.c_str(), static_cast<unsigned long long>(bundled), swarm.c_str(),
                settings.shard.label().c_str(), settings.jobs, settings.jobs == 1 ? "" : "s",
                settings.out_dir.string().c_str());
 }
@@ -402,6 +411,11 @@ CampaignItem item_at(const CampaignItems& items, std::uint64_t index) {
   CampaignItem item = items.swarm(seed);
   UNWEDGE_ASSERT_EQ(item.seed, seed);
   return item;
+}
+
+std::vector<CampaignPlane> planes_of(const CampaignItems& items) {
+  if (!items.planes.empty()) return items.planes;
+  return {{.name = items.control_plane, .model = items.model, .fault_kinds = items.fault_kinds}};
 }
 
 std::string repro_stem(const std::string& label) {

@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "cli/campaign_report.hpp"
+#include "cli/report_builder.hpp"
 #include "cli/shard.hpp"
 #include "core/control_plane_model.hpp"
 #include "core/result.hpp"
@@ -59,11 +60,14 @@
 namespace unwedge::cli {
 
 struct CampaignItem {
-  std::string label;       // "scenario scenarios/x.yaml", "swarm seed 17"
+  std::string label;       // "scenario scenarios/x.yaml", "swarm seed 17", "swarm seed 18 (lease)"
   std::uint64_t seed = 0;  // the swarm seed; for a bundled scenario 0 (its own, known once made)
   bool swarm = false;
   // Called only in a worker process; may fail, throw or crash.
   std::function<core::Result<sim::Scenario>()> make;
+  // The plane it runs: its place in CampaignItems::planes (0 in a campaign
+  // of one plane).
+  std::size_t plane = 0;
 };
 
 struct CampaignItems {
@@ -71,10 +75,18 @@ struct CampaignItems {
   // The item for swarm seed s >= 1; must be cheap (the scenario is made
   // later, by `make`). Empty: no swarm.
   std::function<CampaignItem(std::uint64_t seed)> swarm;
-  // The control plane the items run, for report.json: its name and its
-  // model (the coverage universe; nullptr: no coverage is collected).
+  // The control plane the items run, for report.json: its name, its model
+  // (the coverage universe; nullptr: no coverage is collected) and the
+  // fault kinds its fleet faces (the coverage's; empty: every kind).
   std::string control_plane;
   const core::ControlPlaneModel* model = nullptr;
+  std::vector<std::string> fault_kinds;
+  // A campaign of several planes: each one, in the order named (each item
+  // names its own by `plane`), so the report keeps each plane's figures and
+  // coverage apart besides the campaign's (reports::Report::planes). Then
+  // `control_plane`, `model` and `fault_kinds` are not read. Empty: one
+  // plane.
+  std::vector<CampaignPlane> planes;
   // The crash exploration, run once per campaign by its first shard (so
   // shards merged equal one unsharded campaign) on a worker of its own.
   // Empty: none.
@@ -83,6 +95,10 @@ struct CampaignItems {
   // campaign by its first shard on a worker of its own; not caught, or no
   // result, is a finding. Empty: none.
   std::function<reports::CanaryResult()> canary;
+  // Of several planes, the ones the crash exploration and the canary are
+  // of (places in `planes`).
+  std::size_t crashes_plane = 0;
+  std::size_t canary_plane = 0;
 };
 
 // Every this many campaign indices, a run is made twice and its digests
@@ -94,6 +110,9 @@ inline constexpr std::uint64_t kSwarmSeedsMax = std::uint64_t{1} << 40;
 
 // The item at a global index: bundled first, then swarm seeds from 1.
 CampaignItem item_at(const CampaignItems& items, std::uint64_t index);
+
+// The planes the items run: `planes`, or the one plane `control_plane`.
+std::vector<CampaignPlane> planes_of(const CampaignItems& items);
 
 // How failing items' scenarios are written to repro/.
 struct ReproWriter {

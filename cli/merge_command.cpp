@@ -4,9 +4,11 @@
 // `unwedge nightly --shard i/N`) into one: the reports added together
 // (reports::merge_into), every shard's repro/ files copied into OUT/repro,
 // their runs.jsonl concatenated, and every output rendered from the merged
-// report (cli/write_reports.hpp). Exit 0 when the merged report has no
-// finding, 1 when it has, 2 when an input is missing, corrupt, truncated, of
-// another schema version or control plane, or overlaps another shard.
+// report (cli/write_reports.hpp). Shards of a campaign of several planes
+// merge plane by plane (reports::Report::planes). Exit 0 when the merged
+// report has no finding, 1 when it has, 2 when an input is missing, corrupt,
+// truncated, of another schema version, of other control planes (another
+// list, or the same in another order), or overlaps another shard.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -100,12 +102,17 @@ core::Status check_compatible(const std::vector<ShardOutput>& shards) {
   for (std::size_t i = 0; i < shards.size(); ++i) {
     const ShardOutput& shard = shards[i];
     const ShardOutput& first = shards.front();
-    if (shard.report.campaign.control_plane != first.report.campaign.control_plane) {
+    const std::string& planes = shard.report.campaign.control_plane;
+    const std::string& first_planes = first.report.campaign.control_plane;
+    if (planes != first_planes) {
+      // A campaign of several planes is of its list, in its order.
+      const bool lists =
+          planes.find(',') != std::string::npos || first_planes.find(',') != std::string::npos;
       return core::Error{fmt::format(
-          "{}: a campaign of control plane \"{}\", but {} is of \"{}\"; merge shards of one "
-          "campaign only",
-          shard.file.string(), shard.report.campaign.control_plane, first.file.string(),
-          first.report.campaign.control_plane)};
+          "{}: a campaign of control plane{} \"{}\", but {} is of \"{}\"; merge shards of one "
+          "campaign only{}",
+          shard.file.string(), lists ? "s" : "", planes, first.file.string(), first_planes,
+          lists ? " (the same --control-plane list, in the same order)" : "")};
     }
     if (shard.report.campaign.build != first.report.campaign.build) {
       return core::Error{

@@ -1,9 +1,10 @@
 // `unwedge nightly --out DIR [--budget 10m | --seeds N] [--jobs J] [--shard i/N]
-//                  [--shard-count N] [--run-timeout 10m] [--scenarios DIR]`
+//                  [--shard-count N] [--run-timeout 10m] [--scenarios DIR]
+//                  [--control-plane NAME[,NAME...]]`
 //
-// Every bundled scenario for the plane under test (every .yaml under
-// --scenarios that names it, or names none when it is the program's default
-// plane), in path order,
+// Every bundled scenario for the planes under test (every .yaml under
+// --scenarios that names one of them, or names none when the program's
+// default plane is one of them), in path order,
 // then swarm seeds 1, 2, ..., on J worker processes, with a live progress
 // line; each failing item's scenario is written to DIR/repro/, every run to
 // DIR/runs.jsonl, the figures to DIR/summary.txt and the whole report
@@ -13,13 +14,22 @@
 // cli/canary.hpp) run once, in the first shard. Exit 0 all passed, 1 a
 // finding (a canary not caught is one), 2 bad input, 130/143 interrupted
 // with nothing found.
+//
+// Several planes (--control-plane postgres,lease) make one campaign: each
+// plane's bundled scenarios, swarm seed s on plane (s - 1) mod n of the n
+// named (seeds take the planes in turn, from the first), the crash
+// exploration and the canary of the first plane named that has them; the
+// report keeps each plane's figures and coverage apart (report.json's
+// `planes`) besides the campaign's.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "cli/campaign.hpp"
@@ -29,6 +39,7 @@
 #include "cli/control_plane_flag.hpp"
 #include "cli/shard.hpp"
 #include "sim/crash_exploration.hpp"
+#include "sim/faults.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/shrink.hpp"
 #include "sim/swarm.hpp"
@@ -41,10 +52,6 @@ namespace {
 // written back as YAML.
 core::Result<sim::Scenario> load_bundled(const std::filesystem::path& path) {
   return sim::load_scenario_file(path.string());
-}
-
-core::Result<sim::Scenario> swarm_seed(std::uint64_t seed) {
-  return sim::swarm_scenario(seed);
 }
 
 // A reproducer names the plane it failed on, whatever the next program's
@@ -63,11 +70,11 @@ sim::Scenario shrunk(const sim::Scenario& failing) {
   return result.ok() ? result->scenario : failing;
 }
 
-// The crash exploration as `unwedge explore-crashes` runs it, as counts;
-// every divergence is a finding.
-reports::CrashCoverage explore_crashes() {
+// The crash exploration of `plane` as `unwedge explore-crashes` runs it, as
+// counts; every divergence is a finding.
+reports::CrashCoverage explore_crashes(const std::string& plane) {
   reports::CrashCoverage counts;
-  core::Result<sim::CrashExploration> exploration = sim::explore_crashes({});
+  core::Result<sim::CrashExploration> exploration = sim::explore_crashes({.control_plane = plane});
   if (!exploration) {
     counts.divergences = 1;
     counts.findings.push_back(exploration.error().message);
@@ -91,6 +98,8 @@ reports::CrashCoverage explore_crashes() {
 struct NightlyOptions {
   CampaignFlags campaign;
   std::string scenarios_dir = "scenarios";
+  // --control-plane, in the order named; empty: the default plane.
+  std::vector<std::string> planes;
 };
 
 // Every .yaml under `dir`, in path order, so item indices (and so shards)
@@ -112,51 +121,116 @@ core::Result<std::vector<std::filesystem::path>> scenario_files(const std::files
   return files;
 }
 
-// Whether `file` is for `plane`: it names it, or it names none and `plane`
-// is the program's default (files that name no plane were written for it).
-// A file that cannot be read stays in, so the campaign reports it.
-bool bundled_for(const std::filesystem::path& file, const seam::PlaneInfo& plane) {
+// The plane `file` is for, as its place in `planes`: the plane it names, or
+// when it names none the program's default (files that name no plane were
+// written for it); nullopt: none of them. A file that cannot be read goes
+// with the first plane, so the campaign reports it.
+std::optional<std::size_t> bundled_plane(const std::filesystem::path& file,
+                                         const std::vector<const seam::PlaneInfo*>& planes) {
   core::Result<std::string> named = sim::scenario_plane_name(file.string());
-  if (!named) return true;
-  if (named->empty()) return &plane == program_default_plane();
-  return *named == plane.name;
+  if (!named) return 0;
+  const seam::PlaneInfo* plane =
+      named->empty() ? program_default_plane() : seam::find_plane(*named);
+  auto it = std::find(planes.begin(), planes.end(), plane);
+  if (it == planes.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - planes.begin());
+}
+
+// The fault kinds the plane's fleet faces, by name: the store's too when it
+// runs one.
+std::vector<std::string> fault_kinds_of(const seam::PlaneInfo& plane) {
+  core::Result<std::unique_ptr<seam::ControlPlane>> made = plane.create({});
+  const bool store = made && (*made)->fleet().coordination_members > 0;
+  std::vector<std::string> names;
+  for (sim::FaultKind kind : sim::fault_kinds_for(store))
+    names.emplace_back(sim::info(kind).name);
+  return names;
+}
+
+// The planes named by --control-plane, or the default plane.
+core::Result<std::vector<const seam::PlaneInfo*>> campaign_planes(const NightlyOptions& options) {
+  std::vector<const seam::PlaneInfo*> planes;
+  for (const std::string& name : options.planes)
+    planes.push_back(seam::find_plane(name));
+  if (planes.empty()) planes.push_back(selected_plane());
+  if (std::find(planes.begin(), planes.end(), nullptr) != planes.end()) {
+    return core::Error{"no control plane is registered in this program"};
+  }
+  return planes;
+}
+
+// Swarm seed s runs plane (s - 1) mod n of the n named: seeds take the
+// planes in turn, from the first.
+CampaignItem swarm_item(std::uint64_t seed, const std::vector<std::string>& planes) {
+  const std::size_t plane = static_cast<std::size_t>((seed - 1) % planes.size());
+  std::string label = fmt::format("swarm seed {}", seed);
+  if (planes.size() > 1) label += fmt::format(" ({})", planes[plane]);
+  return CampaignItem{.label = std::move(label),
+                      .seed = seed,
+                      .swarm = true,
+                      .make = [seed, name = planes[plane]]() -> core::Result<sim::Scenario> {
+                        return sim::swarm_scenario(seed, {.control_plane = name});
+                      },
+                      .plane = plane};
 }
 
 core::Result<CampaignItems> nightly_items(const NightlyOptions& options) {
   core::Result<std::vector<std::filesystem::path>> files = scenario_files(options.scenarios_dir);
   if (!files) return files.error();
-  const seam::PlaneInfo* plane = selected_plane();
-  if (plane == nullptr) return core::Error{"no control plane is registered in this program"};
+  core::Result<std::vector<const seam::PlaneInfo*>> planes = campaign_planes(options);
+  if (!planes) return planes.error();
   // A directory may hold the scenarios of every plane the program ships; a
-  // campaign runs one plane's, so its figures and coverage are that plane's.
-  const std::size_t all = files->size();
-  std::erase_if(*files, [&](const std::filesystem::path& f) { return !bundled_for(f, *plane); });
-  if (files->size() < all) {
+  // campaign runs those of its planes, so its figures and coverage are
+  // theirs.
+  std::vector<std::pair<std::filesystem::path, std::size_t>> bundled;
+  for (const std::filesystem::path& file : *files) {
+    if (std::optional<std::size_t> plane = bundled_plane(file, *planes)) {
+      bundled.emplace_back(file, *plane);
+    }
+  }
+  if (bundled.size() < files->size()) {
     std::fprintf(stderr,
                  "unwedge nightly: %zu of the %zu scenarios in %s are for other control planes "
                  "and not run (run them with --control-plane NAME)\n",
-                 all - files->size(), all, options.scenarios_dir.c_str());
+                 files->size() - bundled.size(), files->size(), options.scenarios_dir.c_str());
   }
-  CampaignItems items{.control_plane = plane->name, .model = &plane->model()};
-  // Crash exploration and the canary run for a plane that has them.
-  if (plane->crash_stories != nullptr) items.explore_crashes = explore_crashes;
-  if (!plane->canary_program.empty()) {
-    items.canary = [program = plane->canary_program] {
-      return run_canary(canary_executable(program));
-    };
+  CampaignItems items;
+  std::vector<std::string> names;
+  for (const seam::PlaneInfo* plane : *planes) {
+    names.push_back(plane->name);
+    items.planes.push_back(
+        {.name = plane->name, .model = &plane->model(), .fault_kinds = fault_kinds_of(*plane)});
   }
-  for (const std::filesystem::path& file : *files) {
-    items.bundled.push_back(
-        {.label = "scenario " + file.generic_string(), .seed = 0, .swarm = false, .make = [file] {
-           return load_bundled(file);
-         }});
+  // Crash exploration and the canary run once, for the first plane named
+  // that has them.
+  for (std::size_t p = planes->size(); p-- > 0;) {
+    const seam::PlaneInfo& plane = *(*planes)[p];
+    if (plane.crash_stories != nullptr) {
+      items.explore_crashes = [name = plane.name] { return explore_crashes(name); };
+      items.crashes_plane = p;
+    }
+    if (!plane.canary_program.empty()) {
+      items.canary = [program = plane.canary_program] {
+        return run_canary(canary_executable(program));
+      };
+      items.canary_plane = p;
+    }
   }
-  items.swarm = [](std::uint64_t seed) {
-    return CampaignItem{
-        .label = fmt::format("swarm seed {}", seed), .seed = seed, .swarm = true, .make = [seed] {
-          return swarm_seed(seed);
-        }};
-  };
+  // One plane: the campaign of one plane, as it has always been reported.
+  if (items.planes.size() == 1) {
+    items.control_plane = items.planes.front().name;
+    items.model = items.planes.front().model;
+    items.fault_kinds = items.planes.front().fault_kinds;
+    items.planes.clear();
+  }
+  for (const auto& [file, plane] : bundled) {
+    items.bundled.push_back({.label = "scenario " + file.generic_string(),
+                             .seed = 0,
+                             .swarm = false,
+                             .make = [file = file] { return load_bundled(file); },
+                             .plane = plane});
+  }
+  items.swarm = [names](std::uint64_t seed) { return swarm_item(seed, names); };
   return items;
 }
 
@@ -191,9 +265,10 @@ void add_nightly_command(CLI::App& app, int& exit_code) {
       "Run every bundled scenario, then swarm seeds, on worker processes; write every run, each "
       "failing scenario and a summary to --out");
   add_campaign_flags(*command, options->campaign);
+  add_control_plane_list_flag(*command, options->planes);
   command
       ->add_option("--scenarios", options->scenarios_dir,
-                   "The scenarios' directory; its files for the plane under test are run")
+                   "The scenarios' directory; its files for the planes under test are run")
       ->capture_default_str();
   command->callback([options, &exit_code] { exit_code = run_nightly(*options); });
 }

@@ -6,13 +6,14 @@
 #include <iterator>
 
 #include "cli/build_info.hpp"
+#include "core/assert.hpp"
 #include "reports/coverage_collector.hpp"
 #include "sim/invariants.hpp"
 
 namespace unwedge::cli {
 namespace {
 
-reports::RunResult run_result(const WorkerResult& result) {
+reports::RunResult run_result(const WorkerResult& result, const std::string& plane) {
   const RunRecord& r = result.record;
   return reports::RunResult{.index = r.index,
                             .item = r.item,
@@ -27,8 +28,9 @@ reports::RunResult run_result(const WorkerResult& result) {
                             .simulated_us = r.simulated_us,
                             .wall_ms = r.wall_ms,
                             .repro = r.repro,
-                            .replay_command = replay_command(r),
-                            .timeline = result.timeline};
+                            .replay_command = replay_command(r, plane),
+                            .timeline = result.timeline,
+                            .control_plane = plane};
 }
 
 void insert_by_index(std::vector<reports::RunResult>& runs, reports::RunResult run,
@@ -51,25 +53,45 @@ std::string finding_kind(const WorkerResult& result) {
 
 }  // namespace
 
-std::string replay_command(const RunRecord& record) {
+std::string replay_command(const RunRecord& record, const std::string& plane) {
   if (!record.repro.empty()) return "unwedge run " + record.repro;
   if (record.swarm) {
     return fmt::format(
-        "unwedge gen --seed {0} --out swarm-seed-{0}.yaml && unwedge run swarm-seed-{0}.yaml",
-        record.seed);
+        "unwedge gen{1} --seed {0} --out swarm-seed-{0}.yaml && unwedge run swarm-seed-{0}.yaml",
+        record.seed, plane.empty() ? "" : " --control-plane " + plane);
   }
   constexpr std::string_view kPrefix = "scenario ";
   if (record.item.starts_with(kPrefix)) return "unwedge run " + record.item.substr(kPrefix.size());
   return "";
 }
 
-ReportBuilder::ReportBuilder(std::string control_plane, const core::ControlPlaneModel* model) {
-  report_.campaign.control_plane = std::move(control_plane);
+ReportBuilder::ReportBuilder(std::string control_plane, const core::ControlPlaneModel* model)
+    : ReportBuilder(CampaignPlane{.name = std::move(control_plane), .model = model}) {}
+
+ReportBuilder::ReportBuilder(const CampaignPlane& plane) {
+  report_.campaign.control_plane = plane.name;
   report_.campaign.build = build_description();
   for (std::size_t i = 0; i < sim::kInvariants; ++i) {
     report_.invariants.push_back({.name = sim::to_string(static_cast<sim::Invariant>(i))});
   }
-  if (model != nullptr) report_.coverage = reports::empty_coverage(*model);
+  if (plane.model != nullptr) report_.coverage = reports::empty_coverage(*plane.model);
+  if (!plane.fault_kinds.empty()) {
+    std::erase_if(report_.coverage.faults, [&](const reports::NamedCount& kind) {
+      return std::find(plane.fault_kinds.begin(), plane.fault_kinds.end(), kind.name) ==
+             plane.fault_kinds.end();
+    });
+  }
+}
+
+ReportBuilder::ReportBuilder(const std::vector<CampaignPlane>& planes)
+    : ReportBuilder(planes.size() == 1 ? planes.front() : CampaignPlane{}) {
+  if (planes.size() < 2) return;
+  std::string names;
+  for (const CampaignPlane& plane : planes) {
+    names += names.empty() ? plane.name : "," + plane.name;
+    planes_.push_back(ReportBuilder(plane));
+  }
+  report_.campaign.control_plane = names;
 }
 
 void ReportBuilder::add_seed(std::uint64_t seed) {
@@ -109,8 +131,20 @@ void ReportBuilder::add_invariants(const RunRecord& r) {
   }
 }
 
-void ReportBuilder::add(const WorkerResult& result) {
+void ReportBuilder::add(const WorkerResult& result, std::size_t plane) {
+  if (planes_.empty()) {
+    add_run(result, "");
+    return;
+  }
+  UNWEDGE_ASSERT_LT(plane, planes_.size());
+  const std::string& name = planes_[plane].report_.campaign.control_plane;
+  add_run(result, name);
+  planes_[plane].add_run(result, name);
+}
+
+void ReportBuilder::add_run(const WorkerResult& result, const std::string& plane) {
   const RunRecord& r = result.record;
+  runs_wall_ms_ += r.wall_ms;
   reports::CampaignFigures& c = report_.campaign;
   ++c.runs;
   if (r.swarm) {
@@ -132,14 +166,27 @@ void ReportBuilder::add(const WorkerResult& result) {
     if (it == c.findings_by_kind.end() || it->name != kind)
       it = c.findings_by_kind.insert(it, {.name = kind});
     ++it->count;
-    insert_by_index(report_.failures, run_result(result), reports::kFailuresKept);
+    insert_by_index(report_.failures, run_result(result, plane), reports::kFailuresKept);
   }
-  if (!r.swarm) insert_by_index(report_.scenarios, run_result(result), SIZE_MAX);
-  if (result.coverage) reports::add_coverage(report_.coverage, *result.coverage);
+  if (!r.swarm) insert_by_index(report_.scenarios, run_result(result, plane), SIZE_MAX);
+  // Several planes: the campaign's coverage is made from theirs.
+  if (result.coverage && planes_.empty()) reports::add_coverage(report_.coverage, *result.coverage);
 }
 
-void ReportBuilder::add_crashes(const reports::CrashCoverage& crashes) {
+void ReportBuilder::add_crashes(const reports::CrashCoverage& crashes, std::size_t plane) {
+  if (!planes_.empty()) {
+    UNWEDGE_ASSERT_LT(plane, planes_.size());
+    planes_[plane].add_crashes(crashes);
+    return;
+  }
   reports::add_coverage(report_.coverage, reports::Coverage{.crashes = crashes});
+}
+
+void ReportBuilder::set_canary(const reports::CanaryResult& canary, std::size_t plane) {
+  report_.canary = canary;
+  if (planes_.empty()) return;
+  UNWEDGE_ASSERT_LT(plane, planes_.size());
+  planes_[plane].set_canary(canary);
 }
 
 reports::Report ReportBuilder::report(const CampaignStatus& status) const {
@@ -149,6 +196,16 @@ reports::Report ReportBuilder::report(const CampaignStatus& status) const {
   report.campaign.shards = 1;
   report.campaign.interrupted = status.state == CampaignState::kInterrupted;
   report.campaign.status = status_text(status);
+  for (const ReportBuilder& plane : planes_) {
+    reports::Report part = plane.report(status);
+    // Workers run the planes side by side: a plane's wall time is its runs'.
+    part.campaign.wall_ms = plane.runs_wall_ms_;
+    report.planes.push_back({.campaign = std::move(part.campaign),
+                             .invariants = std::move(part.invariants),
+                             .coverage = std::move(part.coverage),
+                             .canary = std::move(part.canary)});
+  }
+  if (!report.planes.empty()) report.coverage = reports::combined_coverage(report.planes);
   return report;
 }
 

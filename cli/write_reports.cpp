@@ -6,6 +6,7 @@
 
 #include "cli/campaign_report.hpp"
 #include "cli/output_file.hpp"
+#include "reports/coverage_figures.hpp"
 #include "reports/html_report.hpp"
 #include "reports/junit_xml.hpp"
 #include "reports/report_json.hpp"
@@ -44,6 +45,13 @@ std::string summary_text(const reports::Report& report) {
                         crashes.stories, crashes.crash_points, crashes.divergences);
   }
   if (report.canary) text += describe(*report.canary) + "\n";
+  if (!report.planes.empty()) text += "\nby control plane:\n";
+  for (const reports::PlaneReport& plane : report.planes) {
+    text +=
+        fmt::format("  {}: {}; {} finding{}\n    {}\n", plane.campaign.control_plane,
+                    reports::runs_in_brief(plane.campaign), plane.findings(),
+                    plane.findings() == 1 ? "" : "s", reports::coverage_in_brief(plane.coverage));
+  }
   text += "\nviolations by invariant:\n";
   if (c.findings_by_kind.empty()) text += "  none\n";
   for (const reports::NamedCount& kind : c.findings_by_kind) {

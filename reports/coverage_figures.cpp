@@ -47,6 +47,24 @@ CoverageTotals coverage_totals(const Coverage& coverage) {
   return totals;
 }
 
+std::string coverage_in_brief(const Coverage& coverage) {
+  const CoverageTotals t = coverage_totals(coverage);
+  return fmt::format(
+      "transitions {}/{} taken{}, rules {}/{} fired, action steps {}/{} run, fault kinds {}/{} "
+      "injected",
+      t.transitions_taken, t.transitions,
+      t.refused == 0 ? "" : fmt::format(" ({} refused)", t.refused), t.rules_fired, t.rules,
+      t.steps_run, t.steps, t.fault_kinds_injected, t.fault_kinds);
+}
+
+std::string runs_in_brief(const CampaignFigures& c) {
+  return fmt::format(
+      "{} run{} ({} bundled scenario{}, {} swarm seed{}): {} passed, {} failed, {} "
+      "ended in error",
+      c.runs, c.runs == 1 ? "" : "s", c.bundled_runs, c.bundled_runs == 1 ? "" : "s", c.swarm_runs,
+      c.swarm_runs == 1 ? "" : "s", c.passed, c.failed, c.errors);
+}
+
 std::string seed_ranges(const CampaignFigures& campaign, std::size_t ranges_max) {
   if (campaign.swarm_seeds.empty()) return "none";
   std::string out;

@@ -34,6 +34,15 @@ struct CoverageTotals {
 
 CoverageTotals coverage_totals(const Coverage& coverage);
 
+// "transitions 41/52 taken, rules 30/33 fired, action steps 60/80 run, fault
+// kinds 12/13 injected": a model's coverage in one line, for the renderings
+// that give each plane of a campaign a line.
+std::string coverage_in_brief(const Coverage& coverage);
+
+// "12 runs (9 bundled scenarios, 3 swarm seeds): 12 passed, 0 failed, 0
+// ended in error": a plane's runs in one line.
+std::string runs_in_brief(const CampaignFigures& campaign);
+
 // "1-1000, 2001-2100": the swarm seed ranges, the first `ranges_max` of them
 // and a count of the rest.
 std::string seed_ranges(const CampaignFigures& campaign, std::size_t ranges_max);

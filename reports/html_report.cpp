@@ -102,15 +102,52 @@ void headline(Out out, const Report& report) {
   }
 }
 
+// A campaign of several planes: a row of figures each.
+void planes_section(Out out, const Report& report) {
+  if (report.planes.empty()) return;
+  fmt::format_to(out,
+                 "<section id=\"planes\"><h2>Control planes</h2>\n<table><thead><tr>"
+                 "<th>control plane</th><th class=\"num\">runs</th><th class=\"num\">passed</th>"
+                 "<th class=\"num\">failed</th><th class=\"num\">errors</th>"
+                 "<th class=\"num\">bundled scenarios</th><th>swarm seeds</th>"
+                 "<th>simulated</th><th class=\"num\">findings</th><th>coverage</th>"
+                 "</tr></thead><tbody>\n");
+  for (const PlaneReport& plane : report.planes) {
+    const CampaignFigures& c = plane.campaign;
+    fmt::format_to(out,
+                   "<tr><td><a href=\"#coverage-{0}\">{1}</a></td><td class=\"num\">{2}</td>"
+                   "<td class=\"num\">{3}</td><td class=\"num{4}\">{5}</td>"
+                   "<td class=\"num{6}\">{7}</td><td class=\"num\">{8}</td><td>{9}</td>"
+                   "<td>{10}</td><td class=\"num{11}\">{12}</td><td>{13}</td></tr>\n",
+                   markup_attribute(c.control_plane), markup_text(c.control_plane), grouped(c.runs),
+                   grouped(c.passed), c.failed > 0 ? " bad" : "", grouped(c.failed),
+                   c.errors > 0 ? " bad" : "", grouped(c.errors), grouped(c.bundled_runs),
+                   seed_ranges(c, 4), readable_duration(c.simulated_us),
+                   plane.findings() > 0 ? " bad" : "", grouped(plane.findings()),
+                   markup_text(coverage_in_brief(plane.coverage)));
+  }
+  fmt::format_to(out, "</tbody></table></section>\n");
+}
+
 void contents(Out out, const Report& report) {
+  std::string coverage;
+  if (report.planes.empty()) {
+    coverage =
+        "<a href=\"#machines\">machines</a><a href=\"#tables\">decision tables</a>"
+        "<a href=\"#actions\">actions</a><a href=\"#faults\">faults</a>"
+        "<a href=\"#probes\">probes</a><a href=\"#crashes\">crash exploration</a>";
+  }
+  for (const PlaneReport& plane : report.planes) {
+    coverage += fmt::format("<a href=\"#coverage-{}\">coverage of {}</a>",
+                            markup_attribute(plane.campaign.control_plane),
+                            markup_text(plane.campaign.control_plane));
+  }
   fmt::format_to(
       out,
-      "<nav><a href=\"#invariants\">invariants</a><a href=\"#failures\">failing runs "
-      "({})</a><a href=\"#scenarios\">scenarios</a><a href=\"#machines\">machines</a>"
-      "<a href=\"#tables\">decision tables</a><a href=\"#actions\">actions</a>"
-      "<a href=\"#faults\">faults</a><a href=\"#probes\">probes</a>"
-      "<a href=\"#crashes\">crash exploration</a>{}</nav>\n",
-      report.failures.size(),
+      "<nav>{}<a href=\"#invariants\">invariants</a><a href=\"#failures\">failing runs "
+      "({})</a><a href=\"#scenarios\">scenarios</a>{}{}</nav>\n",
+      report.planes.empty() ? "" : "<a href=\"#planes\">control planes</a>", report.failures.size(),
+      coverage,
       report.source_coverage.empty() ? "" : "<a href=\"#source-coverage\">source coverage</a>");
 }
 
@@ -137,9 +174,10 @@ void invariants_section(Out out, const Report& report) {
 }
 
 void failure_details(Out out, const RunResult& run, bool open) {
-  fmt::format_to(out, "<details{}><summary>{}: {}</summary>\n", open ? " open" : "",
-                 markup_text(run.item),
-                 markup_text(run.sentence.empty() ? run.cause : run.sentence));
+  fmt::format_to(
+      out, "<details{}><summary>{}{}: {}</summary>\n", open ? " open" : "", markup_text(run.item),
+      run.control_plane.empty() || run.swarm ? "" : " (" + markup_text(run.control_plane) + ")",
+      markup_text(run.sentence.empty() ? run.cause : run.sentence));
   fmt::format_to(
       out,
       "<p>Scenario <strong>{}</strong>, seed {}, verdict {}{}; simulated {}, wall "
@@ -190,26 +228,36 @@ void scenarios_section(Out out, const Report& report) {
   fmt::format_to(out, "</tbody></table></section>\n");
 }
 
-void coverage_sections(Out out, const Report& report) {
-  const Coverage& c = report.coverage;
+// `plane`: in a campaign of several, whose coverage this is; its name goes
+// into the headings and the sections' ids.
+void coverage_sections(Out out, const Coverage& c, const std::string& plane) {
+  const std::string of = plane.empty() ? "" : " of " + markup_text(plane);
+  const std::string id = plane.empty() ? "" : "-" + markup_attribute(plane);
+  if (!plane.empty()) {
+    fmt::format_to(out, "<h2 id=\"coverage-{}\">Coverage of {}</h2>\n", markup_attribute(plane),
+                   markup_text(plane));
+  }
   fmt::format_to(out,
-                 "<section id=\"machines\"><h2>Machines</h2>\n<p>Edges: "
+                 "<section id=\"machines{}\"><h2>Machines{}</h2>\n<p>Edges: "
                  "<span class=\"good\">taken</span> (wider when taken more often), grey "
                  "dashed never taken, <span class=\"bad\">red refused</span>. States: "
                  "green healthy and stable, grey stable, yellow healthy but unstable, red "
-                 "unstable; dashed borders unstable.</p>\n");
+                 "unstable; dashed borders unstable.</p>\n",
+                 id, of);
   for (const MachineCoverage& m : c.machines)
     html::machine_section(out, m);
-  fmt::format_to(out, "</section>\n<section id=\"tables\"><h2>Decision tables</h2>\n");
+  fmt::format_to(out, "</section>\n<section id=\"tables{}\"><h2>Decision tables{}</h2>\n", id, of);
   for (const TableCoverage& t : c.tables)
     html::table_section(out, t);
-  fmt::format_to(out, "</section>\n<section id=\"actions\"><h2>Actions and steps</h2>\n");
+  fmt::format_to(out, "</section>\n<section id=\"actions{}\"><h2>Actions and steps{}</h2>\n", id,
+                 of);
   html::actions_section(out, c.actions);
-  fmt::format_to(out, "</section>\n<section id=\"faults\"><h2>Faults injected</h2>\n");
+  fmt::format_to(out, "</section>\n<section id=\"faults{}\"><h2>Faults injected{}</h2>\n", id, of);
   html::faults_section(out, c.faults);
-  fmt::format_to(out, "</section>\n<section id=\"probes\"><h2>Probes</h2>\n");
+  fmt::format_to(out, "</section>\n<section id=\"probes{}\"><h2>Probes{}</h2>\n", id, of);
   html::probes_section(out, c.probes);
-  fmt::format_to(out, "</section>\n<section id=\"crashes\"><h2>Crash exploration</h2>\n");
+  fmt::format_to(out, "</section>\n<section id=\"crashes{}\"><h2>Crash exploration{}</h2>\n", id,
+                 of);
   html::crashes_section(out, c.crashes);
   fmt::format_to(out, "</section>\n");
 }
@@ -224,10 +272,14 @@ std::string html_report(const Report& report) {
                  campaign_failed(report) ? "FAIL" : "PASS", kStyle);
   headline(out, report);
   contents(out, report);
+  planes_section(out, report);
   invariants_section(out, report);
   failures_section(out, report);
   scenarios_section(out, report);
-  coverage_sections(out, report);
+  if (report.planes.empty()) coverage_sections(out, report.coverage, "");
+  // Several planes: each plane's coverage of its own model.
+  for (const PlaneReport& plane : report.planes)
+    coverage_sections(out, plane.coverage, plane.campaign.control_plane);
   if (!report.source_coverage.empty()) {
     fmt::format_to(out,
                    "<section id=\"source-coverage\"><h2>Source coverage</h2><p>The llvm-cov "

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <iterator>
+#include <string>
+#include <vector>
 
 #include "reports/markup_escape.hpp"
 
@@ -24,9 +26,18 @@ struct SuiteCounts {
   std::int64_t wall_ms = 0;
 };
 
-SuiteCounts scenario_counts(const Report& report) {
-  SuiteCounts counts;
+// The bundled scenarios of `plane` (every one when empty).
+std::vector<RunResult> scenarios_of(const Report& report, const std::string& plane) {
+  std::vector<RunResult> runs;
   for (const RunResult& run : report.scenarios) {
+    if (plane.empty() || run.control_plane == plane) runs.push_back(run);
+  }
+  return runs;
+}
+
+SuiteCounts scenario_counts(const std::vector<RunResult>& scenarios) {
+  SuiteCounts counts;
+  for (const RunResult& run : scenarios) {
     ++counts.tests;
     // Anything but a pass or a failure is an error, as scenario_case writes it.
     if (run.verdict == "fail") {
@@ -39,9 +50,9 @@ SuiteCounts scenario_counts(const Report& report) {
   return counts;
 }
 
-SuiteCounts invariant_counts(const Report& report) {
+SuiteCounts invariant_counts(const std::vector<InvariantResult>& invariants) {
   SuiteCounts counts;
-  for (const InvariantResult& invariant : report.invariants) {
+  for (const InvariantResult& invariant : invariants) {
     ++counts.tests;
     if (invariant.violations > 0) {
       ++counts.failures;
@@ -57,8 +68,8 @@ void suite_open(Out out, std::string_view name, const SuiteCounts& counts,
   fmt::format_to(out,
                  "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
                  "skipped=\"{}\" time=\"{}\">\n",
-                 name, counts.tests, counts.failures, counts.errors, counts.skipped,
-                 seconds(counts.wall_ms));
+                 markup_attribute(name), counts.tests, counts.failures, counts.errors,
+                 counts.skipped, seconds(counts.wall_ms));
   // Which plane, and which program, every case of the suite is about.
   fmt::format_to(out,
                  "    <properties>\n"
@@ -78,10 +89,11 @@ std::string run_details(const RunResult& run) {
   return body;
 }
 
-void scenario_case(Out out, const RunResult& run) {
+// `suite`: the testcase's classname, its suite's name.
+void scenario_case(Out out, const RunResult& run, std::string_view suite) {
   const std::string name = run.scenario.empty() ? run.item : run.scenario;
-  fmt::format_to(out, "    <testcase name=\"{}\" classname=\"scenarios\" time=\"{}\"",
-                 markup_attribute(name), seconds(run.wall_ms));
+  fmt::format_to(out, "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"",
+                 markup_attribute(name), markup_attribute(suite), seconds(run.wall_ms));
   if (run.verdict == "pass") {
     fmt::format_to(out, "/>\n");
     return;
@@ -95,9 +107,10 @@ void scenario_case(Out out, const RunResult& run) {
                  element);
 }
 
-void invariant_case(Out out, const Report& report, const InvariantResult& invariant) {
-  fmt::format_to(out, "    <testcase name=\"{}\" classname=\"invariants\"",
-                 markup_attribute(invariant.name));
+void invariant_case(Out out, const Report& report, const InvariantResult& invariant,
+                    std::string_view suite) {
+  fmt::format_to(out, "    <testcase name=\"{}\" classname=\"{}\"",
+                 markup_attribute(invariant.name), markup_attribute(suite));
   if (invariant.violations == 0 && invariant.runs_checked > 0) {
     fmt::format_to(out, "/>\n");
     return;
@@ -136,8 +149,32 @@ std::string first_replay_command(const Report& report, const InvariantResult& in
 }
 
 std::string junit_xml(const Report& report) {
-  const SuiteCounts scenarios = scenario_counts(report);
-  const SuiteCounts invariants = invariant_counts(report);
+  // A campaign of several planes has a pair of suites per plane, named
+  // after it ("scenarios.lease", "invariants.lease"); of one, a pair.
+  struct Suites {
+    std::string suffix;
+    const CampaignFigures* campaign;
+    std::vector<RunResult> scenarios;
+    const std::vector<InvariantResult>* invariants;
+  };
+  std::vector<Suites> suites;
+  if (report.planes.empty()) {
+    suites.push_back({"", &report.campaign, report.scenarios, &report.invariants});
+  }
+  for (const PlaneReport& plane : report.planes) {
+    suites.push_back({"." + plane.campaign.control_plane, &plane.campaign,
+                      scenarios_of(report, plane.campaign.control_plane), &plane.invariants});
+  }
+  SuiteCounts all;
+  for (const Suites& suite : suites) {
+    for (const SuiteCounts& counts :
+         {scenario_counts(suite.scenarios), invariant_counts(*suite.invariants)}) {
+      all.tests += counts.tests;
+      all.failures += counts.failures;
+      all.errors += counts.errors;
+      all.skipped += counts.skipped;
+    }
+  }
   std::string xml;
   Out out(xml);
   fmt::format_to(out,
@@ -145,17 +182,21 @@ std::string junit_xml(const Report& report) {
                  "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
                  "skipped=\"{}\" time=\"{}\">\n",
                  markup_attribute(fmt::format("unwedge nightly {}", report.campaign.control_plane)),
-                 scenarios.tests + invariants.tests, scenarios.failures + invariants.failures,
-                 scenarios.errors + invariants.errors, scenarios.skipped + invariants.skipped,
+                 all.tests, all.failures, all.errors, all.skipped,
                  seconds(report.campaign.wall_ms));
-  suite_open(out, "scenarios", scenarios, report.campaign);
-  for (const RunResult& run : report.scenarios)
-    scenario_case(out, run);
-  fmt::format_to(out, "  </testsuite>\n");
-  suite_open(out, "invariants", invariants, report.campaign);
-  for (const InvariantResult& invariant : report.invariants)
-    invariant_case(out, report, invariant);
-  fmt::format_to(out, "  </testsuite>\n</testsuites>\n");
+  for (const Suites& suite : suites) {
+    const std::string scenarios = "scenarios" + suite.suffix;
+    suite_open(out, scenarios, scenario_counts(suite.scenarios), *suite.campaign);
+    for (const RunResult& run : suite.scenarios)
+      scenario_case(out, run, scenarios);
+    fmt::format_to(out, "  </testsuite>\n");
+    const std::string invariants = "invariants" + suite.suffix;
+    suite_open(out, invariants, invariant_counts(*suite.invariants), *suite.campaign);
+    for (const InvariantResult& invariant : *suite.invariants)
+      invariant_case(out, report, invariant, invariants);
+    fmt::format_to(out, "  </testsuite>\n");
+  }
+  fmt::format_to(out, "</testsuites>\n");
   return xml;
 }
 

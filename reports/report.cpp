@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <fmt/format.h>
+#include <string_view>
 #include <tuple>
 
 namespace unwedge::reports {
@@ -208,6 +209,11 @@ std::uint64_t Report::findings() const {
          (canary && !canary->caught ? 1 : 0);
 }
 
+std::uint64_t PlaneReport::findings() const {
+  return campaign.failed + campaign.errors + coverage.crashes.divergences +
+         (canary && !canary->caught ? 1 : 0);
+}
+
 void add_coverage(Coverage& into, const Coverage& from) {
   merge_list(into.machines, from.machines, same_name<MachineCoverage>, name_before<MachineCoverage>,
              add_machine);
@@ -227,6 +233,35 @@ void add_coverage(Coverage& into, const Coverage& from) {
   add_crashes(into.crashes, from.crashes);
 }
 
+Coverage combined_coverage(const std::vector<PlaneReport>& planes) {
+  Coverage total;
+  for (const PlaneReport& plane : planes) {
+    Coverage named = plane.coverage;
+    const std::string prefix = plane.campaign.control_plane + "/";
+    for (MachineCoverage& machine : named.machines)
+      machine.name = prefix + machine.name;
+    for (TableCoverage& table : named.tables) {
+      table.name = prefix + table.name;
+      table.machine = prefix + table.machine;
+    }
+    for (ActionCoverage& action : named.actions)
+      action.name = prefix + action.name;
+    add_coverage(total, named);
+  }
+  return total;
+}
+
+std::vector<std::string> plane_names_of(const CampaignFigures& campaign) {
+  std::vector<std::string> names;
+  std::string_view rest = campaign.control_plane;
+  for (;;) {
+    const std::size_t comma = rest.find(',');
+    names.emplace_back(rest.substr(0, comma));
+    if (comma == std::string_view::npos) return names;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
 void merge_into(Report& into, const Report& other) {
   add_campaign(into.campaign, other.campaign);
   merge_list(into.invariants, other.invariants, same_name<InvariantResult>,
@@ -236,6 +271,23 @@ void merge_into(Report& into, const Report& other) {
   add_runs(into.failures, other.failures, kFailuresKept);
   if (into.source_coverage.empty()) into.source_coverage = other.source_coverage;
   if (other.canary && (!into.canary || !other.canary->caught)) into.canary = other.canary;
+  // Bounded by the planes of one campaign.
+  for (const PlaneReport& from : other.planes) {
+    auto same = std::find_if(into.planes.begin(), into.planes.end(), [&](const PlaneReport& p) {
+      return p.campaign.control_plane == from.campaign.control_plane;
+    });
+    if (same == into.planes.end()) {
+      into.planes.push_back(from);
+      continue;
+    }
+    add_campaign(same->campaign, from.campaign);
+    merge_list(same->invariants, from.invariants, same_name<InvariantResult>,
+               never_before<InvariantResult>, add_invariant);
+    add_coverage(same->coverage, from.coverage);
+    if (from.canary && (!same->canary || !from.canary->caught)) same->canary = from.canary;
+  }
+  // The whole is its planes' parts, as the campaign itself makes it.
+  if (!into.planes.empty()) into.coverage = combined_coverage(into.planes);
 }
 
 }  // namespace unwedge::reports

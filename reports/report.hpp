@@ -205,6 +205,9 @@ struct RunResult {
   std::string repro;                    // relative to the output directory; empty: none
   std::string replay_command;           // "unwedge run repro/swarm-seed-17.yaml"
   std::optional<RunTimeline> timeline;  // failing runs only
+  // The plane it ran, in a campaign of several planes; empty in a campaign
+  // of one (the campaign's plane).
+  std::string control_plane;
   friend bool operator==(const RunResult&, const RunResult&) = default;
 };
 
@@ -254,6 +257,24 @@ struct CanaryResult {
 // 52 ms", or the sentence of a canary that was not caught.
 std::string describe(const CanaryResult& canary);
 
+// One control plane's part of a campaign of several (`unwedge nightly
+// --control-plane a,b`): the figures of the runs on it, the invariants as
+// those runs checked them, and the coverage of its own model (its
+// machines, tables and actions; the fault kinds its fleet faces).
+struct PlaneReport {
+  // Its runs' figures; `control_plane` is its name, `wall_ms` the wall time
+  // its runs took, summed over runs; `build`, `shards`, `interrupted` and
+  // `status` are the campaign's.
+  CampaignFigures campaign;
+  std::vector<InvariantResult> invariants;  // every invariant, in sim::Invariant order
+  Coverage coverage;
+  // The campaign's canary, when it is this plane's.
+  std::optional<CanaryResult> canary;
+  // As Report::findings(), of this plane's part.
+  std::uint64_t findings() const;
+  friend bool operator==(const PlaneReport&, const PlaneReport&) = default;
+};
+
 struct Report {
   int schema_version = kReportSchemaVersion;
   CampaignFigures campaign;
@@ -266,6 +287,11 @@ struct Report {
   std::string source_coverage;
   // The canary, when this campaign (or one of its merged shards) ran it.
   std::optional<CanaryResult> canary;
+  // A campaign of several planes: each plane's part, in the order the
+  // campaign named them (`campaign.control_plane` is their names joined by
+  // commas: "postgres,lease"), and `coverage` is combined_coverage() of
+  // theirs. Empty: a campaign of one plane, which the rest describes.
+  std::vector<PlaneReport> planes;
   // Runs that failed or gave no verdict, crash-exploration divergences and
   // a canary not caught.
   std::uint64_t findings() const;
@@ -279,9 +305,20 @@ inline constexpr std::size_t kFailuresKept = 50;
 // model's order keep it with newcomers last), swarm seed ranges are joined,
 // failures stay the kFailuresKept lowest indices, each invariant's first
 // violation is the one of lowest index, and of two canaries one not caught
-// is kept.
+// is kept. A campaign of several planes merges each plane's part with the
+// part of the same name.
 void merge_into(Report& into, const Report& other);
 // The coverage part of merge_into, for adding one run's coverage.
 void add_coverage(Coverage& into, const Coverage& from);
+
+// The coverage of a campaign of several planes, from each plane's: the
+// machines, tables and actions of each under its plane's name ("lease/keeper",
+// a table's machine too), so parts of two models that share a name stay
+// apart; fault and probe counts and the crash exploration's figures summed.
+Coverage combined_coverage(const std::vector<PlaneReport>& planes);
+
+// The plane names of a campaign's `control_plane` ("postgres,lease" ->
+// {"postgres", "lease"}); one name for a campaign of one plane.
+std::vector<std::string> plane_names_of(const CampaignFigures& campaign);
 
 }  // namespace unwedge::reports

@@ -160,21 +160,24 @@ Out timeline_out(const RunTimeline& t) {
 }
 
 Out run_out(const RunResult& r) {
-  return Out{{"index", r.index},
-             {"item", r.item},
-             {"scenario", r.scenario},
-             {"seed", r.seed},
-             {"swarm", r.swarm},
-             {"verdict", r.verdict},
-             {"invariant", r.invariant},
-             {"cause", r.cause},
-             {"sentence", r.sentence},
-             {"digest", fmt::format("{:016x}", r.digest)},
-             {"simulated_us", r.simulated_us},
-             {"wall_ms", r.wall_ms},
-             {"repro", r.repro},
-             {"replay_command", r.replay_command},
-             {"timeline", r.timeline ? timeline_out(*r.timeline) : Out(nullptr)}};
+  Out out{{"index", r.index},
+          {"item", r.item},
+          {"scenario", r.scenario},
+          {"seed", r.seed},
+          {"swarm", r.swarm},
+          {"verdict", r.verdict},
+          {"invariant", r.invariant},
+          {"cause", r.cause},
+          {"sentence", r.sentence},
+          {"digest", fmt::format("{:016x}", r.digest)},
+          {"simulated_us", r.simulated_us},
+          {"wall_ms", r.wall_ms},
+          {"repro", r.repro},
+          {"replay_command", r.replay_command},
+          {"timeline", r.timeline ? timeline_out(*r.timeline) : Out(nullptr)}};
+  // Only in a campaign of several planes: a report of one reads as before.
+  if (!r.control_plane.empty()) out["control_plane"] = r.control_plane;
+  return out;
 }
 
 Out campaign_out(const CampaignFigures& c) {
@@ -214,6 +217,27 @@ Out invariant_out(const InvariantResult& i) {
              {"first_seed", i.first_seed},
              {"first_repro", i.first_repro},
              {"first_sentence", i.first_sentence}};
+}
+
+Out canary_or_absent(Out object, const std::optional<CanaryResult>& canary) {
+  if (canary) object["canary"] = canary_out(*canary);
+  return object;
+}
+
+// Keyed by plane name, in the campaign's order.
+Out planes_out(const std::vector<PlaneReport>& planes) {
+  Out out = Out::object();
+  for (const PlaneReport& p : planes) {
+    Out invariants = Out::array();
+    for (const InvariantResult& i : p.invariants)
+      invariants.push_back(invariant_out(i));
+    out[p.campaign.control_plane] =
+        canary_or_absent(Out{{"campaign", campaign_out(p.campaign)},
+                             {"invariants", invariants},
+                             {"coverage", coverage_out(p.coverage, false)}},
+                         p.canary);
+  }
+  return out;
 }
 
 std::string dump(const Out& json, int indent) {
@@ -317,6 +341,7 @@ void read(const In& j, const std::string& path, RunResult& out);
 void read(const In& j, const std::string& path, InvariantResult& out);
 void read(const In& j, const std::string& path, CampaignFigures& out);
 void read(const In& j, const std::string& path, CanaryResult& out);
+void read(const In& j, const std::string& path, PlaneReport& out);
 template <class T>
 void read(const In& j, const std::string& path, std::vector<T>& out);
 
@@ -361,6 +386,12 @@ class Object {
     used_.push_back(key);
     auto it = j_.find(key);
     if (it != j_.end()) read(*it, path(key), out);
+  }
+  // An optional key's value, or null when it is absent.
+  const In* find(const char* key) {
+    used_.push_back(key);
+    auto it = j_.find(key);
+    return it == j_.end() ? nullptr : &*it;
   }
   // A value written for the reader's convenience and derived again on use.
   void derived(const char* key) { at(key); }
@@ -583,6 +614,7 @@ void read(const In& j, const std::string& path, RunResult& out) {
   o.get("repro", out.repro);
   o.get("replay_command", out.replay_command);
   o.get("timeline", out.timeline);
+  o.get_if_present("control_plane", out.control_plane);
   o.done();
 }
 
@@ -656,6 +688,51 @@ void read(const In& j, const std::string& path, CanaryResult& out) {
   o.done();
 }
 
+void read(const In& j, const std::string& path, PlaneReport& out) {
+  Object o(j, path);
+  o.get("campaign", out.campaign);
+  o.get("invariants", out.invariants);
+  o.get("coverage", out.coverage);
+  o.get_if_present("canary", out.canary);
+  o.done();
+}
+
+// `planes`: present exactly when campaign.control_plane names several, with
+// one entry per name, read in the campaign's order.
+void read_planes(Object& o, Report& out) {
+  const std::vector<std::string> names = plane_names_of(out.campaign);
+  const In* planes = o.find("planes");
+  if (planes == nullptr) {
+    if (names.size() == 1) return;
+    throw ReadError{"the top level",
+                    fmt::format("the key \"planes\" is missing, and campaign.control_plane names "
+                                "{} planes (\"{}\")",
+                                names.size(), out.campaign.control_plane)};
+  }
+  if (!planes->is_object()) wrong(*planes, "planes", "an object");
+  if (planes->size() != names.size() || names.size() < 2) {
+    throw ReadError{"planes", fmt::format("expected one entry for each plane of "
+                                          "campaign.control_plane (\"{}\"), found {}",
+                                          out.campaign.control_plane, planes->size())};
+  }
+  for (const std::string& name : names) {
+    auto it = planes->find(name);
+    if (it == planes->end()) {
+      throw ReadError{"planes",
+                      fmt::format("the plane \"{}\" of campaign.control_plane is missing", name)};
+    }
+    const std::string path = "planes." + name;
+    PlaneReport plane;
+    read(*it, path, plane);
+    if (plane.campaign.control_plane != name) {
+      throw ReadError{
+          path + ".campaign.control_plane",
+          fmt::format("expected \"{}\", found \"{}\"", name, plane.campaign.control_plane)};
+    }
+    out.planes.push_back(std::move(plane));
+  }
+}
+
 void read_report(const In& j, Report& out) {
   Object o(j, "");
   // The version first: a file of another version is refused as such, not
@@ -675,6 +752,7 @@ void read_report(const In& j, Report& out) {
   o.get("failures", out.failures);
   o.get("source_coverage", out.source_coverage);
   o.get_if_present("canary", out.canary);
+  read_planes(o, out);
   o.done();
 }
 
@@ -729,6 +807,8 @@ std::string to_json(const Report& report) {
               {"source_coverage", report.source_coverage}};
   // Only when a canary ran: a report without one reads as before.
   if (report.canary) json["canary"] = canary_out(*report.canary);
+  // Only in a campaign of several planes, likewise.
+  if (!report.planes.empty()) json["planes"] = planes_out(report.planes);
   return dump(json, 2) + "\n";
 }
 

@@ -55,6 +55,23 @@ void headline(Out out, const Report& report) {
   }
 }
 
+// A campaign of several planes: a line each.
+void planes_table(Out out, const Report& report) {
+  if (report.planes.empty()) return;
+  fmt::format_to(out,
+                 "| control plane | runs | passed | failed | errors | bundled | swarm seeds | "
+                 "findings |\n"
+                 "|---|---:|---:|---:|---:|---:|---|---:|\n");
+  for (const PlaneReport& plane : report.planes) {
+    const CampaignFigures& c = plane.campaign;
+    fmt::format_to(out, "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                   markdown_inline(c.control_plane), grouped(c.runs), grouped(c.passed),
+                   grouped(c.failed), grouped(c.errors), grouped(c.bundled_runs), seed_ranges(c, 3),
+                   grouped(plane.findings()));
+  }
+  fmt::format_to(out, "\n");
+}
+
 void invariants_table(Out out, const Report& report) {
   if (report.invariants.empty()) return;
   fmt::format_to(out,
@@ -77,9 +94,10 @@ void first_failures(Out out, const Report& report) {
   for (std::size_t i = 0; i < shown; ++i) {
     const RunResult& run = report.failures[i];
     const std::string& why = run.sentence.empty() ? run.cause : run.sentence;
-    fmt::format_to(out, "{}. **{}** ({}, seed {}{}): {}\n", i + 1, markdown_inline(run.item),
-                   markdown_inline(run.scenario), run.seed,
-                   run.invariant.empty() ? "" : ", " + markdown_inline(run.invariant),
+    fmt::format_to(out, "{}. **{}** ({}{}, seed {}{}): {}\n", i + 1, markdown_inline(run.item),
+                   markdown_inline(run.scenario),
+                   run.control_plane.empty() ? "" : " on " + markdown_inline(run.control_plane),
+                   run.seed, run.invariant.empty() ? "" : ", " + markdown_inline(run.invariant),
                    markdown_inline(why));
     if (!run.replay_command.empty()) command_block(out, run.replay_command);
   }
@@ -89,15 +107,26 @@ void first_failures(Out out, const Report& report) {
   fmt::format_to(out, "\n");
 }
 
-void coverage_lines(Out out, const Report& report) {
-  const CoverageTotals t = coverage_totals(report.coverage);
-  fmt::format_to(out, "### Coverage\n\n");
-  fmt::format_to(out, "- transitions {}/{} taken{}\n", t.transitions_taken, t.transitions,
+void coverage_kinds(Out out, const Coverage& coverage, std::string_view indent) {
+  const CoverageTotals t = coverage_totals(coverage);
+  fmt::format_to(out, "{}- transitions {}/{} taken{}\n", indent, t.transitions_taken, t.transitions,
                  t.refused == 0 ? "" : fmt::format("; {} refused", t.refused));
-  fmt::format_to(out, "- rules {}/{} fired\n", t.rules_fired, t.rules);
-  fmt::format_to(out, "- action steps {}/{} run\n", t.steps_run, t.steps);
-  fmt::format_to(out, "- fault kinds {}/{} injected\n", t.fault_kinds_injected, t.fault_kinds);
-  fmt::format_to(out, "- probes {}/{} hit\n", t.probes_hit, t.probes);
+  fmt::format_to(out, "{}- rules {}/{} fired\n", indent, t.rules_fired, t.rules);
+  fmt::format_to(out, "{}- action steps {}/{} run\n", indent, t.steps_run, t.steps);
+  fmt::format_to(out, "{}- fault kinds {}/{} injected\n", indent, t.fault_kinds_injected,
+                 t.fault_kinds);
+  fmt::format_to(out, "{}- probes {}/{} hit\n", indent, t.probes_hit, t.probes);
+}
+
+// Several planes: each plane's coverage of its own model, then the whole.
+void coverage_lines(Out out, const Report& report) {
+  fmt::format_to(out, "### Coverage\n\n");
+  for (const PlaneReport& plane : report.planes) {
+    fmt::format_to(out, "- **{}**\n", markdown_inline(plane.campaign.control_plane));
+    coverage_kinds(out, plane.coverage, "  ");
+  }
+  if (!report.planes.empty()) fmt::format_to(out, "- **all planes**\n");
+  coverage_kinds(out, report.coverage, report.planes.empty() ? "" : "  ");
   fmt::format_to(out, "\nThe never-exercised ones are listed in report.html.\n");
 }
 
@@ -107,6 +136,7 @@ std::string summary_markdown(const Report& report) {
   std::string md;
   Out out(md);
   headline(out, report);
+  planes_table(out, report);
   invariants_table(out, report);
   first_failures(out, report);
   coverage_lines(out, report);

@@ -126,7 +126,7 @@ void Swarm::draw_fleet() {
     plans_.push_back({.id = spec.id, .standbys = spec.standbys, .followers = spec.followers});
   }
   config.clients_per_service = static_cast<std::uint32_t>(rng_.between(1, 2));
-  core::Result<const seam::PlaneInfo*> info = find_plane_or_error(config.control_plane);
+  core::Result<const seam::PlaneInfo*> info = find_plane_or_error(options_.control_plane);
   UNWEDGE_ASSERT_MSG(info.ok(), "{}", info ? "" : info.error().message);
   plane_info_ = *info;
   config.control_plane = (*info)->name;  // a swarm scenario names the plane it ran

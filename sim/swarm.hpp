@@ -16,11 +16,13 @@
 //
 //   Scenario s = swarm_scenario(42);
 //   fmt::print("{}\n", s.description);   // the fleet and the enabled kinds
+//   Scenario lease = swarm_scenario(42, {.control_plane = "lease"});
 //   ScenarioOutcome outcome = run_scenario(s);
 //   if (!outcome.passed) fmt::print("swarm seed 42: {}\n", outcome.mismatch);
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "core/time.hpp"
 #include "sim/scenario.hpp"
@@ -32,6 +34,11 @@ struct SwarmOptions {
   core::TimeUs duration_min_us = 2 * core::kHour;
   core::TimeUs duration_max_us = 6 * core::kHour;
   core::TimeUs recovery_us = core::kHour;
+  // The plane the scenario runs, by its registered name (one that is
+  // registered); empty: the default plane (seam/registry.hpp). The draws
+  // follow what the plane declares (its roles, its requests, a store), so
+  // one seed tells a different story on each plane.
+  std::string control_plane;
 
   friend bool operator==(const SwarmOptions&, const SwarmOptions&) = default;
 };

@@ -26,6 +26,7 @@
 #include "cli/report_builder.hpp"
 #include "cli/shard.hpp"
 #include "reports/report_json.hpp"
+#include "sim/invariants.hpp"
 #include "tests/cli/campaign_test_items.hpp"
 
 extern char** environ;
@@ -569,6 +570,66 @@ TEST(ReportBuilder, ADeterminismMismatchIsAFailedRunCountedInTheCampaignFigures)
   ASSERT_EQ(report.failures.size(), 1u);
   EXPECT_EQ(report.failures[0].replay_command,
             "unwedge gen --seed 1 --out swarm-seed-1.yaml && unwedge run swarm-seed-1.yaml");
+}
+
+// A campaign of two planes: each run counts in the campaign and in its
+// plane; the crash exploration and the canary in the plane they are of; a
+// run names its plane, and a swarm seed's replay command names it to gen.
+TEST(ReportBuilder, ACampaignOfTwoPlanesKeepsEachPlanesFiguresApart) {
+  ReportBuilder builder(std::vector<CampaignPlane>{
+      {.name = "postgres", .model = &postgres::model(), .fault_kinds = {"host_crash"}},
+      {.name = "lease", .model = nullptr}});
+  builder.add({.record = {.index = 0, .item = "scenario a.yaml", .seed = 5}}, 0);
+  builder.add({.record = {.index = 1,
+                          .item = "swarm seed 1 (lease)",
+                          .seed = 1,
+                          .swarm = true,
+                          .verdict = Verdict::kFail,
+                          .invariant = "single_writer",
+                          .sentence = "two writers"}},
+              1);
+  builder.add({.record = {.index = 2, .item = "swarm seed 2 (postgres)", .seed = 2, .swarm = true}},
+              0);
+  builder.add_crashes({.stories = 3, .divergences = 1, .findings = {"diverged"}}, 0);
+  builder.set_canary({.mutant = "m", .caught = true}, 0);
+  const reports::Report report = builder.report({.state = CampaignState::kFinished});
+  EXPECT_EQ(report.campaign.control_plane, "postgres,lease");
+  EXPECT_EQ(report.campaign.runs, 3u);
+  EXPECT_EQ(report.campaign.failed, 1u);
+  ASSERT_EQ(report.planes.size(), 2u);
+  const reports::PlaneReport& postgres = report.planes[0];
+  const reports::PlaneReport& lease = report.planes[1];
+  EXPECT_EQ(postgres.campaign.control_plane, "postgres");
+  EXPECT_EQ(postgres.campaign.runs, 2u);
+  EXPECT_EQ(postgres.campaign.bundled_runs, 1u);
+  EXPECT_EQ(postgres.campaign.swarm_seeds,
+            (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{2, 2}}));
+  EXPECT_EQ(postgres.coverage.crashes.stories, 3u);
+  EXPECT_EQ(postgres.findings(), 1u) << "the crash exploration's divergence";
+  ASSERT_TRUE(postgres.canary.has_value());
+  EXPECT_FALSE(lease.canary.has_value());
+  EXPECT_EQ(lease.campaign.runs, 1u);
+  EXPECT_EQ(lease.campaign.failed, 1u);
+  EXPECT_EQ(lease.findings(), 1u);
+  EXPECT_EQ(lease.invariants[static_cast<std::size_t>(sim::Invariant::kSingleWriter)].violations,
+            1u);
+  // The model's universe, its fault kinds only; the whole names each part
+  // by its plane.
+  EXPECT_FALSE(postgres.coverage.machines.empty());
+  EXPECT_EQ(postgres.coverage.faults,
+            (std::vector<reports::NamedCount>{{.name = "host_crash", .count = 0}}));
+  EXPECT_TRUE(lease.coverage.machines.empty());
+  EXPECT_EQ(report.coverage, reports::combined_coverage(report.planes));
+  EXPECT_EQ(report.coverage.machines.front().name.rfind("postgres/", 0), 0u);
+  EXPECT_EQ(report.coverage.crashes.divergences, 1u);
+  EXPECT_EQ(report.findings(), 2u);
+  ASSERT_EQ(report.failures.size(), 1u);
+  EXPECT_EQ(report.failures[0].control_plane, "lease");
+  EXPECT_EQ(report.failures[0].replay_command,
+            "unwedge gen --control-plane lease --seed 1 --out swarm-seed-1.yaml && unwedge run "
+            "swarm-seed-1.yaml");
+  ASSERT_EQ(report.scenarios.size(), 1u);
+  EXPECT_EQ(report.scenarios[0].control_plane, "postgres");
 }
 
 // ---- the engine as separate processes ---------------------------------------

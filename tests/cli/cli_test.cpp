@@ -321,6 +321,38 @@ TEST(Nightly, ACampaignRunsOnlyTheScenariosOfItsPlane) {
   EXPECT_NE(named.output.find("0 bundled scenarios"), std::string::npos) << named.output;
 }
 
+// `nightly --control-plane a,b`: every name a registered plane, none twice;
+// otherwise bad input naming the flag and the planes there are, before
+// anything runs. Other commands run one plane.
+TEST(Nightly, AListOfControlPlanesNamesEachRegisteredPlaneOnce) {
+  const struct {
+    const char* list;
+    const char* expected;
+  } cases[] = {
+      {"postgres,nosuch",
+       "--control-plane: no control plane named 'nosuch'; known: lease, postgres"},
+      {"nosuch,lease", "--control-plane: no control plane named 'nosuch'; known: lease, postgres"},
+      {"lease,postgres,lease",
+       "--control-plane: the control plane 'lease' is named twice; name each once (known: lease, "
+       "postgres)"},
+      {"postgres,", "--control-plane: no control plane named ''; known: lease, postgres"},
+  };
+  const std::filesystem::path out = std::filesystem::path(::testing::TempDir()) / "nightly-list";
+  std::filesystem::remove_all(out);
+  for (const auto& bad : cases) {
+    const Ran ran = unwedge(std::string("nightly --seeds 1 --jobs 1 --out ") +
+                            shell_quote(out.string()) + " --control-plane " + bad.list);
+    EXPECT_EQ(ran.exit_code, 2) << bad.list << ": " << ran.output;
+    EXPECT_NE(ran.output.find(bad.expected), std::string::npos) << bad.list << ": " << ran.output;
+    EXPECT_FALSE(std::filesystem::exists(out)) << bad.list << ": nothing ran";
+  }
+  const Ran run =
+      unwedge("run --control-plane postgres,lease " + source("scenarios/flapping_checkins.yaml"));
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("no control plane named 'postgres,lease'"), std::string::npos)
+      << run.output;
+}
+
 TEST(CheckModel, AnUnknownControlPlaneIsBadInputNamingTheKnownOnes) {
   for (const char* command : {"check-model", "run", "replay", "gen", "shrink", "nightly", "merge",
                               "explore-crashes", "fuzz-to-scenario"}) {

@@ -2,6 +2,7 @@
 // each its own process, merge into the report of one unsharded campaign of
 // the same seeds; a missing, corrupt or truncated shard report is bad input
 // naming the file.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -57,6 +58,11 @@ reports::Report read_report(const fs::path& file) {
 reports::Report without_wall_time(reports::Report report) {
   report.campaign.wall_ms = 0;
   report.campaign.shards = 1;
+  for (reports::PlaneReport& plane : report.planes) {
+    plane.campaign.wall_ms = 0;
+    plane.campaign.shards = 1;
+    if (plane.canary) plane.canary->wall_ms = 0;
+  }
   for (reports::RunResult& run : report.scenarios)
     run.wall_ms = 0;
   for (reports::RunResult& run : report.failures)
@@ -121,6 +127,115 @@ TEST(Merge, FourShardsMergeIntoTheReportOfOneUnshardedRunOfTheSameSeeds) {
   fs::remove_all(dir);
 }
 
+// A campaign of two planes, whole and as two shards, each its own process:
+// each plane's bundled scenarios run on it, the swarm seeds take the planes
+// in turn, report.json and summary.md give each plane's figures and
+// coverage besides the campaign's, and the shards merge into the whole,
+// plane by plane. The lease plane's swarm runs are slow: one seed of each.
+TEST(Merge, ACampaignOfTwoPlanesKeepsTheirFiguresApartAndItsShardsMergePlaneByPlane) {
+  const fs::path dir = fresh_directory("planes");
+  const fs::path scenarios = dir / "scenarios";
+  fs::create_directories(scenarios);
+  fs::copy_file(fs::path(UNWEDGE_SOURCE_DIR) / "scenarios" / "flapping_checkins.yaml",
+                scenarios / "flapping_checkins.yaml");
+  fs::copy_file(fs::path(UNWEDGE_SOURCE_DIR) / "scenarios" / "lease" / "leader_clock_fast.yaml",
+                scenarios / "leader_clock_fast.yaml");
+  // Seed 1 runs the first plane named, seed 2 the second.
+  const std::string nightly =
+      fmt::format("{} nightly --control-plane lease,postgres --seeds 2 --jobs 1 --scenarios {}",
+                  unwedge_cli(), scenarios.string());
+  std::string all = "(";
+  for (int i = 1; i <= 2; ++i) {
+    all += fmt::format("{} --shard {}/2 --out {} > {} 2>&1 & ", nightly, i,
+                       (dir / fmt::format("shard{}", i)).string(),
+                       (dir / fmt::format("shard{}.log", i)).string());
+  }
+  all += fmt::format("{} --out {} > {} 2>&1; echo whole $?; wait)", nightly,
+                     (dir / "whole").string(), (dir / "whole.log").string());
+  const Ran ran = run_shell(all);
+  ASSERT_NE(ran.output.find("whole "), std::string::npos) << ran.output;
+  const int whole_exit = std::atoi(ran.output.substr(ran.output.find("whole ") + 6).c_str());
+  ASSERT_EQ(whole_exit, 0) << read_text(dir / "whole.log");
+  EXPECT_NE(read_text(dir / "whole.log").find("campaign of lease, postgres:"), std::string::npos)
+      << read_text(dir / "whole.log");
+
+  const reports::Report whole = read_report(dir / "whole" / "report.json");
+  EXPECT_EQ(whole.campaign.control_plane, "lease,postgres");
+  EXPECT_EQ(whole.campaign.runs, 4u);
+  ASSERT_EQ(whole.planes.size(), 2u);
+  const reports::PlaneReport& lease = whole.planes[0];
+  const reports::PlaneReport& postgres = whole.planes[1];
+  EXPECT_EQ(lease.campaign.control_plane, "lease");
+  EXPECT_EQ(postgres.campaign.control_plane, "postgres");
+  for (const reports::PlaneReport* plane : {&lease, &postgres}) {
+    EXPECT_EQ(plane->campaign.runs, 2u) << plane->campaign.control_plane;
+    EXPECT_EQ(plane->campaign.passed, 2u) << plane->campaign.control_plane;
+    EXPECT_EQ(plane->campaign.bundled_runs, 1u) << plane->campaign.control_plane;
+    EXPECT_EQ(plane->campaign.swarm_runs, 1u) << plane->campaign.control_plane;
+  }
+  using Ranges = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+  EXPECT_EQ(lease.campaign.swarm_seeds, (Ranges{{1, 1}}));
+  EXPECT_EQ(postgres.campaign.swarm_seeds, (Ranges{{2, 2}}));
+  // Each plane's coverage is of its own model; the lease plane's fleet
+  // faces the store's faults, the reference plane's does not.
+  const auto has_machine = [](const reports::Coverage& c, const std::string& name) {
+    return std::any_of(c.machines.begin(), c.machines.end(),
+                       [&](const reports::MachineCoverage& m) { return m.name == name; });
+  };
+  const auto has_fault = [](const reports::Coverage& c, const std::string& name) {
+    return std::any_of(c.faults.begin(), c.faults.end(),
+                       [&](const reports::NamedCount& f) { return f.name == name; });
+  };
+  EXPECT_TRUE(has_machine(lease.coverage, "keeper"));
+  EXPECT_FALSE(has_machine(postgres.coverage, "keeper"));
+  EXPECT_TRUE(has_machine(postgres.coverage, "replica_link"));
+  EXPECT_TRUE(has_fault(lease.coverage, "store_quorum_loss"));
+  EXPECT_FALSE(has_fault(postgres.coverage, "store_quorum_loss"));
+  EXPECT_TRUE(has_machine(whole.coverage, "lease/keeper"));
+  EXPECT_TRUE(has_machine(whole.coverage, "postgres/service"));
+  EXPECT_TRUE(has_machine(whole.coverage, "lease/service"));
+  // The crash exploration and the canary are the reference plane's, run once.
+  EXPECT_GT(postgres.coverage.crashes.stories, 0u);
+  EXPECT_EQ(lease.coverage.crashes.stories, 0u);
+  ASSERT_TRUE(postgres.canary.has_value());
+  EXPECT_TRUE(postgres.canary->caught) << describe(*postgres.canary);
+  EXPECT_FALSE(lease.canary.has_value());
+  EXPECT_EQ(whole.canary, postgres.canary);
+  const std::string summary = read_text(dir / "whole" / "summary.md");
+  EXPECT_NE(summary.find("| lease | 2 | 2 | 0 | 0 | 1 | 1 | 0 |"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("| postgres | 2 | 2 | 0 | 0 | 1 | 2 | 0 |"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("- **lease**\n  - transitions "), std::string::npos) << summary;
+  EXPECT_NE(summary.find("- **postgres**\n  - transitions "), std::string::npos) << summary;
+  const std::string junit = read_text(dir / "whole" / "junit.xml");
+  EXPECT_NE(junit.find("<testsuite name=\"invariants.lease\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<testsuite name=\"scenarios.postgres\" tests=\"1\""), std::string::npos)
+      << junit;
+
+  const Ran merged =
+      run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "shard1").string(),
+                            (dir / "shard2").string(), (dir / "merged").string()));
+  EXPECT_EQ(merged.exit_code, 0) << merged.output;
+  const reports::Report together = read_report(dir / "merged" / "report.json");
+  EXPECT_EQ(together.campaign.shards, 2u);
+  ASSERT_EQ(together.planes.size(), 2u);
+  EXPECT_EQ(together.planes[0].campaign.shards, 2u);
+  const reports::Report a = without_wall_time(whole);
+  const reports::Report b = without_wall_time(together);
+  for (std::size_t p = 0; p < 2; ++p) {
+    EXPECT_EQ(a.planes[p].campaign, b.planes[p].campaign) << p;
+    EXPECT_EQ(a.planes[p].invariants, b.planes[p].invariants) << p;
+    EXPECT_EQ(a.planes[p].coverage, b.planes[p].coverage) << p;
+    EXPECT_EQ(a.planes[p].canary, b.planes[p].canary) << p;
+  }
+  EXPECT_EQ(a.campaign, b.campaign);
+  EXPECT_EQ(a.coverage, b.coverage);
+  EXPECT_EQ(a.scenarios, b.scenarios);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(read_text(dir / "merged" / "summary.md").find("| lease | 2 | 2 | 0 | 0 | 1 | 1 | 0 |"),
+            std::string::npos);
+  fs::remove_all(dir);
+}
+
 // A small valid shard report: `seeds` swarm seeds from `first`.
 std::string shard_report(std::uint64_t first, std::uint64_t seeds, bool failing = false) {
   reports::Report report;
@@ -174,6 +289,65 @@ TEST(Merge, AMissingCorruptTruncatedForeignOrOverlappingShardIsBadInputNamingThe
     EXPECT_FALSE(fs::exists(dir / "out" / "report.json")) << bad.what;
     fs::remove_all(dir);
   }
+}
+
+// A shard of a campaign of two planes: its figures, and each plane's.
+std::string planes_shard_report(const std::vector<std::string>& planes, std::uint64_t first) {
+  reports::Report report = reports::parse_report(shard_report(first, 2), "shard").value();
+  std::string names;
+  for (const std::string& name : planes) {
+    names += names.empty() ? name : "," + name;
+    reports::PlaneReport part{.campaign = report.campaign};
+    part.campaign.control_plane = name;
+    report.planes.push_back(part);
+  }
+  report.campaign.control_plane = names;
+  return reports::to_json(report);
+}
+
+// Shards of one campaign name the same planes in the same order; a shard of
+// another list (or of one plane) is bad input naming both files.
+TEST(Merge, ShardsOfCampaignsOfOtherPlaneListsAreRefusedNamingTheFiles) {
+  const std::string good = planes_shard_report({"postgres", "lease"}, 1);
+  const std::vector<BadShard> cases = {
+      {"reordered", planes_shard_report({"lease", "postgres"}, 3),
+       "a campaign of control planes \"lease,postgres\", but "},
+      {"one-plane", shard_report(3, 2), "a campaign of control planes \"postgres\", but "},
+      {"three", planes_shard_report({"postgres", "lease", "minimal"}, 3),
+       "is of \"postgres,lease\"; merge shards of one campaign only (the same --control-plane "
+       "list, in the same order)"},
+  };
+  for (const BadShard& bad : cases) {
+    const fs::path dir = fresh_directory(bad.what);
+    write_text(dir / "a" / "report.json", good);
+    write_text(dir / "b" / "report.json", bad.text);
+    const Ran ran =
+        run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
+                              (dir / "b").string(), (dir / "out").string()));
+    EXPECT_EQ(ran.exit_code, 2) << bad.what << ": " << ran.output;
+    EXPECT_NE(ran.output.find((dir / "b" / "report.json").string()), std::string::npos)
+        << bad.what << ": " << ran.output;
+    EXPECT_NE(ran.output.find((dir / "a" / "report.json").string()), std::string::npos)
+        << bad.what << ": " << ran.output;
+    EXPECT_NE(ran.output.find(bad.expected), std::string::npos) << bad.what << ": " << ran.output;
+    EXPECT_FALSE(fs::exists(dir / "out" / "report.json")) << bad.what;
+    fs::remove_all(dir);
+  }
+  // The same list merges, plane by plane.
+  const fs::path dir = fresh_directory("same-planes");
+  write_text(dir / "a" / "report.json", good);
+  write_text(dir / "b" / "report.json", planes_shard_report({"postgres", "lease"}, 3));
+  const Ran ran =
+      run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
+                            (dir / "b").string(), (dir / "out").string()));
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  const reports::Report merged = read_report(dir / "out" / "report.json");
+  ASSERT_EQ(merged.planes.size(), 2u);
+  EXPECT_EQ(merged.planes[1].campaign.control_plane, "lease");
+  EXPECT_EQ(merged.planes[1].campaign.runs, 4u);
+  EXPECT_EQ(merged.planes[1].campaign.swarm_seeds,
+            (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 4}}));
+  fs::remove_all(dir);
 }
 
 TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {

@@ -111,4 +111,25 @@ inline Report sample_report() {
   return r;
 }
 
+// The sample as a campaign of two planes: its figures and coverage as the
+// reference plane's part, a second plane's beside them, the canary the
+// reference plane's, and the campaign's coverage made from theirs.
+inline Report sample_report_of_two_planes() {
+  Report r = sample_report();
+  PlaneReport postgres{.campaign = r.campaign,
+                       .invariants = r.invariants,
+                       .coverage = r.coverage,
+                       .canary = r.canary};
+  PlaneReport lease{.campaign = r.campaign, .invariants = r.invariants, .coverage = r.coverage};
+  lease.campaign.control_plane = "lease";
+  lease.campaign.swarm_seeds = {{4, 6}};
+  lease.coverage.machines[0].name = "keeper";
+  lease.coverage.crashes = {};
+  r.planes = {postgres, lease};
+  r.campaign.control_plane = "postgres,lease";
+  r.coverage = combined_coverage(r.planes);
+  r.failures[0].control_plane = "lease";
+  return r;
+}
+
 }  // namespace unwedge::reports::testing

@@ -138,5 +138,19 @@ TEST_F(HtmlReport, SameReportSameBytes) {
   EXPECT_EQ(page, html_report(testing::fixture_report()));
 }
 
+// A campaign of several planes: a row of figures per plane, and each
+// plane's coverage under headings and ids of its own.
+TEST(HtmlReportOfTwoPlanes, EachPlaneHasItsFiguresAndItsCoverage) {
+  const std::string page = html_report(testing::fixture_report_of_two_planes());
+  EXPECT_THAT(page, HasSubstr("<section id=\"planes\"><h2>Control planes</h2>"));
+  EXPECT_THAT(page, HasSubstr("<tr><td><a href=\"#coverage-lease\">lease</a></td>"
+                              "<td class=\"num\">500</td>"));
+  EXPECT_THAT(page, HasSubstr("<h2 id=\"coverage-postgres\">Coverage of postgres</h2>"));
+  EXPECT_THAT(page, HasSubstr("<section id=\"machines-lease\"><h2>Machines of lease</h2>"));
+  EXPECT_THAT(page, HasSubstr("<section id=\"faults-postgres\">"));
+  EXPECT_EQ(testing::occurrences(page, "id=\"machines\""), 0u);
+  EXPECT_THAT(html_report(testing::fixture_report()), Not(HasSubstr("id=\"planes\"")));
+}
+
 }  // namespace
 }  // namespace unwedge::reports

@@ -83,6 +83,26 @@ TEST(JunitXml, ReplayFallsBackToTheReproducerWhenTheRunIsNotKept) {
   EXPECT_EQ(first_replay_command(report, report.invariants[2]), "");
 }
 
+// A campaign of several planes: a pair of suites per plane, named after it,
+// each with its plane's scenarios and invariants.
+TEST(JunitXml, ACampaignOfTwoPlanesHasAPairOfSuitesPerPlane) {
+  const std::string xml = junit_xml(testing::fixture_report_of_two_planes());
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"unwedge nightly postgres,lease\" tests=\"17\" "));
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"scenarios.postgres\" tests=\"2\" "));
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"scenarios.lease\" tests=\"1\" "));
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"invariants.postgres\" tests=\"7\" "));
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"invariants.lease\" tests=\"7\" "));
+  EXPECT_THAT(xml, HasSubstr("<property name=\"control_plane\" value=\"lease\"/>"));
+  EXPECT_THAT(xml, HasSubstr("classname=\"invariants.lease\""));
+  EXPECT_THAT(xml, Not(HasSubstr("<testsuite name=\"invariants\" ")));
+  if (!testing::have_program("xmllint")) return;
+  testing::ScratchDir dir("junit-planes");
+  const auto file = dir.write("junit.xml", xml);
+  const testing::CommandResult check = testing::run_command(
+      "xmllint --noout --schema " UNWEDGE_SOURCE_DIR "/tests/reports/junit.xsd " + file.string());
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+}
+
 TEST(JunitXml, SameReportSameBytes) {
   EXPECT_EQ(junit_xml(testing::fixture_report()), junit_xml(testing::fixture_report()));
 }

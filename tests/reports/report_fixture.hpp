@@ -283,4 +283,32 @@ inline Report fixture_report() {
   return r;
 }
 
+// The fixture as a campaign of two planes: the first bundled scenario and
+// the swarm failure are the lease plane's, the rest the reference plane's.
+inline Report fixture_report_of_two_planes() {
+  Report r = fixture_report();
+  r.campaign.control_plane = "postgres,lease";
+  for (RunResult& run : r.scenarios)
+    run.control_plane = "postgres";
+  r.scenarios[0].control_plane = "lease";
+  r.failures = {r.scenarios[1], swarm_failure()};
+  r.failures[1].control_plane = "lease";
+  PlaneReport postgres{.campaign = r.campaign, .invariants = r.invariants, .coverage = r.coverage};
+  postgres.campaign.control_plane = "postgres";
+  postgres.campaign.runs = 503;
+  postgres.campaign.failed = 1;
+  postgres.campaign.swarm_seeds = {{1, 500}};
+  PlaneReport lease{.campaign = r.campaign, .invariants = r.invariants, .coverage = r.coverage};
+  lease.campaign.control_plane = "lease";
+  lease.campaign.runs = 500;
+  lease.campaign.passed = 499;
+  lease.campaign.failed = 1;
+  lease.campaign.errors = 0;
+  lease.campaign.swarm_seeds = {{601, 1100}};
+  lease.coverage.machines.resize(1);
+  r.planes = {postgres, lease};
+  r.coverage = combined_coverage(r.planes);
+  return r;
+}
+
 }  // namespace unwedge::reports::testing

@@ -75,6 +75,46 @@ TEST(ReportJson, TheCanaryIsAnOptionalKeyOfItsOwn) {
             "unwedge wrote: run its shard again (unwedge nightly --shard i/N) to write it anew");
 }
 
+// A campaign of several planes adds `planes` (and each run's plane) after
+// schema version 1 was fixed: only such a report has them, and it has one
+// entry for each plane its campaign names.
+TEST(ReportJson, EachPlaneOfACampaignOfSeveralReadsBackInTheCampaignsOrder) {
+  const Report report = testing::sample_report_of_two_planes();
+  const std::string text = to_json(report);
+  EXPECT_LT(text.find("\"planes\": {\n    \"postgres\""), text.find("\n    \"lease\": {"));
+  core::Result<Report> back = parse_report(text, "report.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, report);
+  EXPECT_EQ(to_json(*back), text);
+  const std::string one = to_json(testing::sample_report());
+  EXPECT_EQ(one.find("\"planes\""), std::string::npos);
+  EXPECT_EQ(one.find("\"control_plane\": \"lease\""), std::string::npos);
+
+  EXPECT_NE(error_of(replaced(text, "\"control_plane\": \"postgres,lease\"",
+                              "\"control_plane\": \"postgres,lease,minimal\""))
+                .find("planes: expected one entry for each plane of campaign.control_plane "
+                      "(\"postgres,lease,minimal\"), found 2"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(text, "\"control_plane\": \"postgres,lease\"",
+                              "\"control_plane\": \"postgres,other\""))
+                .find("planes: the plane \"other\" of campaign.control_plane is missing"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(text, "\"control_plane\": \"postgres,lease\"",
+                              "\"control_plane\": \"postgres\""))
+                .find("planes: expected one entry for each plane"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(text, "\"control_plane\": \"lease\",\n        \"build\"",
+                              "\"control_plane\": \"raft\",\n        \"build\""))
+                .find("planes.lease.campaign.control_plane: expected \"lease\", found \"raft\""),
+            std::string::npos);
+  Report without = report;
+  without.planes.clear();
+  EXPECT_NE(error_of(to_json(without))
+                .find("the top level: the key \"planes\" is missing, and campaign.control_plane "
+                      "names 2 planes (\"postgres,lease\")"),
+            std::string::npos);
+}
+
 TEST(ReportJson, TheSameReportIsTheSameBytes) {
   EXPECT_EQ(to_json(testing::sample_report()), to_json(testing::sample_report()));
   const std::string text = to_json(testing::sample_report());

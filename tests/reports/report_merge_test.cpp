@@ -130,6 +130,32 @@ TEST(ReportMerge, TheOrderOfShardsDoesNotChangeTheResult) {
   EXPECT_EQ(ab.campaign.swarm_seeds, ba.campaign.swarm_seeds);
 }
 
+// Shards of a campaign of several planes merge plane by plane, and the
+// campaign's coverage stays the one made from its planes'.
+TEST(ReportMerge, EachPlaneMergesWithThePlaneOfTheSameName) {
+  Report a = testing::sample_report_of_two_planes();
+  Report b = testing::sample_report_of_two_planes();
+  b.planes[1].campaign.runs = 100;
+  b.planes[1].coverage.machines[0].transitions[0].taken = 5;
+  b.planes[0].canary->caught = false;
+  merge_into(a, b);
+  const Report one = testing::sample_report_of_two_planes();
+  ASSERT_EQ(a.planes.size(), 2u);
+  EXPECT_EQ(a.planes[0].campaign.control_plane, "postgres");
+  EXPECT_EQ(a.planes[0].campaign.runs, 2 * one.planes[0].campaign.runs);
+  EXPECT_EQ(a.planes[1].campaign.runs, one.planes[1].campaign.runs + 100);
+  EXPECT_EQ(a.planes[1].coverage.machines[0].transitions[0].taken,
+            one.planes[1].coverage.machines[0].transitions[0].taken + 5);
+  EXPECT_EQ(a.planes[0].coverage.machines[0].transitions[0].taken,
+            2 * one.planes[0].coverage.machines[0].transitions[0].taken);
+  EXPECT_EQ(a.planes[1].invariants[1].violations, 2 * one.planes[1].invariants[1].violations);
+  EXPECT_EQ(a.planes[0].campaign.shards, 2u);
+  ASSERT_TRUE(a.planes[0].canary.has_value());
+  EXPECT_FALSE(a.planes[0].canary->caught);
+  EXPECT_EQ(a.coverage, combined_coverage(a.planes));
+  EXPECT_EQ(a.coverage.machines[0].name, "lease/keeper");
+}
+
 TEST(DwellBuckets, PercentilesAreUpperBoundsCappedByTheLongestStay) {
   DwellBuckets dwell;
   EXPECT_EQ(dwell.percentile_bound_us(0.5), 0);

@@ -79,5 +79,20 @@ TEST(SummaryMarkdown, SameReportSameBytes) {
             summary_markdown(testing::fixture_report()));
 }
 
+// A campaign of several planes: a line of figures and coverage each.
+TEST(SummaryMarkdown, ACampaignOfTwoPlanesGivesEachPlaneItsLines) {
+  const std::string md = summary_markdown(testing::fixture_report_of_two_planes());
+  EXPECT_THAT(md, StartsWith("## unwedge nightly (postgres,lease): FAIL\n"));
+  EXPECT_THAT(md, HasSubstr("| control plane | runs | passed | failed | errors | bundled | swarm "
+                            "seeds | findings |\n"));
+  EXPECT_THAT(md, HasSubstr("| postgres | 503 | 1,000 | 1 | 1 | 3 | 1-500 | 2 |\n"));
+  EXPECT_THAT(md, HasSubstr("| lease | 500 | 499 | 1 | 0 | 3 | 601-1100 | 1 |\n"));
+  EXPECT_THAT(md, HasSubstr("- **postgres**\n  - transitions "));
+  EXPECT_THAT(md, HasSubstr("- **lease**\n  - transitions "));
+  EXPECT_THAT(md, HasSubstr("- **all planes**\n  - transitions "));
+  EXPECT_THAT(md, HasSubstr(" on lease, seed "));
+  EXPECT_THAT(summary_markdown(testing::fixture_report()), Not(HasSubstr("control plane |")));
+}
+
 }  // namespace
 }  // namespace unwedge::reports
