@@ -6,9 +6,11 @@
 // shipped lease plane over SHIPPED_SEEDS of the same seeds, which must all
 // pass. Prints the lease rows of docs/HARNESS_POWER.md.
 //
-//   build/default/tests/lease_harness_power [SEEDS_MAX] [SHIPPED_SEEDS] [MUTANT]
+//   build/default/tests/lease_harness_power [SEEDS_MAX] [SHIPPED_SEEDS] [MUTANT] [FIRST_SEED]
 //
-// MUTANT hunts that one alone.
+// MUTANT ("all" for every one) hunts that one alone; FIRST_SEED (default 1)
+// starts the hunt and the shipped seeds further on, to split a long hunt
+// over several processes.
 #include <chrono>
 #include <fmt/format.h>
 #include <optional>
@@ -39,10 +41,10 @@ unwedge::sim::ScenarioOutcome run_seed(std::uint64_t seed, Mutant mutant) {
   return unwedge::sim::run_scenario(scenario);
 }
 
-Hunt hunt(Mutant mutant, std::uint64_t seeds_max) {
+Hunt hunt(Mutant mutant, std::uint64_t first_seed, std::uint64_t seeds_max) {
   Hunt result;
   const auto start = std::chrono::steady_clock::now();
-  for (std::uint64_t seed = 1; seed <= seeds_max; ++seed) {
+  for (std::uint64_t seed = first_seed; seed < first_seed + seeds_max; ++seed) {
     const unwedge::sim::ScenarioOutcome outcome = run_seed(seed, mutant);
     result.seeds_run++;
     if (const std::optional<unwedge::sim::Finding>& finding = outcome.run.finding) {
@@ -64,7 +66,8 @@ Hunt hunt(Mutant mutant, std::uint64_t seeds_max) {
 int main(int argc, char** argv) {
   const std::uint64_t seeds_max = argc > 1 ? std::stoull(argv[1]) : 200;
   const std::uint64_t shipped_seeds = argc > 2 ? std::stoull(argv[2]) : 100;
-  const std::string only = argc > 3 ? argv[3] : "";
+  const std::string only = argc > 3 && std::string(argv[3]) != "all" ? argv[3] : "";
+  const std::uint64_t first_seed = argc > 4 ? std::stoull(argv[4]) : 1;
   if (!unwedge::seam::set_default_plane("lease")) {
     fmt::print(stderr, "lease_harness_power: the lease plane is not registered\n");
     return 2;
@@ -76,7 +79,7 @@ int main(int argc, char** argv) {
   for (std::uint8_t m = 1; m < unwedge::lease::kMutants; ++m) {
     const auto mutant = static_cast<Mutant>(m);
     if (!only.empty() && only != unwedge::lease::to_string(mutant)) continue;
-    const Hunt found = hunt(mutant, seeds_max);
+    const Hunt found = hunt(mutant, first_seed, seeds_max);
     if (!found.caught_by) ++escaped;
     fmt::print("| `{}` | {} | {:.2f} s | {} | {} |\n", unwedge::lease::to_string(mutant),
                found.caught_by ? std::to_string(*found.caught_by)
@@ -86,7 +89,7 @@ int main(int argc, char** argv) {
   }
   const auto start = std::chrono::steady_clock::now();
   int findings = 0;
-  for (std::uint64_t seed = 1; seed <= shipped_seeds; ++seed) {
+  for (std::uint64_t seed = first_seed; seed < first_seed + shipped_seeds; ++seed) {
     const unwedge::sim::ScenarioOutcome outcome = run_seed(seed, Mutant::kNone);
     if (!outcome.run.finding) continue;
     ++findings;
