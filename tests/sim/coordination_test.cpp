@@ -7,6 +7,7 @@
 // linearizable, and a store with a planted bug is caught.
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -41,6 +42,10 @@ struct RacerLog {
   core::TimeUs agent_interval_us = 2 * kSecond;
   std::vector<Finished> finished;
   std::vector<std::pair<core::TimeUs, std::string>> acquired;  // a node took the lease
+  // Requests delivered to agents (Agent::request): node, kind, its clock.
+  std::vector<std::tuple<std::string, std::string, core::TimeUs>> delivered;
+  // The node whose agent's check() reports a violation; empty: none does.
+  std::string violating;
 };
 
 RacerLog& racer_log() {
@@ -77,6 +82,16 @@ class RacerAgent final : public seam::Agent {
   explicit RacerAgent(const seam::AgentContext& context)
       : node_(context.node), clock_(context.env.clock), store_(*context.coordination) {
     next();
+  }
+
+  seam::RequestOutcome request(std::string_view kind, core::TimeUs now_us) override {
+    racer_log().delivered.emplace_back(node_, std::string(kind), now_us);
+    return {.raised = true};
+  }
+
+  std::optional<seam::PlaneViolation> check() const override {
+    if (racer_log().violating != node_) return std::nullopt;
+    return seam::PlaneViolation{.entity = node_, .message = node_ + " judged itself wrong"};
   }
 
   void tick() override {
@@ -165,7 +180,11 @@ UNWEDGE_REGISTER_CONTROL_PLANE((seam::PlaneInfo{
     },
     .requests = {},
     // The swarm aims at these roles; the racer gives none, so they name nobody.
-    .roles = {"standby", "follower"}}));
+    .roles = {"standby", "follower"},
+    .own_requests = {{.name = "poke",
+                      .aim = seam::RequestInfo::Aim::kServer,
+                      .summary = "a request the named node's agent takes",
+                      .to_agent = true}}}));
 
 SimConfig racer_config(std::uint64_t seed = 5) {
   racer_log() = RacerLog{};
@@ -476,6 +495,41 @@ TEST(Coordination, TheSwarmAndTheFuzzEncodingDrawTheStoresKindsForAPlaneWithASto
        {FaultKind::kStoreLeaderChange, FaultKind::kStoreSlowCommit, FaultKind::kStoreQuorumLoss}) {
     EXPECT_TRUE(seen.contains(kind)) << info(kind).name;
   }
+}
+
+// A request declared to_agent goes to the named node's agent, on its own
+// clock, never to the plane's process; a node whose host is down does not
+// answer.
+TEST(AgentRequests, ARequestForANodesAgentReachesThatAgentOnlyWhileItRuns) {
+  Simulation sim(racer_config());
+  sim.schedule_operator(5 * kMinute,
+                        {.kind = OperatorKind::kPlaneOwn, .target = "db1-2", .name = "poke"});
+  sim.schedule_fault(
+      8 * kMinute,
+      {.kind = FaultKind::kHostCrash, .targets = {"db1-3"}, .duration_us = 5 * kMinute});
+  sim.schedule_operator(10 * kMinute,
+                        {.kind = OperatorKind::kPlaneOwn, .target = "db1-3", .name = "poke"});
+  ASSERT_TRUE(sim.run_until(20 * kMinute));
+  ASSERT_EQ(racer_log().delivered.size(), 1u);
+  const auto& [node, kind, at_us] = racer_log().delivered.front();
+  EXPECT_EQ(node, "db1-2");
+  EXPECT_EQ(kind, "poke");
+  EXPECT_GE(at_us, 5 * kMinute - kMinute);
+  EXPECT_LE(at_us, 5 * kMinute + kMinute);
+}
+
+// An agent's own check() is judged after its passes: a violation is a
+// finding of plane_invariant, naming the agent's node.
+TEST(AgentRequests, AnAgentsOwnCheckIsAFinding) {
+  SimConfig config = racer_config();
+  racer_log().violating = "db1-3";
+  Simulation sim(config);
+  const RunSummary run = sim.run(10 * kMinute, 5 * kMinute);
+  racer_log().violating.clear();
+  ASSERT_TRUE(run.finding.has_value());
+  EXPECT_EQ(run.finding->invariant, Invariant::kPlaneInvariant);
+  EXPECT_NE(run.finding->what.find("db1-3 judged itself wrong"), std::string::npos)
+      << run.finding->what;
 }
 
 }  // namespace
