@@ -74,6 +74,7 @@ class Swarm {
     draw_fault_mix();
     draw_operators();
     draw_faults();
+    draw_requests_during_faults();
     scenario_.name = fmt::format("swarm-{}", seed_);
     scenario_.source = fmt::format("swarm seed {}", seed_);
     scenario_.description = describe_draws();
@@ -86,7 +87,9 @@ class Swarm {
   void draw_fault_mix();
   void draw_operators();
   void draw_faults();
+  void draw_requests_during_faults();
   std::optional<ScheduledOperator> draw_operator(TimeUs at_us);
+  std::optional<ScheduledOperator> draw_request_on(TimeUs at_us, const ServicePlan& plan);
   ScheduledOperator draw_own_request(TimeUs at_us, const ServicePlan& plan, std::size_t index);
   std::vector<std::string> roles_of(const ServicePlan& plan, TimeUs at_us) const;
   FaultSpec draw_fault(FaultKind kind, TimeUs at_us);
@@ -349,6 +352,61 @@ void Swarm::draw_faults() {
     if (spec.duration_us > 0) ends_us.push_back(at_us + spec.duration_us);
     scenario_.faults.push_back({.at_us = at_us, .spec = std::move(spec)});
   }
+}
+
+// The service a fault's first target belongs to ("leader:db2": db2); none
+// for the store, monitors, the control plane or the fleet.
+const ServicePlan* service_struck(const std::vector<ServicePlan>& plans, const FaultSpec& spec) {
+  if (spec.targets.empty()) return nullptr;
+  const std::string& target = spec.targets.front();
+  const std::size_t colon = target.find(':');
+  if (colon == std::string::npos) return nullptr;
+  const std::string_view service = std::string_view(target).substr(colon + 1);
+  for (const ServicePlan& plan : plans) {
+    if (plan.id == service) return &plan;
+  }
+  return nullptr;
+}
+
+// Failures that matter most come of a request made while a fault lasts: a
+// switchover while the standby is cut off, a failover asked of a partitioned
+// leader. Random timing makes such pairs rare, so a fifth of the faults that
+// strike a service for long enough get a request on that service inside their
+// window. Only requests that change nothing the timeline plans around
+// (neither followers nor deprovisioning): a failover and the plane's own.
+// Drawn after everything else, so the rest of a seed's story is unchanged.
+void Swarm::draw_requests_during_faults() {
+  const std::size_t faults = scenario_.faults.size();
+  for (std::size_t f = 0; f < faults; ++f) {
+    if (scenario_.operators.size() >= kSwarmOperatorsMax) break;
+    const ScheduledFault fault = scenario_.faults[f];
+    if (!rng_.chance(200'000)) continue;
+    const ServicePlan* plan = service_struck(plans_, fault.spec);
+    if (plan == nullptr || fault.spec.duration_us < kMinute) continue;
+    const TimeUs at_us =
+        seconds(fault.at_us + fault.spec.duration_us / 10 +
+                rng_.below(static_cast<std::uint64_t>(fault.spec.duration_us) * 8 / 10));
+    if (at_us < kOperatorsFrom || at_us >= scenario_.duration_us || !plan->live_at(at_us)) {
+      continue;
+    }
+    if (std::optional<ScheduledOperator> op = draw_request_on(at_us, *plan)) {
+      scenario_.operators.push_back(std::move(*op));
+    }
+  }
+  std::stable_sort(
+      scenario_.operators.begin(), scenario_.operators.end(),
+      [](const ScheduledOperator& a, const ScheduledOperator& b) { return a.at_us < b.at_us; });
+}
+
+std::optional<ScheduledOperator> Swarm::draw_request_on(TimeUs at_us, const ServicePlan& plan) {
+  const bool failover = takes_request(*plane_info_, OperatorKind::kRequestFailover);
+  const std::size_t own = plane_info_->own_requests.size();
+  const std::size_t choices = own + (failover ? 1 : 0);
+  if (choices == 0) return std::nullopt;
+  const std::size_t drawn = rng_.below(choices);
+  if (drawn < own) return draw_own_request(at_us, plan, drawn);
+  return ScheduledOperator{.at_us = at_us,
+                           .request = {.kind = OperatorKind::kRequestFailover, .target = plan.id}};
 }
 
 std::string Swarm::describe_draws() const {
