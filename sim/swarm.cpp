@@ -370,7 +370,7 @@ const ServicePlan* service_struck(const std::vector<ServicePlan>& plans, const F
 
 // Failures that matter most come of a request made while a fault lasts: a
 // switchover while the standby is cut off, a failover asked of a partitioned
-// leader. Random timing makes such pairs rare, so a fifth of the faults that
+// leader. Random timing makes such pairs rare, so a third of the faults that
 // strike a service for long enough get a request on that service inside their
 // window. Only requests that change nothing the timeline plans around
 // (neither followers nor deprovisioning): a failover and the plane's own.
@@ -380,7 +380,7 @@ void Swarm::draw_requests_during_faults() {
   for (std::size_t f = 0; f < faults; ++f) {
     if (scenario_.operators.size() >= kSwarmOperatorsMax) break;
     const ScheduledFault fault = scenario_.faults[f];
-    if (!rng_.chance(200'000)) continue;
+    if (!rng_.chance(333'333)) continue;
     const ServicePlan* plan = service_struck(plans_, fault.spec);
     if (plan == nullptr || fault.spec.duration_us < kMinute) continue;
     const TimeUs at_us =
