@@ -171,6 +171,7 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
   record.digest = outcome.run.digest;
   record.simulated_us = outcome.run.simulated_us;
   record.events = outcome.run.events;
+  record.store_keys_unchecked = outcome.run.store_keys_unchecked;
   if (!outcome.passed) {
     record.verdict = Verdict::kFail;
     if (outcome.run.finding) record.invariant = sim::to_string(outcome.run.finding->invariant);

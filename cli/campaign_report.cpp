@@ -67,6 +67,7 @@ std::string to_json_line(const RunRecord& r) {
                                        {"digest", fmt::format("{:016x}", r.digest)},
                                        {"simulated_us", r.simulated_us},
                                        {"events", r.events},
+                                       {"store_keys_unchecked", r.store_keys_unchecked},
                                        {"wall_ms", r.wall_ms},
                                        {"repro", optional_text(r.repro)}};
   return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
@@ -89,6 +90,8 @@ core::Result<RunRecord> parse_run_record(std::string_view line) {
     r.digest = std::stoull(object.at("digest").get<std::string>(), nullptr, 16);
     r.simulated_us = object.at("simulated_us").get<core::TimeUs>();
     r.events = object.at("events").get<std::uint64_t>();
+    // Absent from lines written before it was recorded.
+    r.store_keys_unchecked = object.value("store_keys_unchecked", std::uint64_t{0});
     r.wall_ms = object.at("wall_ms").get<std::int64_t>();
     r.repro = text_or_empty(object, "repro");
     return r;

@@ -156,6 +156,8 @@ void ReportBuilder::add_run(const WorkerResult& result, const std::string& plane
   ++(r.verdict == Verdict::kPass ? c.passed : r.verdict == Verdict::kFail ? c.failed : c.errors);
   c.simulated_us += r.simulated_us;
   c.events += r.events;
+  c.store_keys_unchecked += r.store_keys_unchecked;
+  if (r.store_keys_unchecked > 0) ++c.store_unchecked_runs;
   if (result.rechecked) ++c.determinism_rechecks;
   if (result.mismatch) ++c.determinism_mismatches;
   add_invariants(r);

@@ -39,6 +39,12 @@ std::string summary_text(const reports::Report& report) {
   text += fmt::format("runs/s: {:.1f}\n", c.runs_per_second());
   text += fmt::format("determinism re-checks: {} ({} mismatched)\n", c.determinism_rechecks,
                       c.determinism_mismatches);
+  if (c.store_keys_unchecked > 0) {
+    // Not checked is not passed: said where the verdicts are.
+    text += fmt::format("store keys not checked for linearizability (too large): {} in {} run{}\n",
+                        c.store_keys_unchecked, c.store_unchecked_runs,
+                        c.store_unchecked_runs == 1 ? "" : "s");
+  }
   const reports::CrashCoverage& crashes = report.coverage.crashes;
   if (crashes.stories > 0 || crashes.divergences > 0) {
     text += fmt::format("crash exploration: {} stories, {} crash points, {} divergences\n",

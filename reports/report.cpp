@@ -147,6 +147,8 @@ void add_campaign(CampaignFigures& into, const CampaignFigures& from) {
   into.shards += from.shards;
   into.determinism_rechecks += from.determinism_rechecks;
   into.determinism_mismatches += from.determinism_mismatches;
+  into.store_keys_unchecked += from.store_keys_unchecked;
+  into.store_unchecked_runs += from.store_unchecked_runs;
   into.interrupted = into.interrupted || from.interrupted;
   if (into.status.empty() || (into.status == "finished" && !from.status.empty())) {
     into.status = from.status;

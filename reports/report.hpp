@@ -229,6 +229,10 @@ struct CampaignFigures {
   std::uint32_t shards = 1;  // shards merged into this report
   std::uint64_t determinism_rechecks = 0;
   std::uint64_t determinism_mismatches = 0;
+  // Keys of the consensus store's histories too large to check for
+  // linearizability (not checked, never passed), and the runs that had any.
+  std::uint64_t store_keys_unchecked = 0;
+  std::uint64_t store_unchecked_runs = 0;
   bool interrupted = false;  // some shard stopped before its planned work
   // "running", "finished", "finished (time budget spent)", "interrupted by
   // signal 2"; merged: "finished" only if every shard finished.

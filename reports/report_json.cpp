@@ -203,6 +203,8 @@ Out campaign_out(const CampaignFigures& c) {
              {"shards", c.shards},
              {"determinism_rechecks", c.determinism_rechecks},
              {"determinism_mismatches", c.determinism_mismatches},
+             {"store_keys_unchecked", c.store_keys_unchecked},
+             {"store_unchecked_runs", c.store_unchecked_runs},
              {"interrupted", c.interrupted},
              {"status", c.status},
              {"findings_by_kind", findings}};
@@ -671,6 +673,8 @@ void read(const In& j, const std::string& path, CampaignFigures& out) {
   o.get("shards", out.shards);
   o.get("determinism_rechecks", out.determinism_rechecks);
   o.get("determinism_mismatches", out.determinism_mismatches);
+  o.get_if_present("store_keys_unchecked", out.store_keys_unchecked);
+  o.get_if_present("store_unchecked_runs", out.store_unchecked_runs);
   o.get("interrupted", out.interrupted);
   o.get("status", out.status);
   o.get("findings_by_kind", out.findings_by_kind);

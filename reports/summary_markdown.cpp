@@ -49,6 +49,13 @@ void headline(Out out, const Report& report) {
       counted(c.determinism_rechecks, "run", "runs"),
       counted(c.determinism_mismatches, "mismatch", "mismatches"),
       c.interrupted ? " **Interrupted**: some shard stopped before its planned work." : "");
+  if (c.store_keys_unchecked > 0) {
+    fmt::format_to(out,
+                   "**Not checked**: {} of the consensus store's histories were too large to "
+                   "check for linearizability, in {}.\n\n",
+                   counted(c.store_keys_unchecked, "key", "keys"),
+                   counted(c.store_unchecked_runs, "run", "runs"));
+  }
   if (report.canary) {
     fmt::format_to(out, "{}{}{}\n\n", report.canary->caught ? "" : "**",
                    markdown_inline(describe(*report.canary)), report.canary->caught ? "" : "**");

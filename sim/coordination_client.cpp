@@ -82,29 +82,31 @@ core::KvAnswer CoordinationClient::ask(std::string_view request_key,
                        .detail = fmt::format("{} asks already wait to be sent", kQueuedAsksMax)};
     trace_.record(now_us_, TraceKind::kCoordination, node_, "{}: failed: {}", key,
                   fresh.answer.detail);
+    const core::KvAnswer answer = fresh.answer;
     asks_.emplace(key, std::move(fresh));
     remember_finished(key);
-    return asks_.find(key)->second.answer;
+    return answer;
   }
-  asks_.emplace(key, std::move(fresh));
+  Ask& added = asks_.emplace(key, std::move(fresh)).first->second;
   queue_.push_back(key);
   send_next();
-  return asks_.find(key)->second.answer;
+  return added.answer;
 }
 
 CoordinationClient::Ask& CoordinationClient::current() {
   UNWEDGE_ASSERT(sending_);
-  UNWEDGE_ASSERT(!queue_.empty());
-  auto it = asks_.find(queue_.front());
-  UNWEDGE_ASSERT(it != asks_.end());
-  return it->second;
+  UNWEDGE_ASSERT(current_ != nullptr);
+  return *current_;
 }
 
 void CoordinationClient::send_next() {
   // Bounded by the queue: each pass either sends one ask or fails one.
   while (!sending_ && !queue_.empty()) {
-    Ask& next = asks_.find(queue_.front())->second;
+    auto found = asks_.find(queue_.front());
+    UNWEDGE_ASSERT(found != asks_.end());
+    Ask& next = found->second;
     sending_ = true;
+    current_ = &next;
     if (clock_.now_us() >= next.deadline_local_us) {
       fail_current("its time ran out before it could be sent (asks ahead of it took it)");
       continue;
@@ -186,6 +188,7 @@ void CoordinationClient::finish(core::KvAnswer answer) {
   const std::string key = queue_.front();
   queue_.pop_front();
   sending_ = false;
+  current_ = nullptr;
   ++timer_generation_;  // its timer is stale now
   remember_finished(key);
 }

@@ -95,6 +95,7 @@ class CoordinationClient final : public core::Coordination {
   consensus::ClientId id_ = 0;
 
   std::map<std::string, Ask, std::less<>> asks_;
+  Ask* current_ = nullptr;            // the ask in flight, while `sending_` (elements never move)
   std::deque<std::string> queue_;     // keys waiting; the front is in flight when `sending_`
   std::deque<std::string> finished_;  // oldest first
   bool sending_ = false;

@@ -133,7 +133,8 @@ struct RunSummary {
   std::uint64_t writes_failed = 0;
   // The consensus store's history, when the run has one: the clients'
   // operations, and the keys whose history was too large to check for
-  // linearizability (traced; never a pass, never a violation).
+  // linearizability (traced, and counted in a campaign's runs.jsonl, its
+  // summaries and report.json; never a pass, never a violation).
   std::uint64_t store_operations = 0;
   std::uint64_t store_keys_unchecked = 0;
 };

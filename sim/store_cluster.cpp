@@ -63,7 +63,7 @@ void StoreCluster::start() {
     StoreHost& host = hosts_[m];
     UNWEDGE_ASSERT(!host.up);
     host.up = true;
-    consensus::Output out;
+    consensus::Output& out = output();
     host.member.start(host.clock.now_us(), out);
     carry_out(m, out);
   }
@@ -125,10 +125,11 @@ void StoreCluster::dispatch(const StoreEvent& event) {
 }
 
 void StoreCluster::arrive(std::uint64_t id) {
-  auto it = in_flight_.find(id);
-  UNWEDGE_ASSERT(it != in_flight_.end());
-  const InFlight what = std::move(it->second);
-  in_flight_.erase(it);
+  UNWEDGE_ASSERT_LT(id, in_flight_.size());
+  UNWEDGE_ASSERT(in_flight_[id].has_value());
+  const InFlight what = std::move(*in_flight_[id]);
+  in_flight_[id].reset();
+  free_slots_.push_back(id);
   if (const auto* to_client = std::get_if<ToClient>(&what)) {
     auto client = clients_.find(to_client->reply.client);
     // A client lost with its host's crash hears nothing more.
@@ -136,7 +137,7 @@ void StoreCluster::arrive(std::uint64_t id) {
     client->second->on_reply(to_client->from, to_client->reply);
     return;
   }
-  consensus::Output out;
+  consensus::Output& out = output();
   std::uint32_t to = 0;
   if (const auto* message = std::get_if<ToMember>(&what)) {
     to = message->to;
@@ -158,7 +159,7 @@ void StoreCluster::on_timer(std::uint32_t member, core::TimeUs armed_at_us) {
   // Re-armed since, or lost with a crash.
   if (!host.up || host.armed_at_us != armed_at_us) return;
   host.armed_at_us.reset();
-  consensus::Output out;
+  consensus::Output& out = output();
   host.member.on_timer(host.clock.now_us(), out);
   carry_out(member, out);
 }
@@ -167,7 +168,7 @@ void StoreCluster::boot_done(std::uint32_t member, std::uint32_t incarnation) {
   StoreHost& host = hosts_[member];
   if (host.incarnation != incarnation || host.up || host.crashes > 0) return;
   host.up = true;
-  consensus::Output out;
+  consensus::Output& out = output();
   host.member.restart(host.clock.now_us(), out);
   trace_.record(now_us_, TraceKind::kNote, host.name, "booted; store member restarted in term {}",
                 host.member.term());
@@ -175,6 +176,14 @@ void StoreCluster::boot_done(std::uint32_t member, std::uint32_t incarnation) {
 }
 
 // --- What a member asked for ----------------------------------------------------
+
+consensus::Output& StoreCluster::output() {
+  // carry_out() leaves it empty, its vectors' capacity kept for the next call.
+  UNWEDGE_ASSERT(out_.messages.empty() && out_.replies.empty());
+  UNWEDGE_ASSERT(out_.proposed_expiries.empty() && out_.applied_expiries.empty());
+  UNWEDGE_ASSERT(!out_.next_timer_us.has_value());
+  return out_;
+}
 
 void StoreCluster::carry_out(std::uint32_t member, consensus::Output& out) {
   StoreHost& host = hosts_[member];
@@ -210,12 +219,23 @@ void StoreCluster::carry_out(std::uint32_t member, consensus::Output& out) {
   note_leader(member);
 }
 
-void StoreCluster::send(EndpointId from, EndpointId to, core::TimeUs extra_us,
-                        const InFlight& what) {
-  for (core::TimeUs delay_us : network_.deliveries(from, to, rng_)) {
-    const std::uint64_t id = next_in_flight_++;
-    in_flight_.emplace(id, what);
-    schedule_(now_us_ + delay_us + extra_us, {.kind = StoreEventKind::kArrival, .id = id});
+void StoreCluster::send(EndpointId from, EndpointId to, core::TimeUs extra_us, InFlight what) {
+  const std::vector<core::TimeUs> delays = network_.deliveries(from, to, rng_);
+  for (std::size_t copy = 0; copy < delays.size(); ++copy) {
+    std::uint64_t id = in_flight_.size();
+    if (free_slots_.empty()) {
+      in_flight_.emplace_back();
+    } else {
+      id = free_slots_.back();
+      free_slots_.pop_back();
+    }
+    // The last copy takes the message itself.
+    if (copy + 1 == delays.size()) {
+      in_flight_[id].emplace(std::move(what));
+    } else {
+      in_flight_[id].emplace(what);
+    }
+    schedule_(now_us_ + delays[copy] + extra_us, {.kind = StoreEventKind::kArrival, .id = id});
   }
 }
 
@@ -282,7 +302,7 @@ bool StoreCluster::step_down(std::uint32_t member) {
   UNWEDGE_ASSERT_LT(member, size());
   StoreHost& host = hosts_[member];
   if (!host.up || host.member.role() != consensus::Role::kLeader) return false;
-  consensus::Output out;
+  consensus::Output& out = output();
   host.member.step_down(host.clock.now_us(), out);
   trace_.record(now_us_, TraceKind::kNote, host.name, "steps down as the store's leader (term {})",
                 host.member.term());

@@ -45,12 +45,18 @@ namespace unwedge::sim {
 
 class CoordinationClient;
 
-// How the engine runs the store and its clients. The defaults are etcd's
-// timing (a heartbeat every 100 ms, elections after 1-2 s of silence).
+// How the engine runs the store and its clients. The store's timing is
+// five times etcd's (a heartbeat every 500 ms, elections after 2.5-5 s of
+// silence, where etcd has 100 ms and 1-2 s): idle heartbeats were most of a
+// run's events, and the times that matter to a plane stay well above these
+// (the lease plane's ttl of 30 s, loop_wait and retry_timeout of 10 s, the
+// client's 5 s timeout); a read does not wait for a heartbeat but starts its
+// own round. A plane sees the store fail over in 3-6 s instead of 1-2 s:
+// longer outages, never shorter ones.
 struct StoreSettings {
-  core::TimeUs heartbeat_interval_us = 100 * core::kMillisecond;
-  core::TimeUs election_timeout_min_us = 1 * core::kSecond;
-  core::TimeUs election_timeout_max_us = 2 * core::kSecond;
+  core::TimeUs heartbeat_interval_us = 500 * core::kMillisecond;
+  core::TimeUs election_timeout_min_us = 2500 * core::kMillisecond;
+  core::TimeUs election_timeout_max_us = 5 * core::kSecond;
   // A client gives an ask up (kFailed) this long after it was made, by its
   // host's clock; it tries another member when one attempt goes unanswered
   // this long, and waits `retry_backoff_us` after a refusal.
@@ -173,9 +179,11 @@ class StoreCluster {
   void arrive(std::uint64_t id);
   void on_timer(std::uint32_t member, core::TimeUs armed_at_us);
   void boot_done(std::uint32_t member, std::uint32_t incarnation);
+  // The one Output every call on a member fills, empty between calls.
+  consensus::Output& output();
   // Carries out what a member asked for; clears `out`.
   void carry_out(std::uint32_t member, consensus::Output& out);
-  void send(EndpointId from, EndpointId to, core::TimeUs extra_us, const InFlight& what);
+  void send(EndpointId from, EndpointId to, core::TimeUs extra_us, InFlight what);
   void arm(std::uint32_t member, core::TimeUs local_at_us);
   void note_leader(std::uint32_t member);
 
@@ -186,8 +194,11 @@ class StoreCluster {
   Schedule schedule_;
   Rng rng_;
   std::deque<StoreHost> hosts_;  // a deque: members keep their address
-  std::map<std::uint64_t, InFlight> in_flight_;
-  std::uint64_t next_in_flight_ = 1;
+  // What is in flight, by slot (an arrival event's id); a slot is freed when
+  // its arrival runs, and reused, the last freed first.
+  std::vector<std::optional<InFlight>> in_flight_;
+  std::vector<std::uint64_t> free_slots_;
+  consensus::Output out_;
   std::map<consensus::ClientId, CoordinationClient*> clients_;
   consensus::ClientId next_client_ = 1;
   consensus::Term leader_term_seen_ = 0;

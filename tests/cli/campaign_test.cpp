@@ -25,7 +25,9 @@
 #include "cli/canary.hpp"
 #include "cli/report_builder.hpp"
 #include "cli/shard.hpp"
+#include "cli/write_reports.hpp"
 #include "reports/report_json.hpp"
+#include "reports/summary_markdown.hpp"
 #include "sim/invariants.hpp"
 #include "tests/cli/campaign_test_items.hpp"
 
@@ -160,6 +162,7 @@ TEST(CampaignReport, ARunRecordIsOneJsonLineAndReadsBack) {
                          .digest = 0xfedcba9876543210,
                          .simulated_us = 45 * core::kMinute,
                          .events = 8123,
+                         .store_keys_unchecked = 2,
                          .wall_ms = 41,
                          .repro = "repro/swarm-seed-3.yaml"};
   const std::string line = to_json_line(record);
@@ -171,6 +174,58 @@ TEST(CampaignReport, ARunRecordIsOneJsonLineAndReadsBack) {
   core::Result<RunRecord> back = parse_run_record(line);
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(*back, record);
+}
+
+TEST(CampaignReport, AnOlderRunRecordWithoutUncheckedKeysReadsAsNone) {
+  RunRecord record{.index = 1, .item = "swarm seed 1", .seed = 1, .swarm = true};
+  record.store_keys_unchecked = 4;
+  std::string line = to_json_line(record);
+  const std::string field = R"("store_keys_unchecked":4,)";
+  const std::size_t at = line.find(field);
+  ASSERT_NE(at, std::string::npos) << line;
+  line.erase(at, field.size());
+  core::Result<RunRecord> back = parse_run_record(line);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->store_keys_unchecked, 0u);
+}
+
+// A store key too large to check is not a pass: the count goes from each
+// run's record to the campaign's figures, its summaries and report.json.
+TEST(CampaignReport, UncheckedStoreKeysReachTheSummariesAndTheReport) {
+  ReportBuilder builder("lease", nullptr);
+  builder.add(WorkerResult{.record = {.index = 0,
+                                      .item = "swarm seed 1",
+                                      .seed = 1,
+                                      .swarm = true,
+                                      .store_keys_unchecked = 2}});
+  builder.add(
+      WorkerResult{.record = {.index = 1, .item = "swarm seed 2", .seed = 2, .swarm = true}});
+  builder.add(WorkerResult{.record = {.index = 2,
+                                      .item = "swarm seed 3",
+                                      .seed = 3,
+                                      .swarm = true,
+                                      .store_keys_unchecked = 1}});
+  const reports::Report report = builder.report(CampaignStatus{.elapsed = milliseconds(1'000)});
+  EXPECT_EQ(report.campaign.store_keys_unchecked, 3u);
+  EXPECT_EQ(report.campaign.store_unchecked_runs, 2u);
+  EXPECT_NE(summary_text(report).find(
+                "store keys not checked for linearizability (too large): 3 in 2 runs\n"),
+            std::string::npos)
+      << summary_text(report);
+  EXPECT_NE(reports::summary_markdown(report).find("**Not checked**: 3 keys"), std::string::npos)
+      << reports::summary_markdown(report);
+  core::Result<reports::Report> back =
+      reports::parse_report(reports::to_json(report), "report.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->campaign.store_keys_unchecked, 3u);
+  EXPECT_EQ(back->campaign.store_unchecked_runs, 2u);
+
+  // None unchecked: nothing said.
+  ReportBuilder clean("lease", nullptr);
+  clean.add(WorkerResult{.record = {.index = 0, .item = "swarm seed 1", .seed = 1, .swarm = true}});
+  const reports::Report all_checked = clean.report(CampaignStatus{.elapsed = milliseconds(1'000)});
+  EXPECT_EQ(summary_text(all_checked).find("not checked"), std::string::npos);
+  EXPECT_EQ(reports::summary_markdown(all_checked).find("Not checked"), std::string::npos);
 }
 
 TEST(CampaignReport, FiguresReadAsAPersonWouldSayThem) {

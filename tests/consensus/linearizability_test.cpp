@@ -270,6 +270,111 @@ TEST(Linearizability, PastItsBoundTheCheckerSaysSoAndNeverPasses) {
   EXPECT_EQ(too_many.verdict, Verdict::kTooLarge);
 }
 
+// A long history of one key falls into windows at its quiescent points
+// (nothing of it pending); what follows makes sure the search still sees
+// across them.
+
+// A write then a read of it, every 10 ms from `start_ms`: `rounds` windows
+// of one key. Round i writes "v<i>" at revision `first_revision` + i.
+HistoryBuilder& sequential_rounds(HistoryBuilder& h, const std::string& key, int rounds,
+                                  TimeUs start_ms, Revision first_revision) {
+  for (int i = 0; i < rounds; ++i) {
+    const TimeUs at_ms = start_ms + 10 * i;
+    const Revision revision = first_revision + static_cast<Revision>(i);
+    const std::string value = "v" + std::to_string(i);
+    h.put(1, key, value, at_ms, at_ms + 3, revision)
+        .get(2, key, at_ms + 5, at_ms + 8, value, revision);
+  }
+  return h;
+}
+
+TEST(Linearizability, AViolationInALaterWindowIsCaught) {
+  HistoryBuilder h;
+  sequential_rounds(h, "k", 300, 0, 1000);
+  // Round 299 wrote v299; a read after it sees v150 again.
+  h.get(3, "k", 3000, 3005, "v150", 1150);
+  sequential_rounds(h, "k", 50, 3010, 2000);
+  const CheckResult result = check_linearizability(h.history());
+  ASSERT_EQ(result.verdict, Verdict::kViolation) << result.explanation;
+  EXPECT_NE(result.explanation.find("get(k) [3.000000s, 3.005000s] -> ok: v150"), std::string::npos)
+      << result.explanation;
+  EXPECT_NE(result.explanation.find("\"v299\" at revision 1299"), std::string::npos)
+      << result.explanation;
+  EXPECT_NE(result.explanation.find("place at most 600 of its 701"), std::string::npos)
+      << result.explanation;
+}
+
+TEST(Linearizability, AWindowOfConcurrentOperationsIsSearchedInFull) {
+  // Windows before and after; in the middle, two reads overlapping a write
+  // see it in an order no single instant explains.
+  HistoryBuilder h;
+  sequential_rounds(h, "k", 100, 0, 1000);
+  h.put(1, "k", "x", 1000, 1050, 5000);
+  h.get(2, "k", 1005, 1010, "x", 5000).get(3, "k", 1020, 1030, "v99", 1099);
+  sequential_rounds(h, "k", 100, 1100, 6000);
+  EXPECT_EQ(verdict_of(h), Verdict::kViolation);
+
+  // The same reads, the other way round, are fine.
+  HistoryBuilder fine;
+  sequential_rounds(fine, "k", 100, 0, 1000);
+  fine.put(1, "k", "x", 1000, 1050, 5000);
+  fine.get(2, "k", 1005, 1010, "v99", 1099).get(3, "k", 1020, 1030, "x", 5000);
+  sequential_rounds(fine, "k", 100, 1100, 6000);
+  EXPECT_EQ(verdict_of(fine), Verdict::kLinearizable);
+}
+
+TEST(Linearizability, AnOperationOfUnknownOutcomeStaysOpenAcrossWindows) {
+  // A write nobody heard back from may apply in any later window, once.
+  HistoryBuilder late;
+  late.put(1, "k", "a", 0, 3, 1).unknown(4, put_request("k", "lost"), 5);
+  sequential_rounds(late, "k", 200, 100, 1000);
+  late.get(3, "k", 5000, 5005, "lost", 9000).get(3, "k", 5010, 5015, "lost", 9000);
+  EXPECT_EQ(verdict_of(late), Verdict::kLinearizable);
+
+  HistoryBuilder twice;  // seen, then gone, then seen again: it applied once
+  twice.put(1, "k", "a", 0, 3, 1).unknown(4, put_request("k", "lost"), 5);
+  sequential_rounds(twice, "k", 100, 100, 1000);
+  twice.get(3, "k", 2000, 2005, "lost", 9000);
+  sequential_rounds(twice, "k", 100, 2100, 10000);
+  twice.get(3, "k", 4000, 4005, "lost", 20000);
+  EXPECT_EQ(verdict_of(twice), Verdict::kViolation);
+
+  // A compare against a revision the key has passed can never apply.
+  HistoryBuilder stale;
+  stale.put(1, "k", "a", 0, 3, 1).unknown(4, compare_and_set_request("k", 1, "late"), 5);
+  sequential_rounds(stale, "k", 100, 100, 1000);
+  stale.get(3, "k", 2000, 2005, "late", 9000);
+  EXPECT_EQ(verdict_of(stale), Verdict::kViolation);
+}
+
+TEST(Linearizability, TheBoundCoversEveryWindowOfAKey) {
+  // Each window is small; together they pass the bound, and the key is
+  // reported not checked, never passed.
+  HistoryBuilder h;
+  sequential_rounds(h, "k", 200, 0, 1000);
+  sequential_rounds(h, "other", 3, 0, 5000);
+  const CheckResult result =
+      check_linearizability(h.history(), CheckLimits{.states_per_key_max = 100});
+  EXPECT_EQ(result.verdict, Verdict::kTooLarge);
+  ASSERT_EQ(result.keys.size(), 2u);
+  EXPECT_EQ(result.keys[0].verdict, Verdict::kTooLarge);
+  EXPECT_EQ(result.keys[1].verdict, Verdict::kLinearizable);
+  EXPECT_NE(result.explanation.find("key \"k\": not checked: too large"), std::string::npos)
+      << result.explanation;
+  // With room, the same history passes.
+  EXPECT_EQ(check_linearizability(h.history()).verdict, Verdict::kLinearizable);
+}
+
+TEST(Linearizability, ALongSequentialHistoryCostsAboutOneStatePerOperation) {
+  HistoryBuilder h;
+  // 20,000 operations: each step of the search looks at its window only.
+  sequential_rounds(h, "k", 10'000, 0, 1000);
+  const CheckResult result =
+      check_linearizability(h.history(), CheckLimits{.operations_per_key_max = 20'000});
+  ASSERT_EQ(result.verdict, Verdict::kLinearizable) << result.explanation;
+  EXPECT_LE(result.states, 20'000u);
+}
+
 TEST(Linearizability, KeysAreCheckedApart) {
   HistoryBuilder h;
   h.put(1, "a", "x", 0, 10, 1).put(1, "b", "y", 0, 10, 2).get(2, "a", 20, 30, "x", 1);

@@ -196,110 +196,222 @@ std::optional<Model> step(const Model& model, const KeyOp& op) {
   return step_unknown(model, *op.request);
 }
 
+// An operation of unknown outcome that can no longer apply from `model`: a
+// compare against a revision the key has passed. A key's revision only
+// grows along any order, so such an operation stays impossible; two search
+// nodes that differ only in such operations have the same futures.
+bool dead(const Model& model, const KeyOp& op) {
+  if (op.expiry || op.definite()) return false;
+  const Request& request = *op.request;
+  const bool compares = request.kind == OpKind::kCompareAndRemove ||
+                        (request.kind == OpKind::kCompareAndSet && request.expected_revision != 0);
+  return compares && request.expected_revision < model.revision;
+}
+
 // The memoized depth-first search over one key's operations, without
-// recursion (a key may have thousands of operations).
+// recursion (a key may have tens of thousands of operations).
+//
+// The operations fall into windows, cut at quiescent points: a window ends
+// where every completed operation (and expiry) invoked so far completed
+// before the next operation was invoked. Real time puts all of a window's
+// completed operations before any of the next window's, so whatever the
+// search has ordered is: every completed operation of the windows before
+// one window, some of that window's operations, and some of the earlier
+// operations of unknown outcome (which may take effect at any later
+// instant). A memoized node is that window, the earlier operations of
+// unknown outcome still open (those that can still apply), which of the
+// window's operations are ordered, and the key's state; a step looks only
+// at the window and the open operations. Neither grows with the length of
+// the history. The search is still one exhaustive search: an order that
+// fails in a later window comes back to order an earlier one differently.
 class KeySearch {
  public:
   KeySearch(const History& history, std::string key, std::vector<KeyOp> ops,
-            const CheckLimits& limits)
-      : history_(history), key_(std::move(key)), ops_(std::move(ops)), limits_(limits) {
-    std::sort(ops_.begin(), ops_.end(), [](const KeyOp& a, const KeyOp& b) {
-      if (a.invoke_us != b.invoke_us) return a.invoke_us < b.invoke_us;
-      if (a.complete_us != b.complete_us) return a.complete_us < b.complete_us;
-      if (a.expiry != b.expiry) return a.expiry < b.expiry;
-      return a.source < b.source;
-    });
-    for (std::size_t i = 0; i < ops_.size(); ++i) {
-      if (ops_[i].definite()) by_complete_.push_back(i);
-    }
-    std::stable_sort(by_complete_.begin(), by_complete_.end(), [&](std::size_t a, std::size_t b) {
-      return ops_[a].complete_us < ops_[b].complete_us;
-    });
-    done_.assign((ops_.size() + 63) / 64, 0);
-  }
+            const CheckLimits& limits);
 
   KeyResult run();
 
  private:
+  using Node = std::uint32_t;
+
   struct Frame {
     Model model;
-    std::size_t cursor = 0;  // next candidate to try
-    std::size_t taken = 0;   // the operation that led here (none for the root)
+    Node cursor = 0;          // next candidate to try, in the list being walked
+    bool open_phase = false;  // walking the operations of unknown outcome
     bool root = false;
-    TimeUs horizon_us = 0;
+    Node taken = 0;               // the operation that led here (none for the root)
+    std::size_t horizon_pos = 0;  // in by_complete_: the first completed operation left
   };
 
   bool is_done(std::size_t i) const { return (done_[i / 64] >> (i % 64)) & 1u; }
-  void mark(std::size_t i, bool value);
+  // Orders operation `i` (marks it, lifts it out of its list), and undoes that.
+  void take(Node i);
+  void untake(Node i);
+  // The first position at or after `from` in by_complete_ not yet ordered.
+  std::size_t next_horizon(std::size_t from) const;
   // Every operation left must follow the first of them to complete: no
   // candidate may be invoked after that.
-  TimeUs horizon() const;
+  TimeUs horizon_us(std::size_t position) const;
   // Records a new search node; false if it was visited before (or the
   // search passed its bound).
-  bool enter(const Model& model);
+  bool enter(const Model& model, std::size_t horizon_pos);
+  bool done_at_best(std::size_t i) const;
   std::string explain() const;
 
   const History& history_;
   std::string key_;
   std::vector<KeyOp> ops_;  // by invocation
   const CheckLimits& limits_;
-  std::vector<std::size_t> by_complete_;  // definite operations by completion
+  std::vector<std::size_t> by_complete_;   // definite operations by completion
+  std::vector<std::uint32_t> window_of_;   // by operation
+  std::vector<std::size_t> window_start_;  // by window, and one past the last operation
+  // Two circular lists of the operations not yet ordered, by invocation:
+  // the definite ones (head kDefinite) and those of unknown outcome (head
+  // kOpen). A lifted node keeps its links, so untake() puts it back.
+  Node definite_head_ = 0;
+  Node open_head_ = 0;
+  std::vector<Node> next_;
+  std::vector<Node> prev_;
   std::vector<std::uint64_t> done_;
   std::size_t definite_done_ = 0;
   std::unordered_set<std::string> seen_;
   bool too_large_ = false;
   std::string memo_key_;
+  std::size_t memo_ordered_size_ = 0;  // memo_key_'s part before the state
 
   // The deepest point any order reached, for the explanation.
+  bool best_set_ = false;
   std::size_t best_definite_done_ = 0;
-  std::vector<std::uint64_t> best_done_;
+  std::uint32_t best_window_ = 0;
+  std::vector<std::uint64_t> best_words_;  // done_ over best_window_
+  std::string best_ordered_;               // memo key part
   std::vector<Model> best_models_;
 };
 
-void KeySearch::mark(std::size_t i, bool value) {
-  UNWEDGE_ASSERT(is_done(i) != value);
-  if (value) {
-    done_[i / 64] |= std::uint64_t{1} << (i % 64);
-  } else {
-    done_[i / 64] &= ~(std::uint64_t{1} << (i % 64));
+KeySearch::KeySearch(const History& history, std::string key, std::vector<KeyOp> ops,
+                     const CheckLimits& limits)
+    : history_(history), key_(std::move(key)), ops_(std::move(ops)), limits_(limits) {
+  std::sort(ops_.begin(), ops_.end(), [](const KeyOp& a, const KeyOp& b) {
+    if (a.invoke_us != b.invoke_us) return a.invoke_us < b.invoke_us;
+    if (a.complete_us != b.complete_us) return a.complete_us < b.complete_us;
+    if (a.expiry != b.expiry) return a.expiry < b.expiry;
+    return a.source < b.source;
+  });
+  const std::size_t n = ops_.size();
+  UNWEDGE_ASSERT_LT(n, std::size_t{std::numeric_limits<Node>::max() - 2});
+  for (std::size_t i = 0; i < n; ++i) {
+    if (ops_[i].definite()) by_complete_.push_back(i);
   }
+  std::stable_sort(by_complete_.begin(), by_complete_.end(), [&](std::size_t a, std::size_t b) {
+    return ops_[a].complete_us < ops_[b].complete_us;
+  });
+  // Windows: a new one starts where every definite operation invoked before
+  // completed before this one was invoked.
+  window_of_.resize(n);
+  window_start_.push_back(0);
+  TimeUs last_complete_us = std::numeric_limits<TimeUs>::min();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && last_complete_us < ops_[i].invoke_us) window_start_.push_back(i);
+    window_of_[i] = static_cast<std::uint32_t>(window_start_.size() - 1);
+    if (ops_[i].definite()) last_complete_us = std::max(last_complete_us, ops_[i].complete_us);
+  }
+  window_start_.push_back(n);
+  definite_head_ = static_cast<Node>(n);
+  open_head_ = static_cast<Node>(n + 1);
+  next_.resize(n + 2);
+  prev_.resize(n + 2);
+  for (Node head : {definite_head_, open_head_}) {
+    next_[head] = head;
+    prev_[head] = head;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const Node head = ops_[i].definite() ? definite_head_ : open_head_;
+    const auto node = static_cast<Node>(i);
+    const Node last = prev_[head];
+    next_[last] = node;
+    prev_[node] = last;
+    next_[node] = head;
+    prev_[head] = node;
+  }
+  done_.assign((n + 63) / 64, 0);
+}
+
+void KeySearch::take(Node i) {
+  UNWEDGE_ASSERT(!is_done(i));
+  done_[i / 64] |= std::uint64_t{1} << (i % 64);
+  next_[prev_[i]] = next_[i];
+  prev_[next_[i]] = prev_[i];
+  if (ops_[i].definite()) ++definite_done_;
+}
+
+void KeySearch::untake(Node i) {
+  UNWEDGE_ASSERT(is_done(i));
+  done_[i / 64] &= ~(std::uint64_t{1} << (i % 64));
+  next_[prev_[i]] = i;
+  prev_[next_[i]] = i;
   if (!ops_[i].definite()) return;
-  if (value) {
-    ++definite_done_;
-  } else {
-    UNWEDGE_ASSERT_LT(0u, definite_done_);
-    --definite_done_;
-  }
+  UNWEDGE_ASSERT_LT(0u, definite_done_);
+  --definite_done_;
 }
 
-TimeUs KeySearch::horizon() const {
-  for (std::size_t i : by_complete_) {
-    if (!is_done(i)) return ops_[i].complete_us;
-  }
-  return kNever;
+std::size_t KeySearch::next_horizon(std::size_t from) const {
+  while (from < by_complete_.size() && is_done(by_complete_[from]))
+    ++from;
+  return from;
 }
 
-bool KeySearch::enter(const Model& model) {
+TimeUs KeySearch::horizon_us(std::size_t position) const {
+  return position < by_complete_.size() ? ops_[by_complete_[position]].complete_us : kNever;
+}
+
+bool KeySearch::enter(const Model& model, std::size_t horizon_pos) {
+  UNWEDGE_ASSERT_LT(horizon_pos, by_complete_.size());
+  // The window: the one of the first completed operation left; every
+  // completed operation of the windows before is ordered, none after.
+  const std::uint32_t window = window_of_[by_complete_[horizon_pos]];
+  const std::size_t start = window_start_[window];
+  const std::size_t end = window_start_[window + 1];
+  auto append = [&](const auto& value) {
+    memo_key_.append(reinterpret_cast<const char*>(&value), sizeof(value));
+  };
   memo_key_.clear();
-  memo_key_.append(reinterpret_cast<const char*>(done_.data()),
-                   done_.size() * sizeof(std::uint64_t));
-  char fixed[2 + sizeof(Revision)];
-  fixed[0] = model.present ? 1 : 0;
-  fixed[1] = model.exact ? 1 : 0;
-  std::memcpy(fixed + 2, &model.revision, sizeof(Revision));
+  append(window);
+  // The earlier operations of unknown outcome still open.
+  for (Node i = next_[open_head_]; i != open_head_ && i < start; i = next_[i]) {
+    if (!dead(model, ops_[i])) append(i);
+  }
+  append(std::numeric_limits<Node>::max());
+  // Which of the window's operations are ordered: its words of done_, less
+  // the bits of the operations before it (those after it are never set).
+  const std::size_t first_word = start / 64;
+  const std::size_t last_word = (end - 1) / 64;
+  for (std::size_t k = first_word; k <= last_word; ++k) {
+    std::uint64_t word = done_[k];
+    if (k == first_word) word &= ~std::uint64_t{0} << (start % 64);
+    append(word);
+  }
+  memo_ordered_size_ = memo_key_.size();
+  const char fixed[2] = {static_cast<char>(model.present ? 1 : 0),
+                         static_cast<char>(model.exact ? 1 : 0)};
   memo_key_.append(fixed, sizeof(fixed));
+  append(model.revision);
   memo_key_.append(model.value);
   if (!seen_.insert(memo_key_).second) return false;
   if (seen_.size() > limits_.states_per_key_max) {
     too_large_ = true;
     return false;
   }
-  if (definite_done_ > best_definite_done_ || best_done_.empty()) {
+  if (!best_set_ || definite_done_ > best_definite_done_) {
+    best_set_ = true;
     best_definite_done_ = definite_done_;
-    best_done_ = done_;
+    best_window_ = window;
+    best_words_.assign(done_.begin() + static_cast<std::ptrdiff_t>(first_word),
+                       done_.begin() + static_cast<std::ptrdiff_t>(last_word + 1));
+    best_ordered_.assign(memo_key_, 0, memo_ordered_size_);
     best_models_.clear();
   }
-  if (definite_done_ == best_definite_done_ && done_ == best_done_ && best_models_.size() < 4) {
+  if (definite_done_ == best_definite_done_ && best_models_.size() < 4 &&
+      memo_key_.compare(0, memo_ordered_size_, best_ordered_) == 0) {
     best_models_.push_back(model);
   }
   return true;
@@ -315,41 +427,56 @@ KeyResult KeySearch::run() {
     return result;
   }
   const std::size_t definite_total = by_complete_.size();
+  bool found = definite_total == 0;
   std::vector<Frame> stack;
-  stack.reserve(ops_.size() + 1);
-  enter(Model{});
-  stack.push_back(Frame{.root = true, .horizon_us = horizon()});
-  bool found = definite_done_ == definite_total;
+  if (!found) {
+    stack.reserve(ops_.size() + 1);
+    enter(Model{}, 0);
+    stack.push_back(Frame{.cursor = next_[definite_head_], .root = true, .horizon_pos = 0});
+  }
   // Each step either descends (a new memoized node, at most
   // states_per_key_max of them) or retires a frame, so the loop is bounded.
+  // Completed operations are tried before those of unknown outcome, which
+  // an order needs only to explain what some operation observed.
   while (!found && !stack.empty() && !too_large_) {
     Frame& frame = stack.back();
+    const TimeUs frame_horizon_us = horizon_us(frame.horizon_pos);
     bool descended = false;
-    for (; frame.cursor < ops_.size() && ops_[frame.cursor].invoke_us <= frame.horizon_us;
-         ++frame.cursor) {
-      const std::size_t i = frame.cursor;
-      if (is_done(i)) continue;
+    for (;;) {
+      const Node i = frame.cursor;
+      const Node head = frame.open_phase ? open_head_ : definite_head_;
+      if (i == head || ops_[i].invoke_us > frame_horizon_us) {
+        if (frame.open_phase) break;
+        frame.open_phase = true;
+        frame.cursor = next_[open_head_];
+        continue;
+      }
+      frame.cursor = next_[i];  // still right when `i` is put back
+      if (frame.open_phase && dead(frame.model, ops_[i])) continue;
       std::optional<Model> next = step(frame.model, ops_[i]);
       if (!next) continue;
-      mark(i, true);
+      take(i);
       if (definite_done_ == definite_total) {
         found = true;
         break;
       }
-      if (!enter(*next)) {
-        mark(i, false);
+      const std::size_t horizon_pos = next_horizon(frame.horizon_pos);
+      if (!enter(*next, horizon_pos)) {
+        untake(i);
         if (too_large_) break;
         continue;
       }
-      ++frame.cursor;
-      Frame child{.model = std::move(*next), .taken = i, .horizon_us = horizon()};
+      Frame child{.model = std::move(*next),
+                  .cursor = next_[definite_head_],
+                  .taken = i,
+                  .horizon_pos = horizon_pos};
       stack.push_back(std::move(child));  // invalidates `frame`
       descended = true;
       break;
     }
     if (found || too_large_ || descended) continue;
     const Frame& finished = stack.back();
-    if (!finished.root) mark(finished.taken, false);
+    if (!finished.root) untake(finished.taken);
     stack.pop_back();
   }
   result.states = seen_.size();
@@ -366,9 +493,16 @@ KeyResult KeySearch::run() {
   return result;
 }
 
+// For a definite operation: ordered at the deepest node.
+bool KeySearch::done_at_best(std::size_t i) const {
+  const std::uint32_t window = window_of_[i];
+  if (window != best_window_) return window < best_window_;
+  const std::size_t k = i / 64 - window_start_[best_window_] / 64;
+  return (best_words_[k] >> (i % 64)) & 1u;
+}
+
 std::string KeySearch::explain() const {
   // Replays the deepest node's view: what is ordered, what could come next.
-  auto done_at_best = [&](std::size_t i) { return (best_done_[i / 64] >> (i % 64)) & 1u; };
   TimeUs horizon_us = kNever;
   std::size_t blocker = ops_.size();
   for (std::size_t i : by_complete_) {
@@ -388,7 +522,7 @@ std::string KeySearch::explain() const {
   std::size_t listed = 0;
   constexpr std::size_t kListedMax = 8;
   for (std::size_t i = 0; i < ops_.size() && ops_[i].invoke_us <= horizon_us; ++i) {
-    if (done_at_best(i) || !ops_[i].definite()) continue;
+    if (!ops_[i].definite() || done_at_best(i)) continue;
     if (listed == kListedMax) {
       text += "    ...\n";
       break;

@@ -18,8 +18,14 @@
 // already ordered, state of the key), run one key at a time: a map is
 // linearizable if and only if each key's sub-history is (linearizability is
 // compositional). Across keys it checks that no two changes report the same
-// store revision. The search is bounded (CheckLimits); a key beyond the bound
-// is reported "not checked: too large", never passed.
+// store revision (and nothing else: the real-time order of revisions across
+// keys is not checked). A key's history falls into windows at its quiescent
+// points, where every completed operation invoked so far has completed
+// before the next is invoked: a search node is one window's progress plus
+// the operations of unknown outcome still open, so a step costs what its
+// window holds, not what the whole history holds. The search is bounded
+// (CheckLimits, over all of a key's windows); a key beyond the bound is
+// reported "not checked: too large", never passed.
 //
 //   History history;
 //   history.operations.push_back(HistoryOp{.request = put, .invoke_us = 0,

@@ -3,6 +3,7 @@
 #include "worlds/consensus/member.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <functional>
 #include <type_traits>
@@ -76,7 +77,7 @@ std::string_view to_string(Role role) {
 Member::Member(MemberId self, Options options, std::uint64_t random_seed)
     : self_(self), options_(options), random_(random_seed), state_(options.sessions_max) {
   UNWEDGE_ASSERT_LE(1u, options_.members);
-  UNWEDGE_ASSERT_LE(options_.members, 9u);
+  UNWEDGE_ASSERT_LE(options_.members, kMembersMax);
   UNWEDGE_ASSERT_LT(self_, options_.members);
   UNWEDGE_ASSERT_LT(0, options_.heartbeat_interval_us);
   UNWEDGE_ASSERT_LT(options_.heartbeat_interval_us, options_.election_timeout_min_us);
@@ -598,12 +599,12 @@ bool Member::committed_in_term() const {
 
 std::uint64_t Member::confirmed_round() const {
   // The highest round a majority (this member included) has answered.
-  std::vector<std::uint64_t> rounds;
-  rounds.reserve(options_.members);
+  // On the stack: this runs for every reply a leader gets.
+  std::array<std::uint64_t, kMembersMax> rounds{};
   for (MemberId member = 0; member < options_.members; ++member) {
-    rounds.push_back(member == self_ ? read_round_ : acked_round_[member]);
+    rounds[member] = member == self_ ? read_round_ : acked_round_[member];
   }
-  std::sort(rounds.begin(), rounds.end(), std::greater<>());
+  std::sort(rounds.begin(), rounds.begin() + options_.members, std::greater<>());
   return rounds[majority() - 1];
 }
 

@@ -124,8 +124,10 @@ std::string describe(const Message& message);
 
 // --- Options and output -----------------------------------------------------
 
+inline constexpr std::uint32_t kMembersMax = 9;
+
 struct Options {
-  std::uint32_t members = 3;  // 3 or 5; member ids are 0 .. members-1
+  std::uint32_t members = 3;  // 3 or 5; member ids are 0 .. members-1 (at most kMembersMax)
   TimeUs election_timeout_min_us = 150 * core::kMillisecond;
   TimeUs election_timeout_max_us = 300 * core::kMillisecond;
   TimeUs heartbeat_interval_us = 50 * core::kMillisecond;
