@@ -80,7 +80,14 @@ const core::DecisionTable& keeper_table() {
            .rule({.name = "follow",
                   .when = {"LeaseOther"},
                   .unless = {"FollowingHolder"},
-                  .in = {"starting", "replica", "rejoining"},
+                  .in = {"starting", "replica"},
+                  .action = "Rejoin",
+                  .priority = 30})
+           // A rejoin cut short (the store did not answer) is taken up again,
+           // even when the database already streams from the holder.
+           .rule({.name = "finish-rejoin",
+                  .when = {"LeaseOther"},
+                  .in = {"rejoining"},
                   .action = "Rejoin",
                   .priority = 30})
            .rule(

@@ -56,6 +56,16 @@ TEST(KeeperTable, AReplicaRacesOnlyForAFreeLeaseItCouldPromoteOn) {
   EXPECT_EQ(decided("replica", {"LeaseOther", "FollowingHolder", "StepDownAsked"}), "Rejoin");
 }
 
+// A rejoin whose read of the lease went unanswered ends with the keeper in
+// rejoining; it is taken up again even when the database already follows the
+// holder (found by the nightly's lease swarm: a keeper left rejoining for
+// good after a slow store commit).
+TEST(KeeperTable, ARejoinCutShortIsTakenUpAgain) {
+  EXPECT_EQ(decided("rejoining", {"LeaseOther", "FollowingHolder"}), "Rejoin");
+  EXPECT_EQ(decided("rejoining", {"LeaseOther"}), "Rejoin");
+  EXPECT_EQ(decided("replica", {"LeaseOther", "FollowingHolder"}), "nothing");
+}
+
 TEST(KeeperTable, ACandidatePromotesOnlyHoldingTheLeaseAndCaughtUp) {
   EXPECT_EQ(decided("acquiring", {"LeaseMine", "CanPromote"}), "Promote");
   EXPECT_EQ(decided("acquiring", {"LeaseMine"}), "Release");
