@@ -29,6 +29,9 @@ bool register_plane(PlaneInfo info) {
   UNWEDGE_ASSERT(info.settings != nullptr);
   Registry& r = registry();
   if (find_plane(info.name) != nullptr) return false;
+  for (const std::string& alias : info.aliases) {
+    if (alias.empty() || alias == info.name || find_plane(alias) != nullptr) return false;
+  }
   auto at = std::lower_bound(
       r.planes.begin(), r.planes.end(), info.name,
       [](const std::unique_ptr<PlaneInfo>& p, const std::string& name) { return p->name < name; });
@@ -46,6 +49,9 @@ std::vector<const PlaneInfo*> planes() {
 const PlaneInfo* find_plane(std::string_view name) {
   for (const std::unique_ptr<PlaneInfo>& p : registry().planes) {
     if (p->name == name) return p.get();
+  }
+  for (const std::unique_ptr<PlaneInfo>& p : registry().planes) {
+    if (std::find(p->aliases.begin(), p->aliases.end(), name) != p->aliases.end()) return p.get();
   }
   return nullptr;
 }

@@ -68,12 +68,16 @@ struct PlaneInfo {
   // A program beside `unwedge` that runs one planted bug of this plane and
   // says whether the harness caught it (cli/canary.hpp); empty: no canary.
   std::string canary_program;
+  // Other names --control-plane and `control_plane:` take for it ("reference"
+  // for the bundled reference plane); reports and files name it by `name`.
+  std::vector<std::string> aliases;
 };
 
 // Registers `info`; a second plane of the same name is refused (false).
 bool register_plane(PlaneInfo info);
 // Every registered plane, by name.
 std::vector<const PlaneInfo*> planes();
+// The plane named `name`, or one of its aliases; null when none is.
 const PlaneInfo* find_plane(std::string_view name);
 // The plane a scenario runs when it names none: the one registered as the
 // default, else the only one, else none.

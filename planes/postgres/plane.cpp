@@ -210,7 +210,8 @@ seam::PlaneInfo plane_info() {
                    "replace_server", "deprovision"},
       .roles = {"standby", "follower"},
       .crash_stories = &crash_stories,
-      .canary_program = "unwedge-canary"};
+      .canary_program = "unwedge-canary",
+      .aliases = {"reference"}};
 }
 
 }  // namespace unwedge::postgres

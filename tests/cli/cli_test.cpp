@@ -336,6 +336,10 @@ TEST(Nightly, AListOfControlPlanesNamesEachRegisteredPlaneOnce) {
        "--control-plane: the control plane 'lease' is named twice; name each once (known: lease, "
        "postgres)"},
       {"postgres,", "--control-plane: no control plane named ''; known: lease, postgres"},
+      // "reference" is the bundled reference plane's other name.
+      {"reference,lease,postgres",
+       "--control-plane: the control plane 'postgres' is named twice; name each once (known: "
+       "lease, postgres)"},
   };
   const std::filesystem::path out = std::filesystem::path(::testing::TempDir()) / "nightly-list";
   std::filesystem::remove_all(out);
