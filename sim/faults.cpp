@@ -155,7 +155,8 @@ constexpr std::array<FaultKindInfo, kFaultKindCount> kKinds = {{
      .encoded = {.amount_low = 100'000, .amount_high = 600'000}},
     {.kind = FaultKind::kInfraDuplicates,
      .name = "infra_duplicates",
-     .summary = "completed fleet API calls are delivered again with chance `amount` ppm",
+     .summary = "fleet API calls are delivered again with chance `amount` ppm; the fleet carries "
+                "out each key once, so only a timed-out call that did nothing lands late",
      .targets = FaultTargetClass::kFleet,
      .amount = {.unit = FaultUnit::kNumber,
                 .low = 0,

@@ -84,14 +84,15 @@ void SimInfra::complete(std::uint32_t index, bool replay) {
   Op& op = ops_[index];
   const core::TimeUs now_us = backend_.now_us();
   if (replay) {
-    // The same effect delivered again: a correct world treats it as a no-op.
-    std::optional<std::string> failed = backend_.apply(op.request);
-    trace_.record(now_us, TraceKind::kInfraCall, op.request.target, "duplicate delivery of {}: {}",
-                  describe(op.request), failed ? *failed : "applied");
+    deliver_again(op, now_us);
     return;
   }
   if (op.state.state != OperationState::kPending) return;
-  if (rng_.chance(conditions.fail_ppm)) {
+  if (op.applied) {
+    // A late delivery already carried the work out while the caller was
+    // asking again: the key is done, so this one does nothing more.
+    op.state = {.state = OperationState::kSucceeded};
+  } else if (rng_.chance(conditions.fail_ppm)) {
     op.state = {.state = OperationState::kFailed, .detail = "the API returned an error"};
   } else if (rng_.chance(conditions.timeout_ppm)) {
     // The caller never hears; the work may or may not have been done.
@@ -106,12 +107,35 @@ void SimInfra::complete(std::uint32_t index, bool replay) {
   trace_.record(now_us, TraceKind::kInfraCall, op.request.target, "{} {}{}{}",
                 to_string(op.state.state), describe(op.request),
                 op.state.detail.empty() ? "" : ": ", op.state.detail);
-  if (op.applied && rng_.chance(conditions.duplicate_ppm)) {
+  const bool may_arrive_again = op.applied || op.state.state == OperationState::kTimedOut;
+  if (may_arrive_again && rng_.chance(conditions.duplicate_ppm)) {
     const Latency latency = backend_.latency_of(op.request.verb);
     backend_.schedule_operation(
         now_us + static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)), index,
         true);
   }
+}
+
+void SimInfra::deliver_again(Op& op, core::TimeUs now_us) {
+  if (op.applied) {
+    // The fleet carries out each idempotency key once, as a real fleet API
+    // does: a second delivery of work already done is recognised and
+    // dropped. Applying it again would let a stale copy undo what came
+    // after it (a re-point landing after an unfollow), which no real fleet
+    // does.
+    trace_.record(now_us, TraceKind::kInfraCall, op.request.target,
+                  "duplicate delivery of {}: ignored, its key was carried out",
+                  describe(op.request));
+    return;
+  }
+  UNWEDGE_ASSERT(op.state.state == OperationState::kTimedOut ||
+                 op.state.state == OperationState::kPending);
+  // The first delivery did nothing and its caller heard nothing: this copy
+  // is the request arriving late, perhaps after the caller moved on.
+  std::optional<std::string> failed = backend_.apply(op.request);
+  op.applied = !failed.has_value();
+  trace_.record(now_us, TraceKind::kInfraCall, op.request.target, "late delivery of {}: {}",
+                describe(op.request), failed ? *failed : "applied");
 }
 
 }  // namespace unwedge::sim

@@ -4,9 +4,12 @@
 // latency; only then is its effect applied to the world, so a step that asks
 // again early sees it pending. Faults make the API slow, make operations
 // fail (doing nothing), time out (the outcome unknown: the effect may or may
-// not have happened) or be delivered twice (the effect applied again later,
-// as an at-least-once queue would). A request under a key already used for a
-// different request is refused, as real APIs do.
+// not have happened) or be delivered twice, as an at-least-once queue would.
+// The fleet carries out each key once: a second delivery of work already done
+// is dropped, and only a request whose first delivery did nothing (its call
+// timed out) takes effect late, perhaps after its caller moved on. A request
+// under a key already used for a different request is refused, as real APIs
+// do.
 //
 // SimInfra keeps no world of its own and knows no world's verbs: it asks its
 // backend (the Simulation) for the time, how long an operation takes and
@@ -80,6 +83,8 @@ class SimInfra final : public core::Infra {
   };
 
   void submit(std::uint32_t index);
+  // A second delivery of a finished operation (infra_duplicates).
+  void deliver_again(Op& op, core::TimeUs now_us);
   // "fence db1-1 [key]", with the verb named by the backend.
   std::string describe(const core::InfraRequest& request) const;
   core::Operation answer(const core::Operation& state);

@@ -366,6 +366,10 @@ bool Simulation::heal_fault(std::uint64_t id) {
   auto it = active_.find(id);
   if (it == active_.end()) return false;
   const FaultSpec& spec = it->second.spec;
+  // What the heal does to the control plane's clock, measured rather than
+  // inferred from this fault's amount: overlapping jumps add up and one heal
+  // resets them all, and drift gains time that the reset takes back too.
+  const core::TimeUs control_plane_clock_before_us = control_plane_clock_.now_us();
   FaultScene scene{
       .spec = spec,
       .world = world_,
@@ -391,9 +395,10 @@ bool Simulation::heal_fault(std::uint64_t id) {
   if (on_control_plane_clock(spec)) {
     UNWEDGE_ASSERT_LT(0u, control_plane_clock_faults_);
     checker_.set_control_plane_clock_faulty(--control_plane_clock_faults_ > 0);
-    // Healing a jump ahead steps the clock back by as much.
-    const bool stepped_back = spec.kind == FaultKind::kClockJump && spec.amount > 0;
-    checker_.control_plane_timers_trusted_from(now_us_ + (stepped_back ? spec.amount : 0));
+    // A clock stepped back by a minute delays every timer by a minute.
+    const core::TimeUs stepped_back_us =
+        std::max<core::TimeUs>(0, control_plane_clock_before_us - control_plane_clock_.now_us());
+    checker_.control_plane_timers_trusted_from(now_us_ + stepped_back_us);
   }
   active_.erase(it);
   checker_.set_faults_active(!active_.empty(), now_us_);

@@ -66,6 +66,20 @@ class SimInfraTest : public ::testing::Test {
   SimInfraTest() : previous_(core::set_assertion_handler(&core::throwing_assertion_handler)) {}
   ~SimInfraTest() override { core::set_assertion_handler(previous_); }
 
+  // Fences servers under calls that all time out until one timeout leaves
+  // its work undone (a coin of one half each); that request, or none in 16.
+  std::optional<InfraRequest> time_out_until_undone() {
+    for (std::uint32_t i = 0; i < 16; ++i) {
+      const InfraRequest r = fence("fence/" + std::to_string(i), "db1-" + std::to_string(i));
+      infra.request(r);
+      const FakeBackend::Scheduled s = backend.scheduled.back();
+      backend.now = std::max(backend.now, s.at_us);
+      infra.complete(s.op, s.replay);
+      if (backend.applied_count(r) == 0) return r;
+    }
+    return std::nullopt;
+  }
+
   // Delivers the most recently scheduled completion, at its time.
   void deliver_last() {
     ASSERT_FALSE(backend.scheduled.empty());
@@ -232,7 +246,10 @@ TEST_F(SimInfraTest, ATimeoutIsTracedAndAKeyClashDoesNotResolveIt) {
   EXPECT_EQ(backend.scheduled.size(), 1u);
 }
 
-TEST_F(SimInfraTest, DuplicatedDeliveryAppliesTheEffectAgainLater) {
+// A real fleet API carries out each idempotency key once: a second delivery
+// of finished work is recognised and dropped, so it cannot undo what came
+// after it (a re-point landing after an unfollow).
+TEST_F(SimInfraTest, ADuplicateOfFinishedWorkIsDropped) {
   infra.conditions.duplicate_ppm = 1'000'000;
   const InfraRequest request = fence("fence/1");
   infra.request(request);
@@ -246,14 +263,54 @@ TEST_F(SimInfraTest, DuplicatedDeliveryAppliesTheEffectAgainLater) {
   EXPECT_EQ(backend.applied_count(request), 1u);
 
   deliver_last();
-  EXPECT_EQ(backend.applied_count(request), 2u);
+  EXPECT_EQ(backend.applied_count(request), 1u);
+  EXPECT_EQ(backend.attempts.size(), 1u);
   // A replay is not itself replayed, and the caller's view is unchanged.
   EXPECT_EQ(backend.scheduled.size(), 2u);
   EXPECT_EQ(infra.request(request).state, OperationState::kSucceeded);
-  bool saw_duplicate = false;
-  for (const TraceRecord& r : trace.recent())
-    saw_duplicate |= r.detail == "duplicate delivery of fence db1-1 [fence/1]: applied";
-  EXPECT_TRUE(saw_duplicate);
+  ASSERT_FALSE(trace.recent().empty());
+  EXPECT_EQ(trace.recent().back().detail,
+            "duplicate delivery of fence db1-1 [fence/1]: ignored, its key was carried out");
+}
+
+// A call that timed out having done nothing may still be in a queue: its
+// second delivery carries the work out late, and the caller asking again
+// hears it done rather than starting it over.
+TEST_F(SimInfraTest, ATimedOutCallThatDidNothingMayLandLate) {
+  infra.conditions.duplicate_ppm = 1'000'000;
+  infra.conditions.timeout_ppm = 1'000'000;
+  const std::optional<InfraRequest> undone = time_out_until_undone();
+  ASSERT_TRUE(undone.has_value()) << "no timeout left its work undone in 16 calls";
+  ASSERT_TRUE(backend.scheduled.back().replay);
+  deliver_last();
+  EXPECT_EQ(backend.applied_count(*undone), 1u);
+  EXPECT_EQ(trace.recent().back().detail, "late delivery of fence " + undone->target + " [" +
+                                              undone->idempotency_key + "]: applied");
+  infra.conditions = {};
+  EXPECT_EQ(infra.request(*undone).state, OperationState::kSucceeded);
+  EXPECT_EQ(backend.applied_count(*undone), 1u);
+}
+
+// The caller asked again after a timeout and the work was resubmitted; a late
+// delivery carries it out first: the resubmitted operation finishes without
+// applying it twice.
+TEST_F(SimInfraTest, AResubmittedCallOvertakenByItsLateDeliveryAppliesOnce) {
+  infra.conditions.duplicate_ppm = 1'000'000;
+  infra.conditions.timeout_ppm = 1'000'000;
+  const std::optional<InfraRequest> undone = time_out_until_undone();
+  ASSERT_TRUE(undone.has_value()) << "no timeout left its work undone in 16 calls";
+  const FakeBackend::Scheduled late = backend.scheduled.back();
+  ASSERT_TRUE(late.replay);
+  infra.conditions = {};
+  // Asking again resubmits (the API knows the work was not done).
+  EXPECT_EQ(infra.request(*undone).state, OperationState::kPending);
+  const FakeBackend::Scheduled resubmitted = backend.scheduled.back();
+  ASSERT_FALSE(resubmitted.replay);
+  infra.complete(late.op, true);
+  EXPECT_EQ(backend.applied_count(*undone), 1u);
+  infra.complete(resubmitted.op, false);
+  EXPECT_EQ(backend.applied_count(*undone), 1u);
+  EXPECT_EQ(infra.request(*undone).state, OperationState::kSucceeded);
 }
 
 TEST_F(SimInfraTest, AFailedOperationIsNeverReplayed) {
