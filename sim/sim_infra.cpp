@@ -128,8 +128,16 @@ void SimInfra::deliver_again(Op& op, core::TimeUs now_us) {
                   describe(op.request));
     return;
   }
-  UNWEDGE_ASSERT(op.state.state == OperationState::kTimedOut ||
-                 op.state.state == OperationState::kPending);
+  if (op.state.state == OperationState::kFailed) {
+    // The caller asked again after the timeout and the API refused the work:
+    // the key's outcome is final, and a late copy of it is dropped too.
+    trace_.record(now_us, TraceKind::kInfraCall, op.request.target,
+                  "duplicate delivery of {}: ignored, its key failed", describe(op.request));
+    return;
+  }
+  UNWEDGE_ASSERT_MSG(
+      op.state.state == OperationState::kTimedOut || op.state.state == OperationState::kPending,
+      "a second delivery of {} in state {}", describe(op.request), to_string(op.state.state));
   // The first delivery did nothing and its caller heard nothing: this copy
   // is the request arriving late, perhaps after the caller moved on.
   std::optional<std::string> failed = backend_.apply(op.request);

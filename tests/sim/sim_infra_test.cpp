@@ -313,6 +313,29 @@ TEST_F(SimInfraTest, AResubmittedCallOvertakenByItsLateDeliveryAppliesOnce) {
   EXPECT_EQ(infra.request(*undone).state, OperationState::kSucceeded);
 }
 
+// Found by fleet_fuzzer (fuzz/regressions/fleet_fuzzer/late-copy-of-a-refused-call):
+// after a timeout the caller asked again and the API refused the work; the
+// key's outcome is final, so the first call's late copy is dropped.
+TEST_F(SimInfraTest, ALateCopyOfACallRefusedSinceIsDropped) {
+  infra.conditions.duplicate_ppm = 1'000'000;
+  infra.conditions.timeout_ppm = 1'000'000;
+  const std::optional<InfraRequest> undone = time_out_until_undone();
+  ASSERT_TRUE(undone.has_value()) << "no timeout left its work undone in 16 calls";
+  const FakeBackend::Scheduled late = backend.scheduled.back();
+  ASSERT_TRUE(late.replay);
+  infra.conditions = {};
+  backend.refusal = "db1-1 is booting";
+  EXPECT_EQ(infra.request(*undone).state, OperationState::kPending);
+  deliver_last();
+  EXPECT_EQ(infra.request(*undone).state, OperationState::kFailed);
+  backend.refusal.reset();
+  infra.complete(late.op, true);
+  EXPECT_EQ(backend.applied_count(*undone), 0u);
+  EXPECT_EQ(trace.recent().back().detail, "duplicate delivery of fence " + undone->target + " [" +
+                                              undone->idempotency_key +
+                                              "]: ignored, its key failed");
+}
+
 TEST_F(SimInfraTest, AFailedOperationIsNeverReplayed) {
   infra.conditions.duplicate_ppm = 1'000'000;
   infra.conditions.fail_ppm = 1'000'000;
