@@ -560,7 +560,8 @@ std::optional<std::string> Simulation::apply_local(HostIndex index, const core::
   UNWEDGE_ASSERT_EQ(r.target, host.name);
   const bool on_database = r.verb == pgworld::kFence || r.verb == pgworld::kUnfence ||
                            r.verb == pgworld::kPromote || r.verb == pgworld::kFollow ||
-                           r.verb == pgworld::kUnfollow || r.verb == pgworld::kStopReplication;
+                           r.verb == pgworld::kUnfollow || r.verb == pgworld::kStopReplication ||
+                           r.verb == pgworld::kRewind;
   if (!on_database) {
     return fmt::format("{} is the fleet API's, not a local command of {}",
                        pgworld::to_string(r.verb), host.name);
