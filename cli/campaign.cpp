@@ -534,8 +534,10 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   recorder.show_progress(status, true);
   reports::Report report = recorder.builder.report(status);
   const int exit_code = exit_code_of(report, status, written);
-  return CampaignResult{
-      .tally = recorder.tally, .status = status, .report = std::move(report), .exit_code = exit_code};
+  return CampaignResult{.tally = recorder.tally,
+                        .status = status,
+                        .report = std::move(report),
+                        .exit_code = exit_code};
 }
 
 }  // namespace unwedge::cli

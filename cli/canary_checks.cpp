@@ -172,9 +172,12 @@ sim::Scenario canary_scenario() {
 }
 
 std::vector<SelfTest> checker_self_tests() {
-  return {{"valid_transitions", refused_transition}, {"bounded_dwell", overstay},
-          {"no_lost_writes", lost_write},            {"single_writer", split_brain},
-          {"store_linearizable", stale_read},        {"plane_invariant", plane_invariant},
+  return {{"valid_transitions", refused_transition},
+          {"bounded_dwell", overstay},
+          {"no_lost_writes", lost_write},
+          {"single_writer", split_brain},
+          {"store_linearizable", stale_read},
+          {"plane_invariant", plane_invariant},
           {"determinism", parted_runs}};
 }
 
@@ -190,10 +193,10 @@ reports::CanaryResult run_canary_checks() {
                                .seed = scenario.config.seed,
                                .sentence = "the run found nothing"};
   if (finding) {
-    canary.sentence = canary.caught ? finding->what
-                                    : fmt::format("caught by {}, not {}: {}",
-                                                  to_string(finding->invariant),
-                                                  to_string(expected), finding->what);
+    canary.sentence = canary.caught
+                          ? finding->what
+                          : fmt::format("caught by {}, not {}: {}", to_string(finding->invariant),
+                                        to_string(expected), finding->what);
   }
   for (const SelfTest& test : checker_self_tests()) {
     const Flagged flagged = test.run();

@@ -45,8 +45,9 @@ core::ActionDef drain_action() {
                  }},
                 {"await-confirmation",
                  [](StepContext&) { return StepResult::wait("the drain's confirmation"); }}},
-      .summary = "Drains a ledger, and waits for a confirmation that never comes (the canary's "
-                 "planted bug).",
+      .summary =
+          "Drains a ledger, and waits for a confirmation that never comes (the canary's "
+          "planted bug).",
       .transitions = {{"ledger", "serving", "draining", "drain_started"}}};
 }
 

@@ -128,9 +128,8 @@ void planes_section(Out out, const Report& report) {
                    markup_attribute(c.control_plane), markup_text(c.control_plane), grouped(c.runs),
                    grouped(c.passed), c.failed > 0 ? " bad" : "", grouped(c.failed),
                    c.errors > 0 ? " bad" : "", grouped(c.errors), grouped(c.bundled_runs),
-                   seed_ranges(c, 4), readable_duration(c.simulated_us),
-                   findings > 0 ? " bad" : "", grouped(findings),
-                   markup_text(coverage_in_brief(plane.coverage)));
+                   seed_ranges(c, 4), readable_duration(c.simulated_us), findings > 0 ? " bad" : "",
+                   grouped(findings), markup_text(coverage_in_brief(plane.coverage)));
   }
   fmt::format_to(out, "</tbody></table></section>\n");
 }

@@ -125,21 +125,19 @@ void check_case(Out out, const CheckRow& check, std::string_view suite) {
   }
   if (check.unchecked()) {
     fmt::format_to(out, ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                   check.kind == FindingKind::kInvariantViolation
-                       ? "no run reached a verdict"
-                       : "not checked in this campaign");
+                   check.kind == FindingKind::kInvariantViolation ? "no run reached a verdict"
+                                                                  : "not checked in this campaign");
     return;
   }
-  std::string body = fmt::format("{}: {} of {} {} checked\n", to_string(check.kind),
-                                 check.findings, check.checked, check.unit);
+  std::string body = fmt::format("{}: {} of {} {} checked\n", to_string(check.kind), check.findings,
+                                 check.checked, check.unit);
   if (!check.first_item.empty()) body += fmt::format("first: {}\n", check.first_item);
   if (check.first_seed) body += fmt::format("seed: {}\n", *check.first_seed);
   if (!check.first_repro.empty()) body += fmt::format("repro: {}\n", check.first_repro);
   if (!check.first_replay.empty()) body += fmt::format("replay: {}\n", check.first_replay);
-  fmt::format_to(out,
-                 ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
-                 markup_attribute(check.first_sentence), markup_attribute(check.name),
-                 markup_text(body));
+  fmt::format_to(
+      out, ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
+      markup_attribute(check.first_sentence), markup_attribute(check.name), markup_text(body));
 }
 
 void canary_case(Out out, const CanaryResult& canary, std::string_view suite) {
@@ -208,8 +206,8 @@ std::string junit_xml(const Report& report) {
     for (const RunResult& run : suite.scenarios)
       scenario_case(out, run, scenarios);
     fmt::format_to(out, "  </testsuite>\n");
-    for (const auto& [name, rows] : {std::pair{"invariants", &suite.invariants},
-                                     std::pair{"checks", &suite.checks}}) {
+    for (const auto& [name, rows] :
+         {std::pair{"invariants", &suite.invariants}, std::pair{"checks", &suite.checks}}) {
       const std::string suite_name = name + suite.suffix;
       suite_open(out, suite_name, check_counts(*rows), *suite.campaign);
       for (const CheckRow& row : *rows)

@@ -197,13 +197,13 @@ double CampaignFigures::runs_per_second() const {
 
 std::string describe(const CanaryResult& canary) {
   if (canary.missing) {
-    return fmt::format("canary missing: {}; the harness could not be checked, so a clean "
-                       "campaign proves nothing",
-                       canary.sentence);
+    return fmt::format(
+        "canary missing: {}; the harness could not be checked, so a clean "
+        "campaign proves nothing",
+        canary.sentence);
   }
-  const auto unflagged =
-      std::find_if(canary.self_tests.begin(), canary.self_tests.end(),
-                   [](const CheckerSelfTest& test) { return !test.flagged; });
+  const auto unflagged = std::find_if(canary.self_tests.begin(), canary.self_tests.end(),
+                                      [](const CheckerSelfTest& test) { return !test.flagged; });
   const std::string name = canary.mutant.empty() ? "" : " " + canary.mutant;
   if (canary.caught && unflagged == canary.self_tests.end()) {
     std::string text = fmt::format("canary{}: caught by {} on seed {} in {} ms", name,

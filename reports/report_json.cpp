@@ -107,8 +107,8 @@ Out canary_out(const CanaryResult& c) {
     self_tests.push_back(
         Out{{"checker", test.checker}, {"flagged", test.flagged}, {"sentence", test.sentence}});
   }
-  return Out{{"mutant", c.mutant},   {"caught", c.caught},     {"invariant", c.invariant},
-             {"seed", c.seed},       {"wall_ms", c.wall_ms},   {"sentence", c.sentence},
+  return Out{{"mutant", c.mutant},   {"caught", c.caught},      {"invariant", c.invariant},
+             {"seed", c.seed},       {"wall_ms", c.wall_ms},    {"sentence", c.sentence},
              {"missing", c.missing}, {"self_tests", self_tests}};
 }
 
