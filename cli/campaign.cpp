@@ -336,19 +336,20 @@ class Recorder {
 
   void record_crashes(const reports::CrashCoverage& crashes) {
     builder.add_crashes(crashes, items_.crashes_plane);
-    crash_divergences += crashes.divergences;
   }
 
   void record_canary(const reports::CanaryResult& canary) {
     builder.set_canary(canary, items_.canary_plane);
-    canary_missed = !canary.caught;
   }
 
   // summary.txt and report.json; a failure is told and the campaign goes on.
-  void write_summary(const CampaignStatus& status) {
+  // False when they could not be written.
+  bool write_summary(const CampaignStatus& status) {
     if (core::Status written = write_reports(builder.report(status), settings_.out_dir); !written) {
       std::fprintf(stderr, "\nunwedge: %s\n", written.error().message.c_str());
+      return false;
     }
+    return true;
   }
 
   void show_progress(const CampaignStatus& status, bool last) {
@@ -364,8 +365,6 @@ class Recorder {
 
   CampaignTally tally;
   ReportBuilder builder;
-  std::uint64_t crash_divergences = 0;
-  bool canary_missed = false;
 
  private:
   RunsLog log_;
@@ -374,9 +373,14 @@ class Recorder {
   bool log_failed_ = false;
 };
 
-int exit_code_of(const Recorder& recorder, const CampaignStatus& status) {
-  if (recorder.tally.findings() + recorder.crash_divergences > 0) return kExitFinding;
-  if (recorder.canary_missed) return kExitFinding;
+// The report's verdict decides, as it does every output file's headline;
+// reports that could not be written are bad output (nothing to read the
+// verdict from), and an interrupted campaign that found nothing exits as a
+// process killed by its signal.
+int exit_code_of(const reports::Report& report, const CampaignStatus& status, bool written) {
+  if (!written) return kExitBadInput;
+  const int verdict = reports::verdict_of(report).exit_code();
+  if (verdict != kExitPass) return verdict;
   if (status.state == CampaignState::kInterrupted) return 128 + status.signal;
   return kExitPass;
 }
@@ -526,12 +530,14 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   }
   status.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
   if (status.state == CampaignState::kRunning) status.state = CampaignState::kFinished;
-  recorder.write_summary(status);
+  const bool written = recorder.write_summary(status);
   recorder.show_progress(status, true);
+  reports::Report report = recorder.builder.report(status);
+  const int exit_code = exit_code_of(report, status, written);
   return CampaignResult{.tally = recorder.tally,
                         .status = status,
-                        .report = recorder.builder.report(status),
-                        .exit_code = exit_code_of(recorder, status)};
+                        .report = std::move(report),
+                        .exit_code = exit_code};
 }
 
 }  // namespace unwedge::cli

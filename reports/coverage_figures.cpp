@@ -5,14 +5,6 @@
 
 namespace unwedge::reports {
 
-bool campaign_failed(const Report& report) {
-  if (report.campaign.failed > 0 || report.campaign.errors > 0) return true;
-  if (report.campaign.determinism_mismatches > 0) return true;
-  if (report.canary && !report.canary->caught) return true;
-  return std::any_of(report.invariants.begin(), report.invariants.end(),
-                     [](const InvariantResult& i) { return i.violations > 0; });
-}
-
 CoverageTotals coverage_totals(const Coverage& coverage) {
   CoverageTotals totals;
   for (const MachineCoverage& machine : coverage.machines) {

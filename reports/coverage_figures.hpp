@@ -1,7 +1,7 @@
-// Figures derived from a report that more than one rendering prints: the
-// campaign's verdict, "x of y" coverage counts, seed ranges and dwell
-// percentiles. Computed here from the plain data alone, so report.html,
-// summary.md and junit.xml agree on every number.
+// Figures derived from a report that more than one rendering prints: "x of
+// y" coverage counts, seed ranges and dwell percentiles. Computed here from
+// the plain data alone, so report.html, summary.md and junit.xml agree on
+// every number (the verdict is reports/verdict.hpp's).
 //
 //   CoverageTotals totals = coverage_totals(report.coverage);
 //   fmt::format("transitions {}/{} taken", totals.transitions_taken, totals.transitions);
@@ -13,10 +13,6 @@
 #include "reports/report.hpp"
 
 namespace unwedge::reports {
-
-// Failed when any run failed or erred, any invariant was violated or any
-// determinism re-check disagreed.
-bool campaign_failed(const Report& report);
 
 struct CoverageTotals {
   std::size_t transitions = 0;  // legal ones, in every machine

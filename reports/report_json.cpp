@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "reports/verdict.hpp"
+
 namespace unwedge::reports {
 namespace {
 
@@ -100,8 +102,23 @@ Out crashes_out(const CrashCoverage& c) {
 }
 
 Out canary_out(const CanaryResult& c) {
-  return Out{{"mutant", c.mutant}, {"caught", c.caught},   {"invariant", c.invariant},
-             {"seed", c.seed},     {"wall_ms", c.wall_ms}, {"sentence", c.sentence}};
+  Out self_tests = Out::array();
+  for (const CheckerSelfTest& test : c.self_tests) {
+    self_tests.push_back(
+        Out{{"checker", test.checker}, {"flagged", test.flagged}, {"sentence", test.sentence}});
+  }
+  return Out{{"mutant", c.mutant},   {"caught", c.caught},      {"invariant", c.invariant},
+             {"seed", c.seed},       {"wall_ms", c.wall_ms},    {"sentence", c.sentence},
+             {"missing", c.missing}, {"self_tests", self_tests}};
+}
+
+// Derived from the rest: what the report adds up to (reports/verdict.hpp).
+Out verdict_out(const Report& report) {
+  const Verdict verdict = verdict_of(report);
+  return Out{{"outcome", std::string(verdict.headline())},
+             {"findings", verdict.findings},
+             {"exit_code", verdict.exit_code()},
+             {"harness_broken", verdict.harness_broken}};
 }
 
 Out coverage_out(const Coverage& c, bool sparse) {
@@ -343,6 +360,7 @@ void read(const In& j, const std::string& path, RunResult& out);
 void read(const In& j, const std::string& path, InvariantResult& out);
 void read(const In& j, const std::string& path, CampaignFigures& out);
 void read(const In& j, const std::string& path, CanaryResult& out);
+void read(const In& j, const std::string& path, CheckerSelfTest& out);
 void read(const In& j, const std::string& path, PlaneReport& out);
 template <class T>
 void read(const In& j, const std::string& path, std::vector<T>& out);
@@ -681,6 +699,14 @@ void read(const In& j, const std::string& path, CampaignFigures& out) {
   o.done();
 }
 
+void read(const In& j, const std::string& path, CheckerSelfTest& out) {
+  Object o(j, path);
+  o.get("checker", out.checker);
+  o.get("flagged", out.flagged);
+  o.get("sentence", out.sentence);
+  o.done();
+}
+
 void read(const In& j, const std::string& path, CanaryResult& out) {
   Object o(j, path);
   o.get("mutant", out.mutant);
@@ -689,6 +715,8 @@ void read(const In& j, const std::string& path, CanaryResult& out) {
   o.get("seed", out.seed);
   o.get("wall_ms", out.wall_ms);
   o.get("sentence", out.sentence);
+  o.get_if_present("missing", out.missing);
+  o.get_if_present("self_tests", out.self_tests);
   o.done();
 }
 
@@ -757,6 +785,8 @@ void read_report(const In& j, Report& out) {
   o.get("source_coverage", out.source_coverage);
   o.get_if_present("canary", out.canary);
   read_planes(o, out);
+  // Made again from the rest whenever it is written.
+  o.find("verdict");
   o.done();
 }
 
@@ -803,6 +833,7 @@ std::string to_json(const Report& report) {
   for (const InvariantResult& i : report.invariants)
     invariants.push_back(invariant_out(i));
   Out json = {{"schema_version", report.schema_version},
+              {"verdict", verdict_out(report)},
               {"campaign", campaign_out(report.campaign)},
               {"invariants", invariants},
               {"coverage", coverage_out(report.coverage, false)},

@@ -34,11 +34,12 @@ TEST(SummaryMarkdown, PassesWhenNothingBroke) {
   EXPECT_THAT(md, Not(HasSubstr("First failures")));
 }
 
-TEST(SummaryMarkdown, InvariantsTableWithFirstViolations) {
+TEST(SummaryMarkdown, InvariantsAndChecksTableWithFirstFindings) {
   const std::string md = summary_markdown(testing::fixture_report());
-  EXPECT_THAT(md, HasSubstr("| bounded\\_dwell | 1,002 | 1 | swarm seed 15: db1-a stayed "
+  EXPECT_THAT(md, HasSubstr("| bounded\\_dwell | 1,002 runs | **1** | swarm seed 15: db1-a stayed "
                             "unreachable for 16 min, over its 15 min bound |\n"));
-  EXPECT_THAT(md, HasSubstr("| single\\_writer | 1,002 | 0 |  |\n"));
+  EXPECT_THAT(md, HasSubstr("| single\\_writer | 1,002 runs | 0 |  |\n"));
+  EXPECT_THAT(md, HasSubstr("| crash\\_exploration | 488 re-executions | 0 |  |\n"));
 }
 
 TEST(SummaryMarkdown, FirstFailuresWithTheirReplayCommands) {
