@@ -86,11 +86,10 @@ void HappeningLog::enter_state(const core::MachineDef& machine, std::string_view
     if (spans_[at->second].name == name) return;  // already there
   }
   close(states_open_, key, spans_, now_us);
-  open(states_open_, key,
-       Span{.kind = Happening::kState,
-            .name = name,
-            .services = mask_of(entity),
-            .from_us = now_us});
+  open(
+      states_open_, key,
+      Span{
+          .kind = Happening::kState, .name = name, .services = mask_of(entity), .from_us = now_us});
 }
 
 void HappeningLog::transition(const core::TransitionEvent& event, core::TimeUs now_us) {
@@ -182,8 +181,7 @@ std::uint64_t HappeningLog::count(const Requirement& r, std::uint64_t cap) const
   std::uint64_t met = 0;
   for (const Span& span : spans_) {
     if (met >= cap) break;
-    if (span.kind != r.what.kind || span.name != *what || (span.services & services) == 0)
-      continue;
+    if (span.kind != r.what.kind || span.name != *what || (span.services & services) == 0) continue;
     if (r.during && !met_during(span, *during, r.during->kind, services)) continue;
     ++met;
   }
@@ -195,8 +193,8 @@ std::optional<std::string> HappeningLog::first_unmet(std::span<const Requirement
     const Requirement& r = required[i];
     const std::uint64_t met = count(r, r.times);
     if (met >= r.times) continue;
-    return fmt::format("requires[{}] never held: {} ({} of {} times)", i,
-                       describe(r), met, r.times);
+    return fmt::format("requires[{}] never held: {} ({} of {} times)", i, describe(r), met,
+                       r.times);
   }
   return std::nullopt;
 }

@@ -75,7 +75,8 @@ std::string describe(const Requirement& r) {
 
 std::string flow_text(const Requirement& r) {
   std::string out = fmt::format("{{{}: {}", to_string(r.what.kind), r.what.name);
-  if (r.during) out += fmt::format(", during: {{{}: {}}}", to_string(r.during->kind), r.during->name);
+  if (r.during)
+    out += fmt::format(", during: {{{}: {}}}", to_string(r.during->kind), r.during->name);
   if (!r.service.empty()) out += fmt::format(", service: {}", r.service);
   if (r.times != 1) out += fmt::format(", times: {}", r.times);
   return out + "}";

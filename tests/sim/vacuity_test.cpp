@@ -17,7 +17,7 @@ namespace {
 
 using core::kMinute;
 
-// The race the story is about.
+// The race the story is about, as the scenario now requires it.
 const Requirement kRace{.what = {Happening::kRequest, "deprovision"},
                         .during = Observed{Happening::kAction, "Failover"}};
 
@@ -60,6 +60,61 @@ TEST(Vacuity, TheOriginalRaceNeverRaces) {
   EXPECT_GE(log.count({.what = {Happening::kAction, "Deprovision"}}), 1U);
   // The deprovision came before any failover, and none ever ran with it.
   EXPECT_EQ(log.count(kRace), 0U);
+}
+
+TEST(Vacuity, ARunThatMissesItsRequirementIsAFinding) {
+  Scenario original = parsed(kOriginalRace);
+  original.requirements = {kRace};
+  const ScenarioOutcome outcome = run_scenario(original);
+  EXPECT_FALSE(outcome.passed);
+  ASSERT_TRUE(outcome.run.finding.has_value());
+  EXPECT_EQ(outcome.run.finding->invariant, Invariant::kVacuous);
+  EXPECT_EQ(outcome.run.finding->what,
+            "requires[0] never held: a deprovision request arrives while a Failover runs, on the "
+            "same service (0 of 1 times)");
+  EXPECT_EQ(outcome.mismatch,
+            "expected to pass, but the run is vacuous: " + outcome.run.finding->what);
+}
+
+TEST(Vacuity, ARunExpectedVacuousIsJudgedSo) {
+  Scenario original = parsed(kOriginalRace);
+  original.requirements = {kRace};
+  original.expect.violation = Invariant::kVacuous;
+  EXPECT_TRUE(run_scenario(original).passed);
+}
+
+TEST(Vacuity, TheBundledRaceRaces) {
+  core::Result<Scenario> fixed =
+      load_scenario_file(UNWEDGE_SOURCE_DIR "/scenarios/deprovision_racing_failover.yaml");
+  ASSERT_TRUE(fixed.ok()) << fixed.error().message;
+  ASSERT_EQ(fixed->requirements.size(), 1U);
+  EXPECT_EQ(fixed->requirements.front(), kRace);
+  HappeningLog log(fixed->config);
+  const ScenarioOutcome outcome = run_scenario(*fixed, {}, nullptr, &log);
+  EXPECT_TRUE(outcome.passed) << outcome.mismatch;
+  EXPECT_EQ(log.count(kRace), 1U);
+}
+
+TEST(Vacuity, EveryRequirementMustHoldAndTheFirstMissedIsNamed) {
+  Scenario original = parsed(kOriginalRace);
+  original.requirements = {{.what = {Happening::kAction, "Deprovision"}},
+                           {.what = {Happening::kState, "service/failing_over"}},
+                           kRace};
+  const ScenarioOutcome outcome = run_scenario(original);
+  ASSERT_TRUE(outcome.run.finding.has_value());
+  EXPECT_EQ(outcome.run.finding->what,
+            "requires[1] never held: service/failing_over is entered (0 of 1 times)");
+}
+
+TEST(Vacuity, ARunThatFailsOtherwiseIsJudgedByThatFinding) {
+  // A bound no provisioning meets: the dwell finding comes first, and a
+  // run that found something is not also called vacuous.
+  Scenario original = parsed(kOriginalRace);
+  original.requirements = {kRace};
+  original.config.dwell_overrides["service/provisioning"] = core::kSecond;
+  const ScenarioOutcome outcome = run_scenario(original);
+  ASSERT_TRUE(outcome.run.finding.has_value());
+  EXPECT_EQ(outcome.run.finding->invariant, Invariant::kBoundedDwell);
 }
 
 // ---------------------------------------------------------------------------
