@@ -1,5 +1,6 @@
 #include "cli/campaign.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "reports/coverage_collector.hpp"
 #include "reports/report_json.hpp"
 #include "reports/timeline_recorder.hpp"
+#include "sim/happening_log.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -151,6 +153,18 @@ void recheck_determinism(const sim::Scenario& scenario, WorkerResult& result) {
   record.sentence = failed_already ? record.sentence + "; and " + sentence : sentence;
 }
 
+// Each condition the run reached, once, by its text (sorted, as a
+// report's lists by name are).
+std::vector<reports::NamedCount> sometimes_reached(const sim::HappeningLog& census) {
+  std::vector<reports::NamedCount> reached;
+  for (const sim::Requirement& r : census.sometimes())
+    reached.push_back({.name = sim::flow_text(r), .count = 1});
+  std::sort(
+      reached.begin(), reached.end(),
+      [](const reports::NamedCount& a, const reports::NamedCount& b) { return a.name < b.name; });
+  return reached;
+}
+
 void judge(const CampaignItem& item, const sim::Scenario& scenario,
            const CampaignSettings& settings, const CampaignItems& items, const ReproWriter& writer,
            WorkerResult& result) {
@@ -164,10 +178,14 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
   reports::TimelineRecorder timeline;
   std::vector<sim::RunObserver*> observers = {&timeline};
   if (coverage) observers.push_back(&*coverage);
+  // The swarm's census of the "sometimes" conditions its runs reach.
+  std::optional<sim::HappeningLog> census;
+  if (coverage && item.swarm) observers.push_back(&census.emplace(scenario.config));
   sim::RunObservers observe(std::move(observers));
   const sim::ScenarioOutcome outcome = sim::run_scenario(scenario, {}, nullptr, &observe);
   // Read now: the probes count on in the re-check and the shrinker's runs.
   if (coverage) result.coverage = coverage->coverage();
+  if (census) result.coverage->sometimes = sometimes_reached(*census);
   record.digest = outcome.run.digest;
   record.simulated_us = outcome.run.simulated_us;
   record.events = outcome.run.events;

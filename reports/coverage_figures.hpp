@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "reports/report.hpp"
 
@@ -34,6 +35,10 @@ CoverageTotals coverage_totals(const Coverage& coverage);
 // kinds 12/13 injected": a model's coverage in one line, for the renderings
 // that give each plane of a campaign a line.
 std::string coverage_in_brief(const Coverage& coverage);
+
+// "4 request during action, 9 action during fault": the "sometimes"
+// conditions reached (Coverage::sometimes), counted by their two kinds.
+std::string sometimes_kinds_in_brief(const std::vector<NamedCount>& reached);
 
 // "12 runs (9 bundled scenarios, 3 swarm seeds): 12 passed, 0 failed, 0
 // ended in error": a plane's runs in one line.

@@ -140,7 +140,8 @@ void contents(Out out, const Report& report) {
     coverage =
         "<a href=\"#machines\">machines</a><a href=\"#tables\">decision tables</a>"
         "<a href=\"#actions\">actions</a><a href=\"#faults\">faults</a>"
-        "<a href=\"#probes\">probes</a><a href=\"#crashes\">crash exploration</a>";
+        "<a href=\"#sometimes\">sometimes</a><a href=\"#probes\">probes</a><a "
+        "href=\"#crashes\">crash exploration</a>";
   }
   for (const PlaneReport& plane : report.planes) {
     coverage += fmt::format("<a href=\"#coverage-{}\">coverage of {}</a>",
@@ -262,6 +263,9 @@ void coverage_sections(Out out, const Coverage& c, const std::string& plane) {
   html::actions_section(out, c.actions);
   fmt::format_to(out, "</section>\n<section id=\"faults{}\"><h2>Faults injected{}</h2>\n", id, of);
   html::faults_section(out, c.faults);
+  fmt::format_to(out, "</section>\n<section id=\"sometimes{}\"><h2>What the swarm reached{}</h2>\n",
+                 id, of);
+  html::sometimes_section(out, c.sometimes);
   fmt::format_to(out, "</section>\n<section id=\"probes{}\"><h2>Probes{}</h2>\n", id, of);
   html::probes_section(out, c.probes);
   fmt::format_to(out, "</section>\n<section id=\"crashes{}\"><h2>Crash exploration{}</h2>\n", id,

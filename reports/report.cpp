@@ -235,6 +235,8 @@ void add_coverage(Coverage& into, const Coverage& from) {
              add_action);
   merge_list(into.faults, from.faults, same_name<NamedCount>, name_before<NamedCount>,
              [](NamedCount& a, const NamedCount& b) { a.count += b.count; });
+  merge_list(into.sometimes, from.sometimes, same_name<NamedCount>, name_before<NamedCount>,
+             [](NamedCount& a, const NamedCount& b) { a.count += b.count; });
   // Two sites may share a name; a site is its name, file and line.
   auto site = [](const ProbeCoverage& p) { return std::tie(p.name, p.file, p.line); };
   merge_list(

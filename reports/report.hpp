@@ -144,6 +144,11 @@ struct Coverage {
   std::vector<ActionCoverage> actions;    // by name
   std::vector<NamedCount> faults;         // every fault kind, by name, 0 when never injected
   std::vector<ProbeCoverage> probes;      // every probe site, by name
+  // The "sometimes" conditions the swarm's runs reached (a request during
+  // an action or a fault, an action during a fault, on the same service;
+  // sim/happening_log.hpp), each named as a scenario's `requires:` entry
+  // writes it, with the runs that reached it; by name, reached ones only.
+  std::vector<NamedCount> sometimes;
   CrashCoverage crashes;
   friend bool operator==(const Coverage&, const Coverage&) = default;
 };

@@ -146,8 +146,16 @@ Out coverage_out(const Coverage& c, bool sparse) {
     if (!sparse || p.hits > 0)
       probes.push_back(Out{{"name", p.name}, {"file", p.file}, {"line", p.line}, {"hits", p.hits}});
   }
-  return Out{{"machines", machines}, {"tables", tables}, {"actions", actions},
-             {"faults", faults},     {"probes", probes}, {"crashes", crashes_out(c.crashes)}};
+  Out sometimes = Out::array();
+  for (const NamedCount& r : c.sometimes)
+    sometimes.push_back(Out{{"name", r.name}, {"count", r.count}});
+  return Out{{"machines", machines},
+             {"tables", tables},
+             {"actions", actions},
+             {"faults", faults},
+             {"probes", probes},
+             {"sometimes", sometimes},
+             {"crashes", crashes_out(c.crashes)}};
 }
 
 Out span_out(const TimelineSpan& s) {
@@ -570,6 +578,7 @@ void read(const In& j, const std::string& path, Coverage& out) {
   o.get("actions", out.actions);
   o.get("faults", out.faults);
   o.get("probes", out.probes);
+  o.get_if_present("sometimes", out.sometimes);
   o.get("crashes", out.crashes);
   o.done();
 }

@@ -148,6 +148,32 @@ void coverage_lines(Out out, const Report& report) {
   fmt::format_to(out, "\nThe never-exercised ones are listed in report.html.\n");
 }
 
+constexpr std::size_t kSometimesShownMax = 40;
+
+// What the swarm reached of the conditions a scenario may require.
+void sometimes_lines(Out out, const Report& report) {
+  const std::vector<NamedCount>& reached = report.coverage.sometimes;
+  if (reached.empty()) return;
+  fmt::format_to(out,
+                 "### What the swarm reached\n\n"
+                 "Conditions a scenario may require (`requires:`) that swarm runs reached: {}.\n\n"
+                 "| condition | runs |\n|---|---:|\n",
+                 sometimes_kinds_in_brief(reached));
+  // Requests first (fewer, and what race stories are told of), then actions.
+  std::vector<NamedCount> ordered = reached;
+  std::stable_partition(ordered.begin(), ordered.end(),
+                        [](const NamedCount& r) { return r.name.starts_with("{request:"); });
+  const std::size_t shown = std::min(kSometimesShownMax, ordered.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    fmt::format_to(out, "| {} | {} |\n", markdown_inline(ordered[i].name),
+                   grouped(ordered[i].count));
+  }
+  if (shown < reached.size()) {
+    fmt::format_to(out, "\nand {} more in report.html.\n", reached.size() - shown);
+  }
+  fmt::format_to(out, "\n");
+}
+
 }  // namespace
 
 std::string summary_markdown(const Report& report) {
@@ -159,6 +185,7 @@ std::string summary_markdown(const Report& report) {
   checks_table(out, verdict);
   first_failures(out, report);
   coverage_lines(out, report);
+  sometimes_lines(out, report);
   return md;
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/happening_log.hpp"
+
 namespace unwedge::sim {
 
 namespace {
@@ -13,6 +15,18 @@ void schedule_timeline(Simulation& simulation, const Scenario& scenario) {
     simulation.schedule_operator(request.at_us, request.request);
 }
 
+// A run that found nothing else but missed a requirement: vacuous.
+void judge_requirements(const Scenario& scenario, const Simulation& simulation,
+                        const HappeningLog& log, RunSummary& run) {
+  if (run.finding) return;
+  std::optional<std::string> unmet = log.first_unmet(scenario.requirements);
+  if (!unmet) return;
+  run.finding = Finding{.invariant = Invariant::kVacuous,
+                        .at_us = simulation.now_us(),
+                        .what = std::move(*unmet),
+                        .excerpt = simulation.trace().recent()};
+}
+
 }  // namespace
 
 ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed,
@@ -20,16 +34,26 @@ ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64
   SimConfig config = scenario.config;
   if (seed) config.seed = *seed;
   if (sink != nullptr) config.trace_sink = sink;
+  // The requirements are judged from what the run did, heard beside the
+  // caller's observer.
   if (observer != nullptr) config.observer = observer;
+  HappeningLog log(config);
+  RunObservers both({&log, config.observer});
+  if (!scenario.requirements.empty()) {
+    config.observer = config.observer != nullptr ? static_cast<RunObserver*>(&both) : &log;
+  }
   Simulation simulation(config);
   schedule_timeline(simulation, scenario);
   ScenarioOutcome outcome;
   outcome.run = simulation.run(scenario.duration_us, scenario.recovery_us);
+  if (!scenario.requirements.empty()) judge_requirements(scenario, simulation, log, outcome.run);
   const std::optional<Finding>& finding = outcome.run.finding;
   const std::optional<Invariant>& expected = scenario.expect.violation;
   if (!expected) {
     outcome.passed = !finding.has_value();
-    if (finding) {
+    if (finding && finding->invariant == Invariant::kVacuous) {
+      outcome.mismatch = fmt::format("expected to pass, but the run is vacuous: {}", finding->what);
+    } else if (finding) {
       outcome.mismatch = fmt::format("expected to pass, but {} was violated: {}",
                                      to_string(finding->invariant), finding->what);
     }

@@ -23,6 +23,7 @@
 #include "sim/faults.hpp"
 #include "sim/invariants.hpp"
 #include "sim/operator_requests.hpp"
+#include "sim/requirement.hpp"
 #include "sim/simulation.hpp"
 
 namespace unwedge::sim {
@@ -46,6 +47,10 @@ struct Scenario {
   core::TimeUs recovery_us = 30 * core::kMinute;  // the liveness phase
   std::vector<ScheduledFault> faults;
   std::vector<ScheduledOperator> operators;
+  // What must happen for the run to mean anything (`requires:`): a run
+  // that found nothing else but missed one of them is vacuous
+  // (Invariant::kVacuous).
+  std::vector<Requirement> requirements;
   ExpectedVerdict expect;
   // Where it came from, for messages ("scenarios/x.yaml", "swarm seed 7").
   std::string source;
@@ -62,14 +67,15 @@ struct ScenarioOutcome {
 
 // Runs the scenario (with `seed` in place of its own if given; `sink`, if
 // given, receives every trace record; `observer`, if given, is told what
-// the run does).
+// the run does). A run that found nothing else but did not meet every
+// requirement of the scenario ends with a finding of kVacuous.
 ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed = {},
                              TraceSink* sink = nullptr, RunObserver* observer = nullptr);
 
 // Runs the scenario with its own seed, ending the recovery phase at the
 // first check (every `settle_check_us` of virtual time) that finds the run
 // settled: see Simulation::run. What it finds, run_scenario finds too; the
-// expected verdict is not judged. For fuzzing, where runs per second count.
+// expected verdict and the requirements are not judged. For fuzzing, where runs per second count.
 RunSummary run_scenario_settling(const Scenario& scenario, core::TimeUs settle_check_us);
 
 }  // namespace unwedge::sim

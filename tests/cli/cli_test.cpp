@@ -211,6 +211,47 @@ TEST(Cli, EveryBundledScenarioGivesItsExpectedVerdict) {
   EXPECT_EQ(ran.exit_code, 0) << ran.output;
 }
 
+// The race as deprovision_racing_failover.yaml first told it: the
+// deprovision lands a minute before any failover, so the race it requires
+// never runs. Vacuous: a finding in `unwedge run` and in every report.
+constexpr const char* kVacuousRace =
+    "name: vacuous-race\ndescription: x\nseed: 110\nduration: 90m\n"
+    "fleet:\n  services:\n    - id: db1\n"
+    "timeline:\n"
+    "  - {at: 30m, fault: partition_complete, targets: [leader:db1], duration: 15m}\n"
+    "  - {at: 31m, operator: deprovision, target: db1}\n"
+    "requires:\n  - {request: deprovision, during: {action: Failover}}\n";
+
+TEST(Cli, AVacuousScenarioIsAFindingInEveryReport) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "vacuous";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "scenarios");
+  std::ofstream(dir / "scenarios" / "vacuous_race.yaml") << kVacuousRace;
+  Ran ran = unwedge("run " + (dir / "scenarios" / "vacuous_race.yaml").string());
+  EXPECT_EQ(ran.exit_code, 1) << ran.output;
+  EXPECT_NE(ran.output.find("FAIL "), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("vacuous (expected pass)"), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("the run is vacuous: requires[0] never held: a deprovision request "
+                            "arrives while a Failover runs, on the same service (0 of 1 times)"),
+            std::string::npos)
+      << ran.output;
+
+  Ran nightly = unwedge("nightly --seeds 3 --jobs 1 --scenarios " + (dir / "scenarios").string() +
+                        " --out " + (dir / "out").string());
+  EXPECT_EQ(nightly.exit_code, 1) << nightly.output;
+  for (const char* file :
+       {"summary.txt", "summary.md", "junit.xml", "report.html", "report.json", "runs.jsonl"}) {
+    EXPECT_NE(read_file(dir / "out" / file).find("vacuous"), std::string::npos) << file;
+  }
+  // The swarm's seeds state no requirement; the report says what they reached.
+  const nlohmann::json report = nlohmann::json::parse(read_file(dir / "out" / "report.json"));
+  EXPECT_FALSE(report.at("coverage").at("sometimes").empty()) << report.at("coverage").dump();
+  EXPECT_NE(read_file(dir / "out" / "summary.md").find("### What the swarm reached"),
+            std::string::npos);
+  EXPECT_NE(read_file(dir / "out" / "report.html").find("id=\"sometimes\""), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, RunGivesExitOneWhenAScenarioMissesItsVerdict) {
   // A scenario that expects a lost write the shipped control plane never
   // loses.

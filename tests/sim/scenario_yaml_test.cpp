@@ -19,6 +19,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "planes/postgres/machines.hpp"
+#include "planes/postgres/model.hpp"
 #include "planes/postgres/plane.hpp"
 #include "sim/kernel/rng.hpp"
 
@@ -141,6 +142,33 @@ const std::map<std::string, std::string>& malformed_messages() {
       {"partial_without_others.yaml",
        "8:5: timeline[0].others: partition_partial needs others, the far side of the cut (e.g. "
        "others: [monitors])"},
+      {"requires_during_a_request.yaml",
+       "9:14: requires[0].during: unknown key \"request\"; allowed here: state, action, fault"},
+      {"requires_nothing_happens.yaml",
+       "8:5: requires[0]: name what must happen: one of state, action, request, fault (e.g. "
+       "request: deprovision)"},
+      {"requires_store_fault_without_store.yaml",
+       "9:21: requires[0].during.fault: store_quorum_loss strikes the consensus store; control "
+       "plane postgres runs none"},
+      {"requires_two_happenings.yaml",
+       "8:14: requires[0].request: a requirement names one thing that happens; action and request "
+       "are two (put the second under during:, or write two requirements)"},
+      {"requires_unknown_action.yaml",
+       "8:13: requires[0].action: unknown action \"Failovr\"; did you mean \"Failover\"? allowed: "
+       "Provision, Deprovision, Failover, Promote, Unfollow, MarkServiceUncertain, "
+       "MarkServiceUnavailable, MarkServiceAvailable, MarkServerUnreachable, MarkServerRunning, "
+       "MarkLinkLagging, MarkLinkCaughtUp, MarkCertExpiring, MarkCertExpired, CreateServer, "
+       "RestartServer, ReplaceServer, DestroyServer, IssueCertificate, RotateCertificate, "
+       "RevokeCertificate"},
+      {"requires_unknown_service.yaml",
+       "9:14: requires[0].service: the fleet has no service \"db2\"; did you mean \"db1\"? "
+       "services: db1"},
+      {"requires_unknown_state.yaml",
+       "8:12: requires[0].state: service has no state \"failingover\"; did you mean "
+       "\"failing_over\"? states: provisioning, available, uncertain, unavailable, failing_over, "
+       "maintenance, deprovisioning, deprovisioned"},
+      {"requires_zero_times.yaml",
+       "9:12: requires[0].times: 0 is out of range; allowed: 1 to 1000000"},
       {"scalar_document.yaml",
        "1:1: a scenario is a map of keys (name, description, duration, fleet, ...), got \"just a "
        "sentence, not a scenario\""},
@@ -163,11 +191,11 @@ const std::map<std::string, std::string>& malformed_messages() {
        "7:21: expect.violation: unknown invariant \"lost_writes\"; did you mean "
        "\"no_lost_writes\"? allowed: assertion, valid_transitions, bounded_dwell, no_lost_writes, "
        "single_writer, eventually_healthy, idempotent_effects, plane_invariant, "
-       "store_linearizable"},
+       "store_linearizable, vacuous"},
       {"unknown_key.yaml",
        "7:1: unknown key \"sed\"; did you mean \"seed\"? allowed at the top: name, description, "
        "seed, duration, recovery, fleet, workload, control_plane, network, random, timeline, "
-       "bounds, expect"},
+       "bounds, requires, expect"},
       {"unknown_service_in_target.yaml",
        "10:15: timeline[0].targets[0]: \"leader:db2\" names service \"db2\", which the fleet does "
        "not have; did you mean \"db1\"? services: db1"},
@@ -432,6 +460,45 @@ OperatorRequest any_operator(const Scenario& s) {
   return request;
 }
 
+// A state, an action, a request or a fault of the reference plane's
+// vocabulary (never a request when `span`).
+Observed any_observed(bool span) {
+  const core::ControlPlaneModel& model = postgres::model();
+  std::vector<Happening> kinds = {Happening::kState, Happening::kAction, Happening::kFault};
+  if (!span) kinds.push_back(Happening::kRequest);
+  Observed o{.kind = *rc::gen::elementOf(kinds)};
+  switch (o.kind) {
+    case Happening::kState: {
+      const core::MachineDef& machine = **rc::gen::elementOf(model.machines);
+      o.name = machine.name() + "/" +
+               (*rc::gen::elementOf(
+                    std::vector<core::StateDef>(machine.states().begin(), machine.states().end())))
+                   .name;
+      break;
+    }
+    case Happening::kAction:
+      o.name = (*rc::gen::elementOf(model.actions))->name;
+      break;
+    case Happening::kRequest:
+      o.name =
+          info(static_cast<OperatorKind>(*rc::gen::inRange<int>(0, operator_kinds().size()))).name;
+      break;
+    case Happening::kFault:
+      o.name = info(*rc::gen::elementOf(fault_kinds_for(false))).name;
+      break;
+  }
+  return o;
+}
+
+Requirement any_requirement(const Scenario& s) {
+  Requirement r{.what = any_observed(false)};
+  if (*rc::gen::arbitrary<bool>()) r.during = any_observed(true);
+  if (*rc::gen::arbitrary<bool>()) r.service = (*rc::gen::elementOf(s.config.services)).id;
+  if (*rc::gen::arbitrary<bool>())
+    r.times = *rc::gen::inRange<std::uint32_t>(1, kRequirementTimesMax + 1);
+  return r;
+}
+
 void any_fleet(Scenario& s) {
   SimConfig& c = s.config;
   const int services = *rc::gen::inRange(1, 5);
@@ -511,6 +578,9 @@ Scenario any_scenario() {
     s.operators.push_back(
         {.at_us = any_duration(0, s.duration_us + s.recovery_us - 1), .request = any_operator(s)});
   }
+  const int requirements = *rc::gen::inRange(0, 4);
+  for (int i = 0; i < requirements; ++i)
+    s.requirements.push_back(any_requirement(s));
   if (*rc::gen::arbitrary<bool>()) {
     s.expect.violation = static_cast<Invariant>(*rc::gen::inRange<int>(0, kInvariants));
   }
