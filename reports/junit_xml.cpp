@@ -63,8 +63,23 @@ SuiteCounts invariant_counts(const std::vector<InvariantResult>& invariants) {
   return counts;
 }
 
+// The clients' availability as properties: the figures, the lowest
+// service, then each worst window.
+std::string availability_properties(const AvailabilityFigures& availability) {
+  std::string xml;
+  const std::vector<std::string> lines = availability_lines(availability);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string name = i == 0   ? std::string("availability")
+                             : i == 1 ? std::string("availability_lowest")
+                                      : fmt::format("availability_worst_window_{}", i - 1);
+    xml += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name,
+                       markup_attribute(lines[i]));
+  }
+  return xml;
+}
+
 void suite_open(Out out, std::string_view name, const SuiteCounts& counts,
-                const CampaignFigures& campaign) {
+                const CampaignFigures& campaign, bool with_availability = false) {
   fmt::format_to(out,
                  "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
                  "skipped=\"{}\" time=\"{}\">\n",
@@ -75,8 +90,10 @@ void suite_open(Out out, std::string_view name, const SuiteCounts& counts,
                  "    <properties>\n"
                  "      <property name=\"control_plane\" value=\"{}\"/>\n"
                  "      <property name=\"build\" value=\"{}\"/>\n"
+                 "{}"
                  "    </properties>\n",
-                 markup_attribute(campaign.control_plane), markup_attribute(campaign.build));
+                 markup_attribute(campaign.control_plane), markup_attribute(campaign.build),
+                 with_availability ? availability_properties(campaign.availability) : "");
 }
 
 // The body is text a person reads in the CI's failure view: one fact a line.
@@ -191,7 +208,7 @@ std::string junit_xml(const Report& report) {
       scenario_case(out, run, scenarios);
     fmt::format_to(out, "  </testsuite>\n");
     const std::string invariants = "invariants" + suite.suffix;
-    suite_open(out, invariants, invariant_counts(*suite.invariants), *suite.campaign);
+    suite_open(out, invariants, invariant_counts(*suite.invariants), *suite.campaign, true);
     for (const InvariantResult& invariant : *suite.invariants)
       invariant_case(out, report, invariant, invariants);
     fmt::format_to(out, "  </testsuite>\n");

@@ -94,6 +94,14 @@ void invariants_table(Out out, const Report& report) {
   fmt::format_to(out, "\n");
 }
 
+void availability_list(Out out, const Report& report) {
+  fmt::format_to(out, "### Client availability\n\n");
+  for (const std::string& line : availability_lines(report.campaign.availability)) {
+    fmt::format_to(out, "- {}\n", markdown_inline(line));
+  }
+  fmt::format_to(out, "\n");
+}
+
 void first_failures(Out out, const Report& report) {
   if (report.failures.empty()) return;
   fmt::format_to(out, "### First failures\n\n");
@@ -145,6 +153,7 @@ std::string summary_markdown(const Report& report) {
   headline(out, report);
   planes_table(out, report);
   invariants_table(out, report);
+  availability_list(out, report);
   first_failures(out, report);
   coverage_lines(out, report);
   return md;
