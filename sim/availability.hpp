@@ -85,6 +85,10 @@ struct RequestSample {
   bool wrote = false;  // the write was acknowledged
   bool read = false;   // the read was answered
   std::string_view why;  // why the write failed
+  // The leader took the write but no synchronous standby confirmed it: the
+  // service's replication policy, not its routing. Counted as an outage the
+  // clients feel, but not judged by serving_when_healthy (see judge()).
+  bool awaits_standby = false;
   // The control plane describes the service and it is not being torn down.
   bool judged = false;
   bool healthy = false;         // the plane's state for it is healthy

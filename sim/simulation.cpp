@@ -461,7 +461,8 @@ void Simulation::measure(std::uint32_t index, const WriteOutcome& outcome, bool 
                        .at_us = now_us_,
                        .wrote = outcome.kind == WriteOutcome::Kind::kAcked,
                        .read = read,
-                       .why = outcome.why};
+                       .why = outcome.why,
+                       .awaits_standby = outcome.kind == WriteOutcome::Kind::kUnacknowledged};
   // What the plane reports, through the seam, as the end-of-run check reads it.
   for (const seam::ServiceView& view : plane_->services(*durable_.begin())) {
     if (view.id != name) continue;

@@ -77,10 +77,15 @@ TEST(Mutants, ARotationThatSkipsTheNewLeaderIsCaught) {
       << describe(finding);
 }
 
-// A planned failover with no fault at all, serving_when_healthy's bound
-// given (a year: the checker as good as off).
+// A planned failover of an asynchronous service with no fault at all,
+// serving_when_healthy's bound given (a year: the checker as good as off).
+// (A synchronous service with one standby cannot acknowledge writes until
+// its replacement standby syncs, minutes in `maintenance`: an open finding,
+// docs/HARNESS_POWER.md.)
 std::optional<sim::Finding> planned_failover_served(Mutant mutant, core::TimeUs serving_bound_us) {
-  sim::SimConfig config{.seed = 5, .services = {{.id = "db1"}}, .clients_per_service = 2};
+  sim::SimConfig config{.seed = 5,
+                        .services = {{.id = "db1", .synchronous = false}},
+                        .clients_per_service = 2};
   config.serving_when_healthy_max_us = serving_bound_us;
   config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);
@@ -103,7 +108,7 @@ TEST(Mutants, AnEndpointRepointedLateIsCaughtOnlyByServingWhenHealthy) {
   ASSERT_TRUE(finding.has_value());
   EXPECT_EQ(finding->invariant, Invariant::kServingWhenHealthy) << describe(finding);
   EXPECT_EQ(finding->entity, "db1");
-  EXPECT_NE(finding->what.find("service db1 is reported available (healthy)"), std::string::npos)
+  EXPECT_NE(finding->what.find("service db1 is reported maintenance (healthy)"), std::string::npos)
       << describe(finding);
   EXPECT_NE(finding->what.find("db1-1 is fenced"), std::string::npos) << describe(finding);
 }
