@@ -12,8 +12,8 @@ double share(std::uint64_t part, std::uint64_t whole) {
 
 double time_share(core::TimeUs down_us, core::TimeUs observed_us) {
   if (observed_us <= 0) return 1.0;
-  return 1.0 - static_cast<double>(std::min(down_us, observed_us)) /
-                   static_cast<double>(observed_us);
+  return 1.0 -
+         static_cast<double>(std::min(down_us, observed_us)) / static_cast<double>(observed_us);
 }
 
 void keep_longest(std::vector<WorstWindow>& windows, WorstWindow window) {
@@ -79,8 +79,12 @@ void AvailabilityFigures::merge(const AvailabilityFigures& other) {
     keep_longest(worst_windows, window);
 }
 
-double AvailabilityFigures::write_share() const { return time_share(write_down_us, observed_us); }
-double AvailabilityFigures::read_share() const { return time_share(read_down_us, observed_us); }
+double AvailabilityFigures::write_share() const {
+  return time_share(write_down_us, observed_us);
+}
+double AvailabilityFigures::read_share() const {
+  return time_share(read_down_us, observed_us);
+}
 
 std::vector<std::string> availability_lines(const AvailabilityFigures& f) {
   std::vector<std::string> lines;
@@ -88,23 +92,22 @@ std::vector<std::string> availability_lines(const AvailabilityFigures& f) {
     lines.emplace_back("no service was measured (none was reported healthy)");
     return lines;
   }
-  lines.push_back(fmt::format(
-      "over {} services measured: clients could write {} of the time ({} of writes "
-      "acknowledged: {} of {}) and read {} ({} of reads answered)",
-      f.services, sim::percent(f.write_share()), sim::percent(share(f.writes_ok, f.writes)),
-      f.writes_ok, f.writes, sim::percent(f.read_share()),
-      sim::percent(share(f.reads_ok, f.reads))));
+  lines.push_back(
+      fmt::format("over {} services measured: clients could write {} of the time ({} of writes "
+                  "acknowledged: {} of {}) and read {} ({} of reads answered)",
+                  f.services, sim::percent(f.write_share()),
+                  sim::percent(share(f.writes_ok, f.writes)), f.writes_ok, f.writes,
+                  sim::percent(f.read_share()), sim::percent(share(f.reads_ok, f.reads))));
   lines.push_back(fmt::format("lowest: {} in {}, clients could write {} of the time",
                               f.lowest_service, f.lowest_item,
                               sim::percent(static_cast<double>(f.lowest_ppm) / 1e6)));
   for (const WorstWindow& w : f.worst_windows) {
-    lines.push_back(fmt::format("{} in {}: {}'s writes failed for {}{} from {} ({}); {} of it "
-                                "reported healthy; cause: {}",
-                                w.window.service, w.item, w.window.client,
-                                seconds(w.window.length_us()),
-                                w.window.open ? " (to the end of the run)" : "",
-                                seconds(w.window.from_us), w.window.why,
-                                seconds(w.window.healthy_us), w.window.cause));
+    lines.push_back(
+        fmt::format("{} in {}: {}'s writes failed for {}{} from {} ({}); {} of it "
+                    "reported healthy; cause: {}",
+                    w.window.service, w.item, w.window.client, seconds(w.window.length_us()),
+                    w.window.open ? " (to the end of the run)" : "", seconds(w.window.from_us),
+                    w.window.why, seconds(w.window.healthy_us), w.window.cause));
   }
   return lines;
 }

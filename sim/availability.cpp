@@ -19,8 +19,8 @@ std::string seconds(core::TimeUs us) {
 
 double share(core::TimeUs down_us, core::TimeUs observed_us) {
   if (observed_us <= 0) return 1.0;
-  return 1.0 - static_cast<double>(std::min(down_us, observed_us)) /
-                   static_cast<double>(observed_us);
+  return 1.0 -
+         static_cast<double>(std::min(down_us, observed_us)) / static_cast<double>(observed_us);
 }
 
 std::string cause_of(const std::vector<std::string>& faults, std::size_t seen,
@@ -45,10 +45,16 @@ void keep_longest(std::vector<OutageWindow>& windows, OutageWindow window) {
 
 }  // namespace
 
-double ServiceAvailability::write_share() const { return share(write_down_us, observed_us); }
-double ServiceAvailability::read_share() const { return share(read_down_us, observed_us); }
+double ServiceAvailability::write_share() const {
+  return share(write_down_us, observed_us);
+}
+double ServiceAvailability::read_share() const {
+  return share(read_down_us, observed_us);
+}
 
-std::string percent(double value) { return fmt::format("{:.3f}%", 100.0 * value); }
+std::string percent(double value) {
+  return fmt::format("{:.3f}%", 100.0 * value);
+}
 
 void AvailabilityMeter::add_service(std::string name) {
   services_.push_back(ServiceAvailability{.service = std::move(name)});
@@ -143,10 +149,9 @@ void AvailabilityMeter::served(Track& track, Open& open, const RequestSample& sa
 OutageWindow AvailabilityMeter::closed(const Open& open, core::TimeUs end_us) {
   OutageWindow window = open.window;
   window.to_us = std::max(end_us, window.from_us);
-  std::vector<std::string> named(open.faults.begin(),
-                                 open.faults.begin() +
-                                     static_cast<std::ptrdiff_t>(
-                                         std::min(open.faults.size(), kFaultsNamed)));
+  std::vector<std::string> named(
+      open.faults.begin(), open.faults.begin() + static_cast<std::ptrdiff_t>(
+                                                     std::min(open.faults.size(), kFaultsNamed)));
   window.cause = cause_of(named, open.faults.size(), window.plane_us);
   return window;
 }

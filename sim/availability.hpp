@@ -82,8 +82,8 @@ struct RequestSample {
   std::uint32_t client = 0;   // index into the world's clients
   std::uint32_t service = 0;  // index into the world's services
   core::TimeUs at_us = 0;
-  bool wrote = false;  // the write was acknowledged
-  bool read = false;   // the read was answered
+  bool wrote = false;    // the write was acknowledged
+  bool read = false;     // the read was answered
   std::string_view why;  // why the write failed
   // The leader took the write but no synchronous standby confirmed it: the
   // service's replication policy, not its routing. Counted as an outage the
@@ -91,8 +91,8 @@ struct RequestSample {
   bool awaits_standby = false;
   // The control plane describes the service and it is not being torn down.
   bool judged = false;
-  bool healthy = false;         // the plane's state for it is healthy
-  std::string_view state;       // that state's name
+  bool healthy = false;    // the plane's state for it is healthy
+  std::string_view state;  // that state's name
   // The injected faults touching the service that are active now, each
   // described; asked only of a failed write.
   std::vector<std::string> faults;

@@ -1065,7 +1065,8 @@ AvailabilityBounds read_availability(const Node& node, const std::string& path) 
     bounds.worst_window_max_us = duration(*max, f.path("worst_window_max"), 0, kYear);
   }
   if (!bounds.min_ppm && !bounds.worst_window_max_us) {
-    fail(node.mark, path, "give min, worst_window_max or both, e.g. {min: 99.5%, worst_window_max: 2m}");
+    fail(node.mark, path,
+         "give min, worst_window_max or both, e.g. {min: 99.5%, worst_window_max: 2m}");
   }
   return bounds;
 }
@@ -1456,8 +1457,8 @@ std::string availability_yaml(const AvailabilityBounds& bounds) {
     std::string fraction = fmt::format("{:04}", ppm % 10'000);
     while (!fraction.empty() && fraction.back() == '0')
       fraction.pop_back();
-    fields.push_back(fmt::format("min: {}{}{}%", ppm / 10'000, fraction.empty() ? "" : ".",
-                                 fraction));
+    fields.push_back(
+        fmt::format("min: {}{}{}%", ppm / 10'000, fraction.empty() ? "" : ".", fraction));
   }
   if (bounds.worst_window_max_us) {
     fields.push_back(
@@ -1488,7 +1489,8 @@ std::string to_yaml(const Scenario& s) {
     }
   }
   std::vector<std::string> expect;
-  if (s.expect.violation) expect.push_back(fmt::format("violation: {}", to_string(*s.expect.violation)));
+  if (s.expect.violation)
+    expect.push_back(fmt::format("violation: {}", to_string(*s.expect.violation)));
   if (s.expect.availability) expect.push_back(availability_yaml(*s.expect.availability));
   if (expect.empty()) {
     out += "expect: pass\n";

@@ -83,9 +83,8 @@ TEST(Mutants, ARotationThatSkipsTheNewLeaderIsCaught) {
 // its replacement standby syncs, minutes in `maintenance`: an open finding,
 // docs/HARNESS_POWER.md.)
 std::optional<sim::Finding> planned_failover_served(Mutant mutant, core::TimeUs serving_bound_us) {
-  sim::SimConfig config{.seed = 5,
-                        .services = {{.id = "db1", .synchronous = false}},
-                        .clients_per_service = 2};
+  sim::SimConfig config{
+      .seed = 5, .services = {{.id = "db1", .synchronous = false}}, .clients_per_service = 2};
   config.serving_when_healthy_max_us = serving_bound_us;
   config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);

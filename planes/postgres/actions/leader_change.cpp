@@ -325,7 +325,8 @@ std::vector<core::StepDef> leader_change_steps(const Settings& settings) {
       {"refollow-replicas",
        [settings](StepContext& ctx) { return refollow_replicas(ctx, settings); }},
       {"finish", finish}};
-  if (UNWEDGE_MUTANT(settings, kLateEndpointRepoint)) steps.push_back({"late-repoint", late_repoint});
+  if (UNWEDGE_MUTANT(settings, kLateEndpointRepoint))
+    steps.push_back({"late-repoint", late_repoint});
   return steps;
 }
 
