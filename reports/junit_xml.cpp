@@ -79,13 +79,14 @@ std::string availability_properties(const AvailabilityFigures& availability) {
 }
 
 void suite_open(Out out, std::string_view name, const SuiteCounts& counts,
-                const CampaignFigures& campaign, bool with_availability = false) {
+                const CampaignFigures& campaign) {
   fmt::format_to(out,
                  "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
                  "skipped=\"{}\" time=\"{}\">\n",
                  markup_attribute(name), counts.tests, counts.failures, counts.errors,
                  counts.skipped, seconds(counts.wall_ms));
-  // Which plane, and which program, every case of the suite is about.
+  // Which plane, and which program, every case of the suite is about, and
+  // what the campaign's clients felt.
   fmt::format_to(out,
                  "    <properties>\n"
                  "      <property name=\"control_plane\" value=\"{}\"/>\n"
@@ -93,7 +94,7 @@ void suite_open(Out out, std::string_view name, const SuiteCounts& counts,
                  "{}"
                  "    </properties>\n",
                  markup_attribute(campaign.control_plane), markup_attribute(campaign.build),
-                 with_availability ? availability_properties(campaign.availability) : "");
+                 availability_properties(campaign.availability));
 }
 
 // The body is text a person reads in the CI's failure view: one fact a line.
@@ -208,7 +209,7 @@ std::string junit_xml(const Report& report) {
       scenario_case(out, run, scenarios);
     fmt::format_to(out, "  </testsuite>\n");
     const std::string invariants = "invariants" + suite.suffix;
-    suite_open(out, invariants, invariant_counts(*suite.invariants), *suite.campaign, true);
+    suite_open(out, invariants, invariant_counts(*suite.invariants), *suite.campaign);
     for (const InvariantResult& invariant : *suite.invariants)
       invariant_case(out, report, invariant, invariants);
     fmt::format_to(out, "  </testsuite>\n");

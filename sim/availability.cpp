@@ -126,6 +126,7 @@ void AvailabilityMeter::failed(Track& track, Open& open, const RequestSample& sa
   if (sample.healthy) open.window.healthy_us += since_us;
   if (sample.healthy && sample.faults.empty()) open.window.plane_us += since_us;
   open.last_us = sample.at_us;
+  open.last_why = std::string(sample.why);
   for (const std::string& fault : sample.faults) {
     if (std::find(open.faults.begin(), open.faults.end(), fault) == open.faults.end()) {
       open.faults.push_back(fault);
@@ -149,6 +150,9 @@ void AvailabilityMeter::served(Track& track, Open& open, const RequestSample& sa
 OutageWindow AvailabilityMeter::closed(const Open& open, core::TimeUs end_us) {
   OutageWindow window = open.window;
   window.to_us = std::max(end_us, window.from_us);
+  if (!open.last_why.empty() && open.last_why != window.why) {
+    window.why += "; later: " + open.last_why;
+  }
   std::vector<std::string> named(
       open.faults.begin(), open.faults.begin() + static_cast<std::ptrdiff_t>(
                                                      std::min(open.faults.size(), kFaultsNamed)));

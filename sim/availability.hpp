@@ -70,8 +70,8 @@ struct OutageWindow {
   bool open = false;
   core::TimeUs healthy_us = 0;  // of it, the time the control plane reported the service healthy
   core::TimeUs plane_us = 0;    // ... with no fault touching the service active
-  std::string why;              // the first failed write's refusal ("db1-1 is fenced")
-  std::string cause;            // the faults active in it, or the control plane's doing
+  std::string why;  // the first failed write's refusal ("db1-1 is fenced"), and the last's if other
+  std::string cause;  // the faults active in it, or the control plane's doing
 
   core::TimeUs length_us() const { return to_us - from_us; }
   friend bool operator==(const OutageWindow&, const OutageWindow&) = default;
@@ -123,6 +123,7 @@ class AvailabilityMeter {
     bool open = false;
     OutageWindow window;
     core::TimeUs last_us = 0;  // the latest failed request in it
+    std::string last_why;      // and why it failed
     std::vector<std::string> faults;
   };
   struct Track {
