@@ -190,9 +190,12 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
   record.simulated_us = outcome.run.simulated_us;
   record.events = outcome.run.events;
   record.store_keys_unchecked = outcome.run.store_keys_unchecked;
+  record.availability = outcome.run.availability;
+  record.worst_windows = outcome.run.worst_windows;
   if (!outcome.passed) {
     record.verdict = Verdict::kFail;
     if (outcome.run.finding) record.invariant = sim::to_string(outcome.run.finding->invariant);
+    if (outcome.availability_missed) record.invariant = "availability";
     record.sentence = outcome.mismatch;
   }
   if (record.index % kDeterminismRecheckEvery == 0) recheck_determinism(scenario, result);

@@ -73,6 +73,10 @@ std::string summary_text(const reports::Report& report) {
                         crashes.stories, crashes.crash_points, crashes.divergences);
   }
   if (report.canary && report.canary->caught) text += describe(*report.canary) + "\n";
+  text += "\nclient availability:\n";
+  for (const std::string& line : reports::availability_lines(c.availability)) {
+    text += fmt::format("  {}\n", line);
+  }
   if (!report.planes.empty()) text += "\nby control plane:\n";
   for (const reports::PlaneReport& plane : report.planes) {
     const std::uint64_t findings = reports::verdict_of(plane, report).findings;

@@ -150,7 +150,8 @@ void contents(Out out, const Report& report) {
   }
   fmt::format_to(
       out,
-      "<nav>{}<a href=\"#invariants\">invariants</a><a href=\"#failures\">failing runs "
+      "<nav>{}<a href=\"#invariants\">invariants</a><a href=\"#availability\">availability</a>"
+      "<a href=\"#failures\">failing runs "
       "({})</a><a href=\"#scenarios\">scenarios</a>{}{}</nav>\n",
       report.planes.empty() ? "" : "<a href=\"#planes\">control planes</a>", report.failures.size(),
       coverage,
@@ -202,6 +203,14 @@ void failure_details(Out out, const RunResult& run, bool open) {
     fmt::format_to(out, "<p class=\"muted\">No timeline kept for this run.</p>\n");
   }
   fmt::format_to(out, "</details>\n");
+}
+
+void availability_section(Out out, const Report& report) {
+  fmt::format_to(out, "<section id=\"availability\"><h2>Client availability</h2>\n<ul>\n");
+  for (const std::string& line : availability_lines(report.campaign.availability)) {
+    fmt::format_to(out, "<li>{}</li>\n", markup_text(line));
+  }
+  fmt::format_to(out, "</ul></section>\n");
 }
 
 void failures_section(Out out, const Report& report) {
@@ -286,6 +295,7 @@ std::string html_report(const Report& report) {
   contents(out, report);
   planes_section(out, report);
   invariants_section(out, verdict);
+  availability_section(out, report);
   failures_section(out, report);
   scenarios_section(out, report);
   if (report.planes.empty()) coverage_sections(out, report.coverage, "");

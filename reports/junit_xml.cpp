@@ -71,6 +71,21 @@ SuiteCounts harness_counts(const std::optional<CanaryResult>& canary) {
   return {.tests = 1, .errors = canary->caught ? 0u : 1u, .wall_ms = canary->wall_ms};
 }
 
+// The clients' availability as properties: the figures, the lowest
+// service, then each worst window.
+std::string availability_properties(const AvailabilityFigures& availability) {
+  std::string xml;
+  const std::vector<std::string> lines = availability_lines(availability);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string name = i == 0   ? std::string("availability")
+                             : i == 1 ? std::string("availability_lowest")
+                                      : fmt::format("availability_worst_window_{}", i - 1);
+    xml += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name,
+                       markup_attribute(lines[i]));
+  }
+  return xml;
+}
+
 void suite_open(Out out, std::string_view name, const SuiteCounts& counts,
                 const CampaignFigures& campaign) {
   fmt::format_to(out,
@@ -78,13 +93,16 @@ void suite_open(Out out, std::string_view name, const SuiteCounts& counts,
                  "skipped=\"{}\" time=\"{}\">\n",
                  markup_attribute(name), counts.tests, counts.failures, counts.errors,
                  counts.skipped, seconds(counts.wall_ms));
-  // Which plane, and which program, every case of the suite is about.
+  // Which plane, and which program, every case of the suite is about, and
+  // what the campaign's clients felt.
   fmt::format_to(out,
                  "    <properties>\n"
                  "      <property name=\"control_plane\" value=\"{}\"/>\n"
                  "      <property name=\"build\" value=\"{}\"/>\n"
+                 "{}"
                  "    </properties>\n",
-                 markup_attribute(campaign.control_plane), markup_attribute(campaign.build));
+                 markup_attribute(campaign.control_plane), markup_attribute(campaign.build),
+                 availability_properties(campaign.availability));
 }
 
 // The body is text a person reads in the CI's failure view: one fact a line.

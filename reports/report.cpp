@@ -149,6 +149,7 @@ void add_campaign(CampaignFigures& into, const CampaignFigures& from) {
   into.determinism_mismatches += from.determinism_mismatches;
   into.store_keys_unchecked += from.store_keys_unchecked;
   into.store_unchecked_runs += from.store_unchecked_runs;
+  into.availability.merge(from.availability);
   into.interrupted = into.interrupted || from.interrupted;
   if (into.status.empty() || (into.status == "finished" && !from.status.empty())) {
     into.status = from.status;

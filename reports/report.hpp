@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "reports/availability_figures.hpp"
 
 namespace unwedge::reports {
 
@@ -238,6 +239,8 @@ struct CampaignFigures {
   // linearizability (not checked, never passed), and the runs that had any.
   std::uint64_t store_keys_unchecked = 0;
   std::uint64_t store_unchecked_runs = 0;
+  // What the clients felt (absent in files written before it).
+  AvailabilityFigures availability;
   bool interrupted = false;  // some shard stopped before its planned work
   // "running", "finished", "finished (time budget spent)", "interrupted by
   // signal 2"; merged: "finished" only if every shard finished.

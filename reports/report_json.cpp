@@ -205,6 +205,36 @@ Out run_out(const RunResult& r) {
   return out;
 }
 
+Out availability_out(const AvailabilityFigures& a) {
+  Out windows = Out::array();
+  for (const WorstWindow& w : a.worst_windows) {
+    windows.push_back(Out{{"item", w.item},
+                          {"service", w.window.service},
+                          {"client", w.window.client},
+                          {"from_us", w.window.from_us},
+                          {"to_us", w.window.to_us},
+                          {"open", w.window.open},
+                          {"healthy_us", w.window.healthy_us},
+                          {"plane_us", w.window.plane_us},
+                          {"why", w.window.why},
+                          {"cause", w.window.cause}});
+  }
+  return Out{{"services", a.services},
+             {"observed_us", a.observed_us},
+             {"write_down_us", a.write_down_us},
+             {"read_down_us", a.read_down_us},
+             {"writes", a.writes},
+             {"writes_ok", a.writes_ok},
+             {"reads", a.reads},
+             {"reads_ok", a.reads_ok},
+             {"write_share", a.write_share()},
+             {"read_share", a.read_share()},
+             {"lowest_ppm", a.lowest_ppm},
+             {"lowest_item", a.lowest_item},
+             {"lowest_service", a.lowest_service},
+             {"worst_windows", windows}};
+}
+
 Out campaign_out(const CampaignFigures& c) {
   Out seeds = Out::array();
   for (const auto& [first, last] : c.swarm_seeds)
@@ -230,6 +260,7 @@ Out campaign_out(const CampaignFigures& c) {
              {"determinism_mismatches", c.determinism_mismatches},
              {"store_keys_unchecked", c.store_keys_unchecked},
              {"store_unchecked_runs", c.store_unchecked_runs},
+             {"availability", availability_out(c.availability)},
              {"interrupted", c.interrupted},
              {"status", c.status},
              {"findings_by_kind", findings}};
@@ -367,6 +398,8 @@ void read(const In& j, const std::string& path, RunTimeline& out);
 void read(const In& j, const std::string& path, RunResult& out);
 void read(const In& j, const std::string& path, InvariantResult& out);
 void read(const In& j, const std::string& path, CampaignFigures& out);
+void read(const In& j, const std::string& path, AvailabilityFigures& out);
+void read(const In& j, const std::string& path, WorstWindow& out);
 void read(const In& j, const std::string& path, CanaryResult& out);
 void read(const In& j, const std::string& path, CheckerSelfTest& out);
 void read(const In& j, const std::string& path, PlaneReport& out);
@@ -682,6 +715,45 @@ void read_seed_ranges(const In& j, const std::string& path,
   }
 }
 
+void read(const In& j, const std::string& path, WorstWindow& out) {
+  Object o(j, path);
+  o.get("item", out.item);
+  o.get("service", out.window.service);
+  o.get("client", out.window.client);
+  o.get("from_us", out.window.from_us);
+  o.get("to_us", out.window.to_us);
+  o.get("open", out.window.open);
+  o.get("healthy_us", out.window.healthy_us);
+  o.get("plane_us", out.window.plane_us);
+  o.get("why", out.window.why);
+  o.get("cause", out.window.cause);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, AvailabilityFigures& out) {
+  Object o(j, path);
+  o.get("services", out.services);
+  o.get("observed_us", out.observed_us);
+  o.get("write_down_us", out.write_down_us);
+  o.get("read_down_us", out.read_down_us);
+  o.get("writes", out.writes);
+  o.get("writes_ok", out.writes_ok);
+  o.get("reads", out.reads);
+  o.get("reads_ok", out.reads_ok);
+  o.derived("write_share");
+  o.derived("read_share");
+  o.get("lowest_ppm", out.lowest_ppm);
+  o.get("lowest_item", out.lowest_item);
+  o.get("lowest_service", out.lowest_service);
+  o.get("worst_windows", out.worst_windows);
+  if (out.worst_windows.size() > AvailabilityFigures::kWindowsKept) {
+    throw ReadError{o.path("worst_windows"),
+                    fmt::format("at most {} windows are kept, found {}",
+                                AvailabilityFigures::kWindowsKept, out.worst_windows.size())};
+  }
+  o.done();
+}
+
 void read(const In& j, const std::string& path, CampaignFigures& out) {
   Object o(j, path);
   o.get("control_plane", out.control_plane);
@@ -702,6 +774,7 @@ void read(const In& j, const std::string& path, CampaignFigures& out) {
   o.get("determinism_mismatches", out.determinism_mismatches);
   o.get_if_present("store_keys_unchecked", out.store_keys_unchecked);
   o.get_if_present("store_unchecked_runs", out.store_unchecked_runs);
+  o.get_if_present("availability", out.availability);
   o.get("interrupted", out.interrupted);
   o.get("status", out.status);
   o.get("findings_by_kind", out.findings_by_kind);

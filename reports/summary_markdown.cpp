@@ -105,6 +105,14 @@ void checks_table(Out out, const Verdict& verdict) {
   fmt::format_to(out, "\n");
 }
 
+void availability_list(Out out, const Report& report) {
+  fmt::format_to(out, "### Client availability\n\n");
+  for (const std::string& line : availability_lines(report.campaign.availability)) {
+    fmt::format_to(out, "- {}\n", markdown_inline(line));
+  }
+  fmt::format_to(out, "\n");
+}
+
 void first_failures(Out out, const Report& report) {
   if (report.failures.empty()) return;
   fmt::format_to(out, "### First failures\n\n");
@@ -183,6 +191,7 @@ std::string summary_markdown(const Report& report) {
   headline(out, report, verdict);
   planes_table(out, report);
   checks_table(out, verdict);
+  availability_list(out, report);
   first_failures(out, report);
   coverage_lines(out, report);
   sometimes_lines(out, report);

@@ -68,7 +68,35 @@ ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64
                       to_string(*expected), to_string(finding->invariant), finding->what);
     }
   }
+  if (outcome.passed && scenario.expect.availability) {
+    outcome.mismatch = availability_miss(*scenario.expect.availability, outcome.run);
+    outcome.availability_missed = !outcome.mismatch.empty();
+    outcome.passed = !outcome.availability_missed;
+  }
   return outcome;
+}
+
+std::string availability_miss(const AvailabilityBounds& bounds, const RunSummary& run) {
+  for (const ServiceAvailability& service : run.availability) {
+    const double share = service.write_share();
+    if (bounds.min_ppm && share * 1e6 < static_cast<double>(*bounds.min_ppm)) {
+      return fmt::format(
+          "expected every service's clients to write at least {} of the time, but {}'s wrote {}",
+          percent(static_cast<double>(*bounds.min_ppm) / 1e6), service.service, percent(share));
+    }
+  }
+  if (bounds.worst_window_max_us && !run.worst_windows.empty()) {
+    const OutageWindow& worst = run.worst_windows.front();
+    if (worst.length_us() > *bounds.worst_window_max_us) {
+      return fmt::format(
+          "expected no write outage longer than {:.0f} s, but {}'s writes failed for {:.0f} s "
+          "from {:.0f} s ({}; cause: {})",
+          static_cast<double>(*bounds.worst_window_max_us) / core::kSecond, worst.client,
+          static_cast<double>(worst.length_us()) / core::kSecond,
+          static_cast<double>(worst.from_us) / core::kSecond, worst.why, worst.cause);
+    }
+  }
+  return {};
 }
 
 RunSummary run_scenario_settling(const Scenario& scenario, core::TimeUs settle_check_us) {

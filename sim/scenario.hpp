@@ -31,8 +31,19 @@ namespace unwedge::sim {
 // What a run of the scenario must come to: pass, or a violation of one
 // named invariant (a scenario that tells a bug the control plane still has,
 // or a planted one).
+// What the clients must have felt, judged once the run gave its verdict:
+// every service's share of time its clients could write, and its longest
+// write outage (`expect: {availability: {min: 99.5%, worst_window_max: 2m}}`).
+struct AvailabilityBounds {
+  std::optional<std::uint32_t> min_ppm;  // in parts per million: 99.5% is 995000
+  std::optional<core::TimeUs> worst_window_max_us;
+
+  friend bool operator==(const AvailabilityBounds&, const AvailabilityBounds&) = default;
+};
+
 struct ExpectedVerdict {
   std::optional<Invariant> violation;  // nullopt: pass
+  std::optional<AvailabilityBounds> availability;
 
   friend bool operator==(const ExpectedVerdict&, const ExpectedVerdict&) = default;
 };
@@ -63,7 +74,12 @@ struct ScenarioOutcome {
   bool passed = false;  // the run gave the expected verdict
   // Why it did not, in a sentence, when it did not.
   std::string mismatch;
+  // It gave its verdict but missed its availability bounds.
+  bool availability_missed = false;
 };
+
+// The first of `bounds` the run's clients missed, in a sentence; empty: none.
+std::string availability_miss(const AvailabilityBounds& bounds, const RunSummary& run);
 
 // Runs the scenario (with `seed` in place of its own if given; `sink`, if
 // given, receives every trace record; `observer`, if given, is told what

@@ -1034,10 +1034,56 @@ const core::MachineDef* find_machine(const core::ControlPlaneModel& model, std::
   return nullptr;
 }
 
+// The bound of serving_when_healthy, among the states' dwell bounds.
+constexpr std::string_view kServingBoundKey = "serving_when_healthy";
+
+// "99.5%" as parts per million: up to four decimals, at most 100%.
+std::uint32_t percent_ppm(const Node& node, const std::string& path) {
+  const std::string& s = text(node, path, "a percentage such as 99.5%");
+  const std::size_t dot = s.find('.');
+  const std::string whole = s.substr(0, std::min(dot, s.size() - 1));
+  const std::string fraction =
+      dot == std::string::npos ? std::string() : s.substr(dot + 1, s.size() - dot - 2);
+  auto digits = [](const std::string& d) {
+    return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const bool shaped = s.size() >= 2 && s.back() == '%' && !whole.empty() && whole.size() <= 3 &&
+                      digits(whole) && digits(fraction) && fraction.size() <= 4 &&
+                      (dot == std::string::npos || !fraction.empty());
+  if (!shaped) {
+    fail(node.mark, path,
+         fmt::format("expected a percentage such as 99.5% (up to four decimals), got {}",
+                     got(node)));
+  }
+  auto ppm = static_cast<std::uint32_t>(std::stoul(whole)) * 10'000;
+  std::uint32_t scale = 1'000;
+  for (char c : fraction) {
+    ppm += static_cast<std::uint32_t>(c - '0') * scale;
+    scale /= 10;
+  }
+  if (ppm > 1'000'000) fail(node.mark, path, fmt::format("{} is over 100%", s));
+  return ppm;
+}
+
+AvailabilityBounds read_availability(const Node& node, const std::string& path) {
+  const Fields f(node, path, {"min", "worst_window_max"});
+  AvailabilityBounds bounds;
+  if (const Node* min = f.find("min")) bounds.min_ppm = percent_ppm(*min, f.path("min"));
+  if (const Node* max = f.find("worst_window_max")) {
+    bounds.worst_window_max_us = duration(*max, f.path("worst_window_max"), 0, kYear);
+  }
+  if (!bounds.min_ppm && !bounds.worst_window_max_us) {
+    fail(node.mark, path,
+         "give min, worst_window_max or both, e.g. {min: 99.5%, worst_window_max: 2m}");
+  }
+  return bounds;
+}
+
 // `text`, at `node`, as "machine/state" of the plane's model: its machine,
 // or a message naming the machines or the machine's states.
+// `alternative`, when given, is another word the key may be.
 void check_machine_state(const Node& node, const std::string& path, const std::string& text,
-                         const core::ControlPlaneModel& model) {
+                         const core::ControlPlaneModel& model, std::string_view alternative = {}) {
   std::vector<std::string_view> machines;
   for (const core::MachineDef* m : model.machines)
     machines.push_back(m->name());
@@ -1046,7 +1092,9 @@ void check_machine_state(const Node& node, const std::string& path, const std::s
       slash == std::string::npos ? nullptr : find_machine(model, text.substr(0, slash));
   if (machine == nullptr) {
     fail(node.mark, path,
-         fmt::format("expected machine/state ({}/{}); machines: {}", machines.front(),
+         fmt::format("expected {}machine/state ({}/{}); machines: {}",
+                     alternative.empty() ? std::string() : fmt::format("{} or ", alternative),
+                     machines.front(),
                      model.machines.front()->state_name(model.machines.front()->initial()),
                      fmt::join(machines, ", ")));
   }
@@ -1072,7 +1120,11 @@ void read_bounds(const Node* node, const core::ControlPlaneModel& model, SimConf
     const Node& value = node->values[i];
     // A hostile key could be a megabyte long; the path only needs to point.
     const std::string path = "bounds." + key.text.substr(0, 64);
-    check_machine_state(key, path, key.text, model);
+    if (key.text == kServingBoundKey) {
+      config.serving_when_healthy_max_us = duration(value, path, 0, kYear);
+      continue;
+    }
+    check_machine_state(key, path, key.text, model, kServingBoundKey);
     config.dwell_overrides[key.text] = duration(value, path, 0, kYear);
   }
 }
@@ -1187,13 +1239,24 @@ ExpectedVerdict read_expect(const Node* node) {
   if (node->kind == Node::Kind::kScalar) {
     if (node->text != "pass") {
       fail(node->mark, "expect",
-           fmt::format("expected pass or {{violation: <invariant>}}, got {}", got(*node)));
+           fmt::format("expected pass, {{violation: <invariant>}} or {{availability: {{min: "
+                       "99.5%, worst_window_max: 2m}}}}, got {}",
+                       got(*node)));
     }
     return {};
   }
-  const Fields f(*node, "expect", {"violation"});
-  return {.violation = choice(f.require("violation", "violation: no_lost_writes"),
-                              f.path("violation"), "invariant", invariants)};
+  const Fields f(*node, "expect", {"violation", "availability"});
+  ExpectedVerdict expect;
+  const Node* availability = f.find("availability");
+  if (availability != nullptr) {
+    expect.availability = read_availability(*availability, f.path("availability"));
+  }
+  // Availability bounds alone: a pass that must also keep them.
+  if (availability == nullptr || f.find("violation") != nullptr) {
+    expect.violation = choice(f.require("violation", "violation: no_lost_writes"),
+                              f.path("violation"), "invariant", invariants);
+  }
+  return expect;
 }
 
 void read_name(const Fields& top, Scenario& s) {
@@ -1521,6 +1584,23 @@ core::Result<Scenario> load_scenario_file(const std::string& path) {
   return parse_scenario(text, path);
 }
 
+std::string availability_yaml(const AvailabilityBounds& bounds) {
+  std::vector<std::string> fields;
+  if (bounds.min_ppm) {
+    const std::uint32_t ppm = *bounds.min_ppm;
+    std::string fraction = fmt::format("{:04}", ppm % 10'000);
+    while (!fraction.empty() && fraction.back() == '0')
+      fraction.pop_back();
+    fields.push_back(
+        fmt::format("min: {}{}{}%", ppm / 10'000, fraction.empty() ? "" : ".", fraction));
+  }
+  if (bounds.worst_window_max_us) {
+    fields.push_back(
+        fmt::format("worst_window_max: {}", format_duration(*bounds.worst_window_max_us)));
+  }
+  return fmt::format("availability: {{{}}}", fmt::join(fields, ", "));
+}
+
 std::string to_yaml(const Scenario& s) {
   std::string out;
   auto to = std::back_inserter(out);
@@ -1531,17 +1611,26 @@ std::string to_yaml(const Scenario& s) {
   write_control_plane(out, s.config);
   write_network_and_random(out, s.config);
   write_timeline(out, s);
-  if (!s.config.dwell_overrides.empty()) {
+  const bool serving_bound = s.config.serving_when_healthy_max_us != kServingWhenHealthyDefaultUs;
+  if (!s.config.dwell_overrides.empty() || serving_bound) {
     out += "bounds:\n";
+    if (serving_bound) {
+      fmt::format_to(to, "  {}: {}\n", kServingBoundKey,
+                     format_duration(s.config.serving_when_healthy_max_us));
+    }
     for (const auto& [state, bound_us] : s.config.dwell_overrides) {
       fmt::format_to(to, "  {}: {}\n", scalar(state), format_duration(bound_us));
     }
   }
   write_requirements(out, s);
-  if (s.expect.violation) {
-    fmt::format_to(to, "expect: {{violation: {}}}\n", to_string(*s.expect.violation));
-  } else {
+  std::vector<std::string> expect;
+  if (s.expect.violation)
+    expect.push_back(fmt::format("violation: {}", to_string(*s.expect.violation)));
+  if (s.expect.availability) expect.push_back(availability_yaml(*s.expect.availability));
+  if (expect.empty()) {
     out += "expect: pass\n";
+  } else {
+    fmt::format_to(to, "expect: {{{}}}\n", fmt::join(expect, ", "));
   }
   return out;
 }

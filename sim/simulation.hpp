@@ -37,6 +37,7 @@
 #include "core/in_memory_store.hpp"
 #include "seam/control_plane.hpp"
 #include "seam/registry.hpp"
+#include "sim/availability.hpp"
 #include "sim/coordination_client.hpp"
 #include "sim/faults.hpp"
 #include "sim/fleet.hpp"
@@ -100,6 +101,10 @@ struct SimConfig {
   core::TimeUs operator_mean_gap_us = 0;
   // Dwell bounds replacing the machines' own, by "machine/state".
   std::map<std::string, core::TimeUs> dwell_overrides;
+  // How long a client may go unserved while the control plane reports its
+  // service healthy and no fault touching the service is active
+  // (serving_when_healthy, sim/availability.hpp).
+  core::TimeUs serving_when_healthy_max_us = kServingWhenHealthyDefaultUs;
   std::size_t trace_recent = 256;
   TraceSink* trace_sink = nullptr;
   // Told what the run does, for coverage and timelines; never changes the
@@ -137,7 +142,13 @@ struct RunSummary {
   // summaries and report.json; never a pass, never a violation).
   std::uint64_t store_operations = 0;
   std::uint64_t store_keys_unchecked = 0;
+  // What the clients felt: per service, and the longest write outages.
+  std::vector<ServiceAvailability> availability;
+  std::vector<OutageWindow> worst_windows;
 };
+
+// Outage windows a run summary keeps.
+inline constexpr std::size_t kWorstWindowsKept = 5;
 
 class Simulation final : private InfraBackend {
  public:
@@ -259,6 +270,13 @@ class Simulation final : private InfraBackend {
   void on_checkin(HostIndex host);
   void on_checkin_arrive(const Event& event);
   void on_write(std::uint32_t client);
+  // Shows the availability meter a client's request: its write's outcome,
+  // whether its read was answered, and what the plane reports of the service.
+  void measure(std::uint32_t client, const WriteOutcome& outcome, bool read);
+  // The active faults that touch `service` (its hosts, its clients, or
+  // anything every service depends on: the control plane, the monitors, the
+  // fleet API, the consensus store), each described.
+  std::vector<std::string> faults_touching(std::uint32_t service) const;
   // A replica was opened for writes as a database of its own: its
   // customer's application starts writing to it.
   void start_independent(HostIndex host);
@@ -335,6 +353,7 @@ class Simulation final : private InfraBackend {
   TraceJournal journal_;
   InvariantChecker checker_;
   WriteChecks write_checks_;
+  AvailabilityMeter availability_;
   std::size_t violations_taken_ = 0;
   core::Environment env_;
   const seam::PlaneInfo* plane_info_ = nullptr;

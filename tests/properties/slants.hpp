@@ -99,6 +99,19 @@ inline Slant slant_for(sim::Invariant invariant) {
                   {1, FaultKind::kClockDrift},        {2, FaultKind::kClockJump}};
       s.fault_max_us = 5 * kMinute;
       break;
+    case sim::Invariant::kServingWhenHealthy:
+      // Leader changes, asked for and forced by short faults on the leader
+      // that heal while the clients go on writing: the plane must route
+      // them to whoever it reports serving.
+      s.faults = {{3, FaultKind::kHostCrash},
+                  {2, FaultKind::kDatabaseCrash},
+                  {2, FaultKind::kPartitionComplete},
+                  {1, FaultKind::kAgentPause}};
+      s.operators = {{3, OperatorKind::kRequestFailover}, {1, OperatorKind::kReplaceServer}};
+      s.standbys_min = 1;
+      s.fault_max_us = 5 * kMinute;
+      s.duration_min_us = 30 * kMinute;
+      break;
   }
   return s;
 }
@@ -110,6 +123,6 @@ inline constexpr std::array<sim::Invariant, sim::kInvariants - 1> kHuntOrder = {
     sim::Invariant::kNoLostWrites,      sim::Invariant::kSingleWriter,
     sim::Invariant::kIdempotentEffects, sim::Invariant::kEventuallyHealthy,
     sim::Invariant::kAssertion,         sim::Invariant::kPlaneInvariant,
-    sim::Invariant::kStoreLinearizable};
+    sim::Invariant::kStoreLinearizable, sim::Invariant::kServingWhenHealthy};
 
 }  // namespace unwedge::properties

@@ -41,6 +41,15 @@ TEST(JunitXml, EverySuiteNamesThePlaneAndTheBuildThatRanIt) {
       "    <properties>\n"
       "      <property name=\"control_plane\" value=\"postgres\"/>\n"
       "      <property name=\"build\" value=\"unwedge 0.1.0 (gcc 12.2.0, RelWithDebInfo)\"/>\n"
+      "      <property name=\"availability\" value=\"over 2 services measured: clients could "
+      "write 97.500% of the time (97.500% of writes acknowledged: 7020 of 7200) and read 99.583% "
+      "(99.583% of reads answered)\"/>\n"
+      "      <property name=\"availability_lowest\" value=\"lowest: db1 in swarm seed 17, "
+      "clients could write 95.000% of the time\"/>\n"
+      "      <property name=\"availability_worst_window_1\" value=\"db1 in swarm seed 17: "
+      "client-db1-1&#39;s writes failed for 1800 s from 7200 s (db1-a is fenced); 1500 s of it "
+      "reported healthy; cause: fault: #3 host_crash {db1-a} for 5m; then the control plane, "
+      "1200.0 s after it healed\"/>\n"
       "    </properties>\n";
   const std::size_t first = xml.find(properties);
   ASSERT_NE(first, std::string::npos) << xml;

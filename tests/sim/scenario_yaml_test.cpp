@@ -191,7 +191,16 @@ const std::map<std::string, std::string>& malformed_messages() {
        "7:21: expect.violation: unknown invariant \"lost_writes\"; did you mean "
        "\"no_lost_writes\"? allowed: assertion, valid_transitions, bounded_dwell, no_lost_writes, "
        "single_writer, eventually_healthy, idempotent_effects, plane_invariant, "
-       "store_linearizable, vacuous"},
+       "store_linearizable, serving_when_healthy, vacuous"},
+      {"availability_min_not_percent.yaml",
+       "7:30: expect.availability.min: expected a percentage such as 99.5% (up to four "
+       "decimals), got \"99.5\""},
+      {"availability_empty.yaml",
+       "7:24: expect.availability: give min, worst_window_max or both, e.g. {min: 99.5%, "
+       "worst_window_max: 2m}"},
+      {"serving_bound_not_duration.yaml",
+       "8:25: bounds.serving_when_healthy: expected a duration, got \"forever\"; a duration is "
+       "a whole number and a unit (us, ms, s, m, h, d)"},
       {"unknown_key.yaml",
        "7:1: unknown key \"sed\"; did you mean \"seed\"? allowed at the top: name, description, "
        "seed, duration, recovery, fleet, workload, control_plane, network, random, timeline, "
@@ -594,6 +603,26 @@ RC_GTEST_PROP(ScenarioYamlProperty, WrittenAndReadBackIsTheSameScenario, ()) {
   if (!parsed) RC_FAIL(parsed.error().message + "\n" + yaml);
   RC_ASSERT(to_yaml(*parsed) == yaml);
   RC_ASSERT(*parsed == s);
+}
+
+TEST(ScenarioYaml, AvailabilityBoundsRoundTrip) {
+  const std::string yaml =
+      "name: bounded\ndescription: Clients must be served.\nduration: 2h\nfleet:\n  services:\n"
+      "    - id: db1\nbounds:\n  serving_when_healthy: 5m\n"
+      "expect: {availability: {min: 99.05%, worst_window_max: 90s}}\n";
+  core::Result<Scenario> parsed = parse_scenario(yaml, "bounded.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->config.serving_when_healthy_max_us, 5 * core::kMinute);
+  ASSERT_TRUE(parsed->expect.availability.has_value());
+  EXPECT_FALSE(parsed->expect.violation.has_value());
+  EXPECT_EQ(parsed->expect.availability->min_ppm, 990'500u);
+  EXPECT_EQ(parsed->expect.availability->worst_window_max_us, 90 * core::kSecond);
+  core::Result<Scenario> again = parse_scenario(to_yaml(*parsed), "bounded.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message << "\n" << to_yaml(*parsed);
+  EXPECT_EQ(*again, *parsed) << to_yaml(*parsed);
+  EXPECT_NE(to_yaml(*parsed).find("expect: {availability: {min: 99.05%, worst_window_max: 90s}}"),
+            std::string::npos)
+      << to_yaml(*parsed);
 }
 
 TEST(ScenarioYaml, TheDocumentedExampleRoundTrips) {

@@ -106,6 +106,18 @@ std::optional<std::uint32_t> World::find_vantage(std::string_view name) const {
   return std::nullopt;
 }
 
+bool World::reaches(const Client& client, HostIndex h) const {
+  const Host& host = hosts[h];
+  return host.up() && host.db.running && connected(client.endpoint, host.endpoint);
+}
+
+bool World::can_read(const Client& client) const {
+  auto usable = [&](HostIndex h) { return reaches(client, h); };
+  if (client.connected && usable(*client.connected)) return true;
+  const ServiceEndpoint& service = services[client.service];
+  return service.target && usable(*service.target);
+}
+
 WriteOutcome World::write(Client& client, std::uint64_t write_id) {
   ServiceEndpoint& service = services[client.service];
   auto usable = [&](HostIndex h) {

@@ -186,6 +186,11 @@ class World {
   // A client's write through its connection, or through the endpoint when it
   // has none. A connection that fails is dropped; the next write reconnects.
   WriteOutcome write(Client& client, std::uint64_t write_id);
+  // Whether a read the client sends now is answered: by the node it is
+  // connected to, or else the one the endpoint routes to, if that node is up,
+  // its database runs and the client reaches it (a fenced or read-only node
+  // answers reads). Changes nothing.
+  bool can_read(const Client& client) const;
   // The customer's application writing to an unfollowed database.
   WriteOutcome write(IndependentDb& db, std::uint64_t write_id);
   // Brings `replica` up to its upstream's log when they can talk. True if it
@@ -243,6 +248,9 @@ class World {
   };
   template <class V>
   using ByName = std::unordered_map<std::string, V, NameHash, std::equal_to<>>;
+
+  // The client can talk to the database on `host`: up, running, connected.
+  bool reaches(const Client& client, HostIndex host) const;
 
   const core::TimeUs& now_us_;
   // Lookups only, never iterated: hash order cannot leak into a run.
