@@ -289,10 +289,15 @@ StepResult abandon_leader_change(StepContext& ctx, const std::string& reason) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end(reason);
   if (ctx.var("fenced_at_us")) {
-    OpProgress op = progress(ctx.call(pgworld::kUnfence, c->old_leader, "", "abandon"));
-    if (op == OpProgress::kWaiting) return StepResult::wait("unfencing after: " + reason);
+    // A refused unfence is asked again under a fresh key: ending the change
+    // with the old leader still fenced leaves the service with no writable
+    // leader while it is called healthy again (found by fleet_fuzzer under
+    // infra_failing: scenarios/regressions/an_abandoned_failover_unfences_its_old_leader.yaml).
+    OpProgress op =
+        progress(core::call_with_retry(ctx, pgworld::kUnfence, c->old_leader, "", "abandon"));
+    if (op != OpProgress::kDone) return StepResult::wait("unfencing after: " + reason);
     std::optional<Server> old = ctx.txn().get<Server>(c->old_leader);
-    if (op == OpProgress::kDone && old && is_in(server_machine(), *old, {"fenced"})) {
+    if (old && is_in(server_machine(), *old, {"fenced"})) {
       move(ctx, server_machine(), *old, "running", "unfenced");
     }
   }

@@ -90,8 +90,23 @@ StepResult attach_replacement(StepContext& ctx) {
   }
   if (!is_in(server_machine(), *fresh, {"running"}))
     return StepResult::wait("replacement coming up");
+  // A replacement that streamed from a leader since replaced may hold
+  // records the new leader lacks; PostgreSQL will not stream to it until it
+  // is rewound (found by fleet_fuzzer once the simulated fleet stopped
+  // rewinding for free: scenarios/regressions/a_replacement_is_rewound_after_a_leader_change.yaml).
+  if (const std::string rewinding = ctx.var("rewinding").value_or(""); !rewinding.empty()) {
+    OpProgress rewound =
+        progress(call_with_retry(ctx, pgworld::kRewind, fresh->id, service->leader, rewinding));
+    if (rewound != OpProgress::kDone) return StepResult::wait("rewinding the replacement");
+    ctx.set_var("rewinding", "");
+  }
   OpProgress op =
       progress(call_with_retry(ctx, pgworld::kFollow, fresh->id, service->leader, "follow"));
+  if (op == OpProgress::kFailed) {
+    // One rewind per refused follow, named after the attempt that follows it.
+    ctx.set_var("rewinding", "rewind-" + ctx.var("attempt.follow").value_or("0"));
+    return StepResult::wait("replacement refused to follow; rewinding it");
+  }
   if (op != OpProgress::kDone) return StepResult::wait("replacement attaching");
   if (!ctx.txn().get<ReplicaLink>(fresh->id)) {
     ctx.txn().put(
