@@ -39,8 +39,9 @@ enum class Invariant : std::uint8_t {
   kIdempotentEffects,  // asking again (a retry, a duplicate) changes nothing more
   kPlaneInvariant,     // the plane under test's own invariants (ControlPlane::check)
   kStoreLinearizable,  // the consensus store's history has a linearization
+  kNoNeedlessDisruption,  // no failover, restart, ... of a node that was sound (sim/disruptions.hpp)
 };
-inline constexpr std::size_t kInvariants = 9;
+inline constexpr std::size_t kInvariants = 10;
 
 const char* to_string(Invariant invariant);
 std::optional<Invariant> find_invariant(std::string_view name);

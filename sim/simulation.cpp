@@ -53,7 +53,9 @@ Simulation::Simulation(SimConfig config)
   for (const auto& [state, bound_us] : config_.dwell_overrides) {
     checker_.override_dwell(state, bound_us);
   }
+  disruptions_ = std::make_unique<DisruptionLog>(plane_->model());
   journal_.on_transition = [this](const core::TransitionEvent& e) { on_transition(e); };
+  journal_.on_action = [this](const core::DecisionEvent& e) { return on_action(e); };
   journal_.on_state_seen = [this](const core::MachineDef& machine, std::string_view entity,
                                   core::StateId state) {
     checker_.on_state_seen(machine, entity, state, now_us_);
@@ -140,6 +142,7 @@ bool Simulation::run_until(core::TimeUs until_us) {
       now_us_ = entry.at_us;
       ++events_;
       dispatch(entry.payload);
+      if (may_change_health(entry.payload.kind)) refresh_health();
       if (take_violation()) return false;
     }
     now_us_ = std::max(now_us_, until_us);
@@ -208,6 +211,7 @@ RunSummary Simulation::summary() const {
   }
   if (coordination_ != nullptr) s.store_operations = coordination_->history().operations.size();
   s.store_keys_unchecked = store_keys_unchecked_;
+  s.disruptions = disruptions_->tallies();
   return s;
 }
 

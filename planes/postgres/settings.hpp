@@ -29,8 +29,9 @@ enum class Mutant : std::uint8_t {
   kUnboundedRefollowRetry,      // a replica that refuses to follow is asked again, never rebuilt
   kPromoteOutranksUnfollow,     // the replica-link table puts promote above unfollow
   kUnfollowKeepsReplicating,    // an unfollow opens the replica for writes still streaming
+  kFailoverOnReplicaSilence,    // a silent standby is taken for a silent leader
 };
-inline constexpr std::uint8_t kMutants = 11;
+inline constexpr std::uint8_t kMutants = 12;
 const char* to_string(Mutant mutant);
 
 struct Settings {

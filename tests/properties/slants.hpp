@@ -98,6 +98,23 @@ inline Slant slant_for(sim::Invariant invariant) {
                   {1, FaultKind::kClockDrift},        {2, FaultKind::kClockJump}};
       s.fault_max_us = 5 * kMinute;
       break;
+    case sim::Invariant::kNoNeedlessDisruption:
+      // What misleads monitoring about a sound host without silencing it
+      // for a majority of monitors: cuts from one monitor, late, doubled and
+      // stale check-ins, monitors' and the control plane's clocks, a
+      // standby's crash; and failovers and replacements asked for, which
+      // are never needless. Standbys, so a failover is possible at all.
+      s.faults = {{3, FaultKind::kPartitionPartial}, {3, FaultKind::kPartitionOneWay},
+                  {2, FaultKind::kLateCheckins},     {2, FaultKind::kStaleCheckins},
+                  {1, FaultKind::kDuplicateCheckins}, {2, FaultKind::kClockDrift},
+                  {2, FaultKind::kClockJump},        {2, FaultKind::kHostCrash},
+                  {1, FaultKind::kDatabaseCrash},    {1, FaultKind::kAgentPause}};
+      s.operators = {{1, OperatorKind::kRequestFailover},
+                     {1, OperatorKind::kReplaceServer},
+                     {1, OperatorKind::kPromoteFollower}};
+      s.far_sides = {{1, 0}, {1, 1}, {2, 2}, {1, 3}, {4, 4}};
+      s.standbys_min = 1;
+      break;
   }
   return s;
 }
@@ -108,6 +125,6 @@ inline constexpr std::array<sim::Invariant, sim::kInvariants> kHuntOrder = {
     sim::Invariant::kNoLostWrites,      sim::Invariant::kSingleWriter,
     sim::Invariant::kIdempotentEffects, sim::Invariant::kEventuallyHealthy,
     sim::Invariant::kAssertion,         sim::Invariant::kPlaneInvariant,
-    sim::Invariant::kStoreLinearizable};
+    sim::Invariant::kStoreLinearizable, sim::Invariant::kNoNeedlessDisruption};
 
 }  // namespace unwedge::properties
