@@ -172,9 +172,16 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
   record.simulated_us = outcome.run.simulated_us;
   record.events = outcome.run.events;
   record.store_keys_unchecked = outcome.run.store_keys_unchecked;
+  for (const sim::DisruptionTally& d : outcome.run.disruptions) {
+    record.disruptions.push_back({.kind = d.kind, .cause = d.cause, .count = d.count, .runs = 1});
+  }
   if (!outcome.passed) {
     record.verdict = Verdict::kFail;
-    if (outcome.run.finding) record.invariant = sim::to_string(outcome.run.finding->invariant);
+    if (outcome.run.finding) {
+      record.invariant = sim::to_string(outcome.run.finding->invariant);
+    } else if (!outcome.disruptions_over.empty()) {
+      record.invariant = "disruptions_max";
+    }
     record.sentence = outcome.mismatch;
   }
   if (record.index % kDeterminismRecheckEvery == 0) recheck_determinism(scenario, result);

@@ -55,6 +55,9 @@ const char* to_string(Verdict verdict) {
 }
 
 std::string to_json_line(const RunRecord& r) {
+  nlohmann::ordered_json disruptions = nlohmann::ordered_json::array();
+  for (const reports::DisruptionCount& d : r.disruptions)
+    disruptions.push_back({{"kind", d.kind}, {"cause", d.cause}, {"count", d.count}});
   // ordered_json: keys in this order, for a reader skimming the file.
   const nlohmann::ordered_json line = {{"index", r.index},
                                        {"item", r.item},
@@ -68,6 +71,7 @@ std::string to_json_line(const RunRecord& r) {
                                        {"simulated_us", r.simulated_us},
                                        {"events", r.events},
                                        {"store_keys_unchecked", r.store_keys_unchecked},
+                                       {"disruptions", disruptions},
                                        {"wall_ms", r.wall_ms},
                                        {"repro", optional_text(r.repro)}};
   return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
@@ -92,6 +96,14 @@ core::Result<RunRecord> parse_run_record(std::string_view line) {
     r.events = object.at("events").get<std::uint64_t>();
     // Absent from lines written before it was recorded.
     r.store_keys_unchecked = object.value("store_keys_unchecked", std::uint64_t{0});
+    if (auto d = object.find("disruptions"); d != object.end()) {
+      for (const json& count : *d) {
+        r.disruptions.push_back({.kind = count.at("kind").get<std::string>(),
+                                 .cause = count.at("cause").get<std::string>(),
+                                 .count = count.at("count").get<std::uint64_t>(),
+                                 .runs = 1});
+      }
+    }
     r.wall_ms = object.at("wall_ms").get<std::int64_t>();
     r.repro = text_or_empty(object, "repro");
     return r;

@@ -7,7 +7,9 @@
 //
 //   {"index":12,"item":"swarm seed 3","seed":3,"swarm":true,"verdict":"fail",
 //    "invariant":"no_lost_writes","cause":null,"sentence":"expected to pass, but ...",
-//    "digest":"5f0c...","simulated_us":5400000000,"events":81234,"wall_ms":412,
+//    "digest":"5f0c...","simulated_us":5400000000,"events":81234,
+//    "store_keys_unchecked":0,"disruptions":[{"kind":"failover",
+//    "cause":"failover-unreachable-leader","count":1}],"wall_ms":412,
 //    "repro":"repro/swarm-seed-3.yaml"}
 //
 // verdict: "pass"; "fail" (the run ended against its scenario's expected
@@ -18,6 +20,9 @@
 // wall-time limit, "bad_result" its worker sent something unreadable). `digest` is the trace digest
 // as 16 hex digits (0 when the run gave none); `index` is the item's place in the whole campaign
 // (bundled scenarios first, then swarm seeds 1, 2, ...), the same in every shard.
+// `disruptions` counts what the control plane decided by kind and cause (the
+// rule that fired); a scenario over its `disruptions_max` fails with
+// invariant "disruptions_max".
 #pragma once
 
 #include <chrono>
@@ -31,6 +36,7 @@
 #include "cli/shard.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "reports/report.hpp"
 
 namespace unwedge::cli {
 
@@ -51,6 +57,9 @@ struct RunRecord {
   // Keys of the consensus store's history too large to check for
   // linearizability: not checked, so never counted as passed.
   std::uint64_t store_keys_unchecked = 0;
+  // The disruptions the control plane decided, by kind then cause (each
+  // with runs = 1).
+  std::vector<reports::DisruptionCount> disruptions;
   std::int64_t wall_ms = 0;
   std::string repro;  // relative to the output directory; empty: none
 

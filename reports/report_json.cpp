@@ -187,6 +187,11 @@ Out campaign_out(const CampaignFigures& c) {
   Out findings = Out::array();
   for (const NamedCount& f : c.findings_by_kind)
     findings.push_back(Out{{"name", f.name}, {"count", f.count}});
+  Out disruptions = Out::array();
+  for (const DisruptionCount& d : c.disruptions) {
+    disruptions.push_back(
+        Out{{"kind", d.kind}, {"cause", d.cause}, {"count", d.count}, {"runs", d.runs}});
+  }
   return Out{{"control_plane", c.control_plane},
              {"build", c.build},
              {"runs", c.runs},
@@ -205,6 +210,7 @@ Out campaign_out(const CampaignFigures& c) {
              {"determinism_mismatches", c.determinism_mismatches},
              {"store_keys_unchecked", c.store_keys_unchecked},
              {"store_unchecked_runs", c.store_unchecked_runs},
+             {"disruptions", disruptions},
              {"interrupted", c.interrupted},
              {"status", c.status},
              {"findings_by_kind", findings}};
@@ -334,6 +340,7 @@ void read(const In& j, const std::string& path, StepCoverage& out);
 void read(const In& j, const std::string& path, ActionCoverage& out);
 void read(const In& j, const std::string& path, ProbeCoverage& out);
 void read(const In& j, const std::string& path, NamedCount& out);
+void read(const In& j, const std::string& path, DisruptionCount& out);
 void read(const In& j, const std::string& path, CrashCoverage& out);
 void read(const In& j, const std::string& path, Coverage& out);
 void read(const In& j, const std::string& path, TimelineSpan& out);
@@ -533,6 +540,15 @@ void read(const In& j, const std::string& path, NamedCount& out) {
   o.done();
 }
 
+void read(const In& j, const std::string& path, DisruptionCount& out) {
+  Object o(j, path);
+  o.get("kind", out.kind);
+  o.get("cause", out.cause);
+  o.get("count", out.count);
+  o.get("runs", out.runs);
+  o.done();
+}
+
 void read(const In& j, const std::string& path, CrashCoverage& out) {
   Object o(j, path);
   o.get("stories", out.stories);
@@ -675,6 +691,7 @@ void read(const In& j, const std::string& path, CampaignFigures& out) {
   o.get("determinism_mismatches", out.determinism_mismatches);
   o.get_if_present("store_keys_unchecked", out.store_keys_unchecked);
   o.get_if_present("store_unchecked_runs", out.store_unchecked_runs);
+  o.get_if_present("disruptions", out.disruptions);
   o.get("interrupted", out.interrupted);
   o.get("status", out.status);
   o.get("findings_by_kind", out.findings_by_kind);

@@ -66,12 +66,21 @@ std::vector<DisruptionTally> DisruptionLog::tallies() const {
   return out;
 }
 
-std::uint64_t DisruptionLog::count(core::DisruptionKind kind) const {
+std::uint64_t count_of(const std::vector<DisruptionTally>& tallies, core::DisruptionKind kind) {
   std::uint64_t n = 0;
-  for (const auto& [key, count] : counts_) {
-    if (key.first == core::to_string(kind)) n += count;
+  for (const DisruptionTally& t : tallies) {
+    if (t.kind == core::to_string(kind)) n += t.count;
   }
   return n;
+}
+
+std::string causes_of(const std::vector<DisruptionTally>& tallies, core::DisruptionKind kind) {
+  std::string out;
+  for (const DisruptionTally& t : tallies) {
+    if (t.kind != core::to_string(kind)) continue;
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", t.cause, t.count);
+  }
+  return out;
 }
 
 std::string describe(const Disruption& d) {

@@ -66,13 +66,16 @@ class DisruptionLog {
   std::optional<Disruption> record(const core::DecisionEvent& event, core::TimeUs now_us);
   // Every count so far, by kind then cause.
   std::vector<DisruptionTally> tallies() const;
-  // How many disruptions of `kind` so far, every cause together.
-  std::uint64_t count(core::DisruptionKind kind) const;
 
  private:
   const core::ControlPlaneModel& model_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> counts_;
 };
+
+// How many disruptions of `kind` the tallies hold, every cause together.
+std::uint64_t count_of(const std::vector<DisruptionTally>& tallies, core::DisruptionKind kind);
+// "failover-unreachable-leader 1, planned-failover 1": the causes of `kind`.
+std::string causes_of(const std::vector<DisruptionTally>& tallies, core::DisruptionKind kind);
 
 // "failover of db1 (rule failover-unreachable-leader on ConsistentlyUnreachable,
 // StandbyCaughtUp) against db1-1 over a 90.0 s window: monitor-a silent

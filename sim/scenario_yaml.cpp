@@ -22,6 +22,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "core/assert.hpp"
+#include "core/disruption.hpp"
 #include "core/value_text.hpp"
 #include "seam/registry.hpp"
 #include "seam/settings_reader.hpp"
@@ -1062,6 +1063,25 @@ void read_bounds(const Node* node, const core::ControlPlaneModel& model, SimConf
   }
 }
 
+// `disruptions_max: {failover: 1, restart: 2}`: a bound per kind.
+std::map<core::DisruptionKind, std::uint64_t> read_disruptions_max(const Node& node,
+                                                                   const std::string& path) {
+  std::vector<std::string_view> kinds;
+  for (std::size_t k = 0; k < core::kDisruptionKinds; ++k)
+    kinds.push_back(core::to_string(static_cast<core::DisruptionKind>(k)));
+  const Fields f(node, path, kinds);
+  std::map<core::DisruptionKind, std::uint64_t> bounds;
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    if (const Node* bound = f.find(kinds[k])) {
+      read_integer(bound, f.path(kinds[k]), 0, 1'000'000,
+                   bounds[static_cast<core::DisruptionKind>(k)]);
+    }
+  }
+  return bounds;
+}
+
+// `pass`, `{violation: <invariant>}`, and either with disruption bounds:
+// `{pass, disruptions_max: {failover: 1}}`.
 ExpectedVerdict read_expect(const Node* node) {
   if (node == nullptr) return {};
   std::vector<std::pair<std::string_view, Invariant>> invariants;
@@ -1069,16 +1089,36 @@ ExpectedVerdict read_expect(const Node* node) {
     const auto invariant = static_cast<Invariant>(i);
     invariants.emplace_back(to_string(invariant), invariant);
   }
+  constexpr std::string_view kForms =
+      "pass, {violation: <invariant>} or {pass, disruptions_max: {failover: 1}}";
   if (node->kind == Node::Kind::kScalar) {
     if (node->text != "pass") {
-      fail(node->mark, "expect",
-           fmt::format("expected pass or {{violation: <invariant>}}, got {}", got(*node)));
+      fail(node->mark, "expect", fmt::format("expected {}, got {}", kForms, got(*node)));
     }
     return {};
   }
-  const Fields f(*node, "expect", {"violation"});
-  return {.violation = choice(f.require("violation", "violation: no_lost_writes"),
-                              f.path("violation"), "invariant", invariants)};
+  const Fields f(*node, "expect", {"pass", "violation", "disruptions_max"});
+  const Node* pass = f.find("pass");
+  const Node* violation = f.find("violation");
+  const Node* bounds = f.find("disruptions_max");
+  if (pass == nullptr && violation == nullptr && bounds == nullptr) {
+    fail(node->mark, "expect", fmt::format("empty; expected {}", kForms));
+  }
+  if (pass != nullptr && pass->kind != Node::Kind::kNull) {
+    fail(pass->mark, f.path("pass"), "takes no value; write {pass, disruptions_max: {...}}");
+  }
+  if (pass != nullptr && violation != nullptr) {
+    fail(violation->mark, f.path("violation"),
+         "a run cannot both pass and violate an invariant; keep pass or violation");
+  }
+  ExpectedVerdict expect;
+  if (violation != nullptr) {
+    expect.violation = choice(*violation, f.path("violation"), "invariant", invariants);
+  }
+  if (bounds != nullptr) {
+    expect.disruptions_max = read_disruptions_max(*bounds, f.path("disruptions_max"));
+  }
+  return expect;
 }
 
 void read_name(const Fields& top, Scenario& s) {
@@ -1343,6 +1383,25 @@ std::string read_file_text(const std::string& path, std::string& text) {
   return "";
 }
 
+// `expect: pass`, `expect: {violation: x}`, with `disruptions_max: {...}`
+// when the scenario bounds any kind.
+void write_expect(std::string& out, const ExpectedVerdict& expect) {
+  auto to = std::back_inserter(out);
+  std::string bounds;
+  for (const auto& [kind, max] : expect.disruptions_max) {
+    fmt::format_to(std::back_inserter(bounds), "{}{}: {}", bounds.empty() ? "" : ", ",
+                   core::to_string(kind), max);
+  }
+  const std::string verdict =
+      expect.violation ? fmt::format("violation: {}", to_string(*expect.violation)) : "pass";
+  if (bounds.empty()) {
+    fmt::format_to(to, "expect: {}\n",
+                   expect.violation ? fmt::format("{{{}}}", verdict) : verdict);
+  } else {
+    fmt::format_to(to, "expect: {{{}, disruptions_max: {{{}}}}}\n", verdict, bounds);
+  }
+}
+
 }  // namespace
 
 core::Result<Scenario> parse_scenario(std::string_view yaml, std::string_view source) {
@@ -1405,11 +1464,7 @@ std::string to_yaml(const Scenario& s) {
       fmt::format_to(to, "  {}: {}\n", scalar(state), format_duration(bound_us));
     }
   }
-  if (s.expect.violation) {
-    fmt::format_to(to, "expect: {{violation: {}}}\n", to_string(*s.expect.violation));
-  } else {
-    out += "expect: pass\n";
-  }
+  write_expect(out, s.expect);
   return out;
 }
 
