@@ -36,7 +36,7 @@ std::string rule_names(const core::DecisionTable& table, const core::Decision& d
 
 std::optional<Disruption> DisruptionLog::record(const core::DecisionEvent& event,
                                                 core::TimeUs now_us) {
-  if (event.action.empty()) return std::nullopt;
+  if (event.action.empty() || event.slot_busy) return std::nullopt;
   const core::DisruptiveAction* declared =
       core::find_disruptive(model_, event.table->name(), event.action);
   if (declared == nullptr) return std::nullopt;

@@ -62,7 +62,7 @@ class DisruptionLog {
   explicit DisruptionLog(const core::ControlPlaneModel& model) : model_(model) {}
 
   // The disruption `event` decides, counted; nothing when its action is not
-  // one the model declares disruptive.
+  // one the model declares disruptive, or could not start.
   std::optional<Disruption> record(const core::DecisionEvent& event, core::TimeUs now_us);
   // Every count so far, by kind then cause.
   std::vector<DisruptionTally> tallies() const;

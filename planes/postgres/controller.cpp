@@ -22,6 +22,7 @@ struct DecisionInputs {
   const core::Telemetry& telemetry;
   const Settings& settings;
   core::TimeUs now_us;
+  bool slot_busy;  // the action decided could not start
 };
 
 Rules rules_for(core::Transaction& txn, const core::Telemetry& t, const Settings& s,
@@ -51,7 +52,7 @@ void journal_decision(core::Journal& journal, const core::Decision& decision,
   const std::string_view action =
       acts ? std::string_view(table.action_name(*decision.action)) : std::string_view();
   std::optional<core::DisruptionEvidence> evidence;
-  if (acts && core::find_disruptive(model(), table.name(), action) != nullptr) {
+  if (acts && !in.slot_busy && core::find_disruptive(model(), table.name(), action) != nullptr) {
     evidence = disruption_evidence(in.txn, in.telemetry, in.settings, in.now_us, entity, table,
                                    rules.signals);
   }
@@ -62,6 +63,7 @@ void journal_decision(core::Journal& journal, const core::Decision& decision,
                                        .signals = rules.signals,
                                        .action = action,
                                        .at_us = in.now_us,
+                                       .slot_busy = acts && in.slot_busy,
                                        .evidence = evidence ? &*evidence : nullptr});
 }
 
@@ -86,9 +88,17 @@ void Controller::decide_all(TickStats& stats) {
     Rules rules = rules_for(*txn, env_.telemetry, settings_, now_us, *entity);
     core::Decision decision = rules.table.decide(entity->state.id, rules.signals);
     stats.decided++;
+    bool started = false;
+    if (decision.kind == core::DecisionKind::kAct) {
+      const std::string& action = rules.table.action_name(*decision.action);
+      Slot slot = slot_for(*entity, action);
+      core::Result<bool> offered = scheduler_.offer(slot.kind, slot.entity, action, id);
+      started = offered.ok() && *offered;
+      if (started) stats.started++;
+    }
     if (env_.journal != nullptr) {
       journal_decision(*env_.journal, decision, *entity, rules,
-                       DecisionInputs{*txn, env_.telemetry, settings_, now_us});
+                       DecisionInputs{*txn, env_.telemetry, settings_, now_us, !started});
     }
     // Signal derivation must never produce what the table declares
     // impossible, and the analysis proves the table has no gap or conflict.
@@ -97,11 +107,6 @@ void Controller::decide_all(TickStats& stats) {
         "{} {}: {}", Entity::kKind, id,
         rules.table.describe_cell(entity->state.id, rules.signals) + ": " +
             rules.table.describe(decision));
-    if (decision.kind != core::DecisionKind::kAct) continue;
-    const std::string& action = rules.table.action_name(*decision.action);
-    Slot slot = slot_for(*entity, action);
-    core::Result<bool> started = scheduler_.offer(slot.kind, slot.entity, action, id);
-    if (started.ok() && *started) stats.started++;
   }
 }
 
