@@ -54,12 +54,11 @@ std::string summary_text(const reports::Report& report) {
   if (report.canary) text += describe(*report.canary) + "\n";
   if (!report.planes.empty()) text += "\nby control plane:\n";
   for (const reports::PlaneReport& plane : report.planes) {
-    text +=
-        fmt::format("  {}: {}; {} finding{}\n    {}\n    disruptions: {}\n",
-                    plane.campaign.control_plane, reports::runs_in_brief(plane.campaign),
-                    plane.findings(), plane.findings() == 1 ? "" : "s",
-                    reports::coverage_in_brief(plane.coverage),
-                    reports::disruptions_in_brief(plane.campaign.disruptions));
+    text += fmt::format("  {}: {}; {} finding{}\n    {}\n    disruptions: {}\n",
+                        plane.campaign.control_plane, reports::runs_in_brief(plane.campaign),
+                        plane.findings(), plane.findings() == 1 ? "" : "s",
+                        reports::coverage_in_brief(plane.coverage),
+                        reports::disruptions_in_brief(plane.campaign.disruptions));
   }
   text += "\nviolations by invariant:\n";
   if (c.findings_by_kind.empty()) text += "  none\n";

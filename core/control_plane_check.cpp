@@ -288,18 +288,19 @@ void add_disruption_errors(const ControlPlaneModel& model, std::vector<ModelErro
       continue;
     }
     if (!table->find_action(d.action)) {
-      errors.push_back({.where = where,
-                        .message = fmt::format("table {} has no action '{}'{}", d.table, d.action,
-                                               did_you_mean(d.action, table->action_names())),
-                        .fix = fmt::format("name one of: {}", fmt::join(table->action_names(), ", "))});
+      errors.push_back(
+          {.where = where,
+           .message = fmt::format("table {} has no action '{}'{}", d.table, d.action,
+                                  did_you_mean(d.action, table->action_names())),
+           .fix = fmt::format("name one of: {}", fmt::join(table->action_names(), ", "))});
     }
     for (const std::string& signal : d.requested_by) {
       if (table->find_signal(signal)) continue;
-      errors.push_back({.where = where,
-                        .message = fmt::format("table {} has no signal '{}'{} (requested_by)",
-                                               d.table, signal,
-                                               did_you_mean(signal, table->signal_names())),
-                        .fix = fmt::format("name one of: {}", fmt::join(table->signal_names(), ", "))});
+      errors.push_back(
+          {.where = where,
+           .message = fmt::format("table {} has no signal '{}'{} (requested_by)", d.table, signal,
+                                  did_you_mean(signal, table->signal_names())),
+           .fix = fmt::format("name one of: {}", fmt::join(table->signal_names(), ", "))});
     }
   }
 }

@@ -11,7 +11,9 @@ constexpr std::array<const char*, kDisruptionKinds> kNames = {"failover", "resta
 
 }  // namespace
 
-const char* to_string(DisruptionKind kind) { return kNames[static_cast<std::size_t>(kind)]; }
+const char* to_string(DisruptionKind kind) {
+  return kNames[static_cast<std::size_t>(kind)];
+}
 
 std::optional<DisruptionKind> find_disruption_kind(std::string_view name) {
   for (std::size_t i = 0; i < kNames.size(); ++i) {
@@ -29,7 +31,8 @@ std::string describe(const DisruptionEvidence& evidence) {
       out += fmt::format("{} silent {:.1f} s", seen.vantage,
                          static_cast<double>(*seen.silent_us) / kSecond);
     } else {
-      out += fmt::format("{} never heard it", seen.vantage.empty() ? "a vantage point" : seen.vantage);
+      out +=
+          fmt::format("{} never heard it", seen.vantage.empty() ? "a vantage point" : seen.vantage);
     }
     if (seen.counted_against) out += " (counted)";
   }

@@ -55,9 +55,9 @@ struct DisruptiveAction {
 
 // What one vantage point had heard of the target when the plane decided.
 struct VantageSeen {
-  std::string vantage;               // "monitor-1"; empty for one that never heard it
-  std::optional<TimeUs> silent_us;   // since its latest check-in; nullopt: never heard
-  bool counted_against = false;      // the plane counted it as missing the target
+  std::string vantage;              // "monitor-1"; empty for one that never heard it
+  std::optional<TimeUs> silent_us;  // since its latest check-in; nullopt: never heard
+  bool counted_against = false;     // the plane counted it as missing the target
 };
 
 // What a plane saw when it decided a disruptive action.

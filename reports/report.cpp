@@ -314,8 +314,8 @@ std::string disruptions_in_brief(const std::vector<DisruptionCount>& counts) {
     std::string causes;
     for (; i < counts.size() && counts[i].kind == kind; ++i) {
       total += counts[i].count;
-      causes += fmt::format("{}{} {}", causes.empty() ? "" : ", ", counts[i].cause,
-                            counts[i].count);
+      causes +=
+          fmt::format("{}{} {}", causes.empty() ? "" : ", ", counts[i].cause, counts[i].count);
     }
     out += fmt::format("{}{} {} ({})", out.empty() ? "" : "; ", kind, total, causes);
   }

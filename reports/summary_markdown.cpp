@@ -104,7 +104,8 @@ void disruptions_table(Out out, const Report& report) {
     parts.emplace_back(plane.campaign.control_plane, &plane.campaign);
   if (parts.empty()) parts.emplace_back("", &report.campaign);
   bool any = false;
-  for (const auto& part : parts) any = any || !part.second->disruptions.empty();
+  for (const auto& part : parts)
+    any = any || !part.second->disruptions.empty();
   if (!any) {
     fmt::format_to(out, "None decided.\n\n");
     return;

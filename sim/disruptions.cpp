@@ -50,8 +50,8 @@ std::optional<Disruption> DisruptionLog::record(const core::DecisionEvent& event
                .signals = needed_signals(*event.table, decision),
                .at_us = now_us};
   for (const std::string& request : declared->requested_by) {
-    d.requested = d.requested || std::find(d.signals.begin(), d.signals.end(), request) !=
-                                     d.signals.end();
+    d.requested =
+        d.requested || std::find(d.signals.begin(), d.signals.end(), request) != d.signals.end();
   }
   if (event.evidence != nullptr) d.evidence = *event.evidence;
   ++counts_[{core::to_string(d.kind), d.cause}];
@@ -89,7 +89,8 @@ std::string describe(const Disruption& d) {
                                 fmt::join(d.signals, ", "), d.requested ? ", requested" : "");
   if (!d.evidence || d.evidence->target.empty()) return out;
   out += fmt::format(" against {}", d.evidence->target);
-  if (d.evidence->window_us > 0) out += fmt::format(" over a {} window", seconds(d.evidence->window_us));
+  if (d.evidence->window_us > 0)
+    out += fmt::format(" over a {} window", seconds(d.evidence->window_us));
   if (!d.evidence->vantages.empty()) out += ": " + core::describe(*d.evidence);
   return out;
 }

@@ -38,9 +38,9 @@ namespace unwedge::sim {
 // One disruptive decision.
 struct Disruption {
   core::DisruptionKind kind = core::DisruptionKind::kFailover;
-  std::string entity;  // the decision's entity: "db1"
-  std::string action;  // "Failover"
-  std::string cause;   // the rule that fired: "failover-unreachable-leader"
+  std::string entity;                // the decision's entity: "db1"
+  std::string action;                // "Failover"
+  std::string cause;                 // the rule that fired: "failover-unreachable-leader"
   std::vector<std::string> signals;  // the signals the rule needed, by name
   bool requested = false;            // one of them is raised only by asking
   std::optional<core::DisruptionEvidence> evidence;

@@ -30,16 +30,17 @@
 namespace unwedge::sim {
 
 enum class Invariant : std::uint8_t {
-  kAssertion,          // a contract inside the control plane or the simulator
-  kValidTransitions,   // every state change is in its machine's table
-  kBoundedDwell,       // no entity overstays its state's dwell bound
-  kNoLostWrites,       // acknowledged writes survive on the leader
-  kSingleWriter,       // acknowledged writes form one history
-  kEventuallyHealthy,  // healed, every service recovers within the bound
-  kIdempotentEffects,  // asking again (a retry, a duplicate) changes nothing more
-  kPlaneInvariant,     // the plane under test's own invariants (ControlPlane::check)
-  kStoreLinearizable,  // the consensus store's history has a linearization
-  kNoNeedlessDisruption,  // no failover, restart, ... of a node that was sound (sim/disruptions.hpp)
+  kAssertion,             // a contract inside the control plane or the simulator
+  kValidTransitions,      // every state change is in its machine's table
+  kBoundedDwell,          // no entity overstays its state's dwell bound
+  kNoLostWrites,          // acknowledged writes survive on the leader
+  kSingleWriter,          // acknowledged writes form one history
+  kEventuallyHealthy,     // healed, every service recovers within the bound
+  kIdempotentEffects,     // asking again (a retry, a duplicate) changes nothing more
+  kPlaneInvariant,        // the plane under test's own invariants (ControlPlane::check)
+  kStoreLinearizable,     // the consensus store's history has a linearization
+  kNoNeedlessDisruption,  // no failover, restart, ... of a node that was sound
+                          // (sim/disruptions.hpp)
 };
 inline constexpr std::size_t kInvariants = 10;
 

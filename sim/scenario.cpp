@@ -20,9 +20,10 @@ void judge_disruption_bounds(const Scenario& scenario, ScenarioOutcome& outcome)
     const std::uint64_t count = count_of(outcome.run.disruptions, kind);
     if (count <= max) continue;
     outcome.disruptions_over.push_back(kind);
-    const std::string sentence = fmt::format(
-        "expected at most {} {} disruption{}, but the control plane decided {} ({})", max,
-        core::to_string(kind), max == 1 ? "" : "s", count, causes_of(outcome.run.disruptions, kind));
+    const std::string sentence =
+        fmt::format("expected at most {} {} disruption{}, but the control plane decided {} ({})",
+                    max, core::to_string(kind), max == 1 ? "" : "s", count,
+                    causes_of(outcome.run.disruptions, kind));
     outcome.mismatch = outcome.passed ? sentence : outcome.mismatch + "; and " + sentence;
     outcome.passed = false;
   }

@@ -1395,8 +1395,7 @@ void write_expect(std::string& out, const ExpectedVerdict& expect) {
   const std::string verdict =
       expect.violation ? fmt::format("violation: {}", to_string(*expect.violation)) : "pass";
   if (bounds.empty()) {
-    fmt::format_to(to, "expect: {}\n",
-                   expect.violation ? fmt::format("{{{}}}", verdict) : verdict);
+    fmt::format_to(to, "expect: {}\n", expect.violation ? fmt::format("{{{}}}", verdict) : verdict);
   } else {
     fmt::format_to(to, "expect: {{{}, disruptions_max: {{{}}}}}\n", verdict, bounds);
   }

@@ -253,14 +253,15 @@ bool KeeperAgent::decide_and_drive(bool clock_stepped_back) {
         started = offered.ok() && *offered;
       }
       if (env_.journal != nullptr) {
-        env_.journal->decision({.table = &table,
-                                .kind = Keeper::kKind,
-                                .entity = node_,
-                                .state = keeper->state.id,
-                                .signals = signals,
-                                .action = action,
-                                .at_us = view.now_us,
-                                .slot_busy = decision.kind == core::DecisionKind::kAct && !started});
+        env_.journal->decision(
+            {.table = &table,
+             .kind = Keeper::kKind,
+             .entity = node_,
+             .state = keeper->state.id,
+             .signals = signals,
+             .action = action,
+             .at_us = view.now_us,
+             .slot_busy = decision.kind == core::DecisionKind::kAct && !started});
       }
     }
   }

@@ -45,8 +45,8 @@ Rules rules_for(core::Transaction& txn, const core::Telemetry&, const Settings& 
 // The decision as journaled: with what the plane saw when its action is one
 // the model declares disruptive, so the journal learns why it was taken.
 template <class Entity>
-void journal_decision(core::Journal& journal, const core::Decision& decision,
-                      const Entity& entity, const Rules& rules, const DecisionInputs& in) {
+void journal_decision(core::Journal& journal, const core::Decision& decision, const Entity& entity,
+                      const Rules& rules, const DecisionInputs& in) {
   const core::DecisionTable& table = rules.table;
   const bool acts = decision.kind == core::DecisionKind::kAct;
   const std::string_view action =

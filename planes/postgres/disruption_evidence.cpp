@@ -57,8 +57,7 @@ core::DisruptionEvidence disruption_evidence(core::Transaction& txn,
 core::DisruptionEvidence disruption_evidence(core::Transaction& /*txn*/,
                                              const core::Telemetry& telemetry,
                                              const Settings& settings, core::TimeUs now_us,
-                                             const Server& server,
-                                             const core::DecisionTable& table,
+                                             const Server& server, const core::DecisionTable& table,
                                              core::SignalSet signals) {
   core::DisruptionEvidence evidence = seen_of(telemetry, settings, now_us, server.id,
                                               server.state.entered_us, Silence::kSinceWatched);

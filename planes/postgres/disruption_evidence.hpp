@@ -32,8 +32,7 @@ core::DisruptionEvidence disruption_evidence(core::Transaction& txn,
 core::DisruptionEvidence disruption_evidence(core::Transaction& txn,
                                              const core::Telemetry& telemetry,
                                              const Settings& settings, core::TimeUs now_us,
-                                             const Server& server,
-                                             const core::DecisionTable& table,
+                                             const Server& server, const core::DecisionTable& table,
                                              core::SignalSet signals);
 // A customer's promotion of a replica fences its service's leader; it is
 // asked for, so no health is read.

@@ -104,11 +104,11 @@ inline Slant slant_for(sim::Invariant invariant) {
       // stale check-ins, monitors' and the control plane's clocks, a
       // standby's crash; and failovers and replacements asked for, which
       // are never needless. Standbys, so a failover is possible at all.
-      s.faults = {{3, FaultKind::kPartitionPartial}, {3, FaultKind::kPartitionOneWay},
-                  {2, FaultKind::kLateCheckins},     {2, FaultKind::kStaleCheckins},
+      s.faults = {{3, FaultKind::kPartitionPartial},  {3, FaultKind::kPartitionOneWay},
+                  {2, FaultKind::kLateCheckins},      {2, FaultKind::kStaleCheckins},
                   {1, FaultKind::kDuplicateCheckins}, {2, FaultKind::kClockDrift},
-                  {2, FaultKind::kClockJump},        {2, FaultKind::kHostCrash},
-                  {1, FaultKind::kDatabaseCrash},    {1, FaultKind::kAgentPause}};
+                  {2, FaultKind::kClockJump},         {2, FaultKind::kHostCrash},
+                  {1, FaultKind::kDatabaseCrash},     {1, FaultKind::kAgentPause}};
       s.operators = {{1, OperatorKind::kRequestFailover},
                      {1, OperatorKind::kReplaceServer},
                      {1, OperatorKind::kPromoteFollower}};
