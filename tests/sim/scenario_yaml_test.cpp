@@ -165,13 +165,13 @@ const std::map<std::string, std::string>& malformed_messages() {
        "single_writer, eventually_healthy, idempotent_effects, plane_invariant, "
        "store_linearizable, no_needless_disruption"},
       {"unknown_disruption_kind.yaml",
-       "7:35: expect.disruptions_max: unknown key \"failovers\"; did you mean \"failover\"? "
+       "7:34: expect.disruptions_max: unknown key \"failovers\"; did you mean \"failover\"? "
        "allowed here: failover, restart, replacement, fencing, demotion"},
       {"pass_and_violation.yaml",
-       "7:26: expect.violation: a run cannot both pass and violate an invariant; keep pass or "
+       "7:27: expect.violation: a run cannot both pass and violate an invariant; keep pass or "
        "violation"},
       {"negative_disruption_bound.yaml",
-       "11:14: expect.disruptions_max.restart: -1 is out of range; allowed: 0 to 1000000"},
+       "10:14: expect.disruptions_max.restart: -1 is out of range; allowed: 0 to 1000000"},
       {"unknown_key.yaml",
        "7:1: unknown key \"sed\"; did you mean \"seed\"? allowed at the top: name, description, "
        "seed, duration, recovery, fleet, workload, control_plane, network, random, timeline, "
