@@ -1,5 +1,6 @@
 #include "cli/campaign.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "reports/coverage_collector.hpp"
 #include "reports/report_json.hpp"
 #include "reports/timeline_recorder.hpp"
+#include "sim/happening_log.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -151,6 +153,18 @@ void recheck_determinism(const sim::Scenario& scenario, WorkerResult& result) {
   record.sentence = failed_already ? record.sentence + "; and " + sentence : sentence;
 }
 
+// Each condition the run reached, once, by its text (sorted, as a
+// report's lists by name are).
+std::vector<reports::NamedCount> sometimes_reached(const sim::HappeningLog& census) {
+  std::vector<reports::NamedCount> reached;
+  for (const sim::Requirement& r : census.sometimes())
+    reached.push_back({.name = sim::flow_text(r), .count = 1});
+  std::sort(
+      reached.begin(), reached.end(),
+      [](const reports::NamedCount& a, const reports::NamedCount& b) { return a.name < b.name; });
+  return reached;
+}
+
 void judge(const CampaignItem& item, const sim::Scenario& scenario,
            const CampaignSettings& settings, const CampaignItems& items, const ReproWriter& writer,
            WorkerResult& result) {
@@ -164,10 +178,14 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
   reports::TimelineRecorder timeline;
   std::vector<sim::RunObserver*> observers = {&timeline};
   if (coverage) observers.push_back(&*coverage);
+  // The swarm's census of the "sometimes" conditions its runs reach.
+  std::optional<sim::HappeningLog> census;
+  if (coverage && item.swarm) observers.push_back(&census.emplace(scenario.config));
   sim::RunObservers observe(std::move(observers));
   const sim::ScenarioOutcome outcome = sim::run_scenario(scenario, {}, nullptr, &observe);
   // Read now: the probes count on in the re-check and the shrinker's runs.
   if (coverage) result.coverage = coverage->coverage();
+  if (census) result.coverage->sometimes = sometimes_reached(*census);
   record.digest = outcome.run.digest;
   record.simulated_us = outcome.run.simulated_us;
   record.events = outcome.run.events;
@@ -175,6 +193,8 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
   for (const sim::DisruptionTally& d : outcome.run.disruptions) {
     record.disruptions.push_back({.kind = d.kind, .cause = d.cause, .count = d.count, .runs = 1});
   }
+  record.availability = outcome.run.availability;
+  record.worst_windows = outcome.run.worst_windows;
   if (!outcome.passed) {
     record.verdict = Verdict::kFail;
     if (outcome.run.finding) {
@@ -182,6 +202,7 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
     } else if (!outcome.disruptions_over.empty()) {
       record.invariant = "disruptions_max";
     }
+    if (outcome.availability_missed) record.invariant = "availability";
     record.sentence = outcome.mismatch;
   }
   if (record.index % kDeterminismRecheckEvery == 0) recheck_determinism(scenario, result);
@@ -343,19 +364,20 @@ class Recorder {
 
   void record_crashes(const reports::CrashCoverage& crashes) {
     builder.add_crashes(crashes, items_.crashes_plane);
-    crash_divergences += crashes.divergences;
   }
 
   void record_canary(const reports::CanaryResult& canary) {
     builder.set_canary(canary, items_.canary_plane);
-    canary_missed = !canary.caught;
   }
 
   // summary.txt and report.json; a failure is told and the campaign goes on.
-  void write_summary(const CampaignStatus& status) {
+  // False when they could not be written.
+  bool write_summary(const CampaignStatus& status) {
     if (core::Status written = write_reports(builder.report(status), settings_.out_dir); !written) {
       std::fprintf(stderr, "\nunwedge: %s\n", written.error().message.c_str());
+      return false;
     }
+    return true;
   }
 
   void show_progress(const CampaignStatus& status, bool last) {
@@ -371,8 +393,6 @@ class Recorder {
 
   CampaignTally tally;
   ReportBuilder builder;
-  std::uint64_t crash_divergences = 0;
-  bool canary_missed = false;
 
  private:
   RunsLog log_;
@@ -381,9 +401,14 @@ class Recorder {
   bool log_failed_ = false;
 };
 
-int exit_code_of(const Recorder& recorder, const CampaignStatus& status) {
-  if (recorder.tally.findings() + recorder.crash_divergences > 0) return kExitFinding;
-  if (recorder.canary_missed) return kExitFinding;
+// The report's verdict decides, as it does every output file's headline;
+// reports that could not be written are bad output (nothing to read the
+// verdict from), and an interrupted campaign that found nothing exits as a
+// process killed by its signal.
+int exit_code_of(const reports::Report& report, const CampaignStatus& status, bool written) {
+  if (!written) return kExitBadInput;
+  const int verdict = reports::verdict_of(report).exit_code();
+  if (verdict != kExitPass) return verdict;
   if (status.state == CampaignState::kInterrupted) return 128 + status.signal;
   return kExitPass;
 }
@@ -533,12 +558,14 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   }
   status.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
   if (status.state == CampaignState::kRunning) status.state = CampaignState::kFinished;
-  recorder.write_summary(status);
+  const bool written = recorder.write_summary(status);
   recorder.show_progress(status, true);
+  reports::Report report = recorder.builder.report(status);
+  const int exit_code = exit_code_of(report, status, written);
   return CampaignResult{.tally = recorder.tally,
                         .status = status,
-                        .report = recorder.builder.report(status),
-                        .exit_code = exit_code_of(recorder, status)};
+                        .report = std::move(report),
+                        .exit_code = exit_code};
 }
 
 }  // namespace unwedge::cli

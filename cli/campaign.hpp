@@ -27,11 +27,12 @@
 //
 // On SIGINT or SIGTERM the campaign stops handing out work, kills its
 // workers (the runs in flight are not recorded), writes the summary and
-// returns. Exit codes: 0 every run passed; 1 a run failed or gave no verdict,
-// the crash exploration diverged, or the canary was not caught (even if
-// interrupted: a finding matters most); otherwise 130 (SIGINT) or 143
-// (SIGTERM) when interrupted; 2 when the campaign cannot start (bad flags, an
-// output directory that cannot be written).
+// returns. Exit codes (the rule is cli/commands.hpp's): the report's
+// verdict (reports/verdict.hpp), even if interrupted: 0 nothing found, 1
+// findings of any kind, 3 the harness is broken (the canary missed or
+// missing); 130 (SIGINT) or 143 (SIGTERM) when interrupted with nothing
+// found; 2 when the campaign cannot start (bad flags, an output directory
+// that cannot be written) or its reports cannot be written at the end.
 //
 //   CampaignItems items{.bundled = load_bundled(), .swarm = swarm_item};
 //   core::Result<CampaignResult> result = run_campaign(

@@ -40,6 +40,64 @@ double runs_per_second(const CampaignTally& tally, const CampaignStatus& status)
   return elapsed_s > 0 ? static_cast<double>(tally.runs) / elapsed_s : 0.0;
 }
 
+nlohmann::ordered_json availability_json(const std::vector<sim::ServiceAvailability>& services) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const sim::ServiceAvailability& s : services) {
+    out.push_back({{"service", s.service},
+                   {"write_share", s.write_share()},
+                   {"read_share", s.read_share()},
+                   {"observed_us", s.observed_us},
+                   {"write_down_us", s.write_down_us},
+                   {"read_down_us", s.read_down_us},
+                   {"writes", s.writes},
+                   {"writes_ok", s.writes_ok},
+                   {"reads", s.reads},
+                   {"reads_ok", s.reads_ok}});
+  }
+  return out;
+}
+
+nlohmann::ordered_json windows_json(const std::vector<sim::OutageWindow>& windows) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const sim::OutageWindow& w : windows) {
+    out.push_back({{"service", w.service},
+                   {"client", w.client},
+                   {"from_us", w.from_us},
+                   {"to_us", w.to_us},
+                   {"open", w.open},
+                   {"healthy_us", w.healthy_us},
+                   {"plane_us", w.plane_us},
+                   {"why", w.why},
+                   {"cause", w.cause}});
+  }
+  return out;
+}
+
+// Absent from lines written before availability was measured: none.
+void read_availability(const json& object, RunRecord& r) {
+  for (const json& s : object.value("availability", json::array())) {
+    r.availability.push_back({.service = s.at("service").get<std::string>(),
+                              .observed_us = s.at("observed_us").get<core::TimeUs>(),
+                              .write_down_us = s.at("write_down_us").get<core::TimeUs>(),
+                              .read_down_us = s.at("read_down_us").get<core::TimeUs>(),
+                              .writes = s.at("writes").get<std::uint64_t>(),
+                              .writes_ok = s.at("writes_ok").get<std::uint64_t>(),
+                              .reads = s.at("reads").get<std::uint64_t>(),
+                              .reads_ok = s.at("reads_ok").get<std::uint64_t>()});
+  }
+  for (const json& w : object.value("worst_windows", json::array())) {
+    r.worst_windows.push_back({.service = w.at("service").get<std::string>(),
+                               .client = w.at("client").get<std::string>(),
+                               .from_us = w.at("from_us").get<core::TimeUs>(),
+                               .to_us = w.at("to_us").get<core::TimeUs>(),
+                               .open = w.at("open").get<bool>(),
+                               .healthy_us = w.at("healthy_us").get<core::TimeUs>(),
+                               .plane_us = w.at("plane_us").get<core::TimeUs>(),
+                               .why = w.at("why").get<std::string>(),
+                               .cause = w.at("cause").get<std::string>()});
+  }
+}
+
 }  // namespace
 
 const char* to_string(Verdict verdict) {
@@ -72,6 +130,8 @@ std::string to_json_line(const RunRecord& r) {
                                        {"events", r.events},
                                        {"store_keys_unchecked", r.store_keys_unchecked},
                                        {"disruptions", disruptions},
+                                       {"availability", availability_json(r.availability)},
+                                       {"worst_windows", windows_json(r.worst_windows)},
                                        {"wall_ms", r.wall_ms},
                                        {"repro", optional_text(r.repro)}};
   return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
@@ -104,6 +164,7 @@ core::Result<RunRecord> parse_run_record(std::string_view line) {
                                  .runs = 1});
       }
     }
+    read_availability(object, r);
     r.wall_ms = object.at("wall_ms").get<std::int64_t>();
     r.repro = text_or_empty(object, "repro");
     return r;

@@ -9,12 +9,15 @@
 //    "invariant":"no_lost_writes","cause":null,"sentence":"expected to pass, but ...",
 //    "digest":"5f0c...","simulated_us":5400000000,"events":81234,
 //    "store_keys_unchecked":0,"disruptions":[{"kind":"failover",
-//    "cause":"failover-unreachable-leader","count":1}],"wall_ms":412,
-//    "repro":"repro/swarm-seed-3.yaml"}
+//    "cause":"failover-unreachable-leader","count":1}],
+//    "availability":[{"service":"db1","write_share":0.9991,"read_share":0.9996,...}],
+//    "worst_windows":[{"service":"db1","client":"client-db1-1","from_us":...,"cause":...}],
+//    "wall_ms":412,"repro":"repro/swarm-seed-3.yaml"}
 //
 // verdict: "pass"; "fail" (the run ended against its scenario's expected
 // verdict; `invariant` names the violated invariant, null when a violation
-// was expected and did not come); "error" (no verdict: `cause` says why:
+// was expected and did not come, "availability" when the clients missed the
+// scenario's `expect: {availability: ...}` bounds); "error" (no verdict: `cause` says why:
 // "not_made" the scenario could not be made, "threw" an exception escaped the
 // run, "worker_died" the process running it died, "timed_out" it ran past the
 // wall-time limit, "bad_result" its worker sent something unreadable). `digest` is the trace digest
@@ -37,6 +40,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "reports/report.hpp"
+#include "sim/availability.hpp"
 
 namespace unwedge::cli {
 
@@ -60,6 +64,9 @@ struct RunRecord {
   // The disruptions the control plane decided, by kind then cause (each
   // with runs = 1).
   std::vector<reports::DisruptionCount> disruptions;
+  // What the clients felt: per service, and the run's longest write outages.
+  std::vector<sim::ServiceAvailability> availability;
+  std::vector<sim::OutageWindow> worst_windows;
   std::int64_t wall_ms = 0;
   std::string repro;  // relative to the output directory; empty: none
 

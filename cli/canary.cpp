@@ -45,7 +45,8 @@ reports::CanaryResult run_canary(const std::filesystem::path& executable) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(executable, error)) {
     return {.sentence = fmt::format("the canary {} is missing; build unwedge-canary beside unwedge",
-                                    executable.string())};
+                                    executable.string()),
+            .missing = true};
   }
   std::FILE* pipe = ::popen(shell_quote(executable.string()).c_str(), "r");
   if (pipe == nullptr) {

@@ -1,12 +1,11 @@
 // The canary of `unwedge nightly`: unwedge-canary, a small program built
-// beside unwedge, runs one planted bug of tests/mutants on a fixed scenario
-// and seed and says, on one JSON line, whether the harness caught it with
-// the invariant meant for it (exit 0 only then). unwedge itself links only
-// the production control plane, which has no mutation points, so the
-// canary is a program of its own. A canary that is missing, cannot run,
-// prints no verdict or is not caught is a result with `caught` false: a
-// finding, since a harness that misses a planted bug proves nothing by
-// finding nothing.
+// beside unwedge, runs the bug planted in the canary's own plane and every
+// checker's self-test (cli/canary_checks.hpp) and says, on one JSON line,
+// whether the harness caught them all (exit 0 only then). A canary that
+// cannot run, prints no verdict or is not caught is a result with `caught`
+// false; one that is missing says so (`missing`). Either way the harness
+// is broken (reports/verdict.hpp: exit 3), not a finding of the plane: a
+// harness that misses a planted bug proves nothing by finding nothing.
 //
 //   reports::CanaryResult canary = run_canary(canary_executable());
 //   if (!canary.caught) fmt::print("{}\n", reports::describe(canary));

@@ -1,57 +1,24 @@
-// unwedge-canary: the planted bug every `unwedge nightly` campaign must see
-// caught. It runs mutant promote_lagging_standby (tests/mutants) on the
-// nightly's own swarm scenario of a fixed seed and prints one JSON line
-// (cli/canary.hpp reads it); exit 0 only when the harness caught it with
-// the invariant meant for it.
+// unwedge-canary: the proof every `unwedge nightly` campaign asks for that
+// the harness can still find bugs (cli/canary_checks.hpp). It runs the bug
+// planted in the canary's own plane (cli/canary_plane.hpp) on the scenario
+// aimed at it, then each checker's self-test, and prints one JSON line
+// (cli/canary.hpp reads it): exit 0 when everything was caught, 3 (the
+// harness is broken) otherwise.
 //
-// It links the control plane with its mutation points compiled in, which
-// is why it is a program of its own: unwedge links only the production
-// library, where no setting can switch a mutant on.
-#include <chrono>
+// It links the simulator and the canary's plane, and no bundled plane: an
+// edit of a bundled plane cannot move it. It is a program of its own so
+// that `unwedge` never registers the canary's plane.
 #include <cstdio>
-#include <nlohmann/json.hpp>
-#include <string>
 
-#include "planes/postgres/settings.hpp"
-#include "sim/scenario.hpp"
-#include "sim/swarm.hpp"
+#include "cli/canary_checks.hpp"
+#include "cli/canary_plane.hpp"
+#include "reports/report_json.hpp"
+#include "reports/verdict.hpp"
 
-namespace {
-
-using unwedge::postgres::Mutant;
-using unwedge::sim::Invariant;
-
-// A promotion that does not wait for the fenced leader's last writes loses
-// some; this seed's swarm scenario catches it in its first failover.
-constexpr Mutant kMutant = Mutant::kPromoteLaggingStandby;
-constexpr std::uint64_t kSeed = 1;
-constexpr Invariant kExpected = Invariant::kNoLostWrites;
-
-}  // namespace
+UNWEDGE_REGISTER_CONTROL_PLANE(unwedge::cli::canary_plane_info());
 
 int main() {
-  const auto start = std::chrono::steady_clock::now();
-  unwedge::sim::Scenario scenario = unwedge::sim::swarm_scenario(kSeed);
-  scenario.config.plane_settings["mutant"] = unwedge::postgres::to_string(kMutant);
-  const unwedge::sim::ScenarioOutcome outcome = unwedge::sim::run_scenario(scenario);
-  const auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - start)
-                           .count();
-  const std::optional<unwedge::sim::Finding>& finding = outcome.run.finding;
-  const bool caught = finding && finding->invariant == kExpected;
-  std::string sentence = "the run found nothing";
-  if (finding) {
-    sentence = caught ? finding->what
-                      : std::string("caught by ") + to_string(finding->invariant) + ", not " +
-                            to_string(kExpected) + ": " + finding->what;
-  }
-  // The fields of reports::CanaryResult, as report.json writes them.
-  const nlohmann::ordered_json line = {{"mutant", to_string(kMutant)},
-                                       {"caught", caught},
-                                       {"invariant", finding ? to_string(finding->invariant) : ""},
-                                       {"seed", kSeed},
-                                       {"wall_ms", wall_ms},
-                                       {"sentence", sentence}};
-  std::printf("%s\n", line.dump().c_str());
-  return caught ? 0 : 1;
+  const unwedge::reports::CanaryResult canary = unwedge::cli::run_canary_checks();
+  std::printf("%s\n", unwedge::reports::canary_to_json_line(canary).c_str());
+  return canary.caught ? unwedge::reports::kExitClean : unwedge::reports::kExitHarnessBroken;
 }

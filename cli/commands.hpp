@@ -1,13 +1,27 @@
-// The subcommands of `unwedge`, one registration function each.
+// The subcommands of `unwedge`, one registration function each, and the
+// one rule for their exit codes (docs/REPORTS.md, "Exit codes"):
+//   0  clean: everything checked passed;
+//   1  findings, of any kind (a violation, a run with no verdict, a
+//      determinism mismatch, a crash-exploration divergence, a refuted claim);
+//   2  bad input: a malformed file, an unknown flag, an output that cannot
+//      be written; nothing was judged;
+//   3  the harness is broken: the canary was missed or is missing, a
+//      checker failed its self-test, or unwedge itself failed; no verdict
+//      can be trusted;
+//   128 + N  a campaign stopped by signal N before it found anything.
+// A campaign's verdict (reports/verdict.hpp) gives 0, 1 or 3.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
+#include "reports/verdict.hpp"
+
 namespace unwedge::cli {
 
-inline constexpr int kExitPass = 0;
-inline constexpr int kExitFinding = 1;
+inline constexpr int kExitPass = reports::kExitClean;
+inline constexpr int kExitFinding = reports::kExitFindings;
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitHarnessBroken = reports::kExitHarnessBroken;
 
 // `unwedge check-model`: model checks, decision-table analysis, cross-checks
 // and claims of a control plane. Sets `exit_code` when it runs.

@@ -5,10 +5,12 @@
 // (reports::merge_into), every shard's repro/ files copied into OUT/repro,
 // their runs.jsonl concatenated, and every output rendered from the merged
 // report (cli/write_reports.hpp). Shards of a campaign of several planes
-// merge plane by plane (reports::Report::planes). Exit 0 when the merged
-// report has no finding, 1 when it has, 2 when an input is missing, corrupt,
+// merge plane by plane (reports::Report::planes). Exit with the merged
+// report's verdict (0 no finding, 1 findings, 3 the harness is broken: a
+// shard's canary missed or missing), or 2 when an input is missing, corrupt,
 // truncated, of another schema version, of other control planes (another
-// list, or the same in another order), or overlaps another shard.
+// list, or the same in another order), or overlaps another shard, or the
+// merge cannot be written.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -214,10 +216,12 @@ int run_merge(const MergeOptions& options) {
   if (core::Status written = write_reports(merged, out_dir); !written) {
     return fail(written.error().message);
   }
-  std::printf("merged %zu shards into %s: %llu runs, %llu findings\n", shards.size(),
+  const reports::Verdict verdict = reports::verdict_of(merged);
+  std::printf("merged %zu shards into %s: %llu runs, %llu findings, %s\n", shards.size(),
               out_dir.string().c_str(), static_cast<unsigned long long>(merged.campaign.runs),
-              static_cast<unsigned long long>(merged.findings()));
-  return merged.findings() > 0 ? kExitFinding : kExitPass;
+              static_cast<unsigned long long>(verdict.findings),
+              std::string(verdict.headline()).c_str());
+  return verdict.exit_code();
 }
 
 }  // namespace

@@ -30,6 +30,8 @@ struct RunOptions {
 
 std::string verdict_of(const sim::ScenarioOutcome& outcome) {
   if (!outcome.run.finding) return "pass";
+  // A run that missed its requires: broke nothing; it tested nothing.
+  if (outcome.run.finding->invariant == sim::Invariant::kVacuous) return "vacuous";
   return fmt::format("violated {}", to_string(outcome.run.finding->invariant));
 }
 

@@ -13,6 +13,11 @@ namespace unwedge::cli {
 int run_unwedge(int argc, char** argv) {
   CLI::App app{"unwedge: deterministic simulation and fuzzing for control-plane logic"};
   app.require_subcommand(1);
+  app.footer(
+      "Exit codes, for every command: 0 clean; 1 findings of any kind; 2 bad input, a usage "
+      "error or outputs that cannot be written; 3 the harness is broken (the canary missed or "
+      "missing, a checker that failed its self-test, an internal error of unwedge); 128+N a "
+      "campaign stopped by signal N before it found anything.");
   app.set_version_flag("--version", build_description());
   int exit_code = 0;
   add_check_model_command(app, exit_code);
@@ -40,8 +45,10 @@ int run_unwedge(int argc, char** argv) {
                  e.what());
     return kExitBadInput;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "unwedge: %s\n", e.what());
-    return kExitBadInput;
+    // Input is checked and refused with a message before it is used: an
+    // exception escaping a command is unwedge's own failure.
+    std::fprintf(stderr, "unwedge: internal error: %s; this is a bug in unwedge\n", e.what());
+    return kExitHarnessBroken;
   }
   return exit_code;
 }

@@ -11,8 +11,9 @@
 
 namespace unwedge::cli {
 
-// Parses the command line, runs the command and returns its exit code: 0
-// pass, 1 a finding, 2 bad input (with a message saying what to fix).
+// Parses the command line, runs the command and returns its exit code, by
+// the rule of cli/commands.hpp: 0 clean, 1 findings, 2 bad input (with a
+// message saying what to fix), 3 the harness is broken.
 int run_unwedge(int argc, char** argv);
 
 }  // namespace unwedge::cli

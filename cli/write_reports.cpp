@@ -11,6 +11,7 @@
 #include "reports/junit_xml.hpp"
 #include "reports/report_json.hpp"
 #include "reports/summary_markdown.hpp"
+#include "reports/verdict.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -24,10 +25,31 @@ std::uint64_t highest_seed(const reports::CampaignFigures& c) {
 
 }  // namespace
 
+namespace {
+
+// The verdict and what it rests on: each invariant or check with findings.
+std::string verdict_lines(const reports::Verdict& verdict) {
+  std::string text = fmt::format("verdict: {} ({} finding{})\n", verdict.headline(),
+                                 verdict.findings, verdict.findings == 1 ? "" : "s");
+  if (!verdict.harness_broken.empty()) {
+    text += fmt::format("harness broken: {}\n", verdict.harness_broken);
+  }
+  for (const reports::CheckRow& row : verdict.checks) {
+    if (!row.failed()) continue;
+    text += fmt::format("  {} ({}): {} of {} {}; first: {}{}\n", row.name, to_string(row.kind),
+                        row.findings, row.checked, row.unit,
+                        row.first_item.empty() ? "" : row.first_item + ": ", row.first_sentence);
+  }
+  return text;
+}
+
+}  // namespace
+
 std::string summary_text(const reports::Report& report) {
   const reports::CampaignFigures& c = report.campaign;
   std::string text = fmt::format("unwedge campaign of {} ({} shard{})\n", c.control_plane, c.shards,
                                  c.shards == 1 ? "" : "s");
+  text += verdict_lines(reports::verdict_of(report));
   if (!c.build.empty()) text += fmt::format("build: {}\n", c.build);
   text += fmt::format("status: {}\n", c.status);
   text += fmt::format("runs: {} ({} bundled scenarios, {} swarm seeds, highest seed {})\n", c.runs,
@@ -51,14 +73,19 @@ std::string summary_text(const reports::Report& report) {
     text += fmt::format("crash exploration: {} stories, {} crash points, {} divergences\n",
                         crashes.stories, crashes.crash_points, crashes.divergences);
   }
-  if (report.canary) text += describe(*report.canary) + "\n";
+  if (report.canary && report.canary->caught) text += describe(*report.canary) + "\n";
+  text += "\nclient availability:\n";
+  for (const std::string& line : reports::availability_lines(c.availability)) {
+    text += fmt::format("  {}\n", line);
+  }
   if (!report.planes.empty()) text += "\nby control plane:\n";
   for (const reports::PlaneReport& plane : report.planes) {
-    text += fmt::format("  {}: {}; {} finding{}\n    {}\n    disruptions: {}\n",
-                        plane.campaign.control_plane, reports::runs_in_brief(plane.campaign),
-                        plane.findings(), plane.findings() == 1 ? "" : "s",
-                        reports::coverage_in_brief(plane.coverage),
-                        reports::disruptions_in_brief(plane.campaign.disruptions));
+    const std::uint64_t findings = reports::verdict_of(plane, report).findings;
+    text +=
+        fmt::format("  {}: {}; {} finding{}\n    {}\n    disruptions: {}\n",
+                    plane.campaign.control_plane, reports::runs_in_brief(plane.campaign), findings,
+                    findings == 1 ? "" : "s", reports::coverage_in_brief(plane.coverage),
+                    reports::disruptions_in_brief(plane.campaign.disruptions));
   }
   text += "\nviolations by invariant:\n";
   if (c.findings_by_kind.empty()) text += "  none\n";

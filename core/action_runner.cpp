@@ -68,7 +68,8 @@ Result<StepOutcome> ActionRunner::step(const ActionDef& def, std::string_view ac
                                  .step = step_def.name,
                                  .verdict = to_string(result.verdict),
                                  .note = result.note,
-                                 .at_us = record->updated_us});
+                                 .at_us = record->updated_us,
+                                 .over = record->status != ActionStatus::kRunning});
     for (const TransitionEvent& event : ctx.pending_transitions()) {
       env_.journal->transition(event);
     }

@@ -63,6 +63,9 @@ struct StepEvent {
   std::string_view verdict;  // next, wait, finish, end, or error (nothing committed)
   std::string_view note;
   TimeUs at_us = 0;
+  // The execution is over with this step (it succeeded, or ended): a last
+  // step's `next` says so no more than its name does.
+  bool over = false;
 };
 
 class Journal {

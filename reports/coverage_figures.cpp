@@ -2,16 +2,10 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
+#include <string_view>
 
 namespace unwedge::reports {
-
-bool campaign_failed(const Report& report) {
-  if (report.campaign.failed > 0 || report.campaign.errors > 0) return true;
-  if (report.campaign.determinism_mismatches > 0) return true;
-  if (report.canary && !report.canary->caught) return true;
-  return std::any_of(report.invariants.begin(), report.invariants.end(),
-                     [](const InvariantResult& i) { return i.violations > 0; });
-}
 
 CoverageTotals coverage_totals(const Coverage& coverage) {
   CoverageTotals totals;
@@ -55,6 +49,33 @@ std::string coverage_in_brief(const Coverage& coverage) {
       t.transitions_taken, t.transitions,
       t.refused == 0 ? "" : fmt::format(" ({} refused)", t.refused), t.rules_fired, t.rules,
       t.steps_run, t.steps, t.fault_kinds_injected, t.fault_kinds);
+}
+
+namespace {
+
+// The key a flow map opens with: "{request: x, during: {...}}" -> "request".
+std::string_view first_key(std::string_view flow) {
+  if (!flow.starts_with('{')) return {};
+  flow.remove_prefix(1);
+  return flow.substr(0, flow.find(':'));
+}
+
+}  // namespace
+
+std::string sometimes_kinds_in_brief(const std::vector<NamedCount>& reached) {
+  std::map<std::string, std::size_t> kinds;
+  for (const NamedCount& r : reached) {
+    const std::size_t during = r.name.find("during: ");
+    const std::string_view what = first_key(r.name);
+    kinds[during == std::string::npos
+              ? std::string(what)
+              : fmt::format("{} during {}", what,
+                            first_key(std::string_view(r.name).substr(during + 8)))] += 1;
+  }
+  std::vector<std::string> parts;
+  for (const auto& [kind, count] : kinds)
+    parts.push_back(fmt::format("{} {}", count, kind));
+  return fmt::format("{}", fmt::join(parts, ", "));
 }
 
 std::string runs_in_brief(const CampaignFigures& c) {

@@ -1,7 +1,7 @@
-// Figures derived from a report that more than one rendering prints: the
-// campaign's verdict, "x of y" coverage counts, seed ranges and dwell
-// percentiles. Computed here from the plain data alone, so report.html,
-// summary.md and junit.xml agree on every number.
+// Figures derived from a report that more than one rendering prints: "x of
+// y" coverage counts, seed ranges and dwell percentiles. Computed here from
+// the plain data alone, so report.html, summary.md and junit.xml agree on
+// every number (the verdict is reports/verdict.hpp's).
 //
 //   CoverageTotals totals = coverage_totals(report.coverage);
 //   fmt::format("transitions {}/{} taken", totals.transitions_taken, totals.transitions);
@@ -9,14 +9,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "reports/report.hpp"
 
 namespace unwedge::reports {
-
-// Failed when any run failed or erred, any invariant was violated or any
-// determinism re-check disagreed.
-bool campaign_failed(const Report& report);
 
 struct CoverageTotals {
   std::size_t transitions = 0;  // legal ones, in every machine
@@ -38,6 +35,10 @@ CoverageTotals coverage_totals(const Coverage& coverage);
 // kinds 12/13 injected": a model's coverage in one line, for the renderings
 // that give each plane of a campaign a line.
 std::string coverage_in_brief(const Coverage& coverage);
+
+// "4 request during action, 9 action during fault": the "sometimes"
+// conditions reached (Coverage::sometimes), counted by their two kinds.
+std::string sometimes_kinds_in_brief(const std::vector<NamedCount>& reached);
 
 // "12 runs (9 bundled scenarios, 3 swarm seeds): 12 passed, 0 failed, 0
 // ended in error": a plane's runs in one line.

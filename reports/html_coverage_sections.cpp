@@ -164,6 +164,24 @@ void faults_section(Out out, const std::vector<NamedCount>& faults) {
   never_list(out, "Fault kinds never injected", never);
 }
 
+void sometimes_section(Out out, const std::vector<NamedCount>& reached) {
+  if (reached.empty()) {
+    fmt::format_to(out, "<p>No swarm run in this campaign.</p>\n");
+    return;
+  }
+  fmt::format_to(out,
+                 "<p>Conditions a scenario may require (<code>requires:</code>) that swarm runs "
+                 "reached ({}), with the runs that reached each.</p>\n"
+                 "<table><thead><tr><th>condition</th><th class=\"num\">runs</th>"
+                 "</tr></thead><tbody>\n",
+                 markup_text(sometimes_kinds_in_brief(reached)));
+  for (const NamedCount& r : reached) {
+    fmt::format_to(out, "<tr><td><code>{}</code></td><td class=\"num\">{}</td></tr>\n",
+                   markup_text(r.name), grouped(r.count));
+  }
+  fmt::format_to(out, "</tbody></table>\n");
+}
+
 void probes_section(Out out, const std::vector<ProbeCoverage>& probes) {
   fmt::format_to(out,
                  "<table><thead><tr><th>probe</th><th>where</th><th class=\"num\">hits</th>"

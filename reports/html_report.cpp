@@ -4,10 +4,10 @@
 
 #include "reports/coverage_figures.hpp"
 #include "reports/html_sections.hpp"
-#include "reports/junit_xml.hpp"
 #include "reports/markup_escape.hpp"
 #include "reports/readable_units.hpp"
 #include "reports/timeline_svg.hpp"
+#include "reports/verdict.hpp"
 
 namespace unwedge::reports {
 namespace {
@@ -65,12 +65,17 @@ std::string runs_per_second(const CampaignFigures& c) {
   return fmt::format("{:.1f}", rate);
 }
 
-void headline(Out out, const Report& report) {
+void headline(Out out, const Report& report, const Verdict& verdict) {
   const CampaignFigures& c = report.campaign;
-  const bool failed = campaign_failed(report);
   fmt::format_to(out, "<h1>unwedge nightly{} <span class=\"verdict {}\">{}</span></h1>\n",
                  c.control_plane.empty() ? "" : ": " + markup_text(c.control_plane),
-                 failed ? "fail" : "pass", failed ? "FAIL" : "PASS");
+                 verdict.failed() ? "fail" : "pass", verdict.headline());
+  if (!verdict.harness_broken.empty()) {
+    fmt::format_to(out,
+                   "<p id=\"harness-broken\" class=\"bad\">The harness is broken: {}. Until it "
+                   "is repaired, no finding below and no pass proves anything.</p>\n",
+                   markup_text(verdict.harness_broken));
+  }
   if (!c.build.empty()) {
     fmt::format_to(out, "<p class=\"build\">Control plane {}, run by {}.</p>\n",
                    markup_text(c.control_plane), markup_text(c.build));
@@ -114,6 +119,7 @@ void planes_section(Out out, const Report& report) {
                  "</tr></thead><tbody>\n");
   for (const PlaneReport& plane : report.planes) {
     const CampaignFigures& c = plane.campaign;
+    const std::uint64_t findings = verdict_of(plane, report).findings;
     fmt::format_to(out,
                    "<tr><td><a href=\"#coverage-{0}\">{1}</a></td><td class=\"num\">{2}</td>"
                    "<td class=\"num\">{3}</td><td class=\"num{4}\">{5}</td>"
@@ -122,9 +128,8 @@ void planes_section(Out out, const Report& report) {
                    markup_attribute(c.control_plane), markup_text(c.control_plane), grouped(c.runs),
                    grouped(c.passed), c.failed > 0 ? " bad" : "", grouped(c.failed),
                    c.errors > 0 ? " bad" : "", grouped(c.errors), grouped(c.bundled_runs),
-                   seed_ranges(c, 4), readable_duration(c.simulated_us),
-                   plane.findings() > 0 ? " bad" : "", grouped(plane.findings()),
-                   markup_text(coverage_in_brief(plane.coverage)));
+                   seed_ranges(c, 4), readable_duration(c.simulated_us), findings > 0 ? " bad" : "",
+                   grouped(findings), markup_text(coverage_in_brief(plane.coverage)));
   }
   fmt::format_to(out, "</tbody></table></section>\n");
 }
@@ -135,7 +140,8 @@ void contents(Out out, const Report& report) {
     coverage =
         "<a href=\"#machines\">machines</a><a href=\"#tables\">decision tables</a>"
         "<a href=\"#actions\">actions</a><a href=\"#faults\">faults</a>"
-        "<a href=\"#probes\">probes</a><a href=\"#crashes\">crash exploration</a>";
+        "<a href=\"#sometimes\">sometimes</a><a href=\"#probes\">probes</a><a "
+        "href=\"#crashes\">crash exploration</a>";
   }
   for (const PlaneReport& plane : report.planes) {
     coverage += fmt::format("<a href=\"#coverage-{}\">coverage of {}</a>",
@@ -144,8 +150,8 @@ void contents(Out out, const Report& report) {
   }
   fmt::format_to(
       out,
-      "<nav>{}<a href=\"#invariants\">invariants</a><a href=\"#disruptions\">disruptions</a>"
-      "<a href=\"#failures\">failing runs "
+      "<nav>{}<a href=\"#invariants\">invariants</a><a href=\"#availability\">availability</a>"
+      "<a href=\"#disruptions\">disruptions</a><a href=\"#failures\">failing runs "
       "({})</a><a href=\"#scenarios\">scenarios</a>{}{}</nav>\n",
       report.planes.empty() ? "" : "<a href=\"#planes\">control planes</a>", report.failures.size(),
       coverage,
@@ -175,24 +181,27 @@ void disruptions_section(Out out, const Report& report) {
   fmt::format_to(out, "</tbody></table></section>\n");
 }
 
-void invariants_section(Out out, const Report& report) {
+// Every invariant, then every campaign-wide check (determinism, crash
+// exploration, ...): the verdict's rows, so a finding of any kind is here.
+void invariants_section(Out out, const Verdict& verdict) {
   fmt::format_to(out,
-                 "<section id=\"invariants\"><h2>Invariants</h2>\n<table><thead><tr>"
-                 "<th>invariant</th><th class=\"num\">runs checked</th>"
-                 "<th class=\"num\">violations</th><th>first violation</th></tr></thead><tbody>\n");
-  for (const InvariantResult& i : report.invariants) {
+                 "<section id=\"invariants\"><h2>Invariants and checks</h2>\n<table><thead><tr>"
+                 "<th>invariant or check</th><th class=\"num\">checked</th>"
+                 "<th class=\"num\">findings</th><th>first finding</th></tr></thead><tbody>\n");
+  for (const CheckRow& row : verdict.checks) {
     std::string first;
-    if (i.violations > 0) {
-      first =
-          fmt::format("{}, seed {}{}<br>{}{}", markup_text(i.first_item), i.first_seed,
-                      i.first_repro.empty() ? "" : ", " + html::link(i.first_repro, i.first_repro),
-                      markup_text(i.first_sentence), replay_block(first_replay_command(report, i)));
+    if (row.failed()) {
+      std::string where = markup_text(row.first_item);
+      if (row.first_seed) where += fmt::format(", seed {}", *row.first_seed);
+      if (!row.first_repro.empty()) where += ", " + html::link(row.first_repro, row.first_repro);
+      first = fmt::format("{}{}{}", where.empty() ? "" : where + "<br>",
+                          markup_text(row.first_sentence), replay_block(row.first_replay));
     }
     fmt::format_to(out,
-                   "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td "
+                   "<tr><td><code>{}</code></td><td class=\"num\">{} {}</td><td "
                    "class=\"num{}\">{}</td><td>{}</td></tr>\n",
-                   markup_text(i.name), grouped(i.runs_checked), i.violations > 0 ? " bad" : "",
-                   grouped(i.violations), first);
+                   markup_text(row.name), grouped(row.checked), markup_text(row.unit),
+                   row.failed() ? " bad" : "", grouped(row.findings), first);
   }
   fmt::format_to(out, "</tbody></table></section>\n");
 }
@@ -217,6 +226,14 @@ void failure_details(Out out, const RunResult& run, bool open) {
     fmt::format_to(out, "<p class=\"muted\">No timeline kept for this run.</p>\n");
   }
   fmt::format_to(out, "</details>\n");
+}
+
+void availability_section(Out out, const Report& report) {
+  fmt::format_to(out, "<section id=\"availability\"><h2>Client availability</h2>\n<ul>\n");
+  for (const std::string& line : availability_lines(report.campaign.availability)) {
+    fmt::format_to(out, "<li>{}</li>\n", markup_text(line));
+  }
+  fmt::format_to(out, "</ul></section>\n");
 }
 
 void failures_section(Out out, const Report& report) {
@@ -278,6 +295,9 @@ void coverage_sections(Out out, const Coverage& c, const std::string& plane) {
   html::actions_section(out, c.actions);
   fmt::format_to(out, "</section>\n<section id=\"faults{}\"><h2>Faults injected{}</h2>\n", id, of);
   html::faults_section(out, c.faults);
+  fmt::format_to(out, "</section>\n<section id=\"sometimes{}\"><h2>What the swarm reached{}</h2>\n",
+                 id, of);
+  html::sometimes_section(out, c.sometimes);
   fmt::format_to(out, "</section>\n<section id=\"probes{}\"><h2>Probes{}</h2>\n", id, of);
   html::probes_section(out, c.probes);
   fmt::format_to(out, "</section>\n<section id=\"crashes{}\"><h2>Crash exploration{}</h2>\n", id,
@@ -291,13 +311,14 @@ void coverage_sections(Out out, const Coverage& c, const std::string& plane) {
 std::string html_report(const Report& report) {
   std::string page;
   Out out(page);
+  const Verdict verdict = verdict_of(report);
   fmt::format_to(out, "{}<title>unwedge nightly {}: {}</title>\n{}</head>\n<body>\n", kHead,
-                 markup_text(report.campaign.control_plane),
-                 campaign_failed(report) ? "FAIL" : "PASS", kStyle);
-  headline(out, report);
+                 markup_text(report.campaign.control_plane), verdict.headline(), kStyle);
+  headline(out, report, verdict);
   contents(out, report);
   planes_section(out, report);
-  invariants_section(out, report);
+  invariants_section(out, verdict);
+  availability_section(out, report);
   disruptions_section(out, report);
   failures_section(out, report);
   scenarios_section(out, report);

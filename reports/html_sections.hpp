@@ -26,6 +26,8 @@ void machine_section(Out out, const MachineCoverage& machine);
 void table_section(Out out, const TableCoverage& table);
 void actions_section(Out out, const std::vector<ActionCoverage>& actions);
 void faults_section(Out out, const std::vector<NamedCount>& faults);
+// The "sometimes" conditions the swarm reached (Coverage::sometimes).
+void sometimes_section(Out out, const std::vector<NamedCount>& reached);
 void probes_section(Out out, const std::vector<ProbeCoverage>& probes);
 void crashes_section(Out out, const CrashCoverage& crashes);
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reports/markup_escape.hpp"
+#include "reports/verdict.hpp"
 
 namespace unwedge::reports {
 namespace {
@@ -50,17 +51,39 @@ SuiteCounts scenario_counts(const std::vector<RunResult>& scenarios) {
   return counts;
 }
 
-SuiteCounts invariant_counts(const std::vector<InvariantResult>& invariants) {
+SuiteCounts check_counts(const std::vector<CheckRow>& checks) {
   SuiteCounts counts;
-  for (const InvariantResult& invariant : invariants) {
+  for (const CheckRow& check : checks) {
     ++counts.tests;
-    if (invariant.violations > 0) {
+    if (check.failed()) {
       ++counts.failures;
-    } else if (invariant.runs_checked == 0) {
+    } else if (check.unchecked()) {
       ++counts.skipped;
     }
   }
   return counts;
+}
+
+// The harness's own suite: the canary, an error (not a failure) when it
+// was not caught, since then the harness is broken rather than the plane.
+SuiteCounts harness_counts(const std::optional<CanaryResult>& canary) {
+  if (!canary) return {};
+  return {.tests = 1, .errors = canary->caught ? 0u : 1u, .wall_ms = canary->wall_ms};
+}
+
+// The clients' availability as properties: the figures, the lowest
+// service, then each worst window.
+std::string availability_properties(const AvailabilityFigures& availability) {
+  std::string xml;
+  const std::vector<std::string> lines = availability_lines(availability);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string name = i == 0   ? std::string("availability")
+                             : i == 1 ? std::string("availability_lowest")
+                                      : fmt::format("availability_worst_window_{}", i - 1);
+    xml += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name,
+                       markup_attribute(lines[i]));
+  }
+  return xml;
 }
 
 void suite_open(Out out, std::string_view name, const SuiteCounts& counts,
@@ -70,13 +93,16 @@ void suite_open(Out out, std::string_view name, const SuiteCounts& counts,
                  "skipped=\"{}\" time=\"{}\">\n",
                  markup_attribute(name), counts.tests, counts.failures, counts.errors,
                  counts.skipped, seconds(counts.wall_ms));
-  // Which plane, and which program, every case of the suite is about.
+  // Which plane, and which program, every case of the suite is about, and
+  // what the campaign's clients felt.
   fmt::format_to(out,
                  "    <properties>\n"
                  "      <property name=\"control_plane\" value=\"{}\"/>\n"
                  "      <property name=\"build\" value=\"{}\"/>\n"
+                 "{}"
                  "    </properties>\n",
-                 markup_attribute(campaign.control_plane), markup_attribute(campaign.build));
+                 markup_attribute(campaign.control_plane), markup_attribute(campaign.build),
+                 availability_properties(campaign.availability));
 }
 
 // The body is text a person reads in the CI's failure view: one fact a line.
@@ -107,68 +133,76 @@ void scenario_case(Out out, const RunResult& run, std::string_view suite) {
                  element);
 }
 
-void invariant_case(Out out, const Report& report, const InvariantResult& invariant,
-                    std::string_view suite) {
-  fmt::format_to(out, "    <testcase name=\"{}\" classname=\"{}\"",
-                 markup_attribute(invariant.name), markup_attribute(suite));
-  if (invariant.violations == 0 && invariant.runs_checked > 0) {
+// An invariant, or a campaign-wide check (determinism, crash exploration).
+void check_case(Out out, const CheckRow& check, std::string_view suite) {
+  fmt::format_to(out, "    <testcase name=\"{}\" classname=\"{}\"", markup_attribute(check.name),
+                 markup_attribute(suite));
+  if (!check.failed() && !check.unchecked()) {
     fmt::format_to(out, "/>\n");
     return;
   }
-  if (invariant.violations == 0) {
-    fmt::format_to(out,
-                   ">\n      <skipped message=\"no run reached a verdict\"/>\n    </testcase>\n");
+  if (check.unchecked()) {
+    fmt::format_to(out, ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                   check.kind == FindingKind::kInvariantViolation ? "no run reached a verdict"
+                                                                  : "not checked in this campaign");
     return;
   }
-  std::string body =
-      fmt::format("violations: {} of {} runs checked\nfirst: {}\nseed: {}\n", invariant.violations,
-                  invariant.runs_checked, invariant.first_item, invariant.first_seed);
-  if (!invariant.first_repro.empty()) body += fmt::format("repro: {}\n", invariant.first_repro);
-  const std::string replay = first_replay_command(report, invariant);
-  if (!replay.empty()) body += fmt::format("replay: {}\n", replay);
+  std::string body = fmt::format("{}: {} of {} {} checked\n", to_string(check.kind), check.findings,
+                                 check.checked, check.unit);
+  if (!check.first_item.empty()) body += fmt::format("first: {}\n", check.first_item);
+  if (check.first_seed) body += fmt::format("seed: {}\n", *check.first_seed);
+  if (!check.first_repro.empty()) body += fmt::format("repro: {}\n", check.first_repro);
+  if (!check.first_replay.empty()) body += fmt::format("replay: {}\n", check.first_replay);
+  fmt::format_to(
+      out, ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
+      markup_attribute(check.first_sentence), markup_attribute(check.name), markup_text(body));
+}
+
+void canary_case(Out out, const CanaryResult& canary, std::string_view suite) {
+  fmt::format_to(out, "    <testcase name=\"canary\" classname=\"{}\" time=\"{}\"",
+                 markup_attribute(suite), seconds(canary.wall_ms));
+  if (canary.caught) {
+    fmt::format_to(out, "/>\n");
+    return;
+  }
   fmt::format_to(out,
-                 ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
-                 markup_attribute(invariant.first_sentence), markup_attribute(invariant.name),
-                 markup_text(body));
+                 ">\n      <error message=\"{}\" type=\"harness_broken\">{}</error>\n"
+                 "    </testcase>\n",
+                 markup_attribute(describe(canary)), markup_text(canary.sentence + "\n"));
 }
 
 }  // namespace
 
-std::string first_replay_command(const Report& report, const InvariantResult& invariant) {
-  if (invariant.first_index) {
-    for (const std::vector<RunResult>* runs : {&report.failures, &report.scenarios}) {
-      for (const RunResult& run : *runs) {
-        if (run.index == *invariant.first_index && !run.replay_command.empty()) {
-          return run.replay_command;
-        }
-      }
-    }
-  }
-  if (invariant.first_repro.empty()) return "";
-  return fmt::format("unwedge run {}", invariant.first_repro);
-}
-
 std::string junit_xml(const Report& report) {
-  // A campaign of several planes has a pair of suites per plane, named
-  // after it ("scenarios.lease", "invariants.lease"); of one, a pair.
+  // A campaign of several planes has its suites per plane, named after it
+  // ("scenarios.lease", "invariants.lease", "checks.lease"); of one, a set.
+  // The harness's suite is the campaign's.
   struct Suites {
     std::string suffix;
     const CampaignFigures* campaign;
     std::vector<RunResult> scenarios;
-    const std::vector<InvariantResult>* invariants;
+    std::vector<CheckRow> invariants;
+    std::vector<CheckRow> checks;
   };
   std::vector<Suites> suites;
-  if (report.planes.empty()) {
-    suites.push_back({"", &report.campaign, report.scenarios, &report.invariants});
-  }
+  auto add_suites = [&](std::string suffix, const CampaignFigures& campaign,
+                        std::vector<RunResult> scenarios, const Verdict& verdict) {
+    Suites added{.suffix = std::move(suffix), .campaign = &campaign, .scenarios = scenarios};
+    for (const CheckRow& row : verdict.checks) {
+      (row.kind == FindingKind::kInvariantViolation ? added.invariants : added.checks)
+          .push_back(row);
+    }
+    suites.push_back(std::move(added));
+  };
+  if (report.planes.empty()) add_suites("", report.campaign, report.scenarios, verdict_of(report));
   for (const PlaneReport& plane : report.planes) {
-    suites.push_back({"." + plane.campaign.control_plane, &plane.campaign,
-                      scenarios_of(report, plane.campaign.control_plane), &plane.invariants});
+    add_suites("." + plane.campaign.control_plane, plane.campaign,
+               scenarios_of(report, plane.campaign.control_plane), verdict_of(plane, report));
   }
-  SuiteCounts all;
+  SuiteCounts all = harness_counts(report.canary);
   for (const Suites& suite : suites) {
-    for (const SuiteCounts& counts :
-         {scenario_counts(suite.scenarios), invariant_counts(*suite.invariants)}) {
+    for (const SuiteCounts& counts : {scenario_counts(suite.scenarios),
+                                      check_counts(suite.invariants), check_counts(suite.checks)}) {
       all.tests += counts.tests;
       all.failures += counts.failures;
       all.errors += counts.errors;
@@ -190,10 +224,18 @@ std::string junit_xml(const Report& report) {
     for (const RunResult& run : suite.scenarios)
       scenario_case(out, run, scenarios);
     fmt::format_to(out, "  </testsuite>\n");
-    const std::string invariants = "invariants" + suite.suffix;
-    suite_open(out, invariants, invariant_counts(*suite.invariants), *suite.campaign);
-    for (const InvariantResult& invariant : *suite.invariants)
-      invariant_case(out, report, invariant, invariants);
+    for (const auto& [name, rows] :
+         {std::pair{"invariants", &suite.invariants}, std::pair{"checks", &suite.checks}}) {
+      const std::string suite_name = name + suite.suffix;
+      suite_open(out, suite_name, check_counts(*rows), *suite.campaign);
+      for (const CheckRow& row : *rows)
+        check_case(out, row, suite_name);
+      fmt::format_to(out, "  </testsuite>\n");
+    }
+  }
+  if (report.canary) {
+    suite_open(out, "harness", harness_counts(report.canary), report.campaign);
+    canary_case(out, *report.canary, "harness");
     fmt::format_to(out, "  </testsuite>\n");
   }
   fmt::format_to(out, "</testsuites>\n");

@@ -18,9 +18,4 @@ namespace unwedge::reports {
 // timestamps, no host names).
 std::string junit_xml(const Report& report);
 
-// The command that replays an invariant's first violation: the failing
-// run's own command when the report keeps that run, else `unwedge run` on
-// its reproducer; empty when there is neither.
-std::string first_replay_command(const Report& report, const InvariantResult& invariant);
-
 }  // namespace unwedge::reports

@@ -151,6 +151,7 @@ void add_campaign(CampaignFigures& into, const CampaignFigures& from) {
   into.store_unchecked_runs += from.store_unchecked_runs;
   for (const DisruptionCount& d : from.disruptions)
     add_disruptions(into.disruptions, d);
+  into.availability.merge(from.availability);
   into.interrupted = into.interrupted || from.interrupted;
   if (into.status.empty() || (into.status == "finished" && !from.status.empty())) {
     into.status = from.status;
@@ -198,24 +199,34 @@ double CampaignFigures::runs_per_second() const {
 }
 
 std::string describe(const CanaryResult& canary) {
-  if (canary.caught) {
-    return fmt::format("canary {}: caught by {} on seed {} in {} ms", canary.mutant,
-                       canary.invariant, canary.seed, canary.wall_ms);
+  if (canary.missing) {
+    return fmt::format(
+        "canary missing: {}; the harness could not be checked, so a clean "
+        "campaign proves nothing",
+        canary.sentence);
+  }
+  const auto unflagged = std::find_if(canary.self_tests.begin(), canary.self_tests.end(),
+                                      [](const CheckerSelfTest& test) { return !test.flagged; });
+  const std::string name = canary.mutant.empty() ? "" : " " + canary.mutant;
+  if (canary.caught && unflagged == canary.self_tests.end()) {
+    std::string text = fmt::format("canary{}: caught by {} on seed {} in {} ms", name,
+                                   canary.invariant, canary.seed, canary.wall_ms);
+    if (!canary.self_tests.empty()) {
+      text += fmt::format("; {} checkers each flagged the history that breaks it",
+                          canary.self_tests.size());
+    }
+    return text;
+  }
+  if (unflagged != canary.self_tests.end()) {
+    return fmt::format(
+        "canary{}: the {} checker did NOT flag the recorded history that breaks it ({}); the "
+        "harness cannot see that kind of bug, so a clean campaign proves nothing",
+        name, unflagged->checker, unflagged->sentence);
   }
   return fmt::format(
       "canary{}: NOT caught ({}); the harness missed a bug planted to be caught, so a clean "
       "campaign proves nothing",
-      canary.mutant.empty() ? "" : " " + canary.mutant, canary.sentence);
-}
-
-std::uint64_t Report::findings() const {
-  return campaign.failed + campaign.errors + coverage.crashes.divergences +
-         (canary && !canary->caught ? 1 : 0);
-}
-
-std::uint64_t PlaneReport::findings() const {
-  return campaign.failed + campaign.errors + coverage.crashes.divergences +
-         (canary && !canary->caught ? 1 : 0);
+      name, canary.sentence);
 }
 
 void add_coverage(Coverage& into, const Coverage& from) {
@@ -226,6 +237,8 @@ void add_coverage(Coverage& into, const Coverage& from) {
   merge_list(into.actions, from.actions, same_name<ActionCoverage>, name_before<ActionCoverage>,
              add_action);
   merge_list(into.faults, from.faults, same_name<NamedCount>, name_before<NamedCount>,
+             [](NamedCount& a, const NamedCount& b) { a.count += b.count; });
+  merge_list(into.sometimes, from.sometimes, same_name<NamedCount>, name_before<NamedCount>,
              [](NamedCount& a, const NamedCount& b) { a.count += b.count; });
   // Two sites may share a name; a site is its name, file and line.
   auto site = [](const ProbeCoverage& p) { return std::tie(p.name, p.file, p.line); };

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "reports/availability_figures.hpp"
 
 namespace unwedge::reports {
 
@@ -160,6 +161,11 @@ struct Coverage {
   std::vector<ActionCoverage> actions;    // by name
   std::vector<NamedCount> faults;         // every fault kind, by name, 0 when never injected
   std::vector<ProbeCoverage> probes;      // every probe site, by name
+  // The "sometimes" conditions the swarm's runs reached (a request during
+  // an action or a fault, an action during a fault, on the same service;
+  // sim/happening_log.hpp), each named as a scenario's `requires:` entry
+  // writes it, with the runs that reached it; by name, reached ones only.
+  std::vector<NamedCount> sometimes;
   CrashCoverage crashes;
   friend bool operator==(const Coverage&, const Coverage&) = default;
 };
@@ -251,6 +257,8 @@ struct CampaignFigures {
   std::uint64_t store_unchecked_runs = 0;
   // Disruptions the control plane decided, by kind then cause.
   std::vector<DisruptionCount> disruptions;
+  // What the clients felt (absent in files written before it).
+  AvailabilityFigures availability;
   bool interrupted = false;  // some shard stopped before its planned work
   // "running", "finished", "finished (time budget spent)", "interrupted by
   // signal 2"; merged: "finished" only if every shard finished.
@@ -262,21 +270,35 @@ struct CampaignFigures {
   friend bool operator==(const CampaignFigures&, const CampaignFigures&) = default;
 };
 
-// The canary: one planted bug (tests/mutants) the harness must catch in
-// every campaign, run once by its first shard. Not caught, or not run, is a
-// finding: the harness itself is broken.
+// One checker shown a recorded history that breaks it (cli/canary_checks.hpp):
+// it must flag it.
+struct CheckerSelfTest {
+  std::string checker;   // "no_lost_writes", "determinism"
+  bool flagged = false;  // the checker said the history breaks it
+  std::string sentence;  // what it said, or that it said nothing
+  friend bool operator==(const CheckerSelfTest&, const CheckerSelfTest&) = default;
+};
+
+// The canary (docs/HARNESS_POWER.md): a bug planted in a purpose-built
+// control plane, on a scenario aimed at it, that the harness must catch in
+// every campaign, and each checker's self-test; run once by the first
+// shard. Not caught, a self-test not flagged, or no canary at all: the
+// harness itself is broken (reports/verdict.hpp), which is not a finding.
 struct CanaryResult {
-  std::string mutant;     // "promote_lagging_standby"
-  bool caught = false;    // caught with the invariant meant to catch it
+  std::string mutant;     // the planted bug: "wedged_in_draining"
+  bool caught = false;    // caught by its invariant, and every self-test flagged
   std::string invariant;  // the invariant that fired; empty: none
   std::uint64_t seed = 0;
   std::int64_t wall_ms = 0;
   std::string sentence;  // what the harness said, or why the canary gave no verdict
+  bool missing = false;  // the canary program was not there: nothing was checked
+  std::vector<CheckerSelfTest> self_tests;
   friend bool operator==(const CanaryResult&, const CanaryResult&) = default;
 };
 
-// "canary promote_lagging_standby: caught by no_lost_writes on seed 3 in
-// 52 ms", or the sentence of a canary that was not caught.
+// "canary wedged_in_draining: caught by bounded_dwell on seed 1 in 52 ms;
+// 7 checkers each flagged the history that breaks it", or what is wrong:
+// the canary missing, its bug not caught, a checker that flagged nothing.
 std::string describe(const CanaryResult& canary);
 
 // One control plane's part of a campaign of several (`unwedge nightly
@@ -292,8 +314,6 @@ struct PlaneReport {
   Coverage coverage;
   // The campaign's canary, when it is this plane's.
   std::optional<CanaryResult> canary;
-  // As Report::findings(), of this plane's part.
-  std::uint64_t findings() const;
   friend bool operator==(const PlaneReport&, const PlaneReport&) = default;
 };
 
@@ -314,9 +334,6 @@ struct Report {
   // commas: "postgres,lease"), and `coverage` is combined_coverage() of
   // theirs. Empty: a campaign of one plane, which the rest describes.
   std::vector<PlaneReport> planes;
-  // Runs that failed or gave no verdict, crash-exploration divergences and
-  // a canary not caught.
-  std::uint64_t findings() const;
   friend bool operator==(const Report&, const Report&) = default;
 };
 

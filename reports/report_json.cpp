@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "reports/verdict.hpp"
+
 namespace unwedge::reports {
 namespace {
 
@@ -100,8 +102,23 @@ Out crashes_out(const CrashCoverage& c) {
 }
 
 Out canary_out(const CanaryResult& c) {
-  return Out{{"mutant", c.mutant}, {"caught", c.caught},   {"invariant", c.invariant},
-             {"seed", c.seed},     {"wall_ms", c.wall_ms}, {"sentence", c.sentence}};
+  Out self_tests = Out::array();
+  for (const CheckerSelfTest& test : c.self_tests) {
+    self_tests.push_back(
+        Out{{"checker", test.checker}, {"flagged", test.flagged}, {"sentence", test.sentence}});
+  }
+  return Out{{"mutant", c.mutant},   {"caught", c.caught},      {"invariant", c.invariant},
+             {"seed", c.seed},       {"wall_ms", c.wall_ms},    {"sentence", c.sentence},
+             {"missing", c.missing}, {"self_tests", self_tests}};
+}
+
+// Derived from the rest: what the report adds up to (reports/verdict.hpp).
+Out verdict_out(const Report& report) {
+  const Verdict verdict = verdict_of(report);
+  return Out{{"outcome", std::string(verdict.headline())},
+             {"findings", verdict.findings},
+             {"exit_code", verdict.exit_code()},
+             {"harness_broken", verdict.harness_broken}};
 }
 
 Out coverage_out(const Coverage& c, bool sparse) {
@@ -129,8 +146,16 @@ Out coverage_out(const Coverage& c, bool sparse) {
     if (!sparse || p.hits > 0)
       probes.push_back(Out{{"name", p.name}, {"file", p.file}, {"line", p.line}, {"hits", p.hits}});
   }
-  return Out{{"machines", machines}, {"tables", tables}, {"actions", actions},
-             {"faults", faults},     {"probes", probes}, {"crashes", crashes_out(c.crashes)}};
+  Out sometimes = Out::array();
+  for (const NamedCount& r : c.sometimes)
+    sometimes.push_back(Out{{"name", r.name}, {"count", r.count}});
+  return Out{{"machines", machines},
+             {"tables", tables},
+             {"actions", actions},
+             {"faults", faults},
+             {"probes", probes},
+             {"sometimes", sometimes},
+             {"crashes", crashes_out(c.crashes)}};
 }
 
 Out span_out(const TimelineSpan& s) {
@@ -180,6 +205,36 @@ Out run_out(const RunResult& r) {
   return out;
 }
 
+Out availability_out(const AvailabilityFigures& a) {
+  Out windows = Out::array();
+  for (const WorstWindow& w : a.worst_windows) {
+    windows.push_back(Out{{"item", w.item},
+                          {"service", w.window.service},
+                          {"client", w.window.client},
+                          {"from_us", w.window.from_us},
+                          {"to_us", w.window.to_us},
+                          {"open", w.window.open},
+                          {"healthy_us", w.window.healthy_us},
+                          {"plane_us", w.window.plane_us},
+                          {"why", w.window.why},
+                          {"cause", w.window.cause}});
+  }
+  return Out{{"services", a.services},
+             {"observed_us", a.observed_us},
+             {"write_down_us", a.write_down_us},
+             {"read_down_us", a.read_down_us},
+             {"writes", a.writes},
+             {"writes_ok", a.writes_ok},
+             {"reads", a.reads},
+             {"reads_ok", a.reads_ok},
+             {"write_share", a.write_share()},
+             {"read_share", a.read_share()},
+             {"lowest_ppm", a.lowest_ppm},
+             {"lowest_item", a.lowest_item},
+             {"lowest_service", a.lowest_service},
+             {"worst_windows", windows}};
+}
+
 Out campaign_out(const CampaignFigures& c) {
   Out seeds = Out::array();
   for (const auto& [first, last] : c.swarm_seeds)
@@ -211,6 +266,7 @@ Out campaign_out(const CampaignFigures& c) {
              {"store_keys_unchecked", c.store_keys_unchecked},
              {"store_unchecked_runs", c.store_unchecked_runs},
              {"disruptions", disruptions},
+             {"availability", availability_out(c.availability)},
              {"interrupted", c.interrupted},
              {"status", c.status},
              {"findings_by_kind", findings}};
@@ -349,7 +405,10 @@ void read(const In& j, const std::string& path, RunTimeline& out);
 void read(const In& j, const std::string& path, RunResult& out);
 void read(const In& j, const std::string& path, InvariantResult& out);
 void read(const In& j, const std::string& path, CampaignFigures& out);
+void read(const In& j, const std::string& path, AvailabilityFigures& out);
+void read(const In& j, const std::string& path, WorstWindow& out);
 void read(const In& j, const std::string& path, CanaryResult& out);
+void read(const In& j, const std::string& path, CheckerSelfTest& out);
 void read(const In& j, const std::string& path, PlaneReport& out);
 template <class T>
 void read(const In& j, const std::string& path, std::vector<T>& out);
@@ -568,6 +627,7 @@ void read(const In& j, const std::string& path, Coverage& out) {
   o.get("actions", out.actions);
   o.get("faults", out.faults);
   o.get("probes", out.probes);
+  o.get_if_present("sometimes", out.sometimes);
   o.get("crashes", out.crashes);
   o.done();
 }
@@ -671,6 +731,45 @@ void read_seed_ranges(const In& j, const std::string& path,
   }
 }
 
+void read(const In& j, const std::string& path, WorstWindow& out) {
+  Object o(j, path);
+  o.get("item", out.item);
+  o.get("service", out.window.service);
+  o.get("client", out.window.client);
+  o.get("from_us", out.window.from_us);
+  o.get("to_us", out.window.to_us);
+  o.get("open", out.window.open);
+  o.get("healthy_us", out.window.healthy_us);
+  o.get("plane_us", out.window.plane_us);
+  o.get("why", out.window.why);
+  o.get("cause", out.window.cause);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, AvailabilityFigures& out) {
+  Object o(j, path);
+  o.get("services", out.services);
+  o.get("observed_us", out.observed_us);
+  o.get("write_down_us", out.write_down_us);
+  o.get("read_down_us", out.read_down_us);
+  o.get("writes", out.writes);
+  o.get("writes_ok", out.writes_ok);
+  o.get("reads", out.reads);
+  o.get("reads_ok", out.reads_ok);
+  o.derived("write_share");
+  o.derived("read_share");
+  o.get("lowest_ppm", out.lowest_ppm);
+  o.get("lowest_item", out.lowest_item);
+  o.get("lowest_service", out.lowest_service);
+  o.get("worst_windows", out.worst_windows);
+  if (out.worst_windows.size() > AvailabilityFigures::kWindowsKept) {
+    throw ReadError{o.path("worst_windows"),
+                    fmt::format("at most {} windows are kept, found {}",
+                                AvailabilityFigures::kWindowsKept, out.worst_windows.size())};
+  }
+  o.done();
+}
+
 void read(const In& j, const std::string& path, CampaignFigures& out) {
   Object o(j, path);
   o.get("control_plane", out.control_plane);
@@ -692,9 +791,18 @@ void read(const In& j, const std::string& path, CampaignFigures& out) {
   o.get_if_present("store_keys_unchecked", out.store_keys_unchecked);
   o.get_if_present("store_unchecked_runs", out.store_unchecked_runs);
   o.get_if_present("disruptions", out.disruptions);
+  o.get_if_present("availability", out.availability);
   o.get("interrupted", out.interrupted);
   o.get("status", out.status);
   o.get("findings_by_kind", out.findings_by_kind);
+  o.done();
+}
+
+void read(const In& j, const std::string& path, CheckerSelfTest& out) {
+  Object o(j, path);
+  o.get("checker", out.checker);
+  o.get("flagged", out.flagged);
+  o.get("sentence", out.sentence);
   o.done();
 }
 
@@ -706,6 +814,8 @@ void read(const In& j, const std::string& path, CanaryResult& out) {
   o.get("seed", out.seed);
   o.get("wall_ms", out.wall_ms);
   o.get("sentence", out.sentence);
+  o.get_if_present("missing", out.missing);
+  o.get_if_present("self_tests", out.self_tests);
   o.done();
 }
 
@@ -774,6 +884,8 @@ void read_report(const In& j, Report& out) {
   o.get("source_coverage", out.source_coverage);
   o.get_if_present("canary", out.canary);
   read_planes(o, out);
+  // Made again from the rest whenever it is written.
+  o.find("verdict");
   o.done();
 }
 
@@ -820,6 +932,7 @@ std::string to_json(const Report& report) {
   for (const InvariantResult& i : report.invariants)
     invariants.push_back(invariant_out(i));
   Out json = {{"schema_version", report.schema_version},
+              {"verdict", verdict_out(report)},
               {"campaign", campaign_out(report.campaign)},
               {"invariants", invariants},
               {"coverage", coverage_out(report.coverage, false)},

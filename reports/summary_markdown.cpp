@@ -7,6 +7,7 @@
 #include "reports/coverage_figures.hpp"
 #include "reports/markup_escape.hpp"
 #include "reports/readable_units.hpp"
+#include "reports/verdict.hpp"
 
 namespace unwedge::reports {
 namespace {
@@ -28,12 +29,18 @@ void command_block(Out out, std::string_view command) {
   fmt::format_to(out, "   {}\n   {}\n   {}\n", fence, line, fence);
 }
 
-void headline(Out out, const Report& report) {
+void headline(Out out, const Report& report, const Verdict& verdict) {
   const CampaignFigures& c = report.campaign;
   fmt::format_to(
       out, "## unwedge nightly{}: {}\n\n",
       c.control_plane.empty() ? "" : fmt::format(" ({})", markdown_inline(c.control_plane)),
-      campaign_failed(report) ? "FAIL" : "PASS");
+      verdict.headline());
+  if (!verdict.harness_broken.empty()) {
+    fmt::format_to(out,
+                   "**The harness is broken**: {}. Until it is repaired, no finding below and "
+                   "no pass proves anything.\n\n",
+                   markdown_inline(verdict.harness_broken));
+  }
   if (!c.build.empty()) fmt::format_to(out, "Run by {}.\n\n", markdown_inline(c.build));
   fmt::format_to(
       out,
@@ -56,9 +63,8 @@ void headline(Out out, const Report& report) {
                    counted(c.store_keys_unchecked, "key", "keys"),
                    counted(c.store_unchecked_runs, "run", "runs"));
   }
-  if (report.canary) {
-    fmt::format_to(out, "{}{}{}\n\n", report.canary->caught ? "" : "**",
-                   markdown_inline(describe(*report.canary)), report.canary->caught ? "" : "**");
+  if (report.canary && report.canary->caught) {
+    fmt::format_to(out, "{}\n\n", markdown_inline(describe(*report.canary)));
   }
 }
 
@@ -74,22 +80,35 @@ void planes_table(Out out, const Report& report) {
     fmt::format_to(out, "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
                    markdown_inline(c.control_plane), grouped(c.runs), grouped(c.passed),
                    grouped(c.failed), grouped(c.errors), grouped(c.bundled_runs), seed_ranges(c, 3),
-                   grouped(plane.findings()));
+                   grouped(verdict_of(plane, report).findings));
   }
   fmt::format_to(out, "\n");
 }
 
-void invariants_table(Out out, const Report& report) {
-  if (report.invariants.empty()) return;
+// Every invariant, then every campaign-wide check (determinism, crash
+// exploration, ...): the verdict's rows, so a finding of any kind is here.
+void checks_table(Out out, const Verdict& verdict) {
   fmt::format_to(out,
-                 "| invariant | runs checked | violations | first violation |\n"
+                 "| invariant or check | checked | findings | first finding |\n"
                  "|---|---:|---:|---|\n");
-  for (const InvariantResult& i : report.invariants) {
-    fmt::format_to(out, "| {} | {} | {} | {} |\n", markdown_inline(i.name), grouped(i.runs_checked),
-                   grouped(i.violations),
-                   i.violations == 0 ? std::string()
-                                     : fmt::format("{}: {}", markdown_inline(i.first_item),
-                                                   markdown_inline(i.first_sentence)));
+  for (const CheckRow& row : verdict.checks) {
+    std::string first;
+    if (row.failed()) {
+      first = row.first_item.empty() ? markdown_inline(row.first_sentence)
+                                     : fmt::format("{}: {}", markdown_inline(row.first_item),
+                                                   markdown_inline(row.first_sentence));
+    }
+    fmt::format_to(out, "| {} | {} {} | {}{}{} | {} |\n", markdown_inline(row.name),
+                   grouped(row.checked), row.unit, row.failed() ? "**" : "", grouped(row.findings),
+                   row.failed() ? "**" : "", first);
+  }
+  fmt::format_to(out, "\n");
+}
+
+void availability_list(Out out, const Report& report) {
+  fmt::format_to(out, "### Client availability\n\n");
+  for (const std::string& line : availability_lines(report.campaign.availability)) {
+    fmt::format_to(out, "- {}\n", markdown_inline(line));
   }
   fmt::format_to(out, "\n");
 }
@@ -167,17 +186,46 @@ void coverage_lines(Out out, const Report& report) {
   fmt::format_to(out, "\nThe never-exercised ones are listed in report.html.\n");
 }
 
+constexpr std::size_t kSometimesShownMax = 40;
+
+// What the swarm reached of the conditions a scenario may require.
+void sometimes_lines(Out out, const Report& report) {
+  const std::vector<NamedCount>& reached = report.coverage.sometimes;
+  if (reached.empty()) return;
+  fmt::format_to(out,
+                 "### What the swarm reached\n\n"
+                 "Conditions a scenario may require (`requires:`) that swarm runs reached: {}.\n\n"
+                 "| condition | runs |\n|---|---:|\n",
+                 sometimes_kinds_in_brief(reached));
+  // Requests first (fewer, and what race stories are told of), then actions.
+  std::vector<NamedCount> ordered = reached;
+  std::stable_partition(ordered.begin(), ordered.end(),
+                        [](const NamedCount& r) { return r.name.starts_with("{request:"); });
+  const std::size_t shown = std::min(kSometimesShownMax, ordered.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    fmt::format_to(out, "| {} | {} |\n", markdown_inline(ordered[i].name),
+                   grouped(ordered[i].count));
+  }
+  if (shown < reached.size()) {
+    fmt::format_to(out, "\nand {} more in report.html.\n", reached.size() - shown);
+  }
+  fmt::format_to(out, "\n");
+}
+
 }  // namespace
 
 std::string summary_markdown(const Report& report) {
   std::string md;
   Out out(md);
-  headline(out, report);
+  const Verdict verdict = verdict_of(report);
+  headline(out, report, verdict);
   planes_table(out, report);
-  invariants_table(out, report);
+  checks_table(out, verdict);
+  availability_list(out, report);
   disruptions_table(out, report);
   first_failures(out, report);
   coverage_lines(out, report);
+  sometimes_lines(out, report);
   return md;
 }
 

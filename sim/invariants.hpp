@@ -39,10 +39,16 @@ enum class Invariant : std::uint8_t {
   kIdempotentEffects,     // asking again (a retry, a duplicate) changes nothing more
   kPlaneInvariant,        // the plane under test's own invariants (ControlPlane::check)
   kStoreLinearizable,     // the consensus store's history has a linearization
+  kServingWhenHealthy,    // a service reported healthy serves its clients (sim/availability.hpp)
   kNoNeedlessDisruption,  // no failover, restart, ... of a node that was sound
                           // (sim/disruptions.hpp)
+  // Not a safety property but a "sometimes" one: the run reached what its
+  // scenario requires to mean anything (`requires:`, sim/requirement.hpp);
+  // a run that did not is vacuous. Judged at the end of a run that found
+  // nothing else.
+  kVacuous,
 };
-inline constexpr std::size_t kInvariants = 10;
+inline constexpr std::size_t kInvariants = 12;
 
 const char* to_string(Invariant invariant);
 std::optional<Invariant> find_invariant(std::string_view name);

@@ -21,6 +21,7 @@
 #include "core/machine.hpp"
 #include "core/time.hpp"
 #include "sim/faults.hpp"
+#include "sim/operator_requests.hpp"
 
 namespace unwedge::sim {
 
@@ -41,6 +42,9 @@ class RunObserver {
   // A fault that took effect (targets resolved), and its heal.
   virtual void fault_started(std::uint64_t /*id*/, const FaultSpec&, core::TimeUs /*now_us*/) {}
   virtual void fault_healed(std::uint64_t /*id*/, core::TimeUs /*now_us*/) {}
+  // An operator's or customer's request the plane took (its target
+  // resolved): raised in its Store, or taken by a node's agent.
+  virtual void request_raised(const OperatorRequest&, core::TimeUs /*now_us*/) {}
   // Simulation::run() is over; the checker holds the run's dwell times.
   virtual void run_ended(const InvariantChecker&, core::TimeUs /*now_us*/) {}
 };
@@ -74,6 +78,10 @@ class RunObservers final : public RunObserver {
   void fault_healed(std::uint64_t id, core::TimeUs now_us) override {
     for (RunObserver* o : observers_)
       o->fault_healed(id, now_us);
+  }
+  void request_raised(const OperatorRequest& request, core::TimeUs now_us) override {
+    for (RunObserver* o : observers_)
+      o->request_raised(request, now_us);
   }
   void run_ended(const InvariantChecker& checker, core::TimeUs now_us) override {
     for (RunObserver* o : observers_)

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/happening_log.hpp"
+
 namespace unwedge::sim {
 
 namespace {
@@ -29,6 +31,18 @@ void judge_disruption_bounds(const Scenario& scenario, ScenarioOutcome& outcome)
   }
 }
 
+// A run that found nothing else but missed a requirement: vacuous.
+void judge_requirements(const Scenario& scenario, const Simulation& simulation,
+                        const HappeningLog& log, RunSummary& run) {
+  if (run.finding) return;
+  std::optional<std::string> unmet = log.first_unmet(scenario.requirements);
+  if (!unmet) return;
+  run.finding = Finding{.invariant = Invariant::kVacuous,
+                        .at_us = simulation.now_us(),
+                        .what = std::move(*unmet),
+                        .excerpt = simulation.trace().recent()};
+}
+
 }  // namespace
 
 ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed,
@@ -36,16 +50,26 @@ ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64
   SimConfig config = scenario.config;
   if (seed) config.seed = *seed;
   if (sink != nullptr) config.trace_sink = sink;
+  // The requirements are judged from what the run did, heard beside the
+  // caller's observer.
   if (observer != nullptr) config.observer = observer;
+  HappeningLog log(config);
+  RunObservers both({&log, config.observer});
+  if (!scenario.requirements.empty()) {
+    config.observer = config.observer != nullptr ? static_cast<RunObserver*>(&both) : &log;
+  }
   Simulation simulation(config);
   schedule_timeline(simulation, scenario);
   ScenarioOutcome outcome;
   outcome.run = simulation.run(scenario.duration_us, scenario.recovery_us);
+  if (!scenario.requirements.empty()) judge_requirements(scenario, simulation, log, outcome.run);
   const std::optional<Finding>& finding = outcome.run.finding;
   const std::optional<Invariant>& expected = scenario.expect.violation;
   if (!expected) {
     outcome.passed = !finding.has_value();
-    if (finding) {
+    if (finding && finding->invariant == Invariant::kVacuous) {
+      outcome.mismatch = fmt::format("expected to pass, but the run is vacuous: {}", finding->what);
+    } else if (finding) {
       outcome.mismatch = fmt::format("expected to pass, but {} was violated: {}",
                                      to_string(finding->invariant), finding->what);
     }
@@ -60,8 +84,36 @@ ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64
                       to_string(*expected), to_string(finding->invariant), finding->what);
     }
   }
+  if (outcome.passed && scenario.expect.availability) {
+    outcome.mismatch = availability_miss(*scenario.expect.availability, outcome.run);
+    outcome.availability_missed = !outcome.mismatch.empty();
+    outcome.passed = !outcome.availability_missed;
+  }
   judge_disruption_bounds(scenario, outcome);
   return outcome;
+}
+
+std::string availability_miss(const AvailabilityBounds& bounds, const RunSummary& run) {
+  for (const ServiceAvailability& service : run.availability) {
+    const double share = service.write_share();
+    if (bounds.min_ppm && share * 1e6 < static_cast<double>(*bounds.min_ppm)) {
+      return fmt::format(
+          "expected every service's clients to write at least {} of the time, but {}'s wrote {}",
+          percent(static_cast<double>(*bounds.min_ppm) / 1e6), service.service, percent(share));
+    }
+  }
+  if (bounds.worst_window_max_us && !run.worst_windows.empty()) {
+    const OutageWindow& worst = run.worst_windows.front();
+    if (worst.length_us() > *bounds.worst_window_max_us) {
+      return fmt::format(
+          "expected no write outage longer than {:.0f} s, but {}'s writes failed for {:.0f} s "
+          "from {:.0f} s ({}; cause: {})",
+          static_cast<double>(*bounds.worst_window_max_us) / core::kSecond, worst.client,
+          static_cast<double>(worst.length_us()) / core::kSecond,
+          static_cast<double>(worst.from_us) / core::kSecond, worst.why, worst.cause);
+    }
+  }
+  return {};
 }
 
 RunSummary run_scenario_settling(const Scenario& scenario, core::TimeUs settle_check_us) {

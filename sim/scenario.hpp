@@ -24,9 +24,20 @@
 #include "sim/faults.hpp"
 #include "sim/invariants.hpp"
 #include "sim/operator_requests.hpp"
+#include "sim/requirement.hpp"
 #include "sim/simulation.hpp"
 
 namespace unwedge::sim {
+
+// What the clients must have felt, judged once the run gave its verdict:
+// every service's share of time its clients could write, and its longest
+// write outage (`expect: {availability: {min: 99.5%, worst_window_max: 2m}}`).
+struct AvailabilityBounds {
+  std::optional<std::uint32_t> min_ppm;  // in parts per million: 99.5% is 995000
+  std::optional<core::TimeUs> worst_window_max_us;
+
+  friend bool operator==(const AvailabilityBounds&, const AvailabilityBounds&) = default;
+};
 
 // What a run of the scenario must come to: pass, or a violation of one
 // named invariant (a scenario that tells a bug the control plane still has,
@@ -38,6 +49,7 @@ struct ExpectedVerdict {
   // not listed is unbounded. A run over a bound does not pass, whatever
   // else it gives.
   std::map<core::DisruptionKind, std::uint64_t> disruptions_max;
+  std::optional<AvailabilityBounds> availability;
 
   friend bool operator==(const ExpectedVerdict&, const ExpectedVerdict&) = default;
 };
@@ -52,6 +64,10 @@ struct Scenario {
   core::TimeUs recovery_us = 30 * core::kMinute;  // the liveness phase
   std::vector<ScheduledFault> faults;
   std::vector<ScheduledOperator> operators;
+  // What must happen for the run to mean anything (`requires:`): a run
+  // that found nothing else but missed one of them is vacuous
+  // (Invariant::kVacuous).
+  std::vector<Requirement> requirements;
   ExpectedVerdict expect;
   // Where it came from, for messages ("scenarios/x.yaml", "swarm seed 7").
   std::string source;
@@ -66,18 +82,24 @@ struct ScenarioOutcome {
   std::string mismatch;
   // The kinds of disruption over the scenario's bound, if any.
   std::vector<core::DisruptionKind> disruptions_over;
+  // It gave its verdict but missed its availability bounds.
+  bool availability_missed = false;
 };
+
+// The first of `bounds` the run's clients missed, in a sentence; empty: none.
+std::string availability_miss(const AvailabilityBounds& bounds, const RunSummary& run);
 
 // Runs the scenario (with `seed` in place of its own if given; `sink`, if
 // given, receives every trace record; `observer`, if given, is told what
-// the run does).
+// the run does). A run that found nothing else but did not meet every
+// requirement of the scenario ends with a finding of kVacuous.
 ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed = {},
                              TraceSink* sink = nullptr, RunObserver* observer = nullptr);
 
 // Runs the scenario with its own seed, ending the recovery phase at the
 // first check (every `settle_check_us` of virtual time) that finds the run
 // settled: see Simulation::run. What it finds, run_scenario finds too; the
-// expected verdict is not judged. For fuzzing, where runs per second count.
+// expected verdict and the requirements are not judged. For fuzzing, where runs per second count.
 RunSummary run_scenario_settling(const Scenario& scenario, core::TimeUs settle_check_us);
 
 }  // namespace unwedge::sim

@@ -13,6 +13,7 @@
 #include <map>
 #include <new>
 #include <set>
+#include <span>
 #include <sstream>
 #include <system_error>
 #include <utility>
@@ -944,18 +945,25 @@ OperatorAim operator_aim(OperatorKind kind) {
   }
 }
 
-ScheduledOperator read_operator(const Fields& f, const Fleet& fleet, const Phases& phases) {
-  UNWEDGE_ASSERT(fleet.plane != nullptr);
-  // The simulator's kinds the plane takes, then its own, by name.
+// The requests the plane takes, by name: the simulator's kinds it takes,
+// then its own.
+std::vector<std::pair<std::string_view, OperatorRequest>> request_kinds(
+    const seam::PlaneInfo& plane) {
   std::vector<std::pair<std::string_view, OperatorRequest>> kinds;
   for (const OperatorKindInfo& k : operator_kinds()) {
-    if (takes_request(*fleet.plane, k.kind))
-      kinds.emplace_back(k.name, OperatorRequest{.kind = k.kind});
+    if (takes_request(plane, k.kind)) kinds.emplace_back(k.name, OperatorRequest{.kind = k.kind});
   }
-  for (const seam::RequestInfo& own : fleet.plane->own_requests) {
+  for (const seam::RequestInfo& own : plane.own_requests) {
     kinds.emplace_back(own.name,
                        OperatorRequest{.kind = OperatorKind::kPlaneOwn, .name = own.name});
   }
+  return kinds;
+}
+
+ScheduledOperator read_operator(const Fields& f, const Fleet& fleet, const Phases& phases) {
+  UNWEDGE_ASSERT(fleet.plane != nullptr);
+  const std::vector<std::pair<std::string_view, OperatorRequest>> kinds =
+      request_kinds(*fleet.plane);
   if (kinds.empty()) {
     fail(f.node().mark, f.path("operator"),
          fmt::format("the control plane {} takes no operator or customer requests; remove this "
@@ -1027,11 +1035,83 @@ const core::MachineDef* find_machine(const core::ControlPlaneModel& model, std::
   return nullptr;
 }
 
-void read_bounds(const Node* node, const core::ControlPlaneModel& model, SimConfig& config) {
-  if (node == nullptr) return;
+// The bound of serving_when_healthy, among the states' dwell bounds.
+constexpr std::string_view kServingBoundKey = "serving_when_healthy";
+
+// "99.5%" as parts per million: up to four decimals, at most 100%.
+std::uint32_t percent_ppm(const Node& node, const std::string& path) {
+  const std::string& s = text(node, path, "a percentage such as 99.5%");
+  const std::size_t dot = s.find('.');
+  const std::string whole = s.substr(0, std::min(dot, s.size() - 1));
+  const std::string fraction =
+      dot == std::string::npos ? std::string() : s.substr(dot + 1, s.size() - dot - 2);
+  auto digits = [](const std::string& d) {
+    return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const bool shaped = s.size() >= 2 && s.back() == '%' && !whole.empty() && whole.size() <= 3 &&
+                      digits(whole) && digits(fraction) && fraction.size() <= 4 &&
+                      (dot == std::string::npos || !fraction.empty());
+  if (!shaped) {
+    fail(node.mark, path,
+         fmt::format("expected a percentage such as 99.5% (up to four decimals), got {}",
+                     got(node)));
+  }
+  auto ppm = static_cast<std::uint32_t>(std::stoul(whole)) * 10'000;
+  std::uint32_t scale = 1'000;
+  for (char c : fraction) {
+    ppm += static_cast<std::uint32_t>(c - '0') * scale;
+    scale /= 10;
+  }
+  if (ppm > 1'000'000) fail(node.mark, path, fmt::format("{} is over 100%", s));
+  return ppm;
+}
+
+AvailabilityBounds read_availability(const Node& node, const std::string& path) {
+  const Fields f(node, path, {"min", "worst_window_max"});
+  AvailabilityBounds bounds;
+  if (const Node* min = f.find("min")) bounds.min_ppm = percent_ppm(*min, f.path("min"));
+  if (const Node* max = f.find("worst_window_max")) {
+    bounds.worst_window_max_us = duration(*max, f.path("worst_window_max"), 0, kYear);
+  }
+  if (!bounds.min_ppm && !bounds.worst_window_max_us) {
+    fail(node.mark, path,
+         "give min, worst_window_max or both, e.g. {min: 99.5%, worst_window_max: 2m}");
+  }
+  return bounds;
+}
+
+// `text`, at `node`, as "machine/state" of the plane's model: its machine,
+// or a message naming the machines or the machine's states.
+// `alternative`, when given, is another word the key may be.
+void check_machine_state(const Node& node, const std::string& path, const std::string& text,
+                         const core::ControlPlaneModel& model, std::string_view alternative = {}) {
   std::vector<std::string_view> machines;
   for (const core::MachineDef* m : model.machines)
     machines.push_back(m->name());
+  const std::size_t slash = text.find('/');
+  const core::MachineDef* machine =
+      slash == std::string::npos ? nullptr : find_machine(model, text.substr(0, slash));
+  if (machine == nullptr) {
+    fail(node.mark, path,
+         fmt::format("expected {}machine/state ({}/{}); machines: {}",
+                     alternative.empty() ? std::string() : fmt::format("{} or ", alternative),
+                     machines.front(),
+                     model.machines.front()->state_name(model.machines.front()->initial()),
+                     fmt::join(machines, ", ")));
+  }
+  const std::string state = text.substr(slash + 1);
+  if (!machine->find_state(state)) {
+    std::vector<std::string_view> states;
+    for (const core::StateDef& def : machine->states())
+      states.push_back(def.name);
+    fail(node.mark, path,
+         fmt::format("{} has no state {};{} states: {}", machine->name(), core::quoted(state),
+                     suggestion(state, states), fmt::join(states, ", ")));
+  }
+}
+
+void read_bounds(const Node* node, const core::ControlPlaneModel& model, SimConfig& config) {
+  if (node == nullptr) return;
   if (node->kind != Node::Kind::kMap) {
     fail(node->mark, "bounds",
          fmt::format("expected a map of \"machine/state\": duration, got {}", got(*node)));
@@ -1041,24 +1121,11 @@ void read_bounds(const Node* node, const core::ControlPlaneModel& model, SimConf
     const Node& value = node->values[i];
     // A hostile key could be a megabyte long; the path only needs to point.
     const std::string path = "bounds." + key.text.substr(0, 64);
-    const std::size_t slash = key.text.find('/');
-    const core::MachineDef* machine =
-        slash == std::string::npos ? nullptr : find_machine(model, key.text.substr(0, slash));
-    if (machine == nullptr) {
-      fail(key.mark, path,
-           fmt::format("expected machine/state ({}/{}); machines: {}", machines.front(),
-                       model.machines.front()->state_name(model.machines.front()->initial()),
-                       fmt::join(machines, ", ")));
+    if (key.text == kServingBoundKey) {
+      config.serving_when_healthy_max_us = duration(value, path, 0, kYear);
+      continue;
     }
-    const std::string state = key.text.substr(slash + 1);
-    if (!machine->find_state(state)) {
-      std::vector<std::string_view> states;
-      for (const core::StateDef& def : machine->states())
-        states.push_back(def.name);
-      fail(key.mark, path,
-           fmt::format("{} has no state {};{} states: {}", machine->name(), core::quoted(state),
-                       suggestion(state, states), fmt::join(states, ", ")));
-    }
+    check_machine_state(key, path, key.text, model, kServingBoundKey);
     config.dwell_overrides[key.text] = duration(value, path, 0, kYear);
   }
 }
@@ -1082,6 +1149,106 @@ std::map<core::DisruptionKind, std::uint64_t> read_disruptions_max(const Node& n
 
 // `pass`, `{violation: <invariant>}`, and either with disruption bounds:
 // `{pass, disruptions_max: {failover: 1}}`.
+// ---------------------------------------------------------------------------
+// Requirements: what must happen for the run to mean anything.
+
+constexpr std::size_t kRequirementsMax = 64;
+
+// The name of a state, an action, a request or a fault kind, checked
+// against what the plane and the fleet have.
+std::string read_observed_name(const Node& node, const std::string& path, Happening kind,
+                               const core::ControlPlaneModel& model, const Fleet& fleet) {
+  switch (kind) {
+    case Happening::kState: {
+      const std::string& name = text(node, path, "machine/state, such as service/failing_over");
+      check_machine_state(node, path, name, model);
+      return name;
+    }
+    case Happening::kAction: {
+      std::vector<std::pair<std::string_view, std::string_view>> actions;
+      for (const core::ActionDef* action : model.actions)
+        actions.emplace_back(action->name, action->name);
+      return std::string(choice(node, path, "action", actions));
+    }
+    case Happening::kRequest: {
+      return std::string(request_name(choice(node, path, "request", request_kinds(*fleet.plane))));
+    }
+    case Happening::kFault: {
+      const FaultKind fault = choice(node, path, "fault kind", fault_kind_names());
+      if (needs_store(info(fault)) && fleet.store_members == 0) {
+        fail(node.mark, path,
+             fmt::format("{} strikes the consensus store; control plane {} runs none",
+                         info(fault).name, fleet.plane->name));
+      }
+      return std::string(info(fault).name);
+    }
+  }
+  return {};
+}
+
+// The one key of `keys` a map names: state, action, request or fault.
+Observed read_observed(const Fields& f, const std::string& where, std::span<const Happening> kinds,
+                       const core::ControlPlaneModel& model, const Fleet& fleet) {
+  std::vector<std::string_view> names;
+  std::optional<Observed> found;
+  for (Happening kind : kinds) {
+    names.push_back(to_string(kind));
+    const Node* node = f.find(to_string(kind));
+    if (node == nullptr) continue;
+    if (found) {
+      fail(node->mark, f.path(to_string(kind)),
+           fmt::format("a requirement names one thing that happens; {} and {} are two (put the "
+                       "second under during:, or write two requirements)",
+                       to_string(found->kind), to_string(kind)));
+    }
+    const std::string path = f.path(to_string(kind));
+    found = Observed{.kind = kind, .name = read_observed_name(*node, path, kind, model, fleet)};
+  }
+  if (!found) {
+    fail(f.node().mark, where,
+         fmt::format("name what must happen: one of {} (e.g. {})", fmt::join(names, ", "),
+                     kinds.size() == kHappenings ? "request: deprovision" : "action: Failover"));
+  }
+  return *found;
+}
+
+Requirement read_requirement(const Node& node, const std::string& path,
+                             const core::ControlPlaneModel& model, const Fleet& fleet) {
+  const Fields f(node, path, {"state", "action", "request", "fault", "during", "service", "times"});
+  Requirement r;
+  r.what = read_observed(f, path, happenings(), model, fleet);
+  if (const Node* during = f.find("during")) {
+    // A request is a moment; nothing happens during it.
+    constexpr std::array<Happening, 3> kSpans = {Happening::kState, Happening::kAction,
+                                                 Happening::kFault};
+    const Fields d(*during, f.path("during"), {"state", "action", "fault"});
+    r.during = read_observed(d, f.path("during"), kSpans, model, fleet);
+  }
+  if (const Node* service = f.find("service")) {
+    r.service = text(*service, f.path("service"), "a service id such as db1");
+    if (!fleet.has(r.service)) {
+      fail(service->mark, f.path("service"),
+           fmt::format("the fleet has no service {};{} services: {}", core::quoted(r.service),
+                       suggestion(r.service, {fleet.services.begin(), fleet.services.end()}),
+                       fmt::join(fleet.services, ", ")));
+    }
+  }
+  read_integer(f.find("times"), f.path("times"), 1, kRequirementTimesMax, r.times);
+  return r;
+}
+
+void read_requirements(const Node* node, const core::ControlPlaneModel& model, const Fleet& fleet,
+                       Scenario& s) {
+  if (node == nullptr) return;
+  const std::vector<Node>& items =
+      list(*node, "requires", 0, kRequirementsMax,
+           "requirements (each {state:, action:, request: or fault:, during:, service:, times:})");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    s.requirements.push_back(
+        read_requirement(items[i], fmt::format("requires[{}]", i), model, fleet));
+  }
+}
+
 ExpectedVerdict read_expect(const Node* node) {
   if (node == nullptr) return {};
   std::vector<std::pair<std::string_view, Invariant>> invariants;
@@ -1090,18 +1257,20 @@ ExpectedVerdict read_expect(const Node* node) {
     invariants.emplace_back(to_string(invariant), invariant);
   }
   constexpr std::string_view kForms =
-      "pass, {violation: <invariant>} or {pass, disruptions_max: {failover: 1}}";
+      "pass, {violation: <invariant>}, {availability: {min: 99.5%, worst_window_max: 2m}} or "
+      "{pass, disruptions_max: {failover: 1}}";
   if (node->kind == Node::Kind::kScalar) {
     if (node->text != "pass") {
       fail(node->mark, "expect", fmt::format("expected {}, got {}", kForms, got(*node)));
     }
     return {};
   }
-  const Fields f(*node, "expect", {"pass", "violation", "disruptions_max"});
+  const Fields f(*node, "expect", {"pass", "violation", "availability", "disruptions_max"});
   const Node* pass = f.find("pass");
   const Node* violation = f.find("violation");
+  const Node* availability = f.find("availability");
   const Node* bounds = f.find("disruptions_max");
-  if (pass == nullptr && violation == nullptr && bounds == nullptr) {
+  if (pass == nullptr && violation == nullptr && availability == nullptr && bounds == nullptr) {
     fail(node->mark, "expect", fmt::format("empty; expected {}", kForms));
   }
   if (pass != nullptr && pass->kind != Node::Kind::kNull) {
@@ -1114,6 +1283,10 @@ ExpectedVerdict read_expect(const Node* node) {
   ExpectedVerdict expect;
   if (violation != nullptr) {
     expect.violation = choice(*violation, f.path("violation"), "invariant", invariants);
+  }
+  // Availability bounds without a violation: a pass that must also keep them.
+  if (availability != nullptr) {
+    expect.availability = read_availability(*availability, f.path("availability"));
   }
   if (bounds != nullptr) {
     expect.disruptions_max = read_disruptions_max(*bounds, f.path("disruptions_max"));
@@ -1153,9 +1326,10 @@ Scenario read_scenario(const Node& root, std::string_view source) {
                      "got {}",
                      got(root)));
   }
-  const Fields top(root, "",
-                   {"name", "description", "seed", "duration", "recovery", "fleet", "workload",
-                    "control_plane", "network", "random", "timeline", "bounds", "expect"});
+  const Fields top(
+      root, "",
+      {"name", "description", "seed", "duration", "recovery", "fleet", "workload", "control_plane",
+       "network", "random", "timeline", "bounds", "requires", "expect"});
   Scenario s;
   s.source = std::string(source);
   read_name(top, s);
@@ -1180,6 +1354,7 @@ Scenario read_scenario(const Node& root, std::string_view source) {
   }
   read_timeline(top.find("timeline"), fleet, {s.duration_us, s.recovery_us}, s);
   read_bounds(top.find("bounds"), plane.plane->model(), s.config);
+  read_requirements(top.find("requires"), plane.plane->model(), fleet, s);
   s.expect = read_expect(top.find("expect"));
   return s;
 }
@@ -1368,6 +1543,21 @@ void write_network_and_random(std::string& out, const SimConfig& c) {
   fmt::format_to(to, "  operators: {{mean_gap: {}}}\n", format_duration(c.operator_mean_gap_us));
 }
 
+void write_requirements(std::string& out, const Scenario& s) {
+  if (s.requirements.empty()) return;
+  out += "requires:\n";
+  for (const Requirement& r : s.requirements) {
+    auto to = std::back_inserter(out);
+    fmt::format_to(to, "  - {}: {}\n", to_string(r.what.kind), scalar(r.what.name));
+    if (r.during) {
+      fmt::format_to(to, "    during: {{{}: {}}}\n", to_string(r.during->kind),
+                     scalar(r.during->name));
+    }
+    if (!r.service.empty()) fmt::format_to(to, "    service: {}\n", scalar(r.service));
+    if (r.times != 1) fmt::format_to(to, "    times: {}\n", r.times);
+  }
+}
+
 std::string read_file_text(const std::string& path, std::string& text) {
   std::error_code error;
   const std::filesystem::file_status status = std::filesystem::status(path, error);
@@ -1381,24 +1571,6 @@ std::string read_file_text(const std::string& path, std::string& text) {
   if (in.bad()) return "could not be read";
   text.resize(static_cast<std::size_t>(in.gcount()));
   return "";
-}
-
-// `expect: pass`, `expect: {violation: x}`, with `disruptions_max: {...}`
-// when the scenario bounds any kind.
-void write_expect(std::string& out, const ExpectedVerdict& expect) {
-  auto to = std::back_inserter(out);
-  std::string bounds;
-  for (const auto& [kind, max] : expect.disruptions_max) {
-    fmt::format_to(std::back_inserter(bounds), "{}{}: {}", bounds.empty() ? "" : ", ",
-                   core::to_string(kind), max);
-  }
-  const std::string verdict =
-      expect.violation ? fmt::format("violation: {}", to_string(*expect.violation)) : "pass";
-  if (bounds.empty()) {
-    fmt::format_to(to, "expect: {}\n", expect.violation ? fmt::format("{{{}}}", verdict) : verdict);
-  } else {
-    fmt::format_to(to, "expect: {{{}, disruptions_max: {{{}}}}}\n", verdict, bounds);
-  }
 }
 
 }  // namespace
@@ -1447,6 +1619,49 @@ core::Result<Scenario> load_scenario_file(const std::string& path) {
   return parse_scenario(text, path);
 }
 
+std::string availability_yaml(const AvailabilityBounds& bounds) {
+  std::vector<std::string> fields;
+  if (bounds.min_ppm) {
+    const std::uint32_t ppm = *bounds.min_ppm;
+    std::string fraction = fmt::format("{:04}", ppm % 10'000);
+    while (!fraction.empty() && fraction.back() == '0')
+      fraction.pop_back();
+    fields.push_back(
+        fmt::format("min: {}{}{}%", ppm / 10'000, fraction.empty() ? "" : ".", fraction));
+  }
+  if (bounds.worst_window_max_us) {
+    fields.push_back(
+        fmt::format("worst_window_max: {}", format_duration(*bounds.worst_window_max_us)));
+  }
+  return fmt::format("availability: {{{}}}", fmt::join(fields, ", "));
+}
+
+namespace {
+
+// `expect: pass`, or `expect: {...}` with the violation, the availability
+// bounds and the disruption bounds the scenario has (`pass` stands first
+// when only disruptions are bounded).
+void write_expect(std::string& out, const ExpectedVerdict& expect) {
+  std::vector<std::string> fields;
+  if (expect.violation)
+    fields.push_back(fmt::format("violation: {}", to_string(*expect.violation)));
+  if (expect.availability) fields.push_back(availability_yaml(*expect.availability));
+  if (!expect.disruptions_max.empty()) {
+    std::vector<std::string> bounds;
+    for (const auto& [kind, max] : expect.disruptions_max)
+      bounds.push_back(fmt::format("{}: {}", core::to_string(kind), max));
+    if (fields.empty()) fields.emplace_back("pass");
+    fields.push_back(fmt::format("disruptions_max: {{{}}}", fmt::join(bounds, ", ")));
+  }
+  if (fields.empty()) {
+    out += "expect: pass\n";
+  } else {
+    fmt::format_to(std::back_inserter(out), "expect: {{{}}}\n", fmt::join(fields, ", "));
+  }
+}
+
+}  // namespace
+
 std::string to_yaml(const Scenario& s) {
   std::string out;
   auto to = std::back_inserter(out);
@@ -1457,12 +1672,18 @@ std::string to_yaml(const Scenario& s) {
   write_control_plane(out, s.config);
   write_network_and_random(out, s.config);
   write_timeline(out, s);
-  if (!s.config.dwell_overrides.empty()) {
+  const bool serving_bound = s.config.serving_when_healthy_max_us != kServingWhenHealthyDefaultUs;
+  if (!s.config.dwell_overrides.empty() || serving_bound) {
     out += "bounds:\n";
+    if (serving_bound) {
+      fmt::format_to(to, "  {}: {}\n", kServingBoundKey,
+                     format_duration(s.config.serving_when_healthy_max_us));
+    }
     for (const auto& [state, bound_us] : s.config.dwell_overrides) {
       fmt::format_to(to, "  {}: {}\n", scalar(state), format_duration(bound_us));
     }
   }
+  write_requirements(out, s);
   write_expect(out, s.expect);
   return out;
 }

@@ -36,6 +36,7 @@ Simulation::Simulation(SimConfig config)
       control_plane_clock_(now_us_),
       journal_(trace_, now_us_, config_.observer),
       write_checks_(world_),
+      availability_(config_.serving_when_healthy_max_us),
       env_{.store = store_,
            .infra = infra_,
            .clock = control_plane_clock_,
@@ -80,8 +81,11 @@ Simulation::Simulation(SimConfig config)
   auto txn = durable_.begin();
   for (const ServiceSpec& spec : config_.services) {
     const std::uint32_t service = world_.add_service(spec.id, spec.synchronous);
-    for (std::uint32_t c = 0; c < config_.clients_per_service; ++c)
+    availability_.add_service(spec.id);
+    for (std::uint32_t c = 0; c < config_.clients_per_service; ++c) {
       world_.add_client(service);
+      availability_.add_client(world_.clients.back().name, service);
+    }
     plane_->order_service(
         *txn, {.id = spec.id, .standbys = spec.standbys, .synchronous = spec.synchronous}, 0);
   }
@@ -212,6 +216,8 @@ RunSummary Simulation::summary() const {
   if (coordination_ != nullptr) s.store_operations = coordination_->history().operations.size();
   s.store_keys_unchecked = store_keys_unchecked_;
   s.disruptions = disruptions_->tallies();
+  s.availability = availability_.figures(now_us_);
+  s.worst_windows = availability_.worst_windows(now_us_, kWorstWindowsKept);
   return s;
 }
 
@@ -424,7 +430,9 @@ void Simulation::on_write(std::uint32_t index) {
        {.kind = EventKind::kWrite, .a = index});
   Client& client = world_.clients[index];
   const std::uint64_t write_id = next_write_id_++;
+  const bool read = world_.can_read(client);
   WriteOutcome outcome = world_.write(client, write_id);
+  measure(index, outcome, read);
   switch (outcome.kind) {
     case WriteOutcome::Kind::kAcked:
       trace_.record(now_us_, TraceKind::kClientAck, client.name, "w-{} acked by {} at lsn {} tl {}",
@@ -447,6 +455,29 @@ void Simulation::on_write(std::uint32_t index) {
     case WriteOutcome::Kind::kRefused:
       return;  // counted per service; an outage is told by the transitions
   }
+}
+
+void Simulation::measure(std::uint32_t index, const WriteOutcome& outcome, bool read) {
+  const Client& client = world_.clients[index];
+  const std::string& name = world_.services[client.service].name;
+  RequestSample sample{.client = index,
+                       .service = client.service,
+                       .at_us = now_us_,
+                       .wrote = outcome.kind == WriteOutcome::Kind::kAcked,
+                       .read = read,
+                       .why = outcome.why,
+                       .awaits_standby = outcome.kind == WriteOutcome::Kind::kUnacknowledged};
+  // What the plane reports, through the seam, as the end-of-run check reads it.
+  for (const seam::ServiceView& view : plane_->services(*durable_.begin())) {
+    if (view.id != name) continue;
+    UNWEDGE_ASSERT(view.state != nullptr);
+    sample.judged = !view.ending;
+    sample.healthy = view.state->traits.healthy;
+    sample.state = view.state->name;
+  }
+  if (!sample.wrote) sample.faults = faults_touching(client.service);
+  availability_.on_request(std::move(sample));
+  if (std::optional<Violation> v = availability_.take_violation()) checker_.add(std::move(*v));
 }
 
 void Simulation::check_writes_on(std::uint32_t service, HostIndex leader, std::string_view why) {
@@ -564,7 +595,8 @@ std::optional<std::string> Simulation::apply_local(HostIndex index, const core::
   UNWEDGE_ASSERT_EQ(r.target, host.name);
   const bool on_database = r.verb == pgworld::kFence || r.verb == pgworld::kUnfence ||
                            r.verb == pgworld::kPromote || r.verb == pgworld::kFollow ||
-                           r.verb == pgworld::kUnfollow || r.verb == pgworld::kStopReplication;
+                           r.verb == pgworld::kUnfollow || r.verb == pgworld::kStopReplication ||
+                           r.verb == pgworld::kRewind;
   if (!on_database) {
     return fmt::format("{} is the fleet API's, not a local command of {}",
                        pgworld::to_string(r.verb), host.name);

@@ -37,6 +37,7 @@
 #include "core/in_memory_store.hpp"
 #include "seam/control_plane.hpp"
 #include "seam/registry.hpp"
+#include "sim/availability.hpp"
 #include "sim/coordination_client.hpp"
 #include "sim/disruptions.hpp"
 #include "sim/faults.hpp"
@@ -105,6 +106,10 @@ struct SimConfig {
   // False: disruptions are counted but never judged needless, which shows
   // what the other checkers alone say of a run (tests/mutants).
   bool judge_disruptions = true;
+  // How long a client may go unserved while the control plane reports its
+  // service healthy and no fault touching the service is active
+  // (serving_when_healthy, sim/availability.hpp).
+  core::TimeUs serving_when_healthy_max_us = kServingWhenHealthyDefaultUs;
   std::size_t trace_recent = 256;
   TraceSink* trace_sink = nullptr;
   // Told what the run does, for coverage and timelines; never changes the
@@ -145,7 +150,13 @@ struct RunSummary {
   // The disruptions the control plane decided (failovers, restarts, ...),
   // by kind then cause (sim/disruptions.hpp).
   std::vector<DisruptionTally> disruptions;
+  // What the clients felt: per service, and the longest write outages.
+  std::vector<ServiceAvailability> availability;
+  std::vector<OutageWindow> worst_windows;
 };
+
+// Outage windows a run summary keeps.
+inline constexpr std::size_t kWorstWindowsKept = 5;
 
 class Simulation final : private InfraBackend {
  public:
@@ -275,6 +286,13 @@ class Simulation final : private InfraBackend {
   void on_checkin(HostIndex host);
   void on_checkin_arrive(const Event& event);
   void on_write(std::uint32_t client);
+  // Shows the availability meter a client's request: its write's outcome,
+  // whether its read was answered, and what the plane reports of the service.
+  void measure(std::uint32_t client, const WriteOutcome& outcome, bool read);
+  // The active faults that touch `service` (its hosts, its clients, or
+  // anything every service depends on: the control plane, the monitors, the
+  // fleet API, the consensus store), each described.
+  std::vector<std::string> faults_touching(std::uint32_t service) const;
   // A replica was opened for writes as a database of its own: its
   // customer's application starts writing to it.
   void start_independent(HostIndex host);
@@ -359,6 +377,7 @@ class Simulation final : private InfraBackend {
   WriteChecks write_checks_;
   HostHealth health_;
   std::unique_ptr<DisruptionLog> disruptions_;  // over the plane's model, once it is built
+  AvailabilityMeter availability_;
   std::size_t violations_taken_ = 0;
   core::Environment env_;
   const seam::PlaneInfo* plane_info_ = nullptr;

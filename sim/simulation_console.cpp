@@ -34,6 +34,7 @@ void Simulation::apply_operator(const OperatorRequest& requested) {
       plane_->request(*txn, request_name(request), request.target, now_us_);
   if (!outcome.raised) return;
   UNWEDGE_ASSERT(txn->commit().ok());
+  if (config_.observer != nullptr) config_.observer->request_raised(request, now_us_);
   if (process_ != nullptr && process_->wants_changes()) changed_entities_.push_back(request.target);
   if (outcome.new_replica) add_follower(request.target, *outcome.new_replica);
 }
@@ -52,6 +53,8 @@ void Simulation::deliver_to_agent(const OperatorRequest& request) {
   const seam::RequestOutcome outcome =
       running->second.agent->request(request.name, world_.hosts[*index].clock.now_us());
   UNWEDGE_ASSERT_MSG(!outcome.new_replica, "an agent's request creates no replica");
+  if (outcome.raised && config_.observer != nullptr)
+    config_.observer->request_raised(request, now_us_);
   trace_.record(now_us_, TraceKind::kNote, request.target, "{}'s agent {} {}", request.target,
                 outcome.raised ? "took" : "refused", request.name);
 }

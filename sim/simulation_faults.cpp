@@ -407,6 +407,39 @@ bool Simulation::heal_fault(std::uint64_t id) {
   return true;
 }
 
+std::vector<std::string> Simulation::faults_touching(std::uint32_t service) const {
+  // Whose an endpoint is: this service's (a host or client of it), another
+  // service's, or shared by all (the control plane, monitors, store members).
+  enum class Owner : std::uint8_t { kThis, kOther, kShared };
+  auto owner = [&](const std::string& endpoint) {
+    if (std::optional<HostIndex> h = world_.find_host(endpoint)) {
+      return world_.hosts[*h].service == world_.services[service].name ? Owner::kThis
+                                                                       : Owner::kOther;
+    }
+    for (const Client& client : world_.clients) {
+      if (client.name == endpoint) return client.service == service ? Owner::kThis : Owner::kOther;
+    }
+    return Owner::kShared;
+  };
+  auto is = [&](Owner wanted) {
+    return [&owner, wanted](const std::string& endpoint) { return owner(endpoint) == wanted; };
+  };
+  std::vector<std::string> out;
+  for (const auto& [id, fault] : active_) {
+    const FaultSpec& spec = fault.spec;
+    // One on the fleet API, the control plane's process or the store touches
+    // every service; one on endpoints, if it names this service's or aims
+    // at shared ones only (a cut between another service and the monitors
+    // does not touch this one).
+    const bool touches = !aims_at_endpoints(info(spec.kind)) ||
+                         std::any_of(spec.targets.begin(), spec.targets.end(), is(Owner::kThis)) ||
+                         std::any_of(spec.others.begin(), spec.others.end(), is(Owner::kThis)) ||
+                         std::all_of(spec.targets.begin(), spec.targets.end(), is(Owner::kShared));
+    if (touches) out.push_back(fmt::format("#{} {}", id, describe(spec)));
+  }
+  return out;
+}
+
 void Simulation::clocks_changed(const FaultSpec& spec) {
   if (info(spec.kind).targets != FaultTargetClass::kClocks) return;
   for (std::uint32_t m : store_members_named(spec.targets))

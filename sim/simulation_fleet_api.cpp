@@ -37,8 +37,8 @@ std::optional<std::string> Simulation::db_unreachable(const std::string& name,
   return std::nullopt;
 }
 
-// The effects of fleet API operations. Every effect is idempotent: applying
-// it again (a duplicate delivery) changes nothing more.
+// The effects of fleet API operations, applied once per idempotency key
+// (SimInfra drops a second delivery of finished work).
 std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
   using core::InfraVerb;
   HostIndex index = 0;
@@ -115,6 +115,9 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
           plane_->role_of(*durable_.begin(), r.target) == "standby";
       return std::nullopt;
     }
+    case pgworld::kRewind:
+      if (auto why = db_unreachable(r.target, index)) return why;
+      return world_.rewind(index, r.argument);
     case pgworld::kStopReplication:
       if (auto why = db_unreachable(r.target, index)) return why;
       world_.stop_replication(index);
@@ -134,6 +137,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       world_.install_certificate(index, r.argument);
       return std::nullopt;
     case pgworld::kRevokeCertificate:
+      world_.revoke_certificate(r.target);
       return std::nullopt;
   }
   return "unknown operation";

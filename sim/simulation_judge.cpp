@@ -144,12 +144,14 @@ std::optional<Violation> Simulation::certificate_violation(std::uint32_t service
   const ServiceEndpoint& endpoint = world_.services[service];
   const DbNode& db = world_.hosts[leader].db;
   if (endpoint.certificate_serial == 0) return std::nullopt;  // none issued yet: nothing to serve
-  if (db.certificate == endpoint.certificate && db.certificate_not_after_us > now_us_) {
+  const bool revoked = db.certificate_serial <= endpoint.certificate_revoked_through;
+  if (db.certificate == endpoint.certificate && db.certificate_not_after_us > now_us_ && !revoked) {
     return std::nullopt;
   }
   const std::string serves =
-      db.certificate != endpoint.certificate
-          ? std::string("no certificate of the service")
+      db.certificate != endpoint.certificate ? std::string("no certificate of the service")
+      : revoked
+          ? fmt::format("{} serial {}, revoked", db.certificate, db.certificate_serial)
           : fmt::format("{} serial {}, expired at {:.0f} s", db.certificate, db.certificate_serial,
                         static_cast<double>(db.certificate_not_after_us) / core::kSecond);
   return Violation{

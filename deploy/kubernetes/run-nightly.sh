@@ -2,7 +2,7 @@
 # Runs the nightly campaign on a Kubernetes cluster: the shards' Indexed Job,
 # then, once every shard has finished (passed or found something), the merge
 # job; prints the merged summary and exits as `unwedge merge` did (0 clean,
-# 1 a finding, 2 a shard's report missing or corrupt).
+# 1 a finding, 2 a shard's report missing or corrupt, 3 the harness broken).
 #
 #   deploy/kubernetes/run-nightly.sh               # namespace from kubectl's context
 #   NAMESPACE=ci deploy/kubernetes/run-nightly.sh

@@ -208,8 +208,20 @@ StepResult fence_replica(StepContext& ctx) {
   return StepResult::next();
 }
 
-// Following the leader rewinds a database that diverged from it (the world
-// replays the leader's log over the common prefix, as pg_rewind does).
+// A database that diverged from the leader (a demoted leader's last writes)
+// cannot stream from it until pg_rewind winds it back to their common
+// history; on one that has not diverged the rewind changes nothing.
+StepResult rewind_to_leader(StepContext& ctx) {
+  std::optional<Keeper> k = load_keeper(ctx);
+  if (!k || !keeper_in(*k, {"rejoining"})) return StepResult::end("no longer rejoining");
+  const std::string leader = *ctx.var("leader");
+  std::string why;
+  if (command(ctx, pgworld::kRewind, leader, "rewind", &why) == Local::kRefused) {
+    return StepResult::wait(fmt::format("its database cannot be rewound to {}: {}", leader, why));
+  }
+  return StepResult::next();
+}
+
 StepResult follow_leader(StepContext& ctx) {
   std::optional<Keeper> k = load_keeper(ctx);
   if (!k || !keeper_in(*k, {"rejoining"})) return StepResult::end("no longer rejoining");
@@ -292,10 +304,11 @@ core::ActionDef rejoin_action(const Settings& settings, core::Coordination* coor
                     {"find-leader",
                      [coordination](StepContext& ctx) { return find_leader(ctx, coordination); }},
                     {"fence", fence_replica},
+                    {"rewind", rewind_to_leader},
                     {"follow", follow_leader}},
           .summary =
-              "Follows the lease holder: fences its database and streams from the leader, "
-              "rewound to their common history if it diverged.",
+              "Follows the lease holder: fences its database, rewinds it to their common "
+              "history (pg_rewind) and streams from the leader.",
           .transitions = {{"keeper", "starting", "rejoining", "leader_found"},
                           {"keeper", "replica", "rejoining", "leader_changed"},
                           {"keeper", "replica", "rejoining", "restart_requested"},

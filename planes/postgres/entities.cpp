@@ -79,6 +79,8 @@ const char* to_string(Mutant mutant) {
       return "unfollow_keeps_replicating";
     case Mutant::kFailoverOnReplicaSilence:
       return "failover_on_replica_silence";
+    case Mutant::kLateEndpointRepoint:
+      return "late_endpoint_repoint";
   }
   return "?";
 }

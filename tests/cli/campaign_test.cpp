@@ -29,6 +29,7 @@
 #include "reports/html_report.hpp"
 #include "reports/report_json.hpp"
 #include "reports/summary_markdown.hpp"
+#include "reports/verdict.hpp"
 #include "sim/invariants.hpp"
 #include "tests/cli/campaign_test_items.hpp"
 
@@ -514,7 +515,7 @@ TEST(Campaign, TheCrashExplorationRunsOnceInTheFirstShardAndADivergenceIsAFindin
   ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_EQ(first->exit_code, 1);
   EXPECT_EQ(first->report.coverage.crashes.stories, 1u);
-  EXPECT_EQ(first->report.findings(), 1u);
+  EXPECT_EQ(reports::verdict_of(first->report).findings, 1u);
   EXPECT_NE(read_text(first_dir / "summary.txt").find("crash exploration: Failover diverged"),
             std::string::npos);
   const fs::path second_dir = fresh_directory("crashes-second");
@@ -531,12 +532,13 @@ TEST(Campaign, TheCrashExplorationRunsOnceInTheFirstShardAndADivergenceIsAFindin
 // ---- the canary ------------------------------------------------------------
 
 reports::CanaryResult caught_canary() {
-  return {.mutant = "promote_lagging_standby",
+  return {.mutant = "wedged_in_draining",
           .caught = true,
-          .invariant = "no_lost_writes",
+          .invariant = "bounded_dwell",
           .seed = 1,
           .wall_ms = 70,
-          .sentence = "write w-968 is missing from the leader db1-5"};
+          .sentence = "ledger/ledger-1 has been draining since 0.0 s",
+          .self_tests = {{.checker = "no_lost_writes", .flagged = true, .sentence = "w-1 lost"}}};
 }
 
 TEST(Campaign, ACaughtCanaryIsRecordedOnceInTheFirstShard) {
@@ -549,10 +551,11 @@ TEST(Campaign, ACaughtCanaryIsRecordedOnceInTheFirstShard) {
   ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_EQ(first->exit_code, 0);
   EXPECT_EQ(first->report.canary, caught_canary());
-  EXPECT_EQ(first->report.findings(), 0u);
+  EXPECT_EQ(reports::verdict_of(first->report).findings, 0u);
   EXPECT_NE(
       read_text(first_dir / "summary.txt")
-          .find("canary promote_lagging_standby: caught by no_lost_writes on seed 1 in 70 ms"),
+          .find("canary wedged_in_draining: caught by bounded_dwell on seed 1 in 70 ms; 1 checkers "
+                "each flagged the history that breaks it"),
       std::string::npos)
       << read_text(first_dir / "summary.txt");
   core::Result<reports::Report> written =
@@ -571,7 +574,7 @@ TEST(Campaign, ACaughtCanaryIsRecordedOnceInTheFirstShard) {
   fs::remove_all(second_dir);
 }
 
-TEST(Campaign, ACanaryNotCaughtFailsACampaignWhoseRunsAllPassed) {
+TEST(Campaign, ACanaryNotCaughtBreaksTheHarnessOfACampaignWhoseRunsAllPassed) {
   CampaignItems items = testing::test_items({});
   items.canary = [] {
     reports::CanaryResult canary = caught_canary();
@@ -585,13 +588,13 @@ TEST(Campaign, ACanaryNotCaughtFailsACampaignWhoseRunsAllPassed) {
       run_campaign({.out_dir = dir, .shard = {}, .jobs = 2, .swarm_seeds = 2}, items, {});
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result->tally.findings(), 0u) << "every run passed";
-  EXPECT_EQ(result->exit_code, 1);
-  EXPECT_EQ(result->report.findings(), 1u);
+  EXPECT_EQ(result->exit_code, 3);
+  EXPECT_EQ(reports::verdict_of(result->report).findings, 0u) << "not a finding of the plane";
   const std::string sentence =
-      "canary promote_lagging_standby: NOT caught (the run found nothing); the harness missed a "
+      "canary wedged_in_draining: NOT caught (the run found nothing); the harness missed a "
       "bug planted to be caught, so a clean campaign proves nothing";
   EXPECT_NE(read_text(dir / "summary.txt").find(sentence), std::string::npos);
-  EXPECT_NE(read_text(dir / "summary.md").find("FAIL"), std::string::npos);
+  EXPECT_NE(read_text(dir / "summary.md").find("HARNESS BROKEN"), std::string::npos);
   // Markdown escapes the mutant's underscores; the verdict reads the same.
   EXPECT_NE(read_text(dir / "summary.md").find("NOT caught (the run found nothing)"),
             std::string::npos);
@@ -600,14 +603,14 @@ TEST(Campaign, ACanaryNotCaughtFailsACampaignWhoseRunsAllPassed) {
   fs::remove_all(dir);
 }
 
-TEST(Campaign, ACanaryThatCrashesIsAFinding) {
+TEST(Campaign, ACanaryThatCrashesBreaksTheHarness) {
   CampaignItems items = testing::test_items({});
   items.canary = []() -> reports::CanaryResult { std::abort(); };
   const fs::path dir = fresh_directory("canary-crash");
   core::Result<CampaignResult> result =
       run_campaign({.out_dir = dir, .shard = {}, .jobs = 1, .swarm_seeds = 1}, items, {});
   ASSERT_TRUE(result.ok()) << result.error().message;
-  EXPECT_EQ(result->exit_code, 1);
+  EXPECT_EQ(result->exit_code, 3);
   ASSERT_TRUE(result->report.canary.has_value());
   EXPECT_FALSE(result->report.canary->caught);
   EXPECT_NE(result->report.canary->sentence.find("the canary gave no result"), std::string::npos)
@@ -718,12 +721,13 @@ TEST(ReportBuilder, ACampaignOfTwoPlanesKeepsEachPlanesFiguresApart) {
   EXPECT_EQ(postgres.campaign.swarm_seeds,
             (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{2, 2}}));
   EXPECT_EQ(postgres.coverage.crashes.stories, 3u);
-  EXPECT_EQ(postgres.findings(), 1u) << "the crash exploration's divergence";
+  EXPECT_EQ(reports::verdict_of(postgres, report).findings, 1u)
+      << "the crash exploration's divergence";
   ASSERT_TRUE(postgres.canary.has_value());
   EXPECT_FALSE(lease.canary.has_value());
   EXPECT_EQ(lease.campaign.runs, 1u);
   EXPECT_EQ(lease.campaign.failed, 1u);
-  EXPECT_EQ(lease.findings(), 1u);
+  EXPECT_EQ(reports::verdict_of(lease, report).findings, 1u);
   EXPECT_EQ(lease.invariants[static_cast<std::size_t>(sim::Invariant::kSingleWriter)].violations,
             1u);
   // The model's universe, its fault kinds only; the whole names each part
@@ -735,7 +739,7 @@ TEST(ReportBuilder, ACampaignOfTwoPlanesKeepsEachPlanesFiguresApart) {
   EXPECT_EQ(report.coverage, reports::combined_coverage(report.planes));
   EXPECT_EQ(report.coverage.machines.front().name.rfind("postgres/", 0), 0u);
   EXPECT_EQ(report.coverage.crashes.divergences, 1u);
-  EXPECT_EQ(report.findings(), 2u);
+  EXPECT_EQ(reports::verdict_of(report).findings, 2u);
   ASSERT_EQ(report.failures.size(), 1u);
   EXPECT_EQ(report.failures[0].control_plane, "lease");
   EXPECT_EQ(report.failures[0].replay_command,

@@ -1,5 +1,5 @@
 // The `unwedge` command as a user runs it: the built binary, its output and
-// its exit codes (0 pass, 1 a finding, 2 bad input).
+// its exit codes (0 clean, 1 findings, 2 bad input, 3 the harness is broken).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -83,8 +83,10 @@ TEST(Cli, NightlyNeedsAShardCountWithAnIndexedJobIndex) {
 }
 
 // The canary is looked for beside unwedge; UNWEDGE_CANARY points a campaign
-// at another one, which is how this test makes it go missing.
-TEST(Cli, NightlyRunsTheCanaryBesideItAndAMissingCanaryIsAFinding) {
+// at another one, which is how this test makes it go missing. A missing
+// canary is said to be missing, and the harness broken (exit 3), in every
+// report; so is its merge.
+TEST(Cli, NightlyRunsTheCanaryBesideItAndAMissingCanaryBreaksTheHarness) {
   const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "nightly-canary";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir / "no-scenarios");
@@ -92,18 +94,100 @@ TEST(Cli, NightlyRunsTheCanaryBesideItAndAMissingCanaryIsAFinding) {
   Ran ran = unwedge("nightly --out " + (dir / "found").string() + " " + flags);
   EXPECT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_NE(read_file(dir / "found" / "summary.txt")
-                .find("canary promote_lagging_standby: caught by no_lost_writes on seed 1"),
+                .find("canary wedged_in_draining: caught by bounded_dwell on seed 1"),
             std::string::npos)
       << read_file(dir / "found" / "summary.txt");
   Ran missing = unwedge_with("UNWEDGE_CANARY=" + (dir / "no-canary").string(),
                              "nightly --out " + (dir / "missing").string() + " " + flags);
-  EXPECT_EQ(missing.exit_code, 1) << missing.output;
-  EXPECT_NE(read_file(dir / "missing" / "summary.txt")
-                .find("canary: NOT caught (the canary " + (dir / "no-canary").string() +
-                      " is missing; build unwedge-canary beside unwedge)"),
-            std::string::npos)
-      << read_file(dir / "missing" / "summary.txt");
+  EXPECT_EQ(missing.exit_code, 3) << missing.output;
+  const std::string said = "canary missing: the canary " + (dir / "no-canary").string() +
+                           " is missing; build unwedge-canary beside unwedge";
+  for (const char* file : {"summary.txt", "summary.md", "report.html", "junit.xml"}) {
+    const std::string text = read_file(dir / "missing" / file);
+    EXPECT_NE(text.find(said), std::string::npos) << file << ":\n" << text;
+    EXPECT_EQ(text.find("NOT caught"), std::string::npos) << file << ":\n" << text;
+  }
+  EXPECT_NE(read_file(dir / "missing" / "summary.md").find(": HARNESS BROKEN"), std::string::npos);
+  EXPECT_NE(read_file(dir / "missing" / "report.json").find("\"outcome\": \"HARNESS BROKEN\""),
+            std::string::npos);
+  Ran merged =
+      unwedge("merge " + (dir / "missing").string() + " --out " + (dir / "merged").string());
+  EXPECT_EQ(merged.exit_code, 3) << merged.output;
   std::filesystem::remove_all(dir);
+}
+
+// A canary that runs but misses is the harness broken too, never a finding.
+TEST(Cli, ACanaryNotCaughtExitsThreeAndIsNotCountedAsAFinding) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "canary-missed";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "no-scenarios");
+  const std::filesystem::path script = dir / "blind-canary.sh";
+  {
+    std::ofstream out(script);
+    out << "#!/bin/sh\necho '{\"mutant\":\"wedged_in_draining\",\"caught\":false,"
+           "\"invariant\":\"\",\"seed\":1,\"wall_ms\":3,\"sentence\":\"the run found "
+           "nothing\"}'\nexit 3\n";
+  }
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  Ran ran = unwedge_with("UNWEDGE_CANARY=" + script.string(),
+                         "nightly --seeds 1 --scenarios " + (dir / "no-scenarios").string() +
+                             " --out " + (dir / "out").string());
+  EXPECT_EQ(ran.exit_code, 3) << ran.output;
+  const std::string summary = read_file(dir / "out" / "summary.txt");
+  EXPECT_NE(summary.find("verdict: HARNESS BROKEN (0 findings)"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("harness broken: canary wedged_in_draining: NOT caught (the run found "
+                         "nothing)"),
+            std::string::npos)
+      << summary;
+  const std::string junit = read_file(dir / "out" / "junit.xml");
+  EXPECT_NE(junit.find("<testcase name=\"canary\" classname=\"harness\" time=\"0.003\">\n"
+                       "      <error "),
+            std::string::npos)
+      << junit;
+  std::filesystem::remove_all(dir);
+}
+
+// A bug only crash exploration sees (a crash story of a team's own plane
+// that is not a pure function of itself) fails the campaign in every report
+// and in the exit code alike.
+TEST(Cli, ACrashExplorationDivergenceFailsEveryReportAndTheExitCode) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "diverging";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "no-scenarios");
+  Ran ran =
+      testing::run_shell(std::string(PLANTED_DIVERGENCE_CLI) +
+                         " nightly --control-plane diverging --seeds 1 --jobs 2 "
+                         "--scenarios " +
+                         (dir / "no-scenarios").string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(ran.exit_code, 1) << ran.output;
+  const std::filesystem::path out = dir / "out";
+  const std::string md = read_file(out / "summary.md");
+  EXPECT_NE(md.find("## unwedge nightly (diverging): FAIL"), std::string::npos) << md;
+  EXPECT_NE(md.find("| crash\\_exploration | "), std::string::npos) << md;
+  const std::string txt = read_file(out / "summary.txt");
+  EXPECT_NE(txt.find("verdict: FAIL ("), std::string::npos) << txt;
+  EXPECT_NE(txt.find("crash_exploration (crash-exploration divergence): "), std::string::npos)
+      << txt;
+  const std::string junit = read_file(out / "junit.xml");
+  EXPECT_NE(junit.find("<testcase name=\"crash_exploration\" classname=\"checks\">\n"
+                       "      <failure message=\"Provision"),
+            std::string::npos)
+      << junit;
+  const std::string html = read_file(out / "report.html");
+  EXPECT_NE(html.find("<title>unwedge nightly diverging: FAIL</title>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td><code>crash_exploration</code></td>"), std::string::npos) << html;
+  const std::string json = read_file(out / "report.json");
+  EXPECT_NE(json.find("\"outcome\": \"FAIL\""), std::string::npos) << json.substr(0, 400);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, HelpStatesTheExitCodeRule) {
+  Ran ran = unwedge("--help");
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_NE(ran.output.find("Exit codes, for every command: 0 clean; 1 findings of any kind; 2 "
+                            "bad input"),
+            std::string::npos)
+      << ran.output;
 }
 
 TEST(Cli, RunPassesEveryBundledScenarioAndPrintsDigests) {
@@ -125,6 +209,47 @@ TEST(Cli, EveryBundledScenarioGivesItsExpectedVerdict) {
   EXPECT_GE(count, 12 + 10);
   Ran ran = unwedge("run" + files);
   EXPECT_EQ(ran.exit_code, 0) << ran.output;
+}
+
+// The race as deprovision_racing_failover.yaml first told it: the
+// deprovision lands a minute before any failover, so the race it requires
+// never runs. Vacuous: a finding in `unwedge run` and in every report.
+constexpr const char* kVacuousRace =
+    "name: vacuous-race\ndescription: x\nseed: 110\nduration: 90m\n"
+    "fleet:\n  services:\n    - id: db1\n"
+    "timeline:\n"
+    "  - {at: 30m, fault: partition_complete, targets: [leader:db1], duration: 15m}\n"
+    "  - {at: 31m, operator: deprovision, target: db1}\n"
+    "requires:\n  - {request: deprovision, during: {action: Failover}}\n";
+
+TEST(Cli, AVacuousScenarioIsAFindingInEveryReport) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "vacuous";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "scenarios");
+  std::ofstream(dir / "scenarios" / "vacuous_race.yaml") << kVacuousRace;
+  Ran ran = unwedge("run " + (dir / "scenarios" / "vacuous_race.yaml").string());
+  EXPECT_EQ(ran.exit_code, 1) << ran.output;
+  EXPECT_NE(ran.output.find("FAIL "), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("vacuous (expected pass)"), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("the run is vacuous: requires[0] never held: a deprovision request "
+                            "arrives while a Failover runs, on the same service (0 of 1 times)"),
+            std::string::npos)
+      << ran.output;
+
+  Ran nightly = unwedge("nightly --seeds 3 --jobs 1 --scenarios " + (dir / "scenarios").string() +
+                        " --out " + (dir / "out").string());
+  EXPECT_EQ(nightly.exit_code, 1) << nightly.output;
+  for (const char* file :
+       {"summary.txt", "summary.md", "junit.xml", "report.html", "report.json", "runs.jsonl"}) {
+    EXPECT_NE(read_file(dir / "out" / file).find("vacuous"), std::string::npos) << file;
+  }
+  // The swarm's seeds state no requirement; the report says what they reached.
+  const nlohmann::json report = nlohmann::json::parse(read_file(dir / "out" / "report.json"));
+  EXPECT_FALSE(report.at("coverage").at("sometimes").empty()) << report.at("coverage").dump();
+  EXPECT_NE(read_file(dir / "out" / "summary.md").find("### What the swarm reached"),
+            std::string::npos);
+  EXPECT_NE(read_file(dir / "out" / "report.html").find("id=\"sometimes\""), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, RunGivesExitOneWhenAScenarioMissesItsVerdict) {

@@ -37,6 +37,10 @@ std::optional<std::string> FakeFleet::apply(const core::InfraRequest& r) {
     catch_up(r.target);
   } else if (r.verb == pgworld::kStopReplication) {
     db.upstream.clear();
+  } else if (r.verb == pgworld::kRewind) {
+    // The fake keeps no history to wind back: only the restart in recovery.
+    db.primary = false;
+    db.upstream.clear();
   } else {
     return "not a local command";
   }

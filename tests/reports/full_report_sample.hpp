@@ -61,6 +61,9 @@ inline Report sample_report() {
                          .steps = {{.name = "create", .verdicts = {{"next", 2}, {"wait", 5}}}}}};
   r.coverage.faults = {{.name = "host_crash", .count = 1}, {.name = "partition_complete"}};
   r.coverage.probes = {{.name = "failover.fence_failed", .file = "a.cpp", .line = 54, .hits = 0}};
+  r.coverage.sometimes = {
+      {.name = "{action: Failover, during: {fault: host_crash}}", .count = 3},
+      {.name = "{request: deprovision, during: {action: Failover}}", .count = 1}};
   r.coverage.crashes = {.stories = 8,
                         .transactions = 40,
                         .crash_points = 120,

@@ -56,7 +56,7 @@ TEST_F(HtmlReport, InvariantsWithFirstViolationReproAndReplay) {
   EXPECT_THAT(
       page,
       HasSubstr(
-          "<tr><td><code>bounded_dwell</code></td><td class=\"num\">1,002</td>"
+          "<tr><td><code>bounded_dwell</code></td><td class=\"num\">1,002 runs</td>"
           "<td class=\"num bad\">1</td><td>swarm seed 15, seed 15, <a "
           "href=\"repro/swarm-seed-15.yaml\">repro/swarm-seed-15.yaml</a><br>"
           "db1-a stayed unreachable for 16 min, over its 15 min bound<pre "

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "reports/verdict.hpp"
 #include "tests/reports/report_fixture.hpp"
 #include "tests/reports/scratch_files.hpp"
 
@@ -13,10 +14,17 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-TEST(JunitXml, OneTestsuiteOfScenariosAndOneOfInvariantsWithTheirCounts) {
+TEST(JunitXml, TestsuitesOfScenariosInvariantsAndChecksWithTheirCounts) {
   const std::string xml = junit_xml(testing::fixture_report());
-  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"unwedge nightly postgres\" tests=\"10\" "
-                             "failures=\"3\" errors=\"1\" skipped=\"0\" time=\"301.000\">"));
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"unwedge nightly postgres\" tests=\"14\" "
+                             "failures=\"4\" errors=\"1\" skipped=\"0\" time=\"301.000\">"));
+  // The run that gave no verdict fails its check too: every finding is a
+  // failing testcase of the checks, whatever else shows it.
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"checks\" tests=\"4\" failures=\"1\" "
+                             "errors=\"0\" skipped=\"0\" time=\"0.000\">"));
+  EXPECT_THAT(xml, HasSubstr("<testcase name=\"run_gave_a_verdict\" classname=\"checks\">\n"
+                             "      <failure "));
+  EXPECT_THAT(xml, HasSubstr("<testcase name=\"crash_exploration\" classname=\"checks\"/>"));
   EXPECT_THAT(xml,
               HasSubstr("<testsuite name=\"scenarios\" tests=\"3\" failures=\"1\" errors=\"1\" "
                         "skipped=\"0\" time=\"602.090\">"));
@@ -33,6 +41,15 @@ TEST(JunitXml, EverySuiteNamesThePlaneAndTheBuildThatRanIt) {
       "    <properties>\n"
       "      <property name=\"control_plane\" value=\"postgres\"/>\n"
       "      <property name=\"build\" value=\"unwedge 0.1.0 (gcc 12.2.0, RelWithDebInfo)\"/>\n"
+      "      <property name=\"availability\" value=\"over 2 services measured: clients could "
+      "write 97.500% of the time (97.500% of writes acknowledged: 7020 of 7200) and read 99.583% "
+      "(99.583% of reads answered)\"/>\n"
+      "      <property name=\"availability_lowest\" value=\"lowest: db1 in swarm seed 17, "
+      "clients could write 95.000% of the time\"/>\n"
+      "      <property name=\"availability_worst_window_1\" value=\"db1 in swarm seed 17: "
+      "client-db1-1&#39;s writes failed for 1800 s from 7200 s (db1-a is fenced); 1500 s of it "
+      "reported healthy; cause: fault: #3 host_crash {db1-a} for 5m; then the control plane, "
+      "1200.0 s after it healed\"/>\n"
       "    </properties>\n";
   const std::size_t first = xml.find(properties);
   ASSERT_NE(first, std::string::npos) << xml;
@@ -42,8 +59,8 @@ TEST(JunitXml, EverySuiteNamesThePlaneAndTheBuildThatRanIt) {
 TEST(JunitXml, FailuresCarryTheSentenceSeedAndReplayCommand) {
   const std::string xml = junit_xml(testing::fixture_report());
   EXPECT_THAT(xml, HasSubstr("<failure message=\"db1-a stayed unreachable for 16 min, over its 15 "
-                             "min bound\" type=\"bounded_dwell\">violations: 1 of 1002 runs "
-                             "checked\nfirst: swarm seed 15\nseed: 15\nrepro: "
+                             "min bound\" type=\"bounded_dwell\">invariant violation: 1 of 1002 "
+                             "runs checked\nfirst: swarm seed 15\nseed: 15\nrepro: "
                              "repro/swarm-seed-15.yaml\nreplay: unwedge run "
                              "repro/swarm-seed-15.yaml\n</failure>"));
   EXPECT_THAT(xml, HasSubstr("<error message=\"the run took more than 600 s of wall time\" "
@@ -83,11 +100,12 @@ TEST(JunitXml, ReplayFallsBackToTheReproducerWhenTheRunIsNotKept) {
   EXPECT_EQ(first_replay_command(report, report.invariants[2]), "");
 }
 
-// A campaign of several planes: a pair of suites per plane, named after it,
-// each with its plane's scenarios and invariants.
-TEST(JunitXml, ACampaignOfTwoPlanesHasAPairOfSuitesPerPlane) {
+// A campaign of several planes: its suites per plane, named after it, each
+// with its plane's scenarios, invariants and checks.
+TEST(JunitXml, ACampaignOfTwoPlanesHasItsSuitesPerPlane) {
   const std::string xml = junit_xml(testing::fixture_report_of_two_planes());
-  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"unwedge nightly postgres,lease\" tests=\"17\" "));
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"unwedge nightly postgres,lease\" tests=\"25\" "));
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"checks.lease\" tests=\"4\" "));
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"scenarios.postgres\" tests=\"2\" "));
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"scenarios.lease\" tests=\"1\" "));
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"invariants.postgres\" tests=\"7\" "));

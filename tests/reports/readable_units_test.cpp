@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "reports/coverage_figures.hpp"
+#include "reports/verdict.hpp"
 #include "tests/reports/report_fixture.hpp"
 
 namespace unwedge::reports {
@@ -60,15 +61,26 @@ TEST(CoverageFigures, SeedRangesShowTheFirstFew) {
   EXPECT_EQ(seed_ranges(c, 3), "1-10, 12, 20-30 and 1 more ranges");
 }
 
-TEST(CoverageFigures, CampaignFailsOnAnyFinding) {
+TEST(Verdict, ACampaignFailsOnAFindingOfAnyKind) {
   Report report = testing::fixture_report();
-  EXPECT_TRUE(campaign_failed(report));
+  EXPECT_EQ(verdict_of(report).outcome, Outcome::kFail);
   report.campaign.failed = report.campaign.errors = 0;
   for (InvariantResult& i : report.invariants)
     i.violations = 0;
-  EXPECT_FALSE(campaign_failed(report));
+  EXPECT_EQ(verdict_of(report).outcome, Outcome::kPass);
+  EXPECT_EQ(verdict_of(report).exit_code(), 0);
   report.campaign.determinism_mismatches = 1;
-  EXPECT_TRUE(campaign_failed(report));
+  EXPECT_EQ(verdict_of(report).outcome, Outcome::kFail);
+  report.campaign.determinism_mismatches = 0;
+  report.coverage.crashes.divergences = 1;
+  EXPECT_EQ(verdict_of(report).outcome, Outcome::kFail);
+  EXPECT_EQ(verdict_of(report).findings, 1u);
+  EXPECT_EQ(verdict_of(report).exit_code(), 1);
+  report.canary = CanaryResult{.caught = false, .sentence = "the run found nothing"};
+  EXPECT_EQ(verdict_of(report).outcome, Outcome::kHarnessBroken);
+  EXPECT_EQ(verdict_of(report).headline(), "HARNESS BROKEN");
+  EXPECT_EQ(verdict_of(report).exit_code(), 3);
+  EXPECT_EQ(verdict_of(report).findings, 1u) << "kept apart from the harness";
 }
 
 }  // namespace

@@ -259,6 +259,39 @@ inline RunResult swarm_failure() {
   return run;
 }
 
+// Two services measured in two runs, one with a long outage the control
+// plane caused once a fault had healed.
+inline AvailabilityFigures fixture_availability() {
+  AvailabilityFigures a;
+  a.add_run("swarm seed 17",
+            {{.service = "db1",
+              .observed_us = 10 * kHour,
+              .write_down_us = 30 * kMinute,
+              .read_down_us = 5 * kMinute,
+              .writes = 3600,
+              .writes_ok = 3420,
+              .reads = 3600,
+              .reads_ok = 3570}},
+            {{.service = "db1",
+              .client = "client-db1-1",
+              .from_us = 2 * kHour,
+              .to_us = 2 * kHour + 30 * kMinute,
+              .healthy_us = 25 * kMinute,
+              .plane_us = 20 * kMinute,
+              .why = "db1-a is fenced",
+              .cause = "fault: #3 host_crash {db1-a} for 5m; then the control plane, 1200.0 s "
+                       "after it healed"}});
+  a.add_run("scenario scenarios/x.yaml",
+            {{.service = "db2",
+              .observed_us = 10 * kHour,
+              .writes = 3600,
+              .writes_ok = 3600,
+              .reads = 3600,
+              .reads_ok = 3600}},
+            {});
+  return a;
+}
+
 inline Report fixture_report() {
   Report r;
   r.campaign = {.control_plane = "postgres",
@@ -274,7 +307,8 @@ inline Report fixture_report() {
                 .events = 12'345'678,
                 .wall_ms = 301'000,
                 .shards = 2,
-                .determinism_rechecks = 20};
+                .determinism_rechecks = 20,
+                .availability = fixture_availability()};
   r.invariants = fixture_invariants();
   r.coverage = fixture_coverage();
   r.scenarios = fixture_scenarios();

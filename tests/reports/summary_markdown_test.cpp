@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "reports/html_report.hpp"
+#include "reports/junit_xml.hpp"
 #include "tests/reports/report_fixture.hpp"
 
 namespace unwedge::reports {
@@ -34,11 +36,12 @@ TEST(SummaryMarkdown, PassesWhenNothingBroke) {
   EXPECT_THAT(md, Not(HasSubstr("First failures")));
 }
 
-TEST(SummaryMarkdown, InvariantsTableWithFirstViolations) {
+TEST(SummaryMarkdown, InvariantsAndChecksTableWithFirstFindings) {
   const std::string md = summary_markdown(testing::fixture_report());
-  EXPECT_THAT(md, HasSubstr("| bounded\\_dwell | 1,002 | 1 | swarm seed 15: db1-a stayed "
+  EXPECT_THAT(md, HasSubstr("| bounded\\_dwell | 1,002 runs | **1** | swarm seed 15: db1-a stayed "
                             "unreachable for 16 min, over its 15 min bound |\n"));
-  EXPECT_THAT(md, HasSubstr("| single\\_writer | 1,002 | 0 |  |\n"));
+  EXPECT_THAT(md, HasSubstr("| single\\_writer | 1,002 runs | 0 |  |\n"));
+  EXPECT_THAT(md, HasSubstr("| crash\\_exploration | 488 re-executions | 0 |  |\n"));
 }
 
 TEST(SummaryMarkdown, FirstFailuresWithTheirReplayCommands) {
@@ -92,6 +95,38 @@ TEST(SummaryMarkdown, ACampaignOfTwoPlanesGivesEachPlaneItsLines) {
   EXPECT_THAT(md, HasSubstr("- **all planes**\n  - transitions "));
   EXPECT_THAT(md, HasSubstr(" on lease, seed "));
   EXPECT_THAT(summary_markdown(testing::fixture_report()), Not(HasSubstr("control plane |")));
+}
+
+}  // namespace
+}  // namespace unwedge::reports
+
+namespace unwedge::reports {
+namespace {
+
+// What the clients felt reaches every rendered format with the worst window
+// and its cause.
+TEST(ClientAvailability, ReachesSummaryHtmlAndJunit) {
+  const Report report = testing::fixture_report();
+  const std::string window = "client-db1-1";
+  for (const std::string& text :
+       {summary_markdown(report), html_report(report), junit_xml(report)}) {
+    EXPECT_NE(text.find("97.500%"), std::string::npos) << text.substr(0, 2000);
+    EXPECT_NE(text.find(window), std::string::npos);
+    EXPECT_NE(text.find("then the control plane, 1200.0 s after it healed"), std::string::npos);
+  }
+  EXPECT_NE(summary_markdown(report).find("### Client availability"), std::string::npos);
+  EXPECT_NE(html_report(report).find("<section id=\"availability\">"), std::string::npos);
+}
+
+TEST(ClientAvailability, ShardsMergeByAddingAndKeepTheLongestWindows) {
+  AvailabilityFigures a = testing::fixture_availability();
+  const AvailabilityFigures b = testing::fixture_availability();
+  a.merge(b);
+  EXPECT_EQ(a.services, 4u);
+  EXPECT_EQ(a.writes, 14400u);
+  EXPECT_EQ(a.lowest_ppm, 950'000u);
+  ASSERT_EQ(a.worst_windows.size(), 2u);
+  EXPECT_EQ(a.worst_windows[0].window.length_us(), 30 * core::kMinute);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "planes/postgres/machines.hpp"
+#include "planes/postgres/model.hpp"
 #include "planes/postgres/plane.hpp"
 #include "sim/kernel/rng.hpp"
 
@@ -141,6 +142,33 @@ const std::map<std::string, std::string>& malformed_messages() {
       {"partial_without_others.yaml",
        "8:5: timeline[0].others: partition_partial needs others, the far side of the cut (e.g. "
        "others: [monitors])"},
+      {"requires_during_a_request.yaml",
+       "9:14: requires[0].during: unknown key \"request\"; allowed here: state, action, fault"},
+      {"requires_nothing_happens.yaml",
+       "8:5: requires[0]: name what must happen: one of state, action, request, fault (e.g. "
+       "request: deprovision)"},
+      {"requires_store_fault_without_store.yaml",
+       "9:21: requires[0].during.fault: store_quorum_loss strikes the consensus store; control "
+       "plane postgres runs none"},
+      {"requires_two_happenings.yaml",
+       "8:14: requires[0].request: a requirement names one thing that happens; action and request "
+       "are two (put the second under during:, or write two requirements)"},
+      {"requires_unknown_action.yaml",
+       "8:13: requires[0].action: unknown action \"Failovr\"; did you mean \"Failover\"? allowed: "
+       "Provision, Deprovision, Failover, Promote, Unfollow, MarkServiceUncertain, "
+       "MarkServiceUnavailable, MarkServiceAvailable, MarkServerUnreachable, MarkServerRunning, "
+       "MarkLinkLagging, MarkLinkCaughtUp, MarkCertExpiring, MarkCertExpired, CreateServer, "
+       "RestartServer, ReplaceServer, DestroyServer, IssueCertificate, RotateCertificate, "
+       "RevokeCertificate"},
+      {"requires_unknown_service.yaml",
+       "9:14: requires[0].service: the fleet has no service \"db2\"; did you mean \"db1\"? "
+       "services: db1"},
+      {"requires_unknown_state.yaml",
+       "8:12: requires[0].state: service has no state \"failingover\"; did you mean "
+       "\"failing_over\"? states: provisioning, available, uncertain, unavailable, failing_over, "
+       "maintenance, deprovisioning, deprovisioned"},
+      {"requires_zero_times.yaml",
+       "9:12: requires[0].times: 0 is out of range; allowed: 1 to 1000000"},
       {"scalar_document.yaml",
        "1:1: a scenario is a map of keys (name, description, duration, fleet, ...), got \"just a "
        "sentence, not a scenario\""},
@@ -163,7 +191,7 @@ const std::map<std::string, std::string>& malformed_messages() {
        "7:21: expect.violation: unknown invariant \"lost_writes\"; did you mean "
        "\"no_lost_writes\"? allowed: assertion, valid_transitions, bounded_dwell, no_lost_writes, "
        "single_writer, eventually_healthy, idempotent_effects, plane_invariant, "
-       "store_linearizable, no_needless_disruption"},
+       "store_linearizable, serving_when_healthy, no_needless_disruption, vacuous"},
       {"unknown_disruption_kind.yaml",
        "7:34: expect.disruptions_max: unknown key \"failovers\"; did you mean \"failover\"? "
        "allowed here: failover, restart, replacement, fencing, demotion"},
@@ -172,10 +200,19 @@ const std::map<std::string, std::string>& malformed_messages() {
        "violation"},
       {"negative_disruption_bound.yaml",
        "10:14: expect.disruptions_max.restart: -1 is out of range; allowed: 0 to 1000000"},
+      {"availability_min_not_percent.yaml",
+       "7:30: expect.availability.min: expected a percentage such as 99.5% (up to four "
+       "decimals), got \"99.5\""},
+      {"availability_empty.yaml",
+       "7:24: expect.availability: give min, worst_window_max or both, e.g. {min: 99.5%, "
+       "worst_window_max: 2m}"},
+      {"serving_bound_not_duration.yaml",
+       "8:25: bounds.serving_when_healthy: expected a duration, got \"forever\"; a duration is "
+       "a whole number and a unit (us, ms, s, m, h, d)"},
       {"unknown_key.yaml",
        "7:1: unknown key \"sed\"; did you mean \"seed\"? allowed at the top: name, description, "
        "seed, duration, recovery, fleet, workload, control_plane, network, random, timeline, "
-       "bounds, expect"},
+       "bounds, requires, expect"},
       {"unknown_service_in_target.yaml",
        "10:15: timeline[0].targets[0]: \"leader:db2\" names service \"db2\", which the fleet does "
        "not have; did you mean \"db1\"? services: db1"},
@@ -440,6 +477,45 @@ OperatorRequest any_operator(const Scenario& s) {
   return request;
 }
 
+// A state, an action, a request or a fault of the reference plane's
+// vocabulary (never a request when `span`).
+Observed any_observed(bool span) {
+  const core::ControlPlaneModel& model = postgres::model();
+  std::vector<Happening> kinds = {Happening::kState, Happening::kAction, Happening::kFault};
+  if (!span) kinds.push_back(Happening::kRequest);
+  Observed o{.kind = *rc::gen::elementOf(kinds)};
+  switch (o.kind) {
+    case Happening::kState: {
+      const core::MachineDef& machine = **rc::gen::elementOf(model.machines);
+      o.name = machine.name() + "/" +
+               (*rc::gen::elementOf(
+                    std::vector<core::StateDef>(machine.states().begin(), machine.states().end())))
+                   .name;
+      break;
+    }
+    case Happening::kAction:
+      o.name = (*rc::gen::elementOf(model.actions))->name;
+      break;
+    case Happening::kRequest:
+      o.name =
+          info(static_cast<OperatorKind>(*rc::gen::inRange<int>(0, operator_kinds().size()))).name;
+      break;
+    case Happening::kFault:
+      o.name = info(*rc::gen::elementOf(fault_kinds_for(false))).name;
+      break;
+  }
+  return o;
+}
+
+Requirement any_requirement(const Scenario& s) {
+  Requirement r{.what = any_observed(false)};
+  if (*rc::gen::arbitrary<bool>()) r.during = any_observed(true);
+  if (*rc::gen::arbitrary<bool>()) r.service = (*rc::gen::elementOf(s.config.services)).id;
+  if (*rc::gen::arbitrary<bool>())
+    r.times = *rc::gen::inRange<std::uint32_t>(1, kRequirementTimesMax + 1);
+  return r;
+}
+
 void any_fleet(Scenario& s) {
   SimConfig& c = s.config;
   const int services = *rc::gen::inRange(1, 5);
@@ -519,6 +595,9 @@ Scenario any_scenario() {
     s.operators.push_back(
         {.at_us = any_duration(0, s.duration_us + s.recovery_us - 1), .request = any_operator(s)});
   }
+  const int requirements = *rc::gen::inRange(0, 4);
+  for (int i = 0; i < requirements; ++i)
+    s.requirements.push_back(any_requirement(s));
   if (*rc::gen::arbitrary<bool>()) {
     s.expect.violation = static_cast<Invariant>(*rc::gen::inRange<int>(0, kInvariants));
   }
@@ -570,8 +649,28 @@ TEST(ScenarioYaml, DisruptionBoundsAreReadAndWritten) {
   core::Result<Scenario> empty = parse_scenario(head + "expect: {}\n", "d.yaml");
   ASSERT_FALSE(empty.ok());
   EXPECT_EQ(empty.error().message,
-            "d.yaml:7:9: expect: empty; expected pass, {violation: <invariant>} or {pass, "
-            "disruptions_max: {failover: 1}}");
+            "d.yaml:7:9: expect: empty; expected pass, {violation: <invariant>}, {availability: "
+            "{min: 99.5%, worst_window_max: 2m}} or {pass, disruptions_max: {failover: 1}}");
+}
+
+TEST(ScenarioYaml, AvailabilityBoundsRoundTrip) {
+  const std::string yaml =
+      "name: bounded\ndescription: Clients must be served.\nduration: 2h\nfleet:\n  services:\n"
+      "    - id: db1\nbounds:\n  serving_when_healthy: 5m\n"
+      "expect: {availability: {min: 99.05%, worst_window_max: 90s}}\n";
+  core::Result<Scenario> parsed = parse_scenario(yaml, "bounded.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->config.serving_when_healthy_max_us, 5 * core::kMinute);
+  ASSERT_TRUE(parsed->expect.availability.has_value());
+  EXPECT_FALSE(parsed->expect.violation.has_value());
+  EXPECT_EQ(parsed->expect.availability->min_ppm, 990'500u);
+  EXPECT_EQ(parsed->expect.availability->worst_window_max_us, 90 * core::kSecond);
+  core::Result<Scenario> again = parse_scenario(to_yaml(*parsed), "bounded.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message << "\n" << to_yaml(*parsed);
+  EXPECT_EQ(*again, *parsed) << to_yaml(*parsed);
+  EXPECT_NE(to_yaml(*parsed).find("expect: {availability: {min: 99.05%, worst_window_max: 90s}}"),
+            std::string::npos)
+      << to_yaml(*parsed);
 }
 
 TEST(ScenarioYaml, TheDocumentedExampleRoundTrips) {

@@ -21,7 +21,8 @@ constexpr std::array<std::string_view, kVerbs> kVerbNames = {"create_host",
                                                              "issue_certificate",
                                                              "install_certificate",
                                                              "revoke_certificate",
-                                                             "stop_replication"};
+                                                             "stop_replication",
+                                                             "rewind"};
 
 }  // namespace
 

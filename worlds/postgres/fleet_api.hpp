@@ -30,7 +30,8 @@ inline constexpr core::InfraVerb kStopHost{2};     // target: host id
 inline constexpr core::InfraVerb kDestroyHost{3};  // target: host id
 inline constexpr core::InfraVerb kPromote{4};      // target: node; argument: the new timeline
 // target: node; argument: the leader to follow (refused by a node on a newer
-// timeline than that leader's)
+// timeline than that leader's, or whose log diverged from the leader's
+// history: that node needs kRewind first)
 inline constexpr core::InfraVerb kFollow{5};
 inline constexpr core::InfraVerb kUnfollow{
     6};  // target: node; it takes writes on a timeline of its own
@@ -44,7 +45,12 @@ inline constexpr core::InfraVerb kInstallCertificate{11};  // target: node; argu
 inline constexpr core::InfraVerb kRevokeCertificate{12};   // target: certificate id
 // target: node; it stops applying its upstream's log
 inline constexpr core::InfraVerb kStopReplication{13};
-inline constexpr std::uint16_t kVerbs = 14;
+// target: node; argument: the leader. The node's agent stops its database,
+// winds its log back to the history it shares with the leader (pg_rewind)
+// and starts it again, not yet following anyone. A node whose log diverged
+// from a leader's can follow it only after this.
+inline constexpr core::InfraVerb kRewind{14};
+inline constexpr std::uint16_t kVerbs = 15;
 
 // "promote"; "unknown" for a verb outside the vocabulary.
 const char* to_string(core::InfraVerb verb);

@@ -32,6 +32,9 @@ OperationLatency operation_latency(core::InfraVerb verb) {
       return {5 * kSecond, 20 * kSecond};
     case kFollow:
       return {5 * kSecond, 30 * kSecond};
+    case kRewind:
+      // A restart of the database on each side of the copy of what differs.
+      return {10 * kSecond, 60 * kSecond};
     case kPromote:
     case kUnfollow:
     case kStopReplication:
@@ -101,6 +104,18 @@ std::optional<std::uint32_t> World::find_vantage(std::string_view name) const {
     if (vantages[i].name == name) return i;
   }
   return std::nullopt;
+}
+
+bool World::reaches(const Client& client, HostIndex h) const {
+  const Host& host = hosts[h];
+  return host.up() && host.db.running && connected(client.endpoint, host.endpoint);
+}
+
+bool World::can_read(const Client& client) const {
+  auto usable = [&](HostIndex h) { return reaches(client, h); };
+  if (client.connected && usable(*client.connected)) return true;
+  const ServiceEndpoint& service = services[client.service];
+  return service.target && usable(*service.target);
 }
 
 WriteOutcome World::write(Client& client, std::uint64_t write_id) {
@@ -194,7 +209,14 @@ bool World::catch_up(HostIndex replica) {
   const Host& u = hosts[*r.db.upstream];
   if (!u.up() || !u.db.running || !connected(r.endpoint, u.endpoint)) return false;
   if (r.db.wal == u.db.wal) return false;
-  if (!r.db.wal.is_prefix_of(u.db.wal)) r.db.wal.truncate(r.db.wal.common_end(u.db.wal));
+  if (!r.db.wal.is_prefix_of(u.db.wal)) {
+    // A replica whose log diverged from its upstream's stops streaming, as
+    // PostgreSQL's does, and waits for a rewind. One opened for writes with
+    // its replication still up is the exception: the world models that
+    // mistake by applying the stream over the writes it took.
+    if (!r.db.primary) return false;
+    r.db.wal.truncate(r.db.wal.common_end(u.db.wal));
+  }
   r.db.wal = u.db.wal;
   return true;
 }
@@ -249,9 +271,39 @@ std::optional<std::string> World::follow(HostIndex node, std::string_view leader
     return fmt::format("{} is on timeline {}, ahead of {}'s timeline {}", hosts[node].name,
                        db.wal.timeline(), leader, theirs);
   }
+  // PostgreSQL cannot stream to a node holding records the leader does not
+  // have (the old leader's last writes, or a standby's that got further than
+  // the promoted one): it needs pg_rewind first, a step of its own.
+  if (const WalHistory& theirs = hosts[*upstream].db.wal; !db.wal.is_prefix_of(theirs)) {
+    return fmt::format("{}'s log diverged from {}'s history after lsn {}: rewind it first",
+                       hosts[node].name, leader, db.wal.common_end(theirs));
+  }
   db.primary = false;
   db.upstream = *upstream;
   catch_up(node);
+  return std::nullopt;
+}
+
+std::optional<std::string> World::rewind(HostIndex node, std::string_view leader) {
+  std::optional<HostIndex> source = find_host(leader);
+  if (!source) return "no host " + std::string(leader);
+  if (*source == node) return hosts[node].name + " cannot rewind to itself";
+  const Host& from = hosts[*source];
+  if (!from.up() || !from.db.running) return std::string(leader) + " is not running";
+  if (!connected(hosts[node].endpoint, from.endpoint)) {
+    return fmt::format("{} cannot reach {}", hosts[node].name, leader);
+  }
+  DbNode& db = hosts[node].db;
+  if (!db.wal.is_prefix_of(from.db.wal)) {
+    // What it keeps is the shared history, with the leader's timeline
+    // switches up to there (pg_rewind copies the timeline history files).
+    WalHistory shared = from.db.wal;
+    shared.truncate(db.wal.common_end(from.db.wal));
+    db.wal = std::move(shared);
+  }
+  // Restarted in recovery: no longer a leader, not yet anyone's replica.
+  db.primary = false;
+  db.upstream.reset();
   return std::nullopt;
 }
 
@@ -306,6 +358,14 @@ void World::install_certificate(HostIndex node, std::string_view certificate) {
     if (service.certificate != certificate) continue;
     db.certificate_serial = service.certificate_serial;
     db.certificate_not_after_us = service.certificate_not_after_us;
+  }
+}
+
+void World::revoke_certificate(std::string_view certificate) {
+  for (ServiceEndpoint& service : services) {
+    if (service.certificate == certificate) {
+      service.certificate_revoked_through = service.certificate_serial;
+    }
   }
 }
 

@@ -104,6 +104,9 @@ struct ServiceEndpoint {
   std::string certificate;
   std::uint32_t certificate_serial = 0;
   core::TimeUs certificate_not_after_us = 0;
+  // Serials 1..this of `certificate` are revoked: clients that check the
+  // authority's revocation list refuse them.
+  std::uint32_t certificate_revoked_through = 0;
 };
 
 // A replica unfollowed out of its service: a database of its own, written
@@ -183,12 +186,17 @@ class World {
   // A client's write through its connection, or through the endpoint when it
   // has none. A connection that fails is dropped; the next write reconnects.
   WriteOutcome write(Client& client, std::uint64_t write_id);
+  // Whether a read the client sends now is answered: by the node it is
+  // connected to, or else the one the endpoint routes to, if that node is up,
+  // its database runs and the client reaches it (a fenced or read-only node
+  // answers reads). Changes nothing.
+  bool can_read(const Client& client) const;
   // The customer's application writing to an unfollowed database.
   WriteOutcome write(IndependentDb& db, std::uint64_t write_id);
-  // Brings `replica` up to its upstream's log when they can talk, rewinding
-  // a diverged replica first (as pg_rewind would). True if it moved. A node
-  // opened for writes with its replication connection still up goes on
-  // applying the stream over its own writes.
+  // Brings `replica` up to its upstream's log when they can talk. True if it
+  // moved. A replica whose log diverged from its upstream's does not move
+  // (it needs a rewind); a node opened for writes with its replication
+  // connection still up goes on applying the stream over its own writes.
   bool catch_up(HostIndex replica);
   // Catches up every running replica that streams from `upstream`.
   void catch_up_replicas_of(HostIndex upstream);
@@ -209,8 +217,13 @@ class World {
   // already when it leads on that timeline or a later one.
   std::optional<std::string> promote(HostIndex node, Timeline timeline);
   // `node` streams from the host named `leader`, caught up at once when they
-  // can talk; refused by a node on a newer timeline than the leader's.
+  // can talk; refused by a node on a newer timeline than the leader's, or
+  // holding records the leader's history lacks (it needs a rewind).
   std::optional<std::string> follow(HostIndex node, std::string_view leader);
+  // pg_rewind: winds `node`'s log back to the history it shares with the
+  // running host named `leader`, which it must reach; the node restarts in
+  // recovery, following nobody.
+  std::optional<std::string> rewind(HostIndex node, std::string_view leader);
   // `node` stops applying its upstream's log.
   void stop_replication(HostIndex node);
   // Opens a replica for writes on a timeline of its own: true if it was a
@@ -225,6 +238,8 @@ class World {
   // `node` serves `certificate` as the authority issued it last (one it never
   // issued: serial 0, expired).
   void install_certificate(HostIndex node, std::string_view certificate);
+  // The authority revokes every serial it issued under `certificate` so far.
+  void revoke_certificate(std::string_view certificate);
 
  private:
   struct NameHash {
@@ -233,6 +248,9 @@ class World {
   };
   template <class V>
   using ByName = std::unordered_map<std::string, V, NameHash, std::equal_to<>>;
+
+  // The client can talk to the database on `host`: up, running, connected.
+  bool reaches(const Client& client, HostIndex host) const;
 
   const core::TimeUs& now_us_;
   // Lookups only, never iterated: hash order cannot leak into a run.

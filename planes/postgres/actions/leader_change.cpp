@@ -17,6 +17,9 @@ using core::StepResult;
 // last word and for the candidate to reach it, before it abandons the
 // change. Well inside the 5 minutes `promoting` may last.
 constexpr core::TimeUs kFinalPositionWaitUs = 3 * core::kMinute;
+// MUTANT (late_endpoint_repoint): how long after the change finishes the
+// endpoint is moved to the new leader.
+constexpr core::TimeUs kLateRepointUs = 5 * core::kMinute;
 
 struct Change {
   Service service;
@@ -179,14 +182,17 @@ StepResult promote(StepContext& ctx) {
   return StepResult::next();
 }
 
-StepResult repoint_endpoint(StepContext& ctx) {
+StepResult repoint_endpoint(StepContext& ctx, const Settings& settings) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
   // A failed repoint did nothing and is retried under a fresh key; asking
   // again under the same key would hear "failed" forever and wedge the
   // failover with the new leader promoted but unreachable to clients.
-  OpProgress op = progress(
-      call_with_retry(ctx, pgworld::kPointEndpoint, c->service.id, c->candidate.id, "repoint"));
+  // MUTANT (late_endpoint_repoint): the endpoint is left for late_repoint.
+  OpProgress op = UNWEDGE_MUTANT(settings, kLateEndpointRepoint)
+                      ? OpProgress::kDone
+                      : progress(call_with_retry(ctx, pgworld::kPointEndpoint, c->service.id,
+                                                 c->candidate.id, "repoint"));
   if (op != OpProgress::kDone) return StepResult::wait("repointing the endpoint");
   move(ctx, replica_link_machine(), c->candidate, "promoted", "promoted");
   if (std::optional<Server> fresh = ctx.txn().get<Server>(c->candidate.id)) {
@@ -257,6 +263,20 @@ StepResult finish(StepContext& ctx) {
   return StepResult::next();
 }
 
+// MUTANT (late_endpoint_repoint): the service is available with its new
+// leader, and the endpoint still routes to the fenced old one until now.
+StepResult late_repoint(StepContext& ctx) {
+  std::optional<Change> c = load(ctx);
+  if (!c) return StepResult::end("the service or the candidate is gone");
+  if (!ctx.var("finished_at_us")) ctx.set_var("finished_at_us", std::to_string(ctx.now_us()));
+  const core::TimeUs finished_at_us = std::stoll(ctx.var("finished_at_us").value_or("0"));
+  if (ctx.now_us() - finished_at_us < kLateRepointUs) return StepResult::wait("repointing later");
+  OpProgress op = progress(
+      call_with_retry(ctx, pgworld::kPointEndpoint, c->service.id, c->service.leader, "late"));
+  if (op != OpProgress::kDone) return StepResult::wait("repointing the endpoint");
+  return StepResult::next();
+}
+
 }  // namespace
 
 StepResult abandon_leader_change(StepContext& ctx, const std::string& reason) {
@@ -295,15 +315,19 @@ std::optional<StepResult> leader_change_finished(StepContext& ctx, const Service
 }
 
 std::vector<core::StepDef> leader_change_steps(const Settings& settings) {
-  return {
+  std::vector<core::StepDef> steps = {
       {"fence-old-leader",
        [settings](StepContext& ctx) { return fence_old_leader(ctx, settings); }},
       {"await-final-lsn", [settings](StepContext& ctx) { return await_final_lsn(ctx, settings); }},
       {"promote", promote},
-      {"repoint-endpoint", repoint_endpoint},
+      {"repoint-endpoint",
+       [settings](StepContext& ctx) { return repoint_endpoint(ctx, settings); }},
       {"refollow-replicas",
        [settings](StepContext& ctx) { return refollow_replicas(ctx, settings); }},
       {"finish", finish}};
+  if (UNWEDGE_MUTANT(settings, kLateEndpointRepoint))
+    steps.push_back({"late-repoint", late_repoint});
+  return steps;
 }
 
 std::vector<core::RequestedTransition> leader_change_transitions() {

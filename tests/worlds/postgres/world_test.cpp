@@ -360,29 +360,67 @@ TEST_F(WorldTest, ALowerLsnOnTheSameTimelineDoesNotReplaceTheHighest) {
   EXPECT_EQ(w.services[async].writes_acked, 6u);
 }
 
-TEST_F(WorldTest, CatchUpRewindsADivergedReplicaThenCopiesItsUpstream) {
-  // b and a share LSNs 1..3; b then led on timeline 2 (LSNs 4..5) while a
-  // went on writing on timeline 1 (LSNs 4..7).
-  make_leader(a);
+// b and a share LSNs 1..3; b then led on timeline 2 (LSNs 4..5) while a
+// went on writing on timeline 1 (LSNs 4..7).
+void diverge(WalHistory& leader, WalHistory& other) {
   for (int i = 0; i < 3; ++i)
-    wal(a).append();
-  wal(b) = wal(a);
-  wal(b).promote(2);
-  wal(b).append();
-  wal(b).append();
+    leader.append();
+  other = leader;
+  other.promote(2);
+  other.append();
+  other.append();
   for (int i = 0; i < 4; ++i)
-    wal(a).append();
+    leader.append();
+}
+
+// PostgreSQL cannot stream to a node whose history forked from its
+// upstream's: the replica stops where it is until someone rewinds it.
+TEST_F(WorldTest, CatchUpLeavesADivergedReplicaWhereItIs) {
+  make_leader(a);
+  diverge(wal(a), wal(b));
   make_standby(b, a, /*sync=*/false);
   ASSERT_FALSE(wal(b).is_prefix_of(wal(a)));
-
-  EXPECT_TRUE(w.catch_up(b));
-  EXPECT_EQ(wal(b), wal(a));
-  EXPECT_EQ(wal(b).flushed_lsn(), 7u);
-  EXPECT_TRUE(wal(b).contains(4, 1));
-  EXPECT_FALSE(wal(b).contains(4, 2));  // its own timeline-2 records are gone
-  EXPECT_EQ(wal(b).timeline(), 1u);
-  // Nothing more to do.
+  const WalHistory before = wal(b);
   EXPECT_FALSE(w.catch_up(b));
+  EXPECT_EQ(wal(b), before);
+  EXPECT_TRUE(wal(b).contains(4, 2));
+}
+
+TEST_F(WorldTest, AFollowOfADivergedNodeIsRefused) {
+  make_leader(a);
+  diverge(wal(a), wal(b));
+  make_leader(b);
+  w.hosts[b].db.fenced = true;
+  // b is on timeline 2, ahead of a's: the stale re-point refusal comes first.
+  EXPECT_EQ(w.follow(b, "db1-1"), "db1-2 is on timeline 2, ahead of db1-1's timeline 1");
+  // On the same timeline, a node holding records its leader lacks.
+  make_leader(c);
+  wal(c) = wal(a);
+  wal(c).append();
+  make_leader(a);
+  EXPECT_EQ(w.follow(c, "db1-1"),
+            "db1-3's log diverged from db1-1's history after lsn 7: rewind it first");
+  EXPECT_TRUE(w.hosts[c].db.primary);
+  EXPECT_EQ(wal(c).flushed_lsn(), 8u);
+}
+
+TEST_F(WorldTest, ARewindWindsBackToTheCommonHistory) {
+  make_leader(a);
+  diverge(wal(a), wal(b));
+  make_leader(b);
+  EXPECT_EQ(w.rewind(b, "db1-9"), "no host db1-9");
+  EXPECT_EQ(w.rewind(b, "db1-2"), "db1-2 cannot rewind to itself");
+  w.hosts[a].db.running = false;
+  EXPECT_EQ(w.rewind(b, "db1-1"), "db1-1 is not running");
+  w.hosts[a].db.running = true;
+  ASSERT_EQ(w.rewind(b, "db1-1"), std::nullopt);
+  EXPECT_FALSE(w.hosts[b].db.primary);
+  EXPECT_FALSE(w.hosts[b].db.upstream.has_value());
+  EXPECT_EQ(wal(b).flushed_lsn(), 3u);
+  EXPECT_TRUE(wal(b).is_prefix_of(wal(a)));
+  // Now it may follow, and catches up at once.
+  EXPECT_EQ(w.follow(b, "db1-1"), std::nullopt);
+  EXPECT_EQ(wal(b), wal(a));
 }
 
 // An unfollow that opens a replica for writes without stopping its stream:
@@ -552,6 +590,21 @@ TEST_F(WorldTest, ANodeServesTheCertificateAsTheAuthorityLastIssuedIt) {
   EXPECT_EQ(w.hosts[b].db.certificate, "forged");
   EXPECT_EQ(w.hosts[b].db.certificate_serial, 0u);
   EXPECT_EQ(w.hosts[b].db.certificate_not_after_us, 0);
+}
+
+// Revocation covers every serial issued under the id so far; one issued
+// after it is good again.
+TEST_F(WorldTest, ARevokedCertificateIsNoLongerServedValidly) {
+  ASSERT_EQ(w.issue_certificate("db1-cert", "db1", 100), std::nullopt);
+  ASSERT_EQ(w.issue_certificate("db1-cert", "db1", 200), std::nullopt);
+  EXPECT_EQ(svc().certificate_revoked_through, 0u);
+  w.revoke_certificate("other-cert");
+  EXPECT_EQ(svc().certificate_revoked_through, 0u);
+  w.revoke_certificate("db1-cert");
+  EXPECT_EQ(svc().certificate_revoked_through, 2u);
+  ASSERT_EQ(w.issue_certificate("db1-cert", "db1", 300), std::nullopt);
+  EXPECT_EQ(svc().certificate_serial, 3u);
+  EXPECT_EQ(svc().certificate_revoked_through, 2u);
 }
 
 // Split brain: the endpoint is repointed, but a client already connected to

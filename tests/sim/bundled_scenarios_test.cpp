@@ -1,0 +1,63 @@
+// Every bundled scenario (scenarios/, scenarios/lease/,
+// scenarios/regressions/) states what must happen for it to mean anything
+// (`requires:`), and its run gets there and gives its expected verdict: a
+// story whose situation never arises passes without testing anything.
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sim/scenario.hpp"
+#include "sim/scenario_yaml.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+std::vector<std::string> bundled_files() {
+  std::vector<std::string> files;
+  for (const char* dir : {"scenarios", "scenarios/lease", "scenarios/regressions"}) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::path(UNWEDGE_SOURCE_DIR) / dir)) {
+      if (entry.path().extension() == ".yaml") {
+        files.push_back(
+            std::filesystem::relative(entry.path(), UNWEDGE_SOURCE_DIR).generic_string());
+      }
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+class BundledScenario : public testing::TestWithParam<std::string> {};
+
+TEST_P(BundledScenario, StatesWhatItRequiresAndReachesIt) {
+  core::Result<Scenario> s = load_scenario_file(std::string(UNWEDGE_SOURCE_DIR "/") + GetParam());
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_FALSE(s->requirements.empty())
+      << GetParam() << " has no requires: say what must happen for its story to mean anything";
+  const ScenarioOutcome outcome = run_scenario(*s);
+  if (outcome.run.finding && outcome.run.finding->invariant == Invariant::kVacuous) {
+    ADD_FAILURE() << GetParam() << " is vacuous: " << outcome.run.finding->what;
+  }
+  EXPECT_TRUE(outcome.passed) << GetParam() << ": " << outcome.mismatch;
+}
+
+TEST(BundledScenarios, AreThere) {
+  EXPECT_GE(bundled_files().size(), 40U);
+}
+
+std::string test_name(const testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param.substr(0, info.param.size() - std::string(".yaml").size());
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); },
+      '_');
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, BundledScenario, testing::ValuesIn(bundled_files()), test_name);
+
+}  // namespace
+}  // namespace unwedge::sim
