@@ -190,11 +190,18 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
   record.simulated_us = outcome.run.simulated_us;
   record.events = outcome.run.events;
   record.store_keys_unchecked = outcome.run.store_keys_unchecked;
+  for (const sim::DisruptionTally& d : outcome.run.disruptions) {
+    record.disruptions.push_back({.kind = d.kind, .cause = d.cause, .count = d.count, .runs = 1});
+  }
   record.availability = outcome.run.availability;
   record.worst_windows = outcome.run.worst_windows;
   if (!outcome.passed) {
     record.verdict = Verdict::kFail;
-    if (outcome.run.finding) record.invariant = sim::to_string(outcome.run.finding->invariant);
+    if (outcome.run.finding) {
+      record.invariant = sim::to_string(outcome.run.finding->invariant);
+    } else if (!outcome.disruptions_over.empty()) {
+      record.invariant = "disruptions_max";
+    }
     if (outcome.availability_missed) record.invariant = "availability";
     record.sentence = outcome.mismatch;
   }

@@ -113,6 +113,9 @@ const char* to_string(Verdict verdict) {
 }
 
 std::string to_json_line(const RunRecord& r) {
+  nlohmann::ordered_json disruptions = nlohmann::ordered_json::array();
+  for (const reports::DisruptionCount& d : r.disruptions)
+    disruptions.push_back({{"kind", d.kind}, {"cause", d.cause}, {"count", d.count}});
   // ordered_json: keys in this order, for a reader skimming the file.
   const nlohmann::ordered_json line = {{"index", r.index},
                                        {"item", r.item},
@@ -126,6 +129,7 @@ std::string to_json_line(const RunRecord& r) {
                                        {"simulated_us", r.simulated_us},
                                        {"events", r.events},
                                        {"store_keys_unchecked", r.store_keys_unchecked},
+                                       {"disruptions", disruptions},
                                        {"availability", availability_json(r.availability)},
                                        {"worst_windows", windows_json(r.worst_windows)},
                                        {"wall_ms", r.wall_ms},
@@ -152,6 +156,14 @@ core::Result<RunRecord> parse_run_record(std::string_view line) {
     r.events = object.at("events").get<std::uint64_t>();
     // Absent from lines written before it was recorded.
     r.store_keys_unchecked = object.value("store_keys_unchecked", std::uint64_t{0});
+    if (auto d = object.find("disruptions"); d != object.end()) {
+      for (const json& count : *d) {
+        r.disruptions.push_back({.kind = count.at("kind").get<std::string>(),
+                                 .cause = count.at("cause").get<std::string>(),
+                                 .count = count.at("count").get<std::uint64_t>(),
+                                 .runs = 1});
+      }
+    }
     read_availability(object, r);
     r.wall_ms = object.at("wall_ms").get<std::int64_t>();
     r.repro = text_or_empty(object, "repro");

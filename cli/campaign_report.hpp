@@ -8,6 +8,8 @@
 //   {"index":12,"item":"swarm seed 3","seed":3,"swarm":true,"verdict":"fail",
 //    "invariant":"no_lost_writes","cause":null,"sentence":"expected to pass, but ...",
 //    "digest":"5f0c...","simulated_us":5400000000,"events":81234,
+//    "store_keys_unchecked":0,"disruptions":[{"kind":"failover",
+//    "cause":"failover-unreachable-leader","count":1}],
 //    "availability":[{"service":"db1","write_share":0.9991,"read_share":0.9996,...}],
 //    "worst_windows":[{"service":"db1","client":"client-db1-1","from_us":...,"cause":...}],
 //    "wall_ms":412,"repro":"repro/swarm-seed-3.yaml"}
@@ -21,6 +23,9 @@
 // wall-time limit, "bad_result" its worker sent something unreadable). `digest` is the trace digest
 // as 16 hex digits (0 when the run gave none); `index` is the item's place in the whole campaign
 // (bundled scenarios first, then swarm seeds 1, 2, ...), the same in every shard.
+// `disruptions` counts what the control plane decided by kind and cause (the
+// rule that fired); a scenario over its `disruptions_max` fails with
+// invariant "disruptions_max".
 #pragma once
 
 #include <chrono>
@@ -34,6 +39,7 @@
 #include "cli/shard.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "reports/report.hpp"
 #include "sim/availability.hpp"
 
 namespace unwedge::cli {
@@ -55,6 +61,9 @@ struct RunRecord {
   // Keys of the consensus store's history too large to check for
   // linearizability: not checked, so never counted as passed.
   std::uint64_t store_keys_unchecked = 0;
+  // The disruptions the control plane decided, by kind then cause (each
+  // with runs = 1).
+  std::vector<reports::DisruptionCount> disruptions;
   // What the clients felt: per service, and the run's longest write outages.
   std::vector<sim::ServiceAvailability> availability;
   std::vector<sim::OutageWindow> worst_windows;

@@ -158,6 +158,8 @@ void ReportBuilder::add_run(const WorkerResult& result, const std::string& plane
   c.events += r.events;
   c.store_keys_unchecked += r.store_keys_unchecked;
   if (r.store_keys_unchecked > 0) ++c.store_unchecked_runs;
+  for (const reports::DisruptionCount& d : r.disruptions)
+    reports::add_disruptions(c.disruptions, d);
   c.availability.add_run(r.item, r.availability, r.worst_windows);
   if (result.rechecked) ++c.determinism_rechecks;
   if (result.mismatch) ++c.determinism_mismatches;

@@ -67,6 +67,7 @@ std::string summary_text(const reports::Report& report) {
                         c.store_keys_unchecked, c.store_unchecked_runs,
                         c.store_unchecked_runs == 1 ? "" : "s");
   }
+  text += fmt::format("disruptions: {}\n", reports::disruptions_in_brief(c.disruptions));
   const reports::CrashCoverage& crashes = report.coverage.crashes;
   if (crashes.stories > 0 || crashes.divergences > 0) {
     text += fmt::format("crash exploration: {} stories, {} crash points, {} divergences\n",
@@ -80,9 +81,11 @@ std::string summary_text(const reports::Report& report) {
   if (!report.planes.empty()) text += "\nby control plane:\n";
   for (const reports::PlaneReport& plane : report.planes) {
     const std::uint64_t findings = reports::verdict_of(plane, report).findings;
-    text += fmt::format("  {}: {}; {} finding{}\n    {}\n", plane.campaign.control_plane,
-                        reports::runs_in_brief(plane.campaign), findings, findings == 1 ? "" : "s",
-                        reports::coverage_in_brief(plane.coverage));
+    text +=
+        fmt::format("  {}: {}; {} finding{}\n    {}\n    disruptions: {}\n",
+                    plane.campaign.control_plane, reports::runs_in_brief(plane.campaign), findings,
+                    findings == 1 ? "" : "s", reports::coverage_in_brief(plane.coverage),
+                    reports::disruptions_in_brief(plane.campaign.disruptions));
   }
   text += "\nviolations by invariant:\n";
   if (c.findings_by_kind.empty()) text += "  none\n";

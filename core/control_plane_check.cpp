@@ -270,6 +270,43 @@ ClaimResult check_claim(const ControlPlaneModel& model, const DecisionClaim& cla
   return result;
 }
 
+namespace {
+
+// A disruptive action must name a table of the model, an action of that
+// table and signals of it: otherwise the harness would count and judge
+// nothing, in silence.
+void add_disruption_errors(const ControlPlaneModel& model, std::vector<ModelError>& errors) {
+  for (const DisruptiveAction& d : model.disruptive_actions) {
+    const std::string where = fmt::format("disruptive action {}/{}", d.table, d.action);
+    const DecisionTable* table = table_named(model, d.table);
+    if (table == nullptr) {
+      const std::vector<std::string> tables = table_names(model);
+      errors.push_back({.where = where,
+                        .message = fmt::format("the model has no decision table '{}'{}", d.table,
+                                               did_you_mean(d.table, tables)),
+                        .fix = fmt::format("name one of: {}", fmt::join(tables, ", "))});
+      continue;
+    }
+    if (!table->find_action(d.action)) {
+      errors.push_back(
+          {.where = where,
+           .message = fmt::format("table {} has no action '{}'{}", d.table, d.action,
+                                  did_you_mean(d.action, table->action_names())),
+           .fix = fmt::format("name one of: {}", fmt::join(table->action_names(), ", "))});
+    }
+    for (const std::string& signal : d.requested_by) {
+      if (table->find_signal(signal)) continue;
+      errors.push_back(
+          {.where = where,
+           .message = fmt::format("table {} has no signal '{}'{} (requested_by)", d.table, signal,
+                                  did_you_mean(signal, table->signal_names())),
+           .fix = fmt::format("name one of: {}", fmt::join(table->signal_names(), ", "))});
+    }
+  }
+}
+
+}  // namespace
+
 ControlPlaneCheck check_control_plane(const ControlPlaneModel& model) {
   ControlPlaneCheck check;
   check.name = model.name;
@@ -301,6 +338,7 @@ ControlPlaneCheck check_control_plane(const ControlPlaneModel& model) {
     add(check_claim(model, claim));
   for (const DecisionClaim& claim : model.decision_claims)
     add(check_claim(model, claim));
+  add_disruption_errors(model, check.errors);
   return check;
 }
 

@@ -1,7 +1,8 @@
 // ControlPlaneModel: everything a control plane declares about itself, in one
 // place, for the checks to read: its machines, decision tables and actions,
-// and the claims its authors make ("every path from following to promoted
-// passes through fencing"; "NeedsUnfollow always yields Unfollow").
+// which of those actions disrupt a customer, and the claims its authors make
+// ("every path from following to promoted passes through fencing";
+// "NeedsUnfollow always yields Unfollow").
 //
 // A control plane exposes one of these (each bundled plane has a model());
 // check_control_plane() in control_plane_check.hpp proves or refutes all of it
@@ -9,10 +10,12 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/action.hpp"
 #include "core/decision_table.hpp"
+#include "core/disruption.hpp"
 #include "core/machine.hpp"
 
 namespace unwedge::core {
@@ -49,6 +52,18 @@ struct ControlPlaneModel {
   std::vector<const ActionDef*> actions;
   std::vector<PathClaim> path_claims;
   std::vector<DecisionClaim> decision_claims;
+  // The actions that disrupt (a failover, a restart, ...): counted in every
+  // report, and judged by the harness against what the world really was.
+  std::vector<DisruptiveAction> disruptive_actions;
 };
+
+// The declaration of `action` of `table` as disruptive, if the model makes one.
+inline const DisruptiveAction* find_disruptive(const ControlPlaneModel& model,
+                                               std::string_view table, std::string_view action) {
+  for (const DisruptiveAction& d : model.disruptive_actions) {
+    if (d.table == table && d.action == action) return &d;
+  }
+  return nullptr;
+}
 
 }  // namespace unwedge::core

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "core/decision_table.hpp"
+#include "core/disruption.hpp"
 #include "core/machine.hpp"
 #include "core/signal_set.hpp"
 #include "core/time.hpp"
@@ -45,6 +46,13 @@ struct DecisionEvent {
   SignalSet signals;
   std::string_view action;  // empty when the table decided nothing
   TimeUs at_us = 0;
+  // The action decided could not start: the slot it takes is busy (a
+  // customer's promotion waits for its service's failover). It is decided
+  // again on a later pass; only a start counts as a disruption.
+  bool slot_busy = false;
+  // What the plane saw, when `action` is one its model declares disruptive
+  // (core/disruption.hpp); null otherwise, or when the plane records none.
+  const DisruptionEvidence* evidence = nullptr;
 };
 
 // One committed action step.

@@ -151,11 +151,34 @@ void contents(Out out, const Report& report) {
   fmt::format_to(
       out,
       "<nav>{}<a href=\"#invariants\">invariants</a><a href=\"#availability\">availability</a>"
-      "<a href=\"#failures\">failing runs "
+      "<a href=\"#disruptions\">disruptions</a><a href=\"#failures\">failing runs "
       "({})</a><a href=\"#scenarios\">scenarios</a>{}{}</nav>\n",
       report.planes.empty() ? "" : "<a href=\"#planes\">control planes</a>", report.failures.size(),
       coverage,
       report.source_coverage.empty() ? "" : "<a href=\"#source-coverage\">source coverage</a>");
+}
+
+// Disruptions by kind and cause, a plane's own in a campaign of several.
+void disruptions_section(Out out, const Report& report) {
+  fmt::format_to(out,
+                 "<section id=\"disruptions\"><h2>Disruptions</h2>\n<table><thead><tr>"
+                 "{}<th>kind</th><th>cause (rule)</th><th class=\"num\">decided</th>"
+                 "<th class=\"num\">runs</th></tr></thead><tbody>\n",
+                 report.planes.empty() ? "" : "<th>control plane</th>");
+  std::vector<std::pair<std::string, const CampaignFigures*>> parts;
+  for (const PlaneReport& plane : report.planes)
+    parts.emplace_back(plane.campaign.control_plane, &plane.campaign);
+  if (parts.empty()) parts.emplace_back("", &report.campaign);
+  for (const auto& part : parts) {
+    for (const DisruptionCount& d : part.second->disruptions) {
+      fmt::format_to(out,
+                     "<tr>{}<td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td>"
+                     "<td class=\"num\">{}</td></tr>\n",
+                     part.first.empty() ? "" : fmt::format("<td>{}</td>", markup_text(part.first)),
+                     markup_text(d.kind), markup_text(d.cause), grouped(d.count), grouped(d.runs));
+    }
+  }
+  fmt::format_to(out, "</tbody></table></section>\n");
 }
 
 // Every invariant, then every campaign-wide check (determinism, crash
@@ -296,6 +319,7 @@ std::string html_report(const Report& report) {
   planes_section(out, report);
   invariants_section(out, verdict);
   availability_section(out, report);
+  disruptions_section(out, report);
   failures_section(out, report);
   scenarios_section(out, report);
   if (report.planes.empty()) coverage_sections(out, report.coverage, "");

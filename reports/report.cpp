@@ -149,6 +149,8 @@ void add_campaign(CampaignFigures& into, const CampaignFigures& from) {
   into.determinism_mismatches += from.determinism_mismatches;
   into.store_keys_unchecked += from.store_keys_unchecked;
   into.store_unchecked_runs += from.store_unchecked_runs;
+  for (const DisruptionCount& d : from.disruptions)
+    add_disruptions(into.disruptions, d);
   into.availability.merge(from.availability);
   into.interrupted = into.interrupted || from.interrupted;
   if (into.status.empty() || (into.status == "finished" && !from.status.empty())) {
@@ -303,6 +305,34 @@ void merge_into(Report& into, const Report& other) {
   }
   // The whole is its planes' parts, as the campaign itself makes it.
   if (!into.planes.empty()) into.coverage = combined_coverage(into.planes);
+}
+
+void add_disruptions(std::vector<DisruptionCount>& into, const DisruptionCount& count) {
+  const auto key = [](const DisruptionCount& d) { return std::tie(d.kind, d.cause); };
+  auto at = std::find_if(into.begin(), into.end(),
+                         [&](const DisruptionCount& d) { return key(d) >= key(count); });
+  if (at == into.end() || key(*at) != key(count)) {
+    into.insert(at, count);
+    return;
+  }
+  at->count += count.count;
+  at->runs += count.runs;
+}
+
+std::string disruptions_in_brief(const std::vector<DisruptionCount>& counts) {
+  std::string out;
+  for (std::size_t i = 0; i < counts.size();) {
+    const std::string& kind = counts[i].kind;
+    std::uint64_t total = 0;
+    std::string causes;
+    for (; i < counts.size() && counts[i].kind == kind; ++i) {
+      total += counts[i].count;
+      causes +=
+          fmt::format("{}{} {}", causes.empty() ? "" : ", ", counts[i].cause, counts[i].count);
+    }
+    out += fmt::format("{}{} {} ({})", out.empty() ? "" : "; ", kind, total, causes);
+  }
+  return out.empty() ? "none" : out;
 }
 
 }  // namespace unwedge::reports

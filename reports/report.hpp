@@ -124,6 +124,22 @@ struct NamedCount {
   friend bool operator==(const NamedCount&, const NamedCount&) = default;
 };
 
+// Disruptions the control plane decided (failovers, restarts, replacements,
+// fences, demotions) of one kind for one cause: the rule that fired.
+struct DisruptionCount {
+  std::string kind;         // "failover"
+  std::string cause;        // "failover-unreachable-leader"
+  std::uint64_t count = 0;  // decisions
+  std::uint64_t runs = 0;   // runs with at least one
+  friend bool operator==(const DisruptionCount&, const DisruptionCount&) = default;
+};
+
+// Adds `count` into `into`, kept sorted by kind then cause.
+void add_disruptions(std::vector<DisruptionCount>& into, const DisruptionCount& count);
+// "failover 3 (failover-unreachable-leader 2, planned-failover 1); restart 1
+// (restart-unreachable 1)", or "none".
+std::string disruptions_in_brief(const std::vector<DisruptionCount>& counts);
+
 // The crash exploration (sim/crash_exploration.hpp), run once per campaign
 // by its first shard.
 struct CrashCoverage {
@@ -239,6 +255,8 @@ struct CampaignFigures {
   // linearizability (not checked, never passed), and the runs that had any.
   std::uint64_t store_keys_unchecked = 0;
   std::uint64_t store_unchecked_runs = 0;
+  // Disruptions the control plane decided, by kind then cause.
+  std::vector<DisruptionCount> disruptions;
   // What the clients felt (absent in files written before it).
   AvailabilityFigures availability;
   bool interrupted = false;  // some shard stopped before its planned work

@@ -242,6 +242,11 @@ Out campaign_out(const CampaignFigures& c) {
   Out findings = Out::array();
   for (const NamedCount& f : c.findings_by_kind)
     findings.push_back(Out{{"name", f.name}, {"count", f.count}});
+  Out disruptions = Out::array();
+  for (const DisruptionCount& d : c.disruptions) {
+    disruptions.push_back(
+        Out{{"kind", d.kind}, {"cause", d.cause}, {"count", d.count}, {"runs", d.runs}});
+  }
   return Out{{"control_plane", c.control_plane},
              {"build", c.build},
              {"runs", c.runs},
@@ -260,6 +265,7 @@ Out campaign_out(const CampaignFigures& c) {
              {"determinism_mismatches", c.determinism_mismatches},
              {"store_keys_unchecked", c.store_keys_unchecked},
              {"store_unchecked_runs", c.store_unchecked_runs},
+             {"disruptions", disruptions},
              {"availability", availability_out(c.availability)},
              {"interrupted", c.interrupted},
              {"status", c.status},
@@ -390,6 +396,7 @@ void read(const In& j, const std::string& path, StepCoverage& out);
 void read(const In& j, const std::string& path, ActionCoverage& out);
 void read(const In& j, const std::string& path, ProbeCoverage& out);
 void read(const In& j, const std::string& path, NamedCount& out);
+void read(const In& j, const std::string& path, DisruptionCount& out);
 void read(const In& j, const std::string& path, CrashCoverage& out);
 void read(const In& j, const std::string& path, Coverage& out);
 void read(const In& j, const std::string& path, TimelineSpan& out);
@@ -592,6 +599,15 @@ void read(const In& j, const std::string& path, NamedCount& out) {
   o.done();
 }
 
+void read(const In& j, const std::string& path, DisruptionCount& out) {
+  Object o(j, path);
+  o.get("kind", out.kind);
+  o.get("cause", out.cause);
+  o.get("count", out.count);
+  o.get("runs", out.runs);
+  o.done();
+}
+
 void read(const In& j, const std::string& path, CrashCoverage& out) {
   Object o(j, path);
   o.get("stories", out.stories);
@@ -774,6 +790,7 @@ void read(const In& j, const std::string& path, CampaignFigures& out) {
   o.get("determinism_mismatches", out.determinism_mismatches);
   o.get_if_present("store_keys_unchecked", out.store_keys_unchecked);
   o.get_if_present("store_unchecked_runs", out.store_unchecked_runs);
+  o.get_if_present("disruptions", out.disruptions);
   o.get_if_present("availability", out.availability);
   o.get("interrupted", out.interrupted);
   o.get("status", out.status);

@@ -113,6 +113,36 @@ void availability_list(Out out, const Report& report) {
   fmt::format_to(out, "\n");
 }
 
+// What the control plane took away from customers, and why: a table of
+// kind, cause (the rule that fired), decisions and runs; a plane's own in
+// a campaign of several.
+void disruptions_table(Out out, const Report& report) {
+  fmt::format_to(out, "### Disruptions\n\n");
+  std::vector<std::pair<std::string, const CampaignFigures*>> parts;
+  for (const PlaneReport& plane : report.planes)
+    parts.emplace_back(plane.campaign.control_plane, &plane.campaign);
+  if (parts.empty()) parts.emplace_back("", &report.campaign);
+  bool any = false;
+  for (const auto& part : parts)
+    any = any || !part.second->disruptions.empty();
+  if (!any) {
+    fmt::format_to(out, "None decided.\n\n");
+    return;
+  }
+  fmt::format_to(out, "| {}kind | cause (rule) | decided | runs |\n|{}---|---|---:|---:|\n",
+                 report.planes.empty() ? "" : "control plane | ",
+                 report.planes.empty() ? "" : "---|");
+  for (const auto& part : parts) {
+    for (const DisruptionCount& d : part.second->disruptions) {
+      fmt::format_to(out, "| {}{} | {} | {} | {} |\n",
+                     part.first.empty() ? "" : markdown_inline(part.first) + " | ",
+                     markdown_inline(d.kind), markdown_inline(d.cause), grouped(d.count),
+                     grouped(d.runs));
+    }
+  }
+  fmt::format_to(out, "\n");
+}
+
 void first_failures(Out out, const Report& report) {
   if (report.failures.empty()) return;
   fmt::format_to(out, "### First failures\n\n");
@@ -192,6 +222,7 @@ std::string summary_markdown(const Report& report) {
   planes_table(out, report);
   checks_table(out, verdict);
   availability_list(out, report);
+  disruptions_table(out, report);
   first_failures(out, report);
   coverage_lines(out, report);
   sometimes_lines(out, report);

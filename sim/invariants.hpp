@@ -30,23 +30,25 @@
 namespace unwedge::sim {
 
 enum class Invariant : std::uint8_t {
-  kAssertion,           // a contract inside the control plane or the simulator
-  kValidTransitions,    // every state change is in its machine's table
-  kBoundedDwell,        // no entity overstays its state's dwell bound
-  kNoLostWrites,        // acknowledged writes survive on the leader
-  kSingleWriter,        // acknowledged writes form one history
-  kEventuallyHealthy,   // healed, every service recovers within the bound
-  kIdempotentEffects,   // asking again (a retry, a duplicate) changes nothing more
-  kPlaneInvariant,      // the plane under test's own invariants (ControlPlane::check)
-  kStoreLinearizable,   // the consensus store's history has a linearization
-  kServingWhenHealthy,  // a service reported healthy serves its clients (sim/availability.hpp)
+  kAssertion,             // a contract inside the control plane or the simulator
+  kValidTransitions,      // every state change is in its machine's table
+  kBoundedDwell,          // no entity overstays its state's dwell bound
+  kNoLostWrites,          // acknowledged writes survive on the leader
+  kSingleWriter,          // acknowledged writes form one history
+  kEventuallyHealthy,     // healed, every service recovers within the bound
+  kIdempotentEffects,     // asking again (a retry, a duplicate) changes nothing more
+  kPlaneInvariant,        // the plane under test's own invariants (ControlPlane::check)
+  kStoreLinearizable,     // the consensus store's history has a linearization
+  kServingWhenHealthy,    // a service reported healthy serves its clients (sim/availability.hpp)
+  kNoNeedlessDisruption,  // no failover, restart, ... of a node that was sound
+                          // (sim/disruptions.hpp)
   // Not a safety property but a "sometimes" one: the run reached what its
   // scenario requires to mean anything (`requires:`, sim/requirement.hpp);
   // a run that did not is vacuous. Judged at the end of a run that found
   // nothing else.
   kVacuous,
 };
-inline constexpr std::size_t kInvariants = 11;
+inline constexpr std::size_t kInvariants = 12;
 
 const char* to_string(Invariant invariant);
 std::optional<Invariant> find_invariant(std::string_view name);

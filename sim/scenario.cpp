@@ -15,6 +15,22 @@ void schedule_timeline(Simulation& simulation, const Scenario& scenario) {
     simulation.schedule_operator(request.at_us, request.request);
 }
 
+// Holds the run to the scenario's disruption bounds: a kind over its bound
+// fails the run, said after whatever else was said.
+void judge_disruption_bounds(const Scenario& scenario, ScenarioOutcome& outcome) {
+  for (const auto& [kind, max] : scenario.expect.disruptions_max) {
+    const std::uint64_t count = count_of(outcome.run.disruptions, kind);
+    if (count <= max) continue;
+    outcome.disruptions_over.push_back(kind);
+    const std::string sentence =
+        fmt::format("expected at most {} {} disruption{}, but the control plane decided {} ({})",
+                    max, core::to_string(kind), max == 1 ? "" : "s", count,
+                    causes_of(outcome.run.disruptions, kind));
+    outcome.mismatch = outcome.passed ? sentence : outcome.mismatch + "; and " + sentence;
+    outcome.passed = false;
+  }
+}
+
 // A run that found nothing else but missed a requirement: vacuous.
 void judge_requirements(const Scenario& scenario, const Simulation& simulation,
                         const HappeningLog& log, RunSummary& run) {
@@ -73,6 +89,7 @@ ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64
     outcome.availability_missed = !outcome.mismatch.empty();
     outcome.passed = !outcome.availability_missed;
   }
+  judge_disruption_bounds(scenario, outcome);
   return outcome;
 }
 

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,9 +29,6 @@
 
 namespace unwedge::sim {
 
-// What a run of the scenario must come to: pass, or a violation of one
-// named invariant (a scenario that tells a bug the control plane still has,
-// or a planted one).
 // What the clients must have felt, judged once the run gave its verdict:
 // every service's share of time its clients could write, and its longest
 // write outage (`expect: {availability: {min: 99.5%, worst_window_max: 2m}}`).
@@ -41,8 +39,16 @@ struct AvailabilityBounds {
   friend bool operator==(const AvailabilityBounds&, const AvailabilityBounds&) = default;
 };
 
+// What a run of the scenario must come to: pass, or a violation of one
+// named invariant (a scenario that tells a bug the control plane still has,
+// or a planted one); and, either way, at most so many disruptions of each
+// kind it bounds.
 struct ExpectedVerdict {
   std::optional<Invariant> violation;  // nullopt: pass
+  // At most this many disruptions of a kind (every cause together); a kind
+  // not listed is unbounded. A run over a bound does not pass, whatever
+  // else it gives.
+  std::map<core::DisruptionKind, std::uint64_t> disruptions_max;
   std::optional<AvailabilityBounds> availability;
 
   friend bool operator==(const ExpectedVerdict&, const ExpectedVerdict&) = default;
@@ -74,6 +80,8 @@ struct ScenarioOutcome {
   bool passed = false;  // the run gave the expected verdict
   // Why it did not, in a sentence, when it did not.
   std::string mismatch;
+  // The kinds of disruption over the scenario's bound, if any.
+  std::vector<core::DisruptionKind> disruptions_over;
   // It gave its verdict but missed its availability bounds.
   bool availability_missed = false;
 };

@@ -23,6 +23,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "core/assert.hpp"
+#include "core/disruption.hpp"
 #include "core/value_text.hpp"
 #include "seam/registry.hpp"
 #include "seam/settings_reader.hpp"
@@ -1129,6 +1130,25 @@ void read_bounds(const Node* node, const core::ControlPlaneModel& model, SimConf
   }
 }
 
+// `disruptions_max: {failover: 1, restart: 2}`: a bound per kind.
+std::map<core::DisruptionKind, std::uint64_t> read_disruptions_max(const Node& node,
+                                                                   const std::string& path) {
+  std::vector<std::string_view> kinds;
+  for (std::size_t k = 0; k < core::kDisruptionKinds; ++k)
+    kinds.push_back(core::to_string(static_cast<core::DisruptionKind>(k)));
+  const Fields f(node, path, kinds);
+  std::map<core::DisruptionKind, std::uint64_t> bounds;
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    if (const Node* bound = f.find(kinds[k])) {
+      read_integer(bound, f.path(kinds[k]), 0, 1'000'000,
+                   bounds[static_cast<core::DisruptionKind>(k)]);
+    }
+  }
+  return bounds;
+}
+
+// `pass`, `{violation: <invariant>}`, and either with disruption bounds:
+// `{pass, disruptions_max: {failover: 1}}`.
 // ---------------------------------------------------------------------------
 // Requirements: what must happen for the run to mean anything.
 
@@ -1236,25 +1256,40 @@ ExpectedVerdict read_expect(const Node* node) {
     const auto invariant = static_cast<Invariant>(i);
     invariants.emplace_back(to_string(invariant), invariant);
   }
+  constexpr std::string_view kForms =
+      "pass, {violation: <invariant>}, {availability: {min: 99.5%, worst_window_max: 2m}} or "
+      "{pass, disruptions_max: {failover: 1}}";
   if (node->kind == Node::Kind::kScalar) {
     if (node->text != "pass") {
-      fail(node->mark, "expect",
-           fmt::format("expected pass, {{violation: <invariant>}} or {{availability: {{min: "
-                       "99.5%, worst_window_max: 2m}}}}, got {}",
-                       got(*node)));
+      fail(node->mark, "expect", fmt::format("expected {}, got {}", kForms, got(*node)));
     }
     return {};
   }
-  const Fields f(*node, "expect", {"violation", "availability"});
-  ExpectedVerdict expect;
+  const Fields f(*node, "expect", {"pass", "violation", "availability", "disruptions_max"});
+  const Node* pass = f.find("pass");
+  const Node* violation = f.find("violation");
   const Node* availability = f.find("availability");
+  const Node* bounds = f.find("disruptions_max");
+  if (pass == nullptr && violation == nullptr && availability == nullptr && bounds == nullptr) {
+    fail(node->mark, "expect", fmt::format("empty; expected {}", kForms));
+  }
+  if (pass != nullptr && pass->kind != Node::Kind::kNull) {
+    fail(pass->mark, f.path("pass"), "takes no value; write {pass, disruptions_max: {...}}");
+  }
+  if (pass != nullptr && violation != nullptr) {
+    fail(violation->mark, f.path("violation"),
+         "a run cannot both pass and violate an invariant; keep pass or violation");
+  }
+  ExpectedVerdict expect;
+  if (violation != nullptr) {
+    expect.violation = choice(*violation, f.path("violation"), "invariant", invariants);
+  }
+  // Availability bounds without a violation: a pass that must also keep them.
   if (availability != nullptr) {
     expect.availability = read_availability(*availability, f.path("availability"));
   }
-  // Availability bounds alone: a pass that must also keep them.
-  if (availability == nullptr || f.find("violation") != nullptr) {
-    expect.violation = choice(f.require("violation", "violation: no_lost_writes"),
-                              f.path("violation"), "invariant", invariants);
+  if (bounds != nullptr) {
+    expect.disruptions_max = read_disruptions_max(*bounds, f.path("disruptions_max"));
   }
   return expect;
 }
@@ -1601,6 +1636,32 @@ std::string availability_yaml(const AvailabilityBounds& bounds) {
   return fmt::format("availability: {{{}}}", fmt::join(fields, ", "));
 }
 
+namespace {
+
+// `expect: pass`, or `expect: {...}` with the violation, the availability
+// bounds and the disruption bounds the scenario has (`pass` stands first
+// when only disruptions are bounded).
+void write_expect(std::string& out, const ExpectedVerdict& expect) {
+  std::vector<std::string> fields;
+  if (expect.violation)
+    fields.push_back(fmt::format("violation: {}", to_string(*expect.violation)));
+  if (expect.availability) fields.push_back(availability_yaml(*expect.availability));
+  if (!expect.disruptions_max.empty()) {
+    std::vector<std::string> bounds;
+    for (const auto& [kind, max] : expect.disruptions_max)
+      bounds.push_back(fmt::format("{}: {}", core::to_string(kind), max));
+    if (fields.empty()) fields.emplace_back("pass");
+    fields.push_back(fmt::format("disruptions_max: {{{}}}", fmt::join(bounds, ", ")));
+  }
+  if (fields.empty()) {
+    out += "expect: pass\n";
+  } else {
+    fmt::format_to(std::back_inserter(out), "expect: {{{}}}\n", fmt::join(fields, ", "));
+  }
+}
+
+}  // namespace
+
 std::string to_yaml(const Scenario& s) {
   std::string out;
   auto to = std::back_inserter(out);
@@ -1623,15 +1684,7 @@ std::string to_yaml(const Scenario& s) {
     }
   }
   write_requirements(out, s);
-  std::vector<std::string> expect;
-  if (s.expect.violation)
-    expect.push_back(fmt::format("violation: {}", to_string(*s.expect.violation)));
-  if (s.expect.availability) expect.push_back(availability_yaml(*s.expect.availability));
-  if (expect.empty()) {
-    out += "expect: pass\n";
-  } else {
-    fmt::format_to(to, "expect: {{{}}}\n", fmt::join(expect, ", "));
-  }
+  write_expect(out, s.expect);
   return out;
 }
 

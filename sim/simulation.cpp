@@ -54,7 +54,9 @@ Simulation::Simulation(SimConfig config)
   for (const auto& [state, bound_us] : config_.dwell_overrides) {
     checker_.override_dwell(state, bound_us);
   }
+  disruptions_ = std::make_unique<DisruptionLog>(plane_->model());
   journal_.on_transition = [this](const core::TransitionEvent& e) { on_transition(e); };
+  journal_.on_action = [this](const core::DecisionEvent& e) { return on_action(e); };
   journal_.on_state_seen = [this](const core::MachineDef& machine, std::string_view entity,
                                   core::StateId state) {
     checker_.on_state_seen(machine, entity, state, now_us_);
@@ -144,6 +146,7 @@ bool Simulation::run_until(core::TimeUs until_us) {
       now_us_ = entry.at_us;
       ++events_;
       dispatch(entry.payload);
+      if (may_change_health(entry.payload.kind)) refresh_health();
       if (take_violation()) return false;
     }
     now_us_ = std::max(now_us_, until_us);
@@ -212,6 +215,7 @@ RunSummary Simulation::summary() const {
   }
   if (coordination_ != nullptr) s.store_operations = coordination_->history().operations.size();
   s.store_keys_unchecked = store_keys_unchecked_;
+  s.disruptions = disruptions_->tallies();
   s.availability = availability_.figures(now_us_);
   s.worst_windows = availability_.worst_windows(now_us_, kWorstWindowsKept);
   return s;

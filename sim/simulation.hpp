@@ -39,8 +39,10 @@
 #include "seam/registry.hpp"
 #include "sim/availability.hpp"
 #include "sim/coordination_client.hpp"
+#include "sim/disruptions.hpp"
 #include "sim/faults.hpp"
 #include "sim/fleet.hpp"
+#include "sim/host_health.hpp"
 #include "sim/invariants.hpp"
 #include "sim/kernel/event_queue.hpp"
 #include "sim/kernel/network.hpp"
@@ -101,6 +103,9 @@ struct SimConfig {
   core::TimeUs operator_mean_gap_us = 0;
   // Dwell bounds replacing the machines' own, by "machine/state".
   std::map<std::string, core::TimeUs> dwell_overrides;
+  // False: disruptions are counted but never judged needless, which shows
+  // what the other checkers alone say of a run (tests/mutants).
+  bool judge_disruptions = true;
   // How long a client may go unserved while the control plane reports its
   // service healthy and no fault touching the service is active
   // (serving_when_healthy, sim/availability.hpp).
@@ -142,6 +147,9 @@ struct RunSummary {
   // summaries and report.json; never a pass, never a violation).
   std::uint64_t store_operations = 0;
   std::uint64_t store_keys_unchecked = 0;
+  // The disruptions the control plane decided (failovers, restarts, ...),
+  // by kind then cause (sim/disruptions.hpp).
+  std::vector<DisruptionTally> disruptions;
   // What the clients felt: per service, and the longest write outages.
   std::vector<ServiceAvailability> availability;
   std::vector<OutageWindow> worst_windows;
@@ -205,6 +213,7 @@ class Simulation final : private InfraBackend {
   // The consensus store, when the plane asks for one; null otherwise.
   const StoreCluster* coordination() const { return coordination_.get(); }
   const InvariantChecker& checker() const { return checker_; }
+  const DisruptionLog& disruptions() const { return *disruptions_; }
   std::size_t active_faults() const { return active_.size(); }
   // What the random nemesis and the random operator did, as a timeline
   // (targets resolved): a scenario with these and no random mix replays the
@@ -258,6 +267,13 @@ class Simulation final : private InfraBackend {
   std::optional<std::string> apply(const core::InfraRequest& request) override;
 
   void push(core::TimeUs at_us, Event event) { queue_.push(at_us, std::move(event)); }
+  // Whether an event of `kind` may change a host's ground truth (see
+  // refresh_health); check-ins, writes and the store's messages never do.
+  static bool may_change_health(EventKind kind) {
+    return kind != EventKind::kCheckin && kind != EventKind::kCheckinArrive &&
+           kind != EventKind::kWrite && kind != EventKind::kIndependentWrite &&
+           kind != EventKind::kStore && kind != EventKind::kDwellCheck;
+  }
   void dispatch(const Event& event);
   void on_controller_tick();
   // One pass of the control plane's process (started if need be), told first
@@ -294,6 +310,12 @@ class Simulation final : private InfraBackend {
   void on_random_fault();
   void on_random_operator();
   void on_transition(const core::TransitionEvent& event);
+  // A decision to act: a disruptive one is counted and judged
+  // (no_needless_disruption); returns its reason for the trace.
+  std::string on_action(const core::DecisionEvent& event);
+  // Re-reads every host's ground truth for the disruption judge; after
+  // anything that may change it.
+  void refresh_health();
   // A violation of the control plane's own end-of-run checks, as the checker's.
   std::optional<Violation> plane_violation();
   // The plane's own invariants after a pass of its process or an agent; a
@@ -353,6 +375,8 @@ class Simulation final : private InfraBackend {
   TraceJournal journal_;
   InvariantChecker checker_;
   WriteChecks write_checks_;
+  HostHealth health_;
+  std::unique_ptr<DisruptionLog> disruptions_;  // over the plane's model, once it is built
   AvailabilityMeter availability_;
   std::size_t violations_taken_ = 0;
   core::Environment env_;

@@ -341,6 +341,7 @@ std::uint64_t Simulation::start_fault(const FaultSpec& requested) {
   };
   if (!effect(spec.kind).start(scene)) return 0;
   clocks_changed(spec);
+  refresh_health();
   const std::uint64_t id = next_fault_id_++;
   faults_started_++;
   if (config_.observer != nullptr) config_.observer->fault_started(id, spec, now_us_);
@@ -402,6 +403,7 @@ bool Simulation::heal_fault(std::uint64_t id) {
   }
   active_.erase(it);
   checker_.set_faults_active(!active_.empty(), now_us_);
+  refresh_health();
   return true;
 }
 
@@ -455,6 +457,7 @@ void Simulation::heal_all() {
   while (!active_.empty())
     heal_fault(active_.begin()->first);
   world_.network.heal_all();
+  refresh_health();
   store_.disarm();
   trace_.record(now_us_, TraceKind::kHeal, "", "everything healed: the liveness phase begins");
 }

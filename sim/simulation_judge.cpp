@@ -23,6 +23,28 @@ void Simulation::on_transition(const core::TransitionEvent& e) {
   }
 }
 
+void Simulation::refresh_health() {
+  const LinkQuality& link = world_.network.quality();
+  // Check-ins lost at random, or delayed past their interval: monitoring may
+  // honestly miss any host, so none is held sound.
+  const bool doubt_all = link.loss_ppm > 0 || link.delay_max_us >= config_.checkin_interval_us;
+  health_.refresh(world_, now_us_, doubt_all);
+}
+
+std::string Simulation::on_action(const core::DecisionEvent& e) {
+  std::optional<Disruption> disruption = disruptions_->record(e, now_us_);
+  if (!disruption) return {};
+  refresh_health();
+  // A check-in's worth of jitter, twice, and the network's delay: how long
+  // after a fault heals a sound host may still look silent.
+  const core::TimeUs slack_us = 2 * config_.checkin_interval_us + config_.network.delay_max_us;
+  if (!config_.judge_disruptions) return describe(*disruption);
+  if (std::optional<Violation> v = judge(*disruption, world_, health_, slack_us)) {
+    checker_.add(std::move(*v));
+  }
+  return describe(*disruption);
+}
+
 bool Simulation::check_end_state() {
   if (finding_) return false;
   if (std::optional<Violation> v = end_state_violation()) checker_.add(std::move(*v));

@@ -41,7 +41,12 @@ void TraceJournal::decision(const core::DecisionEvent& e) {
                   e.table->describe_cell(e.state, e.signals));
   }
   if (!e.action.empty()) {
-    trace_.record(now_us_, TraceKind::kDecision, e.entity, "{} -> {}", e.kind, e.action);
+    const std::string why = on_action ? on_action(e) : std::string();
+    if (why.empty()) {
+      trace_.record(now_us_, TraceKind::kDecision, e.entity, "{} -> {}", e.kind, e.action);
+    } else {
+      trace_.record(now_us_, TraceKind::kDecision, e.entity, "{} -> {}: {}", e.kind, e.action, why);
+    }
   }
   if (observer_ != nullptr) observer_->decision(e, now_us_);
 }

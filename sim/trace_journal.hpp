@@ -38,6 +38,10 @@ class TraceJournal final : public core::Journal {
   std::function<void(const core::TransitionEvent&)> on_transition;
   std::function<void(const core::MachineDef&, std::string_view entity, core::StateId)>
       on_state_seen;
+  // Told of every decision to act before it is traced; what it returns, if
+  // anything, is traced with the decision (why a disruptive action was
+  // taken).
+  std::function<std::string(const core::DecisionEvent&)> on_action;
 
  private:
   struct Cell {

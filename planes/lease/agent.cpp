@@ -248,18 +248,20 @@ bool KeeperAgent::decide_and_drive(bool clock_stepped_back) {
                          table.describe_cell(keeper->state.id, signals));
       const std::string_view action =
           decision.action ? std::string_view(table.action_name(*decision.action)) : "";
-      if (env_.journal != nullptr) {
-        env_.journal->decision({.table = &table,
-                                .kind = Keeper::kKind,
-                                .entity = node_,
-                                .state = keeper->state.id,
-                                .signals = signals,
-                                .action = action,
-                                .at_us = view.now_us});
-      }
       if (decision.kind == core::DecisionKind::kAct) {
         core::Result<bool> offered = scheduler_.offer(Keeper::kKind, node_, action);
         started = offered.ok() && *offered;
+      }
+      if (env_.journal != nullptr) {
+        env_.journal->decision(
+            {.table = &table,
+             .kind = Keeper::kKind,
+             .entity = node_,
+             .state = keeper->state.id,
+             .signals = signals,
+             .action = action,
+             .at_us = view.now_us,
+             .slot_busy = decision.kind == core::DecisionKind::kAct && !started});
       }
     }
   }

@@ -84,6 +84,21 @@ std::vector<DecisionClaim> decision_claims() {
   };
 }
 
+// A leader's demotion takes its writes away until another node leads: on
+// its own judgement (its lease unsafe, taken or gone) or on an operator's
+// switchover. The keeper judges by its reads of the consensus store, not by
+// monitoring, so it journals no vantage points: its demotions are counted,
+// and the store's own checks judge them.
+std::vector<core::DisruptiveAction> disruptive_actions() {
+  return {
+      {.table = "keeper", .action = "Demote", .kind = core::DisruptionKind::kDemotion},
+      {.table = "keeper",
+       .action = "StepDown",
+       .kind = core::DisruptionKind::kDemotion,
+       .requested_by = {"StepDownAsked"}},
+  };
+}
+
 // The actions as the checks see them: no store behind them, default
 // settings; which transitions they make is all that is looked at.
 const std::vector<core::ActionDef>& model_actions() {
@@ -121,6 +136,7 @@ core::ControlPlaneModel build_model() {
       .actions = actions,
       .path_claims = path_claims(),
       .decision_claims = decision_claims(),
+      .disruptive_actions = disruptive_actions(),
   };
 }
 

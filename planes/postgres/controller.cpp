@@ -1,7 +1,9 @@
 #include "planes/postgres/controller.hpp"
 
 #include "planes/postgres/actions.hpp"
+#include "planes/postgres/disruption_evidence.hpp"
 #include "planes/postgres/entities.hpp"
+#include "planes/postgres/model.hpp"
 #include "planes/postgres/signals.hpp"
 #include "planes/postgres/tables.hpp"
 
@@ -12,6 +14,15 @@ namespace {
 struct Rules {
   const core::DecisionTable& table;
   core::SignalSet signals;
+};
+
+// What one decision was made from.
+struct DecisionInputs {
+  core::Transaction& txn;
+  const core::Telemetry& telemetry;
+  const Settings& settings;
+  core::TimeUs now_us;
+  bool slot_busy;  // the action decided could not start
 };
 
 Rules rules_for(core::Transaction& txn, const core::Telemetry& t, const Settings& s,
@@ -31,19 +42,29 @@ Rules rules_for(core::Transaction& txn, const core::Telemetry&, const Settings& 
   return {certificate_table(), certificate_signals(txn, s, now_us, e)};
 }
 
+// The decision as journaled: with what the plane saw when its action is one
+// the model declares disruptive, so the journal learns why it was taken.
 template <class Entity>
-void journal_decision(core::Journal& journal, const core::DecisionTable& table,
-                      const core::SignalSet& signals, const core::Decision& decision,
-                      const Entity& entity, core::TimeUs now_us) {
+void journal_decision(core::Journal& journal, const core::Decision& decision, const Entity& entity,
+                      const Rules& rules, const DecisionInputs& in) {
+  const core::DecisionTable& table = rules.table;
   const bool acts = decision.kind == core::DecisionKind::kAct;
-  journal.decision(core::DecisionEvent{
-      .table = &table,
-      .kind = Entity::kKind,
-      .entity = entity.id,
-      .state = entity.state.id,
-      .signals = signals,
-      .action = acts ? std::string_view(table.action_name(*decision.action)) : std::string_view(),
-      .at_us = now_us});
+  const std::string_view action =
+      acts ? std::string_view(table.action_name(*decision.action)) : std::string_view();
+  std::optional<core::DisruptionEvidence> evidence;
+  if (acts && !in.slot_busy && core::find_disruptive(model(), table.name(), action) != nullptr) {
+    evidence = disruption_evidence(in.txn, in.telemetry, in.settings, in.now_us, entity, table,
+                                   rules.signals);
+  }
+  journal.decision(core::DecisionEvent{.table = &table,
+                                       .kind = Entity::kKind,
+                                       .entity = entity.id,
+                                       .state = entity.state.id,
+                                       .signals = rules.signals,
+                                       .action = action,
+                                       .at_us = in.now_us,
+                                       .slot_busy = acts && in.slot_busy,
+                                       .evidence = evidence ? &*evidence : nullptr});
 }
 
 }  // namespace
@@ -67,8 +88,17 @@ void Controller::decide_all(TickStats& stats) {
     Rules rules = rules_for(*txn, env_.telemetry, settings_, now_us, *entity);
     core::Decision decision = rules.table.decide(entity->state.id, rules.signals);
     stats.decided++;
+    bool started = false;
+    if (decision.kind == core::DecisionKind::kAct) {
+      const std::string& action = rules.table.action_name(*decision.action);
+      Slot slot = slot_for(*entity, action);
+      core::Result<bool> offered = scheduler_.offer(slot.kind, slot.entity, action, id);
+      started = offered.ok() && *offered;
+      if (started) stats.started++;
+    }
     if (env_.journal != nullptr) {
-      journal_decision(*env_.journal, rules.table, rules.signals, decision, *entity, now_us);
+      journal_decision(*env_.journal, decision, *entity, rules,
+                       DecisionInputs{*txn, env_.telemetry, settings_, now_us, !started});
     }
     // Signal derivation must never produce what the table declares
     // impossible, and the analysis proves the table has no gap or conflict.
@@ -77,11 +107,6 @@ void Controller::decide_all(TickStats& stats) {
         "{} {}: {}", Entity::kKind, id,
         rules.table.describe_cell(entity->state.id, rules.signals) + ": " +
             rules.table.describe(decision));
-    if (decision.kind != core::DecisionKind::kAct) continue;
-    const std::string& action = rules.table.action_name(*decision.action);
-    Slot slot = slot_for(*entity, action);
-    core::Result<bool> started = scheduler_.offer(slot.kind, slot.entity, action, id);
-    if (started.ok() && *started) stats.started++;
   }
 }
 

@@ -77,6 +77,8 @@ const char* to_string(Mutant mutant) {
       return "promote_outranks_unfollow";
     case Mutant::kUnfollowKeepsReplicating:
       return "unfollow_keeps_replicating";
+    case Mutant::kFailoverOnReplicaSilence:
+      return "failover_on_replica_silence";
     case Mutant::kLateEndpointRepoint:
       return "late_endpoint_repoint";
   }

@@ -100,6 +100,28 @@ std::vector<DecisionClaim> decision_claims() {
   };
 }
 
+// Failovers, restarts and replacements take a customer's database away
+// while they run. A failover or a promotion a customer asked for, and a
+// replacement an operator asked for, are never needless.
+std::vector<core::DisruptiveAction> disruptive_actions() {
+  using core::DisruptionKind;
+  return {
+      {.table = "service",
+       .action = "Failover",
+       .kind = DisruptionKind::kFailover,
+       .requested_by = {"NeedsFailover"}},
+      {.table = "replica_link",
+       .action = "Promote",
+       .kind = DisruptionKind::kFailover,
+       .requested_by = {"NeedsPromote"}},
+      {.table = "server", .action = "RestartServer", .kind = DisruptionKind::kRestart},
+      {.table = "server",
+       .action = "ReplaceServer",
+       .kind = DisruptionKind::kReplacement,
+       .requested_by = {"NeedsReplace"}},
+  };
+}
+
 // The actions under default settings; the thresholds they read do not
 // change which transitions they make, which is all the checks look at.
 const std::vector<core::ActionDef>& default_actions() {
@@ -132,6 +154,7 @@ core::ControlPlaneModel build_model() {
       .actions = actions,
       .path_claims = path_claims(),
       .decision_claims = decision_claims(),
+      .disruptive_actions = disruptive_actions(),
   };
 }
 

@@ -29,9 +29,10 @@ enum class Mutant : std::uint8_t {
   kUnboundedRefollowRetry,      // a replica that refuses to follow is asked again, never rebuilt
   kPromoteOutranksUnfollow,     // the replica-link table puts promote above unfollow
   kUnfollowKeepsReplicating,    // an unfollow opens the replica for writes still streaming
+  kFailoverOnReplicaSilence,    // a silent standby is taken for a silent leader
   kLateEndpointRepoint,         // a leader change finishes before the endpoint moves, 5 min later
 };
-inline constexpr std::uint8_t kMutants = 12;
+inline constexpr std::uint8_t kMutants = 13;
 const char* to_string(Mutant mutant);
 
 struct Settings {

@@ -34,6 +34,30 @@ bool in_state(const core::MachineDef& machine, core::StateId state,
   return false;
 }
 
+// MUTANT (failover_on_replica_silence): the service reads the silence of any
+// of its servers as its leader's, so a standby's crash fails over a
+// healthy leader. The signals stay consistent (a leader judged silent is
+// not heard), so nothing but the failover itself shows.
+core::SignalSet any_server_silent(core::Transaction& txn, const core::Telemetry& telemetry,
+                                  const Settings& settings, core::TimeUs now_us,
+                                  const Service& service, core::SignalSet s) {
+  const core::DecisionTable& table = service_table();
+  for (const std::string& id : server_ids(service)) {
+    std::shared_ptr<const Server> server = txn.view<Server>(id);
+    if (!server || id == service.leader ||
+        !in_state(server_machine(), server->state.id, {"running", "unreachable", "restarting"})) {
+      continue;
+    }
+    HostView view = view_host(telemetry, id, settings, now_us, server->state.entered_us,
+                              Silence::kSinceCheckin);
+    if (!consistently_unreachable(view, settings)) continue;
+    return s.without(signal(table, "CheckinOk"))
+        .with(signal(table, "MissedCheckin"))
+        .with(signal(table, "ConsistentlyUnreachable"));
+  }
+  return s;
+}
+
 }  // namespace
 
 core::SignalSet service_signals(core::Transaction& txn, const core::Telemetry& telemetry,
@@ -59,6 +83,9 @@ core::SignalSet service_signals(core::Transaction& txn, const core::Telemetry& t
   HostView view = view_host(telemetry, leader->id, settings, now_us, leader->state.entered_us,
                             Silence::kSinceCheckin);
   s = s | checkin_signals(table, view, settings);
+  if (UNWEDGE_MUTANT(settings, kFailoverOnReplicaSilence)) {
+    s = any_server_silent(txn, telemetry, settings, now_us, service, s);
+  }
   // MUTANT (no_uncertain_timeout): an uncertain service never learns that
   // its leader is consistently unreachable.
   if (UNWEDGE_MUTANT(settings, kNoUncertainTimeout) &&

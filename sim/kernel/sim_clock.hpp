@@ -33,6 +33,8 @@ class SimClock final : public core::Clock {
   void reset();
 
   std::int32_t drift_ppm() const { return drift_ppm_; }
+  // Reads virtual time exactly: never jumped or drifting, or reset since.
+  bool synced() const { return synced_; }
 
  private:
   const core::TimeUs& virtual_now_us_;

@@ -26,6 +26,7 @@
 #include "cli/report_builder.hpp"
 #include "cli/shard.hpp"
 #include "cli/write_reports.hpp"
+#include "reports/html_report.hpp"
 #include "reports/report_json.hpp"
 #include "reports/summary_markdown.hpp"
 #include "reports/verdict.hpp"
@@ -227,6 +228,63 @@ TEST(CampaignReport, UncheckedStoreKeysReachTheSummariesAndTheReport) {
   const reports::Report all_checked = clean.report(CampaignStatus{.elapsed = milliseconds(1'000)});
   EXPECT_EQ(summary_text(all_checked).find("not checked"), std::string::npos);
   EXPECT_EQ(reports::summary_markdown(all_checked).find("Not checked"), std::string::npos);
+}
+
+// A run's disruptions go from its record (runs.jsonl) to the campaign's
+// figures, by kind then cause, and from there to every report.
+TEST(CampaignReport, DisruptionsReachEveryReport) {
+  using reports::DisruptionCount;
+  RunRecord first{.index = 0, .item = "swarm seed 1", .seed = 1, .swarm = true};
+  first.disruptions = {
+      {.kind = "failover", .cause = "failover-unreachable-leader", .count = 2, .runs = 1},
+      {.kind = "restart", .cause = "restart-unreachable", .count = 1, .runs = 1}};
+  RunRecord second{.index = 1, .item = "swarm seed 2", .seed = 2, .swarm = true};
+  second.disruptions = {
+      {.kind = "failover", .cause = "planned-failover", .count = 1, .runs = 1},
+      {.kind = "failover", .cause = "failover-unreachable-leader", .count = 1, .runs = 1}};
+  core::Result<RunRecord> back = parse_run_record(to_json_line(first));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->disruptions, first.disruptions);
+  EXPECT_NE(to_json_line(second).find(
+                R"("disruptions":[{"kind":"failover","cause":"planned-failover","count":1},)"),
+            std::string::npos)
+      << to_json_line(second);
+
+  ReportBuilder builder("postgres", nullptr);
+  builder.add(WorkerResult{.record = first});
+  builder.add(WorkerResult{.record = second});
+  const reports::Report report = builder.report(CampaignStatus{.elapsed = milliseconds(1'000)});
+  const std::vector<DisruptionCount> expected = {
+      {.kind = "failover", .cause = "failover-unreachable-leader", .count = 3, .runs = 2},
+      {.kind = "failover", .cause = "planned-failover", .count = 1, .runs = 1},
+      {.kind = "restart", .cause = "restart-unreachable", .count = 1, .runs = 1}};
+  EXPECT_EQ(report.campaign.disruptions, expected);
+  EXPECT_NE(summary_text(report).find("disruptions: failover 4 (failover-unreachable-leader 3, "
+                                      "planned-failover 1); restart 1 (restart-unreachable 1)\n"),
+            std::string::npos)
+      << summary_text(report);
+  EXPECT_NE(
+      reports::summary_markdown(report).find("| failover | failover-unreachable-leader | 3 | 2 |"),
+      std::string::npos)
+      << reports::summary_markdown(report);
+  EXPECT_NE(reports::html_report(report).find("<td><code>planned-failover</code></td>"),
+            std::string::npos);
+  core::Result<reports::Report> parsed =
+      reports::parse_report(reports::to_json(report), "report.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->campaign.disruptions, expected);
+  // Shards merge by adding, by kind and cause.
+  reports::Report twice = report;
+  reports::merge_into(twice, report);
+  EXPECT_EQ(twice.campaign.disruptions[0].count, 6u);
+  EXPECT_EQ(twice.campaign.disruptions[0].runs, 4u);
+
+  ReportBuilder quiet("postgres", nullptr);
+  quiet.add(WorkerResult{.record = {.index = 0, .item = "swarm seed 1", .seed = 1, .swarm = true}});
+  const reports::Report none = quiet.report(CampaignStatus{.elapsed = milliseconds(1'000)});
+  EXPECT_NE(summary_text(none).find("disruptions: none\n"), std::string::npos);
+  EXPECT_NE(reports::summary_markdown(none).find("### Disruptions\n\nNone decided."),
+            std::string::npos);
 }
 
 TEST(CampaignReport, FiguresReadAsAPersonWouldSayThem) {

@@ -316,5 +316,49 @@ TEST(Mutants, AnUnfollowThatKeepsReplicatingLosesTheCustomersWrites) {
       << describe(finding);
 }
 
+// One of db1's two standbys loses its host for ten minutes while the
+// leader stays up, serving and heard by both monitors.
+sim::RunSummary standby_host_down(Mutant mutant, bool judge_disruptions = true) {
+  sim::SimConfig config{.seed = 6, .services = {{.id = "db1", .standbys = 2}}};
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
+  config.judge_disruptions = judge_disruptions;
+  sim::Simulation simulation(config);
+  simulation.schedule_fault(
+      40 * kMinute,
+      {.kind = FaultKind::kHostCrash, .targets = {"db1-3"}, .duration_us = 10 * kMinute});
+  return simulation.run(kHour, 30 * kMinute);
+}
+
+std::uint64_t failovers(const sim::RunSummary& run) {
+  std::uint64_t n = 0;
+  for (const sim::DisruptionTally& t : run.disruptions) {
+    if (t.kind == "failover") n += t.count;
+  }
+  return n;
+}
+
+TEST(Mutants, AFailoverOfAHealthyLeaderIsNeedless) {
+  const sim::RunSummary shipped = standby_host_down(Mutant::kNone);
+  EXPECT_FALSE(shipped.finding) << describe(shipped.finding);
+  EXPECT_EQ(failovers(shipped), 0u);
+  // Every other checker passes the mutant: the failover it takes is safe
+  // (fenced, no write lost), only for nothing.
+  const sim::RunSummary unjudged =
+      standby_host_down(Mutant::kFailoverOnReplicaSilence, /*judge_disruptions=*/false);
+  EXPECT_FALSE(unjudged.finding) << describe(unjudged.finding);
+  EXPECT_GE(failovers(unjudged), 1u);
+  const sim::RunSummary judged = standby_host_down(Mutant::kFailoverOnReplicaSilence);
+  ASSERT_TRUE(judged.finding.has_value());
+  EXPECT_EQ(judged.finding->invariant, Invariant::kNoNeedlessDisruption)
+      << describe(judged.finding);
+  EXPECT_EQ(judged.finding->entity, "db1");
+  EXPECT_NE(judged.finding->what.find("needless failover: db1-1 was up, its database running, "
+                                      "heard by 2 of 2 monitors"),
+            std::string::npos)
+      << describe(judged.finding);
+  EXPECT_NE(judged.finding->what.find("rule failover-unreachable-leader"), std::string::npos)
+      << describe(judged.finding);
+}
+
 }  // namespace
 }  // namespace unwedge::mutants

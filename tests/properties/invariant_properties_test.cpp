@@ -47,6 +47,10 @@ RC_GTEST_PROP(InvariantProperties, Assertion, ()) {
   property(Invariant::kAssertion);
 }
 
+RC_GTEST_PROP(InvariantProperties, NoNeedlessDisruption, ()) {
+  property(Invariant::kNoNeedlessDisruption);
+}
+
 // A failing property writes its shrunk counterexample where the variable
 // says, names it with the replay commands, and the file replays the
 // failure. A dwell bound of one second on `provisioning` makes every run

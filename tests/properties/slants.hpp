@@ -112,6 +112,23 @@ inline Slant slant_for(sim::Invariant invariant) {
       s.fault_max_us = 5 * kMinute;
       s.duration_min_us = 30 * kMinute;
       break;
+    case sim::Invariant::kNoNeedlessDisruption:
+      // What misleads monitoring about a sound host without silencing it
+      // for a majority of monitors: cuts from one monitor, late, doubled and
+      // stale check-ins, monitors' and the control plane's clocks, a
+      // standby's crash; and failovers and replacements asked for, which
+      // are never needless. Standbys, so a failover is possible at all.
+      s.faults = {{3, FaultKind::kPartitionPartial},  {3, FaultKind::kPartitionOneWay},
+                  {2, FaultKind::kLateCheckins},      {2, FaultKind::kStaleCheckins},
+                  {1, FaultKind::kDuplicateCheckins}, {2, FaultKind::kClockDrift},
+                  {2, FaultKind::kClockJump},         {2, FaultKind::kHostCrash},
+                  {1, FaultKind::kDatabaseCrash},     {1, FaultKind::kAgentPause}};
+      s.operators = {{1, OperatorKind::kRequestFailover},
+                     {1, OperatorKind::kReplaceServer},
+                     {1, OperatorKind::kPromoteFollower}};
+      s.far_sides = {{1, 0}, {1, 1}, {2, 2}, {1, 3}, {4, 4}};
+      s.standbys_min = 1;
+      break;
   }
   return s;
 }
@@ -119,10 +136,11 @@ inline Slant slant_for(sim::Invariant invariant) {
 // Every invariant, in the order their properties are hunted with; but
 // kVacuous, which no drawn scenario (requiring nothing) can break.
 inline constexpr std::array<sim::Invariant, sim::kInvariants - 1> kHuntOrder = {
-    sim::Invariant::kValidTransitions,  sim::Invariant::kBoundedDwell,
-    sim::Invariant::kNoLostWrites,      sim::Invariant::kSingleWriter,
-    sim::Invariant::kIdempotentEffects, sim::Invariant::kEventuallyHealthy,
-    sim::Invariant::kAssertion,         sim::Invariant::kPlaneInvariant,
-    sim::Invariant::kStoreLinearizable, sim::Invariant::kServingWhenHealthy};
+    sim::Invariant::kValidTransitions,    sim::Invariant::kBoundedDwell,
+    sim::Invariant::kNoLostWrites,        sim::Invariant::kSingleWriter,
+    sim::Invariant::kIdempotentEffects,   sim::Invariant::kEventuallyHealthy,
+    sim::Invariant::kAssertion,           sim::Invariant::kPlaneInvariant,
+    sim::Invariant::kStoreLinearizable,   sim::Invariant::kServingWhenHealthy,
+    sim::Invariant::kNoNeedlessDisruption};
 
 }  // namespace unwedge::properties

@@ -50,6 +50,47 @@ TEST(Scenario, RoleTargetsNameWhoHoldsTheRoleWhenTheFaultStarts) {
   EXPECT_NE(sink.faults[1].find("partition_complete {db1-"), std::string::npos) << sink.faults[1];
 }
 
+// Two cuts of the leader: two failovers the control plane decides on its
+// own, each counted by its rule and each judged not needless (the leader
+// was cut off from every monitor). A bound of one fails the run, a bound
+// of two passes it.
+TEST(Scenario, DisruptionsAreCountedAndBounded) {
+  Scenario s = two_leader_cuts();
+  const ScenarioOutcome unbounded = run_scenario(s);
+  ASSERT_TRUE(unbounded.passed) << unbounded.mismatch;
+  const std::vector<DisruptionTally> failovers = {
+      {.kind = "failover", .cause = "failover-unreachable-leader", .count = 2}};
+  std::vector<DisruptionTally> counted;
+  for (const DisruptionTally& t : unbounded.run.disruptions) {
+    if (t.kind == "failover") counted.push_back(t);
+  }
+  EXPECT_EQ(counted, failovers);
+  s.expect.disruptions_max = {{core::DisruptionKind::kFailover, 2}};
+  EXPECT_TRUE(run_scenario(s).passed) << run_scenario(s).mismatch;
+  s.expect.disruptions_max = {{core::DisruptionKind::kFailover, 1}};
+  const ScenarioOutcome over = run_scenario(s);
+  EXPECT_FALSE(over.passed);
+  EXPECT_EQ(over.mismatch,
+            "expected at most 1 failover disruption, but the control plane decided 2 "
+            "(failover-unreachable-leader 2)");
+  ASSERT_EQ(over.disruptions_over.size(), 1u);
+  EXPECT_EQ(over.disruptions_over[0], core::DisruptionKind::kFailover);
+}
+
+// A failover the customer asks for strikes a healthy leader, and is never
+// needless; it is counted under its own rule.
+TEST(Scenario, ARequestedFailoverOfAHealthyLeaderIsNotNeedless) {
+  Scenario s{.name = "asked", .duration_us = kHour, .recovery_us = 30 * kMinute};
+  s.config = SimConfig{.seed = 3, .services = {{.id = "db1"}}};
+  s.operators.push_back({.at_us = 30 * kMinute,
+                         .request = {.kind = OperatorKind::kRequestFailover, .target = "db1"}});
+  const ScenarioOutcome outcome = run_scenario(s);
+  ASSERT_TRUE(outcome.passed) << outcome.mismatch;
+  ASSERT_FALSE(outcome.run.disruptions.empty());
+  EXPECT_EQ(outcome.run.disruptions[0].kind, "failover");
+  EXPECT_EQ(outcome.run.disruptions[0].cause, "planned-failover");
+}
+
 TEST(Scenario, ARoleThatNamesNobodyMakesAFaultWithNoEffect) {
   Scenario s = two_leader_cuts();
   s.faults = {{.at_us = 30 * kMinute,

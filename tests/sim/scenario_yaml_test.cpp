@@ -191,7 +191,15 @@ const std::map<std::string, std::string>& malformed_messages() {
        "7:21: expect.violation: unknown invariant \"lost_writes\"; did you mean "
        "\"no_lost_writes\"? allowed: assertion, valid_transitions, bounded_dwell, no_lost_writes, "
        "single_writer, eventually_healthy, idempotent_effects, plane_invariant, "
-       "store_linearizable, serving_when_healthy, vacuous"},
+       "store_linearizable, serving_when_healthy, no_needless_disruption, vacuous"},
+      {"unknown_disruption_kind.yaml",
+       "7:34: expect.disruptions_max: unknown key \"failovers\"; did you mean \"failover\"? "
+       "allowed here: failover, restart, replacement, fencing, demotion"},
+      {"pass_and_violation.yaml",
+       "7:27: expect.violation: a run cannot both pass and violate an invariant; keep pass or "
+       "violation"},
+      {"negative_disruption_bound.yaml",
+       "10:14: expect.disruptions_max.restart: -1 is out of range; allowed: 0 to 1000000"},
       {"availability_min_not_percent.yaml",
        "7:30: expect.availability.min: expected a percentage such as 99.5% (up to four "
        "decimals), got \"99.5\""},
@@ -593,6 +601,12 @@ Scenario any_scenario() {
   if (*rc::gen::arbitrary<bool>()) {
     s.expect.violation = static_cast<Invariant>(*rc::gen::inRange<int>(0, kInvariants));
   }
+  const int bounds = *rc::gen::inRange(0, 3);
+  for (int i = 0; i < bounds; ++i) {
+    const auto kind = static_cast<core::DisruptionKind>(
+        *rc::gen::inRange<std::size_t>(0, core::kDisruptionKinds));
+    s.expect.disruptions_max[kind] = *rc::gen::inRange<std::uint64_t>(0, 1'000'001);
+  }
   return s;
 }
 
@@ -603,6 +617,40 @@ RC_GTEST_PROP(ScenarioYamlProperty, WrittenAndReadBackIsTheSameScenario, ()) {
   if (!parsed) RC_FAIL(parsed.error().message + "\n" + yaml);
   RC_ASSERT(to_yaml(*parsed) == yaml);
   RC_ASSERT(*parsed == s);
+}
+
+// `expect` bounds disruptions in either form, and writes them back.
+TEST(ScenarioYaml, DisruptionBoundsAreReadAndWritten) {
+  const std::string head =
+      "name: bounded\ndescription: One failover at most.\nduration: 1h\nfleet:\n  services:\n"
+      "    - id: db1\n";
+  core::Result<Scenario> pass =
+      parse_scenario(head + "expect: {pass, disruptions_max: {failover: 1, restart: 0}}\n", "a");
+  ASSERT_TRUE(pass.ok()) << pass.error().message;
+  EXPECT_FALSE(pass->expect.violation.has_value());
+  const std::map<core::DisruptionKind, std::uint64_t> bounds = {
+      {core::DisruptionKind::kFailover, 1}, {core::DisruptionKind::kRestart, 0}};
+  EXPECT_EQ(pass->expect.disruptions_max, bounds);
+  EXPECT_NE(to_yaml(*pass).find("expect: {pass, disruptions_max: {failover: 1, restart: 0}}\n"),
+            std::string::npos)
+      << to_yaml(*pass);
+  core::Result<Scenario> violation = parse_scenario(
+      head + "expect:\n  violation: bounded_dwell\n  disruptions_max: {demotion: 2}\n", "b");
+  ASSERT_TRUE(violation.ok()) << violation.error().message;
+  EXPECT_EQ(violation->expect.violation, Invariant::kBoundedDwell);
+  EXPECT_NE(to_yaml(*violation)
+                .find("expect: {violation: bounded_dwell, disruptions_max: {demotion: 2}}\n"),
+            std::string::npos)
+      << to_yaml(*violation);
+  core::Result<Scenario> bare = parse_scenario(head + "expect: {disruptions_max: {}}\n", "c");
+  ASSERT_TRUE(bare.ok()) << bare.error().message;
+  EXPECT_TRUE(bare->expect.disruptions_max.empty());
+  EXPECT_NE(to_yaml(*bare).find("expect: pass\n"), std::string::npos);
+  core::Result<Scenario> empty = parse_scenario(head + "expect: {}\n", "d.yaml");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().message,
+            "d.yaml:7:9: expect: empty; expected pass, {violation: <invariant>}, {availability: "
+            "{min: 99.5%, worst_window_max: 2m}} or {pass, disruptions_max: {failover: 1}}");
 }
 
 TEST(ScenarioYaml, AvailabilityBoundsRoundTrip) {
