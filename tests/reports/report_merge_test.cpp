@@ -36,8 +36,9 @@ TEST(ReportMerge, CountsAddUpAndUniversesUniteByName) {
 TEST(ReportMerge, WhatTheSwarmReachedAddsUpByCondition) {
   Report a = testing::sample_report();
   Report b = testing::sample_report();
-  b.coverage.sometimes = {{.name = "{action: Promote, during: {fault: clock_jump}}", .count = 2},
-                          {.name = "{request: deprovision, during: {action: Failover}}", .count = 4}};
+  b.coverage.sometimes = {
+      {.name = "{action: Promote, during: {fault: clock_jump}}", .count = 2},
+      {.name = "{request: deprovision, during: {action: Failover}}", .count = 4}};
   merge_into(a, b);
   const std::vector<NamedCount> expected = {
       {.name = "{action: Failover, during: {fault: host_crash}}", .count = 3},
