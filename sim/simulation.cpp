@@ -386,6 +386,7 @@ void Simulation::on_checkin(HostIndex index) {
     arrive.sent_us = host.stale->sent_us;
     arrive.lsn = host.stale->log_position;
     arrive.timeline = host.stale->term;
+    arrive.id = host.stale_sequence;
   } else {
     if (!host.up() || !host.db.running || host.agent_pauses > 0) return;
     // Replicas stream continuously; catching up when the agent looks is
@@ -395,6 +396,7 @@ void Simulation::on_checkin(HostIndex index) {
     arrive.sent_us = host.clock.now_us();
     arrive.lsn = host.db.wal.flushed_lsn();
     arrive.timeline = host.db.wal.timeline();
+    arrive.id = ++host.checkins_sent;
   }
   for (std::uint32_t v = 0; v < world_.vantages.size(); ++v) {
     arrive.b = v;
@@ -415,6 +417,15 @@ void Simulation::on_checkin_arrive(const Event& e) {
       (changed_hosts_.empty() || changed_hosts_.back() != e.a)) {
     changed_hosts_.push_back(e.a);
   }
+  // A monitor keeps the newest check-in by the agent's numbering: a late or
+  // repeated copy of an older one is dropped, and a repeat of the one it
+  // holds (a stuck relay, a duplicate) only refreshes when it was heard.
+  if (e.id < host.received_sequence[e.b]) {
+    trace_.record(now_us_, TraceKind::kCheckin, host.name, "{} dropped check-in #{}: #{} is newer",
+                  vantage.name, e.id, host.received_sequence[e.b]);
+    return;
+  }
+  host.received_sequence[e.b] = e.id;
   host.received[e.b] = core::Checkin{.vantage = vantage.name,
                                      .received_us = vantage.clock.now_us(),
                                      .sent_us = e.sent_us,

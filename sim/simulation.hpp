@@ -249,7 +249,8 @@ class Simulation final : private InfraBackend {
     std::uint32_t a = 0;
     std::uint32_t b = 0;
     std::uint64_t id = 0;
-    // kCheckinArrive: the check-in's content (flag: it accepts writes).
+    // kCheckinArrive: the check-in's content (flag: it accepts writes; id:
+    // the agent's number for it).
     core::TimeUs sent_us = 0;
     pgworld::Lsn lsn = 0;
     pgworld::Timeline timeline = 0;

@@ -162,8 +162,11 @@ bool start_stale_checkins(FaultScene& s) {
   for (HostIndex h : s.hosts) {
     Host& host = s.world.hosts[h];
     // The relay repeats what it last passed on.
-    for (const std::optional<core::Checkin>& c : host.received) {
-      if (c && (!host.stale || c->sent_us > host.stale->sent_us)) host.stale = c;
+    for (std::size_t v = 0; v < host.received.size(); ++v) {
+      if (host.received[v] && (!host.stale || host.received_sequence[v] > host.stale_sequence)) {
+        host.stale = host.received[v];
+        host.stale_sequence = host.received_sequence[v];
+      }
     }
   }
   return true;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "core/probe.hpp"
 #include "planes/postgres/machines.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
@@ -99,6 +100,18 @@ std::vector<std::pair<std::string, std::optional<pgworld::Lsn>>> standby_positio
   return result;
 }
 
+// A replacement whose ReplaceServer is still attaching it (the server it
+// replaces is still `replacing`) may have a rewind or a re-point in flight:
+// landing after a promotion, it would make the new leader a replica again
+// (found by fleet_fuzzer:
+// scenarios/regressions/a_replacement_being_attached_is_never_promoted.yaml).
+bool being_attached(core::Transaction& txn, const std::string& id) {
+  std::shared_ptr<const Server> server = txn.view<Server>(id);
+  if (!server || server->replaces.empty()) return false;
+  std::shared_ptr<const Server> old = txn.view<Server>(server->replaces);
+  return old && old->state.id == *server_machine().find_state("replacing");
+}
+
 }  // namespace
 
 std::optional<std::string> choose_standby(core::Transaction& txn, const core::Telemetry& telemetry,
@@ -120,6 +133,10 @@ std::optional<std::string> choose_standby(core::Transaction& txn, const core::Te
       continue;
     }
     if (check_positions && *lsn < leader_lsn) continue;
+    if (being_attached(txn, id)) {
+      UNWEDGE_PROBE("failover.candidate_still_attaching");
+      continue;
+    }
     if (!best || *lsn > best->lsn) best = Candidate{id, *lsn};
   }
   if (!best) return std::nullopt;

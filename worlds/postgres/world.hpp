@@ -73,9 +73,15 @@ struct Host {
   core::TimeUs checkins_late_us = 0;          // extra delivery delay
   core::TimeUs checkins_repeat_after_us = 0;  // each check-in arrives again this much later
   std::optional<core::Checkin> stale;         // a stuck relay re-sends this
+  std::uint64_t stale_sequence = 0;           // and this is its sequence number
+  // The agent numbers its check-ins, so a monitor can tell a late or
+  // repeated copy of an older one from news.
+  std::uint64_t checkins_sent = 0;
 
-  // The latest check-in each vantage point received from this host.
+  // The latest check-in each vantage point received from this host, latest
+  // by the agent's numbering: a copy of an older one does not replace it.
   std::vector<std::optional<core::Checkin>> received;
+  std::vector<std::uint64_t> received_sequence;  // the number of each
 
   bool up() const { return state == HostState::kUp; }
 };

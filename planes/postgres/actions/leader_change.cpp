@@ -46,10 +46,50 @@ std::optional<StepResult> resume_abandon(StepContext& ctx) {
   return std::nullopt;
 }
 
+// The latest send time, by the old leader's own clock, of any check-in from it
+// seen up to the fence's confirmation, and whether one sent then said it took
+// writes. A final word must be newer: a check-in received after the fence
+// may be a late or repeated copy of one sent during an earlier fence, since
+// undone, after which the leader took more writes (a stuck relay, a duplicate
+// delivery). Ordering one host's check-ins by that host's clock needs no
+// agreement between clocks. A check-in sent at that very instant is newer
+// only if it no longer takes writes while the one seen then did.
+struct SeenBeforeFence {
+  core::TimeUs sent_us = -1;
+  bool writable = false;
+
+  bool older_than(const core::Checkin& checkin) const {
+    return checkin.sent_us > sent_us ||
+           (checkin.sent_us == sent_us && writable && !checkin.accepts_writes);
+  }
+};
+
+SeenBeforeFence seen_before_fence(StepContext& ctx) {
+  return {.sent_us = std::stoll(ctx.var("leader_sent_us").value_or("-1")),
+          .writable = ctx.var("leader_sent_writable").value_or("") == "1"};
+}
+
+void note_leader_sent(StepContext& ctx, const std::string& old_leader) {
+  const SeenBeforeFence before = seen_before_fence(ctx);
+  SeenBeforeFence seen = before;
+  for (const core::Checkin& checkin : ctx.telemetry().checkins(old_leader)) {
+    if (checkin.sent_us > seen.sent_us) {
+      seen = {.sent_us = checkin.sent_us, .writable = checkin.accepts_writes};
+    } else if (checkin.sent_us == seen.sent_us) {
+      seen.writable = seen.writable || checkin.accepts_writes;
+    }
+  }
+  UNWEDGE_ASSERT(seen.sent_us >= before.sent_us);
+  if (seen.sent_us != before.sent_us) ctx.set_var("leader_sent_us", std::to_string(seen.sent_us));
+  if (seen.writable != before.writable)
+    ctx.set_var("leader_sent_writable", seen.writable ? "1" : "0");
+}
+
 StepResult fence_old_leader(StepContext& ctx, const Settings& settings) {
   if (std::optional<StepResult> abandoning = resume_abandon(ctx)) return *abandoning;
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
+  note_leader_sent(ctx, c->old_leader);
   // MUTANT (failover_without_fencing): the fence is never asked for.
   OpProgress op = UNWEDGE_MUTANT(settings, kFailoverWithoutFencing)
                       ? OpProgress::kDone
@@ -134,11 +174,13 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
   if (c->service.synchronous && c->candidate.standby) {
     return await_synchronous_position(ctx, *c, fenced_at_us);
   }
+  const SeenBeforeFence seen = seen_before_fence(ctx);
   std::optional<core::Checkin> final_word;
   for (const core::Checkin& checkin : ctx.telemetry().checkins(c->old_leader)) {
-    // Received since the fence, and saying the node no longer takes writes.
+    // Received since the fence, sent after every check-in seen before it,
+    // and saying the node no longer takes writes.
     const bool since_fence = checkin.age_us <= ctx.now_us() - fenced_at_us;
-    if (since_fence && !checkin.accepts_writes) final_word = checkin;
+    if (since_fence && seen.older_than(checkin) && !checkin.accepts_writes) final_word = checkin;
   }
   if (!final_word) {
     if (ctx.now_us() - fenced_at_us >= kFinalPositionWaitUs) {

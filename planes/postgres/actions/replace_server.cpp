@@ -90,6 +90,13 @@ StepResult attach_replacement(StepContext& ctx) {
   }
   if (!is_in(server_machine(), *fresh, {"running"}))
     return StepResult::wait("replacement coming up");
+  // Promoted meanwhile (by a leader change that began before this one
+  // marked it): it leads, there is nothing to attach it to.
+  if (service->leader == fresh->id) {
+    UNWEDGE_PROBE("replace.replacement_leads");
+    ctx.set_var("rewinding", "");
+    return StepResult::next();
+  }
   // A replacement that streamed from a leader since replaced may hold
   // records the new leader lacks; PostgreSQL will not stream to it until it
   // is rewound (found by fleet_fuzzer once the simulated fleet stopped
