@@ -19,6 +19,7 @@
 #include "reports/report_json.hpp"
 #include "reports/timeline_recorder.hpp"
 #include "sim/happening_log.hpp"
+#include "sim/scenario_yaml.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -180,7 +181,9 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
   if (coverage) observers.push_back(&*coverage);
   // The swarm's census of the "sometimes" conditions its runs reach.
   std::optional<sim::HappeningLog> census;
-  if (coverage && item.swarm) observers.push_back(&census.emplace(scenario.config));
+  if (coverage && (item.swarm || item.guided)) {
+    observers.push_back(&census.emplace(scenario.config));
+  }
   sim::RunObservers observe(std::move(observers));
   const sim::ScenarioOutcome outcome = sim::run_scenario(scenario, {}, nullptr, &observe);
   // Read now: the probes count on in the re-check and the shrinker's runs.
@@ -222,9 +225,12 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
 WorkerResult run_item(std::uint64_t index, const CampaignSettings& settings,
                       const CampaignItems& items, const ReproWriter& writer) {
   const Clock::time_point start = Clock::now();
-  const CampaignItem item = item_at(items, index);
-  WorkerResult result{
-      .record = {.index = index, .item = item.label, .seed = item.seed, .swarm = item.swarm}};
+  const CampaignItem item = item_of(settings, items, index);
+  WorkerResult result{.record = {.index = index,
+                                 .item = item.label,
+                                 .seed = item.seed,
+                                 .swarm = item.swarm,
+                                 .guided = item.guided}};
   RunRecord& record = result.record;
   try {
     core::Result<sim::Scenario> scenario = item.make();
@@ -288,11 +294,12 @@ reports::CanaryResult canary_of(const WorkerPool::Event& event) {
 RunRecord unfinished_record(const WorkerPool::Event& event, WorkerPool& pool,
                             const CampaignSettings& settings, const CampaignItems& items,
                             const ReproWriter& writer) {
-  const CampaignItem item = item_at(items, event.index);
+  const CampaignItem item = item_of(settings, items, event.index);
   RunRecord record{.index = event.index,
                    .item = item.label,
                    .seed = item.seed,
                    .swarm = item.swarm,
+                   .guided = item.guided,
                    .verdict = Verdict::kError,
                    .wall_ms = event.wall.count()};
   if (event.timed_out) {
@@ -327,7 +334,8 @@ WorkerResult result_of(const WorkerPool::Event& event, WorkerPool& pool,
   core::Result<WorkerResult> result = parse_result_line(*event.result);
   if (result) return *result;
   return {.record = RunRecord{.index = event.index,
-                              .item = item_at(items, event.index).label,
+                              .item = item_of(settings, items, event.index).label,
+                              .guided = is_guided_index(event.index),
                               .verdict = Verdict::kError,
                               .cause = "bad_result",
                               .sentence = result.error().message}};
@@ -354,7 +362,7 @@ class Recorder {
   void record(const WorkerResult& result) {
     const RunRecord& record = result.record;
     tally.add(record);
-    builder.add(result, items_.planes.empty() ? 0 : item_at(items_, record.index).plane);
+    builder.add(result, items_.planes.empty() ? 0 : item_of(settings_, items_, record.index).plane);
     if (core::Status appended = log_.append(to_json_line(record)); !appended && !log_failed_) {
       log_failed_ = true;
       std::fprintf(stderr, "\nunwedge: %s; the campaign goes on\n",
@@ -446,6 +454,17 @@ CampaignItem item_at(const CampaignItems& items, std::uint64_t index) {
   return item;
 }
 
+CampaignItem item_of(const CampaignSettings& settings, const CampaignItems& items,
+                     std::uint64_t index) {
+  if (!is_guided_index(index)) return item_at(items, index);
+  const std::uint64_t number = index - kGuidedIndexBase;
+  return CampaignItem{.label = fmt::format("guided input {}", number),
+                      .guided = true,
+                      .make = [path = guided_input_path(settings.out_dir, number)] {
+                        return sim::load_scenario_file(path.string());
+                      }};
+}
+
 std::vector<CampaignPlane> planes_of(const CampaignItems& items) {
   if (!items.planes.empty()) return items.planes;
   return {{.name = items.control_plane, .model = items.model, .fault_kinds = items.fault_kinds}};
@@ -491,6 +510,54 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   CampaignStatus status{.shard = settings.shard, .budget = settings.budget, .jobs = settings.jobs};
   if (settings.swarm_seeds || !settings.budget) status.planned = owned_below(settings.shard, end);
   print_plan(settings, items, end);
+  std::uint64_t next = settings.shard.index;
+
+  // The guided search, over the first plane's scenarios; each shard keeps
+  // a search of its own, seeded by its index.
+  std::optional<GuidedFeeder> feeder;
+  const GuidedSettings& guided = settings.guided;
+  if (guided.percent > 0 || guided.runs.value_or(0) > 0) {
+    feeder.emplace(guided, settings.out_dir, planes_of(items).front().name,
+                   settings.shard.index + 1);
+    if (core::Status started = feeder->start(); !started) return started.error();
+    if (guided.runs && status.planned) *status.planned += *guided.runs;
+    recorder.builder.set_guided(feeder->figures());
+  }
+  // Whether the next idle worker gets a guided input: never before the
+  // bundled scenarios are out; with a fixed number, until it is made; with
+  // a budget, while it has less than its share of what was handed out.
+  std::uint64_t handed_out = 0;
+  const auto guided_turn = [&](bool swarm_left) {
+    if (!feeder || !feeder->ready() || next < items.bundled.size()) return false;
+    if (guided.runs) return feeder->made() < *guided.runs;
+    if (!settings.budget || !swarm_left) return settings.budget.has_value();
+    return feeder->made() * 100 < std::uint64_t{guided.percent} * (handed_out + feeder->made());
+  };
+  const auto dispatch_guided = [&](WorkerPool& pool) {
+    core::Result<std::uint64_t> number = feeder->make_next();
+    if (!number) {
+      std::fprintf(stderr, "\nunwedge: %s; the campaign goes on without it\n",
+                   number.error().message.c_str());
+      feeder.reset();
+      return;
+    }
+    pool.dispatch(kGuidedIndexBase + *number);
+  };
+  // What a run of the first plane reached teaches the guided search.
+  const auto teach = [&](const WorkerResult& result) {
+    if (!feeder) return;
+    const std::uint64_t index = result.record.index;
+    if (is_guided_index(index)) {
+      feeder->learn_guided(index - kGuidedIndexBase, result);
+    } else if (result.record.swarm) {
+      const CampaignItem item = item_at(items, index);
+      if (item.plane != 0) return;
+      if (core::Result<sim::Scenario> scenario = item.make(); scenario) {
+        feeder->learn_swarm(*scenario, result);
+      }
+    }
+    recorder.builder.set_guided(feeder->figures());
+  };
 
   StopSignals signals;
   WorkerPool pool(settings.jobs, settings.run_wall_max, [&](std::uint64_t index) {
@@ -501,7 +568,6 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   const Clock::time_point start = Clock::now();
   Clock::time_point summary_at = start;
   Clock::time_point progress_at = start;
-  std::uint64_t next = settings.shard.index;
   bool dispatching = true;
   // The first shard's once-per-campaign work goes out first, so its seconds
   // overlap the runs rather than follow them, and before any budget is
@@ -521,11 +587,19 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
     while (once_dispatched < once.size() && pool.idle() > 0) {
       pool.dispatch(once[once_dispatched++]);
     }
-    while (dispatching && next < end && pool.idle() > 0) {
-      pool.dispatch(next);
-      next += settings.shard.count;
+    while (dispatching && pool.idle() > 0) {
+      if (guided_turn(next < end)) {
+        dispatch_guided(pool);
+      } else if (next < end) {
+        pool.dispatch(next);
+        if (next >= items.bundled.size()) ++handed_out;
+        next += settings.shard.count;
+      } else {
+        break;
+      }
     }
-    if (pool.busy() == 0 && once_dispatched == once.size() && (!dispatching || next >= end)) {
+    if (pool.busy() == 0 && once_dispatched == once.size() &&
+        (!dispatching || (next >= end && !guided_turn(false)))) {
       break;
     }
     for (const WorkerPool::Event& event : pool.wait(kPollInterval)) {
@@ -534,7 +608,9 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
       } else if (event.index == kCanaryIndex) {
         recorder.record_canary(canary_of(event));
       } else {
-        recorder.record(result_of(event, pool, settings, items, writer));
+        const WorkerResult result = result_of(event, pool, settings, items, writer);
+        teach(result);
+        recorder.record(result);
       }
     }
     if (signals.received() != 0) {

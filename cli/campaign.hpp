@@ -51,6 +51,7 @@
 #include <vector>
 
 #include "cli/campaign_report.hpp"
+#include "cli/guided_feeder.hpp"
 #include "cli/report_builder.hpp"
 #include "cli/shard.hpp"
 #include "core/control_plane_model.hpp"
@@ -64,6 +65,7 @@ struct CampaignItem {
   std::string label;       // "scenario scenarios/x.yaml", "swarm seed 17", "swarm seed 18 (lease)"
   std::uint64_t seed = 0;  // the swarm seed; for a bundled scenario 0 (its own, known once made)
   bool swarm = false;
+  bool guided = false;  // an input of the guided search (cli/guided_feeder.hpp)
   // Called only in a worker process; may fail, throw or crash.
   std::function<core::Result<sim::Scenario>()> make;
   // The plane it runs: its place in CampaignItems::planes (0 in a campaign
@@ -141,7 +143,14 @@ struct CampaignSettings {
   std::FILE* progress = nullptr;
   bool progress_in_place = false;
   std::chrono::milliseconds progress_every = std::chrono::seconds(5);
+  // The guided search over scenarios of the first plane (cli/guided_feeder.hpp).
+  GuidedSettings guided;
 };
+
+// item_at, or the guided input an index past kGuidedIndexBase names (its
+// file under the campaign's output directory).
+CampaignItem item_of(const CampaignSettings& settings, const CampaignItems& items,
+                     std::uint64_t index);
 
 struct CampaignResult {
   CampaignTally tally;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
 #include "core/duration_text.hpp"
@@ -27,7 +28,47 @@ void add_campaign_flags(CLI::App& command, CampaignFlags& flags) {
       .add_option("--run-timeout", flags.run_timeout,
                   "A run taking longer is killed and recorded as a finding")
       ->capture_default_str();
+  command.add_option("--guided", flags.guided,
+                     fmt::format("Percent of a budget's runs given to the coverage-guided search "
+                                 "over scenarios (default {}; 0: none)",
+                                 kGuidedPercentDefault));
+  command.add_option("--guided-runs", flags.guided_runs,
+                     "Run this many guided inputs (with --seeds, which otherwise runs none)");
+  command.add_option("--corpus", flags.corpus,
+                     "The guided search starts from the scenarios kept here and keeps its own "
+                     "here for the next campaign (created if missing)");
+  command.add_option("--fuzz-corpus", flags.fuzz_corpus,
+                     "fleet_fuzzer inputs (a libFuzzer corpus) the guided search runs first");
 }
+
+namespace {
+
+core::Result<GuidedSettings> guided_settings(const CampaignFlags& flags, bool budget) {
+  GuidedSettings guided;
+  if (flags.guided && *flags.guided > kGuidedPercentMax) {
+    return core::Error{fmt::format("--guided {}: expected a percentage from 0 to {}", *flags.guided,
+                                   kGuidedPercentMax)};
+  }
+  guided.percent = flags.guided.value_or(budget && !flags.seeds ? kGuidedPercentDefault : 0);
+  if (flags.guided_runs) guided.runs = *flags.guided_runs;
+  if (flags.seeds && !flags.guided_runs && flags.guided.value_or(0) > 0 && !budget) {
+    return core::Error{fmt::format(
+        "--guided {}: a share of a time budget; with --seeds give --guided-runs N instead",
+        *flags.guided)};
+  }
+  for (const auto& [flag, value, into] :
+       {std::tuple{"--corpus", &flags.corpus, &guided.corpus_dir},
+        std::tuple{"--fuzz-corpus", &flags.fuzz_corpus, &guided.fuzz_corpus_dir}}) {
+    if (!*value) continue;
+    if ((*value)->empty()) {
+      return core::Error{fmt::format("{} \"\": an empty path; name a directory", flag)};
+    }
+    *into = **value;
+  }
+  return guided;
+}
+
+}  // namespace
 
 core::Result<std::chrono::milliseconds> parse_duration(std::string_view text,
                                                        std::string_view flag) {
@@ -70,6 +111,9 @@ core::Result<CampaignSettings> campaign_settings(const CampaignFlags& flags,
       resolve_shard({.flag = flags.shard, .count_flag = flags.shard_count}, environment);
   if (!shard) return shard.error();
   settings.shard = *shard;
+  core::Result<GuidedSettings> guided = guided_settings(flags, settings.budget.has_value());
+  if (!guided) return guided.error();
+  settings.guided = std::move(*guided);
   settings.progress = stderr;
   settings.progress_in_place = ::isatty(STDERR_FILENO) != 0;
   return settings;

@@ -10,6 +10,12 @@
 //                        environment variables read without it)
 //   --shard-count N      the number of shards for JOB_COMPLETION_INDEX
 //   --run-timeout 10m    a run taking longer is killed and is a finding
+//   --guided 30          the share of a budget's runs (percent) for the
+//                        guided search (cli/guided_feeder.hpp); 0: none
+//   --guided-runs N      a fixed number of guided inputs (with --seeds)
+//   --corpus DIR         the guided search starts from the corpus kept
+//                        there and keeps its own there
+//   --fuzz-corpus DIR    fleet_fuzzer inputs the guided search replays first
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -33,7 +39,16 @@ struct CampaignFlags {
   std::string shard;
   std::optional<std::uint64_t> shard_count;
   std::string run_timeout = "10m";
+  std::optional<std::uint32_t> guided;
+  std::optional<std::uint64_t> guided_runs;
+  std::optional<std::string> corpus;
+  std::optional<std::string> fuzz_corpus;
 };
+
+// The guided search's share of a budgeted campaign when --guided is not
+// given; a campaign of fixed seeds runs none unless --guided-runs asks.
+inline constexpr std::uint32_t kGuidedPercentDefault = 30;
+inline constexpr std::uint32_t kGuidedPercentMax = 90;
 
 inline constexpr std::uint32_t kJobsMax = 1024;
 inline constexpr std::chrono::hours kBudgetMax{24 * 7};

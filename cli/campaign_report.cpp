@@ -121,6 +121,7 @@ std::string to_json_line(const RunRecord& r) {
                                        {"item", r.item},
                                        {"seed", r.seed},
                                        {"swarm", r.swarm},
+                                       {"guided", r.guided},
                                        {"verdict", to_string(r.verdict)},
                                        {"invariant", optional_text(r.invariant)},
                                        {"cause", optional_text(r.cause)},
@@ -145,6 +146,7 @@ core::Result<RunRecord> parse_run_record(std::string_view line) {
     r.item = object.at("item").get<std::string>();
     r.seed = object.at("seed").get<std::uint64_t>();
     r.swarm = object.at("swarm").get<bool>();
+    r.guided = object.value("guided", false);  // absent from lines written before it
     std::optional<Verdict> verdict = find_verdict(object.at("verdict").get<std::string>());
     if (!verdict) return core::Error{fmt::format("unknown verdict in {}", line)};
     r.verdict = *verdict;

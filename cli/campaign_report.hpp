@@ -51,6 +51,7 @@ struct RunRecord {
   std::string item;  // "swarm seed 17", "scenario scenarios/x.yaml"
   std::uint64_t seed = 0;
   bool swarm = false;
+  bool guided = false;  // an input of the guided search ("guided input 12")
   Verdict verdict = Verdict::kPass;
   std::string invariant;  // empty: none
   std::string cause;      // errors only

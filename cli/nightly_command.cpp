@@ -1,11 +1,13 @@
 // `unwedge nightly --out DIR [--budget 10m | --seeds N] [--jobs J] [--shard i/N]
 //                  [--shard-count N] [--run-timeout 10m] [--scenarios DIR]
-//                  [--control-plane NAME[,NAME...]]`
+//                  [--control-plane NAME[,NAME...]] [--guided PERCENT]
+//                  [--guided-runs N] [--corpus DIR] [--fuzz-corpus DIR]`
 //
 // Every bundled scenario for the planes under test (every .yaml under
 // --scenarios that names one of them, or names none when the program's
 // default plane is one of them), in path order,
-// then swarm seeds 1, 2, ..., on J worker processes, with a live progress
+// then swarm seeds 1, 2, ... (with a time budget, beside the guided search's
+// inputs: cli/guided_feeder.hpp), on J worker processes, with a live progress
 // line; each failing item's scenario is written to DIR/repro/, every run to
 // DIR/runs.jsonl, the figures to DIR/summary.txt and the whole report
 // (coverage, invariants, failing runs' timelines) to DIR/report.json, kept

@@ -150,8 +150,8 @@ void ReportBuilder::add_run(const WorkerResult& result, const std::string& plane
   if (r.swarm) {
     ++c.swarm_runs;
     add_seed(r.seed);
-  } else {
-    ++c.bundled_runs;
+  } else if (!r.guided) {
+    ++c.bundled_runs;  // guided inputs are counted in the report's `guided`
   }
   ++(r.verdict == Verdict::kPass ? c.passed : r.verdict == Verdict::kFail ? c.failed : c.errors);
   c.simulated_us += r.simulated_us;
@@ -173,7 +173,8 @@ void ReportBuilder::add_run(const WorkerResult& result, const std::string& plane
     ++it->count;
     insert_by_index(report_.failures, run_result(result, plane), reports::kFailuresKept);
   }
-  if (!r.swarm) insert_by_index(report_.scenarios, run_result(result, plane), SIZE_MAX);
+  if (!r.swarm && !r.guided)
+    insert_by_index(report_.scenarios, run_result(result, plane), SIZE_MAX);
   // Several planes: the campaign's coverage is made from theirs.
   if (result.coverage && planes_.empty()) reports::add_coverage(report_.coverage, *result.coverage);
 }
@@ -185,6 +186,10 @@ void ReportBuilder::add_crashes(const reports::CrashCoverage& crashes, std::size
     return;
   }
   reports::add_coverage(report_.coverage, reports::Coverage{.crashes = crashes});
+}
+
+void ReportBuilder::set_guided(const reports::GuidedFigures& guided) {
+  report_.guided = guided;
 }
 
 void ReportBuilder::set_canary(const reports::CanaryResult& canary, std::size_t plane) {

@@ -52,6 +52,8 @@ class ReportBuilder {
   void add_crashes(const reports::CrashCoverage& crashes, std::size_t plane = 0);
   // The canary's result, of plane `plane`; one not caught is a finding.
   void set_canary(const reports::CanaryResult& canary, std::size_t plane = 0);
+  // The guided search's figures as they stand (cli/guided_feeder.hpp).
+  void set_guided(const reports::GuidedFigures& guided);
 
   // The report so far, with the campaign's status and wall time.
   reports::Report report(const CampaignStatus& status) const;

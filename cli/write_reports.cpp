@@ -74,6 +74,7 @@ std::string summary_text(const reports::Report& report) {
                         crashes.stories, crashes.crash_points, crashes.divergences);
   }
   if (report.canary && report.canary->caught) text += describe(*report.canary) + "\n";
+  if (report.guided) text += describe(*report.guided) + "\n";
   text += "\nclient availability:\n";
   for (const std::string& line : reports::availability_lines(c.availability)) {
     text += fmt::format("  {}\n", line);

@@ -100,6 +100,9 @@ void headline(Out out, const Report& report, const Verdict& verdict) {
       readable_duration(c.simulated_us), readable_duration(c.wall_ms * core::kMillisecond),
       runs_per_second(c), c.shards, grouped(c.determinism_rechecks),
       c.determinism_mismatches > 0 ? " class=\"bad\"" : "", grouped(c.determinism_mismatches));
+  if (report.guided) {
+    fmt::format_to(out, "<p id=\"guided\">{}</p>\n", markup_text(describe(*report.guided)));
+  }
   if (report.canary) {
     fmt::format_to(out, "<p id=\"canary\"{}>{}</p>\n",
                    report.canary->caught ? "" : " class=\"bad\"",

@@ -198,6 +198,15 @@ double CampaignFigures::runs_per_second() const {
   return wall_ms > 0 ? static_cast<double>(runs) * 1000.0 / static_cast<double>(wall_ms) : 0.0;
 }
 
+std::string describe(const GuidedFigures& g) {
+  std::string text = fmt::format("guided search: {} run{}", g.runs, g.runs == 1 ? "" : "s");
+  if (g.replayed > 0) text += fmt::format(" ({} replayed)", g.replayed);
+  text += fmt::format(", {} kept, corpus {}, {} features, {} failed", g.kept, g.corpus, g.features,
+                      g.failed);
+  if (!g.corpus_dir.empty()) text += fmt::format("; corpus kept in {}", g.corpus_dir);
+  return text;
+}
+
 std::string describe(const CanaryResult& canary) {
   if (canary.missing) {
     return fmt::format(
@@ -288,6 +297,16 @@ void merge_into(Report& into, const Report& other) {
   add_runs(into.failures, other.failures, kFailuresKept);
   if (into.source_coverage.empty()) into.source_coverage = other.source_coverage;
   if (other.canary && (!into.canary || !other.canary->caught)) into.canary = other.canary;
+  if (other.guided) {
+    GuidedFigures& g = into.guided ? *into.guided : into.guided.emplace();
+    g.runs += other.guided->runs;
+    g.replayed += other.guided->replayed;
+    g.kept += other.guided->kept;
+    g.failed += other.guided->failed;
+    g.corpus += other.guided->corpus;
+    g.features = std::max(g.features, other.guided->features);
+    if (g.corpus_dir.empty()) g.corpus_dir = other.guided->corpus_dir;
+  }
   // Bounded by the planes of one campaign.
   for (const PlaneReport& from : other.planes) {
     auto same = std::find_if(into.planes.begin(), into.planes.end(), [&](const PlaneReport& p) {

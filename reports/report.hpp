@@ -317,6 +317,26 @@ struct PlaneReport {
   friend bool operator==(const PlaneReport&, const PlaneReport&) = default;
 };
 
+// The guided search's part of a campaign (cli/guided_feeder.hpp): inputs
+// that mutate scenarios which reached something new, with the plane's
+// coverage as the feedback.
+struct GuidedFigures {
+  std::uint64_t runs = 0;      // guided inputs run, replays included
+  std::uint64_t replayed = 0;  // of them: last night's corpus and libFuzzer inputs, as they were
+  std::uint64_t kept = 0;      // runs that reached a feature no earlier run had
+  std::uint64_t failed = 0;    // runs that did not pass (findings, each among the failures)
+  std::uint64_t corpus = 0;    // scenarios in the corpus at the end
+  // Distinct features reached, by swarm and guided runs alike; merged: the
+  // largest shard's (shards keep corpora of their own).
+  std::uint64_t features = 0;
+  std::string corpus_dir;  // where the corpus was kept; empty: nowhere
+  friend bool operator==(const GuidedFigures&, const GuidedFigures&) = default;
+};
+
+// "guided search: 412 runs (30 replayed), 57 kept, corpus 88, 1,204
+// features, 0 failed"
+std::string describe(const GuidedFigures& guided);
+
 struct Report {
   int schema_version = kReportSchemaVersion;
   CampaignFigures campaign;
@@ -329,6 +349,8 @@ struct Report {
   std::string source_coverage;
   // The canary, when this campaign (or one of its merged shards) ran it.
   std::optional<CanaryResult> canary;
+  // The guided search, when the campaign ran one.
+  std::optional<GuidedFigures> guided;
   // A campaign of several planes: each plane's part, in the order the
   // campaign named them (`campaign.control_plane` is their names joined by
   // commas: "postgres,lease"), and `coverage` is combined_coverage() of

@@ -101,6 +101,16 @@ Out crashes_out(const CrashCoverage& c) {
              {"findings", c.findings}};
 }
 
+Out guided_out(const GuidedFigures& g) {
+  return Out{{"runs", g.runs},
+             {"replayed", g.replayed},
+             {"kept", g.kept},
+             {"failed", g.failed},
+             {"corpus", g.corpus},
+             {"features", g.features},
+             {"corpus_dir", g.corpus_dir}};
+}
+
 Out canary_out(const CanaryResult& c) {
   Out self_tests = Out::array();
   for (const CheckerSelfTest& test : c.self_tests) {
@@ -408,6 +418,7 @@ void read(const In& j, const std::string& path, CampaignFigures& out);
 void read(const In& j, const std::string& path, AvailabilityFigures& out);
 void read(const In& j, const std::string& path, WorstWindow& out);
 void read(const In& j, const std::string& path, CanaryResult& out);
+void read(const In& j, const std::string& path, GuidedFigures& out);
 void read(const In& j, const std::string& path, CheckerSelfTest& out);
 void read(const In& j, const std::string& path, PlaneReport& out);
 template <class T>
@@ -806,6 +817,18 @@ void read(const In& j, const std::string& path, CheckerSelfTest& out) {
   o.done();
 }
 
+void read(const In& j, const std::string& path, GuidedFigures& out) {
+  Object o(j, path);
+  o.get("runs", out.runs);
+  o.get("replayed", out.replayed);
+  o.get("kept", out.kept);
+  o.get("failed", out.failed);
+  o.get("corpus", out.corpus);
+  o.get("features", out.features);
+  o.get("corpus_dir", out.corpus_dir);
+  o.done();
+}
+
 void read(const In& j, const std::string& path, CanaryResult& out) {
   Object o(j, path);
   o.get("mutant", out.mutant);
@@ -883,6 +906,7 @@ void read_report(const In& j, Report& out) {
   o.get("failures", out.failures);
   o.get("source_coverage", out.source_coverage);
   o.get_if_present("canary", out.canary);
+  o.get_if_present("guided", out.guided);
   read_planes(o, out);
   // Made again from the rest whenever it is written.
   o.find("verdict");
@@ -941,6 +965,8 @@ std::string to_json(const Report& report) {
               {"source_coverage", report.source_coverage}};
   // Only when a canary ran: a report without one reads as before.
   if (report.canary) json["canary"] = canary_out(*report.canary);
+  // Only when a guided search ran, likewise.
+  if (report.guided) json["guided"] = guided_out(*report.guided);
   // Only in a campaign of several planes, likewise.
   if (!report.planes.empty()) json["planes"] = planes_out(report.planes);
   return dump(json, 2) + "\n";

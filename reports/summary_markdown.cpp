@@ -63,6 +63,7 @@ void headline(Out out, const Report& report, const Verdict& verdict) {
                    counted(c.store_keys_unchecked, "key", "keys"),
                    counted(c.store_unchecked_runs, "run", "runs"));
   }
+  if (report.guided) fmt::format_to(out, "{}\n\n", markdown_inline(describe(*report.guided)));
   if (report.canary && report.canary->caught) {
     fmt::format_to(out, "{}\n\n", markdown_inline(describe(*report.canary)));
   }

@@ -82,6 +82,77 @@ TEST(Cli, NightlyNeedsAShardCountWithAnIndexedJobIndex) {
       << ran.output;
 }
 
+// The guided search runs its inputs as items of the campaign, keeps what
+// reached something new in --corpus, and the next campaign starts by
+// replaying that corpus; every guided run is in runs.jsonl and the figures
+// in every summary.
+TEST(Cli, TheGuidedSearchKeepsItsCorpusForTheNextCampaign) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "nightly-guided";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "no-scenarios");
+  const std::string flags = "--seeds 3 --guided-runs 6 --jobs 1 --scenarios " +
+                            (dir / "no-scenarios").string() + " --corpus " +
+                            (dir / "corpus").string();
+  Ran first = unwedge("nightly --out " + (dir / "first").string() + " " + flags);
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  std::size_t guided_lines = 0;
+  std::istringstream runs(read_file(dir / "first" / "runs.jsonl"));
+  for (std::string line; std::getline(runs, line);) {
+    const nlohmann::json run = nlohmann::json::parse(line);
+    if (run["guided"].get<bool>()) {
+      ++guided_lines;
+      EXPECT_EQ(run["item"].get<std::string>().rfind("guided input ", 0), 0u) << line;
+    }
+  }
+  EXPECT_EQ(guided_lines, 6u);
+  const nlohmann::json report = nlohmann::json::parse(read_file(dir / "first" / "report.json"));
+  EXPECT_EQ(report["guided"]["runs"], 6);
+  EXPECT_EQ(report["campaign"]["runs"], 9);
+  EXPECT_EQ(report["campaign"]["bundled_runs"], 0);
+  const std::uint64_t kept = report["guided"]["corpus"].get<std::uint64_t>();
+  EXPECT_GE(kept, 1u);  // the first swarm seed's run reached something
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "corpus"))
+    files += entry.path().extension() == ".yaml";
+  EXPECT_EQ(files, kept);
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "first" / "guided" / "inputs"));
+  for (const char* file : {"summary.txt", "summary.md", "report.html"}) {
+    EXPECT_NE(read_file(dir / "first" / file).find("guided search: 6 runs"), std::string::npos)
+        << file;
+  }
+  Ran second = unwedge("nightly --out " + (dir / "second").string() + " " + flags);
+  EXPECT_EQ(second.exit_code, 0) << second.output;
+  const nlohmann::json again = nlohmann::json::parse(read_file(dir / "second" / "report.json"));
+  EXPECT_EQ(again["guided"]["replayed"], std::min<std::uint64_t>(kept, 6));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, TheGuidedSearchsFlagsAreCheckedAndABrokenCorpusIsNamed) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "guided-flags";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "corpus");
+  std::filesystem::create_directories(dir / "no-scenarios");
+  Ran share = unwedge("nightly --out " + (dir / "out").string() + " --budget 1m --guided 95");
+  EXPECT_EQ(share.exit_code, 2) << share.output;
+  EXPECT_NE(share.output.find("--guided 95: expected a percentage from 0 to 90"), std::string::npos)
+      << share.output;
+  Ran fixed = unwedge("nightly --out " + (dir / "out").string() + " --seeds 2 --guided 20");
+  EXPECT_EQ(fixed.exit_code, 2) << fixed.output;
+  EXPECT_NE(fixed.output.find("with --seeds give --guided-runs N instead"), std::string::npos)
+      << fixed.output;
+  Ran empty = unwedge("nightly --out " + (dir / "out").string() + " --seeds 2 --corpus ''");
+  EXPECT_EQ(empty.exit_code, 2) << empty.output;
+  EXPECT_NE(empty.output.find("--corpus \"\": an empty path"), std::string::npos) << empty.output;
+  std::ofstream(dir / "corpus" / "broken.yaml") << "name: [unclosed\n";
+  Ran broken =
+      unwedge("nightly --out " + (dir / "out").string() + " --seeds 1 --guided-runs 1 --corpus " +
+              (dir / "corpus").string() + " --scenarios " + (dir / "no-scenarios").string());
+  EXPECT_EQ(broken.exit_code, 2) << broken.output;
+  EXPECT_NE(broken.output.find("broken.yaml"), std::string::npos) << broken.output;
+  EXPECT_NE(broken.output.find("remove the file"), std::string::npos) << broken.output;
+  std::filesystem::remove_all(dir);
+}
+
 // The canary is looked for beside unwedge; UNWEDGE_CANARY points a campaign
 // at another one, which is how this test makes it go missing. A missing
 // canary is said to be missing, and the harness broken (exit 3), in every

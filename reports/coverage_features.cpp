@@ -1,0 +1,61 @@
+#include "reports/coverage_features.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sim/guided_search.hpp"
+
+namespace unwedge::reports {
+
+namespace {
+
+void add(std::vector<std::uint64_t>& into, const std::string& name) {
+  into.push_back(sim::feature_id(name));
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> coverage_features(const Coverage& coverage) {
+  std::vector<std::uint64_t> features;
+  for (const MachineCoverage& machine : coverage.machines) {
+    for (const TransitionCoverage& t : machine.transitions) {
+      if (t.taken == 0) continue;
+      add(features,
+          fmt::format("t {} {}>{} {}", machine.name, t.from, t.to, sim::count_bucket(t.taken)));
+    }
+  }
+  for (const TableCoverage& table : coverage.tables) {
+    for (const RuleCoverage& rule : table.rules) {
+      if (rule.fired == 0) continue;
+      add(features,
+          fmt::format("r {} {} {}", table.name, rule.name, sim::count_bucket(rule.fired)));
+    }
+    for (const CellCoverage& cell : table.cells) {
+      if (cell.seen == 0) continue;
+      add(features, fmt::format("c {} {} {} {}", table.name, cell.state,
+                                fmt::join(cell.signals, "+"), cell.outcome));
+    }
+  }
+  for (const ActionCoverage& action : coverage.actions) {
+    for (const StepCoverage& step : action.steps) {
+      for (const auto& [verdict, count] : step.verdicts) {
+        if (count == 0) continue;
+        add(features, fmt::format("s {} {} {} {}", action.name, step.name, verdict,
+                                  sim::count_bucket(count)));
+      }
+    }
+  }
+  for (const ProbeCoverage& probe : coverage.probes) {
+    if (probe.hits == 0) continue;
+    add(features, fmt::format("p {} {}", probe.name, sim::count_bucket(probe.hits)));
+  }
+  for (const NamedCount& fault : coverage.faults) {
+    if (fault.count > 0) add(features, fmt::format("f {}", fault.name));
+  }
+  for (const NamedCount& reached : coverage.sometimes) {
+    if (reached.count > 0) add(features, fmt::format("w {}", reached.name));
+  }
+  return features;
+}
+
+}  // namespace unwedge::reports

@@ -1,0 +1,231 @@
+#include "sim/scenario_mutator.hpp"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <string_view>
+
+#include "core/assert.hpp"
+
+namespace unwedge::sim {
+namespace {
+
+using core::kMinute;
+using core::kSecond;
+using core::TimeUs;
+
+// Events land on whole seconds, as the swarm draws them and as a reader
+// would write them.
+TimeUs whole_seconds(TimeUs us) {
+  return us / kSecond * kSecond;
+}
+
+// The latest start an event may have: inside the safety phase.
+TimeUs last_start(const Scenario& s) {
+  return std::max<TimeUs>(0, s.duration_us - kSecond);
+}
+
+TimeUs clamp_start(const Scenario& s, TimeUs at_us) {
+  return whole_seconds(std::clamp<TimeUs>(at_us, 0, last_start(s)));
+}
+
+std::size_t events(const Scenario& s) {
+  return s.faults.size() + s.operators.size();
+}
+
+// Event i of the timeline: the faults first, then the requests.
+TimeUs& start_of(Scenario& s, std::size_t i) {
+  return i < s.faults.size() ? s.faults[i].at_us : s.operators[i - s.faults.size()].at_us;
+}
+
+void sort_timeline(Scenario& s) {
+  std::stable_sort(
+      s.faults.begin(), s.faults.end(),
+      [](const ScheduledFault& a, const ScheduledFault& b) { return a.at_us < b.at_us; });
+  std::stable_sort(
+      s.operators.begin(), s.operators.end(),
+      [](const ScheduledOperator& a, const ScheduledOperator& b) { return a.at_us < b.at_us; });
+}
+
+// Whether `target` names a service the donor has and `s` lacks: "leader:db3"
+// and "db3" both name db3.
+bool names_missing_service(std::string_view target, const std::set<std::string>& missing) {
+  const std::size_t colon = target.find(':');
+  const std::string_view service =
+      colon == std::string_view::npos ? target : target.substr(colon + 1);
+  return missing.contains(std::string(service));
+}
+
+std::set<std::string> services_missing(const Scenario& into, const Scenario& donor) {
+  std::set<std::string> missing;
+  for (const ServiceSpec& spec : donor.config.services)
+    missing.insert(spec.id);
+  for (const ServiceSpec& spec : into.config.services)
+    missing.erase(spec.id);
+  return missing;
+}
+
+bool add_event(Scenario& s, const Scenario* donor, Rng& rng) {
+  if (donor == nullptr || events(*donor) == 0) return false;
+  if (donor->config.control_plane != s.config.control_plane) return false;
+  const std::set<std::string> missing = services_missing(s, *donor);
+  const std::size_t i = rng.below(events(*donor));
+  const TimeUs at_us =
+      clamp_start(s, static_cast<TimeUs>(rng.below(static_cast<std::uint64_t>(last_start(s)) + 1)));
+  if (i < donor->faults.size()) {
+    if (s.faults.size() >= kTimelineFaultsMax) return false;
+    ScheduledFault fault = donor->faults[i];
+    for (const std::vector<std::string>* names : {&fault.spec.targets, &fault.spec.others}) {
+      for (const std::string& name : *names) {
+        if (names_missing_service(name, missing)) return false;
+      }
+    }
+    fault.at_us = at_us;
+    s.faults.push_back(std::move(fault));
+  } else {
+    if (s.operators.size() >= kTimelineOperatorsMax) return false;
+    ScheduledOperator op = donor->operators[i - donor->faults.size()];
+    if (names_missing_service(op.request.target, missing)) return false;
+    op.at_us = at_us;
+    s.operators.push_back(std::move(op));
+  }
+  return true;
+}
+
+bool drop_event(Scenario& s, Rng& rng) {
+  if (events(s) == 0) return false;
+  const std::size_t i = rng.below(events(s));
+  if (i < s.faults.size()) {
+    s.faults.erase(s.faults.begin() + static_cast<std::ptrdiff_t>(i));
+  } else {
+    s.operators.erase(s.operators.begin() + static_cast<std::ptrdiff_t>(i - s.faults.size()));
+  }
+  return true;
+}
+
+bool shift_event(Scenario& s, Rng& rng) {
+  if (events(s) == 0) return false;
+  TimeUs& at_us = start_of(s, rng.below(events(s)));
+  const TimeUs by_us = static_cast<TimeUs>(rng.between(1, 600)) * kSecond;
+  const TimeUs moved = clamp_start(s, rng.chance(500'000) ? at_us + by_us : at_us - by_us);
+  if (moved == at_us) return false;
+  at_us = moved;
+  return true;
+}
+
+// Faults that heal by themselves: the ones a stretch or an overlap can use.
+std::vector<std::size_t> timed_faults(const Scenario& s) {
+  std::vector<std::size_t> timed;
+  for (std::size_t i = 0; i < s.faults.size(); ++i) {
+    if (s.faults[i].spec.duration_us > 0) timed.push_back(i);
+  }
+  return timed;
+}
+
+bool stretch_fault(Scenario& s, Rng& rng) {
+  const std::vector<std::size_t> timed = timed_faults(s);
+  if (timed.empty()) return false;
+  TimeUs& duration_us = s.faults[timed[rng.below(timed.size())]].spec.duration_us;
+  const TimeUs before = duration_us;
+  const auto percent = static_cast<TimeUs>(rng.between(50, 200));
+  duration_us = std::clamp<TimeUs>(whole_seconds(duration_us * percent / 100), kSecond,
+                                   std::max(kSecond, s.duration_us));
+  return duration_us != before;
+}
+
+bool overlap_event(Scenario& s, Rng& rng) {
+  const std::vector<std::size_t> timed = timed_faults(s);
+  if (timed.empty() || events(s) < 2) return false;
+  const std::size_t host = timed[rng.below(timed.size())];
+  std::size_t moved = rng.below(events(s) - 1);
+  if (moved >= host) ++moved;  // any event but the fault it joins
+  const ScheduledFault& window = s.faults[host];
+  const TimeUs into_us =
+      static_cast<TimeUs>(rng.below(static_cast<std::uint64_t>(window.spec.duration_us)));
+  const TimeUs at_us = clamp_start(s, window.at_us + into_us);
+  TimeUs& start = start_of(s, moved);
+  if (start == at_us) return false;
+  start = at_us;
+  return true;
+}
+
+bool reseed(Scenario& s, Rng& rng) {
+  // Seeds below 2^62, as a reader of the file would take them.
+  const std::uint64_t seed = rng.between(1, (std::uint64_t{1} << 62) - 1);
+  if (seed == s.config.seed) return false;
+  s.config.seed = seed;
+  return true;
+}
+
+}  // namespace
+
+const char* to_string(MutationKind kind) {
+  switch (kind) {
+    case MutationKind::kAdd:
+      return "add";
+    case MutationKind::kDrop:
+      return "drop";
+    case MutationKind::kShift:
+      return "shift";
+    case MutationKind::kStretch:
+      return "stretch";
+    case MutationKind::kOverlap:
+      return "overlap";
+    case MutationKind::kReseed:
+      return "reseed";
+  }
+  UNWEDGE_ASSERT_MSG(false, "mutation kind {}", static_cast<int>(kind));
+  return "";
+}
+
+bool apply_mutation(MutationKind kind, Scenario& scenario, const Scenario* donor, Rng& rng) {
+  bool applied = false;
+  switch (kind) {
+    case MutationKind::kAdd:
+      applied = add_event(scenario, donor, rng);
+      break;
+    case MutationKind::kDrop:
+      applied = drop_event(scenario, rng);
+      break;
+    case MutationKind::kShift:
+      applied = shift_event(scenario, rng);
+      break;
+    case MutationKind::kStretch:
+      applied = stretch_fault(scenario, rng);
+      break;
+    case MutationKind::kOverlap:
+      applied = overlap_event(scenario, rng);
+      break;
+    case MutationKind::kReseed:
+      applied = reseed(scenario, rng);
+      break;
+  }
+  sort_timeline(scenario);
+  UNWEDGE_ASSERT(std::is_sorted(
+      scenario.faults.begin(), scenario.faults.end(),
+      [](const ScheduledFault& a, const ScheduledFault& b) { return a.at_us < b.at_us; }));
+  return applied;
+}
+
+Mutation mutate_scenario(const Scenario& base, const Scenario* donor, Rng& rng) {
+  // Weights: the changes of timing that find races most, then the rest.
+  static constexpr std::array<std::uint32_t, kMutationKinds> kWeights = {3, 2, 4, 3, 4, 1};
+  Mutation result{.scenario = base};
+  const std::uint64_t count = rng.between(1, 3);
+  for (std::uint64_t n = 0; n < count; ++n) {
+    const auto kind = static_cast<MutationKind>(rng.weighted(kWeights));
+    if (!apply_mutation(kind, result.scenario, donor, rng)) continue;
+    result.how += (result.how.empty() ? "" : ", ") + std::string(to_string(kind));
+  }
+  if (result.how.empty()) {
+    // Nothing else applied: a new seed still tells a new story.
+    while (!reseed(result.scenario, rng)) {
+    }
+    result.how = to_string(MutationKind::kReseed);
+  }
+  UNWEDGE_ASSERT(result.scenario.config.services == base.config.services);
+  UNWEDGE_ASSERT(result.scenario != base);
+  return result;
+}
+
+}  // namespace unwedge::sim

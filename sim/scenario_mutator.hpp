@@ -1,0 +1,51 @@
+// Mutations of a scenario's timeline, for the guided search
+// (sim/guided_search.hpp): each changes the story a little, so a run that
+// reached something new can be pushed further.
+//
+//   add       a fault or a request taken from a donor scenario of the same
+//             plane, at a random time (only one whose targets exist here);
+//   drop      one fault or request removed;
+//   shift     one event moved earlier or later, up to ten minutes;
+//   stretch   one fault made longer or shorter (halved to doubled);
+//   overlap   one event moved to start while another fault is active, the
+//             combination of faults a swarm rarely draws;
+//   reseed    the run's own seed changed (network delays, jitter).
+//
+// A mutant keeps the scenario's fleet, plane and phases, and its timeline
+// sorted by time. Pure functions of their arguments and the Rng's state.
+//
+//   Rng rng = Rng::stream(seed, "guided");
+//   Mutation m = mutate_scenario(base, &donor, rng);
+//   fmt::print("{}: {}\n", m.scenario.name, m.how);   // "shift, overlap"
+#pragma once
+
+#include <string>
+
+#include "sim/kernel/rng.hpp"
+#include "sim/scenario.hpp"
+
+namespace unwedge::sim {
+
+// An add never grows a timeline past these (the swarm's own limits).
+inline constexpr std::size_t kTimelineFaultsMax = 1'000;
+inline constexpr std::size_t kTimelineOperatorsMax = 100;
+
+enum class MutationKind : std::uint8_t { kAdd, kDrop, kShift, kStretch, kOverlap, kReseed };
+inline constexpr std::size_t kMutationKinds = 6;
+const char* to_string(MutationKind kind);
+
+struct Mutation {
+  Scenario scenario;
+  std::string how;  // the mutations applied, in order: "shift, overlap"
+};
+
+// One to three mutations of `base`; `donor` (may be null or `base` itself)
+// lends the events `add` takes. A mutation that finds nothing to act on (a
+// drop on an empty timeline) is skipped; the result always differs from
+// `base` at least in its seed.
+Mutation mutate_scenario(const Scenario& base, const Scenario* donor, Rng& rng);
+
+// Applies one mutation of `kind`; false when it found nothing to act on.
+bool apply_mutation(MutationKind kind, Scenario& scenario, const Scenario* donor, Rng& rng);
+
+}  // namespace unwedge::sim
