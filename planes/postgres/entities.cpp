@@ -97,8 +97,8 @@ const char* to_string(Mutant mutant) {
       return "age_from_receive_time";
     case Mutant::kAgeFromSentTime:
       return "age_from_sent_time";
-    case Mutant::kPromoteFailureTakenAsDone:
-      return "promote_failure_taken_as_done";
+    case Mutant::kEndpointToLastServer:
+      return "endpoint_to_last_server";
     case Mutant::kInstallRetriedUnderSameKey:
       return "install_retried_under_same_key";
   }

@@ -39,7 +39,7 @@ enum class Mutant : std::uint8_t {
   kCreateKeyInMemory,           // a host creation's key is minted in the process's memory
   kAgeFromReceiveTime,          // a check-in's age is its monitor's timestamp against our clock
   kAgeFromSentTime,             // a check-in's age is its host's send time against our clock
-  kPromoteFailureTakenAsDone,   // a refused promotion is taken for one that already happened
+  kEndpointToLastServer,        // a new service's endpoint goes to the last server named
   kInstallRetriedUnderSameKey,  // a failed certificate install is asked again under its key
 };
 inline constexpr std::uint8_t kMutants = 23;

@@ -221,10 +221,6 @@ StepResult promote(StepContext& ctx, const Settings& settings) {
     case OpProgress::kWaiting:
       return StepResult::wait("promoting " + c->candidate.id);
     case OpProgress::kFailed:
-      // MUTANT (promote_failure_taken_as_done): a refusal is read as "already
-      // promoted" (PostgreSQL says so of a node no longer in recovery) and
-      // the change goes on with its candidate still a replica.
-      if (UNWEDGE_MUTANT(settings, kPromoteFailureTakenAsDone)) break;
       UNWEDGE_PROBE("failover.promote_retried");
       return StepResult::wait("promotion failed; retrying: " + op.detail);
     case OpProgress::kDone:
