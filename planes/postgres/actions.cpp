@@ -3,7 +3,7 @@
 namespace unwedge::postgres {
 
 std::vector<core::ActionDef> make_actions(const Settings& settings) {
-  std::vector<core::ActionDef> actions = {provision_action(), deprovision_action(),
+  std::vector<core::ActionDef> actions = {provision_action(settings), deprovision_action(),
                                           failover_action(settings), promote_action(settings),
                                           unfollow_action(settings)};
   for (std::vector<core::ActionDef> group :

@@ -22,7 +22,7 @@ const core::ActionDef* find_action(const std::vector<core::ActionDef>& actions,
 
 // The groups make_actions() assembles, one per file in actions/.
 std::vector<core::ActionDef> mark_actions();
-core::ActionDef provision_action();
+core::ActionDef provision_action(const Settings& settings);
 core::ActionDef deprovision_action();
 core::ActionDef failover_action(const Settings& settings);
 core::ActionDef promote_action(const Settings& settings);

@@ -81,6 +81,26 @@ const char* to_string(Mutant mutant) {
       return "failover_on_replica_silence";
     case Mutant::kLateEndpointRepoint:
       return "late_endpoint_repoint";
+    case Mutant::kRepointToOldLeader:
+      return "repoint_to_old_leader";
+    case Mutant::kRestartLeaderOnLag:
+      return "restart_leader_on_lag";
+    case Mutant::kRepointNotAwaited:
+      return "repoint_not_awaited";
+    case Mutant::kRotationRevokesNewSerial:
+      return "rotation_revokes_new_serial";
+    case Mutant::kPromoteOntoCurrentTimeline:
+      return "promote_onto_current_timeline";
+    case Mutant::kCreateKeyInMemory:
+      return "create_key_in_memory";
+    case Mutant::kAgeFromReceiveTime:
+      return "age_from_receive_time";
+    case Mutant::kAgeFromSentTime:
+      return "age_from_sent_time";
+    case Mutant::kEndpointToLastServer:
+      return "endpoint_to_last_server";
+    case Mutant::kInstallRetriedUnderSameKey:
+      return "install_retried_under_same_key";
   }
   return "?";
 }

@@ -14,7 +14,13 @@ HostView view_host(const core::Telemetry& telemetry, std::string_view host,
                    Silence silence) {
   HostView view;
   std::vector<core::Checkin> checkins = telemetry.checkins(host);
-  for (const core::Checkin& c : checkins) {
+  for (core::Checkin c : checkins) {
+    // MUTANT (age_from_receive_time): the age is the monitor's receive
+    // timestamp read against the control plane's clock.
+    if (UNWEDGE_MUTANT(settings, kAgeFromReceiveTime)) c.age_us = now_us - c.received_us;
+    // MUTANT (age_from_sent_time): the age is the host's send
+    // timestamp, by its own clock, read against the control plane's.
+    if (UNWEDGE_MUTANT(settings, kAgeFromSentTime)) c.age_us = now_us - c.sent_us;
     if (!view.latest || c.age_us < view.latest->age_us) view.latest = c;
     // Silence counts from the later of the last check-in and the moment the
     // host was expected back (it was created, restarted or recovered then),

@@ -31,8 +31,18 @@ enum class Mutant : std::uint8_t {
   kUnfollowKeepsReplicating,    // an unfollow opens the replica for writes still streaming
   kFailoverOnReplicaSilence,    // a silent standby is taken for a silent leader
   kLateEndpointRepoint,         // a leader change finishes before the endpoint moves, 5 min later
+  kRepointToOldLeader,          // the endpoint is moved to the service's leader before it changes
+  kRestartLeaderOnLag,          // a leader is restarted when a standby reports it is behind
+  kRepointNotAwaited,           // a leader change goes on once the endpoint move is asked for
+  kRotationRevokesNewSerial,    // a rotation revokes "the old serial", which revokes every serial
+  kPromoteOntoCurrentTimeline,  // a promotion names the timeline the candidate is on, not the next
+  kCreateKeyInMemory,           // a host creation's key is minted in the process's memory
+  kAgeFromReceiveTime,          // a check-in's age is its monitor's timestamp against our clock
+  kAgeFromSentTime,             // a check-in's age is its host's send time against our clock
+  kEndpointToLastServer,        // a new service's endpoint goes to the last server named
+  kInstallRetriedUnderSameKey,  // a failed certificate install is asked again under its key
 };
-inline constexpr std::uint8_t kMutants = 13;
+inline constexpr std::uint8_t kMutants = 23;
 const char* to_string(Mutant mutant);
 
 struct Settings {

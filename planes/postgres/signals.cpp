@@ -58,6 +58,31 @@ core::SignalSet any_server_silent(core::Transaction& txn, const core::Telemetry&
   return s;
 }
 
+// MUTANT (restart_leader_on_lag): a leader that a standby reports itself
+// behind is taken for a stuck one and restarted. The lag bound is read in
+// megabytes, as the monitoring dashboard shows it, not in bytes, and the
+// standby's position is its latest report, however old.
+bool standby_behind(core::Transaction& txn, const core::Telemetry& telemetry,
+                    const Settings& settings, core::TimeUs now_us, const Server& leader) {
+  std::shared_ptr<const Service> service = txn.view<Service>(leader.service);
+  if (!service) return false;
+  HostView mine = view_host(telemetry, leader.id, settings, now_us, leader.state.entered_us);
+  if (!mine.latest) return false;
+  for (const std::string& id : server_ids(*service)) {
+    std::shared_ptr<const ReplicaLink> link = txn.view<ReplicaLink>(id);
+    if (!link || !link->standby ||
+        !in_state(replica_link_machine(), link->state.id, {"syncing", "following", "lagging"})) {
+      continue;
+    }
+    HostView theirs = view_host(telemetry, id, settings, now_us, 0);
+    if (theirs.latest &&
+        theirs.latest->log_position + (settings.lag_bytes_max >> 20) < mine.latest->log_position) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 core::SignalSet service_signals(core::Transaction& txn, const core::Telemetry& telemetry,
@@ -122,6 +147,10 @@ core::SignalSet server_signals(core::Transaction& txn, const core::Telemetry& te
     return s;
   }
   HostView view = view_host(telemetry, server.id, settings, now_us, server.state.entered_us);
+  if (UNWEDGE_MUTANT(settings, kRestartLeaderOnLag) && s.contains(signal(table, "Leader")) &&
+      standby_behind(txn, telemetry, settings, now_us, server)) {
+    return s.with(signal(table, "MissedCheckin")).with(signal(table, "ConsistentlyUnreachable"));
+  }
   return s | checkin_signals(table, view, settings);
 }
 

@@ -7,7 +7,10 @@
 // clean, and a determinism re-check of every tenth of them. Prints the
 // Markdown table of docs/HARNESS_POWER.md, one column group per hunter.
 //
-//   build/default/tests/harness_power [SEEDS_MAX] [SHIPPED_SEEDS]
+//   build/default/tests/harness_power [SEEDS_MAX] [SHIPPED_SEEDS] [MUTANTS] [HUNTERS]
+//
+// MUTANTS and HUNTERS, comma-separated names, narrow the table to those
+// mutants and hunters (all of each by default).
 //
 // A hunter is a name and a function from a mutant to a Hunt (see hunters());
 // another way of searching (a fuzzer's corpus, a property's generator) joins
@@ -16,6 +19,7 @@
 #include <fmt/format.h>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/determinism.hpp"
@@ -88,12 +92,26 @@ std::string said(const Hunt& hunt) {
   return what;
 }
 
-// Every mutant against every hunter; returns how many mutants no hunter caught.
-int hunt_mutants(const std::vector<Hunter>& all) {
+// Whether `name` is one of the comma-separated `names`; every name is when
+// `names` is empty.
+bool named(std::string_view names, std::string_view name) {
+  if (names.empty()) return true;
+  for (std::size_t from = 0; from <= names.size();) {
+    const std::size_t comma = std::min(names.find(',', from), names.size());
+    if (names.substr(from, comma - from) == name) return true;
+    from = comma + 1;
+  }
+  return false;
+}
+
+// Every mutant named against every hunter; returns how many mutants no
+// hunter caught.
+int hunt_mutants(const std::vector<Hunter>& all, std::string_view mutants) {
   print_header(all);
   int escaped = 0;
   for (std::uint8_t m = 1; m < unwedge::postgres::kMutants; ++m) {
     const auto mutant = static_cast<Mutant>(m);
+    if (!named(mutants, to_string(mutant))) continue;
     std::string row = fmt::format("| `{}` |", to_string(mutant));
     bool caught = false;
     std::string first_said;
@@ -158,7 +176,12 @@ bool recheck_determinism(std::uint64_t shipped_seeds) {
 int main(int argc, char** argv) {
   const std::uint64_t seeds_max = argc > 1 ? std::stoull(argv[1]) : 100;
   const std::uint64_t shipped_seeds = argc > 2 ? std::stoull(argv[2]) : 100;
-  const int escaped = hunt_mutants(hunters(seeds_max));
+  const std::string mutants = argc > 3 ? argv[3] : "";
+  std::vector<Hunter> all = hunters(seeds_max);
+  if (argc > 4) {
+    std::erase_if(all, [&](const Hunter& hunter) { return !named(argv[4], hunter.name); });
+  }
+  const int escaped = hunt_mutants(all, mutants);
   const int findings = run_shipped(shipped_seeds);
   const bool deterministic = recheck_determinism(shipped_seeds);
   return escaped == 0 && findings == 0 && deterministic ? 0 : 1;

@@ -17,6 +17,13 @@ using sim::FaultKind;
 using sim::Invariant;
 using sim::OperatorKind;
 
+// Seeds of failover_while_infra_fails on which the fleet API fails the call
+// each mutant mishandles: the endpoint's move, the install of the
+// certificate on the new leader.
+constexpr std::uint64_t kRepointSeed = 2;
+constexpr std::uint64_t kInstallSeed = 3;
+constexpr std::int64_t kFailingPpm = 500'000;
+
 std::string describe(const std::optional<sim::Finding>& finding) {
   return finding ? std::string(to_string(finding->invariant)) + ": " + finding->what : "none";
 }
@@ -358,6 +365,165 @@ TEST(Mutants, AFailoverOfAHealthyLeaderIsNeedless) {
       << describe(judged.finding);
   EXPECT_NE(judged.finding->what.find("rule failover-unreachable-leader"), std::string::npos)
       << describe(judged.finding);
+}
+
+// A planned failover of an asynchronous service with no fault: the shipped
+// control plane moves the endpoint to the new leader.
+TEST(Mutants, AnEndpointRepointedToTheOldLeaderIsCaughtByServingWhenHealthy) {
+  const core::TimeUs bound_us = sim::kServingWhenHealthyDefaultUs;
+  EXPECT_FALSE(planned_failover_served(Mutant::kNone, bound_us))
+      << describe(planned_failover_served(Mutant::kNone, bound_us));
+  // The endpoint is pointed at db1-1, which the change has just fenced.
+  std::optional<sim::Finding> finding =
+      planned_failover_served(Mutant::kRepointToOldLeader, bound_us);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kServingWhenHealthy) << describe(finding);
+  EXPECT_EQ(finding->entity, "db1");
+  EXPECT_NE(finding->what.find("db1-1 is fenced"), std::string::npos) << describe(finding);
+}
+
+TEST(Mutants, ALeaderRestartedOnItsStandbysLagIsNeedless) {
+  const sim::RunSummary shipped = standby_host_down(Mutant::kNone);
+  EXPECT_FALSE(shipped.finding) << describe(shipped.finding);
+  // db1-3's last report falls 16 writes behind db1-1 while its host is down:
+  // the mutant restarts the leader, which was sound all along.
+  const sim::RunSummary judged = standby_host_down(Mutant::kRestartLeaderOnLag);
+  ASSERT_TRUE(judged.finding.has_value());
+  EXPECT_EQ(judged.finding->invariant, Invariant::kNoNeedlessDisruption)
+      << describe(judged.finding);
+  EXPECT_NE(judged.finding->what.find("needless restart: db1-1 was up, its database running, "
+                                      "heard by 2 of 2 monitors"),
+            std::string::npos)
+      << describe(judged.finding);
+}
+
+TEST(Mutants, ARotationThatRevokesItsOwnSerialIsCaught) {
+  // After the planned failover the certificate is rotated onto the new
+  // leader; the mutant then revokes "the old serial", that is, every serial.
+  std::optional<sim::Finding> finding = planned_failover(Mutant::kRotationRevokesNewSerial);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kEventuallyHealthy) << describe(finding);
+  EXPECT_NE(finding->what.find("service db1's leader db1-2 serves db1-cert serial 2, revoked"),
+            std::string::npos)
+      << describe(finding);
+}
+
+TEST(Mutants, APromotionOntoTheCurrentTimelineWedgesTheLeaderChange) {
+  // Refused every time, under fresh keys: the candidate stays promoting.
+  std::optional<sim::Finding> finding = planned_failover(Mutant::kPromoteOntoCurrentTimeline);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kBoundedDwell) << describe(finding);
+  EXPECT_NE(finding->what.find("replica_link/db1-2 has been promoting"), std::string::npos)
+      << describe(finding);
+}
+
+// A planned failover of an asynchronous service while the fleet API fails
+// some of its calls, from just after the old leader is fenced.
+std::optional<sim::Finding> failover_while_infra_fails(Mutant mutant, std::uint64_t seed) {
+  sim::SimConfig config{.seed = seed,
+                        .services = {{.id = "db1", .standbys = 1, .synchronous = false}},
+                        .clients_per_service = 2,
+                        .write_interval_us = 2 * core::kSecond};
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
+  sim::Simulation simulation(config);
+  simulation.schedule_operator(40 * kMinute,
+                               {.kind = OperatorKind::kRequestFailover, .target = "db1"});
+  simulation.schedule_fault(
+      40 * kMinute + 5 * core::kSecond,
+      {.kind = FaultKind::kInfraFailing, .duration_us = kMinute, .amount = kFailingPpm});
+  return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+TEST(Mutants, ANewServicesEndpointOnItsStandbyIsCaughtByServingWhenHealthy) {
+  // No fault at all: the clients of db1 are sent to its standby, db1-2,
+  // from the moment the service is first reported available.
+  const core::TimeUs bound_us = sim::kServingWhenHealthyDefaultUs;
+  std::optional<sim::Finding> finding =
+      planned_failover_served(Mutant::kEndpointToLastServer, bound_us);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kServingWhenHealthy) << describe(finding);
+  EXPECT_NE(finding->what.find("db1-2 is read-only"), std::string::npos) << describe(finding);
+}
+
+TEST(Mutants, AnEndpointMoveNotAwaitedIsCaughtByServingWhenHealthy) {
+  EXPECT_FALSE(failover_while_infra_fails(Mutant::kNone, kRepointSeed))
+      << describe(failover_while_infra_fails(Mutant::kNone, kRepointSeed));
+  // The move the fleet API failed is never asked for again: the clients stay
+  // on the fenced old leader.
+  std::optional<sim::Finding> finding =
+      failover_while_infra_fails(Mutant::kRepointNotAwaited, kRepointSeed);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kServingWhenHealthy) << describe(finding);
+  EXPECT_EQ(finding->entity, "db1");
+  EXPECT_NE(finding->what.find("db1-1 is fenced"), std::string::npos) << describe(finding);
+}
+
+TEST(Mutants, AnInstallAskedAgainUnderItsRefusedKeyIsCaught) {
+  EXPECT_FALSE(failover_while_infra_fails(Mutant::kNone, kInstallSeed))
+      << describe(failover_while_infra_fails(Mutant::kNone, kInstallSeed));
+  // The install on db1-2 is refused once, then asked again under the same
+  // key for ever: the new leader never serves the certificate.
+  std::optional<sim::Finding> finding =
+      failover_while_infra_fails(Mutant::kInstallRetriedUnderSameKey, kInstallSeed);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kEventuallyHealthy) << describe(finding);
+  EXPECT_NE(finding->what.find("db1-2 serves no certificate of the service"), std::string::npos)
+      << describe(finding);
+}
+
+// The control plane dies a few transactions after the first hosts were
+// asked for, while they are still being built.
+std::optional<sim::Finding> crash_while_provisioning(Mutant mutant) {
+  sim::SimConfig config{.seed = 3, .services = {{.id = "db1"}}};
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
+  sim::Simulation simulation(config);
+  simulation.schedule_fault(10 * core::kSecond,
+                            {.kind = FaultKind::kControlPlaneCrash, .amount = 3});
+  return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+TEST(Mutants, ACreationKeyKeptInMemoryCreatesAHostTwiceAfterACrash) {
+  EXPECT_FALSE(crash_while_provisioning(Mutant::kNone))
+      << describe(crash_while_provisioning(Mutant::kNone));
+  std::optional<sim::Finding> finding = crash_while_provisioning(Mutant::kCreateKeyInMemory);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, Invariant::kIdempotentEffects) << describe(finding);
+}
+
+// One clock jumps for ten minutes, half an hour into a quiet run of a
+// synchronous service with two standbys.
+sim::RunSummary clock_jump(Mutant mutant, const std::string& clock, core::TimeUs by_us) {
+  sim::SimConfig config{.seed = 6, .services = {{.id = "db1", .standbys = 2}}};
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
+  sim::Simulation simulation(config);
+  simulation.schedule_fault(30 * kMinute, {.kind = FaultKind::kClockJump,
+                                           .targets = {clock},
+                                           .duration_us = 10 * kMinute,
+                                           .amount = by_us});
+  return simulation.run(kHour, 30 * kMinute);
+}
+
+TEST(Mutants, ACheckinAgedByTheControlPlanesClockIsCaughtAsNeedless) {
+  const sim::RunSummary shipped = clock_jump(Mutant::kNone, "control-plane", 5 * kMinute);
+  EXPECT_FALSE(shipped.finding) << describe(shipped.finding);
+  // Every host looks five minutes silent to the control plane.
+  const sim::RunSummary mutant =
+      clock_jump(Mutant::kAgeFromReceiveTime, "control-plane", 5 * kMinute);
+  ASSERT_TRUE(mutant.finding.has_value());
+  EXPECT_EQ(mutant.finding->invariant, Invariant::kNoNeedlessDisruption)
+      << describe(mutant.finding);
+}
+
+TEST(Mutants, ACheckinAgedByItsHostsClockIsCaughtAsNeedless) {
+  const sim::RunSummary shipped = clock_jump(Mutant::kNone, "db1-2", -5 * kMinute);
+  EXPECT_FALSE(shipped.finding) << describe(shipped.finding);
+  // db1-2's clock is five minutes behind: its check-ins look five minutes old.
+  const sim::RunSummary mutant = clock_jump(Mutant::kAgeFromSentTime, "db1-2", -5 * kMinute);
+  ASSERT_TRUE(mutant.finding.has_value());
+  EXPECT_EQ(mutant.finding->invariant, Invariant::kNoNeedlessDisruption)
+      << describe(mutant.finding);
+  EXPECT_NE(mutant.finding->what.find("needless restart: db1-2 was up"), std::string::npos)
+      << describe(mutant.finding);
 }
 
 }  // namespace

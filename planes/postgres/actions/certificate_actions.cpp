@@ -74,20 +74,35 @@ StepResult install(StepContext& ctx, const Settings& settings) {
   if (UNWEDGE_MUTANT(settings, kRotationSkipsNewLeader) && !cert->installed_on.empty()) {
     target = cert->installed_on;
   }
+  // MUTANT (install_retried_under_same_key): a refused install is asked
+  // again under the key it was refused under, which the fleet API answers
+  // with the same refusal for ever.
   core::Operation op =
-      call_with_retry(ctx, pgworld::kInstallCertificate, target, cert->id, "install-" + target);
+      UNWEDGE_MUTANT(settings, kInstallRetriedUnderSameKey)
+          ? ctx.call(pgworld::kInstallCertificate, target, cert->id, "install-" + target)
+          : call_with_retry(ctx, pgworld::kInstallCertificate, target, cert->id,
+                            "install-" + target);
   if (progress(op) != OpProgress::kDone) return StepResult::wait("installing on " + target);
   cert->installed_on = service->leader;
   ctx.txn().put(*cert);
   return StepResult::next();
 }
 
-StepResult finish(StepContext& ctx, std::string_view from, std::string_view cause) {
+StepResult finish(StepContext& ctx, const Settings& settings, std::string_view from,
+                  std::string_view cause) {
   std::optional<Certificate> cert = ctx.txn().get<Certificate>(ctx.subject());
   if (!cert) return StepResult::end("the certificate is gone");
   if (!is_in(certificate_machine(), *cert, {from})) {
     return StepResult::end(
         fmt::format("the certificate is {}", state_name(certificate_machine(), *cert)));
+  }
+  // MUTANT (rotation_revokes_new_serial): the rotation retires the serial it
+  // replaced, but revoke_certificate revokes every serial issued under the
+  // id so far: the one just installed too.
+  if (UNWEDGE_MUTANT(settings, kRotationRevokesNewSerial) && from == "rotating") {
+    OpProgress op =
+        progress(call_with_retry(ctx, pgworld::kRevokeCertificate, cert->id, "", "retire-old"));
+    if (op != OpProgress::kDone) return StepResult::wait("revoking the superseded serial");
   }
   move(ctx, certificate_machine(), *cert, "active", cause);
   return StepResult::next();
@@ -135,7 +150,10 @@ std::vector<core::ActionDef> certificate_actions(const Settings& settings) {
       .name = "IssueCertificate",
       .steps = {{"issue", issue_step},
                 {"install", install_step},
-                {"finish", [](StepContext& ctx) { return finish(ctx, "issuing", "issued"); }}},
+                {"finish",
+                 [settings](StepContext& ctx) {
+                   return finish(ctx, settings, "issuing", "issued");
+                 }}},
       .summary = "Issues a new service's first certificate and installs it on the leader.",
       .transitions = {{"certificate", "issuing", "active", "issued"}}};
   core::ActionDef rotate_def{
@@ -143,7 +161,10 @@ std::vector<core::ActionDef> certificate_actions(const Settings& settings) {
       .steps = {{"begin", begin_rotation},
                 {"issue", issue_step},
                 {"install", install_step},
-                {"finish", [](StepContext& ctx) { return finish(ctx, "rotating", "rotated"); }}},
+                {"finish",
+                 [settings](StepContext& ctx) {
+                   return finish(ctx, settings, "rotating", "rotated");
+                 }}},
       .summary =
           "Issues a new serial and installs it on whichever server leads now: before "
           "expiry, after it, or onto a new leader after a failover.",

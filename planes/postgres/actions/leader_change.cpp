@@ -207,11 +207,16 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
 
 // A failed promotion did nothing, so it is retried under a fresh key; an
 // unknown outcome (timeout) is asked about again under the same one.
-StepResult promote(StepContext& ctx) {
+StepResult promote(StepContext& ctx, const Settings& settings) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
-  core::Operation op = call_with_retry(ctx, pgworld::kPromote, c->candidate.id,
-                                       std::to_string(c->service.timeline + 1), "promote");
+  // MUTANT (promote_onto_current_timeline): the new timeline is named as the
+  // service's current one, which the candidate is on already; the fleet API
+  // refuses such a promotion every time it is asked.
+  const pgworld::Timeline timeline =
+      c->service.timeline + (UNWEDGE_MUTANT(settings, kPromoteOntoCurrentTimeline) ? 0 : 1);
+  core::Operation op =
+      call_with_retry(ctx, pgworld::kPromote, c->candidate.id, std::to_string(timeline), "promote");
   switch (progress(op)) {
     case OpProgress::kWaiting:
       return StepResult::wait("promoting " + c->candidate.id);
@@ -230,11 +235,19 @@ StepResult repoint_endpoint(StepContext& ctx, const Settings& settings) {
   // A failed repoint did nothing and is retried under a fresh key; asking
   // again under the same key would hear "failed" forever and wedge the
   // failover with the new leader promoted but unreachable to clients.
+  // MUTANT (repoint_to_old_leader): the endpoint is pointed at the service's
+  // leader, read before the lines below name the candidate leader.
+  const std::string& new_leader =
+      UNWEDGE_MUTANT(settings, kRepointToOldLeader) ? c->service.leader : c->candidate.id;
   // MUTANT (late_endpoint_repoint): the endpoint is left for late_repoint.
   OpProgress op = UNWEDGE_MUTANT(settings, kLateEndpointRepoint)
                       ? OpProgress::kDone
                       : progress(call_with_retry(ctx, pgworld::kPointEndpoint, c->service.id,
-                                                 c->candidate.id, "repoint"));
+                                                 new_leader, "repoint"));
+  // MUTANT (repoint_not_awaited): the endpoint's move is taken as made once
+  // asked for; one the fleet API then fails, or loses, is never asked again.
+  if (op == OpProgress::kWaiting && UNWEDGE_MUTANT(settings, kRepointNotAwaited))
+    op = OpProgress::kDone;
   if (op != OpProgress::kDone) return StepResult::wait("repointing the endpoint");
   move(ctx, replica_link_machine(), c->candidate, "promoted", "promoted");
   if (std::optional<Server> fresh = ctx.txn().get<Server>(c->candidate.id)) {
@@ -366,7 +379,7 @@ std::vector<core::StepDef> leader_change_steps(const Settings& settings) {
       {"fence-old-leader",
        [settings](StepContext& ctx) { return fence_old_leader(ctx, settings); }},
       {"await-final-lsn", [settings](StepContext& ctx) { return await_final_lsn(ctx, settings); }},
-      {"promote", promote},
+      {"promote", [settings](StepContext& ctx) { return promote(ctx, settings); }},
       {"repoint-endpoint",
        [settings](StepContext& ctx) { return repoint_endpoint(ctx, settings); }},
       {"refollow-replicas",

@@ -157,10 +157,15 @@ StepResult await_certificate(StepContext& ctx) {
   return StepResult::next();
 }
 
-StepResult point_endpoint(StepContext& ctx) {
+StepResult point_endpoint(StepContext& ctx, const Settings& settings) {
   std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
   if (!service) return StepResult::end("the service is gone");
-  OpProgress op = progress(ctx.call(pgworld::kPointEndpoint, service->id, service->leader));
+  // MUTANT (endpoint_to_last_server): the endpoint goes to the last server
+  // named, the leader only when the service has no standby.
+  const std::string target = UNWEDGE_MUTANT(settings, kEndpointToLastServer)
+                                 ? server_ids(*service).back()
+                                 : service->leader;
+  OpProgress op = progress(ctx.call(pgworld::kPointEndpoint, service->id, target));
   if (op == OpProgress::kFailed) return StepResult::end("the endpoint cannot be pointed");
   if (op == OpProgress::kWaiting) return StepResult::wait("pointing the endpoint");
   return StepResult::next();
@@ -179,14 +184,15 @@ StepResult declare_available(StepContext& ctx) {
 
 }  // namespace
 
-core::ActionDef provision_action() {
+core::ActionDef provision_action(const Settings& settings) {
   return core::ActionDef{
       .name = "Provision",
       .steps = {{"name-servers", name_servers},
                 {"await-servers", await_servers},
                 {"link-standbys", link_standbys},
                 {"await-certificate", await_certificate},
-                {"point-endpoint", point_endpoint},
+                {"point-endpoint",
+                 [settings](StepContext& ctx) { return point_endpoint(ctx, settings); }},
                 {"declare-available", declare_available}},
       .summary =
           "Brings a new service from nothing to available: names its servers, waits for "

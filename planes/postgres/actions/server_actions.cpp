@@ -1,5 +1,8 @@
 // The server table's actions: create a host, restart an unreachable one,
 // replace one with a fresh server, destroy one.
+#include <map>
+#include <memory>
+
 #include "core/probe.hpp"
 #include "planes/postgres/actions.hpp"
 #include "planes/postgres/actions/server_steps.hpp"
@@ -30,12 +33,25 @@ StepResult begin_in(StepContext& ctx, std::initializer_list<std::string_view> fr
   return StepResult::next();
 }
 
-StepResult create_host(StepContext& ctx, const Settings& settings) {
+// Request ids minted by this process, by action id (create_key_in_memory).
+using MintedKeys = std::map<std::string, std::string, std::less<>>;
+
+StepResult create_host(StepContext& ctx, const Settings& settings, MintedKeys& minted) {
   std::optional<Server> server = ctx.txn().get<Server>(ctx.subject());
   if (!server) return StepResult::end("the server is gone");
   if (!is_in(server_machine(), *server, {"creating"})) return StepResult::end("not creating");
+  std::string label = "create";
+  if (UNWEDGE_MUTANT(settings, kCreateKeyInMemory)) {
+    // MUTANT (create_key_in_memory): the request id is minted from the clock
+    // on the first attempt and kept in this process's memory rather than in
+    // the action's record. Stable while the process lives; one restarted
+    // while the host is being created mints another, and the cloud builds a
+    // second machine.
+    label =
+        minted.try_emplace(ctx.action_id(), fmt::format("create-{}", ctx.now_us())).first->second;
+  }
   core::Operation op =
-      call_with_retry(ctx, pgworld::kCreateHost, server->id, server->service, "create");
+      call_with_retry(ctx, pgworld::kCreateHost, server->id, server->service, label);
   if (UNWEDGE_MUTANT(settings, kRetryWithoutIdempotencyKey) &&
       op.state == core::OperationState::kTimedOut) {
     // MUTANT: an unknown outcome is treated as a failure and retried under a
@@ -122,9 +138,13 @@ std::vector<core::RequestedTransition> from_each(std::initializer_list<const cha
 }
 
 core::ActionDef create_server(const Settings& settings) {
+  // One per process: the controller builds its actions when it starts.
+  auto minted = std::make_shared<MintedKeys>();
   return {.name = "CreateServer",
           .steps = {{"create-host",
-                     [settings](StepContext& ctx) { return create_host(ctx, settings); }}},
+                     [settings, minted](StepContext& ctx) {
+                       return create_host(ctx, settings, *minted);
+                     }}},
           .summary = "Has the cloud build the server's host, retrying only definite failures.",
           .transitions = {{"server", "creating", "running", "created"}}};
 }
