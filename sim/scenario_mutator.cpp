@@ -149,6 +149,17 @@ bool overlap_event(Scenario& s, Rng& rng) {
   return true;
 }
 
+bool repeat_fault(Scenario& s, Rng& rng) {
+  const std::vector<std::size_t> timed = timed_faults(s);
+  if (timed.empty() || s.faults.size() >= kTimelineFaultsMax) return false;
+  ScheduledFault copy = s.faults[timed[rng.below(timed.size())]];
+  const TimeUs into_us =
+      static_cast<TimeUs>(rng.below(static_cast<std::uint64_t>(copy.spec.duration_us)));
+  copy.at_us = clamp_start(s, copy.at_us + into_us);
+  s.faults.push_back(std::move(copy));
+  return true;
+}
+
 bool reseed(Scenario& s, Rng& rng) {
   // Seeds below 2^62, as a reader of the file would take them.
   const std::uint64_t seed = rng.between(1, (std::uint64_t{1} << 62) - 1);
@@ -171,6 +182,8 @@ const char* to_string(MutationKind kind) {
       return "stretch";
     case MutationKind::kOverlap:
       return "overlap";
+    case MutationKind::kRepeat:
+      return "repeat";
     case MutationKind::kReseed:
       return "reseed";
   }
@@ -196,6 +209,9 @@ bool apply_mutation(MutationKind kind, Scenario& scenario, const Scenario* donor
     case MutationKind::kOverlap:
       applied = overlap_event(scenario, rng);
       break;
+    case MutationKind::kRepeat:
+      applied = repeat_fault(scenario, rng);
+      break;
     case MutationKind::kReseed:
       applied = reseed(scenario, rng);
       break;
@@ -209,7 +225,7 @@ bool apply_mutation(MutationKind kind, Scenario& scenario, const Scenario* donor
 
 Mutation mutate_scenario(const Scenario& base, const Scenario* donor, Rng& rng) {
   // Weights: the changes of timing that find races most, then the rest.
-  static constexpr std::array<std::uint32_t, kMutationKinds> kWeights = {3, 2, 4, 3, 4, 1};
+  static constexpr std::array<std::uint32_t, kMutationKinds> kWeights = {3, 2, 4, 3, 4, 2, 1};
   Mutation result{.scenario = base};
   const std::uint64_t count = rng.between(1, 3);
   for (std::uint64_t n = 0; n < count; ++n) {
@@ -217,11 +233,13 @@ Mutation mutate_scenario(const Scenario& base, const Scenario* donor, Rng& rng) 
     if (!apply_mutation(kind, result.scenario, donor, rng)) continue;
     result.how += (result.how.empty() ? "" : ", ") + std::string(to_string(kind));
   }
-  if (result.how.empty()) {
-    // Nothing else applied: a new seed still tells a new story.
-    while (!reseed(result.scenario, rng)) {
+  // Nothing applied, or the mutations undid each other (a shift back where
+  // it was): a new seed still tells a new story.
+  while (result.scenario == base) {
+    if (reseed(result.scenario, rng)) {
+      result.how +=
+          (result.how.empty() ? "" : ", ") + std::string(to_string(MutationKind::kReseed));
     }
-    result.how = to_string(MutationKind::kReseed);
   }
   UNWEDGE_ASSERT(result.scenario.config.services == base.config.services);
   UNWEDGE_ASSERT(result.scenario != base);

@@ -9,6 +9,8 @@
 //   stretch   one fault made longer or shorter (halved to doubled);
 //   overlap   one event moved to start while another fault is active, the
 //             combination of faults a swarm rarely draws;
+//   repeat    one fault copied to start again inside its own window: the
+//             same fault twice at once (two clock jumps adding up);
 //   reseed    the run's own seed changed (network delays, jitter).
 //
 // A mutant keeps the scenario's fleet, plane and phases, and its timeline
@@ -30,8 +32,16 @@ namespace unwedge::sim {
 inline constexpr std::size_t kTimelineFaultsMax = 1'000;
 inline constexpr std::size_t kTimelineOperatorsMax = 100;
 
-enum class MutationKind : std::uint8_t { kAdd, kDrop, kShift, kStretch, kOverlap, kReseed };
-inline constexpr std::size_t kMutationKinds = 6;
+enum class MutationKind : std::uint8_t {
+  kAdd,
+  kDrop,
+  kShift,
+  kStretch,
+  kOverlap,
+  kRepeat,
+  kReseed
+};
+inline constexpr std::size_t kMutationKinds = 7;
 const char* to_string(MutationKind kind);
 
 struct Mutation {

@@ -14,7 +14,7 @@ HostView view_host(const core::Telemetry& telemetry, std::string_view host,
                    Silence silence) {
   HostView view;
   std::vector<core::Checkin> checkins = telemetry.checkins(host);
-  for (core::Checkin c : checkins) {
+  for (core::Checkin& c : checkins) {  // our own copy: the mutants below rewrite ages
     // MUTANT (age_from_receive_time): the age is the monitor's receive
     // timestamp read against the control plane's clock.
     if (UNWEDGE_MUTANT(settings, kAgeFromReceiveTime)) c.age_us = now_us - c.received_us;

@@ -57,6 +57,11 @@ TEST(ScenarioMutator, EachMutationDoesWhatItsNameSays) {
   EXPECT_LT(overlapped.faults[1].at_us, first.at_us + first.spec.duration_us);
   EXPECT_FALSE(fault_overlap_features(overlapped).empty());
 
+  Scenario repeated = base;
+  ASSERT_TRUE(apply_mutation(MutationKind::kRepeat, repeated, nullptr, rng));
+  ASSERT_EQ(repeated.faults.size(), base.faults.size() + 1);
+  EXPECT_EQ(fault_overlap_features(repeated).size(), 1u);  // a clock jump on top of one
+
   Scenario reseeded = base;
   ASSERT_TRUE(apply_mutation(MutationKind::kReseed, reseeded, nullptr, rng));
   EXPECT_NE(reseeded.config.seed, base.config.seed);
