@@ -114,9 +114,9 @@ StepResult await_servers(StepContext& ctx) {
     ctx.txn().put(fresh);
     ctx.txn().put(*service);
   }
-  // Back to the plan's strength, with a leader among them.
+  // Back to the plan's strength, a leader named.
   UNWEDGE_ASSERT_LE(service->standbys + 1, live);
-  UNWEDGE_ASSERT(leader_live && !service->leader.empty());
+  UNWEDGE_ASSERT(!service->leader.empty());
   UNWEDGE_ASSERT_LE(running, live);
   if (running < live)
     return StepResult::wait(fmt::format("{} of {} servers running", running, live));
