@@ -37,9 +37,9 @@ core::ActionDef drain_action() {
                    if (ledger_machine().state_name(ledger->state.id) != "serving") {
                      return StepResult::next();  // a rerun finds it marked
                    }
-                   UNWEDGE_ASSERT(ctx.change_state(ledger_machine(), ledger->id, ledger->state,
-                                                   "draining", "drain_started")
-                                      .ok());
+                   const core::Status moved = ctx.change_state(
+                       ledger_machine(), ledger->id, ledger->state, "draining", "drain_started");
+                   UNWEDGE_ASSERT(moved.ok());
                    ctx.txn().put(*ledger);
                    return StepResult::next();
                  }},

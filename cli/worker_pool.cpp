@@ -141,8 +141,10 @@ void WorkerPool::spawn(Worker& worker) {
   UNWEDGE_ASSERT(worker.pid < 0);
   int down[2];  // parent -> worker
   int up[2];    // worker -> parent
-  UNWEDGE_ASSERT_MSG(::pipe2(down, O_CLOEXEC) == 0, "pipe: {}", std::strerror(errno));
-  UNWEDGE_ASSERT_MSG(::pipe2(up, O_CLOEXEC) == 0, "pipe: {}", std::strerror(errno));
+  const int down_made = ::pipe2(down, O_CLOEXEC);
+  UNWEDGE_ASSERT_MSG(down_made == 0, "pipe: {}", std::strerror(errno));
+  const int up_made = ::pipe2(up, O_CLOEXEC);
+  UNWEDGE_ASSERT_MSG(up_made == 0, "pipe: {}", std::strerror(errno));
   std::fflush(nullptr);  // a child must not write the parent's buffered output again
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();

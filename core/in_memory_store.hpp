@@ -10,7 +10,8 @@
 //   InMemoryStore store;
 //   auto txn = store.begin();
 //   txn->put(Service{.id = "db1"});
-//   ASSERT(txn->commit().ok());
+//   const Status committed = txn->commit();
+//   ASSERT(committed.ok());
 //   StoreSnapshot before = store.snapshot();
 #pragma once
 

@@ -231,7 +231,8 @@ std::size_t seed_store(FuzzedDataProvider& in, core::Store& store, Telemetry& te
       .not_after_us =
           clock.now_us() + in.ConsumeIntegralInRange<TimeUs>(-10, 100) * 86'400 * kSecond,
       .revoke_requested = in.ConsumeBool()});
-  UNWEDGE_ASSERT(txn->commit().ok());
+  const unwedge::core::Status committed = txn->commit();
+  UNWEDGE_ASSERT(committed.ok());
   return servers;
 }
 

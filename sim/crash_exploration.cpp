@@ -240,7 +240,8 @@ std::optional<std::string> deliver_again(FleetWorld& world, const seam::Process&
   }
   std::unique_ptr<core::Transaction> txn = world.durable.begin();
   txn->erase<core::ActionRecord>(action.id);
-  UNWEDGE_ASSERT(txn->commit().ok());
+  const core::Status committed = txn->commit();
+  UNWEDGE_ASSERT(committed.ok());
   return unfinished;
 }
 

@@ -58,13 +58,17 @@ seam::ControlPlane& FleetWorld::plane() {
 void FleetWorld::order_service(const seam::ServiceOrder& service) {
   auto txn = durable.begin();
   plane().order_service(*txn, service, clock.now_us());
-  UNWEDGE_ASSERT(txn->commit().ok());
+  const core::Status committed = txn->commit();
+  UNWEDGE_ASSERT(committed.ok());
 }
 
 seam::RequestOutcome FleetWorld::request(std::string_view kind, std::string_view target) {
   auto txn = durable.begin();
   seam::RequestOutcome outcome = plane().request(*txn, kind, target, clock.now_us());
-  if (outcome.raised) UNWEDGE_ASSERT(txn->commit().ok());
+  if (outcome.raised) {
+    const core::Status committed = txn->commit();
+    UNWEDGE_ASSERT(committed.ok());
+  }
   return outcome;
 }
 

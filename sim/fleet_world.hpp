@@ -8,10 +8,12 @@
 //
 //   FleetWorld world;
 //   world.order_service({.id = "db1", .standbys = 1});
-//   UNWEDGE_ASSERT(world.settle());  // provisioned and available
+//   const bool provisioned = world.settle();  // provisioned and available
+//   UNWEDGE_ASSERT(provisioned);
 //   world.silence("db1-1");
 //   world.clock.advance(2 * kMinute);
-//   UNWEDGE_ASSERT(world.settle());  // failed over
+//   const bool failed_over = world.settle();
+//   UNWEDGE_ASSERT(failed_over);
 #pragma once
 
 #include <functional>
@@ -126,7 +128,8 @@ class FleetWorld final : public seam::StoryFleet {
     UNWEDGE_ASSERT(entity.has_value());
     change(*entity);
     txn->put(*entity);
-    UNWEDGE_ASSERT(txn->commit().ok());
+    const core::Status committed = txn->commit();
+    UNWEDGE_ASSERT(committed.ok());
   }
   // The committed state of entity `id` under the machine called `machine`,
   // by name; "(none)" when there is no such entity.

@@ -89,7 +89,8 @@ Simulation::Simulation(SimConfig config)
     plane_->order_service(
         *txn, {.id = spec.id, .standbys = spec.standbys, .synchronous = spec.synchronous}, 0);
   }
-  UNWEDGE_ASSERT(txn->commit().ok());
+  const core::Status committed = txn->commit();
+  UNWEDGE_ASSERT(committed.ok());
 
   push(0, {.kind = EventKind::kControllerTick});
   push(core::kMinute, {.kind = EventKind::kDwellCheck});

@@ -33,7 +33,8 @@ void Simulation::apply_operator(const OperatorRequest& requested) {
   const seam::RequestOutcome outcome =
       plane_->request(*txn, request_name(request), request.target, now_us_);
   if (!outcome.raised) return;
-  UNWEDGE_ASSERT(txn->commit().ok());
+  const core::Status committed = txn->commit();
+  UNWEDGE_ASSERT(committed.ok());
   if (config_.observer != nullptr) config_.observer->request_raised(request, now_us_);
   if (process_ != nullptr && process_->wants_changes()) changed_entities_.push_back(request.target);
   if (outcome.new_replica) add_follower(request.target, *outcome.new_replica);

@@ -34,6 +34,9 @@ std::optional<std::string> Simulation::db_unreachable(const std::string& name,
   if (!local_request_ && !world_.connected(world_.control_plane, host.endpoint)) {
     return name + " cannot be reached from the control plane";
   }
+  // A request on a node's database reaches only a running database.
+  UNWEDGE_ASSERT_EQ(host.name, name);
+  UNWEDGE_ASSERT(host.up() && host.db.running);
   return std::nullopt;
 }
 
@@ -41,6 +44,9 @@ std::optional<std::string> Simulation::db_unreachable(const std::string& name,
 // (SimInfra drops a second delivery of finished work).
 std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
   using core::InfraVerb;
+  // Every request names what it acts on and carries its idempotency key.
+  UNWEDGE_ASSERT(!r.target.empty());
+  UNWEDGE_ASSERT(!r.idempotency_key.empty());
   HostIndex index = 0;
   switch (r.verb) {
     case pgworld::kCreateHost: {
@@ -71,6 +77,10 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       boot(index);
       push(now_us_ + jitter(config_.checkin_interval_us, rng_world_),
            {.kind = EventKind::kCheckin, .a = index});
+      // The host exists under its name, created by this key, and boots.
+      UNWEDGE_ASSERT(world_.find_host(r.target) == index);
+      UNWEDGE_ASSERT(host.state == HostState::kBooting);
+      UNWEDGE_ASSERT_EQ(host.created_by, r.idempotency_key);
       return std::nullopt;
     }
     case pgworld::kStartHost: {
@@ -78,6 +88,8 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       if (!h) return "no host " + r.target;
       if (world_.hosts[*h].state == HostState::kDestroyed) return r.target + " was destroyed";
       if (world_.hosts[*h].state == HostState::kDown) boot(*h);
+      // Booting or up: a started host is not down.
+      UNWEDGE_ASSERT(world_.hosts[*h].state == HostState::kBooting || world_.hosts[*h].up());
       return std::nullopt;
     }
     case pgworld::kStopHost:
@@ -92,16 +104,36 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       } else if (host.state != HostState::kDown) {
         world_.take_down(*h, HostState::kDown);
       }
+      // Down (or gone), its database stopped: it serves nothing.
+      UNWEDGE_ASSERT(host.state ==
+                     (r.verb == pgworld::kDestroyHost ? HostState::kDestroyed : HostState::kDown));
+      UNWEDGE_ASSERT(!host.db.running && !host.db.accepts_writes());
       return std::nullopt;
     }
     case pgworld::kFence:
-    case pgworld::kUnfence:
+    case pgworld::kUnfence: {
       // Fencing works through the cloud's network controls, so it reaches a
       // host the control plane cannot talk to (that is its point).
-      return world_.fence(r.target, r.verb == pgworld::kFence);
-    case pgworld::kPromote:
+      const bool fence = r.verb == pgworld::kFence;
+      if (auto why = world_.fence(r.target, fence)) return why;
+      // A fenced node accepts no write until it is unfenced.
+      const std::optional<HostIndex> h = world_.find_host(r.target);
+      UNWEDGE_ASSERT(h.has_value());
+      UNWEDGE_ASSERT(world_.hosts[*h].db.fenced == fence);
+      UNWEDGE_ASSERT(!fence || !world_.hosts[*h].db.accepts_writes());
+      return std::nullopt;
+    }
+    case pgworld::kPromote: {
       if (auto why = db_unreachable(r.target, index)) return why;
-      return world_.promote(index, std::stoull(r.argument));
+      const pgworld::Timeline timeline = std::stoull(r.argument);
+      if (auto why = world_.promote(index, timeline)) return why;
+      // A leader on the new timeline (or a later one), writable unless fenced.
+      const DbNode& db = world_.hosts[index].db;
+      UNWEDGE_ASSERT(db.primary);
+      UNWEDGE_ASSERT_LE(timeline, db.wal.timeline());
+      UNWEDGE_ASSERT(db.accepts_writes() == !db.fenced);
+      return std::nullopt;
+    }
     case pgworld::kFollow: {
       if (auto why = db_unreachable(r.target, index)) return why;
       if (auto why = world_.follow(index, r.argument)) return why;
@@ -113,28 +145,57 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       world_.hosts[index].db.sync_standby =
           s && world_.services[*s].synchronous &&
           plane_->role_of(*durable_.begin(), r.target) == "standby";
+      // A replica of the leader named, taking no write of its own.
+      const DbNode& db = world_.hosts[index].db;
+      UNWEDGE_ASSERT(db.upstream == world_.find_host(r.argument));
+      UNWEDGE_ASSERT(!db.primary && !db.accepts_writes());
       return std::nullopt;
     }
-    case pgworld::kRewind:
+    case pgworld::kRewind: {
       if (auto why = db_unreachable(r.target, index)) return why;
-      return world_.rewind(index, r.argument);
+      if (auto why = world_.rewind(index, r.argument)) return why;
+      // In recovery, following nobody until asked to.
+      const DbNode& db = world_.hosts[index].db;
+      UNWEDGE_ASSERT(!db.primary && !db.upstream);
+      return std::nullopt;
+    }
     case pgworld::kStopReplication:
       if (auto why = db_unreachable(r.target, index)) return why;
       world_.stop_replication(index);
+      UNWEDGE_ASSERT(!world_.hosts[index].db.upstream);
       return std::nullopt;
     case pgworld::kUnfollow:
       if (auto why = db_unreachable(r.target, index)) return why;
       // A database of its own now: its customer's application writes to it.
       if (world_.unfollow(index)) start_independent(index);
+      UNWEDGE_ASSERT(world_.hosts[index].db.primary);
       return std::nullopt;
-    case pgworld::kPointEndpoint:
-      return world_.point_endpoint(r.target, r.argument);
-    case pgworld::kIssueCertificate:
-      return world_.issue_certificate(r.target, r.argument,
-                                      now_us_ + fleet_.certificate_validity_us);
+    case pgworld::kPointEndpoint: {
+      if (auto why = world_.point_endpoint(r.target, r.argument)) return why;
+      // The service's clients are now routed to the host named, or nowhere.
+      const std::optional<std::uint32_t> s = world_.find_service(r.target);
+      UNWEDGE_ASSERT(s.has_value());
+      UNWEDGE_ASSERT(world_.services[*s].target ==
+                     (r.argument.empty() ? std::nullopt : world_.find_host(r.argument)));
+      return std::nullopt;
+    }
+    case pgworld::kIssueCertificate: {
+      if (auto why = world_.issue_certificate(r.target, r.argument,
+                                              now_us_ + fleet_.certificate_validity_us)) {
+        return why;
+      }
+      // The authority's newest serial of the certificate, trusted until it expires.
+      const std::optional<std::uint32_t> s = world_.find_service(r.argument);
+      UNWEDGE_ASSERT(s.has_value());
+      UNWEDGE_ASSERT_EQ(world_.services[*s].certificate, r.target);
+      UNWEDGE_ASSERT_LT(world_.services[*s].certificate_revoked_through,
+                        world_.services[*s].certificate_serial);
+      return std::nullopt;
+    }
     case pgworld::kInstallCertificate:
       if (auto why = db_unreachable(r.target, index)) return why;
       world_.install_certificate(index, r.argument);
+      UNWEDGE_ASSERT_EQ(world_.hosts[index].db.certificate, r.argument);
       return std::nullopt;
     case pgworld::kRevokeCertificate:
       world_.revoke_certificate(r.target);

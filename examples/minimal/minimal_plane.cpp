@@ -80,7 +80,8 @@ bool heard_from(const core::Telemetry& telemetry, std::string_view host, const S
 bool move(StepContext& ctx, std::string_view from, std::string_view to, std::string_view cause) {
   std::optional<Database> db = ctx.txn().get<Database>(ctx.subject());
   if (!db || database_machine().state_name(db->state.id) != from) return false;
-  UNWEDGE_ASSERT(ctx.change_state(database_machine(), db->id, db->state, to, cause).ok());
+  const core::Status moved = ctx.change_state(database_machine(), db->id, db->state, to, cause);
+  UNWEDGE_ASSERT(moved.ok());
   ctx.txn().put(*db);
   return true;
 }

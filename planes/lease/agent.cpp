@@ -51,7 +51,8 @@ void KeeperAgent::start() {
   txn->put(*keeper);
   // A failed commit leaves the old count: keys of this boot could repeat an
   // earlier one's, so the agent insists.
-  UNWEDGE_ASSERT(txn->commit().ok());
+  const core::Status committed = txn->commit();
+  UNWEDGE_ASSERT(committed.ok());
 }
 
 std::string KeeperAgent::read_key(std::string_view which) const {

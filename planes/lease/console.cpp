@@ -66,9 +66,9 @@ StepResult point_endpoint(StepContext& ctx, bool elect) {
   if (!op.done()) return StepResult::wait("pointing the endpoint at " + writer);
   service->endpoint = writer;
   if (elect && state_of(*service) != "available") {
-    UNWEDGE_ASSERT(ctx.change_state(service_machine(), service->id, service->state, "available",
-                                    "leader_elected")
-                       .ok());
+    const core::Status moved = ctx.change_state(service_machine(), service->id, service->state,
+                                                "available", "leader_elected");
+    UNWEDGE_ASSERT(moved.ok());
   }
   ctx.txn().put(*service);
   return StepResult::next();
@@ -78,9 +78,9 @@ StepResult mark_leaderless(StepContext& ctx) {
   std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
   if (!service) return StepResult::end("the service is gone");
   if (state_of(*service) != "available") return StepResult::end("not available");
-  UNWEDGE_ASSERT(
-      ctx.change_state(service_machine(), service->id, service->state, "leaderless", "leader_lost")
-          .ok());
+  const core::Status moved =
+      ctx.change_state(service_machine(), service->id, service->state, "leaderless", "leader_lost");
+  UNWEDGE_ASSERT(moved.ok());
   ctx.txn().put(*service);
   return StepResult::next();
 }

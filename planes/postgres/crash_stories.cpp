@@ -19,17 +19,20 @@ void update(StoryFleet& fleet, const std::string& id, auto&& change) {
   UNWEDGE_ASSERT_MSG(entity.has_value(), "no {} {}", Entity::kKind, id);
   change(*entity);
   txn->put(*entity);
-  UNWEDGE_ASSERT(txn->commit().ok());
+  const core::Status committed = txn->commit();
+  UNWEDGE_ASSERT(committed.ok());
 }
 
 void provisioned(StoryFleet& fleet, bool synchronous = true) {
   fleet.order_service({.id = "db1", .standbys = 1, .synchronous = synchronous});
-  UNWEDGE_ASSERT_MSG(fleet.settle(), "db1 was not provisioned:\n{}", fleet.activity());
+  const bool settled = fleet.settle();
+  UNWEDGE_ASSERT_MSG(settled, "db1 was not provisioned:\n{}", fleet.activity());
 }
 
 void with_follower(StoryFleet& fleet) {
   provisioned(fleet);
-  UNWEDGE_ASSERT(fleet.request("add_follower", "db1").new_replica == "db1-3");
+  const seam::RequestOutcome added = fleet.request("add_follower", "db1");
+  UNWEDGE_ASSERT(added.new_replica == "db1-3");
 }
 
 }  // namespace

@@ -32,7 +32,8 @@ void seed_fleet(InMemoryStore& store) {
   txn->put(TestServer{.id = "db1-a", .service = "db1", .lsn = 90});
   txn->put(TestServer{.id = "db1-b", .service = "db1", .lsn = 88});
   txn->put(TestServer{.id = "db1-c", .service = "db1", .lsn = 70});
-  UNWEDGE_ASSERT(txn->commit().ok());
+  const Status committed = txn->commit();
+  UNWEDGE_ASSERT(committed.ok());
 }
 
 struct Outcome {

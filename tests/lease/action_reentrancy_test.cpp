@@ -31,7 +31,8 @@ struct Bench {
     if (change) change(k);
     std::unique_ptr<core::Transaction> txn = node.store.begin();
     txn->put(k);
-    UNWEDGE_ASSERT(txn->commit().ok());
+    const core::Status committed = txn->commit();
+    UNWEDGE_ASSERT(committed.ok());
   }
   std::uint64_t put_key(const std::string& key, const std::string& value, core::TimeUs ttl_us) {
     core::KvAnswer a = store.ask(
@@ -170,7 +171,8 @@ TEST_P(KeeperActionReentrancy, RunTwiceChangesNothingMore) {
     setup(b);
     const std::vector<core::ActionDef> actions = keeper_actions(Settings{}, &b.store);
     core::Scheduler scheduler(b.node.env, actions);
-    UNWEDGE_ASSERT(scheduler.offer(Keeper::kKind, kNode, action).ok());
+    const core::Result<bool> offered = scheduler.offer(Keeper::kKind, kNode, action);
+    UNWEDGE_ASSERT(offered.ok());
     for (int i = 0; i < 50; ++i)
       scheduler.drive_all();
   };

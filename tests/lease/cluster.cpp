@@ -13,7 +13,8 @@ Cluster::Cluster(const std::vector<std::string>& names, Settings settings) : pla
                        .standbys = static_cast<std::uint32_t>(names.size() - 1),
                        .synchronous = settings.synchronous_mode},
                       0);
-  UNWEDGE_ASSERT(txn->commit().ok());
+  const core::Status committed = txn->commit();
+  UNWEDGE_ASSERT(committed.ok());
   for (const std::string& name : names) {
     nodes[name] = std::make_unique<FakeNode>(fleet, name);
     agents_[name] =

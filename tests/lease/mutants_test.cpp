@@ -17,7 +17,8 @@ namespace {
 // A leader cut from the store for a minute; the plane's invariants judged.
 std::vector<seam::PlaneViolation> leader_cut_from_store(Mutant mutant) {
   Cluster c({"db1-1"}, Settings{.mutant = mutant});
-  UNWEDGE_ASSERT(c.run_until([&] { return c.state("db1-1") == "leader"; }, 10 * core::kSecond));
+  const bool led = c.run_until([&] { return c.state("db1-1") == "leader"; }, 10 * core::kSecond);
+  UNWEDGE_ASSERT(led);
   c.store.reachable = false;
   c.run(core::kMinute);
   return c.violations;
@@ -58,12 +59,11 @@ std::optional<std::string> renewal_over_a_taken_lease(Mutant mutant) {
                                                .key = lease_key("db1"),
                                                .value = "db1-2",
                                                .ttl_us = settings.ttl_us});
-  UNWEDGE_ASSERT(store
-                     .ask("taken", {.kind = core::KvKind::kPut,
-                                    .key = lease_key("db1"),
-                                    .value = "db1-1",
-                                    .ttl_us = settings.ttl_us})
-                     .holds());
+  const core::KvAnswer taken = store.ask("taken", {.kind = core::KvKind::kPut,
+                                                   .key = lease_key("db1"),
+                                                   .value = "db1-1",
+                                                   .ttl_us = settings.ttl_us});
+  UNWEDGE_ASSERT(taken.holds());
   {
     std::unique_ptr<core::Transaction> txn = node.store.begin();
     txn->put(Keeper{.id = "db1-2",
@@ -71,11 +71,13 @@ std::optional<std::string> renewal_over_a_taken_lease(Mutant mutant) {
                     .state = {.id = *keeper_machine().find_state("leader")},
                     .lease_revision = old.revision,
                     .lease_sent_us = node.clock.now_us() - settings.loop_wait_us});
-    UNWEDGE_ASSERT(txn->commit().ok());
+    const core::Status committed = txn->commit();
+    UNWEDGE_ASSERT(committed.ok());
   }
   const std::vector<core::ActionDef> actions = keeper_actions(settings, &store);
   core::Scheduler scheduler(node.env, actions);
-  UNWEDGE_ASSERT(scheduler.offer(Keeper::kKind, "db1-2", "Renew").ok());
+  const core::Result<bool> offered = scheduler.offer(Keeper::kKind, "db1-2", "Renew");
+  UNWEDGE_ASSERT(offered.ok());
   scheduler.drive_all();
   return store.value(lease_key("db1"));
 }

@@ -113,7 +113,8 @@ class LateDuplicate : public ::testing::Test {
     core::Result<core::StepOutcome> out = runner.drive(*def, action.id, 64);
     std::unique_ptr<core::Transaction> txn = world.durable.begin();
     txn->erase<core::ActionRecord>(action.id);
-    UNWEDGE_ASSERT(txn->commit().ok());
+    const core::Status committed = txn->commit();
+    UNWEDGE_ASSERT(committed.ok());
     return out.ok() && out->status != core::ActionStatus::kRunning;
   }
 

@@ -34,7 +34,8 @@ core::ActionDef elect(Bug bug, core::Store& store) {
     std::optional<TestService> service = side->get<TestService>(ctx.subject());
     service->generation++;
     side->put(*service);
-    UNWEDGE_ASSERT(side->commit().ok());
+    const core::Status committed = side->commit();
+    UNWEDGE_ASSERT(committed.ok());
     return StepResult::next();
   };
   auto promote = [bug](StepContext& ctx) {
@@ -99,13 +100,15 @@ Story election(Bug bug) {
             };
             auto txn = w.durable.begin();
             txn->put(TestService{.id = "svc"});
-            UNWEDGE_ASSERT(txn->commit().ok());
+            const core::Status committed = txn->commit();
+            UNWEDGE_ASSERT(committed.ok());
           },
       .trigger =
           [](FleetWorld& w) {
             auto txn = w.durable.begin();
             txn->put(TestServer{.id = "svc-a", .service = "svc"});
-            UNWEDGE_ASSERT(txn->commit().ok());
+            const core::Status committed = txn->commit();
+            UNWEDGE_ASSERT(committed.ok());
           },
   };
 }

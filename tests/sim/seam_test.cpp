@@ -109,7 +109,8 @@ class ProbeAgent final : public seam::Agent {
     seen().stored_passes.push_back(count.passes);
     count.passes++;
     txn->put(count);
-    UNWEDGE_ASSERT(txn->commit().ok());
+    const core::Status committed = txn->commit();
+    UNWEDGE_ASSERT(committed.ok());
     const std::vector<core::Checkin> reading = telemetry_.checkins(node_);
     seen().local_writable.push_back(reading.empty() ? -1 : reading.front().accepts_writes ? 1 : 0);
     if (id_ != 0 || passes_++ > 0) return;

@@ -242,24 +242,37 @@ void World::take_down(HostIndex host, HostState state) {
 std::optional<std::string> World::fence(std::string_view host, bool fenced) {
   std::optional<HostIndex> h = find_host(host);
   if (!h) return "no host " + std::string(host);
-  hosts[*h].db.fenced = fenced;
+  UNWEDGE_ASSERT_LT(*h, hosts.size());
+  DbNode& db = hosts[*h].db;
+  db.fenced = fenced;
+  // A fenced node takes no write, whatever else it is.
+  UNWEDGE_ASSERT(db.fenced == fenced);
+  UNWEDGE_ASSERT(!fenced || !db.accepts_writes());
   return std::nullopt;
 }
 
 std::optional<std::string> World::promote(HostIndex node, Timeline timeline) {
+  UNWEDGE_ASSERT_LT(node, hosts.size());
   DbNode& db = hosts[node].db;
   if (db.primary && db.wal.timeline() >= timeline) return std::nullopt;
   if (db.wal.timeline() >= timeline) {
     return fmt::format("{} is on timeline {} already, not before {}", hosts[node].name,
                        db.wal.timeline(), timeline);
   }
+  const Lsn end_before = db.wal.flushed_lsn();
   db.wal.promote(timeline);
   db.primary = true;
   db.upstream.reset();
+  // A leader on the new timeline, streaming from nobody, with every record it
+  // held.
+  UNWEDGE_ASSERT_EQ(db.wal.timeline(), timeline);
+  UNWEDGE_ASSERT_EQ(db.wal.flushed_lsn(), end_before);
+  UNWEDGE_ASSERT(db.primary && !db.upstream);
   return std::nullopt;
 }
 
 std::optional<std::string> World::follow(HostIndex node, std::string_view leader) {
+  UNWEDGE_ASSERT_LT(node, hosts.size());
   std::optional<HostIndex> upstream = find_host(leader);
   if (!upstream) return "no host " + std::string(leader);
   if (*upstream == node) return hosts[node].name + " cannot follow itself";
@@ -282,10 +295,14 @@ std::optional<std::string> World::follow(HostIndex node, std::string_view leader
   db.primary = false;
   db.upstream = *upstream;
   catch_up(node);
+  // A replica of the named leader, holding nothing the leader lacks.
+  UNWEDGE_ASSERT(!db.primary && db.upstream == upstream);
+  UNWEDGE_ASSERT(db.wal.is_prefix_of(hosts[*upstream].db.wal));
   return std::nullopt;
 }
 
 std::optional<std::string> World::rewind(HostIndex node, std::string_view leader) {
+  UNWEDGE_ASSERT_LT(node, hosts.size());
   std::optional<HostIndex> source = find_host(leader);
   if (!source) return "no host " + std::string(leader);
   if (*source == node) return hosts[node].name + " cannot rewind to itself";
@@ -305,11 +322,16 @@ std::optional<std::string> World::rewind(HostIndex node, std::string_view leader
   // Restarted in recovery: no longer a leader, not yet anyone's replica.
   db.primary = false;
   db.upstream.reset();
+  // It can now follow the leader it was rewound to.
+  UNWEDGE_ASSERT(db.wal.is_prefix_of(from.db.wal));
+  UNWEDGE_ASSERT(!db.accepts_writes());
   return std::nullopt;
 }
 
 void World::stop_replication(HostIndex node) {
+  UNWEDGE_ASSERT_LT(node, hosts.size());
   hosts[node].db.upstream.reset();
+  UNWEDGE_ASSERT(!hosts[node].db.upstream);
 }
 
 bool World::unfollow(HostIndex node) {
@@ -317,10 +339,16 @@ bool World::unfollow(HostIndex node) {
   // correct unfollow has stopped first (stop_replication). A node still
   // streaming from its old leader goes on applying that log over the
   // writes it now takes (catch_up).
+  UNWEDGE_ASSERT_LT(node, hosts.size());
   DbNode& db = hosts[node].db;
   if (db.primary) return false;
-  db.wal.promote(next_independent_timeline++);
+  const Timeline timeline = next_independent_timeline++;
+  UNWEDGE_ASSERT_LT(timeline, next_independent_timeline);
+  db.wal.promote(timeline);
   db.primary = true;
+  // A timeline of its own, which no service and no other database reaches.
+  UNWEDGE_ASSERT_EQ(db.wal.timeline(), timeline);
+  UNWEDGE_ASSERT(db.primary);
   return true;
 }
 
@@ -329,11 +357,15 @@ std::optional<std::string> World::point_endpoint(std::string_view service, std::
   if (!s) return "no service endpoint " + std::string(service);
   if (host.empty()) {
     services[*s].target.reset();
+    UNWEDGE_ASSERT(!services[*s].target);
     return std::nullopt;
   }
   std::optional<HostIndex> h = find_host(host);
   if (!h) return "no host " + std::string(host);
   services[*s].target = *h;
+  // Clients of the service are now sent to that host.
+  UNWEDGE_ASSERT(services[*s].target == h);
+  UNWEDGE_ASSERT_EQ(hosts[*services[*s].target].name, host);
   return std::nullopt;
 }
 
@@ -343,13 +375,19 @@ std::optional<std::string> World::issue_certificate(std::string_view certificate
   std::optional<std::uint32_t> s = find_service(service);
   if (!s) return "no service " + std::string(service);
   ServiceEndpoint& endpoint = services[*s];
+  const std::uint32_t serial_before =
+      endpoint.certificate == certificate ? endpoint.certificate_serial : 0;
   endpoint.certificate = certificate;
   endpoint.certificate_serial++;
   endpoint.certificate_not_after_us = not_after_us;
+  // A serial only grows: a new one is never one issued (or revoked) before.
+  UNWEDGE_ASSERT_LT(serial_before, endpoint.certificate_serial);
+  UNWEDGE_ASSERT_LT(endpoint.certificate_revoked_through, endpoint.certificate_serial);
   return std::nullopt;
 }
 
 void World::install_certificate(HostIndex node, std::string_view certificate) {
+  UNWEDGE_ASSERT_LT(node, hosts.size());
   // What the authority issued last under that id is what gets installed.
   DbNode& db = hosts[node].db;
   db.certificate = certificate;
@@ -360,6 +398,7 @@ void World::install_certificate(HostIndex node, std::string_view certificate) {
     db.certificate_serial = service.certificate_serial;
     db.certificate_not_after_us = service.certificate_not_after_us;
   }
+  UNWEDGE_ASSERT_EQ(db.certificate, certificate);
 }
 
 void World::revoke_certificate(std::string_view certificate) {
@@ -367,6 +406,9 @@ void World::revoke_certificate(std::string_view certificate) {
     if (service.certificate == certificate) {
       service.certificate_revoked_through = service.certificate_serial;
     }
+    // Nothing issued under the certificate is trusted any more.
+    UNWEDGE_ASSERT(service.certificate != certificate ||
+                   service.certificate_revoked_through == service.certificate_serial);
   }
 }
 

@@ -24,6 +24,7 @@ using core::StepResult;
 // commits issued_by in the same step that advances its record past `issue`,
 // so a step that finds its own id there is always a duplicate.
 std::optional<StepResult> already_issued(StepContext& ctx, const Certificate& cert) {
+  UNWEDGE_ASSERT(!ctx.action_id().empty());
   if (cert.issued_by != ctx.action_id()) return std::nullopt;
   return StepResult::finish(
       fmt::format("serial {} was issued by this execution, which has finished", cert.serial));
@@ -36,6 +37,7 @@ std::optional<StepResult> already_issued(StepContext& ctx, const Certificate& ce
 // deprovisioning waits for would never start. The action ends; the table
 // then revokes the certificate.
 std::optional<StepResult> to_be_revoked(const Certificate& cert) {
+  UNWEDGE_ASSERT(!cert.id.empty());
   if (!cert.revoke_requested) return std::nullopt;
   return StepResult::end("the certificate is to be revoked");
 }
@@ -51,13 +53,18 @@ StepResult issue(StepContext& ctx, const Settings& settings) {
     return StepResult::end(
         fmt::format("the certificate is {}", state_name(certificate_machine(), *cert)));
   }
+  UNWEDGE_ASSERT(!cert->service.empty());
   core::Operation op =
       call_with_retry(ctx, pgworld::kIssueCertificate, cert->id, cert->service, "issue");
   if (progress(op) != OpProgress::kDone) return StepResult::wait("issuing " + cert->id);
+  const std::uint32_t serial_before = cert->serial;
   cert->serial++;
   cert->not_after_us = ctx.now_us() + settings.certificate_validity_us;
   cert->issued_by = ctx.action_id();
   ctx.txn().put(*cert);
+  // One new serial, recorded once, with the execution that issued it.
+  UNWEDGE_ASSERT_EQ(cert->serial, serial_before + 1);
+  UNWEDGE_ASSERT_EQ(ctx.txn().view<Certificate>(cert->id)->issued_by, ctx.action_id());
   return StepResult::next();
 }
 
@@ -70,6 +77,9 @@ StepResult install(StepContext& ctx, const Settings& settings) {
   if (std::optional<StepResult> revoked = to_be_revoked(*cert)) return *revoked;
   std::optional<Service> service = ctx.txn().get<Service>(cert->service);
   if (!service) return StepResult::end("the service is gone");
+  // issue ran to its end in this execution before this step.
+  UNWEDGE_ASSERT_EQ(cert->issued_by, ctx.action_id());
+  UNWEDGE_ASSERT_LT(0u, cert->serial);
   std::string target = service->leader;
   if (UNWEDGE_MUTANT(settings, kRotationSkipsNewLeader) && !cert->installed_on.empty()) {
     target = cert->installed_on;
@@ -83,8 +93,10 @@ StepResult install(StepContext& ctx, const Settings& settings) {
           : call_with_retry(ctx, pgworld::kInstallCertificate, target, cert->id,
                             "install-" + target);
   if (progress(op) != OpProgress::kDone) return StepResult::wait("installing on " + target);
+  UNWEDGE_ASSERT(op.done());
   cert->installed_on = service->leader;
   ctx.txn().put(*cert);
+  UNWEDGE_ASSERT_EQ(cert->installed_on, service->leader);
   return StepResult::next();
 }
 
@@ -104,7 +116,11 @@ StepResult finish(StepContext& ctx, const Settings& settings, std::string_view f
         progress(call_with_retry(ctx, pgworld::kRevokeCertificate, cert->id, "", "retire-old"));
     if (op != OpProgress::kDone) return StepResult::wait("revoking the superseded serial");
   }
+  // Active only with a serial this execution issued.
+  UNWEDGE_ASSERT_EQ(cert->issued_by, ctx.action_id());
+  UNWEDGE_ASSERT_LT(0u, cert->serial);
   move(ctx, certificate_machine(), *cert, "active", cause);
+  UNWEDGE_ASSERT(is_in(certificate_machine(), *cert, {"active"}));
   return StepResult::next();
 }
 
@@ -128,6 +144,7 @@ StepResult begin_rotation(StepContext& ctx) {
     }
   }
   move(ctx, certificate_machine(), *cert, "rotating", "rotation_started");
+  UNWEDGE_ASSERT(is_in(certificate_machine(), *cert, {"rotating"}));
   return StepResult::next();
 }
 
@@ -137,7 +154,9 @@ StepResult revoke(StepContext& ctx) {
   if (is_in(certificate_machine(), *cert, {"revoked"})) return StepResult::next();
   core::Operation op = call_with_retry(ctx, pgworld::kRevokeCertificate, cert->id, "", "revoke");
   if (progress(op) != OpProgress::kDone) return StepResult::wait("revoking " + cert->id);
+  UNWEDGE_ASSERT(op.done());
   move(ctx, certificate_machine(), *cert, "revoked", "revoked");
+  UNWEDGE_ASSERT(is_in(certificate_machine(), *cert, {"revoked"}));
   return StepResult::next();
 }
 
@@ -179,6 +198,8 @@ std::vector<core::ActionDef> certificate_actions(const Settings& settings) {
   for (const char* from : {"issuing", "active", "expiring", "rotating", "expired"}) {
     revoke_def.transitions.push_back({"certificate", from, "revoked", "revoked"});
   }
+  // A rotation is the first issue plus its begin step.
+  UNWEDGE_ASSERT_EQ(rotate_def.steps.size(), issue_def.steps.size() + 1);
   return {issue_def, rotate_def, revoke_def};
 }
 

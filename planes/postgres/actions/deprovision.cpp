@@ -25,29 +25,36 @@ StepResult begin(StepContext& ctx) {
         fmt::format("the service is {}", state_name(service_machine(), *service)));
   }
   move(ctx, service_machine(), *service, "deprovisioning", "deprovision_started");
+  UNWEDGE_ASSERT(is_in(service_machine(), *service, {"deprovisioning"}));
   return StepResult::next();
 }
 
 StepResult remove_endpoint(StepContext& ctx) {
+  UNWEDGE_ASSERT(!ctx.subject().empty());
   OpProgress op =
       progress(call_with_retry(ctx, pgworld::kPointEndpoint, ctx.subject(), "", "endpoint"));
   if (op == OpProgress::kFailed) return StepResult::wait("endpoint removal failed; retrying");
   if (op == OpProgress::kWaiting) return StepResult::wait("removing the endpoint");
+  UNWEDGE_ASSERT(op == OpProgress::kDone);
   return StepResult::next();
 }
 
 StepResult request_teardown(StepContext& ctx) {
   std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
   if (!service) return StepResult::end("the service is gone");
+  // Only this action moves a service out of deprovisioning.
+  UNWEDGE_ASSERT(is_in(service_machine(), *service, {"deprovisioning"}));
   for (const std::string& id : server_ids(*service)) {
     std::optional<Server> server = ctx.txn().get<Server>(id);
     if (!server || server->destroy_requested || server->role == Role::kIndependent) continue;
     server->destroy_requested = true;
     ctx.txn().put(*server);
+    UNWEDGE_ASSERT(ctx.txn().view<Server>(id)->destroy_requested);
   }
   if (std::optional<Certificate> cert = ctx.txn().get<Certificate>(service->certificate)) {
     cert->revoke_requested = true;
     ctx.txn().put(*cert);
+    UNWEDGE_ASSERT(ctx.txn().view<Certificate>(cert->id)->revoke_requested);
   }
   return StepResult::next();
 }
@@ -66,7 +73,9 @@ StepResult await_teardown(StepContext& ctx) {
   std::optional<Certificate> cert = ctx.txn().get<Certificate>(service->certificate);
   if (cert && !is_in(certificate_machine(), *cert, {"revoked"})) ++remaining;
   if (remaining > 0) return StepResult::wait(fmt::format("{} resources still up", remaining));
+  UNWEDGE_ASSERT(is_in(service_machine(), *service, {"deprovisioning"}));
   move(ctx, service_machine(), *service, "deprovisioned", "deprovisioned");
+  UNWEDGE_ASSERT(is_in(service_machine(), *service, {"deprovisioned"}));
   return StepResult::next();
 }
 
@@ -86,6 +95,7 @@ core::ActionDef deprovision_action() {
     def.transitions.push_back({"service", from, "deprovisioning", "deprovision_started"});
   }
   def.transitions.push_back({"service", "deprovisioning", "deprovisioned", "deprovisioned"});
+  UNWEDGE_ASSERT_EQ(def.steps.size(), std::size_t{4});
   return def;
 }
 

@@ -21,7 +21,11 @@ using core::StepResult;
 std::optional<ReplicaLink> promotion_in_flight(StepContext& ctx, const Service& service) {
   for (const std::string& id : server_ids(service)) {
     std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(id);
-    if (link && is_in(replica_link_machine(), *link, {"fencing", "promoting"})) return link;
+    if (link && is_in(replica_link_machine(), *link, {"fencing", "promoting"})) {
+      UNWEDGE_ASSERT_EQ(link->service, service.id);
+      UNWEDGE_ASSERT(link->id != service.leader);
+      return link;
+    }
   }
   return std::nullopt;
 }
@@ -36,12 +40,15 @@ std::optional<ReplicaLink> promotion_in_flight(StepContext& ctx, const Service& 
 // table saw a moment earlier (a server action in the same pass may just
 // have marked the leader unreachable).
 bool failover_wanted(StepContext& ctx, const Settings& settings, const Service& service) {
+  UNWEDGE_ASSERT(!service.leader.empty());
   if (service.failover_requested) return true;
   HostView leader = view_host(ctx.telemetry(), service.leader, settings, ctx.now_us(), 0);
   return consistently_unreachable(leader, settings);
 }
 
 StepResult begin(StepContext& ctx, const Settings& settings) {
+  // The first step starts with none of the action's vars.
+  UNWEDGE_ASSERT(!ctx.var("candidate") && !ctx.var("fenced_at_us"));
   std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
   if (!service) return StepResult::end("the service is gone");
   if (std::optional<StepResult> duplicate = leader_change_finished(ctx, *service)) {
@@ -65,6 +72,7 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
     if (std::optional<ReplicaLink> resumed = promotion_in_flight(ctx, *service)) {
       UNWEDGE_PROBE("failover.resumed");
       ctx.set_var("candidate", resumed->id);
+      UNWEDGE_ASSERT(ctx.var("service") && ctx.var("old_leader"));
       return StepResult::next();
     }
   } else if (is_in(service_machine(), *service, {"available", "uncertain", "unavailable"})) {
@@ -85,9 +93,16 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
     move(ctx, service_machine(), *service, "unavailable", "failover_abandoned");
     return StepResult::end("no standby holds every acknowledged write");
   }
+  UNWEDGE_ASSERT(is_in(service_machine(), *service, {"failing_over"}));
+  // An HA standby of this service, not its leader.
   std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(*chosen);
+  UNWEDGE_ASSERT_MSG(link.has_value(), "the chosen standby {} has no link", *chosen);
+  UNWEDGE_ASSERT_EQ(link->service, service->id);
+  UNWEDGE_ASSERT(link->standby);
+  UNWEDGE_ASSERT(*chosen != service->leader);
   move(ctx, replica_link_machine(), *link, "fencing", "promotion_started");
   ctx.set_var("candidate", *chosen);
+  UNWEDGE_ASSERT(ctx.var("service") && ctx.var("old_leader"));
   return StepResult::next();
 }
 
@@ -103,6 +118,7 @@ core::ActionDef failover_action(const Settings& settings) {
       .transitions = leader_change_transitions()};
   for (core::StepDef& step : leader_change_steps(settings))
     def.steps.push_back(std::move(step));
+  UNWEDGE_ASSERT_EQ(def.steps.front().name, "begin");
   return def;
 }
 

@@ -32,16 +32,25 @@ std::optional<Change> load(StepContext& ctx) {
   std::optional<std::string> old_leader = ctx.var("old_leader");
   std::optional<std::string> candidate_id = ctx.var("candidate");
   UNWEDGE_ASSERT(service_id && old_leader && candidate_id);
+  UNWEDGE_ASSERT(!service_id->empty() && !old_leader->empty() && !candidate_id->empty());
+  // The candidate is a replica of the old leader, never the old leader.
+  UNWEDGE_ASSERT_MSG(*candidate_id != *old_leader, "{} would replace itself", *old_leader);
   std::optional<Service> service = ctx.txn().get<Service>(*service_id);
   std::optional<ReplicaLink> candidate = ctx.txn().get<ReplicaLink>(*candidate_id);
   if (!service || !candidate) return std::nullopt;
+  UNWEDGE_ASSERT_EQ(service->id, *service_id);
+  UNWEDGE_ASSERT_EQ(candidate->id, *candidate_id);
   return Change{*service, *old_leader, *candidate};
 }
 
 // A leader change whose abandoning has begun only finishes abandoning.
 std::optional<StepResult> resume_abandon(StepContext& ctx) {
   if (std::optional<std::string> reason = ctx.var("abandoning")) {
-    return abandon_leader_change(ctx, *reason);
+    StepResult result = abandon_leader_change(ctx, *reason);
+    // Abandoning only waits or ends: it never goes on with the change.
+    UNWEDGE_ASSERT(result.verdict == core::StepVerdict::kWait ||
+                   result.verdict == core::StepVerdict::kEnd);
+    return result;
   }
   return std::nullopt;
 }
@@ -65,11 +74,15 @@ struct SeenBeforeFence {
 };
 
 SeenBeforeFence seen_before_fence(StepContext& ctx) {
-  return {.sent_us = std::stoll(ctx.var("leader_sent_us").value_or("-1")),
-          .writable = ctx.var("leader_sent_writable").value_or("") == "1"};
+  const std::optional<std::string> sent_us = ctx.var("leader_sent_us");
+  const std::optional<std::string> writable = ctx.var("leader_sent_writable");
+  UNWEDGE_ASSERT(!sent_us || !sent_us->empty());
+  UNWEDGE_ASSERT(!writable || *writable == "1" || *writable == "0");
+  return {.sent_us = std::stoll(sent_us.value_or("-1")), .writable = writable.value_or("") == "1"};
 }
 
 void note_leader_sent(StepContext& ctx, const std::string& old_leader) {
+  UNWEDGE_ASSERT(!old_leader.empty());
   const SeenBeforeFence before = seen_before_fence(ctx);
   SeenBeforeFence seen = before;
   for (const core::Checkin& checkin : ctx.telemetry().checkins(old_leader)) {
@@ -83,12 +96,23 @@ void note_leader_sent(StepContext& ctx, const std::string& old_leader) {
   if (seen.sent_us != before.sent_us) ctx.set_var("leader_sent_us", std::to_string(seen.sent_us));
   if (seen.writable != before.writable)
     ctx.set_var("leader_sent_writable", seen.writable ? "1" : "0");
+  // What was seen only grows, and is now what the vars say.
+  const SeenBeforeFence noted = seen_before_fence(ctx);
+  UNWEDGE_ASSERT_EQ(noted.sent_us, seen.sent_us);
+  UNWEDGE_ASSERT(noted.writable == seen.writable);
+  UNWEDGE_ASSERT(!before.writable || seen.sent_us > before.sent_us || seen.writable);
 }
 
 StepResult fence_old_leader(StepContext& ctx, const Settings& settings) {
   if (std::optional<StepResult> abandoning = resume_abandon(ctx)) return *abandoning;
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
+  // begin left the candidate fencing, or found it fencing or promoting; only
+  // this change moves it on from there, and abandoning has not begun.
+  UNWEDGE_ASSERT_MSG(is_in(replica_link_machine(), c->candidate, {"fencing", "promoting"}),
+                     "candidate {} is {}", c->candidate.id,
+                     state_name(replica_link_machine(), c->candidate));
+  UNWEDGE_ASSERT(!ctx.var("fenced_at_us"));
   note_leader_sent(ctx, c->old_leader);
   // MUTANT (failover_without_fencing): the fence is never asked for.
   OpProgress op = UNWEDGE_MUTANT(settings, kFailoverWithoutFencing)
@@ -107,6 +131,12 @@ StepResult fence_old_leader(StepContext& ctx, const Settings& settings) {
     move(ctx, replica_link_machine(), c->candidate, "promoting", "old_leader_fenced");
   }
   ctx.set_var("fenced_at_us", std::to_string(ctx.now_us()));
+  // On to the final position with the old leader fenced and the candidate
+  // promoting.
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), c->candidate, {"promoting"}));
+  if (std::shared_ptr<const Server> old = ctx.txn().view<Server>(c->old_leader)) {
+    UNWEDGE_ASSERT(!is_in(server_machine(), *old, {"running", "unreachable", "restarting"}));
+  }
   return StepResult::next();
 }
 
@@ -114,6 +144,7 @@ StepResult fence_old_leader(StepContext& ctx, const Settings& settings) {
 // fence, if any.
 std::optional<pgworld::Lsn> reported_since(StepContext& ctx, const std::string& host,
                                            core::TimeUs fenced_at_us) {
+  UNWEDGE_ASSERT(!host.empty());
   std::optional<pgworld::Lsn> highest;
   for (const core::Checkin& checkin : ctx.telemetry().checkins(host)) {
     if (checkin.age_us > ctx.now_us() - fenced_at_us) continue;
@@ -131,6 +162,7 @@ std::optional<pgworld::Lsn> reported_since(StepContext& ctx, const std::string& 
 // fenced leader meanwhile. Bounded like the asynchronous wait.
 StepResult await_synchronous_position(StepContext& ctx, const Change& c,
                                       core::TimeUs fenced_at_us) {
+  UNWEDGE_ASSERT(c.service.synchronous && c.candidate.standby);
   std::optional<pgworld::Lsn> mine = reported_since(ctx, c.candidate.id, fenced_at_us);
   std::string behind;  // why the candidate cannot be promoted yet, if so
   if (!mine) behind = fmt::format("{} has not reported since the fence", c.candidate.id);
@@ -148,7 +180,12 @@ StepResult await_synchronous_position(StepContext& ctx, const Change& c,
       behind = fmt::format("{} is at LSN {}, {} at {}", id, *theirs, c.candidate.id, *mine);
     }
   }
-  if (behind.empty()) return StepResult::next();
+  if (behind.empty()) {
+    // Promoted only on a report of its own since the fence, at or past
+    // every other standby's.
+    UNWEDGE_ASSERT(mine.has_value());
+    return StepResult::next();
+  }
   if (ctx.now_us() - fenced_at_us >= kFinalPositionWaitUs) {
     UNWEDGE_PROBE("failover.synchronous_candidate_behind");
     return abandon_leader_change(
@@ -170,6 +207,9 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
   if (!c) return StepResult::end("the service or the candidate is gone");
   // MUTANT (promote_lagging_standby): nobody waits for the final position.
   if (UNWEDGE_MUTANT(settings, kPromoteLaggingStandby)) return StepResult::next();
+  // fence-old-leader went on only once the fence was done, noting when.
+  UNWEDGE_ASSERT(ctx.var("fenced_at_us").has_value());
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), c->candidate, {"promoting"}));
   const core::TimeUs fenced_at_us = std::stoll(ctx.var("fenced_at_us").value_or("0"));
   if (c->service.synchronous && c->candidate.standby) {
     return await_synchronous_position(ctx, *c, fenced_at_us);
@@ -202,6 +242,9 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
     return StepResult::wait(
         fmt::format("{} catching up to LSN {}", c->candidate.id, final_word->log_position));
   }
+  // The candidate holds the fenced leader's final word: it can lose nothing.
+  UNWEDGE_ASSERT(!final_word->accepts_writes);
+  UNWEDGE_ASSERT_LE(final_word->log_position, mine.latest->log_position);
   return StepResult::next();
 }
 
@@ -210,6 +253,9 @@ StepResult await_final_lsn(StepContext& ctx, const Settings& settings) {
 StepResult promote(StepContext& ctx, const Settings& settings) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
+  UNWEDGE_ASSERT(ctx.var("fenced_at_us").has_value());
+  UNWEDGE_ASSERT(!ctx.var("abandoning"));
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), c->candidate, {"promoting"}));
   // MUTANT (promote_onto_current_timeline): the new timeline is named as the
   // service's current one, which the candidate is on already; the fleet API
   // refuses such a promotion every time it is asked.
@@ -226,6 +272,7 @@ StepResult promote(StepContext& ctx, const Settings& settings) {
     case OpProgress::kDone:
       break;
   }
+  UNWEDGE_ASSERT(op.done());
   return StepResult::next();
 }
 
@@ -249,6 +296,9 @@ StepResult repoint_endpoint(StepContext& ctx, const Settings& settings) {
   if (op == OpProgress::kWaiting && UNWEDGE_MUTANT(settings, kRepointNotAwaited))
     op = OpProgress::kDone;
   if (op != OpProgress::kDone) return StepResult::wait("repointing the endpoint");
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), c->candidate, {"promoting"}));
+  UNWEDGE_ASSERT(c->service.leader != c->candidate.id);
+  const pgworld::Timeline timeline_before = c->service.timeline;
   move(ctx, replica_link_machine(), c->candidate, "promoted", "promoted");
   if (std::optional<Server> fresh = ctx.txn().get<Server>(c->candidate.id)) {
     fresh->role = Role::kLeader;
@@ -261,6 +311,11 @@ StepResult repoint_endpoint(StepContext& ctx, const Settings& settings) {
   c->service.leader = c->candidate.id;
   c->service.timeline++;
   ctx.txn().put(c->service);
+  // The candidate leads, on the timeline it was promoted onto; a timeline only
+  // grows.
+  UNWEDGE_ASSERT_EQ(c->service.timeline, timeline_before + 1);
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), c->candidate, {"promoted"}));
+  UNWEDGE_ASSERT_EQ(ctx.txn().view<Service>(c->service.id)->leader, c->candidate.id);
   return StepResult::next();
 }
 
@@ -271,6 +326,9 @@ StepResult repoint_endpoint(StepContext& ctx, const Settings& settings) {
 StepResult refollow_replicas(StepContext& ctx, const Settings& settings) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
+  // repoint-endpoint made the candidate the leader; nothing else moves it.
+  UNWEDGE_ASSERT_EQ(c->service.leader, c->candidate.id);
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), c->candidate, {"promoted"}));
   bool waiting = false;
   for (const std::string& id : server_ids(c->service)) {
     std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(id);
@@ -284,6 +342,7 @@ StepResult refollow_replicas(StepContext& ctx, const Settings& settings) {
       continue;
     }
     ctx.set_var(asked, "1");
+    UNWEDGE_ASSERT(id != c->candidate.id && id != c->service.leader);
     OpProgress op = progress(ctx.call(pgworld::kFollow, id, c->candidate.id, id));
     if (op == OpProgress::kWaiting) waiting = true;
     // MUTANT (unbounded_refollow_retry): a refusal is waited out like a
@@ -309,12 +368,18 @@ StepResult refollow_replicas(StepContext& ctx, const Settings& settings) {
 StepResult finish(StepContext& ctx) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
+  UNWEDGE_ASSERT_EQ(c->service.leader, c->candidate.id);
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), c->candidate, {"promoted"}));
+  UNWEDGE_ASSERT(c->service.last_leader_change != ctx.action_id());
   move(ctx, service_machine(), c->service, "available", "failover_done");
   c->service.failover_requested = false;
   c->service.last_leader_change = ctx.action_id();
   ctx.txn().put(c->service);
   c->candidate.promote_requested = false;
   ctx.txn().put(c->candidate);
+  // A duplicate of this execution now finds it finished (leader_change_finished).
+  UNWEDGE_ASSERT(is_in(service_machine(), c->service, {"available"}));
+  UNWEDGE_ASSERT_EQ(ctx.txn().view<Service>(c->service.id)->last_leader_change, ctx.action_id());
   return StepResult::next();
 }
 
@@ -324,6 +389,8 @@ StepResult late_repoint(StepContext& ctx) {
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end("the service or the candidate is gone");
   if (!ctx.var("finished_at_us")) ctx.set_var("finished_at_us", std::to_string(ctx.now_us()));
+  UNWEDGE_ASSERT(ctx.var("finished_at_us").has_value());
+  UNWEDGE_ASSERT(!c->service.leader.empty());
   const core::TimeUs finished_at_us = std::stoll(ctx.var("finished_at_us").value_or("0"));
   if (ctx.now_us() - finished_at_us < kLateRepointUs) return StepResult::wait("repointing later");
   OpProgress op = progress(
@@ -340,9 +407,15 @@ StepResult abandon_leader_change(StepContext& ctx, const std::string& reason) {
   // abandoning (see resume_abandon). Re-judging the change instead could
   // promote the candidate while the old leader, already unfenced, takes
   // writes the candidate will never have.
+  UNWEDGE_ASSERT(!reason.empty());
   ctx.set_var("abandoning", reason);
   std::optional<Change> c = load(ctx);
   if (!c) return StepResult::end(reason);
+  // Abandoned before the promotion: the candidate has not been moved on, by
+  // this pass or an earlier one that waited.
+  UNWEDGE_ASSERT_MSG(is_in(replica_link_machine(), c->candidate, {"fencing", "promoting"}),
+                     "candidate {} is {}", c->candidate.id,
+                     state_name(replica_link_machine(), c->candidate));
   if (ctx.var("fenced_at_us")) {
     // A refused unfence is asked again under a fresh key: ending the change
     // with the old leader still fenced leaves the service with no writable
@@ -365,10 +438,17 @@ StepResult abandon_leader_change(StepContext& ctx, const std::string& reason) {
     c->service.last_leader_change = ctx.action_id();
     move(ctx, service_machine(), c->service, "unavailable", "failover_abandoned");
   }
+  // Ended with nothing left half-done: the candidate follows again and the
+  // service no longer claims a change in flight.
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), c->candidate, {"following"}));
+  UNWEDGE_ASSERT(!is_in(service_machine(), c->service, {"failing_over"}));
+  UNWEDGE_ASSERT_EQ(ctx.var("abandoning").value_or(""), reason);
   return StepResult::end(reason);
 }
 
 std::optional<StepResult> leader_change_finished(StepContext& ctx, const Service& service) {
+  UNWEDGE_ASSERT(!ctx.action_id().empty());
+  UNWEDGE_ASSERT(!service.id.empty());
   if (service.last_leader_change != ctx.action_id()) return std::nullopt;
   return StepResult::finish(
       fmt::format("this leader change has finished; {} leads {}", service.leader, service.id));
@@ -387,6 +467,7 @@ std::vector<core::StepDef> leader_change_steps(const Settings& settings) {
       {"finish", finish}};
   if (UNWEDGE_MUTANT(settings, kLateEndpointRepoint))
     steps.push_back({"late-repoint", late_repoint});
+  UNWEDGE_ASSERT_EQ(steps.front().name, "fence-old-leader");
   return steps;
 }
 
@@ -407,6 +488,7 @@ std::vector<core::RequestedTransition> leader_change_transitions() {
   for (const char* from : {"running", "unreachable", "restarting"}) {
     t.push_back({"server", from, "fenced", "fenced"});
   }
+  UNWEDGE_ASSERT_EQ(t.size(), std::size_t{14});
   return t;
 }
 

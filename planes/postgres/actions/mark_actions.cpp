@@ -20,6 +20,13 @@ struct MarkSpec {
 
 template <class T>
 core::ActionDef mark(const MarkSpec& spec) {
+  // Every state named is one of the machine's, and none is left for itself.
+  UNWEDGE_ASSERT(!spec.from.empty());
+  UNWEDGE_ASSERT(spec.machine().find_state(spec.to).has_value());
+  for (const std::string& from : spec.from) {
+    UNWEDGE_ASSERT(spec.machine().find_state(from).has_value());
+    UNWEDGE_ASSERT(from != spec.to);
+  }
   core::ActionDef def{.name = spec.name,
                       .summary = fmt::format("Records what monitoring saw: {} moves to {} on {}.",
                                              spec.machine().name(), spec.to, spec.cause)};
@@ -27,6 +34,7 @@ core::ActionDef mark(const MarkSpec& spec) {
     def.transitions.push_back({spec.machine().name(), from, spec.to, spec.cause});
   }
   def.steps.push_back({"mark", [spec](core::StepContext& ctx) {
+                         UNWEDGE_ASSERT(!ctx.subject().empty());
                          std::optional<T> entity = ctx.txn().get<T>(ctx.subject());
                          if (!entity) return core::StepResult::end("the entity is gone");
                          const core::MachineDef& machine = spec.machine();
@@ -36,6 +44,7 @@ core::ActionDef mark(const MarkSpec& spec) {
                            return core::StepResult::end(fmt::format("already {}", now));
                          }
                          move(ctx, machine, *entity, spec.to, spec.cause);
+                         UNWEDGE_ASSERT_EQ(state_name(machine, *entity), spec.to);
                          return core::StepResult::next();
                        }});
   return def;
@@ -44,7 +53,7 @@ core::ActionDef mark(const MarkSpec& spec) {
 }  // namespace
 
 std::vector<core::ActionDef> mark_actions() {
-  return {
+  std::vector<core::ActionDef> marks = {
       mark<Service>(
           {"MarkServiceUncertain", service_machine, {"available"}, "uncertain", "missed_checkin"}),
       mark<Service>({"MarkServiceUnavailable",
@@ -72,6 +81,9 @@ std::vector<core::ActionDef> mark_actions() {
       mark<Certificate>(
           {"MarkCertExpired", certificate_machine, {"active", "expiring"}, "expired", "expired"}),
   };
+  for (const core::ActionDef& def : marks)
+    UNWEDGE_ASSERT_EQ(def.steps.size(), std::size_t{1});
+  return marks;
 }
 
 }  // namespace unwedge::postgres

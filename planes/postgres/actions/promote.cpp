@@ -20,15 +20,19 @@ using core::StepResult;
 // How far behind its leader the link is, if both positions are current.
 std::optional<pgworld::Lsn> lag_bytes(StepContext& ctx, const Settings& settings,
                                       const Service& service, const ReplicaLink& link) {
+  UNWEDGE_ASSERT(link.id != service.leader);
   HostView mine = view_host(ctx.telemetry(), link.id, settings, ctx.now_us(), 0);
   HostView theirs = view_host(ctx.telemetry(), service.leader, settings, ctx.now_us(), 0);
   if (!mine.latest || !theirs.latest || mine.fresh == 0 || theirs.fresh == 0) return std::nullopt;
   const pgworld::Lsn leader_lsn = theirs.latest->log_position;
   const pgworld::Lsn replica_lsn = mine.latest->log_position;
-  return leader_lsn > replica_lsn ? leader_lsn - replica_lsn : 0;
+  const pgworld::Lsn lag = leader_lsn > replica_lsn ? leader_lsn - replica_lsn : 0;
+  UNWEDGE_ASSERT_LE(lag, leader_lsn);
+  return lag;
 }
 
 StepResult begin(StepContext& ctx, const Settings& settings) {
+  UNWEDGE_ASSERT(!ctx.var("candidate") && !ctx.var("fenced_at_us"));
   std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(ctx.subject());
   if (!link) return StepResult::end("the link is gone");
   std::optional<Service> service = ctx.txn().get<Service>(link->service);
@@ -52,6 +56,9 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
     return StepResult::end(fmt::format("{}'s server is {}", link->id,
                                        server ? state_name(server_machine(), *server) : "gone"));
   }
+  // A following link is a replica: the leader's own link is promoted.
+  UNWEDGE_ASSERT(link->id != service->leader);
+  UNWEDGE_ASSERT(!service->leader.empty());
   std::optional<pgworld::Lsn> lag = lag_bytes(ctx, settings, *service, *link);
   if (lag && *lag > settings.lag_bytes_max) {
     return StepResult::end(
@@ -66,6 +73,8 @@ StepResult begin(StepContext& ctx, const Settings& settings) {
   move(ctx, replica_link_machine(), *link,
        UNWEDGE_MUTANT(settings, kTransitionShortcut) ? "promoting" : "fencing",
        "promotion_started");
+  UNWEDGE_ASSERT(is_in(service_machine(), *service, {"failing_over"}));
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), *link, {"fencing"}));
   return StepResult::next();
 }
 
@@ -81,6 +90,7 @@ core::ActionDef promote_action(const Settings& settings) {
       .transitions = leader_change_transitions()};
   for (core::StepDef& step : leader_change_steps(settings))
     def.steps.push_back(std::move(step));
+  UNWEDGE_ASSERT_EQ(def.steps.front().name, "begin");
   return def;
 }
 

@@ -21,7 +21,9 @@ using core::StepContext;
 using core::StepResult;
 
 std::string next_server_id(Service& service) {
+  UNWEDGE_ASSERT(!service.id.empty());
   service.servers_named++;
+  UNWEDGE_ASSERT_LT(0u, service.servers_named);  // never wraps round to a name in use
   return fmt::format("{}-{}", service.id, service.servers_named);
 }
 
@@ -32,7 +34,11 @@ StepResult name_servers(StepContext& ctx) {
     return StepResult::end(
         fmt::format("the service is {}", state_name(service_machine(), *service)));
   }
-  if (service->servers_named > 0) return StepResult::next();  // named on an earlier run
+  if (service->servers_named > 0) {
+    UNWEDGE_ASSERT(!service->leader.empty());
+    return StepResult::next();  // named on an earlier run
+  }
+  UNWEDGE_ASSERT(service->leader.empty());
   for (std::uint32_t i = 0; i <= service->standbys; ++i) {
     Server server{.id = next_server_id(*service),
                   .service = service->id,
@@ -42,6 +48,9 @@ StepResult name_servers(StepContext& ctx) {
     ctx.txn().put(server);
   }
   ctx.txn().put(*service);
+  // The plan's servers, the first of them the leader.
+  UNWEDGE_ASSERT_EQ(service->servers_named, service->standbys + 1);
+  UNWEDGE_ASSERT_EQ(service->leader, fmt::format("{}-1", service->id));
   return StepResult::next();
 }
 
@@ -105,6 +114,10 @@ StepResult await_servers(StepContext& ctx) {
     ctx.txn().put(fresh);
     ctx.txn().put(*service);
   }
+  // Back to the plan's strength, a leader named.
+  UNWEDGE_ASSERT_LE(service->standbys + 1, live);
+  UNWEDGE_ASSERT(!service->leader.empty());
+  UNWEDGE_ASSERT_LE(running, live);
   if (running < live)
     return StepResult::wait(fmt::format("{} of {} servers running", running, live));
   return StepResult::next();
@@ -113,6 +126,7 @@ StepResult await_servers(StepContext& ctx) {
 StepResult link_standbys(StepContext& ctx) {
   std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
   if (!service) return StepResult::end("the service is gone");
+  UNWEDGE_ASSERT(!service->leader.empty());
   bool waiting = false;
   for (const std::string& id : server_ids(*service)) {
     std::optional<Server> server = ctx.txn().get<Server>(id);
@@ -133,6 +147,8 @@ StepResult link_standbys(StepContext& ctx) {
                       .state = {.id = replica_link_machine().initial(), .entered_us = ctx.now_us()},
                       .standby = true});
     }
+    UNWEDGE_ASSERT(id != service->leader);
+    UNWEDGE_ASSERT(ctx.txn().view<ReplicaLink>(id) != nullptr);
   }
   return waiting ? StepResult::wait("standbys attaching") : StepResult::next();
 }
@@ -154,12 +170,15 @@ StepResult await_certificate(StepContext& ctx) {
   if (!is_in(certificate_machine(), *certificate, {"active"})) {
     return StepResult::wait("certificate not active yet");
   }
+  UNWEDGE_ASSERT_EQ(certificate->service, service->id);
   return StepResult::next();
 }
 
 StepResult point_endpoint(StepContext& ctx, const Settings& settings) {
   std::optional<Service> service = ctx.txn().get<Service>(ctx.subject());
   if (!service) return StepResult::end("the service is gone");
+  // An empty target would take the endpoint away, not point it.
+  UNWEDGE_ASSERT(!service->leader.empty());
   // MUTANT (endpoint_to_last_server): the endpoint goes to the last server
   // named, the leader only when the service has no standby.
   const std::string target = UNWEDGE_MUTANT(settings, kEndpointToLastServer)
@@ -168,6 +187,7 @@ StepResult point_endpoint(StepContext& ctx, const Settings& settings) {
   OpProgress op = progress(ctx.call(pgworld::kPointEndpoint, service->id, target));
   if (op == OpProgress::kFailed) return StepResult::end("the endpoint cannot be pointed");
   if (op == OpProgress::kWaiting) return StepResult::wait("pointing the endpoint");
+  UNWEDGE_ASSERT(op == OpProgress::kDone);
   return StepResult::next();
 }
 
@@ -178,13 +198,16 @@ StepResult declare_available(StepContext& ctx) {
     return StepResult::end(
         fmt::format("the service is {}", state_name(service_machine(), *service)));
   }
+  UNWEDGE_ASSERT(!service->leader.empty() && !service->certificate.empty());
   move(ctx, service_machine(), *service, "available", "provisioned");
+  UNWEDGE_ASSERT(is_in(service_machine(), *service, {"available"}));
   return StepResult::next();
 }
 
 }  // namespace
 
 core::ActionDef provision_action(const Settings& settings) {
+  UNWEDGE_ASSERT(service_machine().find_state("provisioning") == service_machine().initial());
   return core::ActionDef{
       .name = "Provision",
       .steps = {{"name-servers", name_servers},

@@ -42,10 +42,13 @@ StepResult begin(StepContext& ctx) {
   if (!is_in(server_machine(), *old, {"running", "unreachable", "restarting", "fenced"})) {
     return StepResult::end(fmt::format("the server is {}", state_name(server_machine(), *old)));
   }
+  UNWEDGE_ASSERT(service->leader != old->id);
   move(ctx, server_machine(), *old, "replacing", "replace_started");
   if (is_in(service_machine(), *service, {"available"})) {
     move(ctx, service_machine(), *service, "maintenance", "maintenance_started");
   }
+  UNWEDGE_ASSERT(is_in(server_machine(), *old, {"replacing"}));
+  UNWEDGE_ASSERT(!is_in(service_machine(), *service, {"available"}));
   return StepResult::next();
 }
 
@@ -54,6 +57,7 @@ StepResult create_replacement(StepContext& ctx) {
   if (!old) return StepResult::end("the server is gone");
   std::optional<Service> service = ctx.txn().get<Service>(old->service);
   if (!service) return StepResult::end("the service is gone");
+  UNWEDGE_ASSERT_EQ(service->id, old->service);
   if (ctx.var("replacement") || old->destroy_requested || service->deprovision_requested) {
     return StepResult::next();  // created on an earlier run, or not wanted any more
   }
@@ -63,9 +67,11 @@ StepResult create_replacement(StepContext& ctx) {
     if (earlier && earlier->replaces == old->id &&
         !is_in(server_machine(), *earlier, {"destroying", "destroyed"})) {
       ctx.set_var("replacement", earlier->id);
+      UNWEDGE_ASSERT(earlier->id != old->id);
       return StepResult::next();
     }
   }
+  const std::uint32_t named_before = service->servers_named;
   service->servers_named++;
   Server fresh{.id = fmt::format("{}-{}", service->id, service->servers_named),
                .service = service->id,
@@ -75,14 +81,20 @@ StepResult create_replacement(StepContext& ctx) {
   ctx.set_var("replacement", fresh.id);
   ctx.txn().put(fresh);
   ctx.txn().put(*service);
+  // A name never used before, in the service's numbering.
+  UNWEDGE_ASSERT_EQ(service->servers_named, named_before + 1);
+  UNWEDGE_ASSERT(fresh.id != old->id && fresh.replaces == old->id);
+  UNWEDGE_ASSERT_EQ(ctx.var("replacement").value_or(""), fresh.id);
   return StepResult::next();
 }
 
 StepResult attach_replacement(StepContext& ctx) {
   std::optional<std::string> id = ctx.var("replacement");
   if (!id) return StepResult::next();
+  UNWEDGE_ASSERT(!id->empty() && *id != ctx.subject());
   std::optional<Server> fresh = ctx.txn().get<Server>(*id);
   if (!fresh) return StepResult::end("the replacement is gone");
+  UNWEDGE_ASSERT_EQ(fresh->replaces, ctx.subject());
   std::optional<Service> service = ctx.txn().get<Service>(fresh->service);
   if (!service) return StepResult::end("the service is gone");
   if (is_in(server_machine(), *fresh, {"destroying", "destroyed"})) {
@@ -115,6 +127,7 @@ StepResult attach_replacement(StepContext& ctx) {
     return StepResult::wait("replacement refused to follow; rewinding it");
   }
   if (op != OpProgress::kDone) return StepResult::wait("replacement attaching");
+  UNWEDGE_ASSERT(service->leader != fresh->id);
   if (!ctx.txn().get<ReplicaLink>(fresh->id)) {
     ctx.txn().put(
         ReplicaLink{.id = fresh->id,
@@ -122,6 +135,8 @@ StepResult attach_replacement(StepContext& ctx) {
                     .state = {.id = replica_link_machine().initial(), .entered_us = ctx.now_us()},
                     .standby = fresh->role == Role::kStandby});
   }
+  // Attached: the replacement replicates from the leader, its link recorded.
+  UNWEDGE_ASSERT(ctx.txn().view<ReplicaLink>(fresh->id) != nullptr);
   return StepResult::next();
 }
 
@@ -132,6 +147,7 @@ StepResult retire_old(StepContext& ctx) {
     detach_link(ctx, old->id);
     move(ctx, server_machine(), *old, "destroying", "replacement_ready");
   }
+  UNWEDGE_ASSERT(!is_in(server_machine(), *old, {"replacing"}));
   return StepResult::next();
 }
 
@@ -142,6 +158,7 @@ StepResult end_maintenance(StepContext& ctx) {
   if (service && is_in(service_machine(), *service, {"maintenance"})) {
     move(ctx, service_machine(), *service, "available", "maintenance_done");
   }
+  UNWEDGE_ASSERT(!service || !is_in(service_machine(), *service, {"maintenance"}));
   return StepResult::next();
 }
 
@@ -167,6 +184,7 @@ core::ActionDef replace_server_action() {
   }
   for (core::RequestedTransition& t : teardown_transitions())
     def.transitions.push_back(t);
+  UNWEDGE_ASSERT_EQ(def.steps.size(), std::size_t{6});
   return def;
 }
 

@@ -23,6 +23,8 @@ using core::StepResult;
 // already (a re-run); otherwise the action has nothing to do.
 StepResult begin_in(StepContext& ctx, std::initializer_list<std::string_view> from,
                     std::string_view to, std::string_view cause) {
+  UNWEDGE_ASSERT(from.size() > 0);
+  UNWEDGE_ASSERT(server_machine().find_state(to).has_value());
   std::optional<Server> server = ctx.txn().get<Server>(ctx.subject());
   if (!server) return StepResult::end("the server is gone");
   if (server_machine().find_state(to) == server->state.id) return StepResult::next();
@@ -30,6 +32,7 @@ StepResult begin_in(StepContext& ctx, std::initializer_list<std::string_view> fr
     return StepResult::end(fmt::format("the server is {}", state_name(server_machine(), *server)));
   }
   move(ctx, server_machine(), *server, to, cause);
+  UNWEDGE_ASSERT(server_machine().find_state(to) == server->state.id);
   return StepResult::next();
 }
 
@@ -40,6 +43,7 @@ StepResult create_host(StepContext& ctx, const Settings& settings, MintedKeys& m
   std::optional<Server> server = ctx.txn().get<Server>(ctx.subject());
   if (!server) return StepResult::end("the server is gone");
   if (!is_in(server_machine(), *server, {"creating"})) return StepResult::end("not creating");
+  UNWEDGE_ASSERT(!server->service.empty());
   std::string label = "create";
   if (UNWEDGE_MUTANT(settings, kCreateKeyInMemory)) {
     // MUTANT (create_key_in_memory): the request id is minted from the clock
@@ -68,14 +72,19 @@ StepResult create_host(StepContext& ctx, const Settings& settings, MintedKeys& m
     case OpProgress::kDone:
       break;
   }
+  UNWEDGE_ASSERT(op.done());
   move(ctx, server_machine(), *server, "running", "created");
+  UNWEDGE_ASSERT(is_in(server_machine(), *server, {"running"}));
   return StepResult::next();
 }
 
 StepResult run_host_op(StepContext& ctx, InfraVerb verb, std::string_view what) {
+  UNWEDGE_ASSERT(!ctx.subject().empty() && !what.empty());
+  UNWEDGE_ASSERT(verb == pgworld::kStopHost || verb == pgworld::kStartHost);
   core::Operation op = call_with_retry(ctx, verb, ctx.subject(), "", what);
   if (progress(op) != OpProgress::kDone)
     return StepResult::wait(fmt::format("{} {}", what, ctx.subject()));
+  UNWEDGE_ASSERT(op.done());
   return StepResult::next();
 }
 
@@ -86,6 +95,7 @@ StepResult finish_restart(StepContext& ctx) {
   // Monitoring decides whether it is really back: if not, the missed
   // check-ins move it to unreachable again.
   move(ctx, server_machine(), *server, "running", "restarted");
+  UNWEDGE_ASSERT(is_in(server_machine(), *server, {"running"}));
   return StepResult::next();
 }
 
@@ -93,6 +103,7 @@ StepResult finish_restart(StepContext& ctx) {
 
 // A link of a server being destroyed stops being a replica first.
 void detach_link(StepContext& ctx, const std::string& server_id) {
+  UNWEDGE_ASSERT(!server_id.empty());
   std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(server_id);
   if (!link) return;
   if (is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"})) {
@@ -103,6 +114,10 @@ void detach_link(StepContext& ctx, const std::string& server_id) {
   if (is_in(replica_link_machine(), *link, {"unfollowing"})) {
     move(ctx, replica_link_machine(), *link, "unfollowed", "unfollowed");
   }
+  // Nothing replicates into the server any more (a link being promoted is
+  // the leader change's to end).
+  UNWEDGE_ASSERT(
+      !is_in(replica_link_machine(), *link, {"syncing", "following", "lagging", "unfollowing"}));
 }
 
 std::vector<core::RequestedTransition> teardown_transitions() {
@@ -111,6 +126,7 @@ std::vector<core::RequestedTransition> teardown_transitions() {
     t.push_back({"replica_link", from, "unfollowing", "unfollow_started"});
   }
   t.push_back({"replica_link", "unfollowing", "unfollowed", "unfollowed"});
+  UNWEDGE_ASSERT_EQ(t.size(), std::size_t{5});
   return t;
 }
 
@@ -121,9 +137,11 @@ StepResult destroy_host(StepContext& ctx) {
   if (progress(op) != OpProgress::kDone) return StepResult::wait("destroying " + server->id);
   detach_link(ctx, server->id);
   if (!is_in(server_machine(), *server, {"destroying"})) return StepResult::end("not destroying");
+  UNWEDGE_ASSERT(op.done());
   move(ctx, server_machine(), *server, "destroyed", "destroyed");
   server->role = Role::kRetired;
   ctx.txn().put(*server);
+  UNWEDGE_ASSERT(is_in(server_machine(), *server, {"destroyed"}));
   return StepResult::next();
 }
 
@@ -134,10 +152,12 @@ std::vector<core::RequestedTransition> from_each(std::initializer_list<const cha
   std::vector<core::RequestedTransition> t;
   for (const char* f : from)
     t.push_back({"server", f, to, cause});
+  UNWEDGE_ASSERT_EQ(t.size(), from.size());
   return t;
 }
 
 core::ActionDef create_server(const Settings& settings) {
+  UNWEDGE_ASSERT(server_machine().find_state("creating") == server_machine().initial());
   // One per process: the controller builds its actions when it starts.
   auto minted = std::make_shared<MintedKeys>();
   return {.name = "CreateServer",
@@ -150,6 +170,7 @@ core::ActionDef create_server(const Settings& settings) {
 }
 
 bool leads(core::Transaction& txn, const Server& server) {
+  UNWEDGE_ASSERT(!server.id.empty() && !server.service.empty());
   std::shared_ptr<const Service> service = txn.view<Service>(server.service);
   return service && service->leader == server.id;
 }
@@ -190,8 +211,11 @@ StepResult begin_restart(StepContext& ctx, const Settings& settings) {
     }
     UNWEDGE_PROBE("server.leader_restarted_past_bound");
   }
+  UNWEDGE_ASSERT(is_in(server_machine(), *server, {"unreachable"}));
+  const std::uint32_t restarts_before = server->restarts;
   server->restarts++;
   move(ctx, server_machine(), *server, "restarting", "restart_started");
+  UNWEDGE_ASSERT_EQ(server->restarts, restarts_before + 1);
   return StepResult::next();
 }
 
@@ -207,6 +231,7 @@ core::ActionDef restart_server(const Settings& settings) {
       .summary = "Restarts an unreachable host, at most restarts_max times before replacing it.",
       .transitions = {{"server", "unreachable", "restarting", "restart_started"},
                       {"server", "restarting", "running", "restarted"}}};
+  UNWEDGE_ASSERT_EQ(def.steps.size(), std::size_t{4});
   return def;
 }
 
@@ -225,14 +250,18 @@ core::ActionDef destroy_server() {
                                "destroying", "destroy_started")};
   for (core::RequestedTransition& t : teardown_transitions())
     def.transitions.push_back(t);
+  UNWEDGE_ASSERT_EQ(def.steps.size(), std::size_t{2});
   return def;
 }
 
 }  // namespace
 
 std::vector<core::ActionDef> server_actions(const Settings& settings) {
-  return {create_server(settings), restart_server(settings), replace_server_action(),
-          destroy_server()};
+  std::vector<core::ActionDef> actions = {create_server(settings), restart_server(settings),
+                                          replace_server_action(), destroy_server()};
+  for (const core::ActionDef& action : actions)
+    UNWEDGE_ASSERT(!action.steps.empty() && !action.transitions.empty());
+  return actions;
 }
 
 }  // namespace unwedge::postgres

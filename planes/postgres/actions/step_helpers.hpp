@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/action.hpp"
+#include "core/assert.hpp"
 #include "core/keyed_retry.hpp"
 
 namespace unwedge::postgres {
@@ -20,8 +21,13 @@ namespace unwedge::postgres {
 template <class T>
 void move(core::StepContext& ctx, const core::MachineDef& machine, T& entity, std::string_view to,
           std::string_view cause) {
+  UNWEDGE_ASSERT(!entity.id.empty());
+  UNWEDGE_ASSERT(!cause.empty());
+  UNWEDGE_ASSERT_LT(static_cast<std::size_t>(entity.state.id), machine.state_count());
   core::Status moved = ctx.change_state(machine, entity.id, entity.state, to, cause);
   UNWEDGE_ASSERT_MSG(moved.ok(), "{}", moved.ok() ? "" : moved.error().message);
+  UNWEDGE_ASSERT_MSG(machine.find_state(to) == entity.state.id, "{} {} is {}, not {}",
+                     machine.name(), entity.id, machine.state_name(entity.state.id), to);
   ctx.txn().put(entity);
 }
 
@@ -29,7 +35,12 @@ void move(core::StepContext& ctx, const core::MachineDef& machine, T& entity, st
 template <class T>
 bool is_in(const core::MachineDef& machine, const T& entity,
            std::initializer_list<std::string_view> names) {
+  UNWEDGE_ASSERT(names.size() > 0);
+  UNWEDGE_ASSERT_LT(static_cast<std::size_t>(entity.state.id), machine.state_count());
   for (std::string_view name : names) {
+    // A misspelt state would make the test false for ever.
+    UNWEDGE_ASSERT_MSG(machine.find_state(name).has_value(), "{} has no state {}", machine.name(),
+                       name);
     if (machine.find_state(name) == entity.state.id) return true;
   }
   return false;
@@ -37,6 +48,7 @@ bool is_in(const core::MachineDef& machine, const T& entity,
 
 template <class T>
 const std::string& state_name(const core::MachineDef& machine, const T& entity) {
+  UNWEDGE_ASSERT_LT(static_cast<std::size_t>(entity.state.id), machine.state_count());
   return machine.state_name(entity.state.id);
 }
 
@@ -47,6 +59,7 @@ enum class OpProgress { kDone, kWaiting, kFailed };
 inline OpProgress progress(const core::Operation& op) {
   switch (op.state) {
     case core::OperationState::kSucceeded:
+      UNWEDGE_ASSERT(op.done());
       return OpProgress::kDone;
     case core::OperationState::kFailed:
       return OpProgress::kFailed;
@@ -54,6 +67,7 @@ inline OpProgress progress(const core::Operation& op) {
     case core::OperationState::kTimedOut:
       return OpProgress::kWaiting;
   }
+  UNWEDGE_ASSERT_MSG(false, "an operation in no known state ({})", static_cast<int>(op.state));
   return OpProgress::kWaiting;
 }
 

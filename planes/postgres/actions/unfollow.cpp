@@ -13,8 +13,10 @@ using core::StepContext;
 using core::StepResult;
 
 StepResult begin(StepContext& ctx) {
+  UNWEDGE_ASSERT(!ctx.subject().empty());
   std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(ctx.subject());
   if (!link) return StepResult::end("the link is gone");
+  UNWEDGE_ASSERT_EQ(link->id, ctx.subject());
   if (is_in(replica_link_machine(), *link, {"unfollowing"})) return StepResult::next();
   if (!is_in(replica_link_machine(), *link, {"syncing", "following", "lagging"})) {
     return StepResult::end(
@@ -39,6 +41,7 @@ StepResult begin(StepContext& ctx) {
     return StepResult::end("the service is changing its leader");
   }
   move(ctx, replica_link_machine(), *link, "unfollowing", "unfollow_started");
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), *link, {"unfollowing"}));
   return StepResult::next();
 }
 
@@ -52,6 +55,7 @@ std::optional<StepResult> ended_elsewhere(StepContext& ctx) {
     return StepResult::end(
         fmt::format("the link is {}", state_name(replica_link_machine(), *link)));
   }
+  UNWEDGE_ASSERT_EQ(link->id, ctx.subject());
   return std::nullopt;
 }
 
@@ -67,6 +71,7 @@ StepResult stop_replication(StepContext& ctx, const Settings& settings) {
       progress(call_with_retry(ctx, pgworld::kStopReplication, ctx.subject(), "", "stop"));
   if (op == OpProgress::kFailed) return StepResult::wait("stopping replication failed; retrying");
   if (op == OpProgress::kWaiting) return StepResult::wait("stopping replication");
+  UNWEDGE_ASSERT(op == OpProgress::kDone);
   return StepResult::next();
 }
 
@@ -75,8 +80,11 @@ StepResult open_for_writes(StepContext& ctx) {
   OpProgress op = progress(call_with_retry(ctx, pgworld::kUnfollow, ctx.subject(), "", "unfollow"));
   if (op == OpProgress::kFailed) return StepResult::wait("unfollow failed; retrying");
   if (op == OpProgress::kWaiting) return StepResult::wait("opening for writes");
+  UNWEDGE_ASSERT(op == OpProgress::kDone);
   std::optional<ReplicaLink> link = ctx.txn().get<ReplicaLink>(ctx.subject());
   if (!link) return StepResult::end("the link is gone");
+  // ended_elsewhere saw it unfollowing in this same transaction.
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), *link, {"unfollowing"}));
   move(ctx, replica_link_machine(), *link, "unfollowed", "unfollowed");
   link->unfollow_requested = false;
   link->promote_requested = false;  // moot: an independent database leads nothing
@@ -85,6 +93,8 @@ StepResult open_for_writes(StepContext& ctx) {
     server->role = Role::kIndependent;
     ctx.txn().put(*server);
   }
+  UNWEDGE_ASSERT(!link->unfollow_requested && !link->promote_requested);
+  UNWEDGE_ASSERT(is_in(replica_link_machine(), *link, {"unfollowed"}));
   return StepResult::next();
 }
 
@@ -104,6 +114,7 @@ core::ActionDef unfollow_action(const Settings& settings) {
     def.transitions.push_back({"replica_link", from, "unfollowing", "unfollow_started"});
   }
   def.transitions.push_back({"replica_link", "unfollowing", "unfollowed", "unfollowed"});
+  UNWEDGE_ASSERT_EQ(def.steps.size(), std::size_t{3});
   return def;
 }
 
