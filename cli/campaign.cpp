@@ -553,7 +553,7 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
       const CampaignItem item = item_at(items, index);
       if (item.plane != 0) return;
       if (core::Result<sim::Scenario> scenario = item.make(); scenario) {
-        feeder->learn_swarm(*scenario, result);
+        feeder->learn(*scenario, result);
       }
     }
     recorder.builder.set_guided(feeder->figures());

@@ -158,10 +158,6 @@ void GuidedFeeder::learn_guided(std::uint64_t number, const WorkerResult& result
   std::filesystem::remove(guided_input_path(out_dir_, number), ignored);
 }
 
-void GuidedFeeder::learn_swarm(const sim::Scenario& scenario, const WorkerResult& result) {
-  learn(scenario, result);
-}
-
 // Only a passing run joins the corpus: mutating a failing one mostly finds
 // the same failure again.
 void GuidedFeeder::learn(const sim::Scenario& scenario, const WorkerResult& result) {

@@ -20,7 +20,7 @@
 //   GuidedFeeder feeder(settings.guided, settings.out_dir, "postgres", 1);
 //   if (core::Status started = feeder.start(); !started) return started.error();
 //   if (feeder.ready()) pool.dispatch(kGuidedIndexBase + *feeder.make_next());
-//   feeder.learn(result, &swarm_scenario);   // for every result of its plane
+//   feeder.learn(swarm_scenario(seed), result);   // each swarm run of its plane
 #pragma once
 
 #include <cstdint>
@@ -71,16 +71,15 @@ class GuidedFeeder {
   bool ready() const { return !replays_.empty() || !search_.corpus().empty(); }
   // Makes the next input and writes its file; its number.
   core::Result<std::uint64_t> make_next();
-  // What a run of the plane reached: a guided input's (by its number) or a
-  // swarm seed's (its scenario made again by the caller).
+  // What a guided input's run (by its number) reached.
   void learn_guided(std::uint64_t number, const WorkerResult& result);
-  void learn_swarm(const sim::Scenario& scenario, const WorkerResult& result);
+  // What a swarm seed's run reached (its scenario made again by the caller).
+  void learn(const sim::Scenario& scenario, const WorkerResult& result);
 
   std::uint64_t made() const { return made_; }
   reports::GuidedFigures figures() const;
 
  private:
-  void learn(const sim::Scenario& scenario, const WorkerResult& result);
   core::Status keep(const sim::Scenario& scenario);
 
   GuidedSettings settings_;
