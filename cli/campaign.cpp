@@ -20,6 +20,7 @@
 #include "reports/timeline_recorder.hpp"
 #include "sim/happening_log.hpp"
 #include "sim/scenario_yaml.hpp"
+#include "sim/step_fault_context.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -181,14 +182,18 @@ void judge(const CampaignItem& item, const sim::Scenario& scenario,
   if (coverage) observers.push_back(&*coverage);
   // The swarm's census of the "sometimes" conditions its runs reach.
   std::optional<sim::HappeningLog> census;
+  // And what the guided search learns beyond the plane's coverage.
+  std::optional<sim::StepFaultContext> contexts;
   if (coverage && (item.swarm || item.guided)) {
     observers.push_back(&census.emplace(scenario.config));
+    observers.push_back(&contexts.emplace());
   }
   sim::RunObservers observe(std::move(observers));
   const sim::ScenarioOutcome outcome = sim::run_scenario(scenario, {}, nullptr, &observe);
   // Read now: the probes count on in the re-check and the shrinker's runs.
   if (coverage) result.coverage = coverage->coverage();
   if (census) result.coverage->sometimes = sometimes_reached(*census);
+  if (contexts) result.contexts = contexts->features();
   record.digest = outcome.run.digest;
   record.simulated_us = outcome.run.simulated_us;
   record.events = outcome.run.events;
@@ -634,6 +639,8 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   }
   status.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
   if (status.state == CampaignState::kRunning) status.state = CampaignState::kFinished;
+  // Only a campaign that ran its course prunes the corpus it keeps.
+  if (feeder && status.state != CampaignState::kInterrupted) feeder->prune();
   const bool written = recorder.write_summary(status);
   recorder.show_progress(status, true);
   reports::Report report = recorder.builder.report(status);

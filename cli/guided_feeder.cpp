@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iterator>
+#include <set>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -43,6 +45,25 @@ core::Result<std::vector<std::filesystem::path>> files_in(const std::filesystem:
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+// The corpus names a scenario by a hash of its story alone: its name, source
+// and description (which say where it was found) left out, so the same
+// scenario found or replayed again on another night is one file.
+std::string corpus_file_name(const sim::Scenario& scenario) {
+  sim::Scenario story = scenario;
+  story.name = "corpus";
+  story.source.clear();
+  story.description.clear();
+  return fmt::format("{:016x}.yaml", sim::feature_id(sim::to_yaml(story)));
+}
+
+// Only files of that shape are the corpus's own, to be pruned.
+bool is_corpus_file_name(std::string_view name) {
+  constexpr std::size_t kHexDigits = 16;
+  return name.size() == kHexDigits + 5 && name.ends_with(".yaml") &&
+         std::all_of(name.begin(), name.begin() + kHexDigits,
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // Whether `scenario` is for `plane` (a scenario naming none is for the
@@ -165,8 +186,11 @@ void GuidedFeeder::learn(const sim::Scenario& scenario, const WorkerResult& resu
   std::vector<std::uint64_t> features = reports::coverage_features(*result.coverage);
   for (std::uint64_t feature : sim::fault_overlap_features(scenario))
     features.push_back(feature);
+  features.insert(features.end(), result.contexts.begin(), result.contexts.end());
   if (!search_.offer(scenario, features)) return;
   ++figures_.kept;
+  UNWEDGE_ASSERT_EQ(corpus_files_.size() + 1, search_.corpus().size());
+  corpus_files_.push_back(corpus_file_name(scenario));
   if (core::Status kept = keep(scenario); !kept && !keep_failed_) {
     keep_failed_ = true;
     std::fprintf(stderr, "\nunwedge: %s; the guided search goes on without keeping its corpus\n",
@@ -176,12 +200,33 @@ void GuidedFeeder::learn(const sim::Scenario& scenario, const WorkerResult& resu
 
 core::Status GuidedFeeder::keep(const sim::Scenario& scenario) {
   if (settings_.corpus_dir.empty()) return core::Status{};
-  const std::string text = sim::to_yaml(scenario);
-  const std::filesystem::path path =
-      settings_.corpus_dir / fmt::format("{:016x}.yaml", sim::feature_id(text));
+  const std::string name = corpus_files_.back();
+  const std::filesystem::path path = settings_.corpus_dir / name;
   std::error_code error;
   if (std::filesystem::exists(path, error)) return core::Status{};
-  return write_file_atomically(path, text);
+  sim::Scenario named = scenario;
+  named.name = "corpus-" + path.stem().string();
+  return write_file_atomically(path, sim::to_yaml(named));
+}
+
+std::size_t GuidedFeeder::prune() {
+  if (settings_.corpus_dir.empty() || !replays_.empty() || keep_failed_) return 0;
+  std::set<std::string> holding;
+  const std::vector<sim::CorpusEntry>& corpus = search_.corpus();
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    if (corpus[i].held > 0) holding.insert(corpus_files_[i]);
+  }
+  core::Result<std::vector<std::filesystem::path>> files =
+      files_in(settings_.corpus_dir, ".yaml", "--corpus");
+  if (!files) return 0;
+  std::size_t removed = 0;
+  for (const std::filesystem::path& file : *files) {
+    const std::string name = file.filename().string();
+    if (!is_corpus_file_name(name) || holding.contains(name)) continue;
+    std::error_code error;
+    removed += std::filesystem::remove(file, error) ? 1 : 0;
+  }
+  return removed;
 }
 
 reports::GuidedFigures GuidedFeeder::figures() const {

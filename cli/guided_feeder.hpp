@@ -13,9 +13,13 @@
 //   - a libFuzzer corpus (`--fuzz-corpus DIR`, every file decoded as
 //     fleet_fuzzer decodes its inputs),
 // each replayed as it is, then every swarm run of the plane as its result
-// comes back. A run that reaches a feature none before it did joins the
-// corpus and, with --corpus, is written there (named by a hash of its text,
-// so a scenario kept twice is one file), ready for the next campaign.
+// comes back. A run that reaches a feature none before it did, or one more
+// cheaply than the run holding it, joins the corpus and, with --corpus, is
+// written there (named by a hash of its story, so a scenario kept twice or
+// replayed on another night is one file), ready for the next campaign. At
+// the end, prune() removes the files of runs that hold no feature any more
+// (a cheaper run reached all they did), so the directory stays the size of
+// what the search has reached, not of every night's finds.
 //
 //   GuidedFeeder feeder(settings.guided, settings.out_dir, "postgres", 1);
 //   if (core::Status started = feeder.start(); !started) return started.error();
@@ -29,6 +33,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/worker_result.hpp"
 #include "core/result.hpp"
@@ -76,6 +81,12 @@ class GuidedFeeder {
   // What a swarm seed's run reached (its scenario made again by the caller).
   void learn(const sim::Scenario& scenario, const WorkerResult& result);
 
+  // Once the campaign is over: removes the corpus files of entries holding
+  // no feature (only files named as the corpus names them); how many. Does
+  // nothing before every kept scenario was replayed, or after a write to
+  // the corpus failed.
+  std::size_t prune();
+
   std::uint64_t made() const { return made_; }
   reports::GuidedFigures figures() const;
 
@@ -88,6 +99,7 @@ class GuidedFeeder {
   sim::GuidedSearch search_;
   std::deque<sim::Scenario> replays_;                 // run as they are, before any mutation
   std::map<std::uint64_t, sim::Scenario> in_flight_;  // by number
+  std::vector<std::string> corpus_files_;             // each corpus entry's file name
   std::uint64_t made_ = 0;
   reports::GuidedFigures figures_;
   bool keep_failed_ = false;  // the corpus directory refused a write; told once

@@ -24,8 +24,10 @@ std::vector<std::string_view> split_tabs(std::string_view line) {
 }  // namespace
 
 std::string to_result_line(const WorkerResult& r) {
-  const nlohmann::ordered_json extras = {
-      {"scenario", r.scenario}, {"rechecked", r.rechecked}, {"mismatch", r.mismatch}};
+  const nlohmann::ordered_json extras = {{"scenario", r.scenario},
+                                         {"rechecked", r.rechecked},
+                                         {"mismatch", r.mismatch},
+                                         {"contexts", r.contexts}};
   return fmt::format("{}\t{}\t{}\t{}", to_json_line(r.record),
                      extras.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
                      r.coverage ? reports::coverage_to_json_line(*r.coverage) : "null",
@@ -46,6 +48,7 @@ core::Result<WorkerResult> parse_result_line(std::string_view line) {
     result.scenario = extras.at("scenario").get<std::string>();
     result.rechecked = extras.at("rechecked").get<bool>();
     result.mismatch = extras.at("mismatch").get<bool>();
+    result.contexts = extras.at("contexts").get<std::vector<std::uint64_t>>();
   } catch (const std::exception& e) {
     return core::Error{fmt::format("a worker's result has unreadable extras ({})", e.what())};
   }

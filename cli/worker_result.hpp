@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/campaign_report.hpp"
 #include "core/result.hpp"
@@ -29,6 +30,9 @@ struct WorkerResult {
   std::optional<reports::RunTimeline> timeline;  // failing runs only
   bool rechecked = false;                        // run twice to compare digests
   bool mismatch = false;                         // ... and they differed
+  // Swarm and guided runs: the guided search's step-under-fault features
+  // (sim/step_fault_context.hpp), sorted; empty for every other run.
+  std::vector<std::uint64_t> contexts;
 };
 
 std::string to_result_line(const WorkerResult& result);

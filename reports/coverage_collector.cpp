@@ -182,6 +182,7 @@ void CoverageCollector::run_ended(const sim::InvariantChecker& checker, core::Ti
     for (std::size_t b = 0; b < DwellBuckets::kBuckets && b < histogram.counts.size(); ++b)
       dwell.counts[b] += histogram.counts[b];
     dwell.max_us = std::max(dwell.max_us, histogram.max_us);
+    dwell.judged_max_us = std::max(dwell.judged_max_us, histogram.judged_max_us);
   }
 }
 

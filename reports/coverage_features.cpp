@@ -18,6 +18,16 @@ void add(std::vector<std::uint64_t>& into, const std::string& name) {
 std::vector<std::uint64_t> coverage_features(const Coverage& coverage) {
   std::vector<std::uint64_t> features;
   for (const MachineCoverage& machine : coverage.machines) {
+    // How close each bounded state came to overstaying, in eighths of its
+    // bound: a run that pushed a stay further than any before is a step
+    // towards a dwell violation, which no count of transitions shows
+    // (IJON's maximising feedback).
+    for (const StateCoverage& s : machine.states) {
+      if (!s.dwell_max_us || *s.dwell_max_us <= 0 || s.dwell.judged_max_us <= 0) continue;
+      const core::TimeUs eighths =
+          std::min<core::TimeUs>(s.dwell.judged_max_us * 8 / *s.dwell_max_us, 8);
+      add(features, fmt::format("d {} {} {}", machine.name, s.name, eighths));
+    }
     for (const TransitionCoverage& t : machine.transitions) {
       if (t.taken == 0) continue;
       add(features,

@@ -44,6 +44,7 @@ void add_dwell(DwellBuckets& into, const DwellBuckets& from) {
   for (std::size_t b = 0; b < DwellBuckets::kBuckets; ++b)
     into.counts[b] += from.counts[b];
   into.max_us = std::max(into.max_us, from.max_us);
+  into.judged_max_us = std::max(into.judged_max_us, from.judged_max_us);
 }
 
 void add_machine(MachineCoverage& into, const MachineCoverage& from) {

@@ -36,6 +36,10 @@ struct DwellBuckets {
   static constexpr std::size_t kBuckets = 24;
   std::array<std::uint64_t, kBuckets> counts{};
   core::TimeUs max_us = 0;
+  // The most of a completed stay counted against the state's bound (no
+  // fault active, the control plane's timers trusted): how close the state
+  // came to overstaying; 0 for an unbounded one.
+  core::TimeUs judged_max_us = 0;
 
   std::uint64_t total() const;
   // An upper bound on the `fraction` percentile (0.5, 0.99), in us; 0 when empty.

@@ -29,6 +29,7 @@ Out dwell_out(const DwellBuckets& dwell) {
     counts.push_back(c);
   return Out{{"counts", counts},
              {"max_us", dwell.max_us},
+             {"judged_max_us", dwell.judged_max_us},
              // Derived, for a reader of the file; ignored when read back.
              {"p50_bound_us", dwell.percentile_bound_us(0.5)},
              {"p99_bound_us", dwell.percentile_bound_us(0.99)}};
@@ -509,6 +510,7 @@ void read(const In& j, const std::string& path, DwellBuckets& out) {
   }
   std::copy(counts.begin(), counts.end(), out.counts.begin());
   o.get("max_us", out.max_us);
+  o.get_if_present("judged_max_us", out.judged_max_us);
   o.derived("p50_bound_us");
   o.derived("p99_bound_us");
   o.done();

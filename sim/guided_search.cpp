@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/assert.hpp"
+#include "core/time.hpp"
 #include "sim/scenario_mutator.hpp"
 
 namespace unwedge::sim {
@@ -53,27 +54,65 @@ std::vector<std::uint64_t> fault_overlap_features(const Scenario& scenario) {
 
 GuidedSearch::GuidedSearch(std::uint64_t seed) : rng_(Rng::stream(seed, "guided")) {}
 
+std::uint64_t run_cost(const Scenario& scenario) {
+  const auto seconds =
+      static_cast<std::uint64_t>((scenario.duration_us + scenario.recovery_us) / core::kSecond);
+  return std::max<std::uint64_t>(
+      1, seconds * std::max<std::size_t>(1, scenario.config.services.size()));
+}
+
 bool GuidedSearch::offer(const Scenario& scenario, std::span<const std::uint64_t> features) {
   ++offers_;
+  const std::uint64_t cost = run_cost(scenario);
+  const std::size_t entry = corpus_.size();
   std::size_t brought = 0;
+  std::size_t held = 0;
   for (std::uint64_t feature : features) {
-    if (seen_.insert(feature).second) ++brought;
+    auto [it, fresh] = holders_.try_emplace(feature, Holder{.entry = entry, .cost = cost});
+    Holder& holder = it->second;
+    ++holder.hits;
+    if (fresh) {
+      ++brought;
+      ++held;
+    } else if (cost * 4 <= holder.cost * 3 && holder.entry != entry) {
+      // The same reached for a quarter less at least: this run holds it
+      // from now on. (Not for any saving, or every cut a second shorter
+      // would join the corpus.)
+      CorpusEntry& before = corpus_[holder.entry];
+      UNWEDGE_ASSERT_LT(0u, before.held);
+      --before.held;
+      holder.entry = entry;
+      holder.cost = cost;
+      ++held;
+    }
   }
-  if (brought == 0) return false;
-  corpus_.push_back({.scenario = scenario, .brought = brought});
+  if (held == 0) return false;
+  corpus_.push_back({.scenario = scenario, .brought = brought, .held = held, .cost = cost});
+  UNWEDGE_ASSERT_LE(brought, held);
   return true;
 }
 
-// Weighted towards entries that brought many features and were picked
-// little: a fresh find is mutated at once, an old one now and then.
+// Weighted towards entries that hold rare features and were picked little
+// (libFuzzer's entropic and AFL++'s rare-edge schedules): each feature an
+// entry holds counts inversely to the runs that reached it, so the one run
+// that reached a failover's wait under a clock jump is mutated far more
+// than the hundred that reached a common transition; a fresh find is
+// mutated at once, an old one now and then, and one that holds nothing (a
+// cheaper run took all it reached) seldom.
 std::size_t GuidedSearch::pick() {
   UNWEDGE_ASSERT(!corpus_.empty());
+  constexpr std::uint64_t kRareWorth = 1 << 16;  // a feature reached by one run
+  std::vector<std::uint64_t> rarity(corpus_.size(), 0);
+  for (const auto& [feature, holder] : holders_) {
+    UNWEDGE_ASSERT_LT(holder.entry, corpus_.size());
+    UNWEDGE_ASSERT_LT(0u, holder.hits);
+    rarity[holder.entry] += kRareWorth / holder.hits;
+  }
   std::vector<std::uint32_t> weights;
   weights.reserve(corpus_.size());
-  for (const CorpusEntry& entry : corpus_) {
-    const std::uint64_t worth = 16 + std::min<std::uint64_t>(entry.brought, 64) * 16;
-    weights.push_back(
-        static_cast<std::uint32_t>(std::max<std::uint64_t>(1, worth / (1 + entry.picked))));
+  for (std::size_t i = 0; i < corpus_.size(); ++i) {
+    const std::uint64_t worth = rarity[i] / (1 + corpus_[i].picked);
+    weights.push_back(static_cast<std::uint32_t>(std::clamp<std::uint64_t>(worth, 1, UINT32_MAX)));
   }
   const std::size_t chosen = rng_.weighted(weights);
   UNWEDGE_ASSERT_LT(chosen, corpus_.size());

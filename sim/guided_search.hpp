@@ -5,9 +5,15 @@
 // What "something" is the caller's business: each run is offered with its
 // features, 64-bit numbers naming what it reached (a transition taken some
 // number of times, a decision-table cell, an action step, a probe, two kinds
-// of fault active at once; reports/coverage_features.hpp). A run that
-// brings a feature never seen is kept. The next scenario mutates a kept one,
-// favouring those that brought the most and were picked the least, with
+// of fault active at once, a step run under faults;
+// reports/coverage_features.hpp, sim/step_fault_context.hpp). A run that
+// brings a feature never seen is kept, and so is one that reaches a seen
+// feature a quarter more cheaply (in simulated fleet time) than the run
+// holding it, which then holds it instead (AFL's favoured inputs): a
+// cut-down story soon holds what the long scenario it came from reached,
+// and mutating the short one changes the story that reached it, at a
+// fraction of the cost. The next scenario mutates a kept one, favouring
+// those that hold the rarest features and were picked the least, with
 // another kept one as the donor of added events.
 //
 // Deterministic: the same offers in the same order give the same scenarios.
@@ -21,8 +27,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,8 +48,14 @@ struct GuidedInput {
 struct CorpusEntry {
   Scenario scenario;
   std::size_t brought = 0;  // the features it was the first to reach
+  std::size_t held = 0;     // the features it reaches most cheaply of all kept
+  std::uint64_t cost = 0;   // simulated fleet time: services x seconds
   std::uint64_t picked = 0;
 };
+
+// What a run of the scenario costs, in simulated service-seconds: the fleet
+// size times both phases.
+std::uint64_t run_cost(const Scenario& scenario);
 
 // A feature's number: a 64-bit FNV-1a hash of its name ("t postgres service
 // available>failing_over 2"), the same on every machine and compiler.
@@ -63,13 +75,14 @@ class GuidedSearch {
   explicit GuidedSearch(std::uint64_t seed);
 
   // A run and what it reached; kept in the corpus (and true returned) when
-  // it reached a feature no earlier offer did.
+  // it reached a feature no earlier offer did, or one more cheaply than the
+  // entry holding it.
   bool offer(const Scenario& scenario, std::span<const std::uint64_t> features);
   // The next scenario to try; nullopt while the corpus is empty.
   std::optional<GuidedInput> next();
 
   const std::vector<CorpusEntry>& corpus() const { return corpus_; }
-  std::size_t features() const { return seen_.size(); }
+  std::size_t features() const { return holders_.size(); }
   std::uint64_t offers() const { return offers_; }
 
  private:
@@ -77,7 +90,12 @@ class GuidedSearch {
 
   Rng rng_;
   std::vector<CorpusEntry> corpus_;
-  std::set<std::uint64_t> seen_;
+  struct Holder {
+    std::size_t entry = 0;  // into corpus_
+    std::uint64_t cost = 0;
+    std::uint64_t hits = 0;  // offers that reached the feature
+  };
+  std::map<std::uint64_t, Holder> holders_;  // by feature: every feature seen
   std::uint64_t made_ = 0;
   std::uint64_t offers_ = 0;
 };

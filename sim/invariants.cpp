@@ -73,12 +73,14 @@ core::TimeUs InvariantChecker::bound_of(const core::MachineDef& machine,
 
 void InvariantChecker::enter(Tracked& tracked, core::StateId state, core::TimeUs now_us) {
   if (tracked.machine != nullptr) {
-    dwell_[fmt::format("{}/{}", tracked.machine->name(),
-                       tracked.machine->state_name(tracked.state))]
-        .add(now_us - tracked.since_us);
+    DwellHistogram& histogram = dwell_[fmt::format("{}/{}", tracked.machine->name(),
+                                                   tracked.machine->state_name(tracked.state))];
+    histogram.add(now_us - tracked.since_us);
+    histogram.judged_max_us = std::max(histogram.judged_max_us, tracked.judged_us);
   }
   tracked.state = state;
   tracked.since_us = now_us;
+  tracked.judged_us = 0;
   tracked.reported = false;
 }
 
@@ -138,6 +140,7 @@ void InvariantChecker::check_dwell(core::TimeUs now_us) {
     // pause), run long after its clock stepped back or its process restarted.
     const core::TimeUs from_us = std::max(
         {tracked.since_us, timers_trusted_from_us_, always ? core::TimeUs{0} : quiet_since_us_});
+    tracked.judged_us = std::max(tracked.judged_us, now_us - from_us);
     if (now_us - from_us <= bound_us) continue;
     tracked.reported = true;
     const std::string counted =

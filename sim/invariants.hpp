@@ -66,6 +66,10 @@ struct DwellHistogram {
   static constexpr std::size_t kBuckets = 24;  // up to ~97 days
   std::array<std::uint64_t, kBuckets> counts{};
   core::TimeUs max_us = 0;
+  // The most of a completed stay that was counted against the state's bound
+  // (the time with no fault active and the control plane's timers trusted):
+  // how close the state came to overstaying, 0 for an unbounded state.
+  core::TimeUs judged_max_us = 0;
   std::uint64_t total() const;
   void add(core::TimeUs dwell_us);
   // The smallest bucket bound (in us) at or below which `fraction` of the
@@ -116,6 +120,7 @@ class InvariantChecker {
     const core::MachineDef* machine = nullptr;
     core::StateId state = 0;
     core::TimeUs since_us = 0;
+    core::TimeUs judged_us = 0;  // the most of this stay counted against the bound
     bool reported = false;
   };
 

@@ -160,6 +160,73 @@ bool repeat_fault(Scenario& s, Rng& rng) {
   return true;
 }
 
+// A fault's amount scaled by a half to double (its sign flipped now and then
+// where the kind takes both: a clock stepped back instead of ahead), kept in
+// the kind's range.
+bool scale_amount(Scenario& s, Rng& rng) {
+  std::vector<std::size_t> amounted;
+  for (std::size_t i = 0; i < s.faults.size(); ++i) {
+    if (info(s.faults[i].spec.kind).amount.unit != FaultUnit::kNone) amounted.push_back(i);
+  }
+  if (amounted.empty()) return false;
+  FaultSpec& spec = s.faults[amounted[rng.below(amounted.size())]].spec;
+  const FaultAmountRange& range = info(spec.kind).amount;
+  const std::int64_t before = spec.amount;
+  const auto percent = static_cast<std::int64_t>(rng.between(50, 200));
+  // Divided first: an amount near the range's top must not overflow.
+  std::int64_t scaled = spec.amount / 100 * percent + spec.amount % 100 * percent / 100;
+  if (range.low < 0 && rng.chance(200'000)) scaled = -scaled;
+  if (spec.amount == 0) scaled = static_cast<std::int64_t>(rng.between(0, 1'000'000));
+  spec.amount = std::clamp(scaled, range.low, range.high);
+  return spec.amount != before;
+}
+
+// The story cut down to a window of 5 to 30 minutes around one event: the
+// events inside it kept, moved to start soon after provisioning, the safety
+// phase ending with the window. A long swarm scenario is many stories one
+// after another; one of them alone runs several times faster, and every
+// later mutation of it changes that story rather than another.
+bool crop(Scenario& s, Rng& rng) {
+  if (events(s) == 0) return false;
+  constexpr TimeUs kLeadMaxUs = 2 * kMinute;  // provisioning, before the window
+  const TimeUs window_us = static_cast<TimeUs>(rng.between(5, 30)) * kMinute;
+  const TimeUs anchor_us = start_of(s, rng.below(events(s)));
+  const TimeUs from_us = whole_seconds(std::max<TimeUs>(
+      0, anchor_us - static_cast<TimeUs>(rng.below(static_cast<std::uint64_t>(window_us / 2)))));
+  const TimeUs lead_us = std::min(from_us, kLeadMaxUs);
+  const TimeUs duration_us = lead_us + window_us;
+  if (duration_us >= s.duration_us) return false;
+  const auto outside = [&](TimeUs at_us) {
+    return at_us < from_us || at_us >= from_us + window_us;
+  };
+  std::erase_if(s.faults, [&](const ScheduledFault& f) { return outside(f.at_us); });
+  std::erase_if(s.operators, [&](const ScheduledOperator& o) { return outside(o.at_us); });
+  for (ScheduledFault& fault : s.faults)
+    fault.at_us += lead_us - from_us;
+  for (ScheduledOperator& op : s.operators)
+    op.at_us += lead_us - from_us;
+  s.duration_us = duration_us;
+  UNWEDGE_ASSERT_LE(1u, events(s));  // the anchor at least
+  return true;
+}
+
+// The safety phase ended up to five minutes sooner or later. Its end heals
+// every fault at once, the moment the run turns from faults to recovery:
+// moving it moves that heal against whatever the plane is doing then (a
+// failover waiting on a clock that is still stepped ahead). Events that no
+// longer start inside the phase are dropped.
+bool move_end(Scenario& s, Rng& rng) {
+  constexpr TimeUs kShortestUs = kMinute;
+  const TimeUs by_us = static_cast<TimeUs>(rng.between(1, 300)) * kSecond;
+  const TimeUs duration_us =
+      std::max(kShortestUs, rng.chance(500'000) ? s.duration_us + by_us : s.duration_us - by_us);
+  if (duration_us == s.duration_us) return false;
+  std::erase_if(s.faults, [&](const ScheduledFault& f) { return f.at_us >= duration_us; });
+  std::erase_if(s.operators, [&](const ScheduledOperator& o) { return o.at_us >= duration_us; });
+  s.duration_us = duration_us;
+  return true;
+}
+
 bool reseed(Scenario& s, Rng& rng) {
   // Seeds below 2^62, as a reader of the file would take them.
   const std::uint64_t seed = rng.between(1, (std::uint64_t{1} << 62) - 1);
@@ -184,6 +251,12 @@ const char* to_string(MutationKind kind) {
       return "overlap";
     case MutationKind::kRepeat:
       return "repeat";
+    case MutationKind::kAmount:
+      return "amount";
+    case MutationKind::kCrop:
+      return "crop";
+    case MutationKind::kEnd:
+      return "end";
     case MutationKind::kReseed:
       return "reseed";
   }
@@ -212,6 +285,15 @@ bool apply_mutation(MutationKind kind, Scenario& scenario, const Scenario* donor
     case MutationKind::kRepeat:
       applied = repeat_fault(scenario, rng);
       break;
+    case MutationKind::kAmount:
+      applied = scale_amount(scenario, rng);
+      break;
+    case MutationKind::kCrop:
+      applied = crop(scenario, rng);
+      break;
+    case MutationKind::kEnd:
+      applied = move_end(scenario, rng);
+      break;
     case MutationKind::kReseed:
       applied = reseed(scenario, rng);
       break;
@@ -225,7 +307,8 @@ bool apply_mutation(MutationKind kind, Scenario& scenario, const Scenario* donor
 
 Mutation mutate_scenario(const Scenario& base, const Scenario* donor, Rng& rng) {
   // Weights: the changes of timing that find races most, then the rest.
-  static constexpr std::array<std::uint32_t, kMutationKinds> kWeights = {3, 2, 4, 3, 4, 2, 1};
+  static constexpr std::array<std::uint32_t, kMutationKinds> kWeights = {3, 2, 4, 3, 4,
+                                                                         2, 2, 1, 2, 1};
   Mutation result{.scenario = base};
   const std::uint64_t count = rng.between(1, 3);
   for (std::uint64_t n = 0; n < count; ++n) {

@@ -11,9 +11,18 @@
 //             combination of faults a swarm rarely draws;
 //   repeat    one fault copied to start again inside its own window: the
 //             same fault twice at once (two clock jumps adding up);
+//   amount    one fault's amount scaled by a half to double (a clock jump
+//             further, a partial loss heavier), or its sign flipped;
+//   crop      the timeline cut to a window of 5 to 30 minutes around one
+//             event, the safety phase shortened to match: one story of a
+//             long scenario alone, run several times faster;
+//   end       the safety phase ended up to five minutes sooner or later:
+//             the moment every fault heals at once, moved against what the
+//             plane is doing then;
 //   reseed    the run's own seed changed (network delays, jitter).
 //
-// A mutant keeps the scenario's fleet, plane and phases, and its timeline
+// A mutant keeps the scenario's fleet, plane and recovery phase (only a crop
+// or an end changes its safety phase), and its timeline
 // sorted by time. Pure functions of their arguments and the Rng's state.
 //
 //   Rng rng = Rng::stream(seed, "guided");
@@ -39,9 +48,12 @@ enum class MutationKind : std::uint8_t {
   kStretch,
   kOverlap,
   kRepeat,
+  kAmount,
+  kCrop,
+  kEnd,
   kReseed
 };
-inline constexpr std::size_t kMutationKinds = 7;
+inline constexpr std::size_t kMutationKinds = 10;
 const char* to_string(MutationKind kind);
 
 struct Mutation {

@@ -23,6 +23,7 @@
 #include "sim/guided_search.hpp"
 #include "sim/happening_log.hpp"
 #include "sim/run_observer.hpp"
+#include "sim/step_fault_context.hpp"
 #include "sim/swarm.hpp"
 
 namespace {
@@ -46,9 +47,12 @@ struct Catch {
 };
 
 std::vector<std::uint64_t> features_of(const sim::Scenario& scenario,
-                                       const reports::Coverage& coverage) {
+                                       const reports::Coverage& coverage,
+                                       const sim::StepFaultContext& contexts) {
   std::vector<std::uint64_t> features = reports::coverage_features(coverage);
   for (std::uint64_t f : sim::fault_overlap_features(scenario))
+    features.push_back(f);
+  for (std::uint64_t f : contexts.features())
     features.push_back(f);
   return features;
 }
@@ -75,7 +79,8 @@ Catch hunt(Mutant mutant, double seconds_max, std::uint32_t percent,
     }
     reports::CoverageCollector coverage(model);
     sim::HappeningLog census(scenario.config);
-    sim::RunObservers observers({&coverage, &census});
+    sim::StepFaultContext contexts;
+    sim::RunObservers observers({&coverage, &census, &contexts});
     const sim::ScenarioOutcome outcome = sim::run_scenario(scenario, {}, nullptr, &observers);
     ++result.runs;
     if (!outcome.passed) {
@@ -88,7 +93,7 @@ Catch hunt(Mutant mutant, double seconds_max, std::uint32_t percent,
     reports::Coverage reached = coverage.coverage();
     for (const sim::Requirement& r : census.sometimes())
       reached.sometimes.push_back({.name = sim::flow_text(r), .count = 1});
-    search.offer(scenario, features_of(scenario, reached));
+    search.offer(scenario, features_of(scenario, reached, contexts));
   }
   result.seconds = cpu_seconds() - start;
   return result;

@@ -84,6 +84,22 @@ TEST(CoverageCollector, CountsWhatARunDidAndListsWhatItNeverDid) {
                                       [](const StateCoverage& s) { return s.name == "available"; });
   ASSERT_NE(available, service.states.end());
   EXPECT_GE(available->entered, 1u);
+  // How close each bounded state came to overstaying: never past its bound
+  // in a passing run, never more than the stay itself, and a failover held
+  // wholly inside the crash counted at nothing of its stay.
+  for (const StateCoverage& s : service.states) {
+    EXPECT_LE(s.dwell.judged_max_us, s.dwell.max_us) << s.name;
+    EXPECT_LE(s.dwell.judged_max_us, s.dwell_max_us.value_or(0)) << s.name;
+  }
+  const auto state_named = [&](const char* name) {
+    return *std::find_if(service.states.begin(), service.states.end(),
+                         [&](const StateCoverage& s) { return s.name == name; });
+  };
+  EXPECT_GT(state_named("provisioning").dwell.judged_max_us, 0);
+  const StateCoverage& failing_over = state_named("failing_over");
+  ASSERT_GT(failing_over.dwell.total(), 0u);
+  EXPECT_GT(failing_over.dwell.max_us, 0);
+  EXPECT_EQ(failing_over.dwell.judged_max_us, 0);
 
   // Provisioning was decided by its rule, every pass until it was done.
   EXPECT_GE(rule(c, "service", "finish-provisioning").fired, 1u);

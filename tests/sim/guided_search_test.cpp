@@ -3,11 +3,14 @@
 #include "sim/guided_search.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 
 #include <gtest/gtest.h>
 
 #include "sim/scenario_mutator.hpp"
 #include "sim/scenario_yaml.hpp"
+#include "sim/step_fault_context.hpp"
 #include "sim/swarm.hpp"
 
 namespace unwedge::sim {
@@ -68,6 +71,96 @@ TEST(ScenarioMutator, EachMutationDoesWhatItsNameSays) {
   EXPECT_EQ(reseeded.faults, base.faults);
 }
 
+TEST(ScenarioMutator, AnAmountScalesOneFaultWithinItsKindsRange) {
+  const Scenario base = two_faults(30 * kMinute);
+  const FaultAmountRange& range = info(FaultKind::kClockJump).amount;
+  int flipped = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    Rng rng = Rng::stream(seed, "test");
+    Scenario scaled = base;
+    if (!apply_mutation(MutationKind::kAmount, scaled, nullptr, rng)) continue;
+    int changed = 0;
+    for (std::size_t i = 0; i < base.faults.size(); ++i) {
+      const std::int64_t was = base.faults[i].spec.amount;
+      const std::int64_t now = scaled.faults[i].spec.amount;
+      EXPECT_EQ(scaled.faults[i].at_us, base.faults[i].at_us);
+      if (now == was) continue;
+      ++changed;
+      EXPECT_GE(now, range.low);
+      EXPECT_LE(now, range.high);
+      // Half to double, in either direction.
+      EXPECT_GE(std::abs(now), std::abs(was) / 2) << "seed " << seed;
+      EXPECT_LE(std::abs(now), std::abs(was) * 2) << "seed " << seed;
+      flipped += (now > 0) != (was > 0);
+    }
+    EXPECT_EQ(changed, 1) << "seed " << seed;
+  }
+  EXPECT_LT(0, flipped);  // a clock stepped ahead instead of back, now and then
+}
+
+TEST(ScenarioMutator, ACropKeepsOneWindowOfTheStoryMovedToItsStart) {
+  const Scenario base = swarm_scenario(5);
+  ASSERT_LT(5u, base.faults.size() + base.operators.size());
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    Rng rng = Rng::stream(seed, "test");
+    Scenario cropped = base;
+    ASSERT_TRUE(apply_mutation(MutationKind::kCrop, cropped, nullptr, rng)) << "seed " << seed;
+    EXPECT_LE(cropped.duration_us, 32 * kMinute);
+    EXPECT_GE(cropped.duration_us, 5 * kMinute);
+    EXPECT_EQ(cropped.recovery_us, base.recovery_us);
+    ASSERT_FALSE(cropped.faults.empty() && cropped.operators.empty());
+    EXPECT_LT(cropped.faults.size() + cropped.operators.size(),
+              base.faults.size() + base.operators.size());
+    // Every kept fault is one of the base's, moved by the same amount.
+    std::optional<core::TimeUs> moved_by;
+    for (const ScheduledFault& fault : cropped.faults) {
+      EXPECT_LT(fault.at_us, cropped.duration_us);
+      const auto same = std::find_if(base.faults.begin(), base.faults.end(),
+                                     [&](const ScheduledFault& f) { return f.spec == fault.spec; });
+      ASSERT_NE(same, base.faults.end());
+      if (!moved_by) moved_by = same->at_us - fault.at_us;
+      EXPECT_EQ(same->at_us - fault.at_us, *moved_by);
+    }
+    core::Result<Scenario> back = parse_scenario(to_yaml(cropped), "cropped");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+  }
+}
+
+TEST(ScenarioMutator, AnEndMovesTheSafetyPhasesEndAndDropsWhatFallsOutside) {
+  const Scenario base = two_faults(30 * kMinute);  // faults at 10 and 30 minutes
+  int shorter = 0;
+  int longer = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    Rng rng = Rng::stream(seed, "test");
+    Scenario moved = base;
+    ASSERT_TRUE(apply_mutation(MutationKind::kEnd, moved, nullptr, rng));
+    const core::TimeUs by_us = moved.duration_us - base.duration_us;
+    EXPECT_NE(by_us, 0);
+    EXPECT_LE(std::abs(by_us), 5 * kMinute);
+    EXPECT_EQ(by_us % kSecond, 0);
+    EXPECT_EQ(moved.recovery_us, base.recovery_us);
+    shorter += by_us < 0;
+    longer += by_us > 0;
+    for (const ScheduledFault& fault : moved.faults)
+      EXPECT_LT(fault.at_us, moved.duration_us);
+    core::Result<Scenario> back = parse_scenario(to_yaml(moved), "moved");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+  }
+  EXPECT_LT(0, shorter);
+  EXPECT_LT(0, longer);
+  // A phase ending a minute after its last fault starts loses that fault
+  // when it ends sooner.
+  Scenario tight = base;
+  tight.duration_us = 31 * kMinute;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    Rng rng = Rng::stream(seed, "test");
+    Scenario moved = tight;
+    ASSERT_TRUE(apply_mutation(MutationKind::kEnd, moved, nullptr, rng));
+    if (moved.duration_us > 30 * kMinute) continue;
+    EXPECT_EQ(moved.faults.size(), 1u) << "seed " << seed;
+  }
+}
+
 TEST(ScenarioMutator, AShiftMovesOneEventAndKeepsItInsideTheSafetyPhase) {
   const Scenario base = two_faults(30 * kMinute);
   for (std::uint64_t seed = 1; seed <= 50; ++seed) {
@@ -123,15 +216,22 @@ TEST(ScenarioMutator, MutantsDifferKeepTheFleetReadBackAndRepeatFromTheSameSeed)
   }
 }
 
+// Swarm seed 1's fleet and phases under another seed: a run of the same cost.
+Scenario same_cost(std::uint64_t seed) {
+  Scenario s = swarm_scenario(1);
+  s.config.seed = seed;
+  return s;
+}
+
 TEST(GuidedSearch, KeepsOnlyARunThatReachedSomethingNewAndMutatesWhatItKept) {
   GuidedSearch search(1);
   EXPECT_FALSE(search.next().has_value());
   const std::vector<std::uint64_t> first = {1, 2, 3};
   const std::vector<std::uint64_t> same = {3, 2};
   const std::vector<std::uint64_t> more = {2, 4};
-  EXPECT_TRUE(search.offer(swarm_scenario(1), first));
-  EXPECT_FALSE(search.offer(swarm_scenario(2), same));
-  EXPECT_TRUE(search.offer(swarm_scenario(3), more));
+  EXPECT_TRUE(search.offer(same_cost(1), first));
+  EXPECT_FALSE(search.offer(same_cost(2), same));
+  EXPECT_TRUE(search.offer(same_cost(3), more));
   EXPECT_EQ(search.corpus().size(), 2u);
   EXPECT_EQ(search.features(), 4u);
   EXPECT_EQ(search.corpus()[1].brought, 1u);
@@ -142,10 +242,40 @@ TEST(GuidedSearch, KeepsOnlyARunThatReachedSomethingNewAndMutatesWhatItKept) {
   EXPECT_NE(input->how.find(" of swarm seed "), std::string::npos) << input->how;
   // The same offers give the same inputs.
   GuidedSearch again(1);
-  again.offer(swarm_scenario(1), first);
-  again.offer(swarm_scenario(2), same);
-  again.offer(swarm_scenario(3), more);
+  again.offer(same_cost(1), first);
+  again.offer(same_cost(2), same);
+  again.offer(same_cost(3), more);
   EXPECT_EQ(again.next()->scenario, input->scenario);
+}
+
+TEST(GuidedSearch, ARunReachingTheSameMoreCheaplyHoldsItInstead) {
+  GuidedSearch search(1);
+  const Scenario full = same_cost(1);
+  Scenario cut = full;
+  cut.duration_us = full.duration_us / 4;
+  ASSERT_LT(run_cost(cut), run_cost(full));
+  EXPECT_TRUE(search.offer(full, std::vector<std::uint64_t>{1, 2, 3}));
+  // The same, dearer or as dear, is nothing new.
+  EXPECT_FALSE(search.offer(same_cost(2), std::vector<std::uint64_t>{1, 2}));
+  EXPECT_TRUE(search.offer(cut, std::vector<std::uint64_t>{2, 3}));
+  ASSERT_EQ(search.corpus().size(), 2u);
+  EXPECT_EQ(search.corpus()[0].held, 1u);  // feature 1 only
+  EXPECT_EQ(search.corpus()[1].held, 2u);
+  EXPECT_EQ(search.corpus()[1].brought, 0u);
+  EXPECT_EQ(search.features(), 3u);
+  // Once a cheaper run holds everything the first reached, the first is
+  // mutated seldom: nearly every input comes from the cut-down one.
+  Scenario cheaper = cut;
+  cheaper.duration_us = cut.duration_us / 2;
+  EXPECT_TRUE(search.offer(cheaper, std::vector<std::uint64_t>{1}));
+  EXPECT_EQ(search.corpus()[0].held, 0u);
+  int from_full = 0;
+  for (int n = 0; n < 200; ++n) {
+    const std::optional<GuidedInput> input = search.next();
+    ASSERT_TRUE(input.has_value());
+    from_full += input->scenario.duration_us == full.duration_us;
+  }
+  EXPECT_LT(from_full, 20);
 }
 
 TEST(GuidedSearch, FaultsActiveAtOnceAreAFeatureFaultsInTurnAreNot) {
@@ -153,6 +283,44 @@ TEST(GuidedSearch, FaultsActiveAtOnceAreAFeatureFaultsInTurnAreNot) {
   const std::vector<std::uint64_t> overlapping = fault_overlap_features(two_faults(12 * kMinute));
   ASSERT_EQ(overlapping.size(), 1u);
   EXPECT_EQ(overlapping[0], feature_id("ff clock_jump clock_jump"));
+}
+
+// A step is named with the faults active while it ran: one clock jump on the
+// control plane and two at once are different contexts, and a fault on a
+// host is told from one on the control plane.
+TEST(StepFaultContext, NamesEachStepWithTheFaultsActiveAndHowMany) {
+  StepFaultContext context;
+  const core::StepEvent wait{
+      .action_id = "Failover/db1/1", .action = "Failover", .step = "await", .verdict = "wait"};
+  const FaultSpec jump{.kind = FaultKind::kClockJump,
+                       .targets = {"control-plane"},
+                       .duration_us = 5 * kMinute,
+                       .amount = kMinute};
+  const FaultSpec host_jump{.kind = FaultKind::kClockJump, .targets = {"db1-1"}, .amount = kMinute};
+  EXPECT_EQ(StepFaultContext::fault_label(jump), "clock_jump@control-plane");
+  EXPECT_EQ(StepFaultContext::fault_label(host_jump), "clock_jump");
+  context.step(wait, 0);  // no fault: no context
+  EXPECT_TRUE(context.features().empty());
+  context.fault_started(1, jump, 0);
+  context.step(wait, 1);
+  context.fault_started(2, jump, 2);
+  context.fault_started(3, host_jump, 2);
+  context.step(wait, 3);
+  context.fault_healed(1, 4);
+  context.fault_healed(3, 4);
+  context.step(wait, 5);
+  const auto named = [](std::string_view label, std::uint32_t active) {
+    return StepFaultContext::feature("Failover", "await", "wait", label, active);
+  };
+  EXPECT_EQ(named("clock_jump@control-plane", 1),
+            feature_id("sf Failover await wait under clock_jump@control-plane x1"));
+  const std::vector<std::uint64_t> features = context.features();
+  std::vector<std::uint64_t> expected = {named("clock_jump@control-plane", 1),
+                                         named("clock_jump@control-plane", 2),
+                                         named("clock_jump", 1)};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(features, expected);
+  EXPECT_EQ(named("clock_jump@control-plane", 3), named("clock_jump@control-plane", 2));
 }
 
 TEST(GuidedSearch, CountsFallInTheirBuckets) {
