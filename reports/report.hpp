@@ -327,7 +327,7 @@ struct PlaneReport {
 struct GuidedFigures {
   std::uint64_t runs = 0;      // guided inputs run, replays included
   std::uint64_t replayed = 0;  // of them: last night's corpus and libFuzzer inputs, as they were
-  std::uint64_t kept = 0;      // runs that reached a feature no earlier run had
+  std::uint64_t kept = 0;      // runs that reached a feature first, or more cheaply
   std::uint64_t failed = 0;    // runs that did not pass (findings, each among the failures)
   std::uint64_t corpus = 0;    // scenarios in the corpus at the end
   // Distinct features reached, by swarm and guided runs alike; merged: the
