@@ -235,69 +235,67 @@ bool reseed(Scenario& s, Rng& rng) {
   return true;
 }
 
+// Every mutation, in MutationKind's order: its name, how often
+// mutate_scenario draws it (the changes of timing that find races most,
+// then the rest) and what it does.
+struct MutationInfo {
+  MutationKind kind;
+  const char* name;
+  std::uint32_t weight;
+  bool (*apply)(Scenario&, const Scenario* donor, Rng&);
+};
+
+constexpr std::array<MutationInfo, kMutationKinds> kMutations = {{
+    {MutationKind::kAdd, "add", 3, add_event},
+    {MutationKind::kDrop, "drop", 2,
+     [](Scenario& s, const Scenario*, Rng& r) { return drop_event(s, r); }},
+    {MutationKind::kShift, "shift", 4,
+     [](Scenario& s, const Scenario*, Rng& r) { return shift_event(s, r); }},
+    {MutationKind::kStretch, "stretch", 3,
+     [](Scenario& s, const Scenario*, Rng& r) { return stretch_fault(s, r); }},
+    {MutationKind::kOverlap, "overlap", 4,
+     [](Scenario& s, const Scenario*, Rng& r) { return overlap_event(s, r); }},
+    {MutationKind::kRepeat, "repeat", 2,
+     [](Scenario& s, const Scenario*, Rng& r) { return repeat_fault(s, r); }},
+    {MutationKind::kAmount, "amount", 2,
+     [](Scenario& s, const Scenario*, Rng& r) { return scale_amount(s, r); }},
+    {MutationKind::kCrop, "crop", 1,
+     [](Scenario& s, const Scenario*, Rng& r) { return crop(s, r); }},
+    {MutationKind::kEnd, "end", 2,
+     [](Scenario& s, const Scenario*, Rng& r) { return move_end(s, r); }},
+    {MutationKind::kReseed, "reseed", 1,
+     [](Scenario& s, const Scenario*, Rng& r) { return reseed(s, r); }},
+}};
+
+constexpr bool in_kind_order() {
+  for (std::size_t i = 0; i < kMutations.size(); ++i) {
+    if (static_cast<std::size_t>(kMutations[i].kind) != i) return false;
+  }
+  return true;
+}
+static_assert(in_kind_order(), "kMutations lists every MutationKind in order");
+
+constexpr std::array<std::uint32_t, kMutationKinds> weights() {
+  std::array<std::uint32_t, kMutationKinds> out{};
+  for (std::size_t i = 0; i < kMutations.size(); ++i)
+    out[i] = kMutations[i].weight;
+  return out;
+}
+
+const MutationInfo& info_of(MutationKind kind) {
+  const auto i = static_cast<std::size_t>(kind);
+  UNWEDGE_ASSERT_MSG(i < kMutations.size(), "mutation kind {}", i);
+  return kMutations[i];
+}
+
 }  // namespace
 
 const char* to_string(MutationKind kind) {
-  switch (kind) {
-    case MutationKind::kAdd:
-      return "add";
-    case MutationKind::kDrop:
-      return "drop";
-    case MutationKind::kShift:
-      return "shift";
-    case MutationKind::kStretch:
-      return "stretch";
-    case MutationKind::kOverlap:
-      return "overlap";
-    case MutationKind::kRepeat:
-      return "repeat";
-    case MutationKind::kAmount:
-      return "amount";
-    case MutationKind::kCrop:
-      return "crop";
-    case MutationKind::kEnd:
-      return "end";
-    case MutationKind::kReseed:
-      return "reseed";
-  }
-  UNWEDGE_ASSERT_MSG(false, "mutation kind {}", static_cast<int>(kind));
-  return "";
+  return info_of(kind).name;
 }
 
 bool apply_mutation(MutationKind kind, Scenario& scenario, const Scenario* donor, Rng& rng) {
-  bool applied = false;
-  switch (kind) {
-    case MutationKind::kAdd:
-      applied = add_event(scenario, donor, rng);
-      break;
-    case MutationKind::kDrop:
-      applied = drop_event(scenario, rng);
-      break;
-    case MutationKind::kShift:
-      applied = shift_event(scenario, rng);
-      break;
-    case MutationKind::kStretch:
-      applied = stretch_fault(scenario, rng);
-      break;
-    case MutationKind::kOverlap:
-      applied = overlap_event(scenario, rng);
-      break;
-    case MutationKind::kRepeat:
-      applied = repeat_fault(scenario, rng);
-      break;
-    case MutationKind::kAmount:
-      applied = scale_amount(scenario, rng);
-      break;
-    case MutationKind::kCrop:
-      applied = crop(scenario, rng);
-      break;
-    case MutationKind::kEnd:
-      applied = move_end(scenario, rng);
-      break;
-    case MutationKind::kReseed:
-      applied = reseed(scenario, rng);
-      break;
-  }
+  const bool applied = info_of(kind).apply(scenario, donor, rng);
   sort_timeline(scenario);
   UNWEDGE_ASSERT(std::is_sorted(
       scenario.faults.begin(), scenario.faults.end(),
@@ -306,9 +304,7 @@ bool apply_mutation(MutationKind kind, Scenario& scenario, const Scenario* donor
 }
 
 Mutation mutate_scenario(const Scenario& base, const Scenario* donor, Rng& rng) {
-  // Weights: the changes of timing that find races most, then the rest.
-  static constexpr std::array<std::uint32_t, kMutationKinds> kWeights = {3, 2, 4, 3, 4,
-                                                                         2, 2, 1, 2, 1};
+  static constexpr std::array<std::uint32_t, kMutationKinds> kWeights = weights();
   Mutation result{.scenario = base};
   const std::uint64_t count = rng.between(1, 3);
   for (std::uint64_t n = 0; n < count; ++n) {
