@@ -1,6 +1,8 @@
 // Every planted bug is caught by the invariant meant for it, on a scenario
 // aimed at it; the shipped control plane passes the same scenario. The
 // swarm's figures (how many random seeds each takes) are harness_power's.
+#include <string_view>
+
 #include <gtest/gtest.h>
 
 #include "core/decision_analysis.hpp"
@@ -26,6 +28,14 @@ constexpr std::int64_t kFailingPpm = 500'000;
 
 std::string describe(const std::optional<sim::Finding>& finding) {
   return finding ? std::string(to_string(finding->invariant)) + ": " + finding->what : "none";
+}
+
+// The mutant was caught, by `invariant`, with `text` in what it says.
+void expect_caught(const std::optional<sim::Finding>& finding, Invariant invariant,
+                   std::string_view text) {
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->invariant, invariant) << describe(finding);
+  EXPECT_NE(finding->what.find(text), std::string::npos) << describe(finding);
 }
 
 // The fleet API times out on every call for the first ten minutes, while
@@ -77,11 +87,9 @@ TEST(Mutants, ARotationThatSkipsTheNewLeaderIsCaught) {
   // leader; the mutant installs the new serial on the old one.
   EXPECT_FALSE(planned_failover(Mutant::kNone)) << describe(planned_failover(Mutant::kNone));
   std::optional<sim::Finding> finding = planned_failover(Mutant::kRotationSkipsNewLeader);
-  ASSERT_TRUE(finding.has_value());
-  EXPECT_EQ(finding->invariant, Invariant::kEventuallyHealthy) << describe(finding);
-  EXPECT_NE(finding->what.find("service db1's leader db1-2 serves no certificate of the service"),
-            std::string::npos)
-      << describe(finding);
+  ASSERT_NO_FATAL_FAILURE(
+      expect_caught(finding, Invariant::kEventuallyHealthy,
+                    "service db1's leader db1-2 serves no certificate of the service"));
 }
 
 // A planned failover of an asynchronous service with no fault at all,
@@ -139,10 +147,8 @@ TEST(Mutants, PromotingALaggingStandbyLosesAcknowledgedWrites) {
   EXPECT_FALSE(async_leader_cut_off(Mutant::kNone, 3))
       << describe(async_leader_cut_off(Mutant::kNone, 3));
   std::optional<sim::Finding> finding = async_leader_cut_off(Mutant::kPromoteLaggingStandby, 3);
-  ASSERT_TRUE(finding.has_value());
-  EXPECT_EQ(finding->invariant, Invariant::kNoLostWrites) << describe(finding);
-  EXPECT_NE(finding->what.find("is missing from the leader db1-2"), std::string::npos)
-      << describe(finding);
+  ASSERT_NO_FATAL_FAILURE(
+      expect_caught(finding, Invariant::kNoLostWrites, "is missing from the leader db1-2"));
 }
 
 // On seed 1 the promoted standby acknowledges a client's write before the
@@ -152,9 +158,8 @@ TEST(Mutants, PromotingALaggingStandbyAcknowledgesOnADivergingHistory) {
   EXPECT_FALSE(async_leader_cut_off(Mutant::kNone, 1))
       << describe(async_leader_cut_off(Mutant::kNone, 1));
   std::optional<sim::Finding> finding = async_leader_cut_off(Mutant::kPromoteLaggingStandby, 1);
-  ASSERT_TRUE(finding.has_value());
-  EXPECT_EQ(finding->invariant, Invariant::kSingleWriter) << describe(finding);
-  EXPECT_NE(finding->what.find("on diverging histories"), std::string::npos) << describe(finding);
+  ASSERT_NO_FATAL_FAILURE(
+      expect_caught(finding, Invariant::kSingleWriter, "on diverging histories"));
 }
 
 // Two services, one failing over: the mutant moves the wrong one.
@@ -242,10 +247,8 @@ TEST(Mutants, ARefollowRetriedForEverHoldsTheServiceFailingOver) {
   // only hear the same refusal: the failover never finishes.
   std::optional<sim::Finding> finding =
       failover_with_a_standby_down(Mutant::kUnboundedRefollowRetry);
-  ASSERT_TRUE(finding.has_value());
-  EXPECT_EQ(finding->invariant, Invariant::kBoundedDwell) << describe(finding);
-  EXPECT_NE(finding->what.find("service/db1 has been failing_over"), std::string::npos)
-      << describe(finding);
+  ASSERT_NO_FATAL_FAILURE(
+      expect_caught(finding, Invariant::kBoundedDwell, "service/db1 has been failing_over"));
 }
 
 // A customer asks, in the same breath, to promote their follower and to
@@ -266,10 +269,8 @@ TEST(Mutants, PromoteRankedAboveUnfollowIgnoresTheUnfollow) {
   // The follower is made the service's leader instead of a database of its
   // own, and the unfollow is dropped.
   std::optional<sim::Finding> finding = promote_and_unfollow(Mutant::kPromoteOutranksUnfollow);
-  ASSERT_TRUE(finding.has_value());
-  EXPECT_EQ(finding->invariant, Invariant::kEventuallyHealthy) << describe(finding);
-  EXPECT_NE(finding->what.find("the customer asked db1-3 to unfollow"), std::string::npos)
-      << describe(finding);
+  ASSERT_NO_FATAL_FAILURE(expect_caught(finding, Invariant::kEventuallyHealthy,
+                                        "the customer asked db1-3 to unfollow"));
 }
 
 // The only change to the shipped table is the promote rule's priority. The
@@ -317,10 +318,8 @@ TEST(Mutants, AnUnfollowThatKeepsReplicatingLosesTheCustomersWrites) {
   // Opened for writes with its stream from db1's leader still applied, the
   // database has its own acknowledged writes rewound away.
   std::optional<sim::Finding> finding = unfollow_a_follower(Mutant::kUnfollowKeepsReplicating);
-  ASSERT_TRUE(finding.has_value());
-  EXPECT_EQ(finding->invariant, Invariant::kNoLostWrites) << describe(finding);
-  EXPECT_NE(finding->what.find("acknowledged by the unfollowed database db1-3"), std::string::npos)
-      << describe(finding);
+  ASSERT_NO_FATAL_FAILURE(expect_caught(finding, Invariant::kNoLostWrites,
+                                        "acknowledged by the unfollowed database db1-3"));
 }
 
 // One of db1's two standbys loses its host for ten minutes while the
@@ -388,33 +387,25 @@ TEST(Mutants, ALeaderRestartedOnItsStandbysLagIsNeedless) {
   // db1-3's last report falls 16 writes behind db1-1 while its host is down:
   // the mutant restarts the leader, which was sound all along.
   const sim::RunSummary judged = standby_host_down(Mutant::kRestartLeaderOnLag);
-  ASSERT_TRUE(judged.finding.has_value());
-  EXPECT_EQ(judged.finding->invariant, Invariant::kNoNeedlessDisruption)
-      << describe(judged.finding);
-  EXPECT_NE(judged.finding->what.find("needless restart: db1-1 was up, its database running, "
-                                      "heard by 2 of 2 monitors"),
-            std::string::npos)
-      << describe(judged.finding);
+  ASSERT_NO_FATAL_FAILURE(expect_caught(judged.finding, Invariant::kNoNeedlessDisruption,
+                                        "needless restart: db1-1 was up, its database running, "
+                                        "heard by 2 of 2 monitors"));
 }
 
 TEST(Mutants, ARotationThatRevokesItsOwnSerialIsCaught) {
   // After the planned failover the certificate is rotated onto the new
   // leader; the mutant then revokes "the old serial", that is, every serial.
   std::optional<sim::Finding> finding = planned_failover(Mutant::kRotationRevokesNewSerial);
-  ASSERT_TRUE(finding.has_value());
-  EXPECT_EQ(finding->invariant, Invariant::kEventuallyHealthy) << describe(finding);
-  EXPECT_NE(finding->what.find("service db1's leader db1-2 serves db1-cert serial 2, revoked"),
-            std::string::npos)
-      << describe(finding);
+  ASSERT_NO_FATAL_FAILURE(
+      expect_caught(finding, Invariant::kEventuallyHealthy,
+                    "service db1's leader db1-2 serves db1-cert serial 2, revoked"));
 }
 
 TEST(Mutants, APromotionOntoTheCurrentTimelineWedgesTheLeaderChange) {
   // Refused every time, under fresh keys: the candidate stays promoting.
   std::optional<sim::Finding> finding = planned_failover(Mutant::kPromoteOntoCurrentTimeline);
-  ASSERT_TRUE(finding.has_value());
-  EXPECT_EQ(finding->invariant, Invariant::kBoundedDwell) << describe(finding);
-  EXPECT_NE(finding->what.find("replica_link/db1-2 has been promoting"), std::string::npos)
-      << describe(finding);
+  ASSERT_NO_FATAL_FAILURE(
+      expect_caught(finding, Invariant::kBoundedDwell, "replica_link/db1-2 has been promoting"));
 }
 
 // A planned failover of an asynchronous service while the fleet API fails
@@ -440,9 +431,8 @@ TEST(Mutants, ANewServicesEndpointOnItsStandbyIsCaughtByServingWhenHealthy) {
   const core::TimeUs bound_us = sim::kServingWhenHealthyDefaultUs;
   std::optional<sim::Finding> finding =
       planned_failover_served(Mutant::kEndpointToLastServer, bound_us);
-  ASSERT_TRUE(finding.has_value());
-  EXPECT_EQ(finding->invariant, Invariant::kServingWhenHealthy) << describe(finding);
-  EXPECT_NE(finding->what.find("db1-2 is read-only"), std::string::npos) << describe(finding);
+  ASSERT_NO_FATAL_FAILURE(
+      expect_caught(finding, Invariant::kServingWhenHealthy, "db1-2 is read-only"));
 }
 
 TEST(Mutants, AnEndpointMoveNotAwaitedIsCaughtByServingWhenHealthy) {
@@ -465,10 +455,8 @@ TEST(Mutants, AnInstallAskedAgainUnderItsRefusedKeyIsCaught) {
   // key for ever: the new leader never serves the certificate.
   std::optional<sim::Finding> finding =
       failover_while_infra_fails(Mutant::kInstallRetriedUnderSameKey, kInstallSeed);
-  ASSERT_TRUE(finding.has_value());
-  EXPECT_EQ(finding->invariant, Invariant::kEventuallyHealthy) << describe(finding);
-  EXPECT_NE(finding->what.find("db1-2 serves no certificate of the service"), std::string::npos)
-      << describe(finding);
+  ASSERT_NO_FATAL_FAILURE(expect_caught(finding, Invariant::kEventuallyHealthy,
+                                        "db1-2 serves no certificate of the service"));
 }
 
 // The control plane dies a few transactions after the first hosts were
@@ -519,11 +507,8 @@ TEST(Mutants, ACheckinAgedByItsHostsClockIsCaughtAsNeedless) {
   EXPECT_FALSE(shipped.finding) << describe(shipped.finding);
   // db1-2's clock is five minutes behind: its check-ins look five minutes old.
   const sim::RunSummary mutant = clock_jump(Mutant::kAgeFromSentTime, "db1-2", -5 * kMinute);
-  ASSERT_TRUE(mutant.finding.has_value());
-  EXPECT_EQ(mutant.finding->invariant, Invariant::kNoNeedlessDisruption)
-      << describe(mutant.finding);
-  EXPECT_NE(mutant.finding->what.find("needless restart: db1-2 was up"), std::string::npos)
-      << describe(mutant.finding);
+  ASSERT_NO_FATAL_FAILURE(expect_caught(mutant.finding, Invariant::kNoNeedlessDisruption,
+                                        "needless restart: db1-2 was up"));
 }
 
 }  // namespace
