@@ -183,11 +183,8 @@ void GuidedFeeder::learn_guided(std::uint64_t number, const WorkerResult& result
 // the same failure again.
 void GuidedFeeder::learn(const sim::Scenario& scenario, const WorkerResult& result) {
   if (!result.coverage || result.record.verdict != Verdict::kPass) return;
-  std::vector<std::uint64_t> features = reports::coverage_features(*result.coverage);
-  for (std::uint64_t feature : sim::fault_overlap_features(scenario))
-    features.push_back(feature);
-  features.insert(features.end(), result.contexts.begin(), result.contexts.end());
-  if (!search_.offer(scenario, features)) return;
+  if (!search_.offer(scenario, reports::run_features(scenario, *result.coverage, result.contexts)))
+    return;
   ++figures_.kept;
   UNWEDGE_ASSERT_EQ(corpus_files_.size() + 1, search_.corpus().size());
   corpus_files_.push_back(corpus_file_name(scenario));

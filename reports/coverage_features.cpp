@@ -68,4 +68,13 @@ std::vector<std::uint64_t> coverage_features(const Coverage& coverage) {
   return features;
 }
 
+std::vector<std::uint64_t> run_features(const sim::Scenario& scenario, const Coverage& coverage,
+                                        std::span<const std::uint64_t> contexts) {
+  std::vector<std::uint64_t> features = coverage_features(coverage);
+  for (std::uint64_t feature : sim::fault_overlap_features(scenario))
+    features.push_back(feature);
+  features.insert(features.end(), contexts.begin(), contexts.end());
+  return features;
+}
+
 }  // namespace unwedge::reports

@@ -10,12 +10,20 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "reports/report.hpp"
+#include "sim/scenario.hpp"
 
 namespace unwedge::reports {
 
 std::vector<std::uint64_t> coverage_features(const Coverage& coverage);
+
+// Every feature of a passing run that the guided search offers: its
+// coverage's, the faults its scenario overlaps (sim::fault_overlap_features)
+// and the steps' fault contexts (sim::StepFaultContext::features()).
+std::vector<std::uint64_t> run_features(const sim::Scenario& scenario, const Coverage& coverage,
+                                        std::span<const std::uint64_t> contexts);
 
 }  // namespace unwedge::reports

@@ -9,8 +9,9 @@
 //   stretch   one fault made longer or shorter (halved to doubled);
 //   overlap   one event moved to start while another fault is active, the
 //             combination of faults a swarm rarely draws;
-//   repeat    one fault copied to start again inside its own window: the
-//             same fault twice at once (two clock jumps adding up);
+//   repeat    one fault copied to start again inside its own window, or
+//             (one time in three) at the same instant: the same fault twice
+//             at once (two clock jumps adding up, healed together);
 //   amount    one fault's amount scaled by a half to double (a clock jump
 //             further, a partial loss heavier), or its sign flipped;
 //   crop      the timeline cut to a window of 5 to 30 minutes around one

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <initializer_list>
 
 #include "core/assert.hpp"
 #include "sim/guided_search.hpp"
@@ -11,7 +12,12 @@ namespace unwedge::sim {
 std::string StepFaultContext::fault_label(const FaultSpec& spec) {
   const bool control_plane =
       std::find(spec.targets.begin(), spec.targets.end(), "control-plane") != spec.targets.end();
-  return fmt::format("{}{}", info(spec.kind).name, control_plane ? "@control-plane" : "");
+  // A kind whose amount takes both signs works opposite ways with each: a
+  // clock stepped ahead makes waits end early and its heal makes them last
+  // longer, a clock stepped back the reverse.
+  const bool signed_amount = info(spec.kind).amount.low < 0;
+  const std::string_view sign = !signed_amount ? "" : spec.amount < 0 ? "-" : "+";
+  return fmt::format("{}{}{}", info(spec.kind).name, sign, control_plane ? "@control-plane" : "");
 }
 
 namespace {
@@ -26,24 +32,45 @@ std::uint64_t continue_hash(std::uint64_t hash, std::string_view piece) {
   return hash;
 }
 
+std::uint64_t hash_of(std::initializer_list<std::string_view> pieces) {
+  std::uint64_t hash = feature_id("");
+  for (std::string_view piece : pieces)
+    hash = continue_hash(hash, piece);
+  return hash;
+}
+
+std::string_view how_many(std::uint32_t active) {
+  UNWEDGE_ASSERT_LT(0u, active);
+  return active == 1 ? " x1" : " x2";
+}
+
 }  // namespace
 
 std::uint64_t StepFaultContext::feature(std::string_view action, std::string_view step,
                                         std::string_view verdict, std::string_view fault_label,
                                         std::uint32_t active) {
-  UNWEDGE_ASSERT_LT(0u, active);
-  std::uint64_t hash = feature_id("");
-  for (std::string_view piece : {std::string_view("sf "), action, std::string_view(" "), step,
-                                 std::string_view(" "), verdict, std::string_view(" under "),
-                                 fault_label, std::string_view(active == 1 ? " x1" : " x2")}) {
-    hash = continue_hash(hash, piece);
-  }
-  return hash;
+  return hash_of(
+      {"sf ", action, " ", step, " ", verdict, " under ", fault_label, how_many(active)});
+}
+
+std::uint64_t StepFaultContext::healed_feature(std::string_view action, std::string_view step,
+                                               std::string_view fault_label, std::uint32_t active) {
+  return hash_of(
+      {"sf ", action, " ", step, " waiting as ", fault_label, how_many(active), " healed"});
 }
 
 void StepFaultContext::step(const core::StepEvent& event, core::TimeUs) {
   for (const auto& [label, count] : active_) {
     seen_.insert(feature(event.action, event.step, event.verdict, label, count));
+  }
+  auto waiting = waiting_.find(event.action_id);
+  if (event.verdict != "wait" || event.over) {
+    if (waiting != waiting_.end()) waiting_.erase(waiting);
+  } else if (waiting == waiting_.end()) {
+    waiting_.emplace(std::string(event.action_id),
+                     std::pair{std::string(event.action), std::string(event.step)});
+  } else if (waiting->second.second != event.step) {
+    waiting->second = {std::string(event.action), std::string(event.step)};
   }
 }
 
@@ -59,6 +86,9 @@ void StepFaultContext::fault_healed(std::uint64_t id, core::TimeUs) {
   if (it == labels_.end()) return;  // healed before it was told started: never counted
   auto count = active_.find(it->second);
   UNWEDGE_ASSERT(count != active_.end() && count->second > 0);
+  for (const auto& [id_waiting, action_step] : waiting_) {
+    seen_.insert(healed_feature(action_step.first, action_step.second, it->second, count->second));
+  }
   if (--count->second == 0) active_.erase(count);
   labels_.erase(it);
 }

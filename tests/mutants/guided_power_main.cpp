@@ -46,17 +46,6 @@ struct Catch {
   double seconds = 0;
 };
 
-std::vector<std::uint64_t> features_of(const sim::Scenario& scenario,
-                                       const reports::Coverage& coverage,
-                                       const sim::StepFaultContext& contexts) {
-  std::vector<std::uint64_t> features = reports::coverage_features(coverage);
-  for (std::uint64_t f : sim::fault_overlap_features(scenario))
-    features.push_back(f);
-  for (std::uint64_t f : contexts.features())
-    features.push_back(f);
-  return features;
-}
-
 // Runs until a finding or `seconds_max` of CPU time: swarm seeds in order, and with
 // `percent` > 0 that share of guided inputs once the corpus has one.
 Catch hunt(Mutant mutant, double seconds_max, std::uint32_t percent,
@@ -93,7 +82,7 @@ Catch hunt(Mutant mutant, double seconds_max, std::uint32_t percent,
     reports::Coverage reached = coverage.coverage();
     for (const sim::Requirement& r : census.sometimes())
       reached.sometimes.push_back({.name = sim::flow_text(r), .count = 1});
-    search.offer(scenario, features_of(scenario, reached, contexts));
+    search.offer(scenario, reports::run_features(scenario, reached, contexts.features()));
   }
   result.seconds = cpu_seconds() - start;
   return result;

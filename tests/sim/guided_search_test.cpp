@@ -71,6 +71,37 @@ TEST(ScenarioMutator, EachMutationDoesWhatItsNameSays) {
   EXPECT_EQ(reseeded.faults, base.faults);
 }
 
+// A repeat starts the copy inside the original's window, and now and then at
+// the same instant: two identical faults at once, healed together.
+TEST(ScenarioMutator, ARepeatStartsInsideTheWindowSometimesAtTheSameInstant) {
+  const Scenario base = two_faults(30 * kMinute);
+  int same_instant = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    Rng rng = Rng::stream(seed, "test");
+    Scenario repeated = base;
+    ASSERT_TRUE(apply_mutation(MutationKind::kRepeat, repeated, nullptr, rng));
+    ASSERT_EQ(repeated.faults.size(), 3u);
+    // The copy has its original's spec; the original is still where it was.
+    int copied = 0;
+    for (const ScheduledFault& original : base.faults) {
+      std::vector<core::TimeUs> starts;
+      for (const ScheduledFault& fault : repeated.faults) {
+        if (fault.spec == original.spec) starts.push_back(fault.at_us);
+      }
+      if (starts.size() < 2) continue;
+      ++copied;
+      ASSERT_EQ(starts.size(), 2u);
+      const core::TimeUs copy_at_us = starts[0] == original.at_us ? starts[1] : starts[0];
+      EXPECT_GE(copy_at_us, original.at_us);
+      EXPECT_LT(copy_at_us, original.at_us + original.spec.duration_us);
+      if (copy_at_us == original.at_us) ++same_instant;
+    }
+    EXPECT_EQ(copied, 1);
+  }
+  EXPECT_GT(same_instant, 10);  // one in three of 60
+  EXPECT_LT(same_instant, 35);
+}
+
 TEST(ScenarioMutator, AnAmountScalesOneFaultWithinItsKindsRange) {
   const Scenario base = two_faults(30 * kMinute);
   const FaultAmountRange& range = info(FaultKind::kClockJump).amount;
@@ -297,8 +328,13 @@ TEST(StepFaultContext, NamesEachStepWithTheFaultsActiveAndHowMany) {
                        .duration_us = 5 * kMinute,
                        .amount = kMinute};
   const FaultSpec host_jump{.kind = FaultKind::kClockJump, .targets = {"db1-1"}, .amount = kMinute};
-  EXPECT_EQ(StepFaultContext::fault_label(jump), "clock_jump@control-plane");
-  EXPECT_EQ(StepFaultContext::fault_label(host_jump), "clock_jump");
+  EXPECT_EQ(StepFaultContext::fault_label(jump), "clock_jump+@control-plane");
+  EXPECT_EQ(StepFaultContext::fault_label(host_jump), "clock_jump+");
+  const FaultSpec step_back{
+      .kind = FaultKind::kClockJump, .targets = {"db1-1"}, .amount = -kMinute};
+  EXPECT_EQ(StepFaultContext::fault_label(step_back), "clock_jump-");
+  const FaultSpec cut{.kind = FaultKind::kPartitionComplete, .targets = {"db1-1"}};
+  EXPECT_EQ(StepFaultContext::fault_label(cut), "partition_complete");
   context.step(wait, 0);  // no fault: no context
   EXPECT_TRUE(context.features().empty());
   context.fault_started(1, jump, 0);
@@ -312,15 +348,54 @@ TEST(StepFaultContext, NamesEachStepWithTheFaultsActiveAndHowMany) {
   const auto named = [](std::string_view label, std::uint32_t active) {
     return StepFaultContext::feature("Failover", "await", "wait", label, active);
   };
-  EXPECT_EQ(named("clock_jump@control-plane", 1),
-            feature_id("sf Failover await wait under clock_jump@control-plane x1"));
+  EXPECT_EQ(named("clock_jump+@control-plane", 1),
+            feature_id("sf Failover await wait under clock_jump+@control-plane x1"));
   const std::vector<std::uint64_t> features = context.features();
-  std::vector<std::uint64_t> expected = {named("clock_jump@control-plane", 1),
-                                         named("clock_jump@control-plane", 2),
-                                         named("clock_jump", 1)};
+  std::vector<std::uint64_t> expected = {
+      named("clock_jump+@control-plane", 1), named("clock_jump+@control-plane", 2),
+      named("clock_jump+", 1),
+      // the wait at 3 saw both heals at 4
+      StepFaultContext::healed_feature("Failover", "await", "clock_jump+@control-plane", 2),
+      StepFaultContext::healed_feature("Failover", "await", "clock_jump+", 1)};
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(features, expected);
-  EXPECT_EQ(named("clock_jump@control-plane", 3), named("clock_jump@control-plane", 2));
+  EXPECT_EQ(named("clock_jump+@control-plane", 3), named("clock_jump+@control-plane", 2));
+}
+
+// A heal that lands while a step waits is named, with how many of the kind
+// were active: a wait begun on a clock stepped twice and healed. A step that
+// went on, or whose execution is over, waits no more.
+TEST(StepFaultContext, NamesAWaitAcrossAHeal) {
+  StepFaultContext context;
+  const core::StepEvent wait{
+      .action_id = "Failover/db1/1", .action = "Failover", .step = "await", .verdict = "wait"};
+  const core::StepEvent went_on{
+      .action_id = "Failover/db1/1", .action = "Failover", .step = "await", .verdict = "next"};
+  const FaultSpec jump{.kind = FaultKind::kClockJump,
+                       .targets = {"control-plane"},
+                       .duration_us = 5 * kMinute,
+                       .amount = kMinute};
+  context.fault_started(1, jump, 0);
+  context.fault_started(2, jump, 0);
+  context.fault_started(3, jump, 0);
+  context.step(went_on, 1);
+  context.fault_healed(1, 2);  // nothing waits
+  context.step(wait, 3);
+  context.fault_healed(2, 4);  // the wait sees two active: the first of them healed
+  context.step(went_on, 5);
+  context.fault_healed(3, 6);  // the wait is over
+  EXPECT_EQ(StepFaultContext::healed_feature("Failover", "await", "clock_jump+@control-plane", 2),
+            feature_id("sf Failover await waiting as clock_jump+@control-plane x2 healed"));
+  const std::vector<std::uint64_t> features = context.features();
+  const auto has = [&](std::uint64_t feature) {
+    return std::find(features.begin(), features.end(), feature) != features.end();
+  };
+  EXPECT_TRUE(
+      has(StepFaultContext::healed_feature("Failover", "await", "clock_jump+@control-plane", 2)));
+  EXPECT_FALSE(
+      has(StepFaultContext::healed_feature("Failover", "await", "clock_jump+@control-plane", 1)));
+  // The steps' own contexts (next under x2 and x1, wait under x2) and the heal.
+  EXPECT_EQ(features.size(), 4u);
 }
 
 TEST(GuidedSearch, CountsFallInTheirBuckets) {
