@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/action.hpp"
@@ -218,6 +219,15 @@ class ControlPlane {
   virtual std::optional<std::string> new_writer(const core::TransitionEvent& event) const = 0;
   // Every service the Store knows, for the end-of-run checks.
   virtual std::vector<ServiceView> services(core::Transaction& txn) const = 0;
+  // One service by id, as services() describes it; nothing if the Store
+  // has none. The simulator asks it on every client request, so a plane of
+  // many services overrides it with a lookup: the default lists them all.
+  virtual std::optional<ServiceView> service(core::Transaction& txn, std::string_view id) const {
+    for (ServiceView& view : services(txn)) {
+      if (view.id == id) return std::move(view);
+    }
+    return std::nullopt;
+  }
   // The plane's own invariants, judged while the run goes on: after every
   // pass of its process and of its agents, over the Store as committed
   // then. The first violation, if any, ends the run as a finding of

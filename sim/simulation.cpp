@@ -480,12 +480,12 @@ void Simulation::measure(std::uint32_t index, const WriteOutcome& outcome, bool 
                        .why = outcome.why,
                        .awaits_standby = outcome.kind == WriteOutcome::Kind::kUnacknowledged};
   // What the plane reports, through the seam, as the end-of-run check reads it.
-  for (const seam::ServiceView& view : plane_->services(*durable_.begin())) {
-    if (view.id != name) continue;
-    UNWEDGE_ASSERT(view.state != nullptr);
-    sample.judged = !view.ending;
-    sample.healthy = view.state->traits.healthy;
-    sample.state = view.state->name;
+  if (std::optional<seam::ServiceView> view = plane_->service(*durable_.begin(), name)) {
+    UNWEDGE_ASSERT(view->state != nullptr);
+    UNWEDGE_ASSERT_EQ(view->id, name);
+    sample.judged = !view->ending;
+    sample.healthy = view->state->traits.healthy;
+    sample.state = view->state->name;
   }
   if (!sample.wrote) sample.faults = faults_touching(client.service);
   availability_.on_request(std::move(sample));

@@ -104,16 +104,31 @@ std::optional<std::string> LeasePlane::new_writer(const core::TransitionEvent& e
   return event.entity;
 }
 
+namespace {
+
+seam::ServiceView view_of(const Service& service) {
+  return {.id = service.id,
+          .state = &service_machine().state(service.state.id),
+          .leader = service.endpoint};
+}
+
+}  // namespace
+
 std::vector<seam::ServiceView> LeasePlane::services(core::Transaction& txn) const {
   std::vector<seam::ServiceView> out;
   for (const std::string& id : txn.ids(Service::kKind)) {
-    std::shared_ptr<const Service> service = txn.view<Service>(id);
-    if (!service) continue;
-    out.push_back({.id = service->id,
-                   .state = &service_machine().state(service->state.id),
-                   .leader = service->endpoint});
+    if (std::shared_ptr<const Service> service = txn.view<Service>(id)) {
+      out.push_back(view_of(*service));
+    }
   }
   return out;
+}
+
+std::optional<seam::ServiceView> LeasePlane::service(core::Transaction& txn,
+                                                     std::string_view id) const {
+  std::shared_ptr<const Service> service = txn.view<Service>(id);
+  if (!service) return std::nullopt;
+  return view_of(*service);
 }
 
 std::optional<seam::PlaneViolation> LeasePlane::end_check(core::Transaction& txn,

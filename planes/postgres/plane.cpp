@@ -153,18 +153,33 @@ std::optional<std::string> ReferencePlane::new_writer(const core::TransitionEven
   return event.entity;
 }
 
+namespace {
+
+seam::ServiceView view_of(const Service& service) {
+  const core::StateDef& state = service_machine().state(service.state.id);
+  return {.id = service.id,
+          .state = &state,
+          .ending = state.name == "deprovisioned" || state.name == "deprovisioning",
+          .leader = service.leader};
+}
+
+}  // namespace
+
 std::vector<seam::ServiceView> ReferencePlane::services(core::Transaction& txn) const {
   std::vector<seam::ServiceView> out;
   for (const std::string& id : txn.ids(Service::kKind)) {
-    std::shared_ptr<const Service> service = txn.view<Service>(id);
-    if (!service) continue;
-    const core::StateDef& state = service_machine().state(service->state.id);
-    out.push_back({.id = service->id,
-                   .state = &state,
-                   .ending = state.name == "deprovisioned" || state.name == "deprovisioning",
-                   .leader = service->leader});
+    if (std::shared_ptr<const Service> service = txn.view<Service>(id)) {
+      out.push_back(view_of(*service));
+    }
   }
   return out;
+}
+
+std::optional<seam::ServiceView> ReferencePlane::service(core::Transaction& txn,
+                                                         std::string_view id) const {
+  std::shared_ptr<const Service> service = txn.view<Service>(id);
+  if (!service) return std::nullopt;
+  return view_of(*service);
 }
 
 std::optional<seam::PlaneViolation> ReferencePlane::end_check(core::Transaction& txn,

@@ -50,6 +50,8 @@ class ReferencePlane final : public seam::ControlPlane {
   void committed_states(core::Transaction& txn, const StateSeen& seen) const override;
   std::optional<std::string> new_writer(const core::TransitionEvent& event) const override;
   std::vector<seam::ServiceView> services(core::Transaction& txn) const override;
+  std::optional<seam::ServiceView> service(core::Transaction& txn,
+                                           std::string_view id) const override;
   std::optional<seam::PlaneViolation> end_check(core::Transaction& txn,
                                                 core::TimeUs now_us) const override;
 

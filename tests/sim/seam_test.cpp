@@ -133,7 +133,7 @@ class ProbeAgent final : public seam::Agent {
   int passes_ = 0;
 };
 
-class ProbePlane final : public seam::ControlPlane {
+class ProbePlane : public seam::ControlPlane {
  public:
   const core::ControlPlaneModel& model() const override {
     static const core::ControlPlaneModel model{.name = "probe"};
@@ -195,6 +195,40 @@ UNWEDGE_REGISTER_CONTROL_PLANE((seam::PlaneInfo{
 SimConfig probe_config() {
   seen() = Seen{};
   return SimConfig{.seed = 3, .services = {{.id = "db1", .standbys = 0}}, .control_plane = "probe"};
+}
+
+// One service by id (asked on every client request) says what the list of
+// all says, for the reference plane's own lookup and for a plane that leaves
+// it to the seam's default. (The lease plane's: lease_test.)
+void expect_one_service_as_listed(const seam::ControlPlane& plane, core::Transaction& txn) {
+  const std::vector<seam::ServiceView> all = plane.services(txn);
+  ASSERT_FALSE(all.empty());
+  for (const seam::ServiceView& listed : all) {
+    std::optional<seam::ServiceView> one = plane.service(txn, listed.id);
+    ASSERT_TRUE(one.has_value()) << listed.id;
+    EXPECT_EQ(one->id, listed.id);
+    EXPECT_EQ(one->state, listed.state) << listed.id;
+    EXPECT_EQ(one->ending, listed.ending) << listed.id;
+    EXPECT_EQ(one->leader, listed.leader) << listed.id;
+  }
+  EXPECT_FALSE(plane.service(txn, "no-such-service").has_value());
+}
+
+TEST(Seam, OneServiceByIdIsWhatTheListOfAllSays) {
+  Simulation sim(
+      SimConfig{.seed = 5, .services = {{.id = "db1"}, {.id = "db2", .standbys = 2}}});
+  sim.run_until(20 * kMinute);
+  expect_one_service_as_listed(sim.plane(), *sim.durable_store().begin());
+  // The seam's default finds it in the list.
+  struct ListingPlane final : ProbePlane {
+    std::vector<seam::ServiceView> services(core::Transaction&) const override {
+      static const core::StateDef up{.name = "up"};
+      return {{.id = "db1", .state = &up, .leader = "db1-1"},
+              {.id = "db2", .state = &up, .ending = true}};
+    }
+  };
+  core::InMemoryStore store;
+  expect_one_service_as_listed(ListingPlane(), *store.begin());
 }
 
 TEST(Seam, AProcessIsToldWhichNodesCheckedInAndWhatARequestWasRaisedOn) {
