@@ -27,9 +27,20 @@ const ActionDef* Scheduler::find(std::string_view name) const {
   return nullptr;
 }
 
+// Read through a transaction the caller has open anyway: a transaction of
+// its own would be one more for a simulated store to number and crash in.
+const std::set<std::string, std::less<>>& Scheduler::running(Transaction& txn) const {
+  if (running_) return *running_;
+  running_.emplace();
+  for (const std::string& id : txn.ids(ActionSlot::kKind)) {
+    std::shared_ptr<const ActionSlot> slot = txn.view<ActionSlot>(id);
+    if (slot && !slot->running.empty()) running_->insert(id);
+  }
+  return *running_;
+}
+
 bool Scheduler::busy(Transaction& txn, std::string_view kind, std::string_view entity) const {
-  std::shared_ptr<const ActionSlot> slot = txn.view<ActionSlot>(slot_id(kind, entity));
-  return slot && !slot->running.empty();
+  return running(txn).contains(slot_id(kind, entity));
 }
 
 Result<bool> Scheduler::offer(std::string_view kind, std::string_view entity,
@@ -39,7 +50,15 @@ Result<bool> Scheduler::offer(std::string_view kind, std::string_view entity,
   std::unique_ptr<Transaction> txn = env_.store.begin();
   const std::string id = slot_id(kind, entity);
   ActionSlot slot = txn->get<ActionSlot>(id).value_or(ActionSlot{.id = id});
-  if (!slot.running.empty()) return false;
+  if (!slot.running.empty()) {
+    UNWEDGE_ASSERT_MSG(running(*txn).contains(id),
+                       "slot {} runs {} in the Store but is cached idle: a second writer of slots",
+                       id, slot.running);
+    return false;
+  }
+  UNWEDGE_ASSERT_MSG(!running(*txn).contains(id),
+                     "slot {} is idle in the Store but cached running: a second writer of slots",
+                     id);
   slot.executions++;
   slot.running =
       fmt::format("{}/{}/{}", action, subject.empty() ? entity : subject, slot.executions);
@@ -48,7 +67,11 @@ Result<bool> Scheduler::offer(std::string_view kind, std::string_view entity,
     return started.error();
   }
   txn->put(slot);
-  if (Status committed = txn->commit(); !committed) return committed.error();
+  if (Status committed = txn->commit(); !committed) {
+    running_.reset();
+    return committed.error();
+  }
+  if (running_) running_->insert(id);
   return true;
 }
 
@@ -63,7 +86,11 @@ void Scheduler::release(const std::string& id, const std::string& action_id) {
   // and a store that keeps every action ever run grows without bound. The
   // journal is where finished actions are remembered.
   txn->erase<ActionRecord>(action_id);
-  static_cast<void>(txn->commit());  // a conflict leaves it for the next pass
+  if (Status committed = txn->commit(); !committed) {
+    running_.reset();  // a conflict leaves it for the next pass
+    return;
+  }
+  if (running_) running_->erase(id);
 }
 
 DriveStats Scheduler::drive_all() {
@@ -71,9 +98,12 @@ DriveStats Scheduler::drive_all() {
   std::vector<ActionSlot> running;
   {
     std::unique_ptr<Transaction> txn = env_.store.begin();
-    for (const std::string& id : txn->ids(ActionSlot::kKind)) {
+    for (const std::string& id : this->running(*txn)) {
       std::shared_ptr<const ActionSlot> slot = txn->view<ActionSlot>(id);
-      if (slot && !slot->running.empty()) running.push_back(*slot);
+      UNWEDGE_ASSERT_MSG(
+          slot && !slot->running.empty(),
+          "slot {} is cached running but idle in the Store: a second writer of slots", id);
+      running.push_back(*slot);
     }
   }
   for (const ActionSlot& slot : running) {

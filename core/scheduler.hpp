@@ -10,12 +10,23 @@
 // the journal, not the Store). Restarting the process loses nothing: the
 // slots say what was running.
 //
+// Which slots are running is read from the Store once, at the first need,
+// and then kept in step with the scheduler's own commits, as a Kubernetes
+// informer keeps its cache: busy() and drive_all() cost as much as the
+// actions running, not as the entities stored. The scheduler must be the
+// only writer of slots while it lives (one process of a plane at a time, as
+// every plane runs); a commit that fails may or may not have landed, so it
+// drops the cache to be read again.
+//
 //   Scheduler scheduler(env, actions);
 //   scheduler.offer("service", "db1", "Failover");
 //   scheduler.drive_all();
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,11 +72,14 @@ class Scheduler {
  private:
   const ActionDef* find(std::string_view name) const;
   void release(const std::string& slot_id, const std::string& action_id);
+  // The ids of the slots running an action, sorted as the Store lists them.
+  const std::set<std::string, std::less<>>& running(Transaction& txn) const;
 
   Environment env_;
   std::span<const ActionDef> actions_;
   ActionRunner runner_;
   std::uint32_t steps_per_action_max_;
+  mutable std::optional<std::set<std::string, std::less<>>> running_;
 };
 
 }  // namespace unwedge::core

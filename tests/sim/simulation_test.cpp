@@ -429,12 +429,14 @@ TEST(Simulation, AFailedAssertionEndsTheRunWithAFindingAndATraceExcerpt) {
   Simulation sim(SimConfig{.seed = 3, .services = {{.id = "db1"}}});
   ASSERT_TRUE(sim.run_until(10 * kMinute));
   // An action slot naming an execution with no record breaks the
-  // scheduler's contract (a slot and its record are written together).
+  // scheduler's contract (a slot and its record are written together); the
+  // control plane's next process reads it.
   {
     auto txn = sim.durable_store().begin();
     txn->put(core::ActionSlot{.id = "service/db1", .running = "Failover/db1/99", .executions = 99});
     ASSERT_TRUE(txn->commit().ok());
   }
+  sim.start_fault({.kind = FaultKind::kControlPlaneCrash, .targets = {"mid_transaction"}});
   EXPECT_FALSE(sim.run_until(20 * kMinute));
   ASSERT_TRUE(sim.finding().has_value());
   EXPECT_NE(sim.finding()->what.find("assertion failed"), std::string::npos) << sim.finding()->what;
