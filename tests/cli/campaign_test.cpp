@@ -32,6 +32,7 @@
 #include "reports/verdict.hpp"
 #include "sim/invariants.hpp"
 #include "tests/cli/campaign_test_items.hpp"
+#include "tests/support/temp_path.hpp"
 
 extern char** environ;
 
@@ -620,7 +621,7 @@ TEST(Campaign, ACanaryThatCrashesBreaksTheHarness) {
 
 // Stand-ins for unwedge-canary: shell scripts printing what a canary might.
 fs::path stand_in(const std::string& name, const std::string& body) {
-  const fs::path path = fs::path(::testing::TempDir()) / ("canary-" + name + ".sh");
+  const fs::path path = unwedge::testing::temp_path("canary-" + name + ".sh");
   {
     std::ofstream file(path);
     file << "#!/bin/sh\n" << body << "\n";
@@ -646,7 +647,7 @@ TEST(Canary, ACanaryIsCaughtOnlyWhenItSaysSoAndExitsZero) {
   EXPECT_FALSE(garbled.caught);
   EXPECT_NE(garbled.sentence.find("gave no verdict (exit status 0)"), std::string::npos)
       << garbled.sentence;
-  const fs::path nowhere = fs::path(::testing::TempDir()) / "no-such-canary";
+  const fs::path nowhere = unwedge::testing::temp_path("no-such-canary");
   reports::CanaryResult missing = run_canary(nowhere);
   EXPECT_FALSE(missing.caught);
   EXPECT_EQ(missing.sentence,

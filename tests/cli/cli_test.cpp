@@ -13,6 +13,7 @@
 #include "core/control_plane_check.hpp"
 #include "reports/check_model_json.hpp"
 #include "tests/cli/command_runner.hpp"
+#include "tests/support/temp_path.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -88,7 +89,7 @@ TEST(Cli, NightlyNeedsAShardCountWithAnIndexedJobIndex) {
 // replaying that corpus; every guided run is in runs.jsonl and the figures
 // in every summary.
 TEST(Cli, TheGuidedSearchKeepsItsCorpusForTheNextCampaign) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "nightly-guided";
+  const std::filesystem::path dir = unwedge::testing::temp_path("nightly-guided");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir / "no-scenarios");
   const std::string flags = "--seeds 3 --guided-runs 6 --jobs 1 --scenarios " +
@@ -147,7 +148,7 @@ TEST(Cli, TheGuidedSearchKeepsItsCorpusForTheNextCampaign) {
 }
 
 TEST(Cli, TheGuidedSearchsFlagsAreCheckedAndABrokenCorpusIsNamed) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "guided-flags";
+  const std::filesystem::path dir = unwedge::testing::temp_path("guided-flags");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir / "corpus");
   std::filesystem::create_directories(dir / "no-scenarios");
@@ -177,7 +178,7 @@ TEST(Cli, TheGuidedSearchsFlagsAreCheckedAndABrokenCorpusIsNamed) {
 // canary is said to be missing, and the harness broken (exit 3), in every
 // report; so is its merge.
 TEST(Cli, NightlyRunsTheCanaryBesideItAndAMissingCanaryBreaksTheHarness) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "nightly-canary";
+  const std::filesystem::path dir = unwedge::testing::temp_path("nightly-canary");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir / "no-scenarios");
   const std::string flags = "--seeds 1 --scenarios " + (dir / "no-scenarios").string();
@@ -208,7 +209,7 @@ TEST(Cli, NightlyRunsTheCanaryBesideItAndAMissingCanaryBreaksTheHarness) {
 
 // A canary that runs but misses is the harness broken too, never a finding.
 TEST(Cli, ACanaryNotCaughtExitsThreeAndIsNotCountedAsAFinding) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "canary-missed";
+  const std::filesystem::path dir = unwedge::testing::temp_path("canary-missed");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir / "no-scenarios");
   const std::filesystem::path script = dir / "blind-canary.sh";
@@ -241,7 +242,7 @@ TEST(Cli, ACanaryNotCaughtExitsThreeAndIsNotCountedAsAFinding) {
 // that is not a pure function of itself) fails the campaign in every report
 // and in the exit code alike.
 TEST(Cli, ACrashExplorationDivergenceFailsEveryReportAndTheExitCode) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "diverging";
+  const std::filesystem::path dir = unwedge::testing::temp_path("diverging");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir / "no-scenarios");
   Ran ran =
@@ -313,7 +314,7 @@ constexpr const char* kVacuousRace =
     "requires:\n  - {request: deprovision, during: {action: Failover}}\n";
 
 TEST(Cli, AVacuousScenarioIsAFindingInEveryReport) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "vacuous";
+  const std::filesystem::path dir = unwedge::testing::temp_path("vacuous");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir / "scenarios");
   std::ofstream(dir / "scenarios" / "vacuous_race.yaml") << kVacuousRace;
@@ -345,7 +346,7 @@ TEST(Cli, AVacuousScenarioIsAFindingInEveryReport) {
 TEST(Cli, RunGivesExitOneWhenAScenarioMissesItsVerdict) {
   // A scenario that expects a lost write the shipped control plane never
   // loses.
-  const std::string path = ::testing::TempDir() + "expects_a_loss.yaml";
+  const std::string path = unwedge::testing::temp_path("expects_a_loss.yaml").string();
   {
     std::FILE* f = std::fopen(path.c_str(), "w");
     ASSERT_NE(f, nullptr);
@@ -383,7 +384,7 @@ TEST(Cli, EveryMalformedScenarioIsBadInputNamingTheFileAndLine) {
 }
 
 TEST(Cli, AGeneratedScenarioFileReplaysItsSeedExactly) {
-  const std::string path = ::testing::TempDir() + "swarm_7.yaml";
+  const std::string path = unwedge::testing::temp_path("swarm_7.yaml").string();
   Ran gen = unwedge("gen --seed 7 --out " + path);
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   Ran first = unwedge("run " + path);
@@ -418,7 +419,7 @@ TEST(Cli, ShrinkHasNothingToDoWithAPassingScenario) {
 
 TEST(Cli, AFleetFuzzerInputBecomesTheScenarioFileItStandsFor) {
   const std::string input = source("fuzz/corpus/fleet_fuzzer/two-services");
-  const std::string path = ::testing::TempDir() + "two_services.yaml";
+  const std::string path = unwedge::testing::temp_path("two_services.yaml").string();
   Ran converted = unwedge("fuzz-to-scenario " + input + " --out " + path);
   ASSERT_EQ(converted.exit_code, 0) << converted.output;
   Ran shown = unwedge("fuzz-to-scenario " + input);
@@ -515,8 +516,7 @@ TEST(CheckModel, APlaneDeclaredWronglyIsAModelErrorWithExitTwoNotARefutedClaim) 
 }
 
 TEST(Nightly, ACampaignRunsOnlyTheScenariosOfItsPlane) {
-  const std::filesystem::path out =
-      std::filesystem::path(::testing::TempDir()) / "nightly-other-plane";
+  const std::filesystem::path out = unwedge::testing::temp_path("nightly-other-plane");
   std::filesystem::remove_all(out);
   // From the source tree, whose scenarios/ are the reference plane's.
   const Ran ran = testing::run_shell(
@@ -556,7 +556,7 @@ TEST(Nightly, AListOfControlPlanesNamesEachRegisteredPlaneOnce) {
        "--control-plane: the control plane 'postgres' is named twice; name each once (known: "
        "lease, postgres)"},
   };
-  const std::filesystem::path out = std::filesystem::path(::testing::TempDir()) / "nightly-list";
+  const std::filesystem::path out = unwedge::testing::temp_path("nightly-list");
   std::filesystem::remove_all(out);
   for (const auto& bad : cases) {
     const Ran ran = unwedge(std::string("nightly --seeds 1 --jobs 1 --out ") +
@@ -584,7 +584,7 @@ TEST(CheckModel, AnUnknownControlPlaneIsBadInputNamingTheKnownOnes) {
 }
 
 TEST(CheckModel, OutWritesTheTextTheJsonAndAGraphPerMachine) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "check-model";
+  const std::filesystem::path dir = unwedge::testing::temp_path("check-model");
   std::filesystem::remove_all(dir);
   Ran ran = unwedge("check-model --out " + dir.string());
   ASSERT_EQ(ran.exit_code, 0) << ran.output;

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/cli/command_runner.hpp"
+#include "tests/support/temp_path.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -52,7 +53,7 @@ nlohmann::json read_json(const fs::path& path) {
 
 // A fresh directory for one test.
 fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("deploy-" + name);
+  const fs::path dir = unwedge::testing::temp_path("deploy-" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

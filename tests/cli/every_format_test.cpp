@@ -13,6 +13,7 @@
 #include "cli/write_reports.hpp"
 #include "reports/verdict.hpp"
 #include "tests/reports/report_fixture.hpp"
+#include "tests/support/temp_path.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -42,7 +43,7 @@ struct Written {
 };
 
 Written written(const Report& report, const std::string& name) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / name;
+  const std::filesystem::path dir = unwedge::testing::temp_path(name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   EXPECT_TRUE(write_reports(report, dir).ok());

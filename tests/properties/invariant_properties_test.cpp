@@ -9,6 +9,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "tests/properties/invariant_property.hpp"
+#include "tests/support/temp_path.hpp"
 
 namespace unwedge::properties {
 namespace {
@@ -56,8 +57,7 @@ RC_GTEST_PROP(InvariantProperties, NoNeedlessDisruption, ()) {
 // failure. A dwell bound of one second on `provisioning` makes every run
 // fail, so the smallest case has no fault at all.
 TEST(InvariantProperties, AFailureWritesTheShrunkScenarioAndNamesIt) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / "unwedge-properties-test";
+  const std::filesystem::path dir = unwedge::testing::temp_path("properties-test");
   std::filesystem::remove_all(dir);
   ASSERT_EQ(setenv("UNWEDGE_PROPERTIES_OUT", dir.c_str(), 1), 0);
   const rc::Gen<sim::Scenario> gen =
