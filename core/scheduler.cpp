@@ -50,15 +50,11 @@ Result<bool> Scheduler::offer(std::string_view kind, std::string_view entity,
   std::unique_ptr<Transaction> txn = env_.store.begin();
   const std::string id = slot_id(kind, entity);
   ActionSlot slot = txn->get<ActionSlot>(id).value_or(ActionSlot{.id = id});
-  if (!slot.running.empty()) {
-    UNWEDGE_ASSERT_MSG(running(*txn).contains(id),
-                       "slot {} runs {} in the Store but is cached idle: a second writer of slots",
-                       id, slot.running);
-    return false;
-  }
-  UNWEDGE_ASSERT_MSG(!running(*txn).contains(id),
-                     "slot {} is idle in the Store but cached running: a second writer of slots",
-                     id);
+  UNWEDGE_ASSERT_MSG(running(*txn).contains(id) == !slot.running.empty(),
+                     "slot {} runs '{}' in the Store but is cached otherwise: a second writer of "
+                     "slots",
+                     id, slot.running);
+  if (!slot.running.empty()) return false;
   slot.executions++;
   slot.running =
       fmt::format("{}/{}/{}", action, subject.empty() ? entity : subject, slot.executions);

@@ -1,9 +1,10 @@
 // The lease plane through the seam: one service by id, as the simulator asks
 // it on every client request, is what the list of all says.
+#include "planes/lease/plane.hpp"
+
 #include <gtest/gtest.h>
 
 #include "core/in_memory_store.hpp"
-#include "planes/lease/plane.hpp"
 
 namespace unwedge::lease {
 namespace {

@@ -215,8 +215,7 @@ void expect_one_service_as_listed(const seam::ControlPlane& plane, core::Transac
 }
 
 TEST(Seam, OneServiceByIdIsWhatTheListOfAllSays) {
-  Simulation sim(
-      SimConfig{.seed = 5, .services = {{.id = "db1"}, {.id = "db2", .standbys = 2}}});
+  Simulation sim(SimConfig{.seed = 5, .services = {{.id = "db1"}, {.id = "db2", .standbys = 2}}});
   sim.run_until(20 * kMinute);
   expect_one_service_as_listed(sim.plane(), *sim.durable_store().begin());
   // The seam's default finds it in the list.
