@@ -52,7 +52,10 @@ std::size_t heap_in_use() {
   return mallinfo2().uordblks;
 }
 
-void BM_Simulation(benchmark::State& state) {
+// `every_entity`: the controller decides every entity on every pass
+// (full_pass_every: 0s), as it did before it decided only what changed;
+// side by side with the default in one sitting.
+void run_simulation(benchmark::State& state, bool every_entity) {
   const auto services = static_cast<std::size_t>(state.range(0));
   const core::TimeUs window_us = state.range(1) * kMinute;
   const core::TimeUs warmup_us = kHour;
@@ -62,7 +65,9 @@ void BM_Simulation(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     const std::size_t heap_before = heap_in_use();
-    auto sim = std::make_unique<sim::Simulation>(fleet(services));
+    sim::SimConfig config = fleet(services);
+    if (every_entity) config.plane_settings["full_pass_every"] = "0s";
+    auto sim = std::make_unique<sim::Simulation>(config);
     sim->run_until(warmup_us);
     state.ResumeTiming();
     const bool clean = sim->run_until(warmup_us + window_us);
@@ -89,10 +94,23 @@ void BM_Simulation(benchmark::State& state) {
 }
 
 // (services, timed window in simulated minutes)
+void BM_Simulation(benchmark::State& state) {
+  run_simulation(state, false);
+}
+void BM_SimulationEveryEntity(benchmark::State& state) {
+  run_simulation(state, true);
+}
+
 BENCHMARK(BM_Simulation)
     ->Args({100, 360})
     ->Args({1'000, 60})
     ->Args({10'000, 10})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK(BM_SimulationEveryEntity)
+    ->Args({100, 360})
+    ->Args({1'000, 60})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(1);

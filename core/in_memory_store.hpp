@@ -28,8 +28,6 @@
 
 namespace unwedge::core {
 
-using EntityKey = std::pair<std::string, std::string>;  // (kind, id)
-
 // The committed contents of a store at one moment, comparable by value.
 class StoreSnapshot {
  public:

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/assert.hpp"
@@ -26,6 +27,9 @@
 #include "core/result.hpp"
 
 namespace unwedge::core {
+
+// An entity's address in a Store: (kind, id).
+using EntityKey = std::pair<std::string, std::string>;
 
 class Transaction {
  public:

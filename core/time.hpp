@@ -17,5 +17,7 @@ inline constexpr TimeUs kSecond = 1'000'000;
 inline constexpr TimeUs kMinute = 60 * kSecond;
 inline constexpr TimeUs kHour = 60 * kMinute;
 inline constexpr TimeUs kDay = 24 * kHour;
+// Never: a wait with no end, an instant past every run.
+inline constexpr TimeUs kForever = INT64_MAX;
 
 }  // namespace unwedge::core

@@ -114,6 +114,24 @@ class Process {
   virtual void inputs_changed(const std::vector<std::string>& entities) {
     static_cast<void>(entities);
   }
+  // Before a pass: the entities whose records someone other than the
+  // process wrote in the Store since the last one (a request raised on
+  // them), each once, sorted; they are in inputs_changed() too.
+  virtual void records_changed(const std::vector<std::string>& entities) {
+    static_cast<void>(entities);
+  }
+  // Before a pass: something every entity's inputs may rest on moved
+  // (monitoring's own view: a monitor cut off from the control plane or
+  // back, a monitor's or the control plane's clock stepped or set drifting).
+  // A process that decides only what changed decides everything next.
+  virtual void all_inputs_changed() {}
+  // A process that decides only what changed checks itself: after its pass,
+  // every entity it did not just decide would decide now what it decided
+  // last, or is queued to be decided on the next pass. The first
+  // disagreement, if any: a missed decision, which the simulator reports as
+  // a finding with a reproducer. Asked at sampled passes (every pass in the
+  // fuzz and debug builds); it must not write the Store or journal.
+  virtual std::optional<PlaneViolation> audit() { return std::nullopt; }
   // When, by its own clock, something it waits on falls due with no input
   // changing (a timeout, a renewal); the simulator runs a pass then if that
   // comes before the next periodic one. Nothing: the next periodic pass.

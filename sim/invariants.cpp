@@ -6,10 +6,19 @@
 namespace unwedge::sim {
 namespace {
 
-constexpr std::array<const char*, kInvariants> kNames = {
-    "assertion",          "valid_transitions",    "bounded_dwell",          "no_lost_writes",
-    "single_writer",      "eventually_healthy",   "idempotent_effects",     "plane_invariant",
-    "store_linearizable", "serving_when_healthy", "no_needless_disruption", "vacuous"};
+constexpr std::array<const char*, kInvariants> kNames = {"assertion",
+                                                         "valid_transitions",
+                                                         "bounded_dwell",
+                                                         "no_lost_writes",
+                                                         "single_writer",
+                                                         "eventually_healthy",
+                                                         "idempotent_effects",
+                                                         "plane_invariant",
+                                                         "store_linearizable",
+                                                         "serving_when_healthy",
+                                                         "no_needless_disruption",
+                                                         "missed_decision",
+                                                         "vacuous"};
 static_assert(kNames.back() != nullptr, "every invariant has a name");
 
 std::string seconds(core::TimeUs us) {

@@ -42,13 +42,16 @@ enum class Invariant : std::uint8_t {
   kServingWhenHealthy,    // a service reported healthy serves its clients (sim/availability.hpp)
   kNoNeedlessDisruption,  // no failover, restart, ... of a node that was sound
                           // (sim/disruptions.hpp)
+  // A process that decides only what changed left an entity undecided whose
+  // full decision differed from its last one (Process::audit).
+  kMissedDecision,
   // Not a safety property but a "sometimes" one: the run reached what its
   // scenario requires to mean anything (`requires:`, sim/requirement.hpp);
   // a run that did not is vacuous. Judged at the end of a run that found
   // nothing else.
   kVacuous,
 };
-inline constexpr std::size_t kInvariants = 12;
+inline constexpr std::size_t kInvariants = 13;
 
 const char* to_string(Invariant invariant);
 std::optional<Invariant> find_invariant(std::string_view name);

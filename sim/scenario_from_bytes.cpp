@@ -260,6 +260,8 @@ core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
   scenario.source = std::string(source);
   scenario.config.seed = 1;
   scenario.config.control_plane = std::string(control_plane);
+  // A fuzz input is short: the controller is audited after every pass.
+  scenario.config.audit_interval_us = 0;
   core::Result<std::unique_ptr<seam::ControlPlane>> created =
       (*plane)->create(scenario.config.plane_settings);
   if (!created.ok()) return core::Error{fmt::format("{}: {}", source, created.error().message)};

@@ -540,8 +540,8 @@ const seam::PlaneInfo& read_plane_name(const Node* name_node, SimConfig& config)
 
 // The keys of the control_plane map that are the simulator's; the rest are
 // the plane's settings.
-constexpr std::array<std::string_view, 4> kSimulatorKeys = {"name", "tick_interval",
-                                                            "checkin_interval", "restart_delay"};
+constexpr std::array<std::string_view, 5> kSimulatorKeys = {
+    "name", "tick_interval", "checkin_interval", "restart_delay", "audit_interval"};
 
 // The plane under test, as the scenario names and configures it.
 struct PlaneRead {
@@ -590,6 +590,8 @@ PlaneRead read_control_plane(const Node* node, SimConfig& config) {
                 config.checkin_interval_us);
   read_duration(f.find("restart_delay"), f.path("restart_delay"), 0, kDay,
                 config.control_plane_restart_us);
+  read_duration(f.find("audit_interval"), f.path("audit_interval"), 0, kDay,
+                config.audit_interval_us);
   for (const seam::SettingInfo& setting : settings) {
     if (const Node* value = f.find(setting.name)) {
       config.plane_settings[setting.name] = text(*value, f.path(setting.name), "a setting's value");
@@ -1524,6 +1526,10 @@ void write_control_plane(std::string& out, const SimConfig& c) {
   fmt::format_to(to, "  tick_interval: {}\n  checkin_interval: {}\n",
                  format_duration(c.tick_interval_us), format_duration(c.checkin_interval_us));
   fmt::format_to(to, "  restart_delay: {}\n", format_duration(c.control_plane_restart_us));
+  // Written only when asked for: a fuzz input's reproducer audits every pass.
+  if (c.audit_interval_us != SimConfig{}.audit_interval_us) {
+    fmt::format_to(to, "  audit_interval: {}\n", format_duration(c.audit_interval_us));
+  }
   for (const auto& [key, value] : c.plane_settings)
     fmt::format_to(to, "  {}: {}\n", key, scalar(value));
 }

@@ -44,6 +44,10 @@ class SimStore final : public core::Store {
     armed_ = Armed{transaction, point, or_later};
   }
   void disarm() { armed_.reset(); }
+  // While true, transactions are the harness's own, reading through the
+  // process's code (Process::audit): they neither count toward a crash
+  // point nor crash.
+  void set_looking_on(bool looking_on) { looking_on_ = looking_on; }
   std::uint64_t transactions_begun() const { return begun_; }
 
   std::unique_ptr<core::Transaction> begin() override;
@@ -59,6 +63,7 @@ class SimStore final : public core::Store {
   core::InMemoryStore& inner_;
   std::optional<Armed> armed_;
   std::uint64_t begun_ = 0;
+  bool looking_on_ = false;
 };
 
 }  // namespace unwedge::sim

@@ -92,6 +92,7 @@ Simulation::Simulation(SimConfig config)
   const core::Status committed = txn->commit();
   UNWEDGE_ASSERT(committed.ok());
 
+  monitoring_view_ = monitoring_view();
   push(0, {.kind = EventKind::kControllerTick});
   push(core::kMinute, {.kind = EventKind::kDwellCheck});
   for (std::uint32_t c = 0; c < world_.clients.size(); ++c) {
@@ -320,9 +321,16 @@ bool Simulation::controller_pass() {
       changed_entities_.erase(std::unique(changed_entities_.begin(), changed_entities_.end()),
                               changed_entities_.end());
       process_->inputs_changed(changed_entities_);
+      std::sort(requested_entities_.begin(), requested_entities_.end());
+      requested_entities_.erase(std::unique(requested_entities_.begin(), requested_entities_.end()),
+                                requested_entities_.end());
+      process_->records_changed(requested_entities_);
+      if (monitoring_moved_) process_->all_inputs_changed();
     }
     changed_hosts_.clear();
     changed_entities_.clear();
+    requested_entities_.clear();
+    monitoring_moved_ = false;
     process_->tick();
   } catch (const ProcessCrash& crash) {
     // The process is gone with everything in flight; only the Store remains.
@@ -339,7 +347,47 @@ bool Simulation::controller_pass() {
     return false;
   }
   check_plane_invariants();
+  audit_process();
   return true;
+}
+
+void Simulation::audit_process() {
+  if (now_us_ < next_audit_us_ || !process_->wants_changes()) return;
+  next_audit_us_ = now_us_ + config_.audit_interval_us;
+  struct LookingOn {
+    SimStore& store;
+    explicit LookingOn(SimStore& s) : store(s) { store.set_looking_on(true); }
+    ~LookingOn() { store.set_looking_on(false); }
+  };
+  std::optional<seam::PlaneViolation> missed;
+  {
+    const LookingOn looking_on(store_);
+    missed = process_->audit();
+  }
+  judge_plane_violation(missed, Invariant::kMissedDecision);
+}
+
+// What monitoring's own view of the fleet rests on, which no check-in
+// tells of: whether the control plane reaches each monitor, and each
+// monitor's and the control plane's clock (offset and rate).
+std::vector<std::int64_t> Simulation::monitoring_view() {
+  std::vector<std::int64_t> view;
+  view.reserve(world_.vantages.size() * 3 + 2);
+  for (const Vantage& vantage : world_.vantages) {
+    view.push_back(world_.connected(world_.control_plane, vantage.endpoint));
+    view.push_back(vantage.clock.now_us() - now_us_);
+    view.push_back(vantage.clock.drift_ppm());
+  }
+  view.push_back(control_plane_clock_.now_us() - now_us_);
+  view.push_back(control_plane_clock_.drift_ppm());
+  return view;
+}
+
+void Simulation::note_monitoring_view() {
+  std::vector<std::int64_t> view = monitoring_view();
+  if (view == monitoring_view_) return;
+  monitoring_view_ = std::move(view);
+  monitoring_moved_ = true;
 }
 
 void Simulation::schedule_due(core::TimeUs next_tick_us) {

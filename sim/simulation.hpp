@@ -106,6 +106,15 @@ struct SimConfig {
   // False: disruptions are counted but never judged needless, which shows
   // what the other checkers alone say of a run (tests/mutants).
   bool judge_disruptions = true;
+  // How often a process that decides only what changed is audited
+  // (Process::audit): after the first pass at or after every such interval
+  // of simulated time; 0: after every pass, as the fuzz targets and debug
+  // builds do.
+#ifdef NDEBUG
+  core::TimeUs audit_interval_us = 5 * core::kMinute;
+#else
+  core::TimeUs audit_interval_us = 0;
+#endif
   // How long a client may go unserved while the control plane reports its
   // service healthy and no fault touching the service is active
   // (serving_when_healthy, sim/availability.hpp).
@@ -322,8 +331,14 @@ class Simulation final : private InfraBackend {
   // The plane's own invariants after a pass of its process or an agent; a
   // violation goes to the checker.
   void check_plane_invariants();
+  void audit_process();
+  std::vector<std::int64_t> monitoring_view();
+  void note_monitoring_view();
   // A violation the plane's or an agent's check() found, as a finding.
-  void judge_plane_violation(const std::optional<seam::PlaneViolation>& found);
+  // A violation a plane's check() or a process's audit() found, as a
+  // finding of `invariant`.
+  void judge_plane_violation(const std::optional<seam::PlaneViolation>& found,
+                             Invariant invariant = Invariant::kPlaneInvariant);
   // At the end of a run the leader must serve an unexpired certificate of
   // its service (once one was issued); the violation when it does not.
   std::optional<Violation> certificate_violation(std::uint32_t service, HostIndex leader) const;
@@ -407,9 +422,15 @@ class Simulation final : private InfraBackend {
   // check-ins arrived, and entities requests were raised on.
   std::vector<HostIndex> changed_hosts_;
   std::vector<std::string> changed_entities_;
-  core::TimeUs next_tick_us_ = 0;  // the next periodic pass
-  core::TimeUs due_at_us_ = -1;    // the pass the process asked for; -1: none
-  bool healed_ = false;            // heal_all() ran: no new random faults
+  std::vector<std::string> requested_entities_;  // Process::records_changed
+  // Monitoring's own view moved (Process::all_inputs_changed): what it was
+  // at the last pass, and whether it changed since.
+  std::vector<std::int64_t> monitoring_view_;
+  bool monitoring_moved_ = false;
+  core::TimeUs next_audit_us_ = 0;  // the first pass at or after it is audited
+  core::TimeUs next_tick_us_ = 0;   // the next periodic pass
+  core::TimeUs due_at_us_ = -1;     // the pass the process asked for; -1: none
+  bool healed_ = false;             // heal_all() ran: no new random faults
   core::TimeUs healed_at_us_ = 0;
   std::vector<FaultSpec> scheduled_faults_;
   std::vector<ScheduledFault> drawn_faults_;

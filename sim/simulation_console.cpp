@@ -36,7 +36,10 @@ void Simulation::apply_operator(const OperatorRequest& requested) {
   const core::Status committed = txn->commit();
   UNWEDGE_ASSERT(committed.ok());
   if (config_.observer != nullptr) config_.observer->request_raised(request, now_us_);
-  if (process_ != nullptr && process_->wants_changes()) changed_entities_.push_back(request.target);
+  if (process_ != nullptr && process_->wants_changes()) {
+    changed_entities_.push_back(request.target);
+    requested_entities_.push_back(request.target);
+  }
   if (outcome.new_replica) add_follower(request.target, *outcome.new_replica);
 }
 

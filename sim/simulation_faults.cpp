@@ -345,6 +345,7 @@ std::uint64_t Simulation::start_fault(const FaultSpec& requested) {
   if (!effect(spec.kind).start(scene)) return 0;
   clocks_changed(spec);
   refresh_health();
+  note_monitoring_view();
   const std::uint64_t id = next_fault_id_++;
   faults_started_++;
   if (config_.observer != nullptr) config_.observer->fault_started(id, spec, now_us_);
@@ -407,6 +408,7 @@ bool Simulation::heal_fault(std::uint64_t id) {
   active_.erase(it);
   checker_.set_faults_active(!active_.empty(), now_us_);
   refresh_health();
+  note_monitoring_view();
   return true;
 }
 
@@ -461,6 +463,7 @@ void Simulation::heal_all() {
     heal_fault(active_.begin()->first);
   world_.network.heal_all();
   refresh_health();
+  note_monitoring_view();
   store_.disarm();
   trace_.record(now_us_, TraceKind::kHeal, "", "everything healed: the liveness phase begins");
 }

@@ -129,11 +129,12 @@ void Simulation::check_plane_invariants() {
   judge_plane_violation(plane_->check(*txn, now_us_));
 }
 
-void Simulation::judge_plane_violation(const std::optional<seam::PlaneViolation>& found) {
+void Simulation::judge_plane_violation(const std::optional<seam::PlaneViolation>& found,
+                                       Invariant invariant) {
   if (!found) return;
-  UNWEDGE_ASSERT_MSG(!found->message.empty(), "{}'s check() found a violation it did not describe",
-                     plane_info_->name);
-  checker_.add(Violation{.invariant = Invariant::kPlaneInvariant,
+  UNWEDGE_ASSERT_MSG(!found->message.empty(), "{} found a violation ({}) it did not describe",
+                     plane_info_->name, to_string(invariant));
+  checker_.add(Violation{.invariant = invariant,
                          .entity = found->entity,
                          .at_us = now_us_,
                          .message = found->message});

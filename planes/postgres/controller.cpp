@@ -1,5 +1,8 @@
 #include "planes/postgres/controller.hpp"
 
+#include <fmt/format.h>
+#include <utility>
+
 #include "planes/postgres/actions.hpp"
 #include "planes/postgres/disruption_evidence.hpp"
 #include "planes/postgres/entities.hpp"
@@ -67,6 +70,21 @@ void journal_decision(core::Journal& journal, const core::Decision& decision, co
                                        .evidence = evidence ? &*evidence : nullptr});
 }
 
+// The service an entity belongs to: the group it is decided with.
+std::string_view group_of_entity(const Service& e) {
+  return e.id;
+}
+template <class Entity>
+std::string_view group_of_entity(const Entity& e) {
+  return e.service;
+}
+
+// The decision `table` makes, as the name of its action; empty for none.
+std::string action_of(const core::DecisionTable& table, const core::Decision& decision) {
+  if (decision.kind != core::DecisionKind::kAct) return {};
+  return table.action_name(*decision.action);
+}
+
 }  // namespace
 
 Slot slot_for(const ReplicaLink& link, std::string_view action) {
@@ -75,49 +93,277 @@ Slot slot_for(const ReplicaLink& link, std::string_view action) {
 }
 
 Controller::Controller(const core::Environment& env, const Settings& settings)
-    : env_(env), settings_(settings), actions_(make_actions(settings)), scheduler_(env, actions_) {}
+    : env_(env),
+      feed_(env.store),
+      feed_env_{.store = feed_,
+                .infra = env.infra,
+                .clock = env.clock,
+                .telemetry = env.telemetry,
+                .journal = env.journal},
+      settings_(settings),
+      actions_(make_actions(settings)),
+      scheduler_(feed_env_, actions_) {}
 
 template <class Entity>
-void Controller::decide_all(TickStats& stats) {
-  std::vector<std::string> ids = env_.store.begin()->ids(Entity::kKind);
-  for (const std::string& id : ids) {
-    std::unique_ptr<core::Transaction> txn = env_.store.begin();  // read only
-    std::shared_ptr<const Entity> entity = txn->view<Entity>(id);
-    if (!entity || scheduler_.busy(*txn, Entity::kKind, id)) continue;
-    const core::TimeUs now_us = env_.clock.now_us();
-    Rules rules = rules_for(*txn, env_.telemetry, settings_, now_us, *entity);
-    core::Decision decision = rules.table.decide(entity->state.id, rules.signals);
-    stats.decided++;
-    bool started = false;
-    if (decision.kind == core::DecisionKind::kAct) {
-      const std::string& action = rules.table.action_name(*decision.action);
-      Slot slot = slot_for(*entity, action);
-      core::Result<bool> offered = scheduler_.offer(slot.kind, slot.entity, action, id);
-      started = offered.ok() && *offered;
-      if (started) stats.started++;
-    }
-    if (env_.journal != nullptr) {
-      journal_decision(*env_.journal, decision, *entity, rules,
-                       DecisionInputs{*txn, env_.telemetry, settings_, now_us, !started});
-    }
-    // Signal derivation must never produce what the table declares
-    // impossible, and the analysis proves the table has no gap or conflict.
-    UNWEDGE_ASSERT_MSG(
-        decision.kind == core::DecisionKind::kAct || decision.kind == core::DecisionKind::kNothing,
-        "{} {}: {}", Entity::kKind, id,
-        rules.table.describe_cell(entity->state.id, rules.signals) + ": " +
-            rules.table.describe(decision));
+void Controller::decide(const std::string& id, TickStats& stats) {
+  std::unique_ptr<core::Transaction> txn = feed_env_.store.begin();  // read only
+  std::shared_ptr<const Entity> entity = txn->view<Entity>(id);
+  if (!entity || scheduler_.busy(*txn, Entity::kKind, id)) return;
+  const core::TimeUs now_us = env_.clock.now_us();
+  Rules rules = rules_for(*txn, env_.telemetry, settings_, now_us, *entity);
+  core::Decision decision = rules.table.decide(entity->state.id, rules.signals);
+  stats.decided++;
+  bool started = false;
+  std::string action = action_of(rules.table, decision);
+  if (!action.empty()) {
+    Slot slot = slot_for(*entity, action);
+    core::Result<bool> offered = scheduler_.offer(slot.kind, slot.entity, action, id);
+    started = offered.ok() && *offered;
+    if (started) stats.started++;
   }
+  if (env_.journal != nullptr) {
+    journal_decision(*env_.journal, decision, *entity, rules,
+                     DecisionInputs{*txn, env_.telemetry, settings_, now_us, !started});
+  }
+  // Signal derivation must never produce what the table declares
+  // impossible, and the analysis proves the table has no gap or conflict.
+  UNWEDGE_ASSERT_MSG(
+      decision.kind == core::DecisionKind::kAct || decision.kind == core::DecisionKind::kNothing,
+      "{} {}: {}", Entity::kKind, id,
+      rules.table.describe_cell(entity->state.id, rules.signals) + ": " +
+          rules.table.describe(decision));
+  const std::string group(group_of_entity(*entity));
+  // An action decided but not started (its slot taken, its commit failed)
+  // is decided again on the next pass, as a full pass would.
+  if (!action.empty() && !started) dirty_.insert(group);
+  groups_[group].decided[core::EntityKey{std::string(Entity::kKind), id}] = std::move(action);
+}
+
+bool Controller::full_pass_needed(core::TimeUs now_us) const {
+  // A clock stepped back before the last full pass would put the next one
+  // off by as much: that counts as due.
+  return full_pass_due_ || settings_.full_pass_every_us == 0 || now_us < last_full_pass_us_ ||
+         now_us - last_full_pass_us_ >= settings_.full_pass_every_us;
+}
+
+std::optional<std::string> Controller::group_of(core::Transaction& txn, std::string_view kind,
+                                                std::string_view id) {
+  core::EntityKey key{std::string(kind), std::string(id)};
+  if (auto it = group_by_entity_.find(key); it != group_by_entity_.end()) return it->second;
+  std::optional<std::string> group;
+  if (kind == Service::kKind) {
+    if (txn.view<Service>(id)) group = std::string(id);
+  } else if (kind == Server::kKind) {
+    if (auto e = txn.view<Server>(id)) group = e->service;
+  } else if (kind == ReplicaLink::kKind) {
+    if (auto e = txn.view<ReplicaLink>(id)) group = e->service;
+  } else if (kind == Certificate::kKind) {
+    if (auto e = txn.view<Certificate>(id)) group = e->service;
+  }
+  if (group) group_by_entity_.emplace(std::move(key), *group);
+  return group;
+}
+
+void Controller::mark_written(core::Transaction& txn, const core::EntityKey& key) {
+  std::string_view kind = key.first;
+  std::string_view id = key.second;
+  // A slot names its entity: freed, the entity is decided again.
+  if (kind == core::ActionSlot::kKind) {
+    const std::size_t slash = id.find('/');
+    UNWEDGE_ASSERT_MSG(slash != std::string_view::npos, "slot id {} names no entity", id);
+    kind = id.substr(0, slash);
+    id = id.substr(slash + 1);
+  }
+  if (std::optional<std::string> group = group_of(txn, kind, id)) dirty_.insert(std::move(*group));
+}
+
+void Controller::absorb_own_writes() {
+  std::vector<core::EntityKey> written = feed_.take_changes();
+  if (written.empty()) return;
+  std::unique_ptr<core::Transaction> txn = feed_env_.store.begin();  // read only
+  for (const core::EntityKey& key : written)
+    mark_written(*txn, key);
+}
+
+void Controller::hosts_checked_in(const std::vector<std::string>& hosts) {
+  std::unique_ptr<core::Transaction> txn;
+  for (const std::string& host : hosts) {
+    auto known = group_by_entity_.find(core::EntityKey{std::string(Server::kKind), host});
+    if (known != group_by_entity_.end()) {
+      touched_.insert(known->second);
+      continue;
+    }
+    if (!txn) txn = feed_env_.store.begin();  // read only
+    // A host no server names (yet) moves no decision.
+    if (std::optional<std::string> group = group_of(*txn, Server::kKind, host))
+      touched_.insert(std::move(*group));
+  }
+}
+
+void Controller::records_changed(const std::vector<std::string>& entities) {
+  // MUTANT (requests_unwatched): the records a request wrote are not taken
+  // for a change; the request waits for the next full pass.
+  if (entities.empty() || UNWEDGE_MUTANT(settings_, kRequestsUnwatched)) return;
+  std::unique_ptr<core::Transaction> txn = feed_env_.store.begin();  // read only
+  for (const std::string& id : entities) {
+    bool found = false;
+    for (std::string_view kind :
+         {Service::kKind, Server::kKind, ReplicaLink::kKind, Certificate::kKind}) {
+      if (std::optional<std::string> group = group_of(*txn, kind, id)) {
+        dirty_.insert(std::move(*group));
+        found = true;
+      }
+    }
+    // Something written that no entity of ours names: look at everything.
+    if (!found) full_pass_due_ = true;
+  }
+}
+
+void Controller::wake_when_facts_may_change(const std::string& group, const GroupFacts& now,
+                                            core::TimeUs now_us) {
+  if (now.steady_for_us == core::kForever) return;
+  wake_.add(group, now_us + now.steady_for_us);
+}
+
+void Controller::recheck(const std::string& group, core::TimeUs now_us) {
+  auto memo = groups_.find(group);
+  if (memo == groups_.end()) {
+    dirty_.insert(group);
+    return;
+  }
+  GroupFacts now = facts(memo->second.shape, env_.telemetry, settings_, now_us);
+  if (now.values != memo->second.facts.values) {
+    dirty_.insert(group);
+    return;
+  }
+  wake_when_facts_may_change(group, now, now_us);
+}
+
+void Controller::decide_dirty(TickStats& stats, core::TimeUs now_us) {
+  if (dirty_.empty()) return;
+  const std::set<std::string, std::less<>> dirty = std::exchange(dirty_, {});
+  std::vector<Group> groups;
+  std::vector<std::string> servers;
+  std::vector<std::string> links;
+  std::vector<std::string> certificates;
+  {
+    std::unique_ptr<core::Transaction> txn = feed_env_.store.begin();  // read only
+    for (const std::string& id : dirty) {
+      std::optional<Group> group = read_group(*txn, id);
+      if (!group) {
+        groups_.erase(id);
+        continue;
+      }
+      const auto join = [&](std::string_view kind, const std::string& member) {
+        group_by_entity_.insert_or_assign(core::EntityKey{std::string(kind), member}, id);
+      };
+      join(Service::kKind, id);
+      for (const std::string& server : group->servers) {
+        join(Server::kKind, server);
+        servers.push_back(server);
+      }
+      for (const std::string& link : group->links) {
+        join(ReplicaLink::kKind, link);
+        links.push_back(link);
+      }
+      if (!group->certificate.empty()) {
+        join(Certificate::kKind, group->certificate);
+        certificates.push_back(group->certificate);
+      }
+      groups_[id].decided.clear();
+      groups.push_back(std::move(*group));
+    }
+  }
+  // Kind by kind and in id order within a kind, as a full pass decides.
+  std::sort(servers.begin(), servers.end());
+  std::sort(links.begin(), links.end());
+  std::sort(certificates.begin(), certificates.end());
+  for (const Group& group : groups)
+    decide<Service>(group.service, stats);
+  for (const std::string& id : servers)
+    decide<Server>(id, stats);
+  for (const std::string& id : links)
+    decide<ReplicaLink>(id, stats);
+  for (const std::string& id : certificates)
+    decide<Certificate>(id, stats);
+  // What the decisions were made from, to tell when it next changes.
+  for (Group& group : groups) {
+    GroupMemo& memo = groups_[group.service];
+    memo.shape = std::move(group.shape);
+    memo.facts = facts(memo.shape, env_.telemetry, settings_, now_us);
+    wake_when_facts_may_change(group.service, memo.facts, now_us);
+  }
+  stats.groups += static_cast<std::uint32_t>(groups.size());
 }
 
 TickStats Controller::tick() {
   TickStats stats;
-  decide_all<Service>(stats);
-  decide_all<Server>(stats);
-  decide_all<ReplicaLink>(stats);
-  decide_all<Certificate>(stats);
+  const core::TimeUs now_us = env_.clock.now_us();
+  absorb_own_writes();
+  if (full_pass_needed(now_us)) {
+    std::unique_ptr<core::Transaction> txn = feed_env_.store.begin();  // read only
+    for (std::string& id : txn->ids(Service::kKind))
+      dirty_.insert(std::move(id));
+    full_pass_due_ = false;
+    last_full_pass_us_ = now_us;
+    stats.full_pass = true;
+    touched_.clear();
+    wake_.clear();
+  } else {
+    for (std::string& group : wake_.take_due(now_us))
+      touched_.insert(std::move(group));
+    for (const std::string& group : std::exchange(touched_, {})) {
+      if (!dirty_.contains(group)) recheck(group, now_us);
+    }
+  }
+  decide_dirty(stats, now_us);
   stats.drive = scheduler_.drive_all();
+  // What the pass itself wrote is decided on the next: queued now, so an
+  // audit between the two knows it.
+  absorb_own_writes();
   return stats;
+}
+
+template <class Entity>
+std::optional<MissedDecision> Controller::audit_kind(core::Transaction& txn) {
+  const core::TimeUs now_us = env_.clock.now_us();
+  for (const std::string& id : txn.ids(Entity::kKind)) {
+    std::shared_ptr<const Entity> entity = txn.view<Entity>(id);
+    if (!entity || scheduler_.busy(txn, Entity::kKind, id)) continue;
+    const std::string_view group = group_of_entity(*entity);
+    if (dirty_.contains(group)) continue;  // decided on the next pass
+    Rules rules = rules_for(txn, env_.telemetry, settings_, now_us, *entity);
+    const core::Decision decision = rules.table.decide(entity->state.id, rules.signals);
+    const std::string now = action_of(rules.table, decision);
+    const auto memo = groups_.find(group);
+    const std::string* last = nullptr;
+    if (memo != groups_.end()) {
+      auto it = memo->second.decided.find(core::EntityKey{std::string(Entity::kKind), id});
+      if (it != memo->second.decided.end()) last = &it->second;
+    }
+    if (last != nullptr && *last == now) continue;
+    const std::string cell = rules.table.describe_cell(entity->state.id, rules.signals);
+    const std::string decides = now.empty() ? "nothing" : now;
+    return MissedDecision{
+        .entity = id,
+        .message =
+            last == nullptr
+                ? fmt::format("missed decision: {} {} was never decided, and a full "
+                              "decision at {} gives {}",
+                              Entity::kKind, id, cell, decides)
+                : fmt::format("missed decision: {} {} at {} decides {}, but the "
+                              "controller last decided {} and has not queued it",
+                              Entity::kKind, id, cell, decides, last->empty() ? "nothing" : *last)};
+  }
+  return std::nullopt;
+}
+
+std::optional<MissedDecision> Controller::audit() {
+  std::unique_ptr<core::Transaction> txn = env_.store.begin();  // read only
+  if (auto missed = audit_kind<Service>(*txn)) return missed;
+  if (auto missed = audit_kind<Server>(*txn)) return missed;
+  if (auto missed = audit_kind<ReplicaLink>(*txn)) return missed;
+  return audit_kind<Certificate>(*txn);
 }
 
 }  // namespace unwedge::postgres

@@ -101,6 +101,8 @@ const char* to_string(Mutant mutant) {
       return "endpoint_to_last_server";
     case Mutant::kInstallRetriedUnderSameKey:
       return "install_retried_under_same_key";
+    case Mutant::kRequestsUnwatched:
+      return "requests_unwatched";
   }
   return "?";
 }

@@ -12,8 +12,18 @@ namespace unwedge::postgres {
 HostView view_host(const core::Telemetry& telemetry, std::string_view host,
                    const Settings& settings, core::TimeUs now_us, core::TimeUs watched_since_us,
                    Silence silence) {
+  return view_checkins(telemetry.checkins(host), settings, now_us, watched_since_us, silence);
+}
+
+HostView view_checkins(std::vector<core::Checkin> checkins, const Settings& settings,
+                       core::TimeUs now_us, core::TimeUs watched_since_us, Silence silence) {
   HostView view;
-  std::vector<core::Checkin> checkins = telemetry.checkins(host);
+  // The counts change when an age or a silence crosses a bound; both grow
+  // with time as long as nothing new is heard.
+  const auto steady_until = [&view](core::TimeUs so_far_us, core::TimeUs bound_us) {
+    if (so_far_us < bound_us)
+      view.steady_for_us = std::min(view.steady_for_us, bound_us - so_far_us);
+  };
   for (core::Checkin& c : checkins) {  // our own copy: the mutants below rewrite ages
     // MUTANT (age_from_receive_time): the age is the monitor's receive
     // timestamp read against the control plane's clock.
@@ -33,6 +43,8 @@ HostView view_host(const core::Telemetry& telemetry, std::string_view host,
     } else if (silent_us >= settings.unreachable_after_us) {
       ++view.long_missed;
     }
+    steady_until(c.age_us, settings.missed_after_us + 1);
+    steady_until(silent_us, settings.unreachable_after_us);
   }
   const auto heard = static_cast<std::uint32_t>(checkins.size());
   const std::uint32_t silent =
@@ -40,6 +52,7 @@ HostView view_host(const core::Telemetry& telemetry, std::string_view host,
   if (silent > 0 && now_us - watched_since_us >= settings.unreachable_after_us) {
     view.long_missed += silent;
   }
+  if (silent > 0) steady_until(now_us - watched_since_us, settings.unreachable_after_us);
   const std::uint32_t expected = std::max(settings.vantage_points, heard);
   view.missed = expected - view.fresh;
   UNWEDGE_ASSERT_LE(view.long_missed, view.missed);

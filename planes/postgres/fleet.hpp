@@ -21,6 +21,10 @@ struct HostView {
   std::uint32_t missed = 0;             // expected vantage points without one
   std::uint32_t long_missed = 0;        // missed for at least unreachable_after_us
   std::optional<core::Checkin> latest;  // the newest check-in any vantage point has
+  // How long the counts above stay as they are if nothing new is heard: a
+  // check-in ages past missed_after_us, a silence reaches
+  // unreachable_after_us. kForever when nothing can change by time alone.
+  core::TimeUs steady_for_us = core::kForever;
 
   bool reachable() const { return missed == 0 && fresh > 0; }
 };
@@ -39,6 +43,11 @@ enum class Silence : std::uint8_t { kSinceWatched, kSinceCheckin };
 HostView view_host(const core::Telemetry& telemetry, std::string_view host,
                    const Settings& settings, core::TimeUs now_us, core::TimeUs watched_since_us,
                    Silence silence = Silence::kSinceWatched);
+// The same view of check-ins already read (telemetry.checkins(host)), for a
+// caller that judges one host both ways.
+HostView view_checkins(std::vector<core::Checkin> checkins, const Settings& settings,
+                       core::TimeUs now_us, core::TimeUs watched_since_us,
+                       Silence silence = Silence::kSinceWatched);
 
 // How many vantage points must miss a host before it is judged missing: as
 // many as it takes to call it consistently unreachable. Fewer is a fault on

@@ -47,6 +47,22 @@ class ControllerProcess final : public seam::Process {
       : controller_(env, settings) {}
   bool tick() override { return controller_.tick().quiet(); }
   const std::vector<core::ActionDef>& actions() const override { return controller_.actions(); }
+  bool wants_changes() const override { return true; }
+  // Every id the simulator names is a host that checked in, or an entity a
+  // request was raised on (also in records_changed()).
+  void inputs_changed(const std::vector<std::string>& entities) override {
+    controller_.hosts_checked_in(entities);
+  }
+  void records_changed(const std::vector<std::string>& entities) override {
+    controller_.records_changed(entities);
+  }
+  void all_inputs_changed() override { controller_.all_inputs_changed(); }
+  std::optional<seam::PlaneViolation> audit() override {
+    std::optional<MissedDecision> missed = controller_.audit();
+    if (!missed) return std::nullopt;
+    return seam::PlaneViolation{.entity = std::move(missed->entity),
+                                .message = std::move(missed->message)};
+  }
 
  private:
   Controller controller_;

@@ -41,8 +41,9 @@ enum class Mutant : std::uint8_t {
   kAgeFromSentTime,             // a check-in's age is its host's send time against our clock
   kEndpointToLastServer,        // a new service's endpoint goes to the last server named
   kInstallRetriedUnderSameKey,  // a failed certificate install is asked again under its key
+  kRequestsUnwatched,           // a request waits for the controller's next full pass
 };
-inline constexpr std::uint8_t kMutants = 23;
+inline constexpr std::uint8_t kMutants = 24;
 const char* to_string(Mutant mutant);
 
 struct Settings {
@@ -65,6 +66,10 @@ struct Settings {
   // Certificates: how long one lasts and how early it is renewed.
   core::TimeUs certificate_validity_us = 90 * 24 * core::kHour;
   core::TimeUs certificate_renew_before_us = 14 * 24 * core::kHour;
+  // The controller decides only the entities whose inputs changed, and
+  // every entity at least this often whatever changed (the safety net of a
+  // Kubernetes informer's resync); 0: every entity on every pass.
+  core::TimeUs full_pass_every_us = 10 * core::kMinute;
   Mutant mutant = Mutant::kNone;  // see Mutant: inert outside the mutant build
 
   friend bool operator==(const Settings&, const Settings&) = default;

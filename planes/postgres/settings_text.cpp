@@ -54,6 +54,7 @@ void read_all(seam::SettingsReader& read, Settings& s) {
   read.whole_number("lag_bytes_max", 0, kInt64Max, s.lag_bytes_max);
   read.duration("certificate_validity", 1, 10 * kYear, s.certificate_validity_us);
   read.duration("certificate_renew_before", 0, 10 * kYear, s.certificate_renew_before_us);
+  read.duration("full_pass_every", 0, kYear, s.full_pass_every_us);
   read_mutant(read, s.mutant);
 }
 
@@ -81,6 +82,9 @@ std::vector<seam::SettingInfo> setting_infos() {
        "how long a certificate lasts"},
       {"certificate_renew_before", format_duration(d.certificate_renew_before_us),
        "how long before expiry a certificate is renewed"},
+      {"full_pass_every", format_duration(d.full_pass_every_us),
+       "the controller decides every entity this often, not only those whose inputs "
+       "changed; 0s: on every pass"},
       {"mutant", "none", "a planted bug, switched on only in the mutants' build"},
   };
 }
@@ -114,6 +118,7 @@ seam::SettingsText settings_text(const Settings& s) {
   duration("certificate_validity", s.certificate_validity_us, d.certificate_validity_us);
   duration("certificate_renew_before", s.certificate_renew_before_us,
            d.certificate_renew_before_us);
+  duration("full_pass_every", s.full_pass_every_us, d.full_pass_every_us);
   if (s.mutant != Mutant::kNone) out["mutant"] = to_string(s.mutant);
   return out;
 }

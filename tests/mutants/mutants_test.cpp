@@ -513,3 +513,32 @@ TEST(Mutants, ACheckinAgedByItsHostsClockIsCaughtAsNeedless) {
 
 }  // namespace
 }  // namespace unwedge::mutants
+
+namespace unwedge::mutants {
+namespace {
+
+// A customer's failover request on a healthy service, with the controller
+// audited after every pass.
+std::optional<sim::Finding> failover_requested(Mutant mutant) {
+  sim::SimConfig config{.seed = 5, .services = {{.id = "db1"}}, .audit_interval_us = 0};
+  config.plane_settings["mutant"] = postgres::to_string(mutant);
+  sim::Simulation simulation(config);
+  // Between two of the controller's full passes (every ten minutes).
+  simulation.schedule_operator(33 * kMinute,
+                               {.kind = OperatorKind::kRequestFailover, .target = "db1"});
+  return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+// The controller decides only what changed; one that does not take a
+// request for a change leaves the request until its next full pass. The
+// audit of the controller sees the service whose full decision is a
+// failover while the controller has decided nothing and queued nothing.
+TEST(Mutants, AControllerThatDoesNotWatchRequestsMissesADecision) {
+  EXPECT_FALSE(failover_requested(Mutant::kNone)) << describe(failover_requested(Mutant::kNone));
+  expect_caught(failover_requested(Mutant::kRequestsUnwatched), Invariant::kMissedDecision,
+                "service db1 at in available with {CheckinOk, StandbyCaughtUp, NeedsFailover} "
+                "decides Failover, but the controller last decided nothing");
+}
+
+}  // namespace
+}  // namespace unwedge::mutants

@@ -17,6 +17,7 @@ inline Slant slant_for(sim::Invariant invariant) {
   switch (invariant) {
     case sim::Invariant::kAssertion:
     case sim::Invariant::kPlaneInvariant:
+    case sim::Invariant::kMissedDecision:
     case sim::Invariant::kVacuous:  // drawn scenarios require nothing: never vacuous
       // Everything at once: the control plane's and the simulator's own
       // contracts, and the plane's own invariants, hold whatever happens.
@@ -136,11 +137,17 @@ inline Slant slant_for(sim::Invariant invariant) {
 // Every invariant, in the order their properties are hunted with; but
 // kVacuous, which no drawn scenario (requiring nothing) can break.
 inline constexpr std::array<sim::Invariant, sim::kInvariants - 1> kHuntOrder = {
-    sim::Invariant::kValidTransitions,    sim::Invariant::kBoundedDwell,
-    sim::Invariant::kNoLostWrites,        sim::Invariant::kSingleWriter,
-    sim::Invariant::kIdempotentEffects,   sim::Invariant::kEventuallyHealthy,
-    sim::Invariant::kAssertion,           sim::Invariant::kPlaneInvariant,
-    sim::Invariant::kStoreLinearizable,   sim::Invariant::kServingWhenHealthy,
-    sim::Invariant::kNoNeedlessDisruption};
+    sim::Invariant::kValidTransitions,
+    sim::Invariant::kBoundedDwell,
+    sim::Invariant::kNoLostWrites,
+    sim::Invariant::kSingleWriter,
+    sim::Invariant::kIdempotentEffects,
+    sim::Invariant::kEventuallyHealthy,
+    sim::Invariant::kAssertion,
+    sim::Invariant::kPlaneInvariant,
+    sim::Invariant::kStoreLinearizable,
+    sim::Invariant::kServingWhenHealthy,
+    sim::Invariant::kNoNeedlessDisruption,
+    sim::Invariant::kMissedDecision};
 
 }  // namespace unwedge::properties

@@ -2,6 +2,7 @@
 // scenarios/regressions/) states what must happen for it to mean anything
 // (`requires:`), and its run gets there and gives its expected verdict: a
 // story whose situation never arises passes without testing anything.
+// Each also runs with the controller audited after every pass.
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -43,6 +44,19 @@ TEST_P(BundledScenario, StatesWhatItRequiresAndReachesIt) {
     ADD_FAILURE() << GetParam() << " is vacuous: " << outcome.run.finding->what;
   }
   EXPECT_TRUE(outcome.passed) << GetParam() << ": " << outcome.mismatch;
+}
+
+// The controller decides only what changed; audited after every pass, it
+// never leaves an entity undecided whose full decision moved.
+TEST_P(BundledScenario, AuditedAfterEveryPassMissesNoDecision) {
+  core::Result<Scenario> s = load_scenario_file(std::string(UNWEDGE_SOURCE_DIR "/") + GetParam());
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  s->config.audit_interval_us = 0;
+  const ScenarioOutcome outcome = run_scenario(*s);
+  if (outcome.run.finding) {
+    EXPECT_NE(outcome.run.finding->invariant, Invariant::kMissedDecision)
+        << GetParam() << ": " << outcome.run.finding->what;
+  }
 }
 
 TEST(BundledScenarios, AreThere) {

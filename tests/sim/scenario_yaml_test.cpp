@@ -191,7 +191,8 @@ const std::map<std::string, std::string>& malformed_messages() {
        "7:21: expect.violation: unknown invariant \"lost_writes\"; did you mean "
        "\"no_lost_writes\"? allowed: assertion, valid_transitions, bounded_dwell, no_lost_writes, "
        "single_writer, eventually_healthy, idempotent_effects, plane_invariant, "
-       "store_linearizable, serving_when_healthy, no_needless_disruption, vacuous"},
+       "store_linearizable, serving_when_healthy, no_needless_disruption, missed_decision, "
+       "vacuous"},
       {"unknown_disruption_kind.yaml",
        "7:34: expect.disruptions_max: unknown key \"failovers\"; did you mean \"failover\"? "
        "allowed here: failover, restart, replacement, fencing, demotion"},

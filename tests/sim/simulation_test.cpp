@@ -436,12 +436,14 @@ TEST(Simulation, AFailedAssertionEndsTheRunWithAFindingAndATraceExcerpt) {
     txn->put(core::ActionSlot{.id = "service/db1", .running = "Failover/db1/99", .executions = 99});
     ASSERT_TRUE(txn->commit().ok());
   }
+  // The controller reads the Store only when something changed, or on its
+  // full pass every ten minutes: the crash comes by then.
   sim.start_fault({.kind = FaultKind::kControlPlaneCrash, .targets = {"mid_transaction"}});
-  EXPECT_FALSE(sim.run_until(20 * kMinute));
+  EXPECT_FALSE(sim.run_until(30 * kMinute));
   ASSERT_TRUE(sim.finding().has_value());
   EXPECT_NE(sim.finding()->what.find("assertion failed"), std::string::npos) << sim.finding()->what;
   EXPECT_GE(sim.finding()->at_us, 10 * kMinute);
-  EXPECT_LT(sim.finding()->at_us, 20 * kMinute);
+  EXPECT_LT(sim.finding()->at_us, 30 * kMinute);
   ASSERT_FALSE(sim.finding()->excerpt.empty());
   EXPECT_EQ(sim.finding()->excerpt.back().kind, TraceKind::kViolation);
   EXPECT_EQ(sim.trace().count(TraceKind::kViolation), 1U);
