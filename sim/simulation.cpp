@@ -481,8 +481,8 @@ void Simulation::on_checkin_arrive(const Event& e) {
                                      .log_position = e.lsn,
                                      .term = e.timeline,
                                      .accepts_writes = e.flag};
-  trace_.record(now_us_, TraceKind::kCheckin, host.name, "{} lsn {} tl {}{}", vantage.name, e.lsn,
-                e.timeline, e.flag ? " writable" : "");
+  trace_.record_compiled(now_us_, TraceKind::kCheckin, host.name, FMT_COMPILE("{} lsn {} tl {}{}"),
+                         vantage.name, e.lsn, e.timeline, e.flag ? " writable" : "");
 }
 
 void Simulation::on_write(std::uint32_t index) {
@@ -495,8 +495,9 @@ void Simulation::on_write(std::uint32_t index) {
   measure(index, outcome, read);
   switch (outcome.kind) {
     case WriteOutcome::Kind::kAcked:
-      trace_.record(now_us_, TraceKind::kClientAck, client.name, "w-{} acked by {} at lsn {} tl {}",
-                    write_id, world_.hosts[*outcome.node].name, outcome.lsn, outcome.timeline);
+      trace_.record_compiled(now_us_, TraceKind::kClientAck, client.name,
+                             FMT_COMPILE("w-{} acked by {} at lsn {} tl {}"), write_id,
+                             world_.hosts[*outcome.node].name, outcome.lsn, outcome.timeline);
       // Acknowledged writes of a service must form one history.
       if (std::optional<WriteFinding> diverged =
               write_checks_.on_ack(client.service, write_id, outcome)) {

@@ -160,7 +160,10 @@ std::optional<std::string> Controller::group_of(core::Transaction& txn, std::str
   } else if (kind == Certificate::kKind) {
     if (auto e = txn.view<Certificate>(id)) group = e->service;
   }
-  if (group) group_by_entity_.emplace(std::move(key), *group);
+  if (group) {
+    if (kind == Server::kKind) group_by_host_.emplace(id, *group);
+    group_by_entity_.emplace(std::move(key), *group);
+  }
   return group;
 }
 
@@ -188,8 +191,8 @@ void Controller::absorb_own_writes() {
 void Controller::hosts_checked_in(const std::vector<std::string>& hosts) {
   std::unique_ptr<core::Transaction> txn;
   for (const std::string& host : hosts) {
-    auto known = group_by_entity_.find(core::EntityKey{std::string(Server::kKind), host});
-    if (known != group_by_entity_.end()) {
+    auto known = group_by_host_.find(host);
+    if (known != group_by_host_.end()) {
       touched_.insert(known->second);
       continue;
     }
@@ -260,6 +263,7 @@ void Controller::decide_dirty(TickStats& stats, core::TimeUs now_us) {
       join(Service::kKind, id);
       for (const std::string& server : group->servers) {
         join(Server::kKind, server);
+        group_by_host_.insert_or_assign(server, id);
         servers.push_back(server);
       }
       for (const std::string& link : group->links) {

@@ -124,6 +124,9 @@ class Controller {
   std::set<std::string, std::less<>> touched_;  // groups whose facts may have moved
   core::WorkQueue wake_;                        // groups whose facts may move by time
   std::map<core::EntityKey, std::string> group_by_entity_;
+  // The servers' part of it again, by id alone: hosts check in by the
+  // thousand every pass, and a lookup by name costs no allocation.
+  std::map<std::string, std::string, std::less<>> group_by_host_;
   std::map<std::string, GroupMemo, std::less<>> groups_;
 };
 

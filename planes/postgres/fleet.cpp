@@ -15,7 +15,7 @@ HostView view_host(const core::Telemetry& telemetry, std::string_view host,
   return view_checkins(telemetry.checkins(host), settings, now_us, watched_since_us, silence);
 }
 
-HostView view_checkins(std::vector<core::Checkin> checkins, const Settings& settings,
+HostView view_checkins(const std::vector<core::Checkin>& checkins, const Settings& settings,
                        core::TimeUs now_us, core::TimeUs watched_since_us, Silence silence) {
   HostView view;
   // The counts change when an age or a silence crosses a bound; both grow
@@ -24,27 +24,36 @@ HostView view_checkins(std::vector<core::Checkin> checkins, const Settings& sett
     if (so_far_us < bound_us)
       view.steady_for_us = std::min(view.steady_for_us, bound_us - so_far_us);
   };
-  for (core::Checkin& c : checkins) {  // our own copy: the mutants below rewrite ages
+  const core::Checkin* latest = nullptr;
+  core::TimeUs latest_age_us = 0;
+  for (const core::Checkin& c : checkins) {
+    core::TimeUs age_us = c.age_us;
     // MUTANT (age_from_receive_time): the age is the monitor's receive
     // timestamp read against the control plane's clock.
-    if (UNWEDGE_MUTANT(settings, kAgeFromReceiveTime)) c.age_us = now_us - c.received_us;
+    if (UNWEDGE_MUTANT(settings, kAgeFromReceiveTime)) age_us = now_us - c.received_us;
     // MUTANT (age_from_sent_time): the age is the host's send
     // timestamp, by its own clock, read against the control plane's.
-    if (UNWEDGE_MUTANT(settings, kAgeFromSentTime)) c.age_us = now_us - c.sent_us;
-    if (!view.latest || c.age_us < view.latest->age_us) view.latest = c;
+    if (UNWEDGE_MUTANT(settings, kAgeFromSentTime)) age_us = now_us - c.sent_us;
+    if (latest == nullptr || age_us < latest_age_us) {
+      latest = &c;
+      latest_age_us = age_us;
+    }
     // Silence counts from the later of the last check-in and the moment the
     // host was expected back (it was created, restarted or recovered then),
     // unless the caller counts from the check-in alone.
-    const core::TimeUs silent_us = silence == Silence::kSinceCheckin
-                                       ? c.age_us
-                                       : std::min(c.age_us, now_us - watched_since_us);
-    if (c.age_us <= settings.missed_after_us) {
+    const core::TimeUs silent_us =
+        silence == Silence::kSinceCheckin ? age_us : std::min(age_us, now_us - watched_since_us);
+    if (age_us <= settings.missed_after_us) {
       ++view.fresh;
     } else if (silent_us >= settings.unreachable_after_us) {
       ++view.long_missed;
     }
-    steady_until(c.age_us, settings.missed_after_us + 1);
+    steady_until(age_us, settings.missed_after_us + 1);
     steady_until(silent_us, settings.unreachable_after_us);
+  }
+  if (latest != nullptr) {
+    view.latest = *latest;
+    view.latest->age_us = latest_age_us;
   }
   const auto heard = static_cast<std::uint32_t>(checkins.size());
   const std::uint32_t silent =

@@ -45,7 +45,7 @@ HostView view_host(const core::Telemetry& telemetry, std::string_view host,
                    Silence silence = Silence::kSinceWatched);
 // The same view of check-ins already read (telemetry.checkins(host)), for a
 // caller that judges one host both ways.
-HostView view_checkins(std::vector<core::Checkin> checkins, const Settings& settings,
+HostView view_checkins(const std::vector<core::Checkin>& checkins, const Settings& settings,
                        core::TimeUs now_us, core::TimeUs watched_since_us,
                        Silence silence = Silence::kSinceWatched);
 

@@ -70,8 +70,8 @@ GroupFacts facts(const GroupShape& shape, const core::Telemetry& telemetry,
   for (const HostShape& host : shape.hosts) {
     std::vector<core::Checkin> checkins = telemetry.checkins(host.id);
     Seen s{.watched = view_checkins(checkins, settings, now_us, host.watched_since_us),
-           .since_checkin = view_checkins(std::move(checkins), settings, now_us,
-                                          host.watched_since_us, Silence::kSinceCheckin)};
+           .since_checkin = view_checkins(checkins, settings, now_us, host.watched_since_us,
+                                          Silence::kSinceCheckin)};
     add_counts(out.values, s.watched);
     add_counts(out.values, s.since_checkin);
     out.steady_for_us = std::min({out.steady_for_us, with_drift_margin(s.watched.steady_for_us),
