@@ -18,13 +18,23 @@
 namespace unwedge::bench {
 namespace {
 
+// The controller as the fuzzer runs it, and two ways to see what that costs.
+enum Controller : std::int64_t {
+  kAuditedEveryPass = 0,  // as fleet_fuzzer runs it: decides what changed, audited after every pass
+  kAuditedSampled = 1,    // the same, audited every 5 simulated minutes (the campaign's default)
+  kEveryEntity = 2,       // decides every entity on every pass (full_pass_every: 0s), sampled audit
+};
+
 void BM_FleetFuzzerInputs(benchmark::State& state) {
   const auto inputs = static_cast<std::uint64_t>(state.range(0));
+  const auto controller = static_cast<Controller>(state.range(1));
   std::vector<sim::Scenario> scenarios;
   for (std::uint64_t n = 1; n <= inputs; ++n) {
     core::Result<sim::Scenario> scenario =
         sim::scenario_from_bytes(sim::random_scenario_bytes(n), fmt::format("input {}", n));
     UNWEDGE_ASSERT(scenario.ok());
+    if (controller != kAuditedEveryPass) scenario->config.audit_interval_us = 5 * core::kMinute;
+    if (controller == kEveryEntity) scenario->config.plane_settings["full_pass_every"] = "0s";
     scenarios.push_back(std::move(*scenario));
   }
   std::uint64_t events = 0;
@@ -47,7 +57,12 @@ void BM_FleetFuzzerInputs(benchmark::State& state) {
   state.counters["sim_min_per_input"] = static_cast<double>(simulated_us) / core::kMinute / runs;
 }
 
-BENCHMARK(BM_FleetFuzzerInputs)->Arg(200)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FleetFuzzerInputs)
+    ->Args({200, kAuditedEveryPass})
+    ->Args({200, kAuditedSampled})
+    ->Args({200, kEveryEntity})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace unwedge::bench
