@@ -114,7 +114,10 @@ void Controller::decide(const std::string& id, TickStats& stats) {
   core::Decision decision = rules.table.decide(entity->state.id, rules.signals);
   stats.decided++;
   bool started = false;
-  std::string action = action_of(rules.table, decision);
+  const std::string* decided = decision.kind == core::DecisionKind::kAct
+                                   ? &rules.table.action_name(*decision.action)
+                                   : nullptr;
+  const std::string_view action = decided != nullptr ? std::string_view(*decided) : "";
   if (!action.empty()) {
     Slot slot = slot_for(*entity, action);
     core::Result<bool> offered = scheduler_.offer(slot.kind, slot.entity, action, id);
@@ -136,7 +139,7 @@ void Controller::decide(const std::string& id, TickStats& stats) {
   // An action decided but not started (its slot taken, its commit failed)
   // is decided again on the next pass, as a full pass would.
   if (!action.empty() && !started) dirty_.insert(group);
-  groups_[group].decided[core::EntityKey{std::string(Entity::kKind), id}] = std::move(action);
+  groups_[group].decided.push_back({.kind = Entity::kKind, .id = id, .action = decided});
 }
 
 bool Controller::full_pass_needed(core::TimeUs now_us) const {
@@ -148,8 +151,10 @@ bool Controller::full_pass_needed(core::TimeUs now_us) const {
 
 std::optional<std::string> Controller::group_of(core::Transaction& txn, std::string_view kind,
                                                 std::string_view id) {
-  core::EntityKey key{std::string(kind), std::string(id)};
-  if (auto it = group_by_entity_.find(key); it != group_by_entity_.end()) return it->second;
+  const bool per_server = kind == Server::kKind || kind == ReplicaLink::kKind;
+  if (per_server) {
+    if (auto known = group_by_host_.find(id); known != group_by_host_.end()) return known->second;
+  }
   std::optional<std::string> group;
   if (kind == Service::kKind) {
     if (txn.view<Service>(id)) group = std::string(id);
@@ -160,10 +165,7 @@ std::optional<std::string> Controller::group_of(core::Transaction& txn, std::str
   } else if (kind == Certificate::kKind) {
     if (auto e = txn.view<Certificate>(id)) group = e->service;
   }
-  if (group) {
-    if (kind == Server::kKind) group_by_host_.emplace(id, *group);
-    group_by_entity_.emplace(std::move(key), *group);
-  }
+  if (group && per_server) group_by_host_.emplace(id, *group);
   return group;
 }
 
@@ -257,23 +259,12 @@ void Controller::decide_dirty(TickStats& stats, core::TimeUs now_us) {
         groups_.erase(id);
         continue;
       }
-      const auto join = [&](std::string_view kind, const std::string& member) {
-        group_by_entity_.insert_or_assign(core::EntityKey{std::string(kind), member}, id);
-      };
-      join(Service::kKind, id);
       for (const std::string& server : group->servers) {
-        join(Server::kKind, server);
         group_by_host_.insert_or_assign(server, id);
         servers.push_back(server);
       }
-      for (const std::string& link : group->links) {
-        join(ReplicaLink::kKind, link);
-        links.push_back(link);
-      }
-      if (!group->certificate.empty()) {
-        join(Certificate::kKind, group->certificate);
-        certificates.push_back(group->certificate);
-      }
+      links.insert(links.end(), group->links.begin(), group->links.end());
+      if (!group->certificate.empty()) certificates.push_back(group->certificate);
       groups_[id].decided.clear();
       groups.push_back(std::move(*group));
     }
@@ -340,24 +331,27 @@ std::optional<MissedDecision> Controller::audit_kind(core::Transaction& txn) {
     const core::Decision decision = rules.table.decide(entity->state.id, rules.signals);
     const std::string now = action_of(rules.table, decision);
     const auto memo = groups_.find(group);
-    const std::string* last = nullptr;
+    const GroupMemo::Decided* decided = nullptr;
     if (memo != groups_.end()) {
-      auto it = memo->second.decided.find(core::EntityKey{std::string(Entity::kKind), id});
-      if (it != memo->second.decided.end()) last = &it->second;
+      for (const GroupMemo::Decided& d : memo->second.decided) {
+        if (d.kind == Entity::kKind && d.id == id) decided = &d;
+      }
     }
-    if (last != nullptr && *last == now) continue;
+    const std::string last =
+        decided == nullptr || decided->action == nullptr ? "" : *decided->action;
+    if (decided != nullptr && last == now) continue;
     const std::string cell = rules.table.describe_cell(entity->state.id, rules.signals);
     const std::string decides = now.empty() ? "nothing" : now;
     return MissedDecision{
         .entity = id,
         .message =
-            last == nullptr
+            decided == nullptr
                 ? fmt::format("missed decision: {} {} was never decided, and a full "
                               "decision at {} gives {}",
                               Entity::kKind, id, cell, decides)
                 : fmt::format("missed decision: {} {} at {} decides {}, but the "
                               "controller last decided {} and has not queued it",
-                              Entity::kKind, id, cell, decides, last->empty() ? "nothing" : *last)};
+                              Entity::kKind, id, cell, decides, last.empty() ? "nothing" : last)};
   }
   return std::nullopt;
 }

@@ -93,8 +93,15 @@ class Controller {
   struct GroupMemo {
     GroupShape shape;
     GroupFacts facts;
-    // Each member's last decision: its action, empty for none.
-    std::map<core::EntityKey, std::string> decided;
+    // Each member's last decision, for audit(): a few per service, so a
+    // list, and the action by name from the table's own (which lives as
+    // long as the program), so no copy.
+    struct Decided {
+      std::string_view kind;
+      std::string id;
+      const std::string* action = nullptr;  // none: the table decided nothing
+    };
+    std::vector<Decided> decided;
   };
 
   bool full_pass_needed(core::TimeUs now_us) const;
@@ -123,9 +130,9 @@ class Controller {
   std::set<std::string, std::less<>> dirty_;    // groups to decide on the next pass
   std::set<std::string, std::less<>> touched_;  // groups whose facts may have moved
   core::WorkQueue wake_;                        // groups whose facts may move by time
-  std::map<core::EntityKey, std::string> group_by_entity_;
-  // The servers' part of it again, by id alone: hosts check in by the
-  // thousand every pass, and a lookup by name costs no allocation.
+  // Each server's (and so its host's and replica link's) service, kept as
+  // groups are read: hosts check in by the thousand every pass. Other
+  // entities' services are read from the Store when they are written.
   std::map<std::string, std::string, std::less<>> group_by_host_;
   std::map<std::string, GroupMemo, std::less<>> groups_;
 };
