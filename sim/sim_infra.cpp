@@ -22,8 +22,9 @@ core::Operation SimInfra::request(const core::InfraRequest& request) {
   UNWEDGE_ASSERT_MSG(!request.idempotency_key.empty(),
                      "Infra request without an idempotency key: {}", describe(request));
   const core::TimeUs now_us = backend_.now_us();
+  forget_expired(now_us);
   if (auto it = by_key_.find(request.idempotency_key); it != by_key_.end()) {
-    Op& op = ops_[it->second];
+    Op& op = ops_.at(it->second);
     if (op.request != request) {
       trace_.record(now_us, TraceKind::kInfraCall, request.target,
                     "refused: key reused by " + describe(request));
@@ -35,17 +36,19 @@ core::Operation SimInfra::request(const core::InfraRequest& request) {
       // Asking again after a timeout: the API knows whether it did the work.
       if (op.applied) {
         op.state = {.state = OperationState::kSucceeded};
+        settled(it->second, now_us);
       } else {
         submit(it->second);
       }
     }
     return answer(op.state);
   }
-  const auto index = static_cast<std::uint32_t>(ops_.size());
-  ops_.push_back(Op{.request = request, .state = {.state = OperationState::kPending}});
+  const std::uint32_t index = next_op_++;
+  UNWEDGE_ASSERT_LT(index, UINT32_MAX);
+  ops_.emplace(index, Op{.request = request, .state = {.state = OperationState::kPending}});
   by_key_.emplace(request.idempotency_key, index);
   submit(index);
-  return answer(ops_[index].state);
+  return answer(ops_.at(index).state);
 }
 
 core::Operation SimInfra::answer(const core::Operation& state) {
@@ -57,9 +60,30 @@ core::Operation SimInfra::answer(const core::Operation& state) {
   return state;
 }
 
+void SimInfra::settled(std::uint32_t index, core::TimeUs now_us) {
+  Op& op = ops_.at(index);
+  UNWEDGE_ASSERT(op.state.state != OperationState::kPending);
+  op.settled_us = now_us;
+  settled_.emplace_back(now_us, index);
+}
+
+void SimInfra::forget_expired(core::TimeUs now_us) {
+  while (!settled_.empty() && now_us - settled_.front().first >= key_retention_us) {
+    const auto [at_us, index] = settled_.front();
+    settled_.pop_front();
+    auto it = ops_.find(index);
+    // Asked again (and pending, or settled later) since: not this entry's to forget.
+    if (it == ops_.end() || it->second.settled_us != at_us) continue;
+    const std::size_t erased = by_key_.erase(it->second.request.idempotency_key);
+    UNWEDGE_ASSERT_EQ(erased, 1u);
+    ops_.erase(it);
+  }
+}
+
 void SimInfra::submit(std::uint32_t index) {
-  Op& op = ops_[index];
+  Op& op = ops_.at(index);
   op.state = {.state = OperationState::kPending};
+  op.settled_us = -1;
   const Latency latency = backend_.latency_of(op.request.verb);
   const core::TimeUs delay_us =
       static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)) *
@@ -70,9 +94,9 @@ void SimInfra::submit(std::uint32_t index) {
 }
 
 void SimInfra::recover() {
-  for (std::uint32_t index = 0; index < ops_.size(); ++index) {
-    if (ops_[index].state.state != OperationState::kPending) continue;
-    const Latency latency = backend_.latency_of(ops_[index].request.verb);
+  for (const auto& [index, op] : ops_) {
+    if (op.state.state != OperationState::kPending) continue;
+    const Latency latency = backend_.latency_of(op.request.verb);
     backend_.schedule_operation(
         backend_.now_us() + static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)),
         index, false);
@@ -80,9 +104,17 @@ void SimInfra::recover() {
 }
 
 void SimInfra::complete(std::uint32_t index, bool replay) {
-  UNWEDGE_ASSERT_LT(index, ops_.size());
-  Op& op = ops_[index];
+  UNWEDGE_ASSERT_LT(index, next_op_);
   const core::TimeUs now_us = backend_.now_us();
+  auto found = ops_.find(index);
+  if (found == ops_.end()) {
+    // Only a settled operation is forgotten: what arrives this late for it
+    // (a duplicate, a second answer) is dropped, as its key was.
+    trace_.record(now_us, TraceKind::kInfraCall, "",
+                  "late delivery for operation #{}: ignored, its key has expired", index);
+    return;
+  }
+  Op& op = found->second;
   if (replay) {
     deliver_again(op, now_us);
     return;
@@ -107,6 +139,7 @@ void SimInfra::complete(std::uint32_t index, bool replay) {
   trace_.record(now_us, TraceKind::kInfraCall, op.request.target, "{} {}{}{}",
                 to_string(op.state.state), describe(op.request),
                 op.state.detail.empty() ? "" : ": ", op.state.detail);
+  settled(index, now_us);
   const bool may_arrive_again = op.applied || op.state.state == OperationState::kTimedOut;
   if (may_arrive_again && rng_.chance(conditions.duplicate_ppm)) {
     const Latency latency = backend_.latency_of(op.request.verb);

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -72,17 +73,28 @@ class SimInfra final : public core::Infra {
   void recover();
 
   InfraConditions conditions;
+  // How long the API remembers a key once its operation has finished, as a
+  // real fleet API forgets idempotency keys after a day or so: asked again
+  // later, the key starts a new operation. Pending operations are never
+  // forgotten. Keeps a year-long run's memory bounded.
+  core::TimeUs key_retention_us = 24 * core::kHour;
 
+  // Operations the API remembers: pending, or finished within the retention.
   std::size_t operations() const { return ops_.size(); }
 
  private:
   struct Op {
     core::InfraRequest request;
     core::Operation state;
-    bool applied = false;  // the effect happened (known to the API, maybe not the caller)
+    bool applied = false;          // the effect happened (known to the API, maybe not the caller)
+    core::TimeUs settled_us = -1;  // when it last finished (or timed out); -1: pending
   };
 
   void submit(std::uint32_t index);
+  // The operation has an outcome now: it may be forgotten after the retention.
+  void settled(std::uint32_t index, core::TimeUs now_us);
+  // Forgets every key whose operation settled at least key_retention_us ago.
+  void forget_expired(core::TimeUs now_us);
   // A second delivery of a finished operation (infra_duplicates).
   void deliver_again(Op& op, core::TimeUs now_us);
   // "fence db1-1 [key]", with the verb named by the backend.
@@ -92,8 +104,12 @@ class SimInfra final : public core::Infra {
   InfraBackend& backend_;
   Trace& trace_;
   Rng rng_;
-  std::vector<Op> ops_;
+  std::map<std::uint32_t, Op> ops_;  // by number, in the order asked
+  std::uint32_t next_op_ = 0;
   std::map<std::string, std::uint32_t, std::less<>> by_key_;
+  // (settled at, operation) in the order they settled, for forget_expired();
+  // an entry whose operation settled again since is stale and skipped.
+  std::deque<std::pair<core::TimeUs, std::uint32_t>> settled_;
 };
 
 }  // namespace unwedge::sim

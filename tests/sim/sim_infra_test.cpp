@@ -135,6 +135,35 @@ TEST_F(SimInfraTest, TheSameKeyReportsTheSameOperationWithoutStartingAnother) {
   EXPECT_EQ(backend.scheduled[1].op, 1u);
 }
 
+// A real fleet API forgets a key a while after its operation finished:
+// asked again after that, the key starts the work anew. A pending operation
+// is never forgotten, and what arrives late for a forgotten one is dropped.
+TEST_F(SimInfraTest, AFinishedOperationsKeyIsForgottenAfterTheRetention) {
+  infra.key_retention_us = core::kHour;
+  infra.request(fence("fence/1"));
+  deliver_last();
+  ASSERT_TRUE(backend.attempts.size() == 1u);
+  infra.request(fence("fence/2"));  // left pending
+  const core::TimeUs finished_us = backend.now;
+
+  backend.now = finished_us + core::kHour - 1;
+  EXPECT_TRUE(infra.request(fence("fence/1")).done());  // still remembered
+  EXPECT_EQ(infra.operations(), 2u);
+
+  backend.now = finished_us + core::kHour;
+  const core::Operation anew = infra.request(fence("fence/1"));
+  EXPECT_EQ(anew.state, OperationState::kPending);  // forgotten: a new operation
+  EXPECT_EQ(infra.operations(), 2u);                // the first is gone
+  EXPECT_EQ(backend.scheduled.back().op, 2u);
+
+  backend.now += 10 * core::kHour;
+  infra.request(fence("fence/3"));
+  // fence/2 is still pending: kept; the new fence/1 too; fence/3 is new.
+  EXPECT_EQ(infra.operations(), 3u);
+  infra.complete(0, true);  // a late copy of the forgotten first operation
+  EXPECT_EQ(backend.attempts.size(), 1u);
+}
+
 TEST_F(SimInfraTest, AKeyReusedForADifferentRequestIsRefused) {
   infra.request(fence("shared-key", "db1-1"));
   const core::Operation clash = infra.request(fence("shared-key", "db1-2"));
