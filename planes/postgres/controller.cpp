@@ -1,5 +1,6 @@
 #include "planes/postgres/controller.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <utility>
 
@@ -195,13 +196,13 @@ void Controller::hosts_checked_in(const std::vector<std::string>& hosts) {
   for (const std::string& host : hosts) {
     auto known = group_by_host_.find(host);
     if (known != group_by_host_.end()) {
-      touched_.insert(known->second);
+      touched_.push_back(known->second);
       continue;
     }
     if (!txn) txn = feed_env_.store.begin();  // read only
     // A host no server names (yet) moves no decision.
     if (std::optional<std::string> group = group_of(*txn, Server::kKind, host))
-      touched_.insert(std::move(*group));
+      touched_.push_back(std::move(*group));
   }
 }
 
@@ -306,7 +307,10 @@ TickStats Controller::tick() {
     wake_.clear();
   } else {
     for (std::string& group : wake_.take_due(now_us))
-      touched_.insert(std::move(group));
+      touched_.push_back(std::move(group));
+    // Each once, in name order.
+    std::sort(touched_.begin(), touched_.end());
+    touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
     for (const std::string& group : std::exchange(touched_, {})) {
       if (!dirty_.contains(group)) recheck(group, now_us);
     }

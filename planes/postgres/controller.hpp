@@ -28,6 +28,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/change_feed_store.hpp"
@@ -127,14 +128,22 @@ class Controller {
 
   bool full_pass_due_ = true;  // a new process knows nothing yet
   core::TimeUs last_full_pass_us_ = 0;
-  std::set<std::string, std::less<>> dirty_;    // groups to decide on the next pass
-  std::set<std::string, std::less<>> touched_;  // groups whose facts may have moved
-  core::WorkQueue wake_;                        // groups whose facts may move by time
+  std::set<std::string, std::less<>> dirty_;  // groups to decide on the next pass
+  std::vector<std::string> touched_;          // groups whose facts may have moved (repeats and all)
+  core::WorkQueue wake_;                      // groups whose facts may move by time
   // Each server's (and so its host's and replica link's) service, kept as
   // groups are read: hosts check in by the thousand every pass. Other
   // entities' services are read from the Store when they are written.
-  std::map<std::string, std::string, std::less<>> group_by_host_;
-  std::map<std::string, GroupMemo, std::less<>> groups_;
+  // Both are only ever looked up, never walked, so hash order reaches no
+  // result; hashed, as a pass looks up every host that checked in.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+  std::unordered_map<std::string, std::string, NameHash, std::equal_to<>> group_by_host_;
+  std::unordered_map<std::string, GroupMemo, NameHash, std::equal_to<>> groups_;
 };
 
 }  // namespace unwedge::postgres
