@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <functional>
 
 #include "core/assert.hpp"
 
@@ -44,6 +45,16 @@ CutId Network::add_cut(Shape shape, std::vector<EndpointId> a, std::vector<Endpo
   b.erase(std::unique(b.begin(), b.end()), b.end());
   UNWEDGE_ASSERT_MSG(!a.empty(), "a cut needs at least one endpoint on its first side");
   const CutId id = next_cut_++;
+  if (cuts_naming_.size() < names_.size()) {
+    cuts_naming_.resize(names_.size());
+    complete_cuts_naming_.resize(names_.size());
+  }
+  for (const std::vector<EndpointId>* side : {&a, &b}) {
+    for (EndpointId endpoint : *side) {
+      cuts_naming_[endpoint].push_back(id);
+      if (shape == Shape::kComplete) complete_cuts_naming_[endpoint].push_back(id);
+    }
+  }
   cuts_.emplace(id, Cut{shape, std::move(a), std::move(b)});
   return id;
 }
@@ -63,11 +74,25 @@ CutId Network::cut_one_way(std::vector<EndpointId> from, std::vector<EndpointId>
 }
 
 bool Network::heal(CutId cut) {
-  return cuts_.erase(cut) > 0;
+  auto it = cuts_.find(cut);
+  if (it == cuts_.end()) return false;
+  const auto forget = [cut](std::vector<CutId>& ids) {
+    ids.erase(std::remove(ids.begin(), ids.end(), cut), ids.end());
+  };
+  for (const std::vector<EndpointId>* side : {&it->second.a, &it->second.b}) {
+    for (EndpointId endpoint : *side) {
+      forget(cuts_naming_[endpoint]);
+      forget(complete_cuts_naming_[endpoint]);
+    }
+  }
+  cuts_.erase(it);
+  return true;
 }
 
 void Network::heal_all() {
   cuts_.clear();
+  cuts_naming_.clear();
+  complete_cuts_naming_.clear();
 }
 
 bool Network::blocks(const Cut& cut, EndpointId from, EndpointId to) const {
@@ -86,8 +111,23 @@ bool Network::blocks(const Cut& cut, EndpointId from, EndpointId to) const {
 
 bool Network::reachable(EndpointId from, EndpointId to) const {
   if (from == to) return true;
-  for (const auto& [id, cut] : cuts_) {
-    if (blocks(cut, from, to)) return false;
+  const auto naming = [this](const std::vector<std::vector<CutId>>& index, EndpointId endpoint) {
+    static const std::vector<CutId> kNone;
+    return static_cast<std::size_t>(endpoint) < index.size() ? std::cref(index[endpoint])
+                                                             : std::cref(kNone);
+  };
+  // Every cut naming the endpoint named by fewer, and the complete cuts
+  // naming the other: a partial or one-way cut that blocks names both.
+  EndpointId fewer = from;
+  EndpointId other = to;
+  if (naming(cuts_naming_, to).get().size() < naming(cuts_naming_, from).get().size()) {
+    std::swap(fewer, other);
+  }
+  for (const std::vector<CutId>* ids :
+       {&naming(cuts_naming_, fewer).get(), &naming(complete_cuts_naming_, other).get()}) {
+    for (CutId id : *ids) {
+      if (blocks(cuts_.at(id), from, to)) return false;
+    }
   }
   return true;
 }

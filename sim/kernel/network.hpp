@@ -83,6 +83,13 @@ class Network {
   std::vector<std::string> names_;
   std::map<std::string, EndpointId, std::less<>> by_name_;
   std::map<CutId, Cut> cuts_;  // ordered: deterministic iteration
+  // The cuts naming each endpoint, on either side, and the complete ones
+  // among them: a message is blocked only by a cut that names its sender or
+  // its receiver (a partial or one-way cut names both), so reachable()
+  // costs as much as the cuts around two endpoints, not as all of them (a
+  // large fleet runs hundreds at once).
+  std::vector<std::vector<CutId>> cuts_naming_;
+  std::vector<std::vector<CutId>> complete_cuts_naming_;
   CutId next_cut_ = 1;
   LinkQuality quality_;
 };

@@ -1,6 +1,12 @@
 #include "sim/kernel/network.hpp"
 
+#include <algorithm>
+#include <map>
+#include <vector>
+
 #include <gtest/gtest.h>
+
+#include <rapidcheck/gtest.h>
 
 namespace unwedge::sim {
 namespace {
@@ -101,6 +107,59 @@ TEST_F(NetworkTest, DeliveriesAreAFunctionOfTheStream) {
   Rng second = Rng::stream(9, "network");
   for (int i = 0; i < 100; ++i)
     EXPECT_EQ(net.deliveries(a, c, first), net.deliveries(a, c, second));
+}
+
+// Cuts are indexed by the endpoints they name; whatever cuts come and go,
+// reachable() agrees with a reading of every cut as the three shapes define.
+RC_GTEST_PROP(NetworkIndex, ReachableAgreesWithEveryCutReadInFull, ()) {
+  constexpr EndpointId kEndpoints = 7;
+  Network net;
+  for (EndpointId e = 0; e < kEndpoints; ++e)
+    net.add(fmt::format("e{}", e));
+  struct Drawn {
+    int shape;  // 0 complete, 1 partial, 2 one-way
+    std::vector<EndpointId> a, b;
+  };
+  std::map<CutId, Drawn> live;
+  const auto side = [] {
+    const auto size = *rc::gen::inRange<std::size_t>(1, 4);
+    return *rc::gen::container<std::vector<EndpointId>>(
+        size, rc::gen::inRange<EndpointId>(0, kEndpoints));
+  };
+  const auto in = [](const std::vector<EndpointId>& v, EndpointId e) {
+    return std::find(v.begin(), v.end(), e) != v.end();
+  };
+  const int steps = *rc::gen::inRange(1, 30);
+  for (int step = 0; step < steps; ++step) {
+    const int what = *rc::gen::inRange(0, 5);
+    if (what <= 2) {
+      Drawn d{.shape = what, .a = side(), .b = what == 0 ? std::vector<EndpointId>{} : side()};
+      const CutId id = what == 0   ? net.cut_complete(d.a)
+                       : what == 1 ? net.cut_partial(d.a, d.b)
+                                   : net.cut_one_way(d.a, d.b);
+      live.emplace(id, std::move(d));
+    } else if (what == 3 && !live.empty()) {
+      auto it = std::next(live.begin(), *rc::gen::inRange<std::size_t>(0, live.size()));
+      RC_ASSERT(net.heal(it->first));
+      live.erase(it);
+    } else if (what == 4 && *rc::gen::inRange(0, 4) == 0) {
+      net.heal_all();
+      live.clear();
+    }
+    for (EndpointId from = 0; from < kEndpoints; ++from) {
+      for (EndpointId to = 0; to < kEndpoints; ++to) {
+        bool expected = true;
+        for (const auto& [id, d] : live) {
+          const bool blocked = from != to && (d.shape == 0   ? in(d.a, from) != in(d.a, to)
+                                              : d.shape == 1 ? (in(d.a, from) && in(d.b, to)) ||
+                                                                   (in(d.a, to) && in(d.b, from))
+                                                             : in(d.a, from) && in(d.b, to));
+          if (blocked) expected = false;
+        }
+        RC_ASSERT(net.reachable(from, to) == expected);
+      }
+    }
+  }
 }
 
 }  // namespace
