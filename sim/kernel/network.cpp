@@ -111,7 +111,7 @@ bool Network::blocks(const Cut& cut, EndpointId from, EndpointId to) const {
 
 bool Network::reachable(EndpointId from, EndpointId to) const {
   if (from == to) return true;
-  const auto naming = [this](const std::vector<std::vector<CutId>>& index, EndpointId endpoint) {
+  const auto naming = [](const std::vector<std::vector<CutId>>& index, EndpointId endpoint) {
     static const std::vector<CutId> kNone;
     return static_cast<std::size_t>(endpoint) < index.size() ? std::cref(index[endpoint])
                                                              : std::cref(kNone);
