@@ -44,10 +44,19 @@ class SimStore final : public core::Store {
     armed_ = Armed{transaction, point, or_later};
   }
   void disarm() { armed_.reset(); }
-  // While true, transactions are the harness's own, reading through the
-  // process's code (Process::audit): they neither count toward a crash
+  // While one lives, transactions are the harness's own, reading through
+  // the process's code (Process::audit): they neither count toward a crash
   // point nor crash.
-  void set_looking_on(bool looking_on) { looking_on_ = looking_on; }
+  class LookingOn {
+   public:
+    explicit LookingOn(SimStore& store) : store_(store) { store_.looking_on_ = true; }
+    ~LookingOn() { store_.looking_on_ = false; }
+    LookingOn(const LookingOn&) = delete;
+    LookingOn& operator=(const LookingOn&) = delete;
+
+   private:
+    SimStore& store_;
+  };
   std::uint64_t transactions_begun() const { return begun_; }
 
   std::unique_ptr<core::Transaction> begin() override;

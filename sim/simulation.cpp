@@ -308,23 +308,25 @@ void Simulation::on_controller_tick() {
   schedule_due(next_tick_us_);
 }
 
+namespace {
+
+// What a process is told changed: each name once, in order.
+const std::vector<std::string>& each_once_sorted(std::vector<std::string>& names) {
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+}  // namespace
+
 bool Simulation::controller_pass() {
   try {
     if (!process_) process_ = plane_->start(env_);
     if (process_->wants_changes()) {
-      std::sort(changed_hosts_.begin(), changed_hosts_.end());
-      changed_hosts_.erase(std::unique(changed_hosts_.begin(), changed_hosts_.end()),
-                           changed_hosts_.end());
       for (HostIndex h : changed_hosts_)
         changed_entities_.push_back(world_.hosts[h].name);
-      std::sort(changed_entities_.begin(), changed_entities_.end());
-      changed_entities_.erase(std::unique(changed_entities_.begin(), changed_entities_.end()),
-                              changed_entities_.end());
-      process_->inputs_changed(changed_entities_);
-      std::sort(requested_entities_.begin(), requested_entities_.end());
-      requested_entities_.erase(std::unique(requested_entities_.begin(), requested_entities_.end()),
-                                requested_entities_.end());
-      process_->records_changed(requested_entities_);
+      process_->inputs_changed(each_once_sorted(changed_entities_));
+      process_->records_changed(each_once_sorted(requested_entities_));
       if (monitoring_moved_) process_->all_inputs_changed();
     }
     changed_hosts_.clear();
@@ -354,14 +356,9 @@ bool Simulation::controller_pass() {
 void Simulation::audit_process() {
   if (now_us_ < next_audit_us_ || !process_->wants_changes()) return;
   next_audit_us_ = now_us_ + config_.audit_interval_us;
-  struct LookingOn {
-    SimStore& store;
-    explicit LookingOn(SimStore& s) : store(s) { store.set_looking_on(true); }
-    ~LookingOn() { store.set_looking_on(false); }
-  };
   std::optional<seam::PlaneViolation> missed;
   {
-    const LookingOn looking_on(store_);
+    const SimStore::LookingOn looking_on(store_);
     missed = process_->audit();
   }
   judge_plane_violation(missed, Invariant::kMissedDecision);

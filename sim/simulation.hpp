@@ -334,8 +334,7 @@ class Simulation final : private InfraBackend {
   void audit_process();
   std::vector<std::int64_t> monitoring_view();
   void note_monitoring_view();
-  // A violation the plane's or an agent's check() found, as a finding.
-  // A violation a plane's check() or a process's audit() found, as a
+  // A violation a plane's or an agent's check() or a process's audit() found, as a
   // finding of `invariant`.
   void judge_plane_violation(const std::optional<seam::PlaneViolation>& found,
                              Invariant invariant = Invariant::kPlaneInvariant);

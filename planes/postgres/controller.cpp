@@ -289,7 +289,6 @@ void Controller::decide_dirty(TickStats& stats, core::TimeUs now_us) {
     memo.facts = facts(memo.shape, env_.telemetry, settings_, now_us);
     wake_when_facts_may_change(group.service, memo.facts, now_us);
   }
-  stats.groups += static_cast<std::uint32_t>(groups.size());
 }
 
 TickStats Controller::tick() {
@@ -302,7 +301,6 @@ TickStats Controller::tick() {
       dirty_.insert(std::move(id));
     full_pass_due_ = false;
     last_full_pass_us_ = now_us;
-    stats.full_pass = true;
     touched_.clear();
     wake_.clear();
   } else {

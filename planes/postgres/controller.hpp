@@ -42,8 +42,6 @@
 namespace unwedge::postgres {
 
 struct TickStats {
-  bool full_pass = false;     // every entity was decided
-  std::uint32_t groups = 0;   // services whose entities were decided
   std::uint32_t decided = 0;  // entities whose table was asked
   std::uint32_t started = 0;  // actions started
   core::DriveStats drive;

@@ -4,28 +4,21 @@
 
 #include <gtest/gtest.h>
 
-#include "core/in_memory_store.hpp"
-#include "tests/support/fake_infra.hpp"
-#include "tests/support/fake_telemetry.hpp"
-#include "tests/support/manual_clock.hpp"
-#include "tests/support/test_failover.hpp"
+#include "tests/support/failover_fixture.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::core {
 namespace {
 
 using testing::FakeInfra;
-using testing::ManualClock;
 using testing::TestServer;
 using testing::TestService;
 
-class ActionRunnerTest : public ::testing::Test {
+class ActionRunnerTest : public testing::FailoverFixture {
  protected:
   void SetUp() override {
+    FailoverFixture::SetUp();
     auto txn = store_.begin();
-    txn->put(TestService{.id = "db1", .leader = "db1-a"});
-    txn->put(TestServer{.id = "db1-a", .service = "db1", .lsn = 90});
-    txn->put(TestServer{.id = "db1-b", .service = "db1", .lsn = 88});
     txn->put(TestServer{.id = "db1-c", .service = "db1", .lsn = 70});
     txn->put(TestServer{.id = "db2-a", .service = "db2", .lsn = 99});
     ASSERT_TRUE(txn->commit().ok());
@@ -33,15 +26,7 @@ class ActionRunnerTest : public ::testing::Test {
 
   ActionRecord record(std::string_view id) { return *store_.begin()->get<ActionRecord>(id); }
 
-  InMemoryStore store_;
-  FakeInfra infra_;
-  ManualClock clock_{1'000};
-  testing::FakeTelemetry telemetry_;
-  testing::RecordingJournal log_;
-  Environment env_{
-      .store = store_, .infra = infra_, .clock = clock_, .telemetry = telemetry_, .journal = &log_};
   ActionRunner runner_{env_};
-  ActionDef failover_ = testing::test_failover();
 };
 
 TEST_F(ActionRunnerTest, RunsEveryStepToSuccessWithKeyedInfraCalls) {

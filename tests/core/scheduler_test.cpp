@@ -6,41 +6,19 @@
 #include <gtest/gtest.h>
 
 #include "core/assert.hpp"
-#include "core/in_memory_store.hpp"
-#include "tests/support/fake_infra.hpp"
-#include "tests/support/fake_telemetry.hpp"
-#include "tests/support/manual_clock.hpp"
-#include "tests/support/test_failover.hpp"
+#include "tests/support/failover_fixture.hpp"
 
 namespace unwedge::core {
 namespace {
 
-using testing::FakeInfra;
-using testing::ManualClock;
-using testing::TestServer;
-using testing::TestService;
-
-class SchedulerTest : public ::testing::Test {
+class SchedulerTest : public testing::FailoverFixture {
  protected:
-  void SetUp() override {
-    auto txn = store_.begin();
-    txn->put(TestService{.id = "db1", .leader = "db1-a"});
-    txn->put(TestServer{.id = "db1-a", .service = "db1", .lsn = 90});
-    txn->put(TestServer{.id = "db1-b", .service = "db1", .lsn = 88});
-    ASSERT_TRUE(txn->commit().ok());
-  }
-
   bool busy(const Scheduler& scheduler) {
     auto txn = store_.begin();
     return scheduler.busy(*txn, "service", "db1");
   }
 
-  InMemoryStore store_;
-  FakeInfra infra_;
-  ManualClock clock_{1'000};
-  testing::FakeTelemetry telemetry_;
-  Environment env_{.store = store_, .infra = infra_, .clock = clock_, .telemetry = telemetry_};
-  std::vector<ActionDef> actions_{testing::test_failover()};
+  std::vector<ActionDef> actions_{failover_};
 };
 
 TEST_F(SchedulerTest, KeepsWhatRunsInStepWithItsOwnCommitsAndANewOneReadsTheStore) {

@@ -61,16 +61,22 @@ TEST(Mutants, ARetryWithoutItsIdempotencyKeyCreatesAHostTwice) {
 // A planned failover of an asynchronous service while clients write. (With
 // synchronous replication the mutant does no visible harm: the unfenced old
 // leader can acknowledge nothing once its standby has left it.)
-std::optional<sim::Finding> planned_failover(Mutant mutant) {
-  sim::SimConfig config{.seed = 5,
-                        .services = {{.id = "db1", .standbys = 1, .synchronous = false}},
-                        .clients_per_service = 2,
-                        .write_interval_us = 2 * core::kSecond};
+// A run of `config` with `mutant` on: a customer asks for a failover of db1
+// at `at_us`; an hour, then half an hour of recovery.
+std::optional<sim::Finding> failover_requested_at(sim::SimConfig config, Mutant mutant,
+                                                  core::TimeUs at_us) {
   config.plane_settings["mutant"] = postgres::to_string(mutant);
   sim::Simulation simulation(config);
-  simulation.schedule_operator(40 * kMinute,
-                               {.kind = OperatorKind::kRequestFailover, .target = "db1"});
+  simulation.schedule_operator(at_us, {.kind = OperatorKind::kRequestFailover, .target = "db1"});
   return simulation.run(kHour, 30 * kMinute).finding;
+}
+
+std::optional<sim::Finding> planned_failover(Mutant mutant) {
+  return failover_requested_at({.seed = 5,
+                                .services = {{.id = "db1", .standbys = 1, .synchronous = false}},
+                                .clients_per_service = 2,
+                                .write_interval_us = 2 * core::kSecond},
+                               mutant, 40 * kMinute);
 }
 
 TEST(Mutants, AFailoverWithoutFencingIsCaught) {
@@ -511,22 +517,12 @@ TEST(Mutants, ACheckinAgedByItsHostsClockIsCaughtAsNeedless) {
                                         "needless restart: db1-2 was up"));
 }
 
-}  // namespace
-}  // namespace unwedge::mutants
-
-namespace unwedge::mutants {
-namespace {
-
 // A customer's failover request on a healthy service, with the controller
 // audited after every pass.
 std::optional<sim::Finding> failover_requested(Mutant mutant) {
-  sim::SimConfig config{.seed = 5, .services = {{.id = "db1"}}, .audit_interval_us = 0};
-  config.plane_settings["mutant"] = postgres::to_string(mutant);
-  sim::Simulation simulation(config);
   // Between two of the controller's full passes (every ten minutes).
-  simulation.schedule_operator(33 * kMinute,
-                               {.kind = OperatorKind::kRequestFailover, .target = "db1"});
-  return simulation.run(kHour, 30 * kMinute).finding;
+  return failover_requested_at({.seed = 5, .services = {{.id = "db1"}}, .audit_interval_us = 0},
+                               mutant, 33 * kMinute);
 }
 
 // The controller decides only what changed; one that does not take a
