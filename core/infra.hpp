@@ -12,6 +12,10 @@
 //   Operation op = infra.request({.verb = fleet::kFence, .target = "db1-a",
 //                                 .idempotency_key = ctx.key("fence")});
 //   if (op.state == OperationState::kPending) return StepResult::wait("fencing");
+//
+// A fleet API limits how fast it is asked: a request over the limit is
+// answered kPending with `retry_after_us`, having started nothing, so the
+// same request under the same key later is the whole of the retry.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +38,9 @@ struct InfraRequest {
 };
 
 enum class OperationState : std::uint8_t {
-  kPending,    // accepted, not finished; ask again later with the same key
+  // Accepted and not finished, or throttled (`retry_after_us` set: nothing
+  // was started). Either way: ask again later with the same key.
+  kPending,
   kSucceeded,  // done; `result` may hold an output (a created host's address)
   kFailed,     // will not happen; `detail` says why
   kTimedOut,   // the API did not answer: the outcome is unknown
@@ -46,6 +52,10 @@ struct Operation {
   OperationState state = OperationState::kPending;
   std::string result;
   std::string detail;
+  // A throttled request (a rate limit, as an HTTP 429 with Retry-After):
+  // nothing was started under the key, and asking again sooner than this
+  // is throttled again. 0: not throttled.
+  std::int64_t retry_after_us = 0;
 
   bool done() const { return state == OperationState::kSucceeded; }
 };

@@ -1,5 +1,6 @@
 #include "core/scheduler.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace unwedge::core {
@@ -15,9 +16,28 @@ std::string slot_id(std::string_view kind, std::string_view entity) {
 }  // namespace
 
 Scheduler::Scheduler(const Environment& env, std::span<const ActionDef> actions,
-                     std::uint32_t steps_per_action_max)
-    : env_(env), actions_(actions), runner_(env), steps_per_action_max_(steps_per_action_max) {
+                     std::uint32_t steps_per_action_max, RunningLimit limit)
+    : env_(env),
+      actions_(actions),
+      runner_(env),
+      steps_per_action_max_(steps_per_action_max),
+      limit_(std::move(limit)) {
   UNWEDGE_ASSERT(steps_per_action_max > 0);
+  for (const std::string& name : limit_.actions) {
+    UNWEDGE_ASSERT_MSG(find(name) != nullptr, "the running limit names no action {}", name);
+  }
+}
+
+bool Scheduler::limited(std::string_view action) const {
+  if (limit_.max == 0) return false;
+  return limit_.actions.empty() ||
+         std::find(limit_.actions.begin(), limit_.actions.end(), action) != limit_.actions.end();
+}
+
+bool Scheduler::at_limit(Transaction& txn, std::string_view action) const {
+  if (!limited(action)) return false;
+  running(txn);
+  return limited_running_.size() >= limit_.max;
 }
 
 const ActionDef* Scheduler::find(std::string_view name) const {
@@ -32,9 +52,14 @@ const ActionDef* Scheduler::find(std::string_view name) const {
 const std::set<std::string, std::less<>>& Scheduler::running(Transaction& txn) const {
   if (running_) return *running_;
   running_.emplace();
+  limited_running_.clear();
   for (const std::string& id : txn.ids(ActionSlot::kKind)) {
     std::shared_ptr<const ActionSlot> slot = txn.view<ActionSlot>(id);
-    if (slot && !slot->running.empty()) running_->insert(id);
+    if (!slot || slot->running.empty()) continue;
+    running_->insert(id);
+    // An action id is "<action>/<subject>/<n>".
+    if (limited(std::string_view(slot->running).substr(0, slot->running.find('/'))))
+      limited_running_.insert(id);
   }
   return *running_;
 }
@@ -54,7 +79,7 @@ Result<bool> Scheduler::offer(std::string_view kind, std::string_view entity,
                      "slot {} runs '{}' in the Store but is cached otherwise: a second writer of "
                      "slots",
                      id, slot.running);
-  if (!slot.running.empty()) return false;
+  if (!slot.running.empty() || at_limit(*txn, action)) return false;
   slot.executions++;
   slot.running =
       fmt::format("{}/{}/{}", action, subject.empty() ? entity : subject, slot.executions);
@@ -67,7 +92,12 @@ Result<bool> Scheduler::offer(std::string_view kind, std::string_view entity,
     running_.reset();
     return committed.error();
   }
-  if (running_) running_->insert(id);
+  if (running_) {
+    running_->insert(id);
+    if (limited(action)) limited_running_.insert(id);
+  }
+  // Never past the limit: every start it names counts against it.
+  UNWEDGE_ASSERT(!limited(action) || !running_ || limited_running_.size() <= limit_.max);
   return true;
 }
 
@@ -87,6 +117,7 @@ void Scheduler::release(const std::string& id, const std::string& action_id) {
     return;
   }
   if (running_) running_->erase(id);
+  limited_running_.erase(id);
 }
 
 DriveStats Scheduler::drive_all() {

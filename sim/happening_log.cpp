@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <fmt/format.h>
 #include <set>
 
@@ -9,8 +10,6 @@
 
 namespace unwedge::sim {
 namespace {
-
-constexpr std::uint64_t kWholeFleet = ~std::uint64_t{0};
 
 // Spans [from, to) meet when they share a moment; a moment (from == to)
 // meets a span that holds at it.
@@ -36,14 +35,18 @@ std::string_view subject_of(std::string_view action_id) {
 }  // namespace
 
 HappeningLog::HappeningLog(std::vector<std::string> services) : services_(std::move(services)) {
-  UNWEDGE_ASSERT_LE(services_.size(), 64U);
+  UNWEDGE_ASSERT_LT(services_.size(), std::size_t{kSeveral});
+  for (std::size_t i = 0; i < services_.size(); ++i)
+    service_index_.emplace(services_[i], static_cast<std::uint32_t>(i));
 }
 
-HappeningLog::HappeningLog(const SimConfig& config) : HappeningLog(std::vector<std::string>{}) {
-  for (const ServiceSpec& service : config.services)
-    services_.push_back(service.id);
-  UNWEDGE_ASSERT_LE(services_.size(), 64U);
-}
+HappeningLog::HappeningLog(const SimConfig& config)
+    : HappeningLog([&config] {
+        std::vector<std::string> ids;
+        for (const ServiceSpec& service : config.services)
+          ids.push_back(service.id);
+        return ids;
+      }()) {}
 
 std::uint32_t HappeningLog::name_id(Happening kind, std::string_view name) {
   Observed key{.kind = kind, .name = std::string(name)};
@@ -59,8 +62,39 @@ std::optional<std::uint32_t> HappeningLog::find_name(const Observed& observed) c
 }
 
 HappeningLog::ServiceMask HappeningLog::mask_of(std::string_view name) const {
-  const std::optional<std::size_t> service = service_of(name, services_);
-  return service ? ServiceMask{1} << *service : kWholeFleet;
+  // As service_of(): a client's name less its "client-", then the longest
+  // prefix that is a service's id and ends the name or a word of it.
+  constexpr std::string_view kClient = "client-";
+  if (name.starts_with(kClient)) name.remove_prefix(kClient.size());
+  for (std::size_t end = name.size(); end > 0; --end) {
+    if (end < name.size() && std::isalnum(static_cast<unsigned char>(name[end]))) continue;
+    if (auto at = service_index_.find(name.substr(0, end)); at != service_index_.end())
+      return at->second;
+  }
+  return kWholeFleet;
+}
+
+std::span<const std::uint32_t> HappeningLog::members(const ServiceMask& mask) const {
+  UNWEDGE_ASSERT(mask != kWholeFleet);
+  if ((mask & kSeveral) != 0) return several_.at(mask & ~kSeveral);
+  return {&mask, 1};
+}
+
+bool HappeningLog::share(const ServiceMask& a, const ServiceMask& b) const {
+  if (a == kWholeFleet || b == kWholeFleet) return true;
+  const std::span<const std::uint32_t> x = members(a);
+  const std::span<const std::uint32_t> y = members(b);
+  for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
+    if (x[i] == y[j]) return true;
+    (x[i] < y[j] ? i : j)++;
+  }
+  return false;
+}
+
+bool HappeningLog::concerns(const ServiceMask& mask, ServiceMask service) const {
+  if (service == kWholeFleet || mask == kWholeFleet) return true;
+  const std::span<const std::uint32_t> in = members(mask);
+  return std::binary_search(in.begin(), in.end(), service);
 }
 
 void HappeningLog::open(std::map<std::string, std::size_t, std::less<>>& by_key, std::string key,
@@ -114,16 +148,24 @@ void HappeningLog::step(const core::StepEvent& event, core::TimeUs now_us) {
 }
 
 void HappeningLog::fault_started(std::uint64_t id, const FaultSpec& spec, core::TimeUs now_us) {
-  ServiceMask services = 0;
+  std::vector<std::uint32_t> struck;
   for (const std::vector<std::string>* names : {&spec.targets, &spec.others}) {
     for (const std::string& name : *names) {
-      if (const std::optional<std::size_t> s = service_of(name, services_))
-        services |= ServiceMask{1} << *s;
+      if (const ServiceMask s = mask_of(name); s != kWholeFleet) struck.push_back(s);
     }
+  }
+  std::sort(struck.begin(), struck.end());
+  struck.erase(std::unique(struck.begin(), struck.end()), struck.end());
+  ServiceMask services = kWholeFleet;  // a fault on no service's hosts
+  if (struck.size() == 1) {
+    services = struck.front();
+  } else if (struck.size() > 1) {
+    services = kSeveral | static_cast<ServiceMask>(several_.size());
+    several_.push_back(std::move(struck));
   }
   spans_.push_back(Span{.kind = Happening::kFault,
                         .name = name_id(Happening::kFault, info(spec.kind).name),
-                        .services = services == 0 ? kWholeFleet : services,
+                        .services = services,
                         .from_us = now_us});
   // A fault that does not last (a crash point, a leader change) is a moment.
   if (info(spec.kind).lasts) {
@@ -160,7 +202,8 @@ bool HappeningLog::met_during(const Span& what, std::uint32_t during_name, Happe
                               ServiceMask services) const {
   return std::any_of(spans_.begin(), spans_.end(), [&](const Span& other) {
     return other.kind == during_kind && other.name == during_name &&
-           (other.services & what.services & services) != 0 && meet(what, other);
+           concerns(other.services, services) && share(other.services, what.services) &&
+           meet(what, other);
   });
 }
 
@@ -174,14 +217,15 @@ std::uint64_t HappeningLog::count(const Requirement& r, std::uint64_t cap) const
   }
   ServiceMask services = kWholeFleet;
   if (!r.service.empty()) {
-    const auto at = std::find(services_.begin(), services_.end(), r.service);
-    if (at == services_.end()) return 0;
-    services = ServiceMask{1} << (at - services_.begin());
+    const auto at = service_index_.find(r.service);
+    if (at == service_index_.end()) return 0;
+    services = at->second;
   }
   std::uint64_t met = 0;
   for (const Span& span : spans_) {
     if (met >= cap) break;
-    if (span.kind != r.what.kind || span.name != *what || (span.services & services) == 0) continue;
+    if (span.kind != r.what.kind || span.name != *what || !concerns(span.services, services))
+      continue;
     if (r.during && !met_during(span, *during, r.during->kind, services)) continue;
     ++met;
   }
@@ -212,7 +256,7 @@ std::vector<Requirement> HappeningLog::sometimes() const {
   for (const auto& [what_kind, during_kind] : kPairs) {
     for (const Span* what : of[static_cast<std::size_t>(what_kind)]) {
       for (const Span* during : of[static_cast<std::size_t>(during_kind)]) {
-        if ((what->services & during->services) == 0 || !meet(*what, *during)) continue;
+        if (!share(what->services, during->services) || !meet(*what, *during)) continue;
         found.emplace(what->name, during->name);
       }
     }

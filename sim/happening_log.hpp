@@ -22,6 +22,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/requirement.hpp"
@@ -32,7 +33,7 @@ namespace unwedge::sim {
 
 class HappeningLog final : public RunObserver {
  public:
-  // The run's services, by id (at most 64): spans are matched by them.
+  // The run's services, by id: spans are matched by them.
   explicit HappeningLog(std::vector<std::string> services);
   // The services of a run of `config`.
   explicit HappeningLog(const SimConfig& config);
@@ -57,7 +58,12 @@ class HappeningLog final : public RunObserver {
   std::vector<Requirement> sometimes() const;
 
  private:
-  using ServiceMask = std::uint64_t;  // bit i: services_[i]; all bits: the whole fleet
+  // The services a span concerns: one (its index into services_), the whole
+  // fleet (kWholeFleet), or several (kSeveral | an index into several_,
+  // which holds them sorted): a zone's outage strikes hundreds at once.
+  using ServiceMask = std::uint32_t;
+  static constexpr ServiceMask kWholeFleet = UINT32_MAX;
+  static constexpr ServiceMask kSeveral = 0x8000'0000;
   static constexpr core::TimeUs kOpen = INT64_MAX;
 
   struct Span {
@@ -71,6 +77,12 @@ class HappeningLog final : public RunObserver {
   std::uint32_t name_id(Happening kind, std::string_view name);
   std::optional<std::uint32_t> find_name(const Observed& observed) const;
   ServiceMask mask_of(std::string_view name) const;
+  // The services of `mask`, sorted: a view of one, or of several_.
+  std::span<const std::uint32_t> members(const ServiceMask& mask) const;
+  // Whether the masks share a service (the whole fleet shares every one).
+  bool share(const ServiceMask& a, const ServiceMask& b) const;
+  // Whether `mask` concerns service `service` (kWholeFleet: any).
+  bool concerns(const ServiceMask& mask, ServiceMask service) const;
   void open(std::map<std::string, std::size_t, std::less<>>& by_key, std::string key, Span span);
   static void close(std::map<std::string, std::size_t, std::less<>>& by_key, std::string_view key,
                     std::vector<Span>& spans, core::TimeUs now_us);
@@ -80,6 +92,10 @@ class HappeningLog final : public RunObserver {
                   ServiceMask services) const;
 
   std::vector<std::string> services_;
+  // Each service's index by id, so a name's service is found by hashing
+  // its prefixes, not by comparing with every service of a large fleet.
+  std::unordered_map<std::string_view, std::uint32_t> service_index_;
+  std::vector<std::vector<std::uint32_t>> several_;
   std::vector<Span> spans_;
   // Names by kind and text, and back: spans carry small ids.
   std::map<Observed, std::uint32_t> ids_;

@@ -44,7 +44,11 @@ constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kPpmMax = 1'000'000;
 // More values than any scenario needs; a bound on memory, not a style rule.
 constexpr std::size_t kNodesMax = 100'000;
-constexpr std::size_t kServicesMax = 64;
+constexpr std::size_t kServicesMax = 64;  // entries of fleet.services
+// Services in all, counting each entry's `count`: a fleet of a hundred
+// thousand fits (docs/PERFORMANCE.md measures one).
+constexpr std::int64_t kFleetServicesMax = 100'000;
+constexpr std::size_t kZonesMax = 26;
 constexpr std::size_t kTargetsMax = 64;
 constexpr std::size_t kTimelineMax = 10'000;
 
@@ -455,6 +459,7 @@ bool is_lower_alnum(char c) {
 // What the timeline may name: the fleet's services and the monitors.
 struct Fleet {
   std::vector<std::string> services;
+  ZoneShape zones;
   std::uint32_t vantage_points = 0;
   std::uint32_t store_members = 0;         // the plane's consensus store; 0: it runs none
   const seam::PlaneInfo* plane = nullptr;  // the plane under test: the requests it takes
@@ -462,20 +467,36 @@ struct Fleet {
   bool has(std::string_view id) const {
     return std::find(services.begin(), services.end(), id) != services.end();
   }
+  // The services for a message: all of a small fleet, the first few of a large one.
+  std::string listed() const {
+    constexpr std::size_t kListed = 12;
+    if (services.size() <= kListed) return fmt::format("{}", fmt::join(services, ", "));
+    return fmt::format("{}, ... ({} in all)",
+                       fmt::join(services.begin(), services.begin() + kListed, ", "),
+                       services.size());
+  }
 };
 
-void read_service(const Node& node, const std::string& path, ServiceSpec& spec) {
-  const Fields f(node, path, {"id", "standbys", "replication", "followers"});
+bool is_service_id(std::string_view id, std::size_t size_max) {
+  return !id.empty() && id.size() <= size_max && id[0] >= 'a' && id[0] <= 'z' &&
+         std::all_of(id.begin(), id.end(), is_lower_alnum);
+}
+
+// One entry of fleet.services: a service, or with `count` that many alike,
+// `id` then 1, 2, ... ({id: db, count: 3} is db1, db2, db3).
+std::uint32_t read_service(const Node& node, const std::string& path, ServiceSpec& spec) {
+  const Fields f(node, path, {"id", "count", "standbys", "replication", "followers"});
   const Node& id = f.require("id", "id: db1");
   spec.id = text(id, f.path("id"), "a service id such as db1");
-  const bool shaped = !spec.id.empty() && spec.id.size() <= 32 && spec.id[0] >= 'a' &&
-                      spec.id[0] <= 'z' &&
-                      std::all_of(spec.id.begin(), spec.id.end(), is_lower_alnum);
-  if (!shaped) {
+  std::uint32_t count = 1;
+  read_integer(f.find("count"), f.path("count"), 1, kFleetServicesMax, count);
+  // With a count, the id is a prefix and each service's number follows it.
+  const std::size_t size_max = f.find("count") != nullptr ? 26 : 32;
+  if (!is_service_id(spec.id, size_max)) {
     fail(id.mark, f.path("id"),
          fmt::format("{} is not a service id; a lowercase letter, then lowercase letters and "
-                     "digits, at most 32 (db1, orders)",
-                     core::quoted(spec.id)));
+                     "digits, at most {} (db1, orders)",
+                     core::quoted(spec.id), size_max));
   }
   read_integer(f.find("standbys"), f.path("standbys"), 0, 5, spec.standbys);
   read_integer(f.find("followers"), f.path("followers"), 0, 5, spec.followers);
@@ -483,27 +504,88 @@ void read_service(const Node& node, const std::string& path, ServiceSpec& spec) 
     spec.synchronous = choice<bool>(*replication, f.path("replication"), "replication",
                                     {{"sync", true}, {"async", false}});
   }
+  return f.find("count") != nullptr ? count : 0;
+}
+
+// fleet.zones: {names: [a, b, c], racks: 4, hosts_max: 900}.
+void read_zones(const Node* node, ZoneShape& zones) {
+  if (node == nullptr) return;
+  const Fields f(*node, "fleet.zones", {"names", "racks", "hosts_max"});
+  const Node& names = f.require("names", "names: [a, b, c]");
+  const std::vector<Node>& items = list(names, f.path("names"), 1, kZonesMax, "zone names");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string at = fmt::format("{}[{}]", f.path("names"), i);
+    const std::string& name = text(items[i], at, "a zone name such as a or us-east-1a");
+    const bool shaped =
+        !name.empty() && name.size() <= 16 && name[0] >= 'a' && name[0] <= 'z' &&
+        std::all_of(name.begin(), name.end(), [](char c) { return is_lower_alnum(c) || c == '-'; });
+    if (!shaped) {
+      fail(items[i].mark, at,
+           fmt::format("{} is not a zone name; a lowercase letter, then lowercase letters, "
+                       "digits and dashes, at most 16 (a, us-east-1a)",
+                       core::quoted(name)));
+    }
+    if (std::find(zones.names.begin(), zones.names.end(), name) != zones.names.end()) {
+      fail(items[i].mark, at, fmt::format("zone {} is named twice", core::quoted(name)));
+    }
+    zones.names.push_back(name);
+  }
+  read_integer(f.find("racks"), f.path("racks"), 1, 64, zones.racks);
+  read_integer(f.find("hosts_max"), f.path("hosts_max"), 0, 10'000'000, zones.hosts_max);
+}
+
+// fleet.api: {rate: 50, burst: 100, host_quota: 25000}.
+void read_api(const Node* node, SimConfig& config) {
+  if (node == nullptr) return;
+  const Fields f(*node, "fleet.api", {"rate", "burst", "host_quota"});
+  read_integer(f.find("rate"), f.path("rate"), 0, 1'000'000, config.api_rate.per_second);
+  config.api_rate.burst = std::max<std::uint32_t>(1, config.api_rate.per_second);
+  read_integer(f.find("burst"), f.path("burst"), 1, 10'000'000, config.api_rate.burst);
+  if (f.find("burst") != nullptr && config.api_rate.per_second == 0) {
+    fail(f.find("burst")->mark, f.path("burst"),
+         "a burst without a rate limits nothing; give rate: (requests a second) as well");
+  }
+  read_integer(f.find("host_quota"), f.path("host_quota"), 0, 10'000'000, config.host_quota);
 }
 
 void read_fleet(const Fields& top, SimConfig& config) {
   const Fields f(top.require("fleet", "fleet: {services: [{id: db1}]}"), "fleet",
-                 {"services", "boot_min", "boot_max", "database_restart"});
+                 {"services", "zones", "api", "boot_min", "boot_max", "database_restart"});
   const Node& services = f.require("services", "services: [{id: db1}]");
   const std::vector<Node>& items =
       list(services, f.path("services"), 1, kServicesMax, "services ({id: db1})");
-  std::map<std::string, int> seen;  // id -> line
+  std::map<std::string, int, std::less<>> seen;  // id -> line
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string path = fmt::format("fleet.services[{}]", i);
     ServiceSpec spec;
-    read_service(items[i], path, spec);
-    if (auto [at, fresh] = seen.emplace(spec.id, items[i].mark.line + 1); !fresh) {
-      const Fields again(items[i], path, {"id", "standbys", "replication", "followers"});
-      fail(again.find("id")->mark, path + ".id",
-           fmt::format("duplicate service id {} (first at line {}); each service needs its own",
-                       core::quoted(spec.id), at->second));
+    const std::uint32_t count = read_service(items[i], path, spec);
+    const Fields again(items[i], path, {"id", "count", "standbys", "replication", "followers"});
+    if (static_cast<std::int64_t>(config.services.size()) + std::max<std::uint32_t>(count, 1) >
+        kFleetServicesMax) {
+      fail(items[i].mark, path,
+           fmt::format("the fleet would have more than {} services", kFleetServicesMax));
     }
-    config.services.push_back(std::move(spec));
+    std::vector<ServiceSpec> expanded;
+    if (count == 0) {
+      expanded.push_back(std::move(spec));
+    } else {
+      for (std::uint32_t n = 1; n <= count; ++n) {
+        ServiceSpec one = spec;
+        one.id = fmt::format("{}{}", spec.id, n);
+        expanded.push_back(std::move(one));
+      }
+    }
+    for (ServiceSpec& one : expanded) {
+      if (auto [at, fresh] = seen.emplace(one.id, items[i].mark.line + 1); !fresh) {
+        fail(again.find("id")->mark, path + ".id",
+             fmt::format("duplicate service id {} (first at line {}); each service needs its own",
+                         core::quoted(one.id), at->second));
+      }
+      config.services.push_back(std::move(one));
+    }
   }
+  read_zones(f.find("zones"), config.zones);
+  read_api(f.find("api"), config);
   read_duration(f.find("boot_min"), f.path("boot_min"), 0, kDay, config.boot_min_us);
   read_duration(f.find("boot_max"), f.path("boot_max"), 0, kDay, config.boot_max_us);
   if (config.boot_min_us > config.boot_max_us) {
@@ -694,6 +776,9 @@ std::string target_forms(unsigned allowed, const Fleet& fleet) {
     std::string servers = "db1-1, node:db1-1, leader:db1";
     for (const std::string& role : fleet.plane->roles)
       servers += fmt::format(", {}:db1", role);
+    if (!fleet.zones.names.empty()) {
+      servers += fmt::format(", zone:{0}, rack:{0}/1", fleet.zones.names.front());
+    }
     add(servers);
   }
   if (allowed & kMonitor) add("monitor-a, monitors");
@@ -726,6 +811,9 @@ std::optional<std::pair<unsigned, std::string>> classify(std::string_view name,
     if (role == "leader" || std::find(roles.begin(), roles.end(), role) != roles.end())
       return std::pair{kServer, service};
     if (role == "clients") return std::pair{kClient, service};
+    // Every server placed in a zone or on a rack (checked against the
+    // fleet's zones by check_place).
+    if (role == "zone" || role == "rack") return std::pair{kServer, std::string()};
     return std::nullopt;
   }
   if (name.size() == 9 && name.starts_with("monitor-")) return std::pair{kMonitor, std::string()};
@@ -749,6 +837,32 @@ void check_store_member(const Node& node, const std::string& path, const Fleet& 
     fail(node.mark, path,
          fmt::format("no store member {}: the store has {} members (store-1 to store-{})",
                      core::quoted(name), fleet.store_members, fleet.store_members));
+  }
+}
+
+// "zone:b" or "rack:b/2": a zone the fleet declares, a rack it has.
+void check_place(const Node& node, const std::string& path, const Fleet& fleet,
+                 std::string_view name) {
+  const std::size_t colon = name.find(':');
+  const std::string_view role = name.substr(0, colon);
+  const std::string_view place = name.substr(colon + 1);
+  const Placement zones(fleet.zones);
+  if (fleet.zones.names.empty()) {
+    fail(node.mark, path,
+         fmt::format("{} names a {}, and the fleet declares no zones; add fleet.zones: "
+                     "{{names: [a, b, c], racks: 4}}",
+                     core::quoted(name), role));
+  }
+  if (role == "zone" && !zones.find_zone(place)) {
+    std::vector<std::string_view> known(fleet.zones.names.begin(), fleet.zones.names.end());
+    fail(node.mark, path,
+         fmt::format("the fleet has no zone {};{} zones: {}", core::quoted(place),
+                     suggestion(place, known), fmt::join(fleet.zones.names, ", ")));
+  }
+  if (role == "rack" && !zones.find_rack(place)) {
+    fail(node.mark, path,
+         fmt::format("the fleet has no rack {}; racks are zone/N with N from 1 to {} (rack:{}/1)",
+                     core::quoted(place), fleet.zones.racks, fleet.zones.names.front()));
   }
 }
 
@@ -778,12 +892,16 @@ void check_target(const Node& node, const std::string& path, const Fleet& fleet,
                        static_cast<char>('a' + fleet.vantage_points - 1)));
     }
   }
+  if (cls == kServer && (name.starts_with("zone:") || name.starts_with("rack:"))) {
+    check_place(node, path, fleet, name);
+    return;
+  }
   if ((cls == kServer || cls == kClient) && !fleet.has(service)) {
     fail(node.mark, path,
          fmt::format("{} names service {}, which the fleet does not have;{} services: {}",
                      core::quoted(name), core::quoted(service),
                      suggestion(service, {fleet.services.begin(), fleet.services.end()}),
-                     fmt::join(fleet.services, ", ")));
+                     fleet.listed()));
   }
 }
 
@@ -989,6 +1107,11 @@ ScheduledOperator read_operator(const Fields& f, const Fleet& fleet, const Phase
           : operator_aim(request.request.kind) == OperatorAim::kServer;
   if (at_server) {
     check_target(target, f.path("target"), fleet, kServer, name);
+    if (target.text.starts_with("zone:") || target.text.starts_with("rack:")) {
+      fail(target.mark, f.path("target"),
+           fmt::format("{} is asked of one server; {} names every server in a {}", name,
+                       core::quoted(target.text), target.text.substr(0, 4)));
+    }
     request.request.target = target.text;
     return request;
   }
@@ -998,7 +1121,7 @@ ScheduledOperator read_operator(const Fields& f, const Fleet& fleet, const Phase
          fmt::format("{} targets a service; the fleet has no {};{} services: {}", name,
                      core::quoted(service),
                      suggestion(service, {fleet.services.begin(), fleet.services.end()}),
-                     fmt::join(fleet.services, ", ")));
+                     fleet.listed()));
   }
   request.request.target = service;
   return request;
@@ -1232,7 +1355,7 @@ Requirement read_requirement(const Node& node, const std::string& path,
       fail(service->mark, f.path("service"),
            fmt::format("the fleet has no service {};{} services: {}", core::quoted(r.service),
                        suggestion(r.service, {fleet.services.begin(), fleet.services.end()}),
-                       fmt::join(fleet.services, ", ")));
+                       fleet.listed()));
     }
   }
   read_integer(f.find("times"), f.path("times"), 1, kRequirementTimesMax, r.times);
@@ -1343,7 +1466,8 @@ Scenario read_scenario(const Node& root, std::string_view source) {
   const PlaneRead plane = read_control_plane(top.find("control_plane"), s.config);
   read_network(top.find("network"), s.config);
   read_random(top.find("random"), s.config);
-  Fleet fleet{.vantage_points = plane.plane->fleet().vantage_points,
+  Fleet fleet{.zones = s.config.zones,
+              .vantage_points = plane.plane->fleet().vantage_points,
               .store_members = plane.plane->fleet().coordination_members,
               .plane = plane.info};
   for (const ServiceSpec& spec : s.config.services)
@@ -1504,13 +1628,52 @@ void write_timeline(std::string& out, const Scenario& s) {
   }
 }
 
+// How many services from `first` on read back as one entry with a count
+// ({id: db, count: 3} is db1, db2, db3, alike in all else), setting its
+// prefix; 1 when they do not.
+std::size_t alike_from(const std::vector<ServiceSpec>& specs, std::size_t first,
+                       std::string& prefix) {
+  const ServiceSpec& head = specs[first];
+  if (!head.id.ends_with('1') || !is_service_id(head.id.substr(0, head.id.size() - 1), 26))
+    return 1;
+  prefix = head.id.substr(0, head.id.size() - 1);
+  std::size_t n = 1;
+  while (first + n < specs.size()) {
+    ServiceSpec next = specs[first + n];
+    if (next.id != fmt::format("{}{}", prefix, n + 1)) break;
+    next.id = head.id;
+    if (next != head) break;
+    ++n;
+  }
+  return n;
+}
+
 void write_fleet(std::string& out, const SimConfig& c) {
   auto to = std::back_inserter(out);
   out += "fleet:\n  services:\n";
-  for (const ServiceSpec& spec : c.services) {
-    fmt::format_to(
-        to, "    - id: {}\n      standbys: {}\n      replication: {}\n      followers: {}\n",
-        scalar(spec.id), spec.standbys, spec.synchronous ? "sync" : "async", spec.followers);
+  for (std::size_t i = 0; i < c.services.size();) {
+    const ServiceSpec& spec = c.services[i];
+    std::string prefix;
+    const std::size_t alike = alike_from(c.services, i, prefix);
+    if (alike > 1) {
+      fmt::format_to(to, "    - id: {}\n      count: {}\n", scalar(prefix), alike);
+    } else {
+      fmt::format_to(to, "    - id: {}\n", scalar(spec.id));
+    }
+    fmt::format_to(to, "      standbys: {}\n      replication: {}\n      followers: {}\n",
+                   spec.standbys, spec.synchronous ? "sync" : "async", spec.followers);
+    i += alike;
+  }
+  if (!c.zones.names.empty()) {
+    fmt::format_to(to, "  zones:\n    names: [{}]\n    racks: {}\n    hosts_max: {}\n",
+                   fmt::join(c.zones.names, ", "), c.zones.racks, c.zones.hosts_max);
+  }
+  if (c.api_rate.per_second != 0 || c.host_quota != 0) {
+    out += "  api:\n";
+    if (c.api_rate.per_second != 0) {
+      fmt::format_to(to, "    rate: {}\n    burst: {}\n", c.api_rate.per_second, c.api_rate.burst);
+    }
+    if (c.host_quota != 0) fmt::format_to(to, "    host_quota: {}\n", c.host_quota);
   }
   fmt::format_to(to, "  boot_min: {}\n  boot_max: {}\n  database_restart: {}\n",
                  format_duration(c.boot_min_us), format_duration(c.boot_max_us),

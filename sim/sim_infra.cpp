@@ -1,5 +1,6 @@
 #include "sim/sim_infra.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
@@ -9,7 +10,36 @@ namespace {
 
 using core::OperationState;
 
+constexpr std::int64_t kToken = 1'000'000;  // the bucket counts millionths
+
 }  // namespace
+
+core::TimeUs SimInfra::take_token(core::TimeUs now_us) {
+  if (rate_limit.per_second == 0) return 0;
+  UNWEDGE_ASSERT_LT(0u, rate_limit.burst);
+  const std::int64_t full = static_cast<std::int64_t>(rate_limit.burst) * kToken;
+  const std::int64_t rate = rate_limit.per_second;
+  if (credit_ < 0) {
+    credit_ = full;
+    refilled_us_ = now_us;
+  }
+  if (now_us > refilled_us_) {
+    // Past the time a full refill takes, the bucket is full: no product of
+    // a long gap and the rate can overflow.
+    const std::int64_t gap_us = std::min<std::int64_t>(now_us - refilled_us_, full / rate + 1);
+    credit_ = std::min(full, credit_ + gap_us * rate);
+    refilled_us_ = now_us;
+  }
+  if (credit_ >= kToken) {
+    credit_ -= kToken;
+    return 0;
+  }
+  const core::TimeUs wait_us = (kToken - credit_ + rate - 1) / rate;
+  // Asked again this much later, the bucket holds a token.
+  UNWEDGE_ASSERT_LT(0, wait_us);
+  UNWEDGE_ASSERT_LE(kToken, credit_ + wait_us * rate);
+  return wait_us;
+}
 
 std::string SimInfra::describe(const core::InfraRequest& r) const {
   if (r.argument.empty())
@@ -42,6 +72,23 @@ core::Operation SimInfra::request(const core::InfraRequest& request) {
       }
     }
     return answer(op.state);
+  }
+  if (const core::TimeUs wait_us = take_token(now_us); wait_us > 0) {
+    // Traced when throttling begins and when it ends, not per request: a
+    // fleet held back for an hour would otherwise fill the trace.
+    if (throttled_in_a_row_++ == 0) {
+      trace_.record(now_us, TraceKind::kInfraCall, request.target,
+                    "throttled: the rate limit of {}/s is reached", rate_limit.per_second);
+    }
+    throttled_++;
+    return {.state = OperationState::kPending,
+            .detail = fmt::format("throttled; retry after {} us", wait_us),
+            .retry_after_us = wait_us};
+  }
+  if (throttled_in_a_row_ > 0) {
+    trace_.record(now_us, TraceKind::kInfraCall, request.target,
+                  "throttling over: {} requests were turned away", throttled_in_a_row_);
+    throttled_in_a_row_ = 0;
   }
   const std::uint32_t index = next_op_++;
   UNWEDGE_ASSERT_LT(index, UINT32_MAX);

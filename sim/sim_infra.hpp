@@ -52,6 +52,19 @@ class InfraBackend {
   virtual std::optional<std::string> apply(const core::InfraRequest& request) = 0;
 };
 
+// How fast the API may be asked, as a real fleet API's throttling limits an
+// account: a token bucket refilled at `per_second` tokens a second and
+// holding at most `burst`; each request that starts an operation takes one.
+// A request that finds the bucket empty starts nothing and is answered
+// pending with the time until a token is there (Operation::retry_after_us).
+// Asking about an operation already started costs nothing.
+struct RateLimit {
+  std::uint32_t per_second = 0;  // 0: no limit
+  std::uint32_t burst = 1;
+
+  friend bool operator==(const RateLimit&, const RateLimit&) = default;
+};
+
 // The API's behaviour, changed by infra faults and healed back to this.
 struct InfraConditions {
   std::uint32_t latency_factor = 1;  // every latency multiplied by this
@@ -73,6 +86,7 @@ class SimInfra final : public core::Infra {
   void recover();
 
   InfraConditions conditions;
+  RateLimit rate_limit;
   // How long the API remembers a key once its operation has finished, as a
   // real fleet API forgets idempotency keys after a day or so: asked again
   // later, the key starts a new operation. Pending operations are never
@@ -81,6 +95,8 @@ class SimInfra final : public core::Infra {
 
   // Operations the API remembers: pending, or finished within the retention.
   std::size_t operations() const { return ops_.size(); }
+  // Requests the rate limit turned away, in the whole run.
+  std::uint64_t throttled() const { return throttled_; }
 
  private:
   struct Op {
@@ -90,6 +106,9 @@ class SimInfra final : public core::Infra {
     core::TimeUs settled_us = -1;  // when it last finished (or timed out); -1: pending
   };
 
+  // Takes a token for a request starting an operation now: 0, or (none
+  // left) how long until there is one.
+  core::TimeUs take_token(core::TimeUs now_us);
   void submit(std::uint32_t index);
   // The operation has an outcome now: it may be forgotten after the retention.
   void settled(std::uint32_t index, core::TimeUs now_us);
@@ -110,6 +129,12 @@ class SimInfra final : public core::Infra {
   // (settled at, operation) in the order they settled, for forget_expired();
   // an entry whose operation settled again since is stale and skipped.
   std::deque<std::pair<core::TimeUs, std::uint32_t>> settled_;
+  // The rate limit's bucket, in millionths of a token, as of refilled_us_;
+  // -1: full, not yet asked.
+  std::int64_t credit_ = -1;
+  core::TimeUs refilled_us_ = 0;
+  std::uint64_t throttled_ = 0;
+  std::uint64_t throttled_in_a_row_ = 0;  // since the bucket last gave a token
 };
 
 }  // namespace unwedge::sim

@@ -33,6 +33,7 @@ Simulation::Simulation(SimConfig config)
       store_(durable_),
       infra_(*this, trace_, Rng::stream(config_.seed, "infra")),
       telemetry_(world_),
+      placement_(config_.zones),
       control_plane_clock_(now_us_),
       journal_(trace_, now_us_, config_.observer),
       write_checks_(world_),
@@ -51,6 +52,7 @@ Simulation::Simulation(SimConfig config)
   plane_ = std::move(*plane);
   fleet_ = plane_->fleet();
   world_.network.set_quality(config_.network);
+  infra_.rate_limit = config_.api_rate;
   for (const auto& [state, bound_us] : config_.dwell_overrides) {
     checker_.override_dwell(state, bound_us);
   }
@@ -217,6 +219,8 @@ RunSummary Simulation::summary() const {
   }
   if (coordination_ != nullptr) s.store_operations = coordination_->history().operations.size();
   s.store_keys_unchecked = store_keys_unchecked_;
+  s.infra_throttled = infra_.throttled();
+  s.hosts_refused = hosts_refused_;
   s.disruptions = disruptions_->tallies();
   s.availability = availability_.figures(now_us_);
   s.worst_windows = availability_.worst_windows(now_us_, kWorstWindowsKept);
@@ -702,6 +706,21 @@ std::vector<std::string> Simulation::resolve(const std::vector<std::string>& nam
     const std::string role = name.substr(0, colon);
     if (role == "node") {
       out.push_back(name.substr(colon + 1));
+      continue;
+    }
+    // Every live host in a zone or on a rack: a zone's outage, a rack's
+    // power, a zone's uplink.
+    if (role == "zone" || role == "rack") {
+      const std::string_view place = std::string_view(name).substr(colon + 1);
+      const std::optional<std::uint16_t> zone = placement_.find_zone(place);
+      const std::optional<Spot> rack = placement_.find_rack(place);
+      if (role == "zone" ? !zone : !rack) continue;
+      for (HostIndex h = 0; h < world_.hosts.size(); ++h) {
+        if (world_.hosts[h].state == HostState::kDestroyed) continue;
+        if (role == "zone" ? spots_[h].zone == *zone : spots_[h] == *rack) {
+          out.push_back(world_.hosts[h].name);
+        }
+      }
       continue;
     }
     std::optional<std::uint32_t> s = world_.find_service(name.substr(colon + 1));

@@ -52,6 +52,7 @@
 #include "sim/local_infra.hpp"
 #include "sim/local_telemetry.hpp"
 #include "sim/operator_requests.hpp"
+#include "sim/placement.hpp"
 #include "sim/run_observer.hpp"
 #include "sim/sim_infra.hpp"
 #include "sim/sim_store.hpp"
@@ -94,6 +95,13 @@ struct SimConfig {
   core::TimeUs database_restart_us = 5 * core::kSecond;
   core::TimeUs control_plane_restart_us = 15 * core::kSecond;
   LinkQuality network;
+  // The fleet's zones and racks, and each zone's room (sim/placement.hpp).
+  ZoneShape zones;
+  // The fleet API's limits: how fast the control plane may ask it
+  // (throttled past it), and how many live hosts the account may have at
+  // once (a creation past it fails; 0: no quota).
+  RateLimit api_rate;
+  std::uint32_t host_quota = 0;
   // The consensus store's timing and its client's, when the plane asks for
   // one (FleetConfiguration::coordination_members).
   StoreSettings store;
@@ -156,6 +164,10 @@ struct RunSummary {
   // summaries and report.json; never a pass, never a violation).
   std::uint64_t store_operations = 0;
   std::uint64_t store_keys_unchecked = 0;
+  // Fleet API requests the rate limit turned away, and host creations
+  // refused for want of room in every zone or for the quota.
+  std::uint64_t infra_throttled = 0;
+  std::uint64_t hosts_refused = 0;
   // The disruptions the control plane decided (failovers, restarts, ...),
   // by kind then cause (sim/disruptions.hpp).
   std::vector<DisruptionTally> disruptions;
@@ -205,7 +217,7 @@ class Simulation final : private InfraBackend {
   // service's first live server in that role by the plane's Store),
   // "clients:db1", "monitors", or a server outright ("node:db1-2"); with a
   // consensus store, "stores" (every member) and "store:leader" (the member
-  // leading it now).
+  // leading it now); "zone:b" and "rack:b/2": every live host placed there.
   std::uint64_t start_fault(const FaultSpec& spec);
   bool heal_fault(std::uint64_t id);
   // The request's target may name a role, as a fault's may.
@@ -215,6 +227,9 @@ class Simulation final : private InfraBackend {
   core::TimeUs now_us() const override { return now_us_; }
   const Trace& trace() const { return trace_; }
   const World& world() const { return world_; }
+  const Placement& placement() const { return placement_; }
+  // Where host `host` was placed.
+  Spot spot_of(HostIndex host) const { return spots_.at(host); }
   core::InMemoryStore& durable_store() { return durable_; }
   const SimConfig& config() const { return config_; }
   const seam::ControlPlane& plane() const { return *plane_; }
@@ -386,6 +401,10 @@ class Simulation final : private InfraBackend {
   SimStore store_;
   SimInfra infra_;
   MonitorTelemetry telemetry_;
+  Placement placement_;
+  std::vector<Spot> spots_;       // by host
+  std::uint32_t live_hosts_ = 0;  // created and not destroyed, against the quota
+  std::uint64_t hosts_refused_ = 0;
   SimClock control_plane_clock_;
   TraceJournal journal_;
   InvariantChecker checker_;

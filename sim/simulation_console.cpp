@@ -71,6 +71,10 @@ void Simulation::add_follower(const std::string& service_id, const std::string& 
   UNWEDGE_ASSERT(world_.services[*service_index].target.has_value());
   UNWEDGE_ASSERT(!world_.find_host(id).has_value());
   const HostIndex index = world_.add_host(id, service_id);
+  // The customer's machine is where it is, room or none.
+  UNWEDGE_ASSERT_EQ(spots_.size(), std::size_t{index});
+  spots_.push_back(placement_.place_anyway(*service_index + 1));
+  live_hosts_++;
   Host& host = world_.hosts[index];
   host.state = HostState::kUp;
   host.db.running = true;

@@ -68,7 +68,24 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
         }
         return std::nullopt;
       }
+      // The account's quota and the zones' room are the cloud's to refuse;
+      // refused, nothing was created and a new request may try again.
+      const std::optional<std::uint32_t> service = world_.find_service(r.argument);
+      const std::uint32_t placed_as = service ? *service + 1 : 0;
+      if (config_.host_quota != 0 && live_hosts_ >= config_.host_quota) {
+        hosts_refused_++;
+        return fmt::format("quota exceeded: the account has {} of {} hosts", live_hosts_,
+                           config_.host_quota);
+      }
+      const std::optional<Spot> spot = placement_.place(placed_as);
+      if (!spot) {
+        hosts_refused_++;
+        return "insufficient capacity: every zone is full";
+      }
       index = world_.add_host(r.target, r.argument);
+      UNWEDGE_ASSERT_EQ(spots_.size(), std::size_t{index});
+      spots_.push_back(*spot);
+      live_hosts_++;
       Host& host = world_.hosts[index];
       host.created_by = r.idempotency_key;
       if (std::optional<std::uint32_t> s = world_.find_service(r.argument)) {
@@ -98,7 +115,14 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       if (!h) return "no host " + r.target;
       Host& host = world_.hosts[*h];
       if (r.verb == pgworld::kDestroyHost) {
-        if (host.state != HostState::kDestroyed) world_.take_down(*h, HostState::kDestroyed);
+        if (host.state != HostState::kDestroyed) {
+          world_.take_down(*h, HostState::kDestroyed);
+          // Its room in its zone and its place in the quota are free again.
+          const std::optional<std::uint32_t> service = world_.find_service(host.service);
+          placement_.release(spots_.at(*h), service ? *service + 1 : 0);
+          UNWEDGE_ASSERT_LT(0u, live_hosts_);
+          live_hosts_--;
+        }
       } else if (host.state == HostState::kDestroyed) {
         return r.target + " was destroyed";
       } else if (host.state != HostState::kDown) {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <utility>
 
+#include "core/probe.hpp"
 #include "planes/postgres/actions.hpp"
 #include "planes/postgres/disruption_evidence.hpp"
 #include "planes/postgres/entities.hpp"
@@ -86,6 +87,14 @@ std::string action_of(const core::DecisionTable& table, const core::Decision& de
   return table.action_name(*decision.action);
 }
 
+// The limit on disruptive actions at once: those the model declares.
+core::RunningLimit disruption_limit(const Settings& settings) {
+  core::RunningLimit limit{.max = settings.disruptions_running_max};
+  for (const core::DisruptiveAction& disruptive : model().disruptive_actions)
+    limit.actions.push_back(disruptive.action);
+  return limit;
+}
+
 }  // namespace
 
 Slot slot_for(const ReplicaLink& link, std::string_view action) {
@@ -103,7 +112,7 @@ Controller::Controller(const core::Environment& env, const Settings& settings)
                 .journal = env.journal},
       settings_(settings),
       actions_(make_actions(settings)),
-      scheduler_(feed_env_, actions_) {}
+      scheduler_(feed_env_, actions_, 8, disruption_limit(settings)) {}
 
 template <class Entity>
 void Controller::decide(const std::string& id, TickStats& stats) {
@@ -119,12 +128,28 @@ void Controller::decide(const std::string& id, TickStats& stats) {
                                    ? &rules.table.action_name(*decision.action)
                                    : nullptr;
   const std::string_view action = decided != nullptr ? std::string_view(*decided) : "";
+  const std::string group(group_of_entity(*entity));
+  if (!action.empty() && scheduler_.at_limit(*txn, action)) {
+    // As many disruptions run as the plane allows: this one waits for a
+    // later pass. Journaled the first time it is held (so the trace shows
+    // what it waits for) and not again until it starts, so a backlog of
+    // thousands does not fill the journal on every pass.
+    UNWEDGE_PROBE("controller.action_held_at_limit");
+    if (held_.insert(id).second && env_.journal != nullptr) {
+      journal_decision(*env_.journal, decision, *entity, rules,
+                       DecisionInputs{*txn, env_.telemetry, settings_, now_us, true});
+    }
+    dirty_.insert(group);
+    groups_[group].decided.push_back({.kind = Entity::kKind, .id = id, .action = decided});
+    return;
+  }
   if (!action.empty()) {
     Slot slot = slot_for(*entity, action);
     core::Result<bool> offered = scheduler_.offer(slot.kind, slot.entity, action, id);
     started = offered.ok() && *offered;
     if (started) stats.started++;
   }
+  held_.erase(id);
   if (env_.journal != nullptr) {
     journal_decision(*env_.journal, decision, *entity, rules,
                      DecisionInputs{*txn, env_.telemetry, settings_, now_us, !started});
@@ -136,7 +161,6 @@ void Controller::decide(const std::string& id, TickStats& stats) {
       "{} {}: {}", Entity::kKind, id,
       rules.table.describe_cell(entity->state.id, rules.signals) + ": " +
           rules.table.describe(decision));
-  const std::string group(group_of_entity(*entity));
   // An action decided but not started (its slot taken, its commit failed)
   // is decided again on the next pass, as a full pass would.
   if (!action.empty() && !started) dirty_.insert(group);

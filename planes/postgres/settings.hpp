@@ -70,6 +70,10 @@ struct Settings {
   // every entity at least this often whatever changed (the safety net of a
   // Kubernetes informer's resync); 0: every entity on every pass.
   core::TimeUs full_pass_every_us = 10 * core::kMinute;
+  // Disruptive actions (failovers, promotions, restarts, replacements) the
+  // controller runs at once across the fleet, as a real one bounds its blast
+  // radius; past it, those it decides wait for a later pass. 0: no limit.
+  std::uint32_t disruptions_running_max = 0;
   Mutant mutant = Mutant::kNone;  // see Mutant: inert outside the mutant build
 
   friend bool operator==(const Settings&, const Settings&) = default;

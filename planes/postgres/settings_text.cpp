@@ -55,6 +55,7 @@ void read_all(seam::SettingsReader& read, Settings& s) {
   read.duration("certificate_validity", 1, 10 * kYear, s.certificate_validity_us);
   read.duration("certificate_renew_before", 0, 10 * kYear, s.certificate_renew_before_us);
   read.duration("full_pass_every", 0, kYear, s.full_pass_every_us);
+  read.whole_number("disruptions_running_max", 0, 1'000'000, s.disruptions_running_max);
   read_mutant(read, s.mutant);
 }
 
@@ -85,6 +86,9 @@ std::vector<seam::SettingInfo> setting_infos() {
       {"full_pass_every", format_duration(d.full_pass_every_us),
        "the controller decides every entity this often, not only those whose inputs "
        "changed; 0s: on every pass"},
+      {"disruptions_running_max", fmt::format("{}", d.disruptions_running_max),
+       "failovers, promotions, restarts and replacements run at once across the fleet; "
+       "those decided past it wait; 0: no limit"},
       {"mutant", "none", "a planted bug, switched on only in the mutants' build"},
   };
 }
@@ -119,6 +123,7 @@ seam::SettingsText settings_text(const Settings& s) {
   duration("certificate_renew_before", s.certificate_renew_before_us,
            d.certificate_renew_before_us);
   duration("full_pass_every", s.full_pass_every_us, d.full_pass_every_us);
+  integer("disruptions_running_max", s.disruptions_running_max, d.disruptions_running_max);
   if (s.mutant != Mutant::kNone) out["mutant"] = to_string(s.mutant);
   return out;
 }

@@ -294,6 +294,9 @@ TEST(Cli, EveryBundledScenarioGivesItsExpectedVerdict) {
   int count = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(source("scenarios"))) {
     if (entry.path().extension() != ".yaml") continue;
+    // The fleet-sized ones run one test each (FleetScenario.*), so ctest
+    // spreads them and the sanitizer build can leave them out.
+    if (entry.path().parent_path().filename() == "fleet") continue;
     files += " " + entry.path().string();
     ++count;
   }

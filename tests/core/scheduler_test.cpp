@@ -53,5 +53,50 @@ TEST_F(SchedulerTest, ASlotWrittenBehindItsBackIsASecondWriterNotAnActionToSkip)
   EXPECT_THROW((void)scheduler.offer("service", "db1", actions_[0].name), AssertionFailure);
 }
 
+// A control plane's own concurrency limit: past it no action it names
+// starts, and an action that ends makes room for the next.
+TEST_F(SchedulerTest, StartsNothingPastItsLimitUntilAnActionEnds) {
+  {
+    auto txn = store_.begin();
+    txn->put(TestService{.id = "db2", .leader = "db2-a"});
+    txn->put(TestServer{.id = "db2-a", .service = "db2", .lsn = 90});
+    txn->put(TestServer{.id = "db2-b", .service = "db2", .lsn = 88});
+    ASSERT_TRUE(txn->commit().ok());
+  }
+  Scheduler scheduler(env_, actions_, 8, {.max = 1, .actions = {actions_[0].name}});
+  Result<bool> first = scheduler.offer("service", "db1", actions_[0].name);
+  ASSERT_TRUE(first.ok() && *first);
+  {
+    auto txn = store_.begin();
+    EXPECT_TRUE(scheduler.at_limit(*txn, actions_[0].name));
+  }
+  Result<bool> second = scheduler.offer("service", "db2", actions_[0].name);
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(*second);
+  {
+    auto txn = store_.begin();
+    EXPECT_FALSE(scheduler.busy(*txn, "service", "db2"));
+  }
+  for (int pass = 0; pass < 20 && busy(scheduler); ++pass)
+    scheduler.drive_all();
+  ASSERT_FALSE(busy(scheduler));
+  Result<bool> again = scheduler.offer("service", "db2", actions_[0].name);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(*again);
+  // A limit on other actions leaves this one be; without a limit both run.
+  {
+    ActionDef other = failover_;
+    other.name = "Other";
+    std::vector<ActionDef> two{failover_, other};
+    Scheduler elsewhere(env_, two, 8, {.max = 1, .actions = {"Other"}});
+    auto txn = store_.begin();
+    EXPECT_FALSE(elsewhere.at_limit(*txn, failover_.name));
+  }
+  Scheduler unlimited(env_, actions_);
+  Result<bool> both = unlimited.offer("service", "db1", actions_[0].name);
+  ASSERT_TRUE(both.ok());
+  EXPECT_TRUE(*both);
+}
+
 }  // namespace
 }  // namespace unwedge::core

@@ -17,9 +17,9 @@
 namespace unwedge::sim {
 namespace {
 
-std::vector<std::string> bundled_files() {
+std::vector<std::string> files_in(std::initializer_list<const char*> dirs) {
   std::vector<std::string> files;
-  for (const char* dir : {"scenarios", "scenarios/lease", "scenarios/regressions"}) {
+  for (const char* dir : dirs) {
     for (const auto& entry :
          std::filesystem::directory_iterator(std::filesystem::path(UNWEDGE_SOURCE_DIR) / dir)) {
       if (entry.path().extension() == ".yaml") {
@@ -30,6 +30,10 @@ std::vector<std::string> bundled_files() {
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+std::vector<std::string> bundled_files() {
+  return files_in({"scenarios", "scenarios/lease", "scenarios/regressions"});
 }
 
 class BundledScenario : public testing::TestWithParam<std::string> {};
@@ -72,6 +76,27 @@ std::string test_name(const testing::TestParamInfo<std::string>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, BundledScenario, testing::ValuesIn(bundled_files()), test_name);
+
+// The fleet-sized scenarios (scenarios/fleet/: a thousand services and
+// more) give their expected verdicts, each its own test: seconds to a minute
+// apiece, so the sanitizer build's test preset leaves them out.
+class FleetScenario : public testing::TestWithParam<std::string> {};
+
+TEST_P(FleetScenario, ReachesWhatItRequiresAndGivesItsVerdict) {
+  core::Result<Scenario> s = load_scenario_file(std::string(UNWEDGE_SOURCE_DIR "/") + GetParam());
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_GE(s->config.services.size(), 1000u) << GetParam() << " is not fleet-sized";
+  EXPECT_FALSE(s->requirements.empty()) << GetParam() << " has no requires:";
+  EXPECT_TRUE(s->expect.availability.has_value()) << GetParam() << " bounds no availability";
+  const ScenarioOutcome outcome = run_scenario(*s);
+  if (outcome.run.finding && outcome.run.finding->invariant == Invariant::kVacuous) {
+    ADD_FAILURE() << GetParam() << " is vacuous: " << outcome.run.finding->what;
+  }
+  EXPECT_TRUE(outcome.passed) << GetParam() << ": " << outcome.mismatch;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fleet, FleetScenario, testing::ValuesIn(files_in({"scenarios/fleet"})),
+                         test_name);
 
 }  // namespace
 }  // namespace unwedge::sim

@@ -736,5 +736,80 @@ TEST(ScenarioYaml, AParsedFileRunsExactlyAsTheStruct) {
   EXPECT_GT(from_file.run.faults_started, 0u);
 }
 
+// ---------------------------------------------------------------------------
+// A fleet-sized world: services by the thousand, zones and racks, a fleet
+// API with a rate limit and a quota.
+
+constexpr std::string_view kZonedFleet = R"(name: zoned
+description: Three zones, a rate-limited API and services by the hundred.
+duration: 1h
+fleet:
+  services:
+    - {id: orders, standbys: 1}
+    - {id: db, count: 250, standbys: 2, replication: async}
+  zones: {names: [a, b, c], racks: 4, hosts_max: 400}
+  api: {rate: 20, burst: 40, host_quota: 1200}
+timeline:
+  - at: 30m
+    fault: host_crash
+    targets: [zone:b]
+    duration: 10m
+  - at: 40m
+    fault: partition_partial
+    targets: [rack:c/4]
+    others: [control-plane]
+    duration: 5m
+)";
+
+TEST(ScenarioYaml, AFleetOfZonesRacksAndCountedServicesIsReadAndWritten) {
+  core::Result<Scenario> parsed = parse_scenario(kZonedFleet, "zoned.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const SimConfig& c = parsed->config;
+  ASSERT_EQ(c.services.size(), 251u);
+  EXPECT_EQ(c.services[0].id, "orders");
+  EXPECT_EQ(c.services[1], (ServiceSpec{.id = "db1", .standbys = 2, .synchronous = false}));
+  EXPECT_EQ(c.services[250].id, "db250");
+  EXPECT_EQ(c.zones, (ZoneShape{.names = {"a", "b", "c"}, .racks = 4, .hosts_max = 400}));
+  EXPECT_EQ(c.api_rate, (RateLimit{.per_second = 20, .burst = 40}));
+  EXPECT_EQ(c.host_quota, 1200u);
+  ASSERT_EQ(parsed->faults.size(), 2u);
+  EXPECT_EQ(parsed->faults[0].spec.targets, std::vector<std::string>{"zone:b"});
+  EXPECT_EQ(parsed->faults[1].spec.targets, std::vector<std::string>{"rack:c/4"});
+  // Written back, the run of alike services is one entry again.
+  const std::string written = to_yaml(*parsed);
+  EXPECT_NE(written.find("    - id: db\n      count: 250\n"), std::string::npos) << written;
+  core::Result<Scenario> again = parse_scenario(written, "zoned.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message << "\n" << written;
+  EXPECT_EQ(*again, *parsed) << written;
+}
+
+TEST(ScenarioYaml, PlacesTheFleetDoesNotHaveAreRefusedWithTheFix) {
+  const auto message = [](std::string_view from, std::string_view to) {
+    std::string yaml(kZonedFleet);
+    yaml.replace(yaml.find(from), from.size(), to);
+    core::Result<Scenario> parsed = parse_scenario(yaml, "zoned.yaml");
+    return parsed.ok() ? std::string("(accepted)") : parsed.error().message;
+  };
+  EXPECT_EQ(message("[zone:b]", "[zone:d]"),
+            "zoned.yaml:13:15: timeline[0].targets[0]: the fleet has no zone \"d\"; did you mean "
+            "\"a\"? zones: a, b, c");
+  EXPECT_EQ(message("[rack:c/4]", "[rack:c/5]"),
+            "zoned.yaml:17:15: timeline[1].targets[0]: the fleet has no rack \"c/5\"; racks are "
+            "zone/N with N from 1 to 4 (rack:a/1)");
+  EXPECT_EQ(message("  zones: {names: [a, b, c], racks: 4, hosts_max: 400}\n", ""),
+            "zoned.yaml:12:15: timeline[0].targets[0]: \"zone:b\" names a zone, and the fleet "
+            "declares no zones; add fleet.zones: {names: [a, b, c], racks: 4}");
+  EXPECT_EQ(message("names: [a, b, c]", "names: [a, b, a]"),
+            "zoned.yaml:8:25: fleet.zones.names[2]: zone \"a\" is named twice");
+  EXPECT_EQ(message("{rate: 20, burst: 40, host_quota: 1200}", "{burst: 40}"),
+            "zoned.yaml:9:16: fleet.api.burst: a burst without a rate limits nothing; give "
+            "rate: (requests a second) as well");
+  EXPECT_EQ(message("count: 250", "count: 0"),
+            "zoned.yaml:7:23: fleet.services[1].count: 0 is out of range; allowed: 1 to 100000");
+  EXPECT_EQ(message("{id: orders, standbys: 1}", "{id: db7}"),
+            "zoned.yaml:7:12: fleet.services[1].id: duplicate service id \"db7\" (first at line "
+            "6); each service needs its own");
+}
+
 }  // namespace
 }  // namespace unwedge::sim

@@ -408,3 +408,38 @@ TEST_F(SimInfraTest, TheSameSeedSchedulesTheSameTimes) {
 
 }  // namespace
 }  // namespace unwedge::sim
+
+namespace unwedge::sim {
+namespace {
+
+// The fleet API's rate limit: a burst passes, the next request is throttled
+// with the time until a token is back and starts nothing, and asked again
+// under the same key after that time it starts. Asking about an operation
+// already started is never throttled.
+TEST_F(SimInfraTest, ARateLimitThrottlesNewRequestsWithARetryAfterAndStartsNothing) {
+  infra.rate_limit = {.per_second = 2, .burst = 2};
+  EXPECT_EQ(infra.request(fence("a", "db1-1")).retry_after_us, 0);
+  EXPECT_EQ(infra.request(fence("b", "db1-2")).retry_after_us, 0);
+  const core::Operation throttled = infra.request(fence("c", "db1-3"));
+  EXPECT_EQ(throttled.state, OperationState::kPending);
+  EXPECT_EQ(throttled.retry_after_us, 500 * core::kMillisecond);  // one token at 2/s
+  EXPECT_EQ(backend.scheduled.size(), 2u);                        // "c" started nothing
+  EXPECT_EQ(infra.throttled(), 1u);
+  // Asking about a started operation costs no token.
+  EXPECT_EQ(infra.request(fence("a", "db1-1")).retry_after_us, 0);
+  backend.now += throttled.retry_after_us - 1;
+  EXPECT_GT(infra.request(fence("c", "db1-3")).retry_after_us, 0);  // a moment too soon
+  backend.now += 1;
+  const core::Operation started = infra.request(fence("c", "db1-3"));
+  EXPECT_EQ(started.retry_after_us, 0);
+  EXPECT_EQ(backend.scheduled.size(), 3u);
+  EXPECT_EQ(infra.throttled(), 2u);
+  // A long quiet refills the bucket to its burst, no further.
+  backend.now += core::kHour;
+  EXPECT_EQ(infra.request(fence("d", "db1-4")).retry_after_us, 0);
+  EXPECT_EQ(infra.request(fence("e", "db1-5")).retry_after_us, 0);
+  EXPECT_GT(infra.request(fence("f", "db1-6")).retry_after_us, 0);
+}
+
+}  // namespace
+}  // namespace unwedge::sim

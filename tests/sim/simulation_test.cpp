@@ -11,6 +11,7 @@
 #include "core/scheduler.hpp"
 #include "planes/postgres/entities.hpp"
 #include "planes/postgres/machines.hpp"
+#include "tests/support/service_state.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -58,10 +59,7 @@ SimConfig three_services(std::uint64_t seed) {
   return config;
 }
 
-std::string service_state(Simulation& sim, const std::string& id) {
-  std::optional<postgres::Service> s = sim.durable_store().begin()->get<postgres::Service>(id);
-  return s ? postgres::service_machine().state_name(s->state.id) : "(none)";
-}
+using testing::service_state;
 
 std::string finding_text(const RunSummary& summary) {
   if (!summary.finding) return "";

@@ -7,6 +7,7 @@
 // declares the service available.
 #include <algorithm>
 
+#include "core/probe.hpp"
 #include "planes/postgres/actions.hpp"
 #include "planes/postgres/actions/step_helpers.hpp"
 #include "planes/postgres/entities.hpp"
@@ -130,8 +131,17 @@ StepResult link_standbys(StepContext& ctx) {
   bool waiting = false;
   for (const std::string& id : server_ids(*service)) {
     std::optional<Server> server = ctx.txn().get<Server>(id);
-    if (!server || server->role != Role::kStandby ||
-        !is_in(server_machine(), *server, {"running"})) {
+    if (!server || server->role != Role::kStandby) continue;
+    if (!is_in(server_machine(), *server, {"running"})) {
+      // A standby of the plan not running yet or for now (a fresh host that
+      // has not checked in since it booted, one being restarted) is waited
+      // for: moving on without it would leave a service declared available
+      // whose synchronous standby never follows, so no write is ever
+      // acknowledged. One being replaced or destroyed is no longer the
+      // plan's; its replacement is a server of its own.
+      UNWEDGE_PROBE("provision.standby_not_running");
+      waiting =
+          waiting || is_in(server_machine(), *server, {"creating", "unreachable", "restarting"});
       continue;
     }
     OpProgress op = progress(ctx.call(pgworld::kFollow, id, service->leader, id));
