@@ -149,6 +149,7 @@ void ReportBuilder::add_run(const WorkerResult& result, const std::string& plane
   ++c.runs;
   if (r.swarm) {
     ++c.swarm_runs;
+    c.swarm_core_ms += r.wall_ms;
     add_seed(r.seed);
   } else if (!r.guided) {
     ++c.bundled_runs;  // guided inputs are counted in the report's `guided`

@@ -96,6 +96,13 @@ int run_files(const RunOptions& options) {
             ? fmt::format("a violation of {}", to_string(*scenario->expect.violation)).c_str()
             : "pass",
         static_cast<double>(outcome.run.simulated_us) / core::kHour, wall_s);
+    // What a fleet API with limits turned away: a run against a throttling
+    // API is slower to recover, and says why.
+    if (outcome.run.infra_throttled > 0 || outcome.run.hosts_refused > 0) {
+      std::printf("  fleet API: %llu requests throttled, %llu host creations refused\n",
+                  static_cast<unsigned long long>(outcome.run.infra_throttled),
+                  static_cast<unsigned long long>(outcome.run.hosts_refused));
+    }
     if (!outcome.passed) {
       print_failure(file, outcome, options.seed);
       if (exit_code == kExitPass) exit_code = kExitFinding;

@@ -59,6 +59,7 @@ std::string summary_text(const reports::Report& report) {
       fmt::format("simulated time: {} ({} events)\n", format_simulated(c.simulated_us), c.events);
   text += fmt::format("wall time: {}\n", format_wall(std::chrono::milliseconds(c.wall_ms)));
   text += fmt::format("runs/s: {:.1f}\n", c.runs_per_second());
+  text += fmt::format("swarm seeds per core-hour: {:.0f}\n", c.swarm_seeds_per_core_hour());
   text += fmt::format("determinism re-checks: {} ({} mismatched)\n", c.determinism_rechecks,
                       c.determinism_mismatches);
   if (c.store_keys_unchecked > 0) {

@@ -92,13 +92,17 @@ void headline(Out out, const Report& report, const Verdict& verdict) {
       "<dt>errors</dt><dd{}>{}</dd><dt>bundled scenarios</dt><dd>{}</dd>"
       "<dt>swarm runs</dt><dd>{}</dd><dt>swarm seeds</dt><dd>{}</dd><dt>events</dt><dd>{}</dd>"
       "<dt>simulated time</dt><dd>{}</dd><dt>wall time</dt><dd>{}</dd>"
-      "<dt>runs/s (per shard)</dt><dd>{}</dd><dt>shards</dt><dd>{}</dd>"
+      "<dt>runs/s (per shard)</dt><dd>{}</dd><dt>swarm seeds per core-hour</dt><dd>{}</dd>"
+      "<dt>shards</dt><dd>{}</dd>"
       "<dt>determinism re-checks</dt><dd>{}</dd><dt>mismatches</dt><dd{}>{}</dd></dl>\n",
       grouped(c.runs), grouped(c.passed), c.failed > 0 ? " class=\"bad\"" : "", grouped(c.failed),
       c.errors > 0 ? " class=\"bad\"" : "", grouped(c.errors), grouped(c.bundled_runs),
       grouped(c.swarm_runs), seed_ranges(c, 4), grouped(c.events),
       readable_duration(c.simulated_us), readable_duration(c.wall_ms * core::kMillisecond),
-      runs_per_second(c), c.shards, grouped(c.determinism_rechecks),
+      runs_per_second(c),
+      c.swarm_core_ms > 0 ? grouped(static_cast<std::uint64_t>(c.swarm_seeds_per_core_hour()))
+                          : std::string("n/a"),
+      c.shards, grouped(c.determinism_rechecks),
       c.determinism_mismatches > 0 ? " class=\"bad\"" : "", grouped(c.determinism_mismatches));
   if (report.guided) {
     fmt::format_to(out, "<p id=\"guided\">{}</p>\n", markup_text(describe(*report.guided)));

@@ -145,6 +145,7 @@ void add_campaign(CampaignFigures& into, const CampaignFigures& from) {
   into.simulated_us += from.simulated_us;
   into.events += from.events;
   into.wall_ms += from.wall_ms;
+  into.swarm_core_ms += from.swarm_core_ms;
   into.shards += from.shards;
   into.determinism_rechecks += from.determinism_rechecks;
   into.determinism_mismatches += from.determinism_mismatches;
@@ -193,6 +194,11 @@ core::TimeUs DwellBuckets::percentile_bound_us(double fraction) const {
     if (seen >= wanted) return std::min(max_us, (core::TimeUs{1} << b) * core::kSecond);
   }
   return max_us;
+}
+
+double CampaignFigures::swarm_seeds_per_core_hour() const {
+  if (swarm_core_ms <= 0) return 0.0;
+  return static_cast<double>(swarm_runs) * 3'600'000.0 / static_cast<double>(swarm_core_ms);
 }
 
 double CampaignFigures::runs_per_second() const {

@@ -252,6 +252,10 @@ struct CampaignFigures {
   core::TimeUs simulated_us = 0;
   std::uint64_t events = 0;
   std::int64_t wall_ms = 0;  // summed over shards (each shard's elapsed time)
+  // The swarm runs' own wall time, each run on one core, summed over workers
+  // and shards: the core time the swarm took, for swarm_seeds_per_core_hour()
+  // (0 in files written before it).
+  std::int64_t swarm_core_ms = 0;
   std::uint32_t shards = 1;  // shards merged into this report
   std::uint64_t determinism_rechecks = 0;
   std::uint64_t determinism_mismatches = 0;
@@ -271,6 +275,9 @@ struct CampaignFigures {
   // "determinism" or "expected violation missing"; by name.
   std::vector<NamedCount> findings_by_kind;
   double runs_per_second() const;
+  // Swarm seeds one core runs in an hour, from the swarm runs alone (the
+  // nightly's throughput, whatever the number of workers); 0 when unknown.
+  double swarm_seeds_per_core_hour() const;
   friend bool operator==(const CampaignFigures&, const CampaignFigures&) = default;
 };
 

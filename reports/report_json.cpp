@@ -271,6 +271,8 @@ Out campaign_out(const CampaignFigures& c) {
              {"events", c.events},
              {"wall_ms", c.wall_ms},
              {"runs_per_second", c.runs_per_second()},
+             {"swarm_core_ms", c.swarm_core_ms},
+             {"swarm_seeds_per_core_hour", c.swarm_seeds_per_core_hour()},
              {"shards", c.shards},
              {"determinism_rechecks", c.determinism_rechecks},
              {"determinism_mismatches", c.determinism_mismatches},
@@ -798,6 +800,8 @@ void read(const In& j, const std::string& path, CampaignFigures& out) {
   o.get("events", out.events);
   o.get("wall_ms", out.wall_ms);
   o.derived("runs_per_second");
+  o.get_if_present("swarm_core_ms", out.swarm_core_ms);
+  o.derived("swarm_seeds_per_core_hour");
   o.get("shards", out.shards);
   o.get("determinism_rechecks", out.determinism_rechecks);
   o.get("determinism_mismatches", out.determinism_mismatches);

@@ -52,9 +52,12 @@ void headline(Out out, const Report& report, const Verdict& verdict) {
       grouped(c.failed), grouped(c.errors), readable_duration(c.simulated_us),
       readable_duration(c.wall_ms * core::kMillisecond), counted(c.shards, "shard", "shards"));
   fmt::format_to(
-      out, "; determinism re-checked on {}, {}.{}\n\n",
+      out, "; determinism re-checked on {}, {}{}.{}\n\n",
       counted(c.determinism_rechecks, "run", "runs"),
       counted(c.determinism_mismatches, "mismatch", "mismatches"),
+      c.swarm_core_ms > 0
+          ? fmt::format("; {:.0f} swarm seeds per core-hour", c.swarm_seeds_per_core_hour())
+          : std::string(),
       c.interrupted ? " **Interrupted**: some shard stopped before its planned work." : "");
   if (c.store_keys_unchecked > 0) {
     fmt::format_to(out,

@@ -289,6 +289,27 @@ TEST(Cli, RunPassesEveryBundledScenarioAndPrintsDigests) {
   EXPECT_NE(ran.output.find("  digest "), std::string::npos) << ran.output;
 }
 
+// A run against a fleet API that throttles says how much it was held back.
+TEST(Cli, RunTellsWhatAThrottlingFleetApiTurnedAway) {
+  const std::filesystem::path dir = unwedge::testing::temp_path("run-throttled");
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path file = dir / "throttled.yaml";
+  std::ofstream(file) << "name: throttled\ndescription: x\nseed: 3\nduration: 1h\nrecovery: 0s\n"
+                         "fleet:\n  services:\n    - {id: db, count: 12}\n"
+                         "  api: {rate: 1, burst: 2, host_quota: 23}\n"
+                         "expect: {violation: bounded_dwell}\n";
+  // The server past the quota waits in `creating` past its bound: a finding
+  // the scenario expects.
+  Ran ran = unwedge("run " + file.string());
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_NE(ran.output.find("fleet API: "), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find(" requests throttled, "), std::string::npos) << ran.output;
+  EXPECT_EQ(ran.output.find("throttled, 0 host creations refused"), std::string::npos)
+      << "24 hosts against a quota of 23: one creation is refused\n"
+      << ran.output;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, EveryBundledScenarioGivesItsExpectedVerdict) {
   std::string files;
   int count = 0;

@@ -57,9 +57,11 @@ reports::Report read_report(const fs::path& file) {
 // long things took on the wall, and how many shards there were.
 reports::Report without_wall_time(reports::Report report) {
   report.campaign.wall_ms = 0;
+  report.campaign.swarm_core_ms = 0;
   report.campaign.shards = 1;
   for (reports::PlaneReport& plane : report.planes) {
     plane.campaign.wall_ms = 0;
+    plane.campaign.swarm_core_ms = 0;
     plane.campaign.shards = 1;
     if (plane.canary) plane.canary->wall_ms = 0;
   }
@@ -110,6 +112,8 @@ TEST(Merge, FourShardsMergeIntoTheReportOfOneUnshardedRunOfTheSameSeeds) {
   EXPECT_EQ(whole.campaign.runs, 8u);
   EXPECT_EQ(together.campaign.shards, 4u);
   EXPECT_EQ(whole.campaign.determinism_rechecks, 1u);
+  EXPECT_GT(whole.campaign.swarm_seeds_per_core_hour(), 0.0);
+  EXPECT_GT(together.campaign.swarm_seeds_per_core_hour(), 0.0);
   EXPECT_GT(whole.coverage.crashes.stories, 0u) << "the crash exploration ran";
   const reports::Report a = without_wall_time(whole);
   const reports::Report b = without_wall_time(together);

@@ -190,5 +190,18 @@ TEST(CampaignFigures, RunsPerSecondIsRunsOverWallTime) {
   EXPECT_DOUBLE_EQ(CampaignFigures{}.runs_per_second(), 0.0);
 }
 
+// The nightly's throughput per core: swarm seeds over the swarm runs' own
+// core time, so two workers or four shards give the same figure; merged,
+// both add up.
+TEST(CampaignFigures, SwarmSeedsPerCoreHourAreSwarmRunsOverTheirCoreTime) {
+  CampaignFigures one{.runs = 50, .swarm_runs = 40, .wall_ms = 1'000, .swarm_core_ms = 2'000};
+  EXPECT_DOUBLE_EQ(one.swarm_seeds_per_core_hour(), 72'000.0);
+  Report two{.campaign = one};
+  merge_into(two, Report{.campaign = one});
+  EXPECT_EQ(two.campaign.swarm_core_ms, 4'000);
+  EXPECT_DOUBLE_EQ(two.campaign.swarm_seeds_per_core_hour(), 72'000.0);
+  EXPECT_DOUBLE_EQ(CampaignFigures{.swarm_runs = 3}.swarm_seeds_per_core_hour(), 0.0);
+}
+
 }  // namespace
 }  // namespace unwedge::reports
