@@ -138,6 +138,11 @@ void add_campaign(CampaignFigures& into, const CampaignFigures& from) {
   into.failed += from.failed;
   into.errors += from.errors;
   into.bundled_runs += from.bundled_runs;
+  // A report written before swarm core time was kept has swarm runs and no
+  // core time: merged with it, the figure is unknown (0), not inflated.
+  const bool core_time_unknown = (into.swarm_runs > 0 && into.swarm_core_ms == 0) ||
+                                 (from.swarm_runs > 0 && from.swarm_core_ms == 0);
+  into.swarm_core_ms = core_time_unknown ? 0 : into.swarm_core_ms + from.swarm_core_ms;
   into.swarm_runs += from.swarm_runs;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> seeds = into.swarm_seeds;
   seeds.insert(seeds.end(), from.swarm_seeds.begin(), from.swarm_seeds.end());
@@ -145,7 +150,6 @@ void add_campaign(CampaignFigures& into, const CampaignFigures& from) {
   into.simulated_us += from.simulated_us;
   into.events += from.events;
   into.wall_ms += from.wall_ms;
-  into.swarm_core_ms += from.swarm_core_ms;
   into.shards += from.shards;
   into.determinism_rechecks += from.determinism_rechecks;
   into.determinism_mismatches += from.determinism_mismatches;

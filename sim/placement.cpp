@@ -1,5 +1,6 @@
 #include "sim/placement.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
@@ -18,11 +19,18 @@ Placement::Placement(const ZoneShape& shape)
   UNWEDGE_ASSERT_LE(racks_, std::uint32_t{UINT16_MAX});
 }
 
-std::uint32_t& Placement::of_service(std::vector<std::uint32_t>& counts, std::uint32_t service,
-                                     std::uint32_t index, std::uint32_t width) {
-  const std::size_t at = static_cast<std::size_t>(service) * width + index;
-  if (counts.size() <= at) counts.resize((static_cast<std::size_t>(service) + 1) * width, 0);
-  return counts[at];
+std::vector<Placement::Held>& Placement::held_by(std::uint32_t service) {
+  if (held_.size() <= service) held_.resize(static_cast<std::size_t>(service) + 1);
+  return held_[service];
+}
+
+std::uint32_t Placement::count(const std::vector<Held>& held, std::uint16_t zone,
+                               std::optional<std::uint16_t> rack) {
+  std::uint32_t hosts = 0;
+  for (const Held& h : held) {
+    if (h.spot.zone == zone && (!rack || h.spot.rack == *rack)) hosts += h.hosts;
+  }
+  return hosts;
 }
 
 std::optional<Spot> Placement::place(std::uint32_t service) {
@@ -30,32 +38,31 @@ std::optional<Spot> Placement::place(std::uint32_t service) {
 }
 
 Spot Placement::place_anyway(std::uint32_t service) {
+  if (const std::optional<Spot> spot = place(service, false)) return *spot;
   const std::optional<Spot> spot = place(service, true);
   UNWEDGE_ASSERT(spot.has_value());
   return *spot;
 }
 
 std::optional<Spot> Placement::place(std::uint32_t service, bool anyway) {
-  const std::uint32_t zones = this->zones();
+  std::vector<Held>& held = held_by(service);
   std::optional<std::uint16_t> best;
-  for (std::uint32_t z = 0; z < zones; ++z) {
+  for (std::uint32_t z = 0; z < zones(); ++z) {
     if (!anyway && hosts_max_ != 0 && zone_hosts_[z] >= hosts_max_) continue;
+    const auto zone = static_cast<std::uint16_t>(z);
     if (!best) {
-      best = static_cast<std::uint16_t>(z);
+      best = zone;
       continue;
     }
-    const std::uint32_t mine = of_service(service_zone_, service, z, zones);
-    const std::uint32_t theirs = of_service(service_zone_, service, *best, zones);
-    if (mine < theirs || (mine == theirs && zone_hosts_[z] < zone_hosts_[*best])) {
-      best = static_cast<std::uint16_t>(z);
-    }
+    const std::uint32_t mine = count(held, zone, std::nullopt);
+    const std::uint32_t theirs = count(held, *best, std::nullopt);
+    if (mine < theirs || (mine == theirs && zone_hosts_[z] < zone_hosts_[*best])) best = zone;
   }
   if (!best) return std::nullopt;
-  const std::uint32_t width = zones * racks_;
   std::uint16_t rack = 0;
   for (std::uint32_t r = 1; r < racks_; ++r) {
-    const std::uint32_t mine = of_service(service_rack_, service, *best * racks_ + r, width);
-    const std::uint32_t theirs = of_service(service_rack_, service, *best * racks_ + rack, width);
+    const std::uint32_t mine = count(held, *best, static_cast<std::uint16_t>(r));
+    const std::uint32_t theirs = count(held, *best, rack);
     const std::uint32_t here = rack_hosts_[*best * racks_ + r];
     const std::uint32_t there = rack_hosts_[*best * racks_ + rack];
     if (mine < theirs || (mine == theirs && here < there)) rack = static_cast<std::uint16_t>(r);
@@ -63,8 +70,12 @@ std::optional<Spot> Placement::place(std::uint32_t service, bool anyway) {
   const Spot spot{.zone = *best, .rack = rack};
   zone_hosts_[spot.zone]++;
   rack_hosts_[spot.zone * racks_ + spot.rack]++;
-  of_service(service_zone_, service, spot.zone, zones)++;
-  of_service(service_rack_, service, spot.zone * racks_ + spot.rack, width)++;
+  auto at = std::find_if(held.begin(), held.end(), [&](const Held& h) { return h.spot == spot; });
+  if (at == held.end()) {
+    held.push_back({.spot = spot, .hosts = 1});
+  } else {
+    at->hosts++;
+  }
   // Never past a zone's room, unless told to.
   UNWEDGE_ASSERT(anyway || hosts_max_ == 0 || zone_hosts_[spot.zone] <= hosts_max_);
   return spot;
@@ -73,14 +84,12 @@ std::optional<Spot> Placement::place(std::uint32_t service, bool anyway) {
 void Placement::release(Spot spot, std::uint32_t service) {
   UNWEDGE_ASSERT_LT(spot.zone, zones());
   UNWEDGE_ASSERT_LT(spot.rack, racks_);
-  std::uint32_t& in_zone = of_service(service_zone_, service, spot.zone, zones());
-  std::uint32_t& in_rack =
-      of_service(service_rack_, service, spot.zone * racks_ + spot.rack, zones() * racks_);
+  std::vector<Held>& held = held_by(service);
+  auto at = std::find_if(held.begin(), held.end(), [&](const Held& h) { return h.spot == spot; });
   // Released once, after it was placed.
-  UNWEDGE_ASSERT_LT(0u, in_zone);
-  UNWEDGE_ASSERT_LT(0u, in_rack);
-  in_zone--;
-  in_rack--;
+  UNWEDGE_ASSERT(at != held.end() && at->hosts > 0);
+  UNWEDGE_ASSERT_LT(0u, zone_hosts_[spot.zone]);
+  if (--at->hosts == 0) held.erase(at);
   zone_hosts_[spot.zone]--;
   rack_hosts_[spot.zone * racks_ + spot.rack]--;
 }

@@ -50,7 +50,8 @@ class Placement {
   // every zone is full.
   std::optional<Spot> place(std::uint32_t service);
   // As place(), for a host that exists whatever the room (a customer's own
-  // machine the plane takes on): when every zone is full, in the emptiest.
+  // machine the plane takes on): when every zone is full, where place()
+  // would put it if there were room.
   Spot place_anyway(std::uint32_t service);
   // The host at `spot` is gone for good: its room is free again.
   void release(Spot spot, std::uint32_t service);
@@ -67,17 +68,24 @@ class Placement {
   std::uint32_t hosts_in(std::uint16_t zone) const { return zone_hosts_.at(zone); }
 
  private:
+  // A service's live hosts at one spot. A service has a few hosts, so its
+  // spots are a short list, not a row of every rack of the fleet.
+  struct Held {
+    Spot spot;
+    std::uint32_t hosts = 0;
+  };
   std::optional<Spot> place(std::uint32_t service, bool anyway);
-  std::uint32_t& of_service(std::vector<std::uint32_t>& counts, std::uint32_t service,
-                            std::uint32_t index, std::uint32_t width);
+  std::vector<Held>& held_by(std::uint32_t service);
+  // The service's live hosts in `zone`, or on `rack` of it (all racks: none).
+  static std::uint32_t count(const std::vector<Held>& held, std::uint16_t zone,
+                             std::optional<std::uint16_t> rack);
 
   std::vector<std::string> zone_names_;
   std::uint32_t racks_;
   std::uint32_t hosts_max_;
-  std::vector<std::uint32_t> zone_hosts_;    // per zone
-  std::vector<std::uint32_t> rack_hosts_;    // per zone * racks + rack
-  std::vector<std::uint32_t> service_zone_;  // per service * zones + zone
-  std::vector<std::uint32_t> service_rack_;  // per service * zones * racks + rack
+  std::vector<std::uint32_t> zone_hosts_;  // per zone
+  std::vector<std::uint32_t> rack_hosts_;  // per zone * racks + rack
+  std::vector<std::vector<Held>> held_;    // per service
 };
 
 }  // namespace unwedge::sim

@@ -44,10 +44,12 @@ constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kPpmMax = 1'000'000;
 // More values than any scenario needs; a bound on memory, not a style rule.
 constexpr std::size_t kNodesMax = 100'000;
-constexpr std::size_t kServicesMax = 64;  // entries of fleet.services
 // Services in all, counting each entry's `count`: a fleet of a hundred
-// thousand fits (docs/PERFORMANCE.md measures one).
+// thousand fits (docs/PERFORMANCE.md measures one). As many entries: a
+// shrunk fleet is written as runs of alike services, and a fleet with every
+// tenth service dropped is many runs.
 constexpr std::int64_t kFleetServicesMax = 100'000;
+constexpr std::size_t kServicesMax = kFleetServicesMax;  // entries of fleet.services
 constexpr std::size_t kZonesMax = 26;
 constexpr std::size_t kTargetsMax = 64;
 constexpr std::size_t kTimelineMax = 10'000;
@@ -1665,8 +1667,11 @@ void write_fleet(std::string& out, const SimConfig& c) {
     i += alike;
   }
   if (!c.zones.names.empty()) {
+    std::vector<std::string> names;
+    for (const std::string& name : c.zones.names)
+      names.push_back(scalar(name));
     fmt::format_to(to, "  zones:\n    names: [{}]\n    racks: {}\n    hosts_max: {}\n",
-                   fmt::join(c.zones.names, ", "), c.zones.racks, c.zones.hosts_max);
+                   fmt::join(names, ", "), c.zones.racks, c.zones.hosts_max);
   }
   if (c.api_rate.per_second != 0 || c.host_quota != 0) {
     out += "  api:\n";

@@ -118,7 +118,12 @@ template <class Entity>
 void Controller::decide(const std::string& id, TickStats& stats) {
   std::unique_ptr<core::Transaction> txn = feed_env_.store.begin();  // read only
   std::shared_ptr<const Entity> entity = txn->view<Entity>(id);
-  if (!entity || scheduler_.busy(*txn, Entity::kKind, id)) return;
+  // A server and its replica link share an id: a hold is the kind's.
+  const std::string held_key = fmt::format("{}/{}", Entity::kKind, id);
+  if (!entity || scheduler_.busy(*txn, Entity::kKind, id)) {
+    held_.erase(held_key);  // gone, or its action runs: nothing waits
+    return;
+  }
   const core::TimeUs now_us = env_.clock.now_us();
   Rules rules = rules_for(*txn, env_.telemetry, settings_, now_us, *entity);
   core::Decision decision = rules.table.decide(entity->state.id, rules.signals);
@@ -135,7 +140,7 @@ void Controller::decide(const std::string& id, TickStats& stats) {
     // what it waits for) and not again until it starts, so a backlog of
     // thousands does not fill the journal on every pass.
     UNWEDGE_PROBE("controller.action_held_at_limit");
-    if (held_.insert(id).second && env_.journal != nullptr) {
+    if (held_.insert(held_key).second && env_.journal != nullptr) {
       journal_decision(*env_.journal, decision, *entity, rules,
                        DecisionInputs{*txn, env_.telemetry, settings_, now_us, true});
     }
@@ -149,7 +154,7 @@ void Controller::decide(const std::string& id, TickStats& stats) {
     started = offered.ok() && *offered;
     if (started) stats.started++;
   }
-  held_.erase(id);
+  held_.erase(held_key);
   if (env_.journal != nullptr) {
     journal_decision(*env_.journal, decision, *entity, rules,
                      DecisionInputs{*txn, env_.telemetry, settings_, now_us, !started});

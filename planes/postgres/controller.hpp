@@ -129,7 +129,8 @@ class Controller {
   std::set<std::string, std::less<>> dirty_;  // groups to decide on the next pass
   std::vector<std::string> touched_;          // groups whose facts may have moved (repeats and all)
   core::WorkQueue wake_;                      // groups whose facts may move by time
-  std::set<std::string, std::less<>> held_;   // entities whose action waits for the limit
+  // "kind/id" of the entities whose decided action waits for the limit.
+  std::set<std::string, std::less<>> held_;
   // Each server's (and so its host's and replica link's) service, kept as
   // groups are read: hosts check in by the thousand every pass. Other
   // entities' services are read from the Store when they are written.

@@ -18,6 +18,15 @@ class SchedulerTest : public testing::FailoverFixture {
     return scheduler.busy(*txn, "service", "db1");
   }
 
+  // Service db2, led by db2-a with standby db2-b, beside the fixture's db1.
+  void add_second_service() {
+    auto txn = store_.begin();
+    txn->put(TestService{.id = "db2", .leader = "db2-a"});
+    txn->put(TestServer{.id = "db2-a", .service = "db2", .lsn = 90});
+    txn->put(TestServer{.id = "db2-b", .service = "db2", .lsn = 88});
+    ASSERT_TRUE(txn->commit().ok());
+  }
+
   std::vector<ActionDef> actions_{failover_};
 };
 
@@ -56,13 +65,7 @@ TEST_F(SchedulerTest, ASlotWrittenBehindItsBackIsASecondWriterNotAnActionToSkip)
 // A control plane's own concurrency limit: past it no action it names
 // starts, and an action that ends makes room for the next.
 TEST_F(SchedulerTest, StartsNothingPastItsLimitUntilAnActionEnds) {
-  {
-    auto txn = store_.begin();
-    txn->put(TestService{.id = "db2", .leader = "db2-a"});
-    txn->put(TestServer{.id = "db2-a", .service = "db2", .lsn = 90});
-    txn->put(TestServer{.id = "db2-b", .service = "db2", .lsn = 88});
-    ASSERT_TRUE(txn->commit().ok());
-  }
+  add_second_service();
   Scheduler scheduler(env_, actions_, 8, {.max = 1, .actions = {actions_[0].name}});
   Result<bool> first = scheduler.offer("service", "db1", actions_[0].name);
   ASSERT_TRUE(first.ok() && *first);
@@ -96,6 +99,30 @@ TEST_F(SchedulerTest, StartsNothingPastItsLimitUntilAnActionEnds) {
   Result<bool> both = unlimited.offer("service", "db1", actions_[0].name);
   ASSERT_TRUE(both.ok());
   EXPECT_TRUE(*both);
+}
+
+// The limit counts only the actions it names: one it does not name starts
+// while the limit is reached.
+TEST_F(SchedulerTest, AnActionTheLimitDoesNotNameStartsWhileItIsReached) {
+  add_second_service();
+  ActionDef limited = failover_;
+  limited.name = "LimitedFailover";
+  std::vector<ActionDef> two{failover_, limited};
+  Scheduler scheduler(env_, two, 8, {.max = 1, .actions = {"LimitedFailover"}});
+  Result<bool> first = scheduler.offer("service", "db1", "LimitedFailover");
+  ASSERT_TRUE(first.ok() && *first);
+  {
+    auto txn = store_.begin();
+    EXPECT_TRUE(scheduler.at_limit(*txn, "LimitedFailover"));
+    EXPECT_FALSE(scheduler.at_limit(*txn, failover_.name));
+  }
+  Result<bool> other = scheduler.offer("service", "db2", failover_.name);
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(*other);
+  // A new process over the same Store counts the running one against its limit.
+  Scheduler restarted(env_, two, 8, {.max = 1, .actions = {"LimitedFailover"}});
+  auto txn = store_.begin();
+  EXPECT_TRUE(restarted.at_limit(*txn, "LimitedFailover"));
 }
 
 }  // namespace

@@ -201,6 +201,11 @@ TEST(CampaignFigures, SwarmSeedsPerCoreHourAreSwarmRunsOverTheirCoreTime) {
   EXPECT_EQ(two.campaign.swarm_core_ms, 4'000);
   EXPECT_DOUBLE_EQ(two.campaign.swarm_seeds_per_core_hour(), 72'000.0);
   EXPECT_DOUBLE_EQ(CampaignFigures{.swarm_runs = 3}.swarm_seeds_per_core_hour(), 0.0);
+  // Merged with a report that kept no core time, the figure is unknown.
+  Report older{.campaign = {.runs = 10, .swarm_runs = 10, .wall_ms = 500}};
+  merge_into(two, older);
+  EXPECT_EQ(two.campaign.swarm_runs, 90u);
+  EXPECT_DOUBLE_EQ(two.campaign.swarm_seeds_per_core_hour(), 0.0);
 }
 
 }  // namespace

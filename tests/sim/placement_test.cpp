@@ -45,6 +45,16 @@ TEST(Placement, AFullFleetRefusesUntilAHostIsReleased) {
   EXPECT_EQ(placement.hosts_in(anyway.zone), 3u);
 }
 
+TEST(Placement, AMachineThatMustBePlacedTakesRoomWhereThereIsSome) {
+  Placement placement({.names = {"a", "b"}, .racks = 1, .hosts_max = 1});
+  EXPECT_EQ(placement.place(0)->zone, 0u);
+  // Spreading service 0 would put its second host in b anyway; service 1's
+  // first would go to the emptiest zone, and b has the room.
+  EXPECT_EQ(placement.place_anyway(1).zone, 1u);
+  EXPECT_EQ(placement.hosts_in(0), 1u);
+  EXPECT_EQ(placement.hosts_in(1), 1u);
+}
+
 TEST(Placement, NamesZonesAndRacks) {
   Placement placement({.names = {"us-east-1a", "us-east-1b"}, .racks = 3});
   EXPECT_EQ(placement.find_zone("us-east-1b"), std::optional<std::uint16_t>(1));
