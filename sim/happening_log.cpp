@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <fmt/format.h>
 #include <set>
 
@@ -34,10 +33,8 @@ std::string_view subject_of(std::string_view action_id) {
 
 }  // namespace
 
-HappeningLog::HappeningLog(std::vector<std::string> services) : services_(std::move(services)) {
+HappeningLog::HappeningLog(std::vector<std::string> services) : services_(services) {
   UNWEDGE_ASSERT_LT(services_.size(), std::size_t{kSeveral});
-  for (std::size_t i = 0; i < services_.size(); ++i)
-    service_index_.emplace(services_[i], static_cast<std::uint32_t>(i));
 }
 
 HappeningLog::HappeningLog(const SimConfig& config)
@@ -62,16 +59,7 @@ std::optional<std::uint32_t> HappeningLog::find_name(const Observed& observed) c
 }
 
 HappeningLog::ServiceMask HappeningLog::mask_of(std::string_view name) const {
-  // As service_of(): a client's name less its "client-", then the longest
-  // prefix that is a service's id and ends the name or a word of it.
-  constexpr std::string_view kClient = "client-";
-  if (name.starts_with(kClient)) name.remove_prefix(kClient.size());
-  for (std::size_t end = name.size(); end > 0; --end) {
-    if (end < name.size() && std::isalnum(static_cast<unsigned char>(name[end]))) continue;
-    if (auto at = service_index_.find(name.substr(0, end)); at != service_index_.end())
-      return at->second;
-  }
-  return kWholeFleet;
+  return services_.of(name).value_or(kWholeFleet);
 }
 
 std::span<const std::uint32_t> HappeningLog::members(const ServiceMask& mask) const {
@@ -217,9 +205,9 @@ std::uint64_t HappeningLog::count(const Requirement& r, std::uint64_t cap) const
   }
   ServiceMask services = kWholeFleet;
   if (!r.service.empty()) {
-    const auto at = service_index_.find(r.service);
-    if (at == service_index_.end()) return 0;
-    services = at->second;
+    const std::optional<std::uint32_t> at = services_.find(r.service);
+    if (!at) return 0;
+    services = *at;
   }
   std::uint64_t met = 0;
   for (const Span& span : spans_) {

@@ -22,7 +22,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "sim/requirement.hpp"
@@ -58,7 +57,7 @@ class HappeningLog final : public RunObserver {
   std::vector<Requirement> sometimes() const;
 
  private:
-  // The services a span concerns: one (its index into services_), the whole
+  // The services a span concerns: one (its number in services_), the whole
   // fleet (kWholeFleet), or several (kSeveral | an index into several_,
   // which holds them sorted): a zone's outage strikes hundreds at once.
   using ServiceMask = std::uint32_t;
@@ -91,10 +90,7 @@ class HappeningLog final : public RunObserver {
   bool met_during(const Span& what, std::uint32_t during_kind_name, Happening during_kind,
                   ServiceMask services) const;
 
-  std::vector<std::string> services_;
-  // Each service's index by id, so a name's service is found by hashing
-  // its prefixes, not by comparing with every service of a large fleet.
-  std::unordered_map<std::string_view, std::uint32_t> service_index_;
+  ServiceIndex services_;
   std::vector<std::vector<std::uint32_t>> several_;
   std::vector<Span> spans_;
   // Names by kind and text, and back: spans carry small ids.

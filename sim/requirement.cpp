@@ -84,16 +84,30 @@ std::string flow_text(const Requirement& r) {
 
 std::optional<std::size_t> service_of(std::string_view name,
                                       std::span<const std::string> services) {
+  return ServiceIndex(services).of(name);
+}
+
+ServiceIndex::ServiceIndex(std::span<const std::string> services) {
+  for (std::size_t i = 0; i < services.size(); ++i)
+    by_id_.emplace(services[i], static_cast<std::uint32_t>(i));
+}
+
+std::optional<std::uint32_t> ServiceIndex::find(std::string_view id) const {
+  const auto at = by_id_.find(id);
+  if (at == by_id_.end()) return std::nullopt;
+  return at->second;
+}
+
+std::optional<std::uint32_t> ServiceIndex::of(std::string_view name) const {
+  // A client's name less its "client-", then the longest prefix that is a
+  // service's id and ends the name or a word of it.
   constexpr std::string_view kClient = "client-";
   if (name.starts_with(kClient)) name.remove_prefix(kClient.size());
-  std::optional<std::size_t> best;
-  for (std::size_t i = 0; i < services.size(); ++i) {
-    const std::string& id = services[i];
-    if (!name.starts_with(id)) continue;
-    if (name.size() > id.size() && alnum(name[id.size()])) continue;
-    if (!best || services[*best].size() < id.size()) best = i;
+  for (std::size_t end = name.size(); end > 0; --end) {
+    if (end < name.size() && alnum(name[end])) continue;
+    if (std::optional<std::uint32_t> service = find(name.substr(0, end))) return service;
   }
-  return best;
+  return std::nullopt;
 }
 
 }  // namespace unwedge::sim

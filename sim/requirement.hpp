@@ -34,6 +34,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace unwedge::sim {
 
@@ -84,5 +85,26 @@ std::string flow_text(const Requirement& requirement);
 // "db1/db1-2"); clients ("client-db1-1") belong to their service too.
 // Nothing when it names none (a monitor, the control plane, a store member).
 std::optional<std::size_t> service_of(std::string_view name, std::span<const std::string> services);
+
+// A run's services by id, numbered in the order given, to find the one a
+// name belongs to as service_of() does, by hashing the name's prefixes
+// rather than comparing it with every service: a fleet has thousands.
+class ServiceIndex {
+ public:
+  explicit ServiceIndex(std::span<const std::string> services);
+  // The service whose id this is.
+  std::optional<std::uint32_t> find(std::string_view id) const;
+  // The service `name` belongs to, as service_of() says.
+  std::optional<std::uint32_t> of(std::string_view name) const;
+  std::size_t size() const { return by_id_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Looked up, never walked: hash order reaches no result.
+  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> by_id_;
+};
 
 }  // namespace unwedge::sim
