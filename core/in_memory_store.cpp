@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "core/assert.hpp"
+
 namespace unwedge::core {
 
 bool operator==(const StoreSnapshot& a, const StoreSnapshot& b) {
@@ -35,6 +37,19 @@ std::vector<std::string> StoreSnapshot::diff(const StoreSnapshot& other) const {
     }
   }
   return lines;
+}
+
+void InMemoryStore::copy_from(const InMemoryStore& other) {
+  UNWEDGE_ASSERT_MSG(tables_.empty() && commits_ == 0, "copy_from into a store already written");
+  tables_ = other.tables_;
+  // The same kinds in the same creation order, pointing at the copies.
+  for (const auto& [kind, table] : other.by_kind_) {
+    auto copied = tables_.find(kind);
+    UNWEDGE_ASSERT(copied != tables_.end());
+    by_kind_.emplace_back(copied->first, &copied->second);
+  }
+  commits_ = other.commits_;
+  conflicts_ = other.conflicts_;
 }
 
 StoreSnapshot InMemoryStore::snapshot() const {

@@ -57,6 +57,11 @@ class InMemoryStore final : public Store {
 
   std::unique_ptr<Transaction> begin() override;
 
+  // Takes `other`'s contents, versions and counts, into a store never
+  // written: a copy that goes its own way from here (a simulation restored
+  // from a snapshot). Values are immutable, so the two share them.
+  void copy_from(const InMemoryStore& other);
+
   StoreSnapshot snapshot() const;
   std::uint64_t commits() const { return commits_; }
   std::uint64_t conflicts() const { return conflicts_; }

@@ -4,8 +4,11 @@
 // cmake/unwedge_fleet_fuzzer.cmake), or any plane linked in and named by
 // UNWEDGE_FUZZ_CONTROL_PLANE. Each input is a bounded
 // scenario (sim/scenario_from_bytes.hpp: 1-2 services, up to 20 minutes of
-// faults, then an hour of recovery) run in the simulator, trapping on any
-// finding, assertion failures in the control plane included.
+// faults from the start (encoding version 1) or up to 5 minutes of them on a
+// provisioned fleet (version 2), then an hour of recovery) run in the
+// simulator, trapping on any finding, assertion failures in the control
+// plane included. A version 2 input starts from a copy of its fleet's shape,
+// provisioned once and kept (sim/provisioned_fleets.hpp).
 //
 // The recovery phase ends at the first minute the run has settled (healed,
 // no action in flight, the final checks passing); a run that has not
@@ -25,6 +28,7 @@
 
 #include "core/assert.hpp"
 #include "seam/registry.hpp"
+#include "sim/provisioned_fleets.hpp"
 #include "sim/scenario_from_bytes.hpp"
 #include "sim/simulation.hpp"
 
@@ -65,7 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       sim::scenario_from_bytes(std::span(data, size), "fuzz input", plane_under_test());
   // Another encoding version: not a case, and not worth keeping.
   if (!scenario.ok()) return -1;
-  const sim::RunSummary run = sim::run_scenario_settling(*scenario, unwedge::core::kMinute);
+  // Kept for the process's life: a few hundred shapes, each provisioned once.
+  static sim::ProvisionedFleets fleets;
+  const sim::RunSummary run =
+      sim::run_scenario_settling(*scenario, unwedge::core::kMinute, &fleets);
   UNWEDGE_ASSERT_MSG(!run.finding,
                      "{} violated at {:.1f} s on {}: {}\n{}\nturn this input into "
                      "a scenario with `unwedge fuzz-to-scenario FILE`",

@@ -97,7 +97,7 @@ seed $bf mistakes 00  00 00 00  00 03 00 04 ff ff ff ff ff ff ff ff  06 00 \
 seed $bf raw-names 01 05 7b 7d 7b 30 7d  00 01 03 00 7b 0a 03  03 01 03 00 7b 0a  07 01 02 7d 00
 ramp $bf ramp-256 256
 
-# --- fleet_fuzzer: the version byte (01), then FuzzedDataProvider's reads
+# --- fleet_fuzzer: the version byte (01 or 02), then FuzzedDataProvider's reads
 # (sim/scenario_from_bytes.hpp): integers from the end of the bytes. The
 # decoded stories: `unwedge fuzz-to-scenario fuzz/corpus/fleet_fuzzer/NAME`.
 ff=corpus/fleet_fuzzer
@@ -116,8 +116,20 @@ seed $ff with-operators 01 13 31 55 22 b0 a7 d4 ed db e0 a4 e1 48 d3 c8 20 d4 92
   6a 34 32 c6 21 86 be 14 20 30 6f 0f 4a 7f 7d 8c 4d f5 29 a8 86 d5 11 82 2b 3f 9d ca 8b 4e fa \
   f0 62 8e 5f cd 6e 8b d3 f8 d7 84 21 b4 c2 1c 28 e2 de 40 3e ba fc 6a 0d c8 c2 7d 84 e3 4d 1e \
   91 3a 1d ff e5
+# version 2 (02) starts late: the same reads, on a fleet provisioned for 20
+# quiet minutes, then 10 s to 5 min of faults.
+# nothing after the version: one single-server service, ten quiet seconds
+seed $ff late-quiet 02
+# two services, faults on them once they are up
+seed $ff late-two-services 02 e7 ee e7 61 5e f3 5f 30 e4 9b 48 2e 15 ca e7 50 07 20 1e 12 61 7b 0f \
+  ed a7 e1 64 77 96 ff 02 2b ea 8e d0 2a 82 a1 75 93
+# two services, faults and operator requests once they are up
+seed $ff late-with-operators 02 13 31 55 22 b0 a7 d4 ed db e0 a4 e1 48 d3 c8 20 d4 92 4b 64 48 9e \
+  6c 6a 34 32 c6 21 86 be 14 20 30 6f 0f 4a 7f 7d 8c 4d f5 29 a8 86 d5 11 82 2b 3f 9d ca 8b 4e \
+  fa f0 62 8e 5f cd 6e 8b d3 f8 d7 84 21 b4 c2 1c 28 e2 de 40 3e ba fc 6a 0d c8 c2 7d 84 e3 4d \
+  1e 91 3a 1d ff e5
 # another version: refused (the target returns -1)
-seed $ff version-2 02 00 01
+seed $ff version-3 03 00 01
 
 # --- action_fuzzer: FuzzedDataProvider's reads (action_fuzzer.cpp): the
 # store's shape and states, check-ins, the started action and the fleet

@@ -199,6 +199,14 @@ class ControlPlane {
   virtual FleetConfiguration fleet() const = 0;
   // A new process over `env`, which must outlive it.
   virtual std::unique_ptr<Process> start(const core::Environment& env) const = 0;
+  // A copy of this object, with whatever it remembers of the run (requests
+  // kept for end_check()), whose model() is the very object this one's is
+  // (a model built once, as a function's static, is shared by copies). It
+  // lets a run start from a provisioned fleet kept per shape instead of
+  // simulating the provisioning again (sim::ProvisionedFleets: fleet_fuzzer's
+  // encoding version 2). Null, the default: not copied, and every such run
+  // simulates its provisioning, the same run, only slower.
+  virtual std::unique_ptr<ControlPlane> clone() const { return nullptr; }
   // How often, by its host's clock, an agent runs; 0 (the default): the
   // plane has no per-node agents and start_agent() is never called.
   virtual core::TimeUs agent_interval_us() const { return 0; }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sim/happening_log.hpp"
+#include "sim/provisioned_fleets.hpp"
 
 namespace unwedge::sim {
 
@@ -58,7 +59,8 @@ ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64
   if (!scenario.requirements.empty()) {
     config.observer = config.observer != nullptr ? static_cast<RunObserver*>(&both) : &log;
   }
-  Simulation simulation(config);
+  const std::unique_ptr<Simulation> started = provisioned(config, scenario.provisioning_us);
+  Simulation& simulation = *started;
   schedule_timeline(simulation, scenario);
   ScenarioOutcome outcome;
   outcome.run = simulation.run(scenario.duration_us, scenario.recovery_us);
@@ -116,10 +118,22 @@ std::string availability_miss(const AvailabilityBounds& bounds, const RunSummary
   return {};
 }
 
-RunSummary run_scenario_settling(const Scenario& scenario, core::TimeUs settle_check_us) {
-  Simulation simulation(scenario.config);
-  schedule_timeline(simulation, scenario);
-  return simulation.run(scenario.duration_us, scenario.recovery_us, settle_check_us);
+std::unique_ptr<Simulation> provisioned(const SimConfig& config, core::TimeUs provisioning_us) {
+  auto simulation = std::make_unique<Simulation>(config);
+  if (provisioning_us > 0 && simulation->run_until(provisioning_us)) {
+    simulation->restart_processes();
+  }
+  return simulation;
+}
+
+RunSummary run_scenario_settling(const Scenario& scenario, core::TimeUs settle_check_us,
+                                 ProvisionedFleets* fleets) {
+  const std::unique_ptr<Simulation> simulation =
+      fleets != nullptr && scenario.provisioning_us > 0
+          ? fleets->start(scenario.config, scenario.provisioning_us)
+          : provisioned(scenario.config, scenario.provisioning_us);
+  schedule_timeline(*simulation, scenario);
+  return simulation->run(scenario.duration_us, scenario.recovery_us, settle_check_us);
 }
 
 }  // namespace unwedge::sim

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@
 #include "sim/simulation.hpp"
 
 namespace unwedge::sim {
+
+class ProvisionedFleets;
 
 // What the clients must have felt, judged once the run gave its verdict:
 // every service's share of time its clients could write, and its longest
@@ -60,7 +63,13 @@ struct Scenario {
   // The fleet, workload, settings, random mix and bounds; config.seed is
   // the scenario's seed.
   SimConfig config;
-  core::TimeUs duration_us = core::kHour;         // the safety phase
+  core::TimeUs duration_us = core::kHour;  // the safety phase
+  // The fleet's provisioning, a quiet start of the safety phase: until then
+  // nothing of the timeline happens, and then the control plane's process
+  // and agents restart (Simulation::restart_processes), as after a deploy.
+  // 0: none. A run of a scenario with one may start from a copy of its
+  // provisioned fleet (ProvisionedFleets) and runs the same either way.
+  core::TimeUs provisioning_us = 0;
   core::TimeUs recovery_us = 30 * core::kMinute;  // the liveness phase
   std::vector<ScheduledFault> faults;
   std::vector<ScheduledOperator> operators;
@@ -100,6 +109,14 @@ ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64
 // first check (every `settle_check_us` of virtual time) that finds the run
 // settled: see Simulation::run. What it finds, run_scenario finds too; the
 // expected verdict and the requirements are not judged. For fuzzing, where runs per second count.
-RunSummary run_scenario_settling(const Scenario& scenario, core::TimeUs settle_check_us);
+// With `fleets`, a scenario with a provisioning phase starts from a copy of
+// its provisioned fleet, kept there per shape (sim/provisioned_fleets.hpp).
+RunSummary run_scenario_settling(const Scenario& scenario, core::TimeUs settle_check_us,
+                                 ProvisionedFleets* fleets = nullptr);
+
+// The simulation of `config` at the end of `provisioning_us` (0: at its
+// start): run to then, its processes restarted. A finding in the
+// provisioning ends the run there (Simulation::finding).
+std::unique_ptr<Simulation> provisioned(const SimConfig& config, core::TimeUs provisioning_us);
 
 }  // namespace unwedge::sim

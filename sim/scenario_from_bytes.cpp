@@ -19,14 +19,17 @@ using core::TimeUs;
 
 constexpr std::uint8_t kServicesMax = 2;
 constexpr std::uint32_t kSafetyMinutesMax = 20;
+// Version 2's fault phase, in tens of seconds: 10 s to 5 min.
+constexpr std::uint32_t kFaultPhaseTensMax = 30;
 // Operators ask once the services have had time to come up.
 constexpr TimeUs kOperatorsFrom = 3 * kMinute;
 
 class Decoder {
  public:
-  Decoder(std::span<const std::uint8_t> bytes, const seam::PlaneInfo& plane,
+  Decoder(std::span<const std::uint8_t> bytes, std::uint8_t version, const seam::PlaneInfo& plane,
           std::uint32_t store_members, Scenario& scenario)
       : in_(bytes.data(), bytes.size()),
+        version_(version),
         scenario_(scenario),
         store_members_(store_members),
         kinds_(fault_kinds_for(store_members > 0)) {
@@ -52,8 +55,15 @@ class Decoder {
       scenario_.config.services.push_back(spec);
     }
     scenario_.config.clients_per_service = in_.ConsumeIntegralInRange<std::uint32_t>(1, 2);
-    scenario_.duration_us =
-        in_.ConsumeIntegralInRange<std::uint32_t>(1, kSafetyMinutesMax) * kMinute;
+    if (version_ == 1) {
+      scenario_.duration_us =
+          in_.ConsumeIntegralInRange<std::uint32_t>(1, kSafetyMinutesMax) * kMinute;
+    } else {
+      scenario_.provisioning_us = kScenarioBytesProvisioningUs;
+      scenario_.duration_us =
+          kScenarioBytesProvisioningUs +
+          in_.ConsumeIntegralInRange<std::uint32_t>(1, kFaultPhaseTensMax) * 10 * kSecond;
+    }
     scenario_.recovery_us = core::kHour;
   }
 
@@ -73,7 +83,10 @@ class Decoder {
   }
 
  private:
+  // A second of the safety phase from `from_us` (version 2: from the end of
+  // the provisioning at the earliest) to its end.
   TimeUs moment(TimeUs from_us) {
+    from_us = std::max(from_us, scenario_.provisioning_us);
     const auto last_s = static_cast<std::uint32_t>(scenario_.duration_us / kSecond) - 1;
     const auto first_s = static_cast<std::uint32_t>(std::min<TimeUs>(from_us / kSecond, last_s));
     return in_.ConsumeIntegralInRange<std::uint32_t>(first_s, last_s) * kSecond;
@@ -226,6 +239,7 @@ class Decoder {
   }
 
   FuzzedDataProvider in_;
+  std::uint8_t version_;
   Scenario& scenario_;
   // What the plane under test takes: the simulator's kinds, then its own
   // (whose aims own_aims_ holds, in the same order).
@@ -247,11 +261,12 @@ core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
                     "version byte ({})",
                     source, kScenarioBytesVersion)};
   }
-  if (bytes[0] != kScenarioBytesVersion) {
+  const std::uint8_t version = bytes[0];
+  if (version < 1 || version > kScenarioBytesVersion) {
     return core::Error{
         fmt::format("{}: encoding version {} is not one this build reads (it reads "
-                    "version {}); decode it with the unwedge that found it",
-                    source, bytes[0], kScenarioBytesVersion)};
+                    "versions 1 to {}); decode it with the unwedge that found it",
+                    source, version, kScenarioBytesVersion)};
   }
   core::Result<const seam::PlaneInfo*> plane = find_plane_or_error(control_plane);
   if (!plane.ok()) return core::Error{fmt::format("{}: {}", source, plane.error().message)};
@@ -265,22 +280,28 @@ core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
   core::Result<std::unique_ptr<seam::ControlPlane>> created =
       (*plane)->create(scenario.config.plane_settings);
   if (!created.ok()) return core::Error{fmt::format("{}: {}", source, created.error().message)};
-  Decoder decoder(bytes.subspan(1), **plane, (*created)->fleet().coordination_members, scenario);
+  Decoder decoder(bytes.subspan(1), version, **plane, (*created)->fleet().coordination_members,
+                  scenario);
   decoder.fleet();
   decoder.timeline();
   scenario.description = fmt::format(
       "decoded from {} ({} bytes, encoding version {}): {} service{}, {} fault{} and {} operator "
-      "request{} in {} min",
-      source, bytes.size(), kScenarioBytesVersion, scenario.config.services.size(),
+      "request{} in {}",
+      source, bytes.size(), version, scenario.config.services.size(),
       scenario.config.services.size() == 1 ? "" : "s", scenario.faults.size(),
       scenario.faults.size() == 1 ? "" : "s", scenario.operators.size(),
-      scenario.operators.size() == 1 ? "" : "s", scenario.duration_us / kMinute);
+      scenario.operators.size() == 1 ? "" : "s",
+      scenario.provisioning_us == 0
+          ? fmt::format("{} min", scenario.duration_us / kMinute)
+          : fmt::format("{} s after {} min of provisioning",
+                        (scenario.duration_us - scenario.provisioning_us) / kSecond,
+                        scenario.provisioning_us / kMinute));
   return scenario;
 }
 
-std::vector<std::uint8_t> random_scenario_bytes(std::uint64_t n) {
+std::vector<std::uint8_t> random_scenario_bytes(std::uint64_t n, std::uint8_t version) {
   Rng rng = Rng::stream(n, "fleet-fuzz");
-  std::vector<std::uint8_t> bytes = {kScenarioBytesVersion};
+  std::vector<std::uint8_t> bytes = {version};
   const std::uint64_t size = rng.between(32, 256);
   for (std::uint64_t i = 0; i < size; ++i)
     bytes.push_back(static_cast<std::uint8_t>(rng.below(256)));

@@ -25,6 +25,14 @@
 // the same plane: decode a crash input with the plane it was fuzzed against.
 // The recovery phase is always an hour.
 //
+// Version 2 starts late: the same fleet, then a provisioning phase of 20
+// quiet minutes (Scenario::provisioning_us) at whose end the control plane
+// restarts, then a fault phase of 10 seconds to 5 minutes in steps of 10
+// seconds, then the same entries, all within the fault phase, and the
+// recovery. Its runs start from a copy of the provisioned fleet of their
+// shape (ProvisionedFleets), so an input costs its faults and recovery
+// only; the provisioning itself, and faults during it, are version 1's.
+//
 //   core::Result<Scenario> s = scenario_from_bytes(bytes, "crash-0123");
 //   if (!s.ok()) return s.error();            // an unknown version
 //   RunSummary run = run_scenario_settling(*s, kMinute);
@@ -41,7 +49,9 @@
 
 namespace unwedge::sim {
 
-inline constexpr std::uint8_t kScenarioBytesVersion = 1;
+// The versions this build reads: 1 up to kScenarioBytesVersion (the newest).
+inline constexpr std::uint8_t kScenarioBytesVersion = 2;
+inline constexpr core::TimeUs kScenarioBytesProvisioningUs = 20 * core::kMinute;
 inline constexpr std::size_t kScenarioBytesEntriesMax = 12;
 
 // `source` names the bytes in the scenario and in errors; `control_plane`
@@ -53,9 +63,10 @@ core::Result<Scenario> scenario_from_bytes(std::span<const std::uint8_t> bytes,
                                            std::string_view control_plane = "");
 
 // Input n of a fixed family of pseudo-random inputs: the version byte, then
-// 32-256 bytes from the stream "fleet-fuzz" of seed n. The fuzzer's blind
-// first phase, without coverage guidance: the mutant hunts try them, and
-// bench/fleet_fuzzer_bench.cpp measures throughput on them.
-std::vector<std::uint8_t> random_scenario_bytes(std::uint64_t n);
+// 32-256 bytes from the stream "fleet-fuzz" of seed n (the same bytes for
+// every version). The fuzzer's blind first phase, without coverage
+// guidance: the mutant hunts try them, and bench/fleet_fuzzer_bench.cpp
+// measures throughput on them.
+std::vector<std::uint8_t> random_scenario_bytes(std::uint64_t n, std::uint8_t version = 1);
 
 }  // namespace unwedge::sim

@@ -22,11 +22,12 @@ TimeUs whole_seconds(TimeUs us) {
 
 // The latest start an event may have: inside the safety phase.
 TimeUs last_start(const Scenario& s) {
-  return std::max<TimeUs>(0, s.duration_us - kSecond);
+  return std::max<TimeUs>(s.provisioning_us, s.duration_us - kSecond);
 }
 
+// Within the safety phase, after its quiet provisioning if it has one.
 TimeUs clamp_start(const Scenario& s, TimeUs at_us) {
-  return whole_seconds(std::clamp<TimeUs>(at_us, 0, last_start(s)));
+  return whole_seconds(std::clamp<TimeUs>(at_us, s.provisioning_us, last_start(s)));
 }
 
 std::size_t events(const Scenario& s) {
@@ -193,7 +194,8 @@ bool scale_amount(Scenario& s, Rng& rng) {
 // after another; one of them alone runs several times faster, and every
 // later mutation of it changes that story rather than another.
 bool crop(Scenario& s, Rng& rng) {
-  if (events(s) == 0) return false;
+  // A story after a provisioning phase is short already, and starts there.
+  if (events(s) == 0 || s.provisioning_us > 0) return false;
   constexpr TimeUs kLeadMaxUs = 2 * kMinute;  // provisioning, before the window
   const TimeUs window_us = static_cast<TimeUs>(rng.between(5, 30)) * kMinute;
   const TimeUs anchor_us = start_of(s, rng.below(events(s)));
@@ -222,10 +224,10 @@ bool crop(Scenario& s, Rng& rng) {
 // failover waiting on a clock that is still stepped ahead). Events that no
 // longer start inside the phase are dropped.
 bool move_end(Scenario& s, Rng& rng) {
-  constexpr TimeUs kShortestUs = kMinute;
+  const TimeUs shortest_us = s.provisioning_us + kMinute;
   const TimeUs by_us = static_cast<TimeUs>(rng.between(1, 300)) * kSecond;
   const TimeUs duration_us =
-      std::max(kShortestUs, rng.chance(500'000) ? s.duration_us + by_us : s.duration_us - by_us);
+      std::max(shortest_us, rng.chance(500'000) ? s.duration_us + by_us : s.duration_us - by_us);
   if (duration_us == s.duration_us) return false;
   std::erase_if(s.faults, [&](const ScheduledFault& f) { return f.at_us >= duration_us; });
   std::erase_if(s.operators, [&](const ScheduledOperator& o) { return o.at_us >= duration_us; });

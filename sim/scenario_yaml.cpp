@@ -967,7 +967,18 @@ std::string_view target_example(FaultTargetClass targets) {
 struct Phases {
   TimeUs duration_us = 0;
   TimeUs recovery_us = 0;
+  TimeUs provisioning_us = 0;  // nothing of the timeline before it
 };
+
+// An entry `at` the provisioning phase's quiet start: refused, with the fix.
+void check_after_provisioning(const Fields& f, TimeUs at_us, const Phases& phases) {
+  if (at_us >= phases.provisioning_us) return;
+  fail(f.find("at")->mark, f.path("at"),
+       fmt::format("at {} is within the provisioning phase (provisioning: {}), when nothing "
+                   "happens but the fleet coming up; move it to {} or later",
+                   format_duration(at_us), format_duration(phases.provisioning_us),
+                   format_duration(phases.provisioning_us)));
+}
 
 void read_fault_targets(const Fields& f, const FaultKindInfo& kind, const Fleet& fleet,
                         FaultSpec& spec) {
@@ -1039,6 +1050,7 @@ ScheduledFault read_fault(const Fields& f, const Fleet& fleet, const Phases& pha
                      "it ends",
                      format_duration(fault.at_us), format_duration(phases.duration_us)));
   }
+  check_after_provisioning(f, fault.at_us, phases);
   const FaultKind kind =
       choice(*f.find("fault"), f.path("fault"), "fault kind", fault_kind_names());
   fault.spec.kind = kind;
@@ -1100,6 +1112,7 @@ ScheduledOperator read_operator(const Fields& f, const Fleet& fleet, const Phase
                      format_duration(request.at_us), format_duration(phases.duration_us),
                      format_duration(phases.recovery_us)));
   }
+  check_after_provisioning(f, request.at_us, phases);
   request.request = choice(*f.find("operator"), f.path("operator"), "operator request", kinds);
   const std::string_view name = request_name(request.request);
   const Node& target = f.require("target", "target: db1");
@@ -1455,19 +1468,34 @@ Scenario read_scenario(const Node& root, std::string_view source) {
   }
   const Fields top(
       root, "",
-      {"name", "description", "seed", "duration", "recovery", "fleet", "workload", "control_plane",
-       "network", "random", "timeline", "bounds", "requires", "expect"});
+      {"name", "description", "seed", "duration", "provisioning", "recovery", "fleet", "workload",
+       "control_plane", "network", "random", "timeline", "bounds", "requires", "expect"});
   Scenario s;
   s.source = std::string(source);
   read_name(top, s);
   read_integer(top.find("seed"), "seed", 0, kInt64Max, s.config.seed);
   s.duration_us = duration(top.require("duration", "duration: 2h"), "duration", 1, kYear);
   read_duration(top.find("recovery"), "recovery", 0, kYear, s.recovery_us);
+  if (const Node* provisioning = top.find("provisioning")) {
+    s.provisioning_us = duration(*provisioning, "provisioning", 0, kYear);
+    if (s.provisioning_us >= s.duration_us) {
+      fail(provisioning->mark, "provisioning",
+           fmt::format("{} is not within the safety phase (duration: {}); the provisioning is "
+                       "its quiet start, so make it shorter or the duration longer",
+                       format_duration(s.provisioning_us), format_duration(s.duration_us)));
+    }
+  }
   read_fleet(top, s.config);
   read_workload(top.find("workload"), s.config);
   const PlaneRead plane = read_control_plane(top.find("control_plane"), s.config);
   read_network(top.find("network"), s.config);
   read_random(top.find("random"), s.config);
+  if (s.provisioning_us > 0 &&
+      (s.config.faults.mean_gap_us > 0 || s.config.operator_mean_gap_us > 0)) {
+    fail(top.find("random")->mark, "random",
+         "random faults and operators would strike during the provisioning phase, which is "
+         "quiet; remove `provisioning` or `random`");
+  }
   Fleet fleet{.zones = s.config.zones,
               .vantage_points = plane.plane->fleet().vantage_points,
               .store_members = plane.plane->fleet().coordination_members,
@@ -1480,7 +1508,7 @@ Scenario read_scenario(const Node& root, std::string_view source) {
                      "store, whose members are store-1 to store-{}",
                      plane.info->name, fleet.store_members));
   }
-  read_timeline(top.find("timeline"), fleet, {s.duration_us, s.recovery_us}, s);
+  read_timeline(top.find("timeline"), fleet, {s.duration_us, s.recovery_us, s.provisioning_us}, s);
   read_bounds(top.find("bounds"), plane.plane->model(), s.config);
   read_requirements(top.find("requires"), plane.plane->model(), fleet, s);
   s.expect = read_expect(top.find("expect"));
@@ -1840,8 +1868,10 @@ std::string to_yaml(const Scenario& s) {
   std::string out;
   auto to = std::back_inserter(out);
   fmt::format_to(to, "name: {}\ndescription: {}", scalar(s.name), description_yaml(s.description));
-  fmt::format_to(to, "seed: {}\nduration: {}\nrecovery: {}\n", s.config.seed,
-                 format_duration(s.duration_us), format_duration(s.recovery_us));
+  fmt::format_to(to, "seed: {}\nduration: {}\n", s.config.seed, format_duration(s.duration_us));
+  if (s.provisioning_us > 0)
+    fmt::format_to(to, "provisioning: {}\n", format_duration(s.provisioning_us));
+  fmt::format_to(to, "recovery: {}\n", format_duration(s.recovery_us));
   write_fleet(out, s.config);
   write_control_plane(out, s.config);
   write_network_and_random(out, s.config);

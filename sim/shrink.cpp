@@ -153,7 +153,8 @@ class Shrinker {
 
   // Ends the safety phase a minute after the violation, when it came then.
   Scenario length(Scenario s, core::TimeUs violated_at_us) {
-    if (violated_at_us >= s.duration_us) return s;
+    // (A violation in the provisioning phase leaves no safety phase to cut.)
+    if (violated_at_us >= s.duration_us || violated_at_us < s.provisioning_us) return s;
     Scenario candidate = s;
     candidate.duration_us = (violated_at_us / core::kMinute + 1) * core::kMinute;
     std::vector<Event> kept;

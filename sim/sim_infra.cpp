@@ -43,21 +43,21 @@ core::TimeUs SimInfra::take_token(core::TimeUs now_us) {
 
 std::string SimInfra::describe(const core::InfraRequest& r) const {
   if (r.argument.empty())
-    return fmt::format("{} {} [{}]", backend_.verb_name(r.verb), r.target, r.idempotency_key);
-  return fmt::format("{} {} {} [{}]", backend_.verb_name(r.verb), r.target, r.argument,
+    return fmt::format("{} {} [{}]", backend_->verb_name(r.verb), r.target, r.idempotency_key);
+  return fmt::format("{} {} {} [{}]", backend_->verb_name(r.verb), r.target, r.argument,
                      r.idempotency_key);
 }
 
 core::Operation SimInfra::request(const core::InfraRequest& request) {
   UNWEDGE_ASSERT_MSG(!request.idempotency_key.empty(),
                      "Infra request without an idempotency key: {}", describe(request));
-  const core::TimeUs now_us = backend_.now_us();
+  const core::TimeUs now_us = backend_->now_us();
   forget_expired(now_us);
   if (auto it = by_key_.find(request.idempotency_key); it != by_key_.end()) {
     Op& op = ops_.at(it->second);
     if (op.request != request) {
-      trace_.record(now_us, TraceKind::kInfraCall, request.target,
-                    "refused: key reused by " + describe(request));
+      trace_->record(now_us, TraceKind::kInfraCall, request.target,
+                     "refused: key reused by " + describe(request));
       return {.state = OperationState::kFailed,
               .detail = "idempotency key " + request.idempotency_key +
                         " already names a different request"};
@@ -77,8 +77,8 @@ core::Operation SimInfra::request(const core::InfraRequest& request) {
     // Traced when throttling begins and when it ends, not per request: a
     // fleet held back for an hour would otherwise fill the trace.
     if (throttled_in_a_row_++ == 0) {
-      trace_.record(now_us, TraceKind::kInfraCall, request.target,
-                    "throttled: the rate limit of {}/s is reached", rate_limit.per_second);
+      trace_->record(now_us, TraceKind::kInfraCall, request.target,
+                     "throttled: the rate limit of {}/s is reached", rate_limit.per_second);
     }
     throttled_++;
     return {.state = OperationState::kPending,
@@ -86,8 +86,8 @@ core::Operation SimInfra::request(const core::InfraRequest& request) {
             .retry_after_us = wait_us};
   }
   if (throttled_in_a_row_ > 0) {
-    trace_.record(now_us, TraceKind::kInfraCall, request.target,
-                  "throttling over: {} requests were turned away", throttled_in_a_row_);
+    trace_->record(now_us, TraceKind::kInfraCall, request.target,
+                   "throttling over: {} requests were turned away", throttled_in_a_row_);
     throttled_in_a_row_ = 0;
   }
   const std::uint32_t index = next_op_++;
@@ -131,34 +131,34 @@ void SimInfra::submit(std::uint32_t index) {
   Op& op = ops_.at(index);
   op.state = {.state = OperationState::kPending};
   op.settled_us = -1;
-  const Latency latency = backend_.latency_of(op.request.verb);
+  const Latency latency = backend_->latency_of(op.request.verb);
   const core::TimeUs delay_us =
       static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)) *
       conditions.latency_factor;
-  trace_.record(backend_.now_us(), TraceKind::kInfraCall, op.request.target,
-                "request " + describe(op.request));
-  backend_.schedule_operation(backend_.now_us() + delay_us, index, false);
+  trace_->record(backend_->now_us(), TraceKind::kInfraCall, op.request.target,
+                 "request " + describe(op.request));
+  backend_->schedule_operation(backend_->now_us() + delay_us, index, false);
 }
 
 void SimInfra::recover() {
   for (const auto& [index, op] : ops_) {
     if (op.state.state != OperationState::kPending) continue;
-    const Latency latency = backend_.latency_of(op.request.verb);
-    backend_.schedule_operation(
-        backend_.now_us() + static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)),
-        index, false);
+    const Latency latency = backend_->latency_of(op.request.verb);
+    backend_->schedule_operation(backend_->now_us() + static_cast<core::TimeUs>(rng_.between(
+                                                          latency.min_us, latency.max_us)),
+                                 index, false);
   }
 }
 
 void SimInfra::complete(std::uint32_t index, bool replay) {
   UNWEDGE_ASSERT_LT(index, next_op_);
-  const core::TimeUs now_us = backend_.now_us();
+  const core::TimeUs now_us = backend_->now_us();
   auto found = ops_.find(index);
   if (found == ops_.end()) {
     // Only a settled operation is forgotten: what arrives this late for it
     // (a duplicate, a second answer) is dropped, as its key was.
-    trace_.record(now_us, TraceKind::kInfraCall, "",
-                  "late delivery for operation #{}: ignored, its key has expired", index);
+    trace_->record(now_us, TraceKind::kInfraCall, "",
+                   "late delivery for operation #{}: ignored, its key has expired", index);
     return;
   }
   Op& op = found->second;
@@ -175,22 +175,22 @@ void SimInfra::complete(std::uint32_t index, bool replay) {
     op.state = {.state = OperationState::kFailed, .detail = "the API returned an error"};
   } else if (rng_.chance(conditions.timeout_ppm)) {
     // The caller never hears; the work may or may not have been done.
-    op.applied = rng_.chance(500'000) && !backend_.apply(op.request);
+    op.applied = rng_.chance(500'000) && !backend_->apply(op.request);
     op.state = {.state = OperationState::kTimedOut, .detail = "the API did not answer"};
-  } else if (std::optional<std::string> failed = backend_.apply(op.request)) {
+  } else if (std::optional<std::string> failed = backend_->apply(op.request)) {
     op.state = {.state = OperationState::kFailed, .detail = *failed};
   } else {
     op.applied = true;
     op.state = {.state = OperationState::kSucceeded};
   }
-  trace_.record(now_us, TraceKind::kInfraCall, op.request.target, "{} {}{}{}",
-                to_string(op.state.state), describe(op.request),
-                op.state.detail.empty() ? "" : ": ", op.state.detail);
+  trace_->record(now_us, TraceKind::kInfraCall, op.request.target, "{} {}{}{}",
+                 to_string(op.state.state), describe(op.request),
+                 op.state.detail.empty() ? "" : ": ", op.state.detail);
   settled(index, now_us);
   const bool may_arrive_again = op.applied || op.state.state == OperationState::kTimedOut;
   if (may_arrive_again && rng_.chance(conditions.duplicate_ppm)) {
-    const Latency latency = backend_.latency_of(op.request.verb);
-    backend_.schedule_operation(
+    const Latency latency = backend_->latency_of(op.request.verb);
+    backend_->schedule_operation(
         now_us + static_cast<core::TimeUs>(rng_.between(latency.min_us, latency.max_us)), index,
         true);
   }
@@ -203,16 +203,16 @@ void SimInfra::deliver_again(Op& op, core::TimeUs now_us) {
     // dropped. Applying it again would let a stale copy undo what came
     // after it (a re-point landing after an unfollow), which no real fleet
     // does.
-    trace_.record(now_us, TraceKind::kInfraCall, op.request.target,
-                  "duplicate delivery of {}: ignored, its key was carried out",
-                  describe(op.request));
+    trace_->record(now_us, TraceKind::kInfraCall, op.request.target,
+                   "duplicate delivery of {}: ignored, its key was carried out",
+                   describe(op.request));
     return;
   }
   if (op.state.state == OperationState::kFailed) {
     // The caller asked again after the timeout and the API refused the work:
     // the key's outcome is final, and a late copy of it is dropped too.
-    trace_.record(now_us, TraceKind::kInfraCall, op.request.target,
-                  "duplicate delivery of {}: ignored, its key failed", describe(op.request));
+    trace_->record(now_us, TraceKind::kInfraCall, op.request.target,
+                   "duplicate delivery of {}: ignored, its key failed", describe(op.request));
     return;
   }
   UNWEDGE_ASSERT_MSG(
@@ -220,10 +220,10 @@ void SimInfra::deliver_again(Op& op, core::TimeUs now_us) {
       "a second delivery of {} in state {}", describe(op.request), to_string(op.state.state));
   // The first delivery did nothing and its caller heard nothing: this copy
   // is the request arriving late, perhaps after the caller moved on.
-  std::optional<std::string> failed = backend_.apply(op.request);
+  std::optional<std::string> failed = backend_->apply(op.request);
   op.applied = !failed.has_value();
-  trace_.record(now_us, TraceKind::kInfraCall, op.request.target, "late delivery of {}: {}",
-                describe(op.request), failed ? *failed : "applied");
+  trace_->record(now_us, TraceKind::kInfraCall, op.request.target, "late delivery of {}: {}",
+                 describe(op.request), failed ? *failed : "applied");
 }
 
 }  // namespace unwedge::sim

@@ -76,7 +76,13 @@ struct InfraConditions {
 class SimInfra final : public core::Infra {
  public:
   SimInfra(InfraBackend& backend, Trace& trace, Rng rng)
-      : backend_(backend), trace_(trace), rng_(rng) {}
+      : backend_(&backend), trace_(&trace), rng_(rng) {}
+  // A copy of `other`'s operations, keys and conditions, answering through
+  // `backend` and tracing to `trace` (a copied simulation's).
+  SimInfra(const SimInfra& other, InfraBackend& backend, Trace& trace) : SimInfra(other) {
+    backend_ = &backend;
+    trace_ = &trace;
+  }
 
   core::Operation request(const core::InfraRequest& request) override;
   void complete(std::uint32_t op, bool replay);
@@ -120,8 +126,8 @@ class SimInfra final : public core::Infra {
   std::string describe(const core::InfraRequest& request) const;
   core::Operation answer(const core::Operation& state);
 
-  InfraBackend& backend_;
-  Trace& trace_;
+  InfraBackend* backend_;
+  Trace* trace_;
   Rng rng_;
   std::map<std::uint32_t, Op> ops_;  // by number, in the order asked
   std::uint32_t next_op_ = 0;

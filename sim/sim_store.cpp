@@ -63,7 +63,7 @@ class SimStore::Txn final : public core::Transaction {
 std::unique_ptr<core::Transaction> SimStore::begin() {
   // The harness looking on: the inner store's own transaction, uncounted
   // and never crashed, so the run goes on as if it had not looked.
-  if (looking_on_) return inner_.begin();
+  if (looking_on_) return inner_->begin();
   std::uint64_t number = begun_++;
   std::optional<CrashPoint> crash;
   bool carry = false;
@@ -73,7 +73,7 @@ std::unique_ptr<core::Transaction> SimStore::begin() {
     armed_.reset();
   }
   if (crash == CrashPoint::kBeforeBegin) throw ProcessCrash{number, CrashPoint::kBeforeBegin};
-  return std::make_unique<Txn>(*this, inner_.begin(), number, crash, carry);
+  return std::make_unique<Txn>(*this, inner_->begin(), number, crash, carry);
 }
 
 }  // namespace unwedge::sim

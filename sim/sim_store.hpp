@@ -34,7 +34,10 @@ struct ProcessCrash {
 
 class SimStore final : public core::Store {
  public:
-  explicit SimStore(core::InMemoryStore& inner) : inner_(inner) {}
+  explicit SimStore(core::InMemoryStore& inner) : inner_(&inner) {}
+  // A copy of `other`'s count and armed crash over `inner` (a copied
+  // simulation's store); never while a transaction is open.
+  SimStore(const SimStore& other, core::InMemoryStore& inner) : SimStore(other) { inner_ = &inner; }
 
   // Arms one crash; it fires once and disarms. A read-only transaction never
   // commits, so an after-commit crash armed on one would never fire; with
@@ -69,7 +72,7 @@ class SimStore final : public core::Store {
   };
   class Txn;
 
-  core::InMemoryStore& inner_;
+  core::InMemoryStore* inner_;
   std::optional<Armed> armed_;
   std::uint64_t begun_ = 0;
   bool looking_on_ = false;

@@ -57,25 +57,14 @@ Simulation::Simulation(SimConfig config)
     checker_.override_dwell(state, bound_us);
   }
   disruptions_ = std::make_unique<DisruptionLog>(plane_->model());
-  journal_.on_transition = [this](const core::TransitionEvent& e) { on_transition(e); };
-  journal_.on_action = [this](const core::DecisionEvent& e) { return on_action(e); };
-  journal_.on_state_seen = [this](const core::MachineDef& machine, std::string_view entity,
-                                  core::StateId state) {
-    checker_.on_state_seen(machine, entity, state, now_us_);
-    if (config_.observer != nullptr) config_.observer->state_seen(machine, entity, state, now_us_);
-  };
+  wire_journal();
   for (std::uint32_t v = 0; v < fleet_.vantage_points; ++v) {
     world_.add_vantage(fmt::format("monitor-{}", static_cast<char>('a' + v)));
   }
   if (fleet_.coordination_members > 0) {
-    coordination_ = std::make_unique<StoreCluster>(
-        fleet_.coordination_members, config_.store, config_.seed, world_.network, now_us_, trace_,
-        [this](core::TimeUs at_us, StoreEvent event) {
-          push(at_us, {.kind = EventKind::kStore,
-                       .a = event.index,
-                       .b = static_cast<std::uint32_t>(event.kind),
-                       .id = event.id});
-        });
+    coordination_ =
+        std::make_unique<StoreCluster>(fleet_.coordination_members, config_.store, config_.seed,
+                                       world_.network, now_us_, trace_, store_schedule());
     coordination_->start();
   }
   // The customers' requests: every service starts in provisioning, with its
@@ -116,7 +105,127 @@ Simulation::Simulation(SimConfig config)
   }
 }
 
+Simulation::Simulation(const Simulation& snapshot, TraceSink* sink, RunObserver* observer)
+    : config_(snapshot.config_),
+      now_us_(snapshot.now_us_),
+      queue_(snapshot.queue_),
+      trace_(snapshot.trace_, sink),
+      rng_world_(snapshot.rng_world_),
+      rng_network_(snapshot.rng_network_),
+      rng_faults_(snapshot.rng_faults_),
+      rng_operator_(snapshot.rng_operator_),
+      world_(snapshot.world_, now_us_),
+      store_(snapshot.store_, durable_),
+      infra_(snapshot.infra_, *this, trace_),
+      telemetry_(snapshot.telemetry_, world_),
+      placement_(snapshot.placement_),
+      spots_(snapshot.spots_),
+      live_hosts_(snapshot.live_hosts_),
+      hosts_refused_(snapshot.hosts_refused_),
+      control_plane_clock_(snapshot.control_plane_clock_, now_us_),
+      journal_(snapshot.journal_, trace_, now_us_, observer),
+      checker_(snapshot.checker_),
+      write_checks_(snapshot.write_checks_, world_),
+      health_(snapshot.health_),
+      disruptions_(std::make_unique<DisruptionLog>(*snapshot.disruptions_)),
+      availability_(snapshot.availability_),
+      violations_taken_(snapshot.violations_taken_),
+      env_{.store = store_,
+           .infra = infra_,
+           .clock = control_plane_clock_,
+           .telemetry = telemetry_,
+           .journal = &journal_},
+      plane_info_(snapshot.plane_info_),
+      plane_(snapshot.plane_->clone()),
+      fleet_(snapshot.fleet_),
+      control_plane_up_(snapshot.control_plane_up_),
+      local_request_(snapshot.local_request_),
+      changed_hosts_(snapshot.changed_hosts_),
+      changed_entities_(snapshot.changed_entities_),
+      requested_entities_(snapshot.requested_entities_),
+      monitoring_view_(snapshot.monitoring_view_),
+      monitoring_moved_(snapshot.monitoring_moved_),
+      next_audit_us_(snapshot.next_audit_us_),
+      next_tick_us_(snapshot.next_tick_us_),
+      due_at_us_(snapshot.due_at_us_),
+      healed_(snapshot.healed_),
+      healed_at_us_(snapshot.healed_at_us_),
+      scheduled_faults_(snapshot.scheduled_faults_),
+      drawn_faults_(snapshot.drawn_faults_),
+      drawn_operators_(snapshot.drawn_operators_),
+      scheduled_operators_(snapshot.scheduled_operators_),
+      active_(snapshot.active_),
+      next_fault_id_(snapshot.next_fault_id_),
+      next_write_id_(snapshot.next_write_id_),
+      events_(snapshot.events_),
+      faults_started_(snapshot.faults_started_),
+      control_plane_clock_faults_(snapshot.control_plane_clock_faults_),
+      control_plane_crashes_(snapshot.control_plane_crashes_),
+      store_checked_(snapshot.store_checked_),
+      store_keys_unchecked_(snapshot.store_keys_unchecked_),
+      finding_(snapshot.finding_) {
+  UNWEDGE_ASSERT_MSG(snapshot.restorable(), "{} cannot be copied: see Simulation::restorable",
+                     plane_info_->name);
+  config_.trace_sink = sink;
+  config_.observer = observer;
+  durable_.copy_from(snapshot.durable_);
+  wire_journal();
+  if (snapshot.coordination_ != nullptr) {
+    coordination_ = std::make_unique<StoreCluster>(*snapshot.coordination_, world_.network, now_us_,
+                                                   trace_, store_schedule());
+  }
+  for (const auto& [host, store] : snapshot.agent_stores_) {
+    auto& copy = agent_stores_[host];
+    copy = std::make_unique<core::InMemoryStore>();
+    copy->copy_from(*store);
+  }
+  for (const auto& [host, running] : snapshot.agents_)
+    agents_[host].incarnation = running.incarnation;
+}
+
+bool Simulation::restorable() const {
+  if (process_ != nullptr) return false;
+  for (const auto& [host, running] : agents_) {
+    if (running.agent != nullptr) return false;
+  }
+  const std::unique_ptr<seam::ControlPlane> copy = plane_->clone();
+  return copy != nullptr && &copy->model() == &plane_->model();
+}
+
 Simulation::~Simulation() = default;
+
+void Simulation::wire_journal() {
+  journal_.on_transition = [this](const core::TransitionEvent& e) { on_transition(e); };
+  journal_.on_action = [this](const core::DecisionEvent& e) { return on_action(e); };
+  journal_.on_state_seen = [this](const core::MachineDef& machine, std::string_view entity,
+                                  core::StateId state) {
+    checker_.on_state_seen(machine, entity, state, now_us_);
+    if (config_.observer != nullptr) config_.observer->state_seen(machine, entity, state, now_us_);
+  };
+}
+
+StoreCluster::Schedule Simulation::store_schedule() {
+  return [this](core::TimeUs at_us, StoreEvent event) {
+    push(at_us, {.kind = EventKind::kStore,
+                 .a = event.index,
+                 .b = static_cast<std::uint32_t>(event.kind),
+                 .id = event.id});
+  };
+}
+
+void Simulation::restart_processes() {
+  process_.reset();
+  due_at_us_ = -1;  // what the old process asked for dies with it
+  for (auto& [host, running] : agents_) {
+    running.agent.reset();  // before what it was handed
+    running.coordination.reset();
+    running.env.reset();
+    running.telemetry.reset();
+    running.local.reset();
+  }
+  trace_.record(now_us_, TraceKind::kNote, "control-plane",
+                "process and agents restarted; they start again with nothing in memory");
+}
 
 core::TimeUs Simulation::jitter(core::TimeUs interval_us, Rng& rng) {
   // Within +-10% of the interval, so periodic events of many hosts spread out.
@@ -587,9 +696,16 @@ void Simulation::start_agent(HostIndex index) {
   if (interval_us <= 0) return;
   Host& host = world_.hosts[index];
   UNWEDGE_ASSERT(host.up());
-  RunningAgent& running = agents_[index];
+  agents_[index].incarnation = host.incarnation;
+  launch_agent(index);
+  push(now_us_ + interval_us, {.kind = EventKind::kAgentTick, .a = index, .b = host.incarnation});
+}
+
+void Simulation::launch_agent(HostIndex index) {
+  Host& host = world_.hosts[index];
+  RunningAgent& running = agents_.at(index);
   running.agent.reset();  // one of an earlier life goes before what it was handed
-  running.incarnation = host.incarnation;
+  UNWEDGE_ASSERT_EQ(running.incarnation, host.incarnation);
   running.local = std::make_unique<LocalInfra>(
       host.name, [this, index](const core::InfraRequest& r) { return apply_local(index, r); });
   running.telemetry = std::make_unique<LocalTelemetry>(
@@ -616,7 +732,6 @@ void Simulation::start_agent(HostIndex index) {
   UNWEDGE_ASSERT_MSG(running.agent != nullptr, "{} has agents but started none on {}",
                      plane_info_->name, host.name);
   trace_.record(now_us_, TraceKind::kNote, host.name, "agent started");
-  push(now_us_ + interval_us, {.kind = EventKind::kAgentTick, .a = index, .b = host.incarnation});
 }
 
 std::optional<core::Checkin> Simulation::local_reading(HostIndex index) {
@@ -646,7 +761,8 @@ void Simulation::on_agent_tick(const Event& e) {
   const double rate = 1.0 + host.clock.drift_ppm() / 1e6;
   const auto wait_us = std::max<core::TimeUs>(1, static_cast<core::TimeUs>(interval_us / rate));
   push(now_us_ + wait_us, {.kind = EventKind::kAgentTick, .a = e.a, .b = e.b});
-  if (host.agent_pauses > 0) return;  // paused with the host's other agents
+  if (host.agent_pauses > 0) return;                        // paused with the host's other agents
+  if (running->second.agent == nullptr) launch_agent(e.a);  // restarted since its last tick
   running->second.agent->tick();
   check_plane_invariants();
   judge_plane_violation(running->second.agent->check());

@@ -179,12 +179,33 @@ struct RunSummary {
 // Outage windows a run summary keeps.
 inline constexpr std::size_t kWorstWindowsKept = 5;
 
+// Every member is copied by the restoring constructor (the one taking a
+// snapshot): a member added here must be added there too, or a restored run
+// drifts from the one it copies (ProvisionedFleets' tests compare digests).
 class Simulation final : private InfraBackend {
  public:
   explicit Simulation(SimConfig config);
+  // A copy of `snapshot` that goes its own way from the snapshot's moment,
+  // tracing to `sink` and telling `observer` (both may be null): how a run
+  // starts from a provisioned fleet kept per shape instead of simulating
+  // the provisioning again (ProvisionedFleets). The plane's process and
+  // agents are the plane's own code and cannot be copied, so the snapshot
+  // must have just restarted them (restart_processes), as every run that
+  // starts from it does; the copy then runs exactly as the snapshot would.
+  // The plane object is copied by its clone(), which a snapshot must have
+  // (restorable()).
+  Simulation(const Simulation& snapshot, TraceSink* sink, RunObserver* observer);
   ~Simulation() override;
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
+
+  // The control plane's process and every agent stop now and start again
+  // with nothing in memory, as after a deploy: the process at its next pass,
+  // each agent at its next tick. Only the Stores remain.
+  void restart_processes();
+  // Whether a copy may start from this one now: its processes restarted
+  // and not run since, and its plane copied by clone() with the same model.
+  bool restorable() const;
 
   // A scenario's timeline.
   void schedule_fault(core::TimeUs at_us, FaultSpec spec);
@@ -366,8 +387,15 @@ class Simulation final : private InfraBackend {
   // The store members among `names`, by index.
   std::vector<std::uint32_t> store_members_named(const std::vector<std::string>& names) const;
   void boot(HostIndex host);
-  // The plane's agent on a host that has just come up, if the plane has agents.
+  // The plane's agent on a host that has just come up, if the plane has
+  // agents: launched, and its ticks begun.
   void start_agent(HostIndex host);
+  // A new agent on the host, over the host's agent Store (its ticks run already).
+  void launch_agent(HostIndex host);
+  // Routes the journal's entries to the checkers; once per Simulation.
+  void wire_journal();
+  // Puts the consensus store's events on the queue.
+  StoreCluster::Schedule store_schedule();
   void on_agent_tick(const Event& event);
   // The node's own database as its agent reads it; nothing while it is down.
   std::optional<core::Checkin> local_reading(HostIndex host);

@@ -54,6 +54,7 @@ void Simulation::deliver_to_agent(const OperatorRequest& request) {
                   request.target, request.name);
     return;
   }
+  if (running->second.agent == nullptr) launch_agent(*index);  // restarted since its last tick
   const seam::RequestOutcome outcome =
       running->second.agent->request(request.name, world_.hosts[*index].clock.now_us());
   UNWEDGE_ASSERT_MSG(!outcome.new_replica, "an agent's request creates no replica");

@@ -12,6 +12,15 @@
 #include "worlds/postgres/fleet_api.hpp"
 
 namespace unwedge::sim {
+namespace {
+
+// A host's service as Placement counts it: the service's index + 1, or 0
+// for a host of no service the world knows.
+std::uint32_t placement_key(std::optional<std::uint32_t> service) {
+  return service ? *service + 1 : 0;
+}
+
+}  // namespace
 
 Latency Simulation::latency_of(core::InfraVerb verb) const {
   const pgworld::OperationLatency latency = pgworld::operation_latency(verb);
@@ -71,7 +80,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
       // The account's quota and the zones' room are the cloud's to refuse;
       // refused, nothing was created and a new request may try again.
       const std::optional<std::uint32_t> service = world_.find_service(r.argument);
-      const std::uint32_t placed_as = service ? *service + 1 : 0;
+      const std::uint32_t placed_as = placement_key(service);
       if (config_.host_quota != 0 && live_hosts_ >= config_.host_quota) {
         hosts_refused_++;
         return fmt::format("quota exceeded: the account has {} of {} hosts", live_hosts_,
@@ -119,7 +128,7 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
           world_.take_down(*h, HostState::kDestroyed);
           // Its room in its zone and its place in the quota are free again.
           const std::optional<std::uint32_t> service = world_.find_service(host.service);
-          placement_.release(spots_.at(*h), service ? *service + 1 : 0);
+          placement_.release(spots_.at(*h), placement_key(service));
           UNWEDGE_ASSERT_LT(0u, live_hosts_);
           live_hosts_--;
         }

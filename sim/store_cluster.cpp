@@ -39,9 +39,9 @@ StoreCluster::StoreCluster(std::uint32_t members, const StoreSettings& settings,
                            Network& network, const core::TimeUs& now_us, Trace& trace,
                            Schedule schedule)
     : settings_(settings),
-      network_(network),
-      now_us_(now_us),
-      trace_(trace),
+      network_(&network),
+      now_us_(&now_us),
+      trace_(&trace),
       schedule_(std::move(schedule)),
       rng_(Rng::stream(seed, "store")) {
   UNWEDGE_ASSERT_MSG(members == 3 || members == 5, "a store has 3 or 5 members, not {}", members);
@@ -51,9 +51,22 @@ StoreCluster::StoreCluster(std::uint32_t members, const StoreSettings& settings,
     const std::string name = store_member_name(m);
     // Each member's elections draw from a stream of its own.
     const std::uint64_t member_seed = Rng::stream(seed, "store/" + name).next_u64();
-    hosts_.emplace_back(name, network_.add(name), now_us_,
+    hosts_.emplace_back(name, network_->add(name), *now_us_,
                         consensus::Member(m, options, member_seed));
   }
+}
+
+StoreCluster::StoreCluster(const StoreCluster& other, Network& network, const core::TimeUs& now_us,
+                           Trace& trace, Schedule schedule)
+    : StoreCluster(other) {
+  UNWEDGE_ASSERT_MSG(other.clients_.empty(),
+                     "a store is copied only while no client is registered");
+  network_ = &network;
+  now_us_ = &now_us;
+  trace_ = &trace;
+  schedule_ = std::move(schedule);
+  for (StoreHost& host : hosts_)
+    host.clock = SimClock(host.clock, now_us);
 }
 
 StoreCluster::~StoreCluster() = default;
@@ -67,8 +80,8 @@ void StoreCluster::start() {
     host.member.start(host.clock.now_us(), out);
     carry_out(m, out);
   }
-  trace_.record(now_us_, TraceKind::kNote, "store", "{} members started, {} to {}", size(),
-                hosts_.front().name, hosts_.back().name);
+  trace_->record(*now_us_, TraceKind::kNote, "store", "{} members started, {} to {}", size(),
+                 hosts_.front().name, hosts_.back().name);
 }
 
 const std::string& StoreCluster::name(std::uint32_t member) const {
@@ -170,8 +183,8 @@ void StoreCluster::boot_done(std::uint32_t member, std::uint32_t incarnation) {
   host.up = true;
   consensus::Output& out = output();
   host.member.restart(host.clock.now_us(), out);
-  trace_.record(now_us_, TraceKind::kNote, host.name, "booted; store member restarted in term {}",
-                host.member.term());
+  trace_->record(*now_us_, TraceKind::kNote, host.name, "booted; store member restarted in term {}",
+                 host.member.term());
   carry_out(member, out);
 }
 
@@ -200,7 +213,7 @@ void StoreCluster::carry_out(std::uint32_t member, consensus::Output& out) {
          ToClient{.from = member, .reply = std::move(reply)});
   }
   for (const consensus::ExpiryNotice& notice : out.proposed_expiries) {
-    expiry_proposed_us_.emplace(std::make_pair(notice.term, notice.index), now_us_);
+    expiry_proposed_us_.emplace(std::make_pair(notice.term, notice.index), *now_us_);
   }
   for (const consensus::ExpiryNotice& notice : out.applied_expiries) {
     const auto entry = std::make_pair(notice.term, notice.index);
@@ -212,7 +225,7 @@ void StoreCluster::carry_out(std::uint32_t member, consensus::Output& out) {
     history_.expirations.push_back(consensus::HistoryExpiry{.key = notice.key,
                                                             .revision = notice.revision,
                                                             .proposed_us = proposed->second,
-                                                            .applied_us = now_us_});
+                                                            .applied_us = *now_us_});
   }
   if (out.next_timer_us) arm(member, *out.next_timer_us);
   out.clear();
@@ -220,7 +233,7 @@ void StoreCluster::carry_out(std::uint32_t member, consensus::Output& out) {
 }
 
 void StoreCluster::send(EndpointId from, EndpointId to, core::TimeUs extra_us, InFlight what) {
-  const std::vector<core::TimeUs> delays = network_.deliveries(from, to, rng_);
+  const std::vector<core::TimeUs> delays = network_->deliveries(from, to, rng_);
   for (std::size_t copy = 0; copy < delays.size(); ++copy) {
     std::uint64_t id = in_flight_.size();
     if (free_slots_.empty()) {
@@ -235,7 +248,7 @@ void StoreCluster::send(EndpointId from, EndpointId to, core::TimeUs extra_us, I
     } else {
       in_flight_[id].emplace(what);
     }
-    schedule_(now_us_ + delays[copy] + extra_us, {.kind = StoreEventKind::kArrival, .id = id});
+    schedule_(*now_us_ + delays[copy] + extra_us, {.kind = StoreEventKind::kArrival, .id = id});
   }
 }
 
@@ -244,7 +257,7 @@ void StoreCluster::send(EndpointId from, EndpointId to, core::TimeUs extra_us, I
 void StoreCluster::arm(std::uint32_t member, core::TimeUs local_at_us) {
   StoreHost& host = hosts_[member];
   const core::TimeUs at_us =
-      now_us_ + virtual_wait(local_at_us - host.clock.now_us(), host.clock.drift_ppm());
+      *now_us_ + virtual_wait(local_at_us - host.clock.now_us(), host.clock.drift_ppm());
   if (host.armed_at_us && *host.armed_at_us <= at_us) return;
   host.armed_at_us = at_us;
   schedule_(at_us, {.kind = StoreEventKind::kMemberTimer,
@@ -256,8 +269,8 @@ void StoreCluster::note_leader(std::uint32_t member) {
   const consensus::Member& m = hosts_[member].member;
   if (m.role() != consensus::Role::kLeader || m.term() <= leader_term_seen_) return;
   leader_term_seen_ = m.term();
-  trace_.record(now_us_, TraceKind::kNote, hosts_[member].name, "leads the store in term {}",
-                m.term());
+  trace_->record(*now_us_, TraceKind::kNote, hosts_[member].name, "leads the store in term {}",
+                 m.term());
 }
 
 // --- Faults ---------------------------------------------------------------------
@@ -274,8 +287,8 @@ void StoreCluster::crash(std::uint32_t member) {
   host.incarnation++;
   host.armed_at_us.reset();
   host.member.crash();
-  trace_.record(now_us_, TraceKind::kNote, host.name, "store member down (term {}, log {})",
-                host.member.term(), host.member.last_log_index());
+  trace_->record(*now_us_, TraceKind::kNote, host.name, "store member down (term {}, log {})",
+                 host.member.term(), host.member.last_log_index());
 }
 
 void StoreCluster::heal_crash(std::uint32_t member) {
@@ -286,7 +299,7 @@ void StoreCluster::heal_crash(std::uint32_t member) {
   const auto boot_us =
       static_cast<core::TimeUs>(rng_.between(static_cast<std::uint64_t>(settings_.boot_min_us),
                                              static_cast<std::uint64_t>(settings_.boot_max_us)));
-  schedule_(now_us_ + boot_us,
+  schedule_(*now_us_ + boot_us,
             {.kind = StoreEventKind::kMemberBoot, .index = member, .id = host.incarnation});
 }
 
@@ -304,8 +317,8 @@ bool StoreCluster::step_down(std::uint32_t member) {
   if (!host.up || host.member.role() != consensus::Role::kLeader) return false;
   consensus::Output& out = output();
   host.member.step_down(host.clock.now_us(), out);
-  trace_.record(now_us_, TraceKind::kNote, host.name, "steps down as the store's leader (term {})",
-                host.member.term());
+  trace_->record(*now_us_, TraceKind::kNote, host.name,
+                 "steps down as the store's leader (term {})", host.member.term());
   carry_out(member, out);
   return true;
 }
@@ -321,10 +334,10 @@ void StoreCluster::clock_changed(std::uint32_t member) {
   StoreHost& host = hosts_[member];
   if (!host.up) return;
   // Its pending timer was set on the old reading: it runs now and names the next.
-  host.armed_at_us = now_us_;
-  schedule_(now_us_, {.kind = StoreEventKind::kMemberTimer,
-                      .index = member,
-                      .id = static_cast<std::uint64_t>(now_us_)});
+  host.armed_at_us = *now_us_;
+  schedule_(*now_us_, {.kind = StoreEventKind::kMemberTimer,
+                       .index = member,
+                       .id = static_cast<std::uint64_t>(*now_us_)});
 }
 
 // --- Clients ----------------------------------------------------------------------
@@ -352,13 +365,13 @@ void StoreCluster::send_request(EndpointId from, std::uint32_t member,
 void StoreCluster::schedule_client(consensus::ClientId id, core::TimeUs wait_us,
                                    std::uint64_t generation) {
   UNWEDGE_ASSERT_LE(0, wait_us);
-  schedule_(now_us_ + wait_us, {.kind = StoreEventKind::kClientTimer,
-                                .index = static_cast<std::uint32_t>(id),
-                                .id = generation});
+  schedule_(*now_us_ + wait_us, {.kind = StoreEventKind::kClientTimer,
+                                 .index = static_cast<std::uint32_t>(id),
+                                 .id = generation});
 }
 
 std::size_t StoreCluster::invoked(const consensus::Request& request) {
-  history_.operations.push_back(consensus::HistoryOp{.request = request, .invoke_us = now_us_});
+  history_.operations.push_back(consensus::HistoryOp{.request = request, .invoke_us = *now_us_});
   return history_.operations.size() - 1;
 }
 
@@ -367,7 +380,7 @@ void StoreCluster::completed(std::size_t operation, const consensus::Reply& repl
   consensus::HistoryOp& op = history_.operations[operation];
   UNWEDGE_ASSERT(!op.complete_us.has_value());
   UNWEDGE_ASSERT(reply.status == consensus::ReplyStatus::kOk);
-  op.complete_us = now_us_;
+  op.complete_us = *now_us_;
   op.result = reply;
 }
 

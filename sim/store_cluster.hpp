@@ -101,8 +101,13 @@ class StoreCluster {
   // `now_us`, `network`, `trace` and `schedule` must outlive the cluster.
   StoreCluster(std::uint32_t members, const StoreSettings& settings, std::uint64_t seed,
                Network& network, const core::TimeUs& now_us, Trace& trace, Schedule schedule);
+  // A copy of `other`'s members, messages in flight and history, over the
+  // given network, time, trace and schedule (a copied simulation's). Only
+  // while no client is registered: clients live in agents, which a copy
+  // starts afresh (Simulation::restore).
+  StoreCluster(const StoreCluster& other, Network& network, const core::TimeUs& now_us,
+               Trace& trace, Schedule schedule);
   ~StoreCluster();
-  StoreCluster(const StoreCluster&) = delete;
   StoreCluster& operator=(const StoreCluster&) = delete;
 
   // Boots every member; once, before the first event.
@@ -176,6 +181,9 @@ class StoreCluster {
   };
   using InFlight = std::variant<ToMember, ToMemberRequest, ToClient>;
 
+  // Whole, bindings and all: only for the copy above to start from.
+  StoreCluster(const StoreCluster&) = default;
+
   void arrive(std::uint64_t id);
   void on_timer(std::uint32_t member, core::TimeUs armed_at_us);
   void boot_done(std::uint32_t member, std::uint32_t incarnation);
@@ -188,9 +196,9 @@ class StoreCluster {
   void note_leader(std::uint32_t member);
 
   StoreSettings settings_;
-  Network& network_;
-  const core::TimeUs& now_us_;
-  Trace& trace_;
+  Network* network_;
+  const core::TimeUs* now_us_;
+  Trace* trace_;
   Schedule schedule_;
   Rng rng_;
   std::deque<StoreHost> hosts_;  // a deque: members keep their address

@@ -22,7 +22,17 @@ class TraceJournal final : public core::Journal {
   // clock, so the trace reads in one timebase.
   // `observer`, if any, hears every entry after it is traced.
   TraceJournal(Trace& trace, const core::TimeUs& now_us, RunObserver* observer = nullptr)
-      : trace_(trace), now_us_(now_us), observer_(observer) {}
+      : trace_(&trace), now_us_(&now_us), observer_(observer) {}
+  // A copy of what `other` has seen (each entity's last cell), tracing to
+  // `trace` at `now_us` for `observer` (a copied simulation's); the
+  // callbacks are not copied.
+  TraceJournal(const TraceJournal& other, Trace& trace, const core::TimeUs& now_us,
+               RunObserver* observer)
+      : trace_(&trace),
+        now_us_(&now_us),
+        observer_(observer),
+        cells_(other.cells_),
+        transitions_(other.transitions_) {}
 
   void transition(const core::TransitionEvent& event) override;
   void decision(const core::DecisionEvent& event) override;
@@ -56,8 +66,8 @@ class TraceJournal final : public core::Journal {
   template <class V>
   using ByName = std::unordered_map<std::string, V, NameHash, std::equal_to<>>;
 
-  Trace& trace_;
-  const core::TimeUs& now_us_;
+  Trace* trace_;
+  const core::TimeUs* now_us_;
   RunObserver* observer_;
   // kind -> entity -> the last cell seen. Lookups only, never iterated.
   ByName<ByName<Cell>> cells_;

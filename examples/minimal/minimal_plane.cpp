@@ -213,6 +213,11 @@ class MinimalPlane final : public seam::ControlPlane {
   std::unique_ptr<seam::Process> start(const core::Environment& env) const override {
     return std::make_unique<Loop>(env, settings_);
   }
+  // The model is a static, so a copy shares it: runs of fleet_fuzzer's
+  // version 2 start from a provisioned fleet copied, not simulated again.
+  std::unique_ptr<seam::ControlPlane> clone() const override {
+    return std::make_unique<MinimalPlane>(*this);
+  }
   void order_service(core::Transaction& txn, const seam::ServiceOrder& service,
                      core::TimeUs now_us) const override {
     txn.put(Database{.id = service.id,

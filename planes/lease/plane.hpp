@@ -36,6 +36,10 @@ class LeasePlane final : public seam::ControlPlane {
   const core::ControlPlaneModel& model() const override;
   seam::FleetConfiguration fleet() const override;
   std::unique_ptr<seam::Process> start(const core::Environment& env) const override;
+  // Its model is built once and shared, so a copy may stand in for it.
+  std::unique_ptr<seam::ControlPlane> clone() const override {
+    return std::make_unique<LeasePlane>(*this);
+  }
   core::TimeUs agent_interval_us() const override { return kAgentIntervalUs; }
   std::unique_ptr<seam::Agent> start_agent(const seam::AgentContext& context) const override;
   void order_service(core::Transaction& txn, const seam::ServiceOrder& service,

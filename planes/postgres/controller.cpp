@@ -118,46 +118,47 @@ template <class Entity>
 void Controller::decide(const std::string& id, TickStats& stats) {
   std::unique_ptr<core::Transaction> txn = feed_env_.store.begin();  // read only
   std::shared_ptr<const Entity> entity = txn->view<Entity>(id);
-  // A server and its replica link share an id: a hold is the kind's.
-  const std::string held_key = fmt::format("{}/{}", Entity::kKind, id);
+  // A server and its replica link share an id: a hold is the kind's. Holds
+  // are few (only at the limit), so most decisions never build a key.
+  const auto hold_key = [&id] { return fmt::format("{}/{}", Entity::kKind, id); };
+  const auto forget_hold = [&] {
+    if (!held_.empty()) held_.erase(hold_key());
+  };
   if (!entity || scheduler_.busy(*txn, Entity::kKind, id)) {
-    held_.erase(held_key);  // gone, or its action runs: nothing waits
+    forget_hold();  // gone, or its action runs: nothing waits
     return;
   }
   const core::TimeUs now_us = env_.clock.now_us();
   Rules rules = rules_for(*txn, env_.telemetry, settings_, now_us, *entity);
   core::Decision decision = rules.table.decide(entity->state.id, rules.signals);
   stats.decided++;
-  bool started = false;
   const std::string* decided = decision.kind == core::DecisionKind::kAct
                                    ? &rules.table.action_name(*decision.action)
                                    : nullptr;
   const std::string_view action = decided != nullptr ? std::string_view(*decided) : "";
-  const std::string group(group_of_entity(*entity));
+  bool started = false;
   if (!action.empty() && scheduler_.at_limit(*txn, action)) {
     // As many disruptions run as the plane allows: this one waits for a
     // later pass. Journaled the first time it is held (so the trace shows
     // what it waits for) and not again until it starts, so a backlog of
     // thousands does not fill the journal on every pass.
     UNWEDGE_PROBE("controller.action_held_at_limit");
-    if (held_.insert(held_key).second && env_.journal != nullptr) {
+    if (held_.insert(hold_key()).second && env_.journal != nullptr) {
       journal_decision(*env_.journal, decision, *entity, rules,
                        DecisionInputs{*txn, env_.telemetry, settings_, now_us, true});
     }
-    dirty_.insert(group);
-    groups_[group].decided.push_back({.kind = Entity::kKind, .id = id, .action = decided});
-    return;
-  }
-  if (!action.empty()) {
-    Slot slot = slot_for(*entity, action);
-    core::Result<bool> offered = scheduler_.offer(slot.kind, slot.entity, action, id);
-    started = offered.ok() && *offered;
-    if (started) stats.started++;
-  }
-  held_.erase(held_key);
-  if (env_.journal != nullptr) {
-    journal_decision(*env_.journal, decision, *entity, rules,
-                     DecisionInputs{*txn, env_.telemetry, settings_, now_us, !started});
+  } else {
+    if (!action.empty()) {
+      Slot slot = slot_for(*entity, action);
+      core::Result<bool> offered = scheduler_.offer(slot.kind, slot.entity, action, id);
+      started = offered.ok() && *offered;
+      if (started) stats.started++;
+    }
+    forget_hold();
+    if (env_.journal != nullptr) {
+      journal_decision(*env_.journal, decision, *entity, rules,
+                       DecisionInputs{*txn, env_.telemetry, settings_, now_us, !started});
+    }
   }
   // Signal derivation must never produce what the table declares
   // impossible, and the analysis proves the table has no gap or conflict.
@@ -166,8 +167,10 @@ void Controller::decide(const std::string& id, TickStats& stats) {
       "{} {}: {}", Entity::kKind, id,
       rules.table.describe_cell(entity->state.id, rules.signals) + ": " +
           rules.table.describe(decision));
-  // An action decided but not started (its slot taken, its commit failed)
-  // is decided again on the next pass, as a full pass would.
+  // An action decided but not started (held at the limit, its slot taken,
+  // its commit failed) is decided again on the next pass, as a full pass
+  // would.
+  const std::string group(group_of_entity(*entity));
   if (!action.empty() && !started) dirty_.insert(group);
   groups_[group].decided.push_back({.kind = Entity::kKind, .id = id, .action = decided});
 }

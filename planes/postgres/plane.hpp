@@ -40,6 +40,10 @@ class ReferencePlane final : public seam::ControlPlane {
   const core::ControlPlaneModel& model() const override;
   seam::FleetConfiguration fleet() const override;
   std::unique_ptr<seam::Process> start(const core::Environment& env) const override;
+  // Its model is built once and shared, so a copy may stand in for it.
+  std::unique_ptr<seam::ControlPlane> clone() const override {
+    return std::make_unique<ReferencePlane>(*this);
+  }
   void order_service(core::Transaction& txn, const seam::ServiceOrder& service,
                      core::TimeUs now_us) const override;
   std::string role_of(core::Transaction& txn, std::string_view node) const override;

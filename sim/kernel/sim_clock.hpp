@@ -20,7 +20,12 @@ namespace unwedge::sim {
 class SimClock final : public core::Clock {
  public:
   // `virtual_now_us` is the simulation's current time; it must outlive this.
-  explicit SimClock(const core::TimeUs& virtual_now_us) : virtual_now_us_(virtual_now_us) {}
+  explicit SimClock(const core::TimeUs& virtual_now_us) : virtual_now_us_(&virtual_now_us) {}
+  // A copy of `other` that reads `virtual_now_us`: the clock of a copied
+  // simulation (Simulation::restore).
+  SimClock(const SimClock& other, const core::TimeUs& virtual_now_us) : SimClock(other) {
+    virtual_now_us_ = &virtual_now_us;
+  }
 
   core::TimeUs now_us() const override;
 
@@ -37,7 +42,7 @@ class SimClock final : public core::Clock {
   bool synced() const { return synced_; }
 
  private:
-  const core::TimeUs& virtual_now_us_;
+  const core::TimeUs* virtual_now_us_;
   // Local time was base_local_us_ at virtual time base_virtual_us_; since
   // then it has advanced at (1e6 + drift_ppm_) / 1e6 of virtual time.
   core::TimeUs base_virtual_us_ = 0;

@@ -1,6 +1,8 @@
 #include "sim/kernel/trace.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
+#include <iterator>
 
 #include "core/assert.hpp"
 #include "sim/kernel/rng.hpp"
@@ -32,6 +34,17 @@ const char* to_string(TraceKind kind) {
 
 Trace::Trace(std::size_t recent_max, TraceSink* sink)
     : recent_max_(recent_max), sink_(sink), digest_(kDigestBasis) {}
+
+Trace::Trace(const Trace& other, TraceSink* sink)
+    : recent_max_(other.recent_max_),
+      sink_(sink),
+      recent_(other.recent_),
+      next_(other.next_),
+      spare_(other.spare_),
+      digest_(other.digest_),
+      records_(other.records_) {
+  std::copy(std::begin(other.counts_), std::end(other.counts_), std::begin(counts_));
+}
 
 void Trace::record(core::TimeUs at_us, TraceKind kind, std::string_view entity,
                    std::string_view detail) {

@@ -62,6 +62,9 @@ class TraceSink {
 class Trace {
  public:
   explicit Trace(std::size_t recent_max = 256, TraceSink* sink = nullptr);
+  // `other`'s digest, counts and recent records, going on to `sink` (a
+  // copied simulation's trace).
+  Trace(const Trace& other, TraceSink* sink);
 
   void record(core::TimeUs at_us, TraceKind kind, std::string_view entity, std::string_view detail);
   // The detail formatted into a buffer the trace keeps, so a record costs no

@@ -461,9 +461,9 @@ TEST(Cli, AFleetFuzzerInputBecomesTheScenarioFileItStandsFor) {
 }
 
 TEST(Cli, FuzzToScenarioRefusesAnotherVersionOrAMissingFile) {
-  Ran other = unwedge("fuzz-to-scenario " + source("fuzz/corpus/fleet_fuzzer/version-2"));
+  Ran other = unwedge("fuzz-to-scenario " + source("fuzz/corpus/fleet_fuzzer/version-3"));
   EXPECT_EQ(other.exit_code, 2) << other.output;
-  EXPECT_NE(other.output.find("encoding version 2 is not one this build reads"), std::string::npos)
+  EXPECT_NE(other.output.find("encoding version 3 is not one this build reads"), std::string::npos)
       << other.output;
   Ran missing = unwedge("fuzz-to-scenario /nonexistent/crash-1");
   EXPECT_EQ(missing.exit_code, 2) << missing.output;

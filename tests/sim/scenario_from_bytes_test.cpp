@@ -6,6 +6,7 @@
 #include "sim/scenario_from_bytes.hpp"
 
 #include <cstdint>
+#include <fmt/format.h>
 #include <string>
 #include <vector>
 
@@ -18,26 +19,35 @@
 namespace unwedge::sim {
 namespace {
 
-std::vector<std::uint8_t> versioned(std::vector<std::uint8_t> rest) {
-  rest.insert(rest.begin(), kScenarioBytesVersion);
+std::vector<std::uint8_t> versioned(std::vector<std::uint8_t> rest, std::uint8_t version) {
+  rest.insert(rest.begin(), version);
   return rest;
 }
 
-RC_GTEST_PROP(ScenarioFromBytes, AnyBytesOfTheVersionDecodeToABoundedScenarioAFileCarries,
-              (std::vector<std::uint8_t> rest)) {
-  const std::vector<std::uint8_t> bytes = versioned(rest);
+RC_GTEST_PROP(ScenarioFromBytes, AnyBytesOfAVersionDecodeToABoundedScenarioAFileCarries,
+              (std::vector<std::uint8_t> rest, bool late)) {
+  const std::uint8_t version = late ? 2 : 1;
+  const std::vector<std::uint8_t> bytes = versioned(rest, version);
   core::Result<Scenario> scenario = scenario_from_bytes(bytes, "input");
   RC_ASSERT(scenario.ok());
   RC_ASSERT(scenario->config.services.size() >= 1U);
   RC_ASSERT(scenario->config.services.size() <= 2U);
   // An entry is one fault or one request, or a promotion with its unfollow.
   RC_ASSERT(scenario->faults.size() + scenario->operators.size() <= 2 * kScenarioBytesEntriesMax);
-  RC_ASSERT(scenario->duration_us >= core::kMinute);
-  RC_ASSERT(scenario->duration_us <= 20 * core::kMinute);
-  for (const ScheduledFault& f : scenario->faults)
+  // Version 1: faults from the start for 1-20 minutes; version 2: 10
+  // seconds to 5 minutes of them after 20 quiet minutes of provisioning.
+  const core::TimeUs from_us = late ? kScenarioBytesProvisioningUs : 0;
+  RC_ASSERT(scenario->provisioning_us == from_us);
+  RC_ASSERT(scenario->duration_us >= from_us + (late ? 10 * core::kSecond : core::kMinute));
+  RC_ASSERT(scenario->duration_us <= from_us + (late ? 5 : 20) * core::kMinute);
+  for (const ScheduledFault& f : scenario->faults) {
+    RC_ASSERT(f.at_us >= from_us);
     RC_ASSERT(f.at_us < scenario->duration_us);
-  for (const ScheduledOperator& o : scenario->operators)
+  }
+  for (const ScheduledOperator& o : scenario->operators) {
+    RC_ASSERT(o.at_us >= from_us);
     RC_ASSERT(o.at_us < scenario->duration_us);
+  }
   // Written and read back, it is the same scenario: a crash input becomes
   // a scenario file that means exactly what the input meant.
   core::Result<Scenario> again = parse_scenario(to_yaml(*scenario), "input.yaml");
@@ -50,24 +60,40 @@ RC_GTEST_PROP(ScenarioFromBytes, AnyBytesOfTheVersionDecodeToABoundedScenarioAFi
 }
 
 TEST(ScenarioFromBytes, AnotherVersionOrNoBytesAreRefusedByName) {
-  core::Result<Scenario> other = scenario_from_bytes(std::vector<std::uint8_t>{2, 0, 1}, "crash-1");
-  ASSERT_FALSE(other.ok());
-  EXPECT_EQ(other.error().message,
-            "crash-1: encoding version 2 is not one this build reads (it reads version 1); "
-            "decode it with the unwedge that found it");
+  for (const std::uint8_t version : {0, 3, 255}) {
+    core::Result<Scenario> other =
+        scenario_from_bytes(std::vector<std::uint8_t>{version, 0, 1}, "crash-1");
+    ASSERT_FALSE(other.ok());
+    EXPECT_EQ(other.error().message,
+              fmt::format("crash-1: encoding version {} is not one this build reads (it reads "
+                          "versions 1 to 2); decode it with the unwedge that found it",
+                          version));
+  }
   core::Result<Scenario> empty = scenario_from_bytes({}, "crash-2");
   ASSERT_FALSE(empty.ok());
   EXPECT_TRUE(empty.error().message.starts_with("crash-2: empty;")) << empty.error().message;
 }
 
 TEST(ScenarioFromBytes, TheVersionByteAloneIsTheSmallestStory) {
-  core::Result<Scenario> s = scenario_from_bytes(versioned({}), "quiet");
+  core::Result<Scenario> s = scenario_from_bytes(versioned({}, 1), "quiet");
   ASSERT_TRUE(s.ok());
   ASSERT_EQ(s->config.services.size(), 1U);
   EXPECT_EQ(s->config.services[0].standbys, 0U);
+  EXPECT_EQ(s->provisioning_us, 0);
   EXPECT_EQ(s->duration_us, core::kMinute);
   EXPECT_TRUE(s->faults.empty());
   EXPECT_TRUE(s->operators.empty());
+  // Version 2: the same fleet, provisioned, then ten seconds of quiet.
+  core::Result<Scenario> late = scenario_from_bytes(versioned({}, 2), "quiet");
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->config.services, s->config.services);
+  EXPECT_EQ(late->provisioning_us, 20 * core::kMinute);
+  EXPECT_EQ(late->duration_us, 20 * core::kMinute + 10 * core::kSecond);
+  EXPECT_TRUE(late->faults.empty());
+  EXPECT_TRUE(late->operators.empty());
+  EXPECT_EQ(late->description,
+            "decoded from quiet (1 bytes, encoding version 2): 1 service, 0 faults and 0 "
+            "operator requests in 10 s after 20 min of provisioning");
 }
 
 // A leader cut off for the last two minutes of the safety phase: it fails

@@ -212,8 +212,17 @@ const std::map<std::string, std::string>& malformed_messages() {
        "a whole number and a unit (us, ms, s, m, h, d)"},
       {"unknown_key.yaml",
        "7:1: unknown key \"sed\"; did you mean \"seed\"? allowed at the top: name, description, "
-       "seed, duration, recovery, fleet, workload, control_plane, network, random, timeline, "
-       "bounds, requires, expect"},
+       "seed, duration, provisioning, recovery, fleet, workload, control_plane, network, random, "
+       "timeline, bounds, requires, expect"},
+      {"fault_during_provisioning.yaml",
+       "9:9: timeline[0].at: at 10m is within the provisioning phase (provisioning: 20m), when "
+       "nothing happens but the fleet coming up; move it to 20m or later"},
+      {"random_with_provisioning.yaml",
+       "9:3: random: random faults and operators would strike during the provisioning phase, "
+       "which is quiet; remove `provisioning` or `random`"},
+      {"provisioning_past_duration.yaml",
+       "4:15: provisioning: 20m is not within the safety phase (duration: 20m); the "
+       "provisioning is its quiet start, so make it shorter or the duration longer"},
       {"unknown_service_in_target.yaml",
        "10:15: timeline[0].targets[0]: \"leader:db2\" names service \"db2\", which the fleet does "
        "not have; did you mean \"db1\"? services: db1"},

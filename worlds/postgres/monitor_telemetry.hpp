@@ -14,11 +14,15 @@ namespace unwedge::pgworld {
 
 class MonitorTelemetry final : public core::Telemetry {
  public:
-  explicit MonitorTelemetry(const World& world) : world_(world) {}
+  explicit MonitorTelemetry(const World& world) : world_(&world) {}
+  // A copy of `other` over `world` (a copied simulation's).
+  MonitorTelemetry(const MonitorTelemetry& other, const World& world) : MonitorTelemetry(other) {
+    world_ = &world;
+  }
   std::vector<core::Checkin> checkins(std::string_view host) const override;
 
  private:
-  const World& world_;
+  const World* world_;
 };
 
 }  // namespace unwedge::pgworld

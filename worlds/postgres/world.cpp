@@ -51,8 +51,16 @@ OperationLatency operation_latency(core::InfraVerb verb) {
   return {kSecond, kSecond};
 }
 
-World::World(const core::TimeUs& now_us) : now_us_(now_us) {
+World::World(const core::TimeUs& now_us) : now_us_(&now_us) {
   control_plane = network.add("control-plane");
+}
+
+World::World(const World& other, const core::TimeUs& now_us) : World(other) {
+  now_us_ = &now_us;
+  for (Host& host : hosts)
+    host.clock = sim::SimClock(host.clock, now_us);
+  for (Vantage& vantage : vantages)
+    vantage.clock = sim::SimClock(vantage.clock, now_us);
 }
 
 HostIndex World::add_host(std::string name, std::string service) {
@@ -61,7 +69,7 @@ HostIndex World::add_host(std::string name, std::string service) {
   const sim::EndpointId endpoint = network.add(name);
   host_by_name_.emplace(name, index);
   if (std::optional<std::uint32_t> s = find_service(service)) services[*s].hosts.push_back(index);
-  Host& host = hosts.emplace_back(std::move(name), std::move(service), endpoint, now_us_);
+  Host& host = hosts.emplace_back(std::move(name), std::move(service), endpoint, *now_us_);
   host.received.resize(vantages.size());
   host.received_sequence.resize(vantages.size());
   return index;
@@ -78,7 +86,7 @@ std::uint32_t World::add_service(std::string name, bool synchronous) {
 void World::add_vantage(std::string name) {
   UNWEDGE_ASSERT_MSG(hosts.empty(), "vantage point {} added after the first host", name);
   const sim::EndpointId endpoint = network.add(name);
-  vantages.emplace_back(std::move(name), endpoint, now_us_);
+  vantages.emplace_back(std::move(name), endpoint, *now_us_);
 }
 
 void World::add_client(std::uint32_t service) {
@@ -178,7 +186,7 @@ WriteOutcome World::write(Client& client, std::uint64_t write_id) {
                          .lsn = outcome.lsn,
                          .timeline = outcome.timeline,
                          .node = node_index,
-                         .at_us = now_us_};
+                         .at_us = *now_us_};
   }
   service.writes_acked++;
   return outcome;
@@ -199,7 +207,7 @@ WriteOutcome World::write(IndependentDb& independent, std::uint64_t write_id) {
                                 .lsn = outcome.lsn,
                                 .timeline = outcome.timeline,
                                 .node = independent.host,
-                                .at_us = now_us_};
+                                .at_us = *now_us_};
   independent.writes_acked++;
   return outcome;
 }

@@ -162,6 +162,9 @@ struct WriteOutcome {
 class World {
  public:
   explicit World(const core::TimeUs& now_us);
+  // A copy of `other` whose clocks read `now_us`: the world of a copied
+  // simulation (Simulation::restore).
+  World(const World& other, const core::TimeUs& now_us);
 
   sim::Network network;
   sim::EndpointId control_plane = 0;
@@ -258,7 +261,7 @@ class World {
   // The client can talk to the database on `host`: up, running, connected.
   bool reaches(const Client& client, HostIndex host) const;
 
-  const core::TimeUs& now_us_;
+  const core::TimeUs* now_us_;
   // Lookups only, never iterated: hash order cannot leak into a run.
   ByName<HostIndex> host_by_name_;
   ByName<std::uint32_t> service_by_name_;

@@ -34,7 +34,11 @@ struct WriteFinding {
 
 class WriteChecks {
  public:
-  explicit WriteChecks(const World& world) : world_(world) {}
+  explicit WriteChecks(const World& world) : world_(&world) {}
+  // A copy of `other` over `world` (a copied simulation's).
+  WriteChecks(const WriteChecks& other, const World& world) : WriteChecks(other) {
+    world_ = &world;
+  }
 
   // A write acknowledged to a client: a finding when it sits on a history
   // without the write the service acknowledged before it (single writer).
@@ -53,7 +57,7 @@ class WriteChecks {
     Timeline timeline = 0;
   };
 
-  const World& world_;
+  const World* world_;
   std::map<std::uint32_t, LastAck> last_ack_;  // per service
 };
 
