@@ -283,6 +283,10 @@ std::string store_target(const FaultAimer& aimer, Rng& rng) {
 // instead, and a cut severs its host from the store.
 constexpr std::uint32_t kStoreAimPpm = 200'000;
 constexpr std::uint32_t kCutFromStorePpm = 250'000;
+// In a fleet of zones, this often a host fault or a cut strikes a whole
+// zone or rack at once: a zone's outage, a rack's lost power, a zone cut
+// from the control plane or from the monitors.
+constexpr std::uint32_t kPlaceAimPpm = 150'000;
 
 // Clocks belong to hosts, monitors, the control plane and store members.
 std::string clock_owner(FaultAimer& aimer, Rng& rng) {
@@ -322,6 +326,16 @@ std::int64_t drawn_amount(const FaultDraw& draw, Rng& rng) {
 // a store member now and then (cut, if at all, from the other members), and
 // a cut's far side is now and then the whole store.
 bool aim_at_host(const FaultKindInfo& k, FaultAimer& aimer, Rng& rng, FaultSpec& spec) {
+  if (k.targets != FaultTargetClass::kServers && !aimer.places().empty() &&
+      rng.chance(kPlaceAimPpm)) {
+    spec.targets = {pick(aimer.places(), rng)};
+    if (k.others != FaultOthers::kNone) {
+      spec.others = aimer.monitors().empty() || rng.chance(500'000)
+                        ? std::vector<std::string>{"control-plane"}
+                        : aimer.every_monitor();
+    }
+    return true;
+  }
   const bool store = aimer.store_members() > 0;
   if (store && k.targets != FaultTargetClass::kServers && rng.chance(kStoreAimPpm)) {
     spec.targets = {store_target(aimer, rng)};
@@ -343,8 +357,8 @@ bool aim_at_host(const FaultKindInfo& k, FaultAimer& aimer, Rng& rng, FaultSpec&
 // endpoint's target), and the rest of that host's world.
 class WorldAimer final : public FaultAimer {
  public:
-  WorldAimer(const World& world, std::uint32_t store_members)
-      : world_(world), store_members_(store_members) {
+  WorldAimer(const World& world, std::uint32_t store_members, const ZoneShape& zones)
+      : world_(world), store_members_(store_members), places_(place_targets(zones)) {
     for (const Vantage& v : world.vantages)
       monitors_.push_back(v.name);
   }
@@ -380,11 +394,13 @@ class WorldAimer final : public FaultAimer {
   const std::vector<std::string>& monitors() const override { return monitors_; }
   std::vector<std::string> every_monitor() const override { return monitors_; }
   std::uint32_t store_members() const override { return store_members_; }
+  const std::vector<std::string>& places() const override { return places_; }
 
  private:
   const World& world_;
   std::uint32_t store_members_;
   std::vector<std::string> monitors_;
+  std::vector<std::string> places_;
 };
 
 }  // namespace
@@ -494,9 +510,20 @@ std::optional<FaultSpec> draw_fault(FaultKind kind, FaultAimer& aimer, Rng& rng)
 }
 
 std::optional<FaultSpec> draw_fault(FaultKind kind, const World& world, Rng& rng,
-                                    std::uint32_t store_members) {
-  WorldAimer aimer(world, store_members);
+                                    std::uint32_t store_members, const ZoneShape& zones) {
+  WorldAimer aimer(world, store_members, zones);
   return draw_fault(kind, aimer, rng);
+}
+
+std::vector<std::string> place_targets(const ZoneShape& zones) {
+  std::vector<std::string> out;
+  for (const std::string& zone : zones.names)
+    out.push_back("zone:" + zone);
+  for (const std::string& zone : zones.names) {
+    for (std::uint32_t rack = 1; rack <= zones.racks; ++rack)
+      out.push_back(fmt::format("rack:{}/{}", zone, rack));
+  }
+  return out;
 }
 
 }  // namespace unwedge::sim

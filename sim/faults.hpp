@@ -28,6 +28,7 @@
 
 #include "core/time.hpp"
 #include "sim/kernel/rng.hpp"
+#include "sim/placement.hpp"
 
 namespace unwedge::pgworld {
 class World;
@@ -206,7 +207,17 @@ class FaultAimer {
   // Members of the consensus store ("store-1" ...); 0: the run has none, and
   // no draw spends a number on the store.
   virtual std::uint32_t store_members() const { return 0; }
+  // The fleet's zones and racks as fault targets ("zone:a", "rack:a/1",
+  // ...); empty: the fleet has none, and no draw spends a number on them.
+  virtual const std::vector<std::string>& places() const {
+    static const std::vector<std::string> none;
+    return none;
+  }
 };
+
+// Every zone and rack of `zones` as a fault target names it: "zone:a" ...,
+// then "rack:a/1" ...; empty when the fleet has no zones.
+std::vector<std::string> place_targets(const ZoneShape& zones);
 
 // Draws a fault of `kind` as its table entry describes, aimed by `aimer`:
 // partitions and crashes favour a service's current leader, where faults
@@ -216,7 +227,7 @@ std::optional<FaultSpec> draw_fault(FaultKind kind, FaultAimer& aimer, Rng& rng)
 // draw_fault aimed at the world as it is now (no fitting target when no
 // host is up yet), beside a consensus store of `store_members` (0: none).
 std::optional<FaultSpec> draw_fault(FaultKind kind, const World& world, Rng& rng,
-                                    std::uint32_t store_members = 0);
+                                    std::uint32_t store_members = 0, const ZoneShape& zones = {});
 
 // A store member's name: "store-1" for member 0.
 std::string store_member_name(std::uint32_t member);

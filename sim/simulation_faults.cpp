@@ -478,7 +478,8 @@ void Simulation::on_random_fault() {
   if (kinds.empty()) kinds = fault_kinds_for(coordination_ != nullptr);
   const FaultKind kind = kinds[rng_faults_.below(kinds.size())];
   const std::uint32_t members = coordination_ == nullptr ? 0 : coordination_->size();
-  if (std::optional<FaultSpec> spec = draw_fault(kind, world_, rng_faults_, members)) {
+  if (std::optional<FaultSpec> spec =
+          draw_fault(kind, world_, rng_faults_, members, config_.zones)) {
     if (start_fault(*spec) != 0) drawn_faults_.push_back({.at_us = now_us_, .spec = *spec});
   }
 }

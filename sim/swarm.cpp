@@ -105,6 +105,7 @@ class Swarm {
   Scenario scenario_;
   std::vector<ServicePlan> plans_;
   std::vector<std::string> monitors_;
+  std::vector<std::string> places_;  // zones and racks as fault targets; none without zones
   std::vector<FaultKind> kinds_;
   std::size_t kinds_available_ = 0;  // the kinds the mix was drawn from
   std::uint32_t store_members_ = 0;  // the plane's consensus store; 0: none
@@ -129,6 +130,13 @@ void Swarm::draw_fleet() {
     plans_.push_back({.id = spec.id, .standbys = spec.standbys, .followers = spec.followers});
   }
   config.clients_per_service = static_cast<std::uint32_t>(rng_.between(1, 2));
+  // A quarter of the fleets sit in three zones of two racks, where a fault
+  // may take a whole zone or rack. Drawn from a stream of its own, so the
+  // other draws of a seed are what they were before fleets had zones.
+  if (Rng::stream(seed_, "swarm-zones").chance(250'000)) {
+    config.zones = ZoneShape{.names = {"a", "b", "c"}, .racks = 2};
+    places_ = place_targets(config.zones);
+  }
   core::Result<const seam::PlaneInfo*> info = find_plane_or_error(options_.control_plane);
   UNWEDGE_ASSERT_MSG(info.ok(), "{}", info ? "" : info.error().message);
   plane_info_ = *info;
@@ -322,6 +330,7 @@ class Swarm::RoleAimer final : public FaultAimer {
   const std::vector<std::string>& monitors() const override { return swarm_.monitors_; }
   std::vector<std::string> every_monitor() const override { return {"monitors"}; }
   std::uint32_t store_members() const override { return swarm_.store_members_; }
+  const std::vector<std::string>& places() const override { return swarm_.places_; }
 
  private:
   Swarm& swarm_;
@@ -423,10 +432,15 @@ std::string Swarm::describe_draws() const {
   std::vector<std::string_view> kinds;
   for (FaultKind k : kinds_)
     kinds.push_back(info(k).name);
+  const ZoneShape& zones = scenario_.config.zones;
+  const std::string zoned = zones.names.empty()
+                                ? ""
+                                : fmt::format(" in {} zones of {} racks ({})", zones.names.size(),
+                                              zones.racks, fmt::join(zones.names, ", "));
   return fmt::format(
-      "{}, {} client{} each; {} of {} fault kinds ({}), one every {} min on average; an "
+      "{}{}, {} client{} each; {} of {} fault kinds ({}), one every {} min on average; an "
       "operator request every {} min on average; {} min of faults, {} min of recovery",
-      fmt::join(services, ", "), scenario_.config.clients_per_service,
+      fmt::join(services, ", "), zoned, scenario_.config.clients_per_service,
       scenario_.config.clients_per_service > 1 ? "s" : "", kinds_.size(), kinds_available_,
       fmt::join(kinds, ", "), fault_gap_us_ / kMinute, operator_gap_us_ / kMinute,
       scenario_.duration_us / kMinute, scenario_.recovery_us / kMinute);

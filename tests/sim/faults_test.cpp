@@ -275,6 +275,50 @@ TEST_F(FleetWorldTest, BesideAStoreHostFaultsSometimesStrikeItsMembers) {
     EXPECT_GE(hits[what], 20) << what;
 }
 
+TEST(PlaceTargets, EveryZoneThenEveryRackByName) {
+  EXPECT_EQ(place_targets(ZoneShape{.names = {"a", "b"}, .racks = 2}),
+            (std::vector<std::string>{"zone:a", "zone:b", "rack:a/1", "rack:a/2", "rack:b/1",
+                                      "rack:b/2"}));
+  EXPECT_TRUE(place_targets(ZoneShape{}).empty());
+}
+
+// A zone's outage, a rack's lost power, a zone cut from the control plane
+// or the monitors: in a fleet of zones the nemesis draws them now and then,
+// only for the kinds that strike hosts or endpoints; without zones, never.
+TEST_F(FleetWorldTest, InAFleetOfZonesHostFaultsAndCutsSometimesStrikeAZoneOrARack) {
+  const ZoneShape zones{.names = {"a", "b", "c"}, .racks = 2};
+  const std::vector<std::string> places = place_targets(zones);
+  std::map<std::string, int> hits;
+  for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+    for (const bool zoned : {false, true}) {
+      Rng rng = Rng::stream(seed, "places");
+      for (FaultKind kind :
+           {FaultKind::kHostCrash, FaultKind::kPartitionComplete, FaultKind::kPartitionPartial,
+            FaultKind::kPartitionOneWay, FaultKind::kDatabaseCrash, FaultKind::kClockJump}) {
+        std::optional<FaultSpec> spec = draw_fault(kind, w, rng, 0, zoned ? zones : ZoneShape{});
+        ASSERT_TRUE(spec.has_value());
+        const bool at_place =
+            std::any_of(spec->targets.begin(), spec->targets.end(), [&](const std::string& t) {
+              return std::find(places.begin(), places.end(), t) != places.end();
+            });
+        if (!at_place) continue;
+        EXPECT_TRUE(zoned) << describe(*spec);
+        hits[std::string(info(kind).name)]++;
+        hits[spec->targets.front().substr(0, spec->targets.front().find(':'))]++;
+        // A cut severs the place from the control plane or the monitors.
+        for (const std::string& o : spec->others)
+          EXPECT_TRUE(o == "control-plane" || o.starts_with("monitor-")) << describe(*spec);
+      }
+    }
+  }
+  for (const char* what : {"host_crash", "partition_complete", "partition_partial",
+                           "partition_one_way", "zone", "rack"})
+    EXPECT_GE(hits[what], 20) << what;
+  // A database's own faults and the clocks' are never a place's.
+  EXPECT_EQ(hits["database_crash"], 0);
+  EXPECT_EQ(hits["clock_jump"], 0);
+}
+
 TEST_F(FleetWorldTest, EveryKindDrawsASpecAimedAtThingsThatExist) {
   for (FaultKind kind : fleet_fault_kinds()) {
     for (std::uint64_t seed = 1; seed <= 40; ++seed) {

@@ -4,6 +4,7 @@
 #include "sim/swarm.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 
@@ -91,6 +92,33 @@ TEST(Swarm, TwoHundredSeedsCoverEveryFleetSizeFaultKindAndOperatorKind) {
                              "control-plane", "mid_transaction"}) {
     EXPECT_TRUE(fault_targets_seen.contains(target)) << target << " is never aimed at";
   }
+}
+
+// A quarter of the seeds draw a fleet in zones and racks; some of their
+// faults strike a whole zone or rack, and no other seed's ever does.
+TEST(Swarm, SomeFleetsSitInZonesWhereAFaultMayStrikeAZoneOrARack) {
+  std::uint64_t zoned = 0;
+  std::map<std::string, int> struck;
+  for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    const Scenario s = swarm_scenario(seed);
+    const bool in_zones = !s.config.zones.names.empty();
+    zoned += in_zones ? 1 : 0;
+    for (const ScheduledFault& f : s.faults) {
+      for (const std::string& t : f.spec.targets) {
+        if (!t.starts_with("zone:") && !t.starts_with("rack:")) continue;
+        EXPECT_TRUE(in_zones) << "seed " << seed << ": " << t;
+        struck[t.substr(0, t.find(':'))]++;
+      }
+    }
+    if (in_zones) {
+      EXPECT_NE(s.description.find(" in 3 zones of 2 racks (a, b, c)"), std::string::npos)
+          << s.description;
+    }
+  }
+  EXPECT_GT(zoned, kSeeds / 8);
+  EXPECT_LT(zoned, kSeeds / 2);
+  EXPECT_GT(struck["zone"], 0);
+  EXPECT_GT(struck["rack"], 0);
 }
 
 TEST(Swarm, OptionsBoundTheSafetyPhase) {
