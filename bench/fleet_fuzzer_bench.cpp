@@ -19,6 +19,7 @@
 
 #include "core/time.hpp"
 #include "sim/provisioned_fleets.hpp"
+#include "sim/scenario.hpp"
 #include "sim/scenario_from_bytes.hpp"
 
 namespace unwedge::bench {
@@ -66,6 +67,24 @@ void BM_FleetFuzzerInputs(benchmark::State& state) {
   state.counters["sim_min_per_input"] = static_cast<double>(simulated_us) / core::kMinute / runs;
   state.counters["fleets_kept"] = static_cast<double>(fleets.kept());
 }
+
+// What starting an input from a kept fleet costs: one copy of a provisioned
+// fleet of two services (two standbys and a follower each, two clients).
+void BM_CopyOfAProvisionedFleet(benchmark::State& state) {
+  const sim::ServiceSpec service{.id = "db1", .standbys = 2, .followers = 1};
+  sim::ServiceSpec other = service;
+  other.id = "db2";
+  const sim::SimConfig config{.seed = 1, .services = {service, other}, .clients_per_service = 2};
+  const std::unique_ptr<sim::Simulation> fleet =
+      sim::provisioned(config, sim::kScenarioBytesProvisioningUs);
+  UNWEDGE_ASSERT(fleet->restorable());
+  for (auto _ : state) {
+    sim::Simulation copy(*fleet, nullptr, nullptr);
+    benchmark::DoNotOptimize(copy.now_us());
+  }
+}
+
+BENCHMARK(BM_CopyOfAProvisionedFleet)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK(BM_FleetFuzzerInputs)
     ->Args({200, kAuditedEveryPass, 1})

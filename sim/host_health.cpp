@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/assert.hpp"
+
 namespace unwedge::sim {
 
 std::size_t vantages_hearing(const World& world, HostIndex host) {
@@ -23,13 +25,26 @@ bool sound(const World& world, HostIndex host) {
 }
 
 void HostHealth::refresh(const World& world, core::TimeUs now_us, bool doubt_all) {
-  if (hosts_.size() < world.hosts.size()) hosts_.resize(world.hosts.size());
+  for (HostIndex h = 0; h < world.hosts.size(); ++h)
+    refresh_host(world, h, now_us, doubt_all);
+}
+
+void HostHealth::refresh_host(const World& world, HostIndex host, core::TimeUs now_us,
+                              bool doubt_all) {
+  UNWEDGE_ASSERT_LT(host, world.hosts.size());
+  if (hosts_.size() <= host) hosts_.resize(world.hosts.size());
+  const bool now_sound = !doubt_all && sound(world, host);
+  Standing& standing = hosts_[host];
+  if (now_sound && !standing.sound) standing.since_us = now_us;
+  standing.sound = now_sound;
+}
+
+std::optional<HostIndex> HostHealth::first_disagreeing(const World& world, bool doubt_all) const {
   for (HostIndex h = 0; h < world.hosts.size(); ++h) {
-    const bool now_sound = !doubt_all && sound(world, h);
-    Standing& standing = hosts_[h];
-    if (now_sound && !standing.sound) standing.since_us = now_us;
-    standing.sound = now_sound;
+    const bool held = h < hosts_.size() && hosts_[h].sound;
+    if (held != (!doubt_all && sound(world, h))) return h;
   }
+  return std::nullopt;
 }
 
 std::optional<core::TimeUs> HostHealth::sound_since(HostIndex host) const {

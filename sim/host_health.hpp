@@ -30,6 +30,11 @@ class HostHealth {
   // Re-reads every host at `now_us`. `doubt_all`: the run's network loses or
   // delays check-ins past their interval, so no host is sound.
   void refresh(const World& world, core::TimeUs now_us, bool doubt_all);
+  // Re-reads one host, which the caller knows may have changed.
+  void refresh_host(const World& world, HostIndex host, core::TimeUs now_us, bool doubt_all);
+  // The first host whose standing refresh() would change now; none when
+  // every change was re-read (the simulator's check of its own bookkeeping).
+  std::optional<HostIndex> first_disagreeing(const World& world, bool doubt_all) const;
   // Since when the host has been sound without a break; nullopt when it is
   // not sound now (as of the last refresh).
   std::optional<core::TimeUs> sound_since(HostIndex host) const;

@@ -141,6 +141,7 @@ Simulation::Simulation(const Simulation& snapshot, TraceSink* sink, RunObserver*
       control_plane_up_(snapshot.control_plane_up_),
       local_request_(snapshot.local_request_),
       changed_hosts_(snapshot.changed_hosts_),
+      health_touched_(snapshot.health_touched_),
       changed_entities_(snapshot.changed_entities_),
       requested_entities_(snapshot.requested_entities_),
       monitoring_view_(snapshot.monitoring_view_),
@@ -259,7 +260,7 @@ bool Simulation::run_until(core::TimeUs until_us) {
       now_us_ = entry.at_us;
       ++events_;
       dispatch(entry.payload);
-      if (may_change_health(entry.payload.kind)) refresh_health();
+      settle_health();
       if (take_violation()) return false;
     }
     now_us_ = std::max(now_us_, until_us);
@@ -363,6 +364,7 @@ void Simulation::dispatch(const Event& e) {
       if (host.incarnation != e.b || host.state != HostState::kBooting) return;
       host.state = HostState::kUp;
       host.db.running = true;
+      touch_health(e.a);
       trace_.record(now_us_, TraceKind::kNote, host.name, "booted; database running");
       start_agent(e.a);
       return;
@@ -371,6 +373,7 @@ void Simulation::dispatch(const Event& e) {
       Host& host = world_.hosts[e.a];
       if (host.incarnation != e.b || !host.up() || host.db.running) return;
       host.db.running = true;
+      touch_health(e.a);
       trace_.record(now_us_, TraceKind::kNote, host.name, "database restarted");
       return;
     }

@@ -313,13 +313,19 @@ class Simulation final : private InfraBackend {
   std::optional<std::string> apply(const core::InfraRequest& request) override;
 
   void push(core::TimeUs at_us, Event event) { queue_.push(at_us, std::move(event)); }
-  // Whether an event of `kind` may change a host's ground truth (see
-  // refresh_health); check-ins, writes and the store's messages never do.
-  static bool may_change_health(EventKind kind) {
-    return kind != EventKind::kCheckin && kind != EventKind::kCheckinArrive &&
-           kind != EventKind::kWrite && kind != EventKind::kIndependentWrite &&
-           kind != EventKind::kStore && kind != EventKind::kDwellCheck;
-  }
+  // The disruption judge's ground truth (health_) is re-read, after each
+  // event, for the hosts the event touched: one the fleet API or an agent's
+  // command acted on, one that booted or whose database restarted, a
+  // follower taken on. Faults re-read every host as they start and heal.
+  // Check-ins, writes, the store's messages and the control plane's passes
+  // change no host's ground truth. In a run audited after every pass (the
+  // fuzz targets, debug builds) every host is re-read after every event and
+  // must agree: a change missed here would be a judge misled.
+  void touch_health(HostIndex host) { health_touched_.push_back(host); }
+  void settle_health();
+  // Whether the run's network loses or delays check-ins past their interval
+  // (then no host is held sound).
+  bool doubt_all_hosts() const;
   void dispatch(const Event& event);
   void on_controller_tick();
   // One pass of the control plane's process (started if need be), told first
@@ -467,6 +473,7 @@ class Simulation final : private InfraBackend {
   // Inputs changed since the last pass (Process::inputs_changed): hosts whose
   // check-ins arrived, and entities requests were raised on.
   std::vector<HostIndex> changed_hosts_;
+  std::vector<HostIndex> health_touched_;  // hosts to re-read once the event is over
   std::vector<std::string> changed_entities_;
   std::vector<std::string> requested_entities_;  // Process::records_changed
   // Monitoring's own view moved (Process::all_inputs_changed): what it was

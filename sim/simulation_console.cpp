@@ -82,6 +82,7 @@ void Simulation::add_follower(const std::string& service_id, const std::string& 
   host.db.primary = false;
   host.db.upstream = world_.services[*service_index].target;
   world_.catch_up(index);
+  touch_health(index);
   push(now_us_ + jitter(config_.checkin_interval_us, rng_world_),
        {.kind = EventKind::kCheckin, .a = index});
   start_agent(index);

@@ -56,6 +56,9 @@ std::optional<std::string> Simulation::apply(const core::InfraRequest& r) {
   // Every request names what it acts on and carries its idempotency key.
   UNWEDGE_ASSERT(!r.target.empty());
   UNWEDGE_ASSERT(!r.idempotency_key.empty());
+  // Whatever it does, it does to the host it names (a host it creates is
+  // booting, so not sound, as a host never seen is held).
+  if (std::optional<HostIndex> target = world_.find_host(r.target)) touch_health(*target);
   HostIndex index = 0;
   switch (r.verb) {
     case pgworld::kCreateHost: {

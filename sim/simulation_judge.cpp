@@ -23,12 +23,28 @@ void Simulation::on_transition(const core::TransitionEvent& e) {
   }
 }
 
-void Simulation::refresh_health() {
+bool Simulation::doubt_all_hosts() const {
   const LinkQuality& link = world_.network.quality();
   // Check-ins lost at random, or delayed past their interval: monitoring may
   // honestly miss any host, so none is held sound.
-  const bool doubt_all = link.loss_ppm > 0 || link.delay_max_us >= config_.checkin_interval_us;
-  health_.refresh(world_, now_us_, doubt_all);
+  return link.loss_ppm > 0 || link.delay_max_us >= config_.checkin_interval_us;
+}
+
+void Simulation::refresh_health() {
+  health_touched_.clear();
+  health_.refresh(world_, now_us_, doubt_all_hosts());
+}
+
+void Simulation::settle_health() {
+  const bool doubt_all = doubt_all_hosts();
+  for (const HostIndex host : health_touched_)
+    health_.refresh_host(world_, host, now_us_, doubt_all);
+  health_touched_.clear();
+  if (config_.audit_interval_us == 0) {
+    const std::optional<HostIndex> missed = health_.first_disagreeing(world_, doubt_all);
+    UNWEDGE_ASSERT_MSG(!missed, "the ground truth of {} changed and nothing re-read it",
+                       world_.hosts[*missed].name);
+  }
 }
 
 std::string Simulation::on_action(const core::DecisionEvent& e) {
