@@ -304,7 +304,16 @@ class Simulation final : private InfraBackend {
     FaultSpec spec;
     std::optional<CutId> cut;
     std::vector<std::uint32_t> store_down;  // store members it took down (store_quorum_loss)
+    // Which services it touches (faults_touching), worked out when the
+    // fleet had `reach_hosts` hosts: a host created since may be one its
+    // targets name.
+    std::size_t reach_hosts = 0;
+    bool touches_all = false;
+    std::vector<std::uint32_t> touches;  // sorted
+    std::string described;               // "#3 partition_partial ..."
   };
+  // Works out what `fault` touches, if the fleet grew since it last did.
+  void work_out_reach(std::uint64_t id, ActiveFault& fault);
 
   // InfraBackend
   Latency latency_of(core::InfraVerb verb) const override;
@@ -344,7 +353,7 @@ class Simulation final : private InfraBackend {
   // The active faults that touch `service` (its hosts, its clients, or
   // anything every service depends on: the control plane, the monitors, the
   // fleet API, the consensus store), each described.
-  std::vector<std::string> faults_touching(std::uint32_t service) const;
+  std::vector<std::string> faults_touching(std::uint32_t service);
   // A replica was opened for writes as a database of its own: its
   // customer's application starts writing to it.
   void start_independent(HostIndex host);

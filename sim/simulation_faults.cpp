@@ -412,35 +412,49 @@ bool Simulation::heal_fault(std::uint64_t id) {
   return true;
 }
 
-std::vector<std::string> Simulation::faults_touching(std::uint32_t service) const {
-  // Whose an endpoint is: this service's (a host or client of it), another
-  // service's, or shared by all (the control plane, monitors, store members).
-  enum class Owner : std::uint8_t { kThis, kOther, kShared };
-  auto owner = [&](const std::string& endpoint) {
+void Simulation::work_out_reach(std::uint64_t id, ActiveFault& fault) {
+  if (fault.reach_hosts == world_.hosts.size() && !fault.described.empty()) return;
+  fault.reach_hosts = world_.hosts.size();
+  fault.described = fmt::format("#{} {}", id, describe(fault.spec));
+  // Whose an endpoint is: a service's (a host or client of it), or shared
+  // by all (the control plane, monitors, store members): nullopt.
+  auto owner = [&](const std::string& endpoint) -> std::optional<std::uint32_t> {
     if (std::optional<HostIndex> h = world_.find_host(endpoint)) {
-      return world_.hosts[*h].service == world_.services[service].name ? Owner::kThis
-                                                                       : Owner::kOther;
+      return world_.find_service(world_.hosts[*h].service);
     }
-    for (const Client& client : world_.clients) {
-      if (client.name == endpoint) return client.service == service ? Owner::kThis : Owner::kOther;
+    if (std::optional<std::uint32_t> c = world_.find_client(endpoint)) {
+      return world_.clients[*c].service;
     }
-    return Owner::kShared;
+    return std::nullopt;
   };
-  auto is = [&](Owner wanted) {
-    return [&owner, wanted](const std::string& endpoint) { return owner(endpoint) == wanted; };
-  };
+  const FaultSpec& spec = fault.spec;
+  // One on the fleet API, the control plane's process or the store touches
+  // every service; one on endpoints, the services it names, or every one
+  // if it aims at shared endpoints only (a cut between another service and
+  // the monitors does not touch this one).
+  fault.touches_all = !aims_at_endpoints(info(spec.kind));
+  bool shared_only = true;
+  fault.touches.clear();
+  for (const std::vector<std::string>* names : {&spec.targets, &spec.others}) {
+    for (const std::string& endpoint : *names) {
+      const bool is_owned = world_.find_host(endpoint) || world_.find_client(endpoint);
+      if (names == &spec.targets && is_owned) shared_only = false;
+      if (std::optional<std::uint32_t> service = owner(endpoint)) fault.touches.push_back(*service);
+    }
+  }
+  fault.touches_all = fault.touches_all || shared_only;
+  std::sort(fault.touches.begin(), fault.touches.end());
+  fault.touches.erase(std::unique(fault.touches.begin(), fault.touches.end()), fault.touches.end());
+}
+
+std::vector<std::string> Simulation::faults_touching(std::uint32_t service) {
   std::vector<std::string> out;
-  for (const auto& [id, fault] : active_) {
-    const FaultSpec& spec = fault.spec;
-    // One on the fleet API, the control plane's process or the store touches
-    // every service; one on endpoints, if it names this service's or aims
-    // at shared ones only (a cut between another service and the monitors
-    // does not touch this one).
-    const bool touches = !aims_at_endpoints(info(spec.kind)) ||
-                         std::any_of(spec.targets.begin(), spec.targets.end(), is(Owner::kThis)) ||
-                         std::any_of(spec.others.begin(), spec.others.end(), is(Owner::kThis)) ||
-                         std::all_of(spec.targets.begin(), spec.targets.end(), is(Owner::kShared));
-    if (touches) out.push_back(fmt::format("#{} {}", id, describe(spec)));
+  for (auto& [id, fault] : active_) {
+    work_out_reach(id, fault);
+    if (fault.touches_all ||
+        std::binary_search(fault.touches.begin(), fault.touches.end(), service)) {
+      out.push_back(fault.described);
+    }
   }
   return out;
 }

@@ -50,7 +50,9 @@ void Simulation::settle_health() {
 std::string Simulation::on_action(const core::DecisionEvent& e) {
   std::optional<Disruption> disruption = disruptions_->record(e, now_us_);
   if (!disruption) return {};
-  refresh_health();
+  // What this event changed so far (an agent's own command before it
+  // decided); the rest of the fleet was re-read as it changed.
+  settle_health();
   // A check-in's worth of jitter, twice, and the network's delay: how long
   // after a fault heals a sound host may still look silent.
   const core::TimeUs slack_us = 2 * config_.checkin_interval_us + config_.network.delay_max_us;

@@ -93,7 +93,14 @@ void World::add_client(std::uint32_t service) {
   UNWEDGE_ASSERT_LT(service, services.size());
   std::string name = "client-" + services[service].name + "-" + std::to_string(clients.size() + 1);
   const sim::EndpointId endpoint = network.add(name);
+  client_by_name_.emplace(name, static_cast<std::uint32_t>(clients.size()));
   clients.push_back(Client{.name = std::move(name), .service = service, .endpoint = endpoint});
+}
+
+std::optional<std::uint32_t> World::find_client(std::string_view name) const {
+  auto it = client_by_name_.find(name);
+  if (it == client_by_name_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<HostIndex> World::find_host(std::string_view name) const {

@@ -185,6 +185,8 @@ class World {
   std::optional<HostIndex> find_host(std::string_view name) const;
   std::optional<std::uint32_t> find_service(std::string_view name) const;
   std::optional<std::uint32_t> find_vantage(std::string_view name) const;
+  // A client by its name ("client-db1-1"), as an index into `clients`.
+  std::optional<std::uint32_t> find_client(std::string_view name) const;
 
   // Both directions open: a TCP session (replication, a client connection,
   // the control plane's agent calls) needs both.
@@ -265,6 +267,7 @@ class World {
   // Lookups only, never iterated: hash order cannot leak into a run.
   ByName<HostIndex> host_by_name_;
   ByName<std::uint32_t> service_by_name_;
+  ByName<std::uint32_t> client_by_name_;
 };
 
 }  // namespace unwedge::pgworld
