@@ -49,8 +49,9 @@ void sort_timeline(Scenario& s) {
 }
 
 // Whether `target` names a service the donor has and `s` lacks: "leader:db3"
-// and "db3" both name db3.
+// and "db3" both name db3; a place ("zone:a", "rack:a/1") names none.
 bool names_missing_service(std::string_view target, const std::set<std::string>& missing) {
+  if (target.starts_with("zone:") || target.starts_with("rack:")) return false;
   const std::size_t colon = target.find(':');
   const std::string_view service =
       colon == std::string_view::npos ? target : target.substr(colon + 1);

@@ -36,8 +36,10 @@ Scenario with_events(Scenario s, const std::vector<Event>& events) {
 }
 
 // A name refers to `service`: the service itself, one of its servers or
-// clients, or a role of it.
+// clients, or a role of it; never a place ("zone:a" is no service's, even
+// when a service is called "a").
 bool names_service(const std::string& name, const std::string& service) {
+  if (name.starts_with("zone:") || name.starts_with("rack:")) return false;
   if (name == service || name.starts_with(service + "-")) return true;
   if (name == "client-" + service || name.starts_with("client-" + service + "-")) return true;
   const std::size_t colon = name.find(':');

@@ -66,6 +66,35 @@ TEST(Shrink, AFailingScenarioShrinksToTheFaultThatMatters) {
   EXPECT_NE(shrunk->what.find("uncertain"), std::string::npos) << shrunk->what;
 }
 
+// A zone's outage takes down the single server of whichever service is
+// there (either alone fails); a service that happens to share the zone's
+// name ("a") is cut away like any other, the zone's fault kept: `zone:a`
+// names a place, not service a.
+TEST(Shrink, AServiceNamedAsAZoneIsCutWithoutTheZonesFault) {
+  sim::Scenario s{.name = "zone-down",
+                  .duration_us = kHour,
+                  .recovery_us = 30 * kMinute,
+                  .source = "zone-down"};
+  s.config = sim::SimConfig{.seed = 8,
+                            .services = {{.id = "db1", .standbys = 0}, {.id = "a", .standbys = 0}}};
+  s.config.zones = sim::ZoneShape{.names = {"a", "b", "c"}};
+  s.config.plane_settings["mutant"] = postgres::to_string(Mutant::kNoUncertainTimeout);
+  s.faults.push_back(
+      {.at_us = 30 * kMinute,
+       .spec = {
+           .kind = FaultKind::kHostCrash, .targets = {"zone:a"}, .duration_us = 10 * kMinute}});
+  core::Result<sim::ShrinkResult> shrunk = sim::shrink_scenario(s);
+  ASSERT_TRUE(shrunk.ok()) << shrunk.error().message;
+  EXPECT_EQ(shrunk->invariant, Invariant::kBoundedDwell);
+  // The shrinker tries the last service first: "a" goes, the zone's fault
+  // stays and still strikes db1 (had it taken `zone:a` for service a, it
+  // would have dropped the fault with it, failed to fail, and kept "a").
+  ASSERT_EQ(shrunk->services_after, 1u);
+  EXPECT_EQ(shrunk->scenario.config.services[0].id, "db1");
+  ASSERT_EQ(shrunk->scenario.faults.size(), 1u);
+  EXPECT_EQ(shrunk->scenario.faults[0].spec.targets, std::vector<std::string>{"zone:a"});
+}
+
 // Seed 2 is the first of harness_power's swarm to catch the shortcut.
 TEST(Shrink, ARandomMixIsTurnedIntoATimelineAndShrunk) {
   sim::Scenario failing{.name = "swarm-2",
