@@ -41,7 +41,9 @@ std::vector<std::string> StoreSnapshot::diff(const StoreSnapshot& other) const {
 
 void InMemoryStore::copy_from(const InMemoryStore& other) {
   UNWEDGE_ASSERT_MSG(tables_.empty() && commits_ == 0, "copy_from into a store already written");
-  tables_ = other.tables_;
+  UNWEDGE_ASSERT_MSG(other.open_ == 0, "copy_from a store with a transaction open");
+  for (const auto& [kind, table] : other.tables_)
+    tables_.emplace_hint(tables_.end(), kind, table);
   // The same kinds in the same creation order, pointing at the copies.
   for (const auto& [kind, table] : other.by_kind_) {
     auto copied = tables_.find(kind);
@@ -55,11 +57,38 @@ void InMemoryStore::copy_from(const InMemoryStore& other) {
 StoreSnapshot InMemoryStore::snapshot() const {
   StoreSnapshot::Entries entries;
   for (const auto& [kind, table] : tables_) {
-    for (const std::string& id : table.live) {
+    for (std::string_view id : table.live) {
       entries.emplace(EntityKey{kind, id}, table.entries.find(id)->second.value);
     }
   }
   return StoreSnapshot(std::move(entries));
+}
+
+InMemoryStore::Table::Table(const Table& other) : version(other.version), entries(other.entries) {
+  for (std::string_view id : other.live)
+    live.insert(live.end(), entries.find(id)->first);
+}
+
+std::size_t InMemoryStore::entries() const {
+  std::size_t n = 0;
+  for (const auto& [kind, table] : tables_)
+    n += table.entries.size();
+  return n;
+}
+
+void InMemoryStore::ended() {
+  UNWEDGE_ASSERT(open_ > 0);
+  if (--open_ > 0 || erased_.empty()) return;
+  // Sorted by node, so an entry erased twice is looked at once.
+  std::sort(erased_.begin(), erased_.end());
+  erased_.erase(std::unique(erased_.begin(), erased_.end()), erased_.end());
+  for (const auto& [table, id] : erased_) {
+    auto entry = table->entries.find(*id);
+    UNWEDGE_ASSERT(entry != table->entries.end());
+    // Recreated since it was erased: it stays.
+    if (entry->second.value == nullptr) table->entries.erase(entry);
+  }
+  erased_.clear();
 }
 
 std::size_t InMemoryStore::size() const {
@@ -73,8 +102,11 @@ std::size_t InMemoryStore::size() const {
 
 class InMemoryStore::Txn final : public Transaction {
  public:
-  explicit Txn(InMemoryStore& store) : store_(&store) {}
-  ~Txn() override = default;  // an uncommitted transaction simply vanishes
+  explicit Txn(InMemoryStore& store) : store_(&store) { store_->open_++; }
+  // An uncommitted transaction simply vanishes.
+  ~Txn() override {
+    if (open_) end();
+  }
 
   std::shared_ptr<const StoredValue> find(std::string_view kind, std::string_view id) override {
     UNWEDGE_ASSERT_MSG(open_, "read of {}/{} after the transaction ended", kind, id);
@@ -124,18 +156,19 @@ class InMemoryStore::Txn final : public Transaction {
 
   Status commit() override {
     UNWEDGE_ASSERT_MSG(open_, "commit of a transaction that already ended");
-    open_ = false;
-    if (Status fresh = validate(); !fresh) {
+    Status fresh = validate();
+    if (fresh) {
+      apply();
+      store_->commits_++;
+    } else {
       store_->conflicts_++;
-      return fresh;
     }
-    apply();
-    store_->commits_++;
-    return Status::Ok();
+    end();
+    return fresh;
   }
 
   void rollback() override {
-    open_ = false;
+    if (open_) end();
     writes_.clear();
   }
 
@@ -148,8 +181,8 @@ class InMemoryStore::Txn final : public Transaction {
     std::uint64_t version;
   };
 
-  // Entries are never removed (an erasure leaves a null value), so every
-  // entry a read points at is still in its table.
+  // An erased entry stays while a transaction is open, so every entry an
+  // open transaction's read points at is still in its table.
   std::string name_of(const Entry* entry) const {
     for (const auto& [kind, table] : store_->tables_) {
       for (const auto& [id, e] : table.entries) {
@@ -187,20 +220,29 @@ class InMemoryStore::Txn final : public Transaction {
   void apply() {
     for (auto& [key, value] : writes_) {
       Table& table = store_->table_to_write(key.first);
-      Entry& entry = table.entries[key.second];
+      auto at = table.entries.try_emplace(key.second).first;
+      Entry& entry = at->second;
       const bool existed = entry.value != nullptr;
       entry.version++;
       if (existed != (value != nullptr)) {
         table.version++;
         if (existed) {
-          table.live.erase(key.second);
+          table.live.erase(at->first);
         } else {
-          table.live.insert(key.second);
+          table.live.insert(at->first);
         }
       }
+      // Erased: dropped when no transaction is open (this one included).
+      if (value == nullptr) store_->erased_.emplace_back(&table, &at->first);
       entry.value = std::move(value);
     }
     writes_.clear();
+  }
+
+  void end() {
+    UNWEDGE_ASSERT(open_);
+    open_ = false;
+    store_->ended();
   }
 
   InMemoryStore* store_;

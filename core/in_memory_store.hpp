@@ -67,13 +67,17 @@ class InMemoryStore final : public Store {
   std::uint64_t conflicts() const { return conflicts_; }
   // Entities held now (erased ones not counted).
   std::size_t size() const;
+  // Entries kept, erased ones waiting for open transactions included.
+  std::size_t entries() const;
 
  private:
   class Txn;
 
   // One entity's committed value (null once erased) and a version bumped on
-  // every committed write of it, erasures included. Entries are never
-  // removed, so a transaction may keep a pointer to one.
+  // every committed write of it, erasures included. An erased entity's entry
+  // stays while any transaction is open, so a transaction may keep a pointer
+  // to the entries it read; it is dropped once none is (a store that runs
+  // for a simulated year erases millions of finished actions).
   struct Entry {
     std::shared_ptr<const StoredValue> value;
     std::uint64_t version = 0;
@@ -88,9 +92,14 @@ class InMemoryStore final : public Store {
   // kind is created or erased, so a listing (ids) conflicts with a
   // concurrent insert.
   struct Table {
+    Table() = default;
+    // The live ids are views of the keys: a copy points them at its own.
+    Table(const Table& other);
+    Table& operator=(const Table&) = delete;
+
     std::uint64_t version = 0;
     std::unordered_map<std::string, Entry, IdHash, std::equal_to<>> entries;
-    std::set<std::string, std::less<>> live;
+    std::set<std::string_view> live;  // keys of `entries`, whose nodes never move
   };
 
   // The table of `kind`, or null if nothing of it was ever written.
@@ -104,6 +113,14 @@ class InMemoryStore final : public Store {
   std::vector<std::pair<std::string_view, Table*>> by_kind_;
   std::uint64_t commits_ = 0;
   std::uint64_t conflicts_ = 0;
+  // Transactions begun and not yet ended; erased entries wait for none.
+  std::uint32_t open_ = 0;
+  // The keys (in their tables' nodes) of entries erased while a transaction
+  // was open, to drop when none is. Perhaps recreated since, or listed twice.
+  std::vector<std::pair<Table*, const std::string*>> erased_;
+
+  // A transaction ended: the last one open drops the erased entries.
+  void ended();
 };
 
 }  // namespace unwedge::core

@@ -48,6 +48,16 @@ std::string SimInfra::describe(const core::InfraRequest& r) const {
                      r.idempotency_key);
 }
 
+SimInfra::SimInfra(const SimInfra& other, InfraBackend& backend, Trace& trace) : SimInfra(other) {
+  backend_ = &backend;
+  trace_ = &trace;
+  // The same keys, viewing this copy's operations rather than `other`'s.
+  by_key_.clear();
+  for (const auto& [index, op] : ops_)
+    by_key_.emplace(op.request.idempotency_key, index);
+  UNWEDGE_ASSERT_EQ(by_key_.size(), other.by_key_.size());
+}
+
 core::Operation SimInfra::request(const core::InfraRequest& request) {
   UNWEDGE_ASSERT_MSG(!request.idempotency_key.empty(),
                      "Infra request without an idempotency key: {}", describe(request));
@@ -92,8 +102,10 @@ core::Operation SimInfra::request(const core::InfraRequest& request) {
   }
   const std::uint32_t index = next_op_++;
   UNWEDGE_ASSERT_LT(index, UINT32_MAX);
-  ops_.emplace(index, Op{.request = request, .state = {.state = OperationState::kPending}});
-  by_key_.emplace(request.idempotency_key, index);
+  auto [op, created] =
+      ops_.emplace(index, Op{.request = request, .state = {.state = OperationState::kPending}});
+  UNWEDGE_ASSERT(created);
+  by_key_.emplace(op->second.request.idempotency_key, index);
   submit(index);
   return answer(ops_.at(index).state);
 }

@@ -22,6 +22,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/infra.hpp"
@@ -79,10 +81,8 @@ class SimInfra final : public core::Infra {
       : backend_(&backend), trace_(&trace), rng_(rng) {}
   // A copy of `other`'s operations, keys and conditions, answering through
   // `backend` and tracing to `trace` (a copied simulation's).
-  SimInfra(const SimInfra& other, InfraBackend& backend, Trace& trace) : SimInfra(other) {
-    backend_ = &backend;
-    trace_ = &trace;
-  }
+  SimInfra(const SimInfra& other, InfraBackend& backend, Trace& trace);
+  SimInfra& operator=(const SimInfra&) = delete;
 
   core::Operation request(const core::InfraRequest& request) override;
   void complete(std::uint32_t op, bool replay);
@@ -105,6 +105,9 @@ class SimInfra final : public core::Infra {
   std::uint64_t throttled() const { return throttled_; }
 
  private:
+  // Member by member, keys still viewing `other`'s: for the constructor above.
+  SimInfra(const SimInfra&) = default;
+
   struct Op {
     core::InfraRequest request;
     core::Operation state;
@@ -131,7 +134,9 @@ class SimInfra final : public core::Infra {
   Rng rng_;
   std::map<std::uint32_t, Op> ops_;  // by number, in the order asked
   std::uint32_t next_op_ = 0;
-  std::map<std::string, std::uint32_t, std::less<>> by_key_;
+  // The operations by key: views of the keys in `ops_`, whose nodes never
+  // move. Only looked up, never walked, so hash order decides nothing.
+  std::unordered_map<std::string_view, std::uint32_t> by_key_;
   // (settled at, operation) in the order they settled, for forget_expired();
   // an entry whose operation settled again since is stale and skipped.
   std::deque<std::pair<core::TimeUs, std::uint32_t>> settled_;

@@ -111,6 +111,50 @@ TEST(InMemoryStore, BlindWritesAndDisjointReadsDoNotConflict) {
   EXPECT_TRUE(b->commit().ok());
 }
 
+// An erased entity's entry waits for every open transaction to end, then
+// goes: a reader of it still sees its erasure as a conflict, and a store
+// that erases an entity per finished action does not grow for ever.
+TEST(InMemoryStore, AnErasedEntityIsDroppedOnceNoTransactionIsOpen) {
+  InMemoryStore store;
+  seed(store);
+  EXPECT_EQ(store.entries(), 3u);
+  auto reader = store.begin();
+  ASSERT_TRUE(reader->get<TestServer>("db1-b").has_value());
+  reader->put(TestService{.id = "db1", .leader = "db1-b"});
+  auto eraser = store.begin();
+  eraser->erase<TestServer>("db1-b");
+  ASSERT_TRUE(eraser->commit().ok());
+  EXPECT_EQ(store.size(), 2u);
+  EXPECT_EQ(store.entries(), 3u);  // the reader is still open
+  const Status late = reader->commit();
+  EXPECT_FALSE(late.ok());
+  EXPECT_NE(late.error().message.find("server/db1-b changed"), std::string::npos)
+      << late.error().message;
+  EXPECT_EQ(store.entries(), 2u);
+
+  // Erased and created again before the last transaction ends: it stays.
+  auto open = store.begin();
+  auto churn = store.begin();
+  churn->erase<TestServer>("db1-a");
+  ASSERT_TRUE(churn->commit().ok());
+  auto again = store.begin();
+  again->put(TestServer{.id = "db1-a", .service = "db1", .lsn = 90});
+  ASSERT_TRUE(again->commit().ok());
+  open.reset();  // ended by destruction, without commit
+  EXPECT_EQ(store.entries(), 2u);
+  EXPECT_EQ(store.begin()->get<TestServer>("db1-a")->lsn, 90u);
+
+  // An entity created after its entry went is a conflict for a transaction
+  // that read it absent, as one never written is.
+  auto absent = store.begin();
+  EXPECT_FALSE(absent->get<TestServer>("db1-b").has_value());
+  absent->put(TestService{.id = "db1", .leader = "db1-a"});
+  auto creator = store.begin();
+  creator->put(TestServer{.id = "db1-b", .service = "db1"});
+  ASSERT_TRUE(creator->commit().ok());
+  EXPECT_FALSE(absent->commit().ok());
+}
+
 TEST(StoreSnapshot, ComparesByValueAndDescribesDifferences) {
   InMemoryStore left;
   InMemoryStore right;
