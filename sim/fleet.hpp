@@ -24,6 +24,7 @@ using pgworld::AckedWrite;
 using pgworld::Client;
 using pgworld::DbNode;
 using pgworld::describe_effect;
+using pgworld::HeardCheckin;
 using pgworld::Host;
 using pgworld::HostIndex;
 using pgworld::HostState;

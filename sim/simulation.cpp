@@ -548,7 +548,7 @@ void Simulation::on_checkin(HostIndex index) {
     arrive.sent_us = host.stale->sent_us;
     arrive.lsn = host.stale->log_position;
     arrive.timeline = host.stale->term;
-    arrive.id = host.stale_sequence;
+    arrive.id = host.stale->sequence;
   } else {
     if (!host.up() || !host.db.running || host.agent_pauses > 0) return;
     // Replicas stream continuously; catching up when the agent looks is
@@ -582,18 +582,19 @@ void Simulation::on_checkin_arrive(const Event& e) {
   // A monitor keeps the newest check-in by the agent's numbering: a late or
   // repeated copy of an older one is dropped, and a repeat of the one it
   // holds (a stuck relay, a duplicate) only refreshes when it was heard.
-  if (e.id < host.received_sequence[e.b]) {
+  UNWEDGE_ASSERT_LT(0u, e.id);  // numbered from 1: 0 is "none heard"
+  HeardCheckin& held = host.received[e.b];
+  if (e.id < held.sequence) {
     trace_.record(now_us_, TraceKind::kCheckin, host.name, "{} dropped check-in #{}: #{} is newer",
-                  vantage.name, e.id, host.received_sequence[e.b]);
+                  vantage.name, e.id, held.sequence);
     return;
   }
-  host.received_sequence[e.b] = e.id;
-  host.received[e.b] = core::Checkin{.vantage = vantage.name,
-                                     .received_us = vantage.clock.now_us(),
-                                     .sent_us = e.sent_us,
-                                     .log_position = e.lsn,
-                                     .term = e.timeline,
-                                     .accepts_writes = e.flag};
+  held = HeardCheckin{.sequence = e.id,
+                      .received_us = vantage.clock.now_us(),
+                      .sent_us = e.sent_us,
+                      .log_position = e.lsn,
+                      .term = e.timeline,
+                      .accepts_writes = e.flag};
   trace_.record_compiled(now_us_, TraceKind::kCheckin, host.name, FMT_COMPILE("{} lsn {} tl {}{}"),
                          vantage.name, e.lsn, e.timeline, e.flag ? " writable" : "");
 }

@@ -162,11 +162,9 @@ bool start_stale_checkins(FaultScene& s) {
   for (HostIndex h : s.hosts) {
     Host& host = s.world.hosts[h];
     // The relay repeats what it last passed on.
-    for (std::size_t v = 0; v < host.received.size(); ++v) {
-      if (host.received[v] && (!host.stale || host.received_sequence[v] > host.stale_sequence)) {
-        host.stale = host.received[v];
-        host.stale_sequence = host.received_sequence[v];
-      }
+    for (const HeardCheckin& heard : host.received) {
+      if (heard.heard() && (!host.stale || heard.sequence > host.stale->sequence))
+        host.stale = heard;
     }
   }
   return true;

@@ -12,14 +12,20 @@ std::vector<core::Checkin> MonitorTelemetry::checkins(std::string_view host) con
   result.reserve(h.received.size());
   // Vantage points were added in name order, so the result is sorted.
   for (std::size_t v = 0; v < h.received.size(); ++v) {
-    if (!h.received[v]) continue;
-    if (!world_->connected(world_->control_plane, world_->vantages[v].endpoint)) continue;
-    core::Checkin checkin = *h.received[v];
-    // A vantage point whose clock stepped back reports what it heard as new,
-    // never as heard in the future.
-    checkin.age_us =
-        std::max<core::TimeUs>(world_->vantages[v].clock.now_us() - checkin.received_us, 0);
-    result.push_back(std::move(checkin));
+    const HeardCheckin& heard = h.received[v];
+    if (!heard.heard()) continue;
+    const Vantage& vantage = world_->vantages[v];
+    if (!world_->connected(world_->control_plane, vantage.endpoint)) continue;
+    result.push_back(core::Checkin{
+        .vantage = vantage.name,
+        .received_us = heard.received_us,
+        // A vantage point whose clock stepped back reports what it heard as
+        // new, never as heard in the future.
+        .age_us = std::max<core::TimeUs>(vantage.clock.now_us() - heard.received_us, 0),
+        .sent_us = heard.sent_us,
+        .log_position = heard.log_position,
+        .term = heard.term,
+        .accepts_writes = heard.accepts_writes});
   }
   return result;
 }

@@ -71,7 +71,6 @@ HostIndex World::add_host(std::string name, std::string service) {
   if (std::optional<std::uint32_t> s = find_service(service)) services[*s].hosts.push_back(index);
   Host& host = hosts.emplace_back(std::move(name), std::move(service), endpoint, *now_us_);
   host.received.resize(vantages.size());
-  host.received_sequence.resize(vantages.size());
   return index;
 }
 
