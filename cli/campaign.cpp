@@ -17,6 +17,7 @@
 #include "core/assert.hpp"
 #include "reports/coverage_collector.hpp"
 #include "reports/report_json.hpp"
+#include "reports/shell_word.hpp"
 #include "reports/timeline_recorder.hpp"
 #include "sim/happening_log.hpp"
 #include "sim/scenario_yaml.hpp"
@@ -79,7 +80,9 @@ class StopSignals {
 class RunsLog {
  public:
   static core::Result<RunsLog> open(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    if (core::Status target = check_output_path(path); !target) return target.error();
+    const int fd = ::open(path.c_str(),
+                          O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) {
       return core::Error{
           fmt::format("{}: cannot be opened for writing: {}", path.string(), std::strerror(errno))};
@@ -98,7 +101,10 @@ class RunsLog {
     while (!rest.empty()) {
       const ssize_t n = ::write(fd_, rest.data(), rest.size());
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return core::Error{fmt::format("runs.jsonl: {}", std::strerror(errno))};
+      if (n <= 0) {
+        return core::Error{
+            fmt::format("runs.jsonl: cannot be written: {}", std::strerror(n == 0 ? EIO : errno))};
+      }
       rest.remove_prefix(static_cast<std::size_t>(n));
     }
     return core::Status::Ok();
@@ -371,7 +377,7 @@ class Recorder {
     if (core::Status appended = log_.append(to_json_line(record)); !appended && !log_failed_) {
       log_failed_ = true;
       std::fprintf(stderr, "\nunwedge: %s; the campaign goes on\n",
-                   appended.error().message.c_str());
+                   reports::terminal_text(appended.error().message).c_str());
     }
   }
 
@@ -387,10 +393,12 @@ class Recorder {
   // False when they could not be written.
   bool write_summary(const CampaignStatus& status) {
     if (core::Status written = write_reports(builder.report(status), settings_.out_dir); !written) {
-      std::fprintf(stderr, "\nunwedge: %s\n", written.error().message.c_str());
+      std::fprintf(stderr, "\nunwedge: %s\n",
+                   reports::terminal_text(written.error().message).c_str());
       return false;
     }
-    return true;
+    // A runs.jsonl with lines missing is a report that cannot be trusted.
+    return !log_failed_;
   }
 
   void show_progress(const CampaignStatus& status, bool last) {
@@ -542,7 +550,7 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
     core::Result<std::uint64_t> number = feeder->make_next();
     if (!number) {
       std::fprintf(stderr, "\nunwedge: %s; the campaign goes on without it\n",
-                   number.error().message.c_str());
+                   reports::terminal_text(number.error().message).c_str());
       feeder.reset();
       return;
     }

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unistd.h>
 
+#include "cli/option_checks.hpp"
 #include "core/duration_text.hpp"
 
 namespace unwedge::cli {
@@ -17,23 +18,31 @@ void add_campaign_flags(CLI::App& command, CampaignFlags& flags) {
   command.add_option("--budget", flags.budget,
                      "Start no run after this much wall time: 90s, 10m, 2h, 1h30m (default 10m "
                      "when --seeds is not given)");
-  command.add_option("--seeds", flags.seeds, "Run swarm seeds 1 to N after the bundled scenarios");
-  command.add_option("--jobs", flags.jobs, "Worker processes (default: one per core)");
+  command.add_option("--seeds", flags.seeds, "Run swarm seeds 1 to N after the bundled scenarios")
+      ->check(whole_number(kSeedMax));
+  command.add_option("--jobs", flags.jobs, "Worker processes (default: one per core)")
+      ->check(whole_number(UINT32_MAX));
   command.add_option("--shard", flags.shard,
                      "Run shard i of N, numbered from 1 (2/4); otherwise TEST_SHARD_INDEX and "
                      "TEST_TOTAL_SHARDS, or JOB_COMPLETION_INDEX, from 0");
-  command.add_option("--shard-count", flags.shard_count,
-                     "The number of shards, with JOB_COMPLETION_INDEX (or UNWEDGE_TOTAL_SHARDS)");
+  command
+      .add_option("--shard-count", flags.shard_count,
+                  "The number of shards, with JOB_COMPLETION_INDEX (or UNWEDGE_TOTAL_SHARDS)")
+      ->check(whole_number(UINT32_MAX));
   command
       .add_option("--run-timeout", flags.run_timeout,
                   "A run taking longer is killed and recorded as a finding")
       ->capture_default_str();
-  command.add_option("--guided", flags.guided,
-                     fmt::format("Percent of a budget's runs given to the coverage-guided search "
-                                 "over scenarios (default {}; 0: none)",
-                                 kGuidedPercentDefault));
-  command.add_option("--guided-runs", flags.guided_runs,
-                     "Run this many guided inputs (with --seeds, which otherwise runs none)");
+  command
+      .add_option("--guided", flags.guided,
+                  fmt::format("Percent of a budget's runs given to the coverage-guided search "
+                              "over scenarios (default {}; 0: none)",
+                              kGuidedPercentDefault))
+      ->check(whole_number(UINT32_MAX));
+  command
+      .add_option("--guided-runs", flags.guided_runs,
+                  "Run this many guided inputs (with --seeds, which otherwise runs none)")
+      ->check(whole_number(kSeedMax));
   command.add_option("--corpus", flags.corpus,
                      "The guided search starts from the scenarios kept here and keeps its own "
                      "here for the next campaign (created if missing)");

@@ -17,6 +17,7 @@
 #include "core/control_plane_check.hpp"
 #include "reports/check_model_json.hpp"
 #include "reports/control_plane_markdown.hpp"
+#include "reports/shell_word.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -56,7 +57,8 @@ int write_outputs(const core::ControlPlaneModel& model, const core::ControlPlane
                                    core::to_dot(*machine, check.cross));
   }
   if (!status) {
-    std::fprintf(stderr, "unwedge check-model: %s\n", status.error().message.c_str());
+    std::fprintf(stderr, "unwedge check-model: %s\n",
+                 reports::terminal_text(status.error().message).c_str());
     return kExitBadInput;
   }
   return kExitPass;
@@ -99,7 +101,8 @@ int run_check_model(const CheckModelOptions& options) {
     core::Status written = write_file_atomically(
         options.markdown_file, reports::control_plane_markdown(model, check, options.graphs_dir));
     if (!written) {
-      std::fprintf(stderr, "unwedge check-model: %s\n", written.error().message.c_str());
+      std::fprintf(stderr, "unwedge check-model: %s\n",
+                   reports::terminal_text(written.error().message).c_str());
       return kExitBadInput;
     }
   }

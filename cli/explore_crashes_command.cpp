@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "cli/output_file.hpp"
+#include "reports/shell_word.hpp"
 #include "sim/crash_exploration.hpp"
 
 namespace unwedge::cli {
@@ -41,7 +43,8 @@ int run_explore_crashes(const ExploreCrashesOptions& options) {
                             .reentrancy = !options.no_reentrancy,
                             .redelivery = !options.no_redelivery});
   if (!exploration.ok()) {
-    std::fprintf(stderr, "unwedge explore-crashes: %s\n", exploration.error().message.c_str());
+    std::fprintf(stderr, "unwedge explore-crashes: %s\n",
+                 reports::terminal_text(exploration.error().message).c_str());
     return kExitBadInput;
   }
   const std::string text = sim::summarize(*exploration);
@@ -67,6 +70,7 @@ void add_explore_crashes_command(CLI::App& app, int& exit_code) {
   command
       ->add_option("--transactions-max", options->transactions_max,
                    "Crash only in the first N transactions of each story (0: all)")
+      ->check(whole_number(UINT32_MAX))
       ->capture_default_str();
   command->add_flag("--no-reentrancy", options->no_reentrancy, "Skip the crash-point exploration");
   command->add_flag("--no-redelivery", options->no_redelivery,

@@ -22,6 +22,8 @@
 #include "cli/commands.hpp"
 #include "cli/control_plane_flag.hpp"
 #include "cli/output_file.hpp"
+#include "core/input_file.hpp"
+#include "reports/shell_word.hpp"
 #include "sim/scenario_from_bytes.hpp"
 #include "sim/scenario_yaml.hpp"
 
@@ -48,23 +50,28 @@ std::string name_from(const std::filesystem::path& input) {
   return name;
 }
 
+// Fuzz inputs are a few kilobytes (libFuzzer's -max_len is 4096 by
+// default); a megabyte is no input of ours.
+constexpr std::size_t kFuzzInputBytesMax = 1024 * 1024;
+
 int convert(const FuzzToScenarioOptions& options) {
-  std::ifstream file(options.input, std::ios::binary);
-  if (!file) {
+  core::Result<std::string> read = core::read_input_file(options.input, kFuzzInputBytesMax);
+  if (!read) {
     std::fprintf(stderr,
-                 "unwedge fuzz-to-scenario: %s cannot be read; pass a fleet_fuzzer input file "
-                 "(a crash-* file from out/fuzz/fleet_fuzzer/ or a corpus entry)\n",
-                 options.input.c_str());
+                 "unwedge fuzz-to-scenario: %s: cannot be read: %s; pass a fleet_fuzzer input "
+                 "file (a crash-* file from out/fuzz/fleet_fuzzer/ or a corpus entry)\n",
+                 reports::terminal_text(options.input, false).c_str(),
+                 reports::terminal_text(read.error().message).c_str());
     return kExitBadInput;
   }
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)),
-                                        std::istreambuf_iterator<char>());
+  const std::vector<std::uint8_t> bytes(read->begin(), read->end());
   // The bytes mean what they meant to the plane they were fuzzed against.
   const seam::PlaneInfo* plane = selected_plane();
   core::Result<sim::Scenario> scenario =
       sim::scenario_from_bytes(bytes, options.input, plane != nullptr ? plane->name : "");
   if (!scenario.ok()) {
-    std::fprintf(stderr, "unwedge fuzz-to-scenario: %s\n", scenario.error().message.c_str());
+    std::fprintf(stderr, "unwedge fuzz-to-scenario: %s\n",
+                 reports::terminal_text(scenario.error().message).c_str());
     return kExitBadInput;
   }
   scenario->name = options.name.empty() ? name_from(options.input) : options.name;
@@ -72,7 +79,8 @@ int convert(const FuzzToScenarioOptions& options) {
   // What is written must read back: a name given by hand may not be one.
   if (core::Result<sim::Scenario> again = sim::parse_scenario(text, "the converted scenario");
       !again.ok()) {
-    std::fprintf(stderr, "unwedge fuzz-to-scenario: %s\n", again.error().message.c_str());
+    std::fprintf(stderr, "unwedge fuzz-to-scenario: %s\n",
+                 reports::terminal_text(again.error().message).c_str());
     return kExitBadInput;
   }
   return write_output("fuzz-to-scenario", options.out_file, text) ? kExitPass : kExitBadInput;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "cli/output_file.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/swarm.hpp"
@@ -32,7 +33,9 @@ void add_gen_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<GenOptions>();
   CLI::App* command =
       app.add_subcommand("gen", "Write the swarm scenario of a seed as a scenario file");
-  command->add_option("--seed", options->seed, "The swarm seed")->required();
+  command->add_option("--seed", options->seed, "The swarm seed")
+      ->required()
+      ->check(whole_number(kSeedMax));
   command->add_option("--out", options->out_file, "Write it here instead of to stdout");
   command->callback([options, &exit_code] { exit_code = generate(*options); });
 }

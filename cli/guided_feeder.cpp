@@ -13,6 +13,7 @@
 #include "cli/output_file.hpp"
 #include "core/assert.hpp"
 #include "reports/coverage_features.hpp"
+#include "reports/shell_word.hpp"
 #include "sim/scenario_from_bytes.hpp"
 #include "sim/scenario_yaml.hpp"
 
@@ -191,7 +192,7 @@ void GuidedFeeder::learn(const sim::Scenario& scenario, const WorkerResult& resu
   if (core::Status kept = keep(scenario); !kept && !keep_failed_) {
     keep_failed_ = true;
     std::fprintf(stderr, "\nunwedge: %s; the guided search goes on without keeping its corpus\n",
-                 kept.error().message.c_str());
+                 reports::terminal_text(kept.error().message).c_str());
   }
 }
 

@@ -26,6 +26,7 @@
 #include "cli/output_file.hpp"
 #include "cli/write_reports.hpp"
 #include "reports/report_json.hpp"
+#include "reports/shell_word.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -178,7 +179,7 @@ bool same_directory(const fs::path& a, const fs::path& b) {
 }
 
 int fail(const std::string& message) {
-  std::fprintf(stderr, "unwedge merge: %s\n", message.c_str());
+  std::fprintf(stderr, "unwedge merge: %s\n", reports::terminal_text(message).c_str());
   return kExitBadInput;
 }
 

@@ -41,6 +41,7 @@
 #include "cli/commands.hpp"
 #include "cli/control_plane_flag.hpp"
 #include "cli/shard.hpp"
+#include "reports/shell_word.hpp"
 #include "sim/crash_exploration.hpp"
 #include "sim/faults.hpp"
 #include "sim/scenario_yaml.hpp"
@@ -241,19 +242,22 @@ int run_nightly(const NightlyOptions& options) {
   const Environment environment = process_environment();
   core::Result<CampaignSettings> settings = campaign_settings(options.campaign, environment);
   if (!settings) {
-    std::fprintf(stderr, "unwedge nightly: %s\n", settings.error().message.c_str());
+    std::fprintf(stderr, "unwedge nightly: %s\n",
+                 reports::terminal_text(settings.error().message).c_str());
     return kExitBadInput;
   }
   core::Result<CampaignItems> items = nightly_items(options);
   if (!items) {
-    std::fprintf(stderr, "unwedge nightly: %s\n", items.error().message.c_str());
+    std::fprintf(stderr, "unwedge nightly: %s\n",
+                 reports::terminal_text(items.error().message).c_str());
     return kExitBadInput;
   }
   acknowledge_test_sharding(environment);
   core::Result<CampaignResult> result =
       run_campaign(*settings, *items, {.to_file_text = scenario_text, .shrink = shrunk});
   if (!result) {
-    std::fprintf(stderr, "unwedge nightly: %s\n", result.error().message.c_str());
+    std::fprintf(stderr, "unwedge nightly: %s\n",
+                 reports::terminal_text(result.error().message).c_str());
     return kExitBadInput;
   }
   return result->exit_code;

@@ -1,41 +1,158 @@
 #include "cli/output_file.hpp"
 
-#include <cstdio>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <fmt/format.h>
-#include <fstream>
+#include <string_view>
+#include <sys/stat.h>
 #include <system_error>
+#include <unistd.h>
+#include <utility>
 
 namespace unwedge::cli {
+namespace {
 
-core::Status write_file_atomically(const std::filesystem::path& path, const std::string& text) {
+// What a file of this mode is, for a refusal: "a directory".
+const char* kind_of(mode_t mode) {
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+core::Error system_error(const std::filesystem::path& path, std::string_view doing, int error) {
+  return core::Error{fmt::format("{}: {}: {}", path.string(), doing, std::strerror(error))};
+}
+
+core::Status make_parent(const std::filesystem::path& path) {
+  if (!path.has_parent_path()) return core::Status::Ok();
   std::error_code error;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), error);
+  std::filesystem::create_directories(path.parent_path(), error);
   if (error) {
-    return core::Error{fmt::format("{}: cannot create the directory: {}",
+    return core::Error{fmt::format("{}: the directory cannot be made: {}",
                                    path.parent_path().string(), error.message())};
-  }
-  std::filesystem::path temporary = path;
-  temporary += ".partial";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      return core::Error{
-          fmt::format("{}: cannot be written; check the path and free space", temporary.string())};
-    }
-  }
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    return core::Error{
-        fmt::format("{}: cannot be renamed into place: {}", path.string(), error.message())};
   }
   return core::Status::Ok();
 }
 
+// A partial file left by a run that was killed is removed; anything else by
+// that name is not ours to remove.
+core::Status clear_partial(const std::filesystem::path& partial) {
+  struct stat info {};
+  if (::lstat(partial.c_str(), &info) != 0) {
+    if (errno == ENOENT) return core::Status::Ok();
+    return system_error(partial, "cannot be looked at", errno);
+  }
+  if (!S_ISREG(info.st_mode)) {
+    return core::Error{fmt::format("{}: is {}, in the way of the file written beside it; move it",
+                                   partial.string(), kind_of(info.st_mode))};
+  }
+  if (::unlink(partial.c_str()) != 0) return system_error(partial, "cannot be removed", errno);
+  return core::Status::Ok();
+}
+
+bool write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      return false;
+    }
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// The rename is on the disk once the directory is: a crash right after a
+// finished run keeps the new file. Filesystems that cannot sync a directory
+// say EINVAL; the file itself is synced already.
+core::Status sync_directory(const std::filesystem::path& path) {
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return system_error(dir, "cannot be opened to sync", errno);
+  const bool synced = ::fsync(fd) == 0 || errno == EINVAL;
+  const int error = errno;
+  ::close(fd);
+  if (!synced) return system_error(dir, "cannot be synced", error);
+  return core::Status::Ok();
+}
+
+// Renamed over `path` once flushed to the disk and closed (`synced`, or
+// the failure's errno); on any failure the partial file is removed.
+core::Status put_in_place(bool synced, int error, const std::filesystem::path& partial,
+                          const std::filesystem::path& path) {
+  if (!synced) {
+    ::unlink(partial.c_str());
+    return system_error(path, "cannot be written", error);
+  }
+  if (::rename(partial.c_str(), path.c_str()) != 0) {
+    error = errno;
+    ::unlink(partial.c_str());
+    return system_error(path, "cannot be put in place", error);
+  }
+  return sync_directory(path);
+}
+
+// fsync, then close: both must succeed for the file to be whole on the disk.
+bool sync_and_close(int fd, int& error) {
+  bool ok = ::fsync(fd) == 0;
+  if (!ok) error = errno;
+  if (::close(fd) != 0 && ok) {
+    ok = false;
+    error = errno;
+  }
+  return ok;
+}
+
+}  // namespace
+
+core::Status check_output_path(const std::filesystem::path& path) {
+  if (path.empty()) return core::Error{"an empty path names no file; give a path, or - for stdout"};
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) return core::Status::Ok();
+    return system_error(path, "cannot be looked at", errno);
+  }
+  if (S_ISREG(info.st_mode)) return core::Status::Ok();
+  const std::string fix = S_ISLNK(info.st_mode)
+                              ? "unwedge writes regular files only and never replaces a link; "
+                                "give the file it points to, or a new path"
+                              : "unwedge writes regular files only; give a new path, or - for "
+                                "standard output";
+  return core::Error{fmt::format("{}: is {}; {}", path.string(), kind_of(info.st_mode), fix)};
+}
+
+core::Status write_file_atomically(const std::filesystem::path& path, const std::string& text) {
+  if (core::Status target = check_output_path(path); !target) return target;
+  if (core::Status parent = make_parent(path); !parent) return parent;
+  std::filesystem::path partial = path;
+  partial += ".partial";
+  if (core::Status cleared = clear_partial(partial); !cleared) return cleared;
+  const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return system_error(partial, "cannot be created", errno);
+  if (!write_all(fd, text)) {
+    const int error = errno;
+    ::close(fd);
+    ::unlink(partial.c_str());
+    return system_error(path, "cannot be written", error);
+  }
+  int error = 0;
+  const bool synced = sync_and_close(fd, error);
+  return put_in_place(synced, error, partial, path);
+}
+
 bool write_output(const char* command, const std::string& path, const std::string& text) {
-  if (path.empty()) {
+  if (path.empty() || path == kStandardOutput) {
     std::fwrite(text.data(), 1, text.size(), stdout);
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      std::fprintf(stderr, "unwedge %s: standard output: cannot be written: %s\n", command,
+                   std::strerror(errno));
+      return false;
+    }
     return true;
   }
   if (core::Status written = write_file_atomically(path, text); !written) {
@@ -43,6 +160,67 @@ bool write_output(const char* command, const std::string& path, const std::strin
     return false;
   }
   return true;
+}
+
+OutputStream::~OutputStream() {
+  abandon();
+}
+
+core::Status OutputStream::open(const std::filesystem::path& path) {
+  abandon();
+  if (path == kStandardOutput) {
+    standard_output_ = true;
+    file_ = stdout;
+    return core::Status::Ok();
+  }
+  if (core::Status target = check_output_path(path); !target) return target;
+  if (core::Status parent = make_parent(path); !parent) return parent;
+  path_ = path;
+  partial_ = path;
+  partial_ += ".partial";
+  if (core::Status cleared = clear_partial(partial_); !cleared) return cleared;
+  const int fd = ::open(partial_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return system_error(partial_, "cannot be created", errno);
+  file_ = ::fdopen(fd, "w");
+  if (file_ == nullptr) {
+    const int error = errno;
+    ::close(fd);
+    ::unlink(partial_.c_str());
+    return system_error(partial_, "cannot be opened", error);
+  }
+  return core::Status::Ok();
+}
+
+core::Status OutputStream::finish() {
+  UNWEDGE_ASSERT_MSG(file_ != nullptr, "finish() of an output that is not open");
+  std::FILE* file = std::exchange(file_, nullptr);
+  // A write that failed on the way (a full disk) leaves the error flag set.
+  bool ok = std::fflush(file) == 0 && !std::ferror(file);
+  int error = ok ? 0 : errno;
+  if (standard_output_) {
+    if (!ok)
+      return core::Error{
+          fmt::format("standard output: cannot be written: {}", std::strerror(error))};
+    return core::Status::Ok();
+  }
+  if (ok && ::fsync(::fileno(file)) != 0) {
+    ok = false;
+    error = errno;
+  }
+  if (std::fclose(file) != 0 && ok) {
+    ok = false;
+    error = errno;
+  }
+  return put_in_place(ok, error, partial_, path_);
+}
+
+void OutputStream::abandon() {
+  if (file_ == nullptr) return;
+  if (!standard_output_) {
+    std::fclose(file_);
+    ::unlink(partial_.c_str());
+  }
+  file_ = nullptr;
 }
 
 }  // namespace unwedge::cli

@@ -1,8 +1,25 @@
-// Writes a file whole or not at all: the text goes to a temporary file beside
-// the target, which is renamed over it only once completely written, so an
-// interrupted run never leaves a half-written report behind.
+// Every file a command writes goes through here, whole or not at all.
+//
+// The text goes to `<path>.partial` beside the target, is flushed to the
+// disk, and only then renamed over the target; any failure (a full disk, a
+// directory that cannot be made) removes the partial file and says which
+// path failed and the system's reason, so an interrupted or failing run
+// never leaves a half-written file behind nor replaces a good one.
+//
+// Only a regular file or a new path is ever a target. A symbolic link, a
+// directory, a device, a FIFO or a socket is refused before anything is
+// written: `--out /dev/stdout` as root would otherwise replace the link
+// itself. Standard output is named `-`.
+//
+//   if (core::Status s = write_file_atomically("out/report.json", text); !s) ...
+//
+//   OutputStream trace;
+//   if (core::Status s = trace.open("run.trace"); !s) ...
+//   std::fputs("...", trace.file());
+//   if (core::Status s = trace.finish(); !s) ...  // else the destructor removes it
 #pragma once
 
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -10,11 +27,42 @@
 
 namespace unwedge::cli {
 
+// Standard output, where a command takes a path.
+inline constexpr const char* kStandardOutput = "-";
+
+// Ok when `path` is a regular file or names nothing yet; else why it may
+// not be written ("... is a symbolic link; ..."), naming the path.
+core::Status check_output_path(const std::filesystem::path& path);
+
 core::Status write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
-// A command's output: to `path` (atomically) when one is given, else to
-// stdout. False when the file could not be written, after saying why on
-// stderr as "unwedge <command>: ...".
+// A command's output: to `path` (atomically) when one is given, to standard
+// output when it is empty or "-". False when it could not be written, after
+// saying why on stderr as "unwedge <command>: ...".
 bool write_output(const char* command, const std::string& path, const std::string& text);
+
+// A file written as it goes (a trace), put in place only once finished.
+class OutputStream {
+ public:
+  OutputStream() = default;
+  OutputStream(const OutputStream&) = delete;
+  OutputStream& operator=(const OutputStream&) = delete;
+  // Unfinished: the partial file is removed and the target left as it was.
+  ~OutputStream();
+
+  // Opens `<path>.partial` (standard output for "-").
+  core::Status open(const std::filesystem::path& path);
+  std::FILE* file() const { return file_; }
+  // Checks every write, flushes to the disk and renames into place.
+  core::Status finish();
+
+ private:
+  void abandon();
+
+  std::filesystem::path path_;
+  std::filesystem::path partial_;
+  std::FILE* file_ = nullptr;
+  bool standard_output_ = false;
+};
 
 }  // namespace unwedge::cli

@@ -15,7 +15,9 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "core/duration_text.hpp"
+#include "reports/shell_word.hpp"
 #include "sim/scenario.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/timeline.hpp"
@@ -35,7 +37,8 @@ struct ReplayOptions {
 int replay(const ReplayOptions& options) {
   core::Result<sim::Scenario> scenario = sim::load_scenario_file(options.file);
   if (!scenario.ok()) {
-    std::fprintf(stderr, "unwedge replay: %s\n", scenario.error().message.c_str());
+    std::fprintf(stderr, "unwedge replay: %s\n",
+                 reports::terminal_text(scenario.error().message).c_str());
     return kExitBadInput;
   }
   if (options.to_us && *options.to_us < options.from_us) {
@@ -81,7 +84,8 @@ void add_replay_command(CLI::App& app, int& exit_code) {
       ->transform(time_with_unit());
   command->add_option("--entity", options->entity,
                       "Only records about this entity (db1 takes in db1-2 and client-db1-1)");
-  command->add_option("--seed", options->seed, "Replay with this seed instead of the file's");
+  command->add_option("--seed", options->seed, "Replay with this seed instead of the file's")
+      ->check(whole_number(kSeedMax));
   command->add_flag("--checkins", options->checkins, "Show monitoring check-ins too");
   command->callback([options, &exit_code] { exit_code = replay(*options); });
 }

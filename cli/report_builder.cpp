@@ -8,6 +8,7 @@
 #include "cli/build_info.hpp"
 #include "core/assert.hpp"
 #include "reports/coverage_collector.hpp"
+#include "reports/shell_word.hpp"
 #include "sim/invariants.hpp"
 
 namespace unwedge::cli {
@@ -53,15 +54,19 @@ std::string finding_kind(const WorkerResult& result) {
 
 }  // namespace
 
+// Pasted into a shell as it is: every path and name in it is one word.
 std::string replay_command(const RunRecord& record, const std::string& plane) {
-  if (!record.repro.empty()) return "unwedge run " + record.repro;
+  if (!record.repro.empty()) return "unwedge run " + reports::shell_path(record.repro);
   if (record.swarm) {
     return fmt::format(
         "unwedge gen{1} --seed {0} --out swarm-seed-{0}.yaml && unwedge run swarm-seed-{0}.yaml",
-        record.seed, plane.empty() ? "" : " --control-plane " + plane);
+        record.seed, plane.empty() ? "" : " --control-plane " + reports::shell_word(plane));
   }
   constexpr std::string_view kPrefix = "scenario ";
-  if (record.item.starts_with(kPrefix)) return "unwedge run " + record.item.substr(kPrefix.size());
+  if (record.item.starts_with(kPrefix)) {
+    return "unwedge run " +
+           reports::shell_path(std::string_view(record.item).substr(kPrefix.size()));
+  }
   return "";
 }
 

@@ -15,6 +15,9 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
+#include "cli/output_file.hpp"
+#include "reports/shell_word.hpp"
 #include "sim/scenario.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/timeline.hpp"
@@ -46,11 +49,14 @@ void print_failure(const std::string& file, const sim::ScenarioOutcome& outcome,
   }
   const core::TimeUs from_us =
       finding->at_us > 5 * core::kMinute ? finding->at_us - 5 * core::kMinute : 0;
-  std::printf("  replay: unwedge replay %s%s --from %llds --to %llds --entity %s\n", file.c_str(),
+  // A command to paste: its file name one shell word, shown on the
+  // terminal with no control character acted on.
+  std::printf("  replay: unwedge replay %s%s --from %llds --to %llds --entity %s\n",
+              reports::terminal_text(reports::shell_path(file), false).c_str(),
               seed ? fmt::format(" --seed {}", *seed).c_str() : "",
               static_cast<long long>(from_us / core::kSecond),
               static_cast<long long>((finding->at_us + core::kSecond - 1) / core::kSecond),
-              finding->entity.c_str());
+              reports::terminal_text(reports::shell_word(finding->entity), false).c_str());
 }
 
 int run_files(const RunOptions& options) {
@@ -64,34 +70,41 @@ int run_files(const RunOptions& options) {
   for (const std::string& file : options.files) {
     core::Result<sim::Scenario> scenario = sim::load_scenario_file(file);
     if (!scenario.ok()) {
-      std::fprintf(stderr, "unwedge run: %s\n", scenario.error().message.c_str());
+      std::fprintf(stderr, "unwedge run: %s\n",
+                   reports::terminal_text(scenario.error().message).c_str());
       exit_code = kExitBadInput;
       continue;
     }
-    std::FILE* trace = nullptr;
+    OutputStream trace;
     std::optional<sim::TimelineWriter> timeline;
     if (!options.trace_file.empty()) {
-      trace = std::fopen(options.trace_file.c_str(), "w");
-      if (trace == nullptr) {
-        std::fprintf(stderr,
-                     "unwedge run: cannot write the trace to %s; check the directory exists and is "
-                     "writable.\n",
-                     options.trace_file.c_str());
+      if (core::Status opened = trace.open(options.trace_file); !opened) {
+        std::fprintf(stderr, "unwedge run: the trace: %s\n",
+                     reports::terminal_text(opened.error().message).c_str());
         return kExitBadInput;
       }
-      timeline.emplace(trace, sim::TimelineFilter{.hidden = {}});
+      timeline.emplace(trace.file(), sim::TimelineFilter{.hidden = {}});
     }
     const auto start = std::chrono::steady_clock::now();
     sim::ScenarioOutcome outcome =
         sim::run_scenario(*scenario, options.seed, timeline ? &*timeline : nullptr);
     const double wall_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (trace != nullptr) std::fclose(trace);
+    timeline.reset();
+    if (!options.trace_file.empty()) {
+      // A trace cut short by a full disk is no trace: removed, and said so.
+      if (core::Status finished = trace.finish(); !finished) {
+        std::fprintf(stderr, "unwedge run: the trace: %s; no trace was left\n",
+                     reports::terminal_text(finished.error().message).c_str());
+        exit_code = kExitBadInput;
+      }
+    }
     const std::uint64_t seed = options.seed.value_or(scenario->config.seed);
     std::printf(
         "%s %s  seed %llu  digest %016llx  %s (expected %s)  %.1f h simulated, %.2f s\n",
-        outcome.passed ? "PASS" : "FAIL", file.c_str(), static_cast<unsigned long long>(seed),
-        static_cast<unsigned long long>(outcome.run.digest), verdict_of(outcome).c_str(),
+        outcome.passed ? "PASS" : "FAIL", reports::terminal_text(file, false).c_str(),
+        static_cast<unsigned long long>(seed), static_cast<unsigned long long>(outcome.run.digest),
+        verdict_of(outcome).c_str(),
         scenario->expect.violation
             ? fmt::format("a violation of {}", to_string(*scenario->expect.violation)).c_str()
             : "pass",
@@ -120,7 +133,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
       "run", "Run scenario files and check each gives its expected verdict; print their digests");
   command->add_option("files", options->files, "Scenario files (YAML, see docs/SCENARIOS.md)")
       ->required();
-  command->add_option("--seed", options->seed, "Run with this seed instead of each file's own");
+  command->add_option("--seed", options->seed, "Run with this seed instead of each file's own")
+      ->check(whole_number(kSeedMax));
   command->add_option("--trace", options->trace_file,
                       "Write the whole trace of the run to this file, one line per record");
   command->callback([options, &exit_code] { exit_code = run_files(*options); });

@@ -1,21 +1,16 @@
-// `text` as one word for /bin/sh: single-quoted, each ' written as '\''.
-// For commands handed to popen(), by the canary runner and the CLI tests.
+// `text` as one word for /bin/sh, for commands handed to popen() by the
+// canary runner and the CLI tests: reports::shell_word, which the reports'
+// printed command lines use too.
 #pragma once
 
 #include <string>
 
+#include "reports/shell_word.hpp"
+
 namespace unwedge::cli {
 
 inline std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
+  return reports::shell_word(text);
 }
 
 }  // namespace unwedge::cli

@@ -10,7 +10,9 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "cli/output_file.hpp"
+#include "reports/shell_word.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/shrink.hpp"
 
@@ -26,7 +28,8 @@ struct ShrinkOptions {
 int shrink(const ShrinkOptions& options) {
   core::Result<sim::Scenario> scenario = sim::load_scenario_file(options.file);
   if (!scenario.ok()) {
-    std::fprintf(stderr, "unwedge shrink: %s\n", scenario.error().message.c_str());
+    std::fprintf(stderr, "unwedge shrink: %s\n",
+                 reports::terminal_text(scenario.error().message).c_str());
     return kExitBadInput;
   }
   core::Result<sim::ShrinkResult> shrunk = sim::shrink_scenario(
@@ -34,7 +37,8 @@ int shrink(const ShrinkOptions& options) {
                     std::fprintf(stderr, "smaller: %s\n", line.c_str());
                   }});
   if (!shrunk.ok()) {
-    std::fprintf(stderr, "unwedge shrink: %s\n", shrunk.error().message.c_str());
+    std::fprintf(stderr, "unwedge shrink: %s\n",
+                 reports::terminal_text(shrunk.error().message).c_str());
     return kExitBadInput;
   }
   std::fprintf(stderr,
@@ -56,6 +60,7 @@ void add_shrink_command(CLI::App& app, int& exit_code) {
   command->add_option("file", options->file, "A failing scenario file (YAML)")->required();
   command->add_option("--out", options->out_file, "Write the shrunk scenario here, not stdout");
   command->add_option("--runs-max", options->runs_max, "Run at most this many candidates")
+      ->check(whole_number(UINT32_MAX))
       ->capture_default_str()
       ->check(CLI::Range(1U, 100000U));
   command->callback([options, &exit_code] { exit_code = shrink(*options); });

@@ -3,12 +3,37 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <fmt/format.h>
+#include <string>
+#include <string_view>
 
 #include "cli/build_info.hpp"
 #include "cli/commands.hpp"
 #include "cli/control_plane_flag.hpp"
+#include "cli/option_checks.hpp"
+#include "reports/shell_word.hpp"
 
 namespace unwedge::cli {
+
+namespace {
+
+// CLI11 says "A subcommand is required" both for no command and for a word
+// that is none: name the word and the commands there are.
+std::string why_refused(CLI::App& app, const CLI::ParseError& error, int argc, char** argv) {
+  if (!app.get_subcommands().empty()) return error.what();
+  std::string commands;
+  for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; }))
+    commands += (commands.empty() ? "" : ", ") + command->get_name();
+  if (argc < 2) return fmt::format("give a command: {}", commands);
+  const std::string_view word = argv[1];
+  if (word.starts_with('-')) {
+    return fmt::format("'{}' is no option of unwedge itself; give a command first: {}", word,
+                       commands);
+  }
+  return fmt::format("'{}' is not a command; the commands are {}", word, commands);
+}
+
+}  // namespace
 
 int run_unwedge(int argc, char** argv) {
   CLI::App app{"unwedge: deterministic simulation and fuzzing for control-plane logic"};
@@ -31,6 +56,7 @@ int run_unwedge(int argc, char** argv) {
   add_fuzz_to_scenario_command(app, exit_code);
   for (CLI::App* command : app.get_subcommands({}))
     add_control_plane_flag(*command);
+  refuse_empty_values(app);
 
   try {
     app.parse(argc, argv);
@@ -42,12 +68,13 @@ int run_unwedge(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "unwedge: %s\nRun 'unwedge --help' for the commands and their flags.\n",
-                 e.what());
+                 reports::terminal_text(why_refused(app, e, argc, argv)).c_str());
     return kExitBadInput;
   } catch (const std::exception& e) {
     // Input is checked and refused with a message before it is used: an
     // exception escaping a command is unwedge's own failure.
-    std::fprintf(stderr, "unwedge: internal error: %s; this is a bug in unwedge\n", e.what());
+    std::fprintf(stderr, "unwedge: internal error: %s; this is a bug in unwedge\n",
+                 reports::terminal_text(e.what()).c_str());
     return kExitHarnessBroken;
   }
   return exit_code;

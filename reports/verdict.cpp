@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "reports/shell_word.hpp"
+
 namespace unwedge::reports {
 namespace {
 
@@ -184,7 +186,7 @@ std::string first_replay_command(const Report& report, const InvariantResult& in
     }
   }
   if (invariant.first_repro.empty()) return "";
-  return fmt::format("unwedge run {}", invariant.first_repro);
+  return fmt::format("unwedge run {}", shell_path(invariant.first_repro));
 }
 
 }  // namespace unwedge::reports

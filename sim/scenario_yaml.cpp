@@ -24,6 +24,7 @@
 
 #include "core/assert.hpp"
 #include "core/disruption.hpp"
+#include "core/input_file.hpp"
 #include "core/value_text.hpp"
 #include "seam/registry.hpp"
 #include "seam/settings_reader.hpp"
@@ -1761,17 +1762,9 @@ void write_requirements(std::string& out, const Scenario& s) {
 }
 
 std::string read_file_text(const std::string& path, std::string& text) {
-  std::error_code error;
-  const std::filesystem::file_status status = std::filesystem::status(path, error);
-  if (!std::filesystem::exists(status)) return "no such file";
-  if (std::filesystem::is_directory(status)) return "a directory, not a scenario file";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "cannot be opened for reading (check its permissions)";
-  // One byte past the limit is enough to know the file is too long.
-  text.resize(kScenarioBytesMax + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) return "could not be read";
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  core::Result<std::string> read = core::read_input_file(path, kScenarioBytesMax);
+  if (!read) return read.error().message;
+  text = std::move(*read);
   return "";
 }
 

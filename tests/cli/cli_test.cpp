@@ -162,7 +162,8 @@ TEST(Cli, TheGuidedSearchsFlagsAreCheckedAndABrokenCorpusIsNamed) {
       << fixed.output;
   Ran empty = unwedge("nightly --out " + (dir / "out").string() + " --seeds 2 --corpus ''");
   EXPECT_EQ(empty.exit_code, 2) << empty.output;
-  EXPECT_NE(empty.output.find("--corpus \"\": an empty path"), std::string::npos) << empty.output;
+  EXPECT_NE(empty.output.find("--corpus: an empty value names nothing"), std::string::npos)
+      << empty.output;
   std::ofstream(dir / "corpus" / "broken.yaml") << "name: [unclosed\n";
   Ran broken =
       unwedge("nightly --out " + (dir / "out").string() + " --seeds 1 --guided-runs 1 --corpus " +
@@ -467,8 +468,77 @@ TEST(Cli, FuzzToScenarioRefusesAnotherVersionOrAMissingFile) {
       << other.output;
   Ran missing = unwedge("fuzz-to-scenario /nonexistent/crash-1");
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
-  EXPECT_NE(missing.output.find("/nonexistent/crash-1 cannot be read"), std::string::npos)
+  EXPECT_NE(missing.output.find("/nonexistent/crash-1: cannot be read: no such file"),
+            std::string::npos)
       << missing.output;
+}
+
+// Files that are no input: each refused in words, quickly, with exit 2.
+TEST(Cli, AnInputThatIsNoFileOrTooLargeIsNamedForWhatItIs) {
+  const std::filesystem::path dir = unwedge::testing::temp_path("inputs");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  // 50 MiB without writing them: a sparse file has its size all the same.
+  std::filesystem::resize_file((std::ofstream(dir / "huge.yaml"), dir / "huge.yaml"), 52428800);
+  std::filesystem::create_symlink(dir / "loop-a", dir / "loop-b");
+  std::filesystem::create_symlink(dir / "loop-b", dir / "loop-a");
+  const struct {
+    std::string command;
+    std::string says;
+  } cases[] = {
+      {"run " + (dir / "huge.yaml").string(), "the file is 52,428,800 bytes (50.0 MiB)"},
+      {"run " + (dir / "loop-a").string(), "loop-a: cannot read the scenario: a loop of symbolic"},
+      {"run " + dir.string(), "a directory, not a file"},
+      {"fuzz-to-scenario " + dir.string(), "a directory, not a file"},
+      {"fuzz-to-scenario " + (dir / "huge.yaml").string(), "the file is 52,428,800 bytes"},
+      {"fuzz-to-scenario /dev/zero", "more than 1,048,576 bytes (1.0 MiB) came from it"},
+      {"shrink " + (dir / "loop-b").string(), "a loop of symbolic links"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.command);
+    const Ran ran = unwedge(c.command);
+    EXPECT_EQ(ran.exit_code, 2) << ran.output;
+    EXPECT_NE(ran.output.find(c.says), std::string::npos) << ran.output;
+    EXPECT_EQ(ran.output.find("internal error"), std::string::npos) << ran.output;
+  }
+}
+
+// Numbers are digits within their range and no value is empty: CLI11 alone
+// reads -1 into an unsigned seed as 2^64-1.
+TEST(Cli, OptionValuesAreCheckedBeforeTheyAreUsed) {
+  const std::string scenario =
+      source("scenarios/regressions/a_clock_step_back_stretches_no_dwell_bound.yaml");
+  const struct {
+    std::string arguments;
+    std::string says;
+  } refused[] = {
+      {"run --seed -1 " + scenario,
+       "--seed: '-1' is not a whole number from 0 to 9223372036854775807"},
+      {"run --seed 18446744073709551616 " + scenario, "--seed: 18446744073709551616 is too large"},
+      {"gen --seed 9223372036854775808", "--seed: 9223372036854775808 is too large"},
+      {"gen --seed ''", "--seed: '' is not a whole number"},
+      {"gen --seed 1e3", "--seed: '1e3' is not a whole number"},
+      {"nightly --out /nonexistent/o --seeds -1", "--seeds: '-1' is not a whole number"},
+      {"nightly --out '' --seeds 1", "--out: an empty value names nothing"},
+      {"nightly --out /nonexistent/o --seeds 1 --shard ''", "--shard: an empty value"},
+      {"explore-crashes --transactions-max -1", "--transactions-max: '-1' is not a whole number"},
+      {"frobnicate", "'frobnicate' is not a command; the commands are check-model, "},
+      {"", "give a command: check-model, explore-crashes, run"},
+  };
+  for (const auto& r : refused) {
+    SCOPED_TRACE(r.arguments);
+    const Ran ran = unwedge(r.arguments);
+    EXPECT_EQ(ran.exit_code, 2) << ran.output;
+    EXPECT_NE(ran.output.find(r.says), std::string::npos) << ran.output;
+    EXPECT_EQ(ran.output.find("18446744073709551615"), std::string::npos) << ran.output;
+  }
+  // The largest seed `gen` writes is one `run` reads.
+  const std::string path = unwedge::testing::temp_path("largest-seed.yaml").string();
+  const Ran generated = unwedge("gen --seed 9223372036854775807 --out " + path);
+  ASSERT_EQ(generated.exit_code, 0) << generated.output;
+  const Ran ran = unwedge("run " + path);
+  EXPECT_NE(ran.exit_code, 2) << ran.output;
+  EXPECT_NE(ran.output.find("seed 9223372036854775807"), std::string::npos) << ran.output;
 }
 
 nlohmann::json parsed_check(const std::string& text) {

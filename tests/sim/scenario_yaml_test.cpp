@@ -260,7 +260,7 @@ TEST(ScenarioYaml, AMissingFileSaysSo) {
   core::Result<Scenario> directory = load_scenario_file(kSourceDir + "/tests");
   ASSERT_FALSE(directory.ok());
   EXPECT_EQ(directory.error().message,
-            kSourceDir + "/tests: cannot read the scenario: a directory, not a scenario file");
+            kSourceDir + "/tests: cannot read the scenario: a directory, not a file");
 }
 
 TEST(ScenarioYaml, HostileTextIsRefusedWithoutHarm) {
