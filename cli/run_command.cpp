@@ -8,15 +8,18 @@
 // flag is bad (the other files still run).
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/option_checks.hpp"
 #include "cli/output_file.hpp"
+#include "core/time.hpp"
 #include "reports/shell_word.hpp"
 #include "sim/scenario.hpp"
 #include "sim/scenario_yaml.hpp"
@@ -25,10 +28,66 @@
 namespace unwedge::cli {
 namespace {
 
+// A billion events is an hour or more of one core: past it a scenario is
+// more likely a mistake (a year of writes every microsecond) than a wish.
+constexpr std::uint64_t kEventsMaxDefault = 1'000'000'000;
+
 struct RunOptions {
   std::vector<std::string> files;
   std::optional<std::uint64_t> seed;
   std::string trace_file;
+  std::uint64_t events_max = kEventsMaxDefault;
+};
+
+// Says how far a long run has come on stderr: nothing for the first three
+// seconds, then at most once a second, in place on a terminal, and a line
+// every ten seconds otherwise. UNWEDGE_PROGRESS_EVERY_MS sets both the wait
+// and the interval (0: a line at every report, as the tests ask). Wall time
+// decides only what is printed, never what the run does.
+class ProgressLine final : public sim::RunObserver {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  ProgressLine(const std::string& file, core::TimeUs end_us)
+      : file_(reports::terminal_text(file, false)),
+        end_us_(end_us),
+        in_place_(::isatty(::fileno(stderr)) != 0),
+        wait_(std::chrono::seconds(3)),
+        every_(in_place_ ? std::chrono::seconds(1) : std::chrono::seconds(10)),
+        start_(Clock::now()),
+        shown_(start_) {
+    if (const char* every = std::getenv("UNWEDGE_PROGRESS_EVERY_MS")) {
+      wait_ = every_ = std::chrono::milliseconds(std::strtoull(every, nullptr, 10));
+    }
+  }
+
+  void progress(core::TimeUs now_us, std::uint64_t events) override {
+    const Clock::time_point now = Clock::now();
+    if (now - start_ < wait_ || (printed_ && now - shown_ < every_)) return;
+    shown_ = now;
+    const std::string line = fmt::format(
+        "{}: {:.2f} h of {:.2f} h simulated, {:.1f} M events, {:.0f} s", file_,
+        static_cast<double>(now_us) / core::kHour, static_cast<double>(end_us_) / core::kHour,
+        static_cast<double>(events) / 1e6, std::chrono::duration<double>(now - start_).count());
+    std::fprintf(stderr, in_place_ ? "\r%s\x1b[K" : "%s\n", line.c_str());
+    std::fflush(stderr);
+    printed_ = true;
+  }
+
+  // Clears the line in place, so the verdict line starts clean.
+  void finish() {
+    if (in_place_ && printed_) std::fprintf(stderr, "\r\x1b[K");
+  }
+
+ private:
+  std::string file_;
+  core::TimeUs end_us_;
+  bool in_place_;
+  Clock::duration wait_;
+  Clock::duration every_;
+  Clock::time_point start_;
+  Clock::time_point shown_;
+  bool printed_ = false;
 };
 
 std::string verdict_of(const sim::ScenarioOutcome& outcome) {
@@ -85,9 +144,12 @@ int run_files(const RunOptions& options) {
       }
       timeline.emplace(trace.file(), sim::TimelineFilter{.hidden = {}});
     }
+    scenario->config.events_max = options.events_max;
+    ProgressLine progress(file, scenario->duration_us + scenario->recovery_us);
     const auto start = std::chrono::steady_clock::now();
     sim::ScenarioOutcome outcome =
-        sim::run_scenario(*scenario, options.seed, timeline ? &*timeline : nullptr);
+        sim::run_scenario(*scenario, options.seed, timeline ? &*timeline : nullptr, &progress);
+    progress.finish();
     const double wall_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     timeline.reset();
@@ -98,6 +160,14 @@ int run_files(const RunOptions& options) {
                      reports::terminal_text(finished.error().message).c_str());
         exit_code = kExitBadInput;
       }
+    }
+    if (outcome.run.events_max_reached) {
+      std::fprintf(stderr,
+                   "unwedge run: %s: %s; raise --max-events (%llu now) or shorten the scenario\n",
+                   reports::terminal_text(file, false).c_str(), outcome.mismatch.c_str(),
+                   static_cast<unsigned long long>(options.events_max));
+      exit_code = kExitBadInput;
+      continue;
     }
     const std::uint64_t seed = options.seed.value_or(scenario->config.seed);
     std::printf(
@@ -135,6 +205,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->required();
   command->add_option("--seed", options->seed, "Run with this seed instead of each file's own")
       ->check(whole_number(kSeedMax));
+  command
+      ->add_option("--max-events", options->events_max,
+                   "Stop a run after this many events, with no verdict and exit 2")
+      ->check(whole_number(UINT64_MAX))
+      ->capture_default_str();
   command->add_option("--trace", options->trace_file,
                       "Write the whole trace of the run to this file, one line per record");
   command->callback([options, &exit_code] { exit_code = run_files(*options); });

@@ -27,6 +27,9 @@ namespace unwedge::sim {
 
 class InvariantChecker;
 
+// How often, in events, a run tells its observer how far it has come.
+inline constexpr std::uint64_t kProgressEvents = std::uint64_t{1} << 16;
+
 class RunObserver {
  public:
   virtual ~RunObserver() = default;
@@ -47,6 +50,9 @@ class RunObserver {
   virtual void request_raised(const OperatorRequest&, core::TimeUs /*now_us*/) {}
   // Simulation::run() is over; the checker holds the run's dwell times.
   virtual void run_ended(const InvariantChecker&, core::TimeUs /*now_us*/) {}
+  // Every kProgressEvents events: how far the run has come, for a progress
+  // line.
+  virtual void progress(core::TimeUs /*now_us*/, std::uint64_t /*events*/) {}
 };
 
 // Several observers of one run, told in the order given.
@@ -78,6 +84,10 @@ class RunObservers final : public RunObserver {
   void fault_healed(std::uint64_t id, core::TimeUs now_us) override {
     for (RunObserver* o : observers_)
       o->fault_healed(id, now_us);
+  }
+  void progress(core::TimeUs now_us, std::uint64_t events) override {
+    for (RunObserver* o : observers_)
+      o->progress(now_us, events);
   }
   void request_raised(const OperatorRequest& request, core::TimeUs now_us) override {
     for (RunObserver* o : observers_)

@@ -46,6 +46,14 @@ void judge_requirements(const Scenario& scenario, const Simulation& simulation,
 
 }  // namespace
 
+namespace {
+
+std::string hours(core::TimeUs us) {
+  return fmt::format("{:.2f} h", static_cast<double>(us) / static_cast<double>(core::kHour));
+}
+
+}  // namespace
+
 ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed,
                              TraceSink* sink, RunObserver* observer) {
   SimConfig config = scenario.config;
@@ -65,6 +73,15 @@ ScenarioOutcome run_scenario(const Scenario& scenario, std::optional<std::uint64
   ScenarioOutcome outcome;
   outcome.run = simulation.run(scenario.duration_us, scenario.recovery_us);
   if (!scenario.requirements.empty()) judge_requirements(scenario, simulation, log, outcome.run);
+  if (outcome.run.events_max_reached) {
+    // Short of its end the run has no verdict: neither a pass nor a finding.
+    outcome.mismatch = fmt::format(
+        "the run stopped at its limit of {} events, {} into the scenario's {}: no "
+        "verdict",
+        outcome.run.events, hours(outcome.run.simulated_us),
+        hours(scenario.duration_us + scenario.recovery_us));
+    return outcome;
+  }
   const std::optional<Finding>& finding = outcome.run.finding;
   const std::optional<Invariant>& expected = scenario.expect.violation;
   if (!expected) {

@@ -53,6 +53,7 @@ Simulation::Simulation(SimConfig config)
   fleet_ = plane_->fleet();
   world_.network.set_quality(config_.network);
   infra_.rate_limit = config_.api_rate;
+  if (config_.events_max > 0) events_max_ = config_.events_max;
   for (const auto& [state, bound_us] : config_.dwell_overrides) {
     checker_.override_dwell(state, bound_us);
   }
@@ -159,6 +160,8 @@ Simulation::Simulation(const Simulation& snapshot, TraceSink* sink, RunObserver*
       next_fault_id_(snapshot.next_fault_id_),
       next_write_id_(snapshot.next_write_id_),
       events_(snapshot.events_),
+      events_max_(snapshot.events_max_),
+      events_max_reached_(snapshot.events_max_reached_),
       faults_started_(snapshot.faults_started_),
       control_plane_clock_faults_(snapshot.control_plane_clock_faults_),
       control_plane_crashes_(snapshot.control_plane_crashes_),
@@ -260,6 +263,12 @@ bool Simulation::run_until(core::TimeUs until_us) {
       now_us_ = entry.at_us;
       ++events_;
       dispatch(entry.payload);
+      if ((events_ & (kProgressEvents - 1)) == 0 && config_.observer != nullptr)
+        config_.observer->progress(now_us_, events_);
+      if (events_ == events_max_) {
+        events_max_reached_ = true;
+        return false;
+      }
       settle_health();
       if (take_violation()) return false;
     }
@@ -318,6 +327,7 @@ RunSummary Simulation::run(core::TimeUs duration_us, core::TimeUs recovery_us,
 RunSummary Simulation::summary() const {
   RunSummary s{.digest = trace_.digest(),
                .events = events_,
+               .events_max_reached = events_max_reached_,
                .trace_records = trace_.records(),
                .simulated_us = now_us_,
                .finding = finding_,

@@ -128,6 +128,10 @@ struct SimConfig {
   // (serving_when_healthy, sim/availability.hpp).
   core::TimeUs serving_when_healthy_max_us = kServingWhenHealthyDefaultUs;
   std::size_t trace_recent = 256;
+  // A run stops at this many events, its summary saying so
+  // (RunSummary::events_max_reached): a scenario of a simulated year with
+  // writes every microsecond would otherwise run for weeks. 0: no limit.
+  std::uint64_t events_max = 0;
   TraceSink* trace_sink = nullptr;
   // Told what the run does, for coverage and timelines; never changes the
   // run or its digest. nullptr: none.
@@ -151,6 +155,8 @@ struct Finding {
 struct RunSummary {
   std::uint64_t digest = 0;
   std::uint64_t events = 0;
+  // The run stopped at SimConfig::events_max, short of its end: no verdict.
+  bool events_max_reached = false;
   std::uint64_t trace_records = 0;
   core::TimeUs simulated_us = 0;
   std::optional<Finding> finding;
@@ -502,6 +508,8 @@ class Simulation final : private InfraBackend {
   std::uint64_t next_fault_id_ = 1;
   std::uint64_t next_write_id_ = 1;
   std::uint64_t events_ = 0;
+  std::uint64_t events_max_ = UINT64_MAX;  // SimConfig::events_max; none: UINT64_MAX
+  bool events_max_reached_ = false;
   std::uint64_t faults_started_ = 0;
   std::uint32_t control_plane_clock_faults_ = 0;
   std::uint64_t control_plane_crashes_ = 0;

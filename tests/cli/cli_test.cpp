@@ -505,6 +505,27 @@ TEST(Cli, AnInputThatIsNoFileOrTooLargeIsNamedForWhatItIs) {
 
 // Numbers are digits within their range and no value is empty: CLI11 alone
 // reads -1 into an unsigned seed as 2^64-1.
+// A run that would go on for weeks stops at its event limit with no verdict
+// and exit 2, saying how far it came; a long one says so as it goes.
+TEST(Cli, ARunStopsAtItsEventLimitAndALongOneShowsItsProgress) {
+  const std::string scenario = source("scenarios/lease/store_quorum_loss.yaml");
+  const Ran stopped = unwedge("run --max-events 100000 " + scenario);
+  EXPECT_EQ(stopped.exit_code, 2) << stopped.output;
+  EXPECT_NE(stopped.output.find("the run stopped at its limit of 100000 events"), std::string::npos)
+      << stopped.output;
+  EXPECT_NE(stopped.output.find("no verdict; raise --max-events (100000 now)"), std::string::npos)
+      << stopped.output;
+  EXPECT_EQ(stopped.output.find("PASS"), std::string::npos) << stopped.output;
+  const Ran unlimited = unwedge("run " + scenario);
+  EXPECT_EQ(unlimited.exit_code, 0) << unlimited.output;
+  EXPECT_EQ(unlimited.output.find("M events"), std::string::npos) << unlimited.output;
+  const Ran shown = unwedge_with("UNWEDGE_PROGRESS_EVERY_MS=0", "run " + scenario);
+  EXPECT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("store_quorum_loss.yaml: 0."), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find(" h of 1.33 h simulated, 0.1 M events"), std::string::npos)
+      << shown.output;
+}
+
 TEST(Cli, OptionValuesAreCheckedBeforeTheyAreUsed) {
   const std::string scenario =
       source("scenarios/regressions/a_clock_step_back_stretches_no_dwell_bound.yaml");
