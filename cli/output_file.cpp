@@ -1,6 +1,7 @@
 #include "cli/output_file.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -38,20 +39,38 @@ core::Status make_parent(const std::filesystem::path& path) {
   return core::Status::Ok();
 }
 
-// A partial file left by a run that was killed is removed; anything else by
-// that name is not ours to remove.
-core::Status clear_partial(const std::filesystem::path& partial) {
-  struct stat info {};
-  if (::lstat(partial.c_str(), &info) != 0) {
-    if (errno == ENOENT) return core::Status::Ok();
-    return system_error(partial, "cannot be looked at", errno);
+// Creates `<path>.partial-XXXXXX`, a name of its own: two writers of one
+// target (shards sharing a corpus) never write into each other's file. It
+// gets the target's permissions when the target exists, else the usual
+// ones (0666 less the umask). `partial` receives the name.
+core::Result<int> create_partial(const std::filesystem::path& path,
+                                 std::filesystem::path& partial) {
+  std::string name = path.string() + ".partial-XXXXXX";
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) return system_error(path.string() + ".partial", "cannot be created", errno);
+  partial = name;
+  struct stat target {};
+  mode_t mode = 0;
+  if (::stat(path.c_str(), &target) == 0) {
+    mode = target.st_mode & 07777;
+  } else {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    mode = 0666 & ~mask;
   }
-  if (!S_ISREG(info.st_mode)) {
-    return core::Error{fmt::format("{}: is {}, in the way of the file written beside it; move it",
-                                   partial.string(), kind_of(info.st_mode))};
+  if (::fchmod(fd, mode) != 0) {
+    const int error = errno;
+    ::close(fd);
+    ::unlink(partial.c_str());
+    return system_error(partial, "cannot be given its permissions", error);
   }
-  if (::unlink(partial.c_str()) != 0) return system_error(partial, "cannot be removed", errno);
-  return core::Status::Ok();
+  return fd;
+}
+
+// errno, or EIO when a failure left none (a stream's error flag set by an
+// earlier write, errno overwritten since).
+int failure_errno() {
+  return errno != 0 ? errno : EIO;
 }
 
 bool write_all(int fd, std::string_view text) {
@@ -129,11 +148,10 @@ core::Status check_output_path(const std::filesystem::path& path) {
 core::Status write_file_atomically(const std::filesystem::path& path, const std::string& text) {
   if (core::Status target = check_output_path(path); !target) return target;
   if (core::Status parent = make_parent(path); !parent) return parent;
-  std::filesystem::path partial = path;
-  partial += ".partial";
-  if (core::Status cleared = clear_partial(partial); !cleared) return cleared;
-  const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return system_error(partial, "cannot be created", errno);
+  std::filesystem::path partial;
+  core::Result<int> created = create_partial(path, partial);
+  if (!created) return created.error();
+  const int fd = *created;
   if (!write_all(fd, text)) {
     const int error = errno;
     ::close(fd);
@@ -147,10 +165,11 @@ core::Status write_file_atomically(const std::filesystem::path& path, const std:
 
 bool write_output(const char* command, const std::string& path, const std::string& text) {
   if (path.empty() || path == kStandardOutput) {
+    errno = 0;
     std::fwrite(text.data(), 1, text.size(), stdout);
     if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
       std::fprintf(stderr, "unwedge %s: standard output: cannot be written: %s\n", command,
-                   std::strerror(errno));
+                   std::strerror(failure_errno()));
       return false;
     }
     return true;
@@ -176,11 +195,9 @@ core::Status OutputStream::open(const std::filesystem::path& path) {
   if (core::Status target = check_output_path(path); !target) return target;
   if (core::Status parent = make_parent(path); !parent) return parent;
   path_ = path;
-  partial_ = path;
-  partial_ += ".partial";
-  if (core::Status cleared = clear_partial(partial_); !cleared) return cleared;
-  const int fd = ::open(partial_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return system_error(partial_, "cannot be created", errno);
+  core::Result<int> created = create_partial(path, partial_);
+  if (!created) return created.error();
+  const int fd = *created;
   file_ = ::fdopen(fd, "w");
   if (file_ == nullptr) {
     const int error = errno;
@@ -196,8 +213,8 @@ core::Status OutputStream::finish() {
   std::FILE* file = std::exchange(file_, nullptr);
   // A write that failed on the way (a full disk) leaves the error flag set.
   bool ok = std::fflush(file) == 0 && !std::ferror(file);
-  int error = ok ? 0 : errno;
-  if (standard_output_) {
+  int error = ok ? 0 : failure_errno();
+  if (std::exchange(standard_output_, false)) {
     if (!ok)
       return core::Error{
           fmt::format("standard output: cannot be written: {}", std::strerror(error))};
@@ -221,6 +238,7 @@ void OutputStream::abandon() {
     ::unlink(partial_.c_str());
   }
   file_ = nullptr;
+  standard_output_ = false;
 }
 
 }  // namespace unwedge::cli

@@ -1,10 +1,11 @@
 // Every file a command writes goes through here, whole or not at all.
 //
-// The text goes to `<path>.partial` beside the target, is flushed to the
-// disk, and only then renamed over the target; any failure (a full disk, a
-// directory that cannot be made) removes the partial file and says which
-// path failed and the system's reason, so an interrupted or failing run
-// never leaves a half-written file behind nor replaces a good one.
+// The text goes to `<path>.partial-XXXXXX` beside the target (a name of its
+// own, so two writers of one target never share it), is flushed to the
+// disk, and only then renamed over the target, whose permissions it keeps; any failure (a full
+// disk, a directory that cannot be made) removes the partial file and says which path failed and
+// the system's reason, so an interrupted or failing run never leaves a half-written file behind nor
+// replaces a good one.
 //
 // Only a regular file or a new path is ever a target. A symbolic link, a
 // directory, a device, a FIFO or a socket is refused before anything is
@@ -50,7 +51,7 @@ class OutputStream {
   // Unfinished: the partial file is removed and the target left as it was.
   ~OutputStream();
 
-  // Opens `<path>.partial` (standard output for "-").
+  // Opens `<path>.partial-XXXXXX` (standard output for "-").
   core::Status open(const std::filesystem::path& path);
   std::FILE* file() const { return file_; }
   // Checks every write, flushes to the disk and renames into place.

@@ -119,6 +119,12 @@ void print_failure(const std::string& file, const sim::ScenarioOutcome& outcome,
 }
 
 int run_files(const RunOptions& options) {
+  if (options.events_max == 0) {
+    std::fprintf(stderr,
+                 "unwedge run: --max-events 0 would stop every run before its first event; give "
+                 "at least 1\n");
+    return kExitBadInput;
+  }
   if (!options.trace_file.empty() && options.files.size() != 1) {
     std::fprintf(stderr,
                  "unwedge run: --trace writes the trace of one scenario; give one file, or run "

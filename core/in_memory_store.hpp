@@ -55,6 +55,9 @@ class InMemoryStore final : public Store {
   InMemoryStore(const InMemoryStore&) = delete;
   InMemoryStore& operator=(const InMemoryStore&) = delete;
 
+  // The transaction must end (commit, roll back or be destroyed) before the
+  // store does: ending it tells the store, which drops erased entries once
+  // none is open.
   std::unique_ptr<Transaction> begin() override;
 
   // Takes `other`'s contents, versions and counts, into a store never

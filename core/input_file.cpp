@@ -56,7 +56,9 @@ std::string describe_size(std::size_t bytes) {
 
 Result<std::string> read_input_file(const std::string& path, std::size_t bytes_max) {
   if (path.empty()) return Error{"an empty path names no file"};
-  Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // Non-blocking to open: a FIFO with no writer is refused below rather
+  // than waited on for ever. Reads block again once it is known to be one.
+  Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) {
     // Opening a directory read-only succeeds on Linux; EISDIR is for writes.
     return Error{why_not_opened(errno)};
@@ -64,6 +66,9 @@ Result<std::string> read_input_file(const std::string& path, std::size_t bytes_m
   struct stat info {};
   if (::fstat(fd.get(), &info) != 0) return Error{std::strerror(errno)};
   if (S_ISDIR(info.st_mode)) return Error{"a directory, not a file"};
+  if (::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK) != 0) {
+    return Error{std::strerror(errno)};
+  }
   if (S_ISREG(info.st_mode) && static_cast<std::size_t>(info.st_size) > bytes_max) {
     return Error{fmt::format("the file is {}; at most {} are read",
                              describe_size(static_cast<std::size_t>(info.st_size)),

@@ -255,7 +255,9 @@ void Simulation::schedule_operation(core::TimeUs at_us, std::uint32_t op, bool r
 }
 
 bool Simulation::run_until(core::TimeUs until_us) {
-  if (finding_) return false;
+  // A run stopped at its event limit stays stopped: provisioning may have
+  // reached it, and run() asks again.
+  if (finding_ || events_max_reached_) return false;
   ThrowingAssertions throwing;
   try {
     while (!queue_.empty() && queue_.top().at_us < until_us) {
@@ -263,14 +265,15 @@ bool Simulation::run_until(core::TimeUs until_us) {
       now_us_ = entry.at_us;
       ++events_;
       dispatch(entry.payload);
+      settle_health();
+      if (take_violation()) return false;
       if ((events_ & (kProgressEvents - 1)) == 0 && config_.observer != nullptr)
         config_.observer->progress(now_us_, events_);
-      if (events_ == events_max_) {
+      // After the event's own violation: a finding outranks the limit.
+      if (events_ >= events_max_) {
         events_max_reached_ = true;
         return false;
       }
-      settle_health();
-      if (take_violation()) return false;
     }
     now_us_ = std::max(now_us_, until_us);
   } catch (const core::AssertionFailure& failure) {

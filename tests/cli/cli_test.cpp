@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
@@ -481,6 +482,7 @@ TEST(Cli, AnInputThatIsNoFileOrTooLargeIsNamedForWhatItIs) {
   // 50 MiB without writing them: a sparse file has its size all the same.
   std::filesystem::resize_file((std::ofstream(dir / "huge.yaml"), dir / "huge.yaml"), 52428800);
   std::filesystem::create_symlink(dir / "loop-a", dir / "loop-b");
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0644), 0);
   std::filesystem::create_symlink(dir / "loop-b", dir / "loop-a");
   const struct {
     std::string command;
@@ -492,6 +494,8 @@ TEST(Cli, AnInputThatIsNoFileOrTooLargeIsNamedForWhatItIs) {
       {"fuzz-to-scenario " + dir.string(), "a directory, not a file"},
       {"fuzz-to-scenario " + (dir / "huge.yaml").string(), "the file is 52,428,800 bytes"},
       {"fuzz-to-scenario /dev/zero", "more than 1,048,576 bytes (1.0 MiB) came from it"},
+      // A FIFO nobody writes to reads as empty: no wait for a writer.
+      {"fuzz-to-scenario " + (dir / "fifo").string(), "fifo: empty"},
       {"shrink " + (dir / "loop-b").string(), "a loop of symbolic links"},
   };
   for (const auto& c : cases) {
@@ -516,6 +520,16 @@ TEST(Cli, ARunStopsAtItsEventLimitAndALongOneShowsItsProgress) {
   EXPECT_NE(stopped.output.find("no verdict; raise --max-events (100000 now)"), std::string::npos)
       << stopped.output;
   EXPECT_EQ(stopped.output.find("PASS"), std::string::npos) << stopped.output;
+  EXPECT_EQ(unwedge("run --max-events 0 " + scenario).exit_code, 2);
+  // Reached while the fleet is provisioned, the limit holds for the rest.
+  const std::string provisioned = unwedge::testing::temp_path("late-quiet.yaml").string();
+  ASSERT_EQ(unwedge("fuzz-to-scenario " + source("fuzz/corpus/fleet_fuzzer/late-quiet") +
+                    " --out " + provisioned)
+                .exit_code,
+            0);
+  const Ran early = unwedge("run --max-events 100 " + provisioned);
+  EXPECT_EQ(early.exit_code, 2) << early.output;
+  EXPECT_NE(early.output.find("limit of 100 events, 0.0"), std::string::npos) << early.output;
   const Ran unlimited = unwedge("run " + scenario);
   EXPECT_EQ(unlimited.exit_code, 0) << unlimited.output;
   EXPECT_EQ(unlimited.output.find("M events"), std::string::npos) << unlimited.output;

@@ -32,11 +32,12 @@ std::string read_file(const fs::path& path) {
   return text.str();
 }
 
-// Every file left under `dir` whose name ends in ".partial".
+// Every file left under `dir` whose name says it is a partial one.
 std::vector<std::string> partial_files(const fs::path& dir) {
   std::vector<std::string> found;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.path().string().ends_with(".partial")) found.push_back(entry.path().string());
+    if (entry.path().filename().string().find(".partial") != std::string::npos)
+      found.push_back(entry.path().string());
   }
   return found;
 }
@@ -91,6 +92,21 @@ TEST(Output, ALinkAFifoOrADirectoryIsRefusedAndLeftAsItWas) {
   EXPECT_EQ(read_file(dir / "target"), "keep");
 }
 
+// A file written again keeps its permissions: a 0600 scenario does not
+// become readable by everyone.
+TEST(Output, AFileWrittenAgainKeepsItsPermissions) {
+  const fs::path dir = fresh_dir("output-mode");
+  const fs::path path = dir / "private.yaml";
+  { std::ofstream(path) << "old"; }
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  const Ran ran = unwedge("gen --seed 3 --out " + shell_quote(path.string()));
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_NE(read_file(path), "old");
+  EXPECT_EQ(fs::status(path).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_TRUE(partial_files(dir).empty());
+}
+
 TEST(Output, ADashIsStandardOutputAndAFullOneIsExitTwo) {
   const fs::path dir = fresh_dir("output-dash");
   const Ran to_stdout =
@@ -141,7 +157,7 @@ TEST(Output, OnAFullDiskEveryCommandFailsAndLeavesNoPartialFileNorADamagedOldOne
       "rm fill; " +
       u + " nightly --out campaign --scenarios none --seeds 80 --jobs 1 >/dev/null; " +
       "echo \"nightly exit $?\"; "
-      "cat old.yaml; find . -name '*.partial' | sed 's/^/left: /'; "
+      "cat old.yaml; find . -name '*.partial*' | sed 's/^/left: /'; "
       "ls run.trace 2>&1 | sed 's/^/trace: /'";
   const std::optional<Ran> ran = in_a_small_filesystem(dir, script);
   if (!ran) GTEST_SKIP() << "this machine lets no test mount a small filesystem (needs root)";
