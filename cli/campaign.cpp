@@ -13,6 +13,7 @@
 #include "cli/report_builder.hpp"
 #include "cli/worker_pool.hpp"
 #include "cli/worker_result.hpp"
+#include "cli/write_all.hpp"
 #include "cli/write_reports.hpp"
 #include "core/assert.hpp"
 #include "reports/coverage_collector.hpp"
@@ -96,16 +97,8 @@ class RunsLog {
   }
 
   core::Status append(const std::string& line) {
-    std::string text = line + "\n";
-    std::string_view rest = text;
-    while (!rest.empty()) {
-      const ssize_t n = ::write(fd_, rest.data(), rest.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        return core::Error{
-            fmt::format("runs.jsonl: cannot be written: {}", std::strerror(n == 0 ? EIO : errno))};
-      }
-      rest.remove_prefix(static_cast<std::size_t>(n));
+    if (!write_all(fd_, line + "\n")) {
+      return core::Error{fmt::format("runs.jsonl: cannot be written: {}", std::strerror(errno))};
     }
     return core::Status::Ok();
   }

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <utility>
 
+#include "cli/write_all.hpp"
+
 namespace unwedge::cli {
 namespace {
 
@@ -71,19 +73,6 @@ core::Result<int> create_partial(const std::filesystem::path& path,
 // earlier write, errno overwritten since).
 int failure_errno() {
   return errno != 0 ? errno : EIO;
-}
-
-bool write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EIO;
-      return false;
-    }
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
 }
 
 // The rename is on the disk once the directory is: a crash right after a

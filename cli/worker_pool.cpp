@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/write_all.hpp"
 #include "core/assert.hpp"
 
 namespace unwedge::cli {
@@ -44,16 +45,6 @@ using std::chrono::milliseconds;
 // only stops a runaway worker.
 constexpr std::size_t kLineBytesMax = std::size_t{1} << 24;
 constexpr std::size_t kReadChunkBytes = 4096;
-
-bool write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
 
 // One line from a blocking descriptor; nullopt at end of file.
 std::optional<std::string> read_line(int fd, std::string& buffer) {
