@@ -43,7 +43,8 @@ extern "C" void note_stop_signal(int signal_number) {
   g_stop_signal = signal_number;
 }
 
-// SIGINT and SIGTERM stop the campaign instead of the process, and a worker
+// SIGINT, SIGTERM and SIGHUP (a closed terminal or SSH session) stop the
+// campaign instead of the process, and a worker
 // that died with its pipe open does not kill the parent with SIGPIPE; the
 // previous handlers come back when the campaign returns.
 class StopSignals {
@@ -58,11 +59,13 @@ class StopSignals {
     sigemptyset(&ignore.sa_mask);
     ::sigaction(SIGINT, &note, &old_int_);
     ::sigaction(SIGTERM, &note, &old_term_);
+    ::sigaction(SIGHUP, &note, &old_hup_);
     ::sigaction(SIGPIPE, &ignore, &old_pipe_);
   }
   ~StopSignals() {
     ::sigaction(SIGINT, &old_int_, nullptr);
     ::sigaction(SIGTERM, &old_term_, nullptr);
+    ::sigaction(SIGHUP, &old_hup_, nullptr);
     ::sigaction(SIGPIPE, &old_pipe_, nullptr);
   }
   StopSignals(const StopSignals&) = delete;
@@ -73,6 +76,7 @@ class StopSignals {
  private:
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
+  struct sigaction old_hup_ {};
   struct sigaction old_pipe_ {};
 };
 
@@ -421,10 +425,12 @@ class Recorder {
 // process killed by its signal.
 int exit_code_of(const reports::Report& report, const CampaignStatus& status, bool written) {
   if (!written) return kExitBadInput;
-  const int verdict = reports::verdict_of(report).exit_code();
-  if (verdict != kExitPass) return verdict;
-  if (status.state == CampaignState::kInterrupted) return 128 + status.signal;
-  return kExitPass;
+  const reports::Verdict verdict = reports::verdict_of(report);
+  if (verdict.outcome == reports::Outcome::kIncomplete &&
+      status.state == CampaignState::kInterrupted) {
+    return 128 + status.signal;
+  }
+  return verdict.exit_code();
 }
 
 void print_plan(const CampaignSettings& settings, const CampaignItems& items, std::uint64_t end) {

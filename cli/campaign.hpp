@@ -25,12 +25,14 @@
 // same directory are replaced; repro/ files are kept (a seed failing again
 // overwrites its own).
 //
-// On SIGINT or SIGTERM the campaign stops handing out work, kills its
-// workers (the runs in flight are not recorded), writes the summary and
-// returns. Exit codes (the rule is cli/commands.hpp's): the report's
-// verdict (reports/verdict.hpp), even if interrupted: 0 nothing found, 1
-// findings of any kind, 3 the harness is broken (the canary missed or
-// missing); 130 (SIGINT) or 143 (SIGTERM) when interrupted with nothing
+// On SIGINT, SIGTERM or SIGHUP the campaign stops handing out work, kills
+// its workers (the runs in flight are not recorded), writes the summary and
+// returns; every report then says INCOMPLETE, and so does the last snapshot
+// of a campaign killed outright ("running", with the time it was written).
+// Exit codes (the rule is cli/commands.hpp's): the report's verdict
+// (reports/verdict.hpp), even if interrupted: 0 nothing found, 1 findings
+// of any kind, 3 the harness is broken (the canary missed or missing); 129
+// (SIGHUP), 130 (SIGINT) or 143 (SIGTERM) when interrupted with nothing
 // found; 2 when the campaign cannot start (bad flags, an output directory
 // that cannot be written) or its reports cannot be written at the end.
 //

@@ -1,6 +1,7 @@
 #include "cli/campaign_report.hpp"
 
 #include <algorithm>
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -227,6 +228,11 @@ std::string status_text(const CampaignStatus& status) {
       return fmt::format("interrupted by signal {}", status.signal);
   }
   return "unknown";
+}
+
+std::string utc_timestamp(std::chrono::system_clock::time_point when) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(when)));
 }
 
 std::string format_progress(const CampaignTally& tally, const CampaignStatus& status) {

@@ -122,5 +122,7 @@ std::string format_wall(std::chrono::milliseconds duration);
 std::string format_progress(const CampaignTally& tally, const CampaignStatus& status);
 // Where the campaign stands: "finished", "interrupted by signal 2", ...
 std::string status_text(const CampaignStatus& status);
+// "2026-12-06T01:02:03Z": when a report was written, in UTC.
+std::string utc_timestamp(std::chrono::system_clock::time_point when);
 
 }  // namespace unwedge::cli

@@ -8,8 +8,10 @@
 //   3  the harness is broken: the canary was missed or is missing, a
 //      checker failed its self-test, or unwedge itself failed; no verdict
 //      can be trusted;
+//   4  incomplete: nothing found in the part that ran, but the campaign did
+//      not finish (a merged shard interrupted or killed);
 //   128 + N  a campaign stopped by signal N before it found anything.
-// A campaign's verdict (reports/verdict.hpp) gives 0, 1 or 3.
+// A campaign's verdict (reports/verdict.hpp) gives 0, 1, 3 or 4.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -22,6 +24,7 @@ inline constexpr int kExitPass = reports::kExitClean;
 inline constexpr int kExitFinding = reports::kExitFindings;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitHarnessBroken = reports::kExitHarnessBroken;
+inline constexpr int kExitIncomplete = reports::kExitIncomplete;
 
 // `unwedge check-model`: model checks, decision-table analysis, cross-checks
 // and claims of a control plane. Sets `exit_code` when it runs.

@@ -15,8 +15,8 @@
 // the canary (unwedge-canary beside this executable, or $UNWEDGE_CANARY:
 // cli/canary.hpp) run once, in the first shard. Exit 0 all passed, 1
 // findings, 2 bad input or reports that cannot be written, 3 the harness is
-// broken (the canary missed or missing), 130/143 interrupted with nothing
-// found.
+// broken (the canary missed or missing), 129/130/143 interrupted (SIGHUP,
+// SIGINT, SIGTERM) with nothing found.
 //
 // Several planes (--control-plane postgres,lease) make one campaign: each
 // plane's bundled scenarios, swarm seed s on plane (s - 1) mod n of the n

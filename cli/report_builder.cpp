@@ -212,6 +212,7 @@ reports::Report ReportBuilder::report(const CampaignStatus& status) const {
   report.campaign.shards = 1;
   report.campaign.interrupted = status.state == CampaignState::kInterrupted;
   report.campaign.status = status_text(status);
+  report.campaign.updated_at = utc_timestamp(std::chrono::system_clock::now());
   for (const ReportBuilder& plane : planes_) {
     reports::Report part = plane.report(status);
     // Workers run the planes side by side: a plane's wall time is its runs'.

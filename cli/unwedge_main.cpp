@@ -41,8 +41,9 @@ int run_unwedge(int argc, char** argv) {
   app.footer(
       "Exit codes, for every command: 0 clean; 1 findings of any kind; 2 bad input, a usage "
       "error or outputs that cannot be written; 3 the harness is broken (the canary missed or "
-      "missing, a checker that failed its self-test, an internal error of unwedge); 128+N a "
-      "campaign stopped by signal N before it found anything.");
+      "missing, a checker that failed its self-test, an internal error of unwedge); 4 a merged "
+      "campaign that did not finish, with nothing found in the part that ran; 128+N a campaign "
+      "stopped by signal N before it found anything.");
   app.set_version_flag("--version", build_description());
   int exit_code = 0;
   add_check_model_command(app, exit_code);

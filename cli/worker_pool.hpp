@@ -6,7 +6,7 @@
 //
 // A worker announces each item before it starts it ("S <index>") and sends
 // its result as one line ("R <text>"); the parent never runs an item itself.
-// Workers ignore SIGINT and SIGTERM (the parent decides what an interruption
+// Workers ignore SIGINT, SIGTERM and SIGHUP (the parent decides what an interruption
 // means), and die with the parent (PR_SET_DEATHSIG) or when their pipe closes.
 //
 //   WorkerPool pool(4, std::chrono::minutes(10), [&](std::uint64_t i) { return run(i); });

@@ -34,6 +34,7 @@ std::string verdict_lines(const reports::Verdict& verdict) {
   if (!verdict.harness_broken.empty()) {
     text += fmt::format("harness broken: {}\n", verdict.harness_broken);
   }
+  if (!verdict.complete()) text += fmt::format("incomplete: {}\n", verdict.incomplete);
   for (const reports::CheckRow& row : verdict.checks) {
     if (!row.failed()) continue;
     text += fmt::format("  {} ({}): {} of {} {}; first: {}{}\n", row.name, to_string(row.kind),
@@ -52,6 +53,7 @@ std::string summary_text(const reports::Report& report) {
   text += verdict_lines(reports::verdict_of(report));
   if (!c.build.empty()) text += fmt::format("build: {}\n", c.build);
   text += fmt::format("status: {}\n", c.status);
+  if (!c.updated_at.empty()) text += fmt::format("last updated at: {}\n", c.updated_at);
   text += fmt::format("runs: {} ({} bundled scenarios, {} swarm seeds, highest seed {})\n", c.runs,
                       c.bundled_runs, c.swarm_runs, highest_seed(c));
   text += fmt::format("passed: {}, failed: {}, errors: {}\n", c.passed, c.failed, c.errors);

@@ -31,6 +31,7 @@ h1 { margin: 0.8em 0 0.3em; } h2 { border-bottom: 2px solid #e0e0e0; margin-top:
 h3 { margin-bottom: 0.3em; }
 .verdict { padding: 0.05em 0.4em; border-radius: 4px; color: #fff; }
 .verdict.pass { background: #2e7d32; } .verdict.fail { background: #c62828; }
+.verdict.incomplete { background: #ef6c00; }
 dl.figures { display: grid; grid-template-columns: repeat(4, auto 1fr); gap: 0.2em 0.8em; }
 dl.figures dt { color: #616161; } dl.figures dd { margin: 0; font-weight: 600; }
 nav a { margin-right: 0.8em; }
@@ -69,7 +70,10 @@ void headline(Out out, const Report& report, const Verdict& verdict) {
   const CampaignFigures& c = report.campaign;
   fmt::format_to(out, "<h1>unwedge nightly{} <span class=\"verdict {}\">{}</span></h1>\n",
                  c.control_plane.empty() ? "" : ": " + markup_text(c.control_plane),
-                 verdict.failed() ? "fail" : "pass", verdict.headline());
+                 verdict.outcome == Outcome::kIncomplete ? "incomplete"
+                 : verdict.failed()                      ? "fail"
+                                                         : "pass",
+                 verdict.headline());
   if (!verdict.harness_broken.empty()) {
     fmt::format_to(out,
                    "<p id=\"harness-broken\" class=\"bad\">The harness is broken: {}. Until it "
@@ -80,10 +84,13 @@ void headline(Out out, const Report& report, const Verdict& verdict) {
     fmt::format_to(out, "<p class=\"build\">Control plane {}, run by {}.</p>\n",
                    markup_text(c.control_plane), markup_text(c.build));
   }
-  if (c.interrupted) {
-    fmt::format_to(out,
-                   "<p class=\"bad\">Interrupted: some shard stopped before its planned "
-                   "work; the figures cover what ran.</p>\n");
+  if (!verdict.complete()) {
+    fmt::format_to(out, "<p id=\"incomplete\" class=\"bad\">Incomplete: {}.</p>\n",
+                   markup_text(verdict.incomplete));
+  }
+  if (!c.updated_at.empty()) {
+    fmt::format_to(out, "<p class=\"build\">Status: {}; last updated at {}.</p>\n",
+                   markup_text(c.status), markup_text(c.updated_at));
   }
   fmt::format_to(
       out,

@@ -71,6 +71,29 @@ SuiteCounts harness_counts(const std::optional<CanaryResult>& canary) {
   return {.tests = 1, .errors = canary->caught ? 0u : 1u, .wall_ms = canary->wall_ms};
 }
 
+// The campaign's own suite: one case, an error when the report covers only
+// part of the campaign, so a CI that reads junit.xml alone never shows a
+// killed or interrupted campaign as green.
+SuiteCounts campaign_counts(const Verdict& verdict, const CampaignFigures& campaign) {
+  return {.tests = 1, .errors = verdict.complete() ? 0u : 1u, .wall_ms = campaign.wall_ms};
+}
+
+void campaign_case(Out out, const Verdict& verdict, const CampaignFigures& campaign) {
+  fmt::format_to(out, "    <testcase name=\"campaign_finished\" classname=\"campaign\" time=\"{}\"",
+                 seconds(campaign.wall_ms));
+  if (verdict.complete()) {
+    fmt::format_to(out, "/>\n");
+    return;
+  }
+  std::string body = fmt::format("status: {}\n", campaign.status);
+  if (!campaign.updated_at.empty())
+    body += fmt::format("last updated at: {}\n", campaign.updated_at);
+  fmt::format_to(out,
+                 ">\n      <error message=\"{}\" type=\"incomplete\">{}</error>\n"
+                 "    </testcase>\n",
+                 markup_attribute("incomplete: " + verdict.incomplete), markup_text(body));
+}
+
 // The clients' availability as properties: the figures, the lowest
 // service, then each worst window.
 std::string availability_properties(const AvailabilityFigures& availability) {
@@ -199,7 +222,11 @@ std::string junit_xml(const Report& report) {
     add_suites("." + plane.campaign.control_plane, plane.campaign,
                scenarios_of(report, plane.campaign.control_plane), verdict_of(plane, report));
   }
+  const Verdict whole = verdict_of(report);
   SuiteCounts all = harness_counts(report.canary);
+  const SuiteCounts campaign = campaign_counts(whole, report.campaign);
+  all.tests += campaign.tests;
+  all.errors += campaign.errors;
   for (const Suites& suite : suites) {
     for (const SuiteCounts& counts : {scenario_counts(suite.scenarios),
                                       check_counts(suite.invariants), check_counts(suite.checks)}) {
@@ -218,6 +245,9 @@ std::string junit_xml(const Report& report) {
                  markup_attribute(fmt::format("unwedge nightly {}", report.campaign.control_plane)),
                  all.tests, all.failures, all.errors, all.skipped,
                  seconds(report.campaign.wall_ms));
+  suite_open(out, "campaign", campaign, report.campaign);
+  campaign_case(out, whole, report.campaign);
+  fmt::format_to(out, "  </testsuite>\n");
   for (const Suites& suite : suites) {
     const std::string scenarios = "scenarios" + suite.suffix;
     suite_open(out, scenarios, scenario_counts(suite.scenarios), *suite.campaign);

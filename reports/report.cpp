@@ -162,6 +162,8 @@ void add_campaign(CampaignFigures& into, const CampaignFigures& from) {
   if (into.status.empty() || (into.status == "finished" && !from.status.empty())) {
     into.status = from.status;
   }
+  // ISO 8601 in UTC sorts as text.
+  into.updated_at = std::max(into.updated_at, from.updated_at);
   merge_list(into.findings_by_kind, from.findings_by_kind, same_name<NamedCount>,
              name_before<NamedCount>,
              [](NamedCount& a, const NamedCount& b) { a.count += b.count; });

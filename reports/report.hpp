@@ -271,6 +271,10 @@ struct CampaignFigures {
   // "running", "finished", "finished (time budget spent)", "interrupted by
   // signal 2"; merged: "finished" only if every shard finished.
   std::string status;
+  // When the report was written, UTC ("2026-12-06T01:02:03Z"): a snapshot
+  // of a campaign killed while "running" says when it was last alive.
+  // Merged: the latest of the shards'. Empty in files written before it.
+  std::string updated_at;
   // Runs that did not pass, by violated invariant, "error: <cause>",
   // "determinism" or "expected violation missing"; by name.
   std::vector<NamedCount> findings_by_kind;

@@ -129,7 +129,9 @@ Out verdict_out(const Report& report) {
   return Out{{"outcome", std::string(verdict.headline())},
              {"findings", verdict.findings},
              {"exit_code", verdict.exit_code()},
-             {"harness_broken", verdict.harness_broken}};
+             {"harness_broken", verdict.harness_broken},
+             {"complete", verdict.complete()},
+             {"incomplete", verdict.incomplete}};
 }
 
 Out coverage_out(const Coverage& c, bool sparse) {
@@ -282,6 +284,7 @@ Out campaign_out(const CampaignFigures& c) {
              {"availability", availability_out(c.availability)},
              {"interrupted", c.interrupted},
              {"status", c.status},
+             {"updated_at", c.updated_at},
              {"findings_by_kind", findings}};
 }
 
@@ -811,6 +814,7 @@ void read(const In& j, const std::string& path, CampaignFigures& out) {
   o.get_if_present("availability", out.availability);
   o.get("interrupted", out.interrupted);
   o.get("status", out.status);
+  o.get_if_present("updated_at", out.updated_at);
   o.get("findings_by_kind", out.findings_by_kind);
   o.done();
 }

@@ -41,7 +41,14 @@ void headline(Out out, const Report& report, const Verdict& verdict) {
                    "no pass proves anything.\n\n",
                    markdown_inline(verdict.harness_broken));
   }
+  if (!verdict.complete()) {
+    fmt::format_to(out, "**Incomplete**: {}.\n\n", markdown_inline(verdict.incomplete));
+  }
   if (!c.build.empty()) fmt::format_to(out, "Run by {}.\n\n", markdown_inline(c.build));
+  if (!c.updated_at.empty()) {
+    fmt::format_to(out, "Status: {}; last updated at {}.\n\n", markdown_inline(c.status),
+                   markdown_inline(c.updated_at));
+  }
   fmt::format_to(
       out,
       "{} ({}, {}: {}): {} passed, {} failed, {} "

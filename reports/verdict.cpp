@@ -101,6 +101,10 @@ Verdict verdict_from(const Parts& parts) {
   const bool any_row_failed = std::any_of(verdict.checks.begin(), verdict.checks.end(),
                                           [](const CheckRow& row) { return row.failed(); });
   if (verdict.findings > 0 || any_row_failed) verdict.outcome = Outcome::kFail;
+  verdict.incomplete = incompleteness(parts.campaign);
+  if (verdict.outcome == Outcome::kPass && !verdict.complete()) {
+    verdict.outcome = Outcome::kIncomplete;
+  }
   if (parts.canary && !parts.canary->caught) {
     verdict.outcome = Outcome::kHarnessBroken;
     verdict.harness_broken = describe(*parts.canary);
@@ -136,6 +140,8 @@ std::string_view Verdict::headline() const {
       return "FAIL";
     case Outcome::kHarnessBroken:
       return "HARNESS BROKEN";
+    case Outcome::kIncomplete:
+      return "INCOMPLETE";
   }
   return "FAIL";
 }
@@ -148,8 +154,33 @@ int Verdict::exit_code() const {
       return kExitFindings;
     case Outcome::kHarnessBroken:
       return kExitHarnessBroken;
+    case Outcome::kIncomplete:
+      return kExitIncomplete;
   }
   return kExitHarnessBroken;
+}
+
+std::string incompleteness(const CampaignFigures& campaign) {
+  const std::string_view status = campaign.status;
+  const std::string_view after =
+      "; the figures cover only the runs finished by then, and a run never started found nothing";
+  if (status == "running") {
+    return fmt::format(
+        "the campaign was still running when this report was last written{}: if no unwedge "
+        "process runs it now, it was killed{}",
+        campaign.updated_at.empty() ? "" : fmt::format(" (at {})", campaign.updated_at), after);
+  }
+  if (status.starts_with("interrupted")) {
+    return fmt::format("the campaign was {} before its planned work was done{}", status, after);
+  }
+  const bool finished = status == "finished" || status.starts_with("finished (");
+  if (finished && !campaign.interrupted) return "";
+  if (finished) {
+    return fmt::format("some shard stopped before its planned work was done{}", after);
+  }
+  // A merged report names its unfinished shards in its status.
+  return fmt::format("the campaign did not finish: {}{}", status.empty() ? "no status" : status,
+                     after);
 }
 
 Verdict verdict_of(const Report& report) {

@@ -4,13 +4,21 @@
 // verdict_of() for the headline, for the list of findings and for the rows
 // of its table of checks; none decides PASS or FAIL on its own.
 //
-// Three outcomes, and the exit code each gives (docs/REPORTS.md, "Exit
+// Four outcomes, and the exit code each gives (docs/REPORTS.md, "Exit
 // codes"):
-//   PASS            nothing found, and the canary proved the harness can find;
+//   PASS            nothing found in a finished campaign, and the canary
+//                   proved the harness can find;
 //   FAIL            findings of any kind (exit 1);
 //   HARNESS BROKEN  the canary was missed, missing or a checker's self-test
 //                   failed (exit 3): findings, if any, are listed apart and
-//                   prove nothing until the harness is repaired.
+//                   prove nothing until the harness is repaired;
+//   INCOMPLETE      nothing found in the part that ran, but the campaign did
+//                   not finish: still running (or killed) when the report was
+//                   last written, stopped by a signal, or a merged shard that
+//                   was either (exit 4). A partial report is never a PASS;
+//                   findings in it are findings all the same, and its
+//                   `incomplete` sentence says what is missing whatever the
+//                   outcome.
 //
 // A finding kind is a row of the checks table (the invariants, then the
 // campaign-wide checks). A new kind is an entry of FindingKind, a row added
@@ -61,13 +69,14 @@ struct CheckRow {
   bool unchecked() const { return findings == 0 && checked == 0; }
 };
 
-enum class Outcome : std::uint8_t { kPass, kFail, kHarnessBroken };
+enum class Outcome : std::uint8_t { kPass, kFail, kHarnessBroken, kIncomplete };
 
 // The exit codes of every `unwedge` command (cli/commands.hpp adds 2, bad
 // input): a verdict gives one of these three.
 inline constexpr int kExitClean = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitHarnessBroken = 3;
+inline constexpr int kExitIncomplete = 4;
 
 struct Verdict {
   Outcome outcome = Outcome::kPass;
@@ -78,13 +87,23 @@ struct Verdict {
   std::vector<CheckRow> checks;
   // Why the harness is broken (the canary's sentence); empty when it is not.
   std::string harness_broken;
+  // Why the report covers only part of its campaign; empty when the
+  // campaign finished. Set whatever the outcome: a FAIL may be partial too.
+  std::string incomplete;
 
   bool failed() const { return outcome != Outcome::kPass; }
-  // "PASS", "FAIL", "HARNESS BROKEN".
+  bool complete() const { return incomplete.empty(); }
+  // "PASS", "FAIL", "HARNESS BROKEN", "INCOMPLETE".
   std::string_view headline() const;
-  // 0 pass, 1 findings, 3 the harness is broken.
+  // 0 pass, 1 findings, 3 the harness is broken, 4 incomplete.
   int exit_code() const;
 };
+
+// Why `campaign` covers only part of what it set out to run ("the campaign
+// was interrupted by signal 2 before its planned work was done; ..."), or
+// empty when it finished (its status "finished", or "finished (time budget
+// spent)", and no shard interrupted).
+std::string incompleteness(const CampaignFigures& campaign);
 
 Verdict verdict_of(const Report& report);
 // The same, of one plane's part of `whole`, a campaign of several (whose

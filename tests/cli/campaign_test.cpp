@@ -855,6 +855,31 @@ int interrupt_after_three_runs(const fs::path& dir, int signal_number,
   return exit_code_of(pid);
 }
 
+// Every report in `dir` says the campaign is partial, with `why`: none
+// says PASS, whatever ended the campaign.
+void expect_incomplete_in_every_file(const fs::path& dir, const std::string& why) {
+  const std::string txt = read_text(dir / "summary.txt");
+  EXPECT_NE(txt.find("verdict: INCOMPLETE (0 findings)\nincomplete: " + why), std::string::npos)
+      << txt;
+  EXPECT_NE(txt.find("last updated at: 20"), std::string::npos) << txt;
+  const std::string md = read_text(dir / "summary.md");
+  EXPECT_NE(md.find(": INCOMPLETE\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("**Incomplete**: " + why), std::string::npos) << md;
+  const std::string html = read_text(dir / "report.html");
+  EXPECT_NE(html.find(": INCOMPLETE</title>"), std::string::npos);
+  EXPECT_NE(html.find("<p id=\"incomplete\" class=\"bad\">Incomplete: " + why), std::string::npos);
+  const std::string junit = read_text(dir / "junit.xml");
+  EXPECT_NE(junit.find("<error message=\"incomplete: " + why), std::string::npos) << junit;
+  core::Result<reports::Report> report =
+      reports::parse_report(read_text(dir / "report.json"), "report.json");
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  const reports::Verdict verdict = reports::verdict_of(*report);
+  EXPECT_EQ(verdict.outcome, reports::Outcome::kIncomplete);
+  EXPECT_TRUE(verdict.incomplete.starts_with(why)) << verdict.incomplete;
+  EXPECT_FALSE(report->campaign.updated_at.empty());
+  EXPECT_NE(read_text(dir / "report.json").find("\"outcome\": \"INCOMPLETE\""), std::string::npos);
+}
+
 TEST(CampaignProcesses, CtrlCKeepsTheFinishedRunsAndWritesTheSummary) {
   const fs::path dir = fresh_directory("sigint");
   EXPECT_EQ(interrupt_after_three_runs(dir, SIGINT), 130);
@@ -872,6 +897,19 @@ TEST(CampaignProcesses, CtrlCKeepsTheFinishedRunsAndWritesTheSummary) {
   EXPECT_EQ(report->campaign.runs, runs.size());
   EXPECT_TRUE(report->campaign.interrupted);
   EXPECT_EQ(report->campaign.status, "interrupted by signal 2");
+  expect_incomplete_in_every_file(dir,
+                                  "the campaign was interrupted by signal 2 before its "
+                                  "planned work was done");
+  fs::remove_all(dir);
+}
+
+// A closed terminal or SSH session stops the campaign as Ctrl-C does.
+TEST(CampaignProcesses, AHangUpStopsTheCampaignAndEveryReportSaysSo) {
+  const fs::path dir = fresh_directory("sighup");
+  EXPECT_EQ(interrupt_after_three_runs(dir, SIGHUP), 128 + SIGHUP);
+  expect_incomplete_in_every_file(dir,
+                                  "the campaign was interrupted by signal 1 before its "
+                                  "planned work was done");
   fs::remove_all(dir);
 }
 
@@ -887,6 +925,9 @@ TEST(CampaignProcesses, AnInterruptedCampaignWithAFindingExitsOne) {
 TEST(CampaignProcesses, APlainTerminationExitsWith143AndAKilledParentLosesNoFinishedRun) {
   const fs::path term_dir = fresh_directory("sigterm-clean");
   EXPECT_EQ(interrupt_after_three_runs(term_dir, SIGTERM), 143);
+  expect_incomplete_in_every_file(term_dir,
+                                  "the campaign was interrupted by signal 15 before its "
+                                  "planned work was done");
   fs::remove_all(term_dir);
   const fs::path dir = fresh_directory("sigkill");
   EXPECT_EQ(interrupt_after_three_runs(dir, SIGKILL), 1000 + SIGKILL);
@@ -894,6 +935,10 @@ TEST(CampaignProcesses, APlainTerminationExitsWith143AndAKilledParentLosesNoFini
   const std::string text = read_text(dir / "runs.jsonl");
   EXPECT_TRUE(text.ends_with("\n"));
   EXPECT_GE(read_runs(dir).size(), 3u);
+  // The last snapshot stands, and says it was taken while running.
+  expect_incomplete_in_every_file(dir,
+                                  "the campaign was still running when this report was last "
+                                  "written (at 20");
   fs::remove_all(dir);
 }
 

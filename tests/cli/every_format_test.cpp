@@ -151,5 +151,66 @@ TEST(EveryFormat, ACanaryMissedIsTheHarnessBrokenInEveryFormatNotAFinding) {
   EXPECT_NE(w.json.find("\"exit_code\": 3"), std::string::npos);
 }
 
+// The snapshot a campaign killed while running leaves behind, and the
+// report of one stopped by a signal: no format may say PASS, and each says
+// why the report is partial and when it was last written.
+void expect_incomplete_everywhere(const Written& w, const std::string& why) {
+  EXPECT_NE(w.md.find("## unwedge nightly (postgres): INCOMPLETE"), std::string::npos) << w.md;
+  EXPECT_NE(w.md.find("**Incomplete**: " + why), std::string::npos) << w.md;
+  EXPECT_NE(w.md.find("last updated at 2026-12-06T01:02:03Z"), std::string::npos) << w.md;
+  EXPECT_NE(w.txt.find("verdict: INCOMPLETE (0 findings)\nincomplete: " + why), std::string::npos)
+      << w.txt;
+  EXPECT_NE(w.txt.find("last updated at: 2026-12-06T01:02:03Z"), std::string::npos) << w.txt;
+  EXPECT_NE(w.junit.find("<testcase name=\"campaign_finished\" classname=\"campaign\" "),
+            std::string::npos)
+      << w.junit;
+  EXPECT_NE(w.junit.find("<error message=\"incomplete: " + why), std::string::npos) << w.junit;
+  EXPECT_NE(w.junit.find("errors=\"1\""), std::string::npos) << w.junit;
+  EXPECT_NE(w.html.find("<title>unwedge nightly postgres: INCOMPLETE</title>"), std::string::npos);
+  EXPECT_NE(w.html.find("<p id=\"incomplete\" class=\"bad\">Incomplete: " + why),
+            std::string::npos);
+  EXPECT_NE(w.html.find("last updated at 2026-12-06T01:02:03Z"), std::string::npos);
+  EXPECT_NE(w.json.find("\"outcome\": \"INCOMPLETE\""), std::string::npos);
+  EXPECT_NE(w.json.find("\"exit_code\": 4"), std::string::npos);
+  EXPECT_NE(w.json.find("\"complete\": false"), std::string::npos);
+  EXPECT_NE(w.json.find("\"incomplete\": \"" + why), std::string::npos);
+  EXPECT_NE(w.json.find("\"updated_at\": \"2026-12-06T01:02:03Z\""), std::string::npos);
+  for (const std::string* text : {&w.md, &w.txt, &w.html, &w.json}) {
+    EXPECT_EQ(text->find("PASS"), std::string::npos) << *text;
+  }
+}
+
+TEST(EveryFormat, AKilledCampaignsLastSnapshotIsIncompleteInEveryFormat) {
+  Report report = clean_report();
+  report.campaign.status = "running";
+  expect_incomplete_everywhere(written(report, "killed"),
+                               "the campaign was still running when this report was last "
+                               "written (at 2026-12-06T01:02:03Z): if no unwedge process runs it "
+                               "now, it was killed");
+}
+
+TEST(EveryFormat, AnInterruptedCampaignIsIncompleteInEveryFormat) {
+  for (int signal_number : {1, 2, 15}) {
+    Report report = clean_report();
+    report.campaign.status = "interrupted by signal " + std::to_string(signal_number);
+    report.campaign.interrupted = true;
+    expect_incomplete_everywhere(
+        written(report, "interrupted"),
+        "the campaign was interrupted by signal " + std::to_string(signal_number));
+  }
+}
+
+TEST(EveryFormat, AFinishedCampaignHasNoIncompleteNotice) {
+  const Written w = written(clean_report(), "finished");
+  EXPECT_NE(w.junit.find("<testcase name=\"campaign_finished\" classname=\"campaign\" "
+                         "time=\"301.000\"/>"),
+            std::string::npos)
+      << w.junit;
+  EXPECT_EQ(w.md.find("Incomplete"), std::string::npos);
+  EXPECT_EQ(w.txt.find("incomplete:"), std::string::npos);
+  EXPECT_EQ(w.html.find("id=\"incomplete\""), std::string::npos);
+  EXPECT_NE(w.json.find("\"complete\": true"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace unwedge::cli

@@ -54,12 +54,15 @@ reports::Report read_report(const fs::path& file) {
 }
 
 // What differs between a merged and an unsharded campaign by nature: how
-// long things took on the wall, and how many shards there were.
+// long things took on the wall, when each report was written, and how many
+// shards there were.
 reports::Report without_wall_time(reports::Report report) {
   report.campaign.wall_ms = 0;
   report.campaign.swarm_core_ms = 0;
   report.campaign.shards = 1;
+  report.campaign.updated_at.clear();
   for (reports::PlaneReport& plane : report.planes) {
+    plane.campaign.updated_at.clear();
     plane.campaign.wall_ms = 0;
     plane.campaign.swarm_core_ms = 0;
     plane.campaign.shards = 1;

@@ -16,7 +16,7 @@ using ::testing::Not;
 
 TEST(JunitXml, TestsuitesOfScenariosInvariantsAndChecksWithTheirCounts) {
   const std::string xml = junit_xml(testing::fixture_report());
-  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"unwedge nightly postgres\" tests=\"14\" "
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"unwedge nightly postgres\" tests=\"15\" "
                              "failures=\"4\" errors=\"1\" skipped=\"0\" time=\"301.000\">"));
   // The run that gave no verdict fails its check too: every finding is a
   // failing testcase of the checks, whatever else shows it.
@@ -104,7 +104,7 @@ TEST(JunitXml, ReplayFallsBackToTheReproducerWhenTheRunIsNotKept) {
 // with its plane's scenarios, invariants and checks.
 TEST(JunitXml, ACampaignOfTwoPlanesHasItsSuitesPerPlane) {
   const std::string xml = junit_xml(testing::fixture_report_of_two_planes());
-  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"unwedge nightly postgres,lease\" tests=\"25\" "));
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"unwedge nightly postgres,lease\" tests=\"26\" "));
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"checks.lease\" tests=\"4\" "));
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"scenarios.postgres\" tests=\"2\" "));
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"scenarios.lease\" tests=\"1\" "));

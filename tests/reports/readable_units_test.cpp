@@ -83,5 +83,53 @@ TEST(Verdict, ACampaignFailsOnAFindingOfAnyKind) {
   EXPECT_EQ(verdict_of(report).findings, 1u) << "kept apart from the harness";
 }
 
+// A campaign that did not finish is never a PASS, and says why whatever its
+// outcome: a report whose status is anything but finished is partial.
+TEST(Verdict, ACampaignThatDidNotFinishIsIncompleteNeverAPass) {
+  Report report = testing::fixture_report();
+  report.campaign.failed = report.campaign.errors = 0;
+  for (InvariantResult& i : report.invariants)
+    i.violations = 0;
+  ASSERT_EQ(verdict_of(report).outcome, Outcome::kPass);
+  EXPECT_TRUE(verdict_of(report).complete());
+  report.campaign.status = "finished (time budget spent)";
+  EXPECT_EQ(verdict_of(report).outcome, Outcome::kPass) << "a budget is a planned end";
+
+  report.campaign.status = "running";
+  Verdict running = verdict_of(report);
+  EXPECT_EQ(running.outcome, Outcome::kIncomplete);
+  EXPECT_EQ(running.headline(), "INCOMPLETE");
+  EXPECT_EQ(running.exit_code(), kExitIncomplete);
+  EXPECT_TRUE(running.failed()) << "whatever reads failed() must not see a pass";
+  EXPECT_NE(running.incomplete.find("still running when this report was last written (at "
+                                    "2026-12-06T01:02:03Z): if no unwedge process runs it now, "
+                                    "it was killed"),
+            std::string::npos)
+      << running.incomplete;
+
+  report.campaign.status = "interrupted by signal 1";
+  report.campaign.interrupted = true;
+  EXPECT_EQ(verdict_of(report).incomplete.substr(0, 70),
+            "the campaign was interrupted by signal 1 before its planned work was d");
+  // Merged: a finished status with a shard interrupted is partial too.
+  report.campaign.status = "finished";
+  EXPECT_EQ(verdict_of(report).outcome, Outcome::kIncomplete);
+  report.campaign.interrupted = false;
+  report.campaign.status = "";
+  EXPECT_EQ(verdict_of(report).outcome, Outcome::kIncomplete) << "no status proves nothing";
+
+  // Findings in a partial campaign are findings; the report still says it
+  // is partial.
+  report.campaign.status = "running";
+  report.campaign.determinism_mismatches = 1;
+  const Verdict failed = verdict_of(report);
+  EXPECT_EQ(failed.outcome, Outcome::kFail);
+  EXPECT_EQ(failed.exit_code(), kExitFindings);
+  EXPECT_FALSE(failed.complete());
+  report.canary = CanaryResult{.caught = false, .sentence = "the run found nothing"};
+  EXPECT_EQ(verdict_of(report).outcome, Outcome::kHarnessBroken);
+  EXPECT_FALSE(verdict_of(report).complete());
+}
+
 }  // namespace
 }  // namespace unwedge::reports

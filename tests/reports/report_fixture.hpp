@@ -308,7 +308,9 @@ inline Report fixture_report() {
                 .wall_ms = 301'000,
                 .shards = 2,
                 .determinism_rechecks = 20,
-                .availability = fixture_availability()};
+                .availability = fixture_availability(),
+                .status = "finished",
+                .updated_at = "2026-12-06T01:02:03Z"};
   r.invariants = fixture_invariants();
   r.coverage = fixture_coverage();
   r.scenarios = fixture_scenarios();

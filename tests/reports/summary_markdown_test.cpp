@@ -19,7 +19,8 @@ TEST(SummaryMarkdown, VerdictAndFiguresComeFirst) {
   const std::string md = summary_markdown(testing::fixture_report());
   EXPECT_THAT(
       md, StartsWith("## unwedge nightly (postgres): FAIL\n\nRun by unwedge 0.1.0 (gcc 12.2.0, "
-                     "RelWithDebInfo).\n\n1,003 runs (3 bundled "
+                     "RelWithDebInfo).\n\nStatus: finished; last updated at "
+                     "2026-12-06T01:02:03Z.\n\n1,003 runs (3 bundled "
                      "scenarios, 1,000 swarm seeds: 1-500, 601-1100): 1,000 passed, 2 "
                      "failed, 1 ended in error. Simulated 83 d 8 h in 5 min 1 s of wall time over "
                      "2 shards; determinism re-checked on 20 runs, 0 mismatches.\n"));
