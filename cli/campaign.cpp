@@ -125,6 +125,21 @@ std::uint64_t items_end(const CampaignSettings& settings, const CampaignItems& i
   return items.bundled.size() + swarm;
 }
 
+// What `unwedge merge` checks shards against: seeds 1..N with --seeds, none
+// without seeds or budget, and as many as the budget allows otherwise.
+reports::CampaignPlan plan_of(const CampaignSettings& settings, const CampaignItems& items) {
+  reports::CampaignPlan plan{.scenario_set = items.scenario_set,
+                             .bundled = items.bundled.size(),
+                             .shard_count = settings.shard.count,
+                             .shards = {settings.shard.index}};
+  if (!items.swarm) {
+    plan.swarm_seeds = 0;
+  } else if (settings.swarm_seeds || !settings.budget) {
+    plan.swarm_seeds = settings.swarm_seeds.value_or(0);
+  }
+  return plan;
+}
+
 std::uint64_t owned_below(const Shard& shard, std::uint64_t end) {
   return end > shard.index ? (end - shard.index + shard.count - 1) / shard.count : 0;
 }
@@ -519,6 +534,7 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   if (!log) return log.error();
   Recorder recorder(std::move(*log), settings, items);
   const std::uint64_t end = items_end(settings, items);
+  recorder.builder.set_plan(plan_of(settings, items));
   CampaignStatus status{.shard = settings.shard, .budget = settings.budget, .jobs = settings.jobs};
   if (settings.swarm_seeds || !settings.budget) status.planned = owned_below(settings.shard, end);
   print_plan(settings, items, end);

@@ -77,6 +77,10 @@ struct CampaignItem {
 
 struct CampaignItems {
   std::vector<CampaignItem> bundled;
+  // A digest of the bundled scenarios' paths and contents (16 hex digits),
+  // so that shards of campaigns over different files do not merge; empty
+  // when the items are not files.
+  std::string scenario_set;
   // The item for swarm seed s >= 1; must be cheap (the scenario is made
   // later, by `make`). Empty: no swarm.
   std::function<CampaignItem(std::uint64_t seed)> swarm;

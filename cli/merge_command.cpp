@@ -7,10 +7,11 @@
 // report (cli/write_reports.hpp). Shards of a campaign of several planes
 // merge plane by plane (reports::Report::planes). Exit with the merged
 // report's verdict (0 no finding, 1 findings, 3 the harness is broken: a
-// shard's canary missed or missing), or 2 when an input is missing, corrupt,
-// truncated, of another schema version, of other control planes (another
-// list, or the same in another order), or overlaps another shard, or the
-// merge cannot be written.
+// shard's canary missed or missing, 4 incomplete: a shard was interrupted
+// or killed, with nothing found), or 2 when an input is missing, corrupt,
+// truncated or of another schema version, when the shards are not those of
+// one campaign, each once, with counts that add up (cli/merge_checks.hpp),
+// or when the merge cannot be written.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/merge_checks.hpp"
 #include "cli/output_file.hpp"
 #include "cli/write_reports.hpp"
 #include "reports/report_json.hpp"
@@ -40,8 +42,7 @@ struct MergeOptions {
 
 struct ShardOutput {
   fs::path dir;
-  fs::path file;  // its report.json
-  reports::Report report;
+  ShardReport shard;
 };
 
 core::Result<std::string> read_text(const fs::path& path) {
@@ -65,78 +66,7 @@ core::Result<ShardOutput> read_shard(const fs::path& dir) {
   if (!text) return text.error();
   core::Result<reports::Report> report = reports::parse_report(*text, file.string());
   if (!report) return report.error();
-  return ShardOutput{.dir = dir, .file = file, .report = std::move(*report)};
-}
-
-// Both lists are sorted and disjoint (parse_report checks), so one sweep
-// finds a common seed: shards of a long campaign list many single seeds.
-bool ranges_overlap(const reports::CampaignFigures& a, const reports::CampaignFigures& b,
-                    std::uint64_t& seed) {
-  auto x = a.swarm_seeds.begin();
-  auto y = b.swarm_seeds.begin();
-  while (x != a.swarm_seeds.end() && y != b.swarm_seeds.end()) {
-    if (x->first <= y->second && y->first <= x->second) {
-      seed = std::max(x->first, y->first);
-      return true;
-    }
-    if (x->second < y->second) {
-      ++x;
-    } else {
-      ++y;
-    }
-  }
-  return false;
-}
-
-bool scenarios_overlap(const reports::Report& a, const reports::Report& b, std::string& item) {
-  for (const reports::RunResult& x : a.scenarios) {
-    for (const reports::RunResult& y : b.scenarios) {
-      if (x.index == y.index) {
-        item = x.item;
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-// Shards of one campaign: one control plane, disjoint runs.
-core::Status check_compatible(const std::vector<ShardOutput>& shards) {
-  for (std::size_t i = 0; i < shards.size(); ++i) {
-    const ShardOutput& shard = shards[i];
-    const ShardOutput& first = shards.front();
-    const std::string& planes = shard.report.campaign.control_plane;
-    const std::string& first_planes = first.report.campaign.control_plane;
-    if (planes != first_planes) {
-      // A campaign of several planes is of its list, in its order.
-      const bool lists =
-          planes.find(',') != std::string::npos || first_planes.find(',') != std::string::npos;
-      return core::Error{fmt::format(
-          "{}: a campaign of control plane{} \"{}\", but {} is of \"{}\"; merge shards of one "
-          "campaign only{}",
-          shard.file.string(), lists ? "s" : "", planes, first.file.string(), first_planes,
-          lists ? " (the same --control-plane list, in the same order)" : "")};
-    }
-    if (shard.report.campaign.build != first.report.campaign.build) {
-      return core::Error{
-          fmt::format("{}: run by {}, but {} by {}; merge shards that one build of unwedge ran",
-                      shard.file.string(), shard.report.campaign.build, first.file.string(),
-                      first.report.campaign.build)};
-    }
-    for (std::size_t j = 0; j < i; ++j) {
-      std::uint64_t seed = 0;
-      std::string item;
-      const bool seeds = ranges_overlap(shards[j].report.campaign, shard.report.campaign, seed);
-      if (seeds || scenarios_overlap(shards[j].report, shard.report, item)) {
-        return core::Error{fmt::format(
-            "{}: overlaps {} ({} ran in both); merge each shard once, from shards of one "
-            "campaign (--shard 1/N to N/N)",
-            shard.file.string(), shards[j].file.string(),
-            seeds ? fmt::format("swarm seed {}", seed) : item)};
-      }
-    }
-  }
-  return core::Status::Ok();
+  return ShardOutput{.dir = dir, .shard = {.file = file, .report = std::move(*report)}};
 }
 
 core::Status copy_repro(const fs::path& from_dir, const fs::path& out_dir) {
@@ -178,6 +108,24 @@ bool same_directory(const fs::path& a, const fs::path& b) {
   return fs::exists(a, error) && fs::exists(b, error) && fs::equivalent(a, b, error);
 }
 
+// The merged report holds every shard, and says which did not finish.
+void merge_plans(reports::Report& merged, const std::vector<ShardReport>& shards) {
+  std::vector<std::uint64_t> held;
+  for (const ShardReport& shard : shards) {
+    held.insert(held.end(), shard.report.plan->shards.begin(), shard.report.plan->shards.end());
+  }
+  std::sort(held.begin(), held.end());
+  merged.plan->shards = held;
+  const std::string status = merged_status(shards);
+  const bool finished = status.starts_with("finished");
+  merged.campaign.status = status;
+  merged.campaign.interrupted = !finished;
+  for (reports::PlaneReport& plane : merged.planes) {
+    plane.campaign.status = status;
+    plane.campaign.interrupted = !finished;
+  }
+}
+
 int fail(const std::string& message) {
   std::fprintf(stderr, "unwedge merge: %s\n", reports::terminal_text(message).c_str());
   return kExitBadInput;
@@ -195,12 +143,14 @@ int run_merge(const MergeOptions& options) {
     if (!shard) return fail(shard.error().message);
     shards.push_back(std::move(*shard));
   }
-  if (core::Status compatible = check_compatible(shards); !compatible) {
-    return fail(compatible.error().message);
-  }
-  reports::Report merged = shards.front().report;
-  for (std::size_t i = 1; i < shards.size(); ++i)
-    reports::merge_into(merged, shards[i].report);
+  std::vector<ShardReport> parts;
+  for (const ShardOutput& shard : shards)
+    parts.push_back(shard.shard);
+  if (core::Status checked = check_shards(parts); !checked) return fail(checked.error().message);
+  reports::Report merged = parts.front().report;
+  for (std::size_t i = 1; i < parts.size(); ++i)
+    reports::merge_into(merged, parts[i].report);
+  merge_plans(merged, parts);
   std::error_code error;
   fs::create_directories(out_dir, error);
   if (error) {

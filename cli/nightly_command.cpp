@@ -41,9 +41,11 @@
 #include "cli/commands.hpp"
 #include "cli/control_plane_flag.hpp"
 #include "cli/shard.hpp"
+#include "core/input_file.hpp"
 #include "reports/shell_word.hpp"
 #include "sim/crash_exploration.hpp"
 #include "sim/faults.hpp"
+#include "sim/kernel/rng.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/shrink.hpp"
 #include "sim/swarm.hpp"
@@ -178,6 +180,22 @@ CampaignItem swarm_item(std::uint64_t seed, const std::vector<std::string>& plan
                       .plane = plane};
 }
 
+// The digest of the campaign's bundled scenarios: each file's path and
+// contents, in order. A file that cannot be read counts by its error, as
+// its run will report it.
+std::string scenario_set_digest(
+    const std::vector<std::pair<std::filesystem::path, std::size_t>>& bundled) {
+  std::uint64_t digest = sim::fnv1a("unwedge scenario set");
+  for (const auto& [file, plane] : bundled) {
+    core::Result<std::string> text = core::read_input_file(file.string(), sim::kScenarioBytesMax);
+    digest = sim::fnv1a(file.generic_string(), digest);
+    digest = sim::fnv1a(std::string_view("\0", 1), digest);
+    digest = sim::fnv1a(text ? *text : text.error().message, digest);
+    digest = sim::fnv1a(std::string_view("\0", 1), digest);
+  }
+  return fmt::format("{:016x}", digest);
+}
+
 core::Result<CampaignItems> nightly_items(const NightlyOptions& options) {
   core::Result<std::vector<std::filesystem::path>> files = scenario_files(options.scenarios_dir);
   if (!files) return files.error();
@@ -234,6 +252,7 @@ core::Result<CampaignItems> nightly_items(const NightlyOptions& options) {
                              .make = [file = file] { return load_bundled(file); },
                              .plane = plane});
   }
+  items.scenario_set = scenario_set_digest(bundled);
   items.swarm = [names](std::uint64_t seed) { return swarm_item(seed, names); };
   return items;
 }

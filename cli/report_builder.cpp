@@ -198,6 +198,12 @@ void ReportBuilder::set_guided(const reports::GuidedFigures& guided) {
   report_.guided = guided;
 }
 
+void ReportBuilder::set_plan(const reports::CampaignPlan& plan) {
+  UNWEDGE_ASSERT(plan.shards.size() == 1);
+  UNWEDGE_ASSERT_LT(plan.shards.front(), plan.shard_count);
+  report_.plan = plan;
+}
+
 void ReportBuilder::set_canary(const reports::CanaryResult& canary, std::size_t plane) {
   report_.canary = canary;
   if (planes_.empty()) return;

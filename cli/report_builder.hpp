@@ -54,6 +54,8 @@ class ReportBuilder {
   void set_canary(const reports::CanaryResult& canary, std::size_t plane = 0);
   // The guided search's figures as they stand (cli/guided_feeder.hpp).
   void set_guided(const reports::GuidedFigures& guided);
+  // What the campaign set out to run, for `unwedge merge`.
+  void set_plan(const reports::CampaignPlan& plan);
 
   // The report so far, with the campaign's status and wall time.
   reports::Report report(const CampaignStatus& status) const;

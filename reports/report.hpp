@@ -352,9 +352,29 @@ struct GuidedFigures {
 // features, 0 failed"
 std::string describe(const GuidedFigures& guided);
 
+// What a campaign set out to run, carried by each shard's report so that
+// `unwedge merge` can tell the shards of one campaign from another's and
+// see that each is there exactly once (cli/merge_command.cpp). The control
+// plane and the build are the campaign figures'.
+struct CampaignPlan {
+  // The bundled scenarios: a digest of each file's path and contents, as
+  // 16 hex digits, and how many the whole campaign runs.
+  std::string scenario_set;
+  std::uint64_t bundled = 0;
+  // Swarm seeds 1..N; absent: as many as a time budget allows.
+  std::optional<std::uint64_t> swarm_seeds;
+  std::uint64_t shard_count = 1;
+  // The shards this report holds, 0-based and sorted: one for a shard's own
+  // report, several once merged.
+  std::vector<std::uint64_t> shards;
+  friend bool operator==(const CampaignPlan&, const CampaignPlan&) = default;
+};
+
 struct Report {
   int schema_version = kReportSchemaVersion;
   CampaignFigures campaign;
+  // Absent in files written before it, and in reports built by hand.
+  std::optional<CampaignPlan> plan;
   std::vector<InvariantResult> invariants;  // every invariant, in sim::Invariant order
   Coverage coverage;
   std::vector<RunResult> scenarios;  // every bundled scenario run, by index

@@ -288,6 +288,14 @@ Out campaign_out(const CampaignFigures& c) {
              {"findings_by_kind", findings}};
 }
 
+Out plan_out(const CampaignPlan& p) {
+  return Out{{"scenario_set", p.scenario_set},
+             {"bundled", p.bundled},
+             {"swarm_seeds", optional_out(p.swarm_seeds)},
+             {"shard_count", p.shard_count},
+             {"shards", p.shards}};
+}
+
 Out invariant_out(const InvariantResult& i) {
   return Out{{"name", i.name},
              {"runs_checked", i.runs_checked},
@@ -424,6 +432,7 @@ void read(const In& j, const std::string& path, CampaignFigures& out);
 void read(const In& j, const std::string& path, AvailabilityFigures& out);
 void read(const In& j, const std::string& path, WorstWindow& out);
 void read(const In& j, const std::string& path, CanaryResult& out);
+void read(const In& j, const std::string& path, CampaignPlan& out);
 void read(const In& j, const std::string& path, GuidedFigures& out);
 void read(const In& j, const std::string& path, CheckerSelfTest& out);
 void read(const In& j, const std::string& path, PlaneReport& out);
@@ -819,6 +828,29 @@ void read(const In& j, const std::string& path, CampaignFigures& out) {
   o.done();
 }
 
+void read(const In& j, const std::string& path, CampaignPlan& out) {
+  Object o(j, path);
+  o.get("scenario_set", out.scenario_set);
+  o.get("bundled", out.bundled);
+  o.get("swarm_seeds", out.swarm_seeds);
+  o.get("shard_count", out.shard_count);
+  o.get("shards", out.shards);
+  if (out.shard_count == 0) throw ReadError{o.path("shard_count"), "expected at least 1, found 0"};
+  if (out.shards.empty()) throw ReadError{o.path("shards"), "expected at least one shard"};
+  for (std::size_t i = 0; i < out.shards.size(); ++i) {
+    if (out.shards[i] >= out.shard_count) {
+      throw ReadError{fmt::format("{}[{}]", o.path("shards"), i),
+                      fmt::format("shard {} of a campaign of {} (shards count from 0)",
+                                  out.shards[i], out.shard_count)};
+    }
+    if (i > 0 && out.shards[i] <= out.shards[i - 1]) {
+      throw ReadError{fmt::format("{}[{}]", o.path("shards"), i),
+                      "expected the shards sorted, each once"};
+    }
+  }
+  o.done();
+}
+
 void read(const In& j, const std::string& path, CheckerSelfTest& out) {
   Object o(j, path);
   o.get("checker", out.checker);
@@ -910,6 +942,7 @@ void read_report(const In& j, Report& out) {
                                 out.schema_version, kReportSchemaVersion)};
   }
   o.get("campaign", out.campaign);
+  o.get_if_present("plan", out.plan);
   o.get("invariants", out.invariants);
   o.get("coverage", out.coverage);
   o.get("scenarios", out.scenarios);
@@ -973,6 +1006,8 @@ std::string to_json(const Report& report) {
               {"scenarios", scenarios},
               {"failures", failures},
               {"source_coverage", report.source_coverage}};
+  // Only when known: a report built by hand has none.
+  if (report.plan) json["plan"] = plan_out(*report.plan);
   // Only when a canary ran: a report without one reads as before.
   if (report.canary) json["canary"] = canary_out(*report.canary);
   // Only when a guided search ran, likewise.

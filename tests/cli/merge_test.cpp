@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -15,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "reports/report_json.hpp"
+#include "reports/verdict.hpp"
 #include "tests/cli/command_runner.hpp"
 
 namespace unwedge::cli {
@@ -61,6 +63,10 @@ reports::Report without_wall_time(reports::Report report) {
   report.campaign.swarm_core_ms = 0;
   report.campaign.shards = 1;
   report.campaign.updated_at.clear();
+  if (report.plan) {
+    report.plan->shard_count = 1;
+    report.plan->shards = {0};
+  }
   for (reports::PlaneReport& plane : report.planes) {
     plane.campaign.updated_at.clear();
     plane.campaign.wall_ms = 0;
@@ -243,18 +249,38 @@ TEST(Merge, ACampaignOfTwoPlanesKeepsTheirFiguresApartAndItsShardsMergePlaneByPl
   fs::remove_all(dir);
 }
 
-// A small valid shard report: `seeds` swarm seeds from `first`.
-std::string shard_report(std::uint64_t first, std::uint64_t seeds, bool failing = false) {
+// Shard `index` (from 0) of a campaign of `count` shards over swarm seeds
+// 1..`seeds` and no bundled scenario, finished, every run passing but one
+// when `failing`.
+reports::Report shard(std::uint64_t index, std::uint64_t count = 2, std::uint64_t seeds = 10,
+                      bool failing = false) {
   reports::Report report;
   report.campaign = {.control_plane = "postgres",
                      .build = "unwedge 0.1.0 (gcc 12.2.0, RelWithDebInfo)",
-                     .runs = seeds,
-                     .passed = failing ? seeds - 1 : seeds,
-                     .failed = failing ? 1u : 0u,
-                     .swarm_runs = seeds,
-                     .swarm_seeds = {{first, first + seeds - 1}},
-                     .status = "finished"};
-  return reports::to_json(report);
+                     .status = "finished",
+                     .updated_at = "2026-12-06T01:02:03Z"};
+  for (std::uint64_t seed = index + 1; seed <= seeds; seed += count) {
+    report.campaign.swarm_seeds.emplace_back(seed, seed);
+  }
+  if (count == 1 && seeds > 0) report.campaign.swarm_seeds = {{1, seeds}};
+  reports::CampaignFigures& c = report.campaign;
+  c.runs = c.swarm_runs = c.passed = seeds / count + (index < seeds % count ? 1 : 0);
+  if (failing) {
+    c.passed -= 1;
+    c.failed = 1;
+    c.findings_by_kind = {{.name = "no_lost_writes", .count = 1}};
+  }
+  report.plan = reports::CampaignPlan{.scenario_set = "0123456789abcdef",
+                                      .bundled = 0,
+                                      .swarm_seeds = seeds,
+                                      .shard_count = count,
+                                      .shards = {index}};
+  return report;
+}
+
+std::string shard_report(std::uint64_t index, std::uint64_t count = 2, std::uint64_t seeds = 10,
+                         bool failing = false) {
+  return reports::to_json(shard(index, count, seeds, failing));
 }
 
 struct BadShard {
@@ -263,24 +289,9 @@ struct BadShard {
   std::string expected;  // in the message
 };
 
-TEST(Merge, AMissingCorruptTruncatedForeignOrOverlappingShardIsBadInputNamingTheFile) {
-  const std::string good = shard_report(1, 5);
-  std::string foreign = shard_report(6, 5);
-  foreign.replace(foreign.find("\"postgres\""), 10, "\"mysql\"");
-  std::string other_build = shard_report(6, 5);
-  other_build.replace(other_build.find("gcc 12.2.0"), 10, "clang 14.0");
-  std::string newer = shard_report(6, 5);
-  newer.replace(newer.find("\"schema_version\": 1"), 19, "\"schema_version\": 9");
-  const std::vector<BadShard> cases = {
-      {"missing", "", "report.json: not found"},
-      {"truncated", good.substr(0, good.size() / 2), "truncated"},
-      {"corrupt", "{\"schema_version\": 1, \"campaign\": [1, 2", "truncated"},
-      {"garbage", "not json at all", "not valid JSON"},
-      {"newer", newer, "schema version 9"},
-      {"foreign", foreign, "control plane \"mysql\""},
-      {"other-build", other_build, "run by unwedge 0.1.0 (clang 14.0"},
-      {"overlapping", shard_report(3, 5), "overlaps"},
-  };
+// Merging `good` (a/report.json) with each bad one (b/report.json) is bad
+// input naming b, saying what is expected, and writing nothing.
+void expect_each_refused(const std::string& good, const std::vector<BadShard>& cases) {
   for (const BadShard& bad : cases) {
     const fs::path dir = fresh_directory(bad.what);
     write_text(dir / "a" / "report.json", good);
@@ -298,9 +309,30 @@ TEST(Merge, AMissingCorruptTruncatedForeignOrOverlappingShardIsBadInputNamingThe
   }
 }
 
+TEST(Merge, AMissingCorruptTruncatedForeignOrOverlappingShardIsBadInputNamingTheFile) {
+  const std::string good = shard_report(0);
+  std::string foreign = shard_report(1);
+  foreign.replace(foreign.find("\"postgres\""), 10, "\"mysql\"");
+  std::string other_build = shard_report(1);
+  other_build.replace(other_build.find("gcc 12.2.0"), 10, "clang 14.0");
+  std::string newer = shard_report(1);
+  newer.replace(newer.find("\"schema_version\": 1"), 19, "\"schema_version\": 9");
+  const std::vector<BadShard> cases = {
+      {"missing", "", "report.json: not found"},
+      {"truncated", good.substr(0, good.size() / 2), "truncated"},
+      {"corrupt", "{\"schema_version\": 1, \"campaign\": [1, 2", "truncated"},
+      {"garbage", "not json at all", "not valid JSON"},
+      {"newer", newer, "schema version 9"},
+      {"foreign", foreign, "control plane \"mysql\""},
+      {"other-build", other_build, "run by unwedge 0.1.0 (clang 14.0"},
+      {"overlapping", shard_report(0), "holds shard 1/2, as "},
+  };
+  expect_each_refused(good, cases);
+}
+
 // A shard of a campaign of two planes: its figures, and each plane's.
-std::string planes_shard_report(const std::vector<std::string>& planes, std::uint64_t first) {
-  reports::Report report = reports::parse_report(shard_report(first, 2), "shard").value();
+std::string planes_shard_report(const std::vector<std::string>& planes, std::uint64_t index) {
+  reports::Report report = shard(index, 2, 4);
   std::string names;
   for (const std::string& name : planes) {
     names += names.empty() ? name : "," + name;
@@ -315,12 +347,12 @@ std::string planes_shard_report(const std::vector<std::string>& planes, std::uin
 // Shards of one campaign name the same planes in the same order; a shard of
 // another list (or of one plane) is bad input naming both files.
 TEST(Merge, ShardsOfCampaignsOfOtherPlaneListsAreRefusedNamingTheFiles) {
-  const std::string good = planes_shard_report({"postgres", "lease"}, 1);
+  const std::string good = planes_shard_report({"postgres", "lease"}, 0);
   const std::vector<BadShard> cases = {
-      {"reordered", planes_shard_report({"lease", "postgres"}, 3),
+      {"reordered", planes_shard_report({"lease", "postgres"}, 1),
        "a campaign of control planes \"lease,postgres\", but "},
-      {"one-plane", shard_report(3, 2), "a campaign of control planes \"postgres\", but "},
-      {"three", planes_shard_report({"postgres", "lease", "minimal"}, 3),
+      {"one-plane", shard_report(1, 2, 4), "a campaign of control planes \"postgres\", but "},
+      {"three", planes_shard_report({"postgres", "lease", "minimal"}, 1),
        "is of \"postgres,lease\"; merge shards of one campaign only (the same --control-plane "
        "list, in the same order)"},
   };
@@ -343,7 +375,7 @@ TEST(Merge, ShardsOfCampaignsOfOtherPlaneListsAreRefusedNamingTheFiles) {
   // The same list merges, plane by plane.
   const fs::path dir = fresh_directory("same-planes");
   write_text(dir / "a" / "report.json", good);
-  write_text(dir / "b" / "report.json", planes_shard_report({"postgres", "lease"}, 3));
+  write_text(dir / "b" / "report.json", planes_shard_report({"postgres", "lease"}, 1));
   const Ran ran =
       run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
                             (dir / "b").string(), (dir / "out").string()));
@@ -357,12 +389,127 @@ TEST(Merge, ShardsOfCampaignsOfOtherPlaneListsAreRefusedNamingTheFiles) {
   fs::remove_all(dir);
 }
 
+// Shards of another campaign, a shard whose counts do not add up or wrap,
+// or one that claims runs of another shard, are refused naming the file
+// and what is wrong; nothing is written.
+TEST(Merge, ShardsOfAnotherCampaignOrWithCountsThatCannotBeAreRefusedNamingTheShard) {
+  const auto edited = [](auto edit) {
+    reports::Report report = shard(1);
+    edit(report);
+    return reports::to_json(report);
+  };
+  const std::uint64_t wrap = std::numeric_limits<std::uint64_t>::max();
+  const std::vector<BadShard> cases = {
+      {"other-seeds", shard_report(1, 2, 20), "a campaign of swarm seeds 1 to 20, but "},
+      {"other-scenarios",
+       edited([](reports::Report& r) { r.plan->scenario_set = "fedcba9876543210"; }),
+       "(set fedcba9876543210), but "},
+      {"other-shard-count", shard_report(1, 3), "a campaign of 3 shards, but "},
+      {"no-plan", edited([](reports::Report& r) { r.plan.reset(); }), "has no \"plan\""},
+      {"wrapping", edited([&](reports::Report& r) {
+         r.campaign.runs = wrap;
+         r.campaign.passed = wrap;
+       }),
+       "runs is 18446744073709551615, but bundled_runs 0 + swarm_runs 5 is 5"},
+      {"wrapping-sum", edited([&](reports::Report& r) {
+         r.campaign.failed = wrap;
+         r.campaign.findings_by_kind = {{.name = "no_lost_writes", .count = wrap}};
+       }),
+       "but passed 5 + failed 18446744073709551615 + errors 0 is past 2^64"},
+      {"not-adding-up", edited([](reports::Report& r) { r.campaign.passed = 4; }),
+       "runs is 5, but passed 4 + failed 0 + errors 0 is 4"},
+      {"findings", edited([](reports::Report& r) {
+         r.campaign.passed = 4;
+         r.campaign.failed = 1;
+       }),
+       "findings_by_kind adds up to 0, but failed 1 + errors 0 is 1"},
+      {"another-shards-seed", edited([](reports::Report& r) {
+         r.campaign.swarm_seeds.front() = {1, 1};
+       }),
+       "swarm seed 1 belongs to shard 1/2, which the report does not hold (shard 2/2)"},
+      {"past-the-seeds", edited([](reports::Report& r) {
+         r.campaign.swarm_seeds.back() = {12, 12};
+       }),
+       "swarm seeds 12-12 lie outside the campaign's seeds 1 to 10"},
+      {"finished-with-holes", edited([](reports::Report& r) {
+         r.campaign.swarm_seeds.pop_back();
+         r.campaign.runs = r.campaign.passed = r.campaign.swarm_runs = 4;
+       }),
+       "says it finished, but ran 0 of the 0 bundled scenarios and 4 of the 5 swarm seeds that "
+       "shard 2/2 owns"},
+  };
+  expect_each_refused(shard_report(0), cases);
+}
+
+// Every shard of the campaign, once: a missing one is named.
+TEST(Merge, AMissingShardIsNamed) {
+  const fs::path dir = fresh_directory("missing-shard");
+  write_text(dir / "a" / "report.json", shard_report(0, 3));
+  write_text(dir / "b" / "report.json", shard_report(2, 3));
+  const Ran ran =
+      run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
+                            (dir / "b").string(), (dir / "out").string()));
+  EXPECT_EQ(ran.exit_code, 2) << ran.output;
+  EXPECT_NE(ran.output.find((dir / "a" / "report.json").string() +
+                            ": a shard of a campaign of 3 shards, but shard 2/3 is missing; "
+                            "merge the --out directory of every shard (--shard 1/3 to 3/3)"),
+            std::string::npos)
+      << ran.output;
+  EXPECT_FALSE(fs::exists(dir / "out" / "report.json"));
+  fs::remove_all(dir);
+}
+
+// A shard that was interrupted, or killed while running, makes the merge
+// partial: INCOMPLETE and exit 4 with nothing found, never a PASS; a
+// finding in it is still a FAIL.
+TEST(Merge, AnUnfinishedShardMakesTheMergedReportIncompleteNeverAPass) {
+  struct Case {
+    const char* what;
+    std::string status;
+    bool failing;
+    int exit_code;
+    std::string merged_status;
+  };
+  const std::vector<Case> cases = {
+      {"interrupted", "interrupted by signal 2", false, 4, "shard 2/2 interrupted by signal 2"},
+      {"killed", "running", false, 4,
+       "shard 2/2 still running when last written (at 2026-12-06T01:02:03Z)"},
+      {"interrupted-failing", "interrupted by signal 15", true, 1,
+       "shard 2/2 interrupted by signal 15"},
+  };
+  for (const Case& c : cases) {
+    const fs::path dir = fresh_directory(c.what);
+    reports::Report unfinished = shard(1, 2, 10, c.failing);
+    unfinished.campaign.status = c.status;
+    unfinished.campaign.interrupted = c.status != "running";
+    write_text(dir / "a" / "report.json", shard_report(0));
+    write_text(dir / "b" / "report.json", reports::to_json(unfinished));
+    const Ran ran =
+        run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
+                              (dir / "b").string(), (dir / "out").string()));
+    EXPECT_EQ(ran.exit_code, c.exit_code) << c.what << ": " << ran.output;
+    const reports::Report merged = read_report(dir / "out" / "report.json");
+    EXPECT_EQ(merged.campaign.status, c.merged_status) << c.what;
+    EXPECT_TRUE(merged.campaign.interrupted) << c.what;
+    ASSERT_TRUE(merged.plan.has_value());
+    EXPECT_EQ(merged.plan->shards, (std::vector<std::uint64_t>{0, 1}));
+    const reports::Verdict verdict = reports::verdict_of(merged);
+    EXPECT_FALSE(verdict.complete()) << c.what;
+    EXPECT_NE(verdict.incomplete.find(c.merged_status), std::string::npos) << verdict.incomplete;
+    EXPECT_EQ(read_text(dir / "out" / "summary.md").find("PASS"), std::string::npos) << c.what;
+    EXPECT_NE(read_text(dir / "out" / "junit.xml").find("<error message=\"incomplete: "),
+              std::string::npos)
+        << c.what;
+    fs::remove_all(dir);
+  }
+}
+
 TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {
   const fs::path dir = fresh_directory("disjoint");
-  write_text(dir / "a" / "report.json", shard_report(1, 5));
+  write_text(dir / "a" / "report.json", shard_report(0));
   write_text(dir / "a" / "repro" / "swarm-seed-2.yaml", "name: x\n");
   write_text(dir / "a" / "runs.jsonl", "{\"index\":0}\n");
-  write_text(dir / "b" / "report.json", shard_report(6, 5));
+  write_text(dir / "b" / "report.json", shard_report(1));
   write_text(dir / "b" / "runs.jsonl", "{\"index\":1}\n");
   const auto merge = [&](const std::string& out) {
     return run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
@@ -376,7 +523,7 @@ TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {
             (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 10}}));
   EXPECT_TRUE(fs::exists(dir / "clean" / "repro" / "swarm-seed-2.yaml"));
   EXPECT_EQ(read_text(dir / "clean" / "runs.jsonl"), "{\"index\":0}\n{\"index\":1}\n");
-  write_text(dir / "b" / "report.json", shard_report(6, 5, /*failing=*/true));
+  write_text(dir / "b" / "report.json", shard_report(1, 2, 10, /*failing=*/true));
   EXPECT_EQ(merge("failing").exit_code, 1);
   fs::remove_all(dir);
 }
