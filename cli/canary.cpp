@@ -1,11 +1,14 @@
 #include "cli/canary.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fmt/format.h>
 #include <string>
 #include <sys/wait.h>
 #include <system_error>
+#include <unistd.h>
 
 #include "cli/shell_quote.hpp"
 #include "reports/report_json.hpp"
@@ -43,9 +46,20 @@ std::filesystem::path canary_executable(std::string_view program) {
 
 reports::CanaryResult run_canary(const std::filesystem::path& executable) {
   std::error_code error;
-  if (!std::filesystem::is_regular_file(executable, error)) {
+  if (!std::filesystem::exists(executable, error)) {
     return {.sentence = fmt::format("the canary {} is missing; build unwedge-canary beside unwedge",
                                     executable.string()),
+            .missing = true};
+  }
+  if (!std::filesystem::is_regular_file(executable, error)) {
+    return {.sentence = fmt::format("the canary {} is not a program file; point UNWEDGE_CANARY at "
+                                    "unwedge-canary, or build it beside unwedge",
+                                    executable.string()),
+            .missing = true};
+  }
+  if (::access(executable.c_str(), X_OK) != 0) {
+    return {.sentence = fmt::format("the canary {} cannot be run ({}); make it executable",
+                                    executable.string(), std::strerror(errno)),
             .missing = true};
   }
   std::FILE* pipe = ::popen(shell_quote(executable.string()).c_str(), "r");

@@ -245,6 +245,14 @@ std::string describe(const CanaryResult& canary) {
         "harness cannot see that kind of bug, so a clean campaign proves nothing",
         name, unflagged->checker, unflagged->sentence);
   }
+  // No mutant named: the canary never reported a run, so nothing was
+  // missed, nothing was checked either.
+  if (canary.mutant.empty()) {
+    return fmt::format(
+        "canary gave no result: {}; the harness could not be checked, so a clean campaign "
+        "proves nothing",
+        canary.sentence);
+  }
   return fmt::format(
       "canary{}: NOT caught ({}); the harness missed a bug planted to be caught, so a clean "
       "campaign proves nothing",

@@ -313,7 +313,8 @@ struct CanaryResult {
 
 // "canary wedged_in_draining: caught by bounded_dwell on seed 1 in 52 ms;
 // 7 checkers each flagged the history that breaks it", or what is wrong:
-// the canary missing, its bug not caught, a checker that flagged nothing.
+// the canary missing or not runnable, one that gave no result, its bug not
+// caught, a checker that flagged nothing.
 std::string describe(const CanaryResult& canary);
 
 // One control plane's part of a campaign of several (`unwedge nightly

@@ -209,6 +209,47 @@ TEST(Cli, NightlyRunsTheCanaryBesideItAndAMissingCanaryBreaksTheHarness) {
   std::filesystem::remove_all(dir);
 }
 
+// A canary that cannot run, or runs and says nothing, proves nothing: the
+// reports say so, and never that the harness missed its bug.
+TEST(Cli, ACanaryThatCannotRunOrSaysNothingIsNamedSoNotCalledNotCaught) {
+  const std::filesystem::path dir = unwedge::testing::temp_path("canary-broken");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "no-scenarios");
+  const std::filesystem::path not_executable = dir / "not-executable";
+  std::ofstream(not_executable) << "#!/bin/sh\nexit 0\n";
+  const std::filesystem::path silent = dir / "silent.sh";
+  std::ofstream(silent) << "#!/bin/sh\nexit 0\n";
+  std::filesystem::permissions(silent, std::filesystem::perms::owner_all);
+  struct Case {
+    std::filesystem::path canary;
+    std::string said;
+  };
+  const std::vector<Case> cases = {
+      {not_executable, "canary missing: the canary " + not_executable.string() +
+                           " cannot be run (Permission denied); make it executable"},
+      {dir / "no-scenarios",
+       "canary missing: the canary " + (dir / "no-scenarios").string() + " is not a program file"},
+      {silent, "canary gave no result: the canary " + silent.string() +
+                   " printed nothing (exit status 0); the harness could not be checked"},
+  };
+  for (const Case& c : cases) {
+    const std::filesystem::path out = dir / "out";
+    std::filesystem::remove_all(out);
+    Ran ran = unwedge_with("UNWEDGE_CANARY=" + c.canary.string(),
+                           "nightly --seeds 1 --scenarios " + (dir / "no-scenarios").string() +
+                               " --out " + out.string());
+    EXPECT_EQ(ran.exit_code, 3) << ran.output;
+    EXPECT_EQ(ran.output.find("Permission denied\n"), std::string::npos)
+        << "the shell's own complaint leaks: " << ran.output;
+    for (const char* file : {"summary.txt", "summary.md", "report.html", "junit.xml"}) {
+      const std::string text = read_file(out / file);
+      EXPECT_NE(text.find(c.said), std::string::npos) << file << ":\n" << text;
+      EXPECT_EQ(text.find("NOT caught"), std::string::npos) << file << ":\n" << text;
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // A canary that runs but misses is the harness broken too, never a finding.
 TEST(Cli, ACanaryNotCaughtExitsThreeAndIsNotCountedAsAFinding) {
   const std::filesystem::path dir = unwedge::testing::temp_path("canary-missed");
