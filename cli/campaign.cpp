@@ -384,7 +384,6 @@ class Recorder {
 
   void record(const WorkerResult& result) {
     const RunRecord& record = result.record;
-    tally.add(record);
     builder.add(result, items_.planes.empty() ? 0 : item_of(settings_, items_, record.index).plane);
     if (core::Status appended = log_.append(to_json_line(record)); !appended && !log_failed_) {
       log_failed_ = true;
@@ -415,7 +414,7 @@ class Recorder {
 
   void show_progress(const CampaignStatus& status, bool last) {
     if (settings_.progress == nullptr) return;
-    const std::string line = format_progress(tally, status);
+    const std::string line = format_progress(builder.figures(), status);
     if (settings_.progress_in_place) {
       std::fprintf(settings_.progress, "\r%s\x1b[K%s", line.c_str(), last ? "\n" : "");
     } else {
@@ -424,7 +423,6 @@ class Recorder {
     std::fflush(settings_.progress);
   }
 
-  CampaignTally tally;
   ReportBuilder builder;
 
  private:
@@ -668,10 +666,7 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   recorder.show_progress(status, true);
   reports::Report report = recorder.builder.report(status);
   const int exit_code = exit_code_of(report, status, written);
-  return CampaignResult{.tally = recorder.tally,
-                        .status = status,
-                        .report = std::move(report),
-                        .exit_code = exit_code};
+  return CampaignResult{.status = status, .report = std::move(report), .exit_code = exit_code};
 }
 
 }  // namespace unwedge::cli

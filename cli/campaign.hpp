@@ -159,7 +159,6 @@ CampaignItem item_of(const CampaignSettings& settings, const CampaignItems& item
                      std::uint64_t index);
 
 struct CampaignResult {
-  CampaignTally tally;
   CampaignStatus status;
   reports::Report report;  // as written to report.json
   int exit_code = 0;

@@ -5,18 +5,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "reports/strict_json.hpp"
+
 namespace unwedge::cli {
 namespace {
 
-using nlohmann::json;
-
 nlohmann::ordered_json optional_text(const std::string& text) {
   return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
-}
-
-std::string text_or_empty(const json& object, const char* key) {
-  const json& value = object.at(key);
-  return value.is_null() ? std::string() : value.get<std::string>();
 }
 
 std::optional<Verdict> find_verdict(std::string_view name) {
@@ -26,19 +21,13 @@ std::optional<Verdict> find_verdict(std::string_view name) {
   return std::nullopt;
 }
 
-std::string finding_kind(const RunRecord& record) {
-  if (record.verdict == Verdict::kError) return "error: " + record.cause;
-  if (record.invariant.empty()) return "expected violation missing";
-  return record.invariant;
-}
-
 double seconds(std::chrono::milliseconds duration) {
   return static_cast<double>(duration.count()) / 1000.0;
 }
 
-double runs_per_second(const CampaignTally& tally, const CampaignStatus& status) {
+double runs_per_second(const reports::CampaignFigures& figures, const CampaignStatus& status) {
   const double elapsed_s = seconds(status.elapsed);
-  return elapsed_s > 0 ? static_cast<double>(tally.runs) / elapsed_s : 0.0;
+  return elapsed_s > 0 ? static_cast<double>(figures.runs) / elapsed_s : 0.0;
 }
 
 nlohmann::ordered_json availability_json(const std::vector<sim::ServiceAvailability>& services) {
@@ -74,28 +63,17 @@ nlohmann::ordered_json windows_json(const std::vector<sim::OutageWindow>& window
   return out;
 }
 
-// Absent from lines written before availability was measured: none.
-void read_availability(const json& object, RunRecord& r) {
-  for (const json& s : object.value("availability", json::array())) {
-    r.availability.push_back({.service = s.at("service").get<std::string>(),
-                              .observed_us = s.at("observed_us").get<core::TimeUs>(),
-                              .write_down_us = s.at("write_down_us").get<core::TimeUs>(),
-                              .read_down_us = s.at("read_down_us").get<core::TimeUs>(),
-                              .writes = s.at("writes").get<std::uint64_t>(),
-                              .writes_ok = s.at("writes_ok").get<std::uint64_t>(),
-                              .reads = s.at("reads").get<std::uint64_t>(),
-                              .reads_ok = s.at("reads_ok").get<std::uint64_t>()});
-  }
-  for (const json& w : object.value("worst_windows", json::array())) {
-    r.worst_windows.push_back({.service = w.at("service").get<std::string>(),
-                               .client = w.at("client").get<std::string>(),
-                               .from_us = w.at("from_us").get<core::TimeUs>(),
-                               .to_us = w.at("to_us").get<core::TimeUs>(),
-                               .open = w.at("open").get<bool>(),
-                               .healthy_us = w.at("healthy_us").get<core::TimeUs>(),
-                               .plane_us = w.at("plane_us").get<core::TimeUs>(),
-                               .why = w.at("why").get<std::string>(),
-                               .cause = w.at("cause").get<std::string>()});
+// A list of objects, each read by `each` with its own Object; absent from
+// lines written before it: empty.
+template <class Each>
+void read_list_if_present(reports::Object& o, const char* key, Each each) {
+  const reports::In* list = o.find(key);
+  if (list == nullptr) return;
+  if (!list->is_array()) reports::wrong(*list, o.path(key), "a list");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    reports::Object item((*list)[i], fmt::format("{}[{}]", o.path(key), i));
+    each(item);
+    item.done();
   }
 }
 
@@ -139,64 +117,79 @@ std::string to_json_line(const RunRecord& r) {
   return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-core::Result<RunRecord> parse_run_record(std::string_view line) {
-  try {
-    const json object = json::parse(line);
-    RunRecord r;
-    r.index = object.at("index").get<std::uint64_t>();
-    r.item = object.at("item").get<std::string>();
-    r.seed = object.at("seed").get<std::uint64_t>();
-    r.swarm = object.at("swarm").get<bool>();
-    r.guided = object.value("guided", false);  // absent from lines written before it
-    std::optional<Verdict> verdict = find_verdict(object.at("verdict").get<std::string>());
-    if (!verdict) return core::Error{fmt::format("unknown verdict in {}", line)};
-    r.verdict = *verdict;
-    r.invariant = text_or_empty(object, "invariant");
-    r.cause = text_or_empty(object, "cause");
-    r.sentence = object.at("sentence").get<std::string>();
-    r.digest = std::stoull(object.at("digest").get<std::string>(), nullptr, 16);
-    r.simulated_us = object.at("simulated_us").get<core::TimeUs>();
-    r.events = object.at("events").get<std::uint64_t>();
-    // Absent from lines written before it was recorded.
-    r.store_keys_unchecked = object.value("store_keys_unchecked", std::uint64_t{0});
-    if (auto d = object.find("disruptions"); d != object.end()) {
-      for (const json& count : *d) {
-        r.disruptions.push_back({.kind = count.at("kind").get<std::string>(),
-                                 .cause = count.at("cause").get<std::string>(),
-                                 .count = count.at("count").get<std::uint64_t>(),
-                                 .runs = 1});
-      }
-    }
-    read_availability(object, r);
-    r.wall_ms = object.at("wall_ms").get<std::int64_t>();
-    r.repro = text_or_empty(object, "repro");
-    return r;
-  } catch (const std::exception& e) {
-    return core::Error{fmt::format("not a run record ({}): {}", e.what(), line)};
+void read(const reports::In& j, const std::string& path, RunRecord& r) {
+  reports::Object o(j, path);
+  o.get("index", r.index);
+  o.get("item", r.item);
+  o.get("seed", r.seed);
+  o.get("swarm", r.swarm);
+  o.get_if_present("guided", r.guided);  // absent from lines written before it
+  std::string verdict;
+  o.get("verdict", verdict);
+  const std::optional<Verdict> known = find_verdict(verdict);
+  if (!known) {
+    throw reports::ReadError{
+        o.path("verdict"),
+        fmt::format("expected \"pass\", \"fail\" or \"error\", found \"{}\"", verdict)};
   }
+  r.verdict = *known;
+  std::optional<std::string> invariant;
+  o.get("invariant", invariant);
+  r.invariant = invariant.value_or("");
+  std::optional<std::string> cause;
+  o.get("cause", cause);
+  r.cause = cause.value_or("");
+  o.get("sentence", r.sentence);
+  reports::read_hex64(o.at("digest"), o.path("digest"), r.digest);
+  o.get("simulated_us", r.simulated_us);
+  o.get("events", r.events);
+  o.get_if_present("store_keys_unchecked", r.store_keys_unchecked);
+  read_list_if_present(o, "disruptions", [&](reports::Object& d) {
+    reports::DisruptionCount& count =
+        r.disruptions.emplace_back(reports::DisruptionCount{.runs = 1});
+    d.get("kind", count.kind);
+    d.get("cause", count.cause);
+    d.get("count", count.count);
+  });
+  read_list_if_present(o, "availability", [&](reports::Object& a) {
+    sim::ServiceAvailability& s = r.availability.emplace_back();
+    a.get("service", s.service);
+    a.derived("write_share");
+    a.derived("read_share");
+    a.get("observed_us", s.observed_us);
+    a.get("write_down_us", s.write_down_us);
+    a.get("read_down_us", s.read_down_us);
+    a.get("writes", s.writes);
+    a.get("writes_ok", s.writes_ok);
+    a.get("reads", s.reads);
+    a.get("reads_ok", s.reads_ok);
+  });
+  read_list_if_present(o, "worst_windows", [&](reports::Object& w) {
+    sim::OutageWindow& window = r.worst_windows.emplace_back();
+    w.get("service", window.service);
+    w.get("client", window.client);
+    w.get("from_us", window.from_us);
+    w.get("to_us", window.to_us);
+    w.get("open", window.open);
+    w.get("healthy_us", window.healthy_us);
+    w.get("plane_us", window.plane_us);
+    w.get("why", window.why);
+    w.get("cause", window.cause);
+  });
+  o.get("wall_ms", r.wall_ms);
+  std::optional<std::string> repro;
+  o.get("repro", repro);
+  r.repro = repro.value_or("");
+  o.done();
 }
 
-void CampaignTally::add(const RunRecord& record) {
-  ++runs;
-  if (record.swarm) {
-    ++swarm_runs;
-    swarm_seed_max = std::max(swarm_seed_max, record.seed);
-  } else {
-    ++bundled_runs;
-  }
-  simulated_us += record.simulated_us;
-  events += record.events;
-  if (record.verdict == Verdict::kPass) {
-    ++passed;
-    return;
-  }
-  ++(record.verdict == Verdict::kFail ? failed : errors);
-  ++findings_by_kind[finding_kind(record)];
-  auto at = std::upper_bound(
-      first_failures.begin(), first_failures.end(), record.index,
-      [](std::uint64_t index, const RunRecord& other) { return index < other.index; });
-  first_failures.insert(at, record);
-  if (first_failures.size() > kFirstFailuresMax) first_failures.pop_back();
+core::Result<RunRecord> parse_run_record(std::string_view line) {
+  RunRecord record;
+  core::Status read_back = reports::parse_strict(
+      line, "a run record", "it is not a line of runs.jsonl this unwedge wrote",
+      [&](const reports::In& j) { read(j, "", record); });
+  if (!read_back) return read_back.error();
+  return record;
 }
 
 std::string format_simulated(core::TimeUs duration_us) {
@@ -235,18 +228,18 @@ std::string utc_timestamp(std::chrono::system_clock::time_point when) {
                      fmt::gmtime(std::chrono::system_clock::to_time_t(when)));
 }
 
-std::string format_progress(const CampaignTally& tally, const CampaignStatus& status) {
-  const double rate = runs_per_second(tally, status);
-  std::string line = status.planned ? fmt::format("runs {}/{}", tally.runs, *status.planned)
-                                    : fmt::format("runs {}", tally.runs);
+std::string format_progress(const reports::CampaignFigures& figures, const CampaignStatus& status) {
+  const double rate = runs_per_second(figures, status);
+  const std::uint64_t findings = figures.failed + figures.errors;
+  std::string line = status.planned ? fmt::format("runs {}/{}", figures.runs, *status.planned)
+                                    : fmt::format("runs {}", figures.runs);
   line += fmt::format(", {:.1f} runs/s, {} simulated, {} violation{}", rate,
-                      format_simulated(tally.simulated_us), tally.findings(),
-                      tally.findings() == 1 ? "" : "s");
+                      format_simulated(figures.simulated_us), findings, findings == 1 ? "" : "s");
   std::optional<std::chrono::milliseconds> left;
   if (status.budget) left = std::max(*status.budget - status.elapsed, std::chrono::milliseconds(0));
   if (status.planned && rate > 0) {
     const auto eta = std::chrono::milliseconds(static_cast<std::int64_t>(
-        1000.0 * static_cast<double>(*status.planned - std::min(tally.runs, *status.planned)) /
+        1000.0 * static_cast<double>(*status.planned - std::min(figures.runs, *status.planned)) /
         rate));
     left = left ? std::min(*left, eta) : eta;
   }

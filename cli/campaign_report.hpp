@@ -1,5 +1,5 @@
-// What a campaign writes down: one record per run (a line of runs.jsonl),
-// the running tally and the progress line (summary.txt and report.json are
+// What a campaign writes down: one record per run (a line of runs.jsonl)
+// and the progress line (summary.txt and report.json are
 // rendered from the campaign's reports::Report: cli/write_reports.hpp).
 //
 // runs.jsonl holds one JSON object per finished run, in the order runs
@@ -31,6 +31,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,33 +77,14 @@ struct RunRecord {
 
 const char* to_string(Verdict verdict);
 std::string to_json_line(const RunRecord& record);  // no newline
+// Strict (reports/strict_json.hpp): an error names the key path.
 core::Result<RunRecord> parse_run_record(std::string_view line);
-
-// The figures of a campaign so far.
-struct CampaignTally {
-  static constexpr std::size_t kFirstFailuresMax = 20;
-
-  std::uint64_t runs = 0;
-  std::uint64_t passed = 0;
-  std::uint64_t failed = 0;
-  std::uint64_t errors = 0;
-  std::uint64_t bundled_runs = 0;
-  std::uint64_t swarm_runs = 0;
-  std::uint64_t swarm_seed_max = 0;
-  core::TimeUs simulated_us = 0;
-  std::uint64_t events = 0;
-  // By violated invariant, or "error: <cause>", or "expected violation missing".
-  std::map<std::string, std::uint64_t> findings_by_kind;
-  // The failing runs with the lowest indices, in index order.
-  std::vector<RunRecord> first_failures;
-
-  void add(const RunRecord& record);
-  std::uint64_t findings() const { return failed + errors; }
-};
+// The record inside another (a worker's result line).
+void read(const nlohmann::json& j, const std::string& path, RunRecord& out);
 
 enum class CampaignState : std::uint8_t { kRunning, kFinished, kBudgetSpent, kInterrupted };
 
-// Where the campaign stands, besides its tally.
+// Where the campaign stands, besides its figures (reports::CampaignFigures).
 struct CampaignStatus {
   Shard shard;
   CampaignState state = CampaignState::kRunning;
@@ -119,7 +101,7 @@ std::string format_simulated(core::TimeUs duration_us);
 std::string format_wall(std::chrono::milliseconds duration);
 
 // One line: "runs 123/400, 12.3 runs/s, 3.1 y simulated, 2 violations, ETA 1m 20s"
-std::string format_progress(const CampaignTally& tally, const CampaignStatus& status);
+std::string format_progress(const reports::CampaignFigures& figures, const CampaignStatus& status);
 // Where the campaign stands: "finished", "interrupted by signal 2", ...
 std::string status_text(const CampaignStatus& status);
 // "2026-12-06T01:02:03Z": when a report was written, in UTC.

@@ -57,6 +57,8 @@ class ReportBuilder {
   // What the campaign set out to run, for `unwedge merge`.
   void set_plan(const reports::CampaignPlan& plan);
 
+  // The campaign's figures so far, for the progress line.
+  const reports::CampaignFigures& figures() const { return report_.campaign; }
   // The report so far, with the campaign's status and wall time.
   reports::Report report(const CampaignStatus& status) const;
 

@@ -3,10 +3,12 @@
 // failing run's timeline, whether its determinism was re-checked), on the
 // one line the worker pool carries.
 //
-// The line is tab-separated JSON, which never holds a raw tab:
-//   <run record> \t <extras> \t <coverage, sparse> \t <timeline or null>
+// The line is one JSON object, read back strictly (reports/strict_json.hpp):
+//   {"record": <the run record, as runs.jsonl has it>, "scenario": "...",
+//    "rechecked": false, "mismatch": false, "contexts": [...],
+//    "coverage": <sparse coverage> or null, "timeline": <timeline> or null}
 // The crash exploration, run by a worker of its own, sends
-//   crashes \t <coverage with only its crash counts>
+//   {"crashes": <coverage with only its crash counts>}
 //
 //   std::string line = to_result_line(result);      // in the worker
 //   core::Result<WorkerResult> back = parse_result_line(line);  // in the parent

@@ -6,65 +6,13 @@
 #include <set>
 #include <tuple>
 
+#include "core/nearest_name.hpp"
+
 namespace unwedge::core {
-namespace {
-
-// Names longer than this are not compared: a suggestion is for a typo in a
-// name a person wrote, and the bound keeps the quadratic distance cheap.
-constexpr std::size_t kSuggestLengthMax = 128;
-
-char lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
-
-// Edit distance counting an insertion, a deletion, a substitution or a swap
-// of two neighbours as one step (optimal string alignment), ignoring case: the
-// mistakes a hand makes while typing a name.
-std::size_t typo_distance(std::string_view a, std::string_view b) {
-  UNWEDGE_ASSERT_LE(a.size(), kSuggestLengthMax);
-  UNWEDGE_ASSERT_LE(b.size(), kSuggestLengthMax);
-  const std::size_t width = b.size() + 1;
-  std::vector<std::size_t> d((a.size() + 1) * width);
-  auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * width + j]; };
-  for (std::size_t i = 0; i <= a.size(); ++i)
-    at(i, 0) = i;
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    at(0, j) = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-          lower(a[i - 2]) == lower(b[j - 1])) {
-        at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
-      }
-    }
-  }
-  return at(a.size(), b.size());
-}
-
-}  // namespace
 
 std::string did_you_mean(std::string_view name, std::span<const std::string> declared) {
-  if (name.empty() || name.size() > kSuggestLengthMax) return {};
-  // One slip per three characters, at least one: "drainng" (7) may be two
-  // edits off, "ab" only one.
-  const std::size_t close_max = std::max<std::size_t>(1, name.size() / 3);
-  const std::string* best = nullptr;
-  std::size_t best_distance = close_max + 1;
-  for (const std::string& candidate : declared) {
-    if (candidate.empty() || candidate.size() > kSuggestLengthMax) continue;
-    const std::size_t distance = typo_distance(name, candidate);
-    // Strictly closer only: among equals the first declared wins, so the
-    // suggestion is the same on every run.
-    if (distance < best_distance && distance < candidate.size()) {
-      best = &candidate;
-      best_distance = distance;
-    }
-  }
-  if (best == nullptr) return {};
-  UNWEDGE_ASSERT_LE(best_distance, close_max);
-  return fmt::format("; did you mean '{}'?", *best);
+  const std::optional<std::string_view> near = nearest_name(name, declared);
+  return near ? fmt::format("; did you mean '{}'?", *near) : std::string();
 }
 
 const StateDef& MachineDef::state(StateId id) const {

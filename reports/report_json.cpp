@@ -9,13 +9,13 @@
 #include <utility>
 #include <vector>
 
+#include "reports/strict_json.hpp"
 #include "reports/verdict.hpp"
 
 namespace unwedge::reports {
 namespace {
 
 using Out = nlohmann::ordered_json;
-using In = nlohmann::json;
 
 // ---- writing ------------------------------------------------------------------
 
@@ -332,82 +332,11 @@ std::string dump(const Out& json, int indent) {
   return json.dump(indent, ' ', false, Out::error_handler_t::replace);
 }
 
+}  // namespace
+
 // ---- reading ------------------------------------------------------------------
-
-// Where reading stopped: the place in the file ("coverage.machines[2].name")
-// and what is wrong there.
-struct ReadError {
-  std::string path;
-  std::string what;
-};
-
-std::string kind_of(const In& j) {
-  switch (j.type()) {
-    case In::value_t::null:
-      return "null";
-    case In::value_t::object:
-      return "an object";
-    case In::value_t::array:
-      return "a list";
-    case In::value_t::string:
-      return "a string";
-    case In::value_t::boolean:
-      return "true or false";
-    case In::value_t::number_integer:
-    case In::value_t::number_unsigned:
-      return "an integer";
-    case In::value_t::number_float:
-      return "a fraction";
-    default:
-      return "something else";
-  }
-}
-
-[[noreturn]] void wrong(const In& j, const std::string& path, const char* expected) {
-  throw ReadError{path, fmt::format("expected {}, found {}", expected, kind_of(j))};
-}
-
-void read(const In& j, const std::string& path, std::uint64_t& out) {
-  if (!j.is_number_unsigned()) wrong(j, path, "a whole number >= 0");
-  out = j.get<std::uint64_t>();
-}
-
-void read(const In& j, const std::string& path, std::int64_t& out) {
-  if (j.is_number_unsigned() &&
-      j.get<std::uint64_t>() <=
-          static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    out = static_cast<std::int64_t>(j.get<std::uint64_t>());
-    return;
-  }
-  if (!j.is_number_integer() || j.is_number_unsigned()) wrong(j, path, "a whole number");
-  out = j.get<std::int64_t>();
-}
-
-void read(const In& j, const std::string& path, std::uint32_t& out) {
-  std::uint64_t wide = 0;
-  read(j, path, wide);
-  if (wide > std::numeric_limits<std::uint32_t>::max()) wrong(j, path, "a number below 2^32");
-  out = static_cast<std::uint32_t>(wide);
-}
-
-void read(const In& j, const std::string& path, int& out) {
-  std::int64_t wide = 0;
-  read(j, path, wide);
-  if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max()) {
-    wrong(j, path, "a number that fits 32 bits");
-  }
-  out = static_cast<int>(wide);
-}
-
-void read(const In& j, const std::string& path, bool& out) {
-  if (!j.is_boolean()) wrong(j, path, "true or false");
-  out = j.get<bool>();
-}
-
-void read(const In& j, const std::string& path, std::string& out) {
-  if (!j.is_string()) wrong(j, path, "a string");
-  out = j.get<std::string>();
-}
+// Each reader is in the namespace of its type, where the strict reader's
+// templates find it (reports/strict_json.hpp).
 
 void read(const In& j, const std::string& path, DwellBuckets& out);
 void read(const In& j, const std::string& path, StateCoverage& out);
@@ -436,83 +365,6 @@ void read(const In& j, const std::string& path, CampaignPlan& out);
 void read(const In& j, const std::string& path, GuidedFigures& out);
 void read(const In& j, const std::string& path, CheckerSelfTest& out);
 void read(const In& j, const std::string& path, PlaneReport& out);
-template <class T>
-void read(const In& j, const std::string& path, std::vector<T>& out);
-
-template <class T>
-void read(const In& j, const std::string& path, std::optional<T>& out) {
-  if (j.is_null()) {
-    out.reset();
-    return;
-  }
-  T value{};
-  read(j, path, value);
-  out = std::move(value);
-}
-
-// An object whose keys are exactly the ones read (plus the derived ones
-// ignored): a missing key or an unknown one is an error.
-class Object {
- public:
-  Object(const In& j, std::string path) : j_(j), path_(std::move(path)) {
-    if (!j_.is_object()) wrong(j_, path_.empty() ? "the top level" : path_, "an object");
-  }
-
-  const In& at(const char* key) {
-    used_.push_back(key);
-    auto it = j_.find(key);
-    if (it == j_.end()) {
-      throw ReadError{path_.empty() ? "the top level" : path_,
-                      fmt::format("the key \"{}\" is missing", key)};
-    }
-    return *it;
-  }
-  std::string path(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
-
-  template <class T>
-  void get(const char* key, T& out) {
-    read(at(key), path(key), out);
-  }
-  // A key added after its schema version was fixed: files written before it
-  // lack it and are read as they were.
-  template <class T>
-  void get_if_present(const char* key, T& out) {
-    used_.push_back(key);
-    auto it = j_.find(key);
-    if (it != j_.end()) read(*it, path(key), out);
-  }
-  // An optional key's value, or null when it is absent.
-  const In* find(const char* key) {
-    used_.push_back(key);
-    auto it = j_.find(key);
-    return it == j_.end() ? nullptr : &*it;
-  }
-  // A value written for the reader's convenience and derived again on use.
-  void derived(const char* key) { at(key); }
-
-  void done() const {
-    for (auto it = j_.begin(); it != j_.end(); ++it) {
-      if (std::find(used_.begin(), used_.end(), it.key()) == used_.end()) {
-        throw ReadError{path_.empty() ? "the top level" : path_,
-                        fmt::format("unknown key \"{}\"", it.key())};
-      }
-    }
-  }
-
- private:
-  const In& j_;
-  std::string path_;
-  std::vector<std::string> used_;
-};
-
-template <class T>
-void read(const In& j, const std::string& path, std::vector<T>& out) {
-  if (!j.is_array()) wrong(j, path, "a list");
-  out.clear();
-  out.resize(j.size());
-  for (std::size_t i = 0; i < j.size(); ++i)
-    read(j[i], fmt::format("{}[{}]", path, i), out[i]);
-}
 
 void read(const In& j, const std::string& path, DwellBuckets& out) {
   Object o(j, path);
@@ -687,16 +539,6 @@ void read(const In& j, const std::string& path, RunTimeline& out) {
   o.done();
 }
 
-void read_digest(const In& j, const std::string& path, std::uint64_t& out) {
-  std::string text;
-  read(j, path, text);
-  const bool hex = text.size() == 16 && std::all_of(text.begin(), text.end(), [](char c) {
-                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-                   });
-  if (!hex) throw ReadError{path, fmt::format("expected 16 hex digits, found \"{}\"", text)};
-  out = std::stoull(text, nullptr, 16);
-}
-
 void read(const In& j, const std::string& path, RunResult& out) {
   Object o(j, path);
   o.get("index", out.index);
@@ -713,7 +555,7 @@ void read(const In& j, const std::string& path, RunResult& out) {
   o.get("invariant", out.invariant);
   o.get("cause", out.cause);
   o.get("sentence", out.sentence);
-  read_digest(o.at("digest"), o.path("digest"), out.digest);
+  read_hex64(o.at("digest"), o.path("digest"), out.digest);
   o.get("simulated_us", out.simulated_us);
   o.get("wall_ms", out.wall_ms);
   o.get("repro", out.repro);
@@ -956,31 +798,7 @@ void read_report(const In& j, Report& out) {
   o.done();
 }
 
-// Parses `text` and reads it with `body`; every failure is an error value
-// naming `what` (the file), where and the fix.
-template <class Body>
-core::Status parse_with(std::string_view text, std::string_view what, const char* fix, Body body) {
-  In j;
-  try {
-    j = In::parse(text.begin(), text.end());
-  } catch (const In::parse_error& e) {
-    const bool truncated = e.byte >= text.size();
-    return core::Error{
-        fmt::format("{}: {} at byte {} ({}); {}", what,
-                    truncated ? "the JSON ends too early, the file is truncated" : "not valid JSON",
-                    e.byte, e.what(), fix)};
-  } catch (const std::exception& e) {
-    return core::Error{fmt::format("{}: not valid JSON ({}); {}", what, e.what(), fix)};
-  }
-  try {
-    body(j);
-  } catch (const ReadError& e) {
-    return core::Error{fmt::format("{}: {}: {}; {}", what, e.path, e.what, fix)};
-  } catch (const std::exception& e) {
-    return core::Error{fmt::format("{}: unreadable ({}); {}", what, e.what(), fix)};
-  }
-  return core::Status::Ok();
-}
+namespace {
 
 constexpr const char* kReportFix =
     "it is not a report.json this unwedge wrote: run its shard again (unwedge nightly --shard i/N) "
@@ -1023,8 +841,8 @@ std::string canary_to_json_line(const CanaryResult& canary) {
 
 core::Result<CanaryResult> parse_canary(std::string_view text, std::string_view what) {
   CanaryResult canary;
-  core::Status status = parse_with(text, what, "the canary sent a broken result",
-                                   [&](const In& j) { reports::read(j, "canary", canary); });
+  core::Status status = parse_strict(text, what, "the canary sent a broken result",
+                                     [&](const In& j) { reports::read(j, "canary", canary); });
   if (!status) return status.error();
   return canary;
 }
@@ -1032,7 +850,7 @@ core::Result<CanaryResult> parse_canary(std::string_view text, std::string_view 
 core::Result<Report> parse_report(std::string_view text, std::string_view file_name) {
   Report report;
   core::Status status =
-      parse_with(text, file_name, kReportFix, [&](const In& j) { read_report(j, report); });
+      parse_strict(text, file_name, kReportFix, [&](const In& j) { read_report(j, report); });
   if (!status) return status.error();
   return report;
 }
@@ -1043,8 +861,8 @@ std::string coverage_to_json_line(const Coverage& coverage) {
 
 core::Result<Coverage> parse_coverage(std::string_view text, std::string_view what) {
   Coverage coverage;
-  core::Status status = parse_with(text, what, "the worker sent a broken result",
-                                   [&](const In& j) { reports::read(j, "coverage", coverage); });
+  core::Status status = parse_strict(text, what, "the worker sent a broken result",
+                                     [&](const In& j) { reports::read(j, "coverage", coverage); });
   if (!status) return status.error();
   return coverage;
 }
@@ -1055,8 +873,8 @@ std::string timeline_to_json_line(const RunTimeline& timeline) {
 
 core::Result<RunTimeline> parse_timeline(std::string_view text, std::string_view what) {
   RunTimeline timeline;
-  core::Status status = parse_with(text, what, "the worker sent a broken result",
-                                   [&](const In& j) { reports::read(j, "timeline", timeline); });
+  core::Status status = parse_strict(text, what, "the worker sent a broken result",
+                                     [&](const In& j) { reports::read(j, "timeline", timeline); });
   if (!status) return status.error();
   return timeline;
 }

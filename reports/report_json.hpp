@@ -17,6 +17,7 @@
 
 #include "core/result.hpp"
 #include "reports/report.hpp"
+#include "reports/strict_json.hpp"
 
 namespace unwedge::reports {
 
@@ -29,6 +30,12 @@ core::Result<Report> parse_report(std::string_view text, std::string_view file_n
 // restores them by name.
 std::string coverage_to_json_line(const Coverage& coverage);
 core::Result<Coverage> parse_coverage(std::string_view text, std::string_view what);
+
+// The readers of a run's coverage and timeline, for records that carry
+// them inside their own (a worker's result line); strict, as every reader
+// of reports/strict_json.hpp.
+void read(const In& j, const std::string& path, Coverage& out);
+void read(const In& j, const std::string& path, RunTimeline& out);
 
 // A failing run's timeline on one line; parse_timeline reads it back.
 std::string timeline_to_json_line(const RunTimeline& timeline);

@@ -25,6 +25,7 @@
 #include "core/assert.hpp"
 #include "core/disruption.hpp"
 #include "core/input_file.hpp"
+#include "core/nearest_name.hpp"
 #include "core/value_text.hpp"
 #include "seam/registry.hpp"
 #include "seam/settings_reader.hpp"
@@ -83,36 +84,11 @@ std::string render(std::string_view source, const Failure& failure) {
                      failure.path.empty() ? "" : failure.path + ": ", failure.what);
 }
 
-// Edit distance, for "did you mean"; inputs are short keys and names.
-std::size_t distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// ` did you mean "x"?` when one known word is close, else nothing.
+// ` did you mean "x"?` when one known word is close (core/nearest_name.hpp),
+// else nothing.
 std::string suggestion(std::string_view word, const std::vector<std::string_view>& known) {
-  if (word.size() > 64) return "";
-  std::string_view best;
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
-  for (std::string_view k : known) {
-    const std::size_t d = distance(word, k);
-    if (d < best_distance) {
-      best = k;
-      best_distance = d;
-    }
-  }
-  return best.empty() ? "" : fmt::format(" did you mean \"{}\"?", best);
+  const std::optional<std::string_view> near = core::nearest_name(word, known);
+  return near ? fmt::format(" did you mean \"{}\"?", *near) : std::string();
 }
 
 // ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@
 #include "cli/canary.hpp"
 #include "cli/report_builder.hpp"
 #include "cli/shard.hpp"
+#include "cli/worker_result.hpp"
 #include "cli/write_reports.hpp"
 #include "reports/html_report.hpp"
 #include "reports/report_json.hpp"
@@ -179,6 +180,51 @@ TEST(CampaignReport, ARunRecordIsOneJsonLineAndReadsBack) {
   EXPECT_EQ(*back, record);
 }
 
+// A worker's result is one JSON object, read back as strictly as
+// report.json: whole, and a broken one named by its key path.
+TEST(CampaignReport, AWorkersResultIsOneStrictRecord) {
+  WorkerResult result{.record = {.index = 3,
+                                 .item = "swarm seed 3",
+                                 .seed = 3,
+                                 .swarm = true,
+                                 .verdict = Verdict::kFail,
+                                 .invariant = "no_lost_writes",
+                                 .sentence = "lost\ta write",
+                                 .digest = 0xabc},
+                      .scenario = "swarm-3",
+                      .coverage = reports::Coverage{.faults = {{.name = "host_crash", .count = 2}}},
+                      .timeline = reports::RunTimeline{.end_us = 7},
+                      .rechecked = true,
+                      .contexts = {4, 9}};
+  const std::string line = to_result_line(result);
+  EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+  core::Result<WorkerResult> back = parse_result_line(line);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->record, result.record);
+  EXPECT_EQ(back->scenario, "swarm-3");
+  EXPECT_EQ(back->coverage, result.coverage);
+  EXPECT_EQ(back->timeline, result.timeline);
+  EXPECT_TRUE(back->rechecked);
+  EXPECT_EQ(back->contexts, result.contexts);
+
+  std::string broken = line;
+  broken.replace(broken.find("\"verdict\":\"fail\""), 16, "\"verdict\":\"meh\"");
+  EXPECT_EQ(parse_result_line(broken).error().message,
+            "a worker's result: record.verdict: expected \"pass\", \"fail\" or \"error\", "
+            "found \"meh\"; the worker sent a broken result");
+  std::string misspelt = line;
+  misspelt.replace(misspelt.find("\"rechecked\""), 11, "\"rechekced\"");
+  EXPECT_NE(parse_result_line(misspelt).error().message.find(
+                "the key \"rechecked\" is missing; is \"rechekced\" a misspelling of it?"),
+            std::string::npos);
+  EXPECT_NE(parse_result_line(line.substr(0, line.size() / 2)).error().message.find("truncated"),
+            std::string::npos);
+  const std::string crashes = to_crashes_line({.stories = 3, .divergences = 1});
+  ASSERT_TRUE(is_crashes_line(crashes)) << crashes;
+  EXPECT_FALSE(is_crashes_line(line));
+  EXPECT_EQ(parse_crashes_line(crashes).value().divergences, 1u);
+}
+
 TEST(CampaignReport, AnOlderRunRecordWithoutUncheckedKeysReadsAsNone) {
   RunRecord record{.index = 1, .item = "swarm seed 1", .seed = 1, .swarm = true};
   record.store_keys_unchecked = 4;
@@ -303,16 +349,18 @@ TEST(CampaignReport, FiguresReadAsAPersonWouldSayThem) {
 }
 
 TEST(CampaignReport, TheProgressLineShowsRunsRateSimulatedTimeViolationsAndEta) {
-  CampaignTally tally;
+  ReportBuilder builder("postgres", nullptr);
   for (std::uint64_t i = 0; i < 10; ++i) {
-    tally.add({.index = i, .item = "swarm seed", .swarm = true, .simulated_us = core::kDay});
+    builder.add(
+        {.record = {.index = i, .item = "swarm seed", .swarm = true, .simulated_us = core::kDay}});
   }
-  tally.add({.index = 10, .verdict = Verdict::kError, .cause = "worker_died"});
+  builder.add({.record = {.index = 10, .verdict = Verdict::kError, .cause = "worker_died"}});
+  const reports::CampaignFigures& figures = builder.figures();
   const CampaignStatus status{.elapsed = milliseconds(11'000), .planned = 22};
-  EXPECT_EQ(format_progress(tally, status),
+  EXPECT_EQ(format_progress(figures, status),
             "runs 11/22, 1.0 runs/s, 10.0 d simulated, 1 violation, ETA 11s");
   const CampaignStatus timed{.elapsed = milliseconds(11'000), .budget = milliseconds(60'000)};
-  EXPECT_EQ(format_progress(tally, timed),
+  EXPECT_EQ(format_progress(figures, timed),
             "runs 11, 1.0 runs/s, 10.0 d simulated, 1 violation, ETA 49s");
 }
 
@@ -455,7 +503,7 @@ TEST(Campaign, AllPassedIsExitZero) {
       run_campaign({.out_dir = dir, .jobs = 2, .swarm_seeds = 4}, testing::test_items({}), {});
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result->exit_code, 0);
-  EXPECT_EQ(result->tally.passed, 4u);
+  EXPECT_EQ(result->report.campaign.passed, 4u);
   EXPECT_EQ(read_runs(dir).size(), 4u);
   fs::remove_all(dir);
 }
@@ -588,7 +636,8 @@ TEST(Campaign, ACanaryNotCaughtBreaksTheHarnessOfACampaignWhoseRunsAllPassed) {
   core::Result<CampaignResult> result =
       run_campaign({.out_dir = dir, .shard = {}, .jobs = 2, .swarm_seeds = 2}, items, {});
   ASSERT_TRUE(result.ok()) << result.error().message;
-  EXPECT_EQ(result->tally.findings(), 0u) << "every run passed";
+  EXPECT_EQ(result->report.campaign.failed + result->report.campaign.errors, 0u)
+      << "every run passed";
   EXPECT_EQ(result->exit_code, 3);
   EXPECT_EQ(reports::verdict_of(result->report).findings, 0u) << "not a finding of the plane";
   const std::string sentence =

@@ -180,6 +180,24 @@ TEST(ReportJson, MissingUnknownAndMistypedKeysNameTheirPlace) {
   EXPECT_NE(error_of("{}").find("the key \"schema_version\" is missing"), std::string::npos);
 }
 
+// A key that is a near miss of a known one gets the name it meant, whether
+// the slip left a known key missing or added an unknown one.
+TEST(ReportJson, AMisspelledKeyIsNamedWithTheKeyItMeant) {
+  const std::string text = to_json(testing::sample_report());
+  EXPECT_NE(error_of(replaced(text, "\"events\": 12345,", "\"evnets\": 12345,"))
+                .find("shard2/report.json: campaign: the key \"events\" is missing; is "
+                      "\"evnets\" a misspelling of it?"),
+            std::string::npos)
+      << error_of(replaced(text, "\"events\": 12345,", "\"evnets\": 12345,"));
+  EXPECT_NE(error_of(replaced(text, "\"events\": 12345,", "\"events\": 12345, \"event\": 1,"))
+                .find("campaign: unknown key \"event\"; did you mean \"events\"?"),
+            std::string::npos);
+  EXPECT_EQ(error_of(replaced(text, "\"events\": 12345,", "\"events\": 12345, \"colour\": 1,"))
+                .find("did you mean"),
+            std::string::npos)
+      << "no guess for a key like no other";
+}
+
 TEST(ReportJson, OneRunsSparseCoverageLeavesOutZerosAndMergesBackIntoTheUniverse) {
   const Coverage full = testing::sample_report().coverage;
   const std::string line = coverage_to_json_line(full);
