@@ -23,6 +23,7 @@
 #include <system_error>
 #include <vector>
 
+#include "cli/campaign_report.hpp"
 #include "cli/commands.hpp"
 #include "cli/merge_checks.hpp"
 #include "cli/output_file.hpp"
@@ -89,7 +90,10 @@ core::Status copy_repro(const fs::path& from_dir, const fs::path& out_dir) {
   return core::Status::Ok();
 }
 
-core::Status concatenate_runs(const std::vector<ShardOutput>& shards, const fs::path& out_dir) {
+// Every shard's runs.jsonl, one after the other, each line read back as a
+// run record first (cli/campaign_report.hpp): a damaged line is named by
+// file and line before anything is written.
+core::Result<std::string> collect_runs(const std::vector<ShardOutput>& shards) {
   std::string runs;
   for (const ShardOutput& shard : shards) {
     const fs::path file = shard.dir / "runs.jsonl";
@@ -97,10 +101,21 @@ core::Status concatenate_runs(const std::vector<ShardOutput>& shards, const fs::
     if (!fs::exists(file, error)) continue;
     core::Result<std::string> text = read_text(file);
     if (!text) return text.error();
+    std::size_t line_number = 0;
+    for (std::size_t at = 0; at < text->size();) {
+      const std::size_t end = std::min(text->find('\n', at), text->size());
+      ++line_number;
+      const std::string_view line = std::string_view(*text).substr(at, end - at);
+      if (core::Result<RunRecord> record = parse_run_record(line); !record) {
+        return core::Error{fmt::format("{}:{}: {}; run the shard again to write it anew",
+                                       file.string(), line_number, record.error().message)};
+      }
+      at = end + 1;
+    }
     runs += *text;
     if (!runs.empty() && runs.back() != '\n') runs += '\n';
   }
-  return write_file_atomically(out_dir / "runs.jsonl", runs);
+  return runs;
 }
 
 bool same_directory(const fs::path& a, const fs::path& b) {
@@ -147,6 +162,8 @@ int run_merge(const MergeOptions& options) {
   for (const ShardOutput& shard : shards)
     parts.push_back(shard.shard);
   if (core::Status checked = check_shards(parts); !checked) return fail(checked.error().message);
+  core::Result<std::string> runs = collect_runs(shards);
+  if (!runs) return fail(runs.error().message);
   reports::Report merged = parts.front().report;
   for (std::size_t i = 1; i < parts.size(); ++i)
     reports::merge_into(merged, parts[i].report);
@@ -162,8 +179,9 @@ int run_merge(const MergeOptions& options) {
       return fail(copied.error().message);
     }
   }
-  if (core::Status runs = concatenate_runs(shards, out_dir); !runs)
-    return fail(runs.error().message);
+  if (core::Status written = write_file_atomically(out_dir / "runs.jsonl", *runs); !written) {
+    return fail(written.error().message);
+  }
   if (core::Status written = write_reports(merged, out_dir); !written) {
     return fail(written.error().message);
   }

@@ -141,6 +141,7 @@ core::Status write_file_atomically(const std::filesystem::path& path, const std:
   core::Result<int> created = create_partial(path, partial);
   if (!created) return created.error();
   const int fd = *created;
+  const PartialFile guard(partial);
   if (!write_all(fd, text)) {
     const int error = errno;
     ::close(fd);
@@ -187,11 +188,13 @@ core::Status OutputStream::open(const std::filesystem::path& path) {
   core::Result<int> created = create_partial(path, partial_);
   if (!created) return created.error();
   const int fd = *created;
+  guard_.emplace(partial_);
   file_ = ::fdopen(fd, "w");
   if (file_ == nullptr) {
     const int error = errno;
     ::close(fd);
     ::unlink(partial_.c_str());
+    guard_.reset();
     return system_error(partial_, "cannot be opened", error);
   }
   return core::Status::Ok();
@@ -217,7 +220,9 @@ core::Status OutputStream::finish() {
     ok = false;
     error = errno;
   }
-  return put_in_place(ok, error, partial_, path_);
+  core::Status placed = put_in_place(ok, error, partial_, path_);
+  guard_.reset();
+  return placed;
 }
 
 void OutputStream::abandon() {
@@ -225,6 +230,7 @@ void OutputStream::abandon() {
   if (!standard_output_) {
     std::fclose(file_);
     ::unlink(partial_.c_str());
+    guard_.reset();
   }
   file_ = nullptr;
   standard_output_ = false;

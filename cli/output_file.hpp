@@ -5,7 +5,8 @@
 // disk, and only then renamed over the target, whose permissions it keeps; any failure (a full
 // disk, a directory that cannot be made) removes the partial file and says which path failed and
 // the system's reason, so an interrupted or failing run never leaves a half-written file behind nor
-// replaces a good one.
+// replaces a good one. SIGINT, SIGTERM or SIGHUP while a file is written
+// removes its partial file too (cli/partial_files.hpp).
 //
 // Only a regular file or a new path is ever a target. A symbolic link, a
 // directory, a device, a FIFO or a socket is refused before anything is
@@ -22,8 +23,10 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 
+#include "cli/partial_files.hpp"
 #include "core/result.hpp"
 
 namespace unwedge::cli {
@@ -62,6 +65,7 @@ class OutputStream {
 
   std::filesystem::path path_;
   std::filesystem::path partial_;
+  std::optional<PartialFile> guard_;  // removes the partial file on a signal
   std::FILE* file_ = nullptr;
   bool standard_output_ = false;
 };

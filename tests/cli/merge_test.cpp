@@ -508,9 +508,18 @@ TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {
   const fs::path dir = fresh_directory("disjoint");
   write_text(dir / "a" / "report.json", shard_report(0));
   write_text(dir / "a" / "repro" / "swarm-seed-2.yaml", "name: x\n");
-  write_text(dir / "a" / "runs.jsonl", "{\"index\":0}\n");
+  const auto run_line = [](int seed) {
+    return fmt::format(R"({{"index":{},"item":"swarm seed {}","seed":{},"swarm":true,)"
+                       R"("verdict":"pass","invariant":null,"cause":null,"sentence":"",)"
+                       R"("digest":"00000000000000ab","simulated_us":1,"events":2,"wall_ms":3,)"
+                       R"("repro":null}})",
+                       seed - 1, seed, seed);
+  };
+  const std::string run_a = run_line(1);
+  const std::string run_b = run_line(2);
+  write_text(dir / "a" / "runs.jsonl", run_a + "\n");
   write_text(dir / "b" / "report.json", shard_report(1));
-  write_text(dir / "b" / "runs.jsonl", "{\"index\":1}\n");
+  write_text(dir / "b" / "runs.jsonl", run_b + "\n");
   const auto merge = [&](const std::string& out) {
     return run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
                                  (dir / "b").string(), (dir / out).string()));
@@ -522,7 +531,17 @@ TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {
   EXPECT_EQ(merged.campaign.swarm_seeds,
             (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 10}}));
   EXPECT_TRUE(fs::exists(dir / "clean" / "repro" / "swarm-seed-2.yaml"));
-  EXPECT_EQ(read_text(dir / "clean" / "runs.jsonl"), "{\"index\":0}\n{\"index\":1}\n");
+  EXPECT_EQ(read_text(dir / "clean" / "runs.jsonl"), run_a + "\n" + run_b + "\n");
+  // A damaged line of runs.jsonl is named, and nothing is written.
+  write_text(dir / "b" / "runs.jsonl", run_b + "\n" + run_b.substr(0, 20) + "\n");
+  const Ran damaged = merge("damaged");
+  EXPECT_EQ(damaged.exit_code, 2) << damaged.output;
+  EXPECT_NE(damaged.output.find((dir / "b" / "runs.jsonl").string() + ":2: a run record: the JSON "
+                                                                      "ends too early"),
+            std::string::npos)
+      << damaged.output;
+  EXPECT_FALSE(fs::exists(dir / "damaged"));
+  write_text(dir / "b" / "runs.jsonl", run_b + "\n");
   write_text(dir / "b" / "report.json", shard_report(1, 2, 10, /*failing=*/true));
   EXPECT_EQ(merge("failing").exit_code, 1);
   fs::remove_all(dir);

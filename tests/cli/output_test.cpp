@@ -2,12 +2,18 @@
 // file it may replace, when standard output is full and when the disk is:
 // refuse or fail with exit 2, the path and the system's reason, and leave
 // neither a partial file nor a damaged old one behind.
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -211,6 +217,46 @@ TEST(Output, ACommandLineAReportPrintsIsOneWordPerArgument) {
   EXPECT_EQ(absent.exit_code, 2) << absent.output;
   EXPECT_EQ(absent.output.find('\x1b'), std::string::npos) << absent.output;
   EXPECT_NE(absent.output.find("\\x1b]0;title"), std::string::npos) << absent.output;
+}
+
+// Ctrl-C, a termination or a hang-up while `run --trace` writes leaves no
+// partial file, and the old trace as it was; the process still ends by the
+// signal, as a shell expects.
+TEST(Output, ASignalWhileATraceIsWrittenLeavesNoPartialFileAndTheOldTrace) {
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    SCOPED_TRACE(signal_number);
+    const fs::path dir = fresh_dir("output-signal-" + std::to_string(signal_number));
+    const fs::path trace = dir / "trace.jsonl";
+    std::ofstream(trace) << "the old trace\n";
+    // A day of the lease plane: seconds of work, stopped long before.
+    std::string yaml = read_file(source("scenarios/lease/store_quorum_loss.yaml"));
+    yaml.replace(yaml.find("\nduration: 60m\n"), 15, "\nduration: 24h\n");
+    std::ofstream(dir / "long.yaml") << yaml;
+    const std::string trace_path = trace.string();
+    const std::string scenario_path = (dir / "long.yaml").string();
+    // Spawned directly: a shell's `&` would start it with SIGINT ignored.
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      ::execl(UNWEDGE_CLI, UNWEDGE_CLI, "run", "--trace", trace_path.c_str(), scenario_path.c_str(),
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Bounded: 20 s for the partial file to appear.
+    for (int i = 0; i < 2000 && partial_files(dir).empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(partial_files(dir).size(), 1u) << "the trace was never being written";
+    ::kill(pid, signal_number);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == signal_number) << "status " << status;
+    EXPECT_EQ(partial_files(dir), std::vector<std::string>{});
+    EXPECT_TRUE(read_file(trace) == "the old trace\n") << "the old trace was replaced";
+  }
 }
 
 }  // namespace
