@@ -13,12 +13,12 @@
 // one campaign, each once, with counts that add up (cli/merge_checks.hpp),
 // or when the merge cannot be written.
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -28,6 +28,7 @@
 #include "cli/merge_checks.hpp"
 #include "cli/output_file.hpp"
 #include "cli/write_reports.hpp"
+#include "core/input_file.hpp"
 #include "reports/report_json.hpp"
 #include "reports/shell_word.hpp"
 
@@ -46,13 +47,46 @@ struct ShardOutput {
   ShardReport shard;
 };
 
-core::Result<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::Error{fmt::format("{}: cannot be read", path.string())};
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) return core::Error{fmt::format("{}: cannot be read", path.string())};
-  return text.str();
+// A shard's report.json: a long campaign's is a few megabytes; far more
+// is not one unwedge wrote, and is refused from its size.
+constexpr std::size_t kReportBytesMax = std::size_t{256} << 20;
+// A line of runs.jsonl is one run's record: a few kilobytes.
+constexpr std::size_t kRunLineBytesMax = std::size_t{4} << 20;
+
+// Reads `file` a line at a time, each at most kRunLineBytesMax, without
+// holding the file: runs.jsonl grows with the campaign. `each` gets the
+// line (without its newline) and its number.
+template <class Each>
+core::Status for_each_line(const fs::path& file, Each each) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(file.c_str(), "rb"), std::fclose);
+  if (!in)
+    return core::Error{fmt::format("{}: cannot be read: {}", file.string(), std::strerror(errno))};
+  std::string line;
+  std::size_t number = 1;
+  char buffer[1 << 16];
+  // Bounded by the file's length.
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, in.get())) > 0;) {
+    for (std::size_t at = 0; at < n;) {
+      const char* newline = static_cast<const char*>(std::memchr(buffer + at, '\n', n - at));
+      const std::size_t end = newline == nullptr ? n : static_cast<std::size_t>(newline - buffer);
+      line.append(buffer + at, end - at);
+      if (line.size() > kRunLineBytesMax) {
+        return core::Error{fmt::format("{}:{}: a line longer than {}; it is not a run record",
+                                       file.string(), number,
+                                       core::describe_size(kRunLineBytesMax))};
+      }
+      if (newline == nullptr) break;
+      if (core::Status ok = each(line, number); !ok) return ok;
+      line.clear();
+      ++number;
+      at = end + 1;
+    }
+  }
+  if (std::ferror(in.get())) {
+    return core::Error{fmt::format("{}: cannot be read: {}", file.string(), std::strerror(errno))};
+  }
+  if (!line.empty()) return each(line, number);
+  return core::Status::Ok();
 }
 
 core::Result<ShardOutput> read_shard(const fs::path& dir) {
@@ -63,8 +97,9 @@ core::Result<ShardOutput> read_shard(const fs::path& dir) {
         "{}: not found; each DIR must be the --out directory of an `unwedge nightly` run",
         file.string())};
   }
-  core::Result<std::string> text = read_text(file);
-  if (!text) return text.error();
+  core::Result<std::string> text = core::read_input_file(file.string(), kReportBytesMax);
+  if (!text)
+    return core::Error{fmt::format("{}: cannot be read: {}", file.string(), text.error().message)};
   core::Result<reports::Report> report = reports::parse_report(*text, file.string());
   if (!report) return report.error();
   return ShardOutput{.dir = dir, .shard = {.file = file, .report = std::move(*report)}};
@@ -90,32 +125,65 @@ core::Status copy_repro(const fs::path& from_dir, const fs::path& out_dir) {
   return core::Status::Ok();
 }
 
-// Every shard's runs.jsonl, one after the other, each line read back as a
-// run record first (cli/campaign_report.hpp): a damaged line is named by
-// file and line before anything is written.
-core::Result<std::string> collect_runs(const std::vector<ShardOutput>& shards) {
-  std::string runs;
+// Each shard's runs.jsonl is there, each line reads back as a run record
+// (cli/campaign_report.hpp), and it holds the runs its report counts (more
+// when the campaign was killed after its last report): a damaged or
+// missing one is named before anything is written.
+core::Status check_runs(const std::vector<ShardOutput>& shards) {
   for (const ShardOutput& shard : shards) {
     const fs::path file = shard.dir / "runs.jsonl";
     std::error_code error;
-    if (!fs::exists(file, error)) continue;
-    core::Result<std::string> text = read_text(file);
-    if (!text) return text.error();
-    std::size_t line_number = 0;
-    for (std::size_t at = 0; at < text->size();) {
-      const std::size_t end = std::min(text->find('\n', at), text->size());
-      ++line_number;
-      const std::string_view line = std::string_view(*text).substr(at, end - at);
-      if (core::Result<RunRecord> record = parse_run_record(line); !record) {
-        return core::Error{fmt::format("{}:{}: {}; run the shard again to write it anew",
-                                       file.string(), line_number, record.error().message)};
-      }
-      at = end + 1;
+    const fs::file_status status = fs::status(file, error);
+    if (error || !fs::exists(status)) {
+      return core::Error{
+          fmt::format("{}: cannot be read: {}; each DIR must be the --out "
+                      "directory of an `unwedge nightly` run",
+                      file.string(), error ? error.message() : "no such file or directory")};
     }
-    runs += *text;
-    if (!runs.empty() && runs.back() != '\n') runs += '\n';
+    if (!fs::is_regular_file(status)) {
+      return core::Error{
+          fmt::format("{}: is not a regular file; each DIR must be the --out "
+                      "directory of an `unwedge nightly` run",
+                      file.string())};
+    }
+    std::uint64_t lines = 0;
+    core::Status read_back =
+        for_each_line(file, [&](std::string_view line, std::size_t number) -> core::Status {
+          if (core::Result<RunRecord> record = parse_run_record(line); !record) {
+            return core::Error{fmt::format("{}:{}: {}; run the shard again to write it anew",
+                                           file.string(), number, record.error().message)};
+          }
+          ++lines;
+          return core::Status::Ok();
+        });
+    if (!read_back) return read_back;
+    const reports::CampaignFigures& c = shard.shard.report.campaign;
+    const bool killed = c.status == "running";
+    if (lines < c.runs || (!killed && lines != c.runs)) {
+      return core::Error{
+          fmt::format("{}: holds {} run records, but {} counts {} runs; run the "
+                      "shard again to write both anew",
+                      file.string(), lines, shard.shard.file.string(), c.runs)};
+    }
   }
-  return runs;
+  return core::Status::Ok();
+}
+
+// Every shard's runs.jsonl, one after the other, streamed into OUT's.
+core::Status concatenate_runs(const std::vector<ShardOutput>& shards, const fs::path& out_dir) {
+  OutputStream out;
+  if (core::Status opened = out.open(out_dir / "runs.jsonl"); !opened) return opened;
+  for (const ShardOutput& shard : shards) {
+    const fs::path file = shard.dir / "runs.jsonl";
+    core::Status copied =
+        for_each_line(file, [&](std::string_view line, std::size_t) -> core::Status {
+          std::fwrite(line.data(), 1, line.size(), out.file());
+          std::fputc('\n', out.file());
+          return core::Status::Ok();
+        });
+    if (!copied) return copied;
+  }
+  return out.finish();
 }
 
 bool same_directory(const fs::path& a, const fs::path& b) {
@@ -162,8 +230,7 @@ int run_merge(const MergeOptions& options) {
   for (const ShardOutput& shard : shards)
     parts.push_back(shard.shard);
   if (core::Status checked = check_shards(parts); !checked) return fail(checked.error().message);
-  core::Result<std::string> runs = collect_runs(shards);
-  if (!runs) return fail(runs.error().message);
+  if (core::Status runs = check_runs(shards); !runs) return fail(runs.error().message);
   reports::Report merged = parts.front().report;
   for (std::size_t i = 1; i < parts.size(); ++i)
     reports::merge_into(merged, parts[i].report);
@@ -179,9 +246,8 @@ int run_merge(const MergeOptions& options) {
       return fail(copied.error().message);
     }
   }
-  if (core::Status written = write_file_atomically(out_dir / "runs.jsonl", *runs); !written) {
-    return fail(written.error().message);
-  }
+  if (core::Status runs = concatenate_runs(shards, out_dir); !runs)
+    return fail(runs.error().message);
   if (core::Status written = write_reports(merged, out_dir); !written) {
     return fail(written.error().message);
   }

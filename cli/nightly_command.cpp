@@ -120,7 +120,11 @@ core::Result<std::vector<std::filesystem::path>> scenario_files(const std::files
   std::vector<std::filesystem::path> files;
   for (auto it = std::filesystem::recursive_directory_iterator(dir, error);
        !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-    if (it->is_regular_file() && it->path().extension() == ".yaml") files.push_back(it->path());
+    // Whatever is named *.yaml and is no directory is a scenario, so one
+    // that cannot be read (a FIFO, a dangling link, a loop of links) is
+    // reported by its run rather than skipped unseen.
+    std::error_code kind;
+    if (it->path().extension() == ".yaml" && !it->is_directory(kind)) files.push_back(it->path());
   }
   if (error) return core::Error{fmt::format("--scenarios {}: {}", dir.string(), error.message())};
   std::sort(files.begin(), files.end());

@@ -1,16 +1,20 @@
 #include "cli/unwedge_main.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <fmt/format.h>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/build_info.hpp"
 #include "cli/commands.hpp"
 #include "cli/control_plane_flag.hpp"
 #include "cli/option_checks.hpp"
+#include "core/nearest_name.hpp"
 #include "reports/shell_word.hpp"
 
 namespace unwedge::cli {
@@ -19,8 +23,39 @@ namespace {
 
 // CLI11 says "A subcommand is required" both for no command and for a word
 // that is none: name the word and the commands there are.
+// The first flag the command does not know, with the nearest it does:
+// CLI11 would first complain of a missing argument the flag's typo hid.
+std::string unknown_flag(const CLI::App& command, int argc, char** argv) {
+  std::vector<std::string> known = {"--help", "-h"};
+  for (const CLI::Option* option : command.get_options()) {
+    for (const std::string& name : option->get_lnames())
+      known.push_back("--" + name);
+    for (const std::string& name : option->get_snames())
+      known.push_back("-" + name);
+  }
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word == "--") break;
+    // "-1" is a value (a negative number), not a flag.
+    const bool flag =
+        word.starts_with("--") || (word.size() > 1 && word[0] == '-' && std::isalpha(word[1]) != 0);
+    if (!flag) continue;
+    const std::string_view name = word.substr(0, word.find('='));
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    const std::optional<std::string_view> near = core::nearest_name(name, known);
+    return fmt::format("'{}' is no flag of `unwedge {}`{}; `unwedge {} --help` lists them", name,
+                       command.get_name(),
+                       near ? fmt::format("; did you mean '{}'?", *near) : std::string(),
+                       command.get_name());
+  }
+  return "";
+}
+
 std::string why_refused(CLI::App& app, const CLI::ParseError& error, int argc, char** argv) {
-  if (!app.get_subcommands().empty()) return error.what();
+  if (!app.get_subcommands().empty()) {
+    const std::string unknown = unknown_flag(*app.get_subcommands().front(), argc, argv);
+    return unknown.empty() ? error.what() : unknown;
+  }
   std::string commands;
   for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; }))
     commands += (commands.empty() ? "" : ", ") + command->get_name();

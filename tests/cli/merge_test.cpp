@@ -283,6 +283,28 @@ std::string shard_report(std::uint64_t index, std::uint64_t count = 2, std::uint
   return reports::to_json(shard(index, count, seeds, failing));
 }
 
+// One passing run's line of runs.jsonl.
+std::string run_line(std::uint64_t seed) {
+  return fmt::format(R"({{"index":{},"item":"swarm seed {}","seed":{},"swarm":true,)"
+                     R"("verdict":"pass","invariant":null,"cause":null,"sentence":"",)"
+                     R"("digest":"00000000000000ab","simulated_us":1,"events":2,"wall_ms":3,)"
+                     R"("repro":null}})",
+                     seed - 1, seed, seed);
+}
+
+// A shard's directory: its report.json, and a runs.jsonl of as many runs as
+// the report counts (none when the text is not a report, or counts more
+// runs than a test writes: merge refuses it before it reads runs.jsonl).
+void write_shard(const fs::path& dir, const std::string& report_text) {
+  write_text(dir / "report.json", report_text);
+  core::Result<reports::Report> report = reports::parse_report(report_text, "report.json");
+  if (!report || report->campaign.runs > 1000) return;
+  std::string runs;
+  for (std::uint64_t i = 1; i <= report->campaign.runs; ++i)
+    runs += run_line(i) + "\n";
+  write_text(dir / "runs.jsonl", runs);
+}
+
 struct BadShard {
   const char* what;
   std::string text;      // written as report.json; empty: none written
@@ -294,9 +316,9 @@ struct BadShard {
 void expect_each_refused(const std::string& good, const std::vector<BadShard>& cases) {
   for (const BadShard& bad : cases) {
     const fs::path dir = fresh_directory(bad.what);
-    write_text(dir / "a" / "report.json", good);
+    write_shard(dir / "a", good);
     fs::create_directories(dir / "b");
-    if (!bad.text.empty()) write_text(dir / "b" / "report.json", bad.text);
+    if (!bad.text.empty()) write_shard(dir / "b", bad.text);
     const Ran ran =
         run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
                               (dir / "b").string(), (dir / "out").string()));
@@ -358,8 +380,8 @@ TEST(Merge, ShardsOfCampaignsOfOtherPlaneListsAreRefusedNamingTheFiles) {
   };
   for (const BadShard& bad : cases) {
     const fs::path dir = fresh_directory(bad.what);
-    write_text(dir / "a" / "report.json", good);
-    write_text(dir / "b" / "report.json", bad.text);
+    write_shard(dir / "a", good);
+    write_shard(dir / "b", bad.text);
     const Ran ran =
         run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
                               (dir / "b").string(), (dir / "out").string()));
@@ -374,8 +396,8 @@ TEST(Merge, ShardsOfCampaignsOfOtherPlaneListsAreRefusedNamingTheFiles) {
   }
   // The same list merges, plane by plane.
   const fs::path dir = fresh_directory("same-planes");
-  write_text(dir / "a" / "report.json", good);
-  write_text(dir / "b" / "report.json", planes_shard_report({"postgres", "lease"}, 1));
+  write_shard(dir / "a", good);
+  write_shard(dir / "b", planes_shard_report({"postgres", "lease"}, 1));
   const Ran ran =
       run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
                             (dir / "b").string(), (dir / "out").string()));
@@ -444,8 +466,8 @@ TEST(Merge, ShardsOfAnotherCampaignOrWithCountsThatCannotBeAreRefusedNamingTheSh
 // Every shard of the campaign, once: a missing one is named.
 TEST(Merge, AMissingShardIsNamed) {
   const fs::path dir = fresh_directory("missing-shard");
-  write_text(dir / "a" / "report.json", shard_report(0, 3));
-  write_text(dir / "b" / "report.json", shard_report(2, 3));
+  write_shard(dir / "a", shard_report(0, 3));
+  write_shard(dir / "b", shard_report(2, 3));
   const Ran ran =
       run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
                             (dir / "b").string(), (dir / "out").string()));
@@ -482,8 +504,8 @@ TEST(Merge, AnUnfinishedShardMakesTheMergedReportIncompleteNeverAPass) {
     reports::Report unfinished = shard(1, 2, 10, c.failing);
     unfinished.campaign.status = c.status;
     unfinished.campaign.interrupted = c.status != "running";
-    write_text(dir / "a" / "report.json", shard_report(0));
-    write_text(dir / "b" / "report.json", reports::to_json(unfinished));
+    write_shard(dir / "a", shard_report(0));
+    write_shard(dir / "b", reports::to_json(unfinished));
     const Ran ran =
         run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
                               (dir / "b").string(), (dir / "out").string()));
@@ -506,20 +528,11 @@ TEST(Merge, AnUnfinishedShardMakesTheMergedReportIncompleteNeverAPass) {
 
 TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {
   const fs::path dir = fresh_directory("disjoint");
-  write_text(dir / "a" / "report.json", shard_report(0));
+  write_shard(dir / "a", shard_report(0));
   write_text(dir / "a" / "repro" / "swarm-seed-2.yaml", "name: x\n");
-  const auto run_line = [](int seed) {
-    return fmt::format(R"({{"index":{},"item":"swarm seed {}","seed":{},"swarm":true,)"
-                       R"("verdict":"pass","invariant":null,"cause":null,"sentence":"",)"
-                       R"("digest":"00000000000000ab","simulated_us":1,"events":2,"wall_ms":3,)"
-                       R"("repro":null}})",
-                       seed - 1, seed, seed);
-  };
-  const std::string run_a = run_line(1);
-  const std::string run_b = run_line(2);
-  write_text(dir / "a" / "runs.jsonl", run_a + "\n");
-  write_text(dir / "b" / "report.json", shard_report(1));
-  write_text(dir / "b" / "runs.jsonl", run_b + "\n");
+  write_shard(dir / "b", shard_report(1));
+  const std::string runs_a = read_text(dir / "a" / "runs.jsonl");
+  const std::string runs_b = read_text(dir / "b" / "runs.jsonl");
   const auto merge = [&](const std::string& out) {
     return run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
                                  (dir / "b").string(), (dir / out).string()));
@@ -531,9 +544,9 @@ TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {
   EXPECT_EQ(merged.campaign.swarm_seeds,
             (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 10}}));
   EXPECT_TRUE(fs::exists(dir / "clean" / "repro" / "swarm-seed-2.yaml"));
-  EXPECT_EQ(read_text(dir / "clean" / "runs.jsonl"), run_a + "\n" + run_b + "\n");
+  EXPECT_EQ(read_text(dir / "clean" / "runs.jsonl"), runs_a + runs_b);
   // A damaged line of runs.jsonl is named, and nothing is written.
-  write_text(dir / "b" / "runs.jsonl", run_b + "\n" + run_b.substr(0, 20) + "\n");
+  write_text(dir / "b" / "runs.jsonl", run_line(1) + "\n" + run_line(2).substr(0, 20) + "\n");
   const Ran damaged = merge("damaged");
   EXPECT_EQ(damaged.exit_code, 2) << damaged.output;
   EXPECT_NE(damaged.output.find((dir / "b" / "runs.jsonl").string() + ":2: a run record: the JSON "
@@ -541,8 +554,15 @@ TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {
             std::string::npos)
       << damaged.output;
   EXPECT_FALSE(fs::exists(dir / "damaged"));
-  write_text(dir / "b" / "runs.jsonl", run_b + "\n");
-  write_text(dir / "b" / "report.json", shard_report(1, 2, 10, /*failing=*/true));
+  // ... so is one that holds fewer runs than its report counts.
+  write_text(dir / "b" / "runs.jsonl", run_line(1) + "\n");
+  const Ran short_runs = merge("short");
+  EXPECT_EQ(short_runs.exit_code, 2) << short_runs.output;
+  EXPECT_NE(
+      short_runs.output.find((dir / "b" / "runs.jsonl").string() + ": holds 1 run records, but "),
+      std::string::npos)
+      << short_runs.output;
+  write_shard(dir / "b", shard_report(1, 2, 10, /*failing=*/true));
   EXPECT_EQ(merge("failing").exit_code, 1);
   fs::remove_all(dir);
 }
