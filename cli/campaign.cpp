@@ -57,9 +57,9 @@ class StopSignals {
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
-    ::sigaction(SIGINT, &note, &old_int_);
-    ::sigaction(SIGTERM, &note, &old_term_);
-    ::sigaction(SIGHUP, &note, &old_hup_);
+    note_unless_ignored(SIGINT, note, old_int_);
+    note_unless_ignored(SIGTERM, note, old_term_);
+    note_unless_ignored(SIGHUP, note, old_hup_);
     ::sigaction(SIGPIPE, &ignore, &old_pipe_);
   }
   ~StopSignals() {
@@ -72,6 +72,14 @@ class StopSignals {
   StopSignals& operator=(const StopSignals&) = delete;
 
   int received() const { return g_stop_signal; }
+
+ private:
+  // A signal ignored on purpose (`nohup`, a script's `&`) stays ignored.
+  static void note_unless_ignored(int signal_number, const struct sigaction& note,
+                                  struct sigaction& old) {
+    ::sigaction(signal_number, nullptr, &old);
+    if (old.sa_handler != SIG_IGN) ::sigaction(signal_number, &note, nullptr);
+  }
 
  private:
   struct sigaction old_int_ {};
@@ -309,7 +317,8 @@ reports::CanaryResult canary_of(const WorkerPool::Event& event) {
     if (canary) return *canary;
     why = canary.error().message;
   }
-  return {.sentence = fmt::format("the canary gave no result: {}", why)};
+  // describe() says it gave no result; this says why.
+  return {.sentence = why};
 }
 
 // In the parent: an item whose worker gave no result. Its scenario is
@@ -356,8 +365,12 @@ WorkerResult result_of(const WorkerPool::Event& event, WorkerPool& pool,
   if (!event.result) return {.record = unfinished_record(event, pool, settings, items, writer)};
   core::Result<WorkerResult> result = parse_result_line(*event.result);
   if (result) return *result;
+  // Counted as the item it is: a swarm seed's broken result is that seed's.
+  const CampaignItem item = item_of(settings, items, event.index);
   return {.record = RunRecord{.index = event.index,
-                              .item = item_of(settings, items, event.index).label,
+                              .item = item.label,
+                              .seed = item.seed,
+                              .swarm = item.swarm,
                               .guided = is_guided_index(event.index),
                               .verdict = Verdict::kError,
                               .cause = "bad_result",
@@ -402,8 +415,9 @@ class Recorder {
 
   // summary.txt and report.json; a failure is told and the campaign goes on.
   // False when they could not be written.
-  bool write_summary(const CampaignStatus& status) {
-    if (core::Status written = write_reports(builder.report(status), settings_.out_dir); !written) {
+  bool write_summary(const CampaignStatus& status) { return write_report(builder.report(status)); }
+  bool write_report(const reports::Report& report) {
+    if (core::Status written = write_reports(report, settings_.out_dir); !written) {
       std::fprintf(stderr, "\nunwedge: %s\n",
                    reports::terminal_text(written.error().message).c_str());
       return false;
@@ -662,9 +676,10 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
   if (status.state == CampaignState::kRunning) status.state = CampaignState::kFinished;
   // Only a campaign that ran its course prunes the corpus it keeps.
   if (feeder && status.state != CampaignState::kInterrupted) feeder->prune();
-  const bool written = recorder.write_summary(status);
-  recorder.show_progress(status, true);
+  // Made once: the report returned is the one written.
   reports::Report report = recorder.builder.report(status);
+  const bool written = recorder.write_report(report);
+  recorder.show_progress(status, true);
   const int exit_code = exit_code_of(report, status, written);
   return CampaignResult{.status = status, .report = std::move(report), .exit_code = exit_code};
 }

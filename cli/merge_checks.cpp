@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <fmt/format.h>
 #include <optional>
+#include <utility>
 
 #include "cli/campaign.hpp"
 #include "cli/shard.hpp"
@@ -129,9 +130,21 @@ core::Status check_ownership(const ShardReport& shard) {
                                 first, last, seeds_max, kDamaged));
     }
     // Seed s is item bundled + s - 1; the seeds of a range fall on
-    // consecutive shards, so a range as long as the shard count holds all.
+    // consecutive shards (cyclically), so a range as long as the shard
+    // count needs them all. Counted by binary search, not seed by seed: a
+    // report may list many long ranges.
     const std::uint64_t start = (plan.bundled % count + (first - 1) % count) % count;
     const std::uint64_t span = std::min(count, last - first + 1);
+    const auto held_in = [&](std::uint64_t from, std::uint64_t to) {  // [from, to)
+      return static_cast<std::uint64_t>(
+          std::lower_bound(plan.shards.begin(), plan.shards.end(), to) -
+          std::lower_bound(plan.shards.begin(), plan.shards.end(), from));
+    };
+    const std::uint64_t held = start + span <= count
+                                   ? held_in(start, start + span)
+                                   : held_in(start, count) + held_in(0, start + span - count);
+    if (held == span) continue;
+    // Bounded: fewer than `held` + 1 steps find the first shard not held.
     for (std::uint64_t k = 0; k < span; ++k) {
       const std::uint64_t owner = (start + k) % count;
       if (!holds(plan, owner)) {
@@ -237,6 +250,64 @@ core::Status check_same_campaign(const ShardReport& shard, const ShardReport& fi
                                    differs));
 }
 
+// Every figure merge_into adds up fits its type once added: a count of
+// 2^64 - 1 is refused, never wrapped, and a time never overflows.
+core::Status check_sums(const std::vector<ShardReport>& shards) {
+  using Count = std::uint64_t CampaignFigures::*;
+  using Time = std::int64_t CampaignFigures::*;
+  static constexpr std::pair<const char*, Count> kCounts[] = {
+      {"runs", &CampaignFigures::runs},
+      {"passed", &CampaignFigures::passed},
+      {"failed", &CampaignFigures::failed},
+      {"errors", &CampaignFigures::errors},
+      {"bundled_runs", &CampaignFigures::bundled_runs},
+      {"swarm_runs", &CampaignFigures::swarm_runs},
+      {"events", &CampaignFigures::events},
+      {"determinism_rechecks", &CampaignFigures::determinism_rechecks},
+      {"determinism_mismatches", &CampaignFigures::determinism_mismatches},
+      {"store_keys_unchecked", &CampaignFigures::store_keys_unchecked},
+      {"store_unchecked_runs", &CampaignFigures::store_unchecked_runs}};
+  static constexpr std::pair<const char*, Time> kTimes[] = {
+      {"simulated_us", &CampaignFigures::simulated_us},
+      {"wall_ms", &CampaignFigures::wall_ms},
+      {"swarm_core_ms", &CampaignFigures::swarm_core_ms}};
+  // The whole's figures, then each plane's.
+  std::vector<std::string> parts = {""};
+  for (const reports::PlaneReport& plane : shards.front().report.planes)
+    parts.push_back(plane.campaign.control_plane);
+  for (const std::string& part : parts) {
+    const auto figures_of = [&](const Report& report) -> const CampaignFigures& {
+      for (const reports::PlaneReport& plane : report.planes) {
+        if (plane.campaign.control_plane == part) return plane.campaign;
+      }
+      return report.campaign;
+    };
+    for (const auto& [name, member] : kCounts) {
+      std::uint64_t total = 0;
+      for (const ShardReport& shard : shards) {
+        if (__builtin_add_overflow(total, figures_of(shard.report).*member, &total)) {
+          return refuse(shard,
+                        fmt::format("{}{}, added to the shards before it, passes 2^64 - 1; {}",
+                                    part.empty() ? "" : "planes." + part + ": ", name, kDamaged));
+        }
+      }
+    }
+    for (const auto& [name, member] : kTimes) {
+      std::int64_t total = 0;
+      for (const ShardReport& shard : shards) {
+        const std::int64_t value = figures_of(shard.report).*member;
+        if (value < 0 || __builtin_add_overflow(total, value, &total)) {
+          return refuse(shard,
+                        fmt::format("{}{} is negative or, added to the shards before it, "
+                                    "passes 2^63 - 1; {}",
+                                    part.empty() ? "" : "planes." + part + ": ", name, kDamaged));
+        }
+      }
+    }
+  }
+  return core::Status::Ok();
+}
+
 }  // namespace
 
 std::string shards_label(const CampaignPlan& plan) {
@@ -292,21 +363,7 @@ core::Status check_shards(const std::vector<ShardReport>& shards) {
         first.file.string(), count, missing.size() == 1 ? "" : "s", names,
         missing.size() == 1 ? "is" : "are", count, count, count)};
   }
-  // Sums that must fit: the runs are bounded by the plan; these are not.
-  std::uint64_t events = 0;
-  std::uint64_t simulated_us = 0;
-  std::uint64_t wall_ms = 0;
-  for (const ShardReport& shard : shards) {
-    const CampaignFigures& c = shard.report.campaign;
-    const bool wraps = __builtin_add_overflow(events, c.events, &events) ||
-                       __builtin_add_overflow(simulated_us, c.simulated_us, &simulated_us) ||
-                       __builtin_add_overflow(wall_ms, c.wall_ms, &wall_ms);
-    if (wraps) {
-      return refuse(shard, fmt::format("its events, simulated or wall time, added to the shards "
-                                       "before it, pass 2^64; {}",
-                                       kDamaged));
-    }
-  }
+  return check_sums(shards);
   return core::Status::Ok();
 }
 
@@ -325,7 +382,8 @@ std::string merged_status(const std::vector<ShardReport>& shards) {
     if (c.status == "running") {
       piece = fmt::format("{} still running when last written{}", label,
                           c.updated_at.empty() ? "" : fmt::format(" (at {})", c.updated_at));
-    } else if (shard.report.plan && shard.report.plan->shards.size() == 1) {
+    } else if (shard.report.plan && shard.report.plan->shards.size() == 1 &&
+               !c.status.starts_with("shard")) {
       piece = fmt::format("{} {}", label, c.status);
     } else {
       piece = c.status;  // a merged report's status names its shards already

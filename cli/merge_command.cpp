@@ -47,15 +47,19 @@ struct ShardOutput {
   ShardReport shard;
 };
 
-// A shard's report.json: a long campaign's is a few megabytes; far more
-// is not one unwedge wrote, and is refused from its size.
-constexpr std::size_t kReportBytesMax = std::size_t{256} << 20;
-// A line of runs.jsonl is one run's record: a few kilobytes.
-constexpr std::size_t kRunLineBytesMax = std::size_t{4} << 20;
+// A shard's report.json: a long campaign's is a few megabytes (its
+// coverage has the size of the plane's model, its failures are capped);
+// far more is not one unwedge wrote, and is refused from its size before
+// the parser's tree, several times the text, is built.
+constexpr std::size_t kReportBytesMax = std::size_t{64} << 20;
+// A line of runs.jsonl is one run's record: a few kilobytes; the bound is
+// the worker pool's on a result line.
+constexpr std::size_t kRunLineBytesMax = std::size_t{16} << 20;
 
 // Reads `file` a line at a time, each at most kRunLineBytesMax, without
 // holding the file: runs.jsonl grows with the campaign. `each` gets the
-// line (without its newline) and its number.
+// line (without its newline), its number, and whether a newline ended it
+// (a process killed while writing its last line leaves it without one).
 template <class Each>
 core::Status for_each_line(const fs::path& file, Each each) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(file.c_str(), "rb"), std::fclose);
@@ -76,7 +80,7 @@ core::Status for_each_line(const fs::path& file, Each each) {
                                        core::describe_size(kRunLineBytesMax))};
       }
       if (newline == nullptr) break;
-      if (core::Status ok = each(line, number); !ok) return ok;
+      if (core::Status ok = each(line, number, true); !ok) return ok;
       line.clear();
       ++number;
       at = end + 1;
@@ -85,7 +89,7 @@ core::Status for_each_line(const fs::path& file, Each each) {
   if (std::ferror(in.get())) {
     return core::Error{fmt::format("{}: cannot be read: {}", file.string(), std::strerror(errno))};
   }
-  if (!line.empty()) return each(line, number);
+  if (!line.empty()) return each(line, number, false);
   return core::Status::Ok();
 }
 
@@ -125,6 +129,13 @@ core::Status copy_repro(const fs::path& from_dir, const fs::path& out_dir) {
   return core::Status::Ok();
 }
 
+// A shard killed while running, or a merge holding one: its runs.jsonl
+// may hold runs its last report never counted, and a last line cut short.
+bool was_killed(const reports::CampaignFigures& c) {
+  return c.status == "running" ||
+         c.status.find("still running when last written") != std::string::npos;
+}
+
 // Each shard's runs.jsonl is there, each line reads back as a run record
 // (cli/campaign_report.hpp), and it holds the runs its report counts (more
 // when the campaign was killed after its last report): a damaged or
@@ -146,9 +157,13 @@ core::Status check_runs(const std::vector<ShardOutput>& shards) {
                       "directory of an `unwedge nightly` run",
                       file.string())};
     }
+    const reports::CampaignFigures& c = shard.shard.report.campaign;
+    const bool killed = was_killed(c);
     std::uint64_t lines = 0;
-    core::Status read_back =
-        for_each_line(file, [&](std::string_view line, std::size_t number) -> core::Status {
+    core::Status read_back = for_each_line(
+        file, [&](std::string_view line, std::size_t number, bool terminated) -> core::Status {
+          // The line a kill cut short is left out of the merge.
+          if (killed && !terminated) return core::Status::Ok();
           if (core::Result<RunRecord> record = parse_run_record(line); !record) {
             return core::Error{fmt::format("{}:{}: {}; run the shard again to write it anew",
                                            file.string(), number, record.error().message)};
@@ -157,8 +172,6 @@ core::Status check_runs(const std::vector<ShardOutput>& shards) {
           return core::Status::Ok();
         });
     if (!read_back) return read_back;
-    const reports::CampaignFigures& c = shard.shard.report.campaign;
-    const bool killed = c.status == "running";
     if (lines < c.runs || (!killed && lines != c.runs)) {
       return core::Error{
           fmt::format("{}: holds {} run records, but {} counts {} runs; run the "
@@ -175,8 +188,10 @@ core::Status concatenate_runs(const std::vector<ShardOutput>& shards, const fs::
   if (core::Status opened = out.open(out_dir / "runs.jsonl"); !opened) return opened;
   for (const ShardOutput& shard : shards) {
     const fs::path file = shard.dir / "runs.jsonl";
-    core::Status copied =
-        for_each_line(file, [&](std::string_view line, std::size_t) -> core::Status {
+    const bool killed = was_killed(shard.shard.report.campaign);
+    core::Status copied = for_each_line(
+        file, [&](std::string_view line, std::size_t, bool terminated) -> core::Status {
+          if (killed && !terminated) return core::Status::Ok();
           std::fwrite(line.data(), 1, line.size(), out.file());
           std::fputc('\n', out.file());
           return core::Status::Ok();

@@ -184,15 +184,16 @@ CampaignItem swarm_item(std::uint64_t seed, const std::vector<std::string>& plan
                       .plane = plane};
 }
 
-// The digest of the campaign's bundled scenarios: each file's path and
-// contents, in order. A file that cannot be read counts by its error, as
-// its run will report it.
+// The digest of the campaign's bundled scenarios: each file's path within
+// `dir` (shards run from other checkouts agree) and contents, in order. A
+// file that cannot be read counts by its error, as its run will report it.
 std::string scenario_set_digest(
+    const std::filesystem::path& dir,
     const std::vector<std::pair<std::filesystem::path, std::size_t>>& bundled) {
   std::uint64_t digest = sim::fnv1a("unwedge scenario set");
   for (const auto& [file, plane] : bundled) {
     core::Result<std::string> text = core::read_input_file(file.string(), sim::kScenarioBytesMax);
-    digest = sim::fnv1a(file.generic_string(), digest);
+    digest = sim::fnv1a(file.lexically_relative(dir).generic_string(), digest);
     digest = sim::fnv1a(std::string_view("\0", 1), digest);
     digest = sim::fnv1a(text ? *text : text.error().message, digest);
     digest = sim::fnv1a(std::string_view("\0", 1), digest);
@@ -256,7 +257,7 @@ core::Result<CampaignItems> nightly_items(const NightlyOptions& options) {
                              .make = [file = file] { return load_bundled(file); },
                              .plane = plane});
   }
-  items.scenario_set = scenario_set_digest(bundled);
+  items.scenario_set = scenario_set_digest(options.scenarios_dir, bundled);
   items.swarm = [names](std::uint64_t seed) { return swarm_item(seed, names); };
   return items;
 }

@@ -1,5 +1,6 @@
 #include "cli/partial_files.hpp"
 
+#include <atomic>
 #include <climits>
 #include <csignal>
 #include <cstring>
@@ -48,6 +49,8 @@ PartialFile::PartialFile(const std::filesystem::path& partial) {
   for (std::size_t i = 0; i < kSlots; ++i) {
     if (g_used[i] != 0) continue;
     std::memcpy(g_paths[i], text.c_str(), text.size() + 1);
+    // The path is whole before a handler can see the slot in use.
+    std::atomic_signal_fence(std::memory_order_seq_cst);
     g_used[i] = 1;
     slot_ = static_cast<std::ptrdiff_t>(i);
     return;
@@ -55,7 +58,9 @@ PartialFile::PartialFile(const std::filesystem::path& partial) {
 }
 
 PartialFile::~PartialFile() {
-  if (slot_ >= 0) g_used[slot_] = 0;
+  if (slot_ < 0) return;
+  g_used[slot_] = 0;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
 }
 
 }  // namespace unwedge::cli

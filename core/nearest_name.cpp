@@ -16,6 +16,8 @@ char lower(char c) {
   return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
 }
 
+}  // namespace
+
 // Optimal string alignment distance, case ignored.
 std::size_t typo_distance(std::string_view a, std::string_view b) {
   UNWEDGE_ASSERT_LE(a.size(), kLengthMax);
@@ -39,6 +41,8 @@ std::size_t typo_distance(std::string_view a, std::string_view b) {
   }
   return at(a.size(), b.size());
 }
+
+namespace {
 
 template <class Name>
 std::optional<std::string_view> nearest(std::string_view name, std::span<const Name> declared) {

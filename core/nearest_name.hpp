@@ -25,4 +25,8 @@ std::optional<std::string_view> nearest_name(std::string_view name,
 std::optional<std::string_view> nearest_name(std::string_view name,
                                              std::span<const std::string> declared);
 
+// The slips between two names (case ignored), for a caller that needs a
+// stricter bound than "close"; names of at most 128 characters.
+std::size_t typo_distance(std::string_view a, std::string_view b);
+
 }  // namespace unwedge::core

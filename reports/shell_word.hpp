@@ -8,8 +8,10 @@
 //
 // terminal_text() escapes the control characters a terminal would act on
 // (an escape sequence in a file name could rewrite the screen or the title):
-// each becomes \xNN. Line breaks and tabs are kept, for messages of several
-// lines; shell_word() and a path printed alone escape them too.
+// each C0 control and DEL becomes \xNN, each C1 control (U+0080 to U+009F)
+// \u00NN, and each byte that is not UTF-8 \xNN. Line breaks and tabs are
+// kept, for messages of several lines; shell_word() and a path printed
+// alone escape them too.
 //
 //   fmt::format("unwedge run {}", shell_word(path))
 //   std::fprintf(stderr, "%s\n", terminal_text(message).c_str());

@@ -102,13 +102,18 @@ const In& Object::at(const char* key) {
   used_.push_back(key);
   auto it = j_.find(key);
   if (it != j_.end()) return *it;
-  // A key present under a near-miss name is the likelier story.
+  // A key present under a near-miss name is the likelier story; only a
+  // slip or two, so a sibling key ("first_seed" for "first_item") is not
+  // taken for one.
+  const std::string_view wanted = key;
+  const std::size_t slips_max = std::max<std::size_t>(1, wanted.size() / 6);
   for (auto other = j_.begin(); other != j_.end(); ++other) {
-    const std::string_view wanted[] = {key};
-    if (other.key() != key && core::nearest_name(other.key(), wanted)) {
+    const std::string& name = other.key();
+    if (name != wanted && name.size() <= 128 && wanted.size() <= 128 &&
+        core::typo_distance(name, wanted) <= slips_max) {
       throw ReadError{where(), fmt::format("the key \"{}\" is missing; is \"{}\" a misspelling "
                                            "of it?",
-                                           key, other.key())};
+                                           key, name)};
     }
   }
   throw ReadError{where(), fmt::format("the key \"{}\" is missing", key)};
@@ -130,19 +135,45 @@ void Object::done() const {
   }
 }
 
+namespace {
+
+// Deeper than any record nests (report.json: about eight levels); the
+// parser's tree costs memory per level, so a hostile file is stopped here.
+constexpr int kDepthMax = 32;
+
+// A parser's message quotes what it last read, which may be a whole
+// megabyte-long token: enough of it to see where.
+std::string clipped(std::string_view text) {
+  constexpr std::size_t kShownMax = 240;
+  if (text.size() <= kShownMax) return std::string(text);
+  return fmt::format("{}...", text.substr(0, kShownMax));
+}
+
+}  // namespace
+
 core::Status parse_strict(std::string_view text, std::string_view what, std::string_view fix,
                           const std::function<void(const In&)>& body) {
   In j;
   try {
-    j = In::parse(text.begin(), text.end());
+    j = In::parse(text.begin(), text.end(), [](int depth, In::parse_event_t, In&) {
+      if (depth > kDepthMax) {
+        throw ReadError{
+            "the top level",
+            fmt::format("nested deeper than {} levels; no record nests so deep", kDepthMax)};
+      }
+      return true;
+    });
+  } catch (const ReadError& e) {
+    return core::Error{fmt::format("{}: {}: {}; {}", what, e.path, e.what, fix)};
   } catch (const In::parse_error& e) {
-    const bool truncated = e.byte >= text.size();
+    // The parser reads one past the last byte when the text ends too soon.
+    const bool truncated = e.byte > text.size();
     return core::Error{
         fmt::format("{}: {} at byte {} ({}); {}", what,
-                    truncated ? "the JSON ends too early, the file is truncated" : "not valid JSON",
-                    e.byte, e.what(), fix)};
+                    truncated ? "the JSON ends too early: it is truncated" : "not valid JSON",
+                    e.byte, clipped(e.what()), fix)};
   } catch (const std::exception& e) {
-    return core::Error{fmt::format("{}: not valid JSON ({}); {}", what, e.what(), fix)};
+    return core::Error{fmt::format("{}: not valid JSON ({}); {}", what, clipped(e.what()), fix)};
   }
   try {
     body(j);

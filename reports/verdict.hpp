@@ -1,6 +1,8 @@
 // Verdict: what a campaign's report adds up to, computed once from the
 // report's data, so that summary.md, summary.txt, junit.xml, report.html,
-// report.json and the exit code cannot disagree. Every renderer asks
+// report.json and the exit code cannot disagree (but for how the process
+// ended: a campaign stopped by signal N with nothing found exits 128 + N,
+// its report INCOMPLETE, exit code 4). Every renderer asks
 // verdict_of() for the headline, for the list of findings and for the rows
 // of its table of checks; none decides PASS or FAIL on its own.
 //

@@ -34,11 +34,14 @@
 #include "sim/invariants.hpp"
 #include "tests/cli/campaign_test_items.hpp"
 #include "tests/support/temp_path.hpp"
+#include "tests/support/text_file.hpp"
 
 extern char** environ;
 
 namespace unwedge::cli {
 namespace {
+
+using unwedge::testing::read_text_file;
 
 using std::chrono::milliseconds;
 namespace fs = std::filesystem;
@@ -392,11 +395,6 @@ std::map<std::uint64_t, RunRecord> by_index(const std::vector<RunRecord>& runs) 
   return indexed;
 }
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 TEST(Campaign, ACrashOrAThrowIsAFindingForItsSeedAndTheCampaignGoesOn) {
   const fs::path dir = fresh_directory("crash");
   const CampaignItems items = testing::test_items({.bundled = 2,
@@ -424,7 +422,7 @@ TEST(Campaign, ACrashOrAThrowIsAFindingForItsSeedAndTheCampaignGoesOn) {
   EXPECT_EQ(failed.verdict, Verdict::kFail);
   EXPECT_EQ(failed.sentence, "expected a violation of no_lost_writes, but the run passed");
   EXPECT_EQ(failed.repro, "repro/swarm-seed-5.yaml");
-  EXPECT_EQ(read_text(dir / failed.repro), "name: swarm-5\nseed: 5\n");
+  EXPECT_EQ(read_text_file(dir / failed.repro), "name: swarm-5\nseed: 5\n");
   for (std::uint64_t index : {0, 1, 2, 7, 8, 9}) {
     EXPECT_EQ(runs.at(index).verdict, Verdict::kPass) << runs.at(index).sentence;
     EXPECT_NE(runs.at(index).digest, 0u);
@@ -432,7 +430,7 @@ TEST(Campaign, ACrashOrAThrowIsAFindingForItsSeedAndTheCampaignGoesOn) {
   }
   EXPECT_EQ(runs.at(0).item, "scenario bundled-0");
   EXPECT_EQ(runs.at(0).seed, 1000u);
-  const std::string summary = read_text(dir / "summary.txt");
+  const std::string summary = read_text_file(dir / "summary.txt");
   EXPECT_NE(summary.find("status: finished"), std::string::npos) << summary;
   EXPECT_NE(summary.find("passed: 6, failed: 1, errors: 3"), std::string::npos) << summary;
   EXPECT_NE(summary.find("error: worker_died: 2"), std::string::npos) << summary;
@@ -455,7 +453,7 @@ TEST(Campaign, ADeadWorkersItemStillGetsItsScenarioWrittenWhenItCanBeMadeAgain) 
   ASSERT_EQ(runs.size(), 3u);
   EXPECT_EQ(runs.at(1).cause, "worker_died");
   EXPECT_EQ(runs.at(1).repro, "repro/swarm-seed-2.yaml");
-  EXPECT_EQ(read_text(dir / "repro/swarm-seed-2.yaml"), "name: swarm-2\nseed: 2\n");
+  EXPECT_EQ(read_text_file(dir / "repro/swarm-seed-2.yaml"), "name: swarm-2\nseed: 2\n");
   EXPECT_EQ(runs.at(2).verdict, Verdict::kPass);  // on a new worker
   fs::remove_all(dir);
 }
@@ -492,7 +490,7 @@ TEST(Campaign, ABudgetRunsTheShardsSeedsInOrderUntilTimeRunsOut) {
     EXPECT_EQ(run.seed, index);
     expected_index += 2;
   }
-  EXPECT_NE(read_text(dir / "summary.txt").find("status: finished (time budget spent)"),
+  EXPECT_NE(read_text_file(dir / "summary.txt").find("status: finished (time budget spent)"),
             std::string::npos);
   fs::remove_all(dir);
 }
@@ -545,7 +543,7 @@ TEST(Campaign, ItsReportCountsEveryRunWithCoverageAndKeepsAFailingRunsTimeline) 
   EXPECT_EQ(provisioned, 4u) << "each run provisions its one service once";
   // report.json holds the same report, and reads back.
   core::Result<reports::Report> written =
-      reports::parse_report(read_text(dir / "report.json"), "report.json");
+      reports::parse_report(read_text_file(dir / "report.json"), "report.json");
   ASSERT_TRUE(written.ok()) << written.error().message;
   EXPECT_EQ(*written, report);
   fs::remove_all(dir);
@@ -565,7 +563,7 @@ TEST(Campaign, TheCrashExplorationRunsOnceInTheFirstShardAndADivergenceIsAFindin
   EXPECT_EQ(first->exit_code, 1);
   EXPECT_EQ(first->report.coverage.crashes.stories, 1u);
   EXPECT_EQ(reports::verdict_of(first->report).findings, 1u);
-  EXPECT_NE(read_text(first_dir / "summary.txt").find("crash exploration: Failover diverged"),
+  EXPECT_NE(read_text_file(first_dir / "summary.txt").find("crash exploration: Failover diverged"),
             std::string::npos);
   const fs::path second_dir = fresh_directory("crashes-second");
   core::Result<CampaignResult> second = run_campaign(
@@ -602,13 +600,13 @@ TEST(Campaign, ACaughtCanaryIsRecordedOnceInTheFirstShard) {
   EXPECT_EQ(first->report.canary, caught_canary());
   EXPECT_EQ(reports::verdict_of(first->report).findings, 0u);
   EXPECT_NE(
-      read_text(first_dir / "summary.txt")
+      read_text_file(first_dir / "summary.txt")
           .find("canary wedged_in_draining: caught by bounded_dwell on seed 1 in 70 ms; 1 checkers "
                 "each flagged the history that breaks it"),
       std::string::npos)
-      << read_text(first_dir / "summary.txt");
+      << read_text_file(first_dir / "summary.txt");
   core::Result<reports::Report> written =
-      reports::parse_report(read_text(first_dir / "report.json"), "report.json");
+      reports::parse_report(read_text_file(first_dir / "report.json"), "report.json");
   ASSERT_TRUE(written.ok()) << written.error().message;
   EXPECT_EQ(written->canary, caught_canary());
   const fs::path second_dir = fresh_directory("canary-second");
@@ -618,7 +616,7 @@ TEST(Campaign, ACaughtCanaryIsRecordedOnceInTheFirstShard) {
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(second->exit_code, 0);
   EXPECT_FALSE(second->report.canary.has_value());
-  EXPECT_EQ(read_text(second_dir / "report.json").find("\"canary\""), std::string::npos);
+  EXPECT_EQ(read_text_file(second_dir / "report.json").find("\"canary\""), std::string::npos);
   fs::remove_all(first_dir);
   fs::remove_all(second_dir);
 }
@@ -643,12 +641,12 @@ TEST(Campaign, ACanaryNotCaughtBreaksTheHarnessOfACampaignWhoseRunsAllPassed) {
   const std::string sentence =
       "canary wedged_in_draining: NOT caught (the run found nothing); the harness missed a "
       "bug planted to be caught, so a clean campaign proves nothing";
-  EXPECT_NE(read_text(dir / "summary.txt").find(sentence), std::string::npos);
-  EXPECT_NE(read_text(dir / "summary.md").find("HARNESS BROKEN"), std::string::npos);
+  EXPECT_NE(read_text_file(dir / "summary.txt").find(sentence), std::string::npos);
+  EXPECT_NE(read_text_file(dir / "summary.md").find("HARNESS BROKEN"), std::string::npos);
   // Markdown escapes the mutant's underscores; the verdict reads the same.
-  EXPECT_NE(read_text(dir / "summary.md").find("NOT caught (the run found nothing)"),
+  EXPECT_NE(read_text_file(dir / "summary.md").find("NOT caught (the run found nothing)"),
             std::string::npos);
-  EXPECT_NE(read_text(dir / "report.html").find("<p id=\"canary\" class=\"bad\">"),
+  EXPECT_NE(read_text_file(dir / "report.html").find("<p id=\"canary\" class=\"bad\">"),
             std::string::npos);
   fs::remove_all(dir);
 }
@@ -663,8 +661,11 @@ TEST(Campaign, ACanaryThatCrashesBreaksTheHarness) {
   EXPECT_EQ(result->exit_code, 3);
   ASSERT_TRUE(result->report.canary.has_value());
   EXPECT_FALSE(result->report.canary->caught);
-  EXPECT_NE(result->report.canary->sentence.find("the canary gave no result"), std::string::npos)
-      << result->report.canary->sentence;
+  // Said once: the description says it gave no result, the sentence why.
+  const std::string said = describe(*result->report.canary);
+  EXPECT_TRUE(said.starts_with("canary gave no result: ")) << said;
+  EXPECT_EQ(said.find("gave no result", 10), std::string::npos) << said;
+  EXPECT_NE(said.find("signal"), std::string::npos) << said;
   fs::remove_all(dir);
 }
 
@@ -895,7 +896,7 @@ int interrupt_after_three_runs(const fs::path& dir, int signal_number,
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   // Bounded by give_up.
   for (;;) {
-    const std::string runs = read_text(dir / "runs.jsonl");
+    const std::string runs = read_text_file(dir / "runs.jsonl");
     if (std::count(runs.begin(), runs.end(), '\n') >= 3) break;
     if (std::chrono::steady_clock::now() > give_up) break;
     std::this_thread::sleep_for(milliseconds(10));
@@ -907,26 +908,27 @@ int interrupt_after_three_runs(const fs::path& dir, int signal_number,
 // Every report in `dir` says the campaign is partial, with `why`: none
 // says PASS, whatever ended the campaign.
 void expect_incomplete_in_every_file(const fs::path& dir, const std::string& why) {
-  const std::string txt = read_text(dir / "summary.txt");
+  const std::string txt = read_text_file(dir / "summary.txt");
   EXPECT_NE(txt.find("verdict: INCOMPLETE (0 findings)\nincomplete: " + why), std::string::npos)
       << txt;
   EXPECT_NE(txt.find("last updated at: 20"), std::string::npos) << txt;
-  const std::string md = read_text(dir / "summary.md");
+  const std::string md = read_text_file(dir / "summary.md");
   EXPECT_NE(md.find(": INCOMPLETE\n"), std::string::npos) << md;
   EXPECT_NE(md.find("**Incomplete**: " + why), std::string::npos) << md;
-  const std::string html = read_text(dir / "report.html");
+  const std::string html = read_text_file(dir / "report.html");
   EXPECT_NE(html.find(": INCOMPLETE</title>"), std::string::npos);
   EXPECT_NE(html.find("<p id=\"incomplete\" class=\"bad\">Incomplete: " + why), std::string::npos);
-  const std::string junit = read_text(dir / "junit.xml");
+  const std::string junit = read_text_file(dir / "junit.xml");
   EXPECT_NE(junit.find("<error message=\"incomplete: " + why), std::string::npos) << junit;
   core::Result<reports::Report> report =
-      reports::parse_report(read_text(dir / "report.json"), "report.json");
+      reports::parse_report(read_text_file(dir / "report.json"), "report.json");
   ASSERT_TRUE(report.ok()) << report.error().message;
   const reports::Verdict verdict = reports::verdict_of(*report);
   EXPECT_EQ(verdict.outcome, reports::Outcome::kIncomplete);
   EXPECT_TRUE(verdict.incomplete.starts_with(why)) << verdict.incomplete;
   EXPECT_FALSE(report->campaign.updated_at.empty());
-  EXPECT_NE(read_text(dir / "report.json").find("\"outcome\": \"INCOMPLETE\""), std::string::npos);
+  EXPECT_NE(read_text_file(dir / "report.json").find("\"outcome\": \"INCOMPLETE\""),
+            std::string::npos);
 }
 
 TEST(CampaignProcesses, CtrlCKeepsTheFinishedRunsAndWritesTheSummary) {
@@ -936,12 +938,12 @@ TEST(CampaignProcesses, CtrlCKeepsTheFinishedRunsAndWritesTheSummary) {
   EXPECT_GE(runs.size(), 3u);
   EXPECT_LT(runs.size(), 1000u);
   by_index(runs);
-  const std::string summary = read_text(dir / "summary.txt");
+  const std::string summary = read_text_file(dir / "summary.txt");
   EXPECT_NE(summary.find("status: interrupted by signal 2"), std::string::npos) << summary;
   EXPECT_NE(summary.find(fmt::format("runs: {} ", runs.size())), std::string::npos) << summary;
   // report.json is written however the campaign ends, and says how it ended.
   core::Result<reports::Report> report =
-      reports::parse_report(read_text(dir / "report.json"), "report.json");
+      reports::parse_report(read_text_file(dir / "report.json"), "report.json");
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(report->campaign.runs, runs.size());
   EXPECT_TRUE(report->campaign.interrupted);
@@ -965,9 +967,43 @@ TEST(CampaignProcesses, AHangUpStopsTheCampaignAndEveryReportSaysSo) {
 TEST(CampaignProcesses, AnInterruptedCampaignWithAFindingExitsOne) {
   const fs::path dir = fresh_directory("sigterm");
   EXPECT_EQ(interrupt_after_three_runs(dir, SIGTERM, {"--fail-seed", "1"}), 1);
-  const std::string summary = read_text(dir / "summary.txt");
+  const std::string summary = read_text_file(dir / "summary.txt");
   EXPECT_NE(summary.find("status: interrupted by signal 15"), std::string::npos) << summary;
   EXPECT_NE(summary.find("swarm seed 1: expected a violation"), std::string::npos) << summary;
+  fs::remove_all(dir);
+}
+
+// Under `nohup` a hang-up is ignored, and the campaign keeps it so: it goes
+// on until something else stops it.
+TEST(CampaignProcesses, ACampaignStartedWithHangUpsIgnoredGoesOnAfterOne) {
+  const fs::path dir = fresh_directory("nohup");
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  struct sigaction before {};
+  ::sigaction(SIGHUP, &ignore, &before);
+  const pid_t pid =
+      start_driver({"--out", dir.string(), "--seeds", "1000", "--jobs", "2", "--slow-ms", "40"});
+  ::sigaction(SIGHUP, &before, nullptr);
+  const auto runs_written = [&] {
+    const std::string runs = read_text_file(dir / "runs.jsonl");
+    return static_cast<std::size_t>(std::count(runs.begin(), runs.end(), '\n'));
+  };
+  const auto wait_for_runs = [&](std::size_t count) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    // Bounded by give_up.
+    while (runs_written() < count && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(milliseconds(10));
+  };
+  wait_for_runs(3);
+  ::kill(pid, SIGHUP);
+  const std::size_t at_hang_up = runs_written();
+  wait_for_runs(at_hang_up + 3);
+  EXPECT_GE(runs_written(), at_hang_up + 3) << "the hang-up stopped the campaign";
+  ::kill(pid, SIGTERM);
+  EXPECT_EQ(exit_code_of(pid), 143);
+  EXPECT_NE(read_text_file(dir / "summary.txt").find("status: interrupted by signal 15"),
+            std::string::npos);
   fs::remove_all(dir);
 }
 
@@ -981,7 +1017,7 @@ TEST(CampaignProcesses, APlainTerminationExitsWith143AndAKilledParentLosesNoFini
   const fs::path dir = fresh_directory("sigkill");
   EXPECT_EQ(interrupt_after_three_runs(dir, SIGKILL), 1000 + SIGKILL);
   // Every line written is whole; none was cut by the kill.
-  const std::string text = read_text(dir / "runs.jsonl");
+  const std::string text = read_text_file(dir / "runs.jsonl");
   EXPECT_TRUE(text.ends_with("\n"));
   EXPECT_GE(read_runs(dir).size(), 3u);
   // The last snapshot stands, and says it was taken while running.

@@ -15,21 +15,17 @@
 #include "reports/check_model_json.hpp"
 #include "tests/cli/command_runner.hpp"
 #include "tests/support/temp_path.hpp"
+#include "tests/support/text_file.hpp"
 
 namespace unwedge::cli {
 namespace {
+
+using unwedge::testing::read_text_file;
 
 using testing::Ran;
 using testing::source;
 using testing::unwedge;
 using testing::unwedge_with;
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TEST(Cli, AnUnknownCommandOrFlagIsBadInput) {
   Ran command = unwedge("frobnicate");
@@ -99,7 +95,7 @@ TEST(Cli, TheGuidedSearchKeepsItsCorpusForTheNextCampaign) {
   Ran first = unwedge("nightly --out " + (dir / "first").string() + " " + flags);
   EXPECT_EQ(first.exit_code, 0) << first.output;
   std::size_t guided_lines = 0;
-  std::istringstream runs(read_file(dir / "first" / "runs.jsonl"));
+  std::istringstream runs(read_text_file(dir / "first" / "runs.jsonl"));
   for (std::string line; std::getline(runs, line);) {
     const nlohmann::json run = nlohmann::json::parse(line);
     if (run["guided"].get<bool>()) {
@@ -108,7 +104,8 @@ TEST(Cli, TheGuidedSearchKeepsItsCorpusForTheNextCampaign) {
     }
   }
   EXPECT_EQ(guided_lines, 6u);
-  const nlohmann::json report = nlohmann::json::parse(read_file(dir / "first" / "report.json"));
+  const nlohmann::json report =
+      nlohmann::json::parse(read_text_file(dir / "first" / "report.json"));
   EXPECT_EQ(report["guided"]["runs"], 6);
   EXPECT_EQ(report["campaign"]["runs"], 9);
   EXPECT_EQ(report["campaign"]["bundled_runs"], 0);
@@ -128,7 +125,7 @@ TEST(Cli, TheGuidedSearchKeepsItsCorpusForTheNextCampaign) {
   EXPECT_LE(first_files.size(), kept);
   EXPECT_TRUE(std::filesystem::is_empty(dir / "first" / "guided" / "inputs"));
   for (const char* file : {"summary.txt", "summary.md", "report.html"}) {
-    EXPECT_NE(read_file(dir / "first" / file).find("guided search: 6 runs"), std::string::npos)
+    EXPECT_NE(read_text_file(dir / "first" / file).find("guided search: 6 runs"), std::string::npos)
         << file;
   }
   // A second campaign that only replays the corpus (and runs the same swarm
@@ -139,7 +136,8 @@ TEST(Cli, TheGuidedSearchKeepsItsCorpusForTheNextCampaign) {
       (dir / "no-scenarios").string() + " --corpus " + (dir / "corpus").string();
   Ran second = unwedge("nightly --out " + (dir / "second").string() + " " + replay_only);
   EXPECT_EQ(second.exit_code, 0) << second.output;
-  const nlohmann::json again = nlohmann::json::parse(read_file(dir / "second" / "report.json"));
+  const nlohmann::json again =
+      nlohmann::json::parse(read_text_file(dir / "second" / "report.json"));
   EXPECT_EQ(again["guided"]["replayed"], first_files.size());
   const std::set<std::string> second_files = corpus_files();
   EXPECT_FALSE(second_files.empty());
@@ -186,22 +184,23 @@ TEST(Cli, NightlyRunsTheCanaryBesideItAndAMissingCanaryBreaksTheHarness) {
   const std::string flags = "--seeds 1 --scenarios " + (dir / "no-scenarios").string();
   Ran ran = unwedge("nightly --out " + (dir / "found").string() + " " + flags);
   EXPECT_EQ(ran.exit_code, 0) << ran.output;
-  EXPECT_NE(read_file(dir / "found" / "summary.txt")
+  EXPECT_NE(read_text_file(dir / "found" / "summary.txt")
                 .find("canary wedged_in_draining: caught by bounded_dwell on seed 1"),
             std::string::npos)
-      << read_file(dir / "found" / "summary.txt");
+      << read_text_file(dir / "found" / "summary.txt");
   Ran missing = unwedge_with("UNWEDGE_CANARY=" + (dir / "no-canary").string(),
                              "nightly --out " + (dir / "missing").string() + " " + flags);
   EXPECT_EQ(missing.exit_code, 3) << missing.output;
   const std::string said = "canary missing: the canary " + (dir / "no-canary").string() +
                            " is missing; build unwedge-canary beside unwedge";
   for (const char* file : {"summary.txt", "summary.md", "report.html", "junit.xml"}) {
-    const std::string text = read_file(dir / "missing" / file);
+    const std::string text = read_text_file(dir / "missing" / file);
     EXPECT_NE(text.find(said), std::string::npos) << file << ":\n" << text;
     EXPECT_EQ(text.find("NOT caught"), std::string::npos) << file << ":\n" << text;
   }
-  EXPECT_NE(read_file(dir / "missing" / "summary.md").find(": HARNESS BROKEN"), std::string::npos);
-  EXPECT_NE(read_file(dir / "missing" / "report.json").find("\"outcome\": \"HARNESS BROKEN\""),
+  EXPECT_NE(read_text_file(dir / "missing" / "summary.md").find(": HARNESS BROKEN"),
+            std::string::npos);
+  EXPECT_NE(read_text_file(dir / "missing" / "report.json").find("\"outcome\": \"HARNESS BROKEN\""),
             std::string::npos);
   Ran merged =
       unwedge("merge " + (dir / "missing").string() + " --out " + (dir / "merged").string());
@@ -242,7 +241,7 @@ TEST(Cli, ACanaryThatCannotRunOrSaysNothingIsNamedSoNotCalledNotCaught) {
     EXPECT_EQ(ran.output.find("Permission denied\n"), std::string::npos)
         << "the shell's own complaint leaks: " << ran.output;
     for (const char* file : {"summary.txt", "summary.md", "report.html", "junit.xml"}) {
-      const std::string text = read_file(out / file);
+      const std::string text = read_text_file(out / file);
       EXPECT_NE(text.find(c.said), std::string::npos) << file << ":\n" << text;
       EXPECT_EQ(text.find("NOT caught"), std::string::npos) << file << ":\n" << text;
     }
@@ -267,13 +266,13 @@ TEST(Cli, ACanaryNotCaughtExitsThreeAndIsNotCountedAsAFinding) {
                          "nightly --seeds 1 --scenarios " + (dir / "no-scenarios").string() +
                              " --out " + (dir / "out").string());
   EXPECT_EQ(ran.exit_code, 3) << ran.output;
-  const std::string summary = read_file(dir / "out" / "summary.txt");
+  const std::string summary = read_text_file(dir / "out" / "summary.txt");
   EXPECT_NE(summary.find("verdict: HARNESS BROKEN (0 findings)"), std::string::npos) << summary;
   EXPECT_NE(summary.find("harness broken: canary wedged_in_draining: NOT caught (the run found "
                          "nothing)"),
             std::string::npos)
       << summary;
-  const std::string junit = read_file(dir / "out" / "junit.xml");
+  const std::string junit = read_text_file(dir / "out" / "junit.xml");
   EXPECT_NE(junit.find("<testcase name=\"canary\" classname=\"harness\" time=\"0.003\">\n"
                        "      <error "),
             std::string::npos)
@@ -295,22 +294,22 @@ TEST(Cli, ACrashExplorationDivergenceFailsEveryReportAndTheExitCode) {
                          (dir / "no-scenarios").string() + " --out " + (dir / "out").string());
   EXPECT_EQ(ran.exit_code, 1) << ran.output;
   const std::filesystem::path out = dir / "out";
-  const std::string md = read_file(out / "summary.md");
+  const std::string md = read_text_file(out / "summary.md");
   EXPECT_NE(md.find("## unwedge nightly (diverging): FAIL"), std::string::npos) << md;
   EXPECT_NE(md.find("| crash\\_exploration | "), std::string::npos) << md;
-  const std::string txt = read_file(out / "summary.txt");
+  const std::string txt = read_text_file(out / "summary.txt");
   EXPECT_NE(txt.find("verdict: FAIL ("), std::string::npos) << txt;
   EXPECT_NE(txt.find("crash_exploration (crash-exploration divergence): "), std::string::npos)
       << txt;
-  const std::string junit = read_file(out / "junit.xml");
+  const std::string junit = read_text_file(out / "junit.xml");
   EXPECT_NE(junit.find("<testcase name=\"crash_exploration\" classname=\"checks\">\n"
                        "      <failure message=\"Provision"),
             std::string::npos)
       << junit;
-  const std::string html = read_file(out / "report.html");
+  const std::string html = read_text_file(out / "report.html");
   EXPECT_NE(html.find("<title>unwedge nightly diverging: FAIL</title>"), std::string::npos);
   EXPECT_NE(html.find("<tr><td><code>crash_exploration</code></td>"), std::string::npos) << html;
-  const std::string json = read_file(out / "report.json");
+  const std::string json = read_text_file(out / "report.json");
   EXPECT_NE(json.find("\"outcome\": \"FAIL\""), std::string::npos) << json.substr(0, 400);
   std::filesystem::remove_all(dir);
 }
@@ -399,14 +398,15 @@ TEST(Cli, AVacuousScenarioIsAFindingInEveryReport) {
   EXPECT_EQ(nightly.exit_code, 1) << nightly.output;
   for (const char* file :
        {"summary.txt", "summary.md", "junit.xml", "report.html", "report.json", "runs.jsonl"}) {
-    EXPECT_NE(read_file(dir / "out" / file).find("vacuous"), std::string::npos) << file;
+    EXPECT_NE(read_text_file(dir / "out" / file).find("vacuous"), std::string::npos) << file;
   }
   // The swarm's seeds state no requirement; the report says what they reached.
-  const nlohmann::json report = nlohmann::json::parse(read_file(dir / "out" / "report.json"));
+  const nlohmann::json report = nlohmann::json::parse(read_text_file(dir / "out" / "report.json"));
   EXPECT_FALSE(report.at("coverage").at("sometimes").empty()) << report.at("coverage").dump();
-  EXPECT_NE(read_file(dir / "out" / "summary.md").find("### What the swarm reached"),
+  EXPECT_NE(read_text_file(dir / "out" / "summary.md").find("### What the swarm reached"),
             std::string::npos);
-  EXPECT_NE(read_file(dir / "out" / "report.html").find("id=\"sometimes\""), std::string::npos);
+  EXPECT_NE(read_text_file(dir / "out" / "report.html").find("id=\"sometimes\""),
+            std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
@@ -759,9 +759,10 @@ TEST(CheckModel, OutWritesTheTextTheJsonAndAGraphPerMachine) {
   std::filesystem::remove_all(dir);
   Ran ran = unwedge("check-model --out " + dir.string());
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
-  EXPECT_EQ(read_file(dir / "check-model.txt"), ran.output);
-  EXPECT_EQ(parsed_check(read_file(dir / "check-model.json"))["verdict"], "ok");
-  EXPECT_TRUE(read_file(dir / "machines" / "service.dot").starts_with("digraph \"service\" {"));
+  EXPECT_EQ(read_text_file(dir / "check-model.txt"), ran.output);
+  EXPECT_EQ(parsed_check(read_text_file(dir / "check-model.json"))["verdict"], "ok");
+  EXPECT_TRUE(
+      read_text_file(dir / "machines" / "service.dot").starts_with("digraph \"service\" {"));
   std::filesystem::remove_all(dir);
 }
 

@@ -18,9 +18,12 @@
 
 #include "tests/cli/command_runner.hpp"
 #include "tests/support/temp_path.hpp"
+#include "tests/support/text_file.hpp"
 
 namespace unwedge::cli {
 namespace {
+
+using unwedge::testing::read_text_file;
 
 using testing::Ran;
 using testing::run_shell;
@@ -37,11 +40,6 @@ struct Input {
 
 void write(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 const std::vector<Input>& hostile_inputs() {
@@ -106,7 +104,7 @@ const std::vector<Input>& hostile_inputs() {
        }},
       {"cut-in-half",
        [](const fs::path& dir) {
-         const std::string whole = read_file(source("scenarios/lease/store_quorum_loss.yaml"));
+         const std::string whole = read_text_file(source("scenarios/lease/store_quorum_loss.yaml"));
          write(dir / "half.yaml", whole.substr(0, whole.size() / 2));
          return dir / "half.yaml";
        }},
@@ -243,7 +241,7 @@ TEST(HostileInput, ACampaignOverAHostileScenarioNamesItAndNeverPasses) {
                     shell_quote((dir / "scenarios").string()), shell_quote((dir / "out").string())),
         60);
     EXPECT_TRUE(ran.exit_code == 1 || ran.exit_code == 2) << ran.output.substr(0, 2000);
-    const std::string said = ran.output + read_file(dir / "out" / "summary.txt");
+    const std::string said = ran.output + read_text_file(dir / "out" / "summary.txt");
     EXPECT_NE(said.find(placed.filename().string()), std::string::npos) << said.substr(0, 3000);
     EXPECT_EQ(said.find("verdict: PASS"), std::string::npos) << said.substr(0, 3000);
     EXPECT_EQ(said.find("internal error"), std::string::npos) << said.substr(0, 3000);

@@ -18,9 +18,12 @@
 #include "reports/report_json.hpp"
 #include "reports/verdict.hpp"
 #include "tests/cli/command_runner.hpp"
+#include "tests/support/text_file.hpp"
 
 namespace unwedge::cli {
 namespace {
+
+using unwedge::testing::read_text_file;
 
 namespace fs = std::filesystem;
 
@@ -30,11 +33,6 @@ using testing::run_shell;
 std::string unwedge_cli() {
   return std::string("env -u TEST_SHARD_INDEX -u TEST_TOTAL_SHARDS -u JOB_COMPLETION_INDEX ") +
          "-u UNWEDGE_TOTAL_SHARDS -u TEST_SHARD_STATUS_FILE " + UNWEDGE_CLI;
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 void write_text(const fs::path& path, const std::string& text) {
@@ -50,7 +48,7 @@ fs::path fresh_directory(const std::string& name) {
 }
 
 reports::Report read_report(const fs::path& file) {
-  core::Result<reports::Report> report = reports::parse_report(read_text(file), file.string());
+  core::Result<reports::Report> report = reports::parse_report(read_text_file(file), file.string());
   EXPECT_TRUE(report.ok()) << report.error().message;
   return report ? *report : reports::Report{};
 }
@@ -83,7 +81,7 @@ reports::Report without_wall_time(reports::Report report) {
 }
 
 std::size_t lines_of(const fs::path& file) {
-  const std::string text = read_text(file);
+  const std::string text = read_text_file(file);
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
@@ -108,7 +106,7 @@ TEST(Merge, FourShardsMergeIntoTheReportOfOneUnshardedRunOfTheSameSeeds) {
   const Ran ran = run_shell(all);
   ASSERT_NE(ran.output.find("whole "), std::string::npos) << ran.output;
   const int whole_exit = std::atoi(ran.output.substr(ran.output.find("whole ") + 6).c_str());
-  ASSERT_LE(whole_exit, 1) << read_text(dir / "whole.log");
+  ASSERT_LE(whole_exit, 1) << read_text_file(dir / "whole.log");
 
   const Ran merged = run_shell(fmt::format("{} merge {} {} {} {} --out {}", unwedge_cli(),
                                            (dir / "shard1").string(), (dir / "shard2").string(),
@@ -136,7 +134,7 @@ TEST(Merge, FourShardsMergeIntoTheReportOfOneUnshardedRunOfTheSameSeeds) {
   EXPECT_TRUE(whole.canary->caught) << describe(*whole.canary);
   EXPECT_EQ(a, b);
   EXPECT_EQ(lines_of(dir / "merged" / "runs.jsonl"), 8u);
-  EXPECT_NE(read_text(dir / "merged" / "summary.txt").find("runs: 8 "), std::string::npos);
+  EXPECT_NE(read_text_file(dir / "merged" / "summary.txt").find("runs: 8 "), std::string::npos);
   fs::remove_all(dir);
 }
 
@@ -168,9 +166,10 @@ TEST(Merge, ACampaignOfTwoPlanesKeepsTheirFiguresApartAndItsShardsMergePlaneByPl
   const Ran ran = run_shell(all);
   ASSERT_NE(ran.output.find("whole "), std::string::npos) << ran.output;
   const int whole_exit = std::atoi(ran.output.substr(ran.output.find("whole ") + 6).c_str());
-  ASSERT_EQ(whole_exit, 0) << read_text(dir / "whole.log");
-  EXPECT_NE(read_text(dir / "whole.log").find("campaign of lease, postgres:"), std::string::npos)
-      << read_text(dir / "whole.log");
+  ASSERT_EQ(whole_exit, 0) << read_text_file(dir / "whole.log");
+  EXPECT_NE(read_text_file(dir / "whole.log").find("campaign of lease, postgres:"),
+            std::string::npos)
+      << read_text_file(dir / "whole.log");
 
   const reports::Report whole = read_report(dir / "whole" / "report.json");
   EXPECT_EQ(whole.campaign.control_plane, "lease,postgres");
@@ -214,12 +213,12 @@ TEST(Merge, ACampaignOfTwoPlanesKeepsTheirFiguresApartAndItsShardsMergePlaneByPl
   EXPECT_TRUE(postgres.canary->caught) << describe(*postgres.canary);
   EXPECT_FALSE(lease.canary.has_value());
   EXPECT_EQ(whole.canary, postgres.canary);
-  const std::string summary = read_text(dir / "whole" / "summary.md");
+  const std::string summary = read_text_file(dir / "whole" / "summary.md");
   EXPECT_NE(summary.find("| lease | 2 | 2 | 0 | 0 | 1 | 1 | 0 |"), std::string::npos) << summary;
   EXPECT_NE(summary.find("| postgres | 2 | 2 | 0 | 0 | 1 | 2 | 0 |"), std::string::npos) << summary;
   EXPECT_NE(summary.find("- **lease**\n  - transitions "), std::string::npos) << summary;
   EXPECT_NE(summary.find("- **postgres**\n  - transitions "), std::string::npos) << summary;
-  const std::string junit = read_text(dir / "whole" / "junit.xml");
+  const std::string junit = read_text_file(dir / "whole" / "junit.xml");
   EXPECT_NE(junit.find("<testsuite name=\"invariants.lease\""), std::string::npos) << junit;
   EXPECT_NE(junit.find("<testsuite name=\"scenarios.postgres\" tests=\"1\""), std::string::npos)
       << junit;
@@ -244,8 +243,9 @@ TEST(Merge, ACampaignOfTwoPlanesKeepsTheirFiguresApartAndItsShardsMergePlaneByPl
   EXPECT_EQ(a.coverage, b.coverage);
   EXPECT_EQ(a.scenarios, b.scenarios);
   EXPECT_EQ(a, b);
-  EXPECT_NE(read_text(dir / "merged" / "summary.md").find("| lease | 2 | 2 | 0 | 0 | 1 | 1 | 0 |"),
-            std::string::npos);
+  EXPECT_NE(
+      read_text_file(dir / "merged" / "summary.md").find("| lease | 2 | 2 | 0 | 0 | 1 | 1 | 0 |"),
+      std::string::npos);
   fs::remove_all(dir);
 }
 
@@ -265,6 +265,7 @@ reports::Report shard(std::uint64_t index, std::uint64_t count = 2, std::uint64_
   if (count == 1 && seeds > 0) report.campaign.swarm_seeds = {{1, seeds}};
   reports::CampaignFigures& c = report.campaign;
   c.runs = c.swarm_runs = c.passed = seeds / count + (index < seeds % count ? 1 : 0);
+  c.events = 1000;
   if (failing) {
     c.passed -= 1;
     c.failed = 1;
@@ -438,6 +439,8 @@ TEST(Merge, ShardsOfAnotherCampaignOrWithCountsThatCannotBeAreRefusedNamingTheSh
          r.campaign.findings_by_kind = {{.name = "no_lost_writes", .count = wrap}};
        }),
        "but passed 5 + failed 18446744073709551615 + errors 0 is past 2^64"},
+      {"events-wrapping", edited([&](reports::Report& r) { r.campaign.events = wrap; }),
+       "events, added to the shards before it, passes 2^64 - 1"},
       {"not-adding-up", edited([](reports::Report& r) { r.campaign.passed = 4; }),
        "runs is 5, but passed 4 + failed 0 + errors 0 is 4"},
       {"findings", edited([](reports::Report& r) {
@@ -506,6 +509,11 @@ TEST(Merge, AnUnfinishedShardMakesTheMergedReportIncompleteNeverAPass) {
     unfinished.campaign.interrupted = c.status != "running";
     write_shard(dir / "a", shard_report(0));
     write_shard(dir / "b", reports::to_json(unfinished));
+    if (c.status == "running") {
+      // Killed after its last report: one run more, and a line cut short.
+      std::ofstream(dir / "b" / "runs.jsonl", std::ios::app) << run_line(9) << "\n"
+                                                             << run_line(10).substr(0, 30);
+    }
     const Ran ran =
         run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
                               (dir / "b").string(), (dir / "out").string()));
@@ -518,8 +526,10 @@ TEST(Merge, AnUnfinishedShardMakesTheMergedReportIncompleteNeverAPass) {
     const reports::Verdict verdict = reports::verdict_of(merged);
     EXPECT_FALSE(verdict.complete()) << c.what;
     EXPECT_NE(verdict.incomplete.find(c.merged_status), std::string::npos) << verdict.incomplete;
-    EXPECT_EQ(read_text(dir / "out" / "summary.md").find("PASS"), std::string::npos) << c.what;
-    EXPECT_NE(read_text(dir / "out" / "junit.xml").find("<error message=\"incomplete: "),
+    EXPECT_EQ(read_text_file(dir / "out" / "summary.md").find("PASS"), std::string::npos) << c.what;
+    const std::string merged_runs = read_text_file(dir / "out" / "runs.jsonl");
+    EXPECT_TRUE(merged_runs.ends_with("\n")) << c.what << ": a line cut short was merged";
+    EXPECT_NE(read_text_file(dir / "out" / "junit.xml").find("<error message=\"incomplete: "),
               std::string::npos)
         << c.what;
     fs::remove_all(dir);
@@ -531,8 +541,8 @@ TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {
   write_shard(dir / "a", shard_report(0));
   write_text(dir / "a" / "repro" / "swarm-seed-2.yaml", "name: x\n");
   write_shard(dir / "b", shard_report(1));
-  const std::string runs_a = read_text(dir / "a" / "runs.jsonl");
-  const std::string runs_b = read_text(dir / "b" / "runs.jsonl");
+  const std::string runs_a = read_text_file(dir / "a" / "runs.jsonl");
+  const std::string runs_b = read_text_file(dir / "b" / "runs.jsonl");
   const auto merge = [&](const std::string& out) {
     return run_shell(fmt::format("{} merge {} {} --out {}", unwedge_cli(), (dir / "a").string(),
                                  (dir / "b").string(), (dir / out).string()));
@@ -544,7 +554,7 @@ TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {
   EXPECT_EQ(merged.campaign.swarm_seeds,
             (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 10}}));
   EXPECT_TRUE(fs::exists(dir / "clean" / "repro" / "swarm-seed-2.yaml"));
-  EXPECT_EQ(read_text(dir / "clean" / "runs.jsonl"), runs_a + runs_b);
+  EXPECT_EQ(read_text_file(dir / "clean" / "runs.jsonl"), runs_a + runs_b);
   // A damaged line of runs.jsonl is named, and nothing is written.
   write_text(dir / "b" / "runs.jsonl", run_line(1) + "\n" + run_line(2).substr(0, 20) + "\n");
   const Ran damaged = merge("damaged");

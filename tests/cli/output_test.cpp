@@ -19,9 +19,12 @@
 
 #include "tests/cli/command_runner.hpp"
 #include "tests/support/temp_path.hpp"
+#include "tests/support/text_file.hpp"
 
 namespace unwedge::cli {
 namespace {
+
+using unwedge::testing::read_text_file;
 
 using testing::Ran;
 using testing::run_shell;
@@ -30,13 +33,6 @@ using testing::source;
 using testing::unwedge;
 
 namespace fs = std::filesystem;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Every file left under `dir` whose name says it is a partial one.
 std::vector<std::string> partial_files(const fs::path& dir) {
@@ -82,7 +78,7 @@ TEST(Output, ALinkAFifoOrADirectoryIsRefusedAndLeftAsItWas) {
     }
   }
   EXPECT_TRUE(fs::is_symlink(dir / "link"));
-  EXPECT_EQ(read_file(dir / "target"), "keep");
+  EXPECT_EQ(read_text_file(dir / "target"), "keep");
   EXPECT_TRUE(fs::is_fifo(dir / "fifo"));
   EXPECT_TRUE(fs::is_empty(dir / "dir"));
   EXPECT_TRUE(partial_files(dir).empty());
@@ -95,7 +91,7 @@ TEST(Output, ALinkAFifoOrADirectoryIsRefusedAndLeftAsItWas) {
   EXPECT_EQ(nightly.exit_code, 2) << nightly.output;
   EXPECT_NE(nightly.output.find("runs.jsonl: is a symbolic link"), std::string::npos)
       << nightly.output;
-  EXPECT_EQ(read_file(dir / "target"), "keep");
+  EXPECT_EQ(read_text_file(dir / "target"), "keep");
 }
 
 // A file written again keeps its permissions: a 0600 scenario does not
@@ -107,7 +103,7 @@ TEST(Output, AFileWrittenAgainKeepsItsPermissions) {
   fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
   const Ran ran = unwedge("gen --seed 3 --out " + shell_quote(path.string()));
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
-  EXPECT_NE(read_file(path), "old");
+  EXPECT_NE(read_text_file(path), "old");
   EXPECT_EQ(fs::status(path).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_TRUE(partial_files(dir).empty());
@@ -195,7 +191,7 @@ TEST(Output, ACommandLineAReportPrintsIsOneWordPerArgument) {
   const Ran nightly = run_shell("cd " + shell_quote(dir.string()) + " && " + UNWEDGE_CLI +
                                 " nightly --out out --scenarios scenarios --seeds 0 --jobs 1");
   ASSERT_EQ(nightly.exit_code, 0) << nightly.output;
-  const nlohmann::json report = nlohmann::json::parse(read_file(dir / "out" / "report.json"));
+  const nlohmann::json report = nlohmann::json::parse(read_text_file(dir / "out" / "report.json"));
   std::string replay;
   for (const nlohmann::json& run : report.at("scenarios"))
     replay = run.value("replay_command", "");
@@ -229,7 +225,7 @@ TEST(Output, ASignalWhileATraceIsWrittenLeavesNoPartialFileAndTheOldTrace) {
     const fs::path trace = dir / "trace.jsonl";
     std::ofstream(trace) << "the old trace\n";
     // A day of the lease plane: seconds of work, stopped long before.
-    std::string yaml = read_file(source("scenarios/lease/store_quorum_loss.yaml"));
+    std::string yaml = read_text_file(source("scenarios/lease/store_quorum_loss.yaml"));
     yaml.replace(yaml.find("\nduration: 60m\n"), 15, "\nduration: 24h\n");
     std::ofstream(dir / "long.yaml") << yaml;
     const std::string trace_path = trace.string();
@@ -255,7 +251,7 @@ TEST(Output, ASignalWhileATraceIsWrittenLeavesNoPartialFileAndTheOldTrace) {
     ::waitpid(pid, &status, 0);
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == signal_number) << "status " << status;
     EXPECT_EQ(partial_files(dir), std::vector<std::string>{});
-    EXPECT_TRUE(read_file(trace) == "the old trace\n") << "the old trace was replaced";
+    EXPECT_TRUE(read_text_file(trace) == "the old trace\n") << "the old trace was replaced";
   }
 }
 

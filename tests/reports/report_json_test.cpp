@@ -196,6 +196,22 @@ TEST(ReportJson, AMisspelledKeyIsNamedWithTheKeyItMeant) {
                 .find("did you mean"),
             std::string::npos)
       << "no guess for a key like no other";
+  // A sibling is no misspelling: first_seed is not first_item mistyped.
+  const std::string no_first_item = replaced(text, "\"first_item\": \"swarm seed 2\",", "");
+  ASSERT_NE(no_first_item, text);
+  EXPECT_NE(error_of(no_first_item).find("the key \"first_item\" is missing; it is not"),
+            std::string::npos)
+      << error_of(no_first_item);
+}
+
+// Nesting deeper than any record is refused before the parser's tree grows
+// with it.
+TEST(ReportJson, NestingDeeperThanAnyRecordIsRefused) {
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  EXPECT_NE(error_of(deep).find("the top level: nested deeper than 32 levels"), std::string::npos)
+      << error_of(deep).substr(0, 300);
+  EXPECT_NE(error_of("{\"schema_version\": 1}}").find("not valid JSON at byte"), std::string::npos)
+      << "an extra closing brace is not a file cut short";
 }
 
 TEST(ReportJson, OneRunsSparseCoverageLeavesOutZerosAndMergesBackIntoTheUniverse) {

@@ -55,6 +55,24 @@ TEST(TerminalText, ControlCharactersAreShownNotActedOn) {
   EXPECT_EQ(terminal_text("two\nlines", false), "two\\x0alines");
   EXPECT_EQ(terminal_text("del\x7f"), "del\\x7f");
   EXPECT_EQ(terminal_text("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 is text
+  EXPECT_EQ(terminal_text("\xe2\x9c\x93 \xf0\x9f\x90\x98"), "\xe2\x9c\x93 \xf0\x9f\x90\x98");
+}
+
+// The C1 controls act on many terminals too: CSI (U+009B) as UTF-8, and a
+// lone 0x9B byte on an 8-bit one. Bytes that are not UTF-8 are escaped.
+TEST(TerminalText, COneControlsAndBytesThatAreNotUtf8AreShownNotActedOn) {
+  EXPECT_EQ(terminal_text("a\xc2\x9b"
+                          "2Jb"),
+            "a\\u009b2Jb");
+  EXPECT_EQ(terminal_text("\xc2\x85next"), "\\u0085next");
+  EXPECT_EQ(terminal_text("\xc2\xa0nbsp"), "\xc2\xa0nbsp");  // U+00A0 is text
+  EXPECT_EQ(terminal_text("lone \x9b"
+                          "2J"),
+            "lone \\x9b2J");
+  EXPECT_EQ(terminal_text("latin1 caf\xe9"), "latin1 caf\\xe9");
+  EXPECT_EQ(terminal_text("cut \xe2\x9c"), "cut \\xe2\\x9c");
+  EXPECT_EQ(terminal_text("overlong \xc0\xaf"), "overlong \\xc0\\xaf");
+  EXPECT_EQ(terminal_text("surrogate \xed\xa0\x80"), "surrogate \\xed\\xa0\\x80");
 }
 
 }  // namespace
