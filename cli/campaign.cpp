@@ -655,6 +655,8 @@ core::Result<CampaignResult> run_campaign(const CampaignSettings& settings,
     }
     if (signals.received() != 0) {
       pool.stop();
+      // A worker killed while writing a repro file leaves its partial file.
+      remove_partial_files(settings.out_dir / "repro");
       status.state = CampaignState::kInterrupted;
       status.signal = signals.received();
       break;

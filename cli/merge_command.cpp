@@ -117,7 +117,10 @@ core::Status copy_repro(const fs::path& from_dir, const fs::path& out_dir) {
   // Bounded by the files of one directory.
   for (auto it = fs::directory_iterator(from, error); !error && it != fs::directory_iterator();
        it.increment(error)) {
-    if (!it->is_regular_file()) continue;
+    std::error_code kind;
+    if (!it->is_regular_file(kind) || is_partial_file_name(it->path().filename().string())) {
+      continue;
+    }
     fs::copy_file(it->path(), out_dir / "repro" / it->path().filename(),
                   fs::copy_options::overwrite_existing, error);
     if (error) break;

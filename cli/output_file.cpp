@@ -134,6 +134,23 @@ core::Status check_output_path(const std::filesystem::path& path) {
   return core::Error{fmt::format("{}: is {}; {}", path.string(), kind_of(info.st_mode), fix)};
 }
 
+bool is_partial_file_name(const std::string& name) {
+  constexpr std::string_view kMark = ".partial-";
+  const std::size_t at = name.rfind(kMark);
+  return at != std::string::npos && name.size() == at + kMark.size() + 6;
+}
+
+void remove_partial_files(const std::filesystem::path& dir) {
+  std::error_code error;
+  // Bounded by the files of one directory.
+  for (auto it = std::filesystem::directory_iterator(dir, error);
+       !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+    if (!is_partial_file_name(it->path().filename().string())) continue;
+    std::error_code ignored;
+    std::filesystem::remove(it->path(), ignored);
+  }
+}
+
 core::Status write_file_atomically(const std::filesystem::path& path, const std::string& text) {
   if (core::Status target = check_output_path(path); !target) return target;
   if (core::Status parent = make_parent(path); !parent) return parent;

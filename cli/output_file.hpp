@@ -45,6 +45,12 @@ core::Status write_file_atomically(const std::filesystem::path& path, const std:
 // saying why on stderr as "unwedge <command>: ...".
 bool write_output(const char* command, const std::string& path, const std::string& text);
 
+// True for the name of a partial file this layer makes ("x.yaml.partial-a1B2c3").
+bool is_partial_file_name(const std::string& name);
+// Removes the partial files left in `dir` (not below it) by writers that
+// were killed: a campaign's workers, stopped mid-write by an interruption.
+void remove_partial_files(const std::filesystem::path& dir);
+
 // A file written as it goes (a trace), put in place only once finished.
 class OutputStream {
  public:

@@ -933,6 +933,9 @@ void expect_incomplete_in_every_file(const fs::path& dir, const std::string& why
 
 TEST(CampaignProcesses, CtrlCKeepsTheFinishedRunsAndWritesTheSummary) {
   const fs::path dir = fresh_directory("sigint");
+  // What a worker killed mid-write leaves; an interruption clears it away.
+  fs::create_directories(dir / "repro");
+  std::ofstream(dir / "repro" / "swarm-seed-9.yaml.partial-Ab12Cd") << "name: x\n";
   EXPECT_EQ(interrupt_after_three_runs(dir, SIGINT), 130);
   const std::vector<RunRecord> runs = read_runs(dir);
   EXPECT_GE(runs.size(), 3u);
@@ -951,6 +954,7 @@ TEST(CampaignProcesses, CtrlCKeepsTheFinishedRunsAndWritesTheSummary) {
   expect_incomplete_in_every_file(dir,
                                   "the campaign was interrupted by signal 2 before its "
                                   "planned work was done");
+  EXPECT_FALSE(fs::exists(dir / "repro" / "swarm-seed-9.yaml.partial-Ab12Cd"));
   fs::remove_all(dir);
 }
 

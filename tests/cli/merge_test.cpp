@@ -540,6 +540,8 @@ TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {
   const fs::path dir = fresh_directory("disjoint");
   write_shard(dir / "a", shard_report(0));
   write_text(dir / "a" / "repro" / "swarm-seed-2.yaml", "name: x\n");
+  // A worker killed mid-write left this: not a reproducer.
+  write_text(dir / "a" / "repro" / "swarm-seed-4.yaml.partial-Ab12Cd", "name: x\n");
   write_shard(dir / "b", shard_report(1));
   const std::string runs_a = read_text_file(dir / "a" / "runs.jsonl");
   const std::string runs_b = read_text_file(dir / "b" / "runs.jsonl");
@@ -554,6 +556,7 @@ TEST(Merge, DisjointShardsMergeWithExitZeroOrOneForAFinding) {
   EXPECT_EQ(merged.campaign.swarm_seeds,
             (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 10}}));
   EXPECT_TRUE(fs::exists(dir / "clean" / "repro" / "swarm-seed-2.yaml"));
+  EXPECT_FALSE(fs::exists(dir / "clean" / "repro" / "swarm-seed-4.yaml.partial-Ab12Cd"));
   EXPECT_EQ(read_text_file(dir / "clean" / "runs.jsonl"), runs_a + runs_b);
   // A damaged line of runs.jsonl is named, and nothing is written.
   write_text(dir / "b" / "runs.jsonl", run_line(1) + "\n" + run_line(2).substr(0, 20) + "\n");
