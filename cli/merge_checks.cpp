@@ -86,9 +86,6 @@ core::Status check_counts(const ShardReport& shard, const CampaignFigures& c,
                                      part, c.determinism_mismatches, c.determinism_rechecks, c.runs,
                                      kDamaged));
   }
-  if (c.simulated_us < 0 || c.wall_ms < 0 || c.swarm_core_ms < 0) {
-    return refuse(shard, fmt::format("{}a time is negative; {}", part, kDamaged));
-  }
   return core::Status::Ok();
 }
 

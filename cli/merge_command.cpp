@@ -42,10 +42,10 @@ struct MergeOptions {
   std::string out;
 };
 
-struct ShardOutput {
-  fs::path dir;
-  ShardReport shard;
-};
+// A shard's --out directory: where its report.json is.
+fs::path dir_of(const ShardReport& shard) {
+  return shard.file.parent_path();
+}
 
 // A shard's report.json: a long campaign's is a few megabytes (its
 // coverage has the size of the plane's model, its failures are capped);
@@ -93,7 +93,7 @@ core::Status for_each_line(const fs::path& file, Each each) {
   return core::Status::Ok();
 }
 
-core::Result<ShardOutput> read_shard(const fs::path& dir) {
+core::Result<ShardReport> read_shard(const fs::path& dir) {
   const fs::path file = dir / "report.json";
   std::error_code error;
   if (!fs::is_regular_file(file, error)) {
@@ -106,7 +106,7 @@ core::Result<ShardOutput> read_shard(const fs::path& dir) {
     return core::Error{fmt::format("{}: cannot be read: {}", file.string(), text.error().message)};
   core::Result<reports::Report> report = reports::parse_report(*text, file.string());
   if (!report) return report.error();
-  return ShardOutput{.dir = dir, .shard = {.file = file, .report = std::move(*report)}};
+  return ShardReport{.file = file, .report = std::move(*report)};
 }
 
 core::Status copy_repro(const fs::path& from_dir, const fs::path& out_dir) {
@@ -143,9 +143,9 @@ bool was_killed(const reports::CampaignFigures& c) {
 // (cli/campaign_report.hpp), and it holds the runs its report counts (more
 // when the campaign was killed after its last report): a damaged or
 // missing one is named before anything is written.
-core::Status check_runs(const std::vector<ShardOutput>& shards) {
-  for (const ShardOutput& shard : shards) {
-    const fs::path file = shard.dir / "runs.jsonl";
+core::Status check_runs(const std::vector<ShardReport>& shards) {
+  for (const ShardReport& shard : shards) {
+    const fs::path file = dir_of(shard) / "runs.jsonl";
     std::error_code error;
     const fs::file_status status = fs::status(file, error);
     if (error || !fs::exists(status)) {
@@ -160,7 +160,7 @@ core::Status check_runs(const std::vector<ShardOutput>& shards) {
                       "directory of an `unwedge nightly` run",
                       file.string())};
     }
-    const reports::CampaignFigures& c = shard.shard.report.campaign;
+    const reports::CampaignFigures& c = shard.report.campaign;
     const bool killed = was_killed(c);
     std::uint64_t lines = 0;
     core::Status read_back = for_each_line(
@@ -179,19 +179,19 @@ core::Status check_runs(const std::vector<ShardOutput>& shards) {
       return core::Error{
           fmt::format("{}: holds {} run records, but {} counts {} runs; run the "
                       "shard again to write both anew",
-                      file.string(), lines, shard.shard.file.string(), c.runs)};
+                      file.string(), lines, shard.file.string(), c.runs)};
     }
   }
   return core::Status::Ok();
 }
 
 // Every shard's runs.jsonl, one after the other, streamed into OUT's.
-core::Status concatenate_runs(const std::vector<ShardOutput>& shards, const fs::path& out_dir) {
+core::Status concatenate_runs(const std::vector<ShardReport>& shards, const fs::path& out_dir) {
   OutputStream out;
   if (core::Status opened = out.open(out_dir / "runs.jsonl"); !opened) return opened;
-  for (const ShardOutput& shard : shards) {
-    const fs::path file = shard.dir / "runs.jsonl";
-    const bool killed = was_killed(shard.shard.report.campaign);
+  for (const ShardReport& shard : shards) {
+    const fs::path file = dir_of(shard) / "runs.jsonl";
+    const bool killed = was_killed(shard.report.campaign);
     core::Status copied = for_each_line(
         file, [&](std::string_view line, std::size_t, bool terminated) -> core::Status {
           if (killed && !terminated) return core::Status::Ok();
@@ -234,33 +234,30 @@ int fail(const std::string& message) {
 
 int run_merge(const MergeOptions& options) {
   const fs::path out_dir = options.out;
-  std::vector<ShardOutput> shards;
+  std::vector<ShardReport> shards;
   for (const std::string& dir : options.shard_dirs) {
     if (same_directory(dir, out_dir)) {
       return fail(fmt::format("--out {} is also a shard to merge; write the merge elsewhere",
                               out_dir.string()));
     }
-    core::Result<ShardOutput> shard = read_shard(dir);
+    core::Result<ShardReport> shard = read_shard(dir);
     if (!shard) return fail(shard.error().message);
     shards.push_back(std::move(*shard));
   }
-  std::vector<ShardReport> parts;
-  for (const ShardOutput& shard : shards)
-    parts.push_back(shard.shard);
-  if (core::Status checked = check_shards(parts); !checked) return fail(checked.error().message);
+  if (core::Status checked = check_shards(shards); !checked) return fail(checked.error().message);
   if (core::Status runs = check_runs(shards); !runs) return fail(runs.error().message);
-  reports::Report merged = parts.front().report;
-  for (std::size_t i = 1; i < parts.size(); ++i)
-    reports::merge_into(merged, parts[i].report);
-  merge_plans(merged, parts);
+  reports::Report merged = shards.front().report;
+  for (std::size_t i = 1; i < shards.size(); ++i)
+    reports::merge_into(merged, shards[i].report);
+  merge_plans(merged, shards);
   std::error_code error;
   fs::create_directories(out_dir, error);
   if (error) {
     return fail(fmt::format("{}: cannot create the output directory: {}", out_dir.string(),
                             error.message()));
   }
-  for (const ShardOutput& shard : shards) {
-    if (core::Status copied = copy_repro(shard.dir, out_dir); !copied) {
+  for (const ShardReport& shard : shards) {
+    if (core::Status copied = copy_repro(dir_of(shard), out_dir); !copied) {
       return fail(copied.error().message);
     }
   }
