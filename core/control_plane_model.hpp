@@ -16,6 +16,8 @@
 #include "core/action.hpp"
 #include "core/decision_table.hpp"
 #include "core/disruption.hpp"
+#include "core/goal_check.hpp"
+#include "core/group_table.hpp"
 #include "core/machine.hpp"
 
 namespace unwedge::core {
@@ -49,6 +51,11 @@ struct ControlPlaneModel {
   std::string description;
   std::vector<const MachineDef*> machines;
   std::vector<const DecisionTable*> tables;
+  // Tables over a group of entities (a monitor's goal assignments).
+  std::vector<const GroupTable*> group_tables;
+  // Machines whose entities walk towards goals a monitor assigns: checked
+  // as (reported state, assigned goal) pairs (goal_check.hpp).
+  std::vector<const GoalDrivenDef*> goal_driven;
   std::vector<const ActionDef*> actions;
   std::vector<PathClaim> path_claims;
   std::vector<DecisionClaim> decision_claims;
