@@ -26,13 +26,10 @@ struct MemberState {
   StateId reported = 0;
   StateId goal = 0;
   StateId stale = kNoStale;  // the goal it still acts on, if it has not read `goal`
-
-  friend bool operator==(const MemberState&, const MemberState&) = default;
 };
 
 struct ProductState {
   std::array<MemberState, kMaxGroupMembers> member{};
-  friend bool operator==(const ProductState&, const ProductState&) = default;
 };
 
 enum class MoveKind : std::uint8_t { kAssign, kRead, kStep, kStaleStep };
