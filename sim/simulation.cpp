@@ -240,7 +240,8 @@ StoreCluster::Schedule Simulation::store_schedule() {
 
 void Simulation::restart_processes() {
   process_.reset();
-  due_at_us_ = -1;  // what the old process asked for dies with it
+  process_coordination_.reset();  // after the process it served
+  due_at_us_ = -1;                // what the old process asked for dies with it
   for (auto& [host, running] : agents_) {
     running.agent.reset();  // before what it was handed
     running.coordination.reset();
@@ -488,6 +489,7 @@ bool Simulation::controller_pass() {
     // The process is gone with everything in flight; only the Store remains.
     control_plane_crashes_++;
     process_.reset();
+    process_coordination_.reset();  // its answers are lost with it
     control_plane_up_ = false;
     due_at_us_ = -1;
     trace_.record(now_us_, TraceKind::kFault, "control-plane",
