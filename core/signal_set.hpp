@@ -19,7 +19,11 @@
 namespace unwedge::core {
 
 using SignalId = std::uint8_t;
+// A DecisionTable's limit: its analysis enumerates every signal subset.
 inline constexpr std::size_t kMaxSignals = 16;
+// What a SignalSet holds: a GroupTable's signals (group_table.hpp) go beyond
+// a DecisionTable's.
+inline constexpr std::size_t kSignalSetCapacity = 32;
 
 class SignalSet {
  public:
@@ -44,12 +48,12 @@ class SignalSet {
   bool intersects(SignalSet other) const { return (bits_ & other.bits_) != 0; }
 
   SignalSet with(SignalId s) const {
-    UNWEDGE_ASSERT_LT(static_cast<std::size_t>(s), kMaxSignals);
-    return from_bits(bits_ | (1U << s));
+    UNWEDGE_ASSERT_LT(static_cast<std::size_t>(s), kSignalSetCapacity);
+    return from_bits(bits_ | (std::uint32_t{1} << s));
   }
   SignalSet without(SignalId s) const {
-    UNWEDGE_ASSERT_LT(static_cast<std::size_t>(s), kMaxSignals);
-    return from_bits(bits_ & ~(1U << s));
+    UNWEDGE_ASSERT_LT(static_cast<std::size_t>(s), kSignalSetCapacity);
+    return from_bits(bits_ & ~(std::uint32_t{1} << s));
   }
   SignalSet operator|(SignalSet other) const { return from_bits(bits_ | other.bits_); }
   SignalSet operator&(SignalSet other) const { return from_bits(bits_ & other.bits_); }
