@@ -64,9 +64,13 @@ void KeeperAgent::read_goal() {
   std::unique_ptr<core::Transaction> txn = env_.store.begin();
   std::optional<Keeper> keeper = txn->get<Keeper>(node_);
   UNWEDGE_ASSERT(keeper.has_value());
-  if (keeper->goal == goal->state && keeper->upstream == goal->upstream) return;
+  if (keeper->goal == goal->state && keeper->upstream == goal->upstream &&
+      keeper->reach == goal->reach) {
+    return;
+  }
   keeper->goal = goal->state;
   keeper->upstream = goal->upstream;
+  keeper->reach = goal->reach;
   txn->put(*keeper);
   static_cast<void>(txn->commit());  // failed: the next read writes it again
 }
@@ -120,13 +124,24 @@ bool KeeperAgent::decide(const Keeper& keeper, core::StateId goal) {
 }
 
 // The state the keeper stands in, put under its own key until the store
-// takes it; one report in flight at a time, so they land in order.
+// takes it; one report in flight at a time, so they land in order. A
+// demoted node's report carries where its fenced log ends: a promotion
+// replays that far before it opens.
 void KeeperAgent::report() {
   if (coordination_ == nullptr) return;
   std::unique_ptr<core::Transaction> txn = env_.store.begin();
   std::optional<Keeper> keeper = txn->get<Keeper>(node_);
   UNWEDGE_ASSERT(keeper.has_value());
-  const std::string& now = node_machine(settings_.mutant).state_name(keeper->state.id);
+  Report current{.state = node_machine(settings_.mutant).state_name(keeper->state.id)};
+  if (current.state == "demoted") {
+    const std::vector<core::Checkin> readings = env_.telemetry.checkins(node_);
+    UNWEDGE_ASSERT_LE(readings.size(), std::size_t{1});
+    if (!readings.empty() && !readings.front().accepts_writes) {
+      current.final =
+          Position{.timeline = readings.front().term, .lsn = readings.front().log_position};
+    }
+  }
+  const std::string now = format_report(current);
   if (!reporting_) {
     if (keeper->reported == now) return;
     reporting_ = now;

@@ -14,12 +14,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/machine_state.hpp"
 #include "core/telemetry.hpp"
+#include "planes/goal/goal_keys.hpp"
 
 namespace unwedge::goal {
 
@@ -42,8 +44,10 @@ struct Member {
   std::string service;
   core::StateId reported = 0;      // the node machine's state it last reported
   bool heard = false;              // it has reported at all
+  std::optional<Position> final;   // reported with demoted: where its fenced log ends
   core::StateId goal = 0;          // the goal assigned, written before it is sent
   std::string upstream;            // the primary that goal follows; empty: none
+  std::optional<Position> reach;   // where that goal's promotion must replay to
   bool goal_sent = false;          // the store took the write of `goal`
   std::uint32_t goal_version = 0;  // counts the goals assigned, to key their writes
 
@@ -55,9 +59,10 @@ struct Keeper {
   static constexpr std::string_view kKind = "keeper";
   std::string id;  // the node's name
   core::MachineState state;
-  std::string goal;      // the goal last read from the store; empty: none yet
-  std::string upstream;  // the primary that goal follows
-  std::string reported;  // the state the store last took from it; empty: none
+  std::string goal;               // the goal last read from the store; empty: none yet
+  std::string upstream;           // the primary that goal follows
+  std::optional<Position> reach;  // where a promotion must have replayed to
+  std::string reported;           // the report the store last took from it; empty: none
   std::uint32_t boots = 0;
 
   friend bool operator==(const Keeper&, const Keeper&) = default;

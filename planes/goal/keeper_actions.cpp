@@ -7,6 +7,7 @@
 #include "core/assert.hpp"
 #include "core/keyed_retry.hpp"
 #include "planes/goal/entities.hpp"
+#include "planes/goal/goal_keys.hpp"
 #include "planes/goal/keeper_walk.hpp"
 #include "planes/goal/node_machine.hpp"
 #include "worlds/postgres/fleet_api.hpp"
@@ -62,6 +63,7 @@ StepResult begin(StepContext& ctx, Mutant mutant, std::string_view action) {
   ctx.set_var("from", from);
   ctx.set_var("to", to);
   ctx.set_var("upstream", k->upstream);
+  ctx.set_var("reach", k->reach ? fmt::format("{}/{}", k->reach->timeline, k->reach->lsn) : "");
   UNWEDGE_ASSERT(machine.find_transition(k->state.id, *next, goal_cause(to)).has_value());
   return StepResult::next();
 }
@@ -87,6 +89,26 @@ StepResult upstream_command(StepContext& ctx, Mutant mutant, core::InfraVerb ver
   if (upstream.empty()) return StepResult::end("the goal names no primary to follow");
   UNWEDGE_ASSERT(upstream != ctx.subject());
   return local(ctx, mutant, verb, upstream, label);
+}
+
+// A promotion opens only once the standby replayed the old primary's log
+// to where it was fenced: an asynchronous standby may still be behind what
+// the old primary acknowledged.
+StepResult reach(StepContext& ctx, Mutant mutant) {
+  std::optional<Keeper> k = load_keeper(ctx);
+  if (!k) return StepResult::end("no keeper");
+  if (standing(ctx, node_machine(mutant), *k) != Standing::kBefore) return StepResult::next();
+  const std::string target = ctx.var("reach").value_or("");
+  if (target.empty()) return StepResult::next();
+  const std::optional<Position> wanted = parse_report("demoted " + target)->final;
+  UNWEDGE_ASSERT(wanted.has_value());
+  const std::optional<core::Checkin> reading = local_reading(ctx);
+  if (!reading) return StepResult::wait("its database is down");
+  if (reading->term == wanted->timeline && reading->log_position >= wanted->lsn) {
+    return StepResult::next();
+  }
+  return StepResult::wait(
+      fmt::format("replaying to {}, at {}/{}", target, reading->term, reading->log_position));
 }
 
 // A promotion starts a timeline above the one the standby replays: it
@@ -192,8 +214,9 @@ std::vector<Spec> specs() {
        {{"running", up}},
        "The standby chosen to take over waits for the old primary to demote."},
       {"Promote",
-       {{"promote", promote}, {"unfence", command(pgworld::kUnfence, "unfence")}},
-       "The chosen standby promotes its database to a new timeline and opens it for writes."},
+       {{"reach", reach}, {"promote", promote}, {"unfence", command(pgworld::kUnfence, "unfence")}},
+       "The chosen standby replays the old primary's log to where it was fenced, promotes its "
+       "database to a new timeline and opens it for writes."},
       {"AbortPromotion",
        {{"running", up}},
        "The old primary is back before it demoted: the chosen standby stays a standby."},

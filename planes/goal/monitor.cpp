@@ -22,6 +22,10 @@ std::optional<core::Checkin> freshest(const core::Telemetry& telemetry, std::str
   return best;
 }
 
+bool fresh(const std::optional<core::Checkin>& checkin, const Settings& settings) {
+  return checkin.has_value() && checkin->age_us <= settings.unhealthy_after_us;
+}
+
 core::SignalSet raise(const core::GroupTable& table, core::SignalSet signals,
                       const std::string& member, std::string_view signal) {
   const std::optional<core::SignalId> id = table.find_signal(fmt::format("{}.{}", member, signal));
@@ -59,21 +63,20 @@ core::SignalSet monitor_signals(const core::GroupTable& table, const core::Telem
   core::SignalSet signals;
   for (std::size_t m = 0; m < members.size(); ++m) {
     const std::string& name = table.member_names()[m];
-    const std::optional<core::Checkin>& own = heard[m];
-    if (!own || own->age_us > settings.unhealthy_after_us) {
+    if (!fresh(heard[m], settings)) {
       signals = raise(table, signals, name, "Unhealthy");
+      continue;  // what it last said is no word on its lag
     }
-    // Caught up with every other member that takes writes: it follows (it
-    // takes none), on that primary's timeline, within the lag allowed.
-    bool caught_up = own.has_value() && !own->accepts_writes;
-    bool primary_seen = false;
+    // Caught up with every other member heard lately: it follows (it takes
+    // no writes), on the other's timeline, within the lag allowed.
+    const core::Checkin& own = *heard[m];
+    bool caught_up = !own.accepts_writes;
     for (std::size_t o = 0; o < members.size() && caught_up; ++o) {
-      if (o == m || !heard[o] || !heard[o]->accepts_writes) continue;
-      primary_seen = true;
-      caught_up = heard[o]->term == own->term &&
-                  heard[o]->log_position <= own->log_position + settings.caught_up_lag_max;
+      if (o == m || !fresh(heard[o], settings)) continue;
+      caught_up = heard[o]->term == own.term &&
+                  heard[o]->log_position <= own.log_position + settings.caught_up_lag_max;
     }
-    if (caught_up && primary_seen) signals = raise(table, signals, name, "CaughtUp");
+    if (caught_up) signals = raise(table, signals, name, "CaughtUp");
   }
   return signals;
 }
@@ -136,14 +139,18 @@ bool Monitor::read_reports(const Service& service) {
   std::unique_ptr<core::Transaction> txn = env_.store.begin();
   for (std::size_t m = 0; m < answers.size(); ++m) {
     if (!answers[m].succeeded) continue;
-    const std::optional<core::StateId> state = machine.find_state(answers[m].value);
+    const std::optional<Report> report = parse_report(answers[m].value);
+    UNWEDGE_ASSERT_MSG(report.has_value(), "{} reports '{}', which no keeper writes",
+                       service.members[m], answers[m].value);
+    const std::optional<core::StateId> state = machine.find_state(report->state);
     UNWEDGE_ASSERT_MSG(state.has_value(), "{} reports '{}', a state of no node machine",
                        service.members[m], answers[m].value);
     std::optional<Member> member = txn->get<Member>(service.members[m]);
     UNWEDGE_ASSERT(member.has_value());
-    if (member->heard && member->reported == *state) continue;
+    if (member->heard && member->reported == *state && member->final == report->final) continue;
     member->heard = true;
     member->reported = *state;
+    member->final = report->final;
     txn->put(*member);
   }
   return txn->commit().ok();
@@ -178,9 +185,20 @@ void Monitor::assign_goals(const Service& service) {
     const std::string upstream =
         in(machine, *goal, {"catchingup", "secondary"}) ? members[1 - m].id : std::string();
     Member& member = members[m];
-    if (member.goal == *goal && member.upstream == upstream) continue;
+    const Member& other = members[1 - m];
+    // A promotion replays the old primary's log to where it was fenced; with
+    // that position not yet reported, the monitor writes no promotion.
+    std::optional<Position> reach;
+    if (in(machine, member.reported, {"prepare_promotion"}) &&
+        in(machine, *goal, {"wait_primary"})) {
+      UNWEDGE_ASSERT(in(machine, other.reported, {"demoted"}));
+      if (!other.final) return;
+      reach = other.final;
+    }
+    if (member.goal == *goal && member.upstream == upstream && member.reach == reach) continue;
     member.goal = *goal;
     member.upstream = upstream;
+    member.reach = reach;
     member.goal_sent = false;
     member.goal_version++;
     txn->put(member);
@@ -197,7 +215,9 @@ void Monitor::send_goals(const Service& service) {
   for (Member& member : members_of(*txn, service)) {
     if (member.goal_sent) continue;
     const std::uint32_t attempt = attempts_[member.id];
-    const Goal goal{.state = machine.state_name(member.goal), .upstream = member.upstream};
+    const Goal goal{.state = machine.state_name(member.goal),
+                    .upstream = member.upstream,
+                    .reach = member.reach};
     const core::KvAnswer answer = coordination_->ask(
         fmt::format("monitor/boot{}/goal/{}/v{}.{}", boots_, member.id, member.goal_version,
                     attempt),

@@ -29,7 +29,7 @@ core::GroupTable build(Mutant mutant) {
           .rule({.name = "caught_up",
                  .in = {{"a", {"wait_primary"}}, {"b", {"catchingup"}}},
                  .when = {"b.CaughtUp"},
-                 .unless = {"a.Unhealthy"},
+                 .unless = {"a.Unhealthy", "b.Unhealthy"},
                  .assign = {{"a", "primary"}, {"b", "secondary"}},
                  .priority = 20})
           .rule({.name = "failover",
@@ -55,6 +55,14 @@ core::GroupTable build(Mutant mutant) {
                  .in = {{"a", {"demoted"}}, {"b", {"secondary"}}},
                  .unless = {"b.Unhealthy"},
                  .assign = {{"b", "prepare_promotion"}},
+                 .priority = 30})
+          // A standby that followed on a goal it read before the failover
+          // (its step under way when the goal changed) stands ready again.
+          .rule({.name = "standby_ready",
+                 .in = {{"a", {"demoted"}}, {"b", {"catchingup"}}},
+                 .when = {"b.CaughtUp"},
+                 .unless = {"b.Unhealthy"},
+                 .assign = {{"b", "secondary"}},
                  .priority = 30})
           .rule({.name = "rejoin",
                  .in = {{"a", {"demoted"}}, {"b", {"wait_primary"}}},

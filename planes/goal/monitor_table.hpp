@@ -5,7 +5,9 @@
 // (the table is symmetric: each rule also holds with the members swapped).
 // Its signals, per member, are the monitor's own view:
 //   X.Unhealthy  no vantage point heard X for unhealthy_after
-//   X.CaughtUp   X follows, on its primary's timeline, within caught_up_lag_max
+//   X.CaughtUp   X is heard, follows (takes no writes), and is on the timeline
+//                and within caught_up_lag_max of the other member, when that
+//                one is heard
 //
 //   const core::GroupTable& table = monitor_table(Mutant::kNone);
 //   core::GroupDecision d = table.decide({{primary, secondary}}, signals);

@@ -4,9 +4,12 @@
 // and the monitor's store answers roles and services as the simulator asks.
 #include "planes/goal/plane.hpp"
 
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 #include "core/control_plane_check.hpp"
+#include "core/goal_check.hpp"
 #include "core/in_memory_store.hpp"
 #include "planes/goal/entities.hpp"
 #include "planes/goal/goal_keys.hpp"
@@ -67,13 +70,55 @@ TEST(GoalPlaneModel, EachMutantTakesOneEdgeAwayFromWhatRunsAndWhatIsChecked) {
   lacks(Mutant::kNoAbortEdge, "prepare_promotion", "secondary");
 }
 
-TEST(GoalKeys, GoalsReadBackAsWritten) {
+// The static check of goals against reports (core/goal_check.hpp) over the
+// very table and walk the monitor and the keepers run: the shipped plane
+// always settles; each planted bug wedges in the pair its whole run ends in
+// (GoalMutantsInWholeRuns).
+TEST(GoalPlaneModel, TheShippedPlaneSettlesFromEveryPairItReaches) {
+  const core::GoalCheck check = core::check_goal_driven(node_def(Mutant::kNone));
+  EXPECT_TRUE(check.errors.empty()) << check.describe();
+  EXPECT_EQ(check.wedge_count, 0u) << check.describe();
+}
+
+bool wedges_in(Mutant mutant, std::string_view reported, std::string_view goal) {
+  const core::GoalCheck check = core::check_goal_driven(node_def(mutant));
+  EXPECT_TRUE(check.errors.empty()) << check.describe();
+  for (const core::GoalWedge& wedge : check.wedges) {
+    for (const core::MemberPair& pair : wedge.pairs) {
+      if (pair.reported != reported || pair.goal != goal) continue;
+      // For docs/HARNESS_POWER.md, as the whole runs print theirs.
+      std::printf("%s: %s (%s)\n", to_string(mutant), wedge.message.c_str(),
+                  core::to_string(wedge.kind));
+      return true;
+    }
+  }
+  ADD_FAILURE() << to_string(mutant) << ": no wedge in " << reported << "/" << goal << "\n"
+                << check.describe();
+  return false;
+}
+
+TEST(GoalPlaneModel, EachMutantWedgesInThePairItsWholeRunEndsIn) {
+  EXPECT_TRUE(wedges_in(Mutant::kNoRejoinEdge, "demoted", "catchingup"));
+  EXPECT_TRUE(wedges_in(Mutant::kNoAbortEdge, "prepare_promotion", "secondary"));
+}
+
+TEST(GoalKeys, GoalsAndReportsReadBackAsWritten) {
   const Goal follow{.state = "catchingup", .upstream = "db1-2"};
-  EXPECT_EQ(format_goal(follow), "catchingup db1-2");
+  EXPECT_EQ(format_goal(follow), "catchingup follow:db1-2");
   EXPECT_EQ(parse_goal(format_goal(follow)), follow);
+  const Goal promote{.state = "wait_primary", .reach = Position{.timeline = 2, .lsn = 943}};
+  EXPECT_EQ(format_goal(promote), "wait_primary reach:2/943");
+  EXPECT_EQ(parse_goal(format_goal(promote)), promote);
   EXPECT_EQ(parse_goal("primary"), Goal{.state = "primary"});
   EXPECT_FALSE(parse_goal(""));
   EXPECT_FALSE(parse_goal("catchingup "));
+  EXPECT_FALSE(parse_goal("catchingup db1-2"));
+  EXPECT_FALSE(parse_goal("wait_primary reach:2"));
+  const Report demoted{.state = "demoted", .final = Position{.timeline = 2, .lsn = 943}};
+  EXPECT_EQ(format_report(demoted), "demoted 2/943");
+  EXPECT_EQ(parse_report(format_report(demoted)), demoted);
+  EXPECT_EQ(parse_report("secondary"), Report{.state = "secondary"});
+  EXPECT_FALSE(parse_report("demoted 2/"));
   EXPECT_EQ(state_key("db1-2"), "/goal/db1/db1-2/state");
   EXPECT_EQ(goal_key("db1-2"), "/goal/db1/db1-2/goal");
 }
