@@ -320,6 +320,20 @@ ControlPlaneCheck check_control_plane(const ControlPlaneModel& model) {
   for (const DecisionTable* table : model.tables) {
     check.tables.push_back(TableCheck{table, analyze(*table)});
   }
+  for (const GroupTable* table : model.group_tables) {
+    check.group_tables.push_back(GroupTableCheck{table, analyze(*table)});
+  }
+  for (const GoalDrivenDef* def : model.goal_driven) {
+    GoalCheck goal = check_goal_driven(*def);
+    for (const std::string& e : goal.errors) {
+      check.errors.push_back(ModelError{
+          .where = fmt::format("goal-driven machine '{}'", def->name),
+          .message = e,
+          .fix = "declare the node's machine, the monitor's table over that very machine and "
+                 "the keeper's walk along the machine's transitions"});
+    }
+    check.goal_driven.push_back(std::move(goal));
+  }
   for (CrossFinding& f : cross_check(model)) {
     if (is_model_error(f.kind)) {
       check.errors.push_back(error_of(f));
@@ -348,6 +362,10 @@ std::size_t ControlPlaneCheck::problem_count() const {
     count += m.report.findings.size();
   for (const TableCheck& t : tables)
     count += t.analysis.conflict_count + t.analysis.gap_count;
+  for (const GroupTableCheck& t : group_tables)
+    count += t.analysis.conflict_count + t.analysis.gap_count;
+  for (const GoalCheck& g : goal_driven)
+    count += g.wedges.size();
   for (const ClaimResult& c : claims)
     count += c.holds ? 0 : 1;
   return count;
@@ -395,6 +413,14 @@ std::string ControlPlaneCheck::describe() const {
                        t.table->signal_names().size());
     out += indented(t.analysis.describe(*t.table));
   }
+  for (const GroupTableCheck& t : group_tables) {
+    out += fmt::format("group table {}: {} members, {} rules as decided, {} signals\n",
+                       t.table->name(), t.table->member_count(), t.table->rules().size(),
+                       t.table->signal_names().size());
+    out += indented(t.analysis.describe(*t.table));
+  }
+  for (const GoalCheck& g : goal_driven)
+    out += indented(g.describe());
   out +=
       fmt::format("cross-checks: {}\n", cross.empty() ? "machines, tables and actions agree"
                                                       : fmt::format("{} findings", cross.size()));

@@ -17,6 +17,8 @@
 #include "core/control_plane_model.hpp"
 #include "core/cross_check.hpp"
 #include "core/decision_analysis.hpp"
+#include "core/goal_check.hpp"
+#include "core/group_analysis.hpp"
 #include "core/model_check.hpp"
 
 namespace unwedge::core {
@@ -67,17 +69,27 @@ struct TableCheck {
   TableAnalysis analysis;
 };
 
+struct GroupTableCheck {
+  const GroupTable* table = nullptr;
+  GroupAnalysis analysis;
+};
+
 struct ControlPlaneCheck {
   std::string name;
   std::vector<MachineCheck> machines;
   std::vector<TableCheck> tables;
+  std::vector<GroupTableCheck> group_tables;
+  // The (reported, goal) products of the goal-driven machines; their
+  // declaration mistakes are in `errors` too.
+  std::vector<GoalCheck> goal_driven;
   // Cross-check findings; the model-error kinds are in `errors` instead.
   std::vector<CrossFinding> cross;
   // Claims with a model error are in `errors`, not here.
   std::vector<ClaimResult> claims;
   std::vector<ModelError> errors;
 
-  // Machine findings, table conflicts and gaps, cross findings, false claims.
+  // Machine findings, table and group table conflicts and gaps, goal-pair
+  // wedges, cross findings, false claims.
   std::size_t problem_count() const;
   bool has_errors() const { return !errors.empty(); }
   bool ok() const { return !has_errors() && problem_count() == 0; }

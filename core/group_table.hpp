@@ -53,13 +53,14 @@ namespace unwedge::core {
 // witness; a bigger group is better judged as several smaller ones, and its
 // cells grow as the power of the member count.
 inline constexpr std::size_t kMaxGroupMembers = 3;
-// The analysis enumerates every signal subset, so signals cost twice per
-// signal; 24 keeps a fully used table of a small machine under a second
-// (docs/PERFORMANCE.md).
+// The analysis enumerates every signal subset, so each signal doubles its
+// cost; a group's member signals ("a.Unhealthy", "b.Unhealthy") need more
+// than one entity's 16. kMaxGroupCells bounds the product with the states.
 inline constexpr std::size_t kMaxGroupSignals = 24;
-// The build refuses a table with more cells than this: its analysis would
-// take longer than a check run on every commit should.
-inline constexpr std::uint64_t kMaxGroupCells = std::uint64_t{1} << 30;
+// The build refuses a table with more cells than this: at 15-20 million
+// cells a second (docs/PERFORMANCE.md) its analysis would take over two
+// seconds, more than a check run on every commit should.
+inline constexpr std::uint64_t kMaxGroupCells = std::uint64_t{1} << 25;
 
 using MemberId = std::uint8_t;
 

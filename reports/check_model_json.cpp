@@ -84,6 +84,18 @@ Out rule_names(const core::DecisionTable& table, const std::vector<std::size_t>&
   return names;
 }
 
+// What one entity's and a group's table analyses share.
+template <class Analysis>
+Out analysis_out(const Analysis& a, Out conflicts, Out gaps) {
+  return Out{{"ok", a.ok()},
+             {"cells_checked", a.cells_checked},
+             {"invalid_cells", a.invalid_cells},
+             {"conflict_count", a.conflict_count},
+             {"gap_count", a.gap_count},
+             {"conflicts", std::move(conflicts)},
+             {"gaps", std::move(gaps)}};
+}
+
 Out table_out(const core::TableCheck& t) {
   const core::DecisionTable& table = *t.table;
   const core::TableAnalysis& a = t.analysis;
@@ -98,16 +110,11 @@ Out table_out(const core::TableCheck& t) {
   Out gaps = Out::array();
   for (const core::Cell& g : a.gaps)
     gaps.push_back(cell_out(table.name_cell(g.state, g.signals)));
-  return Out{{"name", table.name()},
-             {"machine", table.machine().name()},
-             {"ok", a.ok()},
-             {"cells_checked", a.cells_checked},
-             {"invalid_cells", a.invalid_cells},
-             {"conflict_count", a.conflict_count},
-             {"gap_count", a.gap_count},
-             {"conflicts", std::move(conflicts)},
-             {"gaps", std::move(gaps)},
-             {"dead_rules", rule_names(table, a.dead_rules)}};
+  Out out = analysis_out(a, std::move(conflicts), std::move(gaps));
+  out["name"] = table.name();
+  out["machine"] = table.machine().name();
+  out["dead_rules"] = rule_names(table, a.dead_rules);
+  return out;
 }
 
 Out cross_out(const core::CrossFinding& f) {
@@ -143,6 +150,86 @@ Out counterexample_out(const core::ClaimResult& c) {
   return cell;
 }
 
+Out group_cell_out(const core::GroupTable& table, const core::GroupCell& cell) {
+  Out states = Out::object();
+  for (std::size_t m = 0; m < table.member_count(); ++m)
+    states[table.member_names()[m]] = table.machine().state_name(cell.states.of[m]);
+  Out signals = Out::array();
+  for (std::size_t i = 0; i < table.signal_names().size(); ++i) {
+    if (cell.signals.contains(static_cast<core::SignalId>(i)))
+      signals.push_back(table.signal_names()[i]);
+  }
+  return Out{{"states", std::move(states)}, {"signals", std::move(signals)}};
+}
+
+Out group_table_out(const core::GroupTableCheck& t) {
+  const core::GroupTable& table = *t.table;
+  const core::GroupAnalysis& a = t.analysis;
+  Out conflicts = Out::array();
+  for (const core::GroupConflict& c : a.conflicts) {
+    Out cell = group_cell_out(table, c.cell);
+    cell["message"] = table.describe(table.decide(c.cell.states, c.cell.signals));
+    conflicts.push_back(std::move(cell));
+  }
+  Out gaps = Out::array();
+  for (const core::GroupCell& g : a.gaps)
+    gaps.push_back(group_cell_out(table, g));
+  Out dead = Out::array();
+  for (std::size_t r : a.dead_rules)
+    dead.push_back(table.rules()[r].name);
+  Out out = analysis_out(a, std::move(conflicts), std::move(gaps));
+  out["name"] = table.name();
+  out["machine"] = table.machine().name();
+  out["members"] = table.member_names();
+  out["symmetric"] = table.symmetric();
+  out["dead_rules"] = std::move(dead);
+  return out;
+}
+
+Out pairs_out(const std::vector<core::MemberPair>& pairs) {
+  Out out = Out::array();
+  for (const core::MemberPair& p : pairs) {
+    out.push_back(Out{{"member", p.member},
+                      {"reported", p.reported},
+                      {"goal", p.goal},
+                      {"stale", p.stale ? Out(*p.stale) : Out(nullptr)}});
+  }
+  return out;
+}
+
+Out goal_out(const core::GoalCheck& g) {
+  Out wedges = Out::array();
+  for (const core::GoalWedge& w : g.wedges) {
+    wedges.push_back(Out{{"kind", core::to_string(w.kind)},
+                         {"message", w.message},
+                         {"pairs", pairs_out(w.pairs)},
+                         {"paths", w.paths}});
+  }
+  Out stale = Out::array();
+  for (const core::StaleStep& s : g.stale_steps) {
+    stale.push_back(Out{{"member", s.member},
+                        {"reported", s.reported},
+                        {"goal", s.goal},
+                        {"stale", s.stale},
+                        {"to", s.to}});
+  }
+  Out unreachable = Out::array();
+  for (const core::UnreachablePair& u : g.unreachable) {
+    unreachable.push_back(Out{{"reported", u.reported}, {"goal", u.goal}, {"stuck", u.stuck}});
+  }
+  return Out{{"name", g.name},
+             {"ok", g.ok()},
+             {"members", g.members},
+             {"product_states", g.product_states},
+             {"product_moves", g.product_edges},
+             {"cells_read", g.cells_checked},
+             {"wedged_states", g.wedge_count},
+             {"wedges", std::move(wedges)},
+             {"stale_steps", std::move(stale)},
+             {"unreachable_pairs", std::move(unreachable)},
+             {"errors", g.errors}};
+}
+
 Out claim_out(const core::ClaimResult& c) {
   UNWEDGE_ASSERT(!c.error.has_value());
   return Out{{"statement", c.statement},
@@ -169,6 +256,12 @@ std::string check_model_json(const core::ControlPlaneCheck& check) {
   Out tables = Out::array();
   for (const core::TableCheck& t : check.tables)
     tables.push_back(table_out(t));
+  Out group_tables = Out::array();
+  for (const core::GroupTableCheck& t : check.group_tables)
+    group_tables.push_back(group_table_out(t));
+  Out goal_driven = Out::array();
+  for (const core::GoalCheck& g : check.goal_driven)
+    goal_driven.push_back(goal_out(g));
   Out cross = Out::array();
   for (const core::CrossFinding& f : check.cross)
     cross.push_back(cross_out(f));
@@ -182,6 +275,8 @@ std::string check_model_json(const core::ControlPlaneCheck& check) {
                  {"errors", std::move(errors)},
                  {"machines", std::move(machines)},
                  {"tables", std::move(tables)},
+                 {"group_tables", std::move(group_tables)},
+                 {"goal_driven", std::move(goal_driven)},
                  {"cross_checks", std::move(cross)},
                  {"claims", std::move(claims)}};
   return json.dump(2, ' ', false, Out::error_handler_t::replace) + "\n";

@@ -827,6 +827,64 @@ class CheckModelJson : public ::testing::Test {
   core::ActionDef drain_;
 };
 
+// A goal-driven pair whose old primary cannot rejoin: the wedge, its kind,
+// pairs and shortest ways, the group table's analysis and the unreachable
+// pairs all reach the JSON, and the wedge counts as a problem.
+TEST(CheckModelJsonGoals, AGoalPairWedgeReachesTheJsonWithItsPairsAndWays) {
+  const core::MachineDef node = *core::MachineDef::Builder("node")
+                                     .state("primary", {.healthy = true, .stable = true})
+                                     .state("secondary", {.healthy = true, .stable = true})
+                                     .state("demoted")
+                                     .transition("secondary", "primary", "goal")
+                                     .transition("primary", "demoted", "goal")
+                                     .initial("secondary")
+                                     .build();
+  const core::GroupTable monitor = *core::GroupTable::Builder("monitor", node)
+                                        .members({"a", "b"})
+                                        .symmetric()
+                                        .signals({"a.Unhealthy", "b.Unhealthy"})
+                                        .rule({.name = "failover",
+                                               .in = {{"a", {"primary"}}, {"b", {"secondary"}}},
+                                               .when = {"a.Unhealthy"},
+                                               .assign = {{"a", "demoted"}, {"b", "primary"}},
+                                               .priority = 50})
+                                        .rule({.name = "rejoin",
+                                               .in = {{"a", {"demoted"}}, {"b", {"primary"}}},
+                                               .assign = {{"a", "secondary"}},
+                                               .priority = 10})
+                                        .rule({.name = "steady"})
+                                        .build();
+  const core::GoalDrivenDef pair{.name = "node",
+                                 .machine = &node,
+                                 .assignment = &monitor,
+                                 .walk = core::direct_walk(node),
+                                 .initial = {{"a", "primary"}, {"b", "secondary"}}};
+  const core::ControlPlaneCheck check = core::check_control_plane(core::ControlPlaneModel{
+      .name = "pair", .machines = {&node}, .group_tables = {&monitor}, .goal_driven = {&pair}});
+  const nlohmann::json json = parsed_check(reports::check_model_json(check));
+  EXPECT_EQ(json["verdict"], "fail");
+  ASSERT_EQ(json["group_tables"].size(), 1U);
+  EXPECT_EQ(json["group_tables"][0]["cells_checked"], 3 * 3 * 4);  // states^2 * 2^signals
+  EXPECT_EQ(json["group_tables"][0]["members"], nlohmann::json({"a", "b"}));
+  ASSERT_EQ(json["goal_driven"].size(), 1U);
+  const nlohmann::json& goal = json["goal_driven"][0];
+  EXPECT_EQ(goal["ok"], false);
+  ASSERT_GE(goal["wedges"].size(), 1U);
+  const nlohmann::json& wedge = goal["wedges"][0];
+  EXPECT_EQ(wedge["kind"], "missing-edge");
+  EXPECT_EQ(
+      wedge["pairs"][0],
+      nlohmann::json(
+          {{"member", "a"}, {"reported", "demoted"}, {"goal", "secondary"}, {"stale", nullptr}}));
+  ASSERT_GE(wedge["paths"].size(), 1U);
+  EXPECT_NE(wedge["paths"][0].dump().find("rule rejoin"), std::string::npos) << wedge.dump(2);
+  EXPECT_GE(json["problem_count"].get<std::size_t>(), goal["wedges"].size());
+  EXPECT_FALSE(goal["unreachable_pairs"].empty());
+  EXPECT_NE(check.describe().find("missing-edge wedge at a (reported demoted, goal secondary)"),
+            std::string::npos)
+      << check.describe();
+}
+
 TEST_F(CheckModelJson, NamesEveryFindingWithItsKindStatesAndPaths) {
   const core::ControlPlaneCheck check = core::check_control_plane(model());
   const nlohmann::json json = parsed_check(reports::check_model_json(check));

@@ -207,6 +207,16 @@ TEST(GroupTable, BuildNamesEveryMistakeAtOnce) {
   Result<GroupTable> wide = GroupTable::Builder("wide", m).members({"a"}).signals(signals).build();
   ASSERT_FALSE(wide.ok());
   EXPECT_NE(wide.error().message.find("at most 24 are supported"), std::string::npos);
+
+  // 4^3 state tuples * 2^20 signal subsets: past what the analysis checks quickly.
+  signals.resize(20);
+  Result<GroupTable> big =
+      GroupTable::Builder("big", m).members({"a", "b", "c"}).signals(signals).build();
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.error().message.find("67108864 cells"), std::string::npos) << big.error().message;
+  signals.resize(19);  // 2^25 cells: at the limit, accepted
+  EXPECT_TRUE(
+      GroupTable::Builder("edge", m).members({"a", "b", "c"}).signals(signals).build().ok());
 }
 
 }  // namespace
