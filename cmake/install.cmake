@@ -11,7 +11,7 @@
 # simulated Postgres fleet), unwedge::world_consensus (the simulated
 # consensus store and its linearizability checker), unwedge::postgres (the reference plane, unregistered: a
 # program registers what it links, see seam/registry.hpp), unwedge::lease (the
-# lease plane, unregistered likewise), unwedge::sim (the
+# lease plane, unregistered likewise), unwedge::goal (the goal plane, likewise), unwedge::sim (the
 # simulator), unwedge::reports and unwedge::cli (every command, run_unwedge()).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -19,7 +19,7 @@ include(CMakePackageConfigHelpers)
 set(UNWEDGE_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/unwedge)
 set(unwedge_libraries unwedge_core unwedge_seam unwedge_sim_kernel unwedge_world_postgres
                       unwedge_world_consensus
-                      unwedge_postgres unwedge_lease unwedge_sim unwedge_reports)
+                      unwedge_postgres unwedge_lease unwedge_goal unwedge_sim unwedge_reports)
 if(UNWEDGE_CLI)
   list(APPEND unwedge_libraries unwedge_cli)
 endif()
@@ -36,7 +36,7 @@ if(UNWEDGE_CLI)
 endif()
 
 # Every layer's headers, under include/unwedge/<folder>, as they are included.
-foreach(folder core seam worlds/postgres worlds/consensus planes/postgres planes/lease sim reports cli)
+foreach(folder core seam worlds/postgres worlds/consensus planes/postgres planes/lease planes/goal sim reports cli)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/unwedge/${folder}
           FILES_MATCHING PATTERN "*.hpp")

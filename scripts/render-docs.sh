@@ -2,7 +2,8 @@
 # Regenerates each bundled plane's document and the machine graphs it shows
 # from the plane's model: docs/CONTROL_PLANE.md and docs/control_plane/*.svg
 # for the reference plane, docs/LEASE_PLANE.md and docs/lease_plane/*.svg for
-# the lease plane.
+# the lease plane, docs/GOAL_PLANE.md and docs/goal_plane/*.svg for the goal
+# plane.
 # Needs Graphviz for the pictures; installs it if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,3 +34,4 @@ render() {
 }
 render postgres CONTROL_PLANE.md control_plane
 render lease LEASE_PLANE.md lease_plane
+render goal GOAL_PLANE.md goal_plane

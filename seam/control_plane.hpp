@@ -17,7 +17,7 @@
 //
 //   const seam::PlaneInfo* info = seam::find_plane("my_plane");
 //   core::Result<std::unique_ptr<seam::ControlPlane>> plane = info->create({});
-//   std::unique_ptr<seam::Process> process = (*plane)->start(env);
+//   std::unique_ptr<seam::Process> process = (*plane)->start({.env = env});
 //   process->tick();
 #pragma once
 
@@ -190,6 +190,24 @@ struct AgentContext {
   core::Coordination* coordination = nullptr;
 };
 
+// What a process is handed: the control plane's own world as an Environment,
+// and the fleet's consensus store.
+//
+// The Environment is the control plane's: its clock, its Store (which
+// outlives the process: a new one starts over it after a crash), the fleet
+// API as Infra, monitoring as Telemetry, the simulator's journal. The
+// consensus store is the one the plane's agents share
+// (FleetConfiguration::coordination_members), reached from the control
+// plane's host over the network as an agent reaches it from its node: a
+// partition of the control plane cuts it off, and a crash of the process
+// loses every answer it waited for (the next process asks afresh). Null
+// when the fleet runs none. A monitor that assigns its nodes' agents goals
+// through the store (pg_auto_failover's) writes and reads it here.
+struct ProcessContext {
+  const core::Environment& env;
+  core::Coordination* coordination = nullptr;
+};
+
 class ControlPlane {
  public:
   virtual ~ControlPlane() = default;
@@ -199,6 +217,13 @@ class ControlPlane {
   virtual FleetConfiguration fleet() const = 0;
   // A new process over `env`, which must outlive it.
   virtual std::unique_ptr<Process> start(const core::Environment& env) const = 0;
+  // A new process over `context`, whose environment and store outlive it. The
+  // simulator starts every process through this one; the default, for a
+  // plane whose process never reads the consensus store, starts it over the
+  // environment alone.
+  virtual std::unique_ptr<Process> start(const ProcessContext& context) const {
+    return start(context.env);
+  }
   // A copy of this object, with whatever it remembers of the run (requests
   // kept for end_check()), whose model() is the very object this one's is
   // (a model built once, as a function's static, is shared by copies). It

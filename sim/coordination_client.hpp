@@ -25,6 +25,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -104,6 +105,25 @@ class CoordinationClient final : public core::Coordination {
   consensus::Sequence next_sequence_ = 1;
   std::uint64_t timer_generation_ = 0;
   bool rotate_on_timer_ = false;
+};
+
+// The control plane's process reaches the store through a client made at
+// its first ask: a process that never asks (most planes' do not) takes no
+// client id, so the ids, and with them every agent's first member, stay
+// what they were without it.
+class DeferredCoordination final : public core::Coordination {
+ public:
+  explicit DeferredCoordination(std::function<std::unique_ptr<CoordinationClient>()> make)
+      : make_(std::move(make)) {}
+
+  core::KvAnswer ask(std::string_view request_key, const core::KvRequest& request) override {
+    if (client_ == nullptr) client_ = make_();
+    return client_->ask(request_key, request);
+  }
+
+ private:
+  std::function<std::unique_ptr<CoordinationClient>()> make_;
+  std::unique_ptr<CoordinationClient> client_;
 };
 
 }  // namespace unwedge::sim

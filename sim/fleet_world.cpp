@@ -98,7 +98,7 @@ bool FleetWorld::settle(int ticks_max) {
 
 std::unique_ptr<seam::Process> FleetWorld::start_process() {
   std::unique_ptr<seam::Process> process =
-      process_factory ? process_factory(env) : plane().start(env);
+      process_factory ? process_factory(env) : plane().start(seam::ProcessContext{.env = env});
   UNWEDGE_ASSERT(process != nullptr);
   return process;
 }

@@ -196,7 +196,28 @@ bool Simulation::restorable() const {
   return copy != nullptr && &copy->model() == &plane_->model();
 }
 
-Simulation::~Simulation() = default;
+Simulation::~Simulation() {
+  process_.reset();  // before the store client it was handed
+  process_coordination_.reset();
+}
+
+// The process reaches the consensus store from the control plane's host
+// over the network, as an agent does from its node, through a client that
+// serves only this process: one that crashed loses its answers with it.
+void Simulation::start_process() {
+  process_coordination_.reset();
+  ++process_starts_;
+  if (coordination_ != nullptr) {
+    const std::uint32_t started = process_starts_;
+    process_coordination_ = std::make_unique<DeferredCoordination>([this, started] {
+      return std::make_unique<CoordinationClient>(
+          *coordination_, "control-plane", world_.control_plane, control_plane_clock_, now_us_,
+          trace_, [this, started] { return control_plane_up_ && process_starts_ == started; });
+    });
+  }
+  process_ =
+      plane_->start(seam::ProcessContext{.env = env_, .coordination = process_coordination_.get()});
+}
 
 void Simulation::wire_journal() {
   journal_.on_transition = [this](const core::TransitionEvent& e) { on_transition(e); };
@@ -219,7 +240,8 @@ StoreCluster::Schedule Simulation::store_schedule() {
 
 void Simulation::restart_processes() {
   process_.reset();
-  due_at_us_ = -1;  // what the old process asked for dies with it
+  process_coordination_.reset();  // after the process it served
+  due_at_us_ = -1;                // what the old process asked for dies with it
   for (auto& [host, running] : agents_) {
     running.agent.reset();  // before what it was handed
     running.coordination.reset();
@@ -450,7 +472,7 @@ const std::vector<std::string>& each_once_sorted(std::vector<std::string>& names
 
 bool Simulation::controller_pass() {
   try {
-    if (!process_) process_ = plane_->start(env_);
+    if (!process_) start_process();
     if (process_->wants_changes()) {
       for (HostIndex h : changed_hosts_)
         changed_entities_.push_back(world_.hosts[h].name);
@@ -467,6 +489,7 @@ bool Simulation::controller_pass() {
     // The process is gone with everything in flight; only the Store remains.
     control_plane_crashes_++;
     process_.reset();
+    process_coordination_.reset();  // its answers are lost with it
     control_plane_up_ = false;
     due_at_us_ = -1;
     trace_.record(now_us_, TraceKind::kFault, "control-plane",

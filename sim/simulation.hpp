@@ -408,6 +408,9 @@ class Simulation final : private InfraBackend {
   // The store members among `names`, by index.
   std::vector<std::uint32_t> store_members_named(const std::vector<std::string>& names) const;
   void boot(HostIndex host);
+  // A new incarnation of the plane's process, with a client of the
+  // consensus store of its own when the fleet runs one.
+  void start_process();
   // The plane's agent on a host that has just come up, if the plane has
   // agents: launched, and its ticks begun.
   void start_agent(HostIndex host);
@@ -481,6 +484,10 @@ class Simulation final : private InfraBackend {
   // The consensus store's members, when the plane asks for them; declared
   // before the agents, so every client goes before the store it asks.
   std::unique_ptr<StoreCluster> coordination_;
+  // The process's client of that store, made at its first ask; one per
+  // process, lost with it. Declared after the store, so it goes first.
+  std::unique_ptr<DeferredCoordination> process_coordination_;
+  std::uint32_t process_starts_ = 0;  // which process a client was made for
   // Every node's agent Store, kept on the node's disk: it outlives the agent.
   std::map<HostIndex, std::unique_ptr<core::InMemoryStore>> agent_stores_;
   std::map<HostIndex, RunningAgent> agents_;

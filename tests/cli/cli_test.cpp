@@ -716,16 +716,18 @@ TEST(Nightly, AListOfControlPlanesNamesEachRegisteredPlaneOnce) {
     const char* expected;
   } cases[] = {
       {"postgres,nosuch",
-       "--control-plane: no control plane named 'nosuch'; known: lease, postgres"},
-      {"nosuch,lease", "--control-plane: no control plane named 'nosuch'; known: lease, postgres"},
+       "--control-plane: no control plane named 'nosuch'; known: goal, lease, postgres"},
+      {"nosuch,lease",
+       "--control-plane: no control plane named 'nosuch'; known: goal, lease, postgres"},
       {"lease,postgres,lease",
-       "--control-plane: the control plane 'lease' is named twice; name each once (known: lease, "
+       "--control-plane: the control plane 'lease' is named twice; name each once (known: goal, "
+       "lease, "
        "postgres)"},
-      {"postgres,", "--control-plane: no control plane named ''; known: lease, postgres"},
+      {"postgres,", "--control-plane: no control plane named ''; known: goal, lease, postgres"},
       // "reference" is the bundled reference plane's other name.
       {"reference,lease,postgres",
        "--control-plane: the control plane 'postgres' is named twice; name each once (known: "
-       "lease, postgres)"},
+       "goal, lease, postgres)"},
   };
   const std::filesystem::path out = unwedge::testing::temp_path("nightly-list");
   std::filesystem::remove_all(out);
@@ -748,7 +750,7 @@ TEST(CheckModel, AnUnknownControlPlaneIsBadInputNamingTheKnownOnes) {
                               "explore-crashes", "fuzz-to-scenario"}) {
     const Ran ran = unwedge(std::string(command) + " --control-plane nosuch");
     EXPECT_EQ(ran.exit_code, 2) << command << ": " << ran.output;
-    EXPECT_NE(ran.output.find("no control plane named 'nosuch'; known: lease, postgres"),
+    EXPECT_NE(ran.output.find("no control plane named 'nosuch'; known: goal, lease, postgres"),
               std::string::npos)
         << command << ": " << ran.output;
   }

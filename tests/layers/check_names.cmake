@@ -69,6 +69,10 @@ check(worlds/consensus "postgres|pgworld|plane|\"(sim|planes|seam|reports|cli)/|
 check(planes/lease "\"(sim|planes/postgres|worlds|reports|cli)/|sim::|pgworld::world|postgres::"
       "the lease plane names the simulator, the simulated fleet or another plane"
       ALLOW "\"worlds/postgres/fleet_api.hpp")
+# So is the goal plane.
+check(planes/goal "\"(sim|planes/postgres|planes/lease|worlds|reports|cli)/|sim::|pgworld::world|postgres::|lease::"
+      "the goal plane names the simulator, the simulated fleet or another plane"
+      ALLOW "\"worlds/postgres/fleet_api.hpp")
 
 # The simulator engine names no plane: it reaches the plane under test only
 # through the seam.
@@ -80,5 +84,5 @@ if(problems GREATER 0)
   message(FATAL_ERROR "${problems} layering problem(s)")
 endif()
 message(STATUS "layers: core names no database, plane or simulator; the kernel no world; "
-               "a world no plane nor the engine; the engine no plane; the lease plane no "
-               "simulator")
+               "a world no plane nor the engine; the engine no plane; the lease and goal "
+               "planes no simulator")

@@ -1,4 +1,4 @@
-// Every bundled scenario (scenarios/, scenarios/lease/,
+// Every bundled scenario (scenarios/, scenarios/lease/, scenarios/goal/,
 // scenarios/regressions/) states what must happen for it to mean anything
 // (`requires:`), and its run gets there and gives its expected verdict: a
 // story whose situation never arises passes without testing anything.
@@ -33,7 +33,7 @@ std::vector<std::string> files_in(std::initializer_list<const char*> dirs) {
 }
 
 std::vector<std::string> bundled_files() {
-  return files_in({"scenarios", "scenarios/lease", "scenarios/regressions"});
+  return files_in({"scenarios", "scenarios/lease", "scenarios/goal", "scenarios/regressions"});
 }
 
 class BundledScenario : public testing::TestWithParam<std::string> {};

@@ -62,6 +62,10 @@ TEST(ProvisionedFleets, RunsFromCopiesOfAFleetWithAgentsAndAStoreAreTheRunsSimul
   expect_copies_run_as_simulated("lease", 30);
 }
 
+TEST(ProvisionedFleets, RunsFromCopiesOfAFleetWhoseProcessAsksTheStoreAreTheRunsSimulated) {
+  expect_copies_run_as_simulated("goal", 10);
+}
+
 TEST(ProvisionedFleets, PastItsLimitItSimulatesEveryRunFromNothingAlike) {
   ProvisionedFleets none(0);
   core::Result<Scenario> s = scenario_from_bytes(random_scenario_bytes(7, 2), "input 7");
