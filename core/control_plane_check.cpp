@@ -99,7 +99,7 @@ struct DecisionNames {
              {"state", "among its in states", "machine " + machine.name(), machine.state_names()});
         return {};
       }
-      set = set.with(*id);
+      set.insert(*id);
     }
     return set;
   }

@@ -32,9 +32,11 @@ namespace unwedge::core {
 
 using StateId = std::uint16_t;
 
-// State sets are 64-bit masks elsewhere (decision tables), so a machine holds
-// at most this many states. Real entity machines have a dozen.
-inline constexpr std::size_t kMaxStates = 64;
+// The most states a machine holds. An entity's own machine has a dozen; the
+// product of two or three entities' machines, checked as one MachineDef, has
+// hundreds to a few thousand. StateSet keeps states below 64 in one inline
+// word, so tables over small machines pay nothing for the larger limit.
+inline constexpr std::size_t kMaxStates = 4096;
 
 struct StateTraits {
   bool healthy = false;

@@ -4,16 +4,16 @@
 //
 // The input is a script of builder calls with arbitrary names: empty,
 // duplicated, unknown, raw bytes, long; an op repeats the last declaration,
-// bulk declarations push past 64 states and 16 signals, dwell bounds and
+// bulk declarations push past kMaxStates and 16 signals, dwell bounds and
 // priorities take any value (the byte layout is spelled out in
 // make_seeds.sh). build() must return either an object or an Error with a
 // message, and which of the two is predicted by an independent reading of
 // the rules the builders document (names unique and non-empty, every
 // reference resolves, no self-loop or duplicate transition, an initial state,
-// at most 64 states and 16 signals, no signal in both when and unless, no
-// empty invalid combination). An accepted object must hold what was
-// declared, and is then run through the model checks and, when small, the
-// table analysis.
+// at most kMaxStates states and 16 signals, no signal in both when and
+// unless, no empty invalid combination). An accepted object must hold what
+// was declared, and is then run through the model checks and, when small,
+// the table analysis.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -41,7 +41,8 @@ using unwedge::core::StateTraits;
 using unwedge::fuzz::FuzzInput;
 
 constexpr std::size_t kOpsMax = 64;
-constexpr std::size_t kBulkMax = 80;     // one bulk declaration passes kMaxStates
+// One bulk declaration passes kMaxStates.
+constexpr std::size_t kBulkMax = unwedge::core::kMaxStates + 16;
 constexpr std::size_t kCellsMax = 4096;  // the largest table analysed per input
 
 // Mostly names from a pool of four, so that references resolve and collide,

@@ -85,8 +85,9 @@ seed $bf valid "$valid_machine" 07 \
 # the same machine with its last transition declared twice; a table with
 # its last signal declared twice
 seed $bf duplicates "$valid_machine" 06 01 07  03 00  00 01 03 00  06 00  07
-# 70 bulk states and an undeclared initial state; 17 bulk signals
-seed $bf too-many 03 00  05 45  03 03 00  07  03 00  01 10  07
+# 4100 bulk states (one more than the 4096 a machine holds, read from two
+# bytes: 1 + 0x1003) and an undeclared initial state; 17 bulk signals
+seed $bf too-many 03 00  05 10 03  03 03 00  07  03 00  01 10  07
 # empty machine name, an empty state name, a negative dwell, a duplicate
 # state, a self-loop, an unknown terminal; a table with an empty name, a
 # duplicate signal and a rule with g0 in both when and unless

@@ -20,12 +20,11 @@ std::string names(const core::DecisionTable& table, core::SignalSet signals) {
   return out.empty() ? "" : fmt::format("{}", fmt::join(out, ", "));
 }
 
-std::string state_names(const core::MachineDef& machine, core::StateSet states) {
+std::string state_names(const core::MachineDef& machine, const core::StateSet& states) {
   if (states == core::StateSet::all(machine.state_count())) return "any";
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < machine.state_count(); ++i) {
-    if (states.contains(static_cast<core::StateId>(i))) out.push_back(machine.state(i).name);
-  }
+  std::vector<std::string_view> out;
+  for (const core::StateId s : states)
+    out.push_back(machine.state_name(s));
   return fmt::format("{}", fmt::join(out, ", "));
 }
 
