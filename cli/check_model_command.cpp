@@ -42,7 +42,8 @@ constexpr const char* kJsonKeys = R"(--json prints one object (schema_version 1)
   cross_checks[]: kind, message, machine, action, table, from, to, cause, table_causes[],
     scheduled_by[] (table, rule, state, signals[], cells)
   claims[]: statement, kind ("path", "always", "never"), verdict ("holds", "refuted"),
-    detail, counterexample (null, {path[]} or {state, signals[], got})
+    detail, counterexample (null, {path[], paths[][]} or {state, signals[], got});
+    paths: every shortest path avoiding the waypoint, up to 3, the first being path
 Exit status: 0 everything holds, 1 something is refuted, 2 bad input or a model error.)";
 
 int write_outputs(const core::ControlPlaneModel& model, const core::ControlPlaneCheck& check,

@@ -6,7 +6,7 @@
 //   ModelReport report = check_model(machine);
 //   for (const Finding& f : report.findings) print(f.message);
 //   PathCheck p = must_pass_through(machine, following, promoted, fenced);
-//   if (!p.holds) print(describe_path(machine, p.counterexample));
+//   if (!p.holds) for (const Path& path : p.counterexamples) print(describe_path(machine, path));
 //
 // Definitions used throughout:
 //   - a state is *safe* when it is healthy and stable, or declared terminal
@@ -63,17 +63,35 @@ ModelReport check_model(const MachineDef& machine);
 
 struct PathCheck {
   bool holds = true;
-  // When false: a path from source to target that avoids the waypoint.
+  // When false: a shortest path from source to target that avoids the
+  // waypoint; the first of `counterexamples`.
   Path counterexample;
+  // When false: distinct shortest such paths, all of one length, as many as
+  // asked for or as exist, in table order. Empty when the claim holds.
+  std::vector<Path> counterexamples;
 };
+
+// How many shortest counterexamples must_pass_through lists by default: a
+// second one shows whether a fix to the first closes every bypass, and more
+// than a few is noise.
+inline constexpr std::size_t kCounterexamplesDefault = 3;
 
 // Does every path from `source` to `target` pass through `waypoint`? Holds
 // vacuously when target is unreachable from source. A waypoint equal to the
 // source or target holds trivially. With source == target and any other
 // waypoint it does not hold: the zero-length path {source} avoids the waypoint
-// and is the counterexample. A counterexample is a shortest such path.
+// and is the counterexample.
+//
+// The counterexamples are shortest paths avoiding the waypoint, at most
+// `counterexamples_max` of them, distinct as sequences of states (two causes
+// between the same states make one path). They are enumerated from the
+// breadth-first layering: from each state, the next states that are one step
+// nearer the target, in the order of the transition table. The first is the
+// path a breadth-first search in table order finds; a longer bypass is never
+// listed while a shorter one exists.
 PathCheck must_pass_through(const MachineDef& machine, StateId source, StateId target,
-                            StateId waypoint);
+                            StateId waypoint,
+                            std::size_t counterexamples_max = kCounterexamplesDefault);
 
 // "following -> fencing -> promoted"
 std::string describe_path(const MachineDef& machine, const Path& path);

@@ -29,7 +29,8 @@ ramp() {  # ramp DIR NAME COUNT: the bytes 0, 1, ... COUNT-1 (mod 256)
 # report_json_fuzzer) are files copied in by hand.
 rm -rf corpus/{model_check,decision_table,canary,builder,fleet,action}_fuzzer crashes/canary_fuzzer
 
-# --- model_check_fuzzer: machine (generators.hpp), then source, target, waypoint.
+# --- model_check_fuzzer: machine (generators.hpp), then source, target, waypoint,
+# how many shortest counterexamples to ask for (1-4; past the end of a seed: 1).
 mc=corpus/model_check_fuzzer
 # one unhealthy unstable state, no transitions
 seed $mc single-state 00

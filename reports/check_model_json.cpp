@@ -135,7 +135,9 @@ Out counterexample_out(const core::ClaimResult& c) {
   if (c.holds) return nullptr;
   if (c.kind == core::ClaimResult::Kind::kPath) {
     UNWEDGE_ASSERT(!c.counterexample_path.empty());
-    return Out{{"path", c.counterexample_path}};
+    UNWEDGE_ASSERT(!c.counterexample_paths.empty());
+    UNWEDGE_ASSERT(c.counterexample_paths.front() == c.counterexample_path);
+    return Out{{"path", c.counterexample_path}, {"paths", c.counterexample_paths}};
   }
   UNWEDGE_ASSERT(c.counterexample_cell.has_value());
   Out cell = cell_out(*c.counterexample_cell);
