@@ -34,7 +34,8 @@ struct CheckModelOptions {
 constexpr const char* kJsonKeys = R"(--json prints one object (schema_version 1):
   schema_version, control_plane, verdict ("ok", "fail" or "model-error"), problem_count,
   errors[]: where, message, fix (the model is declared wrongly; exit 2)
-  machines[]: name, initial, states[] (name, healthy, stable, terminal, dwell_max_us),
+  machines[]: name, initial, states[] (name, healthy, stable, terminal, leave_on_request,
+    dwell_max_us),
     transitions[] (from, to, cause), ok, findings[] (kind, states[], message, path[]),
     witness (state -> shortest path from the initial state)
   tables[]: name, machine, ok, cells_checked, invalid_cells, conflict_count, gap_count,

@@ -157,6 +157,7 @@ std::string describe_machine(const MachineDef& machine) {
     std::vector<std::string> traits;
     if (state.healthy()) traits.push_back("healthy");
     if (state.stable()) traits.push_back("stable");
+    if (state.traits.leave_on_request) traits.push_back("left on request");
     if (state.traits.dwell_max_us) {
       traits.push_back(fmt::format("dwell {} s", *state.traits.dwell_max_us / kSecond));
     }

@@ -170,6 +170,13 @@ Result<MachineDef> MachineDef::Builder::build() const {
   for (const std::string& t : terminal_) {
     if (std::optional<StateId> id = resolve(t, "terminal state")) def.terminal_[*id] = true;
   }
+  for (std::size_t i = 0; i < states_.size(); ++i) {
+    if (!states_[i].traits.leave_on_request || def.terminal_[i]) continue;
+    problems.push_back(fmt::format(
+        "state '{}' may be left on request (leave_on_request) but is not declared terminal; "
+        "declare it with terminal(\"{}\"), or drop leave_on_request if it is not an end",
+        states_[i].name, states_[i].name));
+  }
 
   if (!problems.empty()) {
     return Error{fmt::format("machine '{}' is invalid: {}", name_, fmt::join(problems, "; "))};

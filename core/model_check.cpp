@@ -284,7 +284,8 @@ void add_exit_findings(const MachineDef& machine, const Graph& graph,
                               "declare it with terminal(\"{}\") or add a transition out",
                               machine.name(), name, name)});
     }
-    if (has_exit && machine.is_terminal(id)) {
+    // A terminal state left on request declares its way out.
+    if (has_exit && machine.is_terminal(id) && !machine.state(id).traits.leave_on_request) {
       findings.push_back(Finding{
           FindingKind::kTerminalWithExit,
           {id},
@@ -310,7 +311,9 @@ std::string dot_quote(std::string_view text) {
 }
 
 // A declared terminal counts as safe (an intended end), so it is green even
-// when it is not healthy; red is kept for states an entity must leave.
+// when it is not healthy; red is kept for states an entity must leave. A
+// terminal left on request is double-outlined but dotted, stable or not: an
+// end with a door.
 std::string state_attributes(const MachineDef& machine, StateId id) {
   const StateDef& state = machine.state(id);
   std::vector<std::string> attributes{fmt::format("label={}", dot_quote(state.name))};
@@ -324,7 +327,11 @@ std::string state_attributes(const MachineDef& machine, StateId id) {
     attributes.push_back("fillcolor=lightcoral");
     attributes.push_back("color=red");
   }
-  if (!state.stable()) style.push_back("dashed");
+  if (state.traits.leave_on_request) {
+    style.push_back("dotted");
+  } else if (!state.stable()) {
+    style.push_back("dashed");
+  }
   if (!style.empty()) attributes.push_back(fmt::format("style=\"{}\"", fmt::join(style, ",")));
   return fmt::format("[{}]", fmt::join(attributes, ", "));
 }

@@ -35,7 +35,7 @@ enum class FindingKind {
   kWedge,                // no safe state reachable from here
   kUnstableWithoutExit,  // unstable and no transition out
   kUndeclaredTerminal,   // no transition out, but not declared terminal
-  kTerminalWithExit,     // declared terminal, yet has transitions out
+  kTerminalWithExit,     // declared terminal, yet has transitions out (and not leave_on_request)
 };
 
 const char* to_string(FindingKind kind);
@@ -97,7 +97,8 @@ PathCheck must_pass_through(const MachineDef& machine, StateId source, StateId t
 std::string describe_path(const MachineDef& machine, const Path& path);
 
 // Graphviz DOT: safe states green, unhealthy red, unstable dashed, terminal
-// double circle, the initial state marked, edges labelled with their cause.
+// double circle (dotted when left on request), the initial state marked,
+// edges labelled with their cause.
 std::string to_dot(const MachineDef& machine);
 // The same, with the edges the cross-check found this machine lacks: a
 // transition an action requests between states the table does not join is

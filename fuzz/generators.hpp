@@ -19,7 +19,8 @@
 // Byte layout, in order. A field reads one byte, a mask as many bytes as it
 // has bits / 8, and a field whose range holds a single value reads nothing.
 //   machine: state count; per state a flag byte (bit 0 healthy, 1 stable,
-//            2 has a dwell bound, then one byte of seconds, 3 terminal);
+//            2 has a dwell bound, then one byte of seconds, 3 terminal,
+//            4 left on request when terminal);
 //            the initial state; a transition count; per transition its
 //            source, the distance to its target, its cause.
 //   table:   signal count; action count; rule count; per rule a when mask,
@@ -103,6 +104,8 @@ inline MachineSpec draw_machine(FuzzInput& in, std::size_t states_max) {
       state.traits.dwell_max_us = static_cast<core::TimeUs>(in.range(1, 256)) * core::kSecond;
     }
     state.terminal = (flags & 8U) != 0;
+    // Only an end may be left on request; the builder refuses it elsewhere.
+    state.traits.leave_on_request = state.terminal && (flags & 16U) != 0;
     spec.states.push_back(state);
   }
   spec.initial = static_cast<core::StateId>(in.range(0, state_count - 1));

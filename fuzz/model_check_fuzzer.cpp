@@ -88,6 +88,8 @@ void check_machine_matches_spec(const MachineSpec& spec, const MachineDef& machi
     UNWEDGE_ASSERT_EQ(machine.state(id).stable(), spec.states[i].traits.stable);
     UNWEDGE_ASSERT(machine.state(id).traits.dwell_max_us == spec.states[i].traits.dwell_max_us);
     UNWEDGE_ASSERT_EQ(machine.is_terminal(id), spec.states[i].terminal);
+    UNWEDGE_ASSERT_EQ(machine.state(id).traits.leave_on_request,
+                      spec.states[i].traits.leave_on_request);
   }
   UNWEDGE_ASSERT_EQ(machine.transitions().size(), spec.transitions.size());
   for (std::size_t i = 0; i < spec.transitions.size(); ++i) {
@@ -169,7 +171,9 @@ void check_findings(const MachineSpec& spec, const ModelReport& report,
     if (!reaches_safe) wedged.push_back(state);
     if (!has_exit && !spec.states[v].traits.stable) unstable_without_exit.push_back(state);
     if (!has_exit && !spec.states[v].terminal) undeclared_terminal.push_back(state);
-    if (has_exit && spec.states[v].terminal) terminal_with_exit.push_back(state);
+    if (has_exit && spec.states[v].terminal && !spec.states[v].traits.leave_on_request) {
+      terminal_with_exit.push_back(state);
+    }
   }
   UNWEDGE_ASSERT(report.states_with(FindingKind::kWedge) == wedged);
   UNWEDGE_ASSERT(report.states_with(FindingKind::kUnstableWithoutExit) == unstable_without_exit);

@@ -27,6 +27,7 @@ Out machine_states(const core::MachineDef& machine) {
             {"healthy", s.healthy()},
             {"stable", s.stable()},
             {"terminal", machine.is_terminal(id)},
+            {"leave_on_request", s.traits.leave_on_request},
             {"dwell_max_us", s.traits.dwell_max_us ? Out(*s.traits.dwell_max_us) : Out(nullptr)}});
   }
   return states;

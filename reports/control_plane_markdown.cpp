@@ -28,6 +28,15 @@ std::string state_names(const core::MachineDef& machine, const core::StateSet& s
   return fmt::format("{}", fmt::join(out, ", "));
 }
 
+bool any_left_on_request(const core::ControlPlaneCheck& check) {
+  for (const core::MachineCheck& m : check.machines) {
+    for (const core::StateDef& s : m.machine->states()) {
+      if (s.traits.leave_on_request) return true;
+    }
+  }
+  return false;
+}
+
 void machine_section(Out out, const core::MachineCheck& check, std::string_view graphs_dir) {
   const core::MachineDef& m = *check.machine;
   fmt::format_to(out, "### {}\n\n![{} machine]({}/{}.svg)\n\n", m.name(), m.name(), graphs_dir,
@@ -36,7 +45,9 @@ void machine_section(Out out, const core::MachineCheck& check, std::string_view 
   for (std::size_t i = 0; i < m.state_count(); ++i) {
     const core::StateDef& s = m.state(static_cast<core::StateId>(i));
     std::string mark = i == m.initial() ? " (initial)" : "";
-    if (m.is_terminal(static_cast<core::StateId>(i))) mark += " (terminal)";
+    if (m.is_terminal(static_cast<core::StateId>(i))) {
+      mark += s.traits.leave_on_request ? " (terminal, left on request)" : " (terminal)";
+    }
     fmt::format_to(out, "| `{}`{} | {} | {} | {} | {} |\n", s.name, mark, yes_no(s.healthy()),
                    yes_no(s.stable()),
                    describe_duration(s.traits.dwell_max_us) +
@@ -116,7 +127,8 @@ std::string control_plane_markdown(const core::ControlPlaneModel& model,
   fmt::format_to(out,
                  "## Machines\n\nA *safe* state is healthy and stable, or a declared "
                  "terminal. Graphs: safe states green, unhealthy ones red, unstable ones "
-                 "dashed, terminal ones double-circled.\n\n");
+                 "dashed, terminal ones double-circled{}.\n\n",
+                 any_left_on_request(check) ? " (dotted when left on request)" : "");
   for (const core::MachineCheck& m : check.machines)
     machine_section(out, m, graphs_dir);
   fmt::format_to(out,

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/control_plane_check.hpp"
 #include "core/cross_check.hpp"
 
 namespace unwedge::core {
@@ -192,6 +193,48 @@ TEST(ModelCheck, FindsADeclaredEndWithAWayOut) {
   EXPECT_EQ(report.findings[0].message,
             "service: state 'deprovisioned' is declared terminal but has transitions out to "
             "available");
+}
+
+TEST(ModelCheck, AnEndLeftOnRequestMayHaveAWayOut) {
+  // A deleted service may be restored: deprovisioned is an end with a door.
+  MachineDef service = built(MachineDef::Builder("service")
+                                 .state("available", {.healthy = true, .stable = true})
+                                 .state("deprovisioned", {.stable = true, .leave_on_request = true})
+                                 .transition("available", "deprovisioned", "delete")
+                                 .transition("deprovisioned", "available", "restore")
+                                 .initial("available")
+                                 .terminal("deprovisioned")
+                                 .build());
+  const ModelReport report = check_model(service);
+  EXPECT_TRUE(report.ok()) << report.findings.front().message;
+  EXPECT_TRUE(report.states_with(FindingKind::kTerminalWithExit).empty());
+  // Nor does any other check of a control plane hold the way out against it.
+  const ControlPlaneCheck check =
+      check_control_plane(ControlPlaneModel{.name = "services", .machines = {&service}});
+  EXPECT_TRUE(check.ok()) << check.describe();
+  EXPECT_TRUE(contains(check.describe(), "deprovisioned [stable, left on request]"))
+      << check.describe();
+  // Drawn as an end, dotted: the door.
+  EXPECT_TRUE(contains(to_dot(service),
+                       "1[label=\"deprovisioned\", shape=doublecircle, fillcolor=palegreen, "
+                       "style=\"filled,dotted\"];"))
+      << to_dot(service);
+
+  // The same end without the trait: its way out is a finding.
+  MachineDef strict = built(MachineDef::Builder("service")
+                                .state("available", {.healthy = true, .stable = true})
+                                .state("deprovisioned", {.stable = true})
+                                .transition("available", "deprovisioned", "delete")
+                                .transition("deprovisioned", "available", "restore")
+                                .initial("available")
+                                .terminal("deprovisioned")
+                                .build());
+  EXPECT_EQ(check_model(strict).states_with(FindingKind::kTerminalWithExit),
+            std::vector<StateId>{id(strict, "deprovisioned")});
+  EXPECT_TRUE(contains(to_dot(strict),
+                       "1[label=\"deprovisioned\", shape=doublecircle, fillcolor=palegreen, "
+                       "style=\"filled\"];"))
+      << to_dot(strict);
 }
 
 TEST(ModelCheck, FindingsAreOrderedByKindThenState) {
