@@ -1,6 +1,6 @@
 // Benchmarks of the Boost.Graph model checks: check_model() and
-// must_pass_through() on random machines of 16 and 64 states (64 is the most
-// a MachineDef may hold).
+// must_pass_through() on random machines of 16 and 64 states (an entity's
+// machine has a dozen; a product of machines may have up to kMaxStates).
 //
 // Each state has n/4 outgoing transitions to distinct random states, every
 // fourth state is healthy and stable, and the last state is a terminal with

@@ -34,7 +34,8 @@ struct CheckModelOptions {
 constexpr const char* kJsonKeys = R"(--json prints one object (schema_version 1):
   schema_version, control_plane, verdict ("ok", "fail" or "model-error"), problem_count,
   errors[]: where, message, fix (the model is declared wrongly; exit 2)
-  machines[]: name, initial, states[] (name, healthy, stable, terminal, dwell_max_us),
+  machines[]: name, initial, states[] (name, healthy, stable, terminal, leave_on_request,
+    dwell_max_us),
     transitions[] (from, to, cause), ok, findings[] (kind, states[], message, path[]),
     witness (state -> shortest path from the initial state)
   tables[]: name, machine, ok, cells_checked, invalid_cells, conflict_count, gap_count,
@@ -42,7 +43,8 @@ constexpr const char* kJsonKeys = R"(--json prints one object (schema_version 1)
   cross_checks[]: kind, message, machine, action, table, from, to, cause, table_causes[],
     scheduled_by[] (table, rule, state, signals[], cells)
   claims[]: statement, kind ("path", "always", "never"), verdict ("holds", "refuted"),
-    detail, counterexample (null, {path[]} or {state, signals[], got})
+    detail, counterexample (null, {path[], paths[][]} or {state, signals[], got});
+    paths: every shortest path avoiding the waypoint, up to 3, the first being path
 Exit status: 0 everything holds, 1 something is refuted, 2 bad input or a model error.)";
 
 int write_outputs(const core::ControlPlaneModel& model, const core::ControlPlaneCheck& check,

@@ -99,7 +99,7 @@ struct DecisionNames {
              {"state", "among its in states", "machine " + machine.name(), machine.state_names()});
         return {};
       }
-      set = set.with(*id);
+      set.insert(*id);
     }
     return set;
   }
@@ -157,6 +157,7 @@ std::string describe_machine(const MachineDef& machine) {
     std::vector<std::string> traits;
     if (state.healthy()) traits.push_back("healthy");
     if (state.stable()) traits.push_back("stable");
+    if (state.traits.leave_on_request) traits.push_back("left on request");
     if (state.traits.dwell_max_us) {
       traits.push_back(fmt::format("dwell {} s", *state.traits.dwell_max_us / kSecond));
     }
@@ -224,13 +225,21 @@ ClaimResult check_claim(const ControlPlaneModel& model, const PathClaim& claim) 
   }
   PathCheck check = must_pass_through(*machine, ids[0], ids[1], ids[2]);
   if (!check.holds) {
-    ClaimResult result{
-        .statement = claim.statement,
-        .kind = kind,
-        .holds = false,
-        .detail = fmt::format("counterexample: {}", describe_path(*machine, check.counterexample))};
-    for (StateId s : check.counterexample)
-      result.counterexample_path.push_back(machine->state_name(s));
+    UNWEDGE_ASSERT(!check.counterexamples.empty());
+    UNWEDGE_ASSERT(check.counterexamples.front() == check.counterexample);
+    std::vector<std::string> described;
+    ClaimResult result{.statement = claim.statement, .kind = kind, .holds = false};
+    for (const Path& path : check.counterexamples) {
+      described.push_back(describe_path(*machine, path));
+      std::vector<std::string>& names = result.counterexample_paths.emplace_back();
+      for (StateId s : path)
+        names.push_back(machine->state_name(s));
+    }
+    result.counterexample_path = result.counterexample_paths.front();
+    result.detail = described.size() == 1
+                        ? fmt::format("counterexample: {}", described.front())
+                        : fmt::format("{} shortest counterexamples: {}", described.size(),
+                                      fmt::join(described, "; "));
     return result;
   }
   return ClaimResult{.statement = claim.statement,

@@ -48,6 +48,10 @@ struct ClaimResult {
   // A refuted path claim: the shortest path from source to target that avoids
   // the waypoint, as state names.
   std::vector<std::string> counterexample_path;
+  // A refuted path claim: every shortest counterexample must_pass_through
+  // listed (up to kCounterexamplesDefault), the first being
+  // counterexample_path. Two of them say a fix must close more than one bypass.
+  std::vector<std::vector<std::string>> counterexample_paths;
   // A refuted decision claim: the first cell that decides otherwise, and what
   // it decides, in words.
   std::optional<NamedCell> counterexample_cell;

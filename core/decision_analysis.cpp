@@ -23,14 +23,12 @@ template <class Visit>
 void for_each_valid_cell(const DecisionTable& table, SignalSet given, SignalSet excluded,
                          StateSet states, Visit&& visit) {
   const std::size_t state_count = table.machine().state_count();
-  const std::uint64_t outside = states.bits() & ~StateSet::all(state_count).bits();
-  UNWEDGE_ASSERT_MSG(outside == 0, "query states {:#x} outside machine '{}'", outside,
+  UNWEDGE_ASSERT_MSG(StateSet::all(state_count).contains_all(states),
+                     "query states outside the {} states of machine '{}'", state_count,
                      table.machine().name());
   UNWEDGE_ASSERT_MSG(table.all_signals().contains_all(given), "query signals {:#x} outside '{}'",
                      given.bits(), table.name());
-  for (std::size_t s = 0; s < state_count; ++s) {
-    const auto state = static_cast<StateId>(s);
-    if (!states.contains(state)) continue;
+  for (const StateId state : states) {
     for (std::uint32_t bits = 0; bits < subset_count(table); ++bits) {
       const SignalSet signals = SignalSet::from_bits(bits);
       if (!signals.contains_all(given) || signals.intersects(excluded)) continue;

@@ -1,11 +1,13 @@
 // Exhaustive analysis of a DecisionTable over every (state, signal subset).
 //
-// With at most 16 signals and 64 states there are at most 2^16 * 64 cells,
-// few enough to check all of them: the analysis proves the table
-// deterministic (no cell where equal-priority rules disagree) and complete
-// (every cell is decided or declared invalid), finds rules that can never win
-// a cell, and answers queries such as "NeedsUnfollow always yields Unfollow"
-// with a proof (the number of cells checked) or a counterexample cell.
+// With at most 16 signals there are at most 2^16 cells per state, few enough
+// to check all of them (milliseconds for an entity machine's dozen states,
+// proportionally longer for a product machine of up to kMaxStates): the
+// analysis proves the table deterministic (no cell where equal-priority rules
+// disagree) and complete (every cell is decided or declared invalid), finds
+// rules that can never win a cell, and answers queries such as "NeedsUnfollow
+// always yields Unfollow" with a proof (the number of cells checked) or a
+// counterexample cell.
 //
 //   TableAnalysis a = analyze(table);
 //   if (!a.ok()) print(a.describe(table));

@@ -89,19 +89,33 @@ StateSet DecisionTable::states_named(std::initializer_list<std::string_view> nam
     std::optional<StateId> id = machine().find_state(name);
     UNWEDGE_ASSERT_MSG(id.has_value(), "machine '{}' of table '{}' has no state '{}'",
                        machine().name(), name_, name);
-    set = set.with(*id);
+    set.insert(*id);
   }
   return set;
 }
 
-Decision DecisionTable::decide(StateId state, SignalSet signals) const {
-  UNWEDGE_ASSERT_LT(static_cast<std::size_t>(state), machine().state_count());
-  UNWEDGE_ASSERT_MSG(all_signals().contains_all(signals), "signal bits {:#x} outside table '{}'",
-                     signals.bits(), name_);
+namespace {
 
+// Whether a state set holds the decided state. decide() asks it of every
+// rule, so which word to read is settled once per call, by type: a state
+// below 64 (every state of an entity's own machine) reads the inline word.
+struct InFirstWord {
+  std::uint64_t mask;
+  bool operator()(const StateSet& in) const { return (in.word(0) & mask) != 0; }
+};
+struct InAnyWord {
+  StateId state;
+  bool operator()(const StateSet& in) const { return in.contains(state); }
+};
+
+// Invalid combinations are checked first; then the matching rules of the
+// highest priority must agree.
+template <class HoldsState>
+Decision decide_cell(std::span<const Rule> rules, std::span<const InvalidCombination> invalid,
+                     SignalSet signals, HoldsState holds_state) {
   Decision decision;
-  for (std::size_t i = 0; i < invalid_.size(); ++i) {
-    if (invalid_[i].in.contains(state) && signals.contains_all(invalid_[i].signals)) {
+  for (std::size_t i = 0; i < invalid.size(); ++i) {
+    if (holds_state(invalid[i].in) && signals.contains_all(invalid[i].signals)) {
       decision.kind = DecisionKind::kInvalid;
       decision.invalid = i;
       return decision;
@@ -111,10 +125,10 @@ Decision DecisionTable::decide(StateId state, SignalSet signals) const {
   // Collect every matching rule of the highest priority seen so far; a higher
   // one restarts the collection.
   std::vector<std::size_t>& best = decision.rules;
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
-    if (!rules_[i].matches(state, signals)) continue;
-    if (!best.empty() && rules_[i].priority < rules_[best.front()].priority) continue;
-    if (!best.empty() && rules_[i].priority > rules_[best.front()].priority) best.clear();
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (!holds_state(rules[i].in) || !rules[i].matches_signals(signals)) continue;
+    if (!best.empty() && rules[i].priority < rules[best.front()].priority) continue;
+    if (!best.empty() && rules[i].priority > rules[best.front()].priority) best.clear();
     best.push_back(i);
   }
   if (best.empty()) {
@@ -122,9 +136,9 @@ Decision DecisionTable::decide(StateId state, SignalSet signals) const {
     return decision;
   }
 
-  const std::optional<ActionId> action = rules_[best.front()].action;
+  const std::optional<ActionId> action = rules[best.front()].action;
   bool agree = std::all_of(best.begin(), best.end(),
-                           [&](std::size_t r) { return rules_[r].action == action; });
+                           [&](std::size_t r) { return rules[r].action == action; });
   if (!agree) {
     decision.kind = DecisionKind::kConflict;
   } else if (action) {
@@ -134,6 +148,18 @@ Decision DecisionTable::decide(StateId state, SignalSet signals) const {
     decision.kind = DecisionKind::kNothing;
   }
   return decision;
+}
+
+}  // namespace
+
+Decision DecisionTable::decide(StateId state, SignalSet signals) const {
+  UNWEDGE_ASSERT_LT(static_cast<std::size_t>(state), machine().state_count());
+  UNWEDGE_ASSERT_MSG(all_signals().contains_all(signals), "signal bits {:#x} outside table '{}'",
+                     signals.bits(), name_);
+  if (state < 64) {
+    return decide_cell(rules_, invalid_, signals, InFirstWord{std::uint64_t{1} << state});
+  }
+  return decide_cell(rules_, invalid_, signals, InAnyWord{state});
 }
 
 std::string DecisionTable::describe_signals(SignalSet signals) const {
@@ -238,7 +264,7 @@ struct Resolver {
                                        table.machine().name(),
                                        did_you_mean(name, table.machine().state_names())));
       } else {
-        set = set.with(*id);
+        set.insert(*id);
       }
     }
     return set;

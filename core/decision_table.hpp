@@ -48,7 +48,10 @@ struct Rule {
   int priority = 0;  // higher wins
 
   bool matches(StateId state, SignalSet signals) const {
-    return in.contains(state) && signals.contains_all(when) && !signals.intersects(unless);
+    return in.contains(state) && matches_signals(signals);
+  }
+  bool matches_signals(SignalSet signals) const {
+    return signals.contains_all(when) && !signals.intersects(unless);
   }
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -109,13 +110,18 @@ Result<MachineDef> MachineDef::Builder::build() const {
   if (name_.empty()) problems.push_back("the machine has no name");
   if (states_.empty()) problems.push_back("it declares no states");
   if (states_.size() > kMaxStates) {
-    problems.push_back(
-        fmt::format("it declares {} states; at most {} are supported", states_.size(), kMaxStates));
+    problems.push_back(fmt::format(
+        "it declares {} states; a machine holds at most {} (kMaxStates): split it into machines "
+        "of fewer states",
+        states_.size(), kMaxStates));
   }
-  std::set<std::string_view> seen;
-  for (const StateDef& s : states_) {
+  // Resolving by map keeps build() linear for machines of thousands of
+  // states; the first declaration of a name wins, as find_state() has it.
+  std::map<std::string_view, StateId> ids;
+  for (std::size_t i = 0; i < states_.size(); ++i) {
+    const StateDef& s = states_[i];
     if (s.name.empty()) problems.push_back("a state has an empty name");
-    if (!seen.insert(s.name).second) {
+    if (!ids.emplace(s.name, static_cast<StateId>(i)).second) {
       problems.push_back(fmt::format("state '{}' is declared twice", s.name));
     }
     if (s.traits.dwell_max_us && *s.traits.dwell_max_us <= 0) {
@@ -126,12 +132,13 @@ Result<MachineDef> MachineDef::Builder::build() const {
 
   const std::vector<std::string> declared = def.state_names();
   auto resolve = [&](const std::string& state, std::string_view role) -> std::optional<StateId> {
-    std::optional<StateId> id = def.find_state(state);
-    if (!id) {
+    auto it = ids.find(state);
+    if (it == ids.end()) {
       problems.push_back(fmt::format("{} '{}' is not a declared state{}", role, state,
                                      did_you_mean(state, declared)));
+      return std::nullopt;
     }
-    return id;
+    return it->second;
   };
 
   std::set<std::tuple<StateId, StateId, std::string_view>> edges;
@@ -162,6 +169,13 @@ Result<MachineDef> MachineDef::Builder::build() const {
   }
   for (const std::string& t : terminal_) {
     if (std::optional<StateId> id = resolve(t, "terminal state")) def.terminal_[*id] = true;
+  }
+  for (std::size_t i = 0; i < states_.size(); ++i) {
+    if (!states_[i].traits.leave_on_request || def.terminal_[i]) continue;
+    problems.push_back(fmt::format(
+        "state '{}' may be left on request (leave_on_request) but is not declared terminal; "
+        "declare it with terminal(\"{}\"), or drop leave_on_request if it is not an end",
+        states_[i].name, states_[i].name));
   }
 
   if (!problems.empty()) {

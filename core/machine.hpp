@@ -32,9 +32,11 @@ namespace unwedge::core {
 
 using StateId = std::uint16_t;
 
-// State sets are 64-bit masks elsewhere (decision tables), so a machine holds
-// at most this many states. Real entity machines have a dozen.
-inline constexpr std::size_t kMaxStates = 64;
+// The most states a machine holds. An entity's own machine has a dozen; the
+// product of two or three entities' machines, checked as one MachineDef, has
+// hundreds to a few thousand. StateSet keeps states below 64 in one inline
+// word, so tables over small machines pay nothing for the larger limit.
+inline constexpr std::size_t kMaxStates = 4096;
 
 struct StateTraits {
   bool healthy = false;
@@ -46,6 +48,13 @@ struct StateTraits {
   // decide something, like "uncertain"). Other bounds are judged only once
   // the world is quiet, since a fault may rightly hold an entity where it is.
   bool bound_holds_during_faults = false;
+  // A terminal state an entity may be brought back from on request: a
+  // dropped node that an operator may re-add, a deleted database restorable
+  // for a while. It is an intended end (safe, nothing need leave it), yet its
+  // transitions out are part of the contract, not a mistake, so the model
+  // checks do not report them. Only a declared terminal state may carry it;
+  // the builder refuses it on any other, since there it would mean nothing.
+  bool leave_on_request = false;
   // Why the state is healthy or not, stable or not, and bounded as it is:
   // the sentence the generated documentation prints beside it.
   std::string why;

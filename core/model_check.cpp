@@ -86,6 +86,84 @@ Path tree_path(const std::vector<std::size_t>& predecessor, Vertex target) {
   return path;
 }
 
+// Marks a state a search never reached in a distance vector.
+constexpr std::size_t kUnreached = std::numeric_limits<std::size_t>::max();
+
+// steps[v]: the fewest transitions from v to `target` without entering
+// `avoided`; kUnreached when there is no such path (for `avoided` itself
+// too). One breadth-first search backwards from the target.
+std::vector<std::size_t> steps_to(const Graph& graph, Vertex target, Vertex avoided) {
+  struct AvoidVertex {
+    Vertex avoided = 0;
+    bool operator()(Vertex v) const { return v != avoided; }
+  };
+  UNWEDGE_ASSERT(target != avoided);
+  const std::size_t vertex_count = boost::num_vertices(graph);
+  boost::reverse_graph<Graph> reversed(graph);
+  boost::filtered_graph<boost::reverse_graph<Graph>, boost::keep_all, AvoidVertex> backwards(
+      reversed, boost::keep_all(), AvoidVertex{avoided});
+  std::vector<std::size_t> steps(vertex_count, kUnreached);
+  std::vector<boost::default_color_type> color(vertex_count, boost::white_color);
+  steps[target] = 0;
+  auto index = boost::get(boost::vertex_index, backwards);
+  auto recorder = boost::record_distances(boost::make_iterator_property_map(steps.begin(), index),
+                                          boost::on_tree_edge());
+  boost::breadth_first_search(
+      backwards, target,
+      boost::visitor(boost::make_bfs_visitor(recorder))
+          .color_map(boost::make_iterator_property_map(color.begin(), index)));
+  return steps;
+}
+
+// The next states of a shortest path through `from`: those one step nearer
+// the target, in table order, each once however many causes lead there.
+std::vector<Vertex> nearer(const Graph& graph, const std::vector<std::size_t>& to_target,
+                           Vertex from) {
+  UNWEDGE_ASSERT(to_target[from] != kUnreached);
+  std::vector<Vertex> next;
+  if (to_target[from] == 0) return next;
+  for (auto edge : boost::make_iterator_range(boost::out_edges(from, graph))) {
+    const Vertex to = boost::target(edge, graph);
+    if (to_target[to] != to_target[from] - 1) continue;
+    if (std::find(next.begin(), next.end(), to) == next.end()) next.push_back(to);
+  }
+  UNWEDGE_ASSERT(!next.empty());
+  return next;
+}
+
+// Up to `paths_max` distinct shortest paths from `source` to the target of
+// `to_target`, depth first in table order: the order of the paths is the
+// lexicographic order of their choices, so the first is the breadth-first
+// tree's. Every state on the stack lies on some shortest path, so each one
+// pushed leads to a path: at most paths_max * (length + 1) pushes.
+std::vector<Path> shortest_paths(const Graph& graph, const std::vector<std::size_t>& to_target,
+                                 Vertex source, std::size_t paths_max) {
+  UNWEDGE_ASSERT(to_target[source] != kUnreached);
+  const std::size_t length = to_target[source];
+  std::vector<Path> paths;
+  Path prefix{static_cast<StateId>(source)};
+  std::vector<std::vector<Vertex>> choices{nearer(graph, to_target, source)};
+  std::vector<std::size_t> chosen{0};
+  const std::size_t pushes_max = paths_max * (length + 1);
+  std::size_t pushes = 0;
+  while (!prefix.empty() && paths.size() < paths_max) {
+    if (to_target[prefix.back()] == 0) paths.push_back(prefix);
+    if (chosen.back() == choices.back().size()) {
+      prefix.pop_back();
+      choices.pop_back();
+      chosen.pop_back();
+      continue;
+    }
+    const Vertex next = choices.back()[chosen.back()++];
+    prefix.push_back(static_cast<StateId>(next));
+    choices.push_back(nearer(graph, to_target, next));
+    chosen.push_back(0);
+    ++pushes;
+    UNWEDGE_ASSERT_LE(pushes, pushes_max);
+  }
+  return paths;
+}
+
 // can_reach_safe[v]: some safe state is reachable from v (v itself counts).
 // One multi-source search backwards from every safe state answers it for all
 // states at once.
@@ -206,7 +284,8 @@ void add_exit_findings(const MachineDef& machine, const Graph& graph,
                               "declare it with terminal(\"{}\") or add a transition out",
                               machine.name(), name, name)});
     }
-    if (has_exit && machine.is_terminal(id)) {
+    // A terminal state left on request declares its way out.
+    if (has_exit && machine.is_terminal(id) && !machine.state(id).traits.leave_on_request) {
       findings.push_back(Finding{
           FindingKind::kTerminalWithExit,
           {id},
@@ -232,7 +311,9 @@ std::string dot_quote(std::string_view text) {
 }
 
 // A declared terminal counts as safe (an intended end), so it is green even
-// when it is not healthy; red is kept for states an entity must leave.
+// when it is not healthy; red is kept for states an entity must leave. A
+// terminal left on request is double-outlined but dotted, stable or not: an
+// end with a door.
 std::string state_attributes(const MachineDef& machine, StateId id) {
   const StateDef& state = machine.state(id);
   std::vector<std::string> attributes{fmt::format("label={}", dot_quote(state.name))};
@@ -246,7 +327,11 @@ std::string state_attributes(const MachineDef& machine, StateId id) {
     attributes.push_back("fillcolor=lightcoral");
     attributes.push_back("color=red");
   }
-  if (!state.stable()) style.push_back("dashed");
+  if (state.traits.leave_on_request) {
+    style.push_back("dotted");
+  } else if (!state.stable()) {
+    style.push_back("dashed");
+  }
   if (!style.empty()) attributes.push_back(fmt::format("style=\"{}\"", fmt::join(style, ",")));
   return fmt::format("[{}]", fmt::join(attributes, ", "));
 }
@@ -391,29 +476,31 @@ ModelReport check_model(const MachineDef& machine) {
 
 // A zero-length path avoids every waypoint other than its one state, so with
 // source == target (and a different waypoint) the answer is "does not hold",
-// with counterexample {source}; the BFS below yields exactly that.
+// with counterexample {source}; the search below yields exactly that.
 PathCheck must_pass_through(const MachineDef& machine, StateId source, StateId target,
-                            StateId waypoint) {
+                            StateId waypoint, std::size_t counterexamples_max) {
   UNWEDGE_ASSERT_LT(static_cast<std::size_t>(source), machine.state_count());
   UNWEDGE_ASSERT_LT(static_cast<std::size_t>(target), machine.state_count());
   UNWEDGE_ASSERT_LT(static_cast<std::size_t>(waypoint), machine.state_count());
+  UNWEDGE_ASSERT_LE(std::size_t{1}, counterexamples_max);
   if (waypoint == source || waypoint == target) return PathCheck{};
 
-  struct AvoidVertex {
-    Vertex avoided = 0;
-    bool operator()(Vertex v) const { return v != avoided; }
-  };
   Graph graph = build_graph(machine);
-  boost::filtered_graph<Graph, boost::keep_all, AvoidVertex> without_waypoint(
-      graph, boost::keep_all(), AvoidVertex{waypoint});
-  std::vector<std::size_t> predecessor = bfs_tree(without_waypoint, machine.state_count(), source);
-  UNWEDGE_ASSERT(predecessor[waypoint] == kNoPredecessor);
+  const std::vector<std::size_t> to_target = steps_to(graph, target, waypoint);
+  UNWEDGE_ASSERT_EQ(to_target[waypoint], kUnreached);
+  if (to_target[source] == kUnreached) return PathCheck{};
 
-  Path path = tree_path(predecessor, target);
-  if (path.empty()) return PathCheck{};
-  UNWEDGE_ASSERT_EQ(path.front(), source);
-  UNWEDGE_ASSERT_EQ(path.back(), target);
-  return PathCheck{.holds = false, .counterexample = std::move(path)};
+  std::vector<Path> paths = shortest_paths(graph, to_target, source, counterexamples_max);
+  UNWEDGE_ASSERT(!paths.empty());
+  UNWEDGE_ASSERT_LE(paths.size(), counterexamples_max);
+  for (const Path& path : paths) {
+    UNWEDGE_ASSERT_EQ(path.size(), to_target[source] + 1);
+    UNWEDGE_ASSERT_EQ(path.front(), source);
+    UNWEDGE_ASSERT_EQ(path.back(), target);
+  }
+  Path first = paths.front();
+  return PathCheck{
+      .holds = false, .counterexample = std::move(first), .counterexamples = std::move(paths)};
 }
 
 std::string describe_path(const MachineDef& machine, const Path& path) {

@@ -6,7 +6,7 @@
 //   ModelReport report = check_model(machine);
 //   for (const Finding& f : report.findings) print(f.message);
 //   PathCheck p = must_pass_through(machine, following, promoted, fenced);
-//   if (!p.holds) print(describe_path(machine, p.counterexample));
+//   if (!p.holds) for (const Path& path : p.counterexamples) print(describe_path(machine, path));
 //
 // Definitions used throughout:
 //   - a state is *safe* when it is healthy and stable, or declared terminal
@@ -35,7 +35,7 @@ enum class FindingKind {
   kWedge,                // no safe state reachable from here
   kUnstableWithoutExit,  // unstable and no transition out
   kUndeclaredTerminal,   // no transition out, but not declared terminal
-  kTerminalWithExit,     // declared terminal, yet has transitions out
+  kTerminalWithExit,     // declared terminal, yet has transitions out (and not leave_on_request)
 };
 
 const char* to_string(FindingKind kind);
@@ -63,23 +63,42 @@ ModelReport check_model(const MachineDef& machine);
 
 struct PathCheck {
   bool holds = true;
-  // When false: a path from source to target that avoids the waypoint.
+  // When false: a shortest path from source to target that avoids the
+  // waypoint; the first of `counterexamples`.
   Path counterexample;
+  // When false: distinct shortest such paths, all of one length, as many as
+  // asked for or as exist, in table order. Empty when the claim holds.
+  std::vector<Path> counterexamples;
 };
+
+// How many shortest counterexamples must_pass_through lists by default: a
+// second one shows whether a fix to the first closes every bypass, and more
+// than a few is noise.
+inline constexpr std::size_t kCounterexamplesDefault = 3;
 
 // Does every path from `source` to `target` pass through `waypoint`? Holds
 // vacuously when target is unreachable from source. A waypoint equal to the
 // source or target holds trivially. With source == target and any other
 // waypoint it does not hold: the zero-length path {source} avoids the waypoint
-// and is the counterexample. A counterexample is a shortest such path.
+// and is the counterexample.
+//
+// The counterexamples are shortest paths avoiding the waypoint, at most
+// `counterexamples_max` of them, distinct as sequences of states (two causes
+// between the same states make one path). They are enumerated from the
+// breadth-first layering: from each state, the next states that are one step
+// nearer the target, in the order of the transition table. The first is the
+// path a breadth-first search in table order finds; a longer bypass is never
+// listed while a shorter one exists.
 PathCheck must_pass_through(const MachineDef& machine, StateId source, StateId target,
-                            StateId waypoint);
+                            StateId waypoint,
+                            std::size_t counterexamples_max = kCounterexamplesDefault);
 
 // "following -> fencing -> promoted"
 std::string describe_path(const MachineDef& machine, const Path& path);
 
 // Graphviz DOT: safe states green, unhealthy red, unstable dashed, terminal
-// double circle, the initial state marked, edges labelled with their cause.
+// double circle (dotted when left on request), the initial state marked,
+// edges labelled with their cause.
 std::string to_dot(const MachineDef& machine);
 // The same, with the edges the cross-check found this machine lacks: a
 // transition an action requests between states the table does not join is

@@ -4,16 +4,16 @@
 //
 // The input is a script of builder calls with arbitrary names: empty,
 // duplicated, unknown, raw bytes, long; an op repeats the last declaration,
-// bulk declarations push past 64 states and 16 signals, dwell bounds and
+// bulk declarations push past kMaxStates and 16 signals, dwell bounds and
 // priorities take any value (the byte layout is spelled out in
 // make_seeds.sh). build() must return either an object or an Error with a
 // message, and which of the two is predicted by an independent reading of
 // the rules the builders document (names unique and non-empty, every
 // reference resolves, no self-loop or duplicate transition, an initial state,
-// at most 64 states and 16 signals, no signal in both when and unless, no
-// empty invalid combination). An accepted object must hold what was
-// declared, and is then run through the model checks and, when small, the
-// table analysis.
+// at most kMaxStates states and 16 signals, only a declared terminal left on
+// request, no signal in both when and unless, no empty invalid combination).
+// An accepted object must hold what was declared, and is then run through the
+// model checks and, when small, the table analysis.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -41,7 +41,8 @@ using unwedge::core::StateTraits;
 using unwedge::fuzz::FuzzInput;
 
 constexpr std::size_t kOpsMax = 64;
-constexpr std::size_t kBulkMax = 80;     // one bulk declaration passes kMaxStates
+// One bulk declaration passes kMaxStates.
+constexpr std::size_t kBulkMax = unwedge::core::kMaxStates + 16;
 constexpr std::size_t kCellsMax = 4096;  // the largest table analysed per input
 
 // Mostly names from a pool of four, so that references resolve and collide,
@@ -106,7 +107,9 @@ struct MachineScript {
 
 StateTraits draw_traits(FuzzInput& in) {
   const std::uint8_t flags = in.byte();
-  StateTraits traits{.healthy = (flags & 1U) != 0, .stable = (flags & 2U) != 0};
+  StateTraits traits{.healthy = (flags & 1U) != 0,
+                     .stable = (flags & 2U) != 0,
+                     .leave_on_request = (flags & 8U) != 0};
   if ((flags & 4U) != 0) traits.dwell_max_us = static_cast<std::int64_t>(in.range(0, UINT64_MAX));
   return traits;
 }
@@ -177,6 +180,11 @@ bool machine_valid(const MachineScript& script) {
     if (!edges.emplace(*from, *to, t.cause).second) return false;
   }
   if (!script.initial || !find(script.states, *script.initial)) return false;
+  // Only a declared terminal may be left on request.
+  const std::set<std::string_view> terminal(script.terminal.begin(), script.terminal.end());
+  for (std::size_t i = 0; i < script.states.size(); ++i) {
+    if (script.traits[i].leave_on_request && terminal.count(script.states[i]) == 0) return false;
+  }
   return all_resolve(script.terminal, script.states);
 }
 
@@ -199,6 +207,7 @@ void check_machine(const MachineScript& script, const MachineDef& machine) {
     const auto id = static_cast<unwedge::core::StateId>(i);
     UNWEDGE_ASSERT_EQ(machine.state_name(id), script.states[i]);
     UNWEDGE_ASSERT_EQ(machine.is_terminal(id), find(script.terminal, script.states[i]).has_value());
+    UNWEDGE_ASSERT_EQ(machine.state(id).traits.leave_on_request, script.traits[i].leave_on_request);
   }
   UNWEDGE_ASSERT_EQ(machine.state_name(machine.initial()), *script.initial);
   UNWEDGE_ASSERT_EQ(machine.transitions().size(), script.transitions.size());

@@ -37,14 +37,14 @@ struct Effect {
 // The planted bug: a strict `>` keeps the first of the tied rules.
 Effect first_wins_decide(const TableSpec& spec, StateId state, std::uint32_t signals) {
   for (const auto& invalid : spec.invalid) {
-    const bool in_state = ((spec.states_of(invalid.in) >> state) & 1U) != 0;
+    const bool in_state = spec.applies_in(invalid.in, state);
     if (in_state && (signals & invalid.signals) == invalid.signals) {
       return Effect{.kind = DecisionKind::kInvalid};
     }
   }
   const unwedge::fuzz::RuleSpec* best = nullptr;
   for (const auto& rule : spec.rules) {
-    if (((spec.states_of(rule.in) >> state) & 1U) == 0) continue;
+    if (!spec.applies_in(rule.in, state)) continue;
     if ((signals & rule.when) != rule.when || (signals & rule.unless) != 0) continue;
     if (best == nullptr || rule.priority > best->priority) best = &rule;
   }

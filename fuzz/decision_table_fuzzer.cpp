@@ -55,7 +55,7 @@ struct Cells {
 
 bool spec_matches(const TableSpec& spec, const unwedge::fuzz::RuleSpec& rule, StateId state,
                   std::uint32_t signals) {
-  if (((spec.states_of(rule.in) >> state) & 1U) == 0) return false;
+  if (!spec.applies_in(rule.in, state)) return false;
   return (signals & rule.when) == rule.when && (signals & rule.unless) == 0;
 }
 
@@ -66,7 +66,7 @@ Decision reference_decide(const TableSpec& spec, StateId state, std::uint32_t si
   Decision decision;
   for (std::size_t i = 0; i < spec.invalid.size(); ++i) {
     const auto& invalid = spec.invalid[i];
-    if (((spec.states_of(invalid.in) >> state) & 1U) == 0) continue;
+    if (!spec.applies_in(invalid.in, state)) continue;
     if ((signals & invalid.signals) != invalid.signals) continue;
     decision.kind = DecisionKind::kInvalid;
     decision.invalid = i;
@@ -161,8 +161,8 @@ enum class Query { kAlways, kNever };
 // Re-evaluates a query cell by cell: the count of valid cells in scope and
 // the first one whose decision refutes the claim.
 void check_query(const DecisionTable& table, const Cells& cells, Query kind, SignalSet given,
-                 unwedge::core::ActionId action, std::uint64_t in_bits) {
-  const unwedge::core::StateSet in = unwedge::core::StateSet::from_bits(in_bits);
+                 unwedge::core::ActionId action, const unwedge::fuzz::StateMask& scope) {
+  const unwedge::core::StateSet in = unwedge::core::StateSet::from_words(scope);
   const unwedge::core::QueryResult result = kind == Query::kAlways
                                                 ? unwedge::core::always(table, given, action, in)
                                                 : unwedge::core::never(table, given, action, in);
@@ -171,7 +171,7 @@ void check_query(const DecisionTable& table, const Cells& cells, Query kind, Sig
   for (std::size_t i = 0; i < cells.decisions.size(); ++i) {
     const Cell cell = cells.cell(i);
     const Decision& decision = cells.decisions[i];
-    if (!in.empty() && !in.contains(cell.state)) continue;
+    if (!scope.empty() && !unwedge::fuzz::mask_has(scope, cell.state)) continue;
     if (!cell.signals.contains_all(given)) continue;
     if (decision.kind == DecisionKind::kInvalid) continue;
     ++checked;
@@ -199,8 +199,8 @@ void check_queries(const TableSpec& spec, const DecisionTable& table, const Cell
   const auto given =
       SignalSet::from_bits(static_cast<std::uint32_t>(in.range(0, spec.signal_mask())));
   const auto action = static_cast<unwedge::core::ActionId>(in.range(0, spec.action_count - 1));
-  const std::uint64_t scope =
-      in.boolean() ? in.range(0, unwedge::core::StateSet::all(spec.state_count).bits()) : 0;
+  const unwedge::fuzz::StateMask scope =
+      in.boolean() ? unwedge::fuzz::draw_states(in, spec.state_count) : unwedge::fuzz::StateMask{};
   check_query(table, cells, Query::kAlways, given, action, scope);
   check_query(table, cells, Query::kNever, given, action, scope);
 }

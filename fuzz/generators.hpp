@@ -19,7 +19,8 @@
 // Byte layout, in order. A field reads one byte, a mask as many bytes as it
 // has bits / 8, and a field whose range holds a single value reads nothing.
 //   machine: state count; per state a flag byte (bit 0 healthy, 1 stable,
-//            2 has a dwell bound, then one byte of seconds, 3 terminal);
+//            2 has a dwell bound, then one byte of seconds, 3 terminal,
+//            4 left on request when terminal);
 //            the initial state; a transition count; per transition its
 //            source, the distance to its target, its cause.
 //   table:   signal count; action count; rule count; per rule a when mask,
@@ -29,8 +30,11 @@
 //            count means none); an invalid-combination count; per invalid
 //            combination a non-empty signal mask and a flag byte (bit 0
 //            limited to states, then a state mask).
+// A state mask is read as one mask per 64 states, so for up to 64 states it
+// is a single mask of state-count bits.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <fmt/format.h>
@@ -100,6 +104,8 @@ inline MachineSpec draw_machine(FuzzInput& in, std::size_t states_max) {
       state.traits.dwell_max_us = static_cast<core::TimeUs>(in.range(1, 256)) * core::kSecond;
     }
     state.terminal = (flags & 8U) != 0;
+    // Only an end may be left on request; the builder refuses it elsewhere.
+    state.traits.leave_on_request = state.terminal && (flags & 16U) != 0;
     spec.states.push_back(state);
   }
   spec.initial = static_cast<core::StateId>(in.range(0, state_count - 1));
@@ -135,10 +141,36 @@ inline core::MachineDef build_machine(const MachineSpec& spec) {
   return std::move(built).value();
 }
 
+// States as plain 64-state words (bit j of word i is state 64 * i + j), not a
+// core::StateSet, so the spec stays an oracle independent of core. Empty
+// means every state.
+using StateMask = std::vector<std::uint64_t>;
+
+inline bool mask_has(const StateMask& mask, std::size_t state) {
+  const std::size_t word = state / 64;
+  return word < mask.size() && ((mask[word] >> (state % 64)) & 1U) != 0;
+}
+
+// One mask per 64 states, each within the machine's states; all zero reads
+// as every state, as a single zero mask always did.
+inline StateMask draw_states(FuzzInput& in, std::size_t state_count) {
+  UNWEDGE_ASSERT_LE(state_count, core::kMaxStates);
+  StateMask mask;
+  bool any = false;
+  for (std::size_t from = 0; from < state_count; from += 64) {
+    const std::size_t bits = std::min<std::size_t>(state_count - from, 64);
+    const std::uint64_t all = bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+    mask.push_back(in.range(0, all));
+    any = any || mask.back() != 0;
+  }
+  if (!any) mask.clear();
+  return mask;
+}
+
 struct RuleSpec {
   std::uint32_t when = 0;    // signal bits
   std::uint32_t unless = 0;  // signal bits
-  std::uint64_t in = 0;      // state bits; 0 means every state
+  StateMask in;              // empty means every state
   std::optional<std::size_t> action;
   int priority = 0;
   bool named = false;
@@ -146,7 +178,7 @@ struct RuleSpec {
 
 struct InvalidSpec {
   std::uint32_t signals = 0;  // never empty
-  std::uint64_t in = 0;       // state bits; 0 means every state
+  StateMask in;               // empty means every state
 };
 
 struct TableSpec {
@@ -157,8 +189,10 @@ struct TableSpec {
   std::vector<InvalidSpec> invalid;
 
   std::uint32_t signal_mask() const { return (std::uint32_t{1} << signal_count) - 1; }
-  std::uint64_t states_of(std::uint64_t in) const {
-    return in != 0 ? in : core::StateSet::all(state_count).bits();
+  // Whether a rule or invalid combination limited to `in` applies in `state`.
+  bool applies_in(const StateMask& in, std::size_t state) const {
+    UNWEDGE_ASSERT_LT(state, state_count);
+    return in.empty() || mask_has(in, state);
   }
   // The builder must refuse a rule with a signal in both when and unless,
   // and accept everything else draw_table() produces.
@@ -176,7 +210,7 @@ inline RuleSpec draw_rule(FuzzInput& in, const TableSpec& spec) {
   rule.unless = static_cast<std::uint32_t>(in.range(0, spec.signal_mask()));
   const std::uint8_t flags = in.byte();
   rule.priority = static_cast<int>(flags & 3U) - 1;
-  if ((flags & 4U) != 0) rule.in = in.range(0, core::StateSet::all(spec.state_count).bits());
+  if ((flags & 4U) != 0) rule.in = draw_states(in, spec.state_count);
   // Rarely keep an overlap: most tables should build and reach the analysis.
   if ((flags & 0x38U) != 0x38U) rule.unless &= ~rule.when;
   rule.named = (flags & 0x40U) != 0;
@@ -199,7 +233,7 @@ inline TableSpec draw_table(FuzzInput& in, std::size_t state_count, std::size_t 
   for (std::size_t i = 0; i < invalid_count; ++i) {
     InvalidSpec invalid;
     invalid.signals = static_cast<std::uint32_t>(in.range(1, spec.signal_mask()));
-    if (in.boolean()) invalid.in = in.range(0, core::StateSet::all(state_count).bits());
+    if (in.boolean()) invalid.in = draw_states(in, state_count);
     spec.invalid.push_back(invalid);
   }
   return spec;
@@ -215,12 +249,23 @@ std::vector<std::string> names_of(std::uint64_t bits, Name&& name) {
   return names;
 }
 
+inline std::vector<std::string> state_names_of(const StateMask& mask) {
+  std::vector<std::string> names;
+  for (std::size_t word = 0; word < mask.size(); ++word) {
+    for (std::string& name :
+         names_of(mask[word], [&](std::size_t i) { return state_name(64 * word + i); })) {
+      names.push_back(std::move(name));
+    }
+  }
+  return names;
+}
+
 inline core::DecisionTable::Builder::RuleSpec rule_spec(const RuleSpec& rule, std::size_t index) {
   return core::DecisionTable::Builder::RuleSpec{
       .name = rule.named ? fmt::format("r{}", index) : std::string(),
       .when = names_of(rule.when, signal_name),
       .unless = names_of(rule.unless, signal_name),
-      .in = names_of(rule.in, state_name),
+      .in = state_names_of(rule.in),
       .action = rule.action ? action_name(*rule.action) : std::string(),
       .priority = rule.priority,
   };
@@ -243,7 +288,7 @@ inline core::Result<core::DecisionTable> build_table(const TableSpec& spec,
     builder.rule(rule_spec(spec.rules[i], i));
   for (std::size_t i = 0; i < spec.invalid.size(); ++i) {
     builder.invalid(names_of(spec.invalid[i].signals, signal_name), fmt::format("forbidden #{}", i),
-                    names_of(spec.invalid[i].in, state_name));
+                    state_names_of(spec.invalid[i].in));
   }
   return builder.build();
 }

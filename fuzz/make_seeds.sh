@@ -29,7 +29,8 @@ ramp() {  # ramp DIR NAME COUNT: the bytes 0, 1, ... COUNT-1 (mod 256)
 # report_json_fuzzer) are files copied in by hand.
 rm -rf corpus/{model_check,decision_table,canary,builder,fleet,action}_fuzzer crashes/canary_fuzzer
 
-# --- model_check_fuzzer: machine (generators.hpp), then source, target, waypoint.
+# --- model_check_fuzzer: machine (generators.hpp), then source, target, waypoint,
+# how many shortest counterexamples to ask for (1-4; past the end of a seed: 1).
 mc=corpus/model_check_fuzzer
 # one unhealthy unstable state, no transitions
 seed $mc single-state 00
@@ -85,8 +86,9 @@ seed $bf valid "$valid_machine" 07 \
 # the same machine with its last transition declared twice; a table with
 # its last signal declared twice
 seed $bf duplicates "$valid_machine" 06 01 07  03 00  00 01 03 00  06 00  07
-# 70 bulk states and an undeclared initial state; 17 bulk signals
-seed $bf too-many 03 00  05 45  03 03 00  07  03 00  01 10  07
+# 4100 bulk states (one more than the 4096 a machine holds, read from two
+# bytes: 1 + 0x1003) and an undeclared initial state; 17 bulk signals
+seed $bf too-many 03 00  05 10 03  03 03 00  07  03 00  01 10  07
 # empty machine name, an empty state name, a negative dwell, a duplicate
 # state, a self-loop, an unknown terminal; a table with an empty name, a
 # duplicate signal and a rule with g0 in both when and unless

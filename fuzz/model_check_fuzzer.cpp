@@ -7,9 +7,10 @@
 // is held to a plain re-computation by breadth-first search over the spec:
 // witnesses are shortest table paths from the initial state, unreachable,
 // wedge and exit findings name exactly the states the definitions name,
-// components are the mutual-reachability classes, a must_pass_through
-// counterexample is a shortest path around the waypoint, and running any of
-// it twice gives the same answer.
+// components are the mutual-reachability classes, must_pass_through lists
+// as many distinct shortest paths around the waypoint as asked for (a byte
+// says 1..4) or as there are, and running any of it twice gives the same
+// answer.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -87,6 +88,8 @@ void check_machine_matches_spec(const MachineSpec& spec, const MachineDef& machi
     UNWEDGE_ASSERT_EQ(machine.state(id).stable(), spec.states[i].traits.stable);
     UNWEDGE_ASSERT(machine.state(id).traits.dwell_max_us == spec.states[i].traits.dwell_max_us);
     UNWEDGE_ASSERT_EQ(machine.is_terminal(id), spec.states[i].terminal);
+    UNWEDGE_ASSERT_EQ(machine.state(id).traits.leave_on_request,
+                      spec.states[i].traits.leave_on_request);
   }
   UNWEDGE_ASSERT_EQ(machine.transitions().size(), spec.transitions.size());
   for (std::size_t i = 0; i < spec.transitions.size(); ++i) {
@@ -168,7 +171,9 @@ void check_findings(const MachineSpec& spec, const ModelReport& report,
     if (!reaches_safe) wedged.push_back(state);
     if (!has_exit && !spec.states[v].traits.stable) unstable_without_exit.push_back(state);
     if (!has_exit && !spec.states[v].terminal) undeclared_terminal.push_back(state);
-    if (has_exit && spec.states[v].terminal) terminal_with_exit.push_back(state);
+    if (has_exit && spec.states[v].terminal && !spec.states[v].traits.leave_on_request) {
+      terminal_with_exit.push_back(state);
+    }
   }
   UNWEDGE_ASSERT(report.states_with(FindingKind::kWedge) == wedged);
   UNWEDGE_ASSERT(report.states_with(FindingKind::kUnstableWithoutExit) == unstable_without_exit);
@@ -202,15 +207,44 @@ void check_same_report(const ModelReport& a, const ModelReport& b) {
   }
 }
 
+// How many distinct shortest paths lead from `source` to `target` without
+// entering `avoided`, counted up to `cap`: a state's count is the sum of the
+// counts of the distinct states one step nearer the target it leads to.
+std::size_t shortest_path_count(const MachineSpec& spec, StateId source, StateId target,
+                                StateId avoided, std::size_t cap) {
+  const std::size_t n = spec.states.size();
+  std::vector<std::size_t> to_target(n, kUnreached);
+  for (std::size_t v = 0; v < n; ++v) {
+    if (v != avoided) to_target[v] = distances(spec, static_cast<StateId>(v), avoided)[target];
+  }
+  UNWEDGE_ASSERT(to_target[source] != kUnreached);
+  std::vector<std::size_t> count(n, 0);
+  count[target] = 1;
+  for (std::size_t steps = 1; steps <= to_target[source]; ++steps) {
+    for (std::size_t v = 0; v < n; ++v) {
+      if (to_target[v] != steps) continue;
+      std::set<StateId> nearer;
+      for (const auto& t : spec.transitions) {
+        if (t.from == v && to_target[t.to] == steps - 1) nearer.insert(t.to);
+      }
+      for (StateId w : nearer)
+        count[v] = std::min(cap, count[v] + count[w]);
+    }
+  }
+  return count[source];
+}
+
 void check_must_pass_through(const MachineSpec& spec, const MachineDef& machine,
                              unwedge::fuzz::FuzzInput& in) {
   const std::size_t last = spec.states.size() - 1;
   const auto source = static_cast<StateId>(in.range(0, last));
   const auto target = static_cast<StateId>(in.range(0, last));
   const auto waypoint = static_cast<StateId>(in.range(0, last));
+  const std::size_t counterexamples_max = in.range(1, 4);
   const unwedge::core::PathCheck check =
-      unwedge::core::must_pass_through(machine, source, target, waypoint);
+      unwedge::core::must_pass_through(machine, source, target, waypoint, counterexamples_max);
   UNWEDGE_ASSERT_EQ(check.holds, check.counterexample.empty());
+  UNWEDGE_ASSERT_EQ(check.holds, check.counterexamples.empty());
   UNWEDGE_ASSERT(!unwedge::core::describe_path(machine, check.counterexample).empty());
   if (waypoint == source || waypoint == target) {
     UNWEDGE_ASSERT(check.holds);
@@ -218,9 +252,15 @@ void check_must_pass_through(const MachineSpec& spec, const MachineDef& machine,
   }
   const std::size_t distance = distances(spec, source, waypoint)[target];
   UNWEDGE_ASSERT_EQ(check.holds, distance == kUnreached);
-  if (!check.holds) {
-    assert_shortest_path(spec, check.counterexample, source, target, distance, waypoint);
-  }
+  if (check.holds) return;
+  assert_shortest_path(spec, check.counterexample, source, target, distance, waypoint);
+  UNWEDGE_ASSERT(check.counterexamples.front() == check.counterexample);
+  const std::set<Path> distinct(check.counterexamples.begin(), check.counterexamples.end());
+  UNWEDGE_ASSERT_EQ(distinct.size(), check.counterexamples.size());
+  UNWEDGE_ASSERT_EQ(check.counterexamples.size(),
+                    shortest_path_count(spec, source, target, waypoint, counterexamples_max));
+  for (const Path& path : check.counterexamples)
+    assert_shortest_path(spec, path, source, target, distance, waypoint);
 }
 
 }  // namespace

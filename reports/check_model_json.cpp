@@ -27,6 +27,7 @@ Out machine_states(const core::MachineDef& machine) {
             {"healthy", s.healthy()},
             {"stable", s.stable()},
             {"terminal", machine.is_terminal(id)},
+            {"leave_on_request", s.traits.leave_on_request},
             {"dwell_max_us", s.traits.dwell_max_us ? Out(*s.traits.dwell_max_us) : Out(nullptr)}});
   }
   return states;
@@ -142,7 +143,9 @@ Out counterexample_out(const core::ClaimResult& c) {
   if (c.holds) return nullptr;
   if (c.kind == core::ClaimResult::Kind::kPath) {
     UNWEDGE_ASSERT(!c.counterexample_path.empty());
-    return Out{{"path", c.counterexample_path}};
+    UNWEDGE_ASSERT(!c.counterexample_paths.empty());
+    UNWEDGE_ASSERT(c.counterexample_paths.front() == c.counterexample_path);
+    return Out{{"path", c.counterexample_path}, {"paths", c.counterexample_paths}};
   }
   UNWEDGE_ASSERT(c.counterexample_cell.has_value());
   Out cell = cell_out(*c.counterexample_cell);

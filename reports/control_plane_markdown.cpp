@@ -20,13 +20,21 @@ std::string names(const core::DecisionTable& table, core::SignalSet signals) {
   return out.empty() ? "" : fmt::format("{}", fmt::join(out, ", "));
 }
 
-std::string state_names(const core::MachineDef& machine, core::StateSet states) {
+std::string state_names(const core::MachineDef& machine, const core::StateSet& states) {
   if (states == core::StateSet::all(machine.state_count())) return "any";
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < machine.state_count(); ++i) {
-    if (states.contains(static_cast<core::StateId>(i))) out.push_back(machine.state(i).name);
-  }
+  std::vector<std::string_view> out;
+  for (const core::StateId s : states)
+    out.push_back(machine.state_name(s));
   return fmt::format("{}", fmt::join(out, ", "));
+}
+
+bool any_left_on_request(const core::ControlPlaneCheck& check) {
+  for (const core::MachineCheck& m : check.machines) {
+    for (const core::StateDef& s : m.machine->states()) {
+      if (s.traits.leave_on_request) return true;
+    }
+  }
+  return false;
 }
 
 void machine_section(Out out, const core::MachineCheck& check, std::string_view graphs_dir) {
@@ -37,7 +45,9 @@ void machine_section(Out out, const core::MachineCheck& check, std::string_view 
   for (std::size_t i = 0; i < m.state_count(); ++i) {
     const core::StateDef& s = m.state(static_cast<core::StateId>(i));
     std::string mark = i == m.initial() ? " (initial)" : "";
-    if (m.is_terminal(static_cast<core::StateId>(i))) mark += " (terminal)";
+    if (m.is_terminal(static_cast<core::StateId>(i))) {
+      mark += s.traits.leave_on_request ? " (terminal, left on request)" : " (terminal)";
+    }
     fmt::format_to(out, "| `{}`{} | {} | {} | {} | {} |\n", s.name, mark, yes_no(s.healthy()),
                    yes_no(s.stable()),
                    describe_duration(s.traits.dwell_max_us) +
@@ -117,7 +127,8 @@ std::string control_plane_markdown(const core::ControlPlaneModel& model,
   fmt::format_to(out,
                  "## Machines\n\nA *safe* state is healthy and stable, or a declared "
                  "terminal. Graphs: safe states green, unhealthy ones red, unstable ones "
-                 "dashed, terminal ones double-circled.\n\n");
+                 "dashed, terminal ones double-circled{}.\n\n",
+                 any_left_on_request(check) ? " (dotted when left on request)" : "");
   for (const core::MachineCheck& m : check.machines)
     machine_section(out, m, graphs_dir);
   fmt::format_to(out,

@@ -668,7 +668,7 @@ TEST(CheckModel, HelpDocumentsTheJsonKeysAndTheExitStatus) {
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
   for (const char* part : {"--json", "schema_version", "\"model-error\"", "cross_checks[]",
                            "scheduled_by[] (table, rule, state, signals[], cells)",
-                           "counterexample (null, {path[]} or {state, signals[], got})",
+                           "counterexample (null, {path[], paths[][]} or {state, signals[], got})",
                            "2 bad input or a model error"}) {
     EXPECT_NE(ran.output.find(part), std::string::npos) << part << " in " << ran.output;
   }
@@ -916,6 +916,8 @@ TEST_F(CheckModelJson, NamesEveryFindingWithItsKindStatesAndPaths) {
   EXPECT_EQ(claims[0]["kind"], "path");
   EXPECT_EQ(claims[0]["verdict"], "refuted");
   EXPECT_EQ(claims[0]["counterexample"]["path"], nlohmann::json({"running", "draining", "stuck"}));
+  EXPECT_EQ(claims[0]["counterexample"]["paths"],
+            nlohmann::json::array({nlohmann::json({"running", "draining", "stuck"})}));
   EXPECT_EQ(claims[1]["kind"], "always");
   const nlohmann::json cell = nlohmann::json::parse(R"json(
       {"state": "draining", "signals": ["NeedsDrain"], "got": "do nothing (rule idle)"})json");
@@ -925,6 +927,35 @@ TEST_F(CheckModelJson, NamesEveryFindingWithItsKindStatesAndPaths) {
   EXPECT_NE(core::to_dot(server_, check.cross)
                 .find("1->3 [label=\"done (refused: Drain)\", style=dotted, color=darkorange"),
             std::string::npos);
+}
+
+TEST_F(CheckModelJson, ARefutedPathClaimListsEveryShortestCounterexample) {
+  // A pause that can hang too: a second way to get stuck without stopping,
+  // as short as the first.
+  server_ = *core::MachineDef::Builder("server")
+                 .state("running", {.healthy = true, .stable = true})
+                 .state("draining", {.dwell_max_us = 10 * core::kMinute})
+                 .state("stuck")
+                 .state("stopped", {.stable = true})
+                 .state("paused", {.dwell_max_us = core::kMinute})
+                 .transition("running", "draining", "drain")
+                 .transition("draining", "stopped", "drained")
+                 .transition("draining", "stuck", "hung")
+                 .transition("running", "paused", "pause")
+                 .transition("paused", "stuck", "hung")
+                 .initial("running")
+                 .terminal("stopped")
+                 .build();
+  const core::ControlPlaneCheck check = core::check_control_plane(model());
+  const nlohmann::json json = parsed_check(reports::check_model_json(check));
+  const nlohmann::json& claim = json["claims"][0];
+  EXPECT_EQ(claim["verdict"], "refuted");
+  EXPECT_EQ(claim["counterexample"]["path"], nlohmann::json({"running", "draining", "stuck"}));
+  EXPECT_EQ(claim["counterexample"]["paths"],
+            nlohmann::json::parse(
+                R"json([["running", "draining", "stuck"], ["running", "paused", "stuck"]])json"));
+  EXPECT_EQ(claim["detail"],
+            "2 shortest counterexamples: running -> draining -> stuck; running -> paused -> stuck");
 }
 
 TEST_F(CheckModelJson, AModelDeclaredWronglyIsAnErrorNotARefutedClaim) {

@@ -123,6 +123,43 @@ TEST_F(ControlPlaneCheckTest, AShortcutPastFencingRefutesThePathClaim) {
   EXPECT_EQ(claim.detail, "counterexample: following -> promoted");
 }
 
+TEST_F(ControlPlaneCheckTest, TwoShortcutsPastFencingAreBothShownAndALongerOneIsNot) {
+  link_ = *MachineDef::Builder("replica_link")
+               .state("following", {.healthy = true, .stable = true})
+               .state("lagging", {.dwell_max_us = 10 * kMinute})
+               .state("fencing", {.dwell_max_us = kMinute})
+               .state("forcing", {.dwell_max_us = kMinute})
+               .state("overriding", {.dwell_max_us = kMinute})
+               .state("promoted", {.healthy = true, .stable = true})
+               .transition("following", "fencing", "promote_requested")
+               .transition("fencing", "promoted", "fenced_old_leader")
+               .transition("following", "lagging", "lag_exceeded")
+               .transition("following", "forcing", "forced_promotion")
+               .transition("lagging", "promoted", "forced_promotion")
+               .transition("lagging", "overriding", "operator_override")
+               .transition("overriding", "promoted", "override_done")
+               .transition("forcing", "promoted", "forced_done")
+               .initial("following")
+               .terminal("promoted")
+               .build();
+  ClaimResult claim = check_claim(model(), model().path_claims[0]);
+  EXPECT_FALSE(claim.holds);
+  EXPECT_EQ(claim.detail,
+            "2 shortest counterexamples: following -> lagging -> promoted; following -> forcing "
+            "-> promoted");
+  EXPECT_EQ(claim.counterexample_path,
+            (std::vector<std::string>{"following", "lagging", "promoted"}));
+  EXPECT_EQ(claim.counterexample_paths,
+            (std::vector<std::vector<std::string>>{{"following", "lagging", "promoted"},
+                                                   {"following", "forcing", "promoted"}}));
+  const std::string text = check_control_plane(model()).describe();
+  EXPECT_NE(text.find("[FAILS] promotion always passes through fencing: 2 shortest "
+                      "counterexamples: following -> lagging -> promoted; following -> forcing "
+                      "-> promoted\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST_F(ControlPlaneCheckTest, RefutedClaimsCarryTheirCounterexamplesAsNames) {
   ControlPlaneCheck check = check_control_plane(model());
   ASSERT_EQ(check.claims.size(), 3u);
@@ -142,6 +179,9 @@ TEST_F(ControlPlaneCheckTest, RefutedClaimsCarryTheirCounterexamplesAsNames) {
                                                     .waypoint = "fencing"});
   EXPECT_FALSE(path.holds);
   EXPECT_EQ(path.counterexample_path, (std::vector<std::string>{"following", "lagging"}));
+  EXPECT_EQ(path.counterexample_paths,
+            (std::vector<std::vector<std::string>>{{"following", "lagging"}}));
+  EXPECT_TRUE(check.claims[0].counterexample_paths.empty());
 }
 
 TEST_F(ControlPlaneCheckTest, ClaimsNamingUnknownThingsAreModelErrorsNotRefutedClaims) {

@@ -59,12 +59,49 @@ TEST(MachineDef, RefusesDuplicateTransitionsAndTooManyStates) {
   EXPECT_NE(dup.error().message.find("declared twice"), std::string::npos);
 
   MachineDef::Builder big("big");
-  for (std::size_t i = 0; i <= kMaxStates; ++i)
+  for (std::size_t i = 0; i < kMaxStates; ++i)
     big.state("s" + std::to_string(i));
   big.initial("s0");
+  EXPECT_TRUE(big.build().ok());
+  big.state("one_too_many");
   Result<MachineDef> too_big = big.build();
   ASSERT_FALSE(too_big.ok());
-  EXPECT_NE(too_big.error().message.find("at most 64"), std::string::npos);
+  EXPECT_NE(too_big.error().message.find("it declares 4097 states; a machine holds at most 4096"),
+            std::string::npos)
+      << too_big.error().message;
+}
+
+TEST(MachineDef, OnlyADeclaredEndMayBeLeftOnRequest) {
+  Result<MachineDef> draining = MachineDef::Builder("node")
+                                    .state("active", {.healthy = true, .stable = true})
+                                    .state("draining", {.leave_on_request = true})
+                                    .state("dropped", {.stable = true, .leave_on_request = true})
+                                    .transition("active", "draining", "drain")
+                                    .transition("draining", "dropped", "drained")
+                                    .transition("dropped", "active", "re_add")
+                                    .initial("active")
+                                    .terminal("dropped")
+                                    .build();
+  ASSERT_FALSE(draining.ok());
+  const std::string& message = draining.error().message;
+  EXPECT_NE(message.find("state 'draining' may be left on request (leave_on_request) but is not "
+                         "declared terminal; declare it with terminal(\"draining\"), or drop "
+                         "leave_on_request if it is not an end"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("'dropped'"), std::string::npos) << message;
+
+  Result<MachineDef> dropped = MachineDef::Builder("node")
+                                   .state("active", {.healthy = true, .stable = true})
+                                   .state("dropped", {.stable = true, .leave_on_request = true})
+                                   .transition("active", "dropped", "drop")
+                                   .transition("dropped", "active", "re_add")
+                                   .initial("active")
+                                   .terminal("dropped")
+                                   .build();
+  ASSERT_TRUE(dropped.ok()) << dropped.error().message;
+  EXPECT_TRUE(dropped->state(*dropped->find_state("dropped")).traits.leave_on_request);
+  EXPECT_TRUE(dropped->is_terminal(*dropped->find_state("dropped")));
 }
 
 TEST(MachineDef, SuggestsTheDeclaredStateATypoMeant) {

@@ -188,21 +188,55 @@ RC_GTEST_PROP(ModelCheckProperty, AgreesWithBruteForce, ()) {
       }));
 }
 
+// Every shortest path from `source` to `target` avoiding `removed`, by the
+// distances alone: from each state, every state one step nearer.
+std::set<Path> shortest_paths(const RandomMachine& m, const std::vector<std::vector<int>>& avoiding,
+                              StateId source, StateId target) {
+  std::set<Path> paths;
+  std::vector<Path> open{{source}};
+  while (!open.empty()) {
+    Path path = std::move(open.back());
+    open.pop_back();
+    const auto at = static_cast<std::size_t>(path.back());
+    if (at == target) {
+      paths.insert(std::move(path));
+      continue;
+    }
+    for (std::size_t next = 0; next < static_cast<std::size_t>(m.count); ++next) {
+      if (!m.edge[at][next] || avoiding[next][target] != avoiding[at][target] - 1) continue;
+      Path longer = path;
+      longer.push_back(static_cast<StateId>(next));
+      open.push_back(std::move(longer));
+    }
+  }
+  return paths;
+}
+
 RC_GTEST_PROP(MustPassThroughProperty, AgreesWithBruteForce, ()) {
   RandomMachine m = draw_machine();
+  const auto counterexamples_max = static_cast<std::size_t>(*rc::gen::inRange(1, 5));
   const auto n = static_cast<StateId>(m.count);
   for (StateId waypoint = 0; waypoint < n; ++waypoint) {
     std::vector<std::vector<int>> avoiding = all_distances(m, waypoint);
     for (StateId source = 0; source < n; ++source) {
       for (StateId target = 0; target < n; ++target) {
-        PathCheck check = must_pass_through(m.def, source, target, waypoint);
+        PathCheck check = must_pass_through(m.def, source, target, waypoint, counterexamples_max);
         bool trivial = waypoint == source || waypoint == target;
         bool expected = trivial || !reaches(avoiding, source, target);
         RC_ASSERT(check.holds == expected);
         if (check.holds) {
           RC_ASSERT(check.counterexample.empty());
+          RC_ASSERT(check.counterexamples.empty());
           continue;
         }
+        // As many distinct shortest paths as asked for or as there are, the
+        // first being the counterexample.
+        const std::set<Path> all = shortest_paths(m, avoiding, source, target);
+        const std::set<Path> listed(check.counterexamples.begin(), check.counterexamples.end());
+        RC_ASSERT(listed.size() == check.counterexamples.size());
+        RC_ASSERT(listed.size() == std::min(counterexamples_max, all.size()));
+        RC_ASSERT(std::includes(all.begin(), all.end(), listed.begin(), listed.end()));
+        RC_ASSERT(check.counterexamples.front() == check.counterexample);
         const Path& path = check.counterexample;
         RC_ASSERT(!path.empty());
         RC_ASSERT(path.front() == source);

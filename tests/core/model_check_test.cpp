@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/control_plane_check.hpp"
 #include "core/cross_check.hpp"
 
 namespace unwedge::core {
@@ -194,6 +195,48 @@ TEST(ModelCheck, FindsADeclaredEndWithAWayOut) {
             "available");
 }
 
+TEST(ModelCheck, AnEndLeftOnRequestMayHaveAWayOut) {
+  // A deleted service may be restored: deprovisioned is an end with a door.
+  MachineDef service = built(MachineDef::Builder("service")
+                                 .state("available", {.healthy = true, .stable = true})
+                                 .state("deprovisioned", {.stable = true, .leave_on_request = true})
+                                 .transition("available", "deprovisioned", "delete")
+                                 .transition("deprovisioned", "available", "restore")
+                                 .initial("available")
+                                 .terminal("deprovisioned")
+                                 .build());
+  const ModelReport report = check_model(service);
+  EXPECT_TRUE(report.ok()) << report.findings.front().message;
+  EXPECT_TRUE(report.states_with(FindingKind::kTerminalWithExit).empty());
+  // Nor does any other check of a control plane hold the way out against it.
+  const ControlPlaneCheck check =
+      check_control_plane(ControlPlaneModel{.name = "services", .machines = {&service}});
+  EXPECT_TRUE(check.ok()) << check.describe();
+  EXPECT_TRUE(contains(check.describe(), "deprovisioned [stable, left on request]"))
+      << check.describe();
+  // Drawn as an end, dotted: the door.
+  EXPECT_TRUE(contains(to_dot(service),
+                       "1[label=\"deprovisioned\", shape=doublecircle, fillcolor=palegreen, "
+                       "style=\"filled,dotted\"];"))
+      << to_dot(service);
+
+  // The same end without the trait: its way out is a finding.
+  MachineDef strict = built(MachineDef::Builder("service")
+                                .state("available", {.healthy = true, .stable = true})
+                                .state("deprovisioned", {.stable = true})
+                                .transition("available", "deprovisioned", "delete")
+                                .transition("deprovisioned", "available", "restore")
+                                .initial("available")
+                                .terminal("deprovisioned")
+                                .build());
+  EXPECT_EQ(check_model(strict).states_with(FindingKind::kTerminalWithExit),
+            std::vector<StateId>{id(strict, "deprovisioned")});
+  EXPECT_TRUE(contains(to_dot(strict),
+                       "1[label=\"deprovisioned\", shape=doublecircle, fillcolor=palegreen, "
+                       "style=\"filled\"];"))
+      << to_dot(strict);
+}
+
 TEST(ModelCheck, FindingsAreOrderedByKindThenState) {
   // `stuck` is unreachable, wedged, unstable and an undeclared end at once.
   MachineDef machine = built(MachineDef::Builder("m")
@@ -234,6 +277,91 @@ TEST(MustPassThrough, ForcedPromotionSkipsFencing) {
   EXPECT_EQ(check.counterexample,
             Path({id(link, "following"), id(link, "lagging"), id(link, "promoted")}));
   EXPECT_EQ(describe_path(link, check.counterexample), "following -> lagging -> promoted");
+}
+
+TEST(MustPassThrough, ForcedPromotionSkipsFencingTwoWaysBothShortest) {
+  // Promoting straight from following, or from lagging: two bypasses of
+  // fencing of two steps each. A third, through a manual override from lagging,
+  // takes three and is not listed while the shorter ones exist.
+  MachineDef link = built(replica_link_builder()
+                              .state("overridden", {.dwell_max_us = kMinute})
+                              .transition("lagging", "overridden", "operator_override")
+                              .transition("overridden", "promoted", "override_promote")
+                              .transition("following", "promoting_unfenced", "forced_promote")
+                              .state("promoting_unfenced", {.dwell_max_us = kMinute})
+                              .transition("promoting_unfenced", "promoted", "promote_done")
+                              .transition("lagging", "promoted", "forced_promote")
+                              .build());
+  const StateId following = id(link, "following");
+  PathCheck check = must_pass_through(link, following, id(link, "promoted"), id(link, "fenced"));
+  ASSERT_FALSE(check.holds);
+  ASSERT_EQ(check.counterexamples.size(), 2u);
+  // Table order: following's transitions to lagging come before its forced
+  // promotion, so the bypass through lagging is first.
+  EXPECT_EQ(describe_path(link, check.counterexamples[0]), "following -> lagging -> promoted");
+  EXPECT_EQ(describe_path(link, check.counterexamples[1]),
+            "following -> promoting_unfenced -> promoted");
+  EXPECT_EQ(check.counterexample, check.counterexamples[0]);
+
+  // Asked for one, it gives the first; the longer bypass remains unlisted at any count.
+  PathCheck one = must_pass_through(link, following, id(link, "promoted"), id(link, "fenced"), 1);
+  EXPECT_EQ(one.counterexamples, std::vector<Path>{check.counterexample});
+  PathCheck many = must_pass_through(link, following, id(link, "promoted"), id(link, "fenced"), 10);
+  EXPECT_EQ(many.counterexamples, check.counterexamples);
+
+  // Without the two short bypasses the longer one is the counterexample.
+  MachineDef only_override = built(replica_link_builder()
+                                       .state("overridden", {.dwell_max_us = kMinute})
+                                       .transition("lagging", "overridden", "operator_override")
+                                       .transition("overridden", "promoted", "override_promote")
+                                       .build());
+  PathCheck longer = must_pass_through(only_override, id(only_override, "following"),
+                                       id(only_override, "promoted"), id(only_override, "fenced"));
+  ASSERT_EQ(longer.counterexamples.size(), 1u);
+  EXPECT_EQ(describe_path(only_override, longer.counterexample),
+            "following -> lagging -> overridden -> promoted");
+}
+
+TEST(MustPassThrough, ListsAtMostTheAskedNumberOfShortestPathsInTableOrder) {
+  // Four ways from a to d in two steps, one of them declared under two causes
+  // (the same path), and none through w.
+  MachineDef fan = built(MachineDef::Builder("fan")
+                             .state("a", {.healthy = true, .stable = true})
+                             .state("b1")
+                             .state("b2")
+                             .state("b3")
+                             .state("b4")
+                             .state("w")
+                             .state("d", {.healthy = true, .stable = true})
+                             .transition("a", "b3", "go")
+                             .transition("a", "b1", "go")
+                             .transition("a", "b1", "also")
+                             .transition("a", "b4", "go")
+                             .transition("a", "b2", "go")
+                             .transition("b1", "d", "on")
+                             .transition("b2", "d", "on")
+                             .transition("b3", "d", "on")
+                             .transition("b4", "d", "on")
+                             .transition("b4", "w", "on")
+                             .transition("w", "d", "on")
+                             .transition("d", "a", "again")
+                             .initial("a")
+                             .build());
+  const StateId a = id(fan, "a");
+  const StateId d = id(fan, "d");
+  const StateId w = id(fan, "w");
+  PathCheck three = must_pass_through(fan, a, d, w);
+  ASSERT_FALSE(three.holds);
+  std::vector<std::string> described;
+  for (const Path& path : three.counterexamples)
+    described.push_back(describe_path(fan, path));
+  EXPECT_EQ(described, (std::vector<std::string>{"a -> b3 -> d", "a -> b1 -> d", "a -> b4 -> d"}));
+  EXPECT_EQ(must_pass_through(fan, a, d, w, 8).counterexamples.size(), 4u);
+  // The zero-length path is the only counterexample from a state to itself.
+  EXPECT_EQ(must_pass_through(fan, a, a, w).counterexamples, std::vector<Path>{Path{a}});
+  // A claim that holds lists none: the only way to w is through b4.
+  EXPECT_TRUE(must_pass_through(fan, a, w, id(fan, "b4")).holds);
+  EXPECT_TRUE(must_pass_through(fan, a, w, id(fan, "b4")).counterexamples.empty());
 }
 
 TEST(MustPassThrough, EdgeCases) {
