@@ -92,7 +92,8 @@ const core::GoalWalk& keeper_walk(Mutant mutant) {
   static const std::array<core::GoalWalk, kMutants> walks = {
       core::direct_walk(node_machine(Mutant::kNone)),
       core::direct_walk(node_machine(Mutant::kNoRejoinEdge)),
-      core::direct_walk(node_machine(Mutant::kNoAbortEdge))};
+      core::direct_walk(node_machine(Mutant::kNoAbortEdge)),
+      core::direct_walk(node_machine(Mutant::kStandbyLeftCatchingUp))};
   const auto index = static_cast<std::size_t>(mutant);
   UNWEDGE_ASSERT_LT(index, walks.size());
   return walks[index];
@@ -124,7 +125,7 @@ std::string next_signal_name(std::string_view state) {
 const core::DecisionTable& keeper_table(Mutant mutant) {
   static const std::array<core::DecisionTable, kMutants> tables = {
       build_table(Mutant::kNone), build_table(Mutant::kNoRejoinEdge),
-      build_table(Mutant::kNoAbortEdge)};
+      build_table(Mutant::kNoAbortEdge), build_table(Mutant::kStandbyLeftCatchingUp)};
   const auto index = static_cast<std::size_t>(mutant);
   UNWEDGE_ASSERT_LT(index, tables.size());
   return tables[index];

@@ -70,7 +70,7 @@ Choices that shape it:
 - **The keeper's walk is the one the model checks.** `core::direct_walk` over the node machine: one transition straight to the goal, or none. The static check (`check_goal_driven`) explores every pair of (reported state, assigned goal) the monitor's table and the walk can reach, with goals that lag by one assignment, and finds the pairs from which the service never settles.
 - **Every step is a re-entrant action.** A keeper's step records the transition it takes on its first run, skips the local commands already done, and moves the node last, so an interrupted step run again ends as if run once.
 
-The planted bugs (`mutant:`) each take one edge out of the node machine: `no_rejoin_edge` (`demoted -> catchingup`: an old primary assigned `catchingup` has no step) and `no_abort_edge` (`prepare_promotion -> secondary`: a standby told to stand down has none).)";
+The planted bugs (`mutant:`) take one edge out of the node machine or change one monitor rule: `no_rejoin_edge` (`demoted -> catchingup`: an old primary assigned `catchingup` has no step), `no_abort_edge` (`prepare_promotion -> secondary`: a standby told to stand down has none), both missing-edge wedges, and `standby_left_catching_up` (the rule `standby_ready` keeps a standby that fell back to `catchingup` beside its demoted partner where it is: a stale-goal wedge, reached only when the standby steps on the goal it read before the failover).)";
 
 const std::vector<core::ActionDef>& model_actions(Mutant mutant) {
   static const std::array<std::vector<core::ActionDef>, kMutants> actions = [] {
@@ -122,14 +122,14 @@ std::size_t index_of(Mutant mutant) {
 const core::GoalDrivenDef& node_def(Mutant mutant) {
   static const std::array<core::GoalDrivenDef, kMutants> defs = {
       build_node_def(Mutant::kNone), build_node_def(Mutant::kNoRejoinEdge),
-      build_node_def(Mutant::kNoAbortEdge)};
+      build_node_def(Mutant::kNoAbortEdge), build_node_def(Mutant::kStandbyLeftCatchingUp)};
   return defs[index_of(mutant)];
 }
 
 const core::ControlPlaneModel& model(Mutant mutant) {
   static const std::array<core::ControlPlaneModel, kMutants> models = {
       build_model(Mutant::kNone), build_model(Mutant::kNoRejoinEdge),
-      build_model(Mutant::kNoAbortEdge)};
+      build_model(Mutant::kNoAbortEdge), build_model(Mutant::kStandbyLeftCatchingUp)};
   return models[index_of(mutant)];
 }
 

@@ -58,12 +58,14 @@ core::GroupTable build(Mutant mutant) {
                  .priority = 30})
           // A standby that followed on a goal it read before the failover
           // (its step under way when the goal changed) stands ready again.
-          .rule({.name = "standby_ready",
-                 .in = {{"a", {"demoted"}}, {"b", {"catchingup"}}},
-                 .when = {"b.CaughtUp"},
-                 .unless = {"b.Unhealthy"},
-                 .assign = {{"b", "secondary"}},
-                 .priority = 30})
+          .rule(
+              {.name = "standby_ready",
+               .in = {{"a", {"demoted"}}, {"b", {"catchingup"}}},
+               .when = {"b.CaughtUp"},
+               .unless = {"b.Unhealthy"},
+               .assign = {{"b", UNWEDGE_GOAL_MUTANT(mutant, kStandbyLeftCatchingUp) ? "catchingup"
+                                                                                    : "secondary"}},
+               .priority = 30})
           .rule({.name = "rejoin",
                  .in = {{"a", {"demoted"}}, {"b", {"wait_primary"}}},
                  .unless = {"a.Unhealthy"},
@@ -85,7 +87,8 @@ core::GroupTable build(Mutant mutant) {
 
 const core::GroupTable& monitor_table(Mutant mutant) {
   static const std::array<core::GroupTable, kMutants> tables = {
-      build(Mutant::kNone), build(Mutant::kNoRejoinEdge), build(Mutant::kNoAbortEdge)};
+      build(Mutant::kNone), build(Mutant::kNoRejoinEdge), build(Mutant::kNoAbortEdge),
+      build(Mutant::kStandbyLeftCatchingUp)};
   const auto index = static_cast<std::size_t>(mutant);
   UNWEDGE_ASSERT_LT(index, tables.size());
   return tables[index];

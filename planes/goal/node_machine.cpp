@@ -103,7 +103,8 @@ std::string goal_cause(std::string_view to) {
 // reference to the machine they were built against.
 const core::MachineDef& node_machine(Mutant mutant) {
   static const std::array<core::MachineDef, kMutants> machines = {
-      build(Mutant::kNone), build(Mutant::kNoRejoinEdge), build(Mutant::kNoAbortEdge)};
+      build(Mutant::kNone), build(Mutant::kNoRejoinEdge), build(Mutant::kNoAbortEdge),
+      build(Mutant::kStandbyLeftCatchingUp)};
   const auto index = static_cast<std::size_t>(mutant);
   UNWEDGE_ASSERT_LT(index, machines.size());
   return machines[index];

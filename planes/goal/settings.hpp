@@ -16,16 +16,21 @@
 
 namespace unwedge::goal {
 
-// Planted bugs, each one edge missing from the node machine the plane
-// ships, for proving that the harness catches them. Only the
+// Planted bugs, each an edge missing from the node machine the plane ships
+// or a rule missing from its monitor, for proving that the harness catches
+// them. Only the
 // unwedge_goal_mutants build compiles the mutation points in; in the
 // production library `mutant` is read by nothing.
 enum class Mutant : std::uint8_t {
   kNone,
   kNoRejoinEdge,  // demoted -> catchingup is gone: an old primary cannot rejoin
   kNoAbortEdge,   // prepare_promotion -> secondary is gone: a promotion cannot be called off
+  // The monitor's rule standby_ready is gone: a standby that fell back to
+  // catchingup on a goal it read before a failover (a stale goal) is left
+  // there beside its demoted partner.
+  kStandbyLeftCatchingUp,
 };
-inline constexpr std::uint8_t kMutants = 3;
+inline constexpr std::uint8_t kMutants = 4;
 const char* to_string(Mutant mutant);
 
 struct Settings {

@@ -14,8 +14,8 @@ namespace {
 constexpr core::TimeUs kHourUs = core::kHour;
 constexpr std::int64_t kLagMax = std::int64_t{1} << 40;
 
-constexpr std::array<const char*, kMutants> kMutantNames = {"none", "no_rejoin_edge",
-                                                            "no_abort_edge"};
+constexpr std::array<const char*, kMutants> kMutantNames = {
+    "none", "no_rejoin_edge", "no_abort_edge", "standby_left_catching_up"};
 
 void read_mutant(seam::SettingsReader& read, Mutant& out) {
   std::vector<std::string_view> names(kMutantNames.begin(), kMutantNames.end());

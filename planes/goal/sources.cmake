@@ -9,13 +9,13 @@ set(UNWEDGE_GOAL_SOURCES
   model.cpp
   monitor.cpp
   monitor_actions.cpp
-  monitor_table.cpp
   plane.cpp
   service_machine.cpp
   settings_text.cpp
 )
 # The files with mutation points (UNWEDGE_GOAL_MUTANT).
 set(UNWEDGE_GOAL_MUTABLE
+  monitor_table.cpp
   node_machine.cpp
 )
 # The plane's registration (UNWEDGE_REGISTER_CONTROL_PLANE), compiled into

@@ -2,7 +2,11 @@
 // a bundled goal scenario aimed at it, with the mutant switched on (the
 // shipped plane passes the same files: BundledScenario), and the run ends
 // with the node stuck in the very pair the static check names: a reported
-// state from which its keeper has no step to its assigned goal.
+// state from which its keeper has no step to its assigned goal. The third
+// planted bug, standby_left_catching_up, wedges only through a stale goal;
+// the static check catches it (GoalPlaneModel), while the run that first
+// showed that race (regression_standby_step_overtaken_by_failover) no longer
+// reaches it: the plane's check-in rule keeps the pair from flapping first.
 #include <cstdio>
 #include <fmt/format.h>
 #include <string>
