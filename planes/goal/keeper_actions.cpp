@@ -159,8 +159,10 @@ core::ActionDef build(const Spec& spec, Mutant mutant) {
   const std::string name = spec.name;
   def.steps.push_back(
       {"begin", [mutant, name](StepContext& ctx) { return begin(ctx, mutant, name); }});
-  for (const auto& [label, body] : spec.work) {
-    def.steps.push_back({label, [mutant, body](StepContext& ctx) { return body(ctx, mutant); }});
+  for (const auto& work : spec.work) {
+    const auto body = work.second;  // a copy for the lambda: bindings cannot be captured in C++20
+    def.steps.push_back(
+        {work.first, [mutant, body](StepContext& ctx) { return body(ctx, mutant); }});
   }
   def.steps.push_back({"move", [mutant](StepContext& ctx) { return move(ctx, mutant); }});
   // The transitions the machine has that this action makes.
