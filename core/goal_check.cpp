@@ -1,6 +1,7 @@
 #include "core/goal_check.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <deque>
@@ -30,6 +31,20 @@ struct MemberState {
 
 struct ProductState {
   std::array<MemberState, kMaxGroupMembers> member{};
+};
+
+using Key = std::array<StateId, 3 * kMaxGroupMembers>;
+
+// FNV-1a over the packed state: lookups only, so the hash never orders a result.
+struct KeyHash {
+  std::size_t operator()(const Key& key) const {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (StateId v : key) {
+      h ^= v;
+      h *= 1099511628211ULL;
+    }
+    return static_cast<std::size_t>(h);
+  }
 };
 
 enum class MoveKind : std::uint8_t { kAssign, kRead, kStep, kStaleStep };
@@ -77,13 +92,14 @@ class Builder {
   }
 
  private:
-  std::uint64_t key(const ProductState& s) const {
-    const std::uint64_t n = machine_.state_count() + 1;
-    std::uint64_t k = 0;
-    for (std::size_t m = 0; m < members_; ++m) {
-      const MemberState& ms = s.member[m];
-      const std::uint64_t stale = ms.stale == kNoStale ? 0 : ms.stale + std::uint64_t{1};
-      k = ((k * n + ms.reported) * n + ms.goal) * n + stale;
+  // The state itself, packed: a number in mixed radix would overflow 64
+  // bits for three members of a machine of 140 states.
+  static Key key(const ProductState& s) {
+    Key k{};
+    for (std::size_t m = 0; m < kMaxGroupMembers; ++m) {
+      k[3 * m] = s.member[m].reported;
+      k[3 * m + 1] = s.member[m].goal;
+      k[3 * m + 2] = s.member[m].stale;
     }
     return k;
   }
@@ -108,7 +124,11 @@ class Builder {
 
   std::uint32_t outcome_index(const GroupOutcome& outcome) {
     for (std::size_t i = 0; i < product_.outcomes.size(); ++i) {
-      if (product_.outcomes[i].decision == outcome.decision) return static_cast<std::uint32_t>(i);
+      // The signals too: the move names the subset that yields it for these reports.
+      if (product_.outcomes[i].decision == outcome.decision &&
+          product_.outcomes[i].signals == outcome.signals) {
+        return static_cast<std::uint32_t>(i);
+      }
     }
     product_.outcomes.push_back(outcome);
     return static_cast<std::uint32_t>(product_.outcomes.size() - 1);
@@ -183,7 +203,7 @@ class Builder {
   std::size_t members_;
   Product product_;
   // Looked up only, never iterated: the product's order comes from the BFS.
-  std::unordered_map<std::uint64_t, std::uint32_t> index_;
+  std::unordered_map<Key, std::uint32_t, KeyHash> index_;
   std::map<GroupStates, std::vector<GroupOutcome>> outcome_cache_;
 };
 
@@ -338,6 +358,7 @@ std::vector<GoalPath> shortest_paths(const Product& p, const Describer& describe
     }
   }
   std::vector<GoalPath> paths;
+  if (k == 0) return paths;
   std::vector<std::uint32_t> trail{target};
   // Depth-first over the shortest-path DAG, stopping after k complete paths.
   std::function<void(std::uint32_t)> walk = [&](std::uint32_t v) {
@@ -383,6 +404,29 @@ std::optional<ProductState> initial_state(const GoalDrivenDef& def,
   }
   if (!errors.empty()) return std::nullopt;
   return s;
+}
+
+// "b has not reached a safe goal (catchingup)": who keeps the group from
+// settling when every keeper still has a step (the monitor moves it around).
+std::string unsafe_members(const MachineDef& machine, const GroupTable& table,
+                           const ProductState& s, std::size_t members) {
+  std::vector<std::string> parts;
+  for (std::size_t m = 0; m < members; ++m) {
+    const MemberState& ms = s.member[m];
+    const bool settled = ms.stale == kNoStale && ms.reported == ms.goal &&
+                         (machine.state(ms.goal).safe() || machine.is_terminal(ms.goal));
+    if (!settled) {
+      parts.push_back(fmt::format("{} has not reached a safe goal ({})", table.member_names()[m],
+                                  machine.state_name(ms.goal)));
+    }
+  }
+  UNWEDGE_ASSERT(!parts.empty());
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+bool no_step(const GoalDrivenDef& def, StateId reported, StateId goal) {
+  const std::optional<StateId> step = def.walk(reported, goal);
+  return !step || *step == reported;
 }
 
 }  // namespace
@@ -506,7 +550,8 @@ GoalCheck check_goal_driven(const GoalDrivenDef& def, std::size_t wedges_max,
     for (std::size_t m = 0; m < check.members; ++m) {
       const MemberState& ms = product.states[v].member[m];
       const StateId acted_on = ms.stale != kNoStale ? ms.stale : ms.goal;
-      if (ms.reported != acted_on && !def.walk(ms.reported, acted_on)) {
+      const std::optional<StateId> step = def.walk(ms.reported, acted_on);
+      if (ms.reported != acted_on && (!step || *step == ms.reported)) {
         stuck.push_back(fmt::format("{}'s keeper has no step from {} towards {}",
                                     table.member_names()[m], machine.state_name(ms.reported),
                                     machine.state_name(acted_on)));
@@ -515,7 +560,8 @@ GoalCheck check_goal_driven(const GoalDrivenDef& def, std::size_t wedges_max,
     wedge.message = fmt::format(
         "{}: {} wedge at {}: {}{}, and the monitor assigns nothing that leads to a safe goal{}",
         def.name, to_string(wedge.kind), pairs_text(wedge.pairs),
-        stuck.empty() ? "no member's goal is safe" : fmt::format("{}", fmt::join(stuck, "; ")),
+        stuck.empty() ? unsafe_members(machine, table, product.states[v], check.members)
+                      : fmt::format("{}", fmt::join(stuck, "; ")),
         wedge.kind == GoalWedge::Kind::kStaleGoal
             ? " (reached only when a member acts on the goal before its last)"
             : "",
@@ -549,9 +595,9 @@ GoalCheck check_goal_driven(const GoalDrivenDef& def, std::size_t wedges_max,
       const auto reported = static_cast<StateId>(r);
       const auto goal = static_cast<StateId>(g);
       if (held.contains({reported, goal})) continue;
-      check.unreachable.push_back(UnreachablePair{machine.state_name(reported),
-                                                  machine.state_name(goal),
-                                                  reported != goal && !def.walk(reported, goal)});
+      check.unreachable.push_back(
+          UnreachablePair{machine.state_name(reported), machine.state_name(goal),
+                          reported != goal && no_step(def, reported, goal)});
     }
   }
   UNWEDGE_ASSERT_LE(check.wedges.size(), check.wedge_count);

@@ -410,7 +410,13 @@ Result<GroupTable> GroupTable::Builder::build() const {
     }
   }
   if (!problems.empty()) {
-    return Error{fmt::format("group table '{}' is invalid: {}", name_, fmt::join(problems, "; "))};
+    // A symmetric table resolves each rule once per renaming: say each mistake once.
+    std::vector<std::string> distinct;
+    for (std::string& p : problems) {
+      if (std::find(distinct.begin(), distinct.end(), p) == distinct.end())
+        distinct.push_back(std::move(p));
+    }
+    return Error{fmt::format("group table '{}' is invalid: {}", name_, fmt::join(distinct, "; "))};
   }
 
   const std::size_t words = (table.rules_.size() + 63) / 64;

@@ -196,6 +196,8 @@ TEST(GroupTable, BuildNamesEveryMistakeAtOnce) {
   EXPECT_NE(text.find("did you mean 'primary'"), std::string::npos) << text;
   EXPECT_NE(text.find("unknown goal 'promotng'"), std::string::npos) << text;
   EXPECT_NE(text.find("renames to 'b.Down'; declare 'b.Down' too"), std::string::npos) << text;
+  // Resolved once per renaming, said once.
+  EXPECT_EQ(text.find("unknown state 'primray'"), text.rfind("unknown state 'primray'")) << text;
 
   Result<GroupTable> four = GroupTable::Builder("four", m).members({"a", "b", "c", "d"}).build();
   ASSERT_FALSE(four.ok());
