@@ -44,9 +44,10 @@ struct DenseDesign {
     }
     b.rule({.name = "steady"});
     table = std::make_unique<GroupTable>(*b.build());
-    def = core::GoalDrivenDef{
-        .name = "dense", .machine = &machine, .assignment = table.get(),
-        .walk = core::direct_walk(machine)};
+    def = core::GoalDrivenDef{.name = "dense",
+                              .machine = &machine,
+                              .assignment = table.get(),
+                              .walk = core::direct_walk(machine)};
   }
 
   static MachineDef build_machine(std::size_t states) {
