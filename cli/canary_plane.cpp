@@ -5,6 +5,7 @@
 
 #include "core/action.hpp"
 #include "core/assert.hpp"
+#include "core/entity_codec.hpp"
 #include "core/scheduler.hpp"
 #include "seam/settings_reader.hpp"
 
@@ -20,6 +21,7 @@ struct Ledger {
   core::MachineState state;
   friend bool operator==(const Ledger&, const Ledger&) = default;
 };
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Ledger, id, state)
 
 struct CanarySettings {
   core::TimeUs drain_promise_us = 20 * core::kMinute;
@@ -181,7 +183,8 @@ seam::PlaneInfo canary_plane_info() {
           .summary = "the canary's plane: a ledger drained and never confirmed (a planted wedge)",
           .model = []() -> const core::ControlPlaneModel& { return CanaryPlane({}).model(); },
           .settings = &settings,
-          .create = &create};
+          .create = &create,
+          .entities = [](core::EntityCodecs& codecs) { codecs.add<Ledger>(); }};
 }
 
 }  // namespace unwedge::cli

@@ -4,7 +4,8 @@
 #   find_package(unwedge CONFIG REQUIRED)
 #   target_link_libraries(my-unwedge PRIVATE unwedge::cli)
 #
-# Imported targets: unwedge::core (the framework), unwedge::seam (the plug-in
+# Imported targets: unwedge::core (the framework), unwedge::stores (the Store
+# kept in SQLite or PostgreSQL), unwedge::seam (the plug-in
 # interface and registry), unwedge::sim_kernel (the simulator's kernel:
 # virtual time, random streams, event queue, network, trace),
 # unwedge::world_postgres (the Postgres fleet API's vocabulary and the
@@ -17,7 +18,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(UNWEDGE_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/unwedge)
-set(unwedge_libraries unwedge_core unwedge_seam unwedge_sim_kernel unwedge_world_postgres
+set(unwedge_libraries unwedge_core unwedge_stores unwedge_seam unwedge_sim_kernel unwedge_world_postgres
                       unwedge_world_consensus
                       unwedge_postgres unwedge_lease unwedge_goal unwedge_sim unwedge_reports)
 if(UNWEDGE_CLI)
@@ -36,7 +37,7 @@ if(UNWEDGE_CLI)
 endif()
 
 # Every layer's headers, under include/unwedge/<folder>, as they are included.
-foreach(folder core seam worlds/postgres worlds/consensus planes/postgres planes/lease planes/goal sim reports cli)
+foreach(folder core stores seam worlds/postgres worlds/consensus planes/postgres planes/lease planes/goal sim reports cli)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/unwedge/${folder}
           FILES_MATCHING PATTERN "*.hpp")

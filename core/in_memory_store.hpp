@@ -25,30 +25,11 @@
 #include <vector>
 
 #include "core/store.hpp"
+#include "core/store_snapshot.hpp"
 
 namespace unwedge::core {
 
-// The committed contents of a store at one moment, comparable by value.
-class StoreSnapshot {
- public:
-  using Entries = std::map<EntityKey, std::shared_ptr<const StoredValue>>;
-
-  StoreSnapshot() = default;
-  explicit StoreSnapshot(Entries entries) : entries_(std::move(entries)) {}
-
-  const Entries& entries() const { return entries_; }
-  std::size_t size() const { return entries_.size(); }
-  friend bool operator==(const StoreSnapshot& a, const StoreSnapshot& b);
-
-  // One line per entity that differs: "action/a1: {...} != {...}", or
-  // "service/db1: only in left". Empty when equal.
-  std::vector<std::string> diff(const StoreSnapshot& other) const;
-
- private:
-  Entries entries_;
-};
-
-class InMemoryStore final : public Store {
+class InMemoryStore final : public DurableStore {
  public:
   InMemoryStore() = default;
   // Transactions and the lookup index point into the store.
@@ -65,7 +46,7 @@ class InMemoryStore final : public Store {
   // from a snapshot). Values are immutable, so the two share them.
   void copy_from(const InMemoryStore& other);
 
-  StoreSnapshot snapshot() const;
+  StoreSnapshot snapshot() const override;
   std::uint64_t commits() const { return commits_; }
   std::uint64_t conflicts() const { return conflicts_; }
   // Entities held now (erased ones not counted).

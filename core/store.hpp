@@ -25,11 +25,9 @@
 #include "core/assert.hpp"
 #include "core/entity.hpp"
 #include "core/result.hpp"
+#include "core/store_snapshot.hpp"
 
 namespace unwedge::core {
-
-// An entity's address in a Store: (kind, id).
-using EntityKey = std::pair<std::string, std::string>;
 
 class Transaction {
  public:
@@ -86,6 +84,15 @@ class Store {
  public:
   virtual ~Store() = default;
   virtual std::unique_ptr<Transaction> begin() = 0;
+};
+
+// A Store that keeps the committed state itself, rather than wrapping
+// another: in memory, or in a database (stores/). The harness reads it whole
+// to compare the Store two runs end with.
+class DurableStore : public Store {
+ public:
+  // Every committed entity, decoded afresh.
+  virtual StoreSnapshot snapshot() const = 0;
 };
 
 }  // namespace unwedge::core

@@ -11,7 +11,7 @@ packages=(
   cmake ninja-build g++ clang-14 clang-format-14 libclang-rt-14-dev llvm-14
   libboost-graph-dev librapidcheck-dev libfmt-dev libbenchmark-dev
   libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
-  pkg-config libgraphviz-dev
+  pkg-config libgraphviz-dev libsqlite3-dev libpq-dev
 )
 tests=false
 check=false

@@ -1,6 +1,7 @@
 #include "seam/registry.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 
 #include "core/assert.hpp"
 
@@ -74,6 +75,19 @@ std::string plane_names() {
   for (const std::unique_ptr<PlaneInfo>& p : registry().planes)
     out += out.empty() ? p->name : ", " + p->name;
   return out.empty() ? "(none registered)" : out;
+}
+
+core::Result<core::EntityCodecs> entity_codecs(const PlaneInfo& plane) {
+  if (plane.entities == nullptr) {
+    return core::Error{fmt::format(
+        "control plane {} does not declare its entities' codecs (PlaneInfo::entities), so it can "
+        "run on the in-memory store only; declare them to keep its state in a database",
+        plane.name)};
+  }
+  core::EntityCodecs codecs;
+  core::add_framework_entities(codecs);
+  plane.entities(codecs);
+  return codecs;
 }
 
 }  // namespace unwedge::seam

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/control_plane_model.hpp"
+#include "core/entity_codec.hpp"
 #include "core/result.hpp"
 #include "seam/control_plane.hpp"
 #include "seam/crash_story.hpp"
@@ -71,7 +72,16 @@ struct PlaneInfo {
   // Other names --control-plane and `control_plane:` take for it ("reference"
   // for the bundled reference plane); reports and files name it by `name`.
   std::vector<std::string> aliases;
+  // Every kind of entity its Store holds besides the framework's own, with
+  // how each is written to a database (core/entity_codec.hpp): what lets it
+  // keep its state in one (stores/: `serve --store`, `explore-crashes
+  // --store`). Null: it runs on the in-memory store alone.
+  void (*entities)(core::EntityCodecs& codecs) = nullptr;
 };
+
+// The codecs of every kind `plane`'s Store holds, the framework's included;
+// an error naming the plane when it declares none.
+core::Result<core::EntityCodecs> entity_codecs(const PlaneInfo& plane);
 
 // Registers `info`; a second plane of the same name is refused (false).
 bool register_plane(PlaneInfo info);

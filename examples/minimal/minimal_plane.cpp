@@ -9,6 +9,7 @@
 
 #include "core/action.hpp"
 #include "core/decision_table.hpp"
+#include "core/entity_codec.hpp"
 #include "core/keyed_retry.hpp"
 #include "core/machine.hpp"
 #include "core/scheduler.hpp"
@@ -31,6 +32,8 @@ struct Database {
   std::string host;  // the node that serves it
   friend bool operator==(const Database&, const Database&) = default;
 };
+// How a database keeps it (`unwedge serve --store`, `explore-crashes --store`).
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Database, id, state, host)
 
 // 1. The machine: the states a database can be in, and the moves between them.
 const core::MachineDef& database_machine() {
@@ -276,7 +279,8 @@ seam::PlaneInfo info() {
           .summary = "one database per service on one host, recovered when it goes silent",
           .model = []() -> const core::ControlPlaneModel& { return MinimalPlane({}).model(); },
           .settings = &settings,
-          .create = &create};
+          .create = &create,
+          .entities = [](core::EntityCodecs& codecs) { codecs.add<Database>(); }};
 }
 
 }  // namespace

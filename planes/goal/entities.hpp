@@ -23,6 +23,10 @@
 #include "core/telemetry.hpp"
 #include "planes/goal/goal_keys.hpp"
 
+namespace unwedge::core {
+class EntityCodecs;
+}
+
 namespace unwedge::goal {
 
 // A service as the monitor knows it.
@@ -80,5 +84,9 @@ struct MonitorBoots {
 std::string describe(const Service& service);
 std::string describe(const Member& member);
 std::string describe(const Keeper& keeper);
+
+// Declares every kind above with its codec, so the plane's Store can be kept
+// in a database (seam::PlaneInfo::entities).
+void add_entities(core::EntityCodecs& codecs);
 
 }  // namespace unwedge::goal

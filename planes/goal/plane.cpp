@@ -157,7 +157,8 @@ seam::PlaneInfo plane_info() {
         return std::unique_ptr<seam::ControlPlane>(std::make_unique<GoalPlane>(*settings));
       },
       .requests = {},
-      .roles = {"standby"}};
+      .roles = {"standby"},
+      .entities = &add_entities};
 }
 
 }  // namespace unwedge::goal

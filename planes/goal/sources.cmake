@@ -3,6 +3,7 @@
 set(UNWEDGE_GOAL_SOURCES
   agent.cpp
   entities.cpp
+  entity_codecs.cpp
   goal_keys.cpp
   keeper_actions.cpp
   keeper_walk.cpp

@@ -22,6 +22,10 @@
 #include "core/telemetry.hpp"
 #include "core/time.hpp"
 
+namespace unwedge::core {
+class EntityCodecs;
+}
+
 namespace unwedge::lease {
 
 // A service as the console knows it.
@@ -68,5 +72,9 @@ std::string describe(const Keeper& keeper);
 
 // "db1" for "db1-2": a node's service is its name up to the last '-'.
 std::string service_of(std::string_view node);
+
+// Declares every kind above with its codec, so the plane's Store can be kept
+// in a database (seam::PlaneInfo::entities).
+void add_entities(core::EntityCodecs& codecs);
 
 }  // namespace unwedge::lease

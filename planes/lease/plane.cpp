@@ -167,7 +167,8 @@ seam::PlaneInfo plane_info() {
                         .aim = seam::RequestInfo::Aim::kServer,
                         .summary = "the node's keeper fences its database and joins again: a "
                                    "leader steps down, a replica follows the leader afresh",
-                        .to_agent = true}}};
+                        .to_agent = true}},
+      .entities = &add_entities};
 }
 
 }  // namespace unwedge::lease

@@ -6,6 +6,7 @@ set(UNWEDGE_LEASE_SOURCES
   agent.cpp
   console.cpp
   entities.cpp
+  entity_codecs.cpp
   keeper_steps.cpp
   lease_keys.cpp
   machines.cpp

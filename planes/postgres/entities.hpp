@@ -16,6 +16,10 @@
 #include "core/time.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
+namespace unwedge::core {
+class EntityCodecs;
+}
+
 namespace unwedge::postgres {
 
 enum class Role : std::uint8_t {
@@ -101,5 +105,9 @@ std::string describe(const Service& service);
 std::string describe(const Server& server);
 std::string describe(const ReplicaLink& link);
 std::string describe(const Certificate& certificate);
+
+// Declares every kind above with its codec, so the plane's Store can be kept
+// in a database (seam::PlaneInfo::entities).
+void add_entities(core::EntityCodecs& codecs);
 
 }  // namespace unwedge::postgres

@@ -242,7 +242,8 @@ seam::PlaneInfo plane_info() {
       .roles = {"standby", "follower"},
       .crash_stories = &crash_stories,
       .canary_program = "unwedge-canary",
-      .aliases = {"reference"}};
+      .aliases = {"reference"},
+      .entities = &add_entities};
 }
 
 }  // namespace unwedge::postgres

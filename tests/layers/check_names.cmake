@@ -74,6 +74,11 @@ check(planes/goal "\"(sim|planes/postgres|planes/lease|worlds|reports|cli)/|sim:
       "the goal plane names the simulator, the simulated fleet or another plane"
       ALLOW "\"worlds/postgres/fleet_api.hpp")
 
+# The stores are production code over core/ alone: a database, but no
+# simulator, world, seam or plane.
+check(stores "\"(sim|planes|worlds|seam|reports|cli)/|sim::|pgworld|planes?::"
+      "the stores name the simulator, a world or a plane")
+
 # The simulator engine names no plane: it reaches the plane under test only
 # through the seam.
 check(sim "postgres::|\"planes/" "the simulator engine names a control plane")

@@ -1,0 +1,35 @@
+#include "stores/open_store.hpp"
+
+#include <fmt/format.h>
+
+#include "core/in_memory_store.hpp"
+
+namespace unwedge::stores {
+
+core::Result<std::string> store_kind(std::string_view url) {
+  if (url == "memory") return std::string("memory");
+  if (url.starts_with("sqlite:")) return std::string("sqlite");
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://") ||
+      url.find('=') != std::string_view::npos) {
+    return std::string("postgres");
+  }
+  return core::Error{
+      fmt::format("store '{}' names no store unwedge knows; use memory, sqlite:PATH or "
+                  "postgres://USER@HOST/DATABASE",
+                  url)};
+}
+
+core::Result<std::unique_ptr<core::DurableStore>> open_store(std::string_view url,
+                                                             const core::EntityCodecs& codecs,
+                                                             const StoreOptions& options) {
+  static_cast<void>(codecs);
+  core::Result<std::string> kind = store_kind(url);
+  if (!kind) return kind.error();
+  if (*kind == "memory") {
+    return std::unique_ptr<core::DurableStore>(std::make_unique<core::InMemoryStore>());
+  }
+  static_cast<void>(options);
+  return core::Error{fmt::format("store '{}': {} is not built yet", url, *kind)};
+}
+
+}  // namespace unwedge::stores
