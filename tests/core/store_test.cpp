@@ -38,6 +38,11 @@ void seed(Store& store) {
   ASSERT_TRUE(txn->commit().ok());
 }
 
+// A status for a failure message: error() of an ok one is a contract error.
+std::string message(const Status& status) {
+  return status.ok() ? std::string("(ok)") : status.error().message;
+}
+
 bool contains(const Status& status, const std::string& text) {
   return !status.ok() && status.error().message.find(text) != std::string::npos;
 }
@@ -141,8 +146,8 @@ TEST_P(StoreContract, CommitConflictsWhenAReadEntityChanged) {
   slow->put(*seen);
   Status status = slow->commit();
   ASSERT_FALSE(status.ok());
-  EXPECT_TRUE(status.error().message.starts_with("conflict:")) << status.error().message;
-  EXPECT_TRUE(contains(status, "service/db1 changed")) << status.error().message;
+  EXPECT_TRUE(status.error().message.starts_with("conflict:")) << message(status);
+  EXPECT_TRUE(contains(status, "service/db1 changed")) << message(status);
   EXPECT_EQ(conflicts(), 1u);
   EXPECT_EQ(commits(), 2u);
   EXPECT_EQ(store_->begin()->get<TestService>("db1")->leader, "db1-b");
@@ -183,7 +188,7 @@ TEST_P(StoreContract, CommitConflictsWhenAnEntityReadAbsentIsCreated) {
   creator->put(TestServer{.id = "db1-c", .service = "db1"});
   ASSERT_TRUE(creator->commit().ok());
   Status status = absent->commit();
-  EXPECT_TRUE(contains(status, "conflict: server/db1-c was created")) << status.error().message;
+  EXPECT_TRUE(contains(status, "conflict: server/db1-c was created")) << message(status);
   EXPECT_EQ(store_->begin()->get<TestService>("db1")->leader, "db1-a");
 }
 
@@ -196,8 +201,7 @@ TEST_P(StoreContract, CommitConflictsWhenAListedKindGainedAnEntity) {
   ASSERT_TRUE(inserter->commit().ok());
   lister->put(TestService{.id = "db1", .leader = "db1-a", .generation = 9});
   Status status = lister->commit();
-  EXPECT_TRUE(contains(status, "conflict: the set of server entities changed"))
-      << status.error().message;
+  EXPECT_TRUE(contains(status, "conflict: the set of server entities changed")) << message(status);
 }
 
 TEST_P(StoreContract, CommitConflictsWhenAListedKindLostAnEntityButNotWhenOneChanged) {
@@ -263,7 +267,7 @@ TEST_P(StoreContract, ErasuresConflictWithReadersOfTheEntity) {
   ASSERT_TRUE(eraser->commit().ok());
   EXPECT_EQ(store_->snapshot().size(), 2u);
   const Status late = reader->commit();
-  EXPECT_TRUE(contains(late, "server/db1-b changed")) << late.error().message;
+  EXPECT_TRUE(contains(late, "server/db1-b changed")) << message(late);
 
   // Erased and created again while another transaction is open.
   auto open = store_->begin();
@@ -446,7 +450,7 @@ TEST(SqliteStore, TwoStoresOverOneFileConflictAsTwoTransactionsDo) {
   ASSERT_TRUE(fast->commit().ok());
   slow->put(TestService{.id = "db1", .leader = "db1-c"});
   const Status status = slow->commit();
-  EXPECT_TRUE(contains(status, "conflict: service/db1 changed")) << status.error().message;
+  EXPECT_TRUE(contains(status, "conflict: service/db1 changed")) << message(status);
   EXPECT_EQ(counts(*a)->conflicts, 1u);
   EXPECT_EQ(a->begin()->get<TestService>("db1")->leader, "db1-b");
 

@@ -6,6 +6,7 @@
 // kind it listed has gained or lost an entity since; blind writes never
 // conflict; a rolled-back or failed transaction leaves nothing behind.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -265,6 +266,9 @@ TEST_P(StoreModelTest, InterleavedTransactionsBehaveAsTheModelSays) {
   // database emptied for PostgreSQL.
   const bool held = rc::check("the store behaves as the model says", [which] {
     testing::OpenedStore opened = testing::open_test_store(which, "store-model");
+    // The case's files go when it ends, passed or failed (RC_ASSERT throws).
+    const std::unique_ptr<const std::string, void (*)(const std::string*)> files(
+        &opened.url, [](const std::string* url) { testing::remove_store_files(*url); });
     if (!opened.store.ok()) RC_FAIL(opened.url + ": " + opened.store.error().message);
     StoreSut sut{.store = std::move(opened.store).value(), .txns = {}};
     rc::state::check(

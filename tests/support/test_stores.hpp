@@ -62,6 +62,13 @@ inline std::string fresh_sqlite_path(const std::string& name) {
   return path.string();
 }
 
+// Removes the files of a SQLite store the test opened; nothing for another.
+inline void remove_store_files(const std::string& url) {
+  if (!url.starts_with("sqlite:")) return;
+  for (const char* suffix : {"", "-wal", "-shm"})
+    std::filesystem::remove(url.substr(7) + suffix);
+}
+
 struct OpenedStore {
   core::Result<std::unique_ptr<core::DurableStore>> store = core::Error{"not opened"};
   std::optional<std::string> skip;  // why the store cannot be had here
