@@ -425,30 +425,34 @@ class SqliteStore::Txn final : public core::Transaction {
       // The file busy past the timeout, most likely: the step is not done.
       return core::Error{error.what()};
     }
+    // Whatever ends the commit early (an error, a conflict, a contract
+    // error thrown by an assertion), the SQLite transaction does not stay
+    // open on the store's connection.
+    struct RollbackUnlessCommitted {
+      SqliteStore& store;
+      ~RollbackUnlessCommitted() {
+        if (sqlite3_get_autocommit(store.db_) != 0) return;  // committed, or closed by a failure
+        try {
+          store.run(kRollback);
+        } catch (const StoreError&) {
+        }
+      }
+    } rollback_unless_committed{*store_};
     try {
       core::Status fresh = validate();
       if (!fresh) {
-        store_->run(kRollback);
         store_->conflicts_++;
         return fresh;
       }
       if (!writes_.empty()) apply();
       store_->run(kCommit);
-      if (pruned_) {
-        store_->tombstones_ = false;
-      } else if (erased_) {
-        store_->tombstones_ = true;
-      }
     } catch (const StoreError& error) {
-      // Nothing of a failed commit stays: the SQLite transaction is undone
-      // if it is still open (a failed COMMIT may have closed it already).
-      if (sqlite3_get_autocommit(store_->db_) == 0) {
-        try {
-          store_->run(kRollback);
-        } catch (const StoreError&) {
-        }
-      }
       return core::Error{error.what()};
+    }
+    if (pruned_) {
+      store_->tombstones_ = false;
+    } else if (erased_) {
+      store_->tombstones_ = true;
     }
     store_->commits_++;
     writes_.clear();
