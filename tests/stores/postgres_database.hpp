@@ -11,12 +11,12 @@
 //   }
 #pragma once
 
-#include <gtest/gtest.h>
-#include <libpq-fe.h>
-
 #include <cctype>
+#include <libpq-fe.h>
 #include <memory>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "core/entity_codec.hpp"
 #include "core/scheduler.hpp"
@@ -87,8 +87,8 @@ class PostgresDatabaseTest : public ::testing::Test {
     const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
     database_ = "unwedge_t_";
     for (char c : std::string(test->test_suite_name()) + "_" + test->name()) {
-      database_ += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c))
-                                                                : '_';
+      database_ +=
+          std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
     }
     database_.resize(std::min<std::size_t>(database_.size(), 63));
     admin_exec("DROP DATABASE IF EXISTS \"" + database_ + "\" WITH (FORCE)");
@@ -122,8 +122,9 @@ class PostgresDatabaseTest : public ::testing::Test {
   // Ends every other connection to this test's database, as an
   // administrator (or a failover) would: the store's connections die.
   void terminate_store_connections() {
-    exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-         "current_database() AND pid <> pg_backend_pid()");
+    exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+        "current_database() AND pid <> pg_backend_pid()");
   }
 
   std::string conninfo_;

@@ -10,9 +10,9 @@
 // with bare transactions, then with the framework itself: both processes'
 // schedulers start the same entity's action (core/scheduler.hpp), and both
 // run the same read-modify-write step of one action (core/action_runner.hpp).
-#include <gtest/gtest.h>
-
 #include <functional>
+
+#include <gtest/gtest.h>
 
 #include "core/action_runner.hpp"
 #include "core/environment.hpp"
@@ -77,8 +77,9 @@ core::ActionDef bump() {
       .steps = {{.name = "bump",
                  .run =
                      [](core::StepContext& ctx) {
-                       Counter counter = ctx.txn().get<Counter>(ctx.subject()).value_or(
-                           Counter{.id = ctx.subject()});
+                       Counter counter = ctx.txn()
+                                             .get<Counter>(ctx.subject())
+                                             .value_or(Counter{.id = ctx.subject()});
                        counter.count++;
                        ctx.txn().put(counter);
                        return core::StepResult::next();
@@ -116,9 +117,10 @@ std::vector<std::string> check_slot(core::Store& store, const std::string& slot_
   const auto records = static_cast<int>(txn->ids(core::ActionRecord::kKind).size());
   if (static_cast<int>(slot.executions) != starts_reported) {
     findings.push_back(fmt::format(
-        "{}: {} starts were reported but the slot counts {} executions: a start was lost, and "
+        "{}: {} starts were reported but the slot counts {} execution{}: a start was lost, and "
         "{} processes each believe they run {}",
-        slot_id, starts_reported, slot.executions, starts_reported, slot.running));
+        slot_id, starts_reported, slot.executions, slot.executions == 1 ? "" : "s", starts_reported,
+        slot.running));
   }
   if (records != starts_reported) {
     findings.push_back(fmt::format("{}: {} starts were reported but {} action records exist",
@@ -190,6 +192,8 @@ TEST_F(PostgresIsolationTest, AtReadCommittedTwoProcessesStartOneSlotsActionTwic
   const int starts = (**b_started ? 1 : 0) + (*a_started ? 1 : 0);
   std::vector<std::string> findings = check_slot(*a->database, "counter/db1", starts);
   ASSERT_FALSE(findings.empty()) << "the check missed two starts of one slot";
+  for (const std::string& finding : findings)
+    fmt::print("the check finds: {}\n", finding);
   EXPECT_NE(findings[0].find("a start was lost"), std::string::npos) << findings[0];
 }
 
@@ -204,6 +208,7 @@ TEST_F(PostgresIsolationTest, AtSerializableTheSecondStartConflictsAndTheRetryFi
   EXPECT_TRUE(**b_started);
   ASSERT_FALSE(a_started.ok());
   EXPECT_TRUE(a_started.error().message.starts_with("conflict:")) << a_started.error().message;
+  fmt::print("process A's offer: {}\n", a_started.error().message);
   // A runs its offer again, as its next pass would: B's action runs.
   core::Result<bool> retried = a->scheduler.offer("counter", "db1", "Bump");
   ASSERT_TRUE(retried.ok()) << retried.error().message;
@@ -242,6 +247,7 @@ TEST_F(PostgresIsolationTest, OneStepRunByTwoProcessesLosesAnUpdateOnlyAtReadCom
     if (isolation == Isolation::kReadCommitted) {
       EXPECT_TRUE(a_step.ok());
       ASSERT_EQ(findings.size(), 1u) << "the check missed a lost update";
+      fmt::print("the check finds: {}\n", findings[0]);
       EXPECT_NE(findings[0].find("an update was lost"), std::string::npos);
     } else {
       ASSERT_FALSE(a_step.ok());

@@ -5,9 +5,9 @@
 // contract suite (tests/core/store_test.cpp).
 #include "stores/postgres_store.hpp"
 
-#include <gtest/gtest.h>
-
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "stores/open_store.hpp"
 #include "tests/stores/postgres_database.hpp"
@@ -161,8 +161,7 @@ TEST_F(PostgresStoreTest, CreatesItsSchemaOnceAndRefusesAnotherVersion) {
   EXPECT_NE(refused.error().message.find("another database"), std::string::npos)
       << refused.error().message;
   // The same through open_store, by URL.
-  core::Result<std::unique_ptr<core::DurableStore>> by_url =
-      stores::open_store(conninfo_, codecs_);
+  core::Result<std::unique_ptr<core::DurableStore>> by_url = stores::open_store(conninfo_, codecs_);
   ASSERT_FALSE(by_url.ok());
   EXPECT_NE(by_url.error().message.find("schema version 2"), std::string::npos);
 }
@@ -286,8 +285,9 @@ TEST_F(PostgresStoreTest, AKindNeverDeclaredIsNamedWhereItIsWritten) {
 
 TEST_F(PostgresStoreTest, ARowThatNoLongerDecodesIsAnErrorNamingIt) {
   auto store = open();
-  exec("INSERT INTO unwedge_entities VALUES ('counter', 'bad', '{\"id\": \"bad\", \"count\": "
-       "\"many\"}', 1)");
+  exec(
+      "INSERT INTO unwedge_entities VALUES ('counter', 'bad', '{\"id\": \"bad\", \"count\": "
+      "\"many\"}', 1)");
   auto txn = store->begin();
   EXPECT_THROW(static_cast<void>(txn->get<Counter>("bad")), StoreError);
   EXPECT_THROW(static_cast<void>(store->snapshot()), StoreError);
