@@ -406,6 +406,16 @@ class PostgresStore::Txn final : public core::Transaction {
               ? run_prepared(*connection_, kUpsert, {&key.first, &key.second, &pending.body})
               : run_prepared(*connection_, kErase, {&key.first, &key.second});
       if (!written) {
+        // The row written was changed by a transaction that committed since
+        // this one's snapshot: said as InMemoryStore says it.
+        if (written.failure == Failure::kConflict &&
+            written.message.find("concurrent update") != std::string::npos) {
+          return finish({.error = core::Error{fmt::format(
+                             "conflict: {}/{} changed since this transaction began reading ({}: "
+                             "{}), nothing was committed",
+                             key.first, key.second, store_->server_, written.message)},
+                         .conflict = true});
+        }
         return finish(failed(written, fmt::format("writing {}/{}", key.first, key.second),
                              "nothing was committed"));
       }
