@@ -108,7 +108,10 @@ fi
 # each has a directory of its own anyway, and TCP is never opened.
 port=$((20000 + $(printf '%s' "$dir" | cksum | cut -d' ' -f1) % 20000))
 
-root=$(mktemp -d "${TMPDIR:-/tmp}/unwedge-pg.XXXXXX")
+# As root, under /tmp: the owner must reach it, and root's TMPDIR may be private.
+tmp=${TMPDIR:-/tmp}
+[[ $(id -u) -eq 0 ]] && tmp=/tmp
+root=$(mktemp -d "$tmp/unwedge-pg.XXXXXX")
 chmod 0700 "$root"
 if [[ $(id -u) -eq 0 ]]; then
   chown "$owner:$(id -gn "$owner")" "$root"
