@@ -8,6 +8,15 @@
 // simulation an injected fault): the caller must then treat the step as not
 // done and run it again later.
 //
+// Every store is serializable: the committed outcome is that of some serial
+// order of the committed transactions; a failed commit leaves nothing. Most
+// read the latest committed value and refuse a commit if anything read
+// (present, absent, a kind's listing) changed since. A store kept in a
+// database of serializable snapshot isolation may differ twice: reads see a
+// snapshot taken at the transaction's first read; and a transaction whose
+// reads went stale may still commit when running it before those that
+// committed first is a serial order (it may also refuse a few more).
+//
 //   std::unique_ptr<Transaction> txn = store.begin();
 //   std::optional<Service> service = txn->get<Service>("db1");
 //   service->leader_server = "db1-b";

@@ -6,6 +6,7 @@
 // corrupted by hand).
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sqlite3.h>
 #include <string>
 #include <vector>
@@ -47,6 +48,32 @@ bool contains(const Status& status, const std::string& text) {
   return !status.ok() && status.error().message.find(text) != std::string::npos;
 }
 
+// `base` with what `writes` writes over it: the committed state a
+// transaction making those writes would leave, committed on top of `base`.
+StoreSnapshot with(const StoreSnapshot& base, const std::function<void(Transaction&)>& writes) {
+  InMemoryStore mirror;
+  auto txn = mirror.begin();
+  for (const auto& [key, value] : base.entries())
+    txn->write(key.first, key.second, value);
+  writes(*txn);
+  EXPECT_TRUE(txn->commit().ok());
+  return mirror.snapshot();
+}
+
+// What a store of serializable snapshot isolation promises of a transaction
+// whose reads went stale: refused with a conflict, leaving `refused` as it
+// was; or committed, leaving `first`, the state of the serial order in which
+// it ran before those that committed since its snapshot.
+void expect_refused_or_first(const Status& status, const DurableStore& store,
+                             const StoreSnapshot& refused, const StoreSnapshot& first) {
+  if (status.ok()) {
+    EXPECT_EQ(store.snapshot(), first) << "committed, but not as if it had run first";
+  } else {
+    EXPECT_TRUE(status.error().message.starts_with("conflict:")) << message(status);
+    EXPECT_EQ(store.snapshot(), refused) << "a refused commit left something";
+  }
+}
+
 class StoreContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -59,6 +86,11 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
   std::uint64_t commits() const { return counts(*store_).value_or(testing::StoreCounts{}).commits; }
   std::uint64_t conflicts() const {
     return counts(*store_).value_or(testing::StoreCounts{}).conflicts;
+  }
+
+  // Reads as of a snapshot; a stale read may still commit (core/store.hpp).
+  bool snapshot_isolated() const {
+    return testing::validation_of(GetParam()) == testing::Validation::kSerializableSnapshot;
   }
 
   std::unique_ptr<DurableStore> store_;
@@ -162,8 +194,16 @@ TEST_P(StoreContract, ARewriteOfTheSameValueStillConflicts) {
   auto rewriter = store_->begin();
   rewriter->put(TestService{.id = "db1", .leader = "db1-a"});
   ASSERT_TRUE(rewriter->commit().ok());
-  reader->put(TestServer{.id = "db1-c"});
-  EXPECT_TRUE(contains(reader->commit(), "conflict: service/db1 changed"));
+  const auto reader_writes = [](Transaction& txn) { txn.put(TestServer{.id = "db1-c"}); };
+  reader_writes(*reader);
+  const StoreSnapshot before = store_->snapshot();
+  const Status status = reader->commit();
+  if (snapshot_isolated()) {
+    // What it read is what it would have read had it run first.
+    expect_refused_or_first(status, *store_, before, with(before, reader_writes));
+    return;
+  }
+  EXPECT_TRUE(contains(status, "conflict: service/db1 changed")) << message(status);
 }
 
 TEST_P(StoreContract, ReadOnlyCommitConflictsWhenWhatItReadChanged) {
@@ -173,7 +213,14 @@ TEST_P(StoreContract, ReadOnlyCommitConflictsWhenWhatItReadChanged) {
   auto writer = store_->begin();
   writer->put(TestServer{.id = "db1-a", .lsn = 99});
   ASSERT_TRUE(writer->commit().ok());
-  EXPECT_TRUE(contains(reader->commit(), "conflict: server/db1-a changed"));
+  const StoreSnapshot before = store_->snapshot();
+  const Status status = reader->commit();
+  if (snapshot_isolated()) {
+    // Ordered before the writer, a reader that writes nothing changes nothing.
+    expect_refused_or_first(status, *store_, before, before);
+  } else {
+    EXPECT_TRUE(contains(status, "conflict: server/db1-a changed")) << message(status);
+  }
   auto unchanged = store_->begin();
   ASSERT_TRUE(unchanged->get<TestServer>("db1-b").has_value());
   EXPECT_TRUE(unchanged->commit().ok());
@@ -183,11 +230,19 @@ TEST_P(StoreContract, CommitConflictsWhenAnEntityReadAbsentIsCreated) {
   seed(*store_);
   auto absent = store_->begin();
   EXPECT_FALSE(absent->get<TestServer>("db1-c").has_value());
-  absent->put(TestService{.id = "db1", .leader = "db1-c"});
+  const auto absent_writes = [](Transaction& txn) {
+    txn.put(TestService{.id = "db1", .leader = "db1-c"});
+  };
+  absent_writes(*absent);
   auto creator = store_->begin();
   creator->put(TestServer{.id = "db1-c", .service = "db1"});
   ASSERT_TRUE(creator->commit().ok());
+  const StoreSnapshot before = store_->snapshot();
   Status status = absent->commit();
+  if (snapshot_isolated()) {
+    expect_refused_or_first(status, *store_, before, with(before, absent_writes));
+    return;
+  }
   EXPECT_TRUE(contains(status, "conflict: server/db1-c was created")) << message(status);
   EXPECT_EQ(store_->begin()->get<TestService>("db1")->leader, "db1-a");
 }
@@ -199,8 +254,16 @@ TEST_P(StoreContract, CommitConflictsWhenAListedKindGainedAnEntity) {
   auto inserter = store_->begin();
   inserter->put(TestServer{.id = "db1-c", .service = "db1"});
   ASSERT_TRUE(inserter->commit().ok());
-  lister->put(TestService{.id = "db1", .leader = "db1-a", .generation = 9});
+  const auto lister_writes = [](Transaction& txn) {
+    txn.put(TestService{.id = "db1", .leader = "db1-a", .generation = 9});
+  };
+  lister_writes(*lister);
+  const StoreSnapshot before = store_->snapshot();
   Status status = lister->commit();
+  if (snapshot_isolated()) {
+    expect_refused_or_first(status, *store_, before, with(before, lister_writes));
+    return;
+  }
   EXPECT_TRUE(contains(status, "conflict: the set of server entities changed")) << message(status);
 }
 
@@ -220,17 +283,33 @@ TEST_P(StoreContract, CommitConflictsWhenAListedKindLostAnEntityButNotWhenOneCha
   eraser->erase<TestServer>("db1-b");
   ASSERT_TRUE(eraser->commit().ok());
   lister->put(TestService{.id = "db1", .leader = "db1-a"});
-  EXPECT_TRUE(contains(lister->commit(), "conflict: the set of server entities changed"));
+  const StoreSnapshot before = store_->snapshot();
+  const Status status = lister->commit();
+  if (snapshot_isolated()) {
+    // It writes service/db1, which `other` wrote after its snapshot: a
+    // write of a row changed since the snapshot is refused.
+    EXPECT_TRUE(status.error().message.starts_with("conflict:")) << message(status);
+    EXPECT_EQ(store_->snapshot(), before);
+    return;
+  }
+  EXPECT_TRUE(contains(status, "conflict: the set of server entities changed")) << message(status);
 }
 
 TEST_P(StoreContract, ListingAKindNeverWrittenConflictsWithItsFirstEntity) {
   auto lister = store_->begin();
   EXPECT_TRUE(lister->ids("server").empty());
-  lister->put(TestService{.id = "db1"});
+  const auto lister_writes = [](Transaction& txn) { txn.put(TestService{.id = "db1"}); };
+  lister_writes(*lister);
   auto inserter = store_->begin();
   inserter->put(TestServer{.id = "db1-a"});
   ASSERT_TRUE(inserter->commit().ok());
-  EXPECT_FALSE(lister->commit().ok());
+  const StoreSnapshot before = store_->snapshot();
+  const Status status = lister->commit();
+  if (snapshot_isolated()) {
+    expect_refused_or_first(status, *store_, before, with(before, lister_writes));
+    return;
+  }
+  EXPECT_FALSE(status.ok());
 }
 
 TEST_P(StoreContract, BlindWritesAndDisjointReadsDoNotConflict) {
@@ -258,16 +337,33 @@ TEST_P(StoreContract, BlindWritesAndDisjointReadsDoNotConflict) {
 // a reader of it sees the erasure as a conflict, one that read it absent
 // sees its creation as one, however often it comes and goes meanwhile.
 TEST_P(StoreContract, ErasuresConflictWithReadersOfTheEntity) {
+  // A store of serializable snapshot isolation may instead commit each late
+  // transaction as if it had run first: each writes only service/db1, which
+  // nothing else writes meanwhile.
+  const auto late_commit = [&](Transaction& late, const std::function<void(Transaction&)>& writes,
+                               const std::string& changed) {
+    const StoreSnapshot before = store_->snapshot();
+    const Status status = late.commit();
+    if (snapshot_isolated()) {
+      expect_refused_or_first(status, *store_, before, with(before, writes));
+    } else if (changed.empty()) {
+      EXPECT_FALSE(status.ok());
+    } else {
+      EXPECT_TRUE(contains(status, changed)) << message(status);
+    }
+  };
   seed(*store_);
   auto reader = store_->begin();
   ASSERT_TRUE(reader->get<TestServer>("db1-b").has_value());
-  reader->put(TestService{.id = "db1", .leader = "db1-b"});
+  const auto reader_writes = [](Transaction& txn) {
+    txn.put(TestService{.id = "db1", .leader = "db1-b"});
+  };
+  reader_writes(*reader);
   auto eraser = store_->begin();
   eraser->erase<TestServer>("db1-b");
   ASSERT_TRUE(eraser->commit().ok());
   EXPECT_EQ(store_->snapshot().size(), 2u);
-  const Status late = reader->commit();
-  EXPECT_TRUE(contains(late, "server/db1-b changed")) << message(late);
+  late_commit(*reader, reader_writes, "server/db1-b changed");
 
   // Erased and created again while another transaction is open.
   auto open = store_->begin();
@@ -278,35 +374,95 @@ TEST_P(StoreContract, ErasuresConflictWithReadersOfTheEntity) {
   auto again = store_->begin();
   again->put(TestServer{.id = "db1-a", .service = "db1", .lsn = 90});
   ASSERT_TRUE(again->commit().ok());
-  open->put(TestService{.id = "db1"});
-  EXPECT_TRUE(contains(open->commit(), "server/db1-a changed"));
+  const auto open_writes = [](Transaction& txn) { txn.put(TestService{.id = "db1"}); };
+  open_writes(*open);
+  late_commit(*open, open_writes, "server/db1-a changed");
   EXPECT_EQ(store_->begin()->get<TestServer>("db1-a")->lsn, 90u);
 
   // Read absent, then created and erased again before it commits.
   auto absent = store_->begin();
   EXPECT_FALSE(absent->get<TestServer>("db1-b").has_value());
-  absent->put(TestService{.id = "db1", .leader = "db1-a"});
+  const auto absent_writes = [](Transaction& txn) {
+    txn.put(TestService{.id = "db1", .leader = "db1-a"});
+  };
+  absent_writes(*absent);
   auto creator = store_->begin();
   creator->put(TestServer{.id = "db1-b", .service = "db1"});
   ASSERT_TRUE(creator->commit().ok());
   auto remover = store_->begin();
   remover->erase<TestServer>("db1-b");
   ASSERT_TRUE(remover->commit().ok());
-  EXPECT_FALSE(absent->commit().ok());
+  late_commit(*absent, absent_writes, "");
 
   // An erasure of what was never there is a write all the same.
   auto never = store_->begin();
   EXPECT_FALSE(never->get<TestServer>("ghost").has_value());
-  never->put(TestService{.id = "db1", .leader = "ghost"});
+  const auto never_writes = [](Transaction& txn) {
+    txn.put(TestService{.id = "db1", .leader = "ghost"});
+  };
+  never_writes(*never);
   auto blind = store_->begin();
   blind->erase<TestServer>("ghost");
   ASSERT_TRUE(blind->commit().ok());
-  EXPECT_FALSE(never->commit().ok());
+  late_commit(*never, never_writes, "");
   // Once no transaction is open nothing is left of the erasures.
   auto fresh = store_->begin();
   EXPECT_FALSE(fresh->get<TestServer>("ghost").has_value());
   fresh->put(TestService{.id = "db1", .leader = "db1-a", .generation = 2});
   EXPECT_TRUE(fresh->commit().ok());
+}
+
+// Reads see the latest committed value, or, in a store of serializable
+// snapshot isolation, the state as of the transaction's first read.
+TEST_P(StoreContract, ReadsSeeTheLatestCommitOrTheSnapshotOfTheFirstRead) {
+  seed(*store_);
+  auto reader = store_->begin();
+  EXPECT_EQ(reader->get<TestServer>("db1-a")->lsn, 80u);  // the snapshot, if any, is taken
+  auto writer = store_->begin();
+  writer->put(TestServer{.id = "db1-b", .service = "db1", .lsn = 99});
+  writer->put(TestServer{.id = "db1-c", .service = "db1"});
+  ASSERT_TRUE(writer->commit().ok());
+  if (snapshot_isolated()) {
+    EXPECT_EQ(reader->get<TestServer>("db1-b")->lsn, 88u);
+    EXPECT_FALSE(reader->get<TestServer>("db1-c").has_value());
+    EXPECT_EQ(reader->ids("server"), (std::vector<std::string>{"db1-a", "db1-b"}));
+  } else {
+    EXPECT_EQ(reader->get<TestServer>("db1-b")->lsn, 99u);
+    EXPECT_TRUE(reader->get<TestServer>("db1-c").has_value());
+    EXPECT_EQ(reader->ids("server"), (std::vector<std::string>{"db1-a", "db1-b", "db1-c"}));
+  }
+  // Its own writes over what it reads, either way.
+  reader->put(TestServer{.id = "db1-d"});
+  EXPECT_TRUE(reader->get<TestServer>("db1-d").has_value());
+}
+
+// Write skew: each reads both servers and writes one from their sum. Run
+// one after the other, the second would see the first's write; so every
+// store refuses one of them.
+TEST_P(StoreContract, WriteSkewIsRefused) {
+  seed(*store_);
+  auto x = store_->begin();
+  auto y = store_->begin();
+  const auto sum = [](Transaction& txn) {
+    return txn.get<TestServer>("db1-a")->lsn + txn.get<TestServer>("db1-b")->lsn;
+  };
+  const std::uint64_t x_sum = sum(*x);
+  const std::uint64_t y_sum = sum(*y);
+  x->put(TestServer{.id = "db1-a", .service = "db1", .lsn = x_sum});
+  y->put(TestServer{.id = "db1-b", .service = "db1", .lsn = y_sum});
+  const StoreSnapshot before = store_->snapshot();
+  const Status x_status = x->commit();
+  const Status y_status = y->commit();
+  ASSERT_NE(x_status.ok(), y_status.ok()) << message(x_status) << "; " << message(y_status);
+  const Status& refused = x_status.ok() ? y_status : x_status;
+  EXPECT_TRUE(refused.error().message.starts_with("conflict:")) << message(refused);
+  EXPECT_EQ(store_->snapshot(), with(before, [&](Transaction& txn) {
+              if (x_status.ok()) {
+                txn.put(TestServer{.id = "db1-a", .service = "db1", .lsn = 168});
+              } else {
+                txn.put(TestServer{.id = "db1-b", .service = "db1", .lsn = 168});
+              }
+            }));
 }
 
 TEST_P(StoreContract, CommitAfterTheEndIsAContractError) {

@@ -5,6 +5,10 @@
 // entity it read from the store has been written by a commit since, or a
 // kind it listed has gained or lost an entity since; blind writes never
 // conflict; a rolled-back or failed transaction leaves nothing behind.
+// A store of serializable snapshot isolation (PostgreSQL) is held to the
+// snapshot model instead (SnapshotModel): reads as of the transaction's first
+// read, a commit that may be refused, but never when nothing committed since.
+#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,6 +20,7 @@
 #include <rapidcheck/gtest.h>
 #include <rapidcheck/state.h>
 
+#include "stores/store_error.hpp"
 #include "tests/support/entities.hpp"
 #include "tests/support/test_stores.hpp"
 
@@ -72,8 +77,39 @@ struct StoreModel {
   }
 };
 
+// The snapshot model, kept beside the store under test because whether a
+// commit goes through is the store's choice: each transaction reads the
+// committed state as of its first read from the store, under its own writes;
+// a commit either applies its writes to the committed state of the moment or
+// is refused with "conflict:" and leaves nothing, and is never refused when
+// no other transaction committed since its snapshot.
+struct SnapshotTxn {
+  std::optional<std::map<Key, std::string>> snapshot;  // taken at the first read
+  std::uint64_t taken_at = 0;                          // commits before it
+  std::map<Key, Value> writes;
+  bool doomed = false;  // a read was refused: the commit will be
+};
+
+struct SnapshotModel {
+  std::map<Key, std::string> committed;
+  std::uint64_t commits = 0;
+  std::vector<SnapshotTxn> txns;
+
+  // The snapshot of transaction t, taken now if it has none yet.
+  const std::map<Key, std::string>& snapshot(std::size_t t) {
+    SnapshotTxn& txn = txns[t];
+    if (!txn.snapshot) {
+      txn.snapshot = committed;
+      txn.taken_at = commits;
+    }
+    return *txn.snapshot;
+  }
+};
+
 struct StoreSut {
   std::unique_ptr<DurableStore> store;
+  testing::Validation validation = testing::Validation::kStaleReadsConflict;
+  SnapshotModel snapshots;                         // only for kSerializableSnapshot
   std::vector<std::unique_ptr<Transaction>> txns;  // destroyed first: they end before the store
 
   testing::StoreCounts counts() const {
@@ -81,7 +117,17 @@ struct StoreSut {
     RC_ASSERT(n.has_value());
     return *n;
   }
+  bool snapshot_isolated() const {
+    return validation == testing::Validation::kSerializableSnapshot;
+  }
 };
+
+// A read the store refused: only a conflict may be, and the transaction is
+// then doomed.
+void refused(SnapshotTxn& txn, const std::exception& error) {
+  RC_ASSERT(std::string(error.what()).find("conflict") != std::string::npos);
+  txn.doomed = true;
+}
 
 using StoreCommand = rc::state::Command<StoreModel, StoreSut>;
 
@@ -136,6 +182,7 @@ struct Begin : StoreCommand {
   void apply(StoreModel& m) const override { m.txns.emplace_back(); }
   void run(const StoreModel&, StoreSut& sut) const override {
     sut.txns.push_back(sut.store->begin());
+    sut.snapshots.txns.emplace_back();
   }
   void show(std::ostream& os) const override { os << "begin"; }
 };
@@ -148,7 +195,24 @@ struct Get : OnOpenTxn {
     if (!txn.writes.contains(key)) txn.reads.emplace_back(key, m.version(key));
   }
   void run(const StoreModel& m, StoreSut& sut) const override {
-    RC_ASSERT(get(*sut.txns[*t], key) == m.seen_by(*t, key));
+    if (!sut.snapshot_isolated()) {
+      RC_ASSERT(get(*sut.txns[*t], key) == m.seen_by(*t, key));
+      return;
+    }
+    SnapshotTxn& txn = sut.snapshots.txns[*t];
+    if (txn.doomed) return;
+    Value expected;
+    if (auto w = txn.writes.find(key); w != txn.writes.end()) {
+      expected = w->second;
+    } else {
+      const std::map<Key, std::string>& snapshot = sut.snapshots.snapshot(*t);
+      if (auto c = snapshot.find(key); c != snapshot.end()) expected = c->second;
+    }
+    try {
+      RC_ASSERT(get(*sut.txns[*t], key) == expected);
+    } catch (const stores::StoreError& error) {
+      refused(txn, error);
+    }
   }
   void show(std::ostream& os) const override {
     os << "txn " << *t << ": get " << key.first << "/" << key.second;
@@ -162,7 +226,10 @@ struct Put : OnOpenTxn {
                           : std::to_string(*rc::gen::inRange(0, 4));
   using OnOpenTxn::OnOpenTxn;
   void apply(StoreModel& m) const override { m.txns[*t].writes[key] = value; }
-  void run(const StoreModel&, StoreSut& sut) const override { put(*sut.txns[*t], key, value); }
+  void run(const StoreModel&, StoreSut& sut) const override {
+    put(*sut.txns[*t], key, value);
+    sut.snapshots.txns[*t].writes[key] = value;
+  }
   void show(std::ostream& os) const override {
     os << "txn " << *t << ": put " << key.first << "/" << key.second << " = " << value;
   }
@@ -178,6 +245,7 @@ struct Erase : OnOpenTxn {
     } else {
       sut.txns[*t]->erase<TestServer>(key.second);
     }
+    sut.snapshots.txns[*t].writes[key] = std::nullopt;
   }
   void show(std::ostream& os) const override {
     os << "txn " << *t << ": erase " << key.first << "/" << key.second;
@@ -192,10 +260,28 @@ struct List : OnOpenTxn {
   }
   void run(const StoreModel& m, StoreSut& sut) const override {
     std::vector<std::string> expected;
-    for (const std::string id : {"a", "b", "c"}) {
-      if (m.seen_by(*t, {kind, id})) expected.push_back(id);
+    if (!sut.snapshot_isolated()) {
+      for (const std::string id : {"a", "b", "c"}) {
+        if (m.seen_by(*t, {kind, id})) expected.push_back(id);
+      }
+      RC_ASSERT(sut.txns[*t]->ids(kind) == expected);
+      return;
     }
-    RC_ASSERT(sut.txns[*t]->ids(kind) == expected);
+    SnapshotTxn& txn = sut.snapshots.txns[*t];
+    if (txn.doomed) return;
+    const std::map<Key, std::string>& snapshot = sut.snapshots.snapshot(*t);
+    for (const std::string id : {"a", "b", "c"}) {
+      const Key key{kind, id};
+      auto w = txn.writes.find(key);
+      if (w != txn.writes.end() ? w->second.has_value() : snapshot.contains(key)) {
+        expected.push_back(id);
+      }
+    }
+    try {
+      RC_ASSERT(sut.txns[*t]->ids(kind) == expected);
+    } catch (const stores::StoreError& error) {
+      refused(txn, error);
+    }
   }
   void show(std::ostream& os) const override { os << "txn " << *t << ": list " << kind; }
 };
@@ -228,7 +314,38 @@ struct Commit : OnOpenTxn {
       }
     }
   }
+  static void run_snapshot(std::size_t t, StoreSut& sut) {
+    const testing::StoreCounts before = sut.counts();
+    SnapshotModel& model = sut.snapshots;
+    SnapshotTxn& txn = model.txns[t];
+    // With no commit since its snapshot (or no read at all: the snapshot is
+    // taken by the commit), nothing can have invalidated what it read.
+    const bool must_commit = !txn.doomed && (!txn.snapshot || txn.taken_at == model.commits);
+    const Status status = sut.txns[t]->commit();
+    const testing::StoreCounts now = sut.counts();
+    if (status.ok()) {
+      RC_ASSERT(!txn.doomed);
+      RC_ASSERT(now.commits == before.commits + 1);
+      model.commits++;
+      for (const auto& [key, value] : txn.writes) {
+        if (value) {
+          model.committed[key] = *value;
+        } else {
+          model.committed.erase(key);
+        }
+      }
+    } else {
+      RC_ASSERT(status.error().message.starts_with("conflict:"));
+      RC_ASSERT(!must_commit);
+      RC_ASSERT(now.conflicts == before.conflicts + 1);
+    }
+    RC_ASSERT(committed(*sut.store) == model.committed);
+  }
   void run(const StoreModel& m, StoreSut& sut) const override {
+    if (sut.snapshot_isolated()) {
+      run_snapshot(*t, sut);
+      return;
+    }
     const testing::StoreCounts before = sut.counts();
     const bool expected = m.commits(*t);
     RC_ASSERT(sut.txns[*t]->commit().ok() == expected);
@@ -247,7 +364,8 @@ struct Rollback : OnOpenTxn {
   void apply(StoreModel& m) const override { m.txns[*t].open = false; }
   void run(const StoreModel& m, StoreSut& sut) const override {
     sut.txns[*t]->rollback();
-    RC_ASSERT(committed(*sut.store) == m.committed);
+    RC_ASSERT(committed(*sut.store) ==
+              (sut.snapshot_isolated() ? sut.snapshots.committed : m.committed));
   }
   void show(std::ostream& os) const override { os << "txn " << *t << ": rollback"; }
 };
@@ -270,7 +388,10 @@ TEST_P(StoreModelTest, InterleavedTransactionsBehaveAsTheModelSays) {
     const std::unique_ptr<const std::string, void (*)(const std::string*)> files(
         &opened.url, [](const std::string* url) { testing::remove_store_files(*url); });
     if (!opened.store.ok()) RC_FAIL(opened.url + ": " + opened.store.error().message);
-    StoreSut sut{.store = std::move(opened.store).value(), .txns = {}};
+    StoreSut sut{.store = std::move(opened.store).value(),
+                 .validation = testing::validation_of(which),
+                 .snapshots = {},
+                 .txns = {}};
     rc::state::check(
         StoreModel{}, sut,
         rc::state::gen::execOneOfWithArgs<Begin, Get, Put, Erase, List, Commit, Rollback>());

@@ -53,6 +53,19 @@ inline std::string store_name(const ::testing::TestParamInfo<std::string>& info)
   return info.param;
 }
 
+// How the store under test keeps transactions serializable (core/store.hpp).
+// kStaleReadsConflict: reads see the latest committed value and commit()
+// refuses a transaction if anything it read (present, absent, a listing)
+// changed since. kSerializableSnapshot: reads see a snapshot taken at the
+// transaction's first statement, and a transaction whose reads went stale
+// may still commit when running it before those that committed since is a
+// serial order; it may also conflict where the other would not.
+enum class Validation { kStaleReadsConflict, kSerializableSnapshot };
+
+inline Validation validation_of(const std::string& which) {
+  return which == "Postgres" ? Validation::kSerializableSnapshot : Validation::kStaleReadsConflict;
+}
+
 // A SQLite file no other test (or earlier run) has used, with its WAL and
 // shared-memory files removed.
 inline std::string fresh_sqlite_path(const std::string& name) {
