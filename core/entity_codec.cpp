@@ -56,7 +56,25 @@ Result<std::string> EntityCodecs::encode(const StoredValue& value) const {
   UNWEDGE_ASSERT_MSG(codec->second.type == std::type_index(value.type()),
                      "{}/{} is not of the type its kind was declared with", value.kind(),
                      value.id());
-  return codec->second.encode(value);
+  std::string text = codec->second.encode(value);
+  // Read back at once: a field the plane left out of its codec would
+  // otherwise vanish silently on the way through the database, and the
+  // plane would meet it only as a default value after its next restart.
+  std::shared_ptr<const StoredValue> back;
+  try {
+    back = codec->second.decode(nlohmann::json::parse(text));
+  } catch (const nlohmann::json::exception& error) {
+    return Error{fmt::format("{}/{} as written does not read back as a {} ({}): its to_json and "
+                             "from_json disagree",
+                             value.kind(), value.id(), value.kind(), error.what())};
+  }
+  if (!back->equals(value)) {
+    return Error{fmt::format(
+        "{}/{} does not read back as written: {} reads back as {}; a field is missing from the "
+        "codec of kind {} (list every field in its NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE)",
+        value.kind(), value.id(), value.describe_value(), back->describe_value(), value.kind())};
+  }
+  return text;
 }
 
 Result<std::shared_ptr<const StoredValue>> EntityCodecs::decode(std::string_view kind,

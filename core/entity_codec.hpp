@@ -55,8 +55,9 @@ class EntityCodecs {
   // Every kind declared, sorted.
   std::vector<std::string> kinds() const;
 
-  // The value as the text a database keeps. A kind never declared is an
-  // error that says where to declare it.
+  // The value as the text a database keeps, read back at once to check it
+  // decodes equal. A kind never declared, or a codec that loses a field, is
+  // an error that says what to fix.
   Result<std::string> encode(const StoredValue& value) const;
   // The value `text` holds, checked to be of `kind` and to carry `id`.
   Result<std::shared_ptr<const StoredValue>> decode(std::string_view kind, std::string_view id,

@@ -366,7 +366,7 @@ class PostgresStore::Txn final : public core::Transaction {
       // Encoded now, so a kind the plane never declared is named where it
       // is written, not at a commit far away.
       core::Result<std::string> body = store_->codecs_.encode(*pending.value);
-      if (!body) throw StoreError(body.error().message);
+      UNWEDGE_ASSERT_MSG(body.ok(), "{}", body.ok() ? std::string() : body.error().message);
       pending.body = std::move(*body);
     }
     writes_[core::EntityKey{std::move(kind), std::move(id)}] = std::move(pending);

@@ -31,6 +31,16 @@ struct OtherVolume {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OtherVolume, id)
 
+// A codec that leaves a field out: the plane's mistake the read-back finds.
+struct Snapshot {
+  static constexpr std::string_view kKind = "snapshot";
+  std::string id;
+  std::string volume;
+  bool kept = false;
+  friend bool operator==(const Snapshot&, const Snapshot&) = default;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Snapshot, id, volume)
+
 EntityCodecs volume_codecs() {
   EntityCodecs codecs;
   add_framework_entities(codecs);
@@ -81,6 +91,21 @@ TEST(EntityCodec, AKindNeverDeclaredCannotBeWrittenAndSaysWhereToDeclareIt) {
   ASSERT_FALSE(text.ok());
   EXPECT_NE(text.error().message.find("kind volume"), std::string::npos) << text.error().message;
   EXPECT_NE(text.error().message.find("PlaneInfo::entities"), std::string::npos);
+}
+
+TEST(EntityCodec, ACodecThatLosesAFieldIsRefusedAtTheWriteThatWouldLoseIt) {
+  EntityCodecs codecs;
+  codecs.add<Snapshot>();
+  EXPECT_TRUE(codecs.encode(*make_stored(Snapshot{.id = "s1", .volume = "v1"})).ok())
+      << "the field left out holds its default: nothing is lost yet";
+  Result<std::string> text =
+      codecs.encode(*make_stored(Snapshot{.id = "s1", .volume = "v1", .kept = true}));
+  ASSERT_FALSE(text.ok());
+  EXPECT_NE(text.error().message.find("snapshot/s1 does not read back as written"),
+            std::string::npos)
+      << text.error().message;
+  EXPECT_NE(text.error().message.find("a field is missing from the codec of kind snapshot"),
+            std::string::npos);
 }
 
 TEST(EntityCodec, ARowOfAnUnknownKindNamesTheKindsKnown) {
