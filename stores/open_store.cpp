@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/in_memory_store.hpp"
+#include "stores/sqlite_store.hpp"
 
 namespace unwedge::stores {
 
@@ -22,13 +23,19 @@ core::Result<std::string> store_kind(std::string_view url) {
 core::Result<std::unique_ptr<core::DurableStore>> open_store(std::string_view url,
                                                              const core::EntityCodecs& codecs,
                                                              const StoreOptions& options) {
-  static_cast<void>(codecs);
   core::Result<std::string> kind = store_kind(url);
   if (!kind) return kind.error();
   if (*kind == "memory") {
     return std::unique_ptr<core::DurableStore>(std::make_unique<core::InMemoryStore>());
   }
-  static_cast<void>(options);
+  if (*kind == "sqlite") {
+    core::Result<std::unique_ptr<SqliteStore>> store =
+        SqliteStore::open(std::string(url.substr(std::string_view("sqlite:").size())), codecs,
+                          SqliteStore::Options{.empty = options.empty,
+                                               .synchronous = SqliteStore::Synchronous::kFull});
+    if (!store) return store.error();
+    return std::unique_ptr<core::DurableStore>(std::move(store).value());
+  }
   return core::Error{fmt::format("store '{}': {} is not built yet", url, *kind)};
 }
 
