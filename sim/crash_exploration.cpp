@@ -72,7 +72,8 @@ core::Result<Runs> open_runs(const Story* story, const ExploreOptions& options) 
     }
     runs.codecs = std::make_unique<core::EntityCodecs>(std::move(*codecs));
   }
-  core::Result<std::unique_ptr<RunStores>> stores = RunStores::open(options.store, runs.codecs.get());
+  core::Result<std::unique_ptr<RunStores>> stores =
+      RunStores::open(options.store, runs.codecs.get());
   if (!stores) return stores.error();
   runs.stores = std::move(*stores);
   return runs;
@@ -244,11 +245,10 @@ std::string where(const Crash& crash, const Ending& clean) {
       return "crashed before beginning " + which;
     case CrashPoint::kMidTransaction:
       if (crash.statements == 0) return "crashed in the middle of " + which + " (rolled back)";
-      return fmt::format("crashed after statement {} of {} of {} (rolled back)", crash.statements,
-                         crash.transaction < clean.statements.size()
-                             ? clean.statements[crash.transaction]
-                             : 0,
-                         which);
+      return fmt::format(
+          "crashed after statement {} of {} of {} (rolled back)", crash.statements,
+          crash.transaction < clean.statements.size() ? clean.statements[crash.transaction] : 0,
+          which);
     case CrashPoint::kAtCommit:
       return "crashed as it sent the commit of " + which + " (nothing committed)";
     case CrashPoint::kAfterCommit:
@@ -497,9 +497,9 @@ StoryReport explore_story(const Story& story, const ExploreOptions& options) {
   if (!runs) {
     return StoryReport{
         .story = story.name,
-        .divergences = {{Check::kSettles,
-                         fmt::format("{}: cannot explore on store {}: {}", story.name,
-                                     options.store, runs.error().message)}}};
+        .divergences = {
+            {Check::kSettles, fmt::format("{}: cannot explore on store {}: {}", story.name,
+                                          options.store, runs.error().message)}}};
   }
   return explore_story_in(story, options, *runs);
 }

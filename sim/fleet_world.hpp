@@ -73,8 +73,7 @@ struct CompletedAction {
 // transaction of its own, the last one begun when it is reported).
 class ActionJournal final : public core::Journal {
  public:
-  ActionJournal(core::Store& durable, const SimStore& store)
-      : durable_(durable), store_(store) {}
+  ActionJournal(core::Store& durable, const SimStore& store) : durable_(durable), store_(store) {}
   void transition(const core::TransitionEvent&) override {}
   void step(const core::StepEvent& event) override;
 

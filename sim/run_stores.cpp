@@ -9,6 +9,7 @@
 
 #include "core/in_memory_store.hpp"
 #include "stores/open_store.hpp"
+#include "stores/sqlite_store.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -42,8 +43,8 @@ class FileStore final : public core::DurableStore {
 core::Result<std::filesystem::path> make_directory(const std::filesystem::path& parent) {
   std::string pattern = (parent / "unwedge-explore-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
-    return core::Error{fmt::format("cannot make a directory in {}: {}", parent.string(),
-                                   std::strerror(errno))};
+    return core::Error{
+        fmt::format("cannot make a directory in {}: {}", parent.string(), std::strerror(errno))};
   }
   return std::filesystem::path(pattern);
 }
@@ -60,13 +61,12 @@ core::Result<std::unique_ptr<RunStores>> RunStores::open(std::string_view store,
     return stores;
   }
   if (codecs == nullptr) {
-    return core::Error{fmt::format("store '{}' keeps entities in a database and needs their codecs",
-                                   store)};
+    return core::Error{
+        fmt::format("store '{}' keeps entities in a database and needs their codecs", store)};
   }
   if (store == "sqlite" || store.starts_with("sqlite:")) {
-    std::filesystem::path parent = store == "sqlite"
-                                       ? std::filesystem::temp_directory_path()
-                                       : std::filesystem::path(store.substr(7));
+    std::filesystem::path parent = store == "sqlite" ? std::filesystem::temp_directory_path()
+                                                     : std::filesystem::path(store.substr(7));
     std::error_code error;
     if (!std::filesystem::is_directory(parent, error)) {
       return core::Error{fmt::format(
@@ -102,11 +102,16 @@ RunStores::~RunStores() {
 
 core::Result<std::unique_ptr<core::DurableStore>> RunStores::fresh() {
   const std::uint64_t run = opened_++;
-  if (kind_ == "memory") return std::unique_ptr<core::DurableStore>(std::make_unique<core::InMemoryStore>());
+  if (kind_ == "memory")
+    return std::unique_ptr<core::DurableStore>(std::make_unique<core::InMemoryStore>());
   if (kind_ == "sqlite") {
     const std::filesystem::path path = directory_ / fmt::format("run-{}.sqlite", run);
-    core::Result<std::unique_ptr<core::DurableStore>> opened =
-        stores::open_store("sqlite:" + path.string(), *codecs_, {.empty = true});
+    // WAL's NORMAL sync: a commit survives the process dying, which is the
+    // crash explored; a power cut is not, and a run's file is thrown away.
+    // FULL would spend most of an exploration waiting on fsync.
+    core::Result<std::unique_ptr<stores::SqliteStore>> opened = stores::SqliteStore::open(
+        path.string(), *codecs_,
+        {.empty = true, .synchronous = stores::SqliteStore::Synchronous::kNormal});
     if (!opened) return opened.error();
     return std::unique_ptr<core::DurableStore>(
         std::make_unique<FileStore>(std::move(*opened), path));

@@ -5,6 +5,8 @@
 //   memory        an InMemoryStore per run (the default, as the simulator)
 //   sqlite        a fresh SQLite file per run, in a new temporary directory
 //                 removed with everything in it when the exploration ends
+//                 (synchronous=NORMAL: a commit survives the process dying,
+//                 the crash explored, without an fsync per commit)
 //   sqlite:DIR    the same, the temporary directory made inside DIR (a disk
 //                 or a tmpfs of your choosing)
 //   postgres://... postgresql://... or libpq key=value words (host=... dbname=...)

@@ -13,8 +13,7 @@ class SimStore::Txn final : public core::Transaction {
     if (owner_.counting_) owner_.statements_[number_] = statements_;
     // An after-commit crash on a transaction that never committed passes to
     // the next one when asked to.
-    if (crash_ && crash_->point == CrashPoint::kAfterCommit && crash_->or_later &&
-        !owner_.armed_) {
+    if (crash_ && crash_->point == CrashPoint::kAfterCommit && crash_->or_later && !owner_.armed_) {
       owner_.armed_ = Armed{owner_.begun_, CrashPoint::kAfterCommit, true, 0};
     }
   }
@@ -59,8 +58,7 @@ class SimStore::Txn final : public core::Transaction {
   // number of statements is made (at the first, or at commit if there is
   // none, when armed with 0): whatever it did is rolled back.
   void crash_mid_transaction() {
-    UNWEDGE_ASSERT_MSG(inner_ != nullptr, "transaction {} used after its process crashed",
-                       number_);
+    UNWEDGE_ASSERT_MSG(inner_ != nullptr, "transaction {} used after its process crashed", number_);
     if (!crash_ || crash_->point != CrashPoint::kMidTransaction) return;
     if (statements_ < crash_->statements) return;
     die();

@@ -25,8 +25,11 @@ TEST(CrashExploration, ACorrectActionPassesEveryCheck) {
   StoryReport report = explore_story(election(Bug::kNone), {});
   EXPECT_TRUE(report.divergences.empty()) << summarize({.stories = {report}});
   EXPECT_GT(report.transactions, 0u);
-  EXPECT_EQ(report.crash_points, 3 * report.transactions);
-  EXPECT_GE(report.crashes, 2 * report.transactions);
+  // Before begin, before the first statement and after commit of every
+  // transaction, plus the points between statements and at commit.
+  EXPECT_EQ(report.crash_points,
+            3 * report.transactions + report.statement_crash_points + report.commit_crash_points);
+  EXPECT_GE(report.crashes, 2 * report.transactions + report.statement_crash_points);
   EXPECT_EQ(report.actions_completed, 1u);
   EXPECT_EQ(report.actions_redelivered, 1u);
   EXPECT_EQ(report.infra_calls, 1u);
@@ -36,10 +39,17 @@ TEST(CrashExploration, ACorrectActionPassesEveryCheck) {
 TEST(CrashExploration, AStepThatCommitsHalfItsWorkAloneIsNotReentrant) {
   StoryReport report = explore_story(election(Bug::kSideTransaction), {});
   std::vector<Divergence> divergences = found(report, Check::kReentrancy);
-  // Only a crash right after the side transaction commits, before the
-  // step's own transaction does, counts the election twice.
-  ASSERT_EQ(divergences.size(), 1u) << summarize({.stories = {report}});
-  const std::string& what = divergences[0].what;
+  // Only a crash after the side transaction commits and before the step's
+  // own transaction does counts the election twice: right after the side
+  // commit, between the step's statements around it, or as the step's
+  // transaction sends its COMMIT.
+  ASSERT_EQ(divergences.size(), 3u) << summarize({.stories = {report}});
+  EXPECT_EQ(divergences[0].what.rfind("Election, crashed after statement 1 of ", 0), 0u)
+      << divergences[0].what;
+  EXPECT_EQ(divergences[1].what.rfind("Election, crashed as it sent the commit of transaction ", 0),
+            0u)
+      << divergences[1].what;
+  const std::string& what = divergences[2].what;
   EXPECT_EQ(what.rfind("Election, crashed after commit of transaction ", 0), 0u) << what;
   EXPECT_NE(what.find(fmt::format("(of {}) in step count of Elect/svc/1, ends with a different "
                                   "Store: service svc is service svc leader=svc-a generation=2, "
@@ -47,6 +57,33 @@ TEST(CrashExploration, AStepThatCommitsHalfItsWorkAloneIsNotReentrant) {
                                   report.transactions)),
             std::string::npos)
       << what;
+}
+
+TEST(CrashExploration, CrashesBetweenStatementsAndAtCommitFireAndAreCounted) {
+  StoryReport all = explore_story(election(Bug::kNone), {.statement_crashes_max = 0});
+  ASSERT_TRUE(all.divergences.empty()) << summarize({.stories = {all}});
+  EXPECT_GT(all.statements, all.transactions);
+  EXPECT_GT(all.statement_crash_points, 0u);
+  EXPECT_GT(all.commit_crash_points, 0u);
+  EXPECT_EQ(all.statement_crash_points_skipped, 0u);
+  // Every crash armed before a statement fires, as does every one before
+  // the transaction begins and before its first statement.
+  EXPECT_GE(all.crashes, 2 * all.transactions + all.statement_crash_points);
+
+  // Bounded: one a transaction, the rest counted and said.
+  StoryReport one = explore_story(election(Bug::kNone), {.statement_crashes_max = 1});
+  EXPECT_EQ(one.transactions, all.transactions);
+  EXPECT_EQ(one.statement_crash_points + one.statement_crash_points_skipped,
+            all.statement_crash_points);
+  EXPECT_GT(one.statement_crash_points_skipped, 0u);
+  EXPECT_LE(one.statement_crash_points, one.transactions);
+  const std::string text =
+      summarize({.store = "memory", .statement_crashes_max = 1, .stories = {one}});
+  EXPECT_EQ(text.rfind("store: memory\n", 0), 0u) << text;
+  EXPECT_NE(
+      text.find(fmt::format("not explored: {} crash point", one.statement_crash_points_skipped)),
+      std::string::npos)
+      << text;
 }
 
 TEST(CrashExploration, AStepThatDoesNotCheckWhatItDidChangesTheStoreWhenDeliveredAgain) {
