@@ -189,7 +189,7 @@ TEST(CrashExploration, ExploresTheNamedStoriesInOrderAndRefusesAnUnknownName) {
   // statements and at its commit.
   EXPECT_EQ(two->stories[0].crash_points,
             3u + two->stories[0].statement_crash_points + two->stories[0].commit_crash_points);
-  EXPECT_EQ(two->stories[0].transactions > 0, true);
+  EXPECT_GT(two->stories[0].transactions, 0u);
   EXPECT_EQ(two->stories[1].divergences.size(), 0u) << sim::summarize(*two);
 
   core::Result<sim::CrashExploration> unknown = sim::explore_crashes({.stories = {"Failver"}});
