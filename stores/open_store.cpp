@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/in_memory_store.hpp"
+#include "stores/postgres_store.hpp"
 #include "stores/sqlite_store.hpp"
 
 namespace unwedge::stores {
@@ -36,7 +37,14 @@ core::Result<std::unique_ptr<core::DurableStore>> open_store(std::string_view ur
     if (!store) return store.error();
     return std::unique_ptr<core::DurableStore>(std::move(store).value());
   }
-  return core::Error{fmt::format("store '{}': {} is not built yet", url, *kind)};
+  if (*kind == "postgres") {
+    core::Result<std::unique_ptr<PostgresStore>> store = PostgresStore::open(url, codecs, options);
+    // The error names the server as its description does, not the URL,
+    // which may carry a password.
+    if (!store) return store.error();
+    return std::unique_ptr<core::DurableStore>(std::move(*store));
+  }
+  return core::Error{fmt::format("store '{}': no store of kind {}", url, *kind)};
 }
 
 }  // namespace unwedge::stores

@@ -27,6 +27,7 @@
 #include "core/in_memory_store.hpp"
 #include "core/store.hpp"
 #include "stores/open_store.hpp"
+#include "stores/postgres_store.hpp"
 #include "stores/sqlite_store.hpp"
 #include "tests/support/entities.hpp"
 #include "tests/support/temp_path.hpp"
@@ -113,6 +114,9 @@ inline std::optional<StoreCounts> counts(const core::DurableStore& store) {
   }
   if (const auto* sqlite = dynamic_cast<const stores::SqliteStore*>(&store)) {
     return StoreCounts{sqlite->commits(), sqlite->conflicts()};
+  }
+  if (const auto* postgres = dynamic_cast<const stores::PostgresStore*>(&store)) {
+    return StoreCounts{postgres->commits(), postgres->conflicts()};
   }
   ADD_FAILURE() << "tests/support/test_stores.hpp does not know how to count the commits of a "
                 << typeid(store).name();
