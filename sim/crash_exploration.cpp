@@ -10,12 +10,11 @@
 #include "core/action_runner.hpp"
 #include "core/assert.hpp"
 #include "sim/plane.hpp"
+#include "sim/run_stores.hpp"
 
 namespace unwedge::sim {
 namespace {
 
-constexpr CrashPoint kCrashPoints[] = {CrashPoint::kBeforeBegin, CrashPoint::kMidTransaction,
-                                       CrashPoint::kAfterCommit};
 // Steps a re-delivered action may take before it is judged stuck.
 constexpr std::size_t kRedeliverySteps = 64;
 // Differences named in one sentence; the rest are counted.
@@ -26,13 +25,67 @@ using core::ThrowingAssertions;
 struct Crash {
   std::uint64_t transaction;  // counted from the trigger
   CrashPoint point;
+  std::uint32_t statements = 0;  // mid-transaction: after this many
 };
+
+// A fresh store could not be had for a run (a database gone away): the
+// story's exploration ends there, saying why.
+struct StoreFailure {
+  std::string message;
+};
+
+// Where every run of one exploration keeps its state, and the codecs a
+// database store writes the plane's entities with.
+struct Runs {
+  std::unique_ptr<core::EntityCodecs> codecs;
+  std::unique_ptr<RunStores> stores;
+
+  // A world over a fresh empty store.
+  std::unique_ptr<FleetWorld> world() {
+    core::Result<std::unique_ptr<core::DurableStore>> store = stores->fresh();
+    if (!store) throw StoreFailure{store.error().message};
+    return std::make_unique<FleetWorld>(std::move(*store));
+  }
+};
+
+// The codecs of the kinds a story's process stores, for a database store:
+// its own when it brings them, else its plane's.
+core::Result<core::EntityCodecs> codecs_for(const Story* story, const ExploreOptions& options) {
+  if (story != nullptr && story->entities) {
+    core::EntityCodecs codecs;
+    core::add_framework_entities(codecs);
+    story->entities(codecs);
+    return codecs;
+  }
+  core::Result<const seam::PlaneInfo*> plane = find_plane_or_error(options.control_plane);
+  if (!plane) return plane.error();
+  return seam::entity_codecs(**plane);
+}
+
+// Where one story (or, with none, every story of the plane) runs.
+core::Result<Runs> open_runs(const Story* story, const ExploreOptions& options) {
+  Runs runs;
+  if (options.store != "memory" && !options.store.empty()) {
+    core::Result<core::EntityCodecs> codecs = codecs_for(story, options);
+    if (!codecs) {
+      return core::Error{fmt::format("store {}: {}", options.store, codecs.error().message)};
+    }
+    runs.codecs = std::make_unique<core::EntityCodecs>(std::move(*codecs));
+  }
+  core::Result<std::unique_ptr<RunStores>> stores =
+      RunStores::open(options.store, runs.codecs.get());
+  if (!stores) return stores.error();
+  runs.stores = std::move(*stores);
+  return runs;
+}
 
 struct Ending {
   std::optional<std::string> broken;  // why the run did not settle, if it did not
   core::StoreSnapshot store;
   KeyedInfra::Effects effects;
   std::uint64_t transactions = 0;
+  // Statements of each transaction counted from the trigger.
+  std::vector<std::uint32_t> statements;
   int crashes = 0;
   std::size_t infra_calls = 0;              // operations started after the trigger
   std::size_t infra_calls_redelivered = 0;  // of those, the ones whose first reply was lost
@@ -47,6 +100,7 @@ Ending play(const Story& story, const ExploreOptions& options, std::optional<Cra
   Ending ending;
   world.control_plane = options.control_plane;
   world.plane_settings = options.plane_settings;
+  world.store_under_test.count_statements(true);
   std::size_t completed_before = 0;
   std::size_t operations_before = 0;
   std::uint64_t first = 0;
@@ -56,7 +110,12 @@ Ending play(const Story& story, const ExploreOptions& options, std::optional<Cra
     completed_before = world.journal.completed.size();
     operations_before = world.infra.operations();
     first = world.store_under_test.transactions_begun();
-    if (crash) world.store_under_test.crash_at(first + crash->transaction, crash->point);
+    if (crash && crash->statements > 0) {
+      world.store_under_test.crash_between_statements(first + crash->transaction,
+                                                      crash->statements);
+    } else if (crash) {
+      world.store_under_test.crash_at(first + crash->transaction, crash->point);
+    }
     world.infra.lose_first_replies(lose_first_replies);
     if (!world.settle(options.ticks_max)) {
       ending.broken = fmt::format("never settles: still busy after {} ticks; running: {}",
@@ -70,6 +129,9 @@ Ending play(const Story& story, const ExploreOptions& options, std::optional<Cra
   }
   world.store_under_test.disarm();
   world.infra.lose_first_replies(false);
+  for (std::uint64_t t = first; t < world.store_under_test.transactions_begun(); ++t) {
+    ending.statements.push_back(world.store_under_test.statements_of(t));
+  }
   ending.store = world.durable.snapshot();
   ending.effects = world.infra.effects();
   ending.crashes = world.crashes;
@@ -182,23 +244,62 @@ std::string where(const Crash& crash, const Ending& clean) {
     case CrashPoint::kBeforeBegin:
       return "crashed before beginning " + which;
     case CrashPoint::kMidTransaction:
-      return "crashed in the middle of " + which + " (rolled back)";
+      if (crash.statements == 0) return "crashed in the middle of " + which + " (rolled back)";
+      return fmt::format(
+          "crashed after statement {} of {} of {} (rolled back)", crash.statements,
+          crash.transaction < clean.statements.size() ? clean.statements[crash.transaction] : 0,
+          which);
+    case CrashPoint::kAtCommit:
+      return "crashed as it sent the commit of " + which + " (nothing committed)";
     case CrashPoint::kAfterCommit:
       return "crashed after commit of " + which;
   }
   return "crashed in " + which;
 }
 
+// The statement counts after which a transaction of `statements` is killed
+// before its next statement: 1 .. statements-1 (before the first is the
+// mid-transaction point, after the last the at-commit one), or past `max`
+// the first max/2 and the last max - max/2 of them: a step's reads come
+// first and its writes last.
+std::vector<std::uint32_t> between_statements(std::uint32_t statements, std::uint32_t max) {
+  std::vector<std::uint32_t> after;
+  const std::uint32_t gaps = statements > 1 ? statements - 1 : 0;
+  const std::uint32_t head = max / 2;
+  for (std::uint32_t k = 1; k <= gaps; ++k) {
+    if (max == 0 || gaps <= max || k <= head || k > gaps - (max - head)) after.push_back(k);
+  }
+  return after;
+}
+
+// Every crash point of transaction `k`, in the order a process meets them.
+std::vector<Crash> crashes_of(std::uint64_t k, std::uint32_t statements,
+                              const ExploreOptions& options) {
+  std::vector<Crash> crashes{{k, CrashPoint::kBeforeBegin}, {k, CrashPoint::kMidTransaction}};
+  for (std::uint32_t after : between_statements(statements, options.statement_crashes_max)) {
+    crashes.push_back({k, CrashPoint::kMidTransaction, after});
+  }
+  // With no statement, the mid-transaction crash already dies at its commit.
+  if (statements > 0) crashes.push_back({k, CrashPoint::kAtCommit});
+  crashes.push_back({k, CrashPoint::kAfterCommit});
+  return crashes;
+}
+
 void explore_reentrancy(const Story& story, const ExploreOptions& options, const Ending& clean,
-                        StoryReport& report) {
+                        Runs& runs, StoryReport& report) {
   std::uint64_t explored = clean.transactions;
   if (options.transactions_max > 0) explored = std::min(explored, options.transactions_max);
   for (std::uint64_t k = 0; k < explored; ++k) {
-    for (CrashPoint point : kCrashPoints) {
-      const Crash crash{k, point};
-      FleetWorld world;
-      Ending interrupted = play(story, options, crash, false, world);
+    const std::uint32_t statements = k < clean.statements.size() ? clean.statements[k] : 0;
+    report.statements += statements;
+    const std::size_t between = statements > 1 ? statements - 1 : 0;
+    const std::vector<Crash> crashes = crashes_of(k, statements, options);
+    for (const Crash& crash : crashes) {
+      std::unique_ptr<FleetWorld> world = runs.world();
+      Ending interrupted = play(story, options, crash, false, *world);
       report.crash_points++;
+      if (crash.statements > 0) report.statement_crash_points++;
+      if (crash.point == CrashPoint::kAtCommit) report.commit_crash_points++;
       report.crashes += static_cast<std::uint32_t>(interrupted.crashes);
       std::optional<std::string> differs = outcome(interrupted, clean);
       if (!differs) continue;
@@ -206,6 +307,8 @@ void explore_reentrancy(const Story& story, const ExploreOptions& options, const
           {Check::kReentrancy,
            fmt::format("{}, {}, {}", story.name, where(crash, clean), *differs)});
     }
+    report.statement_crash_points_skipped += static_cast<std::uint32_t>(
+        between - between_statements(statements, options.statement_crashes_max).size());
   }
 }
 
@@ -265,10 +368,11 @@ std::optional<std::string> redeliver_once(FleetWorld& world, const CompletedActi
 // Replays the story once per completed action, delivering that action again
 // as soon as it has completed (a duplicate arrives close behind the original).
 void explore_action_redelivery(const Story& story, const ExploreOptions& options,
-                               const Ending& clean, StoryReport& report) {
+                               const Ending& clean, Runs& runs, StoryReport& report) {
   for (std::size_t i = 0; i < clean.completed.size(); ++i) {
     const CompletedAction& action = clean.completed[i];
-    FleetWorld world;
+    std::unique_ptr<FleetWorld> owned = runs.world();
+    FleetWorld& world = *owned;
     std::size_t completed_before = 0;
     bool delivered = false;
     std::optional<std::string> differs;
@@ -302,9 +406,9 @@ void explore_action_redelivery(const Story& story, const ExploreOptions& options
 }
 
 void explore_infra_redelivery(const Story& story, const ExploreOptions& options,
-                              const Ending& clean, StoryReport& report) {
-  FleetWorld world;
-  Ending lossy = play(story, options, std::nullopt, true, world);
+                              const Ending& clean, Runs& runs, StoryReport& report) {
+  std::unique_ptr<FleetWorld> world = runs.world();
+  Ending lossy = play(story, options, std::nullopt, true, *world);
   report.infra_calls_redelivered = static_cast<std::uint32_t>(lossy.infra_calls_redelivered);
   std::optional<std::string> differs = outcome(lossy, clean);
   if (!differs) return;
@@ -349,25 +453,55 @@ std::vector<Story> stories_of(const seam::PlaneInfo& plane) {
   return out;
 }
 
-StoryReport explore_story(const Story& story, const ExploreOptions& options) {
+namespace {
+
+StoryReport explore_story_in(const Story& story, const ExploreOptions& options, Runs& runs) {
   ThrowingAssertions throwing;
   StoryReport report{.story = story.name};
-  FleetWorld world;
-  Ending clean = play(story, options, std::nullopt, false, world);
-  report.transactions = clean.transactions;
-  report.actions_completed = static_cast<std::uint32_t>(clean.completed.size());
-  report.infra_calls = static_cast<std::uint32_t>(clean.infra_calls);
-  if (clean.broken) {
+  try {
+    std::unique_ptr<FleetWorld> world = runs.world();
+    Ending clean = play(story, options, std::nullopt, false, *world);
+    world.reset();
+    report.transactions = clean.transactions;
+    report.actions_completed = static_cast<std::uint32_t>(clean.completed.size());
+    report.infra_calls = static_cast<std::uint32_t>(clean.infra_calls);
+    if (clean.broken) {
+      report.divergences.push_back(
+          {Check::kSettles, fmt::format("{}, uninterrupted, {}", story.name, *clean.broken)});
+      return report;
+    }
+    if (options.reentrancy) explore_reentrancy(story, options, clean, runs, report);
+    if (options.redelivery) {
+      explore_infra_redelivery(story, options, clean, runs, report);
+      explore_action_redelivery(story, options, clean, runs, report);
+    }
+  } catch (const StoreFailure& failure) {
     report.divergences.push_back(
-        {Check::kSettles, fmt::format("{}, uninterrupted, {}", story.name, *clean.broken)});
-    return report;
-  }
-  if (options.reentrancy) explore_reentrancy(story, options, clean, report);
-  if (options.redelivery) {
-    explore_infra_redelivery(story, options, clean, report);
-    explore_action_redelivery(story, options, clean, report);
+        {Check::kSettles,
+         fmt::format("{}: no fresh store for a run ({}), so the exploration stopped there: {}",
+                     story.name, runs.stores->description(), failure.message)});
   }
   return report;
+}
+
+}  // namespace
+
+core::Status check_store(const ExploreOptions& options) {
+  core::Result<Runs> runs = open_runs(nullptr, options);
+  if (!runs) return runs.error();
+  return core::Status{};
+}
+
+StoryReport explore_story(const Story& story, const ExploreOptions& options) {
+  core::Result<Runs> runs = open_runs(&story, options);
+  if (!runs) {
+    return StoryReport{
+        .story = story.name,
+        .divergences = {
+            {Check::kSettles, fmt::format("{}: cannot explore on store {}: {}", story.name,
+                                          options.store, runs.error().message)}}};
+  }
+  return explore_story_in(story, options, *runs);
 }
 
 core::Result<CrashExploration> explore_crashes(const ExploreOptions& options) {
@@ -397,21 +531,35 @@ core::Result<CrashExploration> explore_crashes(const ExploreOptions& options) {
     for (const Story& story : known)
       chosen.push_back(&story);
   }
-  CrashExploration exploration;
+  core::Result<Runs> runs = open_runs(nullptr, options);
+  if (!runs) return runs.error();
+  CrashExploration exploration{.store = runs->stores->description(),
+                               .statement_crashes_max = options.statement_crashes_max};
   for (const Story* story : chosen)
-    exploration.stories.push_back(explore_story(*story, options));
+    exploration.stories.push_back(explore_story_in(*story, options, *runs));
   return exploration;
 }
 
 std::string summarize(const CrashExploration& exploration) {
   std::string out;
+  if (!exploration.store.empty()) out += fmt::format("store: {}\n", exploration.store);
+  std::uint64_t skipped = 0;
   for (const StoryReport& s : exploration.stories) {
+    skipped += s.statement_crash_points_skipped;
     out += fmt::format(
-        "{}: {} transactions, {} crash points ({} crashes), {} actions delivered again, {} of {} "
-        "fleet API calls delivered again, {} divergence{}\n",
-        s.story, s.transactions, s.crash_points, s.crashes, s.actions_redelivered,
-        s.infra_calls_redelivered, s.infra_calls, s.divergences.size(),
-        s.divergences.size() == 1 ? "" : "s");
+        "{}: {} transactions ({} statements), {} crash points ({} crashes; {} between "
+        "statements, {} at commit), {} actions delivered again, {} of {} fleet API calls "
+        "delivered again, {} divergence{}\n",
+        s.story, s.transactions, s.statements, s.crash_points, s.crashes, s.statement_crash_points,
+        s.commit_crash_points, s.actions_redelivered, s.infra_calls_redelivered, s.infra_calls,
+        s.divergences.size(), s.divergences.size() == 1 ? "" : "s");
+  }
+  if (skipped > 0) {
+    const std::uint32_t max = exploration.statement_crashes_max;
+    out += fmt::format(
+        "not explored: {} crash point{} between statements, past {} a transaction (after its "
+        "first {} and before its last {} statements); --statement-crashes-max 0 explores all\n",
+        skipped, skipped == 1 ? "" : "s", max, max / 2, max - max / 2);
   }
   for (const StoryReport& s : exploration.stories) {
     for (const Divergence& d : s.divergences)

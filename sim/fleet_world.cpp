@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/in_memory_store.hpp"
 #include "sim/plane.hpp"
 #include "worlds/postgres/fleet_api.hpp"
 
@@ -43,7 +44,10 @@ std::vector<core::Checkin> FleetTelemetry::checkins(std::string_view host) const
   return result;
 }
 
-FleetWorld::FleetWorld() = default;
+FleetWorld::FleetWorld() : FleetWorld(std::make_unique<core::InMemoryStore>()) {}
+
+FleetWorld::FleetWorld(std::unique_ptr<core::DurableStore> store)
+    : owned_store_(std::move(store)), durable(*owned_store_) {}
 
 seam::ControlPlane& FleetWorld::plane() {
   if (!plane_) {

@@ -1,12 +1,14 @@
-// FleetWorld: a control plane over a small fleet with no simulated world: an
-// in-memory store that can be made to crash, a KeyedInfra whose operations
+// FleetWorld: a control plane over a small fleet with no simulated world: a
+// store that can be made to crash (in memory unless the world is given
+// another: crash exploration on a database, sim/run_stores.hpp), a
+// KeyedInfra whose operations
 // finish on the second request, a clock its owner moves, and monitoring that
 // reports every host healthy unless told otherwise. Crash exploration
 // (sim/crash_exploration.hpp) and the control-plane tests run actions in it.
 // The control plane is the reference Postgres one unless `control_plane`
 // names another.
 //
-//   FleetWorld world;
+//   FleetWorld world;  // or FleetWorld world(std::move(a_fresh_sqlite_store));
 //   world.order_service({.id = "db1", .standbys = 1});
 //   const bool provisioned = world.settle();  // provisioned and available
 //   UNWEDGE_ASSERT(provisioned);
@@ -71,8 +73,7 @@ struct CompletedAction {
 // transaction of its own, the last one begun when it is reported).
 class ActionJournal final : public core::Journal {
  public:
-  ActionJournal(core::InMemoryStore& durable, const SimStore& store)
-      : durable_(durable), store_(store) {}
+  ActionJournal(core::Store& durable, const SimStore& store) : durable_(durable), store_(store) {}
   void transition(const core::TransitionEvent&) override {}
   void step(const core::StepEvent& event) override;
 
@@ -81,17 +82,25 @@ class ActionJournal final : public core::Journal {
   std::map<std::uint64_t, std::string> step_of_transaction;
 
  private:
-  core::InMemoryStore& durable_;
+  core::Store& durable_;
   const SimStore& store_;
 };
 
 // A small fleet of the control plane named by `control_plane` (empty: the
 // default plane), as crash stories see it (seam::StoryFleet).
 class FleetWorld final : public seam::StoryFleet {
+  // Declared first: `durable` refers to it.
+  std::unique_ptr<core::DurableStore> owned_store_;
+
  public:
   static constexpr core::TimeUs kStartUs = 1'000 * core::kSecond;
 
+  // Over a fresh InMemoryStore.
   FleetWorld();
+  // Over `store`, which it keeps: empty, or the state a story starts from.
+  explicit FleetWorld(std::unique_ptr<core::DurableStore> store);
+  FleetWorld(const FleetWorld&) = delete;
+  FleetWorld& operator=(const FleetWorld&) = delete;
 
   // Adds a customer follower of `service` on a fresh running server; its id.
   std::string add_follower(const std::string& service);
@@ -135,7 +144,9 @@ class FleetWorld final : public seam::StoryFleet {
   // by name; "(none)" when there is no such entity.
   std::string state_of(std::string_view machine, std::string_view id);
 
-  core::InMemoryStore durable;
+  // The committed state, which outlives every process: read and written
+  // through the Store interface alone, whatever keeps it.
+  core::DurableStore& durable;
   SimStore store_under_test{durable};
   KeyedInfra infra{0};
   ManualClock clock{kStartUs};

@@ -50,11 +50,25 @@ TEST(Cli, ExploreCrashesRefusesToCheckNothing) {
   EXPECT_NE(ran.output.find("leave nothing to check"), std::string::npos) << ran.output;
 }
 
+TEST(Cli, ExploreCrashesRefusesAStoreItCannotUseAndSaysWhatItTakes) {
+  Ran unknown = unwedge("explore-crashes --store mysql://db");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("--store"), std::string::npos) << unknown.output;
+  EXPECT_NE(unknown.output.find("use memory, sqlite, sqlite:DIR"), std::string::npos)
+      << unknown.output;
+  Ran no_dir = unwedge("explore-crashes --story Unfollow --store sqlite:/nonexistent/unwedge");
+  EXPECT_EQ(no_dir.exit_code, 2) << no_dir.output;
+  EXPECT_NE(no_dir.output.find("--store sqlite:/nonexistent/unwedge: "), std::string::npos)
+      << no_dir.output;
+  EXPECT_NE(no_dir.output.find("is not a directory"), std::string::npos) << no_dir.output;
+}
+
 TEST(Cli, ExploreCrashesPassesAStoryThatEndsAsIfNeverInterrupted) {
   Ran ran = unwedge("explore-crashes --story Unfollow");
   EXPECT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_NE(ran.output.find("Unfollow: "), std::string::npos) << ran.output;
   EXPECT_NE(ran.output.find("0 divergences"), std::string::npos) << ran.output;
+  EXPECT_EQ(ran.output.rfind("store: memory", 0), 0u) << ran.output;
 }
 
 TEST(Cli, NightlyRefusesABadShardBudgetOrJobCountAndSaysWhy) {

@@ -40,10 +40,14 @@ TEST_P(ActionReentrancy, EndsAsIfNeverInterruptedAndChangesNothingWhenDeliveredA
   sim::StoryReport report = sim::explore_story(story, {});
   EXPECT_TRUE(report.divergences.empty()) << divergences(report);
   ASSERT_GT(report.transactions, 0u);
-  EXPECT_EQ(report.crash_points, 3 * report.transactions);
-  // Every transaction can die before it begins and at its first read; the
-  // ones that commit can also die after.
-  EXPECT_GE(report.crashes, 2 * report.transactions);
+  // Before begin, before the first statement and after commit of every
+  // transaction, then between its statements and at its commit.
+  EXPECT_EQ(report.crash_points,
+            3 * report.transactions + report.statement_crash_points + report.commit_crash_points);
+  // Every transaction can die before it begins, at its first read and
+  // before every later statement; the ones that commit can also die at and
+  // after their commit.
+  EXPECT_GE(report.crashes, 2 * report.transactions + report.statement_crash_points);
   EXPECT_LE(report.crashes, report.crash_points);
   // The story's own action and whatever it set off all completed, and each
   // was delivered again; every fleet API call lost its first reply.
@@ -181,7 +185,11 @@ TEST(CrashExploration, ExploresTheNamedStoriesInOrderAndRefusesAnUnknownName) {
   ASSERT_EQ(two->stories.size(), 2u);
   EXPECT_EQ(two->stories[0].story, "Unfollow");
   EXPECT_EQ(two->stories[1].story, "Promote");
-  EXPECT_EQ(two->stories[0].crash_points, 3u);  // bounded to the first transaction
+  // Bounded to the first transaction: three points, and those between its
+  // statements and at its commit.
+  EXPECT_EQ(two->stories[0].crash_points,
+            3u + two->stories[0].statement_crash_points + two->stories[0].commit_crash_points);
+  EXPECT_GT(two->stories[0].transactions, 0u);
   EXPECT_EQ(two->stories[1].divergences.size(), 0u) << sim::summarize(*two);
 
   core::Result<sim::CrashExploration> unknown = sim::explore_crashes({.stories = {"Failver"}});

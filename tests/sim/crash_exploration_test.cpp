@@ -6,112 +6,12 @@
 
 #include <gtest/gtest.h>
 
-#include "core/scheduler.hpp"
-#include "tests/support/entities.hpp"
-#include "worlds/postgres/fleet_api.hpp"
+#include "tests/sim/election_story.hpp"
 
 namespace unwedge::sim {
 namespace {
 
-using core::StepContext;
-using core::StepResult;
-using testing::TestServer;
-using testing::TestService;
-
-enum class Bug : std::uint8_t {
-  kNone,
-  kSideTransaction,    // counts the election in a transaction of its own
-  kUncheckedCount,     // counts the election again on every run of the step
-  kAssertsLeaderless,  // asserts that the service has no leader yet
-};
-
-// Elect: promote the service's first server and make it the leader; the
-// service's generation counts elections.
-core::ActionDef elect(Bug bug, core::Store& store) {
-  auto count = [bug, &store](StepContext& ctx) {
-    if (bug != Bug::kSideTransaction) return StepResult::next();
-    std::unique_ptr<core::Transaction> side = store.begin();
-    std::optional<TestService> service = side->get<TestService>(ctx.subject());
-    service->generation++;
-    side->put(*service);
-    const core::Status committed = side->commit();
-    UNWEDGE_ASSERT(committed.ok());
-    return StepResult::next();
-  };
-  auto promote = [bug](StepContext& ctx) {
-    std::optional<TestService> service = ctx.txn().get<TestService>(ctx.subject());
-    if (bug == Bug::kAssertsLeaderless) UNWEDGE_ASSERT_EQ(service->leader, "");
-    std::string chosen;
-    for (const std::string& id : ctx.txn().ids(TestServer::kKind)) {
-      if (ctx.txn().get<TestServer>(id)->service == service->id) chosen = id;
-    }
-    core::Operation op = ctx.call(pgworld::kPromote, chosen);
-    if (!op.done()) return StepResult::wait("promoting " + chosen);
-    if (bug != Bug::kUncheckedCount && service->leader == chosen) return StepResult::next();
-    service->leader = chosen;
-    if (bug != Bug::kSideTransaction) service->generation++;
-    ctx.txn().put(*service);
-    return StepResult::next();
-  };
-  return core::ActionDef{.name = "Elect", .steps = {{"count", count}, {"promote", promote}}};
-}
-
-// Starts Elect on every leaderless service that has a server.
-class ElectionLoop final : public seam::Process {
- public:
-  ElectionLoop(const core::Environment& env, Bug bug)
-      : env_(env), actions_{elect(bug, env.store)}, scheduler_(env, actions_) {}
-
-  bool tick() override {
-    std::uint32_t started = 0;
-    for (const std::string& id : env_.store.begin()->ids(TestService::kKind)) {
-      if (!leaderless_with_server(id)) continue;
-      core::Result<bool> offered = scheduler_.offer(TestService::kKind, id, "Elect");
-      if (offered.ok() && *offered) started++;
-    }
-    return started == 0 && scheduler_.drive_all().driven == 0;
-  }
-  const std::vector<core::ActionDef>& actions() const override { return actions_; }
-
- private:
-  bool leaderless_with_server(const std::string& id) {
-    std::unique_ptr<core::Transaction> txn = env_.store.begin();
-    std::optional<TestService> service = txn->get<TestService>(id);
-    if (!service || !service->leader.empty()) return false;
-    if (scheduler_.busy(*txn, TestService::kKind, id)) return false;
-    for (const std::string& server : txn->ids(TestServer::kKind)) {
-      if (txn->get<TestServer>(server)->service == id) return true;
-    }
-    return false;
-  }
-
-  core::Environment env_;
-  std::vector<core::ActionDef> actions_;
-  core::Scheduler scheduler_;
-};
-
-Story election(Bug bug) {
-  return Story{
-      .name = "Election",
-      .setup =
-          [bug](FleetWorld& w) {
-            w.process_factory = [bug](const core::Environment& env) {
-              return std::make_unique<ElectionLoop>(env, bug);
-            };
-            auto txn = w.durable.begin();
-            txn->put(TestService{.id = "svc"});
-            const core::Status committed = txn->commit();
-            UNWEDGE_ASSERT(committed.ok());
-          },
-      .trigger =
-          [](FleetWorld& w) {
-            auto txn = w.durable.begin();
-            txn->put(TestServer{.id = "svc-a", .service = "svc"});
-            const core::Status committed = txn->commit();
-            UNWEDGE_ASSERT(committed.ok());
-          },
-  };
-}
+using namespace election_story;  // NOLINT(google-build-using-namespace)
 
 std::vector<Divergence> found(const StoryReport& report, Check check) {
   std::vector<Divergence> result;
@@ -125,8 +25,11 @@ TEST(CrashExploration, ACorrectActionPassesEveryCheck) {
   StoryReport report = explore_story(election(Bug::kNone), {});
   EXPECT_TRUE(report.divergences.empty()) << summarize({.stories = {report}});
   EXPECT_GT(report.transactions, 0u);
-  EXPECT_EQ(report.crash_points, 3 * report.transactions);
-  EXPECT_GE(report.crashes, 2 * report.transactions);
+  // Before begin, before the first statement and after commit of every
+  // transaction, plus the points between statements and at commit.
+  EXPECT_EQ(report.crash_points,
+            3 * report.transactions + report.statement_crash_points + report.commit_crash_points);
+  EXPECT_GE(report.crashes, 2 * report.transactions + report.statement_crash_points);
   EXPECT_EQ(report.actions_completed, 1u);
   EXPECT_EQ(report.actions_redelivered, 1u);
   EXPECT_EQ(report.infra_calls, 1u);
@@ -136,10 +39,17 @@ TEST(CrashExploration, ACorrectActionPassesEveryCheck) {
 TEST(CrashExploration, AStepThatCommitsHalfItsWorkAloneIsNotReentrant) {
   StoryReport report = explore_story(election(Bug::kSideTransaction), {});
   std::vector<Divergence> divergences = found(report, Check::kReentrancy);
-  // Only a crash right after the side transaction commits, before the
-  // step's own transaction does, counts the election twice.
-  ASSERT_EQ(divergences.size(), 1u) << summarize({.stories = {report}});
-  const std::string& what = divergences[0].what;
+  // Only a crash after the side transaction commits and before the step's
+  // own transaction does counts the election twice: right after the side
+  // commit, between the step's statements around it, or as the step's
+  // transaction sends its COMMIT.
+  ASSERT_EQ(divergences.size(), 3u) << summarize({.stories = {report}});
+  EXPECT_EQ(divergences[0].what.rfind("Election, crashed after statement 1 of ", 0), 0u)
+      << divergences[0].what;
+  EXPECT_EQ(divergences[1].what.rfind("Election, crashed as it sent the commit of transaction ", 0),
+            0u)
+      << divergences[1].what;
+  const std::string& what = divergences[2].what;
   EXPECT_EQ(what.rfind("Election, crashed after commit of transaction ", 0), 0u) << what;
   EXPECT_NE(what.find(fmt::format("(of {}) in step count of Elect/svc/1, ends with a different "
                                   "Store: service svc is service svc leader=svc-a generation=2, "
@@ -147,6 +57,33 @@ TEST(CrashExploration, AStepThatCommitsHalfItsWorkAloneIsNotReentrant) {
                                   report.transactions)),
             std::string::npos)
       << what;
+}
+
+TEST(CrashExploration, CrashesBetweenStatementsAndAtCommitFireAndAreCounted) {
+  StoryReport all = explore_story(election(Bug::kNone), {.statement_crashes_max = 0});
+  ASSERT_TRUE(all.divergences.empty()) << summarize({.stories = {all}});
+  EXPECT_GT(all.statements, all.transactions);
+  EXPECT_GT(all.statement_crash_points, 0u);
+  EXPECT_GT(all.commit_crash_points, 0u);
+  EXPECT_EQ(all.statement_crash_points_skipped, 0u);
+  // Every crash armed before a statement fires, as does every one before
+  // the transaction begins and before its first statement.
+  EXPECT_GE(all.crashes, 2 * all.transactions + all.statement_crash_points);
+
+  // Bounded: one a transaction, the rest counted and said.
+  StoryReport one = explore_story(election(Bug::kNone), {.statement_crashes_max = 1});
+  EXPECT_EQ(one.transactions, all.transactions);
+  EXPECT_EQ(one.statement_crash_points + one.statement_crash_points_skipped,
+            all.statement_crash_points);
+  EXPECT_GT(one.statement_crash_points_skipped, 0u);
+  EXPECT_LE(one.statement_crash_points, one.transactions);
+  const std::string text =
+      summarize({.store = "memory", .statement_crashes_max = 1, .stories = {one}});
+  EXPECT_EQ(text.rfind("store: memory\n", 0), 0u) << text;
+  EXPECT_NE(
+      text.find(fmt::format("not explored: {} crash point", one.statement_crash_points_skipped)),
+      std::string::npos)
+      << text;
 }
 
 TEST(CrashExploration, AStepThatDoesNotCheckWhatItDidChangesTheStoreWhenDeliveredAgain) {
