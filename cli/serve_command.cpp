@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -369,7 +370,13 @@ int run_serve(const ServeOptions& options) {
       break;
     }
     if (signals.received()) break;
-    sleep_between_passes(options.interval_us, signals);
+    // As the simulator does: a pass sooner than the interval when the
+    // process says something it waits on falls due by then.
+    core::TimeUs sleep_us = options.interval_us;
+    if (std::optional<core::TimeUs> due_us = process->next_due_us()) {
+      sleep_us = std::clamp(*due_us - clock.now_us(), core::TimeUs{0}, sleep_us);
+    }
+    sleep_between_passes(sleep_us, signals);
     if (signals.received()) break;
   }
   if (stopped_by.empty()) stopped_by = fmt::format("by a signal after {} passes", passes);
