@@ -27,8 +27,10 @@ for argument in "$@"; do
 done
 if $tests; then
   # junit.xml is checked against its schema by xmllint; report.html is
-  # opened in a headless browser.
-  packages+=(libxml2-utils chromium)
+  # opened in a headless browser. The PostgreSQL store's tests start a
+  # throwaway cluster of their own (tests/support/postgres_cluster.sh) with
+  # the server's binaries; the package's own cluster is never used.
+  packages+=(libxml2-utils chromium postgresql-15)
 fi
 
 missing=()
@@ -54,5 +56,23 @@ if [[ $(id -u) -ne 0 ]]; then
   sudo_cmd=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
+# postgresql-15's postinst creates a "main" cluster and asks invoke-rc.d to
+# start it. In a container with no init running (CI, a fresh Debian 12
+# image) there is nothing to start it with: a policy-rc.d that refuses every
+# start, present only while apt runs, keeps the install from trying. Where
+# an init runs (a developer's machine) the package behaves as it always does.
+policy=/usr/sbin/policy-rc.d
+made_policy=false
+if [[ " ${missing[*]} " == *" postgresql-15 "* && ! -d /run/systemd/system && ! -e $policy ]]; then
+  printf '#!/bin/sh\n# scripts/install-deps.sh: no services start while it installs\nexit 101\n' |
+    "${sudo_cmd[@]}" tee "$policy" >/dev/null
+  "${sudo_cmd[@]}" chmod 0755 "$policy"
+  made_policy=true
+  trap '"${sudo_cmd[@]}" rm -f "$policy"' EXIT
+fi
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if $made_policy; then
+  "${sudo_cmd[@]}" rm -f "$policy"
+  trap - EXIT
+fi

@@ -1,11 +1,12 @@
-// InMemoryStore against a model, with rc::state: several transactions open
-// at once, reading, writing, erasing, listing, committing and rolling back
-// in any order. The model is the Store's contract: a transaction sees its
-// own writes over what was committed when it reads; a commit fails if an
+// Every store (in memory, SQLite, PostgreSQL: tests/support/test_stores.hpp)
+// against one model, with rc::state: several transactions open at once, reading, writing, erasing,
+// listing, committing and rolling back in any order. The model is the Store's contract: a
+// transaction sees its own writes over what was committed when it reads; a commit fails if an
 // entity it read from the store has been written by a commit since, or a
 // kind it listed has gained or lost an entity since; blind writes never
 // conflict; a rolled-back or failed transaction leaves nothing behind.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,8 +16,8 @@
 #include <rapidcheck/gtest.h>
 #include <rapidcheck/state.h>
 
-#include "core/in_memory_store.hpp"
 #include "tests/support/entities.hpp"
+#include "tests/support/test_stores.hpp"
 
 namespace unwedge::core {
 namespace {
@@ -72,8 +73,14 @@ struct StoreModel {
 };
 
 struct StoreSut {
-  InMemoryStore store;
-  std::vector<std::unique_ptr<Transaction>> txns;
+  std::unique_ptr<DurableStore> store;
+  std::vector<std::unique_ptr<Transaction>> txns;  // destroyed first: they end before the store
+
+  testing::StoreCounts counts() const {
+    std::optional<testing::StoreCounts> n = testing::counts(*store);
+    RC_ASSERT(n.has_value());
+    return *n;
+  }
 };
 
 using StoreCommand = rc::state::Command<StoreModel, StoreSut>;
@@ -128,7 +135,7 @@ struct Begin : StoreCommand {
   void checkPreconditions(const StoreModel& m) const override { RC_PRE(m.open() < kOpenMax); }
   void apply(StoreModel& m) const override { m.txns.emplace_back(); }
   void run(const StoreModel&, StoreSut& sut) const override {
-    sut.txns.push_back(sut.store.begin());
+    sut.txns.push_back(sut.store->begin());
   }
   void show(std::ostream& os) const override { os << "begin"; }
 };
@@ -194,7 +201,7 @@ struct List : OnOpenTxn {
 };
 
 // What every transaction begun now would read: the committed contents.
-std::map<Key, std::string> committed(InMemoryStore& store) {
+std::map<Key, std::string> committed(Store& store) {
   std::map<Key, std::string> contents;
   std::unique_ptr<Transaction> reader = store.begin();
   for (const std::string_view kind : {TestService::kKind, TestServer::kKind}) {
@@ -222,15 +229,15 @@ struct Commit : OnOpenTxn {
     }
   }
   void run(const StoreModel& m, StoreSut& sut) const override {
-    const std::uint64_t commits = sut.store.commits();
-    const std::uint64_t conflicts = sut.store.conflicts();
+    const testing::StoreCounts before = sut.counts();
     const bool expected = m.commits(*t);
     RC_ASSERT(sut.txns[*t]->commit().ok() == expected);
-    RC_ASSERT(sut.store.commits() == commits + (expected ? 1 : 0));
-    RC_ASSERT(sut.store.conflicts() == conflicts + (expected ? 0 : 1));
+    const testing::StoreCounts now = sut.counts();
+    RC_ASSERT(now.commits == before.commits + (expected ? 1 : 0));
+    RC_ASSERT(now.conflicts == before.conflicts + (expected ? 0 : 1));
     StoreModel after = m;
     apply(after);
-    RC_ASSERT(committed(sut.store) == after.committed);
+    RC_ASSERT(committed(*sut.store) == after.committed);
   }
   void show(std::ostream& os) const override { os << "txn " << *t << ": commit"; }
 };
@@ -240,16 +247,35 @@ struct Rollback : OnOpenTxn {
   void apply(StoreModel& m) const override { m.txns[*t].open = false; }
   void run(const StoreModel& m, StoreSut& sut) const override {
     sut.txns[*t]->rollback();
-    RC_ASSERT(committed(sut.store) == m.committed);
+    RC_ASSERT(committed(*sut.store) == m.committed);
   }
   void show(std::ostream& os) const override { os << "txn " << *t << ": rollback"; }
 };
 
-RC_GTEST_PROP(StoreModel, InterleavedTransactionsBehaveAsTheModelSays, ()) {
-  StoreSut sut;
-  rc::state::check(
-      StoreModel{}, sut,
-      rc::state::gen::execOneOfWithArgs<Begin, Get, Put, Erase, List, Commit, Rollback>());
+class StoreModelTest : public ::testing::TestWithParam<std::string> {};
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreModelTest, testing::store_names(), testing::store_name);
+
+TEST_P(StoreModelTest, InterleavedTransactionsBehaveAsTheModelSays) {
+  if (testing::OpenedStore probe = testing::open_test_store(GetParam(), "store-model");
+      probe.skip) {
+    GTEST_SKIP() << *probe.skip;
+  }
+  const std::string which = GetParam();
+  // Each case on a fresh, empty store: a file of its own for SQLite, the
+  // database emptied for PostgreSQL.
+  const bool held = rc::check("the store behaves as the model says", [which] {
+    testing::OpenedStore opened = testing::open_test_store(which, "store-model");
+    // The case's files go when it ends, passed or failed (RC_ASSERT throws).
+    const std::unique_ptr<const std::string, void (*)(const std::string*)> files(
+        &opened.url, [](const std::string* url) { testing::remove_store_files(*url); });
+    if (!opened.store.ok()) RC_FAIL(opened.url + ": " + opened.store.error().message);
+    StoreSut sut{.store = std::move(opened.store).value(), .txns = {}};
+    rc::state::check(
+        StoreModel{}, sut,
+        rc::state::gen::execOneOfWithArgs<Begin, Get, Put, Erase, List, Commit, Rollback>());
+  });
+  EXPECT_TRUE(held);
 }
 
 }  // namespace
