@@ -39,6 +39,8 @@
 #include "reports/shell_word.hpp"
 #include "seam/registry.hpp"
 #include "stores/open_store.hpp"
+#include "stores/postgres_store.hpp"
+#include "stores/store_error.hpp"
 
 namespace unwedge::cli {
 namespace {
@@ -214,7 +216,7 @@ void place_orders(std::vector<seam::ServiceOrder>& pending, const seam::ControlP
         process->records_changed({order.id});
         process->inputs_changed({order.id});
       }
-    } catch (const std::exception& e) {
+    } catch (const stores::StoreError& e) {
       std::printf("ordering %s: store error: %s; ordering it again next pass\n",
                   reports::terminal_text(order.id).c_str(),
                   reports::terminal_text(e.what()).c_str());
@@ -235,7 +237,7 @@ void print_services(const seam::ControlPlane& plane, core::Store& store) {
                       ? ""
                       : fmt::format(", leader {}", reports::terminal_text(view.leader)).c_str());
     }
-  } catch (const std::exception& e) {
+  } catch (const stores::StoreError& e) {
     std::printf("the services could not be read: store error: %s\n",
                 reports::terminal_text(e.what()).c_str());
   }
@@ -265,13 +267,16 @@ int run_serve(const ServeOptions& options) {
 
   core::Result<std::string> kind = stores::store_kind(options.store);
   if (!kind) return refuse_serve(kind.error().message);
+  // A PostgreSQL URL may carry a password: messages name the server as the
+  // store describes it, never the URL.
+  std::string store_name = *kind == "postgres" ? "the PostgreSQL store" : options.store;
   // The in-memory store keeps objects, not their text: a plane without
   // codecs runs on it; a database needs them.
   core::EntityCodecs codecs;
   if (*kind != "memory") {
     core::Result<core::EntityCodecs> declared = seam::entity_codecs(*info);
     if (!declared)
-      return refuse_serve(fmt::format("--store {}: {}", options.store, declared.error().message));
+      return refuse_serve(fmt::format("--store {}: {}", store_name, declared.error().message));
     codecs = std::move(*declared);
   }
   core::Result<std::unique_ptr<seam::ControlPlane>> created = info->create(settings);
@@ -297,9 +302,14 @@ int run_serve(const ServeOptions& options) {
       stores::open_store(options.store, codecs);
   if (!opened) {
     return refuse_serve(
-        fmt::format("cannot open the store {}: {}", options.store, opened.error().message));
+        *kind == "postgres"
+            ? fmt::format("cannot open the PostgreSQL store: {}", opened.error().message)
+            : fmt::format("cannot open the store {}: {}", store_name, opened.error().message));
   }
   core::Store& store = **opened;
+  if (const auto* postgres = dynamic_cast<const stores::PostgresStore*>(opened->get())) {
+    store_name = postgres->server();
+  }
 
   std::FILE* log = stdout;
   const bool log_to_file = !options.log_file.empty() && options.log_file != kStandardOutput;
@@ -325,7 +335,7 @@ int run_serve(const ServeOptions& options) {
   std::printf(
       "serving control plane %s on %s: a pass every %s; fleet requests logged to %s (a "
       "stand-in: every request is carried out)\n",
-      info->name.c_str(), reports::terminal_text(options.store).c_str(),
+      info->name.c_str(), reports::terminal_text(store_name).c_str(),
       core::format_duration(options.interval_us).c_str(),
       log_to_file ? reports::terminal_text(options.log_file).c_str() : "standard output");
   std::vector<seam::ServiceOrder> pending = orders;
@@ -347,7 +357,7 @@ int run_serve(const ServeOptions& options) {
     bool quiet = false;
     try {
       quiet = process->tick();
-    } catch (const std::exception& e) {
+    } catch (const stores::StoreError& e) {
       // The Store's own error (a lost connection, a database that refused
       // the transaction): the pass is run again next interval by a process
       // started afresh over the Store, as after a crash, since the one that
