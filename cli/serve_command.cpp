@@ -7,7 +7,8 @@
 // Store kept where --store says and the wall clock, outside the simulator.
 // The fleet API and monitoring are each team's own, so the ones here stand
 // in for them (cli/serve_world.hpp): every fleet request is logged as a JSON
-// line and carried out at once, and every host created checks in healthy.
+// line and carried out, and every host checks in healthy unless the plane
+// had it stopped or destroyed.
 // A team sees its own code run, unchanged, against a real database.
 //
 // Prints a line per pass that did something, with the steps and state
@@ -411,7 +412,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       "Run a control plane's process as production would, outside the simulator: over a real "
       "Store and the wall clock, a pass every interval. The fleet API is each team's own: "
       "this one only logs every request as a JSON line and carries it out (accepted, then done "
-      "when asked again), and every host created checks in healthy");
+      "when asked again), and every host checks in healthy unless stopped or destroyed");
   command
       ->add_option("--store", options->store,
                    "Where the plane keeps its state: memory, sqlite:PATH or postgres://... "
@@ -438,8 +439,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       "way; exit 0. Exit 2: bad input, a store that cannot be opened, or a plane that needs a "
       "consensus store or per-node agents (not served yet). A store error during a pass is "
       "printed and the pass run again next interval. Monitoring is a stand-in too: every host "
-      "the fleet API created, and did not stop or destroy, checks in healthy now at each "
-      "vantage point, accepting writes unless fenced.");
+      "the plane asks about checks in healthy now at each vantage point, accepting writes "
+      "unless fenced, except one the fleet API was asked to stop or destroy.");
   command->callback([options, &exit_code] { exit_code = run_serve(*options); });
 }
 

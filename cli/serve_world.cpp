@@ -64,17 +64,17 @@ void LoggingInfra::apply(const core::InfraRequest& request) {
   if (request.verb == pgworld::kCreateHost) {
     hosts_.insert_or_assign(host, StandInHost{});
   } else if (request.verb == pgworld::kDestroyHost) {
-    hosts_.erase(host);
-  } else if (auto known = hosts_.find(host); known != hosts_.end()) {
-    StandInHost& state = known->second;
-    if (request.verb == pgworld::kStartHost) state.running = true;
-    if (request.verb == pgworld::kStopHost) state.running = false;
-    if (request.verb == pgworld::kFence) state.fenced = true;
-    if (request.verb == pgworld::kUnfence || request.verb == pgworld::kPromote) {
-      state.fenced = false;
-    }
+    hosts_[host].destroyed = true;
+  } else if (request.verb == pgworld::kStartHost) {
+    hosts_[host].running = true;
+  } else if (request.verb == pgworld::kStopHost) {
+    hosts_[host].running = false;
+  } else if (request.verb == pgworld::kFence) {
+    hosts_[host].fenced = true;
+  } else if (request.verb == pgworld::kUnfence || request.verb == pgworld::kPromote) {
+    hosts_[host].fenced = false;
   } else {
-    return;  // no host of ours: nothing monitoring would see changes
+    return;  // nothing monitoring would see change
   }
   changed_.insert(host);
 }
@@ -104,7 +104,8 @@ void LoggingInfra::log(const core::InfraRequest& request, std::uint32_t ask,
 
 std::vector<core::Checkin> CheckedInTelemetry::checkins(std::string_view host) const {
   const auto known = infra_.hosts().find(host);
-  if (known == infra_.hosts().end() || !known->second.running) return {};
+  const bool seen = known != infra_.hosts().end();
+  if (seen && (known->second.destroyed || !known->second.running)) return {};
   const core::TimeUs now_us = clock_.now_us();
   std::vector<core::Checkin> checkins;
   for (std::uint32_t i = 1; i <= vantage_points_; ++i) {
@@ -114,7 +115,7 @@ std::vector<core::Checkin> CheckedInTelemetry::checkins(std::string_view host) c
                                      .sent_us = now_us,
                                      .log_position = 100,
                                      .term = 1,
-                                     .accepts_writes = !known->second.fenced});
+                                     .accepts_writes = !(seen && known->second.fenced)});
   }
   return checkins;
 }

@@ -10,9 +10,14 @@
 // request as one JSON line, so a team sees what its code would ask of the
 // fleet, and answers as a fleet API that does everything asked would: the
 // first ask of a key is accepted (pending), a later ask of the same key finds
-// it done. CheckedInTelemetry stands in for monitoring: every host the fleet
-// API was asked to create (and has not been asked to stop or destroy) checks
-// in healthy, now, at every vantage point the plane configures.
+// it done. CheckedInTelemetry stands in for monitoring: every host the plane
+// asks about checks in healthy, now, at every vantage point the plane
+// configures, unless the fleet API was asked to stop it (and not to start it
+// again) or to destroy it. Any host, not only those this run created: a
+// serve restarted over the same store finds the hosts the one before it
+// created still running, as a real fleet's would be (a plane reads the
+// check-ins of the hosts its Store says are up, not of those it is still
+// creating).
 //
 //   WallClock clock;
 //   LoggingInfra infra(clock, stdout);
@@ -48,6 +53,7 @@ std::string utc_text(core::TimeUs us);
 struct StandInHost {
   bool running = true;
   bool fenced = false;
+  bool destroyed = false;
 };
 
 class LoggingInfra final : public core::Infra {
@@ -57,7 +63,7 @@ class LoggingInfra final : public core::Infra {
 
   core::Operation request(const core::InfraRequest& request) override;
 
-  // The hosts it has created and not destroyed, by name.
+  // The hosts it has done something to, by name.
   const std::map<std::string, StandInHost, std::less<>>& hosts() const { return hosts_; }
   // The hosts whose state changed since the last call, each once, sorted.
   std::vector<std::string> take_changed_hosts();
@@ -93,7 +99,8 @@ class CheckedInTelemetry final : public core::Telemetry {
       : clock_(clock), infra_(infra), vantage_points_(vantage_points == 0 ? 1 : vantage_points) {}
 
   // Received now (age 0), at log position 100 on term 1; accepting writes
-  // unless the host was fenced and not unfenced since.
+  // unless the host was fenced and not unfenced or promoted since. None for
+  // a host stopped (and not started again) or destroyed.
   std::vector<core::Checkin> checkins(std::string_view host) const override;
 
  private:
