@@ -128,6 +128,7 @@ class PostgresDatabaseTest : public ::testing::Test {
   }
 
   std::string conninfo_;
+  std::string database_;  // this test's database
   core::EntityCodecs codecs_ = test_codecs();
 
  private:
@@ -145,7 +146,6 @@ class PostgresDatabaseTest : public ::testing::Test {
   }
 
   std::string server_;
-  std::string database_;
   PgConnPtr admin_;
   PgConnPtr db_;
 };

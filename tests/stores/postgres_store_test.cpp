@@ -232,6 +232,35 @@ TEST_F(PostgresStoreTest, ALostConnectionFailsTheReadAndTheCommitAndTheNextBegin
   EXPECT_GT(store->connections_opened(), opened);
 }
 
+// A read the server refuses (here: a lock it waited for too long) ends the
+// server's transaction, so the core::Transaction is over: the read and every
+// later one throw, commit() returns the error, and the connection, still
+// healthy, goes back to the pool.
+TEST_F(PostgresStoreTest, ARefusedReadFailsTheTransactionAndTheConnectionIsKept) {
+  exec("ALTER DATABASE \"" + database_ + "\" SET lock_timeout = '200ms'");
+  auto store = open();
+  exec("BEGIN; LOCK TABLE unwedge_entities IN ACCESS EXCLUSIVE MODE");
+  auto txn = store->begin();
+  try {
+    static_cast<void>(txn->get<Counter>("a"));
+    ADD_FAILURE() << "a read of a locked table returned";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("lock timeout"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(static_cast<void>(txn->ids("counter")), StoreError);
+  core::Status committed = txn->commit();
+  ASSERT_FALSE(committed.ok());
+  EXPECT_FALSE(committed.error().message.starts_with("conflict:")) << committed.error().message;
+  EXPECT_NE(committed.error().message.find("refused this transaction (reading counter/a)"),
+            std::string::npos)
+      << committed.error().message;
+  exec("COMMIT");
+  auto next = store->begin();
+  next->put(Counter{.id = "a", .count = 1});
+  EXPECT_TRUE(next->commit().ok());
+  EXPECT_EQ(store->connections_opened(), 1u);
+}
+
 TEST_F(PostgresStoreTest, AnIdleConnectionThatDiedInThePoolIsReplacedAtBegin) {
   auto store = open();
   ASSERT_EQ(store->idle_connections(), 1u);
