@@ -390,7 +390,9 @@ int run_serve(const ServeOptions& options) {
     sleep_between_passes(sleep_us, signals);
     if (signals.received()) break;
   }
-  if (stopped_by.empty()) stopped_by = fmt::format("by a signal after {} passes", passes);
+  if (stopped_by.empty()) {
+    stopped_by = fmt::format("by a signal after {} pass{}", passes, passes == 1 ? "" : "es");
+  }
   std::printf("stopped %s (%llu fleet requests, %llu store errors)\n", stopped_by.c_str(),
               static_cast<unsigned long long>(infra.requests()),
               static_cast<unsigned long long>(store_errors));
