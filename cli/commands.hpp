@@ -45,6 +45,8 @@ void add_nightly_command(CLI::App& app, int& exit_code);
 void add_merge_command(CLI::App& app, int& exit_code);
 // `unwedge fuzz-to-scenario`: a fleet_fuzzer input as a scenario file.
 void add_fuzz_to_scenario_command(CLI::App& app, int& exit_code);
+// `unwedge serve`: a plane's process run as production would, over a real store.
+void add_serve_command(CLI::App& app, int& exit_code);
 
 // A virtual time or duration with a unit (us, ms, s, m, h, d), in microseconds.
 CLI::Validator time_with_unit();

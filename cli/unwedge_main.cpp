@@ -90,6 +90,7 @@ int run_unwedge(int argc, char** argv) {
   add_nightly_command(app, exit_code);
   add_merge_command(app, exit_code);
   add_fuzz_to_scenario_command(app, exit_code);
+  add_serve_command(app, exit_code);
   for (CLI::App* command : app.get_subcommands({}))
     add_control_plane_flag(*command);
   refuse_empty_values(app);
