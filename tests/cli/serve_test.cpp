@@ -139,7 +139,11 @@ TEST(Serve, RunsTwiceOverPostgres) {
   const unwedge::testing::TestPostgres pg = unwedge::testing::test_postgres();
   if (!pg.conninfo) GTEST_SKIP() << pg.why_absent;
   // A service of this process's own: the server outlives the test.
-  check_served_twice(*pg.conninfo, "pg" + std::to_string(::getpid()), "serve-postgres");
+  // A database of its own (the cluster's script makes it; the last dbname
+  // of a libpq conninfo wins): the store tests leave entities of their own
+  // kinds in the cluster's first one.
+  check_served_twice(*pg.conninfo + " dbname=unwedge_serve", "pg" + std::to_string(::getpid()),
+                     "serve-postgres");
 }
 
 TEST(Serve, RefusesAStoreItCannotOpen) {

@@ -148,6 +148,9 @@ as_owner "$bindir/pg_ctl" start -D "$root/data" -l "$root/log" -w -t 60 >/dev/nu
 createdb=$bindir/createdb
 [[ -x $createdb ]] || createdb=$(command -v createdb) || fail "createdb is not installed"
 as_owner "$createdb" -h "$root" -p "$port" -U unwedge unwedge || fail "createdb failed"
+# A database for the tests of a production store (serve), which never empty
+# it: what the store tests leave in `unwedge` is not theirs to read.
+as_owner "$createdb" -h "$root" -p "$port" -U unwedge unwedge_serve || fail "createdb failed"
 
 echo "host=$root port=$port dbname=unwedge user=unwedge" >"$dir/conninfo"
 cat "$dir/conninfo"
