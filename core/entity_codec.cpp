@@ -64,9 +64,10 @@ Result<std::string> EntityCodecs::encode(const StoredValue& value) const {
   try {
     back = codec->second.decode(nlohmann::json::parse(text));
   } catch (const nlohmann::json::exception& error) {
-    return Error{fmt::format("{}/{} as written does not read back as a {} ({}): its to_json and "
-                             "from_json disagree",
-                             value.kind(), value.id(), value.kind(), error.what())};
+    return Error{
+        fmt::format("{}/{} as written does not read back as a {} ({}): its to_json and "
+                    "from_json disagree",
+                    value.kind(), value.id(), value.kind(), error.what())};
   }
   if (!back->equals(value)) {
     return Error{fmt::format(
