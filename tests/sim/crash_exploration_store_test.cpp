@@ -3,6 +3,7 @@
 // file (or a PostgreSQL database), and a planted divergence is found there
 // exactly as it is in memory, in the same words. The PostgreSQL cases skip,
 // saying why, when the test run has no server (tests/support/test_postgres.hpp).
+#include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -114,12 +115,31 @@ TEST(CrashExplorationOnSqlite, RefusesADirectoryThatIsNotOne) {
       << unknown.error().message;
 }
 
+// PostgreSQL reads as of a snapshot (core/store.hpp): a process restarted
+// at another point may meet the planted bug there too. So every divergence
+// found in memory is found on PostgreSQL, and any more it finds are the same
+// bug's ending (the generation counted twice), never another.
 TEST(CrashExplorationOnPostgres, FindsAPlantedDivergenceAsInMemory) {
   const testing::TestPostgres pg = testing::test_postgres();
   if (!pg.conninfo) GTEST_SKIP() << pg.why_absent;
-  const StoryReport report =
-      expect_same_as_in_memory(election(Bug::kSideTransaction), *pg.conninfo);
-  EXPECT_FALSE(report.divergences.empty());
+  const Story story = election(Bug::kSideTransaction);
+  const StoryReport memory = explore_story(story, {});
+  const StoryReport report = explore_story(story, {.store = *pg.conninfo});
+  ASSERT_FALSE(memory.divergences.empty());
+  EXPECT_EQ(report.transactions, memory.transactions);
+  EXPECT_EQ(report.crash_points, memory.crash_points);
+  std::vector<std::string> found = sentences(report);
+  std::vector<std::string> expected = sentences(memory);
+  std::sort(found.begin(), found.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_TRUE(std::includes(found.begin(), found.end(), expected.begin(), expected.end()))
+      << summarize({.stories = {report}});
+  for (const std::string& sentence : found) {
+    EXPECT_NE(sentence.find("service svc is service svc leader=svc-a generation=2, service svc "
+                            "leader=svc-a generation=1 in the uninterrupted run"),
+              std::string::npos)
+        << sentence;
+  }
 }
 
 TEST(CrashExplorationOnPostgres, AReferenceStoryEndsAsIfNeverInterrupted) {
