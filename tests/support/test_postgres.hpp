@@ -33,8 +33,8 @@ inline TestPostgres test_postgres() {
   std::string line;
   if (file && std::getline(file, line) && !line.empty()) {
     if (line.starts_with("absent:")) {
-      return {.conninfo = std::nullopt, .why_absent = "no PostgreSQL server for this test:" +
-                                                      line.substr(7)};
+      return {.conninfo = std::nullopt,
+              .why_absent = "no PostgreSQL server for this test:" + line.substr(7)};
     }
     return {.conninfo = line, .why_absent = {}};
   }
@@ -45,8 +45,9 @@ inline TestPostgres test_postgres() {
                         "throwaway cluster) or set UNWEDGE_TEST_POSTGRES to a connection string"};
 #else
   return {.conninfo = std::nullopt,
-          .why_absent = "no PostgreSQL server for this test: set UNWEDGE_TEST_POSTGRES to a "
-                        "connection string"};
+          .why_absent =
+              "no PostgreSQL server for this test: set UNWEDGE_TEST_POSTGRES to a "
+              "connection string"};
 #endif
 }
 
