@@ -21,14 +21,14 @@ const ActionDef* find_action(const ControlPlaneModel& model, std::string_view na
   return nullptr;
 }
 
-std::vector<std::string> machine_names(const ControlPlaneModel& model) {
+std::vector<std::string> model_machine_names(const ControlPlaneModel& model) {
   std::vector<std::string> names;
   for (const MachineDef* m : model.machines)
     names.push_back(m->name());
   return names;
 }
 
-std::vector<std::string> action_names(const ControlPlaneModel& model) {
+std::vector<std::string> model_action_names(const ControlPlaneModel& model) {
   std::vector<std::string> names;
   for (const ActionDef* a : model.actions)
     names.push_back(a->name);
@@ -140,7 +140,7 @@ CrossFinding missing_transition(const ControlPlaneModel& model, const ActionDef&
 
 CrossFinding unknown_machine(const ControlPlaneModel& model, const ActionDef& action,
                              const RequestedTransition& t) {
-  const std::vector<std::string> known = machine_names(model);
+  const std::vector<std::string> known = model_machine_names(model);
   return {.kind = CrossFindingKind::kUnknownMachine,
           .message = fmt::format("action {} requests a transition of machine '{}', which the "
                                  "model does not have{}",
@@ -241,7 +241,7 @@ void check_table_machine(const ControlPlaneModel& model, const DecisionTable& ta
   const MachineDef* listed = find_machine(model, name);
   if (listed == &table.machine()) return;
   if (listed == nullptr) {
-    const std::vector<std::string> known = machine_names(model);
+    const std::vector<std::string> known = model_machine_names(model);
     out.push_back(
         {.kind = CrossFindingKind::kTableForUnknownMachine,
          .message = fmt::format("table {} decides for machine {}, which is not in the model{}",
@@ -272,7 +272,7 @@ void check_table_actions(const ControlPlaneModel& model, const DecisionTable& ta
     out.push_back(
         {.kind = CrossFindingKind::kUndefinedAction,
          .message = fmt::format("table {} can schedule action {}, which no ActionDef defines{}",
-                                table.name(), name, did_you_mean(name, action_names(model))),
+                                table.name(), name, did_you_mean(name, model_action_names(model))),
          .action = name,
          .table = table.name()});
   }

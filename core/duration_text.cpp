@@ -17,7 +17,7 @@ constexpr std::pair<std::string_view, TimeUs> kScale[] = {
     {"us", 1}, {"ms", kMillisecond}, {"s", kSecond}, {"m", kMinute}, {"h", kHour}, {"d", kDay}};
 constexpr TimeUs kLongest = std::numeric_limits<TimeUs>::max();
 
-std::string quoted(std::string_view text) {
+std::string in_quotes(std::string_view text) {
   return fmt::format("\"{}\"", text);
 }
 
@@ -34,7 +34,7 @@ Result<TimeUs> parse_duration(std::string_view s) {
     return Error{
         fmt::format("expected a duration, got {}; a duration is a whole number and a "
                     "unit ({})",
-                    quoted(s), kUnits)};
+                    in_quotes(s), kUnits)};
   }
   TimeUs total = 0;
   std::size_t at = 0;
@@ -45,7 +45,8 @@ Result<TimeUs> parse_duration(std::string_view s) {
         std::find_if_not(body.begin() + static_cast<std::ptrdiff_t>(at), body.end(), is_digit) -
         body.begin();
     if (digits_end == at) {
-      return Error{fmt::format("{}: a number must come before each unit (as in 1h30m)", quoted(s))};
+      return Error{
+          fmt::format("{}: a number must come before each unit (as in 1h30m)", in_quotes(s))};
     }
     const std::size_t unit_end =
         std::find_if(body.begin() + static_cast<std::ptrdiff_t>(digits_end), body.end(), is_digit) -
@@ -61,7 +62,8 @@ Result<TimeUs> parse_duration(std::string_view s) {
     const auto* scale = std::find_if(std::begin(kScale), std::end(kScale),
                                      [&](const auto& entry) { return entry.first == unit; });
     if (scale == std::end(kScale)) {
-      return Error{fmt::format("{}: unknown unit {}; units: {}", quoted(s), quoted(unit), kUnits)};
+      return Error{
+          fmt::format("{}: unknown unit {}; units: {}", in_quotes(s), in_quotes(unit), kUnits)};
     }
     std::int64_t count = 0;
     const auto [end, error] = std::from_chars(body.data() + at, body.data() + digits_end, count);
@@ -75,6 +77,10 @@ Result<TimeUs> parse_duration(std::string_view s) {
     at = unit_end;
   }
   return negative ? -total : total;
+}
+
+std::string seconds_text(TimeUs us) {
+  return fmt::format("{:.1f} s", static_cast<double>(us) / kSecond);
 }
 
 std::string format_duration(TimeUs us) {

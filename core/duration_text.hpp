@@ -25,4 +25,7 @@ Result<TimeUs> parse_duration(std::string_view text);
 // the text reads back to the same value (a negative value gets a minus).
 std::string format_duration(TimeUs us);
 
+// "1.5 s": seconds to a tenth, for reports and messages, not for reading back.
+std::string seconds_text(TimeUs us);
+
 }  // namespace unwedge::core

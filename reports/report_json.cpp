@@ -15,321 +15,323 @@
 namespace unwedge::reports {
 namespace {
 
-using Out = nlohmann::ordered_json;
+using JsonOut = nlohmann::ordered_json;
 
 // ---- writing ------------------------------------------------------------------
 
-Out optional_out(const std::optional<std::uint64_t>& value) {
-  return value ? Out(*value) : Out(nullptr);
+JsonOut optional_out(const std::optional<std::uint64_t>& value) {
+  return value ? JsonOut(*value) : JsonOut(nullptr);
 }
 
-Out dwell_out(const DwellBuckets& dwell) {
-  Out counts = Out::array();
+JsonOut dwell_out(const DwellBuckets& dwell) {
+  JsonOut counts = JsonOut::array();
   for (std::uint64_t c : dwell.counts)
     counts.push_back(c);
-  return Out{{"counts", counts},
-             {"max_us", dwell.max_us},
-             {"judged_max_us", dwell.judged_max_us},
-             // Derived, for a reader of the file; ignored when read back.
-             {"p50_bound_us", dwell.percentile_bound_us(0.5)},
-             {"p99_bound_us", dwell.percentile_bound_us(0.99)}};
+  return JsonOut{{"counts", counts},
+                 {"max_us", dwell.max_us},
+                 {"judged_max_us", dwell.judged_max_us},
+                 // Derived, for a reader of the file; ignored when read back.
+                 {"p50_bound_us", dwell.percentile_bound_us(0.5)},
+                 {"p99_bound_us", dwell.percentile_bound_us(0.99)}};
 }
 
-Out state_out(const StateCoverage& s) {
-  return Out{{"name", s.name},
-             {"healthy", s.healthy},
-             {"stable", s.stable},
-             {"dwell_max_us", s.dwell_max_us ? Out(*s.dwell_max_us) : Out(nullptr)},
-             {"entered", s.entered},
-             {"dwell", dwell_out(s.dwell)}};
+JsonOut state_out(const StateCoverage& s) {
+  return JsonOut{{"name", s.name},
+                 {"healthy", s.healthy},
+                 {"stable", s.stable},
+                 {"dwell_max_us", s.dwell_max_us ? JsonOut(*s.dwell_max_us) : JsonOut(nullptr)},
+                 {"entered", s.entered},
+                 {"dwell", dwell_out(s.dwell)}};
 }
 
-Out transition_out(const TransitionCoverage& t) {
-  return Out{
+JsonOut transition_out(const TransitionCoverage& t) {
+  return JsonOut{
       {"from", t.from}, {"to", t.to}, {"cause", t.cause}, {"legal", t.legal}, {"taken", t.taken}};
 }
 
 // `sparse`: leave out what was never counted (a worker's one-run line).
-Out machine_out(const MachineCoverage& m, bool sparse) {
-  Out states = Out::array();
+JsonOut machine_out(const MachineCoverage& m, bool sparse) {
+  JsonOut states = JsonOut::array();
   for (const StateCoverage& s : m.states) {
     if (!sparse || s.entered > 0 || s.dwell.total() > 0) states.push_back(state_out(s));
   }
-  Out transitions = Out::array();
+  JsonOut transitions = JsonOut::array();
   for (const TransitionCoverage& t : m.transitions) {
     if (!sparse || t.taken > 0) transitions.push_back(transition_out(t));
   }
-  return Out{
+  return JsonOut{
       {"name", m.name}, {"initial", m.initial}, {"states", states}, {"transitions", transitions}};
 }
 
-Out table_out(const TableCoverage& t, bool sparse) {
-  Out rules = Out::array();
+JsonOut table_out(const TableCoverage& t, bool sparse) {
+  JsonOut rules = JsonOut::array();
   for (const RuleCoverage& r : t.rules) {
     if (!sparse || r.fired > 0)
-      rules.push_back(Out{{"name", r.name}, {"action", r.action}, {"fired", r.fired}});
+      rules.push_back(JsonOut{{"name", r.name}, {"action", r.action}, {"fired", r.fired}});
   }
-  Out cells = Out::array();
+  JsonOut cells = JsonOut::array();
   for (const CellCoverage& c : t.cells) {
-    cells.push_back(Out{{"state", c.state},
-                        {"signals", c.signals},
-                        {"outcome", c.outcome},
-                        {"rules", c.rules},
-                        {"seen", c.seen}});
+    cells.push_back(JsonOut{{"state", c.state},
+                            {"signals", c.signals},
+                            {"outcome", c.outcome},
+                            {"rules", c.rules},
+                            {"seen", c.seen}});
   }
-  return Out{{"name", t.name}, {"machine", t.machine}, {"rules", rules}, {"cells", cells}};
+  return JsonOut{{"name", t.name}, {"machine", t.machine}, {"rules", rules}, {"cells", cells}};
 }
 
-Out action_out(const ActionCoverage& a, bool sparse) {
-  Out steps = Out::array();
+JsonOut action_out(const ActionCoverage& a, bool sparse) {
+  JsonOut steps = JsonOut::array();
   for (const StepCoverage& s : a.steps) {
     if (sparse && s.verdicts.empty()) continue;
-    Out verdicts = Out::object();
+    JsonOut verdicts = JsonOut::object();
     for (const auto& [verdict, count] : s.verdicts)
       verdicts[verdict] = count;
-    steps.push_back(Out{{"name", s.name}, {"verdicts", verdicts}});
+    steps.push_back(JsonOut{{"name", s.name}, {"verdicts", verdicts}});
   }
-  return Out{{"name", a.name}, {"started", a.started}, {"steps", steps}};
+  return JsonOut{{"name", a.name}, {"started", a.started}, {"steps", steps}};
 }
 
-Out crashes_out(const CrashCoverage& c) {
-  return Out{{"stories", c.stories},
-             {"transactions", c.transactions},
-             {"crash_points", c.crash_points},
-             {"actions_redelivered", c.actions_redelivered},
-             {"calls_redelivered", c.calls_redelivered},
-             {"divergences", c.divergences},
-             {"findings", c.findings}};
+JsonOut crashes_out(const CrashCoverage& c) {
+  return JsonOut{{"stories", c.stories},
+                 {"transactions", c.transactions},
+                 {"crash_points", c.crash_points},
+                 {"actions_redelivered", c.actions_redelivered},
+                 {"calls_redelivered", c.calls_redelivered},
+                 {"divergences", c.divergences},
+                 {"findings", c.findings}};
 }
 
-Out guided_out(const GuidedFigures& g) {
-  return Out{{"runs", g.runs},
-             {"replayed", g.replayed},
-             {"kept", g.kept},
-             {"failed", g.failed},
-             {"corpus", g.corpus},
-             {"features", g.features},
-             {"corpus_dir", g.corpus_dir}};
+JsonOut guided_out(const GuidedFigures& g) {
+  return JsonOut{{"runs", g.runs},
+                 {"replayed", g.replayed},
+                 {"kept", g.kept},
+                 {"failed", g.failed},
+                 {"corpus", g.corpus},
+                 {"features", g.features},
+                 {"corpus_dir", g.corpus_dir}};
 }
 
-Out canary_out(const CanaryResult& c) {
-  Out self_tests = Out::array();
+JsonOut canary_out(const CanaryResult& c) {
+  JsonOut self_tests = JsonOut::array();
   for (const CheckerSelfTest& test : c.self_tests) {
     self_tests.push_back(
-        Out{{"checker", test.checker}, {"flagged", test.flagged}, {"sentence", test.sentence}});
+        JsonOut{{"checker", test.checker}, {"flagged", test.flagged}, {"sentence", test.sentence}});
   }
-  return Out{{"mutant", c.mutant},   {"caught", c.caught},      {"invariant", c.invariant},
-             {"seed", c.seed},       {"wall_ms", c.wall_ms},    {"sentence", c.sentence},
-             {"missing", c.missing}, {"self_tests", self_tests}};
+  return JsonOut{{"mutant", c.mutant},   {"caught", c.caught},      {"invariant", c.invariant},
+                 {"seed", c.seed},       {"wall_ms", c.wall_ms},    {"sentence", c.sentence},
+                 {"missing", c.missing}, {"self_tests", self_tests}};
 }
 
 // Derived from the rest: what the report adds up to (reports/verdict.hpp).
-Out verdict_out(const Report& report) {
+JsonOut verdict_out(const Report& report) {
   const Verdict verdict = verdict_of(report);
-  return Out{{"outcome", std::string(verdict.headline())},
-             {"findings", verdict.findings},
-             {"exit_code", verdict.exit_code()},
-             {"harness_broken", verdict.harness_broken},
-             {"complete", verdict.complete()},
-             {"incomplete", verdict.incomplete}};
+  return JsonOut{{"outcome", std::string(verdict.headline())},
+                 {"findings", verdict.findings},
+                 {"exit_code", verdict.exit_code()},
+                 {"harness_broken", verdict.harness_broken},
+                 {"complete", verdict.complete()},
+                 {"incomplete", verdict.incomplete}};
 }
 
-Out coverage_out(const Coverage& c, bool sparse) {
-  Out machines = Out::array();
+JsonOut coverage_out(const Coverage& c, bool sparse) {
+  JsonOut machines = JsonOut::array();
   for (const MachineCoverage& m : c.machines) {
-    Out out = machine_out(m, sparse);
+    JsonOut out = machine_out(m, sparse);
     if (!sparse || !out["states"].empty() || !out["transitions"].empty()) machines.push_back(out);
   }
-  Out tables = Out::array();
+  JsonOut tables = JsonOut::array();
   for (const TableCoverage& t : c.tables) {
-    Out out = table_out(t, sparse);
+    JsonOut out = table_out(t, sparse);
     if (!sparse || !out["rules"].empty() || !out["cells"].empty()) tables.push_back(out);
   }
-  Out actions = Out::array();
+  JsonOut actions = JsonOut::array();
   for (const ActionCoverage& a : c.actions) {
-    Out out = action_out(a, sparse);
+    JsonOut out = action_out(a, sparse);
     if (!sparse || a.started > 0 || !out["steps"].empty()) actions.push_back(out);
   }
-  Out faults = Out::array();
+  JsonOut faults = JsonOut::array();
   for (const NamedCount& f : c.faults) {
-    if (!sparse || f.count > 0) faults.push_back(Out{{"name", f.name}, {"count", f.count}});
+    if (!sparse || f.count > 0) faults.push_back(JsonOut{{"name", f.name}, {"count", f.count}});
   }
-  Out probes = Out::array();
+  JsonOut probes = JsonOut::array();
   for (const ProbeCoverage& p : c.probes) {
     if (!sparse || p.hits > 0)
-      probes.push_back(Out{{"name", p.name}, {"file", p.file}, {"line", p.line}, {"hits", p.hits}});
+      probes.push_back(
+          JsonOut{{"name", p.name}, {"file", p.file}, {"line", p.line}, {"hits", p.hits}});
   }
-  Out sometimes = Out::array();
+  JsonOut sometimes = JsonOut::array();
   for (const NamedCount& r : c.sometimes)
-    sometimes.push_back(Out{{"name", r.name}, {"count", r.count}});
-  return Out{{"machines", machines},
-             {"tables", tables},
-             {"actions", actions},
-             {"faults", faults},
-             {"probes", probes},
-             {"sometimes", sometimes},
-             {"crashes", crashes_out(c.crashes)}};
+    sometimes.push_back(JsonOut{{"name", r.name}, {"count", r.count}});
+  return JsonOut{{"machines", machines},
+                 {"tables", tables},
+                 {"actions", actions},
+                 {"faults", faults},
+                 {"probes", probes},
+                 {"sometimes", sometimes},
+                 {"crashes", crashes_out(c.crashes)}};
 }
 
-Out span_out(const TimelineSpan& s) {
-  return Out{{"from_us", s.from_us},
-             {"to_us", s.to_us},
-             {"label", s.label},
-             {"healthy", s.healthy},
-             {"stable", s.stable}};
+JsonOut span_out(const TimelineSpan& s) {
+  return JsonOut{{"from_us", s.from_us},
+                 {"to_us", s.to_us},
+                 {"label", s.label},
+                 {"healthy", s.healthy},
+                 {"stable", s.stable}};
 }
 
-Out timeline_out(const RunTimeline& t) {
-  Out lanes = Out::array();
+JsonOut timeline_out(const RunTimeline& t) {
+  JsonOut lanes = JsonOut::array();
   for (const TimelineLane& lane : t.lanes) {
-    Out spans = Out::array();
+    JsonOut spans = JsonOut::array();
     for (const TimelineSpan& s : lane.spans)
       spans.push_back(span_out(s));
-    lanes.push_back(Out{{"entity", lane.entity}, {"machine", lane.machine}, {"spans", spans}});
+    lanes.push_back(JsonOut{{"entity", lane.entity}, {"machine", lane.machine}, {"spans", spans}});
   }
-  Out faults = Out::array();
+  JsonOut faults = JsonOut::array();
   for (const TimelineSpan& s : t.faults)
     faults.push_back(span_out(s));
-  return Out{{"end_us", t.end_us},
-             {"lanes", lanes},
-             {"faults", faults},
-             {"violation_at_us", t.violation_at_us ? Out(*t.violation_at_us) : Out(nullptr)},
-             {"violation_entity", t.violation_entity}};
+  return JsonOut{
+      {"end_us", t.end_us},
+      {"lanes", lanes},
+      {"faults", faults},
+      {"violation_at_us", t.violation_at_us ? JsonOut(*t.violation_at_us) : JsonOut(nullptr)},
+      {"violation_entity", t.violation_entity}};
 }
 
-Out run_out(const RunResult& r) {
-  Out out{{"index", r.index},
-          {"item", r.item},
-          {"scenario", r.scenario},
-          {"seed", r.seed},
-          {"swarm", r.swarm},
-          {"verdict", r.verdict},
-          {"invariant", r.invariant},
-          {"cause", r.cause},
-          {"sentence", r.sentence},
-          {"digest", fmt::format("{:016x}", r.digest)},
-          {"simulated_us", r.simulated_us},
-          {"wall_ms", r.wall_ms},
-          {"repro", r.repro},
-          {"replay_command", r.replay_command},
-          {"timeline", r.timeline ? timeline_out(*r.timeline) : Out(nullptr)}};
+JsonOut run_out(const RunResult& r) {
+  JsonOut out{{"index", r.index},
+              {"item", r.item},
+              {"scenario", r.scenario},
+              {"seed", r.seed},
+              {"swarm", r.swarm},
+              {"verdict", r.verdict},
+              {"invariant", r.invariant},
+              {"cause", r.cause},
+              {"sentence", r.sentence},
+              {"digest", fmt::format("{:016x}", r.digest)},
+              {"simulated_us", r.simulated_us},
+              {"wall_ms", r.wall_ms},
+              {"repro", r.repro},
+              {"replay_command", r.replay_command},
+              {"timeline", r.timeline ? timeline_out(*r.timeline) : JsonOut(nullptr)}};
   // Only in a campaign of several planes: a report of one reads as before.
   if (!r.control_plane.empty()) out["control_plane"] = r.control_plane;
   return out;
 }
 
-Out availability_out(const AvailabilityFigures& a) {
-  Out windows = Out::array();
+JsonOut availability_out(const AvailabilityFigures& a) {
+  JsonOut windows = JsonOut::array();
   for (const WorstWindow& w : a.worst_windows) {
-    windows.push_back(Out{{"item", w.item},
-                          {"service", w.window.service},
-                          {"client", w.window.client},
-                          {"from_us", w.window.from_us},
-                          {"to_us", w.window.to_us},
-                          {"open", w.window.open},
-                          {"healthy_us", w.window.healthy_us},
-                          {"plane_us", w.window.plane_us},
-                          {"why", w.window.why},
-                          {"cause", w.window.cause}});
+    windows.push_back(JsonOut{{"item", w.item},
+                              {"service", w.window.service},
+                              {"client", w.window.client},
+                              {"from_us", w.window.from_us},
+                              {"to_us", w.window.to_us},
+                              {"open", w.window.open},
+                              {"healthy_us", w.window.healthy_us},
+                              {"plane_us", w.window.plane_us},
+                              {"why", w.window.why},
+                              {"cause", w.window.cause}});
   }
-  return Out{{"services", a.services},
-             {"observed_us", a.observed_us},
-             {"write_down_us", a.write_down_us},
-             {"read_down_us", a.read_down_us},
-             {"writes", a.writes},
-             {"writes_ok", a.writes_ok},
-             {"reads", a.reads},
-             {"reads_ok", a.reads_ok},
-             {"write_share", a.write_share()},
-             {"read_share", a.read_share()},
-             {"lowest_ppm", a.lowest_ppm},
-             {"lowest_item", a.lowest_item},
-             {"lowest_service", a.lowest_service},
-             {"worst_windows", windows}};
+  return JsonOut{{"services", a.services},
+                 {"observed_us", a.observed_us},
+                 {"write_down_us", a.write_down_us},
+                 {"read_down_us", a.read_down_us},
+                 {"writes", a.writes},
+                 {"writes_ok", a.writes_ok},
+                 {"reads", a.reads},
+                 {"reads_ok", a.reads_ok},
+                 {"write_share", a.write_share()},
+                 {"read_share", a.read_share()},
+                 {"lowest_ppm", a.lowest_ppm},
+                 {"lowest_item", a.lowest_item},
+                 {"lowest_service", a.lowest_service},
+                 {"worst_windows", windows}};
 }
 
-Out campaign_out(const CampaignFigures& c) {
-  Out seeds = Out::array();
+JsonOut campaign_out(const CampaignFigures& c) {
+  JsonOut seeds = JsonOut::array();
   for (const auto& [first, last] : c.swarm_seeds)
-    seeds.push_back(Out::array({first, last}));
-  Out findings = Out::array();
+    seeds.push_back(JsonOut::array({first, last}));
+  JsonOut findings = JsonOut::array();
   for (const NamedCount& f : c.findings_by_kind)
-    findings.push_back(Out{{"name", f.name}, {"count", f.count}});
-  Out disruptions = Out::array();
+    findings.push_back(JsonOut{{"name", f.name}, {"count", f.count}});
+  JsonOut disruptions = JsonOut::array();
   for (const DisruptionCount& d : c.disruptions) {
     disruptions.push_back(
-        Out{{"kind", d.kind}, {"cause", d.cause}, {"count", d.count}, {"runs", d.runs}});
+        JsonOut{{"kind", d.kind}, {"cause", d.cause}, {"count", d.count}, {"runs", d.runs}});
   }
-  return Out{{"control_plane", c.control_plane},
-             {"build", c.build},
-             {"runs", c.runs},
-             {"passed", c.passed},
-             {"failed", c.failed},
-             {"errors", c.errors},
-             {"bundled_runs", c.bundled_runs},
-             {"swarm_runs", c.swarm_runs},
-             {"swarm_seeds", seeds},
-             {"simulated_us", c.simulated_us},
-             {"events", c.events},
-             {"wall_ms", c.wall_ms},
-             {"runs_per_second", c.runs_per_second()},
-             {"swarm_core_ms", c.swarm_core_ms},
-             {"swarm_seeds_per_core_hour", c.swarm_seeds_per_core_hour()},
-             {"shards", c.shards},
-             {"determinism_rechecks", c.determinism_rechecks},
-             {"determinism_mismatches", c.determinism_mismatches},
-             {"store_keys_unchecked", c.store_keys_unchecked},
-             {"store_unchecked_runs", c.store_unchecked_runs},
-             {"disruptions", disruptions},
-             {"availability", availability_out(c.availability)},
-             {"interrupted", c.interrupted},
-             {"status", c.status},
-             {"updated_at", c.updated_at},
-             {"findings_by_kind", findings}};
+  return JsonOut{{"control_plane", c.control_plane},
+                 {"build", c.build},
+                 {"runs", c.runs},
+                 {"passed", c.passed},
+                 {"failed", c.failed},
+                 {"errors", c.errors},
+                 {"bundled_runs", c.bundled_runs},
+                 {"swarm_runs", c.swarm_runs},
+                 {"swarm_seeds", seeds},
+                 {"simulated_us", c.simulated_us},
+                 {"events", c.events},
+                 {"wall_ms", c.wall_ms},
+                 {"runs_per_second", c.runs_per_second()},
+                 {"swarm_core_ms", c.swarm_core_ms},
+                 {"swarm_seeds_per_core_hour", c.swarm_seeds_per_core_hour()},
+                 {"shards", c.shards},
+                 {"determinism_rechecks", c.determinism_rechecks},
+                 {"determinism_mismatches", c.determinism_mismatches},
+                 {"store_keys_unchecked", c.store_keys_unchecked},
+                 {"store_unchecked_runs", c.store_unchecked_runs},
+                 {"disruptions", disruptions},
+                 {"availability", availability_out(c.availability)},
+                 {"interrupted", c.interrupted},
+                 {"status", c.status},
+                 {"updated_at", c.updated_at},
+                 {"findings_by_kind", findings}};
 }
 
-Out plan_out(const CampaignPlan& p) {
-  return Out{{"scenario_set", p.scenario_set},
-             {"bundled", p.bundled},
-             {"swarm_seeds", optional_out(p.swarm_seeds)},
-             {"shard_count", p.shard_count},
-             {"shards", p.shards}};
+JsonOut plan_out(const CampaignPlan& p) {
+  return JsonOut{{"scenario_set", p.scenario_set},
+                 {"bundled", p.bundled},
+                 {"swarm_seeds", optional_out(p.swarm_seeds)},
+                 {"shard_count", p.shard_count},
+                 {"shards", p.shards}};
 }
 
-Out invariant_out(const InvariantResult& i) {
-  return Out{{"name", i.name},
-             {"runs_checked", i.runs_checked},
-             {"violations", i.violations},
-             {"first_index", optional_out(i.first_index)},
-             {"first_item", i.first_item},
-             {"first_seed", i.first_seed},
-             {"first_repro", i.first_repro},
-             {"first_sentence", i.first_sentence}};
+JsonOut invariant_out(const InvariantResult& i) {
+  return JsonOut{{"name", i.name},
+                 {"runs_checked", i.runs_checked},
+                 {"violations", i.violations},
+                 {"first_index", optional_out(i.first_index)},
+                 {"first_item", i.first_item},
+                 {"first_seed", i.first_seed},
+                 {"first_repro", i.first_repro},
+                 {"first_sentence", i.first_sentence}};
 }
 
-Out canary_or_absent(Out object, const std::optional<CanaryResult>& canary) {
+JsonOut canary_or_absent(JsonOut object, const std::optional<CanaryResult>& canary) {
   if (canary) object["canary"] = canary_out(*canary);
   return object;
 }
 
 // Keyed by plane name, in the campaign's order.
-Out planes_out(const std::vector<PlaneReport>& planes) {
-  Out out = Out::object();
+JsonOut planes_out(const std::vector<PlaneReport>& planes) {
+  JsonOut out = JsonOut::object();
   for (const PlaneReport& p : planes) {
-    Out invariants = Out::array();
+    JsonOut invariants = JsonOut::array();
     for (const InvariantResult& i : p.invariants)
       invariants.push_back(invariant_out(i));
     out[p.campaign.control_plane] =
-        canary_or_absent(Out{{"campaign", campaign_out(p.campaign)},
-                             {"invariants", invariants},
-                             {"coverage", coverage_out(p.coverage, false)}},
+        canary_or_absent(JsonOut{{"campaign", campaign_out(p.campaign)},
+                                 {"invariants", invariants},
+                                 {"coverage", coverage_out(p.coverage, false)}},
                          p.canary);
   }
   return out;
 }
 
-std::string dump(const Out& json, int indent) {
-  return json.dump(indent, ' ', false, Out::error_handler_t::replace);
+std::string dump(const JsonOut& json, int indent) {
+  return json.dump(indent, ' ', false, JsonOut::error_handler_t::replace);
 }
 
 }  // namespace
@@ -807,23 +809,23 @@ constexpr const char* kReportFix =
 }  // namespace
 
 std::string to_json(const Report& report) {
-  Out scenarios = Out::array();
+  JsonOut scenarios = JsonOut::array();
   for (const RunResult& r : report.scenarios)
     scenarios.push_back(run_out(r));
-  Out failures = Out::array();
+  JsonOut failures = JsonOut::array();
   for (const RunResult& r : report.failures)
     failures.push_back(run_out(r));
-  Out invariants = Out::array();
+  JsonOut invariants = JsonOut::array();
   for (const InvariantResult& i : report.invariants)
     invariants.push_back(invariant_out(i));
-  Out json = {{"schema_version", report.schema_version},
-              {"verdict", verdict_out(report)},
-              {"campaign", campaign_out(report.campaign)},
-              {"invariants", invariants},
-              {"coverage", coverage_out(report.coverage, false)},
-              {"scenarios", scenarios},
-              {"failures", failures},
-              {"source_coverage", report.source_coverage}};
+  JsonOut json = {{"schema_version", report.schema_version},
+                  {"verdict", verdict_out(report)},
+                  {"campaign", campaign_out(report.campaign)},
+                  {"invariants", invariants},
+                  {"coverage", coverage_out(report.coverage, false)},
+                  {"scenarios", scenarios},
+                  {"failures", failures},
+                  {"source_coverage", report.source_coverage}};
   // Only when known: a report built by hand has none.
   if (report.plan) json["plan"] = plan_out(*report.plan);
   // Only when a canary ran: a report without one reads as before.

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
+#include "core/entity_codec.hpp"
 
 namespace unwedge::seam {
 namespace {

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "core/control_plane_model.hpp"
-#include "core/entity_codec.hpp"
+#include "core/entity_codec_fwd.hpp"
 #include "core/result.hpp"
 #include "seam/control_plane.hpp"
 #include "seam/crash_story.hpp"

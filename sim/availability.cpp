@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
+#include "core/duration_text.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -12,10 +13,6 @@ namespace {
 constexpr std::size_t kWindowsKept = 8;
 // Faults named per window; more are counted.
 constexpr std::size_t kFaultsNamed = 3;
-
-std::string seconds(core::TimeUs us) {
-  return fmt::format("{:.1f} s", static_cast<double>(us) / core::kSecond);
-}
 
 double share(core::TimeUs down_us, core::TimeUs observed_us) {
   if (observed_us <= 0) return 1.0;
@@ -30,7 +27,7 @@ std::string cause_of(const std::vector<std::string>& faults, std::size_t seen,
   if (seen > faults.size()) named += fmt::format(" and {} more", seen - faults.size());
   if (plane_us <= 0) return "fault: " + named;
   return fmt::format("fault: {}; then the control plane, {} after it healed", named,
-                     seconds(plane_us));
+                     core::seconds_text(plane_us));
 }
 
 void keep_longest(std::vector<OutageWindow>& windows, OutageWindow window) {
@@ -182,8 +179,8 @@ void AvailabilityMeter::judge(Track& track, const RequestSample& sample) {
           "service {} is reported {} (healthy) by the control plane, but {}'s writes have "
           "failed for {} with no fault touching the service active (since {}; {}), over the "
           "bound of {}",
-          figures.service, sample.state, track.name, seconds(unserved_us),
-          seconds(*track.unserved_since_us), sample.why, seconds(bound_us_))};
+          figures.service, sample.state, track.name, core::seconds_text(unserved_us),
+          core::seconds_text(*track.unserved_since_us), sample.why, core::seconds_text(bound_us_))};
 }
 
 std::optional<Violation> AvailabilityMeter::take_violation() {

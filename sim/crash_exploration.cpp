@@ -9,6 +9,7 @@
 
 #include "core/action_runner.hpp"
 #include "core/assert.hpp"
+#include "core/entity_codec.hpp"
 #include "sim/plane.hpp"
 #include "sim/run_stores.hpp"
 

@@ -40,7 +40,7 @@
 #include <string>
 #include <vector>
 
-#include "core/entity_codec.hpp"
+#include "core/entity_codec_fwd.hpp"
 #include "core/result.hpp"
 #include "seam/registry.hpp"
 #include "sim/fleet_world.hpp"

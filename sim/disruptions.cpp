@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "core/duration_text.hpp"
+
 namespace unwedge::sim {
 namespace {
-
-std::string seconds(core::TimeUs us) {
-  return fmt::format("{:.1f} s", static_cast<double>(us) / core::kSecond);
-}
 
 // The signals the deciding rules needed, by name, in catalogue order.
 std::vector<std::string> needed_signals(const core::DecisionTable& table,
@@ -90,7 +88,7 @@ std::string describe(const Disruption& d) {
   if (!d.evidence || d.evidence->target.empty()) return out;
   out += fmt::format(" against {}", d.evidence->target);
   if (d.evidence->window_us > 0)
-    out += fmt::format(" over a {} window", seconds(d.evidence->window_us));
+    out += fmt::format(" over a {} window", core::seconds_text(d.evidence->window_us));
   if (!d.evidence->vantages.empty()) out += ": " + core::describe(*d.evidence);
   return out;
 }
@@ -111,8 +109,8 @@ std::optional<Violation> judge(const Disruption& d, const World& world, const Ho
           "needless {}: {} was {} since {} and throughout the decision's window (from {}, "
           "the {} window and {} of check-in slack), yet the control plane decided {}",
           core::to_string(d.kind), d.evidence->target, HostHealth::describe(world, *target),
-          seconds(*since_us), seconds(std::max<core::TimeUs>(from_us, 0)),
-          seconds(d.evidence->window_us), seconds(slack_us), describe(d))};
+          core::seconds_text(*since_us), core::seconds_text(std::max<core::TimeUs>(from_us, 0)),
+          core::seconds_text(d.evidence->window_us), core::seconds_text(slack_us), describe(d))};
 }
 
 }  // namespace unwedge::sim

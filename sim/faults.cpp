@@ -14,7 +14,7 @@ using core::kMillisecond;
 using core::kMinute;
 using core::kSecond;
 
-constexpr std::int64_t kPpmMax = 1'000'000;
+constexpr std::int64_t kFaultPpmMax = 1'000'000;
 
 // The table: one entry per kind, in the order of FaultKind.
 constexpr std::array<FaultKindInfo, kFaultKindCount> kKinds = {{
@@ -131,7 +131,7 @@ constexpr std::array<FaultKindInfo, kFaultKindCount> kKinds = {{
      .targets = FaultTargetClass::kFleet,
      .amount = {.unit = FaultUnit::kNumber,
                 .low = 0,
-                .high = kPpmMax,
+                .high = kFaultPpmMax,
                 .required = true,
                 .example = "amount: 300000 (ppm of calls that fail)"},
      .drawn = {.duration_mean_us = 10 * kMinute,
@@ -145,7 +145,7 @@ constexpr std::array<FaultKindInfo, kFaultKindCount> kKinds = {{
      .targets = FaultTargetClass::kFleet,
      .amount = {.unit = FaultUnit::kNumber,
                 .low = 0,
-                .high = kPpmMax,
+                .high = kFaultPpmMax,
                 .required = true,
                 .example = "amount: 300000 (ppm of calls that time out)"},
      .drawn = {.duration_mean_us = 10 * kMinute,
@@ -160,7 +160,7 @@ constexpr std::array<FaultKindInfo, kFaultKindCount> kKinds = {{
      .targets = FaultTargetClass::kFleet,
      .amount = {.unit = FaultUnit::kNumber,
                 .low = 0,
-                .high = kPpmMax,
+                .high = kFaultPpmMax,
                 .required = true,
                 .example = "amount: 500000 (ppm of calls delivered again)"},
      .drawn = {.duration_mean_us = 10 * kMinute,
@@ -232,7 +232,7 @@ constexpr bool every_kind_complete() {
 }
 static_assert(every_kind_complete(), "a fault kind's entry is out of order or incomplete");
 
-std::string names(const std::vector<std::string>& list) {
+std::string set_text(const std::vector<std::string>& list) {
   return fmt::format("{{{}}}", fmt::join(list, ", "));
 }
 
@@ -457,13 +457,13 @@ std::string describe(const FaultSpec& spec) {
   std::string out{info(spec.kind).name};
   switch (info(spec.kind).others) {
     case FaultOthers::kBothWays:
-      out += fmt::format(" {} x {}", names(spec.targets), names(spec.others));
+      out += fmt::format(" {} x {}", set_text(spec.targets), set_text(spec.others));
       break;
     case FaultOthers::kOneWay:
-      out += fmt::format(" {} -> {}", names(spec.targets), names(spec.others));
+      out += fmt::format(" {} -> {}", set_text(spec.targets), set_text(spec.others));
       break;
     case FaultOthers::kNone:
-      out += " " + names(spec.targets);
+      out += " " + set_text(spec.targets);
       break;
   }
   if (spec.amount != 0) out += fmt::format(" amount {}", spec.amount);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "core/duration_text.hpp"
+
 namespace unwedge::sim {
 namespace {
 
@@ -20,10 +22,6 @@ constexpr std::array<const char*, kInvariants> kNames = {"assertion",
                                                          "missed_decision",
                                                          "vacuous"};
 static_assert(kNames.back() != nullptr, "every invariant has a name");
-
-std::string seconds(core::TimeUs us) {
-  return fmt::format("{:.1f} s", static_cast<double>(us) / core::kSecond);
-}
 
 }  // namespace
 
@@ -153,15 +151,17 @@ void InvariantChecker::check_dwell(core::TimeUs now_us) {
     if (now_us - from_us <= bound_us) continue;
     tracked.reported = true;
     const std::string counted =
-        always ? fmt::format("{} of it counted, faults or not", seconds(now_us - from_us))
-               : fmt::format("{} of it with no fault active", seconds(now_us - from_us));
+        always
+            ? fmt::format("{} of it counted, faults or not", core::seconds_text(now_us - from_us))
+            : fmt::format("{} of it with no fault active", core::seconds_text(now_us - from_us));
     violations_.push_back(Violation{
         .invariant = Invariant::kBoundedDwell,
         .entity = key.substr(key.find('/') + 1),
         .at_us = now_us,
         .message = fmt::format("{} has been {} since {} ({} ago; {}), over its bound of {}{}", key,
-                               state.name, seconds(tracked.since_us),
-                               seconds(now_us - tracked.since_us), counted, seconds(bound_us),
+                               state.name, core::seconds_text(tracked.since_us),
+                               core::seconds_text(now_us - tracked.since_us), counted,
+                               core::seconds_text(bound_us),
                                state.traits.healthy ? "" : " for an unhealthy state")});
   }
 }

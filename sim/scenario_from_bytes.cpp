@@ -17,7 +17,7 @@ using core::kMinute;
 using core::kSecond;
 using core::TimeUs;
 
-constexpr std::uint8_t kServicesMax = 2;
+constexpr std::uint8_t kFuzzServicesMax = 2;
 constexpr std::uint32_t kSafetyMinutesMax = 20;
 // Version 2's fault phase, in tens of seconds: 10 s to 5 min.
 constexpr std::uint32_t kFaultPhaseTensMax = 30;
@@ -45,7 +45,7 @@ class Decoder {
   }
 
   void fleet() {
-    const auto services = in_.ConsumeIntegralInRange<std::uint8_t>(1, kServicesMax);
+    const auto services = in_.ConsumeIntegralInRange<std::uint8_t>(1, kFuzzServicesMax);
     for (std::uint8_t s = 1; s <= services; ++s) {
       ServiceSpec spec{.id = fmt::format("db{}", s)};
       spec.standbys = in_.ConsumeIntegralInRange<std::uint32_t>(0, 2);

@@ -22,7 +22,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/entity_codec.hpp"
+#include "core/entity_codec_fwd.hpp"
 #include "core/result.hpp"
 #include "core/store.hpp"
 

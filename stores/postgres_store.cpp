@@ -40,7 +40,7 @@ constexpr const char* kFind = "unwedge_find";
 constexpr const char* kIds = "unwedge_ids";
 constexpr const char* kUpsert = "unwedge_upsert";
 constexpr const char* kErase = "unwedge_erase";
-constexpr Statement kStatements[] = {
+constexpr Statement kPostgresStatements[] = {
     {kFind, "SELECT body FROM unwedge_entities WHERE kind = $1 AND id = $2", 2},
     {kIds, "SELECT id FROM unwedge_entities WHERE kind = $1 ORDER BY id", 1},
     {kUpsert,
@@ -217,7 +217,7 @@ core::Result<PostgresStore::ConnectionPtr> PostgresStore::connect() const {
 }
 
 core::Status PostgresStore::prepare(pg_conn& connection) const {
-  for (const Statement& statement : kStatements) {
+  for (const Statement& statement : kPostgresStatements) {
     Answer prepared = answer(connection, PQprepare(&connection, statement.name, statement.sql,
                                                    statement.parameters, nullptr));
     if (!prepared) {

@@ -33,7 +33,7 @@ INSERT INTO unwedge_commits(last) VALUES (0);
 )sql";
 
 // The text of each SqliteStore::Sql, in its order.
-constexpr std::array<std::string_view, 12> kStatements = {
+constexpr std::array<std::string_view, 12> kSqliteStatements = {
     // kRead
     "SELECT body, version FROM unwedge_entities WHERE kind = ?1 AND id = ?2",
     // kList: one statement, so the version and the ids are of one moment.
@@ -239,8 +239,8 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
   if (core::Status s = exec(db.get(), "COMMIT", path); !s) return s.error();
 
   std::unique_ptr<SqliteStore> store(new SqliteStore(path, codecs, db.release()));
-  for (std::size_t i = 0; i < kStatements.size(); ++i) {
-    const std::string_view sql = kStatements[i];
+  for (std::size_t i = 0; i < kSqliteStatements.size(); ++i) {
+    const std::string_view sql = kSqliteStatements[i];
     if (sqlite3_prepare_v3(store->db_, sql.data(), static_cast<int>(sql.size()),
                            SQLITE_PREPARE_PERSISTENT, &store->statements_[i],
                            nullptr) != SQLITE_OK) {
@@ -253,7 +253,7 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
 
 SqliteStore::SqliteStore(std::string path, const core::EntityCodecs& codecs, sqlite3* db)
     : path_(std::move(path)), codecs_(codecs), db_(db) {
-  static_assert(kStatements.size() == kSqlCount);
+  static_assert(kSqliteStatements.size() == kSqlCount);
   UNWEDGE_ASSERT(db_ != nullptr);
 }
 

@@ -154,7 +154,7 @@ struct Spec {
   std::string summary;
 };
 
-core::ActionDef build(const Spec& spec, Mutant mutant) {
+core::ActionDef build_action(const Spec& spec, Mutant mutant) {
   core::ActionDef def{.name = spec.name, .summary = spec.summary};
   const std::string name = spec.name;
   def.steps.push_back(
@@ -236,7 +236,7 @@ std::vector<Spec> specs() {
 std::vector<core::ActionDef> keeper_actions(Mutant mutant) {
   std::vector<core::ActionDef> out;
   for (const Spec& spec : specs())
-    out.push_back(build(spec, mutant));
+    out.push_back(build_action(spec, mutant));
   return out;
 }
 

@@ -47,7 +47,7 @@ bool dropped_by(Mutant mutant, const Edge& edge) {
   return false;
 }
 
-core::MachineDef build(Mutant mutant) {
+core::MachineDef build_machine(Mutant mutant) {
   core::MachineDef::Builder b("node");
   b.state("init", {.dwell_max_us = 30 * kMinute,
                    .why = "the keeper runs but has not yet read the first goal the monitor "
@@ -103,8 +103,8 @@ std::string goal_cause(std::string_view to) {
 // reference to the machine they were built against.
 const core::MachineDef& node_machine(Mutant mutant) {
   static const std::array<core::MachineDef, kMutants> machines = {
-      build(Mutant::kNone), build(Mutant::kNoRejoinEdge), build(Mutant::kNoAbortEdge),
-      build(Mutant::kStandbyLeftCatchingUp)};
+      build_machine(Mutant::kNone), build_machine(Mutant::kNoRejoinEdge),
+      build_machine(Mutant::kNoAbortEdge), build_machine(Mutant::kStandbyLeftCatchingUp)};
   const auto index = static_cast<std::size_t>(mutant);
   UNWEDGE_ASSERT_LT(index, machines.size());
   return machines[index];

@@ -8,9 +8,9 @@ core::TimeUs SimClock::now_us() const {
   if (synced_) return *virtual_now_us_;
   UNWEDGE_ASSERT_LE(base_virtual_us_, *virtual_now_us_);
   // 128-bit: a year of microseconds times a million overflows 64 bits.
-  __extension__ using Wide = __int128;
-  const Wide elapsed = *virtual_now_us_ - base_virtual_us_;
-  const Wide local = elapsed * (1'000'000 + drift_ppm_) / 1'000'000;
+  __extension__ using SignedWide = __int128;
+  const SignedWide elapsed = *virtual_now_us_ - base_virtual_us_;
+  const SignedWide local = elapsed * (1'000'000 + drift_ppm_) / 1'000'000;
   return base_local_us_ + static_cast<core::TimeUs>(local);
 }
 

@@ -27,7 +27,11 @@ install_package(${prefix})
 set(configure ${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/lease_out_of_tree -B ${WORK}/build -G Ninja
               -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_PREFIX_PATH=${prefix}
               -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_COMPILE_WARNING_AS_ERROR=ON
-              -DUNWEDGE_LEASE_DIR=${SOURCE_DIR}/planes/lease)
+              -DUNWEDGE_LEASE_DIR=${SOURCE_DIR}/planes/lease
+              # Eight files to a unit, as unwedge's own libraries compile
+              # (a team's build may too): the plane's files share most of
+              # their headers, so this takes about half the time.
+              -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8)
 if(LAUNCHER)
   list(APPEND configure -DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER})
 endif()

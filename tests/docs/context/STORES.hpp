@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "core/entity_codec.hpp"
 #include "stores/open_store.hpp"
 
 namespace stores = unwedge::stores;
