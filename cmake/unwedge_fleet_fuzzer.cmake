@@ -42,6 +42,10 @@ function(unwedge_add_fleet_fuzzer target)
     target_link_options(${target} PRIVATE ${engine})
   else()
     add_executable(${target} ${dir}/fleet_fuzzer.cpp ${dir}/standalone_main.cpp ${arg_SOURCES})
+    # In a unity build (CMAKE_UNITY_BUILD) gcc 12 fails with an internal
+    # error on this file in one unit with a target that defines
+    # LLVMFuzzerInitialize, which it declares weak.
+    set_source_files_properties(${dir}/standalone_main.cpp PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
   endif()
   target_link_libraries(${target} PRIVATE unwedge::sim ${arg_LIBRARIES})
   # The plane it fuzzes unless UNWEDGE_FUZZ_CONTROL_PLANE names another.

@@ -7,7 +7,7 @@ namespace {
 
 using JsonOut = nlohmann::ordered_json;
 
-JsonOut state_names(const core::MachineDef& machine, const std::vector<core::StateId>& states) {
+JsonOut state_names_out(const core::MachineDef& machine, const std::vector<core::StateId>& states) {
   JsonOut names = JsonOut::array();
   for (core::StateId s : states)
     names.push_back(machine.state_name(s));
@@ -51,21 +51,22 @@ JsonOut machine_findings(const core::MachineDef& machine, const core::ModelRepor
   for (const core::Finding& f : report.findings) {
     UNWEDGE_ASSERT(!f.states.empty());
     UNWEDGE_ASSERT_LT(static_cast<std::size_t>(f.states.front()), report.witness.size());
-    findings.push_back(JsonOut{{"kind", core::to_string(f.kind)},
-                               {"states", state_names(machine, f.states)},
-                               {"message", f.message},
-                               {"path", state_names(machine, report.witness[f.states.front()])}});
+    findings.push_back(
+        JsonOut{{"kind", core::to_string(f.kind)},
+                {"states", state_names_out(machine, f.states)},
+                {"message", f.message},
+                {"path", state_names_out(machine, report.witness[f.states.front()])}});
   }
   return findings;
 }
 
-JsonOut machine_out(const core::MachineCheck& m) {
+JsonOut machine_check_out(const core::MachineCheck& m) {
   const core::MachineDef& machine = *m.machine;
   UNWEDGE_ASSERT_EQ(m.report.witness.size(), machine.state_count());
   JsonOut witness = JsonOut::object();
   for (core::StateId id = 0; id < machine.state_count(); ++id) {
     if (!m.report.witness[id].empty()) {
-      witness[machine.state_name(id)] = state_names(machine, m.report.witness[id]);
+      witness[machine.state_name(id)] = state_names_out(machine, m.report.witness[id]);
     }
   }
   return JsonOut{{"name", machine.name()},
@@ -98,7 +99,7 @@ JsonOut analysis_out(const Analysis& a, JsonOut conflicts, JsonOut gaps) {
                  {"gaps", std::move(gaps)}};
 }
 
-JsonOut table_out(const core::TableCheck& t) {
+JsonOut table_check_out(const core::TableCheck& t) {
   const core::DecisionTable& table = *t.table;
   const core::TableAnalysis& a = t.analysis;
   JsonOut conflicts = JsonOut::array();
@@ -256,10 +257,10 @@ std::string check_model_json(const core::ControlPlaneCheck& check) {
     errors.push_back(JsonOut{{"where", e.where}, {"message", e.message}, {"fix", e.fix}});
   JsonOut machines = JsonOut::array();
   for (const core::MachineCheck& m : check.machines)
-    machines.push_back(machine_out(m));
+    machines.push_back(machine_check_out(m));
   JsonOut tables = JsonOut::array();
   for (const core::TableCheck& t : check.tables)
-    tables.push_back(table_out(t));
+    tables.push_back(table_check_out(t));
   JsonOut group_tables = JsonOut::array();
   for (const core::GroupTableCheck& t : check.group_tables)
     group_tables.push_back(group_table_out(t));

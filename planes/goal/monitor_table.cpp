@@ -15,7 +15,7 @@ namespace {
 // again holds its failover in prepare_promotion until it is back to say it
 // demoted: the standby never promotes over a primary that may still take
 // writes.
-core::GroupTable build_table(Mutant mutant) {
+core::GroupTable build_group_table(Mutant mutant) {
   core::Result<core::GroupTable> table =
       core::GroupTable::Builder("monitor", node_machine(mutant))
           .members({"a", "b"})
@@ -87,8 +87,8 @@ core::GroupTable build_table(Mutant mutant) {
 
 const core::GroupTable& monitor_table(Mutant mutant) {
   static const std::array<core::GroupTable, kMutants> tables = {
-      build_table(Mutant::kNone), build_table(Mutant::kNoRejoinEdge),
-      build_table(Mutant::kNoAbortEdge), build_table(Mutant::kStandbyLeftCatchingUp)};
+      build_group_table(Mutant::kNone), build_group_table(Mutant::kNoRejoinEdge),
+      build_group_table(Mutant::kNoAbortEdge), build_group_table(Mutant::kStandbyLeftCatchingUp)};
   const auto index = static_cast<std::size_t>(mutant);
   UNWEDGE_ASSERT_LT(index, tables.size());
   return tables[index];
