@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/assert.hpp"
+#include "core/pending_writes.hpp"
 
 namespace unwedge::core {
 
@@ -80,12 +81,7 @@ class InMemoryStore::Txn final : public Transaction {
 
   std::shared_ptr<const StoredValue> find(std::string_view kind, std::string_view id) override {
     UNWEDGE_ASSERT_MSG(open_, "read of {}/{} after the transaction ended", kind, id);
-    if (!writes_.empty()) {
-      if (auto w = writes_.find(EntityKey{std::string(kind), std::string(id)});
-          w != writes_.end()) {
-        return w->second;
-      }
-    }
+    if (const PendingWrite* w = writes_.find(kind, id)) return w->value;
     if (const Table* table = store_->table(kind)) {
       if (auto e = table->entries.find(id); e != table->entries.end()) {
         // Nodes of the hashed map never move, so the read may point at them.
@@ -101,11 +97,7 @@ class InMemoryStore::Txn final : public Transaction {
 
   void write(std::string kind, std::string id, std::shared_ptr<const StoredValue> value) override {
     UNWEDGE_ASSERT_MSG(open_, "write of {}/{} after the transaction ended", kind, id);
-    if (value) {
-      UNWEDGE_ASSERT_EQ(value->kind(), std::string_view(kind));
-      UNWEDGE_ASSERT_EQ(value->id(), id);
-    }
-    writes_[EntityKey{std::move(kind), std::move(id)}] = std::move(value);
+    writes_.write(std::move(kind), std::move(id), std::move(value));
   }
 
   std::vector<std::string> ids(std::string_view kind) override {
@@ -114,13 +106,7 @@ class InMemoryStore::Txn final : public Transaction {
     listed_.emplace_back(std::string(kind), table == nullptr ? 0 : table->version);
     std::vector<std::string> result;
     if (table != nullptr) result.assign(table->live.begin(), table->live.end());
-    for (const auto& [key, value] : writes_) {
-      if (key.first != kind) continue;
-      auto at = std::lower_bound(result.begin(), result.end(), key.second);
-      const bool present = at != result.end() && *at == key.second;
-      if (value && !present) result.insert(at, key.second);
-      if (!value && present) result.erase(at);
-    }
+    writes_.merge_into(kind, result);
     return result;
   }
 
@@ -188,7 +174,8 @@ class InMemoryStore::Txn final : public Transaction {
   }
 
   void apply() {
-    for (auto& [key, value] : writes_) {
+    for (auto& [key, w] : writes_) {
+      std::shared_ptr<const StoredValue>& value = w.value;
       Table& table = store_->table_to_write(key.first);
       auto at = table.entries.try_emplace(key.second).first;
       Entry& entry = at->second;
@@ -217,7 +204,7 @@ class InMemoryStore::Txn final : public Transaction {
 
   InMemoryStore* store_;
   bool open_ = true;
-  std::map<EntityKey, std::shared_ptr<const StoredValue>> writes_;
+  PendingWrites writes_;
   // A step or a decision reads a handful of entities: held inline, a
   // transaction that reads no more than that allocates nothing for them.
   boost::container::small_vector<Read, 8> reads_;

@@ -47,8 +47,8 @@ class InMemoryStore final : public DurableStore {
   void copy_from(const InMemoryStore& other);
 
   StoreSnapshot snapshot() const override;
-  std::uint64_t commits() const { return commits_; }
-  std::uint64_t conflicts() const { return conflicts_; }
+  std::uint64_t commits() const override { return commits_; }
+  std::uint64_t conflicts() const override { return conflicts_; }
   // Entities held now (erased ones not counted).
   std::size_t size() const;
   // Entries kept, erased ones waiting for open transactions included.

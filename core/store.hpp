@@ -49,6 +49,7 @@
 //    object, not of the database.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -127,6 +128,11 @@ class DurableStore : public Store {
  public:
   // Every committed entity, decoded afresh.
   virtual StoreSnapshot snapshot() const = 0;
+  // How many of this store object's transactions committed, and how many
+  // were refused for a conflict (what the runner retries), for tests and
+  // benchmarks to see that a conflict was what failed.
+  virtual std::uint64_t commits() const = 0;
+  virtual std::uint64_t conflicts() const = 0;
 };
 
 }  // namespace unwedge::core

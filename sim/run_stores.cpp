@@ -33,6 +33,8 @@ class FileStore final : public core::DurableStore {
 
   std::unique_ptr<core::Transaction> begin() override { return inner_->begin(); }
   core::StoreSnapshot snapshot() const override { return inner_->snapshot(); }
+  std::uint64_t commits() const override { return inner_->commits(); }
+  std::uint64_t conflicts() const override { return inner_->conflicts(); }
 
  private:
   std::unique_ptr<core::DurableStore> inner_;

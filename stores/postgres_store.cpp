@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/assert.hpp"
+#include "core/pending_writes.hpp"
 
 namespace unwedge::stores {
 namespace {
@@ -320,7 +321,7 @@ void PostgresStore::give_back(ConnectionPtr connection) const {
 class PostgresStore::Txn final : public core::Transaction {
  public:
   Txn(PostgresStore& store, ConnectionPtr connection)
-      : store_(&store), connection_(std::move(connection)) {
+      : store_(&store), connection_(std::move(connection)), writes_(&store.codecs_) {
     store_->open_++;
   }
   // Destroyed without commit: rolled back, like every Store's transaction.
@@ -335,7 +336,7 @@ class PostgresStore::Txn final : public core::Transaction {
     // Its own writes first, then what it read before: a transaction sees
     // one value of each entity (at SERIALIZABLE the server's snapshot
     // would give the same; at READ COMMITTED this spares a round trip).
-    if (auto w = writes_.find(key); w != writes_.end()) return w->second.value;
+    if (const core::PendingWrite* w = writes_.find(kind, id)) return w->value;
     if (auto r = reads_.find(key); r != reads_.end()) return r->second;
     refuse_if_failed(fmt::format("{}/{}", kind, id));
     Answer found = run_prepared(*connection_, kFind, {&key.first, &key.second});
@@ -359,17 +360,7 @@ class PostgresStore::Txn final : public core::Transaction {
   void write(std::string kind, std::string id,
              std::shared_ptr<const core::StoredValue> value) override {
     UNWEDGE_ASSERT_MSG(open_, "write of {}/{} after the transaction ended", kind, id);
-    Write pending{.value = std::move(value), .body = {}};
-    if (pending.value) {
-      UNWEDGE_ASSERT_EQ(pending.value->kind(), std::string_view(kind));
-      UNWEDGE_ASSERT_EQ(pending.value->id(), id);
-      // Encoded now, so a kind the plane never declared is named where it
-      // is written, not at a commit far away.
-      core::Result<std::string> body = store_->codecs_.encode(*pending.value);
-      UNWEDGE_ASSERT_MSG(body.ok(), "{}", body.ok() ? std::string() : body.error().message);
-      pending.body = std::move(*body);
-    }
-    writes_[core::EntityKey{std::move(kind), std::move(id)}] = std::move(pending);
+    writes_.write(std::move(kind), std::move(id), std::move(value));
   }
 
   std::vector<std::string> ids(std::string_view kind) override {
@@ -387,13 +378,7 @@ class PostgresStore::Txn final : public core::Transaction {
     }
     // Sorted as std::string sorts, because the column compares bytes.
     UNWEDGE_ASSERT(std::is_sorted(result.begin(), result.end()));
-    for (const auto& [key, pending] : writes_) {
-      if (key.first != kind) continue;
-      auto at = std::lower_bound(result.begin(), result.end(), key.second);
-      const bool present = at != result.end() && *at == key.second;
-      if (pending.value && !present) result.insert(at, key.second);
-      if (!pending.value && present) result.erase(at);
-    }
+    writes_.merge_into(kind, result);
     return result;
   }
 
@@ -450,10 +435,6 @@ class PostgresStore::Txn final : public core::Transaction {
   }
 
  private:
-  struct Write {
-    std::shared_ptr<const core::StoredValue> value;  // null: erase
-    std::string body;                                // its JSON
-  };
   struct Failed {
     core::Error error;
     bool conflict = false;
@@ -528,7 +509,7 @@ class PostgresStore::Txn final : public core::Transaction {
   PostgresStore* store_;
   ConnectionPtr connection_;
   bool open_ = true;
-  std::map<core::EntityKey, Write> writes_;
+  core::PendingWrites writes_;
   std::map<core::EntityKey, std::shared_ptr<const core::StoredValue>> reads_;
   std::optional<Failed> failure_;
 };

@@ -88,8 +88,8 @@ class PostgresStore final : public core::DurableStore {
   // StoreError when the server cannot be read or a row does not decode.
   core::StoreSnapshot snapshot() const override;
 
-  std::uint64_t commits() const { return commits_; }
-  std::uint64_t conflicts() const { return conflicts_; }
+  std::uint64_t commits() const override { return commits_; }
+  std::uint64_t conflicts() const override { return conflicts_; }
   // Connections opened over the store's life, and those idle in its pool.
   std::uint64_t connections_opened() const { return connections_opened_; }
   std::size_t idle_connections() const { return idle_.size(); }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/assert.hpp"
+#include "core/pending_writes.hpp"
 #include "stores/store_error.hpp"
 
 namespace unwedge::stores {
@@ -305,7 +306,7 @@ core::StoreSnapshot SqliteStore::snapshot() const {
 
 class SqliteStore::Txn final : public core::Transaction {
  public:
-  explicit Txn(SqliteStore& store) : store_(&store) { store_->open_++; }
+  explicit Txn(SqliteStore& store) : store_(&store), writes_(&store.codecs_) { store_->open_++; }
   // An uncommitted transaction simply vanishes: nothing of it reached the file.
   ~Txn() override {
     if (open_) end();
@@ -314,12 +315,7 @@ class SqliteStore::Txn final : public core::Transaction {
   std::shared_ptr<const core::StoredValue> find(std::string_view kind,
                                                 std::string_view id) override {
     UNWEDGE_ASSERT_MSG(open_, "read of {}/{} after the transaction ended", kind, id);
-    if (!writes_.empty()) {
-      if (auto w = writes_.find(core::EntityKey{std::string(kind), std::string(id)});
-          w != writes_.end()) {
-        return w->second.value;
-      }
-    }
+    if (const core::PendingWrite* w = writes_.find(kind, id)) return w->value;
     Statement row(*store_, kRead);
     row.text(1, kind);
     row.text(2, id);
@@ -347,17 +343,7 @@ class SqliteStore::Txn final : public core::Transaction {
   void write(std::string kind, std::string id,
              std::shared_ptr<const core::StoredValue> value) override {
     UNWEDGE_ASSERT_MSG(open_, "write of {}/{} after the transaction ended", kind, id);
-    Write w{.value = std::move(value), .body = {}};
-    if (w.value) {
-      UNWEDGE_ASSERT_EQ(w.value->kind(), std::string_view(kind));
-      UNWEDGE_ASSERT_EQ(w.value->id(), id);
-      // Encoded now, so a kind the plane never declared fails at the write
-      // that names it, not at a commit far away.
-      core::Result<std::string> body = store_->codecs_.encode(*w.value);
-      UNWEDGE_ASSERT_MSG(body.ok(), "{}", body.ok() ? std::string() : body.error().message);
-      w.body = std::move(body).value();
-    }
-    writes_[core::EntityKey{std::move(kind), std::move(id)}] = std::move(w);
+    writes_.write(std::move(kind), std::move(id), std::move(value));
   }
 
   std::vector<std::string> ids(std::string_view kind) override {
@@ -379,13 +365,7 @@ class SqliteStore::Txn final : public core::Transaction {
     }
     UNWEDGE_ASSERT(std::is_sorted(result.begin(), result.end()));
     listed_.emplace_back(std::string(kind), version);
-    for (const auto& [key, w] : writes_) {
-      if (key.first != kind) continue;
-      auto at = std::lower_bound(result.begin(), result.end(), key.second);
-      const bool present = at != result.end() && *at == key.second;
-      if (w.value && !present) result.insert(at, key.second);
-      if (!w.value && present) result.erase(at);
-    }
+    writes_.merge_into(kind, result);
     return result;
   }
 
@@ -407,11 +387,6 @@ class SqliteStore::Txn final : public core::Transaction {
     std::string id;
     std::int64_t version;  // 0: no row
   };
-  struct Write {
-    std::shared_ptr<const core::StoredValue> value;  // null: erase
-    std::string body;                                // its JSON
-  };
-
   core::Status commit_to_file() {
     if (reads_.empty() && listed_.empty() && writes_.empty()) {
       store_->commits_++;
@@ -553,7 +528,7 @@ class SqliteStore::Txn final : public core::Transaction {
   // What apply() did, for the store to know once the commit is done.
   bool erased_ = false;
   bool pruned_ = false;
-  std::map<core::EntityKey, Write> writes_;
+  core::PendingWrites writes_;
   std::vector<Read> reads_;
   std::vector<std::pair<std::string, std::int64_t>> listed_;
 };

@@ -95,8 +95,8 @@ class SqliteStore final : public core::DurableStore {
   core::StoreSnapshot snapshot() const override;
 
   // Commits and conflicts of this store object (not of the file).
-  std::uint64_t commits() const { return commits_; }
-  std::uint64_t conflicts() const { return conflicts_; }
+  std::uint64_t commits() const override { return commits_; }
+  std::uint64_t conflicts() const override { return conflicts_; }
   const std::string& path() const { return path_; }
 
  private:

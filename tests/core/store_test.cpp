@@ -27,7 +27,6 @@ namespace {
 
 using stores::SqliteStore;
 using stores::StoreError;
-using testing::counts;
 using testing::TestServer;
 using testing::TestService;
 
@@ -83,10 +82,8 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     store_ = std::move(opened.store).value();
   }
 
-  std::uint64_t commits() const { return counts(*store_).value_or(testing::StoreCounts{}).commits; }
-  std::uint64_t conflicts() const {
-    return counts(*store_).value_or(testing::StoreCounts{}).conflicts;
-  }
+  std::uint64_t commits() const { return store_->commits(); }
+  std::uint64_t conflicts() const { return store_->conflicts(); }
 
   // Reads as of a snapshot; a stale read may still commit (core/store.hpp).
   bool snapshot_isolated() const {
@@ -607,7 +604,7 @@ TEST(SqliteStore, TwoStoresOverOneFileConflictAsTwoTransactionsDo) {
   slow->put(TestService{.id = "db1", .leader = "db1-c"});
   const Status status = slow->commit();
   EXPECT_TRUE(contains(status, "conflict: service/db1 changed")) << message(status);
-  EXPECT_EQ(counts(*a)->conflicts, 1u);
+  EXPECT_EQ(a->conflicts(), 1u);
   EXPECT_EQ(a->begin()->get<TestService>("db1")->leader, "db1-b");
 
   auto lister = b->begin();
