@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
+#include <string>
+#include <vector>
 
+#include "core/assert.hpp"
 #include "core/nearest_name.hpp"
 
 namespace unwedge::reports {
@@ -149,20 +153,90 @@ std::string clipped(std::string_view text) {
   return fmt::format("{}...", text.substr(0, kShownMax));
 }
 
+// Follows the parser through the text to refuse a key written twice in one
+// object, which the parser would take as its last value: a record names
+// each key once, so a repeated one is a damaged or hand-edited file whose
+// first value would be lost without a word. It keeps the path to where the
+// parser is ("coverage.machines[2]") for the message.
+class DuplicateKeys {
+ public:
+  void on(In::parse_event_t event, const In& parsed) {
+    switch (event) {
+      case In::parse_event_t::object_start:
+        open_.push_back(Level{.object = true, .keys = {}, .key = {}, .index = 0});
+        break;
+      case In::parse_event_t::array_start:
+        open_.push_back(Level{.object = false, .keys = {}, .key = {}, .index = 0});
+        break;
+      case In::parse_event_t::key: {
+        UNWEDGE_ASSERT(!open_.empty() && open_.back().object);
+        Level& level = open_.back();
+        level.key = parsed.get<std::string>();
+        if (!level.keys.insert(level.key).second) {
+          throw ReadError{path(), fmt::format("the key \"{}\" is written twice in one object; a "
+                                              "record names each key once",
+                                              level.key)};
+        }
+        break;
+      }
+      case In::parse_event_t::object_end:
+      case In::parse_event_t::array_end:
+        UNWEDGE_ASSERT(!open_.empty());
+        open_.pop_back();
+        element_done();
+        break;
+      case In::parse_event_t::value:
+        element_done();
+        break;
+    }
+  }
+
+ private:
+  struct Level {
+    bool object;
+    std::set<std::string, std::less<>> keys;  // an object's keys so far
+    std::string key;                          // an object's key being read
+    std::size_t index;                        // a list's element being read
+  };
+
+  void element_done() {
+    if (!open_.empty() && !open_.back().object) open_.back().index++;
+  }
+
+  // Where the last key read sits, as ReadError paths are written.
+  std::string path() const {
+    std::string out;
+    for (const Level& level : open_) {
+      if (level.object) {
+        if (&level == &open_.back()) break;
+        out += out.empty() ? level.key : "." + level.key;
+      } else {
+        out += fmt::format("[{}]", level.index);
+      }
+    }
+    return out.empty() ? "the top level" : out;
+  }
+
+  std::vector<Level> open_;
+};
+
 }  // namespace
 
 core::Status parse_strict(std::string_view text, std::string_view what, std::string_view fix,
                           const std::function<void(const In&)>& body) {
   In j;
+  DuplicateKeys duplicates;
   try {
-    j = In::parse(text.begin(), text.end(), [](int depth, In::parse_event_t, In&) {
-      if (depth > kDepthMax) {
-        throw ReadError{
-            "the top level",
-            fmt::format("nested deeper than {} levels; no record nests so deep", kDepthMax)};
-      }
-      return true;
-    });
+    j = In::parse(
+        text.begin(), text.end(), [&duplicates](int depth, In::parse_event_t event, In& parsed) {
+          if (depth > kDepthMax) {
+            throw ReadError{"the top level", fmt::format("nested deeper than {} levels; no record "
+                                                         "nests so deep",
+                                                         kDepthMax)};
+          }
+          duplicates.on(event, parsed);
+          return true;
+        });
   } catch (const ReadError& e) {
     return core::Error{fmt::format("{}: {}: {}; {}", what, e.path, e.what, fix)};
   } catch (const In::parse_error& e) {

@@ -180,6 +180,26 @@ TEST(ReportJson, MissingUnknownAndMistypedKeysNameTheirPlace) {
   EXPECT_NE(error_of("{}").find("the key \"schema_version\" is missing"), std::string::npos);
 }
 
+// A key written twice would keep only its last value: the file is refused,
+// at the place of the second.
+TEST(ReportJson, AKeyWrittenTwiceInOneObjectIsRefusedWhereItIs) {
+  const std::string text = to_json(testing::sample_report());
+  EXPECT_NE(error_of(replaced(text, "\"events\": 12345,", "\"events\": 12345, \"events\": 1,"))
+                .find("shard2/report.json: campaign: the key \"events\" is written twice in one "
+                      "object"),
+            std::string::npos)
+      << error_of(replaced(text, "\"events\": 12345,", "\"events\": 12345, \"events\": 1,"));
+  EXPECT_NE(error_of(replaced(text, "\"entered\": 4", "\"entered\": 4, \"entered\": 5"))
+                .find("coverage.machines[0].states[0]: the key \"entered\" is written twice"),
+            std::string::npos)
+      << error_of(replaced(text, "\"entered\": 4", "\"entered\": 4, \"entered\": 5"));
+  EXPECT_NE(error_of("{\"schema_version\": 1, \"schema_version\": 1}")
+                .find("the top level: the key \"schema_version\" is written twice"),
+            std::string::npos);
+  // The same key in two objects is no repeat.
+  EXPECT_TRUE(parse_report(text, "shard2/report.json").ok());
+}
+
 // A key that is a near miss of a known one gets the name it meant, whether
 // the slip left a known key missing or added an unknown one.
 TEST(ReportJson, AMisspelledKeyIsNamedWithTheKeyItMeant) {
