@@ -219,6 +219,12 @@ class FaultAimer {
 // then "rack:a/1" ...; empty when the fleet has no zones.
 std::vector<std::string> place_targets(const ZoneShape& zones);
 
+// Whether a target names a place ("zone:a", "rack:a/1"), every server in
+// it, rather than one server, service or role.
+inline bool names_place(std::string_view target) {
+  return target.starts_with("zone:") || target.starts_with("rack:");
+}
+
 // Draws a fault of `kind` as its table entry describes, aimed by `aimer`:
 // partitions and crashes favour a service's current leader, where faults
 // hurt most. Returns nothing when the aimer finds no fitting target.

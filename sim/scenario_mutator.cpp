@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/assert.hpp"
+#include "sim/faults.hpp"
 
 namespace unwedge::sim {
 namespace {
@@ -51,7 +52,7 @@ void sort_timeline(Scenario& s) {
 // Whether `target` names a service the donor has and `s` lacks: "leader:db3"
 // and "db3" both name db3; a place ("zone:a", "rack:a/1") names none.
 bool names_missing_service(std::string_view target, const std::set<std::string>& missing) {
-  if (target.starts_with("zone:") || target.starts_with("rack:")) return false;
+  if (names_place(target)) return false;
   const std::size_t colon = target.find(':');
   const std::string_view service =
       colon == std::string_view::npos ? target : target.substr(colon + 1);

@@ -871,7 +871,7 @@ void check_target(const Node& node, const std::string& path, const Fleet& fleet,
                        static_cast<char>('a' + fleet.vantage_points - 1)));
     }
   }
-  if (cls == kServer && (name.starts_with("zone:") || name.starts_with("rack:"))) {
+  if (cls == kServer && names_place(name)) {
     check_place(node, path, fleet, name);
     return;
   }
@@ -1099,7 +1099,7 @@ ScheduledOperator read_operator(const Fields& f, const Fleet& fleet, const Phase
           : operator_aim(request.request.kind) == OperatorAim::kServer;
   if (at_server) {
     check_target(target, f.path("target"), fleet, kServer, name);
-    if (target.text.starts_with("zone:") || target.text.starts_with("rack:")) {
+    if (names_place(target.text)) {
       fail(target.mark, f.path("target"),
            fmt::format("{} is asked of one server; {} names every server in a {}", name,
                        core::quoted(target.text), target.text.substr(0, 4)));

@@ -5,6 +5,8 @@
 #include <variant>
 #include <vector>
 
+#include "sim/faults.hpp"
+
 namespace unwedge::sim {
 namespace {
 
@@ -39,7 +41,7 @@ Scenario with_events(Scenario s, const std::vector<Event>& events) {
 // clients, or a role of it; never a place ("zone:a" is no service's, even
 // when a service is called "a").
 bool names_service(const std::string& name, const std::string& service) {
-  if (name.starts_with("zone:") || name.starts_with("rack:")) return false;
+  if (names_place(name)) return false;
   if (name == service || name.starts_with(service + "-")) return true;
   if (name == "client-" + service || name.starts_with("client-" + service + "-")) return true;
   const std::size_t colon = name.find(':');
