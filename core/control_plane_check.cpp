@@ -3,38 +3,10 @@
 #include <fmt/format.h>
 #include <map>
 
+#include "core/model_lookup.hpp"
+
 namespace unwedge::core {
 namespace {
-
-const MachineDef* machine_named(const ControlPlaneModel& model, std::string_view name) {
-  for (const MachineDef* m : model.machines) {
-    if (m->name() == name) return m;
-  }
-  return nullptr;
-}
-
-const DecisionTable* table_named(const ControlPlaneModel& model, std::string_view name) {
-  for (const DecisionTable* t : model.tables) {
-    if (t->name() == name) return t;
-  }
-  return nullptr;
-}
-
-template <class Named, class NameOf>
-std::vector<std::string> names_of(const std::vector<Named>& items, NameOf&& name_of) {
-  std::vector<std::string> names;
-  for (const Named& item : items)
-    names.push_back(name_of(item));
-  return names;
-}
-
-std::vector<std::string> machine_names(const ControlPlaneModel& model) {
-  return names_of(model.machines, [](const MachineDef* m) { return m->name(); });
-}
-
-std::vector<std::string> table_names(const ControlPlaneModel& model) {
-  return names_of(model.tables, [](const DecisionTable* t) { return t->name(); });
-}
 
 // What a claim names and where it looks the name up, for its error message.
 struct Lookup {
@@ -321,8 +293,7 @@ ControlPlaneCheck check_control_plane(const ControlPlaneModel& model) {
   check.name = model.name;
   add_duplicates("machine", machine_names(model), check.errors);
   add_duplicates("decision table", table_names(model), check.errors);
-  add_duplicates("action", names_of(model.actions, [](const ActionDef* a) { return a->name; }),
-                 check.errors);
+  add_duplicates("action", action_names(model), check.errors);
   for (const MachineDef* machine : model.machines) {
     check.machines.push_back(MachineCheck{machine, check_model(*machine)});
   }

@@ -4,36 +4,10 @@
 #include <map>
 #include <set>
 
+#include "core/model_lookup.hpp"
+
 namespace unwedge::core {
 namespace {
-
-const MachineDef* find_machine(const ControlPlaneModel& model, std::string_view name) {
-  for (const MachineDef* m : model.machines) {
-    if (m->name() == name) return m;
-  }
-  return nullptr;
-}
-
-const ActionDef* find_action(const ControlPlaneModel& model, std::string_view name) {
-  for (const ActionDef* a : model.actions) {
-    if (a->name == name) return a;
-  }
-  return nullptr;
-}
-
-std::vector<std::string> model_machine_names(const ControlPlaneModel& model) {
-  std::vector<std::string> names;
-  for (const MachineDef* m : model.machines)
-    names.push_back(m->name());
-  return names;
-}
-
-std::vector<std::string> model_action_names(const ControlPlaneModel& model) {
-  std::vector<std::string> names;
-  for (const ActionDef* a : model.actions)
-    names.push_back(a->name);
-  return names;
-}
 
 std::string cell_text(const NamedCell& cell) {
   return fmt::format("in {} with {{{}}}", cell.state, fmt::join(cell.signals, ", "));
@@ -140,7 +114,7 @@ CrossFinding missing_transition(const ControlPlaneModel& model, const ActionDef&
 
 CrossFinding unknown_machine(const ControlPlaneModel& model, const ActionDef& action,
                              const RequestedTransition& t) {
-  const std::vector<std::string> known = model_machine_names(model);
+  const std::vector<std::string> known = machine_names(model);
   return {.kind = CrossFindingKind::kUnknownMachine,
           .message = fmt::format("action {} requests a transition of machine '{}', which the "
                                  "model does not have{}",
@@ -168,7 +142,7 @@ CrossFinding unknown_state(const ActionDef& action, const MachineDef& machine,
 void check_requested(const ControlPlaneModel& model, const ActionDef& action,
                      std::vector<CrossFinding>& out) {
   for (const RequestedTransition& t : action.transitions) {
-    const MachineDef* machine = find_machine(model, t.machine);
+    const MachineDef* machine = machine_named(model, t.machine);
     if (machine == nullptr) {
       out.push_back(unknown_machine(model, action, t));
       continue;
@@ -217,7 +191,7 @@ void check_scheduled(const ControlPlaneModel& model, const DecisionTable& table,
   }
   for (const auto& [key, signals] : first_cell) {
     const auto& [state, action_id] = key;
-    const ActionDef* action = find_action(model, table.action_name(action_id));
+    const ActionDef* action = action_named(model, table.action_name(action_id));
     if (action == nullptr || !changes_machine(*action, machine)) continue;
     if (exits(*action, machine).contains(machine.state_name(state))) continue;
     out.push_back(
@@ -238,10 +212,10 @@ void check_scheduled(const ControlPlaneModel& model, const DecisionTable& table,
 void check_table_machine(const ControlPlaneModel& model, const DecisionTable& table,
                          std::vector<CrossFinding>& out) {
   const std::string& name = table.machine().name();
-  const MachineDef* listed = find_machine(model, name);
+  const MachineDef* listed = machine_named(model, name);
   if (listed == &table.machine()) return;
   if (listed == nullptr) {
-    const std::vector<std::string> known = model_machine_names(model);
+    const std::vector<std::string> known = machine_names(model);
     out.push_back(
         {.kind = CrossFindingKind::kTableForUnknownMachine,
          .message = fmt::format("table {} decides for machine {}, which is not in the model{}",
@@ -268,11 +242,11 @@ void check_table_machine(const ControlPlaneModel& model, const DecisionTable& ta
 void check_table_actions(const ControlPlaneModel& model, const DecisionTable& table,
                          std::vector<CrossFinding>& out) {
   for (const std::string& name : table.action_names()) {
-    if (find_action(model, name) != nullptr) continue;
+    if (action_named(model, name) != nullptr) continue;
     out.push_back(
         {.kind = CrossFindingKind::kUndefinedAction,
          .message = fmt::format("table {} can schedule action {}, which no ActionDef defines{}",
-                                table.name(), name, did_you_mean(name, model_action_names(model))),
+                                table.name(), name, did_you_mean(name, action_names(model))),
          .action = name,
          .table = table.name()});
   }

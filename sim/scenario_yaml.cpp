@@ -25,6 +25,7 @@
 #include "core/assert.hpp"
 #include "core/disruption.hpp"
 #include "core/input_file.hpp"
+#include "core/model_lookup.hpp"
 #include "core/nearest_name.hpp"
 #include "core/value_text.hpp"
 #include "seam/registry.hpp"
@@ -1145,13 +1146,6 @@ void read_timeline(const Node* node, const Fleet& fleet, const Phases& phases, S
   }
 }
 
-const core::MachineDef* find_machine(const core::ControlPlaneModel& model, std::string_view name) {
-  for (const core::MachineDef* m : model.machines) {
-    if (m->name() == name) return m;
-  }
-  return nullptr;
-}
-
 // The bound of serving_when_healthy, among the states' dwell bounds.
 constexpr std::string_view kServingBoundKey = "serving_when_healthy";
 
@@ -1207,7 +1201,7 @@ void check_machine_state(const Node& node, const std::string& path, const std::s
     machines.push_back(m->name());
   const std::size_t slash = text.find('/');
   const core::MachineDef* machine =
-      slash == std::string::npos ? nullptr : find_machine(model, text.substr(0, slash));
+      slash == std::string::npos ? nullptr : core::machine_named(model, text.substr(0, slash));
   if (machine == nullptr) {
     fail(node.mark, path,
          fmt::format("expected {}machine/state ({}/{}); machines: {}",
